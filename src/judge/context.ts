@@ -1,0 +1,34 @@
+/** What a judge is given. Judges are pure: same context, same judgement. */
+import type { HostFacts } from "../model/facts";
+import type { InventoryCluster, OffloadAllowance } from "../model/inventory";
+import type { Judgement } from "../model/result";
+
+/** Control inputs after estate-wide and host values are merged, with defaults filled in. */
+export interface ResolvedInputs {
+  offloads: { allowed: OffloadAllowance[] };
+  endOfSupport: { warningDays: number };
+}
+
+export const DEFAULT_INPUTS: ResolvedInputs = {
+  offloads: { allowed: [] },
+  endOfSupport: { warningDays: 90 },
+};
+
+export interface HostContext {
+  facts: HostFacts;
+  inputs: ResolvedInputs;
+  /** The cluster this host is a node of, if any. */
+  cluster?: InventoryCluster;
+  /** The day the run judges as "today" (end-of-support dates are compared with it). */
+  asOf: Date;
+}
+
+export interface ClusterContext {
+  cluster: InventoryCluster;
+  /** The cluster's nodes, in inventory order. */
+  nodes: HostFacts[];
+  asOf: Date;
+}
+
+export type HostJudge = (ctx: HostContext) => Judgement;
+export type ClusterJudge = (ctx: ClusterContext) => Judgement;

@@ -1,0 +1,137 @@
+/**
+ * Normalised facts: what the judges reason about. Each comes from one probe through a normaliser
+ * in src/facts/. A fact either holds a value or says why it could not be read; a fact that could
+ * not be read must never make a control pass.
+ */
+import type { ProbeErrorKind } from "./snapshot";
+import type { ProbeId } from "../probes/catalog";
+
+/** Why a fact has no value: the probe's own error, no record at all, or output we cannot read. */
+export type FactProblemKind = ProbeErrorKind | "not-collected" | "malformed";
+
+export type Fact<T> =
+  | { ok: true; probe: ProbeId; value: T }
+  | { ok: false; probe: ProbeId; problem: { kind: FactProblemKind; message: string } };
+
+export interface OsFact {
+  caption: string;
+  /** As Windows reports it, e.g. `10.0.17763`. */
+  version: string;
+  major: number;
+  minor: number;
+  build: number;
+  /** 1 workstation, 2 domain controller, 3 server. */
+  productType: number | null;
+  /** Localised display text; never decide on it. */
+  architecture: string | null;
+}
+
+export interface ComputerSystemFact {
+  name: string;
+  dnsHostName: string | null;
+  /** `WORKGROUP` (or the workgroup name) when not joined. */
+  domain: string | null;
+  partOfDomain: boolean | null;
+  workgroup: string | null;
+}
+
+/** Primary DNS suffix as the TCP/IP parameters hold it. Empty strings are read as null. */
+export interface TcpipParametersFact {
+  hostname: string | null;
+  /** In force now. */
+  domain: string | null;
+  /** In force after the next restart. */
+  nvDomain: string | null;
+}
+
+/** Group Policy's primary DNS suffix; both null when no policy sets one (the key may not exist). */
+export interface DnsClientPolicyFact {
+  primaryDnsSuffix: string | null;
+  nvPrimaryDnsSuffix: string | null;
+}
+
+export interface DnsClientGlobalSettingFact {
+  suffixSearchList: string[];
+  useSuffixSearchList: boolean | null;
+  useDevolution: boolean | null;
+}
+
+export interface WindowsFeatureFact {
+  name: string;
+  installed: boolean;
+  /** InstallState as emitted: 0 Available, 1 Installed, 2 InstallPending, 3 UninstallPending, 4 Removed; or its name. */
+  installState: number | string | null;
+}
+
+export interface LocalUserFact {
+  name: string;
+  sid: string;
+  enabled: boolean | null;
+}
+
+export interface GroupMemberFact {
+  /** As Windows shows it: `HOST\user` or `DOMAIN\user`. */
+  name: string;
+  sid: string | null;
+  objectClass: string | null;
+  /** 0 Unknown, 1 Local, 2 ActiveDirectory, 3 AzureAD, 4 MicrosoftAccount; or its name. */
+  principalSource: number | string | null;
+}
+
+export interface UacPolicyFact {
+  /** null when the value is absent, which Windows treats as 0. */
+  localAccountTokenFilterPolicy: number | null;
+}
+
+export interface HotfixFact {
+  /** Upper-cased, e.g. `KB5031361`. */
+  id: string;
+  description: string | null;
+  /** ISO date (yyyy-mm-dd) when it could be read. */
+  installedOn: string | null;
+}
+
+export interface AdapterPropertyFact {
+  adapter: string;
+  /** As the driver spells it; compare case-insensitively. */
+  keyword: string;
+  /** RegistryValue is a string array on Windows; a scalar is wrapped. */
+  value: string[];
+  displayName: string | null;
+  displayValue: string | null;
+}
+
+export interface ClusterFact {
+  name: string;
+  /** 0 None, 1 ActiveDirectoryAndDns, 2 Dns, 3 ActiveDirectory; null when not reported. */
+  administrativeAccessPoint: number | null;
+}
+
+export type WitnessKind = "disk" | "cloud" | "file-share" | "none" | "other";
+
+export interface ClusterQuorumFact {
+  quorumType: string | null;
+  witness: WitnessKind;
+  /** The witness resource type as reported (`Physical Disk`, `Cloud Witness`, `File Share Witness`). */
+  witnessResourceType: string | null;
+  witnessResourceName: string | null;
+}
+
+/** Every fact of one host, normalised. */
+export interface HostFacts {
+  host: string;
+  collectedAt: string;
+  os: Fact<OsFact>;
+  computerSystem: Fact<ComputerSystemFact>;
+  tcpipParameters: Fact<TcpipParametersFact>;
+  dnsClientPolicy: Fact<DnsClientPolicyFact>;
+  dnsClientGlobalSetting: Fact<DnsClientGlobalSettingFact>;
+  failoverClusteringFeature: Fact<WindowsFeatureFact>;
+  localUsers: Fact<LocalUserFact[]>;
+  administratorsGroup: Fact<GroupMemberFact[]>;
+  uacPolicy: Fact<UacPolicyFact>;
+  hotfixes: Fact<HotfixFact[]>;
+  netAdapterAdvancedProperty: Fact<AdapterPropertyFact[]>;
+  cluster: Fact<ClusterFact>;
+  clusterQuorum: Fact<ClusterQuorumFact>;
+}

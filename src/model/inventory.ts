@@ -1,0 +1,49 @@
+/** The inventory a user writes (schemas/inventory.schema.json). */
+
+/** `snapshot` reads facts from a file; the live transports are reserved for the collector. */
+export type Transport = "snapshot" | "local" | "winrm" | "ssh";
+
+export type ClusterType = "single-domain" | "multi-domain" | "workgroup";
+
+/** An offload keyword left enabled on purpose. */
+export interface OffloadAllowance {
+  /** Standardized NDIS keyword, e.g. `*RSS`; compared case-insensitively. */
+  keyword: string;
+  /** Why it is allowed; shown to auditors next to the result. */
+  reason: string;
+  /** Adapter `Name` the allowance is limited to; absent means every adapter of the host. */
+  adapter?: string;
+}
+
+export interface ControlInputs {
+  offloads?: { allowed?: OffloadAllowance[] };
+  endOfSupport?: { warningDays?: number };
+}
+
+export interface InventoryHost {
+  name: string;
+  address?: string;
+  transport: Transport;
+  /** Path of the host's snapshot, relative to the inventory file. */
+  snapshot?: string;
+  inputs?: ControlInputs;
+}
+
+export interface InventoryCluster {
+  name: string;
+  type: ClusterType;
+  nodes: string[];
+  /** The local account the cluster was created with (workgroup and multi-domain clusters). */
+  adminAccount?: string;
+  /** DNS domains of the nodes of a multi-domain cluster. */
+  domains?: string[];
+}
+
+export interface Inventory {
+  version: 1;
+  name?: string;
+  /** Estate-wide control inputs; a host's own inputs are added to these. */
+  inputs?: ControlInputs;
+  hosts: InventoryHost[];
+  clusters?: InventoryCluster[];
+}

@@ -1,0 +1,74 @@
+/** What a control concludes about one host or one cluster. */
+import type { Severity } from "./severity";
+import type { FactProblemKind } from "./facts";
+import type { ProbeId } from "../probes/catalog";
+
+/** `waived` is reserved for the waiver issue; judges never return it. */
+export const RESULT_STATUSES = ["passed", "failed", "undetermined", "notApplicable", "waived"] as const;
+export type ResultStatus = (typeof RESULT_STATUSES)[number];
+export type JudgedStatus = Exclude<ResultStatus, "waived">;
+
+/** A probe record a judgement relied on; reporters attach it as evidence. */
+export interface EvidenceRef {
+  host: string;
+  probe: ProbeId;
+}
+
+/** One line of a judgement's working: an adapter keyword, a node, a hotfix. */
+export interface DetailRow {
+  /** What the line is about, e.g. `node2`, `Ethernet 1 *VMQ`. */
+  subject: string;
+  expected: string;
+  actual: string;
+  outcome: "ok" | "deviation" | "allowed" | "not-present" | "unreadable" | "info";
+  /** Why an exception applies, or anything else an auditor should see. */
+  note?: string;
+}
+
+export interface UndeterminedReason {
+  /** A probe error kind, `not-collected`/`malformed` (fact problems), or `not-verifiable`. */
+  kind: FactProblemKind | "not-verifiable";
+  message: string;
+}
+
+export interface Judgement {
+  status: JudgedStatus;
+  /** What compliance looks like, in words an auditor understands. */
+  expected: string;
+  /** What was found, in the same words. */
+  actual: string;
+  /** Which rule the control applied, where it chooses between several. */
+  rule?: string;
+  details?: DetailRow[];
+  /** Set when status is `undetermined` or `notApplicable`. */
+  reason?: UndeterminedReason | { kind: "not-applicable"; message: string };
+  evidence: EvidenceRef[];
+}
+
+export type TargetKind = "host" | "cluster";
+
+export interface Target {
+  kind: TargetKind;
+  /** Host or cluster name from the inventory. */
+  name: string;
+  /** The cluster a host belongs to, if any; for a cluster target, its own name. */
+  cluster?: string;
+}
+
+export interface ControlMeta {
+  id: string;
+  title: string;
+  severity: Severity;
+  /** Feature file, relative to the repository root. */
+  feature: string;
+  featureName: string;
+  tags: string[];
+  rationale?: string;
+  remediation?: string;
+  source?: string;
+}
+
+export interface Result extends Judgement {
+  control: ControlMeta;
+  target: Target;
+}
