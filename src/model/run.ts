@@ -1,0 +1,54 @@
+/** Everything one run produced, handed to the reporters. */
+import type { InventoryCluster } from "./inventory";
+import type { ControlMeta, Result, ResultStatus } from "./result";
+import type { Severity } from "./severity";
+import type { Snapshot } from "./snapshot";
+
+/**
+ * Exit codes of `hostproof run` (documented in the README):
+ * 0 compliant, 1 non-compliant at or above --fail-on, 2 nothing failing but something
+ * undetermined, 3 bad usage or bad input, 4 internal error (a bug: please report it).
+ */
+export const EXIT = { compliant: 0, nonCompliant: 1, undetermined: 2, badInput: 3, internal: 4 } as const;
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+export type Verdict = "compliant" | "non-compliant" | "undetermined";
+
+export interface HostRecord {
+  name: string;
+  cluster?: string;
+  address?: string;
+  /** Snapshot path as given in the inventory, resolved against the inventory's folder. */
+  snapshotFile?: string;
+  snapshot: Snapshot;
+}
+
+export interface PhaseTimings {
+  loadMs: number;
+  judgeMs: number;
+  writeMs: number;
+  reportMs: number;
+}
+
+export type StatusTotals = Record<ResultStatus, number> & { total: number };
+
+export interface RunReport {
+  tool: { name: "hostproof"; version: string };
+  estate?: string;
+  inventoryFile: string;
+  startedAt: string;
+  finishedAt: string;
+  /** The day end-of-support dates were compared with (yyyy-mm-dd). */
+  asOf: string;
+  /** The Cucumber tag expression that selected controls, if any. */
+  tags?: string;
+  failOn: Severity | "any";
+  verdict: Verdict;
+  exitCode: ExitCode;
+  totals: StatusTotals;
+  controls: ControlMeta[];
+  hosts: HostRecord[];
+  clusters: InventoryCluster[];
+  results: Result[];
+  timings: PhaseTimings;
+}
