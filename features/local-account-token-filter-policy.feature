@@ -1,0 +1,16 @@
+@area:uac @local-account-token-filter-policy
+Feature: Remote UAC filters local administrator tokens wherever no cluster needs otherwise
+  LocalAccountTokenFilterPolicy = 1 lets local administrators keep full rights over the network.
+  The security baseline wants it 0 or absent. A workgroup or multi-domain cluster created with a
+  local account other than the built-in Administrator needs it 1; that case is control HP-CLU-005,
+  and this control says which rule it applied to each host.
+
+  @HP-UAC-001 @severity:high
+  Scenario: LocalAccountTokenFilterPolicy is 0 or absent wherever no cluster rule requires 1
+    Rationale: With the value 1, a stolen local administrator password gives full remote control of
+    the host (pass-the-hash over SMB and WinRM).
+    Remediation: Remove-ItemProperty -Path HKLM:\SOFTWARE\Microsoft\Windows\CurrentVersion\Policies\System -Name LocalAccountTokenFilterPolicy
+    Source: Microsoft Security Baseline for Windows Server ("Apply UAC restrictions to local accounts on network logons").
+
+    Given each host
+    Then LocalAccountTokenFilterPolicy is 0 or absent unless a cluster rule requires 1
