@@ -1,0 +1,15 @@
+#!/usr/bin/env node
+"use strict";
+// TypeScript runs through tsx: the step definitions are loaded by Cucumber as TypeScript anyway,
+// and one loader for both keeps a single copy of every module in the process.
+require("tsx/cjs");
+const { main } = require("../src/cli/main.ts");
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err) => {
+    process.stderr.write(`hostproof: internal error: ${err && err.stack ? err.stack : err}\n`);
+    process.exitCode = 4;
+  },
+);

@@ -1,0 +1,15 @@
+/** Argument parsing on node:util, with usage errors as InputErrors (exit 3). */
+import { parseArgs, type ParseArgsConfig } from "node:util";
+import { InputError } from "../errors";
+
+export function parse<T extends NonNullable<ParseArgsConfig["options"]>>(argv: string[], options: T, allowPositionals: boolean) {
+  try {
+    return parseArgs({ args: argv, options, allowPositionals, strict: true });
+  } catch (err) {
+    throw usageError((err as Error).message.replace(/\. To specify a positional argument.*$/, ""), "Run with --help for the options.");
+  }
+}
+
+export function usageError(problem: string, fix: string): InputError {
+  return new InputError({ file: "command line", problem, fix });
+}

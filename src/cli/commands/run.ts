@@ -1,0 +1,77 @@
+/** `hostproof run` */
+import TagExpressionParser from "@cucumber/tag-expressions";
+import { EXIT, type ExitCode } from "../../model/run";
+import { isSeverity, SEVERITIES, type Severity } from "../../model/severity";
+import { runEstate } from "../../engine/run";
+import { formatTerminalSummary } from "../../report/terminal";
+import { parse, usageError } from "../args";
+import { RUN_HELP } from "../usage";
+import type { Io } from "../io";
+
+export async function runCommand(argv: string[], io: Io): Promise<ExitCode> {
+  const { values } = parse(
+    argv,
+    {
+      inventory: { type: "string", short: "i" },
+      out: { type: "string", short: "o" },
+      tags: { type: "string", short: "t" },
+      "fail-on": { type: "string" },
+      "as-of": { type: "string" },
+      "no-html": { type: "boolean" },
+      "exit-zero": { type: "boolean" },
+      "no-color": { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+    },
+    false,
+  );
+  if (values.help) {
+    io.out(RUN_HELP);
+    return EXIT.compliant;
+  }
+  if (!values.inventory) throw usageError("--inventory is required", "Give the inventory file: hostproof run --inventory estate.yaml");
+  const failOn = parseFailOn(values["fail-on"]);
+  const asOf = parseAsOf(values["as-of"], io.now());
+  const tags = values.tags?.trim() || undefined;
+  if (tags) checkTagExpression(tags);
+
+  const outcome = await runEstate({ inventory: values.inventory, out: values.out ?? "reports", tags, failOn, asOf, html: !values["no-html"] });
+  const color = io.color && !values["no-color"];
+  io.out(formatTerminalSummary(outcome.report, { color }));
+  if (outcome.report.results.length === 0) {
+    io.err(`warning: no control selected${tags ? ` by --tags "${tags}"` : ""}; run \`hostproof controls\` to see the tags.`);
+  }
+  for (const bug of outcome.internalErrors) io.err(`internal error (reported as undetermined): ${bug}`);
+  io.out(`Reports in ${outcome.outDir}/`);
+  io.out(`  summary.json, junit.xml, cucumber-messages.ndjson, allure-results/`);
+  if (outcome.html.ok) io.out(`  Allure report: ${outcome.outDir}/allure-report/index.html (one file; open it in a browser)`);
+  else io.err(`  Allure HTML report not generated: ${outcome.html.reason}`);
+
+  const code = outcome.internalErrors.length > 0 && outcome.report.exitCode === EXIT.compliant ? EXIT.internal : outcome.report.exitCode;
+  if (values["exit-zero"] && (code === EXIT.nonCompliant || code === EXIT.undetermined)) {
+    io.out(`Exit code would be ${code} (${code === EXIT.nonCompliant ? "non-compliant" : "undetermined"}); --exit-zero makes it 0.`);
+    return EXIT.compliant;
+  }
+  return code;
+}
+
+function parseFailOn(value: string | undefined): Severity | "any" {
+  if (value === undefined || value === "any") return "any";
+  if (isSeverity(value)) return value;
+  throw usageError(`--fail-on '${value}' is not a severity`, `Use one of: ${SEVERITIES.join(", ")}, any.`);
+}
+
+function parseAsOf(value: string | undefined, now: Date): Date {
+  if (value === undefined) return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  const date = m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : undefined;
+  if (!date || date.toISOString().slice(0, 10) !== value) throw usageError(`--as-of '${value}' is not a date`, "Use yyyy-mm-dd, e.g. --as-of 2026-11-22.");
+  return date;
+}
+
+function checkTagExpression(expr: string): void {
+  try {
+    TagExpressionParser(expr);
+  } catch (err) {
+    throw usageError(`--tags "${expr}" is not a valid tag expression (${(err as Error).message})`, 'Use Cucumber tag syntax, e.g. "@area:dns and not @manual".');
+  }
+}

@@ -1,0 +1,74 @@
+/** `hostproof validate <file>...` */
+import { dirname, relative, resolve } from "node:path";
+import { formatProblem, InputError, type InputProblem } from "../../errors";
+import { checkInventoryReferences } from "../../input/inventory";
+import { readDocument, type LoadedDocument } from "../../input/read-document";
+import { loadSnapshot } from "../../input/snapshot";
+import type { Inventory } from "../../model/inventory";
+import { EXIT, type ExitCode } from "../../model/run";
+import { checkSchema } from "../../schema/validate";
+import { parse, usageError } from "../args";
+import { VALIDATE_HELP } from "../usage";
+import type { Io } from "../io";
+
+type Kind = "inventory" | "snapshot";
+
+export async function validateCommand(argv: string[], io: Io): Promise<ExitCode> {
+  const { values, positionals } = parse(argv, { help: { type: "boolean", short: "h" } }, true);
+  if (values.help) {
+    io.out(VALIDATE_HELP);
+    return EXIT.compliant;
+  }
+  if (positionals.length === 0) throw usageError("no file given", "Name one or more inventory or snapshot files: hostproof validate estate.yaml");
+  let bad = 0;
+  for (const file of positionals) {
+    const problems = validateFile(file, io);
+    if (problems.length > 0) {
+      bad++;
+      for (const p of problems) io.err(`✘ ${formatProblem(p)}`);
+    }
+  }
+  io.out(bad === 0 ? `${positionals.length} file(s) valid.` : `${bad} of ${positionals.length} file(s) invalid.`);
+  return bad === 0 ? EXIT.compliant : EXIT.badInput;
+}
+
+function validateFile(file: string, io: Io): InputProblem[] {
+  let doc: LoadedDocument;
+  try {
+    doc = readDocument(file);
+  } catch (err) {
+    if (err instanceof InputError) return err.problems;
+    throw err;
+  }
+  const kind = kindOf(doc.value);
+  if (!kind) {
+    return [{ file, problem: "this is neither an inventory (no 'hosts') nor a snapshot (no 'probes')", fix: "Check that you named the right file." }];
+  }
+  const problems = checkSchema(kind, doc);
+  if (problems.length > 0) return problems;
+  if (kind === "snapshot") {
+    io.out(`✔ ${file}: valid snapshot`);
+    return [];
+  }
+  const inv = doc.value as Inventory;
+  const refs = checkInventoryReferences(inv, doc);
+  for (const h of inv.hosts) {
+    if (!h.snapshot) continue;
+    const snapFile = resolve(dirname(resolve(file)), h.snapshot);
+    try {
+      loadSnapshot(snapFile, relative(process.cwd(), snapFile), h.name);
+    } catch (err) {
+      if (!(err instanceof InputError)) throw err;
+      refs.push(...err.problems);
+    }
+  }
+  if (refs.length === 0) io.out(`✔ ${file}: valid inventory (${inv.hosts.length} host(s), ${(inv.clusters ?? []).length} cluster(s), snapshots valid)`);
+  return refs;
+}
+
+function kindOf(value: unknown): Kind | undefined {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return undefined;
+  if ("probes" in value || "collectedAt" in value) return "snapshot";
+  if ("hosts" in value || "clusters" in value) return "inventory";
+  return undefined;
+}

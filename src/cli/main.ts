@@ -1,0 +1,45 @@
+/** Entry point: dispatches to a command and maps errors to exit codes. */
+import { formatProblem, InputError } from "../errors";
+import { EXIT, type ExitCode } from "../model/run";
+import { VERSION } from "../version";
+import { controlsCommand } from "./commands/controls";
+import { runCommand } from "./commands/run";
+import { validateCommand } from "./commands/validate";
+import { processIo, type Io } from "./io";
+import { MAIN_HELP } from "./usage";
+
+const COMMANDS: Record<string, (argv: string[], io: Io) => Promise<ExitCode>> = {
+  run: runCommand,
+  validate: validateCommand,
+  controls: controlsCommand,
+};
+
+export async function main(argv: string[], io: Io = processIo): Promise<ExitCode> {
+  const [command, ...rest] = argv;
+  try {
+    if (command === undefined || command === "--help" || command === "-h" || command === "help") {
+      if (command === "help" && rest[0] && COMMANDS[rest[0]]) return await COMMANDS[rest[0]](["--help"], io);
+      io.out(MAIN_HELP);
+      return command === undefined ? EXIT.badInput : EXIT.compliant;
+    }
+    if (command === "--version" || command === "-V") {
+      io.out(VERSION);
+      return EXIT.compliant;
+    }
+    const fn = COMMANDS[command];
+    if (!fn) {
+      io.err(`hostproof: unknown command '${command}'. Commands: ${Object.keys(COMMANDS).join(", ")}. See hostproof --help.`);
+      return EXIT.badInput;
+    }
+    return await fn(rest, io);
+  } catch (err) {
+    if (err instanceof InputError) {
+      io.err(`hostproof: cannot ${command === "run" ? "run" : "go on"}: ${err.problems.length} problem(s) in the input; nothing was written.`);
+      for (const p of err.problems.slice(0, 50)) io.err(`  ✘ ${formatProblem(p)}`);
+      if (err.problems.length > 50) io.err(`  ... and ${err.problems.length - 50} more`);
+      return EXIT.badInput;
+    }
+    io.err(`hostproof: internal error (please report it): ${(err as Error).stack ?? String(err)}`);
+    return EXIT.internal;
+  }
+}

@@ -1,0 +1,60 @@
+/** Help texts. Kept together so that the README and --help say the same thing. */
+export const MAIN_HELP = `hostproof - check Windows Server and Hyper-V hosts and clusters against compliance controls
+
+Usage:
+  hostproof run --inventory <file> [options]   judge an estate and write the reports
+  hostproof validate <file>...                  check inventory and snapshot files against their schemas
+  hostproof controls [--tags <expr>] [--json]   list the controls
+  hostproof <command> --help                    help for one command
+  hostproof --version
+
+Exit codes (run):
+  0  compliant (nothing non-compliant at or above --fail-on, nothing undetermined)
+  1  non-compliant at or above --fail-on
+  2  nothing non-compliant at or above --fail-on, but something undetermined
+  3  bad usage or bad input (the message names the file, the field and the fix)
+  4  internal error in hostproof (a bug: please report it)
+`;
+
+export const RUN_HELP = `Usage: hostproof run --inventory <file> [options]
+
+Judges every host and cluster of the inventory against the controls in features/ and writes,
+under --out: summary.json, junit.xml, cucumber-messages.ndjson, allure-results/,
+allure-report/index.html (one self-contained file; needs Java) and evidence/snapshots/.
+The earlier contents of --out are replaced only once every output has been written.
+
+Options:
+  -i, --inventory <file>   inventory (YAML or JSON); required
+  -o, --out <dir>          output folder (default: reports)
+  -t, --tags <expr>        Cucumber tag expression choosing controls,
+                           e.g. "@severity:critical or @area:dns", "not @manual"
+      --fail-on <level>    lowest severity that fails the gate: critical, high, medium,
+                           low or any (default: any)
+      --as-of <date>       the day end-of-support dates are compared with, yyyy-mm-dd
+                           (default: today, UTC); set it to re-judge old evidence as of then
+      --no-html            skip the Allure HTML report (no Java needed)
+      --exit-zero          exit 0 even when the gate fails (for demos); bad input still exits 3
+      --no-color           plain output (also when NO_COLOR is set or output is not a terminal)
+  -h, --help               this help
+
+Exit codes: 0 compliant, 1 non-compliant at or above --fail-on, 2 undetermined,
+3 bad usage or bad input, 4 internal error.
+`;
+
+export const VALIDATE_HELP = `Usage: hostproof validate <file>...
+
+Checks inventory and snapshot files against schemas/ and changes nothing. An inventory is also
+checked for duplicate hosts and clusters naming unknown hosts, and the snapshots it points at are
+checked too. The kind of each file is recognised from its content.
+
+Exit codes: 0 every file is valid, 3 at least one is not.
+`;
+
+export const CONTROLS_HELP = `Usage: hostproof controls [--tags <expr>] [--json]
+
+Lists the controls: ID, severity, title and feature file.
+
+Options:
+  -t, --tags <expr>   only the controls a Cucumber tag expression selects
+      --json          machine-readable output
+`;

@@ -1,0 +1,68 @@
+/**
+ * A control's identity lives in its feature file: the ID and severity as tags, the rationale,
+ * remediation and source in the scenario's description. This reads them back.
+ */
+import type { GherkinDocument, Scenario } from "@cucumber/messages";
+import type { ControlMeta } from "../model/result";
+import { isSeverity, type Severity } from "../model/severity";
+
+export const CONTROL_ID = /^@(HP-[A-Z]{2,5}-\d{3})$/;
+const SEVERITY_TAG = /^@severity:(.+)$/;
+const FIELD = /^(Rationale|Remediation|Source):\s*(.*)$/;
+
+export class ControlDefinitionError extends Error {}
+
+/** Every scenario of a feature, including those inside Rules. */
+export function scenariosOf(doc: GherkinDocument): { scenario: Scenario; ruleTags: string[] }[] {
+  const out: { scenario: Scenario; ruleTags: string[] }[] = [];
+  for (const child of doc.feature?.children ?? []) {
+    if (child.scenario) out.push({ scenario: child.scenario, ruleTags: [] });
+    if (child.rule) {
+      const ruleTags = child.rule.tags.map((t) => t.name);
+      for (const rc of child.rule.children) if (rc.scenario) out.push({ scenario: rc.scenario, ruleTags });
+    }
+  }
+  return out;
+}
+
+export function controlMeta(doc: GherkinDocument, scenario: Scenario, featurePath: string, ruleTags: string[] = []): ControlMeta {
+  const featureTags = doc.feature?.tags.map((t) => t.name) ?? [];
+  const allTags = [...featureTags, ...ruleTags, ...scenario.tags.map((t) => t.name)];
+  const where = `${featurePath}:${scenario.location.line}`;
+  const ids = allTags.map((t) => CONTROL_ID.exec(t)?.[1]).filter((x): x is string => x !== undefined);
+  if (ids.length !== 1) {
+    throw new ControlDefinitionError(`${where}: scenario '${scenario.name}' needs exactly one control ID tag like @HP-NIC-001 (found ${ids.length})`);
+  }
+  const severities = allTags.map((t) => SEVERITY_TAG.exec(t)?.[1]).filter((x): x is string => x !== undefined);
+  const severity = severities[severities.length - 1];
+  if (severity === undefined || !isSeverity(severity)) {
+    throw new ControlDefinitionError(`${where}: scenario '${scenario.name}' needs a tag @severity:critical|high|medium|low`);
+  }
+  return {
+    id: ids[0],
+    title: scenario.name,
+    severity: severity as Severity,
+    feature: featurePath,
+    featureName: doc.feature?.name ?? featurePath,
+    tags: [...new Set(allTags)],
+    ...descriptionFields(scenario.description),
+  };
+}
+
+/** `Rationale:`, `Remediation:` and `Source:` paragraphs; continuation lines join their field. */
+export function descriptionFields(description: string): Pick<ControlMeta, "rationale" | "remediation" | "source"> {
+  const fields: Record<string, string[]> = {};
+  let current: string | undefined;
+  for (const raw of description.split("\n")) {
+    const line = raw.trim();
+    const m = FIELD.exec(line);
+    if (m) {
+      current = m[1].toLowerCase();
+      fields[current] = m[2] ? [m[2]] : [];
+    } else if (current && line) {
+      fields[current].push(line);
+    }
+  }
+  const join = (k: string, sep: string): string | undefined => (fields[k]?.length ? fields[k].join(sep) : undefined);
+  return { rationale: join("rationale", " "), remediation: join("remediation", "\n"), source: join("source", " ") };
+}

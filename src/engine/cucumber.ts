@@ -1,0 +1,58 @@
+/** Runs the selected controls through Cucumber, in this process, over an estate. */
+import { loadConfiguration, runCucumber } from "@cucumber/cucumber/api";
+import type { Envelope } from "@cucumber/messages";
+import { Writable } from "node:stream";
+import { join } from "node:path";
+import { PACKAGE_ROOT } from "../controls/catalog";
+import type { Estate } from "./estate";
+import { setActiveRun, type RunContext } from "./run-context";
+
+export interface ControlRunOptions {
+  estate: Estate;
+  /** Cucumber tag expression choosing controls, e.g. "@severity:critical or @area:dns". */
+  tags?: string;
+  /** Where Cucumber's message stream (ndjson) goes. */
+  messagesFile: string;
+}
+
+export interface ControlRun extends RunContext {
+  /** Steps Cucumber could not run (undefined or ambiguous): defects in hostproof's own features. */
+  brokenSteps: string[];
+}
+
+const discard = (): Writable =>
+  new Writable({
+    write(_chunk, _enc, done) {
+      done();
+    },
+  });
+
+export async function runControls(options: ControlRunOptions): Promise<ControlRun> {
+  const ctx: RunContext = { estate: options.estate, results: [], controls: [], internalErrors: [] };
+  const brokenSteps: string[] = [];
+  // Cucumber resolves features and steps against cwd; the controls ship with hostproof, so its own
+  // folder is the cwd here whatever folder the user runs from.
+  const environment = { cwd: PACKAGE_ROOT, stdout: discard(), stderr: discard(), env: process.env };
+  const { runConfiguration } = await loadConfiguration(
+    {
+      file: join(PACKAGE_ROOT, "cucumber.js"),
+      provided: {
+        tags: options.tags ?? "",
+        format: [["message", options.messagesFile]],
+        formatOptions: {},
+      },
+    },
+    environment,
+  );
+  const onMessage = (m: Envelope): void => {
+    const status = m.testStepFinished?.testStepResult.status;
+    if (status === "UNDEFINED" || status === "AMBIGUOUS") brokenSteps.push(`a step is ${status.toLowerCase()} (see the Cucumber messages)`);
+  };
+  setActiveRun(ctx);
+  try {
+    await runCucumber(runConfiguration, environment, onMessage);
+  } finally {
+    setActiveRun(undefined);
+  }
+  return { ...ctx, brokenSteps };
+}

@@ -1,0 +1,71 @@
+/** The estate as the judges see it: every host with its normalised facts, grouped into clusters. */
+import { dirname, relative, resolve } from "node:path";
+import { InputError, type InputProblem } from "../errors";
+import { normaliseSnapshot } from "../facts";
+import { loadSnapshot } from "../input/snapshot";
+import { nameKey, type LoadedInventory } from "../input/inventory";
+import type { HostFacts } from "../model/facts";
+import type { ControlInputs, InventoryCluster } from "../model/inventory";
+import type { HostRecord } from "../model/run";
+import { DEFAULT_INPUTS, type ResolvedInputs } from "../judge/context";
+
+export interface EstateHost {
+  record: HostRecord;
+  facts: HostFacts;
+  inputs: ResolvedInputs;
+  cluster?: InventoryCluster;
+}
+
+export interface EstateCluster {
+  cluster: InventoryCluster;
+  nodes: EstateHost[];
+}
+
+export interface Estate {
+  name?: string;
+  hosts: EstateHost[];
+  clusters: EstateCluster[];
+  asOf: Date;
+}
+
+/** Host inputs are added to the estate's: allowances accumulate, scalar settings override. */
+export function resolveInputs(estate: ControlInputs | undefined, host: ControlInputs | undefined): ResolvedInputs {
+  return {
+    offloads: { allowed: [...(estate?.offloads?.allowed ?? []), ...(host?.offloads?.allowed ?? [])] },
+    endOfSupport: {
+      warningDays: host?.endOfSupport?.warningDays ?? estate?.endOfSupport?.warningDays ?? DEFAULT_INPUTS.endOfSupport.warningDays,
+    },
+  };
+}
+
+/** Loads every snapshot; reports every bad one at once rather than stopping at the first. */
+export function buildEstate(loaded: LoadedInventory, asOf: Date): Estate {
+  const inv = loaded.inventory;
+  const baseDir = dirname(resolve(loaded.file));
+  const clusterOf = new Map<string, InventoryCluster>();
+  for (const c of inv.clusters ?? []) for (const n of c.nodes) clusterOf.set(nameKey(n), c);
+
+  const problems: InputProblem[] = [];
+  const hosts: EstateHost[] = [];
+  for (const h of inv.hosts) {
+    const file = resolve(baseDir, h.snapshot ?? "");
+    const shown = relative(process.cwd(), file) || file;
+    try {
+      const snapshot = loadSnapshot(file, shown, h.name);
+      const cluster = clusterOf.get(nameKey(h.name));
+      const record: HostRecord = { name: h.name, cluster: cluster?.name, address: h.address, snapshotFile: shown, snapshot };
+      hosts.push({ record, facts: normaliseSnapshot(snapshot), inputs: resolveInputs(inv.inputs, h.inputs), cluster });
+    } catch (err) {
+      if (!(err instanceof InputError)) throw err;
+      problems.push(...err.problems);
+    }
+  }
+  if (problems.length > 0) throw new InputError(problems);
+
+  const byName = new Map(hosts.map((h) => [nameKey(h.record.name), h]));
+  const clusters = (inv.clusters ?? []).map((cluster) => ({
+    cluster,
+    nodes: cluster.nodes.map((n) => byName.get(nameKey(n))).filter((h): h is EstateHost => h !== undefined),
+  }));
+  return { name: inv.name, hosts, clusters, asOf };
+}

@@ -1,0 +1,100 @@
+/**
+ * `hostproof run`: load and validate the estate, judge it through the features, write every output
+ * into a staging folder and put it in place only when all of it is written.
+ */
+import { copyFileSync, mkdirSync } from "node:fs";
+import { join, relative, resolve } from "node:path";
+import { loadInventory } from "../input/inventory";
+import type { RunReport } from "../model/run";
+import type { Severity } from "../model/severity";
+import { generateAllureHtml, ALLURE_REPORT_DIR, type HtmlOutcome } from "../report/allure-html";
+import { writeAllureResults, ALLURE_RESULTS_DIR } from "../report/allure-results";
+import { writeJunit } from "../report/junit";
+import { openStaging, commitStaging, discardStaging } from "../report/output-dir";
+import { writeSummary } from "../report/summary";
+import { VERSION } from "../version";
+import { runControls } from "./cucumber";
+import { buildEstate } from "./estate";
+import { totalsOf, verdictOf } from "./verdict";
+
+export const MESSAGES_FILE = "cucumber-messages.ndjson";
+
+export interface RunOptions {
+  inventory: string;
+  out: string;
+  tags?: string;
+  failOn: Severity | "any";
+  asOf: Date;
+  html: boolean;
+}
+
+export interface RunOutcome {
+  report: RunReport;
+  outDir: string;
+  html: HtmlOutcome | { ok: false; reason: string; skipped: true };
+  internalErrors: string[];
+}
+
+export async function runEstate(options: RunOptions): Promise<RunOutcome> {
+  const startedAt = new Date();
+  const t0 = performance.now();
+  const loaded = loadInventory(resolve(options.inventory), options.inventory);
+  const estate = buildEstate(loaded, options.asOf);
+  const t1 = performance.now();
+
+  const staging = openStaging(options.out);
+  try {
+    const run = await runControls({ estate, tags: options.tags, messagesFile: join(staging, MESSAGES_FILE) });
+    if (run.brokenSteps.length > 0) throw new Error(`hostproof's own features could not run: ${run.brokenSteps.join("; ")}`);
+    const t2 = performance.now();
+
+    const { verdict, exitCode } = verdictOf(run.results, options.failOn);
+    const report: RunReport = {
+      tool: { name: "hostproof", version: VERSION },
+      estate: estate.name,
+      inventoryFile: relative(process.cwd(), resolve(options.inventory)) || options.inventory,
+      startedAt: startedAt.toISOString(),
+      finishedAt: startedAt.toISOString(),
+      asOf: options.asOf.toISOString().slice(0, 10),
+      tags: options.tags,
+      failOn: options.failOn,
+      verdict,
+      exitCode,
+      totals: totalsOf(run.results),
+      controls: run.controls,
+      hosts: estate.hosts.map((h) => h.record),
+      clusters: estate.clusters.map((c) => c.cluster),
+      results: run.results,
+      timings: { loadMs: Math.round(t1 - t0), judgeMs: Math.round(t2 - t1), writeMs: 0, reportMs: 0 },
+    };
+
+    writeJunit(staging, report);
+    writeAllureResults(join(staging, ALLURE_RESULTS_DIR), report);
+    keepSnapshots(staging, report);
+    const t3 = performance.now();
+    report.timings.writeMs = Math.round(t3 - t2);
+
+    const html: RunOutcome["html"] = options.html
+      ? await generateAllureHtml(join(staging, ALLURE_RESULTS_DIR), join(staging, ALLURE_REPORT_DIR))
+      : { ok: false, reason: "--no-html was given", skipped: true };
+    report.timings.reportMs = Math.round(performance.now() - t3);
+    report.finishedAt = new Date().toISOString();
+    // Written last so that it carries every phase's timing.
+    writeSummary(staging, report);
+
+    commitStaging(staging, options.out);
+    return { report, outDir: resolve(options.out), html, internalErrors: run.internalErrors };
+  } catch (err) {
+    discardStaging(staging);
+    throw err;
+  }
+}
+
+/** The snapshots judged are kept beside the report, so that the verdict can be re-checked from it. */
+function keepSnapshots(staging: string, report: RunReport): void {
+  const dir = join(staging, "evidence", "snapshots");
+  mkdirSync(dir, { recursive: true });
+  for (const h of report.hosts) {
+    if (h.snapshotFile) copyFileSync(resolve(h.snapshotFile), join(dir, `${h.name}.json`));
+  }
+}

@@ -1,0 +1,74 @@
+/** Loads an inventory and checks what a schema cannot: names that must be unique and must exist. */
+import type { InputProblem } from "../errors";
+import { InputError } from "../errors";
+import type { Inventory } from "../model/inventory";
+import { checkSchema, formatPath } from "../schema/validate";
+import { readDocument, type LoadedDocument } from "./read-document";
+
+export interface LoadedInventory {
+  file: string;
+  inventory: Inventory;
+  doc: LoadedDocument;
+}
+
+export function loadInventory(file: string, displayName: string = file): LoadedInventory {
+  const doc = readDocument(file, displayName);
+  const schemaProblems = checkSchema("inventory", doc);
+  if (schemaProblems.length > 0) throw new InputError(schemaProblems);
+  const inventory = doc.value as Inventory;
+  const problems = checkInventoryReferences(inventory, doc);
+  if (problems.length > 0) throw new InputError(problems);
+  return { file, inventory, doc };
+}
+
+/** Host names are DNS names, so they are compared case-insensitively. */
+export const nameKey = (name: string): string => name.toLowerCase();
+
+export function checkInventoryReferences(inv: Inventory, doc: LoadedDocument): InputProblem[] {
+  const problems: InputProblem[] = [];
+  const at = (path: (string | number)[], problem: string, fix: string): void => {
+    problems.push({ file: doc.file, field: formatPath(path), line: doc.lineOf(path), problem, fix });
+  };
+
+  const hostIndex = new Map<string, number>();
+  inv.hosts.forEach((host, i) => {
+    const key = nameKey(host.name);
+    const first = hostIndex.get(key);
+    if (first !== undefined) {
+      at(["hosts", i, "name"], `host '${host.name}' is listed twice (first at hosts[${first}])`, "Give every host one entry; names are compared without regard to case.");
+    } else hostIndex.set(key, i);
+    if (host.transport !== "snapshot") {
+      at(["hosts", i, "transport"], `transport '${host.transport}' is reserved for live collection, which this version cannot do yet`, "Collect a snapshot of the host and use 'transport: snapshot' with 'snapshot: <file>'.");
+    }
+  });
+
+  const clusterIndex = new Map<string, number>();
+  const nodeOwner = new Map<string, string>();
+  (inv.clusters ?? []).forEach((cluster, ci) => {
+    const key = nameKey(cluster.name);
+    if (clusterIndex.has(key)) {
+      at(["clusters", ci, "name"], `cluster '${cluster.name}' is listed twice`, "Give every cluster one entry.");
+    } else clusterIndex.set(key, ci);
+    if (hostIndex.has(key)) {
+      at(["clusters", ci, "name"], `cluster '${cluster.name}' has the same name as a host`, "Use the cluster's own network name, which differs from its nodes' names.");
+    }
+    const seenNodes = new Set<string>();
+    cluster.nodes.forEach((node, ni) => {
+      const nk = nameKey(node);
+      if (seenNodes.has(nk)) {
+        at(["clusters", ci, "nodes", ni], `node '${node}' is listed twice in this cluster`, "List each node once.");
+        return;
+      }
+      seenNodes.add(nk);
+      if (!hostIndex.has(nk)) {
+        at(["clusters", ci, "nodes", ni], `cluster '${cluster.name}' names the unknown host '${node}'`, `Add '${node}' to 'hosts', or correct the node name to one of: ${inv.hosts.map((h) => h.name).slice(0, 8).join(", ")}.`);
+        return;
+      }
+      const owner = nodeOwner.get(nk);
+      if (owner !== undefined) {
+        at(["clusters", ci, "nodes", ni], `host '${node}' is already a node of cluster '${owner}'`, "A host can be a node of one cluster only.");
+      } else nodeOwner.set(nk, cluster.name);
+    });
+  });
+  return problems;
+}

@@ -1,0 +1,29 @@
+/** Loads one host's snapshot file and checks that it is the host the inventory says it is. */
+import { InputError } from "../errors";
+import type { Snapshot } from "../model/snapshot";
+import { checkSchema } from "../schema/validate";
+import { readDocument } from "./read-document";
+import { nameKey } from "./inventory";
+
+export function loadSnapshot(file: string, displayName: string, expectedHost?: string): Snapshot {
+  const doc = readDocument(file, displayName);
+  const problems = checkSchema("snapshot", doc);
+  if (problems.length > 0) throw new InputError(problems);
+  const snapshot = doc.value as Snapshot;
+  if (expectedHost !== undefined && nameKey(snapshot.host) !== nameKey(expectedHost) && !sameShortName(snapshot.host, expectedHost)) {
+    throw new InputError({
+      file: displayName,
+      field: "host",
+      problem: `this snapshot belongs to host '${snapshot.host}', but the inventory uses it for '${expectedHost}'`,
+      fix: `Point host '${expectedHost}' at its own snapshot, or collect one from it.`,
+    });
+  }
+  return snapshot;
+}
+
+/** `node1` and `node1.corp.example` name the same host; the first label decides. */
+function sameShortName(a: string, b: string): boolean {
+  const short = (s: string): string => nameKey(s).split(".")[0];
+  const bothQualified = a.includes(".") && b.includes(".");
+  return !bothQualified && short(a) === short(b);
+}

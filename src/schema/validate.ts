@@ -1,0 +1,171 @@
+/**
+ * Checks documents against the JSON Schemas in schemas/ and turns ajv's errors into problems a
+ * person can act on: which field, what is wrong, what to do.
+ */
+import Ajv, { type ErrorObject, type ValidateFunction } from "ajv";
+import addFormats from "ajv-formats";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { InputProblem } from "../errors";
+import type { LoadedDocument } from "../input/read-document";
+
+export type SchemaName = "inventory" | "snapshot" | "summary";
+
+export const SCHEMA_DIR = join(__dirname, "..", "..", "schemas");
+
+const ajv = new Ajv({ allErrors: true, strict: false });
+addFormats(ajv);
+const compiled = new Map<SchemaName, ValidateFunction>();
+
+function validator(name: SchemaName): ValidateFunction {
+  let fn = compiled.get(name);
+  if (!fn) {
+    const schema = JSON.parse(readFileSync(join(SCHEMA_DIR, `${name}.schema.json`), "utf8")) as object;
+    fn = ajv.compile(schema);
+    compiled.set(name, fn);
+  }
+  return fn;
+}
+
+/** Returns no problems when the document is valid. */
+export function checkSchema(name: SchemaName, doc: LoadedDocument): InputProblem[] {
+  const validate = validator(name);
+  if (validate(doc.value)) return [];
+  return describeErrors(validate.errors ?? [], doc, name);
+}
+
+function describeErrors(errors: ErrorObject[], doc: LoadedDocument, schema: SchemaName): InputProblem[] {
+  // if/then and oneOf report a summary error on top of the specific ones; the specific ones say more.
+  const specific = errors.filter((e) => e.keyword !== "if" && e.keyword !== "oneOf" && e.keyword !== "not");
+  const chosen = specific.length > 0 ? specific : errors;
+  const seen = new Set<string>();
+  const problems: InputProblem[] = [];
+  for (const e of chosen) {
+    const p = describe(e, doc, schema);
+    const key = `${p.field}|${p.problem}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    problems.push(p);
+  }
+  return problems;
+}
+
+function pointerToPath(pointer: string): (string | number)[] {
+  if (pointer === "") return [];
+  return pointer
+    .slice(1)
+    .split("/")
+    .map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"))
+    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+}
+
+export function formatPath(path: (string | number)[]): string {
+  let out = "";
+  for (const part of path) {
+    if (typeof part === "number") out += `[${part}]`;
+    else if (/^[A-Za-z_$][\w$]*$/.test(part)) out += out ? `.${part}` : part;
+    else out += `[${JSON.stringify(part)}]`;
+  }
+  return out || "(top level)";
+}
+
+function describe(e: ErrorObject, doc: LoadedDocument, schema: SchemaName): InputProblem {
+  const path = pointerToPath(e.instancePath);
+  const params = e.params as Record<string, unknown>;
+  let fieldPath = path;
+  let problem: string;
+  let fix: string;
+  switch (e.keyword) {
+    case "required":
+      fieldPath = [...path, String(params.missingProperty)];
+      problem = `the required field '${String(params.missingProperty)}' is missing`;
+      fix = `Add '${String(params.missingProperty)}'${hintFor(schema, String(params.missingProperty))}.`;
+      break;
+    case "additionalProperties":
+      fieldPath = [...path, String(params.additionalProperty)];
+      problem = `'${String(params.additionalProperty)}' is not a known field`;
+      fix = "Remove it or correct its spelling (field names are case-sensitive).";
+      break;
+    case "enum":
+      problem = `${show(valueAt(doc.value, path))} is not allowed`;
+      fix = `Use one of: ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ")}.`;
+      break;
+    case "const":
+      problem = `${show(valueAt(doc.value, path))} is not allowed`;
+      fix = `Use ${JSON.stringify(params.allowedValue)}.`;
+      break;
+    case "type":
+      problem = `expected ${String(params.type)}, found ${kindOf(valueAt(doc.value, path))}`;
+      fix = `Make it ${article(String(params.type))}.`;
+      break;
+    case "pattern":
+      problem = `${show(valueAt(doc.value, path))} is not in the expected form`;
+      fix = patternFix(path);
+      break;
+    case "format":
+      problem = `${show(valueAt(doc.value, path))} is not a valid ${String(params.format)}`;
+      fix = params.format === "date-time" ? "Use an ISO 8601 date and time with a zone, e.g. 2026-11-20T09:00:00Z." : `Use a valid ${String(params.format)}.`;
+      break;
+    case "minItems":
+      problem = `needs at least ${String(params.limit)} item(s)`;
+      fix = "Add the missing items.";
+      break;
+    case "uniqueItems":
+      problem = `items ${String(params.j)} and ${String(params.i)} are the same`;
+      fix = "List each item once.";
+      break;
+    case "minLength":
+      problem = "must not be empty";
+      fix = "Give it a value.";
+      break;
+    default:
+      problem = e.message ?? `fails the '${e.keyword}' rule`;
+      fix = `See schemas/${schema}.schema.json.`;
+  }
+  return { file: doc.file, field: formatPath(fieldPath), line: doc.lineOf(fieldPath), problem, fix };
+}
+
+function hintFor(schema: SchemaName, field: string): string {
+  const hints: Record<string, string> = {
+    snapshot: " (the path of this host's snapshot file, relative to the inventory)",
+    adminAccount: " (the local account the cluster was created with, e.g. clusadmin)",
+    domains: " (every DNS domain the cluster's nodes belong to, at least two)",
+    version: schema === "inventory" || schema === "snapshot" ? " with the value 1" : "",
+    transport: " (snapshot; local, winrm and ssh come with live collection)",
+  };
+  return hints[field] ?? "";
+}
+
+function patternFix(path: (string | number)[]): string {
+  const last = path[path.length - 1];
+  if (last === "name" || path.includes("domains")) return "Use a DNS host name or FQDN: letters, digits, hyphens and dots, no spaces or underscores.";
+  if (last === "keyword") return "Use a standardized NDIS keyword starting with '*', e.g. *RSS or *VMQ.";
+  if (last === "adminAccount") return "Use a local account name without a domain prefix, at most 20 characters.";
+  return "See the schema for the expected form.";
+}
+
+function valueAt(value: unknown, path: (string | number)[]): unknown {
+  let cur = value;
+  for (const part of path) {
+    if (cur === null || typeof cur !== "object") return undefined;
+    cur = (cur as Record<string | number, unknown>)[part];
+  }
+  return cur;
+}
+
+function show(v: unknown): string {
+  const s = JSON.stringify(v);
+  return s === undefined ? "the value" : s.length > 60 ? `${s.slice(0, 57)}...` : s;
+}
+
+function kindOf(v: unknown): string {
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "a list";
+  if (typeof v === "object") return "an object";
+  return `${typeof v} ${show(v)}`;
+}
+
+function article(type: string): string {
+  const words: Record<string, string> = { object: "an object (key: value pairs)", array: "a list", string: "a string", integer: "a whole number", number: "a number", boolean: "true or false" };
+  return words[type] ?? type;
+}

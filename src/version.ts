@@ -1,0 +1,5 @@
+/** hostproof's version, from package.json, for --version and the reports. */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+
+export const VERSION: string = (JSON.parse(readFileSync(join(__dirname, "..", "package.json"), "utf8")) as { version: string }).version;
