@@ -1,0 +1,30 @@
+import type { Fact, GroupMemberFact } from "../model/facts";
+import type { JsonObject } from "../model/json";
+import type { ProbeRecord } from "../model/snapshot";
+import { enumAsEmitted, innerText, mapRows, normaliseRecord, objectList, parsed, prop, requiredText, text, type Parsed } from "./shape";
+
+/**
+ * Get-LocalGroupMember of S-1-5-32-544. A member without a SID is kept with sid null (the
+ * cmdlet can list members whose SID it cannot resolve); a member without a name is malformed.
+ * ObjectClass is display text ("User"/"Group", localised on some systems): decide on SID and
+ * PrincipalSource, not on it.
+ */
+export function normaliseAdministratorsGroup(record: ProbeRecord | undefined): Fact<GroupMemberFact[]> {
+  return normaliseRecord("administratorsGroup", record, (output) => {
+    const rows = objectList(output);
+    return rows.ok ? mapRows(rows.value, readMember) : rows;
+  });
+}
+
+function readMember(row: JsonObject): Parsed<GroupMemberFact> {
+  const name = requiredText(row, "Name");
+  if (!name.ok) return name;
+  return parsed({
+    name: name.value,
+    // Projected as `.SID.Value`; unprojected output carries `{"Value":"S-1-..."}`.
+    sid: innerText(prop(row, "SID"), "Value"),
+    objectClass: text(prop(row, "ObjectClass")),
+    // 1 or "Local" (5.1 integer or PowerShell 7 name), kept as emitted: see GroupMemberFact.
+    principalSource: enumAsEmitted(prop(row, "PrincipalSource")),
+  });
+}

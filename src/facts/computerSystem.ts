@@ -1,0 +1,25 @@
+import type { ComputerSystemFact, Fact } from "../model/facts";
+import type { JsonObject } from "../model/json";
+import type { ProbeRecord } from "../model/snapshot";
+import { bool, normaliseRecord, parsed, prop, requiredText, singleObject, text, type Parsed } from "./shape";
+
+/** Win32_ComputerSystem: domain membership. */
+export function normaliseComputerSystem(record: ProbeRecord | undefined): Fact<ComputerSystemFact> {
+  return normaliseRecord("computerSystem", record, (output) => {
+    const obj = singleObject(output);
+    return obj.ok ? readComputerSystem(obj.value) : obj;
+  });
+}
+
+function readComputerSystem(obj: JsonObject): Parsed<ComputerSystemFact> {
+  const name = requiredText(obj, "Name");
+  if (!name.ok) return name;
+  return parsed({
+    name: name.value,
+    dnsHostName: text(prop(obj, "DNSHostName")),
+    domain: text(prop(obj, "Domain")),
+    // Decide membership on this flag, not on Domain: a workgroup named like a domain is possible.
+    partOfDomain: bool(prop(obj, "PartOfDomain")),
+    workgroup: text(prop(obj, "Workgroup")),
+  });
+}
