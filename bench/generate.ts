@@ -1,0 +1,184 @@
+/**
+ * Synthetic estates for the benchmark: N hosts, most in clusters of 2 to 16 nodes (workgroup,
+ * multi-domain and single-domain), the rest standalone, built with the test snapshot builder.
+ *
+ * The same seed always gives the same estate. About 5% of hosts carry one deviation, a few
+ * clusters have an unsupported witness, and about 0.5% of hosts have a probe that failed, so the
+ * judges, reports and evidence attachments do the work a real estate would make them do.
+ */
+import type { ClusterType, InventoryCluster } from "../src/model/inventory";
+import type { ProbeErrorKind } from "../src/model/snapshot";
+import type { ProbeId } from "../src/probes/catalog";
+import {
+  defaultHotfixes,
+  seededRandom,
+  writeEstate,
+  type HostSpec,
+  type WitnessType,
+} from "../test/helpers/snapshot-builder";
+
+export interface GenerateOptions {
+  hosts: number;
+  seed: number;
+}
+
+export interface GeneratedEstate {
+  inventoryPath: string;
+  hosts: number;
+  clusters: number;
+  standalone: number;
+  /** Hosts given one deliberate deviation. */
+  deviations: number;
+  /** Hosts with one probe recorded as an error. */
+  probeErrors: number;
+}
+
+const CLUSTERED_SHARE = 0.85;
+const DEVIATION_RATE = 0.05;
+const PROBE_ERROR_RATE = 0.005;
+const DOMAINS = ["corp.contoso.test", "emea.contoso.test", "apac.contoso.test", "amer.contoso.test"];
+const BASE_TIME = Date.UTC(2026, 10, 20, 9, 0, 0);
+
+type Rand = () => number;
+
+function pick<T>(rand: Rand, items: readonly T[]): T {
+  return items[Math.floor(rand() * items.length)];
+}
+
+/** Picks by cumulative weight, e.g. [["a", 0.7], ["b", 0.3]]. */
+function weighted<T>(rand: Rand, choices: ReadonlyArray<readonly [T, number]>): T {
+  let r = rand();
+  for (const [value, weight] of choices) {
+    if (r < weight) return value;
+    r -= weight;
+  }
+  return choices[choices.length - 1][0];
+}
+
+function pad(n: number, width: number): string {
+  return String(n).padStart(width, "0");
+}
+
+function clusterSizes(rand: Rand, total: number): number[] {
+  const sizes: number[] = [];
+  let left = total;
+  while (left >= 2) {
+    let size = Math.min(left, 2 + Math.floor(rand() * 15));
+    // Never leave a single host behind: a one-node cluster is not what the mix is about.
+    if (left - size === 1) size = size < 16 ? size + 1 : size - 1;
+    sizes.push(size);
+    left -= size;
+  }
+  return sizes;
+}
+
+const PROBES_THAT_FAIL: readonly ProbeId[] = ["netAdapterAdvancedProperty", "hotfixes", "administratorsGroup", "localUsers", "clusterQuorum"];
+const ERROR_MESSAGES: Record<Extract<ProbeErrorKind, "access-denied" | "timeout" | "other">, string> = {
+  "access-denied": "Access is denied. (HRESULT 0x80070005)",
+  timeout: "The probe did not finish within 30 s and was stopped.",
+  other: "Failed to compare two elements in the array.",
+};
+
+/** One deliberate deviation, chosen to hit a different control each time. */
+function deviate(rand: Rand, spec: HostSpec, cluster: InventoryCluster | undefined): HostSpec {
+  const options: Array<() => HostSpec> = [
+    () => ({ ...spec, adapters: [{ name: "Ethernet 1" }, { name: "Ethernet 2", values: { "*VMQ": "1" } }] }),
+    () => ({ ...spec, adapters: [{ name: "Ethernet 1", values: { "*LsoV2IPv4": "1", "*TCPChecksumOffloadIPv4": "3" } }, { name: "Ethernet 2" }] }),
+    () => ({ ...spec, latfp: cluster && cluster.type !== "single-domain" ? 0 : 1 }),
+    () => ({ ...spec, nvDomain: "pending.contoso.test" }),
+  ];
+  if (cluster) {
+    options.push(() => ({ ...spec, hotfixes: (spec.hotfixes ?? defaultHotfixes(spec.os?.version)).slice(0, -1) }));
+    options.push(() => ({ ...spec, domain: null, searchList: [] }));
+    if (cluster.type === "multi-domain") options.push(() => ({ ...spec, searchList: spec.domain ? [spec.domain] : [] }));
+    if (cluster.adminAccount) options.push(() => ({ ...spec, admins: ["Administrator"] }));
+  } else {
+    options.push(() => ({ ...spec, os: { version: "6.3.9600" } }));
+  }
+  return pick(rand, options)();
+}
+
+export function generateEstate(dir: string, options: GenerateOptions): GeneratedEstate {
+  const rand = seededRandom(options.seed);
+  const total = Math.max(1, Math.floor(options.hosts));
+  const sizes = clusterSizes(rand, Math.round(total * CLUSTERED_SHARE));
+  const clustered = sizes.reduce((a, b) => a + b, 0);
+  const hosts: HostSpec[] = [];
+  const clusters: InventoryCluster[] = [];
+  const clusterOf = new Map<string, InventoryCluster>();
+
+  sizes.forEach((size, c) => {
+    const name = `c${pad(c + 1, 4)}`;
+    const type = weighted<ClusterType>(rand, [["single-domain", 0.4], ["workgroup", 0.3], ["multi-domain", 0.3]]);
+    const version = weighted(rand, [["10.0.20348", 0.7], ["10.0.17763", 0.25], ["10.0.14393", 0.05]] as const);
+    const witness = weighted<WitnessType>(rand, [["Cloud Witness", 0.6], ["Physical Disk", 0.35], ["File Share Witness", 0.05]]);
+    const nodes = Array.from({ length: size }, (_, i) => `${name}-n${pad(i + 1, 2)}`);
+    const cluster: InventoryCluster = { name, type, nodes };
+    let nodeDomain: (i: number) => string;
+    if (type === "workgroup") {
+      cluster.adminAccount = "clusadmin";
+      nodeDomain = () => `${name}.wg.contoso.test`;
+    } else if (type === "multi-domain") {
+      cluster.adminAccount = "clusadmin";
+      const start = Math.floor(rand() * DOMAINS.length);
+      cluster.domains = Array.from({ length: 2 + Math.floor(rand() * 2) }, (_, i) => DOMAINS[(start + i) % DOMAINS.length]);
+      const domains = cluster.domains;
+      nodeDomain = (i) => domains[i % domains.length];
+    } else {
+      const domain = pick(rand, DOMAINS);
+      nodeDomain = () => domain;
+    }
+    clusters.push(cluster);
+    nodes.forEach((node, i) => {
+      clusterOf.set(node, cluster);
+      hosts.push({ name: node, os: { version }, domain: nodeDomain(i), cluster: { name, witness } });
+    });
+  });
+
+  for (let s = 0; s < total - clustered; s++) {
+    const legacy = rand() < 0.005;
+    const version = weighted(rand, [["10.0.17763", 0.5], ["10.0.20348", 0.35], ["10.0.14393", 0.1], ["6.3.9600", 0.05]] as const);
+    hosts.push(
+      legacy
+        ? { name: `srv-${pad(s + 1, 5)}`, legacy2003: true }
+        : { name: `srv-${pad(s + 1, 5)}`, os: { version }, domain: pick(rand, DOMAINS), clusteringInstalled: false },
+    );
+  }
+
+  let deviations = 0;
+  let probeErrors = 0;
+  const finished = hosts.map((spec, i): HostSpec => {
+    let out: HostSpec = { ...spec, collectedAt: new Date(BASE_TIME + i * 2000).toISOString() };
+    if (spec.legacy2003) return out;
+    const cluster = clusterOf.get(spec.name);
+    if (rand() < DEVIATION_RATE) {
+      out = deviate(rand, out, cluster);
+      deviations++;
+    } else if (rand() < 0.01) {
+      // An offload enabled on purpose and allowed in the inventory: exercises the allow-list path.
+      out = {
+        ...out,
+        adapters: [{ name: "Ethernet 1", values: { "*RSS": "1" } }, { name: "Ethernet 2" }],
+        inputs: { offloads: { allowed: [{ keyword: "*RSS", adapter: "Ethernet 1", reason: "RSS for SMB multichannel (bench)" }] } },
+      };
+    }
+    if (rand() < PROBE_ERROR_RATE) {
+      const kind = pick(rand, ["access-denied", "timeout", "other"] as const);
+      out = { ...out, probeErrors: { [pick(rand, PROBES_THAT_FAIL)]: { kind, message: ERROR_MESSAGES[kind] } } };
+      probeErrors++;
+    }
+    return out;
+  });
+
+  const inventoryPath = writeEstate(
+    dir,
+    {
+      name: `bench ${total} hosts (seed ${options.seed})`,
+      inputs: { endOfSupport: { warningDays: 90 } },
+      hosts: finished,
+      clusters,
+    },
+    { pretty: false },
+  );
+  return { inventoryPath, hosts: total, clusters: clusters.length, standalone: total - clustered, deviations, probeErrors };
+}
