@@ -1,0 +1,51 @@
+/** Every control's judge, by control ID. Feature steps look controls up here. */
+import type { ClusterJudge, HostJudge } from "./context";
+import { judgeAdministrativeAccessPointDns, judgeClusterAccountOnEveryNode, judgeClusterAccountPasswordsMatch, judgeQuorumWitness, judgeSameHotfixes } from "./cluster";
+import { judgeFailoverClusteringInstalled, judgeOsSupportsWorkgroupCluster } from "./cluster-node";
+import { judgeNoPendingDnsSuffixChange, judgePrimaryDnsSuffixPresent, judgeSearchListHoldsClusterDomains } from "./dns";
+import { judgeNotNearEndOfSupport, judgeNotWindowsServer2003, judgeWithinExtendedSupport } from "./lifecycle";
+import { judgeOffloadsDisabled } from "./offloads";
+import { judgeTokenFilterPolicyBaseline, judgeTokenFilterPolicyForClusterAccount } from "./token-filter";
+
+export type JudgeEntry = { kind: "host"; judge: HostJudge } | { kind: "cluster"; judge: ClusterJudge };
+
+const host = (judge: HostJudge): JudgeEntry => ({ kind: "host", judge });
+const cluster = (judge: ClusterJudge): JudgeEntry => ({ kind: "cluster", judge });
+
+export const JUDGES: Readonly<Record<string, JudgeEntry>> = {
+  "HP-CLU-001": host(judgeOsSupportsWorkgroupCluster),
+  "HP-CLU-002": host(judgeFailoverClusteringInstalled),
+  "HP-CLU-003": cluster(judgeClusterAccountOnEveryNode),
+  "HP-CLU-004": cluster(judgeClusterAccountPasswordsMatch),
+  "HP-CLU-005": host(judgeTokenFilterPolicyForClusterAccount),
+  "HP-CLU-006": cluster(judgeAdministrativeAccessPointDns),
+  "HP-CLU-007": cluster(judgeQuorumWitness),
+  "HP-CLU-008": cluster(judgeSameHotfixes),
+  "HP-UAC-001": host(judgeTokenFilterPolicyBaseline),
+  "HP-DNS-001": host(judgePrimaryDnsSuffixPresent),
+  "HP-DNS-002": host(judgeNoPendingDnsSuffixChange),
+  "HP-DNS-003": cluster(judgeSearchListHoldsClusterDomains),
+  "HP-EOS-001": host(judgeNotWindowsServer2003),
+  "HP-EOS-002": host(judgeWithinExtendedSupport),
+  "HP-EOS-003": host(judgeNotNearEndOfSupport),
+  "HP-NIC-001": host(judgeOffloadsDisabled),
+};
+
+export {
+  judgeAdministrativeAccessPointDns,
+  judgeClusterAccountOnEveryNode,
+  judgeClusterAccountPasswordsMatch,
+  judgeFailoverClusteringInstalled,
+  judgeNoPendingDnsSuffixChange,
+  judgeNotNearEndOfSupport,
+  judgeNotWindowsServer2003,
+  judgeOffloadsDisabled,
+  judgeOsSupportsWorkgroupCluster,
+  judgePrimaryDnsSuffixPresent,
+  judgeQuorumWitness,
+  judgeSameHotfixes,
+  judgeSearchListHoldsClusterDomains,
+  judgeTokenFilterPolicyBaseline,
+  judgeTokenFilterPolicyForClusterAccount,
+  judgeWithinExtendedSupport,
+};
