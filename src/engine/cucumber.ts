@@ -1,5 +1,5 @@
 /** Runs the selected controls through Cucumber, in this process, over an estate. */
-import { loadConfiguration, runCucumber } from "@cucumber/cucumber/api";
+import { loadConfiguration, loadSupport, runCucumber, type ISupportCodeLibrary } from "@cucumber/cucumber/api";
 import type { Envelope } from "@cucumber/messages";
 import { Writable } from "node:stream";
 import { join } from "node:path";
@@ -27,6 +27,8 @@ const discard = (): Writable =>
     },
   });
 
+let supportLibrary: ISupportCodeLibrary | undefined;
+
 export async function runControls(options: ControlRunOptions): Promise<ControlRun> {
   const ctx: RunContext = { estate: options.estate, results: [], controls: [], internalErrors: [] };
   const brokenSteps: string[] = [];
@@ -35,7 +37,8 @@ export async function runControls(options: ControlRunOptions): Promise<ControlRu
   const environment = { cwd: PACKAGE_ROOT, stdout: discard(), stderr: discard(), env: process.env };
   const { runConfiguration } = await loadConfiguration(
     {
-      file: join(PACKAGE_ROOT, "cucumber.js"),
+      // Cucumber joins this onto cwd (PACKAGE_ROOT), so it must stay relative.
+      file: "cucumber.js",
       provided: {
         tags: options.tags ?? "",
         format: [["message", options.messagesFile]],
@@ -44,15 +47,21 @@ export async function runControls(options: ControlRunOptions): Promise<ControlRu
     },
     environment,
   );
+  const broken = { UNDEFINED: 0, AMBIGUOUS: 0 };
   const onMessage = (m: Envelope): void => {
     const status = m.testStepFinished?.testStepResult.status;
-    if (status === "UNDEFINED" || status === "AMBIGUOUS") brokenSteps.push(`a step is ${status.toLowerCase()} (see the Cucumber messages)`);
+    if (status === "UNDEFINED" || status === "AMBIGUOUS") broken[status]++;
   };
+  // Step files register their definitions when first required; a second run in the same process
+  // (tests, the bench, collect-then-run) would find them cached and register nothing. Cucumber's
+  // API takes an already loaded library instead, so it is loaded once and reused.
+  supportLibrary ??= await loadSupport(runConfiguration, environment);
   setActiveRun(ctx);
   try {
-    await runCucumber(runConfiguration, environment, onMessage);
+    await runCucumber({ ...runConfiguration, support: supportLibrary }, environment, onMessage);
   } finally {
     setActiveRun(undefined);
   }
+  for (const [status, n] of Object.entries(broken)) if (n > 0) brokenSteps.push(`${n} step(s) ${status.toLowerCase()}`);
   return { ...ctx, brokenSteps };
 }

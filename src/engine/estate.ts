@@ -54,7 +54,8 @@ export function buildEstate(loaded: LoadedInventory, asOf: Date): Estate {
       const snapshot = loadSnapshot(file, shown, h.name);
       const cluster = clusterOf.get(nameKey(h.name));
       const record: HostRecord = { name: h.name, cluster: cluster?.name, address: h.address, snapshotFile: shown, snapshot };
-      hosts.push({ record, facts: normaliseSnapshot(snapshot), inputs: resolveInputs(inv.inputs, h.inputs), cluster });
+      // Results and evidence name hosts as the inventory does, even when the snapshot used a short name.
+      hosts.push({ record, facts: { ...normaliseSnapshot(snapshot), host: h.name }, inputs: resolveInputs(inv.inputs, h.inputs), cluster });
     } catch (err) {
       if (!(err instanceof InputError)) throw err;
       problems.push(...err.problems);
