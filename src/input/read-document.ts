@@ -34,7 +34,7 @@ function parseJson(text: string, file: string): LoadedDocument {
   } catch (err) {
     const message = (err as Error).message;
     const pos = /position (\d+)/.exec(message);
-    const line = pos ? text.slice(0, Number(pos[1])).split("\n").length : undefined;
+    const line = pos ? text.slice(0, Number(pos[1])).split("\n").length : jsonErrorLine(text);
     throw new InputError({
       file,
       line,
@@ -68,4 +68,14 @@ function parseYaml(text: string, file: string): LoadedDocument {
       return undefined;
     },
   };
+}
+
+/**
+ * Node's JSON.parse names a position for some errors only. JSON is (nearly) YAML, and the YAML
+ * parser locates the first error of the same text, which is where a person should look.
+ */
+function jsonErrorLine(text: string): number | undefined {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter });
+  return doc.errors.length > 0 ? lineCounter.linePos(doc.errors[0].pos[0]).line : undefined;
 }
