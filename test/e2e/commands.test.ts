@@ -1,0 +1,50 @@
+/** validate, controls, --help and --version. */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { DEMO, ROOT, runCli, spawnCli, tempDir } from "./cli";
+
+test("validate accepts the demo inventory (and the snapshots it names) and a single snapshot", async () => {
+  const res = await runCli(["validate", DEMO, join(ROOT, "examples/demo/snapshots/wg-node3.json")]);
+  assert.equal(res.code, 0, res.stderr);
+  assert.match(res.stdout, /valid inventory \(8 host\(s\), 2 cluster\(s\), snapshots valid\)/);
+  assert.match(res.stdout, /wg-node3\.json: valid snapshot/);
+});
+
+test("validate reports every bad file with field and fix, and exits 3", async () => {
+  const dir = tempDir();
+  const badSnap = join(dir, "snap.json");
+  writeFileSync(badSnap, JSON.stringify({ schemaVersion: 2, host: "a", collectedAt: "2026-11-20T09:00:00Z", collector: { name: "x", version: "1", transport: "ftp" }, probes: {} }));
+  const other = join(dir, "other.json");
+  writeFileSync(other, "[1, 2]");
+  const res = await runCli(["validate", DEMO, badSnap, other]);
+  assert.equal(res.code, 3);
+  assert.match(res.stderr, /snap\.json: schemaVersion: 2 is not allowed\. Use 1\./);
+  assert.match(res.stderr, /snap\.json: collector\.transport: "ftp" is not allowed/);
+  assert.match(res.stderr, /other\.json: this is neither an inventory/);
+  assert.match(res.stdout, /2 of 3 file\(s\) invalid/);
+  assert.equal((await runCli(["validate"])).code, 3);
+});
+
+test("controls lists ID, severity, title and feature; --tags filters; --json is machine-readable", async () => {
+  const all = await runCli(["controls"]);
+  assert.equal(all.code, 0);
+  assert.match(all.stdout, /HP-NIC-001\s+high\s+Hardware offloads are disabled.*\(features\/nic-offloads\.feature\)/);
+  assert.match(all.stdout, /16 control\(s\)/);
+  const crit = await runCli(["controls", "--tags", "@severity:critical", "--json"]);
+  const list = JSON.parse(crit.stdout) as { id: string }[];
+  assert.deepEqual(list.map((c) => c.id).sort(), ["HP-EOS-001", "HP-EOS-002"]);
+});
+
+test("--help on every command and --version, from the bin", () => {
+  for (const cmd of [["--help"], ["run", "--help"], ["validate", "--help"], ["controls", "--help"], ["help", "run"]]) {
+    const res = spawnCli(cmd);
+    assert.equal(res.code, 0, cmd.join(" "));
+    assert.match(res.stdout, /Usage:/);
+  }
+  assert.match(spawnCli(["run", "--help"]).stdout, /Exit codes: 0 compliant, 1 non-compliant/);
+  const v = spawnCli(["--version"]);
+  assert.equal(v.code, 0);
+  assert.equal(v.stdout.trim(), (require(join(ROOT, "package.json")) as { version: string }).version);
+});
