@@ -36,11 +36,27 @@ export function checkSchema(name: SchemaName, doc: LoadedDocument): InputProblem
 
 function describeErrors(errors: ErrorObject[], doc: LoadedDocument, schema: SchemaName): InputProblem[] {
   // if/then and oneOf report a summary error on top of the specific ones; the specific ones say more.
-  const specific = errors.filter((e) => e.keyword !== "if" && e.keyword !== "oneOf" && e.keyword !== "not");
+  let specific = errors.filter((e) => e.keyword !== "if" && e.keyword !== "oneOf" && e.keyword !== "not");
+  // A bad key is reported twice (propertyNames, and the enum inside it that cannot name the key).
+  const badKeys = new Set(specific.filter((e) => e.keyword === "propertyNames").map((e) => e.instancePath));
+  specific = specific.filter((e) => !(e.keyword === "enum" && badKeys.has(e.instancePath)));
+  // "output or error": neither branch of the oneOf matched, so both required errors fire.
+  const eitherOr = specific.filter((e) => e.keyword === "required" && ["output", "error"].includes(String((e.params as Record<string, unknown>).missingProperty)));
+  const eitherOrPaths = new Set(eitherOr.map((e) => e.instancePath).filter((p, i, all) => all.indexOf(p) !== i));
   const chosen = specific.length > 0 ? specific : errors;
   const seen = new Set<string>();
   const problems: InputProblem[] = [];
   for (const e of chosen) {
+    if (eitherOrPaths.has(e.instancePath) && e.keyword === "required") {
+      const path = pointerToPath(e.instancePath);
+      const p: InputProblem = { file: doc.file, field: formatPath(path), line: doc.lineOf(path), problem: "a probe record needs either 'output' or 'error'", fix: "Give the probe's ConvertTo-Json output as 'output', or its failure as 'error' with 'kind' and 'message'." };
+      const key = `${p.field}|${p.problem}`;
+      if (!seen.has(key)) {
+        seen.add(key);
+        problems.push(p);
+      }
+      continue;
+    }
     const p = describe(e, doc, schema);
     const key = `${p.field}|${p.problem}`;
     if (seen.has(key)) continue;
@@ -105,6 +121,11 @@ function describe(e: ErrorObject, doc: LoadedDocument, schema: SchemaName): Inpu
     case "format":
       problem = `${show(valueAt(doc.value, path))} is not a valid ${String(params.format)}`;
       fix = params.format === "date-time" ? "Use an ISO 8601 date and time with a zone, e.g. 2026-11-20T09:00:00Z." : `Use a valid ${String(params.format)}.`;
+      break;
+    case "propertyNames":
+      fieldPath = [...path, String(params.propertyName)];
+      problem = `'${String(params.propertyName)}' is not a known ${schema === "snapshot" ? "probe" : "key"}`;
+      fix = schema === "snapshot" ? "Use the probe names of src/probes/catalog.ts (os, computerSystem, uacPolicy, …); names are case-sensitive." : "Remove it or correct its spelling.";
       break;
     case "minItems":
       problem = `needs at least ${String(params.limit)} item(s)`;
