@@ -1,0 +1,115 @@
+/**
+ * Turns allure-results into a single-file HTML report with the Allure 2 command line.
+ *
+ * allure-commandline is run by path through the current Node: `npx allure` may start the
+ * Allure 3 package instead when both are installed, and the package's own bin script picks the
+ * right launcher (sh or cmd) for the platform. Allure 2 is Java: without a JRE we say so and
+ * let the caller carry on with the other reports rather than fail the run.
+ */
+import { spawn } from "node:child_process";
+import { accessSync, constants, existsSync, statSync } from "node:fs";
+import { delimiter, dirname, join } from "node:path";
+
+export type HtmlOutcome = { ok: true } | { ok: false; reason: string };
+
+export const ALLURE_REPORT_DIR = "allure-report";
+
+const JAVA_MISSING =
+  "Java was not found (no `java` on PATH and JAVA_HOME is not set): the Allure HTML report needs it. " +
+  "Install a JRE (apt-get install default-jre-headless) or set JAVA_HOME; the other reports were written.";
+
+function isExecutable(path: string): boolean {
+  try {
+    if (!statSync(path).isFile()) return false;
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The java the Allure launcher will use, with the same precedence: JAVA_HOME, then PATH. */
+export function findJava(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const exe = process.platform === "win32" ? "java.exe" : "java";
+  const home = env.JAVA_HOME;
+  if (home !== undefined && home !== "") {
+    const candidate = join(home, "bin", exe);
+    if (isExecutable(candidate)) return candidate;
+  }
+  for (const dir of (env.PATH ?? "").split(delimiter)) {
+    if (dir === "") continue;
+    const candidate = join(dir, exe);
+    if (isExecutable(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+/** Path of allure-commandline's bin script, or undefined when the package is not installed. */
+export function findAllureCommandline(): string | undefined {
+  try {
+    const pkg = require.resolve("allure-commandline/package.json");
+    const bin = join(dirname(pkg), "bin", "allure");
+    return existsSync(bin) ? bin : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export interface HtmlOptions {
+  /** Kill Allure after this long; 10,000 results take about 10 s to render. Default 10 minutes. */
+  timeoutMs?: number;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** Keeps the end of Allure's output: the cause of a failure is printed last. */
+function tail(text: string, lines = 12): string {
+  return text.trim().split(/\r?\n/).slice(-lines).join("\n");
+}
+
+export async function generateAllureHtml(resultsDir: string, reportDir: string, options: HtmlOptions = {}): Promise<HtmlOutcome> {
+  const env = options.env ?? process.env;
+  if (findJava(env) === undefined) return { ok: false, reason: JAVA_MISSING };
+  const allure = findAllureCommandline();
+  if (allure === undefined) {
+    return { ok: false, reason: "allure-commandline is not installed (npm install allure-commandline): no HTML report was made." };
+  }
+
+  const args = [allure, "generate", "--single-file", "--clean", "-o", reportDir, resultsDir];
+  const run = await new Promise<{ code: number | null; output: string; error?: Error }>((resolve) => {
+    // Its own process group on POSIX, so a timeout can stop the JVM the launcher started too.
+    const detached = process.platform !== "win32";
+    const child = spawn(process.execPath, args, { env, stdio: ["ignore", "pipe", "pipe"], windowsHide: true, detached });
+    let output = "";
+    const keep = (chunk: Buffer): void => {
+      // Allure logs a line per plugin; only the tail is ever shown, so cap what is held.
+      output = (output + chunk.toString("utf8")).slice(-20_000);
+    };
+    child.stdout.on("data", keep);
+    child.stderr.on("data", keep);
+    const timer = setTimeout(() => {
+      try {
+        if (detached && child.pid !== undefined) process.kill(-child.pid, "SIGKILL");
+        else child.kill();
+      } catch {
+        /* already gone */
+      }
+    }, options.timeoutMs ?? 600_000);
+    child.on("error", (error) => {
+      clearTimeout(timer);
+      resolve({ code: null, output, error });
+    });
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code, output });
+    });
+  });
+
+  if (run.error !== undefined) return { ok: false, reason: `could not start Allure: ${run.error.message}` };
+  if (run.code !== 0) {
+    return { ok: false, reason: `Allure exited with ${run.code ?? "a signal (timeout?)"}:\n${tail(run.output)}` };
+  }
+  if (!existsSync(join(reportDir, "index.html"))) {
+    return { ok: false, reason: `Allure reported success but wrote no index.html:\n${tail(run.output)}` };
+  }
+  return { ok: true };
+}

@@ -1,0 +1,34 @@
+/** Resolves the evidence a result cites to the probe records of the hosts' snapshots. */
+import type { RunReport } from "../model/run";
+import type { EvidenceRef } from "../model/result";
+import type { ProbeRecord } from "../model/snapshot";
+import { PROBES, type ProbeId } from "../probes/catalog";
+
+export interface EvidenceView {
+  host: string;
+  probe: ProbeId;
+  /** The probe's title from the catalog, in words for the report. */
+  title: string;
+  /** The command as the snapshot recorded it, or the catalog's when there is no record. */
+  command: string;
+  /** Absent when the host's snapshot has no record for the probe (or the host is unknown). */
+  record?: ProbeRecord;
+}
+
+export type EvidenceLookup = (ref: EvidenceRef) => EvidenceView;
+
+/** Builds the lookup once per report: results at 10,000 hosts must not scan the host list. */
+export function evidenceLookup(report: RunReport): EvidenceLookup {
+  const byHost = new Map(report.hosts.map((h) => [h.name, h.snapshot] as const));
+  return (ref) => {
+    const record = byHost.get(ref.host)?.probes[ref.probe];
+    const definition = PROBES[ref.probe];
+    return {
+      host: ref.host,
+      probe: ref.probe,
+      title: definition?.title ?? ref.probe,
+      command: record?.command ?? definition?.command ?? "",
+      ...(record !== undefined ? { record } : {}),
+    };
+  };
+}

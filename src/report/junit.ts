@@ -1,0 +1,136 @@
+/**
+ * junit.xml for CI systems (GitLab, Jenkins, Azure DevOps, GitHub test reporters). One
+ * <testsuite> per target so that CI groups results by host; one <testcase> per result.
+ *
+ * Mapping: failed → <failure> (non-compliant), undetermined → <error> (the check could not be
+ * made, which CI should not show as a plain pass), notApplicable and waived → <skipped>.
+ */
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { RunReport } from "../model/run";
+import type { Result, Target } from "../model/result";
+import { auditorMessage, detailsText, statusOf, targetTitle, waiverText } from "./text";
+import { attrs, escapeText } from "./xml";
+
+export const JUNIT_FILE = "junit.xml";
+
+interface Suite {
+  target: Target;
+  results: Result[];
+}
+
+/** Groups results by target in first-seen order, hosts before cluster suites of the same run. */
+function suitesOf(results: readonly Result[]): Suite[] {
+  const suites = new Map<string, Suite>();
+  for (const r of results) {
+    const key = `${r.target.kind}\u0000${r.target.name}`;
+    let suite = suites.get(key);
+    if (suite === undefined) {
+      suite = { target: r.target, results: [] };
+      suites.set(key, suite);
+    }
+    suite.results.push(r);
+  }
+  return [...suites.values()].sort((a, b) => Number(a.target.kind === "cluster") - Number(b.target.kind === "cluster"));
+}
+
+/** `hostproof.<cluster or standalone>.<target>`: CI tools split class names on dots into a tree. */
+function className(target: Target): string {
+  const group = target.kind === "cluster" ? target.name : (target.cluster ?? "standalone");
+  const leaf = target.kind === "cluster" ? "cluster" : target.name;
+  // Dots inside host FQDNs would add tree levels that mean nothing.
+  return ["hostproof", group, leaf].map((p, i) => (i === 0 ? p : p.replace(/\./g, "_"))).join(".");
+}
+
+function outcomeElement(r: Result): string {
+  switch (statusOf(r)) {
+    case "passed":
+      return "";
+    case "failed": {
+      const body = [auditorMessage(r), detailsText(r.details ?? [])].filter((s) => s !== "").join("\n\n");
+      return `      <failure${attrs({ message: `expected ${r.expected}; actual ${r.actual}`, type: "non-compliant" })}>${escapeText(body)}</failure>\n`;
+    }
+    case "undetermined": {
+      const message = r.reason?.message ?? "the control could not be checked";
+      const body = [auditorMessage(r), detailsText(r.details ?? [])].filter((s) => s !== "").join("\n\n");
+      return `      <error${attrs({ message, type: "undetermined" })}>${escapeText(body)}</error>\n`;
+    }
+    case "notApplicable":
+      return `      <skipped${attrs({ message: r.reason?.message ?? "not applicable" })}/>\n`;
+    case "waived":
+      return `      <skipped${attrs({ message: `waived: ${waiverText(r)}` })}/>\n`;
+  }
+}
+
+function testcase(r: Result): string {
+  const properties = [
+    ["controlId", r.control.id],
+    ["severity", r.control.severity],
+    ["feature", r.control.feature],
+    ["status", r.status],
+    ...(r.rule !== undefined ? [["rule", r.rule]] : []),
+    ...(r.reason !== undefined ? [["reasonKind", r.reason.kind]] : []),
+  ]
+    .map(([name, value]) => `        <property${attrs({ name, value })}/>\n`)
+    .join("");
+  return (
+    `    <testcase${attrs({ name: `${r.control.id} ${r.control.title}`, classname: className(r.target), time: 0 })}>\n` +
+    `      <properties>\n${properties}      </properties>\n` +
+    outcomeElement(r) +
+    `    </testcase>\n`
+  );
+}
+
+interface Counts {
+  tests: number;
+  failures: number;
+  errors: number;
+  skipped: number;
+}
+
+function count(results: readonly Result[]): Counts {
+  const c: Counts = { tests: results.length, failures: 0, errors: 0, skipped: 0 };
+  for (const r of results) {
+    const status = statusOf(r);
+    if (status === "failed") c.failures += 1;
+    else if (status === "undetermined") c.errors += 1;
+    else if (status === "notApplicable" || status === "waived") c.skipped += 1;
+  }
+  return c;
+}
+
+export function renderJunit(report: RunReport): string {
+  const parts: string[] = [];
+  const total = count(report.results);
+  parts.push(`<?xml version="1.0" encoding="UTF-8"?>\n`);
+  parts.push(`<testsuites${attrs({ name: report.estate !== undefined ? `hostproof ${report.estate}` : "hostproof", ...total, time: 0 })}>\n`);
+  for (const suite of suitesOf(report.results)) {
+    const { target } = suite;
+    parts.push(
+      `  <testsuite${attrs({
+        name: targetTitle(target),
+        ...count(suite.results),
+        time: 0,
+        timestamp: report.startedAt,
+        hostname: target.kind === "host" ? target.name : undefined,
+      })}>\n`,
+    );
+    parts.push(
+      `    <properties>\n` +
+        `      <property${attrs({ name: "targetKind", value: target.kind })}/>\n` +
+        (target.cluster !== undefined ? `      <property${attrs({ name: "cluster", value: target.cluster })}/>\n` : "") +
+        `    </properties>\n`,
+    );
+    for (const r of suite.results) parts.push(testcase(r));
+    parts.push(`  </testsuite>\n`);
+  }
+  parts.push(`</testsuites>\n`);
+  return parts.join("");
+}
+
+/** Writes `junit.xml` into `dir` and returns its path. */
+export function writeJunit(dir: string, report: RunReport): string {
+  const path = join(dir, JUNIT_FILE);
+  writeFileSync(path, renderJunit(report), "utf8");
+  return path;
+}

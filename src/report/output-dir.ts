@@ -1,0 +1,84 @@
+/**
+ * Atomic report output. Everything is written into a staging directory next to the final one
+ * and swapped in with renames, so a crash, a full disk or a failing writer never leaves an
+ * earlier report half-overwritten: before the commit the old directory is untouched, after it
+ * the new one is complete.
+ *
+ * The staging directory is a sibling (same parent) because rename(2) is only atomic within one
+ * file system; a directory under os.tmpdir() could be on another mount.
+ */
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
+
+/** Creates an empty staging directory beside `outDir` and returns its path. */
+export function openStaging(outDir: string): string {
+  const target = resolve(outDir);
+  const parent = dirname(target);
+  mkdirSync(parent, { recursive: true });
+  // Not mkdtemp: it creates mode 0700, and after the rename that would be the report's own mode,
+  // unreadable to CI artifact uploaders and web servers. mkdir honours the umask and, like
+  // mkdtemp, fails rather than reuse an existing directory.
+  const staging = join(parent, `.${basename(target)}.staging-${process.pid}-${randomBytes(6).toString("hex")}`);
+  mkdirSync(staging);
+  return staging;
+}
+
+/**
+ * Puts `staging` in place of `outDir`. An existing `outDir` is moved aside first and only
+ * deleted once the new one is in place; if the second rename fails the old one is put back.
+ */
+export function commitStaging(staging: string, outDir: string): void {
+  const target = resolve(outDir);
+  let aside: string | undefined;
+  if (existsSync(target)) {
+    aside = join(dirname(target), `.${basename(target)}.old-${process.pid}-${Date.now().toString(36)}`);
+    renameSync(target, aside);
+  }
+  try {
+    renameSync(staging, target);
+  } catch (error) {
+    if (aside !== undefined) renameSync(aside, target);
+    throw error;
+  }
+  if (aside !== undefined) {
+    // The new report is already in place; a leftover hidden directory is untidy, not wrong,
+    // so a failure to delete it must not turn a good run into a failed one.
+    try {
+      rmSync(aside, { recursive: true, force: true });
+    } catch {
+      /* left for the next run or the user */
+    }
+  }
+}
+
+/** Removes a staging directory after a failure. Never throws: it runs on error paths. */
+export function discardStaging(staging: string): void {
+  try {
+    rmSync(staging, { recursive: true, force: true });
+  } catch {
+    /* nothing better to do on an error path */
+  }
+}
+
+/**
+ * Runs `write` against a fresh staging directory and commits it to `outDir` only if `write`
+ * resolves; on any error the staging directory is removed and `outDir` is left as it was.
+ */
+export async function writeAtomically<T>(outDir: string, write: (staging: string) => Promise<T> | T): Promise<T> {
+  const staging = openStaging(outDir);
+  let value: T;
+  try {
+    value = await write(staging);
+  } catch (error) {
+    discardStaging(staging);
+    throw error;
+  }
+  try {
+    commitStaging(staging, outDir);
+  } catch (error) {
+    discardStaging(staging);
+    throw error;
+  }
+  return value;
+}

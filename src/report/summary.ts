@@ -1,0 +1,149 @@
+/**
+ * summary.json: the machine-readable record of a run (schemas/summary.schema.json). CI jobs and
+ * later tooling read this file rather than Allure's, so its shape is versioned and validated.
+ */
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { ExitCode, PhaseTimings, RunReport, StatusTotals, Verdict } from "../model/run";
+import { RESULT_STATUSES, type DetailRow, type Result, type ResultStatus, type TargetKind, type UndeterminedReason } from "../model/result";
+import { SEVERITIES, type Severity } from "../model/severity";
+import type { ProbeErrorKind } from "../model/snapshot";
+import type { ProbeId } from "../probes/catalog";
+import { evidenceLookup, type EvidenceView } from "./evidence";
+
+export const SUMMARY_FILE = "summary.json";
+
+export interface SummaryEvidence {
+  host: string;
+  probe: ProbeId;
+  command: string;
+  /** False when the host's snapshot holds no record for the probe. */
+  collected: boolean;
+  startedAt?: string;
+  durationMs?: number;
+  errorKind?: ProbeErrorKind;
+}
+
+export interface SummaryResult {
+  controlId: string;
+  title: string;
+  severity: Severity;
+  target: { kind: TargetKind; name: string; cluster?: string };
+  status: ResultStatus;
+  expected: string;
+  actual: string;
+  rule?: string;
+  reason?: UndeterminedReason | { kind: "not-applicable"; message: string };
+  details: DetailRow[];
+  evidence: SummaryEvidence[];
+}
+
+export interface Summary {
+  schemaVersion: 1;
+  tool: { name: "hostproof"; version: string };
+  estate?: string;
+  inventoryFile: string;
+  startedAt: string;
+  finishedAt: string;
+  asOf: string;
+  tags?: string;
+  failOn: Severity | "any";
+  verdict: Verdict;
+  exitCode: ExitCode;
+  totals: StatusTotals;
+  /** Failed results per severity: what `--fail-on` is compared with. */
+  totalsBySeverity: Record<Severity, number>;
+  controls: { id: string; title: string; severity: Severity; feature: string; featureName: string; tags: string[] }[];
+  hosts: { name: string; cluster?: string; collectedAt: string; snapshotFile?: string }[];
+  clusters: { name: string; type: string; nodes: string[] }[];
+  results: SummaryResult[];
+  timings: PhaseTimings;
+}
+
+function summaryEvidence(view: EvidenceView): SummaryEvidence {
+  const { record } = view;
+  const out: SummaryEvidence = { host: view.host, probe: view.probe, command: view.command, collected: record !== undefined };
+  if (record === undefined) return out;
+  out.startedAt = record.startedAt;
+  if (record.durationMs !== undefined) out.durationMs = record.durationMs;
+  if ("error" in record) out.errorKind = record.error.kind;
+  return out;
+}
+
+/**
+ * Counts per status, from the results themselves: the summary must add up even if the totals
+ * handed in by the engine were ever computed from a different list.
+ */
+export function countStatuses(results: readonly Result[]): StatusTotals {
+  const totals = Object.fromEntries(RESULT_STATUSES.map((s) => [s, 0])) as Record<ResultStatus, number>;
+  for (const r of results) totals[r.status] += 1;
+  return { ...totals, total: results.length };
+}
+
+export function buildSummary(report: RunReport): Summary {
+  const lookup = evidenceLookup(report);
+  const totalsBySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+  for (const r of report.results) if (r.status === "failed") totalsBySeverity[r.control.severity] += 1;
+
+  // Optional keys are added only when set: JSON.stringify would drop `undefined` anyway, but
+  // building the object this way keeps it equal to what a reader parses back.
+  const results = report.results.map((r): SummaryResult => {
+    const target: SummaryResult["target"] = { kind: r.target.kind, name: r.target.name };
+    if (r.target.cluster !== undefined) target.cluster = r.target.cluster;
+    const out: SummaryResult = {
+      controlId: r.control.id,
+      title: r.control.title,
+      severity: r.control.severity,
+      target,
+      status: r.status,
+      expected: r.expected,
+      actual: r.actual,
+      details: r.details ?? [],
+      evidence: r.evidence.map((ref) => summaryEvidence(lookup(ref))),
+    };
+    if (r.rule !== undefined) out.rule = r.rule;
+    if (r.reason !== undefined) out.reason = r.reason;
+    return out;
+  });
+
+  const summary: Summary = {
+    schemaVersion: 1,
+    tool: report.tool,
+    inventoryFile: report.inventoryFile,
+    startedAt: report.startedAt,
+    finishedAt: report.finishedAt,
+    asOf: report.asOf,
+    failOn: report.failOn,
+    verdict: report.verdict,
+    exitCode: report.exitCode,
+    totals: countStatuses(report.results),
+    totalsBySeverity,
+    controls: report.controls.map((c) => ({
+      id: c.id,
+      title: c.title,
+      severity: c.severity,
+      feature: c.feature,
+      featureName: c.featureName,
+      tags: c.tags,
+    })),
+    hosts: report.hosts.map((h) => ({
+      name: h.name,
+      ...(h.cluster !== undefined ? { cluster: h.cluster } : {}),
+      collectedAt: h.snapshot.collectedAt,
+      ...(h.snapshotFile !== undefined ? { snapshotFile: h.snapshotFile } : {}),
+    })),
+    clusters: report.clusters.map((c) => ({ name: c.name, type: c.type, nodes: c.nodes })),
+    results,
+    timings: report.timings,
+  };
+  if (report.estate !== undefined) summary.estate = report.estate;
+  if (report.tags !== undefined) summary.tags = report.tags;
+  return summary;
+}
+
+/** Writes `summary.json` into `dir` and returns its path. */
+export function writeSummary(dir: string, report: RunReport): string {
+  const path = join(dir, SUMMARY_FILE);
+  writeFileSync(path, JSON.stringify(buildSummary(report), null, 2) + "\n", "utf8");
+  return path;
+}

@@ -1,0 +1,199 @@
+/**
+ * The summary printed at the end of `hostproof run`: a host × control matrix, the totals, the
+ * worst findings and the verdict. It has to stay readable at 10,000 hosts, so past MATRIX_ROWS
+ * rows only the rows that need attention are drawn and the rest are counted.
+ */
+import type { RunReport } from "../model/run";
+import type { Result, ResultStatus } from "../model/result";
+import { SEVERITIES } from "../model/severity";
+import { countStatuses } from "./summary";
+import { STATUS_WORDS, statusOf } from "./text";
+
+export interface TerminalOptions {
+  color: boolean;
+  /** How many failed/undetermined lines to list under the matrix; default 20. */
+  maxRows?: number;
+}
+
+/** Beyond this many rows the matrix shows only rows with something failed or undetermined. */
+export const MATRIX_ROWS = 40;
+const LABEL_MAX = 32;
+const LINE_MAX = 110;
+
+const GLYPH: Readonly<Record<ResultStatus, string>> = {
+  passed: "✔",
+  failed: "✘",
+  undetermined: "?",
+  notApplicable: "–",
+  waived: "W",
+};
+
+const SGR = { red: 31, green: 32, yellow: 33, cyan: 36, dim: 2, bold: 1 } as const;
+type Style = keyof typeof SGR;
+const STATUS_STYLE: Readonly<Record<ResultStatus, Style>> = {
+  passed: "green",
+  failed: "red",
+  undetermined: "yellow",
+  notApplicable: "dim",
+  waived: "cyan",
+};
+
+/** Terminal columns a string occupies: East Asian wide characters take two. */
+export function displayWidth(text: string): number {
+  let width = 0;
+  for (const ch of text) {
+    const cp = ch.codePointAt(0)!;
+    const wide =
+      (cp >= 0x1100 && cp <= 0x115f) ||
+      (cp >= 0x2e80 && cp <= 0xa4cf) ||
+      (cp >= 0xac00 && cp <= 0xd7a3) ||
+      (cp >= 0xf900 && cp <= 0xfaff) ||
+      (cp >= 0xfe30 && cp <= 0xfe4f) ||
+      (cp >= 0xff00 && cp <= 0xff60) ||
+      (cp >= 0xffe0 && cp <= 0xffe6) ||
+      (cp >= 0x20000 && cp <= 0x3fffd);
+    width += wide ? 2 : 1;
+  }
+  return width;
+}
+
+function plural(n: number, word: string): string {
+  return `${n.toLocaleString("en-US")} ${word}${n === 1 ? "" : "s"}`;
+}
+
+function pad(text: string, width: number): string {
+  return text + " ".repeat(Math.max(0, width - displayWidth(text)));
+}
+
+function clip(text: string, width: number): string {
+  if (displayWidth(text) <= width) return text;
+  let out = "";
+  for (const ch of text) {
+    if (displayWidth(out + ch) > width - 1) break;
+    out += ch;
+  }
+  return out + "…";
+}
+
+interface Row {
+  kind: "host" | "cluster";
+  label: string;
+  cells: Map<string, ResultStatus>;
+  needsAttention: boolean;
+}
+
+function rowsOf(report: RunReport): Row[] {
+  const rows = new Map<string, Row>();
+  const add = (kind: Row["kind"], name: string, cluster: string | undefined): Row => {
+    const key = `${kind}\u0000${name}`;
+    let row = rows.get(key);
+    if (row === undefined) {
+      const label = kind === "cluster" ? `cluster ${name}` : cluster !== undefined ? `${name} (${cluster})` : name;
+      row = { kind, label: clip(label, LABEL_MAX), cells: new Map(), needsAttention: false };
+      rows.set(key, row);
+    }
+    return row;
+  };
+  // Seeded from the inventory so that a host without any result still gets its (blank) row.
+  for (const h of report.hosts) add("host", h.name, h.cluster);
+  for (const c of report.clusters) add("cluster", c.name, undefined);
+  for (const r of report.results) {
+    const row = add(r.target.kind, r.target.name, r.target.cluster);
+    const status = statusOf(r);
+    row.cells.set(r.control.id, status);
+    if (status === "failed" || status === "undetermined") row.needsAttention = true;
+  }
+  const all = [...rows.values()];
+  return [...all.filter((r) => r.kind === "host"), ...all.filter((r) => r.kind === "cluster")];
+}
+
+/** Controls in the run's order, keeping only those with at least one result. */
+function columnsOf(report: RunReport): string[] {
+  const used = new Set(report.results.map((r) => r.control.id));
+  const ids = report.controls.map((c) => c.id).filter((id) => used.has(id));
+  for (const id of used) if (!ids.includes(id)) ids.push(id);
+  return ids;
+}
+
+function findingText(r: Result): string {
+  if (statusOf(r) === "undetermined") return r.reason !== undefined ? `${r.reason.kind}: ${r.reason.message}` : r.actual;
+  const deviations = (r.details ?? []).filter((d) => d.outcome === "deviation");
+  return deviations.length > 0 ? deviations.map((d) => `${d.subject}: ${d.actual}`).join("; ") : r.actual;
+}
+
+export function formatTerminalSummary(report: RunReport, options: TerminalOptions): string {
+  const paint = (style: Style, text: string): string => (options.color ? `\u001b[${SGR[style]}m${text}\u001b[0m` : text);
+  const out: string[] = [];
+
+  const columns = columnsOf(report);
+  const allRows = rowsOf(report);
+  const tooMany = allRows.length > MATRIX_ROWS;
+  const candidates = tooMany ? allRows.filter((r) => r.needsAttention) : allRows;
+  const shown = candidates.slice(0, MATRIX_ROWS);
+  const labelWidth = Math.max(4, ...shown.map((r) => displayWidth(r.label))) + 2;
+
+  const estate = report.estate !== undefined ? ` · ${report.estate}` : "";
+  const counts = [plural(report.hosts.length, "host"), plural(report.clusters.length, "cluster"), plural(columns.length, "control")];
+  out.push(paint("bold", `hostproof ${report.tool.version}${estate}`) + ` · ${counts.join(", ")} · as of ${report.asOf}`);
+  out.push("");
+
+  if (columns.length === 0 || allRows.length === 0) {
+    out.push("  No results: no control applied to any host in this run.");
+  } else {
+    // Staircase header: each control ID on its own line, its column marked by a rule below.
+    const indent = " ".repeat(labelWidth);
+    columns.forEach((id, i) => out.push(paint("dim", indent + "│ ".repeat(i)) + id));
+    out.push(paint("dim", indent + "│ ".repeat(columns.length).trimEnd()));
+    for (const row of shown) {
+      const cells = columns.map((id) => {
+        const status = row.cells.get(id);
+        return status === undefined ? " " : paint(STATUS_STYLE[status], GLYPH[status]);
+      });
+      out.push((pad(row.label, labelWidth) + cells.join(" ")).trimEnd());
+    }
+    const clean = allRows.length - candidates.length;
+    const overflow = candidates.length - shown.length;
+    if (clean > 0) out.push(paint("dim", `  … ${clean} of ${allRows.length} rows not shown: nothing failed or undetermined there.`));
+    if (overflow > 0) out.push(paint("dim", `  … ${overflow} more rows with failed or undetermined results: see summary.json.`));
+  }
+
+  out.push("");
+  out.push(
+    paint("dim", "  ") +
+      (["passed", "failed", "undetermined", "notApplicable", "waived"] as const)
+        .map((s) => `${paint(STATUS_STYLE[s], GLYPH[s])} ${STATUS_WORDS[s]}`)
+        .join("   ") +
+      "   (blank) not checked",
+  );
+
+  const t = countStatuses(report.results);
+  out.push(
+    `Results: ${paint("green", `${t.passed} passed`)}, ${paint("red", `${t.failed} failed`)}, ` +
+      `${paint("yellow", `${t.undetermined} undetermined`)}, ${t.notApplicable} not applicable, ${t.waived} waived (${t.total} total)`,
+  );
+
+  const findings = report.results
+    .filter((r) => r.status === "failed" || r.status === "undetermined")
+    .map((r, i) => ({ r, i, rank: r.status === "failed" ? SEVERITIES.indexOf(r.control.severity) : SEVERITIES.length }))
+    .sort((a, b) => a.rank - b.rank || a.i - b.i);
+  const maxRows = options.maxRows ?? 20;
+  if (findings.length > 0) {
+    out.push("");
+    const nameWidth = Math.min(LABEL_MAX, Math.max(...findings.map((f) => displayWidth(f.r.target.kind === "cluster" ? `cluster ${f.r.target.name}` : f.r.target.name))));
+    const idWidth = Math.max(...findings.map((f) => f.r.control.id.length));
+    for (const { r } of findings.slice(0, maxRows)) {
+      const status = statusOf(r);
+      const name = clip(r.target.kind === "cluster" ? `cluster ${r.target.name}` : r.target.name, LABEL_MAX);
+      const head = `${GLYPH[status]} ${pad(name, nameWidth)}  ${r.control.id.padEnd(idWidth)}  `;
+      const line = head + clip(findingText(r), Math.max(20, LINE_MAX - displayWidth(head)));
+      out.push(paint(STATUS_STYLE[status], GLYPH[status]) + line.slice(GLYPH[status].length));
+    }
+    if (findings.length > maxRows) out.push(paint("dim", `  … and ${findings.length - maxRows} more: see summary.json or the Allure report.`));
+  }
+
+  out.push("");
+  const threshold = report.failOn === "any" ? "any severity" : `${report.failOn} or above`;
+  const verdictStyle: Style = report.verdict === "compliant" ? "green" : report.verdict === "non-compliant" ? "red" : "yellow";
+  out.push(`${paint("bold", "Verdict:")} ${paint(verdictStyle, report.verdict.toUpperCase())} (fail on ${threshold}; exit code ${report.exitCode})`);
+  return out.join("\n") + "\n";
+}

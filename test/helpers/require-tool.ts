@@ -1,0 +1,30 @@
+/**
+ * Skip-or-fail for tests that need an external tool (java, pwsh, chromium…).
+ *
+ * On a developer machine a missing tool skips the test with a reason that shows in the output.
+ * In CI, HOSTPROOF_REQUIRE_TOOLS=1 turns the same situation into a failure, so a broken image
+ * cannot make the suite green by quietly skipping everything that matters.
+ */
+import assert from "node:assert/strict";
+import type { TestContext } from "node:test";
+
+/** The part of TestContext this helper uses, so it can be tested with a stand-in. */
+export type SkippableContext = Pick<TestContext, "skip">;
+
+/**
+ * Returns true when `found` names the tool. Otherwise skips `t` (and returns false: the caller
+ * must return, since t.skip does not stop the test) or, under HOSTPROOF_REQUIRE_TOOLS=1, throws.
+ */
+export function requireTool(
+  t: SkippableContext,
+  tool: string,
+  found: string | undefined,
+  howToGet: string,
+  env: NodeJS.ProcessEnv = process.env,
+): found is string {
+  if (found !== undefined && found !== "") return true;
+  const message = `${tool} not found: ${howToGet}`;
+  if (env.HOSTPROOF_REQUIRE_TOOLS === "1") assert.fail(`${message} (HOSTPROOF_REQUIRE_TOOLS=1 makes a missing tool a failure)`);
+  t.skip(message);
+  return false;
+}

@@ -1,0 +1,199 @@
+import assert from "node:assert/strict";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { test } from "node:test";
+import type { Label, TestResult } from "allure-js-commons";
+import { parseEnvInfo, type Category } from "../../src/report/allure-sdk";
+import { CLUSTER_SUITE, STANDALONE_SUITE, writeAllureResults } from "../../src/report/allure-results";
+import { fixtureRunReport, JAPANESE_ADAPTER, JAPANESE_ERROR } from "../helpers/run-report";
+import { scratch } from "./tmp";
+
+function readResults(dir: string): TestResult[] {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith("-result.json"))
+    .map((f) => JSON.parse(readFileSync(join(dir, f), "utf8")) as TestResult);
+}
+
+function find(results: TestResult[], target: string, controlId: string): TestResult {
+  const r = results.find((x) => x.fullName === `${target}:${controlId}`);
+  assert.ok(r, `${target}:${controlId}`);
+  return r;
+}
+
+function labels(r: TestResult, name: string): string[] {
+  return r.labels.filter((l: Label) => l.name === name).map((l) => l.value);
+}
+
+function param(r: TestResult, name: string): string | undefined {
+  return r.parameters.find((p) => p.name === name)?.value;
+}
+
+test("writes one result per hostproof result, plus categories and environment", (t) => {
+  const dir = scratch(t);
+  const stats = writeAllureResults(dir, fixtureRunReport());
+  const results = readResults(dir);
+  assert.equal(results.length, 12);
+  assert.equal(stats.results, 12);
+  assert.ok(existsSync(join(dir, "categories.json")));
+  assert.ok(existsSync(join(dir, "environment.properties")));
+  assert.equal(readdirSync(dir).length, stats.files, "stats count every file written");
+  assert.equal(new Set(results.map((r) => r.uuid)).size, 12);
+});
+
+test("labels build the Suites view cluster → host → control and carry the control's metadata", (t) => {
+  const dir = scratch(t);
+  writeAllureResults(dir, fixtureRunReport());
+  const results = readResults(dir);
+
+  const nic = find(results, "node1", "HP-NIC-001");
+  assert.equal(nic.name, "HP-NIC-001 Offloads that break Hyper-V networking are disabled");
+  assert.deepEqual(labels(nic, "parentSuite"), ["wgclus"]);
+  assert.deepEqual(labels(nic, "suite"), ["node1"]);
+  assert.deepEqual(labels(nic, "subSuite"), []);
+  assert.deepEqual(labels(nic, "host"), ["node1"]);
+  assert.deepEqual(labels(nic, "cluster"), ["wgclus"]);
+  assert.deepEqual(labels(nic, "controlId"), ["HP-NIC-001"]);
+  assert.deepEqual(labels(nic, "severity"), ["critical"], "high maps to Allure critical");
+  assert.deepEqual(labels(nic, "hostproofSeverity"), ["high"]);
+  assert.deepEqual(labels(nic, "feature"), ["Network adapter offloads"]);
+  assert.deepEqual(labels(nic, "story"), ["Offloads that break Hyper-V networking are disabled"]);
+  assert.deepEqual(labels(nic, "tag"), ["@nic", "@hyper-v"]);
+  assert.deepEqual(labels(nic, "epic"), ["hostproof"]);
+
+  const cluster = find(results, "wgclus", "HP-CLU-001");
+  assert.deepEqual(labels(cluster, "parentSuite"), ["wgclus"]);
+  assert.deepEqual(labels(cluster, "suite"), [CLUSTER_SUITE]);
+
+  const solo = find(results, "solo1", "HP-EOS-001");
+  assert.deepEqual(labels(solo, "parentSuite"), [STANDALONE_SUITE]);
+  assert.deepEqual(labels(solo, "cluster"), []);
+  assert.deepEqual(labels(solo, "severity"), ["blocker"], "critical maps to Allure blocker");
+  assert.deepEqual(labels(find(results, "wgclus", "HP-CLU-001"), "severity"), ["normal"]);
+  assert.deepEqual(labels(find(results, "node1", "HP-UPD-001"), "severity"), ["minor"]);
+});
+
+test("status, auditor message, details trace, parameters and description", (t) => {
+  const dir = scratch(t);
+  writeAllureResults(dir, fixtureRunReport());
+  const results = readResults(dir);
+
+  const nic = find(results, "node1", "HP-NIC-001");
+  assert.equal(nic.status, "failed");
+  assert.equal(nic.stage, "finished");
+  assert.equal(
+    nic.statusDetails.message,
+    "Expected: VMQ and RSS disabled on every adapter\nActual: *VMQ is enabled on Ethernet 2\nRule: 1 GbE adapters",
+  );
+  assert.match(nic.statusDetails.trace ?? "", /^Subject\s+Expected\s+Actual\s+Outcome\s+Note/);
+  assert.ok(nic.statusDetails.trace?.includes(`${JAPANESE_ADAPTER} *RSS`));
+  assert.deepEqual(
+    nic.parameters.map((p) => [p.name, p.value]),
+    [["host", "node1"], ["cluster", "wgclus"], ["expected", "VMQ and RSS disabled on every adapter"], ["actual", "*VMQ is enabled on Ethernet 2"], ["rule", "1 GbE adapters"]],
+  );
+  assert.match(nic.description ?? "", /VMQ on 1 GbE adapters drops packets/);
+  assert.match(nic.description ?? "", /```powershell\nSet-NetAdapterAdvancedProperty .*\n```/);
+  assert.match(nic.description ?? "", /\| Ethernet 2 \*VMQ \| 0 \| 1 \| deviation \|/);
+  assert.equal(nic.start, Date.parse("2025-02-28T22:02:00.000Z"), "start is the evidence's startedAt");
+  assert.equal(nic.stop, Date.parse("2025-02-28T22:02:00.000Z") + 122);
+
+  const und = find(results, "node2", "HP-UPD-001");
+  assert.equal(und.status, "broken");
+  assert.ok(und.statusDetails.message?.endsWith(`\nReason (access-denied): Get-HotFix : ${JAPANESE_ERROR}`));
+  assert.equal(find(results, "node1", "HP-DNS-001").status, "skipped");
+  const waived = find(results, "solo1", "HP-NIC-001");
+  assert.equal(waived.status, "skipped");
+  assert.match(waived.statusDetails.message ?? "", /\nWaived \(not-verifiable\): accepted risk/);
+  assert.equal(find(results, "node1", "HP-EOS-001").status, "passed");
+
+  const cluster = find(results, "wgclus", "HP-CLU-001");
+  assert.equal(param(cluster, "host"), undefined, "cluster results have no host parameter");
+  assert.equal(param(cluster, "cluster"), "wgclus");
+  const na = find(results, "node1", "HP-DNS-001");
+  assert.equal(na.start, Date.parse("2025-03-01T10:00:00.000Z"), "no evidence: the run's times");
+});
+
+test("history ids are stable across runs and distinct across targets", (t) => {
+  const a = readResults((() => { const d = scratch(t); writeAllureResults(d, fixtureRunReport()); return d; })());
+  const report = fixtureRunReport();
+  report.startedAt = "2025-04-01T10:00:00.000Z";
+  const b = readResults((() => { const d = scratch(t); writeAllureResults(d, report); return d; })());
+  const ids = (rs: TestResult[]): Map<string, string> => new Map(rs.map((r) => [r.fullName!, r.historyId!]));
+  assert.deepEqual(ids(a), ids(b));
+  assert.equal(new Set(a.map((r) => r.historyId)).size, 12);
+  for (const r of a) assert.equal(r.testCaseId, r.historyId);
+});
+
+test("evidence is attached once per host and probe and shared by every result citing it", (t) => {
+  const dir = scratch(t);
+  const stats = writeAllureResults(dir, fixtureRunReport());
+  const results = readResults(dir);
+  const attachmentFiles = readdirSync(dir).filter((f) => f.endsWith("-attachment.txt"));
+  // node1: os, netAdapter, hotfixes, clusterQuorum; node2: os, netAdapter, hotfixes, clusterQuorum
+  // (no record); solo1: os, netAdapter, tcpipParameters.
+  assert.equal(attachmentFiles.length, 11);
+  assert.equal(stats.attachments, 11);
+  for (const r of results) for (const a of r.attachments) assert.ok(existsSync(join(dir, a.source)), a.source);
+
+  const eos = find(results, "node1", "HP-EOS-001").attachments;
+  const upd = find(results, "node1", "HP-UPD-001").attachments;
+  assert.equal(eos.length, 1);
+  assert.equal(upd.length, 2);
+  assert.equal(upd[0]!.source, eos[0]!.source, "node1 os is one file used by two results");
+  assert.equal(eos[0]!.type, "text/plain");
+  assert.equal(eos[0]!.name, "Evidence: Operating system (Win32_OperatingSystem) on node1");
+
+  const text = (r: TestResult, i: number): string => readFileSync(join(dir, r.attachments[i]!.source), "utf8");
+  const nic = text(find(results, "node1", "HP-NIC-001"), 0);
+  assert.match(nic, /^Probe: {4}Network adapter advanced properties .* \[netAdapterAdvancedProperty\]$/m);
+  assert.match(nic, /^Host: {5}node1$/m);
+  assert.match(nic, /^Command: {2}Get-NetAdapterAdvancedProperty -AllProperties/m);
+  assert.match(nic, /^Started: {2}2025-02-28T22:02:00.000Z$/m);
+  assert.match(nic, /^Duration: 122 ms$/m);
+  assert.ok(nic.includes(`"RegistryKeyword": "*VMQ"`), "output is pretty-printed JSON");
+  assert.ok(nic.includes(JAPANESE_ADAPTER));
+
+  const denied = text(find(results, "node2", "HP-UPD-001"), 1);
+  assert.match(denied, /Error \(access-denied\):\nGet-HotFix : アクセスが拒否されました。/);
+  const missing = text(find(results, "wgclus", "HP-CLU-001"), 1);
+  assert.match(missing, /No record: the snapshot of this host holds no result for this probe/);
+});
+
+test("categories sort results by why they were not compliant", (t) => {
+  const dir = scratch(t);
+  writeAllureResults(dir, fixtureRunReport());
+  const categories = JSON.parse(readFileSync(join(dir, "categories.json"), "utf8")) as Category[];
+  const names = categories.map((c) => c.name);
+  for (const n of ["Non-compliant", "Undetermined: access denied", "Undetermined: probe timed out", "Undetermined", "Waived", "Not applicable"]) {
+    assert.ok(names.includes(n), n);
+  }
+  assert.ok(names.indexOf("Undetermined: access denied") < names.indexOf("Undetermined"), "specific before catch-all");
+
+  // Allure 2 matches the whole message with Java regex; `(?s)` is JavaScript's `s` flag.
+  const matcher = (c: Category): ((m: string) => boolean) => {
+    if (typeof c.messageRegex !== "string") return () => true;
+    const re = new RegExp(`^(?:${c.messageRegex.replace(/^\(\?s\)/, "")})$`, "s");
+    return (m) => re.test(m);
+  };
+  const results = readResults(dir);
+  const categoryOf = (r: TestResult): string | undefined =>
+    categories.find((c) => (c.matchedStatuses ?? []).includes(r.status!) && matcher(c)(r.statusDetails.message ?? ""))?.name;
+  assert.equal(categoryOf(find(results, "node2", "HP-UPD-001")), "Undetermined: access denied");
+  assert.equal(categoryOf(find(results, "node1", "HP-NIC-001")), "Non-compliant");
+  assert.equal(categoryOf(find(results, "solo1", "HP-NIC-001")), "Waived");
+  assert.equal(categoryOf(find(results, "node1", "HP-DNS-001")), "Not applicable");
+  assert.equal(categoryOf(find(results, "node1", "HP-EOS-001")), undefined);
+});
+
+test("environment.properties names the run", (t) => {
+  const dir = scratch(t);
+  writeAllureResults(dir, fixtureRunReport());
+  const env = parseEnvInfo(readFileSync(join(dir, "environment.properties"), "utf8"));
+  assert.deepEqual(env, {
+    "hostproof.version": "0.1.0",
+    estate: "demo & <lab>",
+    "inventory.file": "examples/demo/inventory.yaml",
+    asOf: "2025-03-01",
+    tags: "not @slow",
+    failOn: "high",
+  });
+});

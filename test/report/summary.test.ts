@@ -1,0 +1,81 @@
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { test } from "node:test";
+import Ajv from "ajv";
+import addFormats from "ajv-formats";
+import { RESULT_STATUSES } from "../../src/model/result";
+import { buildSummary, SUMMARY_FILE, writeSummary, type Summary } from "../../src/report/summary";
+import { fixtureRunReport, JAPANESE_ERROR, largeRunReport } from "../helpers/run-report";
+import { scratch } from "./tmp";
+
+const schemaPath = join(__dirname, "..", "..", "schemas", "summary.schema.json");
+
+function validator(): (data: unknown) => string[] {
+  const ajv = new Ajv({ allErrors: true, strict: false });
+  addFormats(ajv);
+  const validate = ajv.compile(JSON.parse(readFileSync(schemaPath, "utf8")) as object);
+  return (data) => (validate(data) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message ?? ""}`));
+}
+
+test("summary.json validates against schemas/summary.schema.json", (t) => {
+  const dir = scratch(t);
+  const path = writeSummary(dir, fixtureRunReport());
+  assert.equal(path, join(dir, SUMMARY_FILE));
+  const written = JSON.parse(readFileSync(path, "utf8")) as Summary;
+  assert.deepEqual(validator()(written), []);
+  assert.deepEqual(written, buildSummary(fixtureRunReport()), "what is written is what buildSummary returns");
+  assert.deepEqual(validator()(buildSummary(largeRunReport(30))), []);
+});
+
+test("the schema is not vacuous: it rejects wrong values and unknown keys", () => {
+  const validate = validator();
+  const good = buildSummary(fixtureRunReport());
+  const broken: unknown[] = [
+    { ...good, schemaVersion: 2 },
+    { ...good, verdict: "fine" },
+    { ...good, surprise: true },
+    { ...good, startedAt: "yesterday" },
+    { ...good, results: [{ ...good.results[0]!, status: "bogus" }] },
+    { ...good, results: [{ ...good.results[0]!, evidence: [{ host: "x", probe: "nope", command: "", collected: true }] }] },
+  ];
+  for (const b of broken) assert.notDeepEqual(validate(b), [], JSON.stringify(b).slice(0, 80));
+});
+
+test("totals add up, per status and per severity", () => {
+  const s = buildSummary(fixtureRunReport());
+  assert.deepEqual(s.totals, { passed: 5, failed: 3, undetermined: 1, notApplicable: 2, waived: 1, total: 12 });
+  assert.equal(RESULT_STATUSES.reduce((n, st) => n + s.totals[st], 0), s.totals.total);
+  assert.equal(s.totals.total, s.results.length);
+  for (const st of RESULT_STATUSES) assert.equal(s.totals[st], s.results.filter((r) => r.status === st).length, st);
+  assert.deepEqual(s.totalsBySeverity, { critical: 1, high: 1, medium: 1, low: 0 });
+  assert.equal(Object.values(s.totalsBySeverity).reduce((a, b) => a + b, 0), s.totals.failed);
+});
+
+test("results carry target, reason and evidence with probe times and error kinds", () => {
+  const s = buildSummary(fixtureRunReport());
+  assert.equal(s.schemaVersion, 1);
+  assert.equal(s.estate, "demo & <lab>");
+  assert.deepEqual(s.hosts.map((h) => [h.name, h.cluster]), [["node1", "wgclus"], ["node2", "wgclus"], ["solo1", undefined]]);
+  assert.deepEqual(s.controls.map((c) => c.id), ["HP-NIC-001", "HP-EOS-001", "HP-DNS-001", "HP-UPD-001", "HP-CLU-001"]);
+
+  const und = s.results.find((r) => r.status === "undetermined")!;
+  assert.deepEqual(und.target, { kind: "host", name: "node2", cluster: "wgclus" });
+  assert.deepEqual(und.reason, { kind: "access-denied", message: `Get-HotFix : ${JAPANESE_ERROR}` });
+  const hotfixes = und.evidence.find((e) => e.probe === "hotfixes")!;
+  assert.equal(hotfixes.errorKind, "access-denied");
+  assert.equal(hotfixes.collected, true);
+  assert.equal(hotfixes.startedAt, "2025-02-28T22:07:00.000Z");
+  assert.match(hotfixes.command, /^Get-HotFix/);
+
+  const cluster = s.results.find((r) => r.target.kind === "cluster")!;
+  assert.deepEqual(cluster.target, { kind: "cluster", name: "wgclus", cluster: "wgclus" });
+  const missing = cluster.evidence.find((e) => e.host === "node2")!;
+  assert.equal(missing.collected, false, "node2 has no clusterQuorum record");
+  assert.equal(missing.startedAt, undefined);
+  assert.match(missing.command, /Get-ClusterQuorum/, "the catalog's command stands in");
+
+  const passed = s.results.find((r) => r.status === "passed")!;
+  assert.equal("reason" in passed, false);
+  assert.deepEqual(passed.details, []);
+});
