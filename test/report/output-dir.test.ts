@@ -3,7 +3,16 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSy
 import { basename, dirname, join } from "node:path";
 import { test } from "node:test";
 import type { HostRecord } from "../../src/model/run";
-import { writeReports } from "../../src/report";
+import { writeAllureResults, writeJunit, writeSummary } from "../../src/report";
+import type { RunReport } from "../../src/model/run";
+
+/** The writers as src/engine/run.ts uses them, minus Cucumber and HTML. */
+const writeReports = (outDir: string, report: RunReport) =>
+  writeAtomically(outDir, (staging) => {
+    writeSummary(staging, report);
+    writeJunit(staging, report);
+    return { allure: writeAllureResults(join(staging, "allure-results"), report) };
+  });
 import { commitStaging, discardStaging, openStaging, writeAtomically } from "../../src/report/output-dir";
 import { fixtureRunReport } from "../helpers/run-report";
 import { scratch } from "./tmp";
@@ -83,11 +92,10 @@ test("a failing writer leaves the earlier report untouched and removes its stagi
   discardStaging(join(root, "does-not-exist"));
 });
 
-test("writeReports writes every report atomically, and a failure keeps the earlier one", async (t) => {
+test("the writers, run atomically, write every report, and a failure keeps the earlier one, and a failure keeps the earlier one", async (t) => {
   const root = scratch(t);
   const outDir = join(root, "out");
-  const written = await writeReports(outDir, fixtureRunReport(), { html: false });
-  assert.equal(written.html, undefined);
+  const written = await writeReports(outDir, fixtureRunReport());
   assert.equal(written.allure.results, 12);
   for (const f of ["summary.json", "junit.xml", "allure-results/categories.json", "allure-results/environment.properties"]) {
     assert.ok(existsSync(join(outDir, f)), f);
@@ -96,7 +104,7 @@ test("writeReports writes every report atomically, and a failure keeps the earli
 
   // A report the summary writer chokes on, part-way through writing.
   const broken = { ...fixtureRunReport(), hosts: null as unknown as HostRecord[] };
-  await assert.rejects(writeReports(outDir, broken, { html: false }), TypeError);
+  await assert.rejects(writeReports(outDir, broken), TypeError);
   assert.deepEqual(snapshotOf(outDir), before);
   assert.deepEqual(readdirSync(root), ["out"]);
 });
