@@ -1,0 +1,27 @@
+/**
+ * A bare `npx cucumber-js` (for people writing controls) has no hostproof run around it. With
+ * HOSTPROOF_INVENTORY set, it judges that estate, and Cucumber's own output shows each control's
+ * verdict; hostproof's reports come only from `hostproof run`.
+ */
+import { AfterAll, BeforeAll } from "@cucumber/cucumber";
+import { resolve } from "node:path";
+import { buildEstate } from "../../src/engine/estate";
+import { hasActiveRun, setActiveRun } from "../../src/engine/run-context";
+import { loadInventory } from "../../src/input/inventory";
+
+let ownRun = false;
+
+BeforeAll(function () {
+  if (hasActiveRun()) return;
+  const inventory = process.env.HOSTPROOF_INVENTORY;
+  if (!inventory) {
+    throw new Error("No estate to judge: run `hostproof run --inventory <file>`, or set HOSTPROOF_INVENTORY=<file> for a bare cucumber-js run.");
+  }
+  const asOf = process.env.HOSTPROOF_AS_OF ? new Date(`${process.env.HOSTPROOF_AS_OF}T00:00:00Z`) : new Date(new Date().toISOString().slice(0, 10));
+  setActiveRun({ estate: buildEstate(loadInventory(resolve(inventory), inventory), asOf), results: [], controls: [], internalErrors: [] });
+  ownRun = true;
+});
+
+AfterAll(function () {
+  if (ownRun) setActiveRun(undefined);
+});
