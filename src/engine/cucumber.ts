@@ -2,7 +2,6 @@
 import { loadConfiguration, loadSupport, runCucumber, type ISupportCodeLibrary } from "@cucumber/cucumber/api";
 import type { Envelope } from "@cucumber/messages";
 import { Writable } from "node:stream";
-import { join } from "node:path";
 import { PACKAGE_ROOT } from "../controls/catalog";
 import type { Estate } from "./estate";
 import { setActiveRun, type RunContext } from "./run-context";

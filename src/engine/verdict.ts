@@ -1,18 +1,9 @@
 /** Turns results into totals, a verdict and an exit code. */
 import type { Result } from "../model/result";
-import { RESULT_STATUSES } from "../model/result";
-import { EXIT, type ExitCode, type StatusTotals, type Verdict } from "../model/run";
+import { EXIT, type ExitCode, type Verdict } from "../model/run";
 import { atOrAbove, type Severity } from "../model/severity";
 
-export function totalsOf(results: Result[]): StatusTotals {
-  const totals = Object.fromEntries(RESULT_STATUSES.map((s) => [s, 0])) as StatusTotals;
-  totals.total = 0;
-  for (const r of results) {
-    totals[r.status]++;
-    totals.total++;
-  }
-  return totals;
-}
+export { countStatuses as totalsOf } from "../model/totals";
 
 /**
  * Non-compliance below the --fail-on threshold is reported but does not fail the gate; it still

@@ -3,11 +3,23 @@
  * The two rules want opposite values; `tokenFilterRule` decides which one governs a host so that
  * every host is judged by exactly one of them and the other reports notApplicable.
  */
-import type { EvidenceRef } from "../model/result";
+import type { InventoryCluster } from "../model/inventory";
+import type { EvidenceRef, Judgement } from "../model/result";
 import type { HostJudge } from "./context";
 import { evidence, notApplicable, notVerifiable, tokenFilterRule, undeterminedFromFact } from "./common";
 
 const CLUSTER_RULE = "workgroup/multi-domain cluster with non-built-in account: must be 1";
+
+/** Without the cluster's admin account, neither rule can be chosen: say so rather than guess. */
+function unknownAccount(host: string, cluster: InventoryCluster, expected: string, unknown: string): Judgement {
+  return {
+    status: "undetermined",
+    expected,
+    actual: `the inventory does not name the admin account of ${cluster.type} cluster ${cluster.name}`,
+    reason: notVerifiable(`${host}: cluster ${cluster.name} has no adminAccount in the inventory, so it is unknown ${unknown}`),
+    evidence: [],
+  };
+}
 
 function shownPolicy(value: number | null): string {
   return value === null ? "absent (treated as 0)" : `LocalAccountTokenFilterPolicy = ${value}`;
@@ -20,15 +32,7 @@ export const judgeTokenFilterPolicyForClusterAccount: HostJudge = (ctx) => {
   const rule = tokenFilterRule(facts, cluster);
   switch (rule.kind) {
     case "unknown-account":
-      return {
-        status: "undetermined",
-        expected,
-        actual: `the inventory does not name the admin account of ${rule.cluster.type} cluster ${rule.cluster.name}`,
-        reason: notVerifiable(
-          `${host}: cluster ${rule.cluster.name} has no adminAccount in the inventory, so it is unknown whether it uses the built-in Administrator`,
-        ),
-        evidence: [],
-      };
+      return unknownAccount(host, rule.cluster, expected, "whether it uses the built-in Administrator");
     case "unreadable":
       return undeterminedFromFact(host, rule.fact, expected);
     case "baseline": {
@@ -55,15 +59,7 @@ export const judgeTokenFilterPolicyBaseline: HostJudge = (ctx) => {
   const rule = tokenFilterRule(facts, cluster);
   switch (rule.kind) {
     case "unknown-account":
-      return {
-        status: "undetermined",
-        expected,
-        actual: `the inventory does not name the admin account of ${rule.cluster.type} cluster ${rule.cluster.name}`,
-        reason: notVerifiable(
-          `${host}: cluster ${rule.cluster.name} has no adminAccount in the inventory, so it is unknown whether HP-UAC-001 or HP-CLU-005 governs this node`,
-        ),
-        evidence: [],
-      };
+      return unknownAccount(host, rule.cluster, expected, "whether HP-UAC-001 or HP-CLU-005 governs this node");
     case "unreadable":
       return undeterminedFromFact(host, rule.fact, expected);
     case "cluster":

@@ -68,7 +68,9 @@ export interface ControlMeta {
   source?: string;
 }
 
-export interface Result extends Judgement {
+/** A judgement about one target. Only the waiver step (to come) turns a status into `waived`. */
+export interface Result extends Omit<Judgement, "status"> {
+  status: ResultStatus;
   control: ControlMeta;
   target: Target;
 }

@@ -4,8 +4,9 @@
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { ExitCode, PhaseTimings, RunReport, StatusTotals, Verdict } from "../model/run";
-import { RESULT_STATUSES, type DetailRow, type Result, type ResultStatus, type TargetKind, type UndeterminedReason } from "../model/result";
+import { countStatuses } from "../model/totals";
+import type { RunReport } from "../model/run";
+import { type DetailRow, type ResultStatus, type TargetKind, type UndeterminedReason } from "../model/result";
 import { SEVERITIES, type Severity } from "../model/severity";
 import type { ProbeErrorKind } from "../model/snapshot";
 import type { ProbeId } from "../probes/catalog";
@@ -38,26 +39,16 @@ export interface SummaryResult {
   evidence: SummaryEvidence[];
 }
 
-export interface Summary {
+/** The run's own facts are RunReport's; the lists are flattened for readers of the file. */
+export interface Summary
+  extends Pick<RunReport, "tool" | "estate" | "inventoryFile" | "startedAt" | "finishedAt" | "asOf" | "tags" | "failOn" | "verdict" | "exitCode" | "totals" | "timings"> {
   schemaVersion: 1;
-  tool: { name: "hostproof"; version: string };
-  estate?: string;
-  inventoryFile: string;
-  startedAt: string;
-  finishedAt: string;
-  asOf: string;
-  tags?: string;
-  failOn: Severity | "any";
-  verdict: Verdict;
-  exitCode: ExitCode;
-  totals: StatusTotals;
   /** Failed results per severity: what `--fail-on` is compared with. */
   totalsBySeverity: Record<Severity, number>;
   controls: { id: string; title: string; severity: Severity; feature: string; featureName: string; tags: string[] }[];
   hosts: { name: string; cluster?: string; collectedAt: string; snapshotFile?: string }[];
   clusters: { name: string; type: string; nodes: string[] }[];
   results: SummaryResult[];
-  timings: PhaseTimings;
 }
 
 function summaryEvidence(view: EvidenceView): SummaryEvidence {
@@ -70,15 +61,8 @@ function summaryEvidence(view: EvidenceView): SummaryEvidence {
   return out;
 }
 
-/**
- * Counts per status, from the results themselves: the summary must add up even if the totals
- * handed in by the engine were ever computed from a different list.
- */
-export function countStatuses(results: readonly Result[]): StatusTotals {
-  const totals = Object.fromEntries(RESULT_STATUSES.map((s) => [s, 0])) as Record<ResultStatus, number>;
-  for (const r of results) totals[r.status] += 1;
-  return { ...totals, total: results.length };
-}
+/** Re-exported for the report's readers; the summary counts from its own results so it always adds up. */
+export { countStatuses } from "../model/totals";
 
 export function buildSummary(report: RunReport): Summary {
   const lookup = evidenceLookup(report);
