@@ -7,6 +7,7 @@
  * let the caller carry on with the other reports rather than fail the run.
  */
 import { spawn } from "node:child_process";
+import { totalmem } from "node:os";
 import { accessSync, constants, existsSync, statSync } from "node:fs";
 import { delimiter, dirname, join } from "node:path";
 
@@ -59,11 +60,26 @@ export interface HtmlOptions {
   /** Kill Allure after this long; 10,000 results take about 10 s to render. Default 10 minutes. */
   timeoutMs?: number;
   env?: NodeJS.ProcessEnv;
+  /** How many results there are, to size Allure's heap. */
+  results?: number;
 }
 
-/** Keeps the end of Allure's output: the cause of a failure is printed last. */
-function tail(text: string, lines = 12): string {
-  return text.trim().split(/\r?\n/).slice(-lines).join("\n");
+/** The exception line (the cause, e.g. OutOfMemoryError) and the end of Allure's output. */
+function tail(text: string, lines = 8): string {
+  const all = text.trim().split(/\r?\n/);
+  const cause = all.find((l) => /^(Exception|Caused by|java\.lang\.|Error)/.test(l.trim()) || /(Exception|Error):/.test(l));
+  const end = all.slice(-lines);
+  return (cause !== undefined && !end.includes(cause) ? [cause, "...", ...end] : end).join("\n");
+}
+
+/**
+ * The JVM's default heap is a quarter of RAM: on a 24 GiB machine Allure grew to 1 GiB for 1,000
+ * hosts (~9,000 results), and 512 MiB made the same report in the same time. At 85,000 results
+ * 512 MiB ran out, so the heap grows with the results (measured need: well under 40 KiB each), up
+ * to half the machine. JAVA_OPTS, when set, wins.
+ */
+export function heapMiB(results: number, totalMiB: number = Math.floor(totalmem() / 1048576)): number {
+  return Math.max(512, Math.min(Math.floor(totalMiB / 2), 256 + Math.ceil((results * 40) / 1024)));
 }
 
 export async function generateAllureHtml(resultsDir: string, reportDir: string, options: HtmlOptions = {}): Promise<HtmlOutcome> {
@@ -75,10 +91,7 @@ export async function generateAllureHtml(resultsDir: string, reportDir: string, 
   }
 
   const args = [allure, "generate", "--single-file", "--clean", "-o", reportDir, resultsDir];
-  // The JVM's default heap is a quarter of RAM: on a 24 GiB machine Allure grew to 1 GiB for
-  // 1,000 hosts. 512 MiB generated the same report in the same time (bench/), so that is the cap
-  // unless the user sets JAVA_OPTS themselves.
-  const javaOpts = env.JAVA_OPTS ?? "-Xmx512m";
+  const javaOpts = env.JAVA_OPTS ?? `-Xmx${heapMiB(options.results ?? 0)}m`;
   const run = await new Promise<{ code: number | null; output: string; error?: Error }>((resolve) => {
     // Its own process group on POSIX, so a timeout can stop the JVM the launcher started too.
     const detached = process.platform !== "win32";

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { findAllureCommandline, findJava, generateAllureHtml } from "../../src/report/allure-html";
+import { findAllureCommandline, findJava, generateAllureHtml, heapMiB } from "../../src/report/allure-html";
 import { writeAllureResults } from "../../src/report/allure-results";
 import { fixtureRunReport } from "../helpers/run-report";
 import { requireTool } from "../helpers/require-tool";
@@ -57,4 +57,11 @@ test("renders a single-file Allure report with allure-commandline", { timeout: 1
   assert.ok((data.get("data/categories.json") ?? "").includes("Undetermined: access denied"));
   // Shared evidence stays shared: 11 host+probe files, not one per citation.
   assert.equal([...data.keys()].filter((p) => p.startsWith("data/attachments/")).length, 11);
+});
+
+test("Allure's heap grows with the results: 512 MiB floor, half the machine at most", () => {
+  assert.equal(heapMiB(0, 24576), 512);
+  assert.equal(heapMiB(9000, 24576), 608);
+  assert.equal(heapMiB(85_000, 24576), 3577);
+  assert.equal(heapMiB(1_000_000, 4096), 2048);
 });
