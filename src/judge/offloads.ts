@@ -40,7 +40,10 @@ function allowanceText(a: OffloadAllowance): string {
 export const judgeOffloadsDisabled: HostJudge = (ctx) => {
   const { host, netAdapterAdvancedProperty: fact } = ctx.facts;
   const allowances = ctx.inputs.offloads.allowed;
-  const expected = `every standardized offload keyword disabled on every adapter, except ${count(allowances.length, "allowed exception")}`;
+  const expected =
+    allowances.length === 0
+      ? "every standardized offload keyword disabled on every adapter (the inventory allows no exception)"
+      : `every standardized offload keyword disabled on every adapter, except ${count(allowances.length, "exception")} allowed in the inventory`;
   if (!fact.ok) return undeterminedFromFact(host, fact, expected);
   const refs = [evidence(host, "netAdapterAdvancedProperty")];
   const adapters = groupByAdapter(fact.value);
