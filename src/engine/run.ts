@@ -10,7 +10,7 @@ import type { Severity } from "../model/severity";
 import { generateAllureHtml, ALLURE_REPORT_DIR, type HtmlOutcome } from "../report/allure-html";
 import { writeAllureResults, ALLURE_RESULTS_DIR } from "../report/allure-results";
 import { writeJunit } from "../report/junit";
-import { openStaging, commitStaging, discardStaging } from "../report/output-dir";
+import { checkReplaceable, commitStaging, discardStaging, markReport, openStaging } from "../report/output-dir";
 import { writeSummary } from "../report/summary";
 import { VERSION } from "../version";
 import { runControls } from "./cucumber";
@@ -38,6 +38,7 @@ export interface RunOutcome {
 export async function runEstate(options: RunOptions): Promise<RunOutcome> {
   const startedAt = new Date();
   const t0 = performance.now();
+  checkReplaceable(options.out);
   const loaded = loadInventory(resolve(options.inventory), options.inventory);
   const estate = buildEstate(loaded, options.asOf);
   const t1 = performance.now();
@@ -68,6 +69,7 @@ export async function runEstate(options: RunOptions): Promise<RunOutcome> {
       timings: { loadMs: Math.round(t1 - t0), judgeMs: Math.round(t2 - t1), writeMs: 0, reportMs: 0 },
     };
 
+    markReport(staging, `hostproof ${VERSION} report of ${report.inventoryFile}, started ${report.startedAt}`);
     writeJunit(staging, report);
     writeAllureResults(join(staging, ALLURE_RESULTS_DIR), report);
     keepSnapshots(staging, report);

@@ -8,7 +8,8 @@
  * file system; a directory under os.tmpdir() could be on another mount.
  */
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { InputError } from "../errors";
 import { basename, dirname, join, resolve } from "node:path";
 
 /** Creates an empty staging directory beside `outDir` and returns its path. */
@@ -81,4 +82,29 @@ export async function writeAtomically<T>(outDir: string, write: (staging: string
     throw error;
   }
   return value;
+}
+
+/** Every report folder carries this file; only such a folder (or an empty one) may be replaced. */
+export const REPORT_MARKER = ".hostproof-report";
+
+export function markReport(staging: string, text: string): void {
+  writeFileSync(join(staging, REPORT_MARKER), `${text}\n`);
+}
+
+/**
+ * Replacing `--out` deletes what was there. A typo such as `--out .` or `--out ~` must not delete
+ * a working folder, so only a folder an earlier run wrote (it holds the marker), an empty folder
+ * or a new path is accepted.
+ */
+export function checkReplaceable(outDir: string, shownAs: string = outDir): void {
+  const target = resolve(outDir);
+  if (!existsSync(target)) return;
+  const fix = "Choose a new or empty folder for --out, or remove this one yourself.";
+  if (!statSync(target).isDirectory()) {
+    throw new InputError({ file: "command line", field: "--out", problem: `'${shownAs}' is a file, not a folder`, fix });
+  }
+  const entries = readdirSync(target);
+  if (entries.length > 0 && !entries.includes(REPORT_MARKER)) {
+    throw new InputError({ file: "command line", field: "--out", problem: `'${shownAs}' is not empty and was not written by hostproof; a run would replace everything in it`, fix });
+  }
 }

@@ -31,6 +31,7 @@ async function expectRejected(inventory: string, patterns: RegExp[], extra: stri
   const out = join(parent, "reports");
   mkdirSync(out);
   writeFileSync(join(out, "summary.json"), '{"earlier":"report"}');
+  writeFileSync(join(out, ".hostproof-report"), "an earlier run\n");
   const res = await runCli(["run", "-i", inventory, "-o", out, "--as-of", AS_OF, "--no-html", ...extra]);
   assert.equal(res.code, 3, `exit ${res.code}\n${res.stdout}\n${res.stderr}`);
   for (const p of patterns) assert.match(res.stderr, p);
@@ -156,7 +157,34 @@ test("bad options: --fail-on, --tags, --as-of, a missing --inventory, an unknown
 });
 
 test("the bin exits 3 for bad input as a process, too", () => {
-  const res = spawnCli(["run", "-i", join(dirname(tempDir()), "no-such-inventory.yaml")]);
+  const res = spawnCli(["run", "-i", join(dirname(tempDir()), "no-such-inventory.yaml"), "-o", join(tempDir(), "out")]);
   assert.equal(res.code, 3);
   assert.match(res.stderr, /no-such-inventory\.yaml: the file does not exist\. Check the path/);
+});
+
+test("--out never replaces a folder hostproof did not write, nor a file", async () => {
+  const { inventory } = goodEstate();
+  const parent = tempDir();
+  const precious = join(parent, "work");
+  mkdirSync(precious);
+  writeFileSync(join(precious, "notes.txt"), "keep me");
+  const res = await runCli(["run", "-i", inventory, "-o", precious, "--as-of", AS_OF, "--no-html"]);
+  assert.equal(res.code, 3);
+  assert.match(res.stderr, /--out: '.*work' is not empty and was not written by hostproof/);
+  assert.equal(readFileSync(join(precious, "notes.txt"), "utf8"), "keep me");
+  const file = join(parent, "summary.json");
+  writeFileSync(file, "{}");
+  const onFile = await runCli(["run", "-i", inventory, "-o", file, "--as-of", AS_OF, "--no-html"]);
+  assert.equal(onFile.code, 3);
+  assert.match(onFile.stderr, /is a file, not a folder/);
+  assert.deepEqual(readdirSync(parent).sort(), ["summary.json", "work"]);
+});
+
+test("a folder an earlier run wrote, or an empty one, is replaced", async () => {
+  const { inventory } = goodEstate();
+  const out = join(tempDir(), "reports");
+  mkdirSync(out);
+  assert.equal((await runCli(["run", "-i", inventory, "-o", out, "--as-of", AS_OF, "--no-html"])).code, 2);
+  assert.ok(readdirSync(out).includes(".hostproof-report"));
+  assert.equal((await runCli(["run", "-i", inventory, "-o", out, "--as-of", AS_OF, "--no-html"])).code, 2);
 });
