@@ -77,7 +77,10 @@ export async function runEstate(options: RunOptions): Promise<RunOutcome> {
     report.timings.writeMs = Math.round(t3 - t2);
 
     const html: RunOutcome["html"] = options.html
-      ? await generateAllureHtml(join(staging, ALLURE_RESULTS_DIR), join(staging, ALLURE_REPORT_DIR), { results: report.results.length })
+      ? await generateAllureHtml(join(staging, ALLURE_RESULTS_DIR), join(staging, ALLURE_REPORT_DIR), {
+          results: report.results.length,
+          name: `hostproof: ${report.estate ?? report.inventoryFile}`,
+        })
       : { ok: false, reason: "--no-html was given", skipped: true };
     report.timings.reportMs = Math.round(performance.now() - t3);
     report.finishedAt = new Date().toISOString();

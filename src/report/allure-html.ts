@@ -62,6 +62,8 @@ export interface HtmlOptions {
   env?: NodeJS.ProcessEnv;
   /** How many results there are, to size Allure's heap. */
   results?: number;
+  /** Shown as the report's title instead of "Allure Report". */
+  name?: string;
 }
 
 /** The exception line (the cause, e.g. OutOfMemoryError) and the end of Allure's output. */
@@ -90,7 +92,7 @@ export async function generateAllureHtml(resultsDir: string, reportDir: string, 
     return { ok: false, reason: "allure-commandline is not installed (npm install allure-commandline): no HTML report was made." };
   }
 
-  const args = [allure, "generate", "--single-file", "--clean", "-o", reportDir, resultsDir];
+  const args = [allure, "generate", "--single-file", "--clean", ...(options.name ? ["--report-name", options.name] : []), "-o", reportDir, resultsDir];
   const javaOpts = env.JAVA_OPTS ?? `-Xmx${heapMiB(options.results ?? 0)}m`;
   const run = await new Promise<{ code: number | null; output: string; error?: Error }>((resolve) => {
     // Its own process group on POSIX, so a timeout can stop the JVM the launcher started too.

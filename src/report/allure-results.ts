@@ -89,7 +89,6 @@ function labelsOf(r: Result): Label[] {
     { name: "controlId", value: control.id },
     { name: "severity", value: ALLURE_SEVERITY[control.severity] },
     { name: "hostproofSeverity", value: control.severity },
-    { name: "epic", value: "hostproof" },
     { name: "feature", value: control.featureName },
     { name: "story", value: control.title },
     ...control.tags.map((t) => ({ name: "tag", value: t })),
@@ -98,7 +97,8 @@ function labelsOf(r: Result): Label[] {
 }
 
 function parametersOf(r: Result): Parameter[] {
-  const params: Parameter[] = [];
+  // Allure shows its own severity words (high is its "critical"); hostproof's word is shown here.
+  const params: Parameter[] = [{ name: "severity", value: r.control.severity }];
   if (r.target.kind === "host") params.push({ name: "host", value: r.target.name });
   if (r.target.cluster !== undefined) params.push({ name: "cluster", value: r.target.cluster });
   params.push({ name: "expected", value: r.expected }, { name: "actual", value: r.actual });
@@ -126,6 +126,8 @@ export interface AllureContext {
   runStop: number;
   /** Seeds the result uuids: the same report gives the same file names. */
   runId: string;
+  /** When each target's facts were collected (a cluster: its first node), for results citing no probe. */
+  collectedAt: Map<string, number>;
 }
 
 export function allureContext(report: RunReport): AllureContext {
@@ -134,12 +136,23 @@ export function allureContext(report: RunReport): AllureContext {
     runStart: Date.parse(report.startedAt),
     runStop: Date.parse(report.finishedAt),
     runId: report.startedAt,
+    collectedAt: collectionTimes(report),
   };
+}
+
+function collectionTimes(report: RunReport): Map<string, number> {
+  const times = new Map<string, number>();
+  for (const h of report.hosts) times.set(h.name, Date.parse(h.snapshot.collectedAt));
+  for (const c of report.clusters) {
+    const nodeTimes = c.nodes.map((n) => times.get(n)).filter((t): t is number => t !== undefined && Number.isFinite(t));
+    if (nodeTimes.length > 0) times.set(c.name, Math.min(...nodeTimes));
+  }
+  return times;
 }
 
 /**
  * The time the evidence was collected: Allure's timeline then shows when each host was read.
- * Falls back to the run's times when no cited record carries a time.
+ * Falls back to the target's collection time, then the run's, when no cited record carries a time.
  */
 function timesOf(r: Result, views: readonly EvidenceView[], ctx: AllureContext): { start: number; stop: number } {
   let start = Infinity;
@@ -150,7 +163,11 @@ function timesOf(r: Result, views: readonly EvidenceView[], ctx: AllureContext):
     start = Math.min(start, at);
     stop = Math.max(stop, at + (v.record?.durationMs ?? 0));
   }
-  return Number.isFinite(start) ? { start, stop } : { start: ctx.runStart, stop: ctx.runStop };
+  if (Number.isFinite(start)) return { start, stop };
+  // No probe cited (e.g. HP-CLU-004): the target's collection time keeps the report's time span the
+  // span of the evidence, not "collected two days ago until the run".
+  const collected = ctx.collectedAt.get(r.target.name);
+  return collected !== undefined && Number.isFinite(collected) ? { start: collected, stop: collected } : { start: ctx.runStart, stop: ctx.runStop };
 }
 
 /** Builds the Allure result for one hostproof result; `index` keeps uuids unique within a run. */

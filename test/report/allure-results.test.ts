@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import type { Label, TestResult } from "allure-js-commons";
 import { parseEnvInfo, type Category } from "../../src/report/allure-sdk";
-import { CLUSTER_SUITE, STANDALONE_SUITE, writeAllureResults } from "../../src/report/allure-results";
+import { allureContext, buildTestResult, CLUSTER_SUITE, STANDALONE_SUITE, writeAllureResults } from "../../src/report/allure-results";
 import { fixtureRunReport, JAPANESE_ADAPTER, JAPANESE_ERROR } from "../helpers/run-report";
 import { scratch } from "./tmp";
 
@@ -58,7 +58,7 @@ test("labels build the Suites view cluster → host → control and carry the co
   assert.deepEqual(labels(nic, "feature"), ["Network adapter offloads"]);
   assert.deepEqual(labels(nic, "story"), ["Offloads that break Hyper-V networking are disabled"]);
   assert.deepEqual(labels(nic, "tag"), ["@nic", "@hyper-v"]);
-  assert.deepEqual(labels(nic, "epic"), ["hostproof"]);
+  assert.deepEqual(labels(nic, "epic"), [], "no epic: Behaviors groups by feature, then control");
 
   const cluster = find(results, "wgclus", "HP-CLU-001");
   assert.deepEqual(labels(cluster, "parentSuite"), ["wgclus"]);
@@ -88,7 +88,7 @@ test("status, auditor message, details trace, parameters and description", (t) =
   assert.ok(nic.statusDetails.trace?.includes(`${JAPANESE_ADAPTER} *RSS`));
   assert.deepEqual(
     nic.parameters.map((p) => [p.name, p.value]),
-    [["host", "node1"], ["cluster", "wgclus"], ["expected", "VMQ and RSS disabled on every adapter"], ["actual", "*VMQ is enabled on Ethernet 2"], ["rule", "1 GbE adapters"]],
+    [["severity", "high"], ["host", "node1"], ["cluster", "wgclus"], ["expected", "VMQ and RSS disabled on every adapter"], ["actual", "*VMQ is enabled on Ethernet 2"], ["rule", "1 GbE adapters"]],
   );
   assert.match(nic.description ?? "", /VMQ on 1 GbE adapters drops packets/);
   assert.match(nic.description ?? "", /```powershell\nSet-NetAdapterAdvancedProperty .*\n```/);
@@ -109,7 +109,8 @@ test("status, auditor message, details trace, parameters and description", (t) =
   assert.equal(param(cluster, "host"), undefined, "cluster results have no host parameter");
   assert.equal(param(cluster, "cluster"), "wgclus");
   const na = find(results, "node1", "HP-DNS-001");
-  assert.equal(na.start, Date.parse("2025-03-01T10:00:00.000Z"), "no evidence: the run's times");
+  const node1 = fixtureRunReport().hosts.find((h) => h.name === "node1")!;
+  assert.equal(na.start, Date.parse(node1.snapshot.collectedAt), "no evidence: the host's collection time");
 });
 
 test("history ids are stable across runs and distinct across targets", (t) => {
@@ -196,4 +197,17 @@ test("environment.properties names the run", (t) => {
     tags: "not @slow",
     failOn: "high",
   });
+});
+
+test("a result citing no probe is placed at its target's collection time, not the run's", () => {
+  const report = fixtureRunReport();
+  const ctx = allureContext(report);
+  const clusterResult = report.results.find((r) => r.target.kind === "cluster");
+  assert.ok(clusterResult, "the fixture needs a cluster result");
+  const noEvidence = { ...clusterResult, evidence: [] };
+  const built = buildTestResult(noEvidence, 0, ctx);
+  const nodes = report.clusters.find((c) => c.name === noEvidence.target.name)!.nodes;
+  const first = Math.min(...report.hosts.filter((h) => nodes.includes(h.name)).map((h) => Date.parse(h.snapshot.collectedAt)));
+  assert.equal(built.start, first);
+  assert.notEqual(built.start, Date.parse(report.startedAt));
 });
