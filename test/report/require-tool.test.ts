@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { requireTool, type SkippableContext } from "../helpers/require-tool";
+import { isRequired, requireTool, type SkippableContext } from "../helpers/require-tool";
 
 function fakeContext(): SkippableContext & { skipped: string[] } {
   const skipped: string[] = [];
@@ -23,4 +23,14 @@ test("HOSTPROOF_REQUIRE_TOOLS=1 turns a missing tool into a failure", () => {
   const t = fakeContext();
   assert.throws(() => requireTool(t, "java", undefined, "install a JRE", { HOSTPROOF_REQUIRE_TOOLS: "1" }), /java not found: install a JRE \(HOSTPROOF_REQUIRE_TOOLS=1/);
   assert.deepEqual(t.skipped, []);
+});
+
+test("HOSTPROOF_REQUIRE_TOOLS can list tools: a listed one fails, an unlisted one still skips", () => {
+  const t = fakeContext();
+  const env = { HOSTPROOF_REQUIRE_TOOLS: "java, chromium" };
+  assert.throws(() => requireTool(t, "chromium", undefined, "apt-get install chromium", env), /chromium not found/);
+  assert.equal(requireTool(t, "pwsh", undefined, "no PowerShell package here", env), false);
+  assert.deepEqual(t.skipped, ["pwsh not found: no PowerShell package here"]);
+  assert.equal(isRequired("java", "all"), true);
+  assert.equal(isRequired("java", ""), false);
 });
