@@ -4,7 +4,7 @@ export const MAIN_HELP = `hostproof - check Windows Server and Hyper-V hosts and
 Usage:
   hostproof run --inventory <file> [options]   judge an estate and write the reports
   hostproof validate <file>...                  check inventory and snapshot files against their schemas
-  hostproof controls [--tags <expr>] [--json]   list the controls
+  hostproof controls [--tags <expr>] [--probes] list the controls (and the facts they read)
   hostproof <command> --help                    help for one command
   hostproof --version
 
@@ -50,11 +50,12 @@ checked too. The kind of each file is recognised from its content.
 Exit codes: 0 every file is valid, 3 at least one is not.
 `;
 
-export const CONTROLS_HELP = `Usage: hostproof controls [--tags <expr>] [--json]
+export const CONTROLS_HELP = `Usage: hostproof controls [--tags <expr>] [--probes] [--json]
 
 Lists the controls: ID, severity, title and feature file.
 
 Options:
   -t, --tags <expr>   only the controls a Cucumber tag expression selects
+      --probes        also the facts each control reads, and the probes a host is read for
       --json          machine-readable output
 `;

@@ -48,3 +48,12 @@ test("--help on every command and --version, from the bin", () => {
   assert.equal(v.code, 0);
   assert.equal(v.stdout.trim(), (require(join(ROOT, "package.json")) as { version: string }).version);
 });
+
+test("controls --probes shows what each control reads and what a host is read for", async () => {
+  const res = await runCli(["controls", "--tags", "@HP-NIC-001", "--probes"]);
+  assert.equal(res.code, 0);
+  assert.match(res.stdout, /reads: netAdapterAdvancedProperty/);
+  assert.match(res.stdout, /A host is read for: os, computerSystem, netAdapterAdvancedProperty\./);
+  const manual = await runCli(["controls", "--tags", "@manual", "--probes"]);
+  assert.match(manual.stdout, /reads: nothing \(not verifiable by a probe\)/);
+});

@@ -1,0 +1,54 @@
+/**
+ * What each Then phrase of the features checks: its judge, and the probes that judge reads.
+ * The step definitions register these phrases with Cucumber; the collector derives from them which
+ * probes a selection of controls needs, so that a host is read once for exactly those facts.
+ */
+import * as judges from "../judge";
+import type { ClusterJudge, HostJudge } from "../judge/context";
+import type { ProbeId } from "../probes/catalog";
+
+export type CheckBinding =
+  | { phrase: string; kind: "host"; judge: HostJudge; needs: ProbeId[] }
+  | { phrase: string; kind: "cluster"; judge: ClusterJudge; needs: ProbeId[] };
+
+const host = (phrase: string, judge: HostJudge, needs: ProbeId[]): CheckBinding => ({ phrase, kind: "host", judge, needs });
+const cluster = (phrase: string, judge: ClusterJudge, needs: ProbeId[]): CheckBinding => ({ phrase, kind: "cluster", judge, needs });
+
+/** Read on every host whatever is selected: who the host is, for the report. */
+export const IDENTITY_PROBES: ProbeId[] = ["os", "computerSystem"];
+
+export const CHECKS: readonly CheckBinding[] = [
+  // Cluster prerequisites (features/cluster-prerequisites.feature)
+  host("the node runs Windows Server 2016 or later", judges.judgeOsSupportsWorkgroupCluster, ["os"]),
+  host("the Failover-Clustering feature is installed", judges.judgeFailoverClusteringInstalled, ["failoverClusteringFeature"]),
+  cluster(
+    "the cluster administrator account exists on every node and is a member of its Administrators group",
+    judges.judgeClusterAccountOnEveryNode,
+    ["localUsers", "administratorsGroup"],
+  ),
+  cluster("the cluster administrator account has the same password on every node", judges.judgeClusterAccountPasswordsMatch, []),
+  host("LocalAccountTokenFilterPolicy is 1 unless the cluster uses the built-in Administrator", judges.judgeTokenFilterPolicyForClusterAccount, ["localUsers", "uacPolicy"]),
+  cluster("the administrative access point is DNS", judges.judgeAdministrativeAccessPointDns, ["cluster"]),
+  cluster("the quorum witness is a Cloud or Disk witness", judges.judgeQuorumWitness, ["clusterQuorum"]),
+  cluster("every node has the same set of hotfixes", judges.judgeSameHotfixes, ["hotfixes"]),
+
+  // Primary DNS suffix (features/primary-dns-suffix.feature)
+  host("the node has a primary DNS suffix", judges.judgePrimaryDnsSuffixPresent, ["tcpipParameters", "dnsClientPolicy"]),
+  host("the primary DNS suffix in force equals the one set for the next restart", judges.judgeNoPendingDnsSuffixChange, ["tcpipParameters"]),
+  cluster("every node's DNS suffix search list holds the suffix of every cluster domain", judges.judgeSearchListHoldsClusterDomains, ["dnsClientGlobalSetting"]),
+
+  // LocalAccountTokenFilterPolicy (features/local-account-token-filter-policy.feature)
+  host("LocalAccountTokenFilterPolicy is 0 or absent unless a cluster rule requires 1", judges.judgeTokenFilterPolicyBaseline, ["localUsers", "uacPolicy"]),
+
+  // End of support (features/end-of-support.feature)
+  host("the host does not run Windows Server 2003", judges.judgeNotWindowsServer2003, ["os"]),
+  host("the host's Windows version is within Microsoft's extended support", judges.judgeWithinExtendedSupport, ["os"]),
+  host("the host's end of extended support is not within the warning window", judges.judgeNotNearEndOfSupport, ["os"]),
+
+  // NIC hardware offloads (features/nic-offloads.feature)
+  host("every standardized offload keyword is disabled on every adapter, unless the inventory allows it", judges.judgeOffloadsDisabled, ["netAdapterAdvancedProperty"]),
+];
+
+export function checkFor(phrase: string): CheckBinding | undefined {
+  return CHECKS.find((c) => c.phrase === phrase);
+}
