@@ -30,8 +30,21 @@ export function checkInventoryReferences(inv: Inventory, doc: LoadedDocument): I
     problems.push({ file: doc.file, field: formatPath(path), line: doc.lineOf(path), problem, fix });
   };
 
+  const credentialIndex = new Map<string, number>();
+  (inv.credentials ?? []).forEach((c, i) => {
+    if (credentialIndex.has(c.name)) at(["credentials", i, "name"], `credential '${c.name}' is defined twice`, "Give every credential a unique name.");
+    else credentialIndex.set(c.name, i);
+  });
+
   const hostIndex = new Map<string, number>();
   inv.hosts.forEach((host, i) => {
+    if (host.credential !== undefined && !credentialIndex.has(host.credential)) {
+      const known = [...credentialIndex.keys()];
+      at(["hosts", i, "credential"], `host '${host.name}' names the unknown credential '${host.credential}'`, known.length > 0 ? `Use one of: ${known.join(", ")}.` : "Define it under 'credentials' (name, username, and password or keyFile).");
+    }
+    if (host.transport === "ssh" && host.credential === undefined) {
+      at(["hosts", i, "credential"], `host '${host.name}' uses ssh but names no credential`, "SSH needs a user name (and usually a keyFile): define one under 'credentials' and name it here.");
+    }
     const key = nameKey(host.name);
     const first = hostIndex.get(key);
     if (first !== undefined) {

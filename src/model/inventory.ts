@@ -20,10 +20,30 @@ export interface ControlInputs {
   endOfSupport?: { warningDays?: number };
 }
 
+/** An environment variable or a SecretManagement vault entry: the secret itself is never in a file. */
+export type SecretSource = { env: string } | { vault: string; secret: string };
+
+export interface Credential {
+  name: string;
+  username: string | SecretSource;
+  password?: SecretSource;
+  keyFile?: string;
+}
+
+export interface CollectionSettings {
+  concurrency?: number;
+  timeoutSeconds?: number;
+}
+
 export interface InventoryHost {
   name: string;
+  /** DNS name or IP address (checked by the schema); the name is used when absent. */
   address?: string;
   transport: Transport;
+  /** Name of an entry in `credentials`. */
+  credential?: string;
+  ssh?: { port?: number };
+  winrm?: { port?: number; useSsl?: boolean; authentication?: "Default" | "Kerberos" | "Negotiate" | "CredSSP" | "Basic" };
   /** Path of the host's snapshot, relative to the inventory file. */
   snapshot?: string;
   inputs?: ControlInputs;
@@ -46,4 +66,6 @@ export interface Inventory {
   inputs?: ControlInputs;
   hosts: InventoryHost[];
   clusters?: InventoryCluster[];
+  credentials?: Credential[];
+  collection?: CollectionSettings;
 }

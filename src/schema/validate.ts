@@ -36,7 +36,16 @@ export function checkSchema(name: SchemaName, doc: LoadedDocument): InputProblem
 
 function describeErrors(errors: ErrorObject[], doc: LoadedDocument, schema: SchemaName): InputProblem[] {
   // if/then and oneOf report a summary error on top of the specific ones; the specific ones say more.
-  let specific = errors.filter((e) => e.keyword !== "if" && e.keyword !== "oneOf" && e.keyword !== "not");
+  // anyOf/oneOf alternatives each report why they failed; one sentence for the field says more.
+  const alternatives = new Set(errors.filter((e) => (e.keyword === "anyOf" || e.keyword === "oneOf") && ALTERNATIVES_FIX[lastSegment(e.instancePath)]).map((e) => e.instancePath));
+  const own: InputProblem[] = [...alternatives].map((pointer) => {
+    const path = pointerToPath(pointer);
+    const last = lastSegment(pointer);
+    // A password written into the file is a secret: it is named, never shown.
+    const shown = last === "password" ? "a value written into the file" : show(valueAt(doc.value, path));
+    return { file: doc.file, field: formatPath(path), line: doc.lineOf(path), problem: `${shown} is not ${ALTERNATIVES_FIX[last][0]}`, fix: ALTERNATIVES_FIX[last][1] };
+  });
+  let specific = errors.filter((e) => e.keyword !== "if" && e.keyword !== "oneOf" && e.keyword !== "anyOf" && e.keyword !== "not" && ![...alternatives].some((a) => e.instancePath === a || e.instancePath.startsWith(`${a}/`)));
   // A bad key is reported twice (propertyNames, and the enum inside it that cannot name the key).
   const badKeys = new Set(specific.filter((e) => e.keyword === "propertyNames").map((e) => e.instancePath));
   specific = specific.filter((e) => !(e.keyword === "enum" && badKeys.has(e.instancePath)));
@@ -45,7 +54,8 @@ function describeErrors(errors: ErrorObject[], doc: LoadedDocument, schema: Sche
   const eitherOrPaths = new Set(eitherOr.map((e) => e.instancePath).filter((p, i, all) => all.indexOf(p) !== i));
   const chosen = specific.length > 0 ? specific : errors;
   const seen = new Set<string>();
-  const problems: InputProblem[] = [];
+  const problems: InputProblem[] = [...own];
+  if (specific.length === 0 && own.length > 0) return own;
   for (const e of chosen) {
     if (eitherOrPaths.has(e.instancePath) && e.keyword === "required") {
       const path = pointerToPath(e.instancePath);
@@ -64,6 +74,17 @@ function describeErrors(errors: ErrorObject[], doc: LoadedDocument, schema: Sche
     problems.push(p);
   }
   return problems;
+}
+
+/** Fields whose schema offers alternatives, with what they must be and how to write it. */
+const ALTERNATIVES_FIX: Record<string, [string, string]> = {
+  address: ["a DNS name or an IP address", "Use a host name or FQDN (letters, digits, hyphens, dots), an IPv4 address or an IPv6 address."],
+  username: ["a user name or a secret source", "Use a user name, or { env: VARIABLE } or { vault: <vault>, secret: <name> }."],
+  password: ["a secret source", "Passwords never go in the inventory: use { env: VARIABLE } or { vault: <vault>, secret: <name> }."],
+};
+
+function lastSegment(pointer: string): string {
+  return pointer.slice(pointer.lastIndexOf("/") + 1);
 }
 
 function pointerToPath(pointer: string): (string | number)[] {

@@ -188,3 +188,18 @@ test("a folder an earlier run wrote, or an empty one, is replaced", async () => 
   assert.ok(readdirSync(out).includes(".hostproof-report"));
   assert.equal((await runCli(["run", "-i", inventory, "-o", out, "--as-of", AS_OF, "--no-html"])).code, 2);
 });
+
+test("credentials: an unknown reference, a duplicate name, ssh without one", async () => {
+  const { inventory } = goodEstate();
+  editJson(inventory, (v) => {
+    const hosts = v.hosts as Record<string, unknown>[];
+    hosts[0].credential = "nope";
+    hosts[1].transport = "ssh";
+    v.credentials = [{ name: "a", username: "u" }, { name: "a", username: "v" }];
+  });
+  await expectRejected(inventory, [
+    /hosts\[0\]\.credential: host 'n1' names the unknown credential 'nope'\. Use one of: a\./,
+    /credentials\[1\]\.name: credential 'a' is defined twice/,
+    /hosts\[1\]\.credential: host 'n2' uses ssh but names no credential/,
+  ]);
+});

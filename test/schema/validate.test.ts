@@ -50,3 +50,21 @@ test("paths read like code: clusters[0].nodes[2], and odd keys quoted", () => {
   assert.equal(formatPath(["probes", "NV Domain"]), 'probes["NV Domain"]');
   assert.equal(formatPath([]), "(top level)");
 });
+
+test("inventory: addresses are DNS names or IP addresses; secrets are never written in, nor echoed back", () => {
+  const host = { name: "n1", transport: "winrm", credential: "c" };
+  const problemsOf = (v: unknown): string[] => checkSchema("inventory", doc(v)).map((p) => `${p.field}: ${p.problem}. ${p.fix}`);
+  for (const address of ["10.0.0.11", "fe80::1", "node1.corp.example", "node-1"]) {
+    assert.deepEqual(problemsOf({ version: 1, hosts: [{ ...host, address }] }), [], address);
+  }
+  for (const address of ["10.0.0.300", "node1; Remove-Item C:\\", "$(whoami)", "node 1", "-ComputerName evil"]) {
+    const problems = problemsOf({ version: 1, hosts: [{ ...host, address }] });
+    assert.equal(problems.length, 1, `${address}: ${problems.join("\n")}`);
+    assert.match(problems[0], /^hosts\[0\]\.address: .* is not a DNS name or an IP address\. Use a host name or FQDN/);
+  }
+  const literal = problemsOf({ version: 1, hosts: [host], credentials: [{ name: "c", username: "u", password: "hunter2-secret" }] });
+  assert.equal(literal.length, 1);
+  assert.match(literal[0], /credentials\[0\]\.password: a value written into the file is not a secret source/);
+  assert.ok(!literal[0].includes("hunter2-secret"), "the password was echoed");
+  assert.deepEqual(problemsOf({ version: 1, hosts: [host], credentials: [{ name: "c", username: { env: "HP_USER" }, password: { vault: "SecretStore", secret: "winrm" } }] }), []);
+});
