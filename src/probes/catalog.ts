@@ -6,6 +6,12 @@
  * controls need with Select-Object so that the output stays small and its shape is stable across
  * Windows PowerShell 5.1 and PowerShell 7; enums are left as ConvertTo-Json emits them (integers
  * on 5.1) and the TypeScript normalisers accept both integers and names.
+ *
+ * Fallbacks are alternative commands for hosts where the primary's cmdlet or module is missing
+ * (or, for administratorsGroup, where it fails on the host's data). Each projects exactly the
+ * primary's property names, in the same order, so that the normalisers read the output of any
+ * of them without knowing which one ran; the snapshot records the command that did run. Which
+ * failures move on to the next command is decided by the collector (src/collect/script.ts).
  */
 
 export const PROBE_IDS = [
@@ -31,6 +37,8 @@ export interface ProbeDefinition {
   /** What the probe reads, in words for the report. */
   title: string;
   command: string;
+  /** Tried in order when the previous command failed as not-supported or other (see src/collect/script.ts). */
+  fallbacks?: string[];
 }
 
 const JSON_TAIL = "ConvertTo-Json -Depth 4 -Compress";
@@ -40,11 +48,15 @@ export const PROBES: Readonly<Record<ProbeId, ProbeDefinition>> = {
     id: "os",
     title: "Operating system (Win32_OperatingSystem)",
     command: `Get-CimInstance -ClassName Win32_OperatingSystem | Select-Object Caption, Version, BuildNumber, ProductType, OSArchitecture, CSDVersion | ${JSON_TAIL}`,
+    // For shells without the CimCmdlets module. A PowerShell 2.0 host gains nothing from it: 2.0
+    // has no ConvertTo-Json either, so there every probe ends as not-supported naming ConvertTo-Json.
+    fallbacks: [`Get-WmiObject -Class Win32_OperatingSystem | Select-Object Caption, Version, BuildNumber, ProductType, OSArchitecture, CSDVersion | ${JSON_TAIL}`],
   },
   computerSystem: {
     id: "computerSystem",
     title: "Computer system (Win32_ComputerSystem)",
     command: `Get-CimInstance -ClassName Win32_ComputerSystem | Select-Object Name, DNSHostName, Domain, PartOfDomain, Workgroup | ${JSON_TAIL}`,
+    fallbacks: [`Get-WmiObject -Class Win32_ComputerSystem | Select-Object Name, DNSHostName, Domain, PartOfDomain, Workgroup | ${JSON_TAIL}`],
   },
   tcpipParameters: {
     id: "tcpipParameters",
@@ -65,17 +77,38 @@ export const PROBES: Readonly<Record<ProbeId, ProbeDefinition>> = {
     id: "failoverClusteringFeature",
     title: "Windows feature Failover-Clustering",
     command: `Get-WindowsFeature -Name Failover-Clustering | Select-Object Name, DisplayName, Installed, InstallState | ${JSON_TAIL}`,
+    // Without ServerManager (Nano Server, client SKUs): DISM's FeatureState (0 Disabled,
+    // 1 DisablePending, 2 Enabled, 3 EnablePending, 6 DisabledWithPayloadRemoved) is translated
+    // to the InstallState the normaliser reads (0 Available, 3 UninstallPending, 1 Installed,
+    // 2 InstallPending, 4 Removed); other states give null. Name stays DISM's feature name
+    // (FailoverCluster-FullServer), so the evidence shows which source answered.
+    fallbacks: [
+      `Get-WindowsOptionalFeature -Online -FeatureName FailoverCluster-FullServer | Select-Object @{Name='Name';Expression={$_.FeatureName}}, DisplayName, @{Name='Installed';Expression={[int]$_.State -eq 2}}, @{Name='InstallState';Expression={@{0=0;1=3;2=1;3=2;6=4}[[int]$_.State]}} | ${JSON_TAIL}`,
+    ],
   },
   localUsers: {
     id: "localUsers",
     title: "Local user accounts",
     command: `Get-LocalUser | Select-Object Name, Enabled, @{Name='SID';Expression={$_.SID.Value}} | ${JSON_TAIL}`,
+    // The LocalAccounts module is missing on 2012 R2 / 2008 R2 with WMF 5.1 and in 32-bit
+    // PowerShell on 64-bit Windows. The filter keeps WMI from enumerating the domain's accounts.
+    fallbacks: [
+      `Get-CimInstance -ClassName Win32_UserAccount -Filter "LocalAccount=True" | Select-Object Name, @{Name='Enabled';Expression={-not $_.Disabled}}, SID | ${JSON_TAIL}`,
+    ],
   },
   administratorsGroup: {
     id: "administratorsGroup",
     // The group is addressed by its well-known SID because its name is localised.
     title: "Members of the local Administrators group (S-1-5-32-544)",
     command: `Get-LocalGroupMember -SID 'S-1-5-32-544' | Select-Object Name, ObjectClass, @{Name='SID';Expression={$_.SID.Value}}, PrincipalSource | ${JSON_TAIL}`,
+    // Get-LocalGroupMember throws "Failed to compare two elements in the array" when the group
+    // holds a SID it cannot resolve (PowerShell issues 2996 and 21617), and is missing where
+    // LocalAccounts is. WMI's Win32_GroupUser association lists the members it can resolve, so
+    // an orphaned SID is absent from this output rather than listed. PrincipalSource is derived
+    // from LocalAccount: 1 Local or 2 ActiveDirectory (WMI cannot tell Azure AD apart).
+    fallbacks: [
+      `Get-CimInstance -ClassName Win32_Group -Filter "LocalAccount=True AND SID='S-1-5-32-544'" | Get-CimAssociatedInstance -Association Win32_GroupUser | Select-Object @{Name='Name';Expression={$_.Domain + '\\' + $_.Name}}, @{Name='ObjectClass';Expression={if ($_.CimClass.CimClassName -eq 'Win32_Group') {'Group'} else {'User'}}}, SID, @{Name='PrincipalSource';Expression={if ($_.LocalAccount) {1} else {2}}} | ${JSON_TAIL}`,
+    ],
   },
   uacPolicy: {
     id: "uacPolicy",
@@ -86,6 +119,8 @@ export const PROBES: Readonly<Record<ProbeId, ProbeDefinition>> = {
     id: "hotfixes",
     title: "Installed updates (Win32_QuickFixEngineering)",
     command: `Get-HotFix | Select-Object HotFixID, Description, InstalledOn | ${JSON_TAIL}`,
+    // The raw class gives InstalledOn as WMI's text ("3/12/2024"), which the normaliser reads.
+    fallbacks: [`Get-CimInstance -ClassName Win32_QuickFixEngineering | Select-Object HotFixID, Description, InstalledOn | ${JSON_TAIL}`],
   },
   netAdapterAdvancedProperty: {
     id: "netAdapterAdvancedProperty",

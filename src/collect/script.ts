@@ -1,0 +1,198 @@
+/**
+ * The collector: one PowerShell script per host that runs every selected probe and writes one
+ * JSON document to stdout, so that a host costs one round trip whatever the controls need.
+ *
+ * The script is generated from the probe catalog and nothing else. Host names, addresses and
+ * credentials never enter its text: the transport decides where it runs, and anything the
+ * inventory must tell the script would arrive through its param() block. That keeps the text
+ * identical for every host, so it can be reviewed (and signed) once.
+ *
+ * It has to run on Windows PowerShell 5.1 and PowerShell 7, and must still produce a readable
+ * document on older shells, so the script itself sticks to PowerShell 2.0 syntax:
+ * - The document is assembled by hand instead of with ConvertTo-Json, which 2.0 lacks (each
+ *   probe's own ConvertTo-Json then fails as not-supported, which is the truth). Every non-ASCII
+ *   and control character is written as \uXXXX, so the document is pure ASCII and survives
+ *   whatever code page the console, WinRM or SSH applies to stdout.
+ * - Each probe's raw ConvertTo-Json text travels as a JSON string, so TypeScript parses exactly
+ *   what PowerShell emitted (5.1's "\/Date()\/", 7's ISO dates, enum integers).
+ * - Commands are kept as single-quoted here-strings (verbatim, no escaping) and compiled with
+ *   [scriptblock]::Create inside the try: a command that does not parse fails its own probe
+ *   instead of the whole script, and the recorded command is exactly the text that ran.
+ * - Stream redirections (3>$null ...) are 3.0+ syntax, so they are compiled at run time too.
+ *
+ * Error kinds, decided in Get-HpErrorKind, first rule that matches:
+ * 1. not-supported: a CommandNotFoundException anywhere in the exception chain (cmdlet missing,
+ *    module missing or not loadable: autoload failures are CommandNotFoundExceptions too), or a
+ *    FullyQualifiedErrorId starting CommandNotFoundException or Modules_ModuleNotFound. This comes
+ *    first because a missing command's category is ObjectNotFound, which would read as not-found.
+ * 2. access-denied: UnauthorizedAccessException or SecurityException in the chain, an exception
+ *    whose HResult is E_ACCESSDENIED (0x80070005), a message containing "Access is denied",
+ *    "Access denied" (WMI/CIM wording) or "0x80070005", or the PermissionDenied category.
+ * 3. not-found: ItemNotFoundException in the chain (a registry key that does not exist), the
+ *    ObjectNotFound category, or ClusterEndpointNotRegistered in the error id or message (a
+ *    cluster cmdlet on a machine that is not a node).
+ * 4. other: anything else.
+ *
+ * Fallbacks: the next command of a probe is tried when the previous one failed as not-supported
+ * (its cmdlet or module is missing) or other (it threw on this host's data, as Get-LocalGroupMember
+ * does on an orphaned SID). access-denied and not-found are answers about the host, not about the
+ * command: another command would only hide them, so they end the probe. When every command fails,
+ * the record holds the last command, its kind, and its message followed by the first failure's.
+ *
+ * Timing: startedAt is when the probe's first command started (UTC, milliseconds) and durationMs
+ * covers every command tried, so that consecutive probes never overlap in the evidence.
+ */
+import { PROBES, PROBE_IDS, type ProbeId } from "../probes/catalog";
+
+/** The name a snapshot's `collector.name` carries for live collection. */
+export const COLLECTOR_NAME = "hostproof-collector";
+
+/** The catalog's commands for a probe, in the order the collector tries them. */
+export function probeCommands(id: ProbeId): string[] {
+  const probe = PROBES[id];
+  return [probe.command, ...(probe.fallbacks ?? [])];
+}
+
+/**
+ * One script for one host, running `probes` (each once, in the order given). Throws on an unknown
+ * probe id, and on a command that a single-quoted here-string cannot hold verbatim.
+ */
+export function buildCollectorScript(probes: readonly ProbeId[]): string {
+  const known = new Set<string>(PROBE_IDS);
+  const selected: ProbeId[] = [];
+  for (const id of probes) {
+    if (!known.has(id)) throw new Error(`unknown probe '${String(id)}'`);
+    if (!selected.includes(id)) selected.push(id);
+  }
+  return [HEADER, ...selected.map(probeBlock), FOOTER].join("\n");
+}
+
+function probeBlock(id: ProbeId): string {
+  const commands = probeCommands(id).map(hereString).join("\n");
+  // The try/catch here guards against a failure of the collector's own helpers, which would
+  // otherwise end the script and lose every probe; a probe's own failures are caught inside
+  // Invoke-HpProbe and never reach it.
+  return `
+# probe ${id}
+$hpCommands = @(
+${commands}
+)
+$hpStarted = [DateTime]::UtcNow
+try {
+  $hpRecord = Invoke-HpProbe -Commands $hpCommands
+} catch {
+  $hpRecord = Format-HpRecord -Command $hpCommands[0] -Started $hpStarted -DurationMs 0 -Kind 'other' -Message ('hostproof collector failed: ' + [string]$_)
+}
+[void]$hpRecords.Add('"${id}":' + $hpRecord)`;
+}
+
+/** A single-quoted here-string: its content is taken literally, up to a line starting with '@. */
+function hereString(command: string): string {
+  if (/[\r\n]/.test(command)) throw new Error(`a probe command must be one line: ${command}`);
+  if (command.startsWith("'@")) throw new Error(`a probe command cannot start with '@ (it would end the here-string): ${command}`);
+  return `@'\n${command}\n'@`;
+}
+
+const HEADER = String.raw`# hostproof collector: generated from src/probes/catalog.ts; writes one JSON document to stdout.
+param()
+Set-StrictMode -Off
+$ProgressPreference = 'SilentlyContinue'
+$WarningPreference = 'SilentlyContinue'
+$VerbosePreference = 'SilentlyContinue'
+$DebugPreference = 'SilentlyContinue'
+$InformationPreference = 'SilentlyContinue'
+
+function ConvertTo-HpJsonString {
+  param($Text)
+  if ($null -eq $Text) { return 'null' }
+  $s = ([string]$Text).Replace('\', '\\').Replace('"', '\"')
+  $sb = New-Object System.Text.StringBuilder
+  $done = 0
+  foreach ($m in [regex]::Matches($s, '[\u0000-\u001f\u007f-\uffff]')) {
+    [void]$sb.Append($s, $done, $m.Index - $done)
+    [void]$sb.Append('\u')
+    [void]$sb.Append(([int][char]$m.Value).ToString('x4'))
+    $done = $m.Index + 1
+  }
+  [void]$sb.Append($s, $done, $s.Length - $done)
+  return '"' + $sb.ToString() + '"'
+}
+
+function Format-HpTime {
+  param([DateTime]$Time)
+  return $Time.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", [System.Globalization.CultureInfo]::InvariantCulture)
+}
+
+function Format-HpRecord {
+  param([string]$Command, [DateTime]$Started, [long]$DurationMs, $Json, [string]$Kind, [string]$Message)
+  $head = '{"command":' + (ConvertTo-HpJsonString $Command) + ',"startedAt":' + (ConvertTo-HpJsonString (Format-HpTime $Started)) + ',"durationMs":' + $DurationMs
+  if ($Kind) {
+    return $head + ',"error":{"kind":' + (ConvertTo-HpJsonString $Kind) + ',"message":' + (ConvertTo-HpJsonString $Message) + '}}'
+  }
+  return $head + ',"json":' + (ConvertTo-HpJsonString $Json) + '}'
+}
+
+function Get-HpErrorKind {
+  param($Record)
+  $chain = @()
+  $e = $Record.Exception
+  while ($null -ne $e) { $chain += $e; $e = $e.InnerException }
+  $id = [string]$Record.FullyQualifiedErrorId
+  $category = [string]$Record.CategoryInfo.Category
+  foreach ($x in $chain) { if ($x -is [System.Management.Automation.CommandNotFoundException]) { return 'not-supported' } }
+  if ($id -like 'CommandNotFoundException*' -or $id -like 'Modules_ModuleNotFound*') { return 'not-supported' }
+  foreach ($x in $chain) {
+    if ($x -is [System.UnauthorizedAccessException] -or $x -is [System.Security.SecurityException]) { return 'access-denied' }
+    # HResult is public from .NET 4.5 on; on older runtimes it reads as $null and the message decides.
+    if ($x.HResult -eq -2147024891) { return 'access-denied' }
+    if ([string]$x.Message -match 'Access is denied|Access denied|0x80070005') { return 'access-denied' }
+  }
+  if ($category -eq 'PermissionDenied') { return 'access-denied' }
+  foreach ($x in $chain) { if ($x -is [System.Management.Automation.ItemNotFoundException]) { return 'not-found' } }
+  if ($category -eq 'ObjectNotFound') { return 'not-found' }
+  if ($id -like '*ClusterEndpointNotRegistered*' -or ([string]$Record) -like '*ClusterEndpointNotRegistered*') { return 'not-found' }
+  return 'other'
+}
+
+function Invoke-HpProbe {
+  param([string[]]$Commands)
+  $ErrorActionPreference = 'Stop'
+  # Warnings, verbose, debug and host/information output must not reach stdout, which carries the
+  # document alone. Errors stay: with Stop they become the exceptions classified below.
+  $redirect = ''
+  if ($PSVersionTable.PSVersion.Major -ge 3) { $redirect = ' 3>$null 4>$null 5>$null' }
+  if ($PSVersionTable.PSVersion.Major -ge 5) { $redirect = $redirect + ' 6>$null' }
+  $quiet = [scriptblock]::Create('param($Block) & $Block' + $redirect)
+  $started = [DateTime]::UtcNow
+  $watch = [System.Diagnostics.Stopwatch]::StartNew()
+  $firstFailure = $null
+  for ($i = 0; $i -lt $Commands.Length; $i++) {
+    $command = $Commands[$i]
+    try {
+      $out = & $quiet ([scriptblock]::Create($command))
+      $json = 'null'
+      if ($null -ne $out) {
+        $text = (@($out) | ForEach-Object { [string]$_ }) -join [string][char]10
+        if ($text.Trim() -ne '') { $json = $text }
+      }
+      return Format-HpRecord -Command $command -Started $started -DurationMs ([long]$watch.Elapsed.TotalMilliseconds) -Json $json
+    } catch {
+      $kind = Get-HpErrorKind $_
+      $message = [string]$_
+      if ($message -eq '') { $message = $_.Exception.GetType().FullName }
+      $last = $i -eq ($Commands.Length - 1)
+      if ($last -or ($kind -ne 'not-supported' -and $kind -ne 'other')) {
+        if ($null -ne $firstFailure) { $message = $message + ' (first command failed: ' + $firstFailure + ')' }
+        return Format-HpRecord -Command $command -Started $started -DurationMs ([long]$watch.Elapsed.TotalMilliseconds) -Kind $kind -Message $message
+      }
+      if ($null -eq $firstFailure) { $firstFailure = $message }
+    }
+  }
+}
+
+$hpCollectedAt = Format-HpTime ([DateTime]::UtcNow)
+$hpRecords = New-Object System.Collections.ArrayList`;
+
+const FOOTER = String.raw`
+'{"collectedAt":' + (ConvertTo-HpJsonString $hpCollectedAt) + ',"powershell":' + (ConvertTo-HpJsonString ([string]$PSVersionTable.PSVersion)) + ',"computerName":' + (ConvertTo-HpJsonString $env:COMPUTERNAME) + ',"probes":{' + ($hpRecords -join ',') + '}}'
+`;

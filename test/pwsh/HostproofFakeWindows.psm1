@@ -1,0 +1,341 @@
+# HostproofFakeWindows: a simulated Windows host for running the collector script where there is
+# no Windows (or no such host). Import-FakeWindowsHost reads a host description
+# (fake-host.schema.json) and defines global functions that stand in for the cmdlets the probe
+# catalog calls. Functions win over cmdlets in PowerShell's command lookup, so the collector runs
+# unchanged against them.
+#
+# The stand-ins return objects with the real property names and the types that matter for
+# ConvertTo-Json: enums as integers (what Windows PowerShell 5.1 emits for real enums), SIDs as
+# objects with .Value, RegistryValue as string[], Get-HotFix's InstalledOn as [datetime] and
+# WMI's as text. Failures are raised as the real cmdlets raise them, so the collector's error
+# classification sees the same exception types, categories and error ids.
+#
+# Windows PowerShell 5.1 and PowerShell 7 (also on Linux and macOS).
+
+Set-StrictMode -Off
+
+$script:FakeHost = $null
+
+$script:FakedCmdlets = @(
+    'Get-CimInstance', 'Get-WmiObject', 'Get-CimAssociatedInstance', 'Get-ItemProperty',
+    'Get-NetAdapterAdvancedProperty', 'Get-WindowsFeature', 'Get-WindowsOptionalFeature',
+    'Get-Cluster', 'Get-ClusterQuorum', 'Get-LocalUser', 'Get-LocalGroupMember',
+    'Get-DnsClientGlobalSetting', 'Get-HotFix'
+)
+
+function Import-FakeWindowsHost {
+    [CmdletBinding()]
+    param([Parameter(Mandatory = $true)][string]$Path)
+
+    # One host per process: a second import could not reliably take back a cmdlet the first
+    # one defined, and a "missing" cmdlet must really be missing.
+    if ($null -ne $script:FakeHost) { throw 'HostproofFakeWindows: import one host per PowerShell process' }
+    $script:FakeHost = Get-Content -LiteralPath $Path -Raw | ConvertFrom-Json
+    foreach ($name in $script:FakedCmdlets) {
+        if ((Get-FakeBehaviour $name) -eq 'missing') {
+            # Where the real cmdlet does not exist (Linux, or a Windows without the module),
+            # leaving the name undefined gives PowerShell's own CommandNotFoundException. Where it
+            # does exist, a stand-in has to raise the same exception instead.
+            if (Get-Command -Name $name -CommandType Cmdlet, Function, Application -ErrorAction SilentlyContinue) {
+                Set-Item -Path "function:global:$name" -Value (New-MissingCommand $name)
+            }
+            continue
+        }
+        # The stand-in's script block stays bound to this module, so it reads $script:FakeHost.
+        $implementation = Get-Item -LiteralPath "function:Fake$($name -replace '-', '')"
+        Set-Item -Path "function:global:$name" -Value $implementation.ScriptBlock
+    }
+    # The collector reports $env:COMPUTERNAME; this process stands for the host.
+    $env:COMPUTERNAME = [string]$script:FakeHost.computerName
+}
+
+# ------------------------------------------------------------------------------ behaviour
+
+function Get-FakeBehaviour([string]$Name) {
+    $cmdlets = $script:FakeHost.cmdlets
+    if ($null -eq $cmdlets) { return $null }
+    $entry = $cmdlets.PSObject.Properties[$Name]
+    if ($null -eq $entry) { return $null }
+    return [string]$entry.Value
+}
+
+function New-MissingCommand([string]$Name) {
+    $message = "The term '$Name' is not recognized as the name of a cmdlet, function, script file, or operable program. Check the spelling of the name, or if a path was included, verify that the path is correct and try again."
+    return {
+        [CmdletBinding()]
+        param([Parameter(ValueFromRemainingArguments = $true)]$Arguments, [Parameter(ValueFromPipeline = $true)]$InputObject)
+        begin { throw [System.Management.Automation.CommandNotFoundException]::new($message) }
+    }.GetNewClosure()
+}
+
+# Raises the failure the description gives this cmdlet, the way the real cmdlet fails.
+function Invoke-FakeBehaviour([string]$Name) {
+    switch (Get-FakeBehaviour $Name) {
+        'access-denied' {
+            throw [System.UnauthorizedAccessException]::new('Access is denied. (Exception from HRESULT: 0x80070005 (E_ACCESSDENIED))')
+        }
+        'invalid-operation' {
+            # PowerShell issues 2996/21617: sorting members whose SID does not resolve.
+            $inner = [System.NullReferenceException]::new('Object reference not set to an instance of an object.')
+            throw [System.InvalidOperationException]::new('Failed to compare two elements in the array.', $inner)
+        }
+        'hang' { Start-Sleep -Seconds 86400 }
+    }
+}
+
+function New-ClusterNotRunningError {
+    $exception = [System.Exception]::new('The cluster service is not running. Make sure that the service is running on all nodes in the cluster. There are no more endpoints available from the endpoint mapper.')
+    return [System.Management.Automation.ErrorRecord]::new($exception, 'ClusterEndpointNotRegistered', [System.Management.Automation.ErrorCategory]::ConnectionError, $null)
+}
+
+# ------------------------------------------------------------------------------ shapes
+
+function New-FakeSid($Value) {
+    if ($null -eq $Value) { return $null }
+    $sid = [pscustomobject]@{ BinaryLength = 28; Value = [string]$Value }
+    Add-Member -InputObject $sid -MemberType ScriptMethod -Name ToString -Value { $this.Value } -Force
+    return $sid
+}
+
+function ConvertTo-FakeDate($Value) {
+    if ($null -eq $Value -or [string]$Value -eq '') { return $null }
+    if ($Value -is [datetime]) { return $Value.Date }
+    return [datetime]::ParseExact([string]$Value, 'yyyy-MM-dd', [System.Globalization.CultureInfo]::InvariantCulture)
+}
+
+function Copy-FakeObject($Source, [string]$ClassName) {
+    $copy = [ordered]@{}
+    foreach ($p in $Source.PSObject.Properties) { $copy[$p.Name] = $p.Value }
+    $copy['CimClass'] = [pscustomobject]@{ CimClassName = $ClassName }
+    $copy['__CLASS'] = $ClassName
+    return [pscustomobject]$copy
+}
+
+function Split-FakeAccount([string]$Name) {
+    $at = $Name.IndexOf('\')
+    if ($at -lt 0) { return @([string]$script:FakeHost.computerName, $Name) }
+    return @($Name.Substring(0, $at), $Name.Substring($at + 1))
+}
+
+# WQL as the catalog uses it: Property=Value clauses joined by AND.
+function Test-FakeFilter($Object, [string]$Filter) {
+    if (-not $Filter) { return $true }
+    foreach ($clause in ($Filter -split '\s+AND\s+')) {
+        if (-not ($clause -match '^\s*(\w+)\s*=\s*''?([^'']*?)''?\s*$')) { throw "HostproofFakeWindows: WQL filter not understood: $clause" }
+        if ([string]$Object.($Matches[1]) -ne $Matches[2]) { return $false }
+    }
+    return $true
+}
+
+function Get-FakeCimObjects([string]$ClassName) {
+    $h = $script:FakeHost
+    switch ($ClassName) {
+        'Win32_OperatingSystem' { Copy-FakeObject $h.os $ClassName }
+        'Win32_ComputerSystem' { Copy-FakeObject $h.computerSystem $ClassName }
+        'Win32_UserAccount' {
+            foreach ($u in $h.localUsers) {
+                Copy-FakeObject ([pscustomobject]@{
+                        Name = $u.Name; Domain = $h.computerName; SID = $u.SID
+                        Disabled = -not $u.Enabled; LocalAccount = $true
+                    }) $ClassName
+            }
+        }
+        'Win32_Group' {
+            Copy-FakeObject ([pscustomobject]@{ Name = 'Administrators'; Domain = $h.computerName; SID = 'S-1-5-32-544'; LocalAccount = $true }) $ClassName
+        }
+        'Win32_QuickFixEngineering' {
+            foreach ($hf in $h.hotfixes) {
+                $day = ConvertTo-FakeDate $hf.InstalledOn
+                $text = if ($null -eq $day) { '' } else { $day.ToString('M/d/yyyy', [System.Globalization.CultureInfo]::InvariantCulture) }
+                Copy-FakeObject ([pscustomobject]@{ HotFixID = $hf.HotFixID; Description = $hf.Description; InstalledOn = $text }) $ClassName
+            }
+        }
+        default { throw "HostproofFakeWindows: class $ClassName is not simulated" }
+    }
+}
+
+# ------------------------------------------------------------------------------ stand-ins
+
+function FakeGetCimInstance {
+    [CmdletBinding()]
+    param([Parameter(Position = 0)][Alias('Class')][string]$ClassName, [string]$Filter, [string]$Namespace)
+    Invoke-FakeBehaviour 'Get-CimInstance'
+    Get-FakeCimObjects $ClassName | Where-Object { Test-FakeFilter $_ $Filter }
+}
+
+function FakeGetWmiObject {
+    [CmdletBinding()]
+    param([Parameter(Position = 0)][string]$Class, [string]$Filter, [string]$Namespace)
+    Invoke-FakeBehaviour 'Get-WmiObject'
+    Get-FakeCimObjects $Class | Where-Object { Test-FakeFilter $_ $Filter }
+}
+
+function FakeGetCimAssociatedInstance {
+    [CmdletBinding()]
+    param([Parameter(Mandatory = $true, ValueFromPipeline = $true)]$InputObject, [string]$Association, [string]$ResultClassName)
+    begin { Invoke-FakeBehaviour 'Get-CimAssociatedInstance' }
+    process {
+        $isAdministrators = $InputObject.CimClass.CimClassName -eq 'Win32_Group' -and $InputObject.SID -eq 'S-1-5-32-544'
+        if (-not $isAdministrators -or ($Association -and $Association -ne 'Win32_GroupUser')) { return }
+        foreach ($m in $script:FakeHost.administrators) {
+            # WMI cannot resolve an orphaned SID to an account, so the association leaves it out.
+            if ($m.orphaned -or $null -eq $m.SID) { continue }
+            $domain, $name = Split-FakeAccount $m.Name
+            $class = if ($m.ObjectClass -eq 'Group') { 'Win32_Group' } else { 'Win32_UserAccount' }
+            Copy-FakeObject ([pscustomobject]@{ Name = $name; Domain = $domain; SID = $m.SID; LocalAccount = ([int]$m.PrincipalSource -eq 1) }) $class
+        }
+    }
+}
+
+function FakeGetItemProperty {
+    [CmdletBinding()]
+    param([Parameter(Position = 0)][string[]]$Path, [Parameter(Position = 1)][string[]]$Name)
+    Invoke-FakeBehaviour 'Get-ItemProperty'
+    foreach ($p in $Path) {
+        $key = $script:FakeHost.registry.PSObject.Properties[$p]
+        if ($null -eq $key) {
+            $missing = [System.Management.Automation.ItemNotFoundException]::new("Cannot find path '$p' because it does not exist.")
+            $PSCmdlet.ThrowTerminatingError([System.Management.Automation.ErrorRecord]::new($missing, 'PathNotFound', [System.Management.Automation.ErrorCategory]::ObjectNotFound, $p))
+        }
+        $values = [ordered]@{}
+        foreach ($v in $key.Value.PSObject.Properties) { $values[$v.Name] = $v.Value }
+        # The registry provider writes nothing for a key without values.
+        if ($values.Count -eq 0) { continue }
+        $values['PSPath'] = "Microsoft.PowerShell.Core\Registry::$($p -replace '^HKLM:', 'HKEY_LOCAL_MACHINE')"
+        [pscustomobject]$values
+    }
+}
+
+function FakeGetNetAdapterAdvancedProperty {
+    [CmdletBinding()]
+    param([Parameter(Position = 0)][string[]]$Name, [switch]$AllProperties)
+    Invoke-FakeBehaviour 'Get-NetAdapterAdvancedProperty'
+    foreach ($row in $script:FakeHost.netAdapterAdvancedProperties) {
+        if ($Name -and $Name -notcontains $row.Name) { continue }
+        # Properties without a display name are hidden unless -AllProperties asks for them.
+        if (-not $AllProperties -and $null -eq $row.DisplayName) { continue }
+        [pscustomobject][ordered]@{
+            Name            = $row.Name
+            DisplayName     = $row.DisplayName
+            DisplayValue    = $row.DisplayValue
+            RegistryKeyword = $row.RegistryKeyword
+            RegistryValue   = [string[]]@($row.RegistryValue)
+        }
+    }
+}
+
+function FakeGetWindowsFeature {
+    [CmdletBinding()]
+    param([Parameter(Position = 0)][string[]]$Name)
+    Invoke-FakeBehaviour 'Get-WindowsFeature'
+    foreach ($f in $script:FakeHost.windowsFeatures) {
+        if ($Name -and $Name -notcontains $f.Name) { continue }
+        [pscustomobject][ordered]@{
+            Name         = $f.Name
+            DisplayName  = $f.DisplayName
+            Installed    = ([int]$f.InstallState -eq 1)
+            InstallState = [int]$f.InstallState
+        }
+    }
+}
+
+function FakeGetWindowsOptionalFeature {
+    [CmdletBinding()]
+    param([switch]$Online, [string]$FeatureName)
+    Invoke-FakeBehaviour 'Get-WindowsOptionalFeature'
+    foreach ($f in $script:FakeHost.optionalFeatures) {
+        if ($FeatureName -and $FeatureName -ne $f.FeatureName) { continue }
+        [pscustomobject][ordered]@{ FeatureName = $f.FeatureName; DisplayName = $f.DisplayName; State = [int]$f.State }
+    }
+}
+
+function FakeGetCluster {
+    [CmdletBinding()]
+    param([Parameter(Position = 0)][string]$Name)
+    Invoke-FakeBehaviour 'Get-Cluster'
+    $c = $script:FakeHost.cluster
+    if ($null -eq $c) { $PSCmdlet.ThrowTerminatingError((New-ClusterNotRunningError)) }
+    [pscustomobject][ordered]@{
+        Name                      = $c.Name
+        Domain                    = $c.Domain
+        Id                        = $c.Id
+        AdministrativeAccessPoint = [int]$c.AdministrativeAccessPoint
+    }
+}
+
+function FakeGetClusterQuorum {
+    [CmdletBinding()]
+    param([string]$Cluster)
+    Invoke-FakeBehaviour 'Get-ClusterQuorum'
+    $c = $script:FakeHost.cluster
+    if ($null -eq $c) { $PSCmdlet.ThrowTerminatingError((New-ClusterNotRunningError)) }
+    $resource = $null
+    if ($null -ne $c.QuorumResource) {
+        $resource = [pscustomobject]@{
+            Name         = $c.QuorumResource.Name
+            ResourceType = [pscustomobject]@{ Name = $c.QuorumResource.ResourceType }
+        }
+    }
+    # 2016+ reports QuorumType as an enum (an integer once serialised); 2012 R2 as text.
+    $type = $c.QuorumType
+    if ($type -is [long]) { $type = [int]$type }
+    [pscustomobject][ordered]@{ Cluster = [pscustomobject]@{ Name = $c.Name }; QuorumType = $type; QuorumResource = $resource }
+}
+
+function FakeGetLocalUser {
+    [CmdletBinding()]
+    param([Parameter(Position = 0)][string[]]$Name)
+    Invoke-FakeBehaviour 'Get-LocalUser'
+    foreach ($u in $script:FakeHost.localUsers) {
+        if ($Name -and $Name -notcontains $u.Name) { continue }
+        [pscustomobject][ordered]@{ Name = $u.Name; Enabled = [bool]$u.Enabled; SID = (New-FakeSid $u.SID); PrincipalSource = 1 }
+    }
+}
+
+function FakeGetLocalGroupMember {
+    [CmdletBinding()]
+    param([Parameter(Position = 0)]$Group, [string]$Name, $SID, [Parameter(Position = 1)][string]$Member)
+    Invoke-FakeBehaviour 'Get-LocalGroupMember'
+    $wanted = ([string]$SID -eq 'S-1-5-32-544') -or ([string]$Name -eq 'Administrators') -or ([string]$Group -eq 'Administrators')
+    if (-not $wanted) { return }
+    foreach ($m in $script:FakeHost.administrators) {
+        [pscustomobject][ordered]@{
+            Name            = $m.Name
+            ObjectClass     = $m.ObjectClass
+            SID             = (New-FakeSid $m.SID)
+            PrincipalSource = [int]$m.PrincipalSource
+        }
+    }
+}
+
+function FakeGetDnsClientGlobalSetting {
+    [CmdletBinding()]
+    param()
+    Invoke-FakeBehaviour 'Get-DnsClientGlobalSetting'
+    $s = $script:FakeHost.dnsClientGlobalSetting
+    if ($null -eq $s) { return }
+    [pscustomobject][ordered]@{
+        SuffixSearchList    = [string[]]@($s.SuffixSearchList | Where-Object { $null -ne $_ })
+        UseSuffixSearchList = [bool]$s.UseSuffixSearchList
+        UseDevolution       = [bool]$s.UseDevolution
+        DevolutionLevel     = [int]$s.DevolutionLevel
+    }
+}
+
+function FakeGetHotFix {
+    [CmdletBinding()]
+    param([Parameter(Position = 0)][string[]]$Id, [string[]]$ComputerName)
+    Invoke-FakeBehaviour 'Get-HotFix'
+    foreach ($hf in $script:FakeHost.hotfixes) {
+        if ($Id -and $Id -notcontains $hf.HotFixID) { continue }
+        [pscustomobject][ordered]@{
+            Source      = $script:FakeHost.computerName
+            Description = $hf.Description
+            HotFixID    = $hf.HotFixID
+            InstalledBy = 'NT AUTHORITY\SYSTEM'
+            InstalledOn = (ConvertTo-FakeDate $hf.InstalledOn)
+        }
+    }
+}
+
+Export-ModuleMember -Function Import-FakeWindowsHost

@@ -1,0 +1,191 @@
+/**
+ * The collector script run by real PowerShell against a simulated host (HostproofFakeWindows.psm1),
+ * compared with the snapshot the builder makes for the same HostSpec: the facts must be the same,
+ * whichever command (primary or fallback) produced them. Needs pwsh; skips visibly without it.
+ *
+ * Facts that could not be read are compared by kind only: the messages come from PowerShell
+ * (5.1 and 7 word "not recognized" differently) and from the builder, and never decide a control.
+ */
+import { test, type TestContext } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseCollectorOutput } from "../../src/collect/parse";
+import { buildCollectorScript, probeCommands } from "../../src/collect/script";
+import { normaliseSnapshot } from "../../src/facts";
+import type { HostFacts } from "../../src/model/facts";
+import { isProbeFailure, type ProbeError, type Snapshot } from "../../src/model/snapshot";
+import { findPwsh } from "../../src/powershell/find";
+import { PROBE_IDS, PROBES, type ProbeId } from "../../src/probes/catalog";
+import { buildSnapshot, resolveEstate, type HostSpec } from "../helpers/snapshot-builder";
+import { requireTool } from "../helpers/require-tool";
+import { OPTIONAL_FEATURE_NAME, isOrphaned, toFakeHost, writeFakeHost, type CmdletBehaviour, type FakedCmdlet } from "./fake-host";
+
+const HOW_TO_GET = "install PowerShell 7 (https://learn.microsoft.com/powershell/scripting/install/installing-powershell) or set NODE_POWERSHELL";
+const MODULE = join(__dirname, "HostproofFakeWindows.psm1");
+
+function psQuote(text: string): string {
+  return `'${text.replace(/'/g, "''")}'`;
+}
+
+/** Runs the collector for `probes` on the simulated host and parses what it wrote. */
+function collect(pwsh: string, spec: HostSpec, cmdlets: Partial<Record<FakedCmdlet, CmdletBehaviour>>, probes: readonly ProbeId[] = PROBE_IDS): Snapshot {
+  const dir = mkdtempSync(join(tmpdir(), "hostproof-collector-"));
+  try {
+    const hostFile = join(dir, "host.json");
+    const scriptFile = join(dir, "collector.ps1");
+    writeFakeHost(hostFile, toFakeHost(spec, cmdlets));
+    writeFileSync(scriptFile, buildCollectorScript(probes));
+    // The script runs as a script block, as a remoting session would run it; no execution policy applies.
+    const command = [
+      `Import-Module ${psQuote(MODULE)}`,
+      `Import-FakeWindowsHost -Path ${psQuote(hostFile)}`,
+      `& ([scriptblock]::Create((Get-Content -LiteralPath ${psQuote(scriptFile)} -Raw)))`,
+    ].join("; ");
+    const run = spawnSync(pwsh, ["-NoProfile", "-NonInteractive", "-ExecutionPolicy", "Bypass", "-Command", command], {
+      encoding: "utf8",
+      timeout: 120_000,
+    });
+    assert.equal(run.error, undefined, `pwsh could not run: ${String(run.error)}`);
+    assert.equal(run.status, 0, `pwsh exited ${run.status}: ${run.stderr}`);
+    assert.equal(run.stderr.trim(), "", "nothing on stderr");
+    assert.equal(run.stdout.trim().split(/\r?\n/).length, 1, `one line on stdout:\n${run.stdout}`);
+    return parseCollectorOutput(run.stdout, { host: spec.name, transport: "local", collectorVersion: "0.1.0" });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+type Comparable = { ok: true; value: unknown } | { ok: false; kind: string };
+
+function comparable(facts: HostFacts): Record<ProbeId, Comparable> {
+  const out = {} as Record<ProbeId, Comparable>;
+  for (const id of PROBE_IDS) {
+    const fact = facts[id];
+    out[id] = fact.ok ? { ok: true, value: fact.value } : { ok: false, kind: fact.problem.kind };
+  }
+  return out;
+}
+
+function expectedFacts(spec: HostSpec, probeErrors: Partial<Record<ProbeId, ProbeError["kind"]>> = {}): Record<ProbeId, Comparable> {
+  const errors = Object.fromEntries(Object.entries(probeErrors).map(([id, kind]) => [id, { kind, message: "expected" }]));
+  return comparable(normaliseSnapshot(buildSnapshot({ ...spec, probeErrors: errors })));
+}
+
+function commandOf(s: Snapshot, id: ProbeId): string {
+  const r = s.probes[id];
+  assert.ok(r, `${id} has a record`);
+  return r.command;
+}
+
+function pwshOrSkip(t: TestContext): string | undefined {
+  const pwsh = findPwsh();
+  return requireTool(t, "pwsh", pwsh, HOW_TO_GET) ? pwsh : undefined;
+}
+
+const [clusterNode] = resolveEstate({
+  hosts: [{ name: "wg-node1", os: { version: "10.0.20348" } }],
+  clusters: [{ name: "wgclus", type: "workgroup", nodes: ["wg-node1"], adminAccount: "clusadmin" }],
+});
+
+test("pwsh: a compliant cluster node gives the builder's facts, every probe by its primary command", (t) => {
+  const pwsh = pwshOrSkip(t);
+  if (pwsh === undefined) return;
+  const s = collect(pwsh, clusterNode, {});
+  assert.deepEqual(comparable(normaliseSnapshot(s)), expectedFacts(clusterNode));
+  for (const id of PROBE_IDS) assert.equal(commandOf(s, id), PROBES[id].command, id);
+  assert.match(s.collector.powershell ?? "", /^\d+\.\d+/);
+  // Probes follow each other: each starts no earlier than the previous one.
+  const starts = PROBE_IDS.map((id) => Date.parse(s.probes[id]?.startedAt ?? ""));
+  assert.ok(starts.every((at, i) => Number.isFinite(at) && (i === 0 || at >= starts[i - 1])), JSON.stringify(starts));
+  assert.ok(starts[0] >= Date.parse(s.collectedAt));
+});
+
+test("pwsh: without CimCmdlets and the 2012+ modules, os and computerSystem come from WMI, the rest is not-supported", (t) => {
+  const pwsh = pwshOrSkip(t);
+  if (pwsh === undefined) return;
+  const spec: HostSpec = { name: "old2008", os: { version: "6.1.7601" } };
+  const s = collect(pwsh, spec, {
+    "Get-CimInstance": "missing",
+    "Get-LocalUser": "missing",
+    "Get-LocalGroupMember": "missing",
+    "Get-NetAdapterAdvancedProperty": "missing",
+    "Get-DnsClientGlobalSetting": "missing",
+  });
+  const notSupported = { localUsers: "not-supported", administratorsGroup: "not-supported", netAdapterAdvancedProperty: "not-supported", dnsClientGlobalSetting: "not-supported" } as const;
+  assert.deepEqual(comparable(normaliseSnapshot(s)), expectedFacts(spec, notSupported));
+  assert.equal(commandOf(s, "os"), PROBES.os.fallbacks?.[0]);
+  assert.equal(commandOf(s, "computerSystem"), PROBES.computerSystem.fallbacks?.[0]);
+  assert.equal(commandOf(s, "hotfixes"), PROBES.hotfixes.command);
+  // Both commands failed: the record names the last, and its message keeps the first failure.
+  const users = s.probes.localUsers;
+  assert.ok(users && isProbeFailure(users));
+  assert.equal(users.command, PROBES.localUsers.fallbacks?.[0]);
+  assert.match(users.error.message, /Get-CimInstance[\s\S]*first command failed: [\s\S]*Get-LocalUser/);
+});
+
+test("pwsh: without LocalAccounts and ServerManager, users, administrators and the feature come from the fallbacks", (t) => {
+  const pwsh = pwshOrSkip(t);
+  if (pwsh === undefined) return;
+  const spec: HostSpec = { name: "app2012", os: { version: "6.3.9600" } };
+  const s = collect(pwsh, spec, { "Get-LocalUser": "missing", "Get-LocalGroupMember": "missing", "Get-WindowsFeature": "missing" });
+  const expected = expectedFacts(spec);
+  const feature = expected.failoverClusteringFeature;
+  assert.ok(feature.ok);
+  // The evidence shows DISM's name for the feature; everything the controls decide on is equal.
+  expected.failoverClusteringFeature = { ok: true, value: { ...(feature.value as object), name: OPTIONAL_FEATURE_NAME } };
+  assert.deepEqual(comparable(normaliseSnapshot(s)), expected);
+  for (const id of ["localUsers", "administratorsGroup", "failoverClusteringFeature"] as const) {
+    assert.equal(commandOf(s, id), probeCommands(id)[1], id);
+  }
+});
+
+test("pwsh: access denied is reported as such, and does not fall back", (t) => {
+  const pwsh = pwshOrSkip(t);
+  if (pwsh === undefined) return;
+  const spec: HostSpec = { name: "fs01" };
+  const s = collect(pwsh, spec, { "Get-NetAdapterAdvancedProperty": "access-denied", "Get-LocalUser": "access-denied" });
+  assert.deepEqual(comparable(normaliseSnapshot(s)), expectedFacts(spec, { netAdapterAdvancedProperty: "access-denied", localUsers: "access-denied" }));
+  assert.equal(commandOf(s, "localUsers"), PROBES.localUsers.command);
+  // Not a cluster node: ClusterEndpointNotRegistered is not-found, as the builder has it.
+  const cluster = s.probes.cluster;
+  assert.ok(cluster && isProbeFailure(cluster) && cluster.error.kind === "not-found");
+});
+
+test("pwsh: Get-LocalGroupMember's orphaned-SID failure falls back to WMI, which lists the members it can resolve", (t) => {
+  const pwsh = pwshOrSkip(t);
+  if (pwsh === undefined) return;
+  const orphan = "S-1-5-21-1004336348-1177238915-682003330-1107";
+  const spec: HostSpec = { name: "app2019", admins: ["Administrator", "clusadmin", { name: orphan, sid: orphan, principalSource: 0 }] };
+  const s = collect(pwsh, spec, { "Get-LocalGroupMember": "invalid-operation" });
+  const expected = expectedFacts(spec);
+  const admins = expected.administratorsGroup;
+  assert.ok(admins.ok);
+  expected.administratorsGroup = { ok: true, value: (admins.value as Array<{ name: string; sid: string | null }>).filter((m) => !isOrphaned({ Name: m.name, SID: m.sid })) };
+  assert.deepEqual(comparable(normaliseSnapshot(s)), expected);
+  assert.equal(commandOf(s, "administratorsGroup"), PROBES.administratorsGroup.fallbacks?.[0]);
+});
+
+test("pwsh: a standalone host without the DNS client policy key or the clustering feature", (t) => {
+  const pwsh = pwshOrSkip(t);
+  if (pwsh === undefined) return;
+  const spec: HostSpec = { name: "web01", policyKeyAbsent: true, clusteringInstalled: false };
+  const s = collect(pwsh, spec, {});
+  assert.deepEqual(comparable(normaliseSnapshot(s)), expectedFacts(spec));
+  const policy = s.probes.dnsClientPolicy;
+  assert.ok(policy && isProbeFailure(policy) && policy.error.kind === "not-found", "ItemNotFoundException is not-found");
+  const cluster = s.probes.cluster;
+  assert.ok(cluster && isProbeFailure(cluster) && cluster.error.kind === "not-supported", "no FailoverClusters module");
+});
+
+test("pwsh: only the selected probes run", (t) => {
+  const pwsh = pwshOrSkip(t);
+  if (pwsh === undefined) return;
+  const s = collect(pwsh, clusterNode, {}, ["uacPolicy", "os"]);
+  assert.deepEqual(Object.keys(s.probes), ["os", "uacPolicy"]);
+  const expected = expectedFacts(clusterNode);
+  const facts = comparable(normaliseSnapshot(s));
+  assert.deepEqual([facts.os, facts.uacPolicy], [expected.os, expected.uacPolicy]);
+});

@@ -1,0 +1,81 @@
+/** The simulated host's description and module, checked without PowerShell. */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import Ajv from "ajv";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { PROBE_IDS } from "../../src/probes/catalog";
+import { probeCommands } from "../../src/collect/script";
+import { resolveEstate, type HostSpec } from "../helpers/snapshot-builder";
+import { FAKED_CMDLETS, OPTIONAL_FEATURE_NAME, REGISTRY_KEYS, toFakeHost } from "./fake-host";
+
+const schema = JSON.parse(readFileSync(join(__dirname, "fake-host.schema.json"), "utf8")) as object;
+const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
+const moduleText = readFileSync(join(__dirname, "HostproofFakeWindows.psm1"), "utf8");
+
+const [clusterNode] = resolveEstate({
+  hosts: [{ name: "wg-node1", os: { version: "10.0.20348" } }],
+  clusters: [{ name: "wgclus", type: "workgroup", nodes: ["wg-node1"], adminAccount: "clusadmin" }],
+});
+const specs: HostSpec[] = [
+  clusterNode,
+  { name: "fs01", policyKeyAbsent: true, clusteringInstalled: false },
+  { name: "app2016", os: { version: "10.0.14393" }, policySuffix: "corp.contoso.test", latfp: null },
+  { name: "old2008", os: { version: "6.1.7601" }, admins: ["Administrator", { name: "S-1-5-21-1-2-3-1107", sid: "S-1-5-21-1-2-3-1107", principalSource: 0 }] },
+];
+
+test("hosts converted from specs match fake-host.schema.json", () => {
+  for (const spec of specs) {
+    const host = toFakeHost(spec, { "Get-LocalUser": "access-denied" });
+    assert.ok(validate(host), `${spec.name}: ${JSON.stringify(validate.errors)}`);
+  }
+});
+
+test("the conversion keeps the builder's facts where the cmdlets will find them", () => {
+  const host = toFakeHost(clusterNode);
+  assert.equal(host.computerName, "WG-NODE1");
+  assert.equal(host.cluster?.Name, "wgclus");
+  assert.deepEqual(host.cluster?.QuorumResource, { Name: "Cloud Witness", ResourceType: "Cloud Witness" });
+  assert.equal(host.registry[REGISTRY_KEYS.uacPolicy].LocalAccountTokenFilterPolicy, 1);
+  assert.equal(host.registry[REGISTRY_KEYS.tcpipParameters].Domain, "corp.contoso.test");
+  assert.deepEqual(host.optionalFeatures, [{ FeatureName: OPTIONAL_FEATURE_NAME, DisplayName: "Failover Clustering", State: 2 }]);
+  assert.match(host.hotfixes?.[0].InstalledOn ?? "", /^\d{4}-\d{2}-\d{2}$/);
+  assert.ok(host.administrators?.some((m) => m.Name === "WG-NODE1\\clusadmin" && m.PrincipalSource === 1));
+  assert.equal(host.cmdlets, undefined);
+
+  const standalone = toFakeHost(specs[1]);
+  assert.equal(standalone.registry[REGISTRY_KEYS.dnsClientPolicy], undefined, "policy key absent");
+  assert.equal(standalone.cluster, null);
+  assert.deepEqual(standalone.cmdlets, { "Get-Cluster": "missing", "Get-ClusterQuorum": "missing" });
+
+  const app = toFakeHost(specs[2]);
+  assert.deepEqual(app.registry[REGISTRY_KEYS.dnsClientPolicy], { PrimaryDnsSuffix: "corp.contoso.test", "NV PrimaryDnsSuffix": "corp.contoso.test" });
+  assert.equal("LocalAccountTokenFilterPolicy" in app.registry[REGISTRY_KEYS.uacPolicy], false, "null is an absent value");
+
+  const old = toFakeHost(specs[3]);
+  assert.deepEqual(old.administrators?.map((m) => m.orphaned === true), [false, true]);
+});
+
+test("what a spec cannot say about a cmdlet is refused rather than guessed", () => {
+  assert.throws(() => toFakeHost({ name: "legacy2003", legacy2003: true }), /2003/);
+  assert.throws(() => toFakeHost({ name: "x", probeErrors: { os: { kind: "timeout", message: "t" } } }), /probeErrors/);
+});
+
+test("every cmdlet a catalog command calls is simulated by the module", () => {
+  const called = new Set<string>();
+  for (const id of PROBE_IDS) for (const command of probeCommands(id)) for (const m of command.matchAll(/\bGet-[A-Za-z]+/g)) called.add(m[0]);
+  for (const cmdlet of called) assert.ok((FAKED_CMDLETS as readonly string[]).includes(cmdlet), `${cmdlet} is not faked`);
+  for (const cmdlet of FAKED_CMDLETS) {
+    assert.ok(moduleText.includes(`'${cmdlet}'`), `${cmdlet} is in the module's list`);
+    assert.match(moduleText, new RegExp(`^function Fake${cmdlet.replace("-", "")} \\{$`, "m"), `${cmdlet} has a stand-in`);
+  }
+});
+
+test("every registry key a catalog command reads is one the converter fills", () => {
+  const keys = Object.values(REGISTRY_KEYS) as string[];
+  for (const id of PROBE_IDS) {
+    for (const command of probeCommands(id)) {
+      for (const m of command.matchAll(/Get-ItemProperty -Path '([^']+)'/g)) assert.ok(keys.includes(m[1]), `${id}: ${m[1]}`);
+    }
+  }
+});
