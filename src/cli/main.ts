@@ -2,6 +2,7 @@
 import { formatProblem, InputError } from "../errors";
 import { EXIT, type ExitCode } from "../model/run";
 import { VERSION } from "../version";
+import { collectCommand } from "./commands/collect";
 import { controlsCommand } from "./commands/controls";
 import { runCommand } from "./commands/run";
 import { validateCommand } from "./commands/validate";
@@ -10,6 +11,7 @@ import { MAIN_HELP } from "./usage";
 
 const COMMANDS: Record<string, (argv: string[], io: Io) => Promise<ExitCode>> = {
   run: runCommand,
+  collect: collectCommand,
   validate: validateCommand,
   controls: controlsCommand,
 };

@@ -3,6 +3,8 @@ export const MAIN_HELP = `hostproof - check Windows Server and Hyper-V hosts and
 
 Usage:
   hostproof run --inventory <file> [options]   judge an estate and write the reports
+  hostproof collect --inventory <file> --out <dir>
+                                                read every live host once and write its snapshot
   hostproof validate <file>...                  check inventory and snapshot files against their schemas
   hostproof controls [--tags <expr>] [--probes] list the controls (and the facts they read)
   hostproof <command> --help                    help for one command
@@ -58,4 +60,23 @@ Options:
   -t, --tags <expr>   only the controls a Cucumber tag expression selects
       --probes        also the facts each control reads, and the probes a host is read for
       --json          machine-readable output
+`;
+
+export const COLLECT_HELP = `Usage: hostproof collect --inventory <file> --out <dir> [options]
+
+Reads every host with a live transport (local, ssh, winrm) in one PowerShell round trip, for the
+probes the selected controls need, and writes <dir>/snapshots/<host>.json plus <dir>/inventory.json
+pointing at them (transport: snapshot, no credentials). Judge them anywhere, with no PowerShell:
+hostproof run --inventory <dir>/inventory.json. A host that cannot be read still gets a snapshot,
+every probe of it recording why. Needs PowerShell 7 (pwsh) on this machine.
+
+Options:
+  -i, --inventory <file>   inventory (YAML or JSON); required
+  -o, --out <dir>          output folder; required (replaced only if hostproof wrote it)
+  -t, --tags <expr>        read only what the controls this tag expression selects need
+      --concurrency <n>    hosts read at once (default: the inventory's collection.concurrency, else 16)
+      --timeout <s>        per-host limit in seconds (default: collection.timeoutSeconds, else 120)
+  -h, --help               this help
+
+Exit codes: 0 every host read, 2 some host could not be read, 3 bad usage or input.
 `;

@@ -7,6 +7,7 @@ import { nameKey, type LoadedInventory } from "../input/inventory";
 import type { HostFacts } from "../model/facts";
 import type { ControlInputs, InventoryCluster } from "../model/inventory";
 import type { HostRecord } from "../model/run";
+import type { Snapshot } from "../model/snapshot";
 import { DEFAULT_INPUTS, type ResolvedInputs } from "../judge/context";
 
 export interface EstateHost {
@@ -38,8 +39,11 @@ export function resolveInputs(estate: ControlInputs | undefined, host: ControlIn
   };
 }
 
-/** Loads every snapshot; reports every bad one at once rather than stopping at the first. */
-export function buildEstate(loaded: LoadedInventory, asOf: Date): Estate {
+/**
+ * Loads every snapshot; reports every bad one at once rather than stopping at the first. Hosts
+ * read live come with their snapshot already collected (`collected`, by host name).
+ */
+export function buildEstate(loaded: LoadedInventory, asOf: Date, collected: ReadonlyMap<string, Snapshot> = new Map()): Estate {
   const inv = loaded.inventory;
   const baseDir = dirname(resolve(loaded.file));
   const clusterOf = new Map<string, InventoryCluster>();
@@ -48,12 +52,13 @@ export function buildEstate(loaded: LoadedInventory, asOf: Date): Estate {
   const problems: InputProblem[] = [];
   const hosts: EstateHost[] = [];
   for (const h of inv.hosts) {
-    const file = resolve(baseDir, h.snapshot ?? "");
-    const shown = relative(process.cwd(), file) || file;
+    const live = collected.get(h.name);
+    const file = h.snapshot !== undefined ? resolve(baseDir, h.snapshot) : undefined;
+    const shown = file !== undefined ? relative(process.cwd(), file) || file : undefined;
     try {
-      const snapshot = loadSnapshot(file, shown, h.name);
+      const snapshot = live ?? loadSnapshot(file ?? resolve(baseDir, `${h.name}.json`), shown ?? `${h.name}.json`, h.name);
       const cluster = clusterOf.get(nameKey(h.name));
-      const record: HostRecord = { name: h.name, cluster: cluster?.name, address: h.address, snapshotFile: shown, snapshot };
+      const record: HostRecord = { name: h.name, cluster: cluster?.name, address: h.address, snapshotFile: live ? undefined : shown, snapshot };
       // Results and evidence name hosts as the inventory does, even when the snapshot used a short name.
       hosts.push({ record, facts: { ...normaliseSnapshot(snapshot), host: h.name }, inputs: resolveInputs(inv.inputs, h.inputs), cluster });
     } catch (err) {

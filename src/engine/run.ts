@@ -2,7 +2,7 @@
  * `hostproof run`: load and validate the estate, judge it through the features, write every output
  * into a staging folder and put it in place only when all of it is written.
  */
-import { copyFileSync, mkdirSync } from "node:fs";
+import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { loadInventory } from "../input/inventory";
 import type { RunReport } from "../model/run";
@@ -13,6 +13,9 @@ import { writeJunit } from "../report/junit";
 import { checkReplaceable, commitStaging, discardStaging, markReport, openStaging } from "../report/output-dir";
 import { writeSummary } from "../report/summary";
 import { VERSION } from "../version";
+import { collectEstate } from "../collect/collect-estate";
+import type { HostReader } from "../collect/collect-hosts";
+import { planProbes } from "../controls/probe-plan";
 import { runControls } from "./cucumber";
 import { buildEstate } from "./estate";
 import { totalsOf, verdictOf } from "./verdict";
@@ -26,6 +29,8 @@ export interface RunOptions {
   failOn: Severity | "any";
   asOf: Date;
   html: boolean;
+  /** For tests: how live hosts are read (default: PowerShell). */
+  reader?: HostReader;
 }
 
 export interface RunOutcome {
@@ -40,7 +45,10 @@ export async function runEstate(options: RunOptions): Promise<RunOutcome> {
   const t0 = performance.now();
   checkReplaceable(options.out);
   const loaded = loadInventory(resolve(options.inventory), options.inventory);
-  const estate = buildEstate(loaded, options.asOf);
+  // Hosts with a live transport are read first, once each, for exactly the probes the selected
+  // controls need; a host that cannot be read comes back with every probe saying why.
+  const collection = await collectEstate(loaded, { probes: planProbes(options.tags).probes, collectorVersion: VERSION, reader: options.reader });
+  const estate = buildEstate(loaded, options.asOf, collection.snapshots);
   const t1 = performance.now();
 
   const staging = openStaging(options.out);
@@ -95,11 +103,16 @@ export async function runEstate(options: RunOptions): Promise<RunOutcome> {
   }
 }
 
-/** The snapshots judged are kept beside the report, so that the verdict can be re-checked from it. */
+/**
+ * The snapshots judged are kept beside the report, so that the verdict can be re-checked from it:
+ * a snapshot file byte for byte, a snapshot collected live as the document that was judged.
+ */
 function keepSnapshots(staging: string, report: RunReport): void {
   const dir = join(staging, "evidence", "snapshots");
   mkdirSync(dir, { recursive: true });
   for (const h of report.hosts) {
-    if (h.snapshotFile) copyFileSync(resolve(h.snapshotFile), join(dir, `${h.name}.json`));
+    const to = join(dir, `${h.name}.json`);
+    if (h.snapshotFile) copyFileSync(resolve(h.snapshotFile), to);
+    else writeFileSync(to, `${JSON.stringify(h.snapshot, null, 2)}\n`);
   }
 }

@@ -12,6 +12,9 @@ export function normaliseDnsClientPolicy(record: ProbeRecord | undefined): Fact<
   // DNS-suffix control unjudgeable. Every other error (access denied, timeout...) stays an error.
   if (recordError(record)?.kind === "not-found") return okFact("dnsClientPolicy", NO_POLICY);
   return normaliseRecord("dnsClientPolicy", record, (output) => {
+    // A key that exists with no values makes Get-ItemProperty emit nothing, so the probe's output
+    // is null: the same "no policy sets a suffix" as above, not a malformed reading.
+    if (output === null) return parsed(NO_POLICY);
     const obj = singleObject(output);
     if (!obj.ok) return obj;
     return parsed({

@@ -50,9 +50,6 @@ export function checkInventoryReferences(inv: Inventory, doc: LoadedDocument): I
     if (first !== undefined) {
       at(["hosts", i, "name"], `host '${host.name}' is listed twice (first at hosts[${first}])`, "Give every host one entry; names are compared without regard to case.");
     } else hostIndex.set(key, i);
-    if (host.transport !== "snapshot") {
-      at(["hosts", i, "transport"], `transport '${host.transport}' is reserved for live collection, which this version cannot do yet`, "Collect a snapshot of the host and use 'transport: snapshot' with 'snapshot: <file>'.");
-    }
   });
 
   const clusterIndex = new Map<string, number>();

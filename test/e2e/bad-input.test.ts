@@ -136,10 +136,16 @@ test("every bad snapshot is reported at once, not only the first", async () => {
   await expectRejected(inventory, [/2 problem\(s\)/, /n1\.json/, /n2\.json/]);
 });
 
-test("a live transport is refused until live collection exists, with what to do instead", async () => {
+test("a live transport on a machine without PowerShell stops with what to install, and writes nothing", () => {
   const { inventory } = goodEstate();
-  editJson(inventory, (v) => ((v.hosts as Record<string, unknown>[])[0].transport = "winrm"));
-  await expectRejected(inventory, [/hosts\[0\]\.transport: transport 'winrm' is reserved for live collection/]);
+  editJson(inventory, (v) => ((v.hosts as Record<string, unknown>[])[0] = { name: "n1", address: "10.0.0.11", transport: "winrm" }));
+  const parent = tempDir();
+  const out = join(parent, "reports");
+  const env = { ...process.env, PATH: "", NODE_POWERSHELL: "" };
+  const res = spawnCli(["run", "-i", inventory, "-o", out, "--as-of", AS_OF, "--no-html"], undefined, env);
+  assert.equal(res.code, 3, res.stdout + res.stderr);
+  assert.match(res.stderr, /PowerShell 7 \(pwsh\) was not found on this machine, and live transports need it\. Install PowerShell 7/);
+  assert.deepEqual(readdirSync(parent), []);
 });
 
 test("bad options: --fail-on, --tags, --as-of, a missing --inventory, an unknown option or command", async () => {

@@ -17,8 +17,8 @@ export interface CliOutcome {
   stderr: string;
 }
 
-export function spawnCli(args: string[], cwd: string = ROOT): CliOutcome {
-  const res = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+export function spawnCli(args: string[], cwd: string = ROOT, env: NodeJS.ProcessEnv = process.env): CliOutcome {
+  const res = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: "utf8", env: { ...env, NO_COLOR: "1" } });
   return { code: res.status ?? -1, stdout: res.stdout, stderr: res.stderr };
 }
 

@@ -36,8 +36,12 @@ describe("normaliseDnsClientPolicy", () => {
     assert.equal(valueOf(normaliseDnsClientPolicy(success({ "nv primarydnssuffix": "HTB.LOCAL" }))).nvPrimaryDnsSuffix, "HTB.LOCAL");
   });
 
-  it("reports null output as malformed and a missing record as not collected", () => {
-    assert.match(problemOf(normaliseDnsClientPolicy(success(null)), "malformed"), /no object returned/);
+  it("reads null output (the key exists with no values: Get-ItemProperty emits nothing) as no policy", () => {
+    assert.deepEqual(valueOf(normaliseDnsClientPolicy(success(null))), { primaryDnsSuffix: null, nvPrimaryDnsSuffix: null });
+  });
+
+  it("reports a scalar as malformed and a missing record as not collected", () => {
+    assert.match(problemOf(normaliseDnsClientPolicy(success("x")), "malformed"), /dnsClientPolicy/);
     assert.equal(problemOf(normaliseDnsClientPolicy(undefined), "not-collected"), "dnsClientPolicy was not collected");
   });
 });

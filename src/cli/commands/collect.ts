@@ -1,0 +1,59 @@
+/** `hostproof collect` */
+import { join, resolve } from "node:path";
+import TagExpressionParser from "@cucumber/tag-expressions";
+import { collectToFolder } from "../../collect/collect-to-folder";
+import { EXIT, type ExitCode } from "../../model/run";
+import { parse, usageError } from "../args";
+import { COLLECT_HELP } from "../usage";
+import type { Io } from "../io";
+
+export async function collectCommand(argv: string[], io: Io): Promise<ExitCode> {
+  const { values } = parse(
+    argv,
+    {
+      inventory: { type: "string", short: "i" },
+      out: { type: "string", short: "o" },
+      tags: { type: "string", short: "t" },
+      concurrency: { type: "string" },
+      timeout: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+    false,
+  );
+  if (values.help) {
+    io.out(COLLECT_HELP);
+    return EXIT.compliant;
+  }
+  if (!values.inventory) throw usageError("--inventory is required", "Give the inventory file: hostproof collect --inventory estate.yaml --out snapshots");
+  if (!values.out) throw usageError("--out is required", "Name the folder for the snapshots: --out snapshots");
+  const tags = values.tags?.trim() || undefined;
+  if (tags) {
+    try {
+      TagExpressionParser(tags);
+    } catch (err) {
+      throw usageError(`--tags "${tags}" is not a valid tag expression (${(err as Error).message})`, 'Use Cucumber tag syntax, e.g. "@area:dns".');
+    }
+  }
+  const result = await collectToFolder({
+    inventory: values.inventory,
+    out: values.out,
+    tags,
+    concurrency: positiveInt(values.concurrency, "--concurrency"),
+    timeoutSeconds: positiveInt(values.timeout, "--timeout"),
+  });
+  const failed = result.hosts.filter((h) => h.failure);
+  for (const h of result.hosts) {
+    const what = h.failure ? `${h.failure.kind}: ${h.failure.message}` : `${Object.keys(h.snapshot.probes).length} probes`;
+    io.out(`${h.failure ? "✘" : "✔"} ${h.host.padEnd(24)} ${(h.durationMs / 1000).toFixed(1).padStart(6)} s  ${what}`);
+  }
+  io.out(`Read ${result.hosts.length - failed.length} of ${result.hosts.length} live host(s) in ${(result.durationMs / 1000).toFixed(1)} s, one round trip each, for: ${result.probes.join(", ")}.`);
+  io.out(`Snapshots in ${resolve(values.out)}/; judge them anywhere with: hostproof run --inventory ${join(values.out, "inventory.json")}`);
+  return failed.length > 0 ? EXIT.undetermined : EXIT.compliant;
+}
+
+function positiveInt(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw usageError(`${flag} '${value}' is not a positive whole number`, `Give ${flag} a number such as 16.`);
+  return n;
+}

@@ -1,0 +1,85 @@
+/**
+ * Live collection for an inventory: which hosts are read live, with what, and the pre-flight
+ * check that PowerShell is there at all (a missing pwsh is one clear error, not every host
+ * undetermined).
+ */
+import { InputError } from "../errors";
+import type { LoadedInventory } from "../input/inventory";
+import type { Credential, Inventory, InventoryHost } from "../model/inventory";
+import type { Snapshot } from "../model/snapshot";
+import { findPwsh } from "../powershell/find";
+import type { ProbeId } from "../probes/catalog";
+import { collectHosts, type CollectedHost, type HostReader } from "./collect-hosts";
+import type { DriverTarget, LiveTransport } from "./driver";
+import { pwshReader } from "./pwsh-reader";
+import { COLLECTOR_NAME } from "./script";
+
+export const DEFAULT_CONCURRENCY = 16;
+export const DEFAULT_TIMEOUT_SECONDS = 120;
+
+export const isLive = (h: InventoryHost): h is InventoryHost & { transport: LiveTransport } => h.transport !== "snapshot";
+
+export function driverTarget(host: InventoryHost & { transport: LiveTransport }, inv: Inventory, timeoutSeconds: number): DriverTarget {
+  const cred: Credential | undefined = inv.credentials?.find((c) => c.name === host.credential);
+  return {
+    host: host.name,
+    transport: host.transport,
+    address: host.address ?? host.name,
+    port: host.transport === "ssh" ? host.ssh?.port : host.winrm?.port,
+    useSsl: host.winrm?.useSsl,
+    authentication: host.winrm?.authentication,
+    username: cred?.username,
+    password: cred?.password,
+    keyFile: cred?.keyFile,
+    operationTimeoutSeconds: timeoutSeconds,
+  };
+}
+
+export interface EstateCollection {
+  snapshots: Map<string, Snapshot>;
+  hosts: CollectedHost[];
+}
+
+export interface CollectEstateOptions {
+  probes: ProbeId[];
+  concurrency?: number;
+  timeoutSeconds?: number;
+  collectorVersion: string;
+  /** For tests: read hosts some other way than through pwsh. */
+  reader?: HostReader;
+  env?: NodeJS.ProcessEnv;
+}
+
+export async function collectEstate(loaded: LoadedInventory, options: CollectEstateOptions): Promise<EstateCollection> {
+  const inv = loaded.inventory;
+  const live = inv.hosts.filter(isLive);
+  if (live.length === 0) return { snapshots: new Map(), hosts: [] };
+  const timeoutSeconds = options.timeoutSeconds ?? inv.collection?.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
+  const concurrency = options.concurrency ?? inv.collection?.concurrency ?? DEFAULT_CONCURRENCY;
+  const env = options.env ?? process.env;
+  let reader = options.reader;
+  let dispose = async (): Promise<void> => {};
+  if (!reader) {
+    if (findPwsh(env) === undefined) {
+      throw new InputError({
+        file: loaded.doc.file,
+        field: `hosts (${live.length} with a live transport)`,
+        problem: "PowerShell 7 (pwsh) was not found on this machine, and live transports need it",
+        fix: "Install PowerShell 7 (https://learn.microsoft.com/powershell/scripting/install/installing-powershell-on-linux, or `dotnet tool install --global PowerShell`), or set NODE_POWERSHELL to its path; or judge snapshots collected elsewhere.",
+      });
+    }
+    const r = pwshReader({ collectorVersion: options.collectorVersion, env });
+    reader = r.read;
+    dispose = r.dispose;
+  }
+  try {
+    const hosts = await collectHosts(
+      live.map((h) => driverTarget(h, inv, timeoutSeconds)),
+      reader,
+      { probes: options.probes, concurrency, timeoutMs: timeoutSeconds * 1000, collector: { name: COLLECTOR_NAME, version: options.collectorVersion } },
+    );
+    return { snapshots: new Map(hosts.map((h) => [h.host, h.snapshot])), hosts };
+  } finally {
+    await dispose();
+  }
+}

@@ -1,0 +1,96 @@
+/**
+ * `hostproof run` with live transports: the hosts are read (here by a reader that returns the
+ * same documents a Windows host would), judged, and kept as evidence. The verdicts equal those of
+ * the same hosts given as snapshot files, and a host that cannot be read is undetermined alone.
+ * The PowerShell round trip itself is tested in test/pwsh (needs pwsh).
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { runEstate } from "../../src/engine/run";
+import type { HostReader } from "../../src/collect/collect-hosts";
+import { buildSnapshot, resolveEstate, writeEstate, type EstateSpec, type HostSpec } from "../helpers/snapshot-builder";
+import { AS_OF, readJson, spawnCli, tempDir } from "./cli";
+import { collectToFolder } from "../../src/collect/collect-to-folder";
+import type { Summary } from "../../src/report/summary";
+
+const specs: HostSpec[] = [{ name: "n1" }, { name: "n2", latfp: 0, adapters: [{ name: "Ethernet 1", values: { "*VMQ": "1" } }] }, { name: "solo" }];
+const estate: EstateSpec = { hosts: specs, clusters: [{ name: "wg", type: "workgroup", adminAccount: "clusadmin", nodes: ["n1", "n2"] }] };
+
+/** The specs as writeEstate completes them (cluster facts on nodes), so both paths see one host. */
+const resolved = resolveEstate(estate);
+
+function liveInventory(): string {
+  const inventory = writeEstate(tempDir(), estate);
+  const inv = JSON.parse(readFileSync(inventory, "utf8")) as { hosts: Record<string, unknown>[]; credentials?: unknown[] };
+  inv.credentials = [{ name: "audit", username: "auditor", keyFile: "/keys/id_ed25519" }];
+  inv.hosts = inv.hosts.map((h) => ({ name: h.name, address: `${String(h.name)}.lab.test`, transport: "ssh", credential: "audit" }));
+  writeFileSync(inventory, JSON.stringify(inv));
+  return inventory;
+}
+
+/** Answers as the collector would on each host; only the probes asked for, as on a real run. */
+const reader =
+  (fail?: string): HostReader =>
+  async (target, probes) => {
+    if (target.host === fail) throw new Error(`ssh: connect to host ${target.address} port 22: Connection refused`);
+    const full = buildSnapshot(resolved.find((s) => s.name === target.host)!);
+    return { ...full, probes: Object.fromEntries(probes.map((p) => [p, full.probes[p]!])) };
+  };
+
+const run = (inventory: string, r: HostReader, tags?: string) =>
+  runEstate({ inventory, out: join(tempDir(), "out"), failOn: "any", asOf: new Date(`${AS_OF}T00:00:00Z`), html: false, reader: r, tags });
+
+const verdicts = (s: Summary) => s.results.map((r) => `${r.target.name} ${r.controlId} ${r.status}`).sort();
+
+test("live hosts are judged exactly as the same hosts given as snapshot files", async () => {
+  const live = await run(liveInventory(), reader());
+  const files = await run(writeEstate(tempDir(), estate), reader());
+  const a = readJson<Summary>(join(live.outDir, "summary.json"));
+  const b = readJson<Summary>(join(files.outDir, "summary.json"));
+  assert.deepEqual(verdicts(a), verdicts(b));
+  assert.ok(a.results.some((r) => r.target.name === "n2" && r.controlId === "HP-NIC-001" && r.status === "failed"));
+  const kept = readJson<{ host: string; collector: { transport: string } }>(join(live.outDir, "evidence", "snapshots", "n2.json"));
+  assert.equal(kept.host, "n2");
+});
+
+test("an unreachable host is undetermined, with the reason, and the rest are judged", async () => {
+  const out = await run(liveInventory(), reader("n2"));
+  const s = readJson<Summary>(join(out.outDir, "summary.json"));
+  const n2 = s.results.filter((r) => r.target.name === "n2");
+  assert.ok(n2.length > 5);
+  for (const r of n2) assert.equal(r.status, "undetermined", `${r.controlId} on n2`);
+  assert.match(n2[0].reason?.message ?? "", /the host could not be read: ssh: connect to host n2\.lab\.test port 22: Connection refused/);
+  assert.ok(s.results.filter((r) => r.target.name === "n1").every((r) => r.status !== "undetermined" || r.controlId === "HP-CLU-004"));
+});
+
+test("only the probes the selected controls need are asked for", async () => {
+  const asked: string[][] = [];
+  await run(liveInventory(), async (t, probes, ms) => {
+    asked.push(probes);
+    return reader()(t, probes, ms);
+  }, "@area:dns");
+  assert.equal(asked.length, 3, "one round trip per host");
+  for (const p of asked) assert.deepEqual(p, ["os", "computerSystem", "tcpipParameters", "dnsClientPolicy", "dnsClientGlobalSetting"]);
+});
+
+test("collect on one machine, judge on another: the offline inventory gives the same verdicts", async () => {
+  const inventory = liveInventory();
+  const folder = join(tempDir(), "snapshots");
+  const collected = await collectToFolder({ inventory, out: folder, reader: reader() });
+  assert.equal(collected.hosts.length, 3);
+  const offline = readJson<{ hosts: { transport: string; snapshot: string }[]; credentials?: unknown }>(join(folder, "inventory.json"));
+  assert.ok(offline.hosts.every((h) => h.transport === "snapshot" && h.snapshot.startsWith("snapshots/")));
+  assert.equal(offline.credentials, undefined, "credentials stay behind");
+  const judgedLater = await run(join(folder, "inventory.json"), async () => assert.fail("an offline run reads no host"));
+  const judgedLive = await run(inventory, reader());
+  assert.deepEqual(verdicts(readJson<Summary>(join(judgedLater.outDir, "summary.json"))), verdicts(readJson<Summary>(join(judgedLive.outDir, "summary.json"))));
+});
+
+test("collect without PowerShell on the machine: exit 3 and the install hint", () => {
+  const inventory = liveInventory();
+  const res = spawnCli(["collect", "-i", inventory, "-o", join(tempDir(), "snaps")], undefined, { ...process.env, PATH: "", NODE_POWERSHELL: "" });
+  assert.equal(res.code, 3, res.stdout + res.stderr);
+  assert.match(res.stderr, /PowerShell 7 \(pwsh\) was not found/);
+});
