@@ -21,6 +21,7 @@ Exit codes (run):
 export const RUN_HELP = `Usage: hostproof run --inventory <file> [options]
 
 Judges every host and cluster of the inventory against the controls in features/ and writes,
+(hosts with a live transport, local, ssh or winrm, are first read once each through PowerShell 7)
 under --out: summary.json, junit.xml, cucumber-messages.ndjson, allure-results/,
 allure-report/index.html (one self-contained file; needs Java) and evidence/snapshots/.
 The earlier contents of --out are replaced only once every output has been written.
