@@ -1,4 +1,5 @@
 /** Argument parsing on node:util, with usage errors as InputErrors (exit 3). */
+import TagExpressionParser from "@cucumber/tag-expressions";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { InputError } from "../errors";
 
@@ -12,4 +13,13 @@ export function parse<T extends NonNullable<ParseArgsConfig["options"]>>(argv: s
 
 export function usageError(problem: string, fix: string): InputError {
   return new InputError({ file: "command line", problem, fix });
+}
+
+/** A Cucumber tag expression, or a usage error saying how to write one. */
+export function checkTagExpression(expr: string): void {
+  try {
+    TagExpressionParser(expr);
+  } catch (err) {
+    throw usageError(`--tags "${expr}" is not a valid tag expression (${(err as Error).message})`, 'Use Cucumber tag syntax, e.g. "@area:dns and not @manual".');
+  }
 }

@@ -12,8 +12,9 @@
  * PowerShell`) installs a real `pwsh` shim in ~/.dotnet/tools: put that on PATH or point
  * NODE_POWERSHELL at it.
  */
-import { accessSync, constants, statSync } from "node:fs";
-import { delimiter, join } from "node:path";
+import { findOnPath } from "../util/executables";
+
+export { findOnPath };
 
 export type ExecutableSource = "executable option" | "NODE_POWERSHELL" | "PATH";
 
@@ -33,27 +34,4 @@ export function resolvePwsh(explicit: string | undefined, env: NodeJS.ProcessEnv
   if (env.NODE_POWERSHELL) return { path: env.NODE_POWERSHELL, source: "NODE_POWERSHELL" };
   const onPath = findOnPath("pwsh", env);
   return onPath === undefined ? undefined : { path: onPath, source: "PATH" };
-}
-
-/** The first executable file called `name` on env's PATH (with .exe on Windows). */
-export function findOnPath(name: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
-  // A copied env object loses process.env's case-insensitivity, and Windows spells it Path.
-  const path = env.PATH ?? env.Path ?? "";
-  const file = process.platform === "win32" ? `${name}.exe` : name;
-  for (const dir of path.split(delimiter)) {
-    if (dir === "") continue;
-    const candidate = join(dir, file);
-    if (isExecutableFile(candidate)) return candidate;
-  }
-  return undefined;
-}
-
-function isExecutableFile(path: string): boolean {
-  try {
-    if (!statSync(path).isFile()) return false;
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -8,8 +8,9 @@
  */
 import { spawn } from "node:child_process";
 import { totalmem } from "node:os";
-import { accessSync, constants, existsSync, statSync } from "node:fs";
-import { delimiter, dirname, join } from "node:path";
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { findOnPath, isExecutableFile } from "../util/executables";
 
 export type HtmlOutcome = { ok: true } | { ok: false; reason: string };
 
@@ -19,30 +20,16 @@ const JAVA_MISSING =
   "Java was not found (no `java` on PATH and JAVA_HOME is not set): the Allure HTML report needs it. " +
   "Install a JRE (apt-get install default-jre-headless) or set JAVA_HOME; the other reports were written.";
 
-function isExecutable(path: string): boolean {
-  try {
-    if (!statSync(path).isFile()) return false;
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** The java the Allure launcher will use, with the same precedence: JAVA_HOME, then PATH. */
 export function findJava(env: NodeJS.ProcessEnv = process.env): string | undefined {
   const exe = process.platform === "win32" ? "java.exe" : "java";
+  // JAVA_HOME first, as the Allure launcher does.
   const home = env.JAVA_HOME;
   if (home !== undefined && home !== "") {
     const candidate = join(home, "bin", exe);
-    if (isExecutable(candidate)) return candidate;
+    if (isExecutableFile(candidate)) return candidate;
   }
-  for (const dir of (env.PATH ?? "").split(delimiter)) {
-    if (dir === "") continue;
-    const candidate = join(dir, exe);
-    if (isExecutable(candidate)) return candidate;
-  }
-  return undefined;
+  return findOnPath("java", env);
 }
 
 /** Path of allure-commandline's bin script, or undefined when the package is not installed. */

@@ -1,9 +1,8 @@
 /** `hostproof collect` */
 import { join, resolve } from "node:path";
-import TagExpressionParser from "@cucumber/tag-expressions";
 import { collectToFolder } from "../../collect/collect-to-folder";
 import { EXIT, type ExitCode } from "../../model/run";
-import { parse, usageError } from "../args";
+import { checkTagExpression, parse, usageError } from "../args";
 import { COLLECT_HELP } from "../usage";
 import type { Io } from "../io";
 
@@ -27,13 +26,7 @@ export async function collectCommand(argv: string[], io: Io): Promise<ExitCode> 
   if (!values.inventory) throw usageError("--inventory is required", "Give the inventory file: hostproof collect --inventory estate.yaml --out snapshots");
   if (!values.out) throw usageError("--out is required", "Name the folder for the snapshots: --out snapshots");
   const tags = values.tags?.trim() || undefined;
-  if (tags) {
-    try {
-      TagExpressionParser(tags);
-    } catch (err) {
-      throw usageError(`--tags "${tags}" is not a valid tag expression (${(err as Error).message})`, 'Use Cucumber tag syntax, e.g. "@area:dns".');
-    }
-  }
+  if (tags) checkTagExpression(tags);
   const result = await collectToFolder({
     inventory: values.inventory,
     out: values.out,

@@ -1,8 +1,7 @@
 /** `hostproof controls` */
-import TagExpressionParser from "@cucumber/tag-expressions";
 import { planProbes } from "../../controls/probe-plan";
 import { EXIT, type ExitCode } from "../../model/run";
-import { parse, usageError } from "../args";
+import { checkTagExpression, parse } from "../args";
 import { CONTROLS_HELP } from "../usage";
 import type { Io } from "../io";
 
@@ -16,13 +15,7 @@ export async function controlsCommand(argv: string[], io: Io): Promise<ExitCode>
     io.out(CONTROLS_HELP);
     return EXIT.compliant;
   }
-  if (values.tags) {
-    try {
-      TagExpressionParser(values.tags);
-    } catch (err) {
-      throw usageError(`--tags "${values.tags}" is not a valid tag expression (${(err as Error).message})`, 'Use Cucumber tag syntax, e.g. "@area:dns".');
-    }
-  }
+  if (values.tags) checkTagExpression(values.tags);
   const plan = planProbes(values.tags);
   const controls = plan.controls;
   if (values.json) {

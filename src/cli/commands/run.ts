@@ -1,10 +1,9 @@
 /** `hostproof run` */
-import TagExpressionParser from "@cucumber/tag-expressions";
 import { EXIT, type ExitCode } from "../../model/run";
 import { isSeverity, SEVERITIES, type Severity } from "../../model/severity";
 import { runEstate } from "../../engine/run";
 import { formatTerminalSummary } from "../../report/terminal";
-import { parse, usageError } from "../args";
+import { checkTagExpression, parse, usageError } from "../args";
 import { RUN_HELP } from "../usage";
 import type { Io } from "../io";
 
@@ -66,12 +65,4 @@ function parseAsOf(value: string | undefined, now: Date): Date {
   const date = m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : undefined;
   if (!date || date.toISOString().slice(0, 10) !== value) throw usageError(`--as-of '${value}' is not a date`, "Use yyyy-mm-dd, e.g. --as-of 2026-11-22.");
   return date;
-}
-
-function checkTagExpression(expr: string): void {
-  try {
-    TagExpressionParser(expr);
-  } catch (err) {
-    throw usageError(`--tags "${expr}" is not a valid tag expression (${(err as Error).message})`, 'Use Cucumber tag syntax, e.g. "@area:dns and not @manual".');
-  }
 }
