@@ -1,0 +1,68 @@
+/**
+ * The demo's single-file Allure report, opened in headless Chromium (Debian's package, driven by
+ * playwright-core; never a downloaded browser) and read the way an auditor would: find the node
+ * that is out of line, its failing offload control, expected against actual, and the evidence.
+ * A screenshot of what was found is kept in test-output/.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync, mkdirSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { chromium, type Page } from "playwright-core";
+import { findJava } from "../../src/report/allure-html";
+import { requireTool } from "../helpers/require-tool";
+import { AS_OF, DEMO, ROOT, spawnCli, tempDir } from "../e2e/cli";
+
+const CHROMIUM = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((p) => existsSync(p));
+const SHOTS = join(ROOT, "test-output");
+
+async function open(page: Page, url: string, hash: string): Promise<void> {
+  await page.goto(`${url}${hash}`);
+  await page.waitForSelector(".side-nav", { timeout: 30_000 });
+}
+
+test("an auditor finds the out-of-line node, its failing offload control, expected and actual, and the evidence", { timeout: 240_000 }, async (t) => {
+  if (!requireTool(t, "chromium", CHROMIUM, "apt-get install chromium")) return;
+  if (!requireTool(t, "java", findJava(), "apt-get install default-jre-headless")) return;
+  const out = join(tempDir(), "reports");
+  const run = spawnCli(["run", "-i", DEMO, "-o", out, "--as-of", AS_OF, "--exit-zero"]);
+  assert.equal(run.code, 0, run.stderr);
+  const url = pathToFileURL(join(out, "allure-report", "index.html")).href;
+
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+  });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1500, height: 1100 } });
+    await open(page, url, "#suites");
+
+    // Suites: cluster → host → control.
+    await page.getByText("wgclus", { exact: true }).first().click();
+    await page.getByText("wg-node3", { exact: true }).first().click();
+    await page.getByText(/HP-NIC-001 Hardware offloads/).first().click();
+
+    await page.getByText("Failed", { exact: true }).first().waitFor({ timeout: 15_000 });
+    const body = await page.locator("body").innerText();
+    assert.match(body, /Expected: every standardized offload keyword disabled on every adapter/);
+    assert.match(body, /Actual: Ethernet 2: \*VMQ = 1/);
+    assert.match(body, /severity\s*:?\s*high/i);
+
+    // The evidence: the probe's command and its raw output, attached to the result.
+    await page.getByText(/Evidence: Network adapter advanced properties/).first().click();
+    await page.getByText(/Get-NetAdapterAdvancedProperty -AllProperties/).first().waitFor({ timeout: 15_000 });
+    const withEvidence = await page.locator("body").innerText();
+    assert.match(withEvidence, /RegistryKeyword/);
+
+    mkdirSync(SHOTS, { recursive: true });
+    const shot = join(SHOTS, "allure-wg-node3-HP-NIC-001.png");
+    await page.screenshot({ path: shot, fullPage: false });
+    t.diagnostic(`screenshot: ${shot}`);
+    assert.ok(existsSync(shot));
+  } finally {
+    await browser.close();
+  }
+});
