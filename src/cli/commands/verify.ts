@@ -1,0 +1,58 @@
+/** `hostproof verify <report dir>`: checks a report folder against its evidence/manifest.json. */
+import { formatProblemLine, MANIFEST_PATH, verifyReport } from "../../evidence/manifest";
+import { EXIT, type ExitCode } from "../../model/run";
+import { parse, usageError } from "../args";
+import type { Io } from "../io";
+
+/** Kept here rather than in usage.ts until the command is wired into main.ts. */
+export const VERIFY_HELP = `Usage: hostproof verify <report dir> [--expect <sha256>]
+
+Checks that every file of a report hostproof run wrote is as it was written: each file listed in
+${MANIFEST_PATH} must have its recorded SHA-256 (else "modified") and be there (else "missing"),
+and no file may have been added where the manifest vouches for every file: evidence/,
+allure-results/ (else "unexpected").
+
+The manifest sits in the folder it describes, so on its own it catches accidents and careless
+edits, not someone who rewrites the manifest too. The run prints the manifest's SHA-256; record it
+outside the report (CI log, audit ticket) and pass it as --expect to pin the whole folder.
+
+Options:
+      --expect <sha256>   the manifest's SHA-256 as recorded when the report was made
+  -h, --help              this help
+
+Exit codes: 0 intact, 1 tampered (a file modified, missing or unexpected, or the manifest is not
+the one expected), 3 bad usage (not a folder, no manifest, a manifest that is not one).
+`;
+
+export async function verifyCommand(argv: string[], io: Io): Promise<ExitCode> {
+  const { values, positionals } = parse(argv, { expect: { type: "string" }, help: { type: "boolean", short: "h" } }, true);
+  if (values.help) {
+    io.out(VERIFY_HELP);
+    return EXIT.compliant;
+  }
+  if (positionals.length !== 1) {
+    throw usageError(positionals.length === 0 ? "no report folder given" : `one report folder expected, got ${positionals.length}`, "Name the folder hostproof run wrote: hostproof verify reports");
+  }
+  const expect = values.expect?.trim().toLowerCase();
+  if (expect !== undefined && !/^[0-9a-f]{64}$/.test(expect)) {
+    throw usageError(`--expect '${values.expect}' is not a SHA-256`, "Give the 64 hex digits the run printed as the manifest's SHA-256.");
+  }
+  const dir = positionals[0]!;
+  const outcome = verifyReport(dir, dir);
+  for (const p of outcome.problems) io.err(formatProblemLine(p));
+  const pinned = expect === undefined || expect === outcome.manifestSha256;
+  if (!pinned) io.err(`✘ manifest    ${MANIFEST_PATH}: SHA-256 ${outcome.manifestSha256}, but ${expect} was expected: the manifest itself was replaced`);
+
+  const made = `made by hostproof ${outcome.manifest.tool.version} at ${outcome.manifest.createdAt}`;
+  if (outcome.ok && pinned) {
+    io.out(`evidence intact: ${outcome.checked} files match the manifest (${made}; manifest SHA-256 ${outcome.manifestSha256}${expect !== undefined ? ", as expected" : ""})`);
+    return EXIT.compliant;
+  }
+  const counts = (["modified", "missing", "unexpected"] as const)
+    .map((k) => [k, outcome.problems.filter((p) => p.kind === k).length] as const)
+    .filter(([, n]) => n > 0)
+    .map(([k, n]) => `${n} ${k}`);
+  if (!pinned) counts.push("manifest replaced");
+  io.out(`evidence NOT intact: ${counts.join(", ")}; ${outcome.checked} files listed in the manifest (${made}). Do not rely on this report.`);
+  return EXIT.nonCompliant;
+}
