@@ -2,8 +2,9 @@
 import type { Severity } from "./severity";
 import type { FactProblemKind } from "./facts";
 import type { ProbeId } from "../probes/catalog";
+import type { AppliedWaiver } from "./waiver";
 
-/** `waived` is reserved for the waiver issue; judges never return it. */
+/** Judges never return `waived`: only applying a waiver file (src/waivers/apply.ts) does. */
 export const RESULT_STATUSES = ["passed", "failed", "undetermined", "notApplicable", "waived"] as const;
 export type ResultStatus = (typeof RESULT_STATUSES)[number];
 export type JudgedStatus = Exclude<ResultStatus, "waived">;
@@ -68,9 +69,11 @@ export interface ControlMeta {
   source?: string;
 }
 
-/** A judgement about one target. Only the waiver step (to come) turns a status into `waived`. */
+/** A judgement about one target, after waivers. */
 export interface Result extends Omit<Judgement, "status"> {
   status: ResultStatus;
   control: ControlMeta;
   target: Target;
+  /** Set exactly when status is `waived`: the waiver, and the status the control itself gave. */
+  waiver?: AppliedWaiver;
 }

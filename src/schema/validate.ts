@@ -9,7 +9,7 @@ import { join } from "node:path";
 import type { InputProblem } from "../errors";
 import type { LoadedDocument } from "../input/read-document";
 
-export type SchemaName = "inventory" | "snapshot" | "summary";
+export type SchemaName = "inventory" | "snapshot" | "summary" | "waivers";
 
 export const SCHEMA_DIR = join(__dirname, "..", "..", "schemas");
 
@@ -81,6 +81,7 @@ const ALTERNATIVES_FIX: Record<string, [string, string]> = {
   address: ["a DNS name or an IP address", "Use a host name or FQDN (letters, digits, hyphens, dots), an IPv4 address or an IPv6 address."],
   username: ["a user name or a secret source", "Use a user name, or { env: VARIABLE } or { vault: <vault>, secret: <name> }."],
   password: ["a secret source", "Passwords never go in the inventory: use { env: VARIABLE } or { vault: <vault>, secret: <name> }."],
+  scope: ['a host, a cluster or "all"', "Use { host: <name> }, { cluster: <name> } (the cluster and each of its nodes) or all, with one name."],
 };
 
 function lastSegment(pointer: string): string {
@@ -141,7 +142,12 @@ function describe(e: ErrorObject, doc: LoadedDocument, schema: SchemaName): Inpu
       break;
     case "format":
       problem = `${show(valueAt(doc.value, path))} is not a valid ${String(params.format)}`;
-      fix = params.format === "date-time" ? "Use an ISO 8601 date and time with a zone, e.g. 2026-11-20T09:00:00Z." : `Use a valid ${String(params.format)}.`;
+      fix =
+        params.format === "date-time"
+          ? "Use an ISO 8601 date and time with a zone, e.g. 2026-11-20T09:00:00Z."
+          : params.format === "date"
+            ? "Use a calendar date as yyyy-mm-dd, e.g. 2027-06-30."
+            : `Use a valid ${String(params.format)}.`;
       break;
     case "propertyNames":
       fieldPath = [...path, String(params.propertyName)];
@@ -172,14 +178,26 @@ function hintFor(schema: SchemaName, field: string): string {
     snapshot: " (the path of this host's snapshot file, relative to the inventory)",
     adminAccount: " (the local account the cluster was created with, e.g. clusadmin)",
     domains: " (every DNS domain the cluster's nodes belong to, at least two)",
-    version: schema === "inventory" || schema === "snapshot" ? " with the value 1" : "",
+    version: schema !== "summary" ? " with the value 1" : "",
     transport: " (snapshot; local, winrm and ssh come with live collection)",
+    ...WAIVER_FIELD_HINTS,
   };
   return hints[field] ?? "";
 }
 
+/** What each waiver field holds: the same words serve a missing field and a blank one. */
+const WAIVER_FIELD_HINTS: Record<string, string> = {
+  controlId: " (the control waived, as `hostproof controls` lists it, e.g. HP-CLU-004)",
+  scope: " ({ host: <name> }, { cluster: <name> } or all)",
+  justification: " (why the risk is accepted, in words an auditor can read back)",
+  approver: " (who accepted the risk: a name and role)",
+  reference: " (the ticket or change that records the approval, e.g. CHG-2211)",
+  expires: " (the last day the waiver applies, yyyy-mm-dd, UTC)",
+};
+
 function patternFix(path: (string | number)[]): string {
   const last = path[path.length - 1];
+  if (typeof last === "string" && last in WAIVER_FIELD_HINTS) return `Write it out${WAIVER_FIELD_HINTS[last]}.`;
   if (last === "name" || path.includes("domains")) return "Use a DNS host name or FQDN: letters, digits, hyphens and dots, no spaces or underscores.";
   if (last === "keyword") return "Use a standardized NDIS keyword starting with '*', e.g. *RSS or *VMQ.";
   if (last === "adminAccount") return "Use a local account name without a domain prefix, at most 20 characters.";

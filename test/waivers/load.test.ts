@@ -1,0 +1,84 @@
+/** Loading a waiver file: YAML or JSON, the schema, unknown controls and duplicate ids (exit 3 problems). */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { InputError, formatProblem } from "../../src/errors";
+import { loadWaivers } from "../../src/waivers/load";
+import { tempDir } from "../e2e/cli";
+
+const IDS = ["HP-CLU-004", "HP-EOS-003", "HP-NIC-001"];
+
+function file(name: string, text: string): string {
+  const path = join(tempDir("hostproof-waivers-"), name);
+  writeFileSync(path, text);
+  return path;
+}
+
+function problems(path: string): string[] {
+  try {
+    loadWaivers(path, "w.yaml", IDS);
+  } catch (err) {
+    assert.ok(err instanceof InputError, String(err));
+    return err.problems.map(formatProblem);
+  }
+  assert.fail("expected the file to be refused");
+}
+
+const GOOD = `version: 1
+waivers:
+  - id: W-1
+    controlId: HP-CLU-004
+    scope: { cluster: wgclus }
+    justification: same password set by the build script, attested
+    approver: Jane Roe, CISO
+    reference: CHG-2211
+    expires: 2027-06-30
+    runControl: false
+  - controlId: HP-EOS-003
+    scope: all
+    justification: migration planned
+    approver: Sam Poe
+    reference: MIG-7
+    expires: 2027-01-10
+`;
+
+test("a YAML file loads; an unquoted YAML date stays the string written", () => {
+  const loaded = loadWaivers(file("w.yaml", GOOD), "w.yaml", IDS);
+  assert.equal(loaded.waivers.length, 2);
+  assert.equal(loaded.waivers[0]!.expires, "2027-06-30");
+  assert.deepEqual(loaded.waivers[0]!.scope, { cluster: "wgclus" });
+  assert.equal(loaded.waivers[1]!.scope, "all");
+  assert.equal(loaded.waivers[1]!.runControl, undefined, "the default is applied when waivers are applied, not by loading");
+  assert.equal(loaded.file, "w.yaml");
+});
+
+test("a JSON file loads too, and an empty list is valid", () => {
+  const json = file("w.json", JSON.stringify({ version: 1, waivers: [{ controlId: "HP-NIC-001", scope: { host: "fs01" }, justification: "j", approver: "a", reference: "r", expires: "2027-01-01" }] }));
+  assert.equal(loadWaivers(json, "w.json", IDS).waivers.length, 1);
+  assert.deepEqual(loadWaivers(file("e.yaml", "version: 1\nwaivers: []\n"), "e.yaml", IDS).waivers, []);
+});
+
+test("schema problems name the line, the field and the fix", () => {
+  const noApprover = problems(file("w.yaml", GOOD.replace("    approver: Jane Roe, CISO\n", "")));
+  assert.deepEqual(noApprover, ["w.yaml:3: waivers[0].approver: the required field 'approver' is missing. Add 'approver' (who accepted the risk: a name and role)."]);
+  assert.match(problems(file("w.yaml", GOOD.replace("2027-06-30", "2027-06-31")))[0]!, /^w\.yaml:9: waivers\[0\]\.expires: "2027-06-31" is not a valid date\. Use a calendar date as yyyy-mm-dd, e.g\. 2027-06-30\.$/);
+  assert.match(problems(file("w.yaml", GOOD.replace("2027-06-30", "30/06/2027")))[0]!, /expires: "30\/06\/2027" is not a valid date/);
+  assert.match(problems(file("w.yaml", GOOD.replace("{ cluster: wgclus }", "{ cluster: wgclus, host: n1 }")))[0]!, /waivers\[0\]\.scope: .* is not a host, a cluster or "all"\. Use \{ host: <name> \}, \{ cluster: <name> \}/);
+  assert.match(problems(file("w.yaml", GOOD.replace("scope: all", "scope: everything")))[0]!, /waivers\[1\]\.scope: "everything" is not a host, a cluster or "all"/);
+  assert.match(problems(file("w.yaml", GOOD.replace("runControl: false", "runControl: no")))[0]!, /waivers\[0\]\.runControl: expected boolean, found string "no"\. Make it true or false\./);
+  assert.match(problems(file("w.yaml", GOOD.replace("approver: Sam Poe", 'approver: "  "')))[0]!, /waivers\[1\]\.approver: "  " is not in the expected form\. Write it out \(who accepted the risk: a name and role\)\./);
+  assert.match(problems(file("w.yaml", GOOD.replace("    reference: MIG-7\n", "    ticket: MIG-7\n"))).join("\n"), /waivers\[1\]\.ticket: 'ticket' is not a known field/);
+  assert.match(problems(file("w.yaml", GOOD.replace("version: 1\n", "")))[0]!, /version: the required field 'version' is missing\. Add 'version' with the value 1\./);
+  assert.match(problems(file("w.yaml", "version: 1\nwaivers:\n  - controlId: HP-NIC-001\n   scope: all\n"))[0]!, /^w\.yaml:4: the file is not valid YAML/);
+});
+
+test("an unknown control, a near miss in case, and a duplicate id", () => {
+  const text = GOOD.replace("HP-EOS-003", "hp-eos-003") + GOOD.split("waivers:\n")[1]!.replace("HP-CLU-004", "HP-XYZ-999");
+  const list = problems(file("w.yaml", text));
+  assert.deepEqual(list, [
+    "w.yaml:11: waivers[1].controlId: 'hp-eos-003' is not a control of this hostproof. Did you mean HP-EOS-003?",
+    "w.yaml:18: waivers[2].controlId: 'HP-XYZ-999' is not a control of this hostproof. Use an ID that `hostproof controls` lists.",
+    "w.yaml:17: waivers[2].id: the id 'W-1' is used twice (first at waivers[0]). Give every waiver its own id, or leave it out.",
+  ]);
+});
