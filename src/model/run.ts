@@ -3,6 +3,7 @@ import type { InventoryCluster } from "./inventory";
 import type { ControlMeta, Result, ResultStatus } from "./result";
 import type { Severity } from "./severity";
 import type { Snapshot } from "./snapshot";
+import type { WaiverReport } from "./waiver";
 
 /**
  * Exit codes of `hostproof run` (documented in the README):
@@ -49,6 +50,9 @@ export interface RunReport {
   controls: ControlMeta[];
   hosts: HostRecord[];
   clusters: InventoryCluster[];
+  /** Results after waivers: a waived one carries the waiver and its original status. */
   results: Result[];
+  /** Present when the run was given a waiver file (--waivers). */
+  waivers?: WaiverReport;
   timings: PhaseTimings;
 }

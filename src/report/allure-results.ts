@@ -92,8 +92,20 @@ function labelsOf(r: Result): Label[] {
     { name: "feature", value: control.featureName },
     { name: "story", value: control.title },
     ...control.tags.map((t) => ({ name: "tag", value: t })),
+    ...waiverLabels(r),
   ];
   return labels;
+}
+
+/** A `waived` tag lets Allure filter waived results; the approver and id find one waiver's results. */
+function waiverLabels(r: Result): Label[] {
+  const w = r.waiver;
+  if (w === undefined) return [];
+  return [
+    { name: "tag", value: "waived" },
+    { name: "waiverApprover", value: w.approver },
+    ...(w.id !== undefined ? [{ name: "waiverId", value: w.id }] : []),
+  ];
 }
 
 function parametersOf(r: Result): Parameter[] {
@@ -103,12 +115,31 @@ function parametersOf(r: Result): Parameter[] {
   if (r.target.cluster !== undefined) params.push({ name: "cluster", value: r.target.cluster });
   params.push({ name: "expected", value: r.expected }, { name: "actual", value: r.actual });
   if (r.rule !== undefined) params.push({ name: "rule", value: r.rule });
+  const w = r.waiver;
+  // Parameters are what Allure shows at the top of a result: the waiver belongs there.
+  if (w !== undefined) {
+    params.push(
+      { name: "original status", value: w.originalStatus },
+      { name: "waiver justification", value: w.justification },
+      { name: "waiver approver", value: w.approver },
+      { name: "waiver reference", value: w.reference },
+      { name: "waiver expires", value: `${w.expires} (end of day, UTC)` },
+    );
+    if (w.id !== undefined) params.push({ name: "waiver id", value: w.id });
+  }
   return params;
 }
 
 function descriptionOf(r: Result): string {
   const { control } = r;
   const parts: string[] = [];
+  if (r.waiver !== undefined) {
+    const w = r.waiver;
+    parts.push(
+      `**Waived** (the control found: ${w.originalStatus}). ${w.justification}\n\n` +
+        `Approved by ${w.approver}; ${w.reference}; applies through ${w.expires} (end of day, UTC)${w.runControl ? "" : "; an attestation in place of the check (runControl: false)"}.`,
+    );
+  }
   if (control.rationale !== undefined) parts.push(`**Why it matters.** ${control.rationale}`);
   if (control.remediation !== undefined) {
     // A fence longer than any backtick run inside keeps the remediation verbatim.
@@ -244,6 +275,7 @@ export function allureEnvironment(report: RunReport): EnvironmentInfo {
     asOf: report.asOf,
     tags: report.tags ?? "(all controls)",
     failOn: report.failOn,
+    ...(report.waivers !== undefined ? { waivers: report.waivers.file } : {}),
   };
 }
 

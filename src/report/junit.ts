@@ -3,7 +3,9 @@
  * <testsuite> per target so that CI groups results by host; one <testcase> per result.
  *
  * Mapping: failed → <failure> (non-compliant), undetermined → <error> (the check could not be
- * made, which CI should not show as a plain pass), notApplicable and waived → <skipped>.
+ * made, which CI should not show as a plain pass), notApplicable and waived → <skipped>. A
+ * waived result's <skipped> carries the justification and approval in its message (what CI
+ * shows) and what the control found in its body, so the accepted risk stays readable.
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -57,9 +59,23 @@ function outcomeElement(r: Result): string {
     }
     case "notApplicable":
       return `      <skipped${attrs({ message: r.reason?.message ?? "not applicable" })}/>\n`;
-    case "waived":
-      return `      <skipped${attrs({ message: `waived: ${waiverText(r)}` })}/>\n`;
+    case "waived": {
+      const body = [auditorMessage(r), detailsText(r.details ?? [])].filter((s) => s !== "").join("\n\n");
+      return `      <skipped${attrs({ message: `waived: ${waiverText(r)}` })}>${escapeText(body)}</skipped>\n`;
+    }
   }
+}
+
+function waiverProperties(r: Result): string[][] {
+  const w = r.waiver;
+  if (w === undefined) return [];
+  return [
+    ["originalStatus", w.originalStatus],
+    ...(w.id !== undefined ? [["waiverId", w.id]] : []),
+    ["waiverApprover", w.approver],
+    ["waiverReference", w.reference],
+    ["waiverExpires", w.expires],
+  ];
 }
 
 function testcase(r: Result): string {
@@ -70,6 +86,7 @@ function testcase(r: Result): string {
     ["status", r.status],
     ...(r.rule !== undefined ? [["rule", r.rule]] : []),
     ...(r.reason !== undefined ? [["reasonKind", r.reason.kind]] : []),
+    ...waiverProperties(r),
   ]
     .map(([name, value]) => `        <property${attrs({ name, value })}/>\n`)
     .join("");

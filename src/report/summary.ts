@@ -6,10 +6,11 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { countStatuses } from "../model/totals";
 import type { RunReport } from "../model/run";
-import { type DetailRow, type ResultStatus, type TargetKind, type UndeterminedReason } from "../model/result";
+import { type DetailRow, type Result, type ResultStatus, type TargetKind, type UndeterminedReason } from "../model/result";
 import { SEVERITIES, type Severity } from "../model/severity";
 import type { ProbeErrorKind } from "../model/snapshot";
 import type { ProbeId } from "../probes/catalog";
+import type { AppliedWaiver, Waiver, WaiverNotice, WaiverReport } from "../model/waiver";
 import { evidenceLookup, type EvidenceView } from "./evidence";
 
 export const SUMMARY_FILE = "summary.json";
@@ -37,6 +38,25 @@ export interface SummaryResult {
   reason?: UndeterminedReason | { kind: "not-applicable"; message: string };
   details: DetailRow[];
   evidence: SummaryEvidence[];
+  /** Set when status is `waived`: the waiver and the status the control itself gave. */
+  waiver?: AppliedWaiver;
+}
+
+/** A waiver of the file as the run used it. */
+export interface SummaryWaiver extends Omit<Waiver, "runControl"> {
+  index: number;
+  runControl: boolean;
+  /** `expired`: past its last day on the run's as-of date, so it waived nothing. */
+  state: "active" | "expired";
+  /** How many results it waived. */
+  applied: number;
+}
+
+export interface SummaryWaivers {
+  file: string;
+  warnDays: number;
+  waivers: SummaryWaiver[];
+  notices: WaiverNotice[];
 }
 
 /** The run's own facts are RunReport's; the lists are flattened for readers of the file. */
@@ -49,6 +69,8 @@ export interface Summary
   hosts: { name: string; cluster?: string; collectedAt: string; snapshotFile?: string }[];
   clusters: { name: string; type: string; nodes: string[] }[];
   results: SummaryResult[];
+  /** Present when the run was given a waiver file. */
+  waivers?: SummaryWaivers;
 }
 
 function summaryEvidence(view: EvidenceView): SummaryEvidence {
@@ -87,6 +109,7 @@ export function buildSummary(report: RunReport): Summary {
     };
     if (r.rule !== undefined) out.rule = r.rule;
     if (r.reason !== undefined) out.reason = r.reason;
+    if (r.waiver !== undefined) out.waiver = r.waiver;
     return out;
   });
 
@@ -122,7 +145,26 @@ export function buildSummary(report: RunReport): Summary {
   };
   if (report.estate !== undefined) summary.estate = report.estate;
   if (report.tags !== undefined) summary.tags = report.tags;
+  if (report.waivers !== undefined) summary.waivers = summaryWaivers(report.waivers, report.results);
   return summary;
+}
+
+function summaryWaivers({ file, warnDays, waivers, notices }: WaiverReport, results: readonly Result[]): SummaryWaivers {
+  const applied = new Map<number, number>();
+  for (const r of results) if (r.waiver !== undefined) applied.set(r.waiver.index, (applied.get(r.waiver.index) ?? 0) + 1);
+  const expired = new Set(notices.filter((n) => n.kind === "expired").map((n) => n.index));
+  return {
+    file,
+    warnDays,
+    waivers: waivers.map(({ runControl, ...w }, index) => ({
+      ...w,
+      index,
+      runControl: runControl ?? true,
+      state: expired.has(index) ? "expired" : "active",
+      applied: applied.get(index) ?? 0,
+    })),
+    notices,
+  };
 }
 
 /** Writes `summary.json` into `dir` and returns its path. */

@@ -7,6 +7,7 @@ import type { RunReport } from "../model/run";
 import type { Result, ResultStatus } from "../model/result";
 import { SEVERITIES } from "../model/severity";
 import { countStatuses } from "./summary";
+import { waiverLines } from "./terminal-waivers";
 import { STATUS_WORDS, statusOf } from "./text";
 
 export interface TerminalOptions {
@@ -190,6 +191,9 @@ export function formatTerminalSummary(report: RunReport, options: TerminalOption
     }
     if (findings.length > maxRows) out.push(paint("dim", `  … and ${findings.length - maxRows} more: see summary.json or the Allure report.`));
   }
+
+  const waivers = waiverLines(report, paint);
+  if (waivers.length > 0) out.push("", ...waivers);
 
   out.push("");
   const threshold = report.failOn === "any" ? "any severity" : `${report.failOn} or above`;

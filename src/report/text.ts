@@ -3,6 +3,7 @@
  * tell an auditor the same sentence.
  */
 import type { DetailRow, Result, ResultStatus, Target } from "../model/result";
+import { approvalText } from "../waivers/describe";
 
 export const STATUS_WORDS: Readonly<Record<ResultStatus, string>> = {
   passed: "passed",
@@ -12,12 +13,7 @@ export const STATUS_WORDS: Readonly<Record<ResultStatus, string>> = {
   waived: "waived",
 };
 
-/**
- * A result's status as every writer must handle it. `Result` inherits `status: JudgedStatus`
- * from `Judgement`, so the type says `waived` cannot occur, yet RESULT_STATUSES and the totals
- * reserve it for waivers. Writers widen here so that the day waivers land they already say
- * "waived" instead of falling through a switch.
- */
+/** A result's status as every writer switches on it, `waived` included. */
 export function statusOf(result: Result): ResultStatus {
   return result.status;
 }
@@ -28,26 +24,34 @@ export function targetTitle(target: Target): string {
   return target.cluster !== undefined ? `host ${target.name} (cluster ${target.cluster})` : `host ${target.name}`;
 }
 
-/** The reason line; its `(kind)` part is what the Allure categories match on. */
+/**
+ * The reason line; its `(kind)` part is what the Allure categories match on. A waived result
+ * that was undetermined keeps its `Reason (…)` line: the waiver does not make the fact readable.
+ */
 export function reasonLine(result: Result): string | undefined {
   if (result.reason === undefined) return undefined;
-  const status = statusOf(result);
-  const label = status === "notApplicable" ? "Not applicable" : status === "waived" ? "Waived" : "Reason";
+  const label = statusOf(result) === "notApplicable" ? "Not applicable" : "Reason";
   return `${label} (${result.reason.kind}): ${result.reason.message}`;
 }
 
-/** "Expected: …\nActual: …" plus the rule and the reason when there are any. */
+/** `Waived (failed): <justification> (approved by …; <reference>; expires …)`: Allure's "Waived" category matches it. */
+export function waiverLine(result: Result): string | undefined {
+  if (result.waiver === undefined) return undefined;
+  return `Waived (${result.waiver.originalStatus}): ${waiverText(result)}`;
+}
+
+/** "Expected: …\nActual: …" plus the rule, the reason and the waiver when there are any. */
 export function auditorMessage(result: Result): string {
   const lines = [`Expected: ${result.expected}`, `Actual: ${result.actual}`];
   if (result.rule !== undefined) lines.push(`Rule: ${result.rule}`);
-  const reason = reasonLine(result);
-  if (reason !== undefined) lines.push(reason);
+  for (const line of [reasonLine(result), waiverLine(result)]) if (line !== undefined) lines.push(line);
   return lines.join("\n");
 }
 
-/** Why a result was waived; the waiver feature is not written yet, so the reason is optional. */
+/** `<justification> (approved by <approver>; <reference>; expires <date>)`. */
 export function waiverText(result: Result): string {
-  return result.reason?.message ?? "no reason recorded";
+  const w = result.waiver;
+  return w === undefined ? "no waiver recorded" : `${w.justification} (${approvalText(w)})`;
 }
 
 const DETAIL_COLUMNS = ["Subject", "Expected", "Actual", "Outcome", "Note"] as const;

@@ -13,6 +13,7 @@ import type { ControlMeta, EvidenceRef, JudgedStatus, Result, Target } from "../
 import type { JsonValue } from "../../src/model/json";
 import type { ProbeError, ProbeRecord, Snapshot } from "../../src/model/snapshot";
 import { PROBES, type ProbeId } from "../../src/probes/catalog";
+import type { Waiver, WaiverReport } from "../../src/model/waiver";
 
 export const STARTED_AT = "2025-03-01T10:00:00.000Z";
 export const COLLECTED_AT = "2025-02-28T22:00:00.000Z";
@@ -64,6 +65,48 @@ export const CONTROLS = {
     tags: ["@cluster"],
   },
 } as const satisfies Record<string, ControlMeta>;
+
+/**
+ * The fixture's waiver file: the first waiver waived solo1's VMQ failure, the second expired and
+ * matched nothing. The notices are what applyWaivers says of them on the fixture's as-of day.
+ */
+export const WAIVERS = [
+  {
+    id: "RISK-77",
+    controlId: "HP-NIC-001",
+    scope: { host: "solo1" },
+    justification: "legacy NIC driver needs VMQ; replacement ordered",
+    approver: "Jane Roe, CISO",
+    reference: "CHG-5001",
+    expires: "2025-06-30",
+  },
+  {
+    controlId: "HP-DNS-001",
+    scope: { cluster: "wgclus" },
+    justification: "suffix set by the build",
+    approver: "Sam Poe",
+    reference: "CHG-4000",
+    expires: "2025-02-01",
+  },
+] as const satisfies readonly Waiver[];
+
+export function fixtureWaiverReport(): WaiverReport {
+  return {
+    file: "examples/demo/waivers.yaml",
+    warnDays: 14,
+    waivers: WAIVERS.map((w) => ({ ...w, scope: { ...w.scope } })),
+    notices: [
+      {
+        kind: "expired",
+        index: 1,
+        controlId: "HP-DNS-001",
+        expires: "2025-02-01",
+        message: "waivers[1] (HP-DNS-001 on cluster wgclus and its nodes) expired at the end of 2025-02-01 UTC and no longer applies: no result it matches needed it. Renew the approval with a new expiry date, or remove the waiver.",
+        targets: [],
+      },
+    ],
+  };
+}
 
 /** A record as the collector writes it; `minute` spreads start times so ordering is visible. */
 function record(probe: ProbeId, minute: number, body: { output: JsonValue } | { error: ProbeError }): ProbeRecord {
@@ -143,15 +186,16 @@ function results(): Result[] {
       evidence: [ev("node1", "netAdapterAdvancedProperty")],
     }),
     result(nic, node2, "passed", { expected: "VMQ and RSS disabled on every adapter", actual: "no offload keyword enabled", evidence: [ev("node2", "netAdapterAdvancedProperty")] }),
-    // `waived` is reserved for waivers: no judge returns it yet, but the reporters must handle it.
+    // A failure waived by the fixture's waiver file (see WAIVERS below).
     {
-      ...result(nic, solo1, "passed", {
+      ...result(nic, solo1, "failed", {
         expected: "VMQ and RSS disabled on every adapter",
         actual: "*VMQ is enabled on Ethernet 1",
-        reason: { kind: "not-verifiable", message: "accepted risk RISK-77 until 2025-06-30" },
+        details: [{ subject: "Ethernet 1 *VMQ", expected: "0", actual: "1", outcome: "deviation" }],
         evidence: [ev("solo1", "netAdapterAdvancedProperty")],
       }),
       status: "waived",
+      waiver: { ...WAIVERS[0]!, index: 0, runControl: true, originalStatus: "failed" },
     },
     result(eos, node1, "passed", { expected: "supported until at least 2025-05-30", actual: "Windows Server 2019: extended support until 2029-01-09", evidence: [ev("node1", "os")] }),
     result(eos, node2, "passed", { expected: "supported until at least 2025-05-30", actual: "Windows Server 2019: extended support until 2029-01-09", evidence: [ev("node2", "os")] }),
@@ -211,6 +255,7 @@ export function fixtureRunReport(): RunReport {
     hosts: hosts(),
     clusters: [{ name: "wgclus", type: "workgroup", nodes: ["node1", "node2"], adminAccount: "clusadmin" }],
     results: all,
+    waivers: fixtureWaiverReport(),
     timings: { loadMs: 12, judgeMs: 3, writeMs: 0, reportMs: 0 },
   };
 }

@@ -102,7 +102,29 @@ test("status, auditor message, details trace, parameters and description", (t) =
   assert.equal(find(results, "node1", "HP-DNS-001").status, "skipped");
   const waived = find(results, "solo1", "HP-NIC-001");
   assert.equal(waived.status, "skipped");
-  assert.match(waived.statusDetails.message ?? "", /\nWaived \(not-verifiable\): accepted risk/);
+  assert.equal(
+    waived.statusDetails.message,
+    "Expected: VMQ and RSS disabled on every adapter\nActual: *VMQ is enabled on Ethernet 1\n" +
+      "Waived (failed): legacy NIC driver needs VMQ; replacement ordered (approved by Jane Roe, CISO; CHG-5001; expires 2025-06-30)",
+  );
+  assert.match(waived.statusDetails.trace ?? "", /Ethernet 1 \*VMQ\s+0\s+1\s+deviation/, "what the control found stays visible");
+  assert.deepEqual(
+    waived.parameters.filter((p) => /waiver|original/.test(p.name)).map((p) => [p.name, p.value]),
+    [
+      ["original status", "failed"],
+      ["waiver justification", "legacy NIC driver needs VMQ; replacement ordered"],
+      ["waiver approver", "Jane Roe, CISO"],
+      ["waiver reference", "CHG-5001"],
+      ["waiver expires", "2025-06-30 (end of day, UTC)"],
+      ["waiver id", "RISK-77"],
+    ],
+  );
+  assert.deepEqual(labels(waived, "waiverApprover"), ["Jane Roe, CISO"]);
+  assert.deepEqual(labels(waived, "waiverId"), ["RISK-77"]);
+  assert.ok(labels(waived, "tag").includes("waived"));
+  assert.match(waived.description ?? "", /^\*\*Waived\*\* \(the control found: failed\)\. legacy NIC driver needs VMQ; replacement ordered\n\nApproved by Jane Roe, CISO; CHG-5001; applies through 2025-06-30 \(end of day, UTC\)\./);
+  assert.deepEqual(labels(nic, "waiverApprover"), [], "no waiver labels on a result that was not waived");
+  assert.equal(nic.parameters.some((p) => p.name.startsWith("waiver")), false);
   assert.equal(find(results, "node1", "HP-EOS-001").status, "passed");
 
   const cluster = find(results, "wgclus", "HP-CLU-001");
@@ -196,7 +218,11 @@ test("environment.properties names the run", (t) => {
     asOf: "2025-03-01",
     tags: "not @slow",
     failOn: "high",
+    waivers: "examples/demo/waivers.yaml",
   });
+  const without = scratch(t);
+  writeAllureResults(without, { ...fixtureRunReport(), waivers: undefined });
+  assert.equal(parseEnvInfo(readFileSync(join(without, "environment.properties"), "utf8")).waivers, undefined);
 });
 
 test("a result citing no probe is placed at its target's collection time, not the run's", () => {

@@ -77,8 +77,22 @@ test("each status maps to the JUnit element CI tools understand", () => {
   const na = child(testcase(root, "host node1 (cluster wgclus)", "HP-DNS-001"), "skipped");
   assert.equal(na?.attrs.message, "workgroup cluster nodes need no domain suffix");
 
-  const waived = child(testcase(root, "host solo1", "HP-NIC-001"), "skipped");
-  assert.equal(waived?.attrs.message, "waived: accepted risk RISK-77 until 2025-06-30");
+  const waivedCase = testcase(root, "host solo1", "HP-NIC-001");
+  const waived = child(waivedCase, "skipped");
+  assert.equal(waived?.attrs.message, "waived: legacy NIC driver needs VMQ; replacement ordered (approved by Jane Roe, CISO; CHG-5001; expires 2025-06-30)");
+  assert.match(waived?.text ?? "", /^Expected: VMQ and RSS disabled on every adapter\nActual: \*VMQ is enabled on Ethernet 1\nWaived \(failed\): /);
+  assert.match(waived?.text ?? "", /Ethernet 1 \*VMQ\s+0\s+1\s+deviation/);
+  assert.deepEqual(props(waivedCase), {
+    controlId: "HP-NIC-001",
+    severity: "high",
+    feature: "features/network/offloads.feature",
+    status: "waived",
+    originalStatus: "failed",
+    waiverId: "RISK-77",
+    waiverApprover: "Jane Roe, CISO",
+    waiverReference: "CHG-5001",
+    waiverExpires: "2025-06-30",
+  });
   assert.equal(testcase(root, "host solo1", "HP-NIC-001").attrs.classname, "hostproof.standalone.solo1");
 
   const passed = testcase(root, "host node1 (cluster wgclus)", "HP-EOS-001");

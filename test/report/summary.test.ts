@@ -79,3 +79,53 @@ test("results carry target, reason and evidence with probe times and error kinds
   assert.equal("reason" in passed, false);
   assert.deepEqual(passed.details, []);
 });
+
+test("a waived result keeps the waiver and its original status; the waivers section lists each waiver and the notices", () => {
+  const s = buildSummary(fixtureRunReport());
+  const waived = s.results.find((r) => r.status === "waived")!;
+  assert.deepEqual(waived.waiver, {
+    id: "RISK-77",
+    controlId: "HP-NIC-001",
+    scope: { host: "solo1" },
+    justification: "legacy NIC driver needs VMQ; replacement ordered",
+    approver: "Jane Roe, CISO",
+    reference: "CHG-5001",
+    expires: "2025-06-30",
+    index: 0,
+    runControl: true,
+    originalStatus: "failed",
+  });
+  assert.equal(s.results.filter((r) => r.waiver !== undefined).length, 1, "only waived results carry a waiver");
+  assert.equal(s.totalsBySeverity.high, 1, "a waived failure is not counted as failed");
+
+  assert.equal(s.waivers?.file, "examples/demo/waivers.yaml");
+  assert.equal(s.waivers?.warnDays, 14);
+  assert.deepEqual(
+    s.waivers?.waivers.map((w) => [w.index, w.controlId, w.state, w.applied, w.runControl]),
+    [
+      [0, "HP-NIC-001", "active", 1, true],
+      [1, "HP-DNS-001", "expired", 0, true],
+    ],
+  );
+  assert.deepEqual(s.waivers?.notices.map((n) => [n.kind, n.index]), [["expired", 1]]);
+  assert.equal(buildSummary({ ...fixtureRunReport(), waivers: undefined }).waivers, undefined, "no waiver file, no section");
+});
+
+test("the schema ties the waiver to the waived status, both ways, and checks the waivers section", () => {
+  const validate = validator();
+  const good = buildSummary(fixtureRunReport());
+  assert.deepEqual(validate(good), []);
+  const waivedAt = good.results.findIndex((r) => r.status === "waived");
+  const { waiver, ...bare } = good.results[waivedAt]!;
+  const withResult = (r: unknown): unknown => ({ ...good, results: good.results.map((x, i) => (i === waivedAt ? r : x)) });
+  const broken: unknown[] = [
+    withResult(bare),
+    withResult({ ...bare, status: "failed", waiver }),
+    withResult({ ...good.results[waivedAt], waiver: { ...waiver, originalStatus: "passed" } }),
+    withResult({ ...good.results[waivedAt], waiver: { ...waiver, scope: "everything" } }),
+    { ...good, waivers: { ...good.waivers, notices: [{ ...good.waivers!.notices[0], kind: "stale" }] } },
+    { ...good, waivers: { ...good.waivers, waivers: [{ ...good.waivers!.waivers[0], state: "lapsed" }] } },
+    { ...good, waivers: { ...good.waivers, surprise: 1 } },
+  ];
+  for (const b of broken) assert.notDeepEqual(validate(b), [], JSON.stringify(b).slice(0, 120));
+});

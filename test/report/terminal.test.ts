@@ -75,3 +75,20 @@ test("displayWidth counts East Asian wide characters as two columns", () => {
   assert.equal(displayWidth("イーサネット"), 12);
   assert.equal(displayWidth("✔"), 1);
 });
+
+test("waivers: one line per waiver applied, then every notice; nothing when no waiver file was given", () => {
+  const lines = formatTerminalSummary(fixtureRunReport(), { color: false }).split("\n");
+  const head = lines.indexOf("Waivers (examples/demo/waivers.yaml): 2 in the file, 1 applied, 1 result waived");
+  assert.ok(head > 0, lines.join("\n"));
+  assert.equal(lines[head + 1], "W RISK-77 (HP-NIC-001 on host solo1): 1 failed waived; approved by Jane Roe, CISO; CHG-5001; expires 2025-06-30");
+  assert.match(lines[head + 2]!, /^! waivers\[1\] \(HP-DNS-001 on cluster wgclus and its nodes\) expired at the end of 2025-02-01 UTC and no longer applies/);
+  assert.ok(head < lines.findIndex((l) => l.startsWith("Verdict:")), "before the verdict");
+  assert.ok(lines.includes("solo1           W ✘ ✔"), "the matrix shows W");
+
+  const coloured = formatTerminalSummary(fixtureRunReport(), { color: true });
+  assert.match(coloured, /\u001b\[36mW\u001b\[0m RISK-77/);
+  assert.match(coloured, /\u001b\[31m!\u001b\[0m waivers\[1\]/, "an expired waiver is red");
+
+  const none = formatTerminalSummary({ ...fixtureRunReport(), waivers: undefined }, { color: false });
+  assert.doesNotMatch(none, /^Waivers/m);
+});

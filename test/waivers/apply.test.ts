@@ -5,6 +5,7 @@ import type { ControlMeta, JudgedStatus, Result, Target } from "../../src/model/
 import type { Waiver } from "../../src/model/waiver";
 import { applyWaivers, DEFAULT_WARN_DAYS, scopeCovers } from "../../src/waivers/apply";
 import { daysLeft, expiryInstant, isExpired } from "../../src/waivers/expiry";
+import { fixtureRunReport } from "../helpers/run-report";
 
 const control = (id: string): ControlMeta => ({ id, title: `${id} title`, severity: "high", feature: "features/x.feature", featureName: "X", tags: [] });
 const NIC = control("HP-NIC-001");
@@ -231,4 +232,12 @@ test("applying twice changes nothing more: an already waived result is not waive
   const twice = applyWaivers(once, ws, AS_OF, 14);
   assert.deepEqual(twice.results, once);
   assert.match(twice.notices[0]!.message, /waived nothing: 1 result already waived\./);
+});
+
+test("the reporters' fixture agrees with applyWaivers: its waived result and notices are what applying its waivers gives", () => {
+  const report = fixtureRunReport();
+  const judged = report.results.map(({ waiver: w, ...r }): Result => (w === undefined ? r : { ...r, status: w.originalStatus }));
+  const { results, notices } = applyWaivers(judged, report.waivers!.waivers, new Date(`${report.asOf}T00:00:00Z`), report.waivers!.warnDays);
+  assert.deepEqual(results, report.results);
+  assert.deepEqual(notices, report.waivers!.notices);
 });

@@ -1,0 +1,39 @@
+/**
+ * The waiver lines of the terminal summary: which waivers took effect, then every notice. One
+ * line per waiver rather than per result, so that a waiver over `all` stays one line at 10,000
+ * hosts; the results themselves are in summary.json and the reports.
+ */
+import type { RunReport } from "../model/run";
+import type { WaivableStatus, WaiverNoticeKind } from "../model/waiver";
+import { approvalText, waiverLabel } from "../waivers/describe";
+
+export type Paint = (style: "red" | "yellow" | "cyan" | "dim", text: string) => string;
+
+const NOTICE_STYLE: Readonly<Record<WaiverNoticeKind, "red" | "yellow" | "dim">> = {
+  // An expired waiver put a result back to failing: that is the one to see first.
+  expired: "red",
+  expiring: "yellow",
+  unmatched: "yellow",
+  "not-needed": "dim",
+};
+
+export function waiverLines(report: RunReport, paint: Paint): string[] {
+  const section = report.waivers;
+  if (section === undefined) return [];
+  const waived = new Map<number, Record<WaivableStatus, number>>();
+  for (const r of report.results) {
+    if (r.waiver === undefined) continue;
+    const counts = waived.get(r.waiver.index) ?? { failed: 0, undetermined: 0 };
+    counts[r.waiver.originalStatus] += 1;
+    waived.set(r.waiver.index, counts);
+  }
+  const total = [...waived.values()].reduce((n, c) => n + c.failed + c.undetermined, 0);
+  const out = [`Waivers (${section.file}): ${section.waivers.length} in the file, ${waived.size} applied, ${total} result${total === 1 ? "" : "s"} waived`];
+  for (const [index, counts] of [...waived.entries()].sort((a, b) => a[0] - b[0])) {
+    const w = section.waivers[index]!;
+    const what = [counts.failed > 0 ? `${counts.failed} failed` : "", counts.undetermined > 0 ? `${counts.undetermined} undetermined` : ""].filter(Boolean).join(", ");
+    out.push(`${paint("cyan", "W")} ${waiverLabel(w, index)}: ${what} waived; ${approvalText(w)}`);
+  }
+  for (const n of section.notices) out.push(paint(NOTICE_STYLE[n.kind], "!") + ` ${n.message}`);
+  return out;
+}
