@@ -1,0 +1,215 @@
+/**
+ * Allure history carried from run to run, so the report's Trend widget and each result's History
+ * tab show earlier runs, plus the compact baseline drift.ts compares the next run with.
+ *
+ * Allure keeps history only if it is handed back: it reads allure-results/history/*.json and
+ * writes the updated files into the report. With --single-file it writes no history/ folder at
+ * all (measured with allure-commandline 2.46.1: the report folder holds index.html only), but it
+ * embeds the files as `d('history/history.json','<base64>')`, so they are taken from there. That
+ * keeps Allure's own format, including its history keys (our historyId + "." + an MD5 of the
+ * result's non-excluded parameters), which we could not reproduce safely ourselves.
+ *
+ * Layout of a history folder (default: <parent of --out>/.hostproof-history/<name of --out>/,
+ * beside the report because the report folder itself is replaced on every run):
+ *   history/*.json      Allure's history files, as the last HTML report embedded them
+ *   last-results.json   the last run's results, compact, for drift (DRIFT_BASELINE_FILE)
+ * A run without HTML (--no-html) cannot advance Allure's history; the baseline still advances.
+ */
+import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
+import { commitStaging, discardStaging, openStaging } from "./output-dir";
+import type { CurrentResult, PreviousRun } from "./drift";
+
+export const HISTORY_SUBDIR = "history";
+export const DRIFT_BASELINE_FILE = "last-results.json";
+
+/** Allure names its history files like this; anything else (a path, a dotfile) is not copied. */
+const HISTORY_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*\.json$/;
+
+/** `<parent>/.hostproof-history/<name>`: one history per output folder, never inside it. */
+export function defaultHistoryDir(outDir: string): string {
+  const out = resolve(outDir);
+  return join(dirname(out), ".hostproof-history", basename(out));
+}
+
+function historyFiles(dir: string): string[] {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) return [];
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isFile() && HISTORY_NAME.test(e.name))
+    .map((e) => e.name)
+    .sort();
+}
+
+/**
+ * Copies the saved history into allure-results/history/ so that the next `allure generate` adds
+ * this run to it. Call after the results are written and before the HTML is generated. Returns
+ * the names copied (none on a first run).
+ */
+export function seedHistory(historyDir: string, allureResultsDir: string): string[] {
+  const from = join(historyDir, HISTORY_SUBDIR);
+  const names = historyFiles(from);
+  if (names.length === 0) return [];
+  const to = join(allureResultsDir, HISTORY_SUBDIR);
+  mkdirSync(to, { recursive: true });
+  for (const name of names) copyFileSync(join(from, name), join(to, name));
+  return names;
+}
+
+const MARK = Buffer.from("d('history/", "latin1");
+const NAME_END = Buffer.from("','", "latin1");
+const QUOTE = "'".charCodeAt(0);
+const MAX_HEADER = 200;
+
+function isNameByte(b: number): boolean {
+  // A-Z a-z 0-9 . _ -
+  return (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) || b === 0x2e || b === 0x5f || b === 0x2d;
+}
+
+/**
+ * The `history/*` files a single-file Allure report embeds, decoded. The file is scanned in
+ * chunks: at 10,000 hosts it is 1.2 GB, beyond what one JavaScript string may hold.
+ */
+export function embeddedHistory(indexHtml: string, chunkSize = 8 << 20): Map<string, Buffer> {
+  const found = new Map<string, Buffer>();
+  const fd = openSync(indexHtml, "r");
+  try {
+    const chunk = Buffer.allocUnsafe(chunkSize);
+    let pending: Buffer = Buffer.alloc(0);
+    let capture: { name: string; parts: Buffer[] } | undefined;
+    for (;;) {
+      const n = readSync(fd, chunk, 0, chunkSize, null);
+      if (n === 0) break;
+      pending = pending.length === 0 ? Buffer.from(chunk.subarray(0, n)) : Buffer.concat([pending, chunk.subarray(0, n)]);
+      for (;;) {
+        if (capture !== undefined) {
+          const end = pending.indexOf(QUOTE);
+          if (end < 0) {
+            capture.parts.push(pending);
+            pending = Buffer.alloc(0);
+            break;
+          }
+          capture.parts.push(pending.subarray(0, end));
+          found.set(capture.name, Buffer.from(Buffer.concat(capture.parts).toString("latin1"), "base64"));
+          pending = pending.subarray(end + 1);
+          capture = undefined;
+          continue;
+        }
+        const at = pending.indexOf(MARK);
+        if (at < 0) {
+          // Keep a tail long enough to hold a marker cut by the chunk boundary.
+          pending = pending.subarray(Math.max(0, pending.length - MARK.length));
+          break;
+        }
+        // The name runs over file-name characters only; then `','` must follow, else this is not
+        // a data header (Allure's own script contains the text too).
+        let nameEnd = at + MARK.length;
+        while (nameEnd < pending.length && nameEnd - at < MAX_HEADER && isNameByte(pending[nameEnd]!)) nameEnd++;
+        if (nameEnd + NAME_END.length > pending.length && nameEnd - at < MAX_HEADER) {
+          // Cut by the chunk boundary: wait for the next chunk.
+          pending = pending.subarray(at);
+          break;
+        }
+        if (!pending.subarray(nameEnd, nameEnd + NAME_END.length).equals(NAME_END)) {
+          pending = pending.subarray(at + MARK.length);
+          continue;
+        }
+        const name = pending.subarray(at + MARK.length, nameEnd).toString("latin1");
+        pending = pending.subarray(nameEnd + NAME_END.length);
+        if (HISTORY_NAME.test(name)) capture = { name, parts: [] };
+      }
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return found;
+}
+
+export type SaveHistoryOutcome = { saved: string[]; from: "history folder" | "single-file report" } | { saved: []; reason: string };
+
+/**
+ * Keeps the history Allure wrote into the report made by this run, replacing the saved one in one
+ * swap (a crash leaves the earlier history, never half of each). Call after the HTML is generated;
+ * the report may be the staging folder or the committed one.
+ */
+export function saveHistory(allureReportDir: string, historyDir: string): SaveHistoryOutcome {
+  const folder = join(allureReportDir, HISTORY_SUBDIR);
+  const index = join(allureReportDir, "index.html");
+  let files: Map<string, Buffer>;
+  let from: "history folder" | "single-file report";
+  if (historyFiles(folder).length > 0) {
+    files = new Map(historyFiles(folder).map((n) => [n, readFileSync(join(folder, n))]));
+    from = "history folder";
+  } else if (existsSync(index)) {
+    files = embeddedHistory(index);
+    from = "single-file report";
+  } else {
+    return { saved: [], reason: `no Allure report in ${allureReportDir} (was the HTML skipped?)` };
+  }
+  if (!files.has("history.json")) return { saved: [], reason: `the Allure report in ${allureReportDir} holds no history/history.json` };
+
+  const target = join(historyDir, HISTORY_SUBDIR);
+  mkdirSync(historyDir, { recursive: true });
+  const staging = openStaging(target);
+  try {
+    for (const [name, data] of files) writeFileSync(join(staging, name), data);
+    commitStaging(staging, target);
+  } catch (err) {
+    discardStaging(staging);
+    throw err;
+  }
+  return { saved: [...files.keys()].sort(), from };
+}
+
+interface TrendEntry {
+  buildOrder?: number;
+}
+
+/**
+ * The next run's number for a local executor: one more than the highest in the saved trend (or
+ * than the number of runs in it). CI executors bring their own run number.
+ */
+export function nextBuildOrder(historyDir: string): number {
+  try {
+    const trend = JSON.parse(readFileSync(join(historyDir, HISTORY_SUBDIR, "history-trend.json"), "utf8")) as unknown;
+    if (!Array.isArray(trend)) return 1;
+    const orders = (trend as TrendEntry[]).map((e) => (typeof e?.buildOrder === "number" ? e.buildOrder : 0));
+    return Math.max(trend.length, ...orders) + 1;
+  } catch {
+    return 1;
+  }
+}
+
+/** The compact form of a run drift needs: at 10,000 hosts ~7 MB where summary.json is ~110 MB. */
+export interface DriftBaseline extends PreviousRun {
+  schemaVersion: 1;
+}
+
+/** Saves this run's results as the baseline the next run's drift compares with (write, then rename). */
+export function saveDriftBaseline(historyDir: string, startedAt: string, results: readonly CurrentResult[]): void {
+  const baseline: DriftBaseline = {
+    schemaVersion: 1,
+    startedAt,
+    results: results.map((r) => ({ controlId: r.control.id, target: { kind: r.target.kind, name: r.target.name }, status: r.status })),
+  };
+  mkdirSync(historyDir, { recursive: true });
+  const file = join(historyDir, DRIFT_BASELINE_FILE);
+  const tmp = `${file}.tmp-${process.pid}`;
+  writeFileSync(tmp, `{"schemaVersion":1,"startedAt":${JSON.stringify(startedAt)},"results":[\n${baseline.results.map((r) => JSON.stringify(r)).join(",\n")}\n]}\n`);
+  renameSync(tmp, file);
+}
+
+/**
+ * The previous run's baseline, or undefined on a first run. A baseline that cannot be read is
+ * reported as `unreadable` rather than thrown: drift is a convenience and must not stop a run.
+ */
+export function readDriftBaseline(historyDir: string): { baseline?: PreviousRun; unreadable?: string } {
+  const file = join(historyDir, DRIFT_BASELINE_FILE);
+  if (!existsSync(file)) return {};
+  try {
+    const value = JSON.parse(readFileSync(file, "utf8")) as Partial<DriftBaseline>;
+    if (value.schemaVersion !== 1 || !Array.isArray(value.results)) return { unreadable: `${file}: not a hostproof drift baseline` };
+    return { baseline: { startedAt: value.startedAt, results: value.results } };
+  } catch (err) {
+    return { unreadable: `${file}: ${(err as Error).message}` };
+  }
+}
