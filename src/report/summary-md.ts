@@ -1,0 +1,154 @@
+/**
+ * summary.md: the run in a form GitHub (job summary, PR comment) and other Markdown viewers show
+ * as is. It has to stay far below GitHub's 1 MiB job-summary limit at 10,000 hosts, so past
+ * ALL_ROWS_UP_TO hosts only the rows with something to look at are drawn, at most MAX_ROWS of
+ * them, and the rest are counted.
+ */
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { RunReport } from "../model/run";
+import type { Result, ResultStatus } from "../model/result";
+import { SEVERITIES } from "../model/severity";
+import { countStatuses } from "../model/totals";
+import { oneLine, STATUS_WORDS, statusOf } from "./text";
+
+export const SUMMARY_MD_FILE = "summary.md";
+/** Up to this many hosts every row is drawn. */
+export const ALL_ROWS_UP_TO = 50;
+/** Never more rows than this (about 30 KB with 16 controls). */
+export const MAX_ROWS = 200;
+export const MAX_FAILURES = 20;
+const FINDING_MAX = 160;
+
+export const CELL: Readonly<Record<ResultStatus, string>> = {
+  passed: "✅",
+  failed: "❌",
+  undetermined: "❔",
+  notApplicable: "➖",
+  waived: "W",
+};
+
+const VERDICT: Readonly<Record<RunReport["verdict"], string>> = {
+  compliant: "✅ COMPLIANT",
+  "non-compliant": "❌ NON-COMPLIANT",
+  undetermined: "❔ UNDETERMINED",
+};
+
+/**
+ * Text from hosts and inventories goes into Markdown that GitHub renders, HTML included: every
+ * character that could start emphasis, code, a link, a table cell or an HTML tag is escaped. The
+ * text never starts a line, so heading and list markers need nothing.
+ */
+export function mdText(text: string): string {
+  return oneLine(text).replace(/[\\`*_[\]<>|~&]/g, (c) => (c === "<" ? "&lt;" : c === ">" ? "&gt;" : c === "&" ? "&amp;" : `\\${c}`));
+}
+
+function clip(text: string, max: number): string {
+  const chars = [...text];
+  return chars.length <= max ? text : `${chars.slice(0, max - 1).join("")}…`;
+}
+
+interface Row {
+  label: string;
+  cells: Map<string, ResultStatus>;
+  /** Anything other than passed and not applicable: failed, undetermined, waived. */
+  notClean: boolean;
+}
+
+function rowsOf(report: RunReport): Row[] {
+  const rows = new Map<string, Row & { kind: "host" | "cluster" }>();
+  const add = (kind: "host" | "cluster", name: string, cluster: string | undefined): Row => {
+    const key = `${kind}\u0000${name}`;
+    let row = rows.get(key);
+    if (row === undefined) {
+      const label = kind === "cluster" ? `cluster ${name}` : cluster !== undefined ? `${name} (${cluster})` : name;
+      row = { kind, label, cells: new Map(), notClean: false };
+      rows.set(key, row);
+    }
+    return row;
+  };
+  for (const h of report.hosts) add("host", h.name, h.cluster);
+  for (const c of report.clusters) add("cluster", c.name, undefined);
+  for (const r of report.results) {
+    const row = add(r.target.kind, r.target.name, r.target.cluster);
+    const status = statusOf(r);
+    row.cells.set(r.control.id, status);
+    if (status !== "passed" && status !== "notApplicable") row.notClean = true;
+  }
+  const all = [...rows.values()];
+  return [...all.filter((r) => r.kind === "host"), ...all.filter((r) => r.kind === "cluster")];
+}
+
+function cellOf(status: ResultStatus | undefined): string {
+  return status === undefined ? " " : CELL[status];
+}
+
+function columnsOf(report: RunReport): string[] {
+  const used = new Set(report.results.map((r) => r.control.id));
+  const ids = report.controls.map((c) => c.id).filter((id) => used.has(id));
+  for (const id of used) if (!ids.includes(id)) ids.push(id);
+  return ids;
+}
+
+function finding(r: Result): string {
+  const deviations = (r.details ?? []).filter((d) => d.outcome === "deviation");
+  return deviations.length > 0 ? deviations.map((d) => `${d.subject}: ${d.actual}`).join("; ") : r.actual;
+}
+
+function count(n: number, word: string): string {
+  return `${n.toLocaleString("en-US")} ${word}${n === 1 ? "" : "s"}`;
+}
+
+export function renderSummaryMarkdown(report: RunReport): string {
+  const out: string[] = [];
+  const columns = columnsOf(report);
+  const title = report.estate ?? report.inventoryFile;
+  const threshold = report.failOn === "any" ? "any severity" : `${report.failOn} or above`;
+  out.push(`## hostproof: ${mdText(title)}`, "");
+  out.push(`**Verdict: ${VERDICT[report.verdict]}** (fail on ${threshold}; exit code ${report.exitCode}) · as of ${report.asOf} · hostproof ${mdText(report.tool.version)}`, "");
+  const t = countStatuses(report.results);
+  out.push(
+    `**Results:** ${(["passed", "failed", "undetermined", "notApplicable", "waived"] as const).map((s) => `${CELL[s]} ${t[s].toLocaleString("en-US")} ${STATUS_WORDS[s]}`).join(" · ")} ` +
+      `(${t.total.toLocaleString("en-US")} total; ${count(report.hosts.length, "host")}, ${count(report.clusters.length, "cluster")}, ${count(columns.length, "control")})`,
+    "",
+  );
+
+  const rows = rowsOf(report);
+  if (columns.length === 0 || rows.length === 0) {
+    out.push("No results: no control applied to any host in this run.", "");
+  } else {
+    const candidates = report.hosts.length > ALL_ROWS_UP_TO ? rows.filter((r) => r.notClean) : rows;
+    const shown = candidates.slice(0, MAX_ROWS);
+    out.push(`| target | ${columns.map(mdText).join(" | ")} |`);
+    out.push(`|---|${columns.map(() => ":-:").join("|")}|`);
+    for (const row of shown) out.push(`| ${mdText(row.label)} | ${columns.map((id) => cellOf(row.cells.get(id))).join(" | ")} |`);
+    out.push("");
+    const clean = rows.length - candidates.length;
+    const overflow = candidates.length - shown.length;
+    if (clean > 0) out.push(`_${count(clean, "row")} of ${rows.length.toLocaleString("en-US")} not shown: every result there passed or was not applicable._`, "");
+    if (overflow > 0) out.push(`_${count(overflow, "more row")} with failed, undetermined or waived results not shown: see summary.json or the Allure report._`, "");
+    out.push(`${(["passed", "failed", "undetermined", "notApplicable", "waived"] as const).map((s) => `${CELL[s]} ${STATUS_WORDS[s]}`).join(" · ")} · (blank) not checked`, "");
+  }
+
+  const failures = report.results
+    .map((r, i) => ({ r, i }))
+    .filter(({ r }) => statusOf(r) === "failed")
+    .sort((a, b) => SEVERITIES.indexOf(a.r.control.severity) - SEVERITIES.indexOf(b.r.control.severity) || a.i - b.i);
+  if (failures.length > 0) {
+    out.push(`### Failures${failures.length > MAX_FAILURES ? ` (the ${MAX_FAILURES} most severe of ${failures.length.toLocaleString("en-US")})` : ""}`, "");
+    for (const { r } of failures.slice(0, MAX_FAILURES)) {
+      const target = r.target.kind === "cluster" ? `cluster ${r.target.name}` : r.target.name;
+      out.push(`- ❌ **${mdText(target)}** ${mdText(r.control.id)} (${r.control.severity}): ${mdText(clip(finding(r), FINDING_MAX))}`);
+    }
+    if (failures.length > MAX_FAILURES) out.push(`- … and ${(failures.length - MAX_FAILURES).toLocaleString("en-US")} more: see summary.json or the Allure report.`);
+    out.push("");
+  }
+  return `${out.join("\n").trimEnd()}\n`;
+}
+
+/** Writes summary.md into `dir` and returns its path. */
+export function writeSummaryMarkdown(dir: string, report: RunReport): string {
+  const path = join(dir, SUMMARY_MD_FILE);
+  writeFileSync(path, renderSummaryMarkdown(report), "utf8");
+  return path;
+}
