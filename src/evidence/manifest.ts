@@ -36,6 +36,7 @@ export const MANIFEST_SCHEMA_FILE = join(__dirname, "..", "..", "schemas", "mani
 export const DEFAULT_COVERAGE: readonly string[] = [
   "evidence/",
   "summary.json",
+  "summary.md",
   "junit.xml",
   "cucumber-messages.ndjson",
   "allure-results/",

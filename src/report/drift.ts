@@ -20,7 +20,9 @@ export interface DriftItem {
 }
 
 export interface Drift {
-  /** When the previous run started; undefined when there was none to compare with. */
+  /** False when there was no previous run to compare with (every list is then empty). */
+  compared: boolean;
+  /** When the previous run started, when it says. */
   comparedWith?: string;
   /** Failed now, and was anything else before (passed, undetermined, waived, or no result). */
   newlyFailing: DriftItem[];
@@ -53,9 +55,9 @@ function byTarget(a: DriftItem, b: DriftItem): number {
 }
 
 export function driftBetween(previous: PreviousRun | undefined, current: readonly CurrentResult[]): Drift {
-  const drift: Drift = { newlyFailing: [], newlyFixed: [], newlyUndetermined: [], newHosts: [], hostsGone: [] };
+  const drift: Drift = { compared: previous !== undefined, newlyFailing: [], newlyFixed: [], newlyUndetermined: [], newHosts: [], hostsGone: [] };
   if (previous === undefined) return drift;
-  drift.comparedWith = previous.startedAt;
+  if (previous.startedAt !== undefined) drift.comparedWith = previous.startedAt;
 
   const before = new Map<string, string>();
   const hostsBefore = new Map<string, string>();
@@ -96,7 +98,7 @@ function plural(n: number, one: string, many: string = `${one}s`): string {
 
 /** A few lines for the terminal, after the verdict; each list is cut at `maxItems`. */
 export function formatDrift(drift: Drift, maxItems = 10): string {
-  if (drift.comparedWith === undefined && !hasDrift(drift)) return "Drift: no earlier run to compare with (the first run with this history folder).\n";
+  if (!drift.compared) return "Drift: no earlier run to compare with (the first run with this history folder).\n";
   const since = drift.comparedWith !== undefined ? `since the run of ${drift.comparedWith}` : "since the previous run";
   if (!hasDrift(drift)) return `Drift ${since}: no change.\n`;
   const out = [

@@ -10,6 +10,7 @@ import type { RunReport } from "../model/run";
 import type { Result, ResultStatus } from "../model/result";
 import { SEVERITIES } from "../model/severity";
 import { countStatuses } from "../model/totals";
+import { hasDrift, type Drift } from "./drift";
 import { oneLine, STATUS_WORDS, statusOf } from "./text";
 
 export const SUMMARY_MD_FILE = "summary.md";
@@ -18,6 +19,9 @@ export const ALL_ROWS_UP_TO = 50;
 /** Never more rows than this (about 30 KB with 16 controls). */
 export const MAX_ROWS = 200;
 export const MAX_FAILURES = 20;
+const MAX_DRIFT = 10;
+/** A previous status is any string a summary held; known ones get their words. */
+const WORDS: Readonly<Record<string, string>> = STATUS_WORDS;
 const FINDING_MAX = 160;
 
 export const CELL: Readonly<Record<ResultStatus, string>> = {
@@ -99,7 +103,27 @@ function count(n: number, word: string): string {
   return `${n.toLocaleString("en-US")} ${word}${n === 1 ? "" : "s"}`;
 }
 
-export function renderSummaryMarkdown(report: RunReport): string {
+/** The drift section: counts, then the newly failing first, since those are what a reader acts on. */
+function driftLines(drift: Drift): string[] {
+  if (!drift.compared) return [];
+  const out = [`### Since the previous run${drift.comparedWith !== undefined ? ` (${mdText(drift.comparedWith)})` : ""}`, ""];
+  if (!hasDrift(drift)) return [...out, "No change.", ""];
+  out.push(
+    `❌ ${drift.newlyFailing.length} newly failing · ✅ ${drift.newlyFixed.length} fixed · ❔ ${drift.newlyUndetermined.length} newly undetermined · ` +
+      `${count(drift.newHosts.length, "new host")} · ${drift.hostsGone.length} gone`,
+    "",
+  );
+  for (const i of drift.newlyFailing.slice(0, MAX_DRIFT)) {
+    const target = i.target.kind === "cluster" ? `cluster ${i.target.name}` : i.target.name;
+    out.push(`- ❌ **${mdText(target)}** ${mdText(i.controlId)} (${i.was === "absent" ? "no result before" : `was ${mdText(WORDS[i.was] ?? i.was)}`})`);
+  }
+  if (drift.newlyFailing.length > MAX_DRIFT) out.push(`- … and ${(drift.newlyFailing.length - MAX_DRIFT).toLocaleString("en-US")} more newly failing`);
+  if (drift.newlyFailing.length > 0) out.push("");
+  return out;
+}
+
+/** `drift` (from drift.ts) adds a "Since the previous run" section after the verdict. */
+export function renderSummaryMarkdown(report: RunReport, drift?: Drift): string {
   const out: string[] = [];
   const columns = columnsOf(report);
   const title = report.estate ?? report.inventoryFile;
@@ -112,6 +136,7 @@ export function renderSummaryMarkdown(report: RunReport): string {
       `(${t.total.toLocaleString("en-US")} total; ${count(report.hosts.length, "host")}, ${count(report.clusters.length, "cluster")}, ${count(columns.length, "control")})`,
     "",
   );
+  if (drift !== undefined) out.push(...driftLines(drift));
 
   const rows = rowsOf(report);
   if (columns.length === 0 || rows.length === 0) {
@@ -147,8 +172,8 @@ export function renderSummaryMarkdown(report: RunReport): string {
 }
 
 /** Writes summary.md into `dir` and returns its path. */
-export function writeSummaryMarkdown(dir: string, report: RunReport): string {
+export function writeSummaryMarkdown(dir: string, report: RunReport, drift?: Drift): string {
   const path = join(dir, SUMMARY_MD_FILE);
-  writeFileSync(path, renderSummaryMarkdown(report), "utf8");
+  writeFileSync(path, renderSummaryMarkdown(report, drift), "utf8");
   return path;
 }

@@ -20,6 +20,7 @@ const drift = (before: PreviousRun | undefined, now: Row[]) => driftBetween(befo
 test("no previous run: nothing to compare, said so", () => {
   const d = drift(undefined, [["host", "a", "HP-1", "failed"]]);
   assert.equal(hasDrift(d), false);
+  assert.equal(d.compared, false);
   assert.equal(d.comparedWith, undefined);
   assert.match(formatDrift(d), /no earlier run to compare with/);
 });

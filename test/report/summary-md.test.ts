@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { ALL_ROWS_UP_TO, MAX_FAILURES, MAX_ROWS, mdText, renderSummaryMarkdown, SUMMARY_MD_FILE, writeSummaryMarkdown } from "../../src/report/summary-md";
+import { driftBetween } from "../../src/report/drift";
 import { fixtureRunReport, largeRunReport } from "../helpers/run-report";
 import { scratch } from "./tmp";
 
@@ -75,4 +76,16 @@ test("writeSummaryMarkdown writes summary.md", (t) => {
   const path = writeSummaryMarkdown(dir, fixtureRunReport());
   assert.equal(path, join(dir, SUMMARY_MD_FILE));
   assert.equal(readFileSync(path, "utf8"), renderSummaryMarkdown(fixtureRunReport()));
+});
+
+test("with drift: a 'since the previous run' section, newly failing listed", () => {
+  const report = fixtureRunReport();
+  const previous = { startedAt: "2025-02-28T10:00:00.000Z", results: [{ controlId: "HP-NIC-001", target: { kind: "host" as const, name: "node1" }, status: "notApplicable" }] };
+  const md = renderSummaryMarkdown(report, driftBetween(previous, report.results));
+  assert.match(md, /### Since the previous run \(2025-02-28T10:00:00\.000Z\)\n\n❌ 3 newly failing · ✅ 0 fixed · ❔ 0 newly undetermined · 2 new hosts · 0 gone/);
+  assert.match(md, /- ❌ \*\*node1\*\* HP-NIC-001 \(was not applicable\)/);
+  assert.match(md, /- ❌ \*\*solo1\*\* HP-EOS-001 \(no result before\)/);
+  assert.ok(md.indexOf("### Since") < md.indexOf("| target"), "drift comes before the matrix");
+  assert.match(renderSummaryMarkdown(report, driftBetween({ results: [] }, [])), /### Since the previous run\n\nNo change\./);
+  assert.doesNotMatch(renderSummaryMarkdown(report, driftBetween(undefined, report.results)), /### Since/);
 });
