@@ -5,7 +5,7 @@ Usage:
   hostproof run --inventory <file> [options]   judge an estate and write the reports
   hostproof collect --inventory <file> --out <dir>
                                                 read every live host once and write its snapshot
-  hostproof validate <file>...                  check inventory and snapshot files against their schemas
+  hostproof validate <file>...                  check inventory, snapshot and waiver files
   hostproof controls [--tags <expr>] [--probes] list the controls (and the facts they read)
   hostproof <command> --help                    help for one command
   hostproof --version
@@ -33,8 +33,14 @@ Options:
                            e.g. "@severity:critical or @area:dns", "not @manual"
       --fail-on <level>    lowest severity that fails the gate: critical, high, medium,
                            low or any (default: any)
-      --as-of <date>       the day end-of-support dates are compared with, yyyy-mm-dd
-                           (default: today, UTC); set it to re-judge old evidence as of then
+      --as-of <date>       the day end-of-support dates and waiver expiries are compared with,
+                           yyyy-mm-dd (default: today, UTC); set it to re-judge old evidence as of then
+  -w, --waivers <file>     accepted risks (YAML or JSON, schemas/waivers.schema.json): a failure a
+                           waiver covers is reported as waived and does not fail the gate; an
+                           undetermined result only with runControl: false (an attestation)
+      --waiver-warn-days <n>
+                           report a waiver as expiring this many days before its last day
+                           (default: 14)
       --no-html            skip the Allure HTML report (no Java needed)
       --exit-zero          exit 0 even when the gate fails (for demos); bad input still exits 3
       --no-color           plain output (also when NO_COLOR is set or output is not a terminal)
@@ -46,9 +52,11 @@ Exit codes: 0 compliant, 1 non-compliant at or above --fail-on, 2 undetermined,
 
 export const VALIDATE_HELP = `Usage: hostproof validate <file>...
 
-Checks inventory and snapshot files against schemas/ and changes nothing. An inventory is also
-checked for duplicate hosts and clusters naming unknown hosts, and the snapshots it points at are
-checked too. The kind of each file is recognised from its content.
+Checks inventory, snapshot and waiver files against schemas/ and changes nothing. An inventory is
+also checked for duplicate hosts and clusters naming unknown hosts, and the snapshots it points at
+are checked too. A waiver file (a top-level 'waivers' list) is also checked for unknown control
+IDs, duplicate ids and waivers already expired (today, UTC); waivers expiring within 14 days are
+listed. The kind of each file is recognised from its content.
 
 Exit codes: 0 every file is valid, 3 at least one is not.
 `;

@@ -16,6 +16,9 @@ import { VERSION } from "../version";
 import { collectEstate } from "../collect/collect-estate";
 import type { HostReader } from "../collect/collect-hosts";
 import { planProbes } from "../controls/probe-plan";
+import { loadControlCatalog } from "../controls/catalog";
+import { applyWaivers, DEFAULT_WARN_DAYS } from "../waivers/apply";
+import { loadWaivers } from "../waivers/load";
 import { runControls } from "./cucumber";
 import { buildEstate } from "./estate";
 import { totalsOf, verdictOf } from "./verdict";
@@ -29,6 +32,10 @@ export interface RunOptions {
   failOn: Severity | "any";
   asOf: Date;
   html: boolean;
+  /** A waiver file (YAML or JSON); its waivers are applied to the results before the verdict. */
+  waivers?: string;
+  /** A waiver this many days or fewer from its last day is reported as expiring (default 14). */
+  waiverWarnDays?: number;
   /** For tests: how live hosts are read (default: PowerShell). */
   reader?: HostReader;
 }
@@ -45,6 +52,9 @@ export async function runEstate(options: RunOptions): Promise<RunOutcome> {
   const t0 = performance.now();
   checkReplaceable(options.out);
   const loaded = loadInventory(resolve(options.inventory), options.inventory);
+  // Read before any host is contacted and before the staging folder exists: a bad waiver file
+  // stops the run with nothing collected and nothing written.
+  const waiverFile = options.waivers !== undefined ? loadWaivers(resolve(options.waivers), options.waivers, loadControlCatalog().map((c) => c.id)) : undefined;
   // Hosts with a live transport are read first, once each, for exactly the probes the selected
   // controls need; a host that cannot be read comes back with every probe saying why.
   const collection = await collectEstate(loaded, { probes: planProbes(options.tags).probes, collectorVersion: VERSION, reader: options.reader });
@@ -57,11 +67,13 @@ export async function runEstate(options: RunOptions): Promise<RunOutcome> {
     if (run.brokenSteps.length > 0) throw new Error(`hostproof's own features could not run: ${run.brokenSteps.join("; ")}`);
     const t2 = performance.now();
 
-    const { verdict, exitCode } = verdictOf(run.results, options.failOn);
+    const warnDays = options.waiverWarnDays ?? DEFAULT_WARN_DAYS;
+    const { results, notices } = waiverFile !== undefined ? applyWaivers(run.results, waiverFile.waivers, options.asOf, warnDays) : { results: run.results, notices: [] };
+    const { verdict, exitCode } = verdictOf(results, options.failOn);
     const report: RunReport = {
       tool: { name: "hostproof", version: VERSION },
       estate: estate.name,
-      inventoryFile: relative(process.cwd(), resolve(options.inventory)) || options.inventory,
+      inventoryFile: displayPath(options.inventory),
       startedAt: startedAt.toISOString(),
       finishedAt: startedAt.toISOString(),
       asOf: options.asOf.toISOString().slice(0, 10),
@@ -69,11 +81,12 @@ export async function runEstate(options: RunOptions): Promise<RunOutcome> {
       failOn: options.failOn,
       verdict,
       exitCode,
-      totals: totalsOf(run.results),
+      totals: totalsOf(results),
       controls: run.controls,
       hosts: estate.hosts.map((h) => h.record),
       clusters: estate.clusters.map((c) => c.cluster),
-      results: run.results,
+      results,
+      ...(waiverFile !== undefined ? { waivers: { file: displayPath(waiverFile.file), warnDays, waivers: waiverFile.waivers, notices } } : {}),
       timings: { loadMs: Math.round(t1 - t0), judgeMs: Math.round(t2 - t1), writeMs: 0, reportMs: 0 },
     };
 
@@ -101,6 +114,11 @@ export async function runEstate(options: RunOptions): Promise<RunOutcome> {
     discardStaging(staging);
     throw err;
   }
+}
+
+/** Paths in the report are relative to where hostproof ran, as a reader of the CI log saw them. */
+function displayPath(file: string): string {
+  return relative(process.cwd(), resolve(file)) || file;
 }
 
 /**

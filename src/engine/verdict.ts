@@ -8,6 +8,10 @@ export { countStatuses as totalsOf } from "../model/totals";
 /**
  * Non-compliance below the --fail-on threshold is reported but does not fail the gate; it still
  * counts against "compliant", so such a run ends with 2 when something was undetermined, else 0.
+ *
+ * Give it the results after waivers: a waived result is an accepted risk, neither failed nor
+ * undetermined, so it neither fails the gate nor stands in the way of "compliant". The waiver's
+ * record of the original status is for readers, not for the gate.
  */
 export function verdictOf(results: Result[], failOn: Severity | "any"): { verdict: Verdict; exitCode: ExitCode } {
   const gating = results.filter((r) => r.status === "failed" && (failOn === "any" || atOrAbove(r.control.severity, failOn)));

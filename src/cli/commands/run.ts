@@ -16,6 +16,8 @@ export async function runCommand(argv: string[], io: Io): Promise<ExitCode> {
       tags: { type: "string", short: "t" },
       "fail-on": { type: "string" },
       "as-of": { type: "string" },
+      waivers: { type: "string", short: "w" },
+      "waiver-warn-days": { type: "string" },
       "no-html": { type: "boolean" },
       "exit-zero": { type: "boolean" },
       "no-color": { type: "boolean" },
@@ -33,7 +35,17 @@ export async function runCommand(argv: string[], io: Io): Promise<ExitCode> {
   const tags = values.tags?.trim() || undefined;
   if (tags) checkTagExpression(tags);
 
-  const outcome = await runEstate({ inventory: values.inventory, out: values.out ?? "reports", tags, failOn, asOf, html: !values["no-html"] });
+  const waiverWarnDays = parseWarnDays(values["waiver-warn-days"]);
+  const outcome = await runEstate({
+    inventory: values.inventory,
+    out: values.out ?? "reports",
+    tags,
+    failOn,
+    asOf,
+    html: !values["no-html"],
+    waivers: values.waivers,
+    waiverWarnDays,
+  });
   const color = io.color && !values["no-color"];
   io.out(formatTerminalSummary(outcome.report, { color }));
   if (outcome.report.results.length === 0) {
@@ -57,6 +69,12 @@ function parseFailOn(value: string | undefined): Severity | "any" {
   if (value === undefined || value === "any") return "any";
   if (isSeverity(value)) return value;
   throw usageError(`--fail-on '${value}' is not a severity`, `Use one of: ${SEVERITIES.join(", ")}, any.`);
+}
+
+function parseWarnDays(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d{1,5}$/.test(value)) throw usageError(`--waiver-warn-days '${value}' is not a number of days`, "Use a whole number of days, 0 or more, e.g. --waiver-warn-days 30.");
+  return Number(value);
 }
 
 function parseAsOf(value: string | undefined, now: Date): Date {

@@ -6,12 +6,17 @@ import { readDocument, type LoadedDocument } from "../../input/read-document";
 import { loadSnapshot } from "../../input/snapshot";
 import type { Inventory } from "../../model/inventory";
 import { EXIT, type ExitCode } from "../../model/run";
+import type { WaiverFile } from "../../model/waiver";
 import { checkSchema } from "../../schema/validate";
+import { loadControlCatalog } from "../../controls/catalog";
+import { DEFAULT_WARN_DAYS } from "../../waivers/apply";
+import { expiredWaiverProblems, expiringWaiverLines } from "../../waivers/lint";
+import { checkWaiverReferences } from "../../waivers/load";
 import { parse, usageError } from "../args";
 import { VALIDATE_HELP } from "../usage";
 import type { Io } from "../io";
 
-type Kind = "inventory" | "snapshot";
+type Kind = "inventory" | "snapshot" | "waivers";
 
 export async function validateCommand(argv: string[], io: Io): Promise<ExitCode> {
   const { values, positionals } = parse(argv, { help: { type: "boolean", short: "h" } }, true);
@@ -19,7 +24,7 @@ export async function validateCommand(argv: string[], io: Io): Promise<ExitCode>
     io.out(VALIDATE_HELP);
     return EXIT.compliant;
   }
-  if (positionals.length === 0) throw usageError("no file given", "Name one or more inventory or snapshot files: hostproof validate estate.yaml");
+  if (positionals.length === 0) throw usageError("no file given", "Name one or more inventory, snapshot or waiver files: hostproof validate estate.yaml");
   let bad = 0;
   for (const file of positionals) {
     const problems = validateFile(file, io);
@@ -42,10 +47,11 @@ function validateFile(file: string, io: Io): InputProblem[] {
   }
   const kind = kindOf(doc.value);
   if (!kind) {
-    return [{ file, problem: "this is neither an inventory (no 'hosts') nor a snapshot (no 'probes')", fix: "Check that you named the right file." }];
+    return [{ file, problem: "this is neither an inventory (no 'hosts'), a snapshot (no 'probes') nor a waiver file (no 'waivers')", fix: "Check that you named the right file." }];
   }
   const problems = checkSchema(kind, doc);
   if (problems.length > 0) return problems;
+  if (kind === "waivers") return validateWaivers(doc, io);
   if (kind === "snapshot") {
     io.out(`✔ ${file}: valid snapshot`);
     return [];
@@ -66,9 +72,26 @@ function validateFile(file: string, io: Io): InputProblem[] {
   return refs;
 }
 
+function validateWaivers(doc: LoadedDocument, io: Io): InputProblem[] {
+  const { waivers } = doc.value as WaiverFile;
+  // Validation is about today: a waiver past its last day no longer does what the file says.
+  const today = io.now();
+  const problems = [
+    ...checkWaiverReferences(waivers, doc, loadControlCatalog().map((c) => c.id)),
+    ...expiredWaiverProblems(waivers, doc, today),
+  ];
+  if (problems.length > 0) return problems;
+  io.out(`✔ ${doc.file}: valid waiver file (${waivers.length} waiver(s))`);
+  for (const line of expiringWaiverLines(waivers, today, DEFAULT_WARN_DAYS)) io.out(`  ! ${line}`);
+  return [];
+}
+
 function kindOf(value: unknown): Kind | undefined {
   if (value === null || typeof value !== "object" || Array.isArray(value)) return undefined;
   if ("probes" in value || "collectedAt" in value) return "snapshot";
   if ("hosts" in value || "clusters" in value) return "inventory";
+  // Recognised by its list, so that a waiver file with a wrong or missing version is still
+  // checked as one and told what is wrong.
+  if ("waivers" in value && Array.isArray(value.waivers)) return "waivers";
   return undefined;
 }
