@@ -1,4 +1,4 @@
-/** The bundled demo estate, end to end through the real CLI process. */
+/** The bundled demo estate without its waiver file, end to end through the real CLI process (test/e2e/waivers.test.ts runs it with). */
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
@@ -36,6 +36,15 @@ test("summary.json validates against its schema and its totals add up", () => {
   assert.equal(summary.totals.passed + summary.totals.failed + summary.totals.undetermined + summary.totals.notApplicable + summary.totals.waived, counted);
   assert.equal(summary.exitCode, 1);
   assert.equal(summary.verdict, "non-compliant");
+});
+
+test("without --waivers nothing is waived: the password control stays undetermined, the warning-window host failed", () => {
+  assert.equal(summary!.waivers, undefined);
+  assert.equal(summary!.totals.waived, 0);
+  assert.ok(summary!.results.every((r) => r.waiver === undefined));
+  assert.equal(result("wgclus", "HP-CLU-004").status, "undetermined");
+  assert.equal(result("mdclus", "HP-CLU-004").status, "undetermined");
+  assert.doesNotMatch(run.stdout, /^Waivers/m);
 });
 
 test("the node out of line fails exactly its three drifts", () => {
