@@ -231,6 +231,7 @@ test("a bad waiver file stops the run with exit 3 before anything is written; th
   await expectRejected(inv, ["--waivers", waiverFile([eosWaiver({ expires: "2027-02-30" })])], [/waivers\[0\]\.expires: "2027-02-30" is not a valid date\. Use a calendar date as yyyy-mm-dd/]);
   await expectRejected(inv, ["--waivers", waiverFile([eosWaiver({ scope: { host: "old", cluster: "c" } })])], [/waivers\[0\]\.scope: .* is not a host, a cluster or "all"/]);
   await expectRejected(inv, ["--waivers", waiverFile([eosWaiver()]), "--waiver-warn-days", "two weeks"], [/--waiver-warn-days 'two weeks' is not a number of days/]);
+  await expectRejected(inv, ["--waiver-warn-days", "30"], [/--waiver-warn-days was given without --waivers/]);
 });
 
 test("validate lints waiver files: unknown controls, expired waivers and a missing approver are problems (exit 3)", async () => {
@@ -247,6 +248,13 @@ test("validate lints waiver files: unknown controls, expired waivers and a missi
   assert.match(res.stderr, /bad\.yaml:\d+: waivers\[1\]\.expires: W-2 \(HP-EOS-003 on host old\) expired at the end of 2026-11-21 UTC \(today is 2026-11-22\)\. Renew the approval/);
   assert.match(res.stderr, /noapprover\.json: waivers\[0\]\.approver: the required field 'approver' is missing/);
   assert.match(res.stdout, /2 of 2 file\(s\) invalid/);
+
+  const notAList = join(tempDir(), "w.yaml");
+  writeFileSync(notAList, "waivers:\n  controlId: HP-EOS-003\n");
+  const shape = await runCli(["validate", notAList]);
+  assert.equal(shape.code, 3);
+  assert.match(shape.stderr, /w\.yaml:\d+: version: the required field 'version' is missing/);
+  assert.match(shape.stderr, /w\.yaml:\d+: waivers: expected array, found an object\. Make it a list\./);
 
   const soon = await runCli(["validate", waiverFile([eosWaiver({ expires: "2026-11-30" })])]);
   assert.equal(soon.code, 0);

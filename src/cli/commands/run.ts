@@ -36,6 +36,9 @@ export async function runCommand(argv: string[], io: Io): Promise<ExitCode> {
   if (tags) checkTagExpression(tags);
 
   const waiverWarnDays = parseWarnDays(values["waiver-warn-days"]);
+  if (waiverWarnDays !== undefined && values.waivers === undefined) {
+    throw usageError("--waiver-warn-days was given without --waivers", "Name the waiver file with --waivers <file>, or leave --waiver-warn-days out.");
+  }
   const outcome = await runEstate({
     inventory: values.inventory,
     out: values.out ?? "reports",

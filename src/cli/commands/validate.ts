@@ -90,8 +90,8 @@ function kindOf(value: unknown): Kind | undefined {
   if (value === null || typeof value !== "object" || Array.isArray(value)) return undefined;
   if ("probes" in value || "collectedAt" in value) return "snapshot";
   if ("hosts" in value || "clusters" in value) return "inventory";
-  // Recognised by its list, so that a waiver file with a wrong or missing version is still
-  // checked as one and told what is wrong.
-  if ("waivers" in value && Array.isArray(value.waivers)) return "waivers";
+  // Recognised by its `waivers` key alone, so that a waiver file with a missing version or a
+  // malformed list is still checked as one and told what is wrong.
+  if ("waivers" in value) return "waivers";
   return undefined;
 }
