@@ -6,6 +6,7 @@ import { collectCommand } from "./commands/collect";
 import { controlsCommand } from "./commands/controls";
 import { runCommand } from "./commands/run";
 import { validateCommand } from "./commands/validate";
+import { verifyCommand } from "./commands/verify";
 import { processIo, type Io } from "./io";
 import { MAIN_HELP } from "./usage";
 
@@ -13,6 +14,7 @@ const COMMANDS: Record<string, (argv: string[], io: Io) => Promise<ExitCode>> = 
   run: runCommand,
   collect: collectCommand,
   validate: validateCommand,
+  verify: verifyCommand,
   controls: controlsCommand,
 };
 

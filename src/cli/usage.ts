@@ -7,6 +7,8 @@ Usage:
                                                 read every live host once and write its snapshot
   hostproof validate <file>...                  check inventory, snapshot and waiver files
   hostproof controls [--tags <expr>] [--probes] list the controls (and the facts they read)
+  hostproof verify <report dir> [--expect <sha256>]
+                                                check a report against its evidence manifest
   hostproof <command> --help                    help for one command
   hostproof --version
 
@@ -42,6 +44,10 @@ Options:
                            report a waiver as expiring this many days before its last day
                            (default: 14)
       --no-html            skip the Allure HTML report (no Java needed)
+      --history <dir>      where Allure's history and the previous results are kept, for the
+                           trend and "what changed" (default: .hostproof-history/<out name>
+                           beside --out)
+      --no-history         keep no history and report no drift
       --exit-zero          exit 0 even when the gate fails (for demos); bad input still exits 3
       --no-color           plain output (also when NO_COLOR is set or output is not a terminal)
   -h, --help               this help

@@ -16,9 +16,15 @@ import { VERSION } from "../version";
 import { collectEstate } from "../collect/collect-estate";
 import type { HostReader } from "../collect/collect-hosts";
 import { planProbes } from "../controls/probe-plan";
-import { loadControlCatalog } from "../controls/catalog";
 import { applyWaivers, DEFAULT_WARN_DAYS } from "../waivers/apply";
 import { loadWaivers } from "../waivers/load";
+import { FEATURES_DIR, loadControlCatalog } from "../controls/catalog";
+import { writeManifest } from "../evidence/manifest";
+import { driftBetween } from "../report/drift";
+import { runEnvironment } from "../report/environment";
+import { executorFromEnv, writeExecutor } from "../report/executor";
+import { defaultHistoryDir, nextBuildOrder, readDriftBaseline, saveDriftBaseline, saveHistory, seedHistory } from "../report/history";
+import { writeSummaryMarkdown } from "../report/summary-md";
 import { runControls } from "./cucumber";
 import { buildEstate } from "./estate";
 import { totalsOf, verdictOf } from "./verdict";
@@ -38,6 +44,8 @@ export interface RunOptions {
   waiverWarnDays?: number;
   /** For tests: how live hosts are read (default: PowerShell). */
   reader?: HostReader;
+  /** Where Allure's history and the drift baseline are kept; false keeps none. Default beside --out. */
+  history?: string | false;
 }
 
 export interface RunOutcome {
@@ -45,6 +53,11 @@ export interface RunOutcome {
   outDir: string;
   html: HtmlOutcome | { ok: false; reason: string; skipped: true };
   internalErrors: string[];
+  /** SHA-256 of evidence/manifest.json: quote it, and `hostproof verify --expect` proves the report unchanged. */
+  manifestSha256: string;
+  historyDir?: string;
+  /** Things about history that went wrong after the report was in place: warnings, not failures. */
+  warnings: string[];
 }
 
 export async function runEstate(options: RunOptions): Promise<RunOutcome> {
@@ -59,6 +72,10 @@ export async function runEstate(options: RunOptions): Promise<RunOutcome> {
   // controls need; a host that cannot be read comes back with every probe saying why.
   const collection = await collectEstate(loaded, { probes: planProbes(options.tags).probes, collectorVersion: VERSION, reader: options.reader });
   const estate = buildEstate(loaded, options.asOf, collection.snapshots);
+  const historyDir = options.history === false ? undefined : (options.history ?? defaultHistoryDir(options.out));
+  const warnings: string[] = [];
+  const previous = historyDir !== undefined ? readDriftBaseline(historyDir) : {};
+  if (previous.unreadable !== undefined) warnings.push(`the previous run's results could not be read (${previous.unreadable}); drift is not reported`);
   const t1 = performance.now();
 
   const staging = openStaging(options.out);
@@ -90,13 +107,26 @@ export async function runEstate(options: RunOptions): Promise<RunOutcome> {
       timings: { loadMs: Math.round(t1 - t0), judgeMs: Math.round(t2 - t1), writeMs: 0, reportMs: 0 },
     };
 
+    report.drift = driftBetween(previous.baseline, report.results);
     markReport(staging, `hostproof ${VERSION} report of ${report.inventoryFile}, started ${report.startedAt}`);
     writeJunit(staging, report);
-    writeAllureResults(join(staging, ALLURE_RESULTS_DIR), report);
+    const resultsDir = join(staging, ALLURE_RESULTS_DIR);
+    const environment = runEnvironment({ version: VERSION, featuresDir: FEATURES_DIR, inventoryFile: resolve(options.inventory), startedAt: report.startedAt });
+    writeAllureResults(resultsDir, report, undefined, environment);
+    writeExecutor(
+      resultsDir,
+      executorFromEnv(process.env, {
+        reportName: `hostproof: ${report.estate ?? report.inventoryFile}`,
+        reportUrl: process.env.HOSTPROOF_REPORT_URL,
+        localBuildOrder: historyDir !== undefined ? nextBuildOrder(historyDir) : undefined,
+      }),
+    );
     keepSnapshots(staging, report);
     const t3 = performance.now();
     report.timings.writeMs = Math.round(t3 - t2);
 
+    // Allure draws its Trend and per-result History from the previous report's history files.
+    if (options.html && historyDir !== undefined) seedHistory(historyDir, resultsDir);
     const html: RunOutcome["html"] = options.html
       ? await generateAllureHtml(join(staging, ALLURE_RESULTS_DIR), join(staging, ALLURE_REPORT_DIR), {
           results: report.results.length,
@@ -105,14 +135,33 @@ export async function runEstate(options: RunOptions): Promise<RunOutcome> {
       : { ok: false, reason: "--no-html was given", skipped: true };
     report.timings.reportMs = Math.round(performance.now() - t3);
     report.finishedAt = new Date().toISOString();
-    // Written last so that it carries every phase's timing.
+    // Written last so that it carries every phase's timing; the manifest after it, over everything.
     writeSummary(staging, report);
+    writeSummaryMarkdown(staging, report, report.drift);
+    const { manifestSha256 } = writeManifest(staging, { version: VERSION });
 
     commitStaging(staging, options.out);
-    return { report, outDir: resolve(options.out), html, internalErrors: run.internalErrors };
+    if (historyDir !== undefined) keepHistory(historyDir, resolve(options.out), html.ok, report, warnings);
+    return { report, outDir: resolve(options.out), html, internalErrors: run.internalErrors, manifestSha256, historyDir, warnings };
   } catch (err) {
     discardStaging(staging);
     throw err;
+  }
+}
+
+/**
+ * The report is already in place: a history that cannot be saved costs the next run its trend and
+ * drift, not this run its report, so it is a warning.
+ */
+function keepHistory(historyDir: string, outDir: string, htmlMade: boolean, report: RunReport, warnings: string[]): void {
+  try {
+    if (htmlMade) {
+      const saved = saveHistory(join(outDir, ALLURE_REPORT_DIR), historyDir);
+      if ("reason" in saved) warnings.push(`Allure history not kept: ${saved.reason}`);
+    }
+    saveDriftBaseline(historyDir, report.startedAt, report.results);
+  } catch (err) {
+    warnings.push(`history not kept in ${historyDir}: ${(err as Error).message}`);
   }
 }
 

@@ -1,4 +1,5 @@
 /** Everything one run produced, handed to the reporters. */
+import type { Drift } from "../report/drift";
 import type { InventoryCluster } from "./inventory";
 import type { ControlMeta, Result, ResultStatus } from "./result";
 import type { Severity } from "./severity";
@@ -54,5 +55,7 @@ export interface RunReport {
   results: Result[];
   /** Present when the run was given a waiver file (--waivers). */
   waivers?: WaiverReport;
+  /** What changed since the previous run of the same report (src/report/drift.ts). */
+  drift?: Drift;
   timings: PhaseTimings;
 }

@@ -9,6 +9,7 @@
  * want one per host+probe. Measured at 10,002 results on a shared 2-core VM, with a writer that
  * only serialises: direct 175-310 ms, via ReporterRuntime 420-680 ms. So: direct.
  */
+import { hostIdentity, identityParameters, type HostIdentity } from "../evidence/identity";
 import { createHash } from "node:crypto";
 import type { Attachment, Label, Parameter, TestResult } from "allure-js-commons";
 import { ContentType, Stage, Status } from "allure-js-commons";
@@ -108,24 +109,28 @@ function waiverLabels(r: Result): Label[] {
   ];
 }
 
-function parametersOf(r: Result): Parameter[] {
+function parametersOf(r: Result, ctx: AllureContext): Parameter[] {
   // Allure shows its own severity words (high is its "critical"); hostproof's word is shown here.
   const params: Parameter[] = [{ name: "severity", value: r.control.severity }];
   if (r.target.kind === "host") params.push({ name: "host", value: r.target.name });
   if (r.target.cluster !== undefined) params.push({ name: "cluster", value: r.target.cluster });
-  params.push({ name: "expected", value: r.expected }, { name: "actual", value: r.actual });
-  if (r.rule !== undefined) params.push({ name: "rule", value: r.rule });
+  // Allure keys a result's history on its non-excluded parameters: values that change from run to
+  // run (what was found, who waived it) are shown but excluded, so the history stays one line.
+  params.push({ name: "expected", value: r.expected, excluded: true }, { name: "actual", value: r.actual, excluded: true });
+  if (r.rule !== undefined) params.push({ name: "rule", value: r.rule, excluded: true });
+  const identity = r.target.kind === "host" ? ctx.identities.get(r.target.name) : undefined;
+  if (identity !== undefined) params.push(...identityParameters(identity));
   const w = r.waiver;
   // Parameters are what Allure shows at the top of a result: the waiver belongs there.
   if (w !== undefined) {
     params.push(
-      { name: "original status", value: w.originalStatus },
-      { name: "waiver justification", value: w.justification },
-      { name: "waiver approver", value: w.approver },
-      { name: "waiver reference", value: w.reference },
-      { name: "waiver expires", value: `${w.expires} (end of day, UTC)` },
+      { name: "original status", value: w.originalStatus, excluded: true },
+      { name: "waiver justification", value: w.justification, excluded: true },
+      { name: "waiver approver", value: w.approver, excluded: true },
+      { name: "waiver reference", value: w.reference, excluded: true },
+      { name: "waiver expires", value: `${w.expires} (end of day, UTC)`, excluded: true },
     );
-    if (w.id !== undefined) params.push({ name: "waiver id", value: w.id });
+    if (w.id !== undefined) params.push({ name: "waiver id", value: w.id, excluded: true });
   }
   return params;
 }
@@ -159,6 +164,8 @@ export interface AllureContext {
   runId: string;
   /** When each target's facts were collected (a cluster: its first node), for results citing no probe. */
   collectedAt: Map<string, number>;
+  /** Who each host is (FQDN, OS, build, when read), shown on every one of its results. */
+  identities: Map<string, HostIdentity>;
 }
 
 export function allureContext(report: RunReport): AllureContext {
@@ -168,6 +175,7 @@ export function allureContext(report: RunReport): AllureContext {
     runStop: Date.parse(report.finishedAt),
     runId: report.startedAt,
     collectedAt: collectionTimes(report),
+    identities: new Map(report.hosts.map((h) => [h.name, hostIdentity(h.snapshot)])),
   };
 }
 
@@ -223,7 +231,7 @@ export function buildTestResult(r: Result, index: number, ctx: AllureContext): T
     description: descriptionOf(r),
     labels: labelsOf(r),
     links: [],
-    parameters: parametersOf(r),
+    parameters: parametersOf(r, ctx),
     steps: [],
     attachments,
     ...timesOf(r, views, ctx),
@@ -286,7 +294,8 @@ export interface AllureWriteStats {
 }
 
 /** Writes the Allure results of `report` into `dir` (created if missing). */
-export function writeAllureResults(dir: string, report: RunReport, writer: Writer = new PlainFileWriter(dir)): AllureWriteStats {
+/** `environment` adds run metadata (src/report/environment.ts) to what the report itself says. */
+export function writeAllureResults(dir: string, report: RunReport, writer: Writer = new PlainFileWriter(dir), environment: EnvironmentInfo = {}): AllureWriteStats {
   const ctx = allureContext(report);
   const written = new Set<string>();
   let files = 0;
@@ -303,6 +312,6 @@ export function writeAllureResults(dir: string, report: RunReport, writer: Write
     files += 1;
   });
   writer.writeCategoriesDefinitions(allureCategories());
-  writer.writeEnvironmentInfo(allureEnvironment(report));
+  writer.writeEnvironmentInfo({ ...allureEnvironment(report), ...environment });
   return { results: report.results.length, attachments: written.size, files: files + 2 };
 }

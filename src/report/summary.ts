@@ -5,6 +5,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { countStatuses } from "../model/totals";
+import type { Drift } from "./drift";
 import type { RunReport } from "../model/run";
 import { type DetailRow, type Result, type ResultStatus, type TargetKind, type UndeterminedReason } from "../model/result";
 import { SEVERITIES, type Severity } from "../model/severity";
@@ -71,6 +72,8 @@ export interface Summary
   results: SummaryResult[];
   /** Present when the run was given a waiver file. */
   waivers?: SummaryWaivers;
+  /** What changed since the previous run: newly failing, newly fixed, new hosts, hosts gone. */
+  drift?: Drift;
 }
 
 function summaryEvidence(view: EvidenceView): SummaryEvidence {
@@ -146,6 +149,7 @@ export function buildSummary(report: RunReport): Summary {
   if (report.estate !== undefined) summary.estate = report.estate;
   if (report.tags !== undefined) summary.tags = report.tags;
   if (report.waivers !== undefined) summary.waivers = summaryWaivers(report.waivers, report.results);
+  if (report.drift !== undefined) summary.drift = report.drift;
   return summary;
 }
 

@@ -2,6 +2,7 @@
 import { EXIT, type ExitCode } from "../../model/run";
 import { isSeverity, SEVERITIES, type Severity } from "../../model/severity";
 import { runEstate } from "../../engine/run";
+import { formatDrift } from "../../report/drift";
 import { formatTerminalSummary } from "../../report/terminal";
 import { checkTagExpression, parse, usageError } from "../args";
 import { RUN_HELP } from "../usage";
@@ -19,6 +20,8 @@ export async function runCommand(argv: string[], io: Io): Promise<ExitCode> {
       waivers: { type: "string", short: "w" },
       "waiver-warn-days": { type: "string" },
       "no-html": { type: "boolean" },
+      history: { type: "string" },
+      "no-history": { type: "boolean" },
       "exit-zero": { type: "boolean" },
       "no-color": { type: "boolean" },
       help: { type: "boolean", short: "h" },
@@ -48,17 +51,21 @@ export async function runCommand(argv: string[], io: Io): Promise<ExitCode> {
     html: !values["no-html"],
     waivers: values.waivers,
     waiverWarnDays,
+    history: values["no-history"] ? false : values.history,
   });
   const color = io.color && !values["no-color"];
   io.out(formatTerminalSummary(outcome.report, { color }));
+  if (outcome.report.drift !== undefined) io.out(formatDrift(outcome.report.drift));
   if (outcome.report.results.length === 0) {
     io.err(`warning: no control selected${tags ? ` by --tags "${tags}"` : ""}; run \`hostproof controls\` to see the tags.`);
   }
   for (const bug of outcome.internalErrors) io.err(`internal error (reported as undetermined): ${bug}`);
   io.out(`Reports in ${outcome.outDir}/`);
-  io.out(`  summary.json, junit.xml, cucumber-messages.ndjson, allure-results/`);
+  io.out(`  summary.json, summary.md, junit.xml, cucumber-messages.ndjson, allure-results/, evidence/`);
   if (outcome.html.ok) io.out(`  Allure report: ${outcome.outDir}/allure-report/index.html (one file; open it in a browser)`);
   else io.err(`  Allure HTML report not generated: ${outcome.html.reason}`);
+  io.out(`Evidence manifest SHA-256 ${outcome.manifestSha256}; check the report with: hostproof verify ${outcome.outDir} --expect ${outcome.manifestSha256}`);
+  for (const w of outcome.warnings) io.err(`warning: ${w}`);
 
   const code = outcome.internalErrors.length > 0 && outcome.report.exitCode === EXIT.compliant ? EXIT.internal : outcome.report.exitCode;
   if (values["exit-zero"] && (code === EXIT.nonCompliant || code === EXIT.undetermined)) {
