@@ -31,7 +31,7 @@ test("hostproof verify: intact report exits 0; a tampered snapshot, a removed fi
 
 test("run metadata: environment (features commit, inventory hash, who, when), executor from the CI variables, summary.md", () => {
   const out = join(tempDir(), "reports");
-  const env = { ...process.env, GITHUB_ACTIONS: "true", GITHUB_SERVER_URL: "https://github.example", GITHUB_REPOSITORY: "contoso/estate", GITHUB_RUN_ID: "4242", GITHUB_RUN_NUMBER: "17", GITHUB_WORKFLOW: "compliance" };
+  const env: NodeJS.ProcessEnv = { ...process.env, GITHUB_ACTIONS: "true", GITHUB_SERVER_URL: "https://github.example", GITHUB_REPOSITORY: "contoso/estate", GITHUB_RUN_ID: "4242", GITHUB_RUN_NUMBER: "17", GITHUB_WORKFLOW: "compliance" };
   for (const k of ["TF_BUILD", "GITLAB_CI", "JENKINS_URL"]) delete env[k];
   const res = spawnCli(["run", "-i", DEMO, "-o", out, "--as-of", AS_OF, "--no-html", "--no-history"], undefined, env);
   assert.equal(res.code, 1, res.stderr);
