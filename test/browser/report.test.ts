@@ -1,7 +1,8 @@
 /**
  * The demo's single-file Allure report, opened in headless Chromium (Debian's package, driven by
  * playwright-core; never a downloaded browser) and read the way an auditor would: find the node
- * that is out of line, its failing offload control, expected against actual, and the evidence.
+ * that is out of line, its failing offload control, expected against actual, the evidence, and a
+ * waiver's justification and approver.
  * A screenshot of what was found is kept in test-output/.
  */
 import { test } from "node:test";
@@ -22,11 +23,12 @@ async function open(page: Page, url: string, hash: string): Promise<void> {
   await page.waitForSelector(".side-nav", { timeout: 30_000 });
 }
 
-test("an auditor finds the out-of-line node, its failing offload control, expected and actual, and the evidence", { timeout: 240_000 }, async (t) => {
+test("an auditor finds the out-of-line node, its failing offload control, expected and actual, the evidence, and a waiver's justification", { timeout: 240_000 }, async (t) => {
   if (!requireTool(t, "chromium", CHROMIUM, "apt-get install chromium")) return;
   if (!requireTool(t, "java", findJava(), "apt-get install default-jre-headless")) return;
   const out = join(tempDir(), "reports");
-  const run = spawnCli(["run", "-i", DEMO, "-o", out, "--as-of", AS_OF, "--exit-zero"]);
+  const waivers = join(ROOT, "examples", "demo", "waivers.yaml");
+  const run = spawnCli(["run", "-i", DEMO, "-w", waivers, "-o", out, "--as-of", AS_OF, "--exit-zero", "--no-history"]);
   assert.equal(run.code, 0, run.stderr);
   const url = pathToFileURL(join(out, "allure-report", "index.html")).href;
 
@@ -61,6 +63,24 @@ test("an auditor finds the out-of-line node, its failing offload control, expect
     await page.screenshot({ path: shot, fullPage: false });
     t.diagnostic(`screenshot: ${shot}`);
     assert.ok(existsSync(shot));
+
+    // A waiver: its own category, with the justification and the approver in view.
+    await open(page, url, "#categories");
+    await page.getByText("Waived", { exact: true }).first().click();
+    // Allure groups a category by message: the waiver's justification, approver and ticket head the group.
+    const group = page.getByText(/Waived \(failed\): in-place migration to Windows Server 2022 scheduled/).first();
+    await group.waitFor({ timeout: 15_000 });
+    const listed = await page.locator("body").innerText();
+    assert.match(listed, /approved by Priya Raman, Application Owner \(ERP\); MIG-2291; expires 2027-01-10/);
+    await group.click();
+    await page.getByText(/HP-EOS-003 No host is within the warning window/).first().click();
+    await page.getByText(/waiver approver/).first().waitFor({ timeout: 15_000 });
+    const waived = await page.locator("body").innerText();
+    assert.match(waived, /waiver justification\s*:?\s*in-place migration/);
+    assert.match(waived, /app2016/);
+    const waiverShot = join(SHOTS, "allure-waiver-app2016-HP-EOS-003.png");
+    await page.screenshot({ path: waiverShot, fullPage: false });
+    t.diagnostic(`screenshot: ${waiverShot}`);
   } finally {
     await browser.close();
   }
