@@ -6,6 +6,7 @@
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { hasStatus, matrixRows, type MatrixRow } from "./matrix";
 import type { RunReport } from "../model/run";
 import type { Result, ResultStatus } from "../model/result";
 import { SEVERITIES } from "../model/severity";
@@ -52,35 +53,13 @@ function clip(text: string, max: number): string {
   return chars.length <= max ? text : `${chars.slice(0, max - 1).join("")}…`;
 }
 
-interface Row {
-  label: string;
-  cells: Map<string, ResultStatus>;
+interface Row extends MatrixRow {
   /** Anything other than passed and not applicable: failed, undetermined, waived. */
   notClean: boolean;
 }
 
 function rowsOf(report: RunReport): Row[] {
-  const rows = new Map<string, Row & { kind: "host" | "cluster" }>();
-  const add = (kind: "host" | "cluster", name: string, cluster: string | undefined): Row => {
-    const key = `${kind}\u0000${name}`;
-    let row = rows.get(key);
-    if (row === undefined) {
-      const label = kind === "cluster" ? `cluster ${name}` : cluster !== undefined ? `${name} (${cluster})` : name;
-      row = { kind, label, cells: new Map(), notClean: false };
-      rows.set(key, row);
-    }
-    return row;
-  };
-  for (const h of report.hosts) add("host", h.name, h.cluster);
-  for (const c of report.clusters) add("cluster", c.name, undefined);
-  for (const r of report.results) {
-    const row = add(r.target.kind, r.target.name, r.target.cluster);
-    const status = statusOf(r);
-    row.cells.set(r.control.id, status);
-    if (status !== "passed" && status !== "notApplicable") row.notClean = true;
-  }
-  const all = [...rows.values()];
-  return [...all.filter((r) => r.kind === "host"), ...all.filter((r) => r.kind === "cluster")];
+  return matrixRows(report).map((r) => ({ ...r, notClean: hasStatus(r, "failed", "undetermined", "waived") }));
 }
 
 function cellOf(status: ResultStatus | undefined): string {

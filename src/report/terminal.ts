@@ -3,6 +3,7 @@
  * worst findings and the verdict. It has to stay readable at 10,000 hosts, so past MATRIX_ROWS
  * rows only the rows that need attention are drawn and the rest are counted.
  */
+import { hasStatus, matrixRows, type MatrixRow } from "./matrix";
 import type { RunReport } from "../model/run";
 import type { Result, ResultStatus } from "../model/result";
 import { SEVERITIES } from "../model/severity";
@@ -76,36 +77,12 @@ function clip(text: string, width: number): string {
   return out + "…";
 }
 
-interface Row {
-  kind: "host" | "cluster";
-  label: string;
-  cells: Map<string, ResultStatus>;
+interface Row extends MatrixRow {
   needsAttention: boolean;
 }
 
 function rowsOf(report: RunReport): Row[] {
-  const rows = new Map<string, Row>();
-  const add = (kind: Row["kind"], name: string, cluster: string | undefined): Row => {
-    const key = `${kind}\u0000${name}`;
-    let row = rows.get(key);
-    if (row === undefined) {
-      const label = kind === "cluster" ? `cluster ${name}` : cluster !== undefined ? `${name} (${cluster})` : name;
-      row = { kind, label: clip(label, LABEL_MAX), cells: new Map(), needsAttention: false };
-      rows.set(key, row);
-    }
-    return row;
-  };
-  // Seeded from the inventory so that a host without any result still gets its (blank) row.
-  for (const h of report.hosts) add("host", h.name, h.cluster);
-  for (const c of report.clusters) add("cluster", c.name, undefined);
-  for (const r of report.results) {
-    const row = add(r.target.kind, r.target.name, r.target.cluster);
-    const status = statusOf(r);
-    row.cells.set(r.control.id, status);
-    if (status === "failed" || status === "undetermined") row.needsAttention = true;
-  }
-  const all = [...rows.values()];
-  return [...all.filter((r) => r.kind === "host"), ...all.filter((r) => r.kind === "cluster")];
+  return matrixRows(report).map((r) => ({ ...r, label: clip(r.label, LABEL_MAX), needsAttention: hasStatus(r, "failed", "undetermined") }));
 }
 
 /** Controls in the run's order, keeping only those with at least one result. */
