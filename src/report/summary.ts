@@ -2,7 +2,7 @@
  * summary.json: the machine-readable record of a run (schemas/summary.schema.json). CI jobs and
  * later tooling read this file rather than Allure's, so its shape is versioned and validated.
  */
-import { writeFileSync } from "node:fs";
+import { closeSync, openSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { countStatuses } from "../model/totals";
 import type { Drift } from "./drift";
@@ -12,7 +12,7 @@ import { SEVERITIES, type Severity } from "../model/severity";
 import type { ProbeErrorKind } from "../model/snapshot";
 import type { ProbeId } from "../probes/catalog";
 import type { AppliedWaiver, Waiver, WaiverNotice, WaiverReport } from "../model/waiver";
-import { evidenceLookup, type EvidenceView } from "./evidence";
+import { evidenceLookup, type EvidenceLookup, type EvidenceView } from "./evidence";
 
 export const SUMMARY_FILE = "summary.json";
 
@@ -89,32 +89,14 @@ function summaryEvidence(view: EvidenceView): SummaryEvidence {
 /** Re-exported for the report's readers; the summary counts from its own results so it always adds up. */
 export { countStatuses } from "../model/totals";
 
-export function buildSummary(report: RunReport): Summary {
+export function buildSummary(report: RunReport, options: { results?: boolean } = {}): Summary {
   const lookup = evidenceLookup(report);
   const totalsBySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
   for (const r of report.results) if (r.status === "failed") totalsBySeverity[r.control.severity] += 1;
 
   // Optional keys are added only when set: JSON.stringify would drop `undefined` anyway, but
   // building the object this way keeps it equal to what a reader parses back.
-  const results = report.results.map((r): SummaryResult => {
-    const target: SummaryResult["target"] = { kind: r.target.kind, name: r.target.name };
-    if (r.target.cluster !== undefined) target.cluster = r.target.cluster;
-    const out: SummaryResult = {
-      controlId: r.control.id,
-      title: r.control.title,
-      severity: r.control.severity,
-      target,
-      status: r.status,
-      expected: r.expected,
-      actual: r.actual,
-      details: r.details ?? [],
-      evidence: r.evidence.map((ref) => summaryEvidence(lookup(ref))),
-    };
-    if (r.rule !== undefined) out.rule = r.rule;
-    if (r.reason !== undefined) out.reason = r.reason;
-    if (r.waiver !== undefined) out.waiver = r.waiver;
-    return out;
-  });
+  const results = options.results === false ? [] : report.results.map((r) => summaryResult(r, lookup));
 
   const summary: Summary = {
     schemaVersion: 1,
@@ -172,8 +154,52 @@ function summaryWaivers({ file, warnDays, waivers, notices }: WaiverReport, resu
 }
 
 /** Writes `summary.json` into `dir` and returns its path. */
+/**
+ * Written result by result: at 10,000 hosts the document is over 100 MB, and building it as one
+ * string doubled the run's peak memory. The output is the same JSON as JSON.stringify(summary, null, 2).
+ */
 export function writeSummary(dir: string, report: RunReport): string {
   const path = join(dir, SUMMARY_FILE);
-  writeFileSync(path, JSON.stringify(buildSummary(report), null, 2) + "\n", "utf8");
+  const lookup = evidenceLookup(report);
+  const marker = "\u0000results\u0000";
+  const head = JSON.stringify({ ...buildSummary(report, { results: false }), results: marker }, null, 2);
+  const [before, after] = head.split(JSON.stringify(marker));
+  const fd = openSync(path, "w");
+  try {
+    writeSync(fd, before);
+    if (report.results.length === 0) writeSync(fd, "[]");
+    else {
+      writeSync(fd, "[\n");
+      report.results.forEach((r, i) => {
+        const text = JSON.stringify(summaryResult(r, lookup), null, 2).replace(/^/gm, "    ");
+        writeSync(fd, i < report.results.length - 1 ? `${text},\n` : `${text}\n  ]`);
+      });
+    }
+    writeSync(fd, `${after}\n`);
+  } finally {
+    closeSync(fd);
+  }
   return path;
 }
+
+/** One result as summary.json holds it; optional keys only when set, so it equals what is read back. */
+function summaryResult(r: Result, lookup: EvidenceLookup): SummaryResult {
+  const target: SummaryResult["target"] = { kind: r.target.kind, name: r.target.name };
+  if (r.target.cluster !== undefined) target.cluster = r.target.cluster;
+  const out: SummaryResult = {
+    controlId: r.control.id,
+    title: r.control.title,
+    severity: r.control.severity,
+    target,
+    status: r.status,
+    expected: r.expected,
+    actual: r.actual,
+    details: r.details ?? [],
+    evidence: r.evidence.map((ref) => summaryEvidence(lookup(ref))),
+  };
+  if (r.rule !== undefined) out.rule = r.rule;
+  if (r.reason !== undefined) out.reason = r.reason;
+  if (r.waiver !== undefined) out.waiver = r.waiver;
+  return out;
+}
+

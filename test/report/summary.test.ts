@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import Ajv from "ajv";
@@ -128,4 +129,16 @@ test("the schema ties the waiver to the waived status, both ways, and checks the
     { ...good, waivers: { ...good.waivers, surprise: 1 } },
   ];
   for (const b of broken) assert.notDeepEqual(validate(b), [], JSON.stringify(b).slice(0, 120));
+});
+
+test("summary.json is streamed result by result, byte for byte what JSON.stringify(summary, null, 2) gives", () => {
+  for (const report of [fixtureRunReport(), { ...fixtureRunReport(), results: [] }]) {
+    const dir = mkdtempSync(join(tmpdir(), "hostproof-summary-"));
+    try {
+      const written = readFileSync(writeSummary(dir, report), "utf8");
+      assert.equal(written, `${JSON.stringify(buildSummary(report), null, 2)}\n`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
 });
