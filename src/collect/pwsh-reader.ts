@@ -3,7 +3,6 @@
  * Each read is one invocation: the driver, carrying the collector script for the selected probes.
  */
 import { PowerShellSession } from "../powershell/session";
-import { PowerShellMissingError } from "../powershell/errors";
 import type { ProbeId } from "../probes/catalog";
 import type { HostReader } from "./collect-hosts";
 import { driverInvocation } from "./driver";
@@ -53,4 +52,3 @@ function firstLine(text: string): string {
   return text.split(/\r?\n/).map((l) => l.trim()).find((l) => l !== "") ?? "";
 }
 
-export { PowerShellMissingError };

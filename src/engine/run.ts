@@ -13,7 +13,7 @@ import { writeJunit } from "../report/junit";
 import { checkReplaceable, commitStaging, discardStaging, markReport, openStaging } from "../report/output-dir";
 import { writeSummary } from "../report/summary";
 import { VERSION } from "../version";
-import { collectEstate } from "../collect/collect-estate";
+import { collectEstate, isLive } from "../collect/collect-estate";
 import type { HostReader } from "../collect/collect-hosts";
 import { planProbes } from "../controls/probe-plan";
 import { applyWaivers, DEFAULT_WARN_DAYS } from "../waivers/apply";
@@ -27,7 +27,8 @@ import { defaultHistoryDir, nextBuildOrder, readDriftBaseline, saveDriftBaseline
 import { writeSummaryMarkdown } from "../report/summary-md";
 import { runControls } from "./cucumber";
 import { buildEstate } from "./estate";
-import { totalsOf, verdictOf } from "./verdict";
+import { countStatuses } from "../model/totals";
+import { verdictOf } from "./verdict";
 
 export const MESSAGES_FILE = "cucumber-messages.ndjson";
 
@@ -70,7 +71,8 @@ export async function runEstate(options: RunOptions): Promise<RunOutcome> {
   const waiverFile = options.waivers !== undefined ? loadWaivers(resolve(options.waivers), options.waivers, loadControlCatalog().map((c) => c.id)) : undefined;
   // Hosts with a live transport are read first, once each, for exactly the probes the selected
   // controls need; a host that cannot be read comes back with every probe saying why.
-  const collection = await collectEstate(loaded, { probes: planProbes(options.tags).probes, collectorVersion: VERSION, reader: options.reader });
+  const probes = loaded.inventory.hosts.some(isLive) ? planProbes(options.tags).probes : [];
+  const collection = await collectEstate(loaded, { probes, collectorVersion: VERSION, reader: options.reader });
   const estate = buildEstate(loaded, options.asOf, collection.snapshots);
   const historyDir = options.history === false ? undefined : (options.history ?? defaultHistoryDir(options.out));
   const warnings: string[] = [];
@@ -98,7 +100,7 @@ export async function runEstate(options: RunOptions): Promise<RunOutcome> {
       failOn: options.failOn,
       verdict,
       exitCode,
-      totals: totalsOf(results),
+      totals: countStatuses(results),
       controls: run.controls,
       hosts: estate.hosts.map((h) => h.record),
       clusters: estate.clusters.map((c) => c.cluster),

@@ -3,8 +3,6 @@ import type { Result } from "../model/result";
 import { EXIT, type ExitCode, type Verdict } from "../model/run";
 import { atOrAbove, type Severity } from "../model/severity";
 
-export { countStatuses as totalsOf } from "../model/totals";
-
 /**
  * Non-compliance below the --fail-on threshold is reported but does not fail the gate; it still
  * counts against "compliant", so such a run ends with 2 when something was undetermined, else 0.

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { writeEstate } from "../helpers/snapshot-builder";
-import { AS_OF, runCli, spawnCli, tempDir } from "./cli";
+import { AS_OF, expectRejected, runCli, spawnCli, tempDir } from "./cli";
 
 /** A valid two-node estate to break in one place. */
 function goodEstate(): { dir: string; inventory: string } {
@@ -23,21 +23,6 @@ function editJson(file: string, edit: (v: Record<string, unknown>) => void): voi
   const v = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
   edit(v);
   writeFileSync(file, JSON.stringify(v, null, 2));
-}
-
-/** Runs against an --out that already holds a report, and checks the report survived. */
-async function expectRejected(inventory: string, patterns: RegExp[], extra: string[] = []): Promise<string> {
-  const parent = tempDir();
-  const out = join(parent, "reports");
-  mkdirSync(out);
-  writeFileSync(join(out, "summary.json"), '{"earlier":"report"}');
-  writeFileSync(join(out, ".hostproof-report"), "an earlier run\n");
-  const res = await runCli(["run", "-i", inventory, "-o", out, "--as-of", AS_OF, "--no-html", ...extra]);
-  assert.equal(res.code, 3, `exit ${res.code}\n${res.stdout}\n${res.stderr}`);
-  for (const p of patterns) assert.match(res.stderr, p);
-  assert.equal(readFileSync(join(out, "summary.json"), "utf8"), '{"earlier":"report"}', "the earlier report was touched");
-  assert.deepEqual(readdirSync(parent), ["reports"], "a staging folder was left behind");
-  return res.stderr;
 }
 
 test("a missing inventory file", async () => {

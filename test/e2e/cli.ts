@@ -1,6 +1,7 @@
 /** Runs the real CLI: as a child process (the bin script) or in-process through main(). */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import assert from "node:assert/strict";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { main } from "../../src/cli/main";
@@ -41,4 +42,22 @@ export function tempDir(prefix = "hostproof-e2e-"): string {
 
 export function readJson<T>(file: string): T {
   return JSON.parse(readFileSync(file, "utf8")) as T;
+}
+
+/**
+ * Runs against an --out that already holds a report and expects exit 3 with `patterns` on stderr;
+ * checks the earlier report survived and no staging folder was left behind.
+ */
+export async function expectRejected(inventory: string, patterns: RegExp[], extra: string[] = []): Promise<string> {
+  const parent = tempDir();
+  const out = join(parent, "reports");
+  mkdirSync(out);
+  writeFileSync(join(out, "summary.json"), '{"earlier":"report"}');
+  writeFileSync(join(out, ".hostproof-report"), "an earlier run\n");
+  const res = await runCli(["run", "-i", inventory, "-o", out, "--as-of", AS_OF, "--no-html", ...extra]);
+  assert.equal(res.code, 3, `exit ${res.code}\n${res.stdout}\n${res.stderr}`);
+  for (const p of patterns) assert.match(res.stderr, p);
+  assert.equal(readFileSync(join(out, "summary.json"), "utf8"), '{"earlier":"report"}', "the earlier report was touched");
+  assert.deepEqual(readdirSync(parent), ["reports"], "a staging folder was left behind");
+  return res.stderr;
 }

@@ -4,12 +4,12 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import Ajv from "ajv";
 import addFormats from "ajv-formats";
 import { writeEstate, type EstateSpec } from "../helpers/snapshot-builder";
-import { AS_OF, DEMO, ROOT, readJson, runCli, spawnCli, tempDir } from "./cli";
+import { AS_OF, DEMO, ROOT, expectRejected, readJson, runCli, spawnCli, tempDir } from "./cli";
 import type { Summary, SummaryResult } from "../../src/report/summary";
 
 const DEMO_WAIVERS = join(ROOT, "examples", "demo", "waivers.yaml");
@@ -205,33 +205,19 @@ test("expiring within --waiver-warn-days (default 14) is a warning, not a failur
   assert.equal(narrow.summary.waivers?.warnDays, 5);
 });
 
-/** Runs against an --out that already holds a report, and checks the report survived. */
-async function expectRejected(inventory: string, extra: string[], patterns: RegExp[]): Promise<void> {
-  const parent = tempDir();
-  const out = join(parent, "reports");
-  mkdirSync(out);
-  writeFileSync(join(out, "summary.json"), '{"earlier":"report"}');
-  writeFileSync(join(out, ".hostproof-report"), "an earlier run\n");
-  const res = await runCli(["run", "-i", inventory, "-o", out, "--as-of", AS_OF, "--no-html", ...extra]);
-  assert.equal(res.code, 3, `exit ${res.code}\n${res.stdout}\n${res.stderr}`);
-  for (const p of patterns) assert.match(res.stderr, p);
-  assert.equal(readFileSync(join(out, "summary.json"), "utf8"), '{"earlier":"report"}', "the earlier report was touched");
-  assert.deepEqual(readdirSync(parent), ["reports"], "a staging folder was left behind");
-}
-
 test("a bad waiver file stops the run with exit 3 before anything is written; the earlier --out stays", async () => {
   const inv = writeEstate(tempDir(), oldHost);
   const yaml = join(tempDir(), "w.yaml");
   writeFileSync(yaml, "version: 1\nwaivers:\n  - controlId: HP-EOS-003\n   scope: all\n");
-  await expectRejected(inv, ["--waivers", yaml], [/w\.yaml:4: the file is not valid YAML/, /nothing was written/]);
-  await expectRejected(inv, ["--waivers", join(tempDir(), "missing.yaml")], [/missing\.yaml: the file does not exist/]);
+  await expectRejected(inv, [/w\.yaml:4: the file is not valid YAML/, /nothing was written/], ["--waivers", yaml]);
+  await expectRejected(inv, [/missing\.yaml: the file does not exist/], ["--waivers", join(tempDir(), "missing.yaml")]);
   const { approver: _drop, ...noApprover } = eosWaiver() as Record<string, unknown>;
-  await expectRejected(inv, ["--waivers", waiverFile([noApprover])], [/waivers\.yaml:\d+: waivers\[0\]\.approver: the required field 'approver' is missing\. Add 'approver' \(who accepted the risk/]);
-  await expectRejected(inv, ["--waivers", waiverFile([eosWaiver({ controlId: "HP-EOS-009" })])], [/waivers\[0\]\.controlId: 'HP-EOS-009' is not a control of this hostproof/]);
-  await expectRejected(inv, ["--waivers", waiverFile([eosWaiver({ expires: "2027-02-30" })])], [/waivers\[0\]\.expires: "2027-02-30" is not a valid date\. Use a calendar date as yyyy-mm-dd/]);
-  await expectRejected(inv, ["--waivers", waiverFile([eosWaiver({ scope: { host: "old", cluster: "c" } })])], [/waivers\[0\]\.scope: .* is not a host, a cluster or "all"/]);
-  await expectRejected(inv, ["--waivers", waiverFile([eosWaiver()]), "--waiver-warn-days", "two weeks"], [/--waiver-warn-days 'two weeks' is not a number of days/]);
-  await expectRejected(inv, ["--waiver-warn-days", "30"], [/--waiver-warn-days was given without --waivers/]);
+  await expectRejected(inv, [/waivers\.yaml:\d+: waivers\[0\]\.approver: the required field 'approver' is missing\. Add 'approver' \(who accepted the risk/], ["--waivers", waiverFile([noApprover])]);
+  await expectRejected(inv, [/waivers\[0\]\.controlId: 'HP-EOS-009' is not a control of this hostproof/], ["--waivers", waiverFile([eosWaiver({ controlId: "HP-EOS-009" })])]);
+  await expectRejected(inv, [/waivers\[0\]\.expires: "2027-02-30" is not a valid date\. Use a calendar date as yyyy-mm-dd/], ["--waivers", waiverFile([eosWaiver({ expires: "2027-02-30" })])]);
+  await expectRejected(inv, [/waivers\[0\]\.scope: .* is not a host, a cluster or "all"/], ["--waivers", waiverFile([eosWaiver({ scope: { host: "old", cluster: "c" } })])]);
+  await expectRejected(inv, [/--waiver-warn-days 'two weeks' is not a number of days/], ["--waivers", waiverFile([eosWaiver()]), "--waiver-warn-days", "two weeks"]);
+  await expectRejected(inv, [/--waiver-warn-days was given without --waivers/], ["--waiver-warn-days", "30"]);
 });
 
 test("validate lints waiver files: unknown controls, expired waivers and a missing approver are problems (exit 3)", async () => {
