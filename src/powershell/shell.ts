@@ -25,7 +25,9 @@
  * - dispose() drops queued invokes without settling them (their promises hang forever), so we
  *   never queue more than one command in the library.
  */
+import type { ChildProcess } from "node:child_process";
 import { InvocationError, PowerShell, ProcessError } from "node-powershell";
+import { descendants, isAlive, killTreeWindows, signalAll } from "./process-tree";
 
 type InvocationResult = Awaited<ReturnType<PowerShell["invoke"]>>;
 
@@ -35,6 +37,20 @@ class PinnedPowerShell extends PowerShell {
     if (!executable) throw new Error("PinnedPowerShell needs an executable");
     return executable;
   }
+
+  /** child-shell keeps the ChildProcess private; we need its pid to stop what it started. */
+  get pid(): number | undefined {
+    return (this as unknown as { process: ChildProcess }).process.pid;
+  }
+}
+
+/**
+ * The environment pwsh runs in. TERM=dumb because pwsh 7.6 started with `-Command -` writes
+ * `ESC[?1h ESC[?1l` to stdout around every line it reads from stdin otherwise
+ * (PowerShell/PowerShell#26631), which would land inside every result.
+ */
+export function shellEnvironment(env: NodeJS.ProcessEnv | undefined): NodeJS.ProcessEnv {
+  return { ...(env ?? process.env), TERM: "dumb" };
 }
 
 /** What became of one command. */
@@ -56,7 +72,7 @@ export class Shell {
       // No profile: its output and side effects would land in our first invoke. Non-interactive:
       // Read-Host and credential prompts must fail, not read our marker lines from stdin.
       executableOptions: { "-NoProfile": true, "-NonInteractive": true },
-      spawnOptions: env === undefined ? {} : { env },
+      spawnOptions: { env: shellEnvironment(env) },
       throwOnInvocationError: false,
     });
     // child-shell listens for one stdin 'error' only; a second EPIPE would be an uncaught exception.
@@ -86,20 +102,28 @@ export class Shell {
     }
   }
 
-  /** Stops the process: SIGTERM, then SIGKILL if it lingers. Idempotent; never rejects. */
+  /**
+   * Stops the process and everything below it (a tool launcher's real pwsh, ssh clients):
+   * SIGTERM, then SIGKILL for whatever lingers. Idempotent; never rejects.
+   */
   stop(graceMs = 2000): Promise<void> {
     this.stopping ??= this.kill(graceMs);
     return this.stopping;
   }
 
   private async kill(graceMs: number): Promise<void> {
+    const pid = this.ps.pid;
+    if (pid !== undefined && process.platform === "win32") killTreeWindows(pid);
+    // Listed before the first signal: once the launcher dies, its children are re-parented and
+    // can no longer be found below it.
+    const below = pid === undefined || process.platform === "win32" ? [] : descendants(pid);
+    signalAll(below, "SIGTERM");
     // dispose() returns the exit promise, which rejects for any exit but a clean/SIGTERM one.
     const exited = this.ps.dispose("SIGTERM").catch(() => undefined);
-    if (await settlesWithin(exited, graceMs)) return;
-    await settlesWithin(
-      this.ps.dispose("SIGKILL").catch(() => undefined),
-      graceMs,
-    );
+    const rootGone = await settlesWithin(exited, graceMs);
+    const lingering = below.filter(isAlive);
+    signalAll(lingering, "SIGKILL");
+    if (!rootGone) await settlesWithin(this.ps.dispose("SIGKILL").catch(() => undefined), graceMs);
   }
 }
 

@@ -179,6 +179,16 @@ test("PowerShellSession with a real pwsh", async (t) => {
   if (!requireTool(t, "pwsh", found, "install PowerShell 7 or set NODE_POWERSHELL to run the session contract against a real shell")) return;
   await contract(t, { executable: found, timeoutMs: 15_000 });
 
+  await t.test("stdout carries exactly what the script wrote: no terminal escape codes (PowerShell#26631)", () =>
+    withSession({ executable: found, invocationTimeoutMs: 15_000, env: { ...process.env, TERM: "xterm-256color" } }, async (s) => {
+      for (let i = 0; i < 3; i++) {
+        const out = await s.invoke("Write-Output 'first'\n[Console]::Out.WriteLine('second')\n$PID");
+        assert.match(out.stdout, /^first\nsecond\n\d+$/);
+        assert.equal(Buffer.from(out.stdout).includes(0x1b), false);
+      }
+    }),
+  );
+
   // What the fake cannot show: real parsing. These hang until the timeout without the one-line encoding.
   await t.test("blocks spanning lines and syntax errors do not swallow the protocol's markers", () =>
     withSession({ executable: found, invocationTimeoutMs: 15_000 }, async (s) => {
@@ -189,6 +199,55 @@ test("PowerShellSession with a real pwsh", async (t) => {
       assert.equal((await s.invoke("'after'")).stdout, "after");
     }),
   );
+});
+
+/** Waits up to `ms` for a process to end. */
+async function gone(pid: number, ms = 5000): Promise<boolean> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    if (!isAlive(pid)) return true;
+    await sleep(50);
+  }
+  return !isAlive(pid);
+}
+
+/**
+ * A launcher starts pwsh as its child (the one `dotnet tool install --tool-path` writes does):
+ * after a timeout neither it nor the real pwsh may be left running.
+ */
+async function launcherContract(t: TestContext, launcher: string): Promise<void> {
+  await t.test("a timeout stops the launcher and the pwsh it started", () =>
+    withSession({ executable: launcher, invocationTimeoutMs: 15_000 }, async (s) => {
+      const real = await pidOf(s);
+      const parent = Number((await s.invoke("(Get-Process -Id $PID).Parent.Id")).stdout);
+      assert.notEqual(parent, process.pid, "pwsh runs below a launcher, not as our own child");
+      const short = PowerShellSession.start({ executable: launcher, invocationTimeoutMs: 4000 });
+      try {
+        const inner = await pidOf(short);
+        await assert.rejects(short.invoke("Start-Sleep -Seconds 60"), PowerShellTimeoutError);
+        assert.ok(await gone(inner), `pwsh ${inner} is still running after its timeout`);
+      } finally {
+        await short.dispose();
+      }
+      assert.ok(isAlive(real), "the other session's pwsh is untouched");
+    }),
+  );
+}
+
+test("a pwsh behind a launcher script is stopped whole", async (t) => {
+  const found = findPwsh(process.env);
+  if (!requireTool(t, "pwsh", found, "install PowerShell 7 or set NODE_POWERSHELL")) return;
+  const dir = mkdtempSync(join(tmpdir(), "hostproof-launcher-"));
+  const launcher = join(dir, "pwsh");
+  // No exec: the shell waits for pwsh as its child, as a launcher does.
+  writeFileSync(launcher, `#!/bin/sh\n${JSON.stringify(found)} "$@"\nexit $?\n`);
+  chmodSync(launcher, 0o755);
+  await launcherContract(t, launcher);
+});
+
+test("a pwsh behind the launcher `dotnet tool install --tool-path` writes is stopped whole", async (t) => {
+  if (!requireTool(t, "pwsh-launcher", process.env.HOSTPROOF_PWSH_LAUNCHER, "set HOSTPROOF_PWSH_LAUNCHER to the pwsh that `dotnet tool install PowerShell --version 7.6.9 --tool-path DIR` wrote (.ci/run does)")) return;
+  await launcherContract(t, process.env.HOSTPROOF_PWSH_LAUNCHER as string);
 });
 
 test("a missing executable rejects with what to install, naming where the path came from", async () => {
