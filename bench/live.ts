@@ -76,7 +76,7 @@ async function main(): Promise<number> {
       };
       const t0 = performance.now();
       const out = await collectHosts(
-        hosts.map((host) => ({ host, transport: "local" as const, address: host, operationTimeoutSeconds: 120 })),
+        hosts.map((host) => ({ host, transport: "local" as const, address: host, operationTimeoutSeconds: 120, probeTimeoutSeconds: 30 })),
         read,
         { probes: [...PROBE_IDS], concurrency, timeoutMs: 120_000, collector: { name: COLLECTOR_NAME, version: "bench" } },
       );

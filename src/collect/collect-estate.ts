@@ -3,6 +3,7 @@
  * check that PowerShell is there at all (a missing pwsh is one clear error, not every host
  * undetermined).
  */
+import { dirname, resolve } from "node:path";
 import { InputError } from "../errors";
 import type { LoadedInventory } from "../input/inventory";
 import type { Credential, Inventory, InventoryHost } from "../model/inventory";
@@ -16,11 +17,15 @@ import { COLLECTOR_NAME } from "./script";
 
 export const DEFAULT_CONCURRENCY = 16;
 export const DEFAULT_TIMEOUT_SECONDS = 120;
+export const DEFAULT_PROBE_TIMEOUT_SECONDS = 30;
+export const DEFAULT_SSH_CONNECT_TIMEOUT_SECONDS = 15;
 
 export const isLive = (h: InventoryHost): h is InventoryHost & { transport: LiveTransport } => h.transport !== "snapshot";
 
-export function driverTarget(host: InventoryHost & { transport: LiveTransport }, inv: Inventory, timeoutSeconds: number): DriverTarget {
+/** `baseDir` is the inventory's folder, which relative paths in it are read from. */
+export function driverTarget(host: InventoryHost & { transport: LiveTransport }, inv: Inventory, timeoutSeconds: number, baseDir: string): DriverTarget {
   const cred: Credential | undefined = inv.credentials?.find((c) => c.name === host.credential);
+  const ssh = inv.collection?.ssh;
   return {
     host: host.name,
     transport: host.transport,
@@ -32,7 +37,35 @@ export function driverTarget(host: InventoryHost & { transport: LiveTransport },
     password: cred?.password,
     keyFile: cred?.keyFile,
     operationTimeoutSeconds: timeoutSeconds,
+    probeTimeoutSeconds: Math.min(inv.collection?.probeTimeoutSeconds ?? DEFAULT_PROBE_TIMEOUT_SECONDS, timeoutSeconds),
+    ...(host.transport === "ssh"
+      ? {
+          ssh: {
+            hostKeyChecking: ssh?.hostKeyChecking ?? "strict",
+            ...(ssh?.knownHostsFile ? { knownHostsFile: resolve(baseDir, ssh.knownHostsFile) } : {}),
+            connectTimeoutSeconds: ssh?.connectTimeoutSeconds ?? DEFAULT_SSH_CONNECT_TIMEOUT_SECONDS,
+          },
+        }
+      : {}),
   };
+}
+
+/**
+ * pwsh on Linux and macOS has no WSMan client since 7.4 ("This parameter set requires WSMan, and
+ * no supported WSMan client library was found"): winrm hosts are refused before anything is
+ * contacted, naming them and the ways out.
+ */
+export function refuseWinrmOffWindows(loaded: LoadedInventory, platform: NodeJS.Platform = process.platform): void {
+  if (platform === "win32") return;
+  const winrm = loaded.inventory.hosts.filter((h) => h.transport === "winrm").map((h) => h.name);
+  if (winrm.length === 0) return;
+  const shown = winrm.length > 5 ? `${winrm.slice(0, 5).join(", ")} and ${winrm.length - 5} more` : winrm.join(", ");
+  throw new InputError({
+    file: loaded.doc.file,
+    field: `hosts (${winrm.length} with transport winrm: ${shown})`,
+    problem: `WinRM cannot be used from ${platform}: PowerShell 7 there has no WSMan client`,
+    fix: "Run hostproof on a Windows runner for these hosts, or reach them with transport: ssh (OpenSSH Server ships with Windows Server 2019 and later), or collect on a Windows machine and judge the snapshots here.",
+  });
 }
 
 export interface EstateCollection {
@@ -48,6 +81,8 @@ export interface CollectEstateOptions {
   /** For tests: read hosts some other way than through pwsh. */
   reader?: HostReader;
   env?: NodeJS.ProcessEnv;
+  /** For tests: the platform the WinRM check assumes. */
+  platform?: NodeJS.Platform;
 }
 
 export async function collectEstate(loaded: LoadedInventory, options: CollectEstateOptions): Promise<EstateCollection> {
@@ -57,6 +92,7 @@ export async function collectEstate(loaded: LoadedInventory, options: CollectEst
   const timeoutSeconds = options.timeoutSeconds ?? inv.collection?.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
   const concurrency = options.concurrency ?? inv.collection?.concurrency ?? DEFAULT_CONCURRENCY;
   const env = options.env ?? process.env;
+  if (!options.reader) refuseWinrmOffWindows(loaded, options.platform);
   let reader = options.reader;
   let dispose = async (): Promise<void> => {};
   if (!reader) {
@@ -74,7 +110,7 @@ export async function collectEstate(loaded: LoadedInventory, options: CollectEst
   }
   try {
     const hosts = await collectHosts(
-      live.map((h) => driverTarget(h, inv, timeoutSeconds)),
+      live.map((h) => driverTarget(h, inv, timeoutSeconds, dirname(loaded.file))),
       reader,
       { probes: options.probes, concurrency, timeoutMs: timeoutSeconds * 1000, collector: { name: COLLECTOR_NAME, version: options.collectorVersion } },
     );

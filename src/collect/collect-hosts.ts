@@ -6,7 +6,7 @@
 import type { Snapshot } from "../model/snapshot";
 import type { ProbeId } from "../probes/catalog";
 import type { DriverTarget } from "./driver";
-import { classifyHostFailure, failedHostSnapshot } from "./host-failure";
+import { classifyHostFailure, failedHostSnapshot, type HostFailure } from "./host-failure";
 import { mapBounded } from "./pool";
 
 /** One round trip to one host: runs the collector there and returns the snapshot. */
@@ -24,7 +24,7 @@ export interface CollectedHost {
   host: string;
   snapshot: Snapshot;
   /** Set when the host could not be read at all. */
-  failure?: { kind: string; message: string };
+  failure?: HostFailure;
   durationMs: number;
 }
 
@@ -37,8 +37,7 @@ export async function collectHosts(targets: readonly DriverTarget[], read: HostR
       const snapshot = await withTimeout(read(target, options.probes, options.timeoutMs), options.timeoutMs, target.host);
       return { host: target.host, snapshot, durationMs: performance.now() - started };
     } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
-      const failure = { kind: classifyHostFailure(message), message };
+      const failure = classifyHostFailure(err);
       return { host: target.host, snapshot: failedHostSnapshot(target.host, target.transport, options.probes, failure, at, options.collector), failure, durationMs: performance.now() - started };
     }
   });

@@ -6,6 +6,7 @@ import { PowerShellSession } from "../powershell/session";
 import type { ProbeId } from "../probes/catalog";
 import type { HostReader } from "./collect-hosts";
 import { driverInvocation } from "./driver";
+import { collectorOutputOf } from "./driver-output";
 import { parseCollectorOutput } from "./parse";
 import { buildCollectorScript } from "./script";
 
@@ -26,8 +27,7 @@ export function pwshReader(options: { executable?: string; collectorVersion: str
     const session = idle.pop() ?? newSession(timeoutMs);
     try {
       const { stdout, stderr } = await session.invoke(driverInvocation(target, script));
-      if (stdout.trim() === "") throw new Error(firstLine(stderr) || "the collector printed nothing");
-      return parseCollectorOutput(stdout, { host: target.host, transport: target.transport, collectorVersion: options.collectorVersion });
+      return parseCollectorOutput(collectorOutputOf(stdout, stderr), { host: target.host, transport: target.transport, collectorVersion: options.collectorVersion });
     } finally {
       idle.push(session);
     }
@@ -46,9 +46,3 @@ export function pwshReader(options: { executable?: string; collectorVersion: str
     },
   };
 }
-
-/** A remoting error's first line says what went wrong; the rest quotes script text. */
-function firstLine(text: string): string {
-  return text.split(/\r?\n/).map((l) => l.trim()).find((l) => l !== "") ?? "";
-}
-

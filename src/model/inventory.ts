@@ -30,9 +30,22 @@ export interface Credential {
   keyFile?: string;
 }
 
+/** How ssh decides whether it reached the right host. */
+export interface SshSettings {
+  /** A known_hosts file, relative to the inventory; default: ssh's own (~/.ssh/known_hosts). */
+  knownHostsFile?: string;
+  /** strict (default): an unknown or changed key fails the host. accept-new: an unknown key is recorded, a changed one still fails. */
+  hostKeyChecking?: "strict" | "accept-new";
+  /** Seconds to connect and exchange banners (default 15). */
+  connectTimeoutSeconds?: number;
+}
+
 export interface CollectionSettings {
   concurrency?: number;
   timeoutSeconds?: number;
+  /** Limit for one probe inside the host's one round trip (default 30). */
+  probeTimeoutSeconds?: number;
+  ssh?: SshSettings;
 }
 
 export interface InventoryHost {

@@ -3,7 +3,7 @@ import type { JsonValue } from "./json";
 import type { Transport } from "./inventory";
 import type { ProbeId } from "../probes/catalog";
 
-export const PROBE_ERROR_KINDS = ["not-supported", "access-denied", "not-found", "timeout", "other"] as const;
+export const PROBE_ERROR_KINDS = ["not-supported", "access-denied", "not-found", "timeout", "unreachable", "other"] as const;
 export type ProbeErrorKind = (typeof PROBE_ERROR_KINDS)[number];
 
 export interface ProbeError {

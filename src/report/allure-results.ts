@@ -243,6 +243,7 @@ const REASON_TITLES: Readonly<Record<UndeterminedReason["kind"], string>> = {
   "access-denied": "access denied",
   "not-found": "probe target not found",
   timeout: "probe timed out",
+  unreachable: "host unreachable",
   other: "probe failed",
   "not-collected": "fact not collected",
   malformed: "probe output unreadable",

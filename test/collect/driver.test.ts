@@ -12,6 +12,7 @@ const hostile: DriverTarget = {
   username: "CONTOSO\\auditor\"`$x",
   password: { env: "HOSTPROOF_WINRM_PASSWORD" },
   operationTimeoutSeconds: 120,
+  probeTimeoutSeconds: 30,
 };
 
 test("an invocation is the constant driver plus two base64 arguments, whatever the target holds", () => {

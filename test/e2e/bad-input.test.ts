@@ -123,7 +123,7 @@ test("every bad snapshot is reported at once, not only the first", async () => {
 
 test("a live transport on a machine without PowerShell stops with what to install, and writes nothing", () => {
   const { inventory } = goodEstate();
-  editJson(inventory, (v) => ((v.hosts as Record<string, unknown>[])[0] = { name: "n1", address: "10.0.0.11", transport: "winrm" }));
+  editJson(inventory, (v) => ((v.hosts as Record<string, unknown>[])[0] = { name: "n1", address: "10.0.0.11", transport: "local" }));
   const parent = tempDir();
   const out = join(parent, "reports");
   const env = { ...process.env, PATH: "", NODE_POWERSHELL: "" };

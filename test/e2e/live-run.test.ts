@@ -61,7 +61,7 @@ test("an unreachable host is undetermined, with the reason, and the rest are jud
   const n2 = s.results.filter((r) => r.target.name === "n2");
   assert.ok(n2.length > 5);
   for (const r of n2) assert.equal(r.status, "undetermined", `${r.controlId} on n2`);
-  assert.match(n2[0].reason?.message ?? "", /the host could not be read: ssh: connect to host n2\.lab\.test port 22: Connection refused/);
+  assert.match(n2[0].reason?.message ?? "", /the host could not be read \(the connection was refused or the network unreachable\): ssh: connect to host n2\.lab\.test port 22: Connection refused/);
   assert.ok(s.results.filter((r) => r.target.name === "n1").every((r) => r.status !== "undetermined" || r.controlId === "HP-CLU-004"));
 });
 

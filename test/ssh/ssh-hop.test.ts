@@ -19,7 +19,7 @@ import { findSshd, sshRun, startLoopbackSshd } from "./loopback-sshd";
 
 const SSHD_HINT = "install openssh-server (apt-get install openssh-server)";
 
-test("real OpenSSH failures are classified: refused login is access-denied, a stopped host is other", { timeout: 60_000 }, async (t) => {
+test("real OpenSSH failures are classified: a refused login is authentication-denied, a stopped host refused", { timeout: 60_000 }, async (t) => {
   const sshd = findSshd();
   if (!requireTool(t, "sshd", sshd, SSHD_HINT)) return;
   const estate = await startLoopbackSshd(2, { sshd, port: 2201 });
@@ -33,13 +33,13 @@ test("real OpenSSH failures are classified: refused login is access-denied, a st
     const denied = sshRun({ ...estate, keyFile: wrongKey }, estate.hosts[0], "echo no");
     assert.notEqual(denied.status, 0);
     assert.match(denied.stderr, /Permission denied/);
-    assert.equal(classifyHostFailure(denied.stderr.trim()), "access-denied");
+    assert.equal(classifyHostFailure(denied.stderr.trim()).reason, "authentication-denied");
 
     estate.hosts[1].stop();
     await new Promise((r) => setTimeout(r, 300));
     const down = sshRun(estate, estate.hosts[1], "echo no");
     assert.match(down.stderr, /Connection refused/);
-    assert.equal(classifyHostFailure(down.stderr.trim()), "other");
+    assert.equal(classifyHostFailure(down.stderr.trim()).reason, "refused");
   } finally {
     estate.dispose();
   }
@@ -60,6 +60,8 @@ test("collect over ssh from two loopback hosts, one made unreachable mid-run: on
       JSON.stringify({
         version: 1,
         credentials: [{ name: "loop", username: estate.user, keyFile: estate.keyFile }],
+        // Fresh throwaway servers: trust on first use, into a file of the test's own.
+        collection: { ssh: { hostKeyChecking: "accept-new", knownHostsFile: join(dir, "known_hosts") } },
         hosts: estate.hosts.map((h, i) => ({ name: `loop${i + 1}`, address: h.address, transport: "ssh", credential: "loop", ssh: { port: h.port } })),
       }),
     );
