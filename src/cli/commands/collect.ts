@@ -1,5 +1,6 @@
 /** `hostproof collect` */
 import { join, resolve } from "node:path";
+import { describeHostFailure } from "../../collect/host-failure";
 import { collectToFolder } from "../../collect/collect-to-folder";
 import { EXIT, type ExitCode } from "../../model/run";
 import { checkTagExpression, parse, usageError } from "../args";
@@ -36,8 +37,10 @@ export async function collectCommand(argv: string[], io: Io): Promise<ExitCode> 
   });
   const failed = result.hosts.filter((h) => h.failure);
   for (const h of result.hosts) {
-    const what = h.failure ? `${h.failure.kind}: ${h.failure.message}` : `${Object.keys(h.snapshot.probes).length} probes`;
-    io.out(`${h.failure ? "✘" : "✔"} ${h.host.padEnd(24)} ${(h.durationMs / 1000).toFixed(1).padStart(6)} s  ${what}`);
+    const head = `${h.failure ? "✘" : "✔"} ${h.host.padEnd(24)} ${(h.durationMs / 1000).toFixed(1).padStart(6)} s  `;
+    const what = h.failure ? `${h.failure.kind}: ${describeHostFailure(h.failure)}` : `${Object.keys(h.snapshot.probes).length} probes`;
+    // ssh's and PowerShell's lines stay lines, under the host they belong to.
+    io.out(head + what.split("\n").join(`\n${" ".repeat(head.length)}`));
   }
   io.out(`Read ${result.hosts.length - failed.length} of ${result.hosts.length} live host(s) in ${(result.durationMs / 1000).toFixed(1)} s, one round trip each, for: ${result.probes.join(", ")}.`);
   io.out(`Snapshots in ${resolve(values.out)}/; judge them anywhere with: hostproof run --inventory ${join(values.out, "inventory.json")}`);
