@@ -221,10 +221,11 @@ async function launcherContract(t: TestContext, launcher: string): Promise<void>
       const real = await pidOf(s);
       const parent = Number((await s.invoke("(Get-Process -Id $PID).Parent.Id")).stdout);
       assert.notEqual(parent, process.pid, "pwsh runs below a launcher, not as our own child");
-      const short = PowerShellSession.start({ executable: launcher, invocationTimeoutMs: 4000 });
+      // Long enough for a cold start on a busy machine; the sleep outlasts it by far.
+      const short = PowerShellSession.start({ executable: launcher, invocationTimeoutMs: 10_000 });
       try {
         const inner = await pidOf(short);
-        await assert.rejects(short.invoke("Start-Sleep -Seconds 60"), PowerShellTimeoutError);
+        await assert.rejects(short.invoke("Start-Sleep -Seconds 600"), PowerShellTimeoutError);
         assert.ok(await gone(inner), `pwsh ${inner} is still running after its timeout`);
       } finally {
         await short.dispose();
