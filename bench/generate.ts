@@ -98,7 +98,34 @@ function deviate(rand: Rand, spec: HostSpec, cluster: InventoryCluster | undefin
   return pick(rand, options)();
 }
 
+/** The estate's host specs and clusters, before anything is written (the live bench simulates them). */
+export interface GeneratedSpecs {
+  name: string;
+  hosts: HostSpec[];
+  clusters: InventoryCluster[];
+  standalone: number;
+  deviations: number;
+  probeErrors: number;
+}
+
 export function generateEstate(dir: string, options: GenerateOptions): GeneratedEstate {
+  const specs = generateSpecs(options);
+  const inventoryPath = writeEstate(
+    dir,
+    { name: specs.name, inputs: { endOfSupport: { warningDays: 90 } }, hosts: specs.hosts, clusters: specs.clusters },
+    { pretty: false },
+  );
+  return {
+    inventoryPath,
+    hosts: specs.hosts.length,
+    clusters: specs.clusters.length,
+    standalone: specs.standalone,
+    deviations: specs.deviations,
+    probeErrors: specs.probeErrors,
+  };
+}
+
+export function generateSpecs(options: GenerateOptions): GeneratedSpecs {
   const rand = seededRandom(options.seed);
   const total = Math.max(1, Math.floor(options.hosts));
   const sizes = clusterSizes(rand, Math.round(total * CLUSTERED_SHARE));
@@ -170,15 +197,5 @@ export function generateEstate(dir: string, options: GenerateOptions): Generated
     return out;
   });
 
-  const inventoryPath = writeEstate(
-    dir,
-    {
-      name: `bench ${total} hosts (seed ${options.seed})`,
-      inputs: { endOfSupport: { warningDays: 90 } },
-      hosts: finished,
-      clusters,
-    },
-    { pretty: false },
-  );
-  return { inventoryPath, hosts: total, clusters: clusters.length, standalone: total - clustered, deviations, probeErrors };
+  return { name: `bench ${total} hosts (seed ${options.seed})`, hosts: finished, clusters, standalone: total - clustered, deviations, probeErrors };
 }

@@ -35,8 +35,7 @@ test("real OpenSSH failures are classified: a refused login is authentication-de
     assert.match(denied.stderr, /Permission denied/);
     assert.equal(classifyHostFailure(denied.stderr.trim()).reason, "authentication-denied");
 
-    estate.hosts[1].stop();
-    await new Promise((r) => setTimeout(r, 300));
+    await estate.hosts[1].stop();
     const down = sshRun(estate, estate.hosts[1], "echo no");
     assert.match(down.stderr, /Connection refused/);
     assert.equal(classifyHostFailure(down.stderr.trim()).reason, "refused");
@@ -51,7 +50,9 @@ test("collect over ssh from two loopback hosts, one made unreachable mid-run: on
   const sshd = findSshd();
   if (!requireTool(t, "sshd", sshd, SSHD_HINT)) return;
   const estate = await startLoopbackSshd(2, { sshd, pwsh, port: 2202 });
-  const real = pwshReader({ collectorVersion: "test", executable: pwsh });
+  // The driver's Invoke-Command passes no host-key options: the estate's ssh on PATH checks the
+  // hosts' real keys strictly (an unknown key would fail with "Host key verification failed").
+  const real = pwshReader({ collectorVersion: "test", executable: pwsh, env: estate.clientEnv() });
   try {
     const dir = tempDir();
     const inventory = join(dir, "inventory.json");
@@ -70,7 +71,7 @@ test("collect over ssh from two loopback hosts, one made unreachable mid-run: on
       try {
         return await real.read(target, probes, ms);
       } finally {
-        if (target.host === "loop1") estate.hosts[1].stop();
+        if (target.host === "loop1") await estate.hosts[1].stop();
       }
     };
     const out = join(dir, "snapshots");
