@@ -33,6 +33,10 @@
  *    cluster cmdlet on a machine that is not a node).
  * 4. other: anything else.
  *
+ * A command that finishes but wrote an error record (a non-terminating error, which a module
+ * function such as a CDXML cmdlet writes when -ErrorAction Stop did not reach it) fails with the
+ * first such record: a fact that could not be read is never recorded as output.
+ *
  * Fallbacks: the next command of a probe is tried when the previous one failed as not-supported
  * (its cmdlet or module is missing) or other (it threw on this host's data, as Get-LocalGroupMember
  * does on an orphaned SID). access-denied and not-found are answers about the host, not about the
@@ -158,9 +162,11 @@ function Invoke-HpProbe {
   param([string[]]$Commands)
   $ErrorActionPreference = 'Stop'
   # Warnings, verbose, debug and host/information output must not reach stdout, which carries the
-  # document alone. Errors stay: with Stop they become the exceptions classified below.
-  $redirect = ''
-  if ($PSVersionTable.PSVersion.Major -ge 3) { $redirect = ' 3>$null 4>$null 5>$null' }
+  # document alone. Errors stay: with Stop they become the exceptions classified below, and 2>&1
+  # (valid in 2.0) brings the ones that stayed non-terminating into the output, where they are
+  # picked out below.
+  $redirect = ' 2>&1'
+  if ($PSVersionTable.PSVersion.Major -ge 3) { $redirect = $redirect + ' 3>$null 4>$null 5>$null' }
   if ($PSVersionTable.PSVersion.Major -ge 5) { $redirect = $redirect + ' 6>$null' }
   $quiet = [scriptblock]::Create('param($Block) & $Block' + $redirect)
   $started = [DateTime]::UtcNow
@@ -169,10 +175,20 @@ function Invoke-HpProbe {
   for ($i = 0; $i -lt $Commands.Length; $i++) {
     $command = $Commands[$i]
     try {
-      $out = & $quiet ([scriptblock]::Create($command))
+      $items = @(& $quiet ([scriptblock]::Create($command)))
+      # Safety net for a command that wrote an error but did not stop: a module function does not
+      # see this function's Stop preference (PowerShell/PowerShell#4568), so a CDXML cmdlet called
+      # without -ErrorAction Stop reports access-denied as a non-terminating error and simply
+      # returns nothing. Its output cannot be trusted then; the first error record is the command's
+      # failure, classified like a thrown one (throw keeps an ErrorRecord as it is, also in 2.0).
+      $out = @()
+      foreach ($item in $items) {
+        if ($item -is [System.Management.Automation.ErrorRecord]) { throw $item }
+        $out += $item
+      }
       $json = 'null'
-      if ($null -ne $out) {
-        $text = (@($out) | ForEach-Object { [string]$_ }) -join [string][char]10
+      if ($out.Length -gt 0) {
+        $text = ($out | ForEach-Object { [string]$_ }) -join [string][char]10
         if ($text.Trim() -ne '') { $json = $text }
       }
       return Format-HpRecord -Command $command -Started $started -DurationMs ([long]$watch.Elapsed.TotalMilliseconds) -Json $json

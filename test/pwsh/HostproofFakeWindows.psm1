@@ -4,6 +4,14 @@
 # catalog calls. Functions win over cmdlets in PowerShell's command lookup, so the collector runs
 # unchanged against them.
 #
+# The stand-ins for the cmdlets that are CDXML on Windows (Get-NetAdapterAdvancedProperty,
+# Get-DnsClientGlobalSetting) are not global functions: like the real ones they are functions
+# exported from a module, this one. That matters for errors: a module function does not see its
+# caller's $ErrorActionPreference (PowerShell/PowerShell#4568), so a non-terminating error it
+# writes stays non-terminating unless the call itself says -ErrorAction Stop. Behaviour
+# access-denied-nonterminating writes such an error with $PSCmdlet.WriteError and returns nothing,
+# as a CDXML function does on access denied; access-denied throws (terminating).
+#
 # The stand-ins return objects with the real property names and the types that matter for
 # ConvertTo-Json: enums as integers (what Windows PowerShell 5.1 emits for real enums), SIDs as
 # objects with .Value, RegistryValue as string[], Get-HotFix's InstalledOn as [datetime] and
@@ -15,6 +23,9 @@
 Set-StrictMode -Off
 
 $script:FakeHost = $null
+
+# Exported from this module under their own names (see above); the rest are defined as globals.
+$script:ModuleCmdlets = @('Get-NetAdapterAdvancedProperty', 'Get-DnsClientGlobalSetting')
 
 $script:FakedCmdlets = @(
     'Get-CimInstance', 'Get-WmiObject', 'Get-CimAssociatedInstance', 'Get-ItemProperty',
@@ -32,6 +43,7 @@ function Import-FakeWindowsHost {
     if ($null -ne $script:FakeHost) { throw 'HostproofFakeWindows: import one host per PowerShell process' }
     $script:FakeHost = Get-Content -LiteralPath $Path -Raw | ConvertFrom-Json
     foreach ($name in $script:FakedCmdlets) {
+        if ($script:ModuleCmdlets -contains $name) { continue }
         if ((Get-FakeBehaviour $name) -eq 'missing') {
             # Where the real cmdlet does not exist (Linux, or a Windows without the module),
             # leaving the name undefined gives PowerShell's own CommandNotFoundException. Where it
@@ -68,11 +80,17 @@ function New-MissingCommand([string]$Name) {
     }.GetNewClosure()
 }
 
-# Raises the failure the description gives this cmdlet, the way the real cmdlet fails.
-function Invoke-FakeBehaviour([string]$Name) {
+# Raises the failure the description gives this cmdlet, the way the real cmdlet fails. $Cmdlet is
+# the stand-in's $PSCmdlet. Returns $true when the stand-in must stop without output: it wrote a
+# non-terminating error (which, with -ErrorAction Stop on the call, has already become terminating).
+function Invoke-FakeBehaviour([string]$Name, [System.Management.Automation.PSCmdlet]$Cmdlet) {
     switch (Get-FakeBehaviour $Name) {
         'access-denied' {
             throw [System.UnauthorizedAccessException]::new('Access is denied. (Exception from HRESULT: 0x80070005 (E_ACCESSDENIED))')
+        }
+        'access-denied-nonterminating' {
+            $Cmdlet.WriteError((New-AccessDeniedError $Name))
+            return $true
         }
         'invalid-operation' {
             # PowerShell issues 2996/21617: sorting members whose SID does not resolve.
@@ -80,6 +98,21 @@ function Invoke-FakeBehaviour([string]$Name) {
             throw [System.InvalidOperationException]::new('Failed to compare two elements in the array.', $inner)
         }
         'hang' { Start-Sleep -Seconds 86400 }
+    }
+    return $false
+}
+
+# What a CIM-based cmdlet writes when WMI refuses the caller: E_ACCESSDENIED, PermissionDenied.
+function New-AccessDeniedError([string]$Name) {
+    $exception = [System.UnauthorizedAccessException]::new('Access is denied. (Exception from HRESULT: 0x80070005 (E_ACCESSDENIED))')
+    return [System.Management.Automation.ErrorRecord]::new($exception, "Windows System Error 5,$Name", [System.Management.Automation.ErrorCategory]::PermissionDenied, $null)
+}
+
+# For the module-exported stand-ins, which exist whatever the host description says.
+function Assert-FakeCommandPresent([string]$Name) {
+    if ($null -eq $script:FakeHost) { throw "HostproofFakeWindows: $Name called before a host was imported" }
+    if ((Get-FakeBehaviour $Name) -eq 'missing') {
+        throw [System.Management.Automation.CommandNotFoundException]::new("The term '$Name' is not recognized as the name of a cmdlet, function, script file, or operable program. Check the spelling of the name, or if a path was included, verify that the path is correct and try again.")
     }
 }
 
@@ -159,22 +192,23 @@ function Get-FakeCimObjects([string]$ClassName) {
 function FakeGetCimInstance {
     [CmdletBinding()]
     param([Parameter(Position = 0)][Alias('Class')][string]$ClassName, [string]$Filter, [string]$Namespace)
-    Invoke-FakeBehaviour 'Get-CimInstance'
+    if (Invoke-FakeBehaviour 'Get-CimInstance' $PSCmdlet) { return }
     Get-FakeCimObjects $ClassName | Where-Object { Test-FakeFilter $_ $Filter }
 }
 
 function FakeGetWmiObject {
     [CmdletBinding()]
     param([Parameter(Position = 0)][string]$Class, [string]$Filter, [string]$Namespace)
-    Invoke-FakeBehaviour 'Get-WmiObject'
+    if (Invoke-FakeBehaviour 'Get-WmiObject' $PSCmdlet) { return }
     Get-FakeCimObjects $Class | Where-Object { Test-FakeFilter $_ $Filter }
 }
 
 function FakeGetCimAssociatedInstance {
     [CmdletBinding()]
     param([Parameter(Mandatory = $true, ValueFromPipeline = $true)]$InputObject, [string]$Association, [string]$ResultClassName)
-    begin { Invoke-FakeBehaviour 'Get-CimAssociatedInstance' }
+    begin { $failed = Invoke-FakeBehaviour 'Get-CimAssociatedInstance' $PSCmdlet }
     process {
+        if ($failed) { return }
         $isAdministrators = $InputObject.CimClass.CimClassName -eq 'Win32_Group' -and $InputObject.SID -eq 'S-1-5-32-544'
         if (-not $isAdministrators -or ($Association -and $Association -ne 'Win32_GroupUser')) { return }
         foreach ($m in $script:FakeHost.administrators) {
@@ -190,7 +224,7 @@ function FakeGetCimAssociatedInstance {
 function FakeGetItemProperty {
     [CmdletBinding()]
     param([Parameter(Position = 0)][string[]]$Path, [Parameter(Position = 1)][string[]]$Name)
-    Invoke-FakeBehaviour 'Get-ItemProperty'
+    if (Invoke-FakeBehaviour 'Get-ItemProperty' $PSCmdlet) { return }
     foreach ($p in $Path) {
         $key = $script:FakeHost.registry.PSObject.Properties[$p]
         if ($null -eq $key) {
@@ -206,10 +240,11 @@ function FakeGetItemProperty {
     }
 }
 
-function FakeGetNetAdapterAdvancedProperty {
+function Get-NetAdapterAdvancedProperty {
     [CmdletBinding()]
     param([Parameter(Position = 0)][string[]]$Name, [switch]$AllProperties)
-    Invoke-FakeBehaviour 'Get-NetAdapterAdvancedProperty'
+    Assert-FakeCommandPresent 'Get-NetAdapterAdvancedProperty'
+    if (Invoke-FakeBehaviour 'Get-NetAdapterAdvancedProperty' $PSCmdlet) { return }
     foreach ($row in $script:FakeHost.netAdapterAdvancedProperties) {
         if ($Name -and $Name -notcontains $row.Name) { continue }
         # Properties without a display name are hidden unless -AllProperties asks for them.
@@ -227,7 +262,7 @@ function FakeGetNetAdapterAdvancedProperty {
 function FakeGetWindowsFeature {
     [CmdletBinding()]
     param([Parameter(Position = 0)][string[]]$Name)
-    Invoke-FakeBehaviour 'Get-WindowsFeature'
+    if (Invoke-FakeBehaviour 'Get-WindowsFeature' $PSCmdlet) { return }
     foreach ($f in $script:FakeHost.windowsFeatures) {
         if ($Name -and $Name -notcontains $f.Name) { continue }
         [pscustomobject][ordered]@{
@@ -242,7 +277,7 @@ function FakeGetWindowsFeature {
 function FakeGetWindowsOptionalFeature {
     [CmdletBinding()]
     param([switch]$Online, [string]$FeatureName)
-    Invoke-FakeBehaviour 'Get-WindowsOptionalFeature'
+    if (Invoke-FakeBehaviour 'Get-WindowsOptionalFeature' $PSCmdlet) { return }
     foreach ($f in $script:FakeHost.optionalFeatures) {
         if ($FeatureName -and $FeatureName -ne $f.FeatureName) { continue }
         [pscustomobject][ordered]@{ FeatureName = $f.FeatureName; DisplayName = $f.DisplayName; State = [int]$f.State }
@@ -252,7 +287,7 @@ function FakeGetWindowsOptionalFeature {
 function FakeGetCluster {
     [CmdletBinding()]
     param([Parameter(Position = 0)][string]$Name)
-    Invoke-FakeBehaviour 'Get-Cluster'
+    if (Invoke-FakeBehaviour 'Get-Cluster' $PSCmdlet) { return }
     $c = $script:FakeHost.cluster
     if ($null -eq $c) { $PSCmdlet.ThrowTerminatingError((New-ClusterNotRunningError)) }
     [pscustomobject][ordered]@{
@@ -266,7 +301,7 @@ function FakeGetCluster {
 function FakeGetClusterQuorum {
     [CmdletBinding()]
     param([string]$Cluster)
-    Invoke-FakeBehaviour 'Get-ClusterQuorum'
+    if (Invoke-FakeBehaviour 'Get-ClusterQuorum' $PSCmdlet) { return }
     $c = $script:FakeHost.cluster
     if ($null -eq $c) { $PSCmdlet.ThrowTerminatingError((New-ClusterNotRunningError)) }
     $resource = $null
@@ -285,7 +320,7 @@ function FakeGetClusterQuorum {
 function FakeGetLocalUser {
     [CmdletBinding()]
     param([Parameter(Position = 0)][string[]]$Name)
-    Invoke-FakeBehaviour 'Get-LocalUser'
+    if (Invoke-FakeBehaviour 'Get-LocalUser' $PSCmdlet) { return }
     foreach ($u in $script:FakeHost.localUsers) {
         if ($Name -and $Name -notcontains $u.Name) { continue }
         [pscustomobject][ordered]@{ Name = $u.Name; Enabled = [bool]$u.Enabled; SID = (New-FakeSid $u.SID); PrincipalSource = 1 }
@@ -295,7 +330,7 @@ function FakeGetLocalUser {
 function FakeGetLocalGroupMember {
     [CmdletBinding()]
     param([Parameter(Position = 0)]$Group, [string]$Name, $SID, [Parameter(Position = 1)][string]$Member)
-    Invoke-FakeBehaviour 'Get-LocalGroupMember'
+    if (Invoke-FakeBehaviour 'Get-LocalGroupMember' $PSCmdlet) { return }
     $wanted = ([string]$SID -eq 'S-1-5-32-544') -or ([string]$Name -eq 'Administrators') -or ([string]$Group -eq 'Administrators')
     if (-not $wanted) { return }
     foreach ($m in $script:FakeHost.administrators) {
@@ -308,10 +343,11 @@ function FakeGetLocalGroupMember {
     }
 }
 
-function FakeGetDnsClientGlobalSetting {
+function Get-DnsClientGlobalSetting {
     [CmdletBinding()]
     param()
-    Invoke-FakeBehaviour 'Get-DnsClientGlobalSetting'
+    Assert-FakeCommandPresent 'Get-DnsClientGlobalSetting'
+    if (Invoke-FakeBehaviour 'Get-DnsClientGlobalSetting' $PSCmdlet) { return }
     $s = $script:FakeHost.dnsClientGlobalSetting
     if ($null -eq $s) { return }
     [pscustomobject][ordered]@{
@@ -325,7 +361,7 @@ function FakeGetDnsClientGlobalSetting {
 function FakeGetHotFix {
     [CmdletBinding()]
     param([Parameter(Position = 0)][string[]]$Id, [string[]]$ComputerName)
-    Invoke-FakeBehaviour 'Get-HotFix'
+    if (Invoke-FakeBehaviour 'Get-HotFix' $PSCmdlet) { return }
     foreach ($hf in $script:FakeHost.hotfixes) {
         if ($Id -and $Id -notcontains $hf.HotFixID) { continue }
         [pscustomobject][ordered]@{
@@ -338,4 +374,4 @@ function FakeGetHotFix {
     }
 }
 
-Export-ModuleMember -Function Import-FakeWindowsHost
+Export-ModuleMember -Function (@('Import-FakeWindowsHost') + $script:ModuleCmdlets)

@@ -31,13 +31,19 @@ function psQuote(text: string): string {
 }
 
 /** Runs the collector for `probes` on the simulated host and parses what it wrote. */
-function collect(pwsh: string, spec: HostSpec, cmdlets: Partial<Record<FakedCmdlet, CmdletBehaviour>>, probes: readonly ProbeId[] = PROBE_IDS): Snapshot {
+function collect(
+  pwsh: string,
+  spec: HostSpec,
+  cmdlets: Partial<Record<FakedCmdlet, CmdletBehaviour>>,
+  probes: readonly ProbeId[] = PROBE_IDS,
+  edit: (script: string) => string = (script) => script,
+): Snapshot {
   const dir = mkdtempSync(join(tmpdir(), "hostproof-collector-"));
   try {
     const hostFile = join(dir, "host.json");
     const scriptFile = join(dir, "collector.ps1");
     writeFakeHost(hostFile, toFakeHost(spec, cmdlets));
-    writeFileSync(scriptFile, buildCollectorScript(probes));
+    writeFileSync(scriptFile, edit(buildCollectorScript(probes)));
     // The script runs as a script block, as a remoting session would run it; no execution policy applies.
     const command = [
       `Import-Module ${psQuote(MODULE)}`,
@@ -188,4 +194,36 @@ test("pwsh: only the selected probes run", (t) => {
   const expected = expectedFacts(clusterNode);
   const facts = comparable(normaliseSnapshot(s));
   assert.deepEqual([facts.os, facts.uacPolicy], [expected.os, expected.uacPolicy]);
+});
+
+test("pwsh: a CDXML-style module function's access denied is access-denied, terminating or not", (t) => {
+  const pwsh = pwshOrSkip(t);
+  if (pwsh === undefined) return;
+  const spec: HostSpec = { name: "fs02" };
+  const s = collect(pwsh, spec, { "Get-NetAdapterAdvancedProperty": "access-denied-nonterminating", "Get-DnsClientGlobalSetting": "access-denied" });
+  assert.deepEqual(comparable(normaliseSnapshot(s)), expectedFacts(spec, { netAdapterAdvancedProperty: "access-denied", dnsClientGlobalSetting: "access-denied" }));
+  const nics = s.probes.netAdapterAdvancedProperty;
+  assert.ok(nics && isProbeFailure(nics));
+  assert.match(nics.error.message, /Access is denied/);
+  assert.equal(nics.command, PROBES.netAdapterAdvancedProperty.command);
+});
+
+test("pwsh: without -ErrorAction Stop in the command, the collector's safety net still records access-denied", (t) => {
+  const pwsh = pwshOrSkip(t);
+  if (pwsh === undefined) return;
+  const spec: HostSpec = { name: "fs03" };
+  // A catalog command from before -ErrorAction Stop: the module function's error stays
+  // non-terminating, the pipeline ends with no output, and only the collector can notice.
+  const bare = "Get-NetAdapterAdvancedProperty -AllProperties |";
+  const s = collect(pwsh, spec, { "Get-NetAdapterAdvancedProperty": "access-denied-nonterminating" }, ["netAdapterAdvancedProperty", "os"], (script) => {
+    const withStop = "Get-NetAdapterAdvancedProperty -AllProperties -ErrorAction Stop |";
+    assert.ok(script.includes(withStop));
+    return script.replace(withStop, bare);
+  });
+  const nics = s.probes.netAdapterAdvancedProperty;
+  assert.ok(nics && isProbeFailure(nics), JSON.stringify(nics));
+  assert.equal(nics.error.kind, "access-denied");
+  assert.ok(nics.command.startsWith(bare));
+  const facts = comparable(normaliseSnapshot(s));
+  assert.deepEqual(facts.os, expectedFacts(spec).os);
 });

@@ -16,7 +16,12 @@ import type { ProbeId } from "../../src/probes/catalog";
 import { installedOnDate } from "../../src/facts/hotfixes";
 import { buildSnapshot, type HostSpec } from "../helpers/snapshot-builder";
 
-export type CmdletBehaviour = "missing" | "access-denied" | "hang" | "invalid-operation";
+/**
+ * How a simulated cmdlet misbehaves. access-denied throws (terminating, as a compiled cmdlet under
+ * Stop does); access-denied-nonterminating writes the error record and returns nothing, as a CDXML
+ * function does when -ErrorAction Stop did not reach it (see HostproofFakeWindows.psm1).
+ */
+export type CmdletBehaviour = "missing" | "access-denied" | "access-denied-nonterminating" | "hang" | "invalid-operation";
 
 /** Every command the module simulates; each catalog command uses only these (and core cmdlets). */
 export const FAKED_CMDLETS = [
