@@ -45,11 +45,33 @@
  *
  * Timing: startedAt is when the probe's first command started (UTC, milliseconds) and durationMs
  * covers every command tried, so that consecutive probes never overlap in the evidence.
+ *
+ * Time limit per probe, inside the one round trip: the probes run in a worker runspace
+ * ([runspacefactory]/[powershell]/BeginInvoke, all in PowerShell 2.0), one probe per invocation,
+ * and the script waits for each at most -ProbeTimeoutSeconds (AsyncWaitHandle.WaitOne). A probe that
+ * does not answer in time (a stuck WMI provider) is recorded as error kind timeout, naming the
+ * command that was running; its pipeline gets BeginStop without being waited for, the worker is
+ * abandoned (closing it could wait on the stuck call), and the remaining probes get a fresh worker.
+ * Invoke-HpProbe (fallbacks, classification) runs inside the worker, so a probe that finishes is
+ * recorded exactly as without the limit. The worker imports the modules of the session running the
+ * collector (see New-HpWorker). Opening one, measured with pwsh 7.6.9 on Linux (2 cores): about
+ * 75-120 ms warm and 290 ms for the first in a process, with Management and Utility to import; with
+ * the test stand-in module it is 0.6-0.9 s, most of it the stand-in importing its host description
+ * again. It happens once per host, and again after each timeout.
  */
 import { PROBES, PROBE_IDS, type ProbeId } from "../probes/catalog";
 
 /** The name a snapshot's `collector.name` carries for live collection. */
 export const COLLECTOR_NAME = "hostproof-collector";
+
+/**
+ * The script's only parameter: seconds each probe may take (all its commands together) before it
+ * is recorded as a timeout; 0 or less waits without limit. Pass it as `-ProbeTimeoutSeconds N`
+ * (or first in Invoke-Command's -ArgumentList). The script text is the same for every host.
+ */
+export const PROBE_TIMEOUT_PARAMETER = "ProbeTimeoutSeconds";
+/** The parameter's default in the script's param() block. */
+export const DEFAULT_PROBE_TIMEOUT_SECONDS = 30;
 
 /** The catalog's commands for a probe, in the order the collector tries them. */
 export function probeCommands(id: ProbeId): string[] {
@@ -73,9 +95,9 @@ export function buildCollectorScript(probes: readonly ProbeId[]): string {
 
 function probeBlock(id: ProbeId): string {
   const commands = probeCommands(id).map(hereString).join("\n");
-  // The try/catch here guards against a failure of the collector's own helpers, which would
-  // otherwise end the script and lose every probe; a probe's own failures are caught inside
-  // Invoke-HpProbe and never reach it.
+  // The try/catch here guards against a failure of the collector's own helpers (or of the worker
+  // runspace), which would otherwise end the script and lose every probe; a probe's own failures
+  // are caught inside Invoke-HpProbe and never reach it.
   return `
 # probe ${id}
 $hpCommands = @(
@@ -83,7 +105,7 @@ ${commands}
 )
 $hpStarted = [DateTime]::UtcNow
 try {
-  $hpRecord = Invoke-HpProbe -Commands $hpCommands
+  $hpRecord = Invoke-HpTimedProbe -Commands $hpCommands
 } catch {
   $hpRecord = Format-HpRecord -Command $hpCommands[0] -Started $hpStarted -DurationMs 0 -Kind 'other' -Message ('hostproof collector failed: ' + [string]$_)
 }
@@ -98,7 +120,7 @@ function hereString(command: string): string {
 }
 
 const HEADER = String.raw`# hostproof collector: generated from src/probes/catalog.ts; writes one JSON document to stdout.
-param()
+param([int]$${PROBE_TIMEOUT_PARAMETER} = ${DEFAULT_PROBE_TIMEOUT_SECONDS})
 Set-StrictMode -Off
 $ProgressPreference = 'SilentlyContinue'
 $WarningPreference = 'SilentlyContinue'
@@ -159,7 +181,7 @@ function Get-HpErrorKind {
 }
 
 function Invoke-HpProbe {
-  param([string[]]$Commands)
+  param([string[]]$Commands, $State)
   $ErrorActionPreference = 'Stop'
   # Warnings, verbose, debug and host/information output must not reach stdout, which carries the
   # document alone. Errors stay: with Stop they become the exceptions classified below, and 2>&1
@@ -174,6 +196,8 @@ function Invoke-HpProbe {
   $firstFailure = $null
   for ($i = 0; $i -lt $Commands.Length; $i++) {
     $command = $Commands[$i]
+    # The main script reads this when the probe runs out of time, to name the command that hung.
+    if ($null -ne $State) { $State.Command = $command }
     try {
       $items = @(& $quiet ([scriptblock]::Create($command)))
       # Safety net for a command that wrote an error but did not stop: a module function does not
@@ -206,9 +230,84 @@ function Invoke-HpProbe {
   }
 }
 
+# ------------------------------------------------------------------ worker runspace and time limit
+
+# Everything a worker needs, as text: these functions and the preferences above.
+$hpNl = [string][char]10
+$hpWorkerInit = 'Set-StrictMode -Off' + $hpNl
+foreach ($hpPreference in @('ProgressPreference', 'WarningPreference', 'VerbosePreference', 'DebugPreference', 'InformationPreference')) {
+  $hpWorkerInit += '$' + $hpPreference + " = 'SilentlyContinue'" + $hpNl
+}
+foreach ($hpName in @('ConvertTo-HpJsonString', 'Format-HpTime', 'Format-HpRecord', 'Get-HpErrorKind', 'Invoke-HpProbe')) {
+  $hpWorkerInit += 'function ' + $hpName + ' {' + $hpNl + (Get-Item -LiteralPath ('function:' + $hpName)).Definition + $hpNl + '}' + $hpNl
+}
+
+function New-HpWorker {
+  # The worker must see the commands this session sees, or a probe would read a different host
+  # than the caller means: a site's proxy modules that wrap or restrict cmdlets, the modules a
+  # remoting/JEA session configuration loads, a test's stand-in module. So it starts from this
+  # runspace's own InitialSessionState where there is one (a public property from 3.0 on; 2.0 does
+  # not have it, and the default state is the best there is), and imports every module loaded here,
+  # by path (by manifest where there is one, so that nested and required modules come along).
+  # Dynamic modules (New-Module) have no path and cannot follow; neither can plain global functions.
+  $iss = $null
+  $current = [System.Management.Automation.Runspaces.Runspace]::DefaultRunspace
+  if ($null -ne $current -and $null -ne $current.PSObject.Properties['InitialSessionState']) { $iss = $current.InitialSessionState }
+  if ($null -ne $iss) { $iss = $iss.Clone() } else { $iss = [System.Management.Automation.Runspaces.InitialSessionState]::CreateDefault() }
+  $paths = @()
+  foreach ($m in @(Get-Module)) {
+    $path = $null
+    if ($m.ModuleBase) {
+      $manifest = Join-Path $m.ModuleBase ($m.Name + '.psd1')
+      if (Test-Path -LiteralPath $manifest) { $path = $manifest }
+    }
+    if ($null -eq $path -and $m.Path -and (Test-Path -LiteralPath $m.Path)) { $path = $m.Path }
+    if ($null -ne $path) { $paths += $path }
+  }
+  if ($paths.Length -gt 0) { $iss.ImportPSModule([string[]]$paths) }
+  $rs = [System.Management.Automation.Runspaces.RunspaceFactory]::CreateRunspace($iss)
+  $rs.Open()
+  $ps = [System.Management.Automation.PowerShell]::Create()
+  $ps.Runspace = $rs
+  try { [void]$ps.AddScript($hpWorkerInit).Invoke() } finally { $ps.Dispose() }
+  return $rs
+}
+
+function Invoke-HpTimedProbe {
+  param([string[]]$Commands)
+  if ($null -eq $hpWorker.Runspace) { $hpWorker.Runspace = New-HpWorker }
+  $started = [DateTime]::UtcNow
+  $watch = [System.Diagnostics.Stopwatch]::StartNew()
+  $state = [hashtable]::Synchronized(@{ Command = $Commands[0] })
+  $ps = [System.Management.Automation.PowerShell]::Create()
+  $ps.Runspace = $hpWorker.Runspace
+  [void]$ps.AddCommand('Invoke-HpProbe').AddParameter('Commands', $Commands).AddParameter('State', $state)
+  $handle = $ps.BeginInvoke()
+  $limit = -1
+  if ($ProbeTimeoutSeconds -gt 0) { $limit = [int][Math]::Min([long]$ProbeTimeoutSeconds * 1000, [long][int]::MaxValue) }
+  if ($handle.AsyncWaitHandle.WaitOne($limit)) {
+    try { $out = @($ps.EndInvoke($handle)) } finally { $ps.Dispose() }
+    if ($out.Length -eq 1 -and $out[0] -is [string]) { return $out[0] }
+    throw ('the worker returned ' + $out.Length + ' items instead of one record')
+  }
+  # Not waited for: a pipeline stuck in a provider call may never stop. The worker is abandoned
+  # with it (disposed at the end only if it has stopped by then).
+  [void]$ps.BeginStop($null, $null)
+  [void]$hpWorker.Abandoned.Add($ps)
+  $hpWorker.Runspace = $null
+  $message = 'no answer within ' + $ProbeTimeoutSeconds + ' s (-' + 'ProbeTimeoutSeconds); the probe was stopped'
+  return Format-HpRecord -Command ([string]$state.Command) -Started $started -DurationMs ([long]$watch.Elapsed.TotalMilliseconds) -Kind 'timeout' -Message $message
+}
+
+$hpWorker = @{ Runspace = $null; Abandoned = (New-Object System.Collections.ArrayList) }
 $hpCollectedAt = Format-HpTime ([DateTime]::UtcNow)
 $hpRecords = New-Object System.Collections.ArrayList`;
 
 const FOOTER = String.raw`
+if ($null -ne $hpWorker.Runspace) { $hpWorker.Runspace.Dispose() }
+foreach ($hpStuck in $hpWorker.Abandoned) {
+  $hpStopped = @('Stopped', 'Completed', 'Failed') -contains [string]$hpStuck.InvocationStateInfo.State
+  if ($hpStopped) { $hpStuck.Runspace.Dispose(); $hpStuck.Dispose() }
+}
 '{"collectedAt":' + (ConvertTo-HpJsonString $hpCollectedAt) + ',"powershell":' + (ConvertTo-HpJsonString ([string]$PSVersionTable.PSVersion)) + ',"computerName":' + (ConvertTo-HpJsonString $env:COMPUTERNAME) + ',"probes":{' + ($hpRecords -join ',') + '}}'
 `;

@@ -23,6 +23,7 @@
 Set-StrictMode -Off
 
 $script:FakeHost = $null
+$script:FakeHostPath = $null
 
 # Exported from this module under their own names (see above); the rest are defined as globals.
 $script:ModuleCmdlets = @('Get-NetAdapterAdvancedProperty', 'Get-DnsClientGlobalSetting')
@@ -39,9 +40,22 @@ function Import-FakeWindowsHost {
     param([Parameter(Mandatory = $true)][string]$Path)
 
     # One host per process: a second import could not reliably take back a cmdlet the first
-    # one defined, and a "missing" cmdlet must really be missing.
-    if ($null -ne $script:FakeHost) { throw 'HostproofFakeWindows: import one host per PowerShell process' }
-    $script:FakeHost = Get-Content -LiteralPath $Path -Raw | ConvertFrom-Json
+    # one defined, and a "missing" cmdlet must really be missing. The process's host is the file
+    # $env:HOSTPROOF_FAKE_HOST names (set here, so that every runspace of the process that imports
+    # this module, such as the collector's worker, reads the same host). Importing that same file
+    # again is fine: in a new runspace it defines the stand-ins there, in this one it does nothing.
+    $full = (Resolve-Path -LiteralPath $Path -ErrorAction Stop).ProviderPath
+    if ($env:HOSTPROOF_FAKE_HOST) {
+        $current = (Resolve-Path -LiteralPath $env:HOSTPROOF_FAKE_HOST -ErrorAction Stop).ProviderPath
+        if ($current -ne $full) { throw "HostproofFakeWindows: this process already simulates $current; import one host per PowerShell process" }
+    }
+    if ($null -ne $script:FakeHost) {
+        if ($script:FakeHostPath -eq $full) { return }
+        throw 'HostproofFakeWindows: import one host per PowerShell process'
+    }
+    $script:FakeHost = Get-Content -LiteralPath $full -Raw | ConvertFrom-Json
+    $script:FakeHostPath = $full
+    $env:HOSTPROOF_FAKE_HOST = $full
     foreach ($name in $script:FakedCmdlets) {
         if ($script:ModuleCmdlets -contains $name) { continue }
         if ((Get-FakeBehaviour $name) -eq 'missing') {
@@ -375,3 +389,9 @@ function FakeGetHotFix {
 }
 
 Export-ModuleMember -Function (@('Import-FakeWindowsHost') + $script:ModuleCmdlets)
+
+# Imported while $env:HOSTPROOF_FAKE_HOST names a host description, the module imports that host
+# itself. This is the contract for runspaces nobody can call Import-FakeWindowsHost in: the
+# collector's worker runspace (it imports the calling session's modules by path) and a session at
+# the end of an SSH connection (the variable set in its environment). Keep it exactly so.
+if ($env:HOSTPROOF_FAKE_HOST) { Import-FakeWindowsHost -Path $env:HOSTPROOF_FAKE_HOST }

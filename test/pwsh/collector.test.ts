@@ -30,14 +30,19 @@ function psQuote(text: string): string {
   return `'${text.replace(/'/g, "''")}'`;
 }
 
+interface CollectOptions {
+  probes?: readonly ProbeId[];
+  /** Changes the generated script before it runs (to show what a part of it does). */
+  edit?: (script: string) => string;
+  /** Passed as -ProbeTimeoutSeconds; the script's default otherwise. */
+  probeTimeoutSeconds?: number;
+  /** The host reaches the module through $env:HOSTPROOF_FAKE_HOST instead of Import-FakeWindowsHost. */
+  hostFromEnv?: boolean;
+}
+
 /** Runs the collector for `probes` on the simulated host and parses what it wrote. */
-function collect(
-  pwsh: string,
-  spec: HostSpec,
-  cmdlets: Partial<Record<FakedCmdlet, CmdletBehaviour>>,
-  probes: readonly ProbeId[] = PROBE_IDS,
-  edit: (script: string) => string = (script) => script,
-): Snapshot {
+function collect(pwsh: string, spec: HostSpec, cmdlets: Partial<Record<FakedCmdlet, CmdletBehaviour>>, options: CollectOptions = {}): Snapshot {
+  const { probes = PROBE_IDS, edit = (script: string) => script } = options;
   const dir = mkdtempSync(join(tmpdir(), "hostproof-collector-"));
   try {
     const hostFile = join(dir, "host.json");
@@ -45,14 +50,19 @@ function collect(
     writeFakeHost(hostFile, toFakeHost(spec, cmdlets));
     writeFileSync(scriptFile, edit(buildCollectorScript(probes)));
     // The script runs as a script block, as a remoting session would run it; no execution policy applies.
+    const limit = options.probeTimeoutSeconds !== undefined ? ` -ProbeTimeoutSeconds ${options.probeTimeoutSeconds}` : "";
     const command = [
       `Import-Module ${psQuote(MODULE)}`,
-      `Import-FakeWindowsHost -Path ${psQuote(hostFile)}`,
-      `& ([scriptblock]::Create((Get-Content -LiteralPath ${psQuote(scriptFile)} -Raw)))`,
+      ...(options.hostFromEnv ? [] : [`Import-FakeWindowsHost -Path ${psQuote(hostFile)}`]),
+      `& ([scriptblock]::Create((Get-Content -LiteralPath ${psQuote(scriptFile)} -Raw)))${limit}`,
     ].join("; ");
+    const env: NodeJS.ProcessEnv = { ...process.env, TERM: "dumb" };
+    delete env.HOSTPROOF_FAKE_HOST;
+    if (options.hostFromEnv) env.HOSTPROOF_FAKE_HOST = hostFile;
     const run = spawnSync(pwsh, ["-NoProfile", "-NonInteractive", "-ExecutionPolicy", "Bypass", "-Command", command], {
       encoding: "utf8",
       timeout: 120_000,
+      env,
     });
     assert.equal(run.error, undefined, `pwsh could not run: ${String(run.error)}`);
     assert.equal(run.status, 0, `pwsh exited ${run.status}: ${run.stderr}`);
@@ -189,7 +199,7 @@ test("pwsh: a standalone host without the DNS client policy key or the clusterin
 test("pwsh: only the selected probes run", (t) => {
   const pwsh = pwshOrSkip(t);
   if (pwsh === undefined) return;
-  const s = collect(pwsh, clusterNode, {}, ["uacPolicy", "os"]);
+  const s = collect(pwsh, clusterNode, {}, { probes: ["uacPolicy", "os"] });
   assert.deepEqual(Object.keys(s.probes), ["os", "uacPolicy"]);
   const expected = expectedFacts(clusterNode);
   const facts = comparable(normaliseSnapshot(s));
@@ -215,10 +225,13 @@ test("pwsh: without -ErrorAction Stop in the command, the collector's safety net
   // A catalog command from before -ErrorAction Stop: the module function's error stays
   // non-terminating, the pipeline ends with no output, and only the collector can notice.
   const bare = "Get-NetAdapterAdvancedProperty -AllProperties |";
-  const s = collect(pwsh, spec, { "Get-NetAdapterAdvancedProperty": "access-denied-nonterminating" }, ["netAdapterAdvancedProperty", "os"], (script) => {
-    const withStop = "Get-NetAdapterAdvancedProperty -AllProperties -ErrorAction Stop |";
-    assert.ok(script.includes(withStop));
-    return script.replace(withStop, bare);
+  const s = collect(pwsh, spec, { "Get-NetAdapterAdvancedProperty": "access-denied-nonterminating" }, {
+    probes: ["netAdapterAdvancedProperty", "os"],
+    edit: (script) => {
+      const withStop = "Get-NetAdapterAdvancedProperty -AllProperties -ErrorAction Stop |";
+      assert.ok(script.includes(withStop));
+      return script.replace(withStop, bare);
+    },
   });
   const nics = s.probes.netAdapterAdvancedProperty;
   assert.ok(nics && isProbeFailure(nics), JSON.stringify(nics));
@@ -226,4 +239,28 @@ test("pwsh: without -ErrorAction Stop in the command, the collector's safety net
   assert.ok(nics.command.startsWith(bare));
   const facts = comparable(normaliseSnapshot(s));
   assert.deepEqual(facts.os, expectedFacts(spec).os);
+});
+
+test("pwsh: a hung WMI is a timeout for the probes that use it, and the host's other probes still come back", (t) => {
+  const pwsh = pwshOrSkip(t);
+  if (pwsh === undefined) return;
+  const spec: HostSpec = { name: "app2022" };
+  // os and computerSystem read CIM first; the limit ends the probe, so their WMI fallbacks do not run.
+  const s = collect(pwsh, spec, { "Get-CimInstance": "hang" }, { probeTimeoutSeconds: 2 });
+  assert.deepEqual(comparable(normaliseSnapshot(s)), expectedFacts(spec, { os: "timeout", computerSystem: "timeout" }));
+  for (const id of ["os", "computerSystem"] as const) {
+    const record = s.probes[id];
+    assert.ok(record && isProbeFailure(record), id);
+    assert.equal(record.command, PROBES[id].command, `${id}: the record names the command that hung`);
+    assert.match(record.error.message, /ProbeTimeoutSeconds/);
+  }
+  // A probe after the timeouts ran in a fresh worker, which has the stand-ins too.
+  assert.equal(commandOf(s, "hotfixes"), PROBES.hotfixes.command);
+});
+
+test("pwsh: the host can reach the stand-in through $env:HOSTPROOF_FAKE_HOST alone, in the worker runspace too", (t) => {
+  const pwsh = pwshOrSkip(t);
+  if (pwsh === undefined) return;
+  const s = collect(pwsh, clusterNode, { "Get-LocalUser": "access-denied" }, { hostFromEnv: true });
+  assert.deepEqual(comparable(normaliseSnapshot(s)), expectedFacts(clusterNode, { localUsers: "access-denied" }));
 });
