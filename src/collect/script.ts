@@ -7,14 +7,21 @@
  * inventory must tell the script would arrive through its param() block. That keeps the text
  * identical for every host, so it can be reviewed (and signed) once.
  *
- * It has to run on Windows PowerShell 5.1 and PowerShell 7, and must still produce a readable
- * document on older shells, so the script itself sticks to PowerShell 2.0 syntax:
- * - The document is assembled by hand instead of with ConvertTo-Json, which 2.0 lacks (each
- *   probe's own ConvertTo-Json then fails as not-supported, which is the truth). Every non-ASCII
+ * It has to run on Windows PowerShell 5.1 and PowerShell 7, and on PowerShell 2.0 (Windows Server
+ * 2003/2008 with WMF 2.0), so the script itself sticks to PowerShell 2.0 syntax and runs its own
+ * code under Set-StrictMode -Version 2 (the probe commands run with strict mode off, as written):
+ * - ConvertTo-Json is 3.0+. The collector tries it once per host (by behaviour, not by version: a
+ *   site may proxy or remove it); where it does not work, each command's reading pipeline is piped
+ *   to ConvertTo-HpJson instead, a writer in this script that writes the JSON shapes Windows
+ *   PowerShell 5.1's ConvertTo-Json writes for what the probes emit, and that text is what the
+ *   record names as its command. A real 2.0 engine is not available to the tests: they run this
+ *   path under pwsh 7 with ConvertTo-Json removed and strict mode 2 on.
+ * - The document is assembled by hand instead of with ConvertTo-Json. Every non-ASCII
  *   and control character is written as \uXXXX, so the document is pure ASCII and survives
  *   whatever code page the console, WinRM or SSH applies to stdout.
- * - Each probe's raw ConvertTo-Json text travels as a JSON string, so TypeScript parses exactly
- *   what PowerShell emitted (5.1's "\/Date()\/", 7's ISO dates, enum integers).
+ * - Each probe's raw ConvertTo-Json (or ConvertTo-HpJson) text travels as a JSON string, so
+ *   TypeScript parses exactly what PowerShell emitted (5.1's "\/Date()\/", 7's ISO dates, enum
+ *   integers).
  * - Commands are kept as single-quoted here-strings (verbatim, no escaping) and compiled with
  *   [scriptblock]::Create inside the try: a command that does not parse fails its own probe
  *   instead of the whole script, and the recorded command is exactly the text that ran.
@@ -59,7 +66,7 @@
  * the test stand-in module it is 0.6-0.9 s, most of it the stand-in importing its host description
  * again. It happens once per host, and again after each timeout.
  */
-import { PROBES, PROBE_IDS, type ProbeId } from "../probes/catalog";
+import { HP_JSON_TAIL, JSON_TAIL, PROBES, PROBE_IDS, type ProbeId } from "../probes/catalog";
 
 /** The name a snapshot's `collector.name` carries for live collection. */
 export const COLLECTOR_NAME = "hostproof-collector";
@@ -121,7 +128,7 @@ function hereString(command: string): string {
 
 const HEADER = String.raw`# hostproof collector: generated from src/probes/catalog.ts; writes one JSON document to stdout.
 param([int]$${PROBE_TIMEOUT_PARAMETER} = ${DEFAULT_PROBE_TIMEOUT_SECONDS})
-Set-StrictMode -Off
+Set-StrictMode -Version 2
 $ProgressPreference = 'SilentlyContinue'
 $WarningPreference = 'SilentlyContinue'
 $VerbosePreference = 'SilentlyContinue'
@@ -169,8 +176,9 @@ function Get-HpErrorKind {
   if ($id -like 'CommandNotFoundException*' -or $id -like 'Modules_ModuleNotFound*') { return 'not-supported' }
   foreach ($x in $chain) {
     if ($x -is [System.UnauthorizedAccessException] -or $x -is [System.Security.SecurityException]) { return 'access-denied' }
-    # HResult is public from .NET 4.5 on; on older runtimes it reads as $null and the message decides.
-    if ($x.HResult -eq -2147024891) { return 'access-denied' }
+    # HResult is public from .NET 4.5 on; on older runtimes (PowerShell 2.0 on CLR 2) it is not a
+    # property at all (strict mode would throw on reading it) and the message decides.
+    if ($null -ne $x.PSObject.Properties['HResult'] -and $x.HResult -eq -2147024891) { return 'access-denied' }
     if ([string]$x.Message -match 'Access is denied|Access denied|0x80070005') { return 'access-denied' }
   }
   if ($category -eq 'PermissionDenied') { return 'access-denied' }
@@ -180,8 +188,86 @@ function Get-HpErrorKind {
   return 'other'
 }
 
+# The collector's JSON writer, for shells without ConvertTo-Json (PowerShell 2.0). It writes what
+# Windows PowerShell 5.1's ConvertTo-Json -Compress writes for what the probes emit: one pipeline
+# item as itself, several as an array (elements one level deeper), nothing for none; objects with
+# their properties in order (a PSCustomObject's note properties; another .NET object's public
+# fields, then readable properties, then note properties); strings, integers, doubles ("R"),
+# booleans and null as JSON; enums as their integer value (7 can write names, 5.1 cannot); DateTime
+# as "\/Date(ms)\/" (UTC milliseconds, as 5.1's JavaScriptSerializer; 7 writes ISO text instead);
+# Guid and Uri as strings; dictionaries as objects; other enumerables as arrays. Below -Depth, a
+# non-scalar is written as its string form, as ConvertTo-Json does (2.0 gives "" for a
+# PSCustomObject there, 3.0+ "@{...}"). Characters beyond ASCII are written as \uXXXX (5.1 writes
+# them raw; the parsed values are the same). What it does not copy: 5.1 wraps a scalar that carries
+# note properties (Get-Date's DisplayHint) as {"value":...}; no probe emits one.
+function ConvertTo-HpJson {
+  [CmdletBinding()]
+  param([Parameter(ValueFromPipeline = $true)][AllowNull()]$InputObject, [int]$Depth = 2)
+  begin {
+    Set-StrictMode -Version 2
+    $items = New-Object System.Collections.ArrayList
+  }
+  process { [void]$items.Add($InputObject) }
+  end {
+    if ($items.Count -eq 0) { return }
+    if ($items.Count -eq 1) { return (ConvertTo-HpJsonValue -Value $items[0] -Level 0 -Depth $Depth) }
+    return (ConvertTo-HpJsonValue -Value $items.ToArray() -Level 0 -Depth $Depth)
+  }
+}
+
+function ConvertTo-HpJsonValue {
+  param($Value, [int]$Level, [int]$Depth)
+  if ($null -eq $Value) { return 'null' }
+  $invariant = [System.Globalization.CultureInfo]::InvariantCulture
+  $base = $Value.PSObject.BaseObject
+  if ($null -eq $base -or $base -is [System.DBNull]) { return 'null' }
+  if ($base -is [string] -or $base -is [char] -or $base -is [guid] -or $base -is [uri]) { return (ConvertTo-HpJsonString ([string]$base)) }
+  if ($base -is [bool]) { if ($base) { return 'true' } else { return 'false' } }
+  if ($base -is [DateTime]) {
+    $ticks = $base.ToUniversalTime().Ticks - 621355968000000000
+    return '"\/Date(' + ([long](($ticks - ($ticks % 10000)) / 10000)).ToString($invariant) + ')\/"'
+  }
+  if ($base -is [double] -or $base -is [single]) { return $base.ToString('R', $invariant) }
+  if ($base -is [decimal]) { return $base.ToString($invariant) }
+  $type = $base.GetType()
+  if ($type.IsEnum) { return ([System.Convert]::ToDecimal($base)).ToString($invariant) }
+  if ($type.IsPrimitive) { return [System.Convert]::ToString($base, $invariant) }
+  if ($Level -gt $Depth) { return (ConvertTo-HpJsonString ([string]$Value)) }
+  $next = $Level + 1
+  $parts = New-Object System.Collections.ArrayList
+  if ($base -is [System.Collections.IDictionary]) {
+    foreach ($entry in $base.GetEnumerator()) {
+      [void]$parts.Add((ConvertTo-HpJsonString ([string]$entry.Key)) + ':' + (ConvertTo-HpJsonValue -Value $entry.Value -Level $next -Depth $Depth))
+    }
+    return '{' + ($parts.ToArray() -join ',') + '}'
+  }
+  if ($base -is [System.Collections.IEnumerable]) {
+    foreach ($item in $base) { [void]$parts.Add((ConvertTo-HpJsonValue -Value $item -Level $next -Depth $Depth)) }
+    return '[' + ($parts.ToArray() -join ',') + ']'
+  }
+  $names = New-Object System.Collections.ArrayList
+  if (-not ($base -is [System.Management.Automation.PSCustomObject])) {
+    foreach ($f in $type.GetFields([System.Reflection.BindingFlags]'Public,Instance')) {
+      [void]$names.Add($f.Name)
+      [void]$parts.Add((ConvertTo-HpJsonString $f.Name) + ':' + (ConvertTo-HpJsonValue -Value $f.GetValue($base) -Level $next -Depth $Depth))
+    }
+    foreach ($p in $type.GetProperties([System.Reflection.BindingFlags]'Public,Instance')) {
+      if (-not $p.CanRead -or $p.GetIndexParameters().Length -gt 0) { continue }
+      $v = $null
+      try { $v = $p.GetValue($base, $null) } catch { $v = $null }
+      [void]$names.Add($p.Name)
+      [void]$parts.Add((ConvertTo-HpJsonString $p.Name) + ':' + (ConvertTo-HpJsonValue -Value $v -Level $next -Depth $Depth))
+    }
+  }
+  foreach ($p in $Value.PSObject.Properties) {
+    if ($p.MemberType -ne 'NoteProperty' -or $names.Contains($p.Name)) { continue }
+    [void]$parts.Add((ConvertTo-HpJsonString $p.Name) + ':' + (ConvertTo-HpJsonValue -Value $p.Value -Level $next -Depth $Depth))
+  }
+  return '{' + ($parts.ToArray() -join ',') + '}'
+}
+
 function Invoke-HpProbe {
-  param([string[]]$Commands, $State)
+  param([string[]]$Commands, $State, [bool]$HpJson)
   $ErrorActionPreference = 'Stop'
   # Warnings, verbose, debug and host/information output must not reach stdout, which carries the
   # document alone. Errors stay: with Stop they become the exceptions classified below, and 2>&1
@@ -190,12 +276,17 @@ function Invoke-HpProbe {
   $redirect = ' 2>&1'
   if ($PSVersionTable.PSVersion.Major -ge 3) { $redirect = $redirect + ' 3>$null 4>$null 5>$null' }
   if ($PSVersionTable.PSVersion.Major -ge 5) { $redirect = $redirect + ' 6>$null' }
-  $quiet = [scriptblock]::Create('param($Block) & $Block' + $redirect)
+  # The probe commands run as written, with strict mode off; only the collector's own code is strict.
+  $quiet = [scriptblock]::Create('param($Block) Set-StrictMode -Off; & $Block' + $redirect)
   $started = [DateTime]::UtcNow
   $watch = [System.Diagnostics.Stopwatch]::StartNew()
   $firstFailure = $null
   for ($i = 0; $i -lt $Commands.Length; $i++) {
     $command = $Commands[$i]
+    # Without a working ConvertTo-Json, the reading pipeline goes to the collector's own writer;
+    # the record then names that command, which is what ran.
+    $jsonTail = ' | ${JSON_TAIL}'
+    if ($HpJson -and $command.EndsWith($jsonTail)) { $command = $command.Substring(0, $command.Length - $jsonTail.Length) + ' | ${HP_JSON_TAIL}' }
     # The main script reads this when the probe runs out of time, to name the command that hung.
     if ($null -ne $State) { $State.Command = $command }
     try {
@@ -234,11 +325,11 @@ function Invoke-HpProbe {
 
 # Everything a worker needs, as text: these functions and the preferences above.
 $hpNl = [string][char]10
-$hpWorkerInit = 'Set-StrictMode -Off' + $hpNl
+$hpWorkerInit = 'Set-StrictMode -Version 2' + $hpNl
 foreach ($hpPreference in @('ProgressPreference', 'WarningPreference', 'VerbosePreference', 'DebugPreference', 'InformationPreference')) {
   $hpWorkerInit += '$' + $hpPreference + " = 'SilentlyContinue'" + $hpNl
 }
-foreach ($hpName in @('ConvertTo-HpJsonString', 'Format-HpTime', 'Format-HpRecord', 'Get-HpErrorKind', 'Invoke-HpProbe')) {
+foreach ($hpName in @('ConvertTo-HpJsonString', 'Format-HpTime', 'Format-HpRecord', 'Get-HpErrorKind', 'ConvertTo-HpJson', 'ConvertTo-HpJsonValue', 'Invoke-HpProbe')) {
   $hpWorkerInit += 'function ' + $hpName + ' {' + $hpNl + (Get-Item -LiteralPath ('function:' + $hpName)).Definition + $hpNl + '}' + $hpNl
 }
 
@@ -281,7 +372,7 @@ function Invoke-HpTimedProbe {
   $state = [hashtable]::Synchronized(@{ Command = $Commands[0] })
   $ps = [System.Management.Automation.PowerShell]::Create()
   $ps.Runspace = $hpWorker.Runspace
-  [void]$ps.AddCommand('Invoke-HpProbe').AddParameter('Commands', $Commands).AddParameter('State', $state)
+  [void]$ps.AddCommand('Invoke-HpProbe').AddParameter('Commands', $Commands).AddParameter('State', $state).AddParameter('HpJson', $hpWorker.HpJson)
   $handle = $ps.BeginInvoke()
   $limit = -1
   if ($ProbeTimeoutSeconds -gt 0) { $limit = [int][Math]::Min([long]$ProbeTimeoutSeconds * 1000, [long][int]::MaxValue) }
@@ -299,7 +390,17 @@ function Invoke-HpTimedProbe {
   return Format-HpRecord -Command ([string]$state.Command) -Started $started -DurationMs ([long]$watch.Elapsed.TotalMilliseconds) -Kind 'timeout' -Message $message
 }
 
-$hpWorker = @{ Runspace = $null; Abandoned = (New-Object System.Collections.ArrayList) }
+# Does ConvertTo-Json work here? Tried once per host, by behaviour: 2.0 lacks it, and a site or
+# session configuration may proxy or remove it whatever the version says.
+$hpHpJson = $true
+try {
+  $hpTry = New-Object PSObject
+  Add-Member -InputObject $hpTry -MemberType NoteProperty -Name a -Value 1
+  if ([string](ConvertTo-Json -InputObject $hpTry -Compress -ErrorAction Stop) -eq '{"a":1}') { $hpHpJson = $false }
+} catch {
+  $hpHpJson = $true
+}
+$hpWorker = @{ Runspace = $null; Abandoned = (New-Object System.Collections.ArrayList); HpJson = $hpHpJson }
 $hpCollectedAt = Format-HpTime ([DateTime]::UtcNow)
 $hpRecords = New-Object System.Collections.ArrayList`;
 

@@ -28,8 +28,10 @@ test("one block per selected probe, in the order given, each inside its own try/
     assert.equal(count(block, /^\} catch \{$/), 1, `${id}: one catch`);
     assert.ok(block.includes(`[void]$hpRecords.Add('"${id}":' + $hpRecord)`), `${id}: recorded under its id`);
   }
-  // The runner tries each command in a try/catch of its own; nothing else in the header catches.
-  assert.equal(count(header, /^\s*try \{$/), 1);
+  // The runner tries each command in a try/catch of its own; the only other catch in the header is
+  // the one-off test whether ConvertTo-Json works.
+  assert.equal(count(header, /^\s*try \{$/), 2);
+  assert.match(header, /\ntry \{\n  \$hpTry = New-Object PSObject\n[\s\S]*\n\} catch \{\n  \$hpHpJson = \$true\n\}\n/);
   assert.match(header, /function Invoke-HpProbe \{[\s\S]*for \(\$i = 0; \$i -lt \$Commands\.Length; \$i\+\+\) \{[\s\S]*try \{[\s\S]*\} catch \{/);
 });
 
@@ -92,7 +94,7 @@ test("stdout is kept for the document: preferences silenced, streams 3-6 redirec
   for (const pref of ["ProgressPreference", "WarningPreference", "VerbosePreference", "DebugPreference", "InformationPreference"]) {
     assert.match(header, new RegExp(`^\\$${pref} = 'SilentlyContinue'$`, "m"), pref);
   }
-  assert.match(header, /function Invoke-HpProbe \{\n  param\(\[string\[\]\]\$Commands, \$State\)\n  \$ErrorActionPreference = 'Stop'\n/);
+  assert.match(header, /function Invoke-HpProbe \{\n  param\(\[string\[\]\]\$Commands, \$State, \[bool\]\$HpJson\)\n  \$ErrorActionPreference = 'Stop'\n/);
   assert.ok(header.includes("' 3>$null 4>$null 5>$null'") && header.includes("' 6>$null'"));
   // The only pipeline output at script level is the document itself, on the last line.
   const topLevel = buildCollectorScript(["os"]).split("\n").filter((line) => /^'\{/.test(line));
