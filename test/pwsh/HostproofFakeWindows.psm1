@@ -25,6 +25,14 @@ Set-StrictMode -Off
 $script:FakeHost = $null
 $script:FakeHostPath = $null
 
+# A host description with "powershell": "2.0" is a PowerShell 2.0-style host: these commands do
+# not exist there whatever "cmdlets" says, and neither does ConvertTo-Json (3.0+). Kept in step
+# with MISSING_ON_POWERSHELL_2 in fake-host.ts.
+$script:MissingOnPowerShell2 = @(
+    'Get-CimInstance', 'Get-CimAssociatedInstance', 'Get-LocalUser', 'Get-LocalGroupMember',
+    'Get-NetAdapterAdvancedProperty', 'Get-DnsClientGlobalSetting', 'Get-WindowsOptionalFeature'
+)
+
 # Exported from this module under their own names (see above); the rest are defined as globals.
 $script:ModuleCmdlets = @('Get-NetAdapterAdvancedProperty', 'Get-DnsClientGlobalSetting')
 
@@ -71,6 +79,11 @@ function Import-FakeWindowsHost {
         $implementation = Get-Item -LiteralPath "function:Fake$($name -replace '-', '')"
         Set-Item -Path "function:global:$name" -Value $implementation.ScriptBlock
     }
+    if ([string]$script:FakeHost.powershell -eq '2.0') {
+        # The cmdlet exists in this engine; a function of the same name wins over it and fails the
+        # way a missing command does, so ConvertTo-Json is genuinely unusable by name.
+        Set-Item -Path 'function:global:ConvertTo-Json' -Value (New-MissingCommand 'ConvertTo-Json')
+    }
     # The collector reports $env:COMPUTERNAME; this process stands for the host.
     $env:COMPUTERNAME = [string]$script:FakeHost.computerName
 }
@@ -78,6 +91,7 @@ function Import-FakeWindowsHost {
 # ------------------------------------------------------------------------------ behaviour
 
 function Get-FakeBehaviour([string]$Name) {
+    if ([string]$script:FakeHost.powershell -eq '2.0' -and $script:MissingOnPowerShell2 -contains $Name) { return 'missing' }
     $cmdlets = $script:FakeHost.cmdlets
     if ($null -eq $cmdlets) { return $null }
     $entry = $cmdlets.PSObject.Properties[$Name]
