@@ -12,6 +12,14 @@
  * primary's property names, in the same order, so that the normalisers read the output of any
  * of them without knowing which one ran; the snapshot records the command that did run. Which
  * failures move on to the next command is decided by the collector (src/collect/script.ts).
+ *
+ * Every cmdlet that reads the host is called with -ErrorAction Stop, in the command text itself.
+ * The collector's own $ErrorActionPreference = 'Stop' does not reach functions defined in modules
+ * (PowerShell/PowerShell#4568), and on Windows the CDXML cmdlets (Get-NetAdapter*, Get-DnsClient*)
+ * are such functions: without the parameter their access-denied is a non-terminating error, the
+ * pipeline ends with no output, and "no adapter properties" would be recorded instead. Writing it
+ * in the command also shows an auditor, in the evidence, that a failure cannot pass as "nothing".
+ * The collector still treats any error record a command writes as that command's failure.
  */
 
 export const PROBE_IDS = [
@@ -41,100 +49,125 @@ export interface ProbeDefinition {
   fallbacks?: string[];
 }
 
-const JSON_TAIL = "ConvertTo-Json -Depth 4 -Compress";
+/**
+ * Every command is its reading pipeline followed by this tail, which turns the objects into the
+ * JSON the snapshot records. Where ConvertTo-Json is missing (PowerShell 2.0), the collector runs
+ * the reading pipeline into its own writer instead (HP_JSON_TAIL, see src/collect/script.ts), and
+ * records that text.
+ */
+export const JSON_TAIL = "ConvertTo-Json -Depth 4 -Compress";
+/** The collector's writer: the same JSON shapes as Windows PowerShell 5.1's ConvertTo-Json. */
+export const HP_JSON_TAIL = "ConvertTo-HpJson -Depth 4";
+
+/** A command from its reading pipeline: the pipeline piped to ConvertTo-Json. */
+function json(pipeline: string): string {
+  return `${pipeline} | ${JSON_TAIL}`;
+}
+
+/** The reading pipeline of a catalog command (the command without its JSON tail). */
+export function readingPipeline(command: string): string {
+  const tail = ` | ${JSON_TAIL}`;
+  if (!command.endsWith(tail)) throw new Error(`a probe command must end with '${tail}': ${command}`);
+  return command.slice(0, -tail.length);
+}
+
+/** What runs, and is recorded, where ConvertTo-Json is missing: the pipeline into the collector's writer. */
+export function hpJsonCommand(command: string): string {
+  return `${readingPipeline(command)} | ${HP_JSON_TAIL}`;
+}
 
 export const PROBES: Readonly<Record<ProbeId, ProbeDefinition>> = {
   os: {
     id: "os",
     title: "Operating system (Win32_OperatingSystem)",
-    command: `Get-CimInstance -ClassName Win32_OperatingSystem | Select-Object Caption, Version, BuildNumber, ProductType, OSArchitecture, CSDVersion | ${JSON_TAIL}`,
-    // For shells without the CimCmdlets module. A PowerShell 2.0 host gains nothing from it: 2.0
-    // has no ConvertTo-Json either, so there every probe ends as not-supported naming ConvertTo-Json.
-    fallbacks: [`Get-WmiObject -Class Win32_OperatingSystem | Select-Object Caption, Version, BuildNumber, ProductType, OSArchitecture, CSDVersion | ${JSON_TAIL}`],
+    command: json(`Get-CimInstance -ClassName Win32_OperatingSystem -ErrorAction Stop | Select-Object Caption, Version, BuildNumber, ProductType, OSArchitecture, CSDVersion`),
+    // For shells without the CimCmdlets module, such as PowerShell 2.0 (where the collector writes
+    // the JSON itself, as 2.0 has no ConvertTo-Json).
+    fallbacks: [json(`Get-WmiObject -Class Win32_OperatingSystem -ErrorAction Stop | Select-Object Caption, Version, BuildNumber, ProductType, OSArchitecture, CSDVersion`)],
   },
   computerSystem: {
     id: "computerSystem",
     title: "Computer system (Win32_ComputerSystem)",
-    command: `Get-CimInstance -ClassName Win32_ComputerSystem | Select-Object Name, DNSHostName, Domain, PartOfDomain, Workgroup | ${JSON_TAIL}`,
-    fallbacks: [`Get-WmiObject -Class Win32_ComputerSystem | Select-Object Name, DNSHostName, Domain, PartOfDomain, Workgroup | ${JSON_TAIL}`],
+    command: json(`Get-CimInstance -ClassName Win32_ComputerSystem -ErrorAction Stop | Select-Object Name, DNSHostName, Domain, PartOfDomain, Workgroup`),
+    fallbacks: [json(`Get-WmiObject -Class Win32_ComputerSystem -ErrorAction Stop | Select-Object Name, DNSHostName, Domain, PartOfDomain, Workgroup`)],
   },
   tcpipParameters: {
     id: "tcpipParameters",
     title: "TCP/IP parameters: primary DNS suffix now and after restart",
-    command: `Get-ItemProperty -Path 'HKLM:\\SYSTEM\\CurrentControlSet\\Services\\Tcpip\\Parameters' | Select-Object Hostname, Domain, 'NV Domain' | ${JSON_TAIL}`,
+    command: json(`Get-ItemProperty -Path 'HKLM:\\SYSTEM\\CurrentControlSet\\Services\\Tcpip\\Parameters' -ErrorAction Stop | Select-Object Hostname, Domain, 'NV Domain'`),
   },
   dnsClientPolicy: {
     id: "dnsClientPolicy",
     title: "DNS client policy: primary DNS suffix set by Group Policy",
-    command: `Get-ItemProperty -Path 'HKLM:\\SOFTWARE\\Policies\\Microsoft\\System\\DNSClient' -ErrorAction Stop | Select-Object PrimaryDnsSuffix, 'NV PrimaryDnsSuffix' | ${JSON_TAIL}`,
+    command: json(`Get-ItemProperty -Path 'HKLM:\\SOFTWARE\\Policies\\Microsoft\\System\\DNSClient' -ErrorAction Stop | Select-Object PrimaryDnsSuffix, 'NV PrimaryDnsSuffix'`),
   },
   dnsClientGlobalSetting: {
     id: "dnsClientGlobalSetting",
     title: "DNS client global settings: suffix search list",
-    command: `Get-DnsClientGlobalSetting | Select-Object SuffixSearchList, UseSuffixSearchList, UseDevolution, DevolutionLevel | ${JSON_TAIL}`,
+    command: json(`Get-DnsClientGlobalSetting -ErrorAction Stop | Select-Object SuffixSearchList, UseSuffixSearchList, UseDevolution, DevolutionLevel`),
   },
   failoverClusteringFeature: {
     id: "failoverClusteringFeature",
     title: "Windows feature Failover-Clustering",
-    command: `Get-WindowsFeature -Name Failover-Clustering | Select-Object Name, DisplayName, Installed, InstallState | ${JSON_TAIL}`,
+    command: json(`Get-WindowsFeature -Name Failover-Clustering -ErrorAction Stop | Select-Object Name, DisplayName, Installed, InstallState`),
     // Without ServerManager (Nano Server, client SKUs): DISM's FeatureState (0 Disabled,
     // 1 DisablePending, 2 Enabled, 3 EnablePending, 6 DisabledWithPayloadRemoved) is translated
     // to the InstallState the normaliser reads (0 Available, 3 UninstallPending, 1 Installed,
     // 2 InstallPending, 4 Removed); other states give null. Name stays DISM's feature name
     // (FailoverCluster-FullServer), so the evidence shows which source answered.
     fallbacks: [
-      `Get-WindowsOptionalFeature -Online -FeatureName FailoverCluster-FullServer | Select-Object @{Name='Name';Expression={$_.FeatureName}}, DisplayName, @{Name='Installed';Expression={[int]$_.State -eq 2}}, @{Name='InstallState';Expression={@{0=0;1=3;2=1;3=2;6=4}[[int]$_.State]}} | ${JSON_TAIL}`,
+      json(`Get-WindowsOptionalFeature -Online -FeatureName FailoverCluster-FullServer -ErrorAction Stop | Select-Object @{Name='Name';Expression={$_.FeatureName}}, DisplayName, @{Name='Installed';Expression={[int]$_.State -eq 2}}, @{Name='InstallState';Expression={@{0=0;1=3;2=1;3=2;6=4}[[int]$_.State]}}`),
     ],
   },
   localUsers: {
     id: "localUsers",
     title: "Local user accounts",
-    command: `Get-LocalUser | Select-Object Name, Enabled, @{Name='SID';Expression={$_.SID.Value}} | ${JSON_TAIL}`,
+    command: json(`Get-LocalUser -ErrorAction Stop | Select-Object Name, Enabled, @{Name='SID';Expression={$_.SID.Value}}`),
     // The LocalAccounts module is missing on 2012 R2 / 2008 R2 with WMF 5.1 and in 32-bit
     // PowerShell on 64-bit Windows. The filter keeps WMI from enumerating the domain's accounts.
     fallbacks: [
-      `Get-CimInstance -ClassName Win32_UserAccount -Filter "LocalAccount=True" | Select-Object Name, @{Name='Enabled';Expression={-not $_.Disabled}}, SID | ${JSON_TAIL}`,
+      json(`Get-CimInstance -ClassName Win32_UserAccount -Filter "LocalAccount=True" -ErrorAction Stop | Select-Object Name, @{Name='Enabled';Expression={-not $_.Disabled}}, SID`),
     ],
   },
   administratorsGroup: {
     id: "administratorsGroup",
     // The group is addressed by its well-known SID because its name is localised.
     title: "Members of the local Administrators group (S-1-5-32-544)",
-    command: `Get-LocalGroupMember -SID 'S-1-5-32-544' | Select-Object Name, ObjectClass, @{Name='SID';Expression={$_.SID.Value}}, PrincipalSource | ${JSON_TAIL}`,
+    command: json(`Get-LocalGroupMember -SID 'S-1-5-32-544' -ErrorAction Stop | Select-Object Name, ObjectClass, @{Name='SID';Expression={$_.SID.Value}}, PrincipalSource`),
     // Get-LocalGroupMember throws "Failed to compare two elements in the array" when the group
     // holds a SID it cannot resolve (PowerShell issues 2996 and 21617), and is missing where
     // LocalAccounts is. WMI's Win32_GroupUser association lists the members it can resolve, so
     // an orphaned SID is absent from this output rather than listed. PrincipalSource is derived
     // from LocalAccount: 1 Local or 2 ActiveDirectory (WMI cannot tell Azure AD apart).
     fallbacks: [
-      `Get-CimInstance -ClassName Win32_Group -Filter "LocalAccount=True AND SID='S-1-5-32-544'" | Get-CimAssociatedInstance -Association Win32_GroupUser | Select-Object @{Name='Name';Expression={$_.Domain + '\\' + $_.Name}}, @{Name='ObjectClass';Expression={if ($_.CimClass.CimClassName -eq 'Win32_Group') {'Group'} else {'User'}}}, SID, @{Name='PrincipalSource';Expression={if ($_.LocalAccount) {1} else {2}}} | ${JSON_TAIL}`,
+      json(`Get-CimInstance -ClassName Win32_Group -Filter "LocalAccount=True AND SID='S-1-5-32-544'" -ErrorAction Stop | Get-CimAssociatedInstance -Association Win32_GroupUser -ErrorAction Stop | Select-Object @{Name='Name';Expression={$_.Domain + '\\' + $_.Name}}, @{Name='ObjectClass';Expression={if ($_.CimClass.CimClassName -eq 'Win32_Group') {'Group'} else {'User'}}}, SID, @{Name='PrincipalSource';Expression={if ($_.LocalAccount) {1} else {2}}}`),
     ],
   },
   uacPolicy: {
     id: "uacPolicy",
     title: "UAC policy: LocalAccountTokenFilterPolicy",
-    command: `Get-ItemProperty -Path 'HKLM:\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Policies\\System' | Select-Object LocalAccountTokenFilterPolicy, EnableLUA | ${JSON_TAIL}`,
+    command: json(`Get-ItemProperty -Path 'HKLM:\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Policies\\System' -ErrorAction Stop | Select-Object LocalAccountTokenFilterPolicy, EnableLUA`),
   },
   hotfixes: {
     id: "hotfixes",
     title: "Installed updates (Win32_QuickFixEngineering)",
-    command: `Get-HotFix | Select-Object HotFixID, Description, InstalledOn | ${JSON_TAIL}`,
+    command: json(`Get-HotFix -ErrorAction Stop | Select-Object HotFixID, Description, InstalledOn`),
     // The raw class gives InstalledOn as WMI's text ("3/12/2024"), which the normaliser reads.
-    fallbacks: [`Get-CimInstance -ClassName Win32_QuickFixEngineering | Select-Object HotFixID, Description, InstalledOn | ${JSON_TAIL}`],
+    fallbacks: [json(`Get-CimInstance -ClassName Win32_QuickFixEngineering -ErrorAction Stop | Select-Object HotFixID, Description, InstalledOn`)],
   },
   netAdapterAdvancedProperty: {
     id: "netAdapterAdvancedProperty",
     title: "Network adapter advanced properties (all standardized keywords)",
-    command: `Get-NetAdapterAdvancedProperty -AllProperties | Select-Object Name, DisplayName, DisplayValue, RegistryKeyword, RegistryValue | ${JSON_TAIL}`,
+    command: json(`Get-NetAdapterAdvancedProperty -AllProperties -ErrorAction Stop | Select-Object Name, DisplayName, DisplayValue, RegistryKeyword, RegistryValue`),
   },
   cluster: {
     id: "cluster",
     title: "Failover cluster (Get-Cluster)",
-    command: `Get-Cluster | Select-Object Name, Domain, Id, AdministrativeAccessPoint | ${JSON_TAIL}`,
+    command: json(`Get-Cluster -ErrorAction Stop | Select-Object Name, Domain, Id, AdministrativeAccessPoint`),
   },
   clusterQuorum: {
     id: "clusterQuorum",
     title: "Cluster quorum and witness (Get-ClusterQuorum)",
-    command: `Get-ClusterQuorum | Select-Object @{Name='Cluster';Expression={$_.Cluster.Name}}, QuorumType, @{Name='QuorumResource';Expression={$_.QuorumResource.Name}}, @{Name='QuorumResourceType';Expression={$_.QuorumResource.ResourceType.Name}} | ${JSON_TAIL}`,
+    command: json(`Get-ClusterQuorum -ErrorAction Stop | Select-Object @{Name='Cluster';Expression={$_.Cluster.Name}}, QuorumType, @{Name='QuorumResource';Expression={$_.QuorumResource.Name}}, @{Name='QuorumResourceType';Expression={$_.QuorumResource.ResourceType.Name}}`),
   },
 };

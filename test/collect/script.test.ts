@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { buildCollectorScript, probeCommands } from "../../src/collect/script";
+import { buildCollectorScript, DEFAULT_PROBE_TIMEOUT_SECONDS, PROBE_TIMEOUT_PARAMETER, probeCommands } from "../../src/collect/script";
 import { PROBE_IDS, type ProbeId } from "../../src/probes/catalog";
 
 /** The script split into the part before the first probe and one block per probe, by id. */
@@ -28,8 +28,10 @@ test("one block per selected probe, in the order given, each inside its own try/
     assert.equal(count(block, /^\} catch \{$/), 1, `${id}: one catch`);
     assert.ok(block.includes(`[void]$hpRecords.Add('"${id}":' + $hpRecord)`), `${id}: recorded under its id`);
   }
-  // The runner tries each command in a try/catch of its own; nothing else in the header catches.
-  assert.equal(count(header, /^\s*try \{$/), 1);
+  // The runner tries each command in a try/catch of its own; the only other catch in the header is
+  // the one-off test whether ConvertTo-Json works.
+  assert.equal(count(header, /^\s*try \{$/), 2);
+  assert.match(header, /\ntry \{\n  \$hpTry = New-Object PSObject\n[\s\S]*\n\} catch \{\n  \$hpHpJson = \$true\n\}\n/);
   assert.match(header, /function Invoke-HpProbe \{[\s\S]*for \(\$i = 0; \$i -lt \$Commands\.Length; \$i\+\+\) \{[\s\S]*try \{[\s\S]*\} catch \{/);
 });
 
@@ -63,10 +65,11 @@ test("no selection still writes a document with an empty probes object", () => {
   assert.match(script, /',"probes":\{' \+ \(\$hpRecords -join ','\) \+ '\}\}'\s*$/);
 });
 
-test("the script takes no values from the inventory: an empty param() block and no host names", () => {
+test("the script takes no values from the inventory: param() holds only the probe time limit, and no host names", () => {
   const script = buildCollectorScript(PROBE_IDS);
-  assert.match(script, /^(#[^\n]*\n)*param\(\)\n/, "param() is the first statement, and empty");
-  assert.equal(count(script, /\bparam\(\)/), 1);
+  assert.match(script, /^(#[^\n]*\n)*param\(\[int\]\$ProbeTimeoutSeconds = 30\)\n/, "param() is the first statement, with the time limit only");
+  assert.equal(`-${PROBE_TIMEOUT_PARAMETER}`, "-ProbeTimeoutSeconds");
+  assert.equal(DEFAULT_PROBE_TIMEOUT_SECONDS, 30);
   for (const remote of ["-ComputerName", "Invoke-Command", "New-PSSession", "-Credential"]) assert.ok(!script.includes(remote), remote);
   const inventory = parse(readFileSync(join(__dirname, "..", "..", "examples", "demo", "inventory.yaml"), "utf8")) as {
     hosts: Array<{ name: string; address?: string }>;
@@ -91,7 +94,7 @@ test("stdout is kept for the document: preferences silenced, streams 3-6 redirec
   for (const pref of ["ProgressPreference", "WarningPreference", "VerbosePreference", "DebugPreference", "InformationPreference"]) {
     assert.match(header, new RegExp(`^\\$${pref} = 'SilentlyContinue'$`, "m"), pref);
   }
-  assert.match(header, /function Invoke-HpProbe \{\n  param\(\[string\[\]\]\$Commands\)\n  \$ErrorActionPreference = 'Stop'\n/);
+  assert.match(header, /function Invoke-HpProbe \{\n  param\(\[string\[\]\]\$Commands, \$State, \[bool\]\$HpJson\)\n  \$ErrorActionPreference = 'Stop'\n/);
   assert.ok(header.includes("' 3>$null 4>$null 5>$null'") && header.includes("' 6>$null'"));
   // The only pipeline output at script level is the document itself, on the last line.
   const topLevel = buildCollectorScript(["os"]).split("\n").filter((line) => /^'\{/.test(line));

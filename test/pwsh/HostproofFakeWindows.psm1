@@ -4,6 +4,14 @@
 # catalog calls. Functions win over cmdlets in PowerShell's command lookup, so the collector runs
 # unchanged against them.
 #
+# The stand-ins for the cmdlets that are CDXML on Windows (Get-NetAdapterAdvancedProperty,
+# Get-DnsClientGlobalSetting) are not global functions: like the real ones they are functions
+# exported from a module, this one. That matters for errors: a module function does not see its
+# caller's $ErrorActionPreference (PowerShell/PowerShell#4568), so a non-terminating error it
+# writes stays non-terminating unless the call itself says -ErrorAction Stop. Behaviour
+# access-denied-nonterminating writes such an error with $PSCmdlet.WriteError and returns nothing,
+# as a CDXML function does on access denied; access-denied throws (terminating).
+#
 # The stand-ins return objects with the real property names and the types that matter for
 # ConvertTo-Json: enums as integers (what Windows PowerShell 5.1 emits for real enums), SIDs as
 # objects with .Value, RegistryValue as string[], Get-HotFix's InstalledOn as [datetime] and
@@ -15,6 +23,18 @@
 Set-StrictMode -Off
 
 $script:FakeHost = $null
+$script:FakeHostPath = $null
+
+# A host description with "powershell": "2.0" is a PowerShell 2.0-style host: these commands do
+# not exist there whatever "cmdlets" says, and neither does ConvertTo-Json (3.0+). Kept in step
+# with MISSING_ON_POWERSHELL_2 in fake-host.ts.
+$script:MissingOnPowerShell2 = @(
+    'Get-CimInstance', 'Get-CimAssociatedInstance', 'Get-LocalUser', 'Get-LocalGroupMember',
+    'Get-NetAdapterAdvancedProperty', 'Get-DnsClientGlobalSetting', 'Get-WindowsOptionalFeature'
+)
+
+# Exported from this module under their own names (see above); the rest are defined as globals.
+$script:ModuleCmdlets = @('Get-NetAdapterAdvancedProperty', 'Get-DnsClientGlobalSetting')
 
 $script:FakedCmdlets = @(
     'Get-CimInstance', 'Get-WmiObject', 'Get-CimAssociatedInstance', 'Get-ItemProperty',
@@ -28,10 +48,24 @@ function Import-FakeWindowsHost {
     param([Parameter(Mandatory = $true)][string]$Path)
 
     # One host per process: a second import could not reliably take back a cmdlet the first
-    # one defined, and a "missing" cmdlet must really be missing.
-    if ($null -ne $script:FakeHost) { throw 'HostproofFakeWindows: import one host per PowerShell process' }
-    $script:FakeHost = Get-Content -LiteralPath $Path -Raw | ConvertFrom-Json
+    # one defined, and a "missing" cmdlet must really be missing. The process's host is the file
+    # $env:HOSTPROOF_FAKE_HOST names (set here, so that every runspace of the process that imports
+    # this module, such as the collector's worker, reads the same host). Importing that same file
+    # again is fine: in a new runspace it defines the stand-ins there, in this one it does nothing.
+    $full = (Resolve-Path -LiteralPath $Path -ErrorAction Stop).ProviderPath
+    if ($env:HOSTPROOF_FAKE_HOST) {
+        $current = (Resolve-Path -LiteralPath $env:HOSTPROOF_FAKE_HOST -ErrorAction Stop).ProviderPath
+        if ($current -ne $full) { throw "HostproofFakeWindows: this process already simulates $current; import one host per PowerShell process" }
+    }
+    if ($null -ne $script:FakeHost) {
+        if ($script:FakeHostPath -eq $full) { return }
+        throw 'HostproofFakeWindows: import one host per PowerShell process'
+    }
+    $script:FakeHost = Get-Content -LiteralPath $full -Raw | ConvertFrom-Json
+    $script:FakeHostPath = $full
+    $env:HOSTPROOF_FAKE_HOST = $full
     foreach ($name in $script:FakedCmdlets) {
+        if ($script:ModuleCmdlets -contains $name) { continue }
         if ((Get-FakeBehaviour $name) -eq 'missing') {
             # Where the real cmdlet does not exist (Linux, or a Windows without the module),
             # leaving the name undefined gives PowerShell's own CommandNotFoundException. Where it
@@ -45,6 +79,11 @@ function Import-FakeWindowsHost {
         $implementation = Get-Item -LiteralPath "function:Fake$($name -replace '-', '')"
         Set-Item -Path "function:global:$name" -Value $implementation.ScriptBlock
     }
+    if ([string]$script:FakeHost.powershell -eq '2.0') {
+        # The cmdlet exists in this engine; a function of the same name wins over it and fails the
+        # way a missing command does, so ConvertTo-Json is genuinely unusable by name.
+        Set-Item -Path 'function:global:ConvertTo-Json' -Value (New-MissingCommand 'ConvertTo-Json')
+    }
     # The collector reports $env:COMPUTERNAME; this process stands for the host.
     $env:COMPUTERNAME = [string]$script:FakeHost.computerName
 }
@@ -52,6 +91,7 @@ function Import-FakeWindowsHost {
 # ------------------------------------------------------------------------------ behaviour
 
 function Get-FakeBehaviour([string]$Name) {
+    if ([string]$script:FakeHost.powershell -eq '2.0' -and $script:MissingOnPowerShell2 -contains $Name) { return 'missing' }
     $cmdlets = $script:FakeHost.cmdlets
     if ($null -eq $cmdlets) { return $null }
     $entry = $cmdlets.PSObject.Properties[$Name]
@@ -68,11 +108,17 @@ function New-MissingCommand([string]$Name) {
     }.GetNewClosure()
 }
 
-# Raises the failure the description gives this cmdlet, the way the real cmdlet fails.
-function Invoke-FakeBehaviour([string]$Name) {
+# Raises the failure the description gives this cmdlet, the way the real cmdlet fails. $Cmdlet is
+# the stand-in's $PSCmdlet. Returns $true when the stand-in must stop without output: it wrote a
+# non-terminating error (which, with -ErrorAction Stop on the call, has already become terminating).
+function Invoke-FakeBehaviour([string]$Name, [System.Management.Automation.PSCmdlet]$Cmdlet) {
     switch (Get-FakeBehaviour $Name) {
         'access-denied' {
             throw [System.UnauthorizedAccessException]::new('Access is denied. (Exception from HRESULT: 0x80070005 (E_ACCESSDENIED))')
+        }
+        'access-denied-nonterminating' {
+            $Cmdlet.WriteError((New-AccessDeniedError $Name))
+            return $true
         }
         'invalid-operation' {
             # PowerShell issues 2996/21617: sorting members whose SID does not resolve.
@@ -80,6 +126,21 @@ function Invoke-FakeBehaviour([string]$Name) {
             throw [System.InvalidOperationException]::new('Failed to compare two elements in the array.', $inner)
         }
         'hang' { Start-Sleep -Seconds 86400 }
+    }
+    return $false
+}
+
+# What a CIM-based cmdlet writes when WMI refuses the caller: E_ACCESSDENIED, PermissionDenied.
+function New-AccessDeniedError([string]$Name) {
+    $exception = [System.UnauthorizedAccessException]::new('Access is denied. (Exception from HRESULT: 0x80070005 (E_ACCESSDENIED))')
+    return [System.Management.Automation.ErrorRecord]::new($exception, "Windows System Error 5,$Name", [System.Management.Automation.ErrorCategory]::PermissionDenied, $null)
+}
+
+# For the module-exported stand-ins, which exist whatever the host description says.
+function Assert-FakeCommandPresent([string]$Name) {
+    if ($null -eq $script:FakeHost) { throw "HostproofFakeWindows: $Name called before a host was imported" }
+    if ((Get-FakeBehaviour $Name) -eq 'missing') {
+        throw [System.Management.Automation.CommandNotFoundException]::new("The term '$Name' is not recognized as the name of a cmdlet, function, script file, or operable program. Check the spelling of the name, or if a path was included, verify that the path is correct and try again.")
     }
 }
 
@@ -159,22 +220,23 @@ function Get-FakeCimObjects([string]$ClassName) {
 function FakeGetCimInstance {
     [CmdletBinding()]
     param([Parameter(Position = 0)][Alias('Class')][string]$ClassName, [string]$Filter, [string]$Namespace)
-    Invoke-FakeBehaviour 'Get-CimInstance'
+    if (Invoke-FakeBehaviour 'Get-CimInstance' $PSCmdlet) { return }
     Get-FakeCimObjects $ClassName | Where-Object { Test-FakeFilter $_ $Filter }
 }
 
 function FakeGetWmiObject {
     [CmdletBinding()]
     param([Parameter(Position = 0)][string]$Class, [string]$Filter, [string]$Namespace)
-    Invoke-FakeBehaviour 'Get-WmiObject'
+    if (Invoke-FakeBehaviour 'Get-WmiObject' $PSCmdlet) { return }
     Get-FakeCimObjects $Class | Where-Object { Test-FakeFilter $_ $Filter }
 }
 
 function FakeGetCimAssociatedInstance {
     [CmdletBinding()]
     param([Parameter(Mandatory = $true, ValueFromPipeline = $true)]$InputObject, [string]$Association, [string]$ResultClassName)
-    begin { Invoke-FakeBehaviour 'Get-CimAssociatedInstance' }
+    begin { $failed = Invoke-FakeBehaviour 'Get-CimAssociatedInstance' $PSCmdlet }
     process {
+        if ($failed) { return }
         $isAdministrators = $InputObject.CimClass.CimClassName -eq 'Win32_Group' -and $InputObject.SID -eq 'S-1-5-32-544'
         if (-not $isAdministrators -or ($Association -and $Association -ne 'Win32_GroupUser')) { return }
         foreach ($m in $script:FakeHost.administrators) {
@@ -190,7 +252,7 @@ function FakeGetCimAssociatedInstance {
 function FakeGetItemProperty {
     [CmdletBinding()]
     param([Parameter(Position = 0)][string[]]$Path, [Parameter(Position = 1)][string[]]$Name)
-    Invoke-FakeBehaviour 'Get-ItemProperty'
+    if (Invoke-FakeBehaviour 'Get-ItemProperty' $PSCmdlet) { return }
     foreach ($p in $Path) {
         $key = $script:FakeHost.registry.PSObject.Properties[$p]
         if ($null -eq $key) {
@@ -206,10 +268,11 @@ function FakeGetItemProperty {
     }
 }
 
-function FakeGetNetAdapterAdvancedProperty {
+function Get-NetAdapterAdvancedProperty {
     [CmdletBinding()]
     param([Parameter(Position = 0)][string[]]$Name, [switch]$AllProperties)
-    Invoke-FakeBehaviour 'Get-NetAdapterAdvancedProperty'
+    Assert-FakeCommandPresent 'Get-NetAdapterAdvancedProperty'
+    if (Invoke-FakeBehaviour 'Get-NetAdapterAdvancedProperty' $PSCmdlet) { return }
     foreach ($row in $script:FakeHost.netAdapterAdvancedProperties) {
         if ($Name -and $Name -notcontains $row.Name) { continue }
         # Properties without a display name are hidden unless -AllProperties asks for them.
@@ -227,7 +290,7 @@ function FakeGetNetAdapterAdvancedProperty {
 function FakeGetWindowsFeature {
     [CmdletBinding()]
     param([Parameter(Position = 0)][string[]]$Name)
-    Invoke-FakeBehaviour 'Get-WindowsFeature'
+    if (Invoke-FakeBehaviour 'Get-WindowsFeature' $PSCmdlet) { return }
     foreach ($f in $script:FakeHost.windowsFeatures) {
         if ($Name -and $Name -notcontains $f.Name) { continue }
         [pscustomobject][ordered]@{
@@ -242,7 +305,7 @@ function FakeGetWindowsFeature {
 function FakeGetWindowsOptionalFeature {
     [CmdletBinding()]
     param([switch]$Online, [string]$FeatureName)
-    Invoke-FakeBehaviour 'Get-WindowsOptionalFeature'
+    if (Invoke-FakeBehaviour 'Get-WindowsOptionalFeature' $PSCmdlet) { return }
     foreach ($f in $script:FakeHost.optionalFeatures) {
         if ($FeatureName -and $FeatureName -ne $f.FeatureName) { continue }
         [pscustomobject][ordered]@{ FeatureName = $f.FeatureName; DisplayName = $f.DisplayName; State = [int]$f.State }
@@ -252,7 +315,7 @@ function FakeGetWindowsOptionalFeature {
 function FakeGetCluster {
     [CmdletBinding()]
     param([Parameter(Position = 0)][string]$Name)
-    Invoke-FakeBehaviour 'Get-Cluster'
+    if (Invoke-FakeBehaviour 'Get-Cluster' $PSCmdlet) { return }
     $c = $script:FakeHost.cluster
     if ($null -eq $c) { $PSCmdlet.ThrowTerminatingError((New-ClusterNotRunningError)) }
     [pscustomobject][ordered]@{
@@ -266,7 +329,7 @@ function FakeGetCluster {
 function FakeGetClusterQuorum {
     [CmdletBinding()]
     param([string]$Cluster)
-    Invoke-FakeBehaviour 'Get-ClusterQuorum'
+    if (Invoke-FakeBehaviour 'Get-ClusterQuorum' $PSCmdlet) { return }
     $c = $script:FakeHost.cluster
     if ($null -eq $c) { $PSCmdlet.ThrowTerminatingError((New-ClusterNotRunningError)) }
     $resource = $null
@@ -285,7 +348,7 @@ function FakeGetClusterQuorum {
 function FakeGetLocalUser {
     [CmdletBinding()]
     param([Parameter(Position = 0)][string[]]$Name)
-    Invoke-FakeBehaviour 'Get-LocalUser'
+    if (Invoke-FakeBehaviour 'Get-LocalUser' $PSCmdlet) { return }
     foreach ($u in $script:FakeHost.localUsers) {
         if ($Name -and $Name -notcontains $u.Name) { continue }
         [pscustomobject][ordered]@{ Name = $u.Name; Enabled = [bool]$u.Enabled; SID = (New-FakeSid $u.SID); PrincipalSource = 1 }
@@ -295,7 +358,7 @@ function FakeGetLocalUser {
 function FakeGetLocalGroupMember {
     [CmdletBinding()]
     param([Parameter(Position = 0)]$Group, [string]$Name, $SID, [Parameter(Position = 1)][string]$Member)
-    Invoke-FakeBehaviour 'Get-LocalGroupMember'
+    if (Invoke-FakeBehaviour 'Get-LocalGroupMember' $PSCmdlet) { return }
     $wanted = ([string]$SID -eq 'S-1-5-32-544') -or ([string]$Name -eq 'Administrators') -or ([string]$Group -eq 'Administrators')
     if (-not $wanted) { return }
     foreach ($m in $script:FakeHost.administrators) {
@@ -308,10 +371,11 @@ function FakeGetLocalGroupMember {
     }
 }
 
-function FakeGetDnsClientGlobalSetting {
+function Get-DnsClientGlobalSetting {
     [CmdletBinding()]
     param()
-    Invoke-FakeBehaviour 'Get-DnsClientGlobalSetting'
+    Assert-FakeCommandPresent 'Get-DnsClientGlobalSetting'
+    if (Invoke-FakeBehaviour 'Get-DnsClientGlobalSetting' $PSCmdlet) { return }
     $s = $script:FakeHost.dnsClientGlobalSetting
     if ($null -eq $s) { return }
     [pscustomobject][ordered]@{
@@ -325,7 +389,7 @@ function FakeGetDnsClientGlobalSetting {
 function FakeGetHotFix {
     [CmdletBinding()]
     param([Parameter(Position = 0)][string[]]$Id, [string[]]$ComputerName)
-    Invoke-FakeBehaviour 'Get-HotFix'
+    if (Invoke-FakeBehaviour 'Get-HotFix' $PSCmdlet) { return }
     foreach ($hf in $script:FakeHost.hotfixes) {
         if ($Id -and $Id -notcontains $hf.HotFixID) { continue }
         [pscustomobject][ordered]@{
@@ -338,4 +402,10 @@ function FakeGetHotFix {
     }
 }
 
-Export-ModuleMember -Function Import-FakeWindowsHost
+Export-ModuleMember -Function (@('Import-FakeWindowsHost') + $script:ModuleCmdlets)
+
+# Imported while $env:HOSTPROOF_FAKE_HOST names a host description, the module imports that host
+# itself. This is the contract for runspaces nobody can call Import-FakeWindowsHost in: the
+# collector's worker runspace (it imports the calling session's modules by path) and a session at
+# the end of an SSH connection (the variable set in its environment). Keep it exactly so.
+if ($env:HOSTPROOF_FAKE_HOST) { Import-FakeWindowsHost -Path $env:HOSTPROOF_FAKE_HOST }

@@ -18,10 +18,12 @@ import { normaliseSnapshot } from "../../src/facts";
 import type { HostFacts } from "../../src/model/facts";
 import { isProbeFailure, type ProbeError, type Snapshot } from "../../src/model/snapshot";
 import { findPwsh } from "../../src/powershell/find";
-import { PROBE_IDS, PROBES, type ProbeId } from "../../src/probes/catalog";
+import { HP_JSON_TAIL, hpJsonCommand, PROBE_IDS, PROBES, type ProbeId } from "../../src/probes/catalog";
 import { buildSnapshot, resolveEstate, type HostSpec } from "../helpers/snapshot-builder";
 import { requireTool } from "../helpers/require-tool";
-import { OPTIONAL_FEATURE_NAME, isOrphaned, toFakeHost, writeFakeHost, type CmdletBehaviour, type FakedCmdlet } from "./fake-host";
+import { OPTIONAL_FEATURE_NAME, isOrphaned, toFakeHost, writeFakeHost, type CmdletBehaviour, type FakedCmdlet, type FakeHostOptions } from "./fake-host";
+import { judgeNotWindowsServer2003 } from "../../src/judge";
+import { DEFAULT_INPUTS } from "../../src/judge/context";
 
 const HOW_TO_GET = "install PowerShell 7 (https://learn.microsoft.com/powershell/scripting/install/installing-powershell) or set NODE_POWERSHELL";
 const MODULE = join(__dirname, "HostproofFakeWindows.psm1");
@@ -30,23 +32,68 @@ function psQuote(text: string): string {
   return `'${text.replace(/'/g, "''")}'`;
 }
 
+interface CollectOptions {
+  probes?: readonly ProbeId[];
+  /** Changes the generated script before it runs (to show what a part of it does). */
+  edit?: (script: string) => string;
+  /** Passed as -ProbeTimeoutSeconds; the script's default otherwise. */
+  probeTimeoutSeconds?: number;
+  /** The host reaches the module through $env:HOSTPROOF_FAKE_HOST instead of Import-FakeWindowsHost. */
+  hostFromEnv?: boolean;
+  /** Shell options for the simulated host (a PowerShell 2.0-style host). */
+  fake?: FakeHostOptions;
+  /**
+   * Runs the collector in a runspace without ConvertTo-Json (its cmdlet entry removed from the
+   * InitialSessionState, module autoloading off, so nothing brings it back) and with
+   * Set-StrictMode -Version 2 in force: the nearest this machine gets to a PowerShell 2.0 engine.
+   */
+  withoutConvertToJson?: boolean;
+}
+
+/** The PowerShell that runs `scriptFile` in a runspace where ConvertTo-Json does not exist. */
+function withoutConvertToJson(scriptFile: string, limit: string): string {
+  return [
+    `$iss = [System.Management.Automation.Runspaces.InitialSessionState]::CreateDefault()`,
+    `$iss.Commands.Remove('ConvertTo-Json', $null)`,
+    `$iss.Variables.Add((New-Object System.Management.Automation.Runspaces.SessionStateVariableEntry 'PSModuleAutoLoadingPreference', 'None', ''))`,
+    `$iss.ImportPSModule([string[]]@(${psQuote(MODULE)}))`,
+    `$rs = [System.Management.Automation.Runspaces.RunspaceFactory]::CreateRunspace($iss)`,
+    `$rs.Open()`,
+    `$ps = [System.Management.Automation.PowerShell]::Create()`,
+    `$ps.Runspace = $rs`,
+    `$inner = 'Set-StrictMode -Version 2; if (Get-Command -Name ConvertTo-Json -ErrorAction SilentlyContinue) { throw ''ConvertTo-Json is still there'' }; & ([scriptblock]::Create($args[0]))${limit.replace(/'/g, "''")}'`,
+    `[void]$ps.AddScript($inner).AddArgument((Get-Content -LiteralPath ${psQuote(scriptFile)} -Raw))`,
+    `$out = $ps.Invoke()`,
+    `foreach ($e in $ps.Streams.Error) { [Console]::Error.WriteLine([string]$e) }`,
+    `$out`,
+  ].join("; ");
+}
+
 /** Runs the collector for `probes` on the simulated host and parses what it wrote. */
-function collect(pwsh: string, spec: HostSpec, cmdlets: Partial<Record<FakedCmdlet, CmdletBehaviour>>, probes: readonly ProbeId[] = PROBE_IDS): Snapshot {
+function collect(pwsh: string, spec: HostSpec, cmdlets: Partial<Record<FakedCmdlet, CmdletBehaviour>>, options: CollectOptions = {}): Snapshot {
+  const { probes = PROBE_IDS, edit = (script: string) => script } = options;
   const dir = mkdtempSync(join(tmpdir(), "hostproof-collector-"));
   try {
     const hostFile = join(dir, "host.json");
     const scriptFile = join(dir, "collector.ps1");
-    writeFakeHost(hostFile, toFakeHost(spec, cmdlets));
-    writeFileSync(scriptFile, buildCollectorScript(probes));
+    writeFakeHost(hostFile, toFakeHost(spec, cmdlets, options.fake));
+    writeFileSync(scriptFile, edit(buildCollectorScript(probes)));
     // The script runs as a script block, as a remoting session would run it; no execution policy applies.
+    const limit = options.probeTimeoutSeconds !== undefined ? ` -ProbeTimeoutSeconds ${options.probeTimeoutSeconds}` : "";
     const command = [
       `Import-Module ${psQuote(MODULE)}`,
-      `Import-FakeWindowsHost -Path ${psQuote(hostFile)}`,
-      `& ([scriptblock]::Create((Get-Content -LiteralPath ${psQuote(scriptFile)} -Raw)))`,
+      ...(options.hostFromEnv ? [] : [`Import-FakeWindowsHost -Path ${psQuote(hostFile)}`]),
+      options.withoutConvertToJson
+        ? withoutConvertToJson(scriptFile, limit)
+        : `& ([scriptblock]::Create((Get-Content -LiteralPath ${psQuote(scriptFile)} -Raw)))${limit}`,
     ].join("; ");
+    const env: NodeJS.ProcessEnv = { ...process.env, TERM: "dumb" };
+    delete env.HOSTPROOF_FAKE_HOST;
+    if (options.hostFromEnv) env.HOSTPROOF_FAKE_HOST = hostFile;
     const run = spawnSync(pwsh, ["-NoProfile", "-NonInteractive", "-ExecutionPolicy", "Bypass", "-Command", command], {
       encoding: "utf8",
       timeout: 120_000,
+      env,
     });
     assert.equal(run.error, undefined, `pwsh could not run: ${String(run.error)}`);
     assert.equal(run.status, 0, `pwsh exited ${run.status}: ${run.stderr}`);
@@ -183,9 +230,118 @@ test("pwsh: a standalone host without the DNS client policy key or the clusterin
 test("pwsh: only the selected probes run", (t) => {
   const pwsh = pwshOrSkip(t);
   if (pwsh === undefined) return;
-  const s = collect(pwsh, clusterNode, {}, ["uacPolicy", "os"]);
+  const s = collect(pwsh, clusterNode, {}, { probes: ["uacPolicy", "os"] });
   assert.deepEqual(Object.keys(s.probes), ["os", "uacPolicy"]);
   const expected = expectedFacts(clusterNode);
   const facts = comparable(normaliseSnapshot(s));
   assert.deepEqual([facts.os, facts.uacPolicy], [expected.os, expected.uacPolicy]);
+});
+
+test("pwsh: a CDXML-style module function's access denied is access-denied, terminating or not", (t) => {
+  const pwsh = pwshOrSkip(t);
+  if (pwsh === undefined) return;
+  const spec: HostSpec = { name: "fs02" };
+  const s = collect(pwsh, spec, { "Get-NetAdapterAdvancedProperty": "access-denied-nonterminating", "Get-DnsClientGlobalSetting": "access-denied" });
+  assert.deepEqual(comparable(normaliseSnapshot(s)), expectedFacts(spec, { netAdapterAdvancedProperty: "access-denied", dnsClientGlobalSetting: "access-denied" }));
+  const nics = s.probes.netAdapterAdvancedProperty;
+  assert.ok(nics && isProbeFailure(nics));
+  assert.match(nics.error.message, /Access is denied/);
+  assert.equal(nics.command, PROBES.netAdapterAdvancedProperty.command);
+});
+
+test("pwsh: without -ErrorAction Stop in the command, the collector's safety net still records access-denied", (t) => {
+  const pwsh = pwshOrSkip(t);
+  if (pwsh === undefined) return;
+  const spec: HostSpec = { name: "fs03" };
+  // A catalog command from before -ErrorAction Stop: the module function's error stays
+  // non-terminating, the pipeline ends with no output, and only the collector can notice.
+  const bare = "Get-NetAdapterAdvancedProperty -AllProperties |";
+  const s = collect(pwsh, spec, { "Get-NetAdapterAdvancedProperty": "access-denied-nonterminating" }, {
+    probes: ["netAdapterAdvancedProperty", "os"],
+    edit: (script) => {
+      const withStop = "Get-NetAdapterAdvancedProperty -AllProperties -ErrorAction Stop |";
+      assert.ok(script.includes(withStop));
+      return script.replace(withStop, bare);
+    },
+  });
+  const nics = s.probes.netAdapterAdvancedProperty;
+  assert.ok(nics && isProbeFailure(nics), JSON.stringify(nics));
+  assert.equal(nics.error.kind, "access-denied");
+  assert.ok(nics.command.startsWith(bare));
+  const facts = comparable(normaliseSnapshot(s));
+  assert.deepEqual(facts.os, expectedFacts(spec).os);
+});
+
+test("pwsh: a hung WMI is a timeout for the probes that use it, and the host's other probes still come back", (t) => {
+  const pwsh = pwshOrSkip(t);
+  if (pwsh === undefined) return;
+  const spec: HostSpec = { name: "app2022" };
+  // os and computerSystem read CIM first; the limit ends the probe, so their WMI fallbacks do not run.
+  const s = collect(pwsh, spec, { "Get-CimInstance": "hang" }, { probeTimeoutSeconds: 2 });
+  assert.deepEqual(comparable(normaliseSnapshot(s)), expectedFacts(spec, { os: "timeout", computerSystem: "timeout" }));
+  for (const id of ["os", "computerSystem"] as const) {
+    const record = s.probes[id];
+    assert.ok(record && isProbeFailure(record), id);
+    assert.equal(record.command, PROBES[id].command, `${id}: the record names the command that hung`);
+    assert.match(record.error.message, /ProbeTimeoutSeconds/);
+  }
+  // A probe after the timeouts ran in a fresh worker, which has the stand-ins too.
+  assert.equal(commandOf(s, "hotfixes"), PROBES.hotfixes.command);
+});
+
+test("pwsh: the host can reach the stand-in through $env:HOSTPROOF_FAKE_HOST alone, in the worker runspace too", (t) => {
+  const pwsh = pwshOrSkip(t);
+  if (pwsh === undefined) return;
+  const s = collect(pwsh, clusterNode, { "Get-LocalUser": "access-denied" }, { hostFromEnv: true });
+  assert.deepEqual(comparable(normaliseSnapshot(s)), expectedFacts(clusterNode, { localUsers: "access-denied" }));
+});
+
+// What cannot be tested here: a real PowerShell 2.0 engine (CLR 2, no ConvertTo-Json, 2.0's own
+// parser and strict mode). These tests take the 2.0 code path on pwsh 7 with ConvertTo-Json removed
+// and strict mode 2 on, and the 2.0 syntax is kept by review.
+
+test("pwsh: without ConvertTo-Json and under strict mode 2, the collector's own writer gives the same facts", (t) => {
+  const pwsh = pwshOrSkip(t);
+  if (pwsh === undefined) return;
+  const shapes: Array<{ spec: HostSpec; cmdlets: Partial<Record<FakedCmdlet, CmdletBehaviour>> }> = [
+    { spec: clusterNode, cmdlets: {} },
+    { spec: { name: "web01", policyKeyAbsent: true, clusteringInstalled: false }, cmdlets: {} },
+    { spec: { name: "app2016", os: { version: "10.0.14393" }, policySuffix: "corp.contoso.test", latfp: null, searchList: ["corp.contoso.test", "contoso.test"] }, cmdlets: { "Get-LocalUser": "access-denied" } },
+    { spec: { name: "old2008", os: { version: "6.1.7601" } }, cmdlets: { "Get-CimInstance": "missing", "Get-HotFix": "missing", "Get-LocalGroupMember": "missing" } },
+  ];
+  for (const { spec, cmdlets } of shapes) {
+    const native = collect(pwsh, spec, cmdlets);
+    const own = collect(pwsh, spec, cmdlets, { withoutConvertToJson: true });
+    assert.deepEqual(comparable(normaliseSnapshot(own)), comparable(normaliseSnapshot(native)), spec.name);
+    let written = 0;
+    for (const id of PROBE_IDS) {
+      const record = own.probes[id];
+      assert.ok(record, `${spec.name} ${id}`);
+      if (isProbeFailure(record)) continue;
+      // The evidence names what ran: the reading pipeline into the collector's writer.
+      assert.ok(record.command.endsWith(` | ${HP_JSON_TAIL}`), `${spec.name} ${id}: ${record.command}`);
+      assert.equal(record.command, hpJsonCommand(commandOf(native, id)), `${spec.name} ${id}`);
+      written++;
+    }
+    assert.ok(written >= 8, `${spec.name}: ${written} probes read`);
+  }
+});
+
+test("pwsh: a PowerShell 2.0-style Windows Server 2003 host is read over WMI and fails HP-EOS-001", (t) => {
+  const pwsh = pwshOrSkip(t);
+  if (pwsh === undefined) return;
+  const spec: HostSpec = { name: "legacy2003", legacy2003: true };
+  const s = collect(pwsh, spec, {}, { fake: { powershell: "2.0" }, hostFromEnv: true });
+  const facts = normaliseSnapshot(s);
+  assert.ok(facts.os.ok, JSON.stringify(s.probes.os));
+  assert.equal(facts.os.value.version, "5.2.3790");
+  assert.ok(facts.computerSystem.ok, JSON.stringify(s.probes.computerSystem));
+  for (const id of ["os", "computerSystem"] as const) assert.equal(commandOf(s, id), hpJsonCommand(probeCommands(id)[1]), id);
+  // What 2.0 lacks is not-supported, not silently empty.
+  for (const id of ["localUsers", "netAdapterAdvancedProperty", "dnsClientGlobalSetting", "cluster"] as const) {
+    const record = s.probes[id];
+    assert.ok(record && isProbeFailure(record) && record.error.kind === "not-supported", `${id}: ${JSON.stringify(record)}`);
+  }
+  const judgement = judgeNotWindowsServer2003({ facts, inputs: DEFAULT_INPUTS, asOf: new Date(Date.UTC(2026, 10, 20)) });
+  assert.equal(judgement.status, "failed");
 });

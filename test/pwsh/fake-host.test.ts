@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { PROBE_IDS } from "../../src/probes/catalog";
 import { probeCommands } from "../../src/collect/script";
 import { resolveEstate, type HostSpec } from "../helpers/snapshot-builder";
-import { FAKED_CMDLETS, OPTIONAL_FEATURE_NAME, REGISTRY_KEYS, toFakeHost } from "./fake-host";
+import { FAKED_CMDLETS, MISSING_ON_POWERSHELL_2, OPTIONAL_FEATURE_NAME, REGISTRY_KEYS, toFakeHost } from "./fake-host";
 
 const schema = JSON.parse(readFileSync(join(__dirname, "fake-host.schema.json"), "utf8")) as object;
 const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
@@ -57,9 +57,11 @@ test("the conversion keeps the builder's facts where the cmdlets will find them"
 });
 
 test("what a spec cannot say about a cmdlet is refused rather than guessed", () => {
-  assert.throws(() => toFakeHost({ name: "legacy2003", legacy2003: true }), /2003/);
+  assert.throws(() => toFakeHost({ name: "legacy2003", legacy2003: true }), /powershell: "2.0"/);
   assert.throws(() => toFakeHost({ name: "x", probeErrors: { os: { kind: "timeout", message: "t" } } }), /probeErrors/);
 });
+
+const MODULE_CMDLETS: readonly string[] = ["Get-NetAdapterAdvancedProperty", "Get-DnsClientGlobalSetting"];
 
 test("every cmdlet a catalog command calls is simulated by the module", () => {
   const called = new Set<string>();
@@ -67,7 +69,9 @@ test("every cmdlet a catalog command calls is simulated by the module", () => {
   for (const cmdlet of called) assert.ok((FAKED_CMDLETS as readonly string[]).includes(cmdlet), `${cmdlet} is not faked`);
   for (const cmdlet of FAKED_CMDLETS) {
     assert.ok(moduleText.includes(`'${cmdlet}'`), `${cmdlet} is in the module's list`);
-    assert.match(moduleText, new RegExp(`^function Fake${cmdlet.replace("-", "")} \\{$`, "m"), `${cmdlet} has a stand-in`);
+    // The CDXML ones are module functions under their own names; the rest are installed as globals.
+    const name = MODULE_CMDLETS.includes(cmdlet) ? cmdlet : `Fake${cmdlet.replace("-", "")}`;
+    assert.match(moduleText, new RegExp(`^function ${name} \\{$`, "m"), `${cmdlet} has a stand-in`);
   }
 });
 
@@ -78,4 +82,18 @@ test("every registry key a catalog command reads is one the converter fills", ()
       for (const m of command.matchAll(/Get-ItemProperty -Path '([^']+)'/g)) assert.ok(keys.includes(m[1]), `${id}: ${m[1]}`);
     }
   }
+});
+
+test("a PowerShell 2.0-style host: 2003 specs are taken, and what 2.0 lacks is marked missing", () => {
+  const legacy = toFakeHost({ name: "legacy2003", legacy2003: true }, {}, { powershell: "2.0" });
+  assert.ok(validate(legacy), JSON.stringify(validate.errors));
+  assert.equal(legacy.powershell, "2.0");
+  assert.equal(legacy.os.Version, "5.2.3790");
+  assert.equal("OSArchitecture" in legacy.os, false, "WMI on 2003 has no OSArchitecture");
+  for (const name of MISSING_ON_POWERSHELL_2) assert.equal(legacy.cmdlets?.[name], "missing", name);
+  assert.equal(legacy.cmdlets?.["Get-WmiObject"], undefined);
+  assert.equal(legacy.cmdlets?.["Get-WindowsFeature"], "missing");
+  // The module keeps the same list, so a hand-written description with "powershell": "2.0" agrees.
+  for (const name of MISSING_ON_POWERSHELL_2) assert.ok(moduleText.includes(`'${name}'`), name);
+  assert.match(moduleText, /function:global:ConvertTo-Json/);
 });

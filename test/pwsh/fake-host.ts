@@ -16,7 +16,12 @@ import type { ProbeId } from "../../src/probes/catalog";
 import { installedOnDate } from "../../src/facts/hotfixes";
 import { buildSnapshot, type HostSpec } from "../helpers/snapshot-builder";
 
-export type CmdletBehaviour = "missing" | "access-denied" | "hang" | "invalid-operation";
+/**
+ * How a simulated cmdlet misbehaves. access-denied throws (terminating, as a compiled cmdlet under
+ * Stop does); access-denied-nonterminating writes the error record and returns nothing, as a CDXML
+ * function does when -ErrorAction Stop did not reach it (see HostproofFakeWindows.psm1).
+ */
+export type CmdletBehaviour = "missing" | "access-denied" | "access-denied-nonterminating" | "hang" | "invalid-operation";
 
 /** Every command the module simulates; each catalog command uses only these (and core cmdlets). */
 export const FAKED_CMDLETS = [
@@ -63,9 +68,34 @@ export interface FakeCluster {
   QuorumResource?: { Name: string; ResourceType: string | null } | null;
 }
 
+/**
+ * Commands a PowerShell 2.0 host does not have (CIM is 3.0+, the rest come with 2012-era modules);
+ * the module also hides ConvertTo-Json (3.0+) on such a host. Kept in step with the module's list.
+ */
+export const MISSING_ON_POWERSHELL_2: readonly FakedCmdlet[] = [
+  "Get-CimInstance",
+  "Get-CimAssociatedInstance",
+  "Get-LocalUser",
+  "Get-LocalGroupMember",
+  "Get-NetAdapterAdvancedProperty",
+  "Get-DnsClientGlobalSetting",
+  "Get-WindowsOptionalFeature",
+];
+
+/** Simulation options that are about the shell rather than the host's data. */
+export interface FakeHostOptions {
+  /**
+   * "2.0": a PowerShell 2.0-style host (Windows Server 2003 or 2008 with WMF 2.0): no CIM cmdlets,
+   * only Get-WmiObject, and no ConvertTo-Json. The only way toFakeHost takes a legacy2003 spec.
+   */
+  powershell?: "2.0";
+}
+
 /** The JSON the module reads; see fake-host.schema.json for what each part means. */
 export interface FakeHost {
   computerName: string;
+  /** "2.0": see FakeHostOptions. Absent: a shell with every command the host's data implies. */
+  powershell?: "2.0";
   os: JsonObject;
   computerSystem: JsonObject;
   registry: Record<string, Record<string, string | number | string[]>>;
@@ -80,12 +110,19 @@ export interface FakeHost {
   cmdlets?: Partial<Record<FakedCmdlet, CmdletBehaviour>>;
 }
 
-export function toFakeHost(spec: HostSpec, cmdlets: Partial<Record<FakedCmdlet, CmdletBehaviour>> = {}): FakeHost {
-  if (spec.legacy2003) throw new Error(`${spec.name}: a Windows Server 2003 host has no PowerShell to simulate; mark cmdlets missing instead`);
+export function toFakeHost(spec: HostSpec, cmdlets: Partial<Record<FakedCmdlet, CmdletBehaviour>> = {}, options: FakeHostOptions = {}): FakeHost {
+  const ps2 = options.powershell === "2.0";
+  if (spec.legacy2003 && !ps2) {
+    throw new Error(`${spec.name}: a Windows Server 2003 host has PowerShell only with WMF 2.0; simulate it with { powershell: "2.0" }`);
+  }
   if (spec.probeErrors && Object.keys(spec.probeErrors).length > 0) {
     throw new Error(`${spec.name}: probeErrors cannot be simulated per probe; give the cmdlet's behaviour in cmdlets`);
   }
-  const snapshot = buildSnapshot(spec);
+  // A 2003 host's data: WMI's Win32_OperatingSystem as the builder has it for 2003 (no
+  // OSArchitecture), everything else as any host of that version.
+  const legacy = spec.legacy2003 === true;
+  const snapshot = buildSnapshot(legacy ? { ...spec, legacy2003: false, os: { ...spec.os, version: spec.os?.version ?? "5.2.3790" } } : spec);
+  const os = object(outputOf(legacy ? buildSnapshot(spec) : snapshot, "os"));
   const computerSystem = object(outputOf(snapshot, "computerSystem"));
   const feature = object(outputOf(snapshot, "failoverClusteringFeature"));
   const installed = feature.InstallState === 1;
@@ -108,11 +145,17 @@ export function toFakeHost(spec: HostSpec, cmdlets: Partial<Record<FakedCmdlet, 
     behaviours["Get-Cluster"] = "missing";
     behaviours["Get-ClusterQuorum"] = "missing";
   }
+  if (ps2) for (const name of MISSING_ON_POWERSHELL_2) behaviours[name] = "missing";
+  if (legacy) {
+    // 2003 has neither ServerManager's Get-WindowsFeature nor the FailoverClusters module.
+    for (const name of ["Get-WindowsFeature", "Get-Cluster", "Get-ClusterQuorum"] as const) behaviours[name] = "missing";
+  }
   Object.assign(behaviours, cmdlets);
 
   return {
     computerName: String(computerSystem.Name),
-    os: object(outputOf(snapshot, "os")),
+    ...(ps2 ? { powershell: "2.0" as const } : {}),
+    os,
     computerSystem,
     registry,
     dnsClientGlobalSetting: object(outputOf(snapshot, "dnsClientGlobalSetting")),
