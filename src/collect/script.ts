@@ -345,6 +345,10 @@ function New-HpWorker {
   $current = [System.Management.Automation.Runspaces.Runspace]::DefaultRunspace
   if ($null -ne $current -and $null -ne $current.PSObject.Properties['InitialSessionState']) { $iss = $current.InitialSessionState }
   if ($null -ne $iss) { $iss = $iss.Clone() } else { $iss = [System.Management.Automation.Runspaces.InitialSessionState]::CreateDefault() }
+  # The session's startup scripts (a session configuration's ScriptsToProcess) already ran in this
+  # session: running them again would repeat their effects (audit logging, say) for every worker.
+  # What they loaded comes along below, as modules.
+  if ($null -ne $iss.PSObject.Properties['StartupScripts']) { $iss.StartupScripts.Clear() }
   $paths = @()
   foreach ($m in @(Get-Module)) {
     $path = $null

@@ -20,7 +20,8 @@ test("ssh: strict host keys by default, accept-new when asked, and every failure
   if (!requireTool(t, "pwsh", pwsh, "install PowerShell 7 or set NODE_POWERSHELL")) return;
   const sshd = findSshd();
   if (!requireTool(t, "sshd", sshd, "install openssh-server (apt-get install openssh-server)")) return;
-  const estate = await startLoopbackSshd(2, { sshd, pwsh, port: 2203 });
+  // One sshd per host: each has its own host key.
+  const estate = await startLoopbackSshd(2, { sshd, pwsh, port: 2203, perSshd: 1 });
   const silent = createServer(() => undefined).listen(2204, "127.0.0.4");
   const reader = pwshReader({ collectorVersion: "test", executable: pwsh });
   try {
