@@ -9,7 +9,8 @@
  * 1. A line that names an address (and port) is the in-flight host's with that address: ssh names
  *    its peer as `[addr]:port`, `host addr port p`, `user@addr:`, `hostname addr`, or
  *    `Connection to addr port p`. When several hosts in flight share the address, the port
- *    decides; when that leaves several, the one that started first (the line cannot say more).
+ *    decides; when that leaves several, the lowest index (hosts start in inventory order; the
+ *    line cannot say more).
  * 2. A line that names no host goes to the host whose previous ssh line came last: ssh writes a
  *    failure's lines in one burst, its verdict ("Host key verification failed.") after the line
  *    that named the peer.
