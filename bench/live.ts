@@ -24,9 +24,10 @@ powershell subsystem, the stand-in module per host) and measures hostproof's own
 Options:
   --hosts N              simulated hosts (default 200)
   --concurrency LIST     comma-separated concurrencies (default 1,16,64)
-  --designs LIST         pool,fanout (default both); pool = today's pool of local pwsh sessions
-                         (pwshReader + collectHosts + driverInvocation), fanout = one local pwsh
-                         running Invoke-Command -SSHConnection ... -ThrottleLimit N (bench/live/fanout.ts)
+  --designs LIST         fanout (the default and the only one left): the product's reader,
+                         src/collect/fanout-reader.ts, one local pwsh running the driver per host
+                         under ForEach-Object -Parallel. The pool of sessions it replaced is gone;
+                         bench/README.md keeps the paired comparison.
   --rounds N             runs of each design per concurrency, alternating the order (default 1)
   --stopped N            hosts stopped before the runs, which must fail (default 1)
   --seed N               estate generator seed (default 42)
@@ -44,7 +45,7 @@ Every reachable host's snapshot must describe that host (computer name, domain, 
 caption from its own description); stopped hosts must fail.
 
 Exit: 0 all good; 1 a target missed at concurrency 16 (0.2 CPU-s per host, 1.5 GiB peak,
-exactly 1 round trip per host) by the pool design, which is what ships; 2 a host failed that
+exactly 1 round trip per host) by the fanout design, which is what ships; 2 a host failed that
 should not have, read another host's data, or a stopped host did not fail; 3 bad usage.
 Without pwsh, sshd or ${GNU_TIME} it says what is missing and exits 0.`;
 
@@ -57,7 +58,7 @@ async function main(): Promise<number> {
       options: {
         hosts: { type: "string", default: "200" },
         concurrency: { type: "string", default: "1,16,64" },
-        designs: { type: "string", default: "pool,fanout" },
+        designs: { type: "string", default: "fanout" },
         rounds: { type: "string", default: "1" },
         stopped: { type: "string", default: "1" },
         seed: { type: "string", default: "42" },
@@ -81,7 +82,7 @@ async function main(): Promise<number> {
   const stopped = Number(values.stopped);
   const bad =
     !Number.isInteger(hosts) || hosts < 1 || concurrencies.some((c) => !Number.isInteger(c) || c < 1) ||
-    designs.some((d) => d !== "pool" && d !== "fanout") || !(rounds >= 1) || !(stopped >= 0 && stopped < hosts);
+    designs.some((d) => d !== "fanout") || !(rounds >= 1) || !(stopped >= 0 && stopped < hosts);
   if (bad) {
     console.error(`bad option value\n\n${USAGE}`);
     return 3;
@@ -165,7 +166,7 @@ function report(runs: readonly RunFigures[], hosts: number): number {
     ];
     console.log(`  ${f.design}: ${checks.join(", ")}`);
     const missed = checks.some((c) => c.endsWith("MISSED"));
-    if (missed && f.design === "pool" && code === 0) code = 1;
+    if (missed && f.design === "fanout" && code === 0) code = 1;
   }
   return code;
 }

@@ -4,25 +4,24 @@
  * as a child (under GNU time) so that its CPU and memory are hostproof's alone: the sshd side was
  * started by the parent and is not below this process.
  *
- *   node --import tsx bench/live/collect.ts --plan <plan.json> --design pool|fanout --concurrency N --out <result.json>
+ *   node --import tsx bench/live/collect.ts --plan <plan.json> --design fanout --concurrency N --out <result.json>
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { collectHosts } from "../../src/collect/collect-hosts";
 import type { DriverTarget } from "../../src/collect/driver";
-import { parseCollectorOutput } from "../../src/collect/parse";
-import { pwshReader } from "../../src/collect/pwsh-reader";
-import { buildCollectorScript, COLLECTOR_NAME } from "../../src/collect/script";
+import { collectHostsFanout } from "../../src/collect/fanout-reader";
+import { COLLECTOR_NAME } from "../../src/collect/script";
 import type { JsonValue } from "../../src/model/json";
 import type { Snapshot } from "../../src/model/snapshot";
 import { findPwsh } from "../../src/powershell/find";
 import { PROBE_IDS } from "../../src/probes/catalog";
 import type { Identity, LivePlan } from "./estate";
-import { fanoutCollect } from "./fanout";
 
-export type Design = "pool" | "fanout";
+/**
+ * Only the product's reader is left: the pool of sessions ("pool") it replaced was deleted with
+ * it; bench/README.md keeps the paired figures that decided it.
+ */
+export type Design = "fanout";
 
 export interface HostOutcome {
   host: string;
@@ -45,19 +44,19 @@ async function main(): Promise<void> {
     options: { plan: { type: "string" }, design: { type: "string" }, concurrency: { type: "string" }, out: { type: "string" } },
   });
   const plan = JSON.parse(readFileSync(String(values.plan), "utf8")) as LivePlan;
-  const design = values.design === "fanout" ? "fanout" : "pool";
+  if (values.design !== "fanout") throw new Error(`unknown design ${values.design}: only fanout is left`);
+  const design = values.design;
   const concurrency = Number(values.concurrency);
   const pwsh = findPwsh();
   if (pwsh === undefined) throw new Error("pwsh not found");
   const t0 = performance.now();
-  const hosts = design === "pool" ? await viaPool(plan, concurrency, pwsh) : await viaFanout(plan, concurrency, pwsh);
+  const hosts = await viaFanout(plan, concurrency, pwsh);
   const result: CollectResult = { design, concurrency, collectMs: performance.now() - t0, hosts };
   writeFileSync(String(values.out), JSON.stringify(result));
 }
 
-/** Design (a), today's: collectHosts + pwshReader, one local pwsh per concurrent host, driverInvocation. */
-async function viaPool(plan: LivePlan, concurrency: number, pwsh: string): Promise<HostOutcome[]> {
-  const reader = pwshReader({ collectorVersion: "bench", executable: pwsh });
+/** The product's reader: collectHostsFanout, one local pwsh running the driver per host. */
+async function viaFanout(plan: LivePlan, concurrency: number, pwsh: string): Promise<HostOutcome[]> {
   const targets: DriverTarget[] = plan.hosts.map((h) => ({
     host: h.host,
     transport: "ssh",
@@ -69,41 +68,14 @@ async function viaPool(plan: LivePlan, concurrency: number, pwsh: string): Promi
     probeTimeoutSeconds: 30,
     ssh: { hostKeyChecking: "strict", knownHostsFile: plan.knownHostsFile, connectTimeoutSeconds: 15 },
   }));
-  try {
-    const out = await collectHosts(targets, reader.read, {
-      probes: [...PROBE_IDS],
-      concurrency,
-      timeoutMs: TIMEOUT_MS,
-      collector: { name: COLLECTOR_NAME, version: "bench" },
-    });
-    return out.map((h) => (h.failure ? { host: h.host, failure: h.failure.message } : { host: h.host, identity: identityOf(h.snapshot) }));
-  } finally {
-    await reader.dispose();
-  }
-}
-
-/** Design (b): one local pwsh, Invoke-Command -SSHConnection … -ThrottleLimit N. */
-async function viaFanout(plan: LivePlan, concurrency: number, pwsh: string): Promise<HostOutcome[]> {
-  const workDir = mkdtempSync(join(tmpdir(), "hostproof-fanout-"));
-  try {
-    const results = await fanoutCollect(
-      plan.hosts.map((h) => ({ address: h.address, port: h.port, user: plan.user, keyFile: plan.keyFile })),
-      buildCollectorScript([...PROBE_IDS]),
-      { pwsh, throttle: concurrency, workDir, timeoutMs: TIMEOUT_MS },
-    );
-    return plan.hosts.map((h): HostOutcome => {
-      const r = results.get(h.address);
-      if (r === undefined) return { host: h.host, failure: "no result and no error for this address" };
-      if ("error" in r) return { host: h.host, failure: r.error };
-      try {
-        return { host: h.host, identity: identityOf(parseCollectorOutput(r.document, { host: h.host, transport: "ssh", collectorVersion: "bench" })) };
-      } catch (err) {
-        return { host: h.host, failure: err instanceof Error ? err.message : String(err) };
-      }
-    });
-  } finally {
-    rmSync(workDir, { recursive: true, force: true });
-  }
+  const out = await collectHostsFanout(targets, {
+    probes: [...PROBE_IDS],
+    concurrency,
+    timeoutMs: TIMEOUT_MS,
+    collector: { name: COLLECTOR_NAME, version: "bench" },
+    executable: pwsh,
+  });
+  return out.map((h) => (h.failure ? { host: h.host, failure: h.failure.message } : { host: h.host, identity: identityOf(h.snapshot) }));
 }
 
 /** What the snapshot says about the host it came from. */

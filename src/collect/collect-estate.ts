@@ -12,7 +12,7 @@ import { findPwsh } from "../powershell/find";
 import type { ProbeId } from "../probes/catalog";
 import { collectHosts, type CollectedHost, type HostReader } from "./collect-hosts";
 import type { DriverTarget, LiveTransport } from "./driver";
-import { pwshReader } from "./pwsh-reader";
+import { collectHostsFanout } from "./fanout-reader";
 import { COLLECTOR_NAME } from "./script";
 
 export const DEFAULT_CONCURRENCY = 16;
@@ -78,7 +78,7 @@ export interface CollectEstateOptions {
   concurrency?: number;
   timeoutSeconds?: number;
   collectorVersion: string;
-  /** For tests: read hosts some other way than through pwsh. */
+  /** For tests: read hosts one by one some other way than through the fan-out's pwsh. */
   reader?: HostReader;
   env?: NodeJS.ProcessEnv;
   /** For tests: the platform the WinRM check assumes. */
@@ -93,9 +93,12 @@ export async function collectEstate(loaded: LoadedInventory, options: CollectEst
   const concurrency = options.concurrency ?? inv.collection?.concurrency ?? DEFAULT_CONCURRENCY;
   const env = options.env ?? process.env;
   if (!options.reader) refuseWinrmOffWindows(loaded, options.platform);
-  let reader = options.reader;
-  let dispose = async (): Promise<void> => {};
-  if (!reader) {
+  const targets = live.map((h) => driverTarget(h, inv, timeoutSeconds, dirname(loaded.file)));
+  const collectOptions = { probes: options.probes, concurrency, timeoutMs: timeoutSeconds * 1000, collector: { name: COLLECTOR_NAME, version: options.collectorVersion } };
+  let hosts: CollectedHost[];
+  if (options.reader) {
+    hosts = await collectHosts(targets, options.reader, collectOptions);
+  } else {
     if (findPwsh(env) === undefined) {
       throw new InputError({
         file: loaded.doc.file,
@@ -104,18 +107,8 @@ export async function collectEstate(loaded: LoadedInventory, options: CollectEst
         fix: "Install PowerShell 7 (https://learn.microsoft.com/powershell/scripting/install/installing-powershell-on-linux, or `dotnet tool install --global PowerShell`), or set NODE_POWERSHELL to its path; or judge snapshots collected elsewhere.",
       });
     }
-    const r = pwshReader({ collectorVersion: options.collectorVersion, env });
-    reader = r.read;
-    dispose = r.dispose;
+    // One local pwsh reads every live host (fanout-reader.ts).
+    hosts = await collectHostsFanout(targets, { ...collectOptions, env });
   }
-  try {
-    const hosts = await collectHosts(
-      live.map((h) => driverTarget(h, inv, timeoutSeconds, dirname(loaded.file))),
-      reader,
-      { probes: options.probes, concurrency, timeoutMs: timeoutSeconds * 1000, collector: { name: COLLECTOR_NAME, version: options.collectorVersion } },
-    );
-    return { snapshots: new Map(hosts.map((h) => [h.host, h.snapshot])), hosts };
-  } finally {
-    await dispose();
-  }
+  return { snapshots: new Map(hosts.map((h) => [h.host, h.snapshot])), hosts };
 }

@@ -43,7 +43,7 @@ export const DRIVER_ERROR_PREFIX = "hostproof-driver-error ";
  *   remote error must not cost the document. They are collected with -ErrorVariable and written
  *   as one DRIVER_ERROR_PREFIX line of JSON, whole, after whatever the collector returned.
  */
-export const DRIVER_SCRIPT = String.raw`& {
+export const DRIVER_BODY = String.raw`
   param([string]$TargetB64, [string]$CollectorB64)
   $ErrorActionPreference = 'Stop'
   $ProgressPreference = 'SilentlyContinue'
@@ -101,7 +101,13 @@ export const DRIVER_SCRIPT = String.raw`& {
     $described = @($hpErrors | ForEach-Object { @{ id = [string]$_.FullyQualifiedErrorId; message = [string]$_.Exception.Message } })
     '${DRIVER_ERROR_PREFIX}' + (ConvertTo-Json -InputObject $described -Compress -Depth 3)
   }
-}`;
+`;
+
+/**
+ * The driver as one invocable block. The fan-out (fanout-script.ts) runs DRIVER_BODY itself, as
+ * the script of a PowerShell instance with the two parameters bound, so both paths share one text.
+ */
+export const DRIVER_SCRIPT = `& {${DRIVER_BODY}}`;
 
 const b64 = (text: string): string => Buffer.from(text, "utf8").toString("base64");
 

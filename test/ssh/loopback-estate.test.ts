@@ -7,8 +7,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { spawnSync } from "node:child_process";
-import { collectHosts } from "../../src/collect/collect-hosts";
-import { pwshReader } from "../../src/collect/pwsh-reader";
+import { collectHostsFanout } from "../../src/collect/fanout-reader";
 import { findPwsh } from "../../src/powershell/find";
 import { toFakeHost, writeFakeHost } from "../pwsh/fake-host";
 import { requireTool } from "../helpers/require-tool";
@@ -61,15 +60,13 @@ test("each address serves its own simulated host, one session per read", { timeo
   const sshd = findSshd();
   if (!requireTool(t, "sshd", sshd, SSHD_HINT)) return;
   const estate = await startLoopbackSshd(3, { sshd, pwsh, port: 2204, firstAddress: "127.0.2.101", perSshd: 2 });
-  const reader = pwshReader({ collectorVersion: "test", executable: pwsh, env: estate.clientEnv() });
   try {
     const names = ["alpha", "bravo", "charlie"];
     estate.hosts.forEach((h, i) => writeFakeHost(estate.hostFile(h.address), toFakeHost({ name: names[i], clusteringInstalled: false })));
-    const out = await collectHosts(
+    const out = await collectHostsFanout(
       estate.hosts.map((h, i) => ({ host: names[i], transport: "ssh" as const, address: h.address, port: h.port, username: estate.user, keyFile: estate.keyFile, operationTimeoutSeconds: 60, probeTimeoutSeconds: 30, ssh: { hostKeyChecking: "strict" as const, knownHostsFile: estate.knownHostsFile, connectTimeoutSeconds: 15 } })),
-      reader.read,
-      // One session serves every host in turn: a stand-in left over from the previous host would show.
-      { probes: ["computerSystem", "os"], concurrency: 1, timeoutMs: 60_000, collector: { name: "hostproof-collector", version: "test" } },
+      // One pwsh serves every host in turn: a stand-in left over from the previous host would show.
+      { probes: ["computerSystem", "os"], concurrency: 1, timeoutMs: 60_000, collector: { name: "hostproof-collector", version: "test" }, executable: pwsh, env: estate.clientEnv() },
     );
     out.forEach((h, i) => {
       assert.equal(h.failure, undefined, JSON.stringify(h.failure));
@@ -80,7 +77,6 @@ test("each address serves its own simulated host, one session per read", { timeo
     assert.deepEqual([...estate.sessions().entries()].sort(), estate.hosts.map((h) => [h.address, 1]));
     assert.deepEqual([...estate.connections().entries()].sort(), estate.hosts.map((h) => [h.address, 1]));
   } finally {
-    await reader.dispose();
     estate.dispose();
   }
 });

@@ -250,8 +250,11 @@ function countSessions(subsystem: PwshSubsystem | undefined): Map<string, number
   const counts = new Map<string, number>();
   if (subsystem === undefined || !existsSync(subsystem.sessionsDir)) return counts;
   for (const address of readdirSync(subsystem.sessionsDir)) {
-    const lines = readFileSync(join(subsystem.sessionsDir, address), "utf8").split("\n").filter((l) => l.trim() !== "");
-    counts.set(address, lines.length);
+    // One line per start.ps1 run, "<pid> <SSH_CONNECTION>". pwsh 7.6.9's server runs
+    // ScriptsToProcess twice in one session (same process, same connection), so a session is a
+    // distinct line, not a line.
+    const lines = new Set(readFileSync(join(subsystem.sessionsDir, address), "utf8").split("\n").filter((l) => l.trim() !== ""));
+    counts.set(address, lines.size);
   }
   return counts;
 }
