@@ -36,7 +36,8 @@ function driverErrorMessages(json: string): string[] {
   try {
     const parsed: unknown = JSON.parse(json);
     const list = Array.isArray(parsed) ? parsed : [parsed];
-    return list.map((e) => (typeof e === "object" && e !== null && "message" in e ? String(e.message) : String(e)));
+    // An entry with no words says nothing (an empty error record beside the real one).
+    return list.map((e) => (typeof e === "object" && e !== null && "message" in e ? String(e.message) : String(e))).filter((m) => m.trim() !== "");
   } catch {
     return [json];
   }

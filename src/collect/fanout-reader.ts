@@ -46,6 +46,8 @@ export interface FanoutOptions extends CollectOptions {
 /** pwsh's own start-up, and the slack per wave for stopping a timed-out host. */
 const START_MS = 60_000;
 const STOP_GRACE_MS = 10_000;
+/** How long a failed host waits for ssh's lines that pwsh re-emits late. */
+const SSH_LINES_GRACE_MS = 500;
 /** How long pwsh may take to exit by itself once every host is done. */
 const EXIT_GRACE_MS = 3_000;
 /** A crashed pwsh is relaunched this many times for the hosts it left without a result. */
@@ -54,6 +56,8 @@ const RELAUNCHES = 1;
 const TAGGED = new RegExp(`^(${Object.values(FANOUT_TAG).join("|")}) (\\d+)(?: (.*))?$`);
 
 interface InProgress {
+  /** Untagged lines attributed to this host by address (ssh's own). */
+  sshLines: number;
   started: number;
   at: Date;
   stdout: string[];
@@ -119,9 +123,13 @@ export async function collectHostsFanout(targets: readonly DriverTarget[], optio
     let exitTimer: NodeJS.Timeout | undefined;
     child.stderr.on("data", (chunk: Buffer) => void (stderrTail = (stderrTail + chunk.toString("utf8")).slice(-4096)));
 
+    const graced = new Map<number, NodeJS.Timeout>();
     const complete = (local: number): void => {
+      clearTimeout(graced.get(local));
+      graced.delete(local);
       const index = indices[local];
       const p = hosts.get(local);
+      if (p !== undefined && p.sshLines === 0 && !p.stdout.some((l) => l.startsWith("{"))) p.stdout.unshift(...attributor.claimOrphans(local));
       hosts.delete(local);
       attributor.done(local);
       if (p === undefined) return;
@@ -144,7 +152,12 @@ export async function collectHostsFanout(targets: readonly DriverTarget[], optio
     createInterface({ input: child.stdout }).on("line", (line) => {
       const m = TAGGED.exec(line);
       if (m === null) {
-        for (const { index, line: l } of attributor.attribute(line)) if (index !== undefined) hosts.get(index)?.stdout.push(l);
+        for (const { index, line: l } of attributor.attribute(line)) {
+          const p = index === undefined ? undefined : hosts.get(index);
+          if (p === undefined) continue;
+          p.stdout.push(l);
+          p.sshLines++;
+        }
         return;
       }
       const [, tag, n, rest = ""] = m;
@@ -152,14 +165,22 @@ export async function collectHostsFanout(targets: readonly DriverTarget[], optio
       if (!(local < indices.length)) return;
       if (tag === FANOUT_TAG.start) {
         const t = targets[indices[local]];
-        hosts.set(local, { started: performance.now(), at: now(), stdout: [], stderr: [], timedOut: false });
+        hosts.set(local, { started: performance.now(), at: now(), stdout: [], stderr: [], timedOut: false, sshLines: 0 });
         attributor.start({ index: local, address: t.address, port: t.transport === "ssh" ? t.port : undefined });
       } else if (tag === FANOUT_TAG.line) hosts.get(local)?.stdout.push(rest);
       else if (tag === FANOUT_TAG.error) hosts.get(local)?.stderr.push(rest);
       else if (tag === FANOUT_TAG.timeout) {
         const p = hosts.get(local);
         if (p) p.timedOut = true;
-      } else complete(local);
+      } else {
+        // pwsh re-emits ssh's own lines from a reader thread of its own, so a failed host's done
+        // line can overtake them: a host without its document stays a candidate for them a moment
+        // longer (and at the latest until pwsh exits).
+        const p = hosts.get(local);
+        if (p !== undefined && !p.stdout.some((l) => l.startsWith("{"))) {
+          graced.set(local, setTimeout(() => complete(local), SSH_LINES_GRACE_MS));
+        } else complete(local);
+      }
     });
 
     // Every wave of `throttle` hosts may take the per-host limit plus the time to stop one.
@@ -175,6 +196,7 @@ export async function collectHostsFanout(targets: readonly DriverTarget[], optio
       child.once("close", (code, signal) => resolve({ code, signal }));
     });
     clearTimeout(backstop);
+    for (const local of [...graced.keys()]) complete(local);
     clearTimeout(exitTimer);
     killTree();
     rmSync(dir, { recursive: true, force: true });

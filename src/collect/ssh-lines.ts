@@ -11,14 +11,15 @@
  *    `Connection to addr port p`. When several hosts in flight share the address, the port
  *    decides; when that leaves several, the lowest index (hosts start in inventory order; the
  *    line cannot say more).
- * 2. A line that names no host goes to the host whose previous ssh line came last: ssh writes a
- *    failure's lines in one burst, its verdict ("Host key verification failed.") after the line
- *    that named the peer.
+ * 2. ssh's verdict after a line that named the peer ("Host key verification failed.") goes to the
+ *    host whose previous ssh line came last: ssh writes a failure's lines in one burst.
+ *    Any other line that names no host ("Connection timed out during banner exchange") is held
+ *    as an orphan, and claimed by the first host that then fails without a document and without
+ *    ssh lines of its own (claimOrphans): only a failing host's ssh client writes such lines.
  * 3. Except ssh's host-key-changed warning, whose banner (`@@@…`, "REMOTE HOST IDENTIFICATION HAS
  *    CHANGED", the fingerprint, the offending file) comes *before* any line naming the host: from
  *    a banner line on, unnamed lines are held and go to the host the next naming line names.
- * 4. A line that names no host with no earlier ssh line goes to the only host in flight, if there
- *    is exactly one; otherwise it is nobody's (returned as such, for the run's diagnostics).
+ * 4. An orphan nobody claims is dropped.
  * Only hosts in flight (started, not done) are candidates: a finished host's words are complete.
  */
 
@@ -39,14 +40,27 @@ const NAMED: readonly RegExp[] = [
 ];
 
 const BANNER = /^@+/;
+/** Lines ssh writes right after the one naming its peer. */
+const FOLLOWER = /^Host key verification failed\.$/;
 
 export class SshLineAttributor {
-  private readonly inFlight = new Map<number, InFlightHost>();
+  private readonly inFlight = new Map<number, InFlightHost & { since: number }>();
   private last: number | undefined;
   private held: string[] = [];
+  private orphans: Array<{ seq: number; line: string }> = [];
+  private seq = 0;
 
   start(host: InFlightHost): void {
-    this.inFlight.set(host.index, host);
+    this.inFlight.set(host.index, { ...host, since: this.seq });
+  }
+
+  /** The orphan lines that arrived while `index` was in flight; they are its from now on. */
+  claimOrphans(index: number): string[] {
+    const since = this.inFlight.get(index)?.since;
+    if (since === undefined) return [];
+    const mine = this.orphans.filter((o) => o.seq > since);
+    this.orphans = this.orphans.filter((o) => o.seq <= since);
+    return mine.map((o) => o.line);
   }
 
   done(index: number): void {
@@ -56,6 +70,7 @@ export class SshLineAttributor {
 
   /** The lines to give to hosts: usually one pair; several when held banner lines are released. */
   attribute(line: string): Array<{ index: number | undefined; line: string }> {
+    this.seq++;
     const named = this.named(line);
     if (named !== undefined) {
       this.last = named;
@@ -67,8 +82,12 @@ export class SshLineAttributor {
       this.held.push(line);
       return [];
     }
-    const only = this.inFlight.size === 1 ? [...this.inFlight.keys()][0] : undefined;
-    return [{ index: this.last ?? only, line }];
+    if (FOLLOWER.test(line.trim()) && this.last !== undefined) return [{ index: this.last, line }];
+    this.orphans.push({ seq: this.seq, line });
+    // Only hosts that started before a line can have written it; older orphans are nobody's.
+    const oldest = Math.min(...[...this.inFlight.values()].map((h) => h.since));
+    this.orphans = this.orphans.filter((o) => o.seq > oldest);
+    return [];
   }
 
   /** Held lines no naming line followed (the run ended): nobody's. */

@@ -60,7 +60,7 @@ test("the host-key-changed banner is held until the line that names its host", (
   assert.match(changed.join("\n"), /REMOTE HOST IDENTIFICATION HAS CHANGED[\s\S]*Host key verification failed\.$/);
 });
 
-test("only hosts in flight are candidates; an unnamed first line goes to the only one, or nobody", () => {
+test("only hosts in flight are candidates; an unnamed line is an orphan, claimed by a host that fails without ssh lines of its own", () => {
   const a = new SshLineAttributor();
   a.start({ index: 0, address: "h.example", port: undefined });
   a.start({ index: 1, address: "h.example", port: 2222 });
@@ -69,10 +69,23 @@ test("only hosts in flight are candidates; an unnamed first line goes to the onl
   ]);
   a.done(0);
   assert.deepEqual(a.attribute("Connection to h.example port 2222 timed out"), [{ index: 1, line: "Connection to h.example port 2222 timed out" }]);
+  // Real interleaving: a slow host's banner timeout arrives while another's host-key failure is under way.
   const b = new SshLineAttributor();
-  b.start({ index: 0, address: "a", port: 22 });
-  b.start({ index: 1, address: "b", port: 22 });
-  assert.deepEqual(b.attribute("Host key verification failed."), [{ index: undefined, line: "Host key verification failed." }]);
-  b.done(1);
+  b.start({ index: 0, address: "10.0.0.1", port: 22 });
+  b.start({ index: 1, address: "10.0.0.2", port: 22 });
+  assert.deepEqual(b.attribute("No ED25519 host key is known for [10.0.0.1]:22 and you have requested strict checking."), [
+    { index: 0, line: "No ED25519 host key is known for [10.0.0.1]:22 and you have requested strict checking." },
+  ]);
+  assert.deepEqual(b.attribute("Connection timed out during banner exchange"), [], "not the host-key host's");
   assert.deepEqual(b.attribute("Host key verification failed."), [{ index: 0, line: "Host key verification failed." }]);
+  b.done(0);
+  assert.deepEqual(b.claimOrphans(1), ["Connection timed out during banner exchange"]);
+  assert.deepEqual(b.claimOrphans(1), [], "claimed once");
+  // An orphan from before a host started is not that host's.
+  const c = new SshLineAttributor();
+  c.start({ index: 0, address: "a", port: 22 });
+  c.attribute("Connection timed out during banner exchange");
+  c.done(0);
+  c.start({ index: 1, address: "b", port: 22 });
+  assert.deepEqual(c.claimOrphans(1), []);
 });
