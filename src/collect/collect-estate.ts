@@ -5,10 +5,10 @@
  */
 import { dirname, resolve } from "node:path";
 import { InputError } from "../errors";
+import { checkPwsh } from "./pwsh-preflight";
 import type { LoadedInventory } from "../input/inventory";
 import type { Credential, Inventory, InventoryHost } from "../model/inventory";
 import type { Snapshot } from "../model/snapshot";
-import { findPwsh } from "../powershell/find";
 import type { ProbeId } from "../probes/catalog";
 import { collectHosts, type CollectedHost, type HostReader } from "./collect-hosts";
 import type { DriverTarget, LiveTransport } from "./driver";
@@ -99,14 +99,7 @@ export async function collectEstate(loaded: LoadedInventory, options: CollectEst
   if (options.reader) {
     hosts = await collectHosts(targets, options.reader, collectOptions);
   } else {
-    if (findPwsh(env) === undefined) {
-      throw new InputError({
-        file: loaded.doc.file,
-        field: `hosts (${live.length} with a live transport)`,
-        problem: "PowerShell 7 (pwsh) was not found on this machine, and live transports need it",
-        fix: "Install PowerShell 7 (https://learn.microsoft.com/powershell/scripting/install/installing-powershell-on-linux, or `dotnet tool install --global PowerShell`), or set NODE_POWERSHELL to its path; or judge snapshots collected elsewhere.",
-      });
-    }
+    await checkPwsh({ file: loaded.doc.file, liveHosts: live.length, env });
     // One local pwsh reads every live host (fanout-reader.ts).
     hosts = await collectHostsFanout(targets, { ...collectOptions, env });
   }

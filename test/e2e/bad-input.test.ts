@@ -129,7 +129,7 @@ test("a live transport on a machine without PowerShell stops with what to instal
   const env = { ...process.env, PATH: "", NODE_POWERSHELL: "" };
   const res = spawnCli(["run", "-i", inventory, "-o", out, "--as-of", AS_OF, "--no-html"], undefined, env);
   assert.equal(res.code, 3, res.stdout + res.stderr);
-  assert.match(res.stderr, /PowerShell 7 \(pwsh\) was not found on this machine, and live transports need it\. Install PowerShell 7/);
+  assert.match(res.stderr, /PowerShell 7 \(pwsh\) was not found on this machine, and live transports need it\. Install it \(https:/);
   assert.deepEqual(readdirSync(parent), []);
 });
 
