@@ -11,6 +11,7 @@ import { generateAllureHtml, ALLURE_REPORT_DIR, type HtmlOutcome } from "../repo
 import { writeAllureResults, ALLURE_RESULTS_DIR } from "../report/allure-results";
 import { writeJunit } from "../report/junit";
 import { checkReplaceable, commitStaging, discardStaging, markReport, openStaging } from "../report/output-dir";
+import { sweepStaleStaging } from "../report/staging";
 import { writeSummary } from "../report/summary";
 import { VERSION } from "../version";
 import { collectEstate, isLive } from "../collect/collect-estate";
@@ -80,6 +81,8 @@ export async function runEstate(options: RunOptions): Promise<RunOutcome> {
   if (previous.unreadable !== undefined) warnings.push(`the previous run's results could not be read (${previous.unreadable}); drift is not reported`);
   const t1 = performance.now();
 
+  // Said, not silent: a killed run's folder can be hundreds of megabytes the user wondered about.
+  warnings.push(...sweepStaleStaging(options.out));
   const staging = openStaging(options.out);
   try {
     const run = await runControls({ estate, tags: options.tags, messagesFile: join(staging, MESSAGES_FILE) });
