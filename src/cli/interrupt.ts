@@ -36,8 +36,13 @@ export function interruptMessage(signal: HandledSignal, stopped: readonly string
   return `${lines.join("\n")}\n`;
 }
 
+/** On a terminal, first erase the progress line (progress.ts) the message would otherwise follow. */
+function defaultWrite(text: string): void {
+  process.stderr.write(process.stderr.isTTY ? `\r\u001b[2K${text}` : text);
+}
+
 /** Installs the handlers; called once by the bin script (not by main(), which tests call in-process). */
-export function installInterruptHandlers(write: (text: string) => void = (t) => process.stderr.write(t)): void {
+export function installInterruptHandlers(write: (text: string) => void = defaultWrite): void {
   let handling = false;
   const handle = (signal: HandledSignal): void => {
     // A second Ctrl-C while the first is handled changes nothing: the first exits in this turn.

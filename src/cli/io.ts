@@ -1,3 +1,4 @@
+import type { ProgressStream } from "../report/progress";
 import { escapeControls } from "../report/terminal-safe";
 
 /** What commands may touch of the outside world; tests pass their own. */
@@ -6,6 +7,8 @@ export interface Io {
   err(text: string): void;
   color: boolean;
   now(): Date;
+  /** Where progress is drawn (stderr); none in tests that call main() in-process. */
+  progress?: ProgressStream;
 }
 
 const color = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
@@ -21,4 +24,5 @@ export const processIo: Io = {
   err: (t) => process.stderr.write(escapeControls(t.endsWith("\n") ? t : `${t}\n`, { newline: true })),
   color,
   now: () => new Date(),
+  progress: process.stderr,
 };
