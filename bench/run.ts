@@ -157,16 +157,52 @@ function fmtMs(ms: number | undefined): string {
   return ms === undefined || Number.isNaN(ms) ? "-" : (ms / 1000).toFixed(2);
 }
 
+const BENCH_HELP = `Usage: node --import tsx bench/run.ts [--hosts 1000[,10000]] [--html] [--out bench/out] [--seed 42]
+       npm run bench -- [options]
+
+Generates a synthetic estate (bench/generate.ts), runs the real CLI on it as a child process under
+GNU time, and compares the times and peak memory with the targets in bench/README.md.
+
+Options:
+  --hosts <n>[,<n>...]   estate sizes to measure, one run each (default: 1000)
+  --html                 also make the single-file Allure HTML report (needs Java)
+  --out <dir>            where the estates and reports go (default: bench/out)
+  --seed <n>             the estate generator's seed; the same seed gives the same estate (default: 42)
+  -h, --help             this help
+
+Exit codes: 0 every target met, 1 a target missed, 2 a run did not complete, 3 bad usage.
+
+Examples:
+  npm run bench
+      1,000 hosts, no HTML
+  npm run bench -- --hosts 1000 --html
+      1,000 hosts with the single-file HTML report
+  node --import tsx bench/run.ts --hosts 100,1000,10000 --out /tmp/bench
+      three sizes, written outside the repository
+`;
+
 function main(): number {
-  const { values } = parseArgs({
-    options: {
-      hosts: { type: "string", default: "1000" },
-      html: { type: "boolean", default: false },
-      out: { type: "string", default: join("bench", "out") },
-      seed: { type: "string", default: "42" },
-    },
-    strict: true,
-  });
+  let parsed;
+  try {
+    parsed = parseArgs({
+      options: {
+        hosts: { type: "string", default: "1000" },
+        html: { type: "boolean", default: false },
+        out: { type: "string", default: join("bench", "out") },
+        seed: { type: "string", default: "42" },
+        help: { type: "boolean", short: "h", default: false },
+      },
+      strict: true,
+    });
+  } catch (err) {
+    console.error(`${(err as Error).message}\n\n${BENCH_HELP}`);
+    return 3;
+  }
+  const { values } = parsed;
+  if (values.help) {
+    console.log(BENCH_HELP);
+    return 0;
+  }
   const sizes = values.hosts.split(",").map((s) => Number(s.trim()));
   if (sizes.some((n) => !Number.isInteger(n) || n < 1)) {
     console.error(`--hosts wants positive integers separated by commas, got "${values.hosts}"`);

@@ -4,6 +4,8 @@
 // and one loader for both keeps a single copy of every module in the process.
 require("tsx/cjs");
 const { main } = require("../src/cli/main.ts");
+// Ctrl-C and SIGTERM stop Allure's Java and remove the unfinished output (src/cli/interrupt.ts).
+require("../src/cli/interrupt.ts").installInterruptHandlers();
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

@@ -1,6 +1,7 @@
 /** Entry point: dispatches to a command and maps errors to exit codes. */
 import { formatProblem, InputError } from "../errors";
 import { EXIT, type ExitCode } from "../model/run";
+import { escapeControls } from "../report/terminal-safe";
 import { VERSION } from "../version";
 import { collectCommand } from "./commands/collect";
 import { controlsCommand } from "./commands/controls";
@@ -39,7 +40,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<ExitCode
   } catch (err) {
     if (err instanceof InputError) {
       io.err(`hostproof: cannot ${command === "run" ? "run" : "go on"}: ${err.problems.length} problem(s) in the input; nothing was written.`);
-      for (const p of err.problems.slice(0, 50)) io.err(`  ✘ ${formatProblem(p)}`);
+      // A problem quotes input (a value, a key): one line each, whatever the input held.
+      for (const p of err.problems.slice(0, 50)) io.err(`  ✘ ${escapeControls(formatProblem(p))}`);
       if (err.problems.length > 50) io.err(`  ... and ${err.problems.length - 50} more`);
       return EXIT.badInput;
     }

@@ -18,15 +18,40 @@ Exit codes (run):
   2  nothing non-compliant at or above --fail-on, but something undetermined
   3  bad usage or bad input (the message names the file, the field and the fix)
   4  internal error in hostproof (a bug: please report it)
+  130, 143  interrupted (Ctrl-C, SIGTERM); the earlier report is left as it was
+Each command's --help gives its own.
+
+Examples:
+  hostproof run -i examples/demo/inventory.yaml --exit-zero
+      judge the bundled demo estate (what npm start does)
+  hostproof validate estate.yaml waivers.yaml
+      check your own files before a run
+  hostproof run -i estate.yaml -o reports/prod --fail-on high
+      judge your estate; exit 1 on a high or critical failure
+  hostproof verify reports/prod --expect <sha256>
+      prove a report unchanged since the run printed that SHA-256
 `;
 
 export const RUN_HELP = `Usage: hostproof run --inventory <file> [options]
 
-Judges every host and cluster of the inventory against the controls in features/ and writes,
-(hosts with a live transport, local, ssh or winrm, are first read once each through PowerShell 7)
-under --out: summary.json, junit.xml, cucumber-messages.ndjson, allure-results/,
-allure-report/index.html (one self-contained file; needs Java) and evidence/snapshots/.
-The earlier contents of --out are replaced only once every output has been written.
+Judges every host and cluster of the inventory against the controls in features/, prints a
+host × control matrix and the verdict, and writes the reports under --out. Hosts with a live
+transport (local, ssh, winrm) are first read once each through PowerShell 7; snapshot hosts are
+read from their files.
+
+Written under --out (default: reports):
+  summary.json               every result, totals, verdict, drift, timings
+  summary.md                 the matrix in Markdown, for a CI job summary
+  junit.xml                  one test suite per host or cluster, one test case per control
+  cucumber-messages.ndjson   Cucumber's own message stream
+  allure-results/            one Allure result per host × control, with its evidence
+  allure-report/index.html   the Allure report as one self-contained file (needs Java)
+  evidence/snapshots/        the snapshots that were judged
+  evidence/manifest.json     SHA-256 of every file; check it with hostproof verify <dir>
+The run writes into a staging folder beside --out and replaces --out only once every file is
+written: an interrupted or failed run leaves the earlier report as it was.
+History (Allure's trend and the previous results, for "what changed") is kept outside the report,
+in .hostproof-history/<out name> beside --out, or --history <dir>.
 
 Options:
   -i, --inventory <file>   inventory (YAML or JSON); required
@@ -52,8 +77,26 @@ Options:
       --no-color           plain output (also when NO_COLOR is set or output is not a terminal)
   -h, --help               this help
 
-Exit codes: 0 compliant, 1 non-compliant at or above --fail-on, 2 undetermined,
-3 bad usage or bad input, 4 internal error.
+Progress (phases, counts, elapsed time) goes to stderr: one updating line on a terminal, one
+plain line per phase in CI (no terminal, or CI set). The summary goes to stdout.
+
+Exit codes:
+  0  compliant: nothing non-compliant at or above --fail-on, nothing undetermined
+  1  non-compliant at or above --fail-on
+  2  nothing non-compliant at or above --fail-on, but something undetermined
+  3  bad usage or bad input (the message names the file, the field and the fix)
+  4  internal error in hostproof (a bug: please report it)
+  130, 143  interrupted (Ctrl-C, SIGTERM); --out is as it was before the run
+
+Examples:
+  hostproof run -i estate.yaml
+      judge the estate, reports in reports/
+  hostproof run -i estate.yaml -o reports/prod --fail-on high --no-html
+      a CI gate: only high and critical failures fail it; no Java needed
+  hostproof run -i estate.yaml -t "@area:cluster and not @manual" -w waivers.yaml
+      only the cluster controls that a probe can check, with accepted risks applied
+  hostproof run -i evidence/inventory.json --as-of 2026-11-20
+      re-judge kept snapshots as of the day they were collected
 `;
 
 export const VALIDATE_HELP = `Usage: hostproof validate <file>...
@@ -64,7 +107,17 @@ are checked too. A waiver file (a top-level 'waivers' list) is also checked for 
 IDs, duplicate ids and waivers already expired (today, UTC); waivers expiring within 14 days are
 listed. The kind of each file is recognised from its content.
 
-Exit codes: 0 every file is valid, 3 at least one is not.
+Exit codes:
+  0  every file is valid
+  3  at least one file is not (each problem names the file, the line, the field and the fix)
+
+Examples:
+  hostproof validate estate.yaml
+      the inventory and every snapshot it points at
+  hostproof validate estate.yaml waivers.yaml
+      the inventory and a waiver file, before a run uses them
+  hostproof validate snaps/fs01.json
+      one snapshot, e.g. one written by hostproof collect
 `;
 
 export const CONTROLS_HELP = `Usage: hostproof controls [--tags <expr>] [--probes] [--json]
@@ -75,6 +128,19 @@ Options:
   -t, --tags <expr>   only the controls a Cucumber tag expression selects
       --probes        also the facts each control reads, and the probes a host is read for
       --json          machine-readable output
+  -h, --help          this help
+
+Exit codes:
+  0  listed
+  3  bad usage (an unknown option, a tag expression that does not parse)
+
+Examples:
+  hostproof controls
+      every control: ID, severity, title, feature file
+  hostproof controls -t "@severity:critical"
+      what a --tags expression selects, before a run uses it
+  hostproof controls -t @area:dns --probes
+      the facts those controls read, and so what collect reads from a host
 `;
 
 export const COLLECT_HELP = `Usage: hostproof collect --inventory <file> --out <dir> [options]
@@ -93,5 +159,17 @@ Options:
       --timeout <s>        per-host limit in seconds (default: collection.timeoutSeconds, else 120)
   -h, --help               this help
 
-Exit codes: 0 every host read, 2 some host could not be read, 3 bad usage or input.
+Exit codes:
+  0  every live host was read
+  2  some host could not be read (its snapshot says why, probe by probe)
+  3  bad usage or bad input (including no pwsh, and winrm hosts on a runner that is not Windows)
+  130, 143  interrupted (Ctrl-C, SIGTERM); --out is as it was before
+
+Examples:
+  hostproof collect -i estate.yaml -o snaps
+      read every live host once; snaps/inventory.json points at the snapshots
+  hostproof collect -i estate.yaml -o snaps -t @area:nic --concurrency 32 --timeout 60
+      read only what the NIC controls need, 32 hosts at once, 60 s per host
+  hostproof run -i snaps/inventory.json
+      then judge the snapshots anywhere, with no PowerShell
 `;

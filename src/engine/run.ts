@@ -11,6 +11,8 @@ import { generateAllureHtml, ALLURE_REPORT_DIR, type HtmlOutcome } from "../repo
 import { writeAllureResults, ALLURE_RESULTS_DIR } from "../report/allure-results";
 import { writeJunit } from "../report/junit";
 import { checkReplaceable, commitStaging, discardStaging, markReport, openStaging } from "../report/output-dir";
+import { htmlSizeWarning, noProgress, type Progress } from "../report/progress";
+import { sweepStaleStaging } from "../report/staging";
 import { writeSummary } from "../report/summary";
 import { VERSION } from "../version";
 import { collectEstate, isLive } from "../collect/collect-estate";
@@ -47,6 +49,8 @@ export interface RunOptions {
   reader?: HostReader;
   /** Where Allure's history and the drift baseline are kept; false keeps none. Default beside --out. */
   history?: string | false;
+  /** Told each phase as it starts (the CLI draws it on stderr); default silent. */
+  progress?: Progress;
 }
 
 export interface RunOutcome {
@@ -64,14 +68,32 @@ export interface RunOutcome {
 export async function runEstate(options: RunOptions): Promise<RunOutcome> {
   const startedAt = new Date();
   const t0 = performance.now();
+  const progress = options.progress ?? noProgress;
+  try {
+    return await runPhases(options, progress, startedAt, t0);
+  } finally {
+    progress.end();
+  }
+}
+
+function plural(n: number, word: string): string {
+  return `${n.toLocaleString("en-US")} ${word}${n === 1 ? "" : "s"}`;
+}
+
+async function runPhases(options: RunOptions, progress: Progress, startedAt: Date, t0: number): Promise<RunOutcome> {
   checkReplaceable(options.out);
   const loaded = loadInventory(resolve(options.inventory), options.inventory);
+  const { hosts } = loaded.inventory;
+  const estateCounts = `${plural(hosts.length, "host")}, ${plural((loaded.inventory.clusters ?? []).length, "cluster")}`;
+  progress.phase("load", estateCounts);
   // Read before any host is contacted and before the staging folder exists: a bad waiver file
   // stops the run with nothing collected and nothing written.
   const waiverFile = options.waivers !== undefined ? loadWaivers(resolve(options.waivers), options.waivers, loadControlCatalog().map((c) => c.id)) : undefined;
   // Hosts with a live transport are read first, once each, for exactly the probes the selected
   // controls need; a host that cannot be read comes back with every probe saying why.
-  const probes = loaded.inventory.hosts.some(isLive) ? planProbes(options.tags).probes : [];
+  const liveHosts = hosts.filter(isLive).length;
+  if (liveHosts > 0) progress.phase("collect", `${plural(liveHosts, "live host")}, one PowerShell round trip each`);
+  const probes = liveHosts > 0 ? planProbes(options.tags).probes : [];
   const collection = await collectEstate(loaded, { probes, collectorVersion: VERSION, reader: options.reader });
   const estate = buildEstate(loaded, options.asOf, collection.snapshots);
   const historyDir = options.history === false ? undefined : (options.history ?? defaultHistoryDir(options.out));
@@ -80,8 +102,11 @@ export async function runEstate(options: RunOptions): Promise<RunOutcome> {
   if (previous.unreadable !== undefined) warnings.push(`the previous run's results could not be read (${previous.unreadable}); drift is not reported`);
   const t1 = performance.now();
 
+  // Said, not silent: a killed run's folder can be hundreds of megabytes the user wondered about.
+  warnings.push(...sweepStaleStaging(options.out));
   const staging = openStaging(options.out);
   try {
+    progress.phase("judge", estateCounts);
     const run = await runControls({ estate, tags: options.tags, messagesFile: join(staging, MESSAGES_FILE) });
     if (run.brokenSteps.length > 0) throw new Error(`hostproof's own features could not run: ${run.brokenSteps.join("; ")}`);
     const t2 = performance.now();
@@ -109,6 +134,7 @@ export async function runEstate(options: RunOptions): Promise<RunOutcome> {
       timings: { loadMs: Math.round(t1 - t0), judgeMs: Math.round(t2 - t1), writeMs: 0, reportMs: 0 },
     };
 
+    progress.phase("write", `${plural(results.length, "result")}: summary, JUnit, Allure results, evidence`);
     report.drift = driftBetween(previous.baseline, report.results);
     markReport(staging, `hostproof ${VERSION} report of ${report.inventoryFile}, started ${report.startedAt}`);
     writeJunit(staging, report);
@@ -129,6 +155,11 @@ export async function runEstate(options: RunOptions): Promise<RunOutcome> {
 
     // Allure draws its Trend and per-result History from the previous report's history files.
     if (options.html && historyDir !== undefined) seedHistory(historyDir, resultsDir);
+    if (options.html) {
+      const large = htmlSizeWarning(report.results.length);
+      if (large !== undefined) progress.note(large);
+      progress.phase("html", `Allure single-file report of ${plural(report.results.length, "result")} (Java)`);
+    }
     const html: RunOutcome["html"] = options.html
       ? await generateAllureHtml(join(staging, ALLURE_RESULTS_DIR), join(staging, ALLURE_REPORT_DIR), {
           results: report.results.length,

@@ -10,6 +10,7 @@ import { spawn } from "node:child_process";
 import { totalmem } from "node:os";
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { trackChild } from "../util/children";
 import { findOnPath, isExecutableFile } from "../util/executables";
 
 export type HtmlOutcome = { ok: true } | { ok: false; reason: string };
@@ -85,6 +86,8 @@ export async function generateAllureHtml(resultsDir: string, reportDir: string, 
     // Its own process group on POSIX, so a timeout can stop the JVM the launcher started too.
     const detached = process.platform !== "win32";
     const child = spawn(process.execPath, args, { env: { ...env, JAVA_OPTS: javaOpts }, stdio: ["ignore", "pipe", "pipe"], windowsHide: true, detached });
+    // Being in its own group, it hears no Ctrl-C: the interrupt handler stops the group.
+    const untrack = child.pid !== undefined ? trackChild(child.pid, "Allure (Java)", detached) : () => undefined;
     let output = "";
     const keep = (chunk: Buffer): void => {
       // Allure logs a line per plugin; only the tail is ever shown, so cap what is held.
@@ -102,10 +105,12 @@ export async function generateAllureHtml(resultsDir: string, reportDir: string, 
     }, options.timeoutMs ?? 600_000);
     child.on("error", (error) => {
       clearTimeout(timer);
+      untrack();
       resolve({ code: null, output, error });
     });
     child.on("close", (code) => {
       clearTimeout(timer);
+      untrack();
       resolve({ code, output });
     });
   });

@@ -4,6 +4,7 @@
  * Results are matched by target (kind and name) and control ID.
  */
 import type { ResultStatus, TargetKind } from "../model/result";
+import { escapeControls as safe } from "./terminal-safe";
 
 /** The part of a previous run drift reads; a parsed summary.json has this shape too. */
 export interface PreviousRun {
@@ -114,13 +115,13 @@ export function formatDrift(drift: Drift, maxItems = 10): string {
   const items = (glyph: string, label: string, list: readonly DriftItem[], describe: (i: DriftItem) => string): void => {
     if (list.length === 0) return;
     const width = Math.min(32, Math.max(...list.slice(0, maxItems).map((i) => targetName(i.target).length)));
-    for (const i of list.slice(0, maxItems)) out.push(`  ${glyph} ${label}  ${targetName(i.target).padEnd(width)}  ${i.controlId}  (${describe(i)})`);
+    for (const i of list.slice(0, maxItems)) out.push(`  ${glyph} ${label}  ${safe(targetName(i.target)).padEnd(width)}  ${safe(i.controlId)}  (${describe(i)})`);
     if (list.length > maxItems) out.push(`    … and ${list.length - maxItems} more ${label.trim()}`);
   };
   items("✘", "newly failing     ", drift.newlyFailing, (i) => WAS[i.was] ?? `was ${i.was}`);
   items("✔", "fixed             ", drift.newlyFixed, (i) => (i.now === "passed" ? "passes now" : "not applicable now"));
   items("?", "newly undetermined", drift.newlyUndetermined, (i) => `was ${i.was}, cannot be read now`);
-  const names = (list: readonly string[]): string => list.slice(0, maxItems).join(", ") + (list.length > maxItems ? `, … and ${list.length - maxItems} more` : "");
+  const names = (list: readonly string[]): string => list.slice(0, maxItems).map((n) => safe(n)).join(", ") + (list.length > maxItems ? `, … and ${list.length - maxItems} more` : "");
   if (drift.newHosts.length > 0) out.push(`  + new hosts: ${names(drift.newHosts)}`);
   if (drift.hostsGone.length > 0) out.push(`  - hosts gone: ${names(drift.hostsGone)}`);
   return `${out.join("\n")}\n`;

@@ -11,17 +11,22 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { InputError } from "../errors";
 import { basename, dirname, join, resolve } from "node:path";
+import { sweepStaleStaging, trackStaging, untrackStaging } from "./staging";
 
 /** Creates an empty staging directory beside `outDir` and returns its path. */
 export function openStaging(outDir: string): string {
   const target = resolve(outDir);
   const parent = dirname(target);
   mkdirSync(parent, { recursive: true });
+  // Debris of runs that were killed (SIGKILL) beside the same folder; see staging.ts.
+  sweepStaleStaging(target);
   // Not mkdtemp: it creates mode 0700, and after the rename that would be the report's own mode,
   // unreadable to CI artifact uploaders and web servers. mkdir honours the umask and, like
   // mkdtemp, fails rather than reuse an existing directory.
   const staging = join(parent, `.${basename(target)}.staging-${process.pid}-${randomBytes(6).toString("hex")}`);
   mkdirSync(staging);
+  // Listed so that SIGINT/SIGTERM remove it (cli/interrupt.ts).
+  trackStaging(staging, target);
   return staging;
 }
 
@@ -38,6 +43,7 @@ export function commitStaging(staging: string, outDir: string): void {
   }
   try {
     renameSync(staging, target);
+    untrackStaging(staging);
   } catch (error) {
     if (aside !== undefined) renameSync(aside, target);
     throw error;
@@ -55,6 +61,7 @@ export function commitStaging(staging: string, outDir: string): void {
 
 /** Removes a staging directory after a failure. Never throws: it runs on error paths. */
 export function discardStaging(staging: string): void {
+  untrackStaging(staging);
   try {
     rmSync(staging, { recursive: true, force: true });
   } catch {

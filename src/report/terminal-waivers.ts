@@ -6,6 +6,7 @@
 import type { RunReport } from "../model/run";
 import type { WaivableStatus, WaiverNoticeKind } from "../model/waiver";
 import { approvalText, waiverLabel } from "../waivers/describe";
+import { escapeControls as safe } from "./terminal-safe";
 
 export type Paint = (style: "red" | "yellow" | "cyan" | "dim", text: string) => string;
 
@@ -28,12 +29,12 @@ export function waiverLines(report: RunReport, paint: Paint): string[] {
     waived.set(r.waiver.index, counts);
   }
   const total = [...waived.values()].reduce((n, c) => n + c.failed + c.undetermined, 0);
-  const out = [`Waivers (${section.file}): ${section.waivers.length} in the file, ${waived.size} applied, ${total} result${total === 1 ? "" : "s"} waived`];
+  const out = [`Waivers (${safe(section.file)}): ${section.waivers.length} in the file, ${waived.size} applied, ${total} result${total === 1 ? "" : "s"} waived`];
   for (const [index, counts] of [...waived.entries()].sort((a, b) => a[0] - b[0])) {
     const w = section.waivers[index]!;
     const what = [counts.failed > 0 ? `${counts.failed} failed` : "", counts.undetermined > 0 ? `${counts.undetermined} undetermined` : ""].filter(Boolean).join(", ");
-    out.push(`${paint("cyan", "W")} ${waiverLabel(w, index)}: ${what} waived; ${approvalText(w)}`);
+    out.push(`${paint("cyan", "W")} ${safe(waiverLabel(w, index))}: ${what} waived; ${safe(approvalText(w))}`);
   }
-  for (const n of section.notices) out.push(paint(NOTICE_STYLE[n.kind], "!") + ` ${n.message}`);
+  for (const n of section.notices) out.push(paint(NOTICE_STYLE[n.kind], "!") + ` ${safe(n.message)}`);
   return out;
 }

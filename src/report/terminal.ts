@@ -9,6 +9,7 @@ import type { Result, ResultStatus } from "../model/result";
 import { SEVERITIES } from "../model/severity";
 import { countStatuses } from "./summary";
 import { waiverLines } from "./terminal-waivers";
+import { escapeControls as safe } from "./terminal-safe";
 import { STATUS_WORDS, statusOf } from "./text";
 
 export interface TerminalOptions {
@@ -82,7 +83,7 @@ interface Row extends MatrixRow {
 }
 
 function rowsOf(report: RunReport): Row[] {
-  return matrixRows(report).map((r) => ({ ...r, label: clip(r.label, LABEL_MAX), needsAttention: hasStatus(r, "failed", "undetermined") }));
+  return matrixRows(report).map((r) => ({ ...r, label: clip(safe(r.label), LABEL_MAX), needsAttention: hasStatus(r, "failed", "undetermined") }));
 }
 
 /** Controls in the run's order, keeping only those with at least one result. */
@@ -93,7 +94,12 @@ function columnsOf(report: RunReport): string[] {
   return ids;
 }
 
+/** Input-file text (captions, adapter names, probe errors), escaped: see terminal-safe.ts. */
 function findingText(r: Result): string {
+  return safe(rawFindingText(r));
+}
+
+function rawFindingText(r: Result): string {
   if (statusOf(r) === "undetermined") return r.reason !== undefined ? `${r.reason.kind}: ${r.reason.message}` : r.actual;
   const deviations = (r.details ?? []).filter((d) => d.outcome === "deviation");
   return deviations.length > 0 ? deviations.map((d) => `${d.subject}: ${d.actual}`).join("; ") : r.actual;
@@ -110,7 +116,7 @@ export function formatTerminalSummary(report: RunReport, options: TerminalOption
   const shown = candidates.slice(0, MATRIX_ROWS);
   const labelWidth = Math.max(4, ...shown.map((r) => displayWidth(r.label))) + 2;
 
-  const estate = report.estate !== undefined ? ` · ${report.estate}` : "";
+  const estate = report.estate !== undefined ? ` · ${safe(report.estate)}` : "";
   const counts = [plural(report.hosts.length, "host"), plural(report.clusters.length, "cluster"), plural(columns.length, "control")];
   out.push(paint("bold", `hostproof ${report.tool.version}${estate}`) + ` · ${counts.join(", ")} · as of ${report.asOf}`);
   out.push("");
@@ -157,11 +163,12 @@ export function formatTerminalSummary(report: RunReport, options: TerminalOption
   const maxRows = options.maxRows ?? 20;
   if (findings.length > 0) {
     out.push("");
-    const nameWidth = Math.min(LABEL_MAX, Math.max(...findings.map((f) => displayWidth(f.r.target.kind === "cluster" ? `cluster ${f.r.target.name}` : f.r.target.name))));
+    const targetLabel = (r: Result): string => safe(r.target.kind === "cluster" ? `cluster ${r.target.name}` : r.target.name);
+    const nameWidth = Math.min(LABEL_MAX, Math.max(...findings.map((f) => displayWidth(targetLabel(f.r)))));
     const idWidth = Math.max(...findings.map((f) => f.r.control.id.length));
     for (const { r } of findings.slice(0, maxRows)) {
       const status = statusOf(r);
-      const name = clip(r.target.kind === "cluster" ? `cluster ${r.target.name}` : r.target.name, LABEL_MAX);
+      const name = clip(targetLabel(r), LABEL_MAX);
       const head = `${GLYPH[status]} ${pad(name, nameWidth)}  ${r.control.id.padEnd(idWidth)}  `;
       const line = head + clip(findingText(r), Math.max(20, LINE_MAX - displayWidth(head)));
       out.push(paint(STATUS_STYLE[status], GLYPH[status]) + line.slice(GLYPH[status].length));

@@ -3,6 +3,7 @@ import { EXIT, type ExitCode } from "../../model/run";
 import { isSeverity, SEVERITIES, type Severity } from "../../model/severity";
 import { runEstate } from "../../engine/run";
 import { formatDrift } from "../../report/drift";
+import { createProgress } from "../../report/progress";
 import { formatTerminalSummary } from "../../report/terminal";
 import { checkTagExpression, parse, usageError } from "../args";
 import { RUN_HELP } from "../usage";
@@ -52,6 +53,7 @@ export async function runCommand(argv: string[], io: Io): Promise<ExitCode> {
     waivers: values.waivers,
     waiverWarnDays,
     history: values["no-history"] ? false : values.history,
+    progress: io.progress !== undefined ? createProgress(io.progress) : undefined,
   });
   const color = io.color && !values["no-color"];
   io.out(formatTerminalSummary(outcome.report, { color }));

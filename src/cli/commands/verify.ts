@@ -20,8 +20,16 @@ Options:
       --expect <sha256>   the manifest's SHA-256 as recorded when the report was made
   -h, --help              this help
 
-Exit codes: 0 intact, 1 tampered (a file modified, missing or unexpected, or the manifest is not
-the one expected), 3 bad usage (not a folder, no manifest, a manifest that is not one).
+Exit codes:
+  0  intact
+  1  tampered: a file modified, missing or unexpected, or the manifest is not the one expected
+  3  bad usage (not a folder, no manifest, a manifest that is not one)
+
+Examples:
+  hostproof verify reports
+      check the report against the manifest inside it
+  hostproof verify reports --expect <sha256>
+      also prove the manifest is the one the run made: give the 64 hex digits it printed
 `;
 
 export async function verifyCommand(argv: string[], io: Io): Promise<ExitCode> {

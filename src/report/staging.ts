@@ -1,0 +1,106 @@
+/**
+ * Staging folders this process has open, and the ones dead processes left behind.
+ *
+ * A run writes into `.<out>.staging-<pid>-<hex>` beside --out and renames it into place at the
+ * end (output-dir.ts). Two things can leave such a folder behind:
+ * - SIGINT/SIGTERM: the signal handler (cli/interrupt.ts) removes every folder still listed here;
+ * - SIGKILL (or a power cut): nothing in the process runs, so the next run that writes beside the
+ *   same --out removes the folders whose pid no longer runs. The pid in the name is what makes
+ *   that safe: a folder of a live process (another hostproof writing the same --out) is kept.
+ * A commit killed between its two renames leaves `.<out>.old-<pid>-<time>` (the earlier report,
+ * moved aside): when --out is then missing, it is put back rather than deleted.
+ */
+import { readdirSync, renameSync, rmSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
+
+/** staging folder → the folder it will replace. */
+const open = new Map<string, string>();
+
+export function trackStaging(staging: string, outDir: string): void {
+  open.set(resolve(staging), resolve(outDir));
+}
+
+export function untrackStaging(staging: string): void {
+  open.delete(resolve(staging));
+}
+
+export interface Discarded {
+  staging: string;
+  outDir: string;
+  removed: boolean;
+}
+
+/**
+ * Removes every staging folder still open. Synchronous, because it runs in a signal handler right
+ * before process.exit. Retries: a child just killed may still be finishing a write into it.
+ */
+export function discardAllStaging(): Discarded[] {
+  const done: Discarded[] = [];
+  for (const [staging, outDir] of open) {
+    let removed = true;
+    try {
+      rmSync(staging, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
+    } catch {
+      removed = false;
+    }
+    done.push({ staging, outDir, removed });
+    open.delete(staging);
+  }
+  return done;
+}
+
+/** Whether a process with this pid exists (EPERM: it does, as another user's). */
+export function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/**
+ * Removes the staging (and moved-aside) folders of `outDir` whose process is gone, and returns a
+ * sentence per folder for the user. A folder carrying our own pid that we did not open is stale
+ * too: in a container every run may get the same pid.
+ */
+export function sweepStaleStaging(outDir: string, isAlive: (pid: number) => boolean = pidAlive): string[] {
+  const target = resolve(outDir);
+  const parent = dirname(target);
+  const base = escapeRegExp(basename(target));
+  const pattern = new RegExp(`^\\.${base}\\.(staging|old)-(\\d+)-[0-9a-z]+$`);
+  let entries: string[];
+  try {
+    entries = readdirSync(parent);
+  } catch {
+    return [];
+  }
+  const notes: string[] = [];
+  for (const name of entries) {
+    const m = pattern.exec(name);
+    if (m === null) continue;
+    const pid = Number(m[2]);
+    const full = join(parent, name);
+    const ours = pid === process.pid;
+    if (ours ? open.has(full) : isAlive(pid)) continue;
+    const why = ours ? "an earlier process with this process id" : `process ${pid}, which no longer runs`;
+    try {
+      if (m[1] === "old" && !entries.includes(basename(target))) {
+        // Killed between moving the earlier report aside and putting the new one in place.
+        renameSync(full, target);
+        notes.push(`put back the earlier report ${target}, left moved aside as ${name} by ${why}`);
+        entries.push(basename(target));
+        continue;
+      }
+      rmSync(full, { recursive: true, force: true });
+      notes.push(`removed ${name} beside ${target}, an unfinished output left by ${why}`);
+    } catch (err) {
+      notes.push(`could not remove ${full}, left by ${why}: ${(err as Error).message}`);
+    }
+  }
+  return notes;
+}
