@@ -11,8 +11,10 @@ import { totalmem } from "node:os";
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { findOnPath, isExecutableFile } from "../util/executables";
+import { useHostproofSeverityWords } from "./allure-severity-words";
 
-export type HtmlOutcome = { ok: true } | { ok: false; reason: string };
+/** `warning`: the report was made, but something about it is not as hostproof wants it. */
+export type HtmlOutcome = { ok: true; warning?: string } | { ok: false; reason: string };
 
 export const ALLURE_REPORT_DIR = "allure-report";
 
@@ -117,5 +119,6 @@ export async function generateAllureHtml(resultsDir: string, reportDir: string, 
   if (!existsSync(join(reportDir, "index.html"))) {
     return { ok: false, reason: `Allure reported success but wrote no index.html:\n${tail(run.output)}` };
   }
-  return { ok: true };
+  const words = useHostproofSeverityWords(join(reportDir, "index.html"));
+  return words.ok ? { ok: true } : { ok: true, warning: `the Allure report shows Allure's severity words (blocker, critical, normal, minor), not hostproof's: ${words.reason}` };
 }

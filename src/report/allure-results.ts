@@ -16,7 +16,7 @@ import { ContentType, Stage, Status } from "allure-js-commons";
 import type { Category, EnvironmentInfo, Writer } from "./allure-sdk";
 import type { RunReport } from "../model/run";
 import type { Result, ResultStatus, UndeterminedReason } from "../model/result";
-import type { Severity } from "../model/severity";
+import { ALLURE_SEVERITY } from "./allure-severity-words";
 import { PROBE_ERROR_KINDS } from "../model/snapshot";
 import { evidenceLookup, type EvidenceLookup, type EvidenceView } from "./evidence";
 import { PlainFileWriter } from "./allure-writer";
@@ -26,12 +26,6 @@ export const ALLURE_RESULTS_DIR = "allure-results";
 export const STANDALONE_SUITE = "Standalone hosts";
 export const CLUSTER_SUITE = "Cluster-wide checks";
 
-const ALLURE_SEVERITY: Readonly<Record<Severity, string>> = {
-  critical: "blocker",
-  high: "critical",
-  medium: "normal",
-  low: "minor",
-};
 
 const ALLURE_STATUS: Readonly<Record<ResultStatus, Status>> = {
   passed: Status.PASSED,
@@ -88,6 +82,8 @@ function labelsOf(r: Result): Label[] {
     { name: "host", value: target.name },
     ...(target.cluster !== undefined ? [{ name: "cluster", value: target.cluster }] : []),
     { name: "controlId", value: control.id },
+    // Allure's own order (blocker…minor) for its sorting and chart; the HTML report then shows
+    // hostproof's word for it (allure-severity-words.ts), the same as the tag and the parameter.
     { name: "severity", value: ALLURE_SEVERITY[control.severity] },
     { name: "hostproofSeverity", value: control.severity },
     { name: "feature", value: control.featureName },
@@ -110,7 +106,7 @@ function waiverLabels(r: Result): Label[] {
 }
 
 function parametersOf(r: Result, ctx: AllureContext): Parameter[] {
-  // Allure shows its own severity words (high is its "critical"); hostproof's word is shown here.
+  // hostproof's word, for readers of allure-results without hostproof's HTML (Allure's own server).
   const params: Parameter[] = [{ name: "severity", value: r.control.severity }];
   if (r.target.kind === "host") params.push({ name: "host", value: r.target.name });
   if (r.target.cluster !== undefined) params.push({ name: "cluster", value: r.target.cluster });

@@ -51,6 +51,9 @@ test("an auditor finds the out-of-line node, its failing offload control, expect
     assert.match(body, /Expected: every standardized offload keyword disabled on every adapter/);
     assert.match(body, /Actual: Ethernet 2: \*VMQ = 1/);
     assert.match(body, /severity\s*:?\s*high/i);
+    // One severity vocabulary: Allure's own "Severity:" line says hostproof's word too.
+    assert.match(body, /Severity: high/);
+    assert.doesNotMatch(body, /Severity: (critical|blocker|normal|minor)/);
 
     // The evidence: the probe's command and its raw output, attached to the result.
     await page.getByText(/Evidence: Network adapter advanced properties/).first().click();
