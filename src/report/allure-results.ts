@@ -20,7 +20,8 @@ import { ALLURE_SEVERITY } from "./allure-severity-words";
 import { PROBE_ERROR_KINDS } from "../model/snapshot";
 import { evidenceLookup, type EvidenceLookup, type EvidenceView } from "./evidence";
 import { PlainFileWriter } from "./allure-writer";
-import { auditorMessage, detailsMarkdown, detailsText, statusOf } from "./text";
+import { auditorMessage, detailsText, statusOf } from "./text";
+import { descriptionMarkdown } from "./allure-description";
 
 export const ALLURE_RESULTS_DIR = "allure-results";
 export const STANDALONE_SUITE = "Standalone hosts";
@@ -131,27 +132,6 @@ function parametersOf(r: Result, ctx: AllureContext): Parameter[] {
   return params;
 }
 
-function descriptionOf(r: Result): string {
-  const { control } = r;
-  const parts: string[] = [];
-  if (r.waiver !== undefined) {
-    const w = r.waiver;
-    parts.push(
-      `**Waived** (the control found: ${w.originalStatus}). ${w.justification}\n\n` +
-        `Approved by ${w.approver}; ${w.reference}; applies through ${w.expires} (end of day, UTC)${w.runControl ? "" : "; an attestation in place of the check (runControl: false)"}.`,
-    );
-  }
-  if (control.rationale !== undefined) parts.push(`**Why it matters.** ${control.rationale}`);
-  if (control.remediation !== undefined) {
-    // A fence longer than any backtick run inside keeps the remediation verbatim.
-    const fence = "`".repeat(Math.max(3, ...[...control.remediation.matchAll(/`+/g)].map((m) => m[0].length + 1)));
-    parts.push(`**Remediation**\n\n${fence}powershell\n${control.remediation}\n${fence}`);
-  }
-  if (control.source !== undefined) parts.push(`**Source:** ${control.source}`);
-  if (r.details !== undefined && r.details.length > 0) parts.push(`**Details**\n\n${detailsMarkdown(r.details)}`);
-  return parts.join("\n\n");
-}
-
 export interface AllureContext {
   lookup: EvidenceLookup;
   runStart: number;
@@ -205,6 +185,16 @@ function timesOf(r: Result, views: readonly EvidenceView[], ctx: AllureContext):
   return collected !== undefined && Number.isFinite(collected) ? { start: collected, stop: collected } : { start: ctx.runStart, stop: ctx.runStop };
 }
 
+/**
+ * `HP-NIC-001 on wg-node3: Hardware offloads…`. The Categories tree lists results by name alone,
+ * away from the Suites' cluster → host grouping: the target comes right after the control ID, so
+ * it is read without a click and is not cut off with a long title.
+ */
+export function resultName(r: Result): string {
+  const target = r.target.kind === "cluster" ? `cluster ${r.target.name}` : r.target.name;
+  return `${r.control.id} on ${target}: ${r.control.title}`;
+}
+
 /** Builds the Allure result for one hostproof result; `index` keeps uuids unique within a run. */
 export function buildTestResult(r: Result, index: number, ctx: AllureContext): TestResult {
   const historyId = historyIdOf(r);
@@ -219,12 +209,12 @@ export function buildTestResult(r: Result, index: number, ctx: AllureContext): T
     uuid: asUuid(hex(ctx.runId, String(index), historyId)),
     historyId,
     testCaseId: historyId,
-    name: `${r.control.id} ${r.control.title}`,
+    name: resultName(r),
     fullName: `${r.target.name}:${r.control.id}`,
     status: ALLURE_STATUS[statusOf(r)],
     statusDetails: { message: auditorMessage(r), ...(trace !== "" ? { trace } : {}) },
     stage: Stage.FINISHED,
-    description: descriptionOf(r),
+    description: descriptionMarkdown(r),
     labels: labelsOf(r),
     links: [],
     parameters: parametersOf(r, ctx),

@@ -3,7 +3,8 @@ import assert from "node:assert/strict";
 import { readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { SEVERITIES } from "../../src/model/severity";
-import { ALLURE_SEVERITY, SHOWN_SEVERITY, patchSeverityWords, useHostproofSeverityWords } from "../../src/report/allure-severity-words";
+import { ALLURE_SEVERITY, SHOWN_SEVERITY, patchSeverityWords } from "../../src/report/allure-severity-words";
+import { DESCRIPTION_CSS, patchAllureUi } from "../../src/report/allure-ui-patch";
 import { scratch } from "./tmp";
 
 // The shapes of Allure 2.46's UI script that the patch rewrites (minified names as Allure ships them).
@@ -15,7 +16,7 @@ const UI = [
 ].join("\n");
 
 function htmlWith(js: string, tail: string): string {
-  return `<!DOCTYPE html><html><head><title>t</title><script src="data:text/javascript; charset=utf-8;base64,${Buffer.from(js, "utf8").toString("base64")}"></script></head><body>${tail}</body></html>`;
+  return `<!DOCTYPE html><html dir="ltr"><head><title>t</title><script src="data:text/javascript; charset=utf-8;base64,${Buffer.from(js, "utf8").toString("base64")}"></script></head><body>${tail}</body></html>`;
 }
 
 function uiOf(html: string): string {
@@ -43,15 +44,17 @@ test("the UI's severity words become hostproof's in every language, and the char
   assert.match(js, /\?\?t\.toLowerCase\(\)\)\} test cases/);
 });
 
-test("the report file is rewritten whole: the results after the UI (over one copy chunk) are unchanged", (t) => {
+test("the report file is rewritten whole, with the table style in its head: the results after the UI (over one copy chunk) are unchanged", (t) => {
   const dir = scratch(t);
   const file = join(dir, "index.html");
   const tail = `<script>d('data/a.json','${"x".repeat(9 * 1024 * 1024)}')</script>`;
   writeFileSync(file, htmlWith(UI, tail));
-  const outcome = useHostproofSeverityWords(file);
+  const outcome = patchAllureUi(file);
   assert.deepEqual(outcome, { ok: true, counts: { translations: 2, chart: 2 } });
   const html = readFileSync(file, "utf8");
   assert.ok(html.endsWith(`<body>${tail}</body></html>`));
+  // The description tables' style sits in the head, before the UI.
+  assert.ok(html.startsWith(`<!DOCTYPE html><html dir="ltr"><head><style id="hostproof-style">${DESCRIPTION_CSS}</style><title>t</title>`));
   assert.match(uiOf(html), /critical:`high`/);
   assert.deepEqual(readdirSync(dir), ["index.html"], "no temporary file is left");
 });
@@ -61,10 +64,10 @@ test("a UI of another shape is left as it was, with the reason", (t) => {
   const file = join(dir, "index.html");
   const original = htmlWith("var x={severity:{name:`Severity`}};", "<p>r</p>");
   writeFileSync(file, original);
-  const outcome = useHostproofSeverityWords(file);
+  const outcome = patchAllureUi(file);
   assert.equal(outcome.ok, false);
   assert.match(outcome.ok ? "" : outcome.reason, /unexpected shape \(0 severity tables, 0 of 2 chart labels found\)/);
   assert.equal(readFileSync(file, "utf8"), original);
   writeFileSync(file, "<html>no script</html>");
-  assert.deepEqual(useHostproofSeverityWords(file), { ok: false, reason: "the report's UI script was not found" });
+  assert.deepEqual(patchAllureUi(file), { ok: false, reason: "the report's UI script was not found" });
 });
