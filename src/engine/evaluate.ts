@@ -1,20 +1,41 @@
-/** Applies one control's judge to every target in its scope. */
+/** Applies one control's judge to every target of its kind: judged in scope, not applicable outside it. */
 import type { ClusterJudge, HostJudge } from "../judge/context";
+import { notApplicable } from "../judge/common";
 import type { ControlMeta, Judgement, Result } from "../model/result";
-import type { Estate, EstateCluster, EstateHost } from "./estate";
+import type { Estate } from "./estate";
+import type { ClusterScope, Exclusion, HostScope } from "./scope";
 
-export function evaluateHosts(estate: Estate, hosts: EstateHost[], control: ControlMeta, judge: HostJudge, onBug: (m: string) => void): Result[] {
-  return hosts.map((h) => {
-    const judgement = safely(() => judge({ facts: h.facts, inputs: h.inputs, cluster: h.cluster, asOf: estate.asOf }), control, h.record.name, onBug);
+export function evaluateHosts(estate: Estate, scope: HostScope, control: ControlMeta, judge: HostJudge, onBug: (m: string) => void): Result[] {
+  return estate.hosts.map((h) => {
+    const why = scope.excludes(h);
+    const judgement =
+      why !== undefined
+        ? outOfScope(control, why)
+        : safely(() => judge({ facts: h.facts, inputs: h.inputs, cluster: h.cluster, asOf: estate.asOf }), control, h.record.name, onBug);
     return { ...judgement, control, target: { kind: "host", name: h.record.name, cluster: h.cluster?.name } };
   });
 }
 
-export function evaluateClusters(estate: Estate, clusters: EstateCluster[], control: ControlMeta, judge: ClusterJudge, onBug: (m: string) => void): Result[] {
-  return clusters.map((c) => {
-    const judgement = safely(() => judge({ cluster: c.cluster, nodes: c.nodes.map((n) => n.facts), asOf: estate.asOf }), control, c.cluster.name, onBug);
+export function evaluateClusters(estate: Estate, scope: ClusterScope, control: ControlMeta, judge: ClusterJudge, onBug: (m: string) => void): Result[] {
+  return estate.clusters.map((c) => {
+    const why = scope.excludes(c);
+    const judgement =
+      why !== undefined
+        ? outOfScope(control, why)
+        : safely(() => judge({ cluster: c.cluster, nodes: c.nodes.map((n) => n.facts), asOf: estate.asOf }), control, c.cluster.name, onBug);
     return { ...judgement, control, target: { kind: "cluster", name: c.cluster.name, cluster: c.cluster.name } };
   });
+}
+
+/** Nothing is read for a target the control does not apply to: no evidence, only the reason. */
+function outOfScope(control: ControlMeta, why: Exclusion): Judgement {
+  return {
+    status: "notApplicable",
+    expected: `${control.title} (applies to ${why.appliesTo})`,
+    actual: why.found,
+    reason: notApplicable(`${control.id} applies to ${why.appliesTo}; ${why.found}`),
+    evidence: [],
+  };
 }
 
 /** A judge that throws is a bug; the target becomes undetermined so that the rest of the run stands. */

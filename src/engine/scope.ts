@@ -1,32 +1,75 @@
-/** Which hosts or clusters a control is about. The phrases are the Given steps of the features. */
+/**
+ * Which hosts or clusters a control is about. The phrases are the Given steps of the features.
+ *
+ * Every host (or cluster) of the estate gets a result for every selected control of its kind: a
+ * target outside the control's scope is "not applicable", with the reason, never left blank. An
+ * auditor reading the matrix must be able to tell "this does not apply to that cluster" from
+ * "this was not checked".
+ */
 import type { ClusterType } from "../model/inventory";
 import type { Estate, EstateCluster, EstateHost } from "./estate";
 
-export type Scope =
-  | { kind: "host"; name: string; select: (estate: Estate) => EstateHost[] }
-  | { kind: "cluster"; name: string; select: (estate: Estate) => EstateCluster[] };
+/** Why a target is outside a scope: what the control applies to, and what the target is. */
+export interface Exclusion {
+  appliesTo: string;
+  found: string;
+}
 
-const AD_DETACHED: ClusterType[] = ["workgroup", "multi-domain"];
+export interface HostScope {
+  kind: "host";
+  name: string;
+  /** Why `host` is outside this scope, or undefined when the control applies to it. */
+  excludes: (host: EstateHost) => Exclusion | undefined;
+}
 
-const nodesOf = (estate: Estate, types?: ClusterType[]): EstateHost[] =>
-  estate.hosts.filter((h) => h.cluster !== undefined && (types === undefined || types.includes(h.cluster.type)));
+export interface ClusterScope {
+  kind: "cluster";
+  name: string;
+  excludes: (cluster: EstateCluster) => Exclusion | undefined;
+}
 
-const clustersOf = (estate: Estate, types?: ClusterType[]): EstateCluster[] =>
-  estate.clusters.filter((c) => types === undefined || types.includes(c.cluster.type));
+export type Scope = HostScope | ClusterScope;
+
+const AD_DETACHED: readonly ClusterType[] = ["workgroup", "multi-domain"];
+
+/** `appliesTo` words the targets a control applies to, as an auditor reads them in the reason. */
+function nodeOf(types: readonly ClusterType[] | undefined, appliesTo: string) {
+  return (h: EstateHost): Exclusion | undefined => {
+    if (h.cluster === undefined) return { appliesTo, found: `${h.record.name} is not a node of any cluster in the inventory` };
+    if (types !== undefined && !types.includes(h.cluster.type)) {
+      return { appliesTo, found: `${h.record.name} is a node of ${h.cluster.type} cluster ${h.cluster.name}` };
+    }
+    return undefined;
+  };
+}
+
+function clusterOf(types: readonly ClusterType[], appliesTo: string) {
+  return (c: EstateCluster): Exclusion | undefined =>
+    types.includes(c.cluster.type) ? undefined : { appliesTo, found: `${c.cluster.name} is a ${c.cluster.type} cluster` };
+}
 
 export const SCOPES: Record<string, Scope> = {
-  "each host": { kind: "host", name: "each host", select: (e) => e.hosts },
-  "each cluster node": { kind: "host", name: "each cluster node", select: (e) => nodesOf(e) },
+  "each host": { kind: "host", name: "each host", excludes: () => undefined },
+  "each cluster node": { kind: "host", name: "each cluster node", excludes: nodeOf(undefined, "cluster nodes") },
   "each node of a workgroup or multi-domain cluster": {
     kind: "host",
     name: "each node of a workgroup or multi-domain cluster",
-    select: (e) => nodesOf(e, AD_DETACHED),
+    excludes: nodeOf(AD_DETACHED, "nodes of workgroup and multi-domain clusters"),
   },
-  "each cluster": { kind: "cluster", name: "each cluster", select: (e) => clustersOf(e) },
+  "each cluster": { kind: "cluster", name: "each cluster", excludes: () => undefined },
   "each workgroup or multi-domain cluster": {
     kind: "cluster",
     name: "each workgroup or multi-domain cluster",
-    select: (e) => clustersOf(e, AD_DETACHED),
+    excludes: clusterOf(AD_DETACHED, "workgroup and multi-domain clusters"),
   },
-  "each multi-domain cluster": { kind: "cluster", name: "each multi-domain cluster", select: (e) => clustersOf(e, ["multi-domain"]) },
+  "each multi-domain cluster": { kind: "cluster", name: "each multi-domain cluster", excludes: clusterOf(["multi-domain"], "multi-domain clusters") },
 };
+
+/** The hosts a host scope judges (for callers that need only those). */
+export function hostsIn(estate: Estate, scope: HostScope): EstateHost[] {
+  return estate.hosts.filter((h) => scope.excludes(h) === undefined);
+}
+
+export function clustersIn(estate: Estate, scope: ClusterScope): EstateCluster[] {
+  return estate.clusters.filter((c) => scope.excludes(c) === undefined);
+}

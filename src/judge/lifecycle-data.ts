@@ -1,5 +1,12 @@
 /**
- * End of extended support for Windows Server releases.
+ * End of extended support for Windows releases: servers from NT 4.0, clients from NT 4.0 to 8.1.
+ * Every entry names the Microsoft Lifecycle page its date comes from.
+ *
+ * Not in the table yet (a host running them is undetermined, "no lifecycle data"): Windows 10 and
+ * 11, whose end dates depend on the edition (Home/Pro, Enterprise/Education, LTSC share build
+ * numbers but not dates), and Nano Server and the Semi-Annual Channel Server Core releases. Telling
+ * those apart needs Win32_OperatingSystem.OperatingSystemSKU, which the `os` probe does not read
+ * yet; the caption is localised and must not decide.
  *
  * Source: Microsoft Lifecycle (Fixed Lifecycle Policy), one page per product:
  *   https://learn.microsoft.com/lifecycle/products/windows-server-2003-
@@ -22,6 +29,8 @@
 
 export interface LifecycleEntry {
   product: string;
+  /** Which Win32_OperatingSystem ProductType the entry is for: clients share version numbers with servers. */
+  family: "server" | "client";
   major: number;
   minor: number;
   /** Only for 10.0, where major.minor no longer identifies the release. */
@@ -30,24 +39,46 @@ export interface LifecycleEntry {
   extendedSupportEnd: string;
   /** Paid Extended Security Updates, shown to auditors but never judged. */
   esuEnd?: string;
+  /** The Microsoft Lifecycle page the date is taken from. */
+  source: string;
 }
 
+const page = (slug: string): string => `https://learn.microsoft.com/lifecycle/products/${slug}`;
+
 export const LIFECYCLE: readonly LifecycleEntry[] = [
-  { product: "Windows Server 2003 / 2003 R2", major: 5, minor: 2, extendedSupportEnd: "2015-07-14" },
-  { product: "Windows Server 2008", major: 6, minor: 0, extendedSupportEnd: "2020-01-14" },
-  { product: "Windows Server 2008 R2", major: 6, minor: 1, extendedSupportEnd: "2020-01-14" },
-  { product: "Windows Server 2012", major: 6, minor: 2, extendedSupportEnd: "2023-10-10", esuEnd: "2026-10-13" },
-  { product: "Windows Server 2012 R2", major: 6, minor: 3, extendedSupportEnd: "2023-10-10", esuEnd: "2026-10-13" },
-  { product: "Windows Server 2016", major: 10, minor: 0, build: 14393, extendedSupportEnd: "2027-01-12" },
-  { product: "Windows Server 2019", major: 10, minor: 0, build: 17763, extendedSupportEnd: "2029-01-09" },
-  { product: "Windows Server 2022", major: 10, minor: 0, build: 20348, extendedSupportEnd: "2031-10-14" },
-  { product: "Windows Server 2025", major: 10, minor: 0, build: 26100, extendedSupportEnd: "2034-11-14" },
+  // Servers (ProductType 2 domain controller, 3 server).
+  { product: "Windows NT Server 4.0", family: "server", major: 4, minor: 0, extendedSupportEnd: "2004-12-31", source: page("windows-nt-server-40") },
+  { product: "Windows 2000 Server", family: "server", major: 5, minor: 0, extendedSupportEnd: "2010-07-13", source: page("windows-2000-server") },
+  { product: "Windows Server 2003 / 2003 R2", family: "server", major: 5, minor: 2, extendedSupportEnd: "2015-07-14", source: page("windows-server-2003-") },
+  { product: "Windows Server 2008", family: "server", major: 6, minor: 0, extendedSupportEnd: "2020-01-14", source: page("windows-server-2008") },
+  { product: "Windows Server 2008 R2", family: "server", major: 6, minor: 1, extendedSupportEnd: "2020-01-14", source: page("windows-server-2008-r2") },
+  { product: "Windows Server 2012", family: "server", major: 6, minor: 2, extendedSupportEnd: "2023-10-10", esuEnd: "2026-10-13", source: page("windows-server-2012") },
+  { product: "Windows Server 2012 R2", family: "server", major: 6, minor: 3, extendedSupportEnd: "2023-10-10", esuEnd: "2026-10-13", source: page("windows-server-2012-r2") },
+  { product: "Windows Server 2016", family: "server", major: 10, minor: 0, build: 14393, extendedSupportEnd: "2027-01-12", source: page("windows-server-2016") },
+  { product: "Windows Server 2019", family: "server", major: 10, minor: 0, build: 17763, extendedSupportEnd: "2029-01-09", source: page("windows-server-2019") },
+  { product: "Windows Server 2022", family: "server", major: 10, minor: 0, build: 20348, extendedSupportEnd: "2031-10-14", source: page("windows-server-2022") },
+  { product: "Windows Server 2025", family: "server", major: 10, minor: 0, build: 26100, extendedSupportEnd: "2034-11-14", source: page("windows-server-2025") },
+  // Clients (ProductType 1) up to 8.1: one release per major.minor, the same date for every edition.
+  { product: "Windows NT Workstation 4.0", family: "client", major: 4, minor: 0, extendedSupportEnd: "2004-06-30", source: page("windows-nt-workstation-40") },
+  { product: "Windows 2000 Professional", family: "client", major: 5, minor: 0, extendedSupportEnd: "2010-07-13", source: page("windows-2000-professional-edition") },
+  { product: "Windows XP", family: "client", major: 5, minor: 1, extendedSupportEnd: "2014-04-08", source: page("windows-xp") },
+  // Windows XP Professional x64 Edition is version 5.2, like Server 2003, but a client.
+  { product: "Windows XP Professional x64 Edition", family: "client", major: 5, minor: 2, extendedSupportEnd: "2014-04-08", source: page("windows-xp") },
+  { product: "Windows Vista", family: "client", major: 6, minor: 0, extendedSupportEnd: "2017-04-11", source: page("windows-vista") },
+  { product: "Windows 7", family: "client", major: 6, minor: 1, extendedSupportEnd: "2020-01-14", source: page("windows-7") },
+  { product: "Windows 8", family: "client", major: 6, minor: 2, extendedSupportEnd: "2016-01-12", source: page("windows-8") },
+  { product: "Windows 8.1", family: "client", major: 6, minor: 3, extendedSupportEnd: "2023-01-10", source: page("windows-81") },
 ];
 
-export const LIFECYCLE_SOURCE = "Microsoft Lifecycle, Fixed Lifecycle Policy (learn.microsoft.com/lifecycle/products/windows-server-*)";
 
-export function lifecycleFor(version: { major: number; minor: number; build: number }): LifecycleEntry | undefined {
+/** ProductType 1 is a workstation; 2 (domain controller) and 3 (server), or unknown, are servers. */
+export function familyOf(productType: number | null): LifecycleEntry["family"] {
+  return productType === 1 ? "client" : "server";
+}
+
+export function lifecycleFor(version: { major: number; minor: number; build: number; productType?: number | null }): LifecycleEntry | undefined {
+  const family = familyOf(version.productType ?? null);
   return LIFECYCLE.find(
-    (e) => e.major === version.major && e.minor === version.minor && (e.build === undefined || e.build === version.build),
+    (e) => e.family === family && e.major === version.major && e.minor === version.minor && (e.build === undefined || e.build === version.build),
   );
 }

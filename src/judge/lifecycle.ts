@@ -3,7 +3,7 @@ import type { OsFact } from "../model/facts";
 import type { DetailRow, Judgement } from "../model/result";
 import type { HostContext, HostJudge } from "./context";
 import { evidence, notApplicable, notVerifiable, undeterminedFromFact } from "./common";
-import { LIFECYCLE_SOURCE, lifecycleFor, type LifecycleEntry } from "./lifecycle-data";
+import { familyOf, lifecycleFor, type LifecycleEntry } from "./lifecycle-data";
 
 const DAY_MS = 86_400_000;
 
@@ -49,18 +49,16 @@ function resolveLifecycle(ctx: HostContext, expected: string): Resolved {
   const { host, os } = ctx.facts;
   if (!os.ok) return { ok: false, judgement: undeterminedFromFact(host, os, expected) };
   const refs = [evidence(host, "os")];
-  // Client editions share version numbers with servers (Windows 10 1607 is 10.0.14393 like
-  // Server 2016) but follow other lifecycles, so the server table must not be applied to them.
-  if (os.value.productType === 1) {
-    const message = `no lifecycle data for workstation editions: ${host} runs ${describeOs(os.value)} (product type 1)`;
-    return {
-      ok: false,
-      judgement: { status: "undetermined", expected, actual: describeOs(os.value), reason: notVerifiable(message), evidence: refs },
-    };
-  }
+  // Client editions share version numbers with servers (Windows 10 1607 is 10.0.14393 like Server
+  // 2016) but follow other lifecycles: the table is looked up by ProductType as well.
   const entry = lifecycleFor(os.value);
   if (!entry) {
-    const message = `no lifecycle data for version ${os.value.version} (${os.value.caption}) on ${host}`;
+    const client = familyOf(os.value.productType) === "client";
+    const why =
+      client && os.value.major === 10
+        ? " (Windows 10 and 11 end dates depend on the edition, which the os probe does not read yet)"
+        : "";
+    const message = `no lifecycle data for ${client ? "workstation " : ""}version ${os.value.version} (${os.value.caption}) on ${host}${why}`;
     return {
       ok: false,
       judgement: { status: "undetermined", expected, actual: describeOs(os.value), reason: notVerifiable(message), evidence: refs },
@@ -83,7 +81,7 @@ function esuNote(entry: LifecycleEntry): DetailRow[] {
 }
 
 function ruleFor(entry: LifecycleEntry): string {
-  return `${entry.product}: extended support ends ${entry.extendedSupportEnd} (${LIFECYCLE_SOURCE})`;
+  return `${entry.product}: extended support ends ${entry.extendedSupportEnd} (Microsoft Lifecycle, ${entry.source})`;
 }
 
 export const judgeWithinExtendedSupport: HostJudge = (ctx) => {

@@ -16,22 +16,17 @@ import { ContentType, Stage, Status } from "allure-js-commons";
 import type { Category, EnvironmentInfo, Writer } from "./allure-sdk";
 import type { RunReport } from "../model/run";
 import type { Result, ResultStatus, UndeterminedReason } from "../model/result";
-import type { Severity } from "../model/severity";
+import { ALLURE_SEVERITY } from "./allure-severity-words";
 import { PROBE_ERROR_KINDS } from "../model/snapshot";
 import { evidenceLookup, type EvidenceLookup, type EvidenceView } from "./evidence";
 import { PlainFileWriter } from "./allure-writer";
-import { auditorMessage, detailsMarkdown, detailsText, statusOf } from "./text";
+import { auditorMessage, detailsText, statusOf } from "./text";
+import { descriptionMarkdown } from "./allure-description";
 
 export const ALLURE_RESULTS_DIR = "allure-results";
 export const STANDALONE_SUITE = "Standalone hosts";
 export const CLUSTER_SUITE = "Cluster-wide checks";
 
-const ALLURE_SEVERITY: Readonly<Record<Severity, string>> = {
-  critical: "blocker",
-  high: "critical",
-  medium: "normal",
-  low: "minor",
-};
 
 const ALLURE_STATUS: Readonly<Record<ResultStatus, Status>> = {
   passed: Status.PASSED,
@@ -88,6 +83,8 @@ function labelsOf(r: Result): Label[] {
     { name: "host", value: target.name },
     ...(target.cluster !== undefined ? [{ name: "cluster", value: target.cluster }] : []),
     { name: "controlId", value: control.id },
+    // Allure's own order (blocker…minor) for its sorting and chart; the HTML report then shows
+    // hostproof's word for it (allure-severity-words.ts), the same as the tag and the parameter.
     { name: "severity", value: ALLURE_SEVERITY[control.severity] },
     { name: "hostproofSeverity", value: control.severity },
     { name: "feature", value: control.featureName },
@@ -110,7 +107,7 @@ function waiverLabels(r: Result): Label[] {
 }
 
 function parametersOf(r: Result, ctx: AllureContext): Parameter[] {
-  // Allure shows its own severity words (high is its "critical"); hostproof's word is shown here.
+  // hostproof's word, for readers of allure-results without hostproof's HTML (Allure's own server).
   const params: Parameter[] = [{ name: "severity", value: r.control.severity }];
   if (r.target.kind === "host") params.push({ name: "host", value: r.target.name });
   if (r.target.cluster !== undefined) params.push({ name: "cluster", value: r.target.cluster });
@@ -133,27 +130,6 @@ function parametersOf(r: Result, ctx: AllureContext): Parameter[] {
     if (w.id !== undefined) params.push({ name: "waiver id", value: w.id, excluded: true });
   }
   return params;
-}
-
-function descriptionOf(r: Result): string {
-  const { control } = r;
-  const parts: string[] = [];
-  if (r.waiver !== undefined) {
-    const w = r.waiver;
-    parts.push(
-      `**Waived** (the control found: ${w.originalStatus}). ${w.justification}\n\n` +
-        `Approved by ${w.approver}; ${w.reference}; applies through ${w.expires} (end of day, UTC)${w.runControl ? "" : "; an attestation in place of the check (runControl: false)"}.`,
-    );
-  }
-  if (control.rationale !== undefined) parts.push(`**Why it matters.** ${control.rationale}`);
-  if (control.remediation !== undefined) {
-    // A fence longer than any backtick run inside keeps the remediation verbatim.
-    const fence = "`".repeat(Math.max(3, ...[...control.remediation.matchAll(/`+/g)].map((m) => m[0].length + 1)));
-    parts.push(`**Remediation**\n\n${fence}powershell\n${control.remediation}\n${fence}`);
-  }
-  if (control.source !== undefined) parts.push(`**Source:** ${control.source}`);
-  if (r.details !== undefined && r.details.length > 0) parts.push(`**Details**\n\n${detailsMarkdown(r.details)}`);
-  return parts.join("\n\n");
 }
 
 export interface AllureContext {
@@ -209,6 +185,16 @@ function timesOf(r: Result, views: readonly EvidenceView[], ctx: AllureContext):
   return collected !== undefined && Number.isFinite(collected) ? { start: collected, stop: collected } : { start: ctx.runStart, stop: ctx.runStop };
 }
 
+/**
+ * `HP-NIC-001 on wg-node3: Hardware offloads…`. The Categories tree lists results by name alone,
+ * away from the Suites' cluster → host grouping: the target comes right after the control ID, so
+ * it is read without a click and is not cut off with a long title.
+ */
+export function resultName(r: Result): string {
+  const target = r.target.kind === "cluster" ? `cluster ${r.target.name}` : r.target.name;
+  return `${r.control.id} on ${target}: ${r.control.title}`;
+}
+
 /** Builds the Allure result for one hostproof result; `index` keeps uuids unique within a run. */
 export function buildTestResult(r: Result, index: number, ctx: AllureContext): TestResult {
   const historyId = historyIdOf(r);
@@ -223,12 +209,12 @@ export function buildTestResult(r: Result, index: number, ctx: AllureContext): T
     uuid: asUuid(hex(ctx.runId, String(index), historyId)),
     historyId,
     testCaseId: historyId,
-    name: `${r.control.id} ${r.control.title}`,
+    name: resultName(r),
     fullName: `${r.target.name}:${r.control.id}`,
     status: ALLURE_STATUS[statusOf(r)],
     statusDetails: { message: auditorMessage(r), ...(trace !== "" ? { trace } : {}) },
     stage: Stage.FINISHED,
-    description: descriptionOf(r),
+    description: descriptionMarkdown(r),
     labels: labelsOf(r),
     links: [],
     parameters: parametersOf(r, ctx),

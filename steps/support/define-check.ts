@@ -17,7 +17,7 @@ export function hostCheck(phrase: string, judge: HostJudge): void {
   Then(phrase, function (this: ControlWorld) {
     const { run, control, scope } = prepare(this, phrase, "host");
     if (scope.kind !== "host") throw new Error("unreachable");
-    const results = evaluateHosts(run.estate, scope.select(run.estate), control, judge, (m) => run.internalErrors.push(m));
+    const results = evaluateHosts(run.estate, scope, control, judge, (m) => run.internalErrors.push(m));
     conclude(this, results);
   });
 }
@@ -26,7 +26,7 @@ export function clusterCheck(phrase: string, judge: ClusterJudge): void {
   Then(phrase, function (this: ControlWorld) {
     const { run, control, scope } = prepare(this, phrase, "cluster");
     if (scope.kind !== "cluster") throw new Error("unreachable");
-    const results = evaluateClusters(run.estate, scope.select(run.estate), control, judge, (m) => run.internalErrors.push(m));
+    const results = evaluateClusters(run.estate, scope, control, judge, (m) => run.internalErrors.push(m));
     conclude(this, results);
   });
 }

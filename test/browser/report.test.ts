@@ -44,13 +44,16 @@ test("an auditor finds the out-of-line node, its failing offload control, expect
     // Suites: cluster → host → control.
     await page.getByText("wgclus", { exact: true }).first().click();
     await page.getByText("wg-node3", { exact: true }).first().click();
-    await page.getByText(/HP-NIC-001 Hardware offloads/).first().click();
+    await page.getByText(/HP-NIC-001 on wg-node3: Hardware offloads/).first().click();
 
     await page.getByText("Failed", { exact: true }).first().waitFor({ timeout: 15_000 });
     const body = await page.locator("body").innerText();
     assert.match(body, /Expected: every standardized offload keyword disabled on every adapter/);
     assert.match(body, /Actual: Ethernet 2: \*VMQ = 1/);
     assert.match(body, /severity\s*:?\s*high/i);
+    // One severity vocabulary: Allure's own "Severity:" line says hostproof's word too.
+    assert.match(body, /Severity: high/);
+    assert.doesNotMatch(body, /Severity: (critical|blocker|normal|minor)/);
 
     // The evidence: the probe's command and its raw output, attached to the result.
     await page.getByText(/Evidence: Network adapter advanced properties/).first().click();
@@ -73,7 +76,7 @@ test("an auditor finds the out-of-line node, its failing offload control, expect
     const listed = await page.locator("body").innerText();
     assert.match(listed, /approved by Priya Raman, Application Owner \(ERP\); MIG-2291; expires 2027-01-10/);
     await group.click();
-    await page.getByText(/HP-EOS-003 No host is within the warning window/).first().click();
+    await page.getByText(/HP-EOS-003 on app2016: No host is within the warning window/).first().click();
     await page.getByText(/waiver approver/).first().waitFor({ timeout: 15_000 });
     const waived = await page.locator("body").innerText();
     assert.match(waived, /waiver justification\s*:?\s*in-place migration/);
@@ -81,6 +84,38 @@ test("an auditor finds the out-of-line node, its failing offload control, expect
     const waiverShot = join(SHOTS, "allure-waiver-app2016-HP-EOS-003.png");
     await page.screenshot({ path: waiverShot, fullPage: false });
     t.diagnostic(`screenshot: ${waiverShot}`);
+
+    // Categories: each leaf names its host or cluster, without a click.
+    await open(page, url, "#categories");
+    await page.getByText("Non-compliant", { exact: true }).first().click();
+    await page.getByText(/Actual: wg-node3:? missing KB5044281/).first().click();
+    await page.getByText(/HP-CLU-008 on cluster wgclus: Every node has the same set of updates/).first().waitFor({ timeout: 15_000 });
+    await page.getByText(/Actual: Ethernet 2: \*VMQ = 1/).first().click();
+    await page.getByText(/HP-NIC-001 on wg-node3: Hardware offloads/).first().waitFor({ timeout: 15_000 });
+    await page.screenshot({ path: join(SHOTS, "allure-categories-non-compliant.png"), fullPage: false });
+
+    // The Details table is a table: one cell per column, with room between them.
+    await page.getByText(/HP-CLU-008 on cluster wgclus: Every node has the same set of updates/).first().click();
+    const table = page.locator(".description__text table").first();
+    await table.waitFor({ timeout: 15_000 });
+    const rows = await table.evaluate((t) => [...t.querySelectorAll("tr")].map((tr) => [...tr.querySelectorAll("th,td")].map((c) => (c.textContent ?? "").trim())));
+    assert.deepEqual(rows[0], ["Subject", "Expected", "Actual", "Outcome", "Note"]);
+    assert.ok(rows.length >= 4, JSON.stringify(rows));
+    assert.ok(rows.slice(1).every((r) => r.length === 5), JSON.stringify(rows));
+    assert.ok(rows.some((r) => r[0] === "wg-node3" && r[3] === "deviation"), JSON.stringify(rows));
+    // Rendered with borders and padding: adjacent cells do not touch.
+    const gap = await table.locator("td").first().evaluate((td) => {
+      // This project's TypeScript has no DOM library: the one browser function used, typed here.
+      const { getComputedStyle } = globalThis as unknown as { getComputedStyle(e: unknown): { paddingLeft: string; paddingRight: string; borderTopStyle: string } };
+      const s = getComputedStyle(td);
+      return { padding: parseFloat(s.paddingLeft) + parseFloat(s.paddingRight), border: s.borderTopStyle };
+    });
+    assert.ok(gap.padding >= 8, JSON.stringify(gap));
+    assert.equal(gap.border, "solid");
+    const tableShot = join(SHOTS, "allure-details-wgclus-HP-CLU-008.png");
+    await table.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: tableShot, fullPage: false });
+    t.diagnostic(`screenshot: ${tableShot}`);
   } finally {
     await browser.close();
   }

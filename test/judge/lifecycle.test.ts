@@ -49,7 +49,38 @@ describe("lifecycle data", () => {
       assert.equal(entry.product, product);
       assert.equal(entry.extendedSupportEnd, end);
     }
-    assert.equal(LIFECYCLE.length, 9);
+    assert.equal(LIFECYCLE.filter((e) => e.family === "server").length, 11);
+  });
+
+  it("gives every date its Microsoft Lifecycle page", () => {
+    for (const e of LIFECYCLE) assert.match(e.source, /^https:\/\/learn\.microsoft\.com\/lifecycle\/products\/[a-z0-9-]+$/, e.product);
+  });
+
+  it("knows the servers older than 2003, by ProductType 3 or 2 (domain controller)", () => {
+    assert.equal(lifecycleFor(os("Microsoft Windows 2000 Server", "5.0.2195"))?.extendedSupportEnd, "2010-07-13");
+    assert.equal(lifecycleFor(os("Microsoft Windows 2000 Advanced Server", "5.0.2195", 2))?.product, "Windows 2000 Server");
+    assert.equal(lifecycleFor(os("Microsoft Windows NT Server", "4.0.1381"))?.extendedSupportEnd, "2004-12-31");
+  });
+
+  it("knows client editions by ProductType 1, never taking a server's date for a client of the same version", () => {
+    const cases: [string, string, string, string][] = [
+      ["Microsoft Windows NT Workstation", "4.0.1381", "Windows NT Workstation 4.0", "2004-06-30"],
+      ["Microsoft Windows 2000 Professional", "5.0.2195", "Windows 2000 Professional", "2010-07-13"],
+      ["Microsoft Windows XP Professional", "5.1.2600", "Windows XP", "2014-04-08"],
+      ["Microsoft Windows XP Professional x64 Edition", "5.2.3790", "Windows XP Professional x64 Edition", "2014-04-08"],
+      ["Microsoft Windows Vista Business", "6.0.6002", "Windows Vista", "2017-04-11"],
+      ["Microsoft Windows 7 Professional", "6.1.7601", "Windows 7", "2020-01-14"],
+      ["Microsoft Windows 8 Pro", "6.2.9200", "Windows 8", "2016-01-12"],
+      ["Microsoft Windows 8.1 Enterprise", "6.3.9600", "Windows 8.1", "2023-01-10"],
+    ];
+    for (const [caption, version, product, end] of cases) {
+      const entry = lifecycleFor(os(caption, version, 1));
+      assert.equal(entry?.product, product, caption);
+      assert.equal(entry?.extendedSupportEnd, end, caption);
+      assert.equal(entry?.family, "client");
+    }
+    // Windows 7 and Server 2008 R2 are both 6.1: the ProductType decides, not the caption.
+    assert.equal(lifecycleFor(os("x", "6.1.7601", 3))?.product, "Windows Server 2008 R2");
   });
 
   it("knows ESU only for 2012 and 2012 R2", () => {
@@ -149,7 +180,20 @@ describe("HP-EOS-002 judgeWithinExtendedSupport", () => {
   it("does not apply the server table to a workstation sharing a server build number", () => {
     const j = expectStatus(judgeWithinExtendedSupport(withOs(os("Microsoft Windows 10 Enterprise 2016 LTSB", "10.0.14393", 1))), "undetermined");
     assert.equal(j.reason?.kind, "not-verifiable");
-    assert.match(j.reason!.message, /workstation/);
+    assert.match(j.reason!.message, /no lifecycle data for workstation version 10\.0\.14393 .*depend on the edition/);
+  });
+
+  it("fails Windows 7 and 8.1 clients past their dates, and names the source page", () => {
+    const seven = expectStatus(judgeWithinExtendedSupport(withOs(os("Microsoft Windows 7 Enterprise", "6.1.7601", 1))), "failed");
+    assert.match(seven.actual, /Windows 7 .*ended 2020-01-14/);
+    assert.match(seven.rule ?? "", /https:\/\/learn\.microsoft\.com\/lifecycle\/products\/windows-7\)$/);
+    expectStatus(judgeWithinExtendedSupport(withOs(os("Microsoft Windows 8.1 Pro", "6.3.9600", 1), new Date("2023-01-10T12:00:00Z"))), "passed");
+    expectStatus(judgeWithinExtendedSupport(withOs(os("Microsoft Windows 8.1 Pro", "6.3.9600", 1), new Date("2023-01-11T00:00:00Z"))), "failed");
+  });
+
+  it("fails Windows 2000 Server and NT 4.0 Server", () => {
+    expectStatus(judgeWithinExtendedSupport(withOs(os("Microsoft Windows 2000 Server", "5.0.2195"))), "failed");
+    expectStatus(judgeWithinExtendedSupport(withOs(os("Microsoft Windows NT Server", "4.0.1381"))), "failed");
   });
 
   it("treats a domain controller (product type 2) as a server", () => {

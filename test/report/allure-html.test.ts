@@ -57,6 +57,10 @@ test("renders a single-file Allure report with allure-commandline", { timeout: 1
   assert.ok((data.get("data/categories.json") ?? "").includes("Undetermined: access denied"));
   // Shared evidence stays shared: 11 host+probe files, not one per citation.
   assert.equal([...data.keys()].filter((p) => p.startsWith("data/attachments/")).length, 11);
+  // One severity vocabulary: the UI of this Allure version was found and says hostproof's words.
+  const ui = /src="data:text\/javascript; charset=utf-8;base64,([^"]+)"/.exec(html);
+  assert.ok(ui);
+  assert.match(Buffer.from(ui[1]!, "base64").toString("utf8"), /blocker:`critical`,critical:`high`,normal:`medium`,minor:`low`/);
 });
 
 test("Allure's heap grows with the results: 512 MiB floor, half the machine at most", () => {

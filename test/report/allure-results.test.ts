@@ -46,7 +46,9 @@ test("labels build the Suites view cluster → host → control and carry the co
   const results = readResults(dir);
 
   const nic = find(results, "node1", "HP-NIC-001");
-  assert.equal(nic.name, "HP-NIC-001 Offloads that break Hyper-V networking are disabled");
+  // The target is in the name: the Categories tree shows nothing else of a result.
+  assert.equal(nic.name, "HP-NIC-001 on node1: Offloads that break Hyper-V networking are disabled");
+  assert.match(find(results, "wgclus", "HP-CLU-001").name ?? "", /^HP-CLU-001 on cluster wgclus: /);
   assert.deepEqual(labels(nic, "parentSuite"), ["wgclus"]);
   assert.deepEqual(labels(nic, "suite"), ["node1"]);
   assert.deepEqual(labels(nic, "subSuite"), []);
@@ -98,6 +100,11 @@ test("status, auditor message, details trace, parameters and description", (t) =
   assert.match(nic.description ?? "", /VMQ on 1 GbE adapters drops packets/);
   assert.match(nic.description ?? "", /```powershell\nSet-NetAdapterAdvancedProperty .*\n```/);
   assert.match(nic.description ?? "", /\| Ethernet 2 \*VMQ \| 0 \| 1 \| deviation \|/);
+  // A real table: a header row, its separator, and one row per detail, five cells each.
+  const table = (nic.description ?? "").split("**Details**\n\n")[1]!.split("\n");
+  assert.equal(table[0], "| Subject | Expected | Actual | Outcome | Note |");
+  assert.equal(table.length, (nic.statusDetails.trace ?? "").split("\n").length);
+  for (const row of table) assert.equal(row.replace(/\\\|/g, "").split("|").length, 7, row);
   assert.equal(nic.start, Date.parse("2025-02-28T22:02:00.000Z"), "start is the evidence's startedAt");
   assert.equal(nic.stop, Date.parse("2025-02-28T22:02:00.000Z") + 122);
 

@@ -64,8 +64,10 @@ export async function runCommand(argv: string[], io: Io): Promise<ExitCode> {
   for (const bug of outcome.internalErrors) io.err(`internal error (reported as undetermined): ${bug}`);
   io.out(`Reports in ${outcome.outDir}/`);
   io.out(`  summary.json, summary.md, junit.xml, cucumber-messages.ndjson, allure-results/, evidence/`);
-  if (outcome.html.ok) io.out(`  Allure report: ${outcome.outDir}/allure-report/index.html (one file; open it in a browser)`);
-  else io.err(`  Allure HTML report not generated: ${outcome.html.reason}`);
+  if (outcome.html.ok) {
+    io.out(`  Allure report: ${outcome.outDir}/allure-report/index.html (one file; open it in a browser)`);
+    if (outcome.html.warning !== undefined) io.err(`warning: ${outcome.html.warning}`);
+  } else io.err(`  Allure HTML report not generated: ${outcome.html.reason}`);
   io.out(`Evidence manifest SHA-256 ${outcome.manifestSha256}; check the report with: hostproof verify ${outcome.outDir} --expect ${outcome.manifestSha256}`);
   for (const w of outcome.warnings) io.err(`warning: ${w}`);
 

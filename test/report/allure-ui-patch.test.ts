@@ -1,0 +1,73 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { SEVERITIES } from "../../src/model/severity";
+import { ALLURE_SEVERITY, SHOWN_SEVERITY, patchSeverityWords } from "../../src/report/allure-severity-words";
+import { DESCRIPTION_CSS, patchAllureUi } from "../../src/report/allure-ui-patch";
+import { scratch } from "./tmp";
+
+// The shapes of Allure 2.46's UI script that the patch rewrites (minified names as Allure ships them).
+const UI = [
+  "var De={chart:{severity:{name:`Severity`}},testResult:{severity:{name:`Severity`,blocker:`blocker`,critical:`critical`,normal:`normal`,minor:`minor`,trivial:`trivial`}}};",
+  "var Ee={testResult:{severity:{name:`Ausmaß`,blocker:`Blocker`,critical:`kritisch`,normal:`gewöhnlich`,minor:`gering`,trivial:`geringfügig`}}};",
+  "this.makeBottomAxis({tickFormat:e=>e.toLowerCase(),scale:this.x}),this.svg;",
+  "W(`b`,{text:`${e} ${t.toLowerCase()} test cases ${n.toLowerCase()}`});",
+].join("\n");
+
+function htmlWith(js: string, tail: string): string {
+  return `<!DOCTYPE html><html dir="ltr"><head><title>t</title><script src="data:text/javascript; charset=utf-8;base64,${Buffer.from(js, "utf8").toString("base64")}"></script></head><body>${tail}</body></html>`;
+}
+
+function uiOf(html: string): string {
+  const m = /src="data:text\/javascript; charset=utf-8;base64,([^"]+)"/.exec(html);
+  assert.ok(m);
+  return Buffer.from(m[1]!, "base64").toString("utf8");
+}
+
+test("every hostproof severity is shown as itself: Allure's label maps back to hostproof's word", () => {
+  for (const s of SEVERITIES) assert.equal(SHOWN_SEVERITY[ALLURE_SEVERITY[s]], s);
+  assert.equal(new Set(Object.values(ALLURE_SEVERITY)).size, SEVERITIES.length, "no two severities share an Allure label");
+});
+
+test("the UI's severity words become hostproof's in every language, and the chart says them too", () => {
+  const { js, counts } = patchSeverityWords(UI);
+  assert.deepEqual(counts, { translations: 2, chart: 2 });
+  assert.match(js, /severity:\{name:`Severity`,blocker:`critical`,critical:`high`,normal:`medium`,minor:`low`,trivial:`trivial`\}/);
+  assert.match(js, /severity:\{name:`Ausmaß`,blocker:`critical`,critical:`high`/);
+  assert.doesNotMatch(js, /`blocker`|`kritisch`/);
+  // The chart's labels: evaluate the rewritten tick format the way the UI would.
+  const axis = /tickFormat:(e=>\(.*?\)),scale/.exec(js);
+  assert.ok(axis, js);
+  const tick = new Function(`return ${axis[1]}`)() as (v: string) => string;
+  assert.deepEqual(["blocker", "critical", "normal", "minor"].map(tick), ["critical", "high", "medium", "low"]);
+  assert.match(js, /\?\?t\.toLowerCase\(\)\)\} test cases/);
+});
+
+test("the report file is rewritten whole, with the table style in its head: the results after the UI (over one copy chunk) are unchanged", (t) => {
+  const dir = scratch(t);
+  const file = join(dir, "index.html");
+  const tail = `<script>d('data/a.json','${"x".repeat(9 * 1024 * 1024)}')</script>`;
+  writeFileSync(file, htmlWith(UI, tail));
+  const outcome = patchAllureUi(file);
+  assert.deepEqual(outcome, { ok: true, counts: { translations: 2, chart: 2 } });
+  const html = readFileSync(file, "utf8");
+  assert.ok(html.endsWith(`<body>${tail}</body></html>`));
+  // The description tables' style sits in the head, before the UI.
+  assert.ok(html.startsWith(`<!DOCTYPE html><html dir="ltr"><head><style id="hostproof-style">${DESCRIPTION_CSS}</style><title>t</title>`));
+  assert.match(uiOf(html), /critical:`high`/);
+  assert.deepEqual(readdirSync(dir), ["index.html"], "no temporary file is left");
+});
+
+test("a UI of another shape is left as it was, with the reason", (t) => {
+  const dir = scratch(t);
+  const file = join(dir, "index.html");
+  const original = htmlWith("var x={severity:{name:`Severity`}};", "<p>r</p>");
+  writeFileSync(file, original);
+  const outcome = patchAllureUi(file);
+  assert.equal(outcome.ok, false);
+  assert.match(outcome.ok ? "" : outcome.reason, /unexpected shape \(0 severity tables, 0 of 2 chart labels found\)/);
+  assert.equal(readFileSync(file, "utf8"), original);
+  writeFileSync(file, "<html>no script</html>");
+  assert.deepEqual(patchAllureUi(file), { ok: false, reason: "the report's UI script was not found" });
+});
