@@ -47,6 +47,8 @@ export interface RunOptions {
   reader?: HostReader;
   /** Where Allure's history and the drift baseline are kept; false keeps none. Default beside --out. */
   history?: string | false;
+  /** Read snapshot paths that resolve outside the inventory's folder (src/input/snapshot-path.ts). */
+  allowOutsideSnapshots?: boolean;
 }
 
 export interface RunOutcome {
@@ -73,7 +75,7 @@ export async function runEstate(options: RunOptions): Promise<RunOutcome> {
   // controls need; a host that cannot be read comes back with every probe saying why.
   const probes = loaded.inventory.hosts.some(isLive) ? planProbes(options.tags).probes : [];
   const collection = await collectEstate(loaded, { probes, collectorVersion: VERSION, reader: options.reader });
-  const estate = buildEstate(loaded, options.asOf, collection.snapshots);
+  const estate = buildEstate(loaded, options.asOf, collection.snapshots, options.allowOutsideSnapshots);
   const historyDir = options.history === false ? undefined : (options.history ?? defaultHistoryDir(options.out));
   const warnings: string[] = [];
   const previous = historyDir !== undefined ? readDriftBaseline(historyDir) : {};

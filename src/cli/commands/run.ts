@@ -23,6 +23,7 @@ export async function runCommand(argv: string[], io: Io): Promise<ExitCode> {
       history: { type: "string" },
       "no-history": { type: "boolean" },
       "exit-zero": { type: "boolean" },
+      "allow-outside-snapshots": { type: "boolean" },
       "no-color": { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
@@ -52,6 +53,7 @@ export async function runCommand(argv: string[], io: Io): Promise<ExitCode> {
     waivers: values.waivers,
     waiverWarnDays,
     history: values["no-history"] ? false : values.history,
+    allowOutsideSnapshots: values["allow-outside-snapshots"],
   });
   const color = io.color && !values["no-color"];
   io.out(formatTerminalSummary(outcome.report, { color }));
