@@ -3,7 +3,7 @@ import { join, resolve } from "node:path";
 import { describeHostFailure } from "../../collect/host-failure";
 import { collectToFolder } from "../../collect/collect-to-folder";
 import { EXIT, type ExitCode } from "../../model/run";
-import { checkTagExpression, parse, usageError } from "../args";
+import { checkTagsSelect, parse, usageError } from "../args";
 import { COLLECT_HELP } from "../usage";
 import type { Io } from "../io";
 
@@ -27,7 +27,7 @@ export async function collectCommand(argv: string[], io: Io): Promise<ExitCode> 
   if (!values.inventory) throw usageError("--inventory is required", "Give the inventory file: hostproof collect --inventory estate.yaml --out snapshots");
   if (!values.out) throw usageError("--out is required", "Name the folder for the snapshots: --out snapshots");
   const tags = values.tags?.trim() || undefined;
-  if (tags) checkTagExpression(tags);
+  if (tags) checkTagsSelect(tags);
   const result = await collectToFolder({
     inventory: values.inventory,
     out: values.out,

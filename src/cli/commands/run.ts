@@ -4,7 +4,7 @@ import { isSeverity, SEVERITIES, type Severity } from "../../model/severity";
 import { runEstate } from "../../engine/run";
 import { formatDrift } from "../../report/drift";
 import { formatTerminalSummary } from "../../report/terminal";
-import { checkTagExpression, parse, usageError } from "../args";
+import { checkTagsSelect, parse, usageError } from "../args";
 import { RUN_HELP } from "../usage";
 import type { Io } from "../io";
 
@@ -37,7 +37,7 @@ export async function runCommand(argv: string[], io: Io): Promise<ExitCode> {
   const failOn = parseFailOn(values["fail-on"]);
   const asOf = parseAsOf(values["as-of"], io.now());
   const tags = values.tags?.trim() || undefined;
-  if (tags) checkTagExpression(tags);
+  if (tags) checkTagsSelect(tags);
 
   const waiverWarnDays = parseWarnDays(values["waiver-warn-days"]);
   if (waiverWarnDays !== undefined && values.waivers === undefined) {
