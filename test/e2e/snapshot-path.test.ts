@@ -38,3 +38,13 @@ test("item 6: a snapshot outside the inventory's folder is refused, and /etc/pas
   assert.equal(res.code, 3);
   assert.match(res.stderr, /outside the inventory's folder/);
 });
+
+test("item 6: collect checks snapshot paths as run does before copying them", async () => {
+  const { inventory } = goodEstate();
+  setSnapshot(inventory, 1, "../../../../../../../etc/passwd");
+  const parent = tempDir();
+  const res = await runCli(["collect", "-i", inventory, "-o", join(parent, "snaps")]);
+  assert.equal(res.code, 3, res.stderr);
+  assert.match(res.stderr, /hosts\[1\]\.snapshot: .*outside the inventory's folder/);
+  assert.doesNotMatch(res.stderr, /root:/);
+});

@@ -16,6 +16,7 @@ export async function collectCommand(argv: string[], io: Io): Promise<ExitCode> 
       tags: { type: "string", short: "t" },
       concurrency: { type: "string" },
       timeout: { type: "string" },
+      "allow-outside-snapshots": { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
     false,
@@ -34,6 +35,7 @@ export async function collectCommand(argv: string[], io: Io): Promise<ExitCode> 
     tags,
     concurrency: positiveInt(values.concurrency, "--concurrency"),
     timeoutSeconds: positiveInt(values.timeout, "--timeout"),
+    allowOutsideSnapshots: values["allow-outside-snapshots"],
   });
   const failed = result.hosts.filter((h) => h.failure);
   for (const h of result.hosts) {
