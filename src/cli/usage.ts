@@ -18,6 +18,7 @@ Exit codes (run):
   2  nothing non-compliant at or above --fail-on, but something undetermined
   3  bad usage or bad input (the message names the file, the field and the fix)
   4  internal error in hostproof (a bug: please report it)
+  5  the file system refused (read-only, permission denied, disk full): the environment, not a bug
 `;
 
 export const RUN_HELP = `Usage: hostproof run --inventory <file> [options]
@@ -49,11 +50,15 @@ Options:
                            beside --out)
       --no-history         keep no history and report no drift
       --exit-zero          exit 0 even when the gate fails (for demos); bad input still exits 3
+      --allow-outside-snapshots
+                           read snapshot paths that resolve (links followed) outside the
+                           inventory's folder; refused by default
       --no-color           plain output (also when NO_COLOR is set or output is not a terminal)
   -h, --help               this help
 
 Exit codes: 0 compliant, 1 non-compliant at or above --fail-on, 2 undetermined,
-3 bad usage or bad input, 4 internal error.
+3 bad usage or bad input, 4 internal error, 5 the file system refused (read-only, permission
+denied, disk full).
 `;
 
 export const VALIDATE_HELP = `Usage: hostproof validate <file>...
@@ -63,6 +68,9 @@ also checked for duplicate hosts and clusters naming unknown hosts, and the snap
 are checked too. A waiver file (a top-level 'waivers' list) is also checked for unknown control
 IDs, duplicate ids and waivers already expired (today, UTC); waivers expiring within 14 days are
 listed. The kind of each file is recognised from its content.
+
+Snapshot paths must resolve (links followed) inside the inventory's folder, as for run, unless
+--allow-outside-snapshots is given.
 
 Exit codes: 0 every file is valid, 3 at least one is not.
 `;
@@ -89,9 +97,12 @@ Options:
   -i, --inventory <file>   inventory (YAML or JSON); required
   -o, --out <dir>          output folder; required (replaced only if hostproof wrote it)
   -t, --tags <expr>        read only what the controls this tag expression selects need
+      --allow-outside-snapshots
+                           copy snapshot paths that resolve outside the inventory's folder
       --concurrency <n>    hosts read at once (default: the inventory's collection.concurrency, else 16)
       --timeout <s>        per-host limit in seconds (default: collection.timeoutSeconds, else 120)
   -h, --help               this help
 
-Exit codes: 0 every host read, 2 some host could not be read, 3 bad usage or input.
+Exit codes: 0 every host read, 2 some host could not be read, 3 bad usage or input, 5 the file
+system refused (read-only, permission denied, disk full).
 `;
