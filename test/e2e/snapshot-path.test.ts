@@ -48,3 +48,11 @@ test("item 6: collect checks snapshot paths as run does before copying them", as
   assert.match(res.stderr, /hosts\[1\]\.snapshot: .*outside the inventory's folder/);
   assert.doesNotMatch(res.stderr, /root:/);
 });
+
+test("item 6: a file that is no hostproof document is named, not quoted", async () => {
+  const { dir, inventory } = goodEstate();
+  writeFileSync(join(dir, "snapshots", "notes.yaml"), "root:x:0:0:root:/root:/bin/bash\n");
+  setSnapshot(inventory, 1, "snapshots/notes.yaml");
+  const err = await expectRejected(inventory, [/notes\.yaml: this is not a hostproof snapshot file: its top level is a string/]);
+  assert.doesNotMatch(err, /root:/);
+});
