@@ -2,6 +2,7 @@
 import TagExpressionParser from "@cucumber/tag-expressions";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { InputError } from "../errors";
+import { planProbes } from "../controls/probe-plan";
 
 export function parse<T extends NonNullable<ParseArgsConfig["options"]>>(argv: string[], options: T, allowPositionals: boolean) {
   try {
@@ -21,5 +22,16 @@ export function checkTagExpression(expr: string): void {
     TagExpressionParser(expr);
   } catch (err) {
     throw usageError(`--tags "${expr}" is not a valid tag expression (${(err as Error).message})`, 'Use Cucumber tag syntax, e.g. "@area:dns and not @manual".');
+  }
+}
+
+/**
+ * A selection that matches no control would judge nothing and call the estate compliant (a typo
+ * such as @HP-NOPE-999 once replaced a failing report with a green one), so it is a usage error.
+ */
+export function checkTagsSelect(expr: string): void {
+  checkTagExpression(expr);
+  if (planProbes(expr).controls.length === 0) {
+    throw usageError(`--tags "${expr}" selects no control`, "Run `hostproof controls` for the IDs and tags (e.g. @HP-NIC-001, @severity:critical, @area:dns); tags are case-sensitive.");
   }
 }

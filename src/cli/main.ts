@@ -1,4 +1,5 @@
 /** Entry point: dispatches to a command and maps errors to exit codes. */
+import { fileSystemRefusal, formatRefusal } from "../environment-error";
 import { formatProblem, InputError } from "../errors";
 import { EXIT, type ExitCode } from "../model/run";
 import { escapeControls } from "../report/terminal-safe";
@@ -44,6 +45,11 @@ export async function main(argv: string[], io: Io = processIo): Promise<ExitCode
       for (const p of err.problems.slice(0, 50)) io.err(`  ✘ ${escapeControls(formatProblem(p))}`);
       if (err.problems.length > 50) io.err(`  ... and ${err.problems.length - 50} more`);
       return EXIT.badInput;
+    }
+    const refusal = fileSystemRefusal(err);
+    if (refusal !== undefined) {
+      for (const line of formatRefusal(refusal)) io.err(line);
+      return EXIT.environment;
     }
     io.err(`hostproof: internal error (please report it): ${(err as Error).stack ?? String(err)}`);
     return EXIT.internal;

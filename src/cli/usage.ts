@@ -18,6 +18,7 @@ Exit codes (run):
   2  nothing non-compliant at or above --fail-on, but something undetermined
   3  bad usage or bad input (the message names the file, the field and the fix)
   4  internal error in hostproof (a bug: please report it)
+  5  the file system refused (read-only, permission denied, disk full): the environment, not a bug
   130, 143  interrupted (Ctrl-C, SIGTERM); the earlier report is left as it was
 Each command's --help gives its own.
 
@@ -74,6 +75,9 @@ Options:
                            beside --out)
       --no-history         keep no history and report no drift
       --exit-zero          exit 0 even when the gate fails (for demos); bad input still exits 3
+      --allow-outside-snapshots
+                           read snapshot paths that resolve (links followed) outside the
+                           inventory's folder; refused by default
       --no-color           plain output (also when NO_COLOR is set or output is not a terminal)
   -h, --help               this help
 
@@ -86,6 +90,7 @@ Exit codes:
   2  nothing non-compliant at or above --fail-on, but something undetermined
   3  bad usage or bad input (the message names the file, the field and the fix)
   4  internal error in hostproof (a bug: please report it)
+  5  the file system refused (read-only, permission denied, disk full)
   130, 143  interrupted (Ctrl-C, SIGTERM); --out is as it was before the run
 
 Examples:
@@ -106,6 +111,9 @@ also checked for duplicate hosts and clusters naming unknown hosts, and the snap
 are checked too. A waiver file (a top-level 'waivers' list) is also checked for unknown control
 IDs, duplicate ids and waivers already expired (today, UTC); waivers expiring within 14 days are
 listed. The kind of each file is recognised from its content.
+
+Snapshot paths must resolve (links followed) inside the inventory's folder, as for run, unless
+--allow-outside-snapshots is given.
 
 Exit codes:
   0  every file is valid
@@ -155,6 +163,8 @@ Options:
   -i, --inventory <file>   inventory (YAML or JSON); required
   -o, --out <dir>          output folder; required (replaced only if hostproof wrote it)
   -t, --tags <expr>        read only what the controls this tag expression selects need
+      --allow-outside-snapshots
+                           copy snapshot paths that resolve outside the inventory's folder
       --concurrency <n>    hosts read at once (default: the inventory's collection.concurrency, else 16)
       --timeout <s>        per-host limit in seconds (default: collection.timeoutSeconds, else 120)
   -h, --help               this help
@@ -163,6 +173,7 @@ Exit codes:
   0  every live host was read
   2  some host could not be read (its snapshot says why, probe by probe)
   3  bad usage or bad input (including no pwsh, and winrm hosts on a runner that is not Windows)
+  5  the file system refused (read-only, permission denied, disk full)
   130, 143  interrupted (Ctrl-C, SIGTERM); --out is as it was before
 
 Examples:

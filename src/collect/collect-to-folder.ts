@@ -2,10 +2,17 @@
  * Collect an estate into a folder: one snapshot per host (live hosts read now, snapshot hosts
  * copied) and an inventory pointing at them, written atomically like a report.
  */
-import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { InputError, type InputProblem } from "../errors";
+import type { LoadedInventory } from "../input/inventory";
+import { readRegularFile } from "../input/regular-file";
+import { loadSnapshot } from "../input/snapshot";
+import { snapshotPath, type SnapshotPath } from "../input/snapshot-path";
+import { formatPath } from "../schema/validate";
 import { planProbes } from "../controls/probe-plan";
 import { loadInventory } from "../input/inventory";
+import { hostFileName } from "../input/host-file-name";
 import type { Inventory } from "../model/inventory";
 import { checkReplaceable, commitStaging, discardStaging, markReport, openStaging } from "../report/output-dir";
 import { VERSION } from "../version";
@@ -19,6 +26,8 @@ export interface CollectToFolderOptions {
   tags?: string;
   concurrency?: number;
   timeoutSeconds?: number;
+  /** Copy snapshot files that resolve outside the inventory's folder (src/input/snapshot-path.ts). */
+  allowOutsideSnapshots?: boolean;
   /** For tests: read hosts some other way than through pwsh. */
   reader?: HostReader;
 }
@@ -27,6 +36,8 @@ export async function collectToFolder(options: CollectToFolderOptions): Promise<
   checkReplaceable(options.out);
   const loaded = loadInventory(resolve(options.inventory), options.inventory);
   const plan = planProbes(options.tags);
+  // Snapshot hosts are copied: check them before any host is contacted, as run would.
+  const copies = snapshotCopies(loaded, options.allowOutsideSnapshots === true);
   const started = performance.now();
   const collection = await collectEstate(loaded, {
     probes: plan.probes,
@@ -39,12 +50,12 @@ export async function collectToFolder(options: CollectToFolderOptions): Promise<
   try {
     mkdirSync(join(staging, "snapshots"));
     const inv = loaded.inventory;
-    const baseDir = dirname(resolve(options.inventory));
     for (const h of inv.hosts) {
-      const to = join(staging, "snapshots", `${h.name}.json`);
+      const to = join(staging, "snapshots", hostFileName(h.name));
       const live = collection.snapshots.get(h.name);
+      const copy = copies.get(h.name);
       if (live) writeFileSync(to, `${JSON.stringify(live, null, 2)}\n`);
-      else if (h.snapshot) copyFileSync(resolve(baseDir, h.snapshot), to);
+      else if (copy) writeFileSync(to, readRegularFile(copy.file, copy.shown, "snapshot"));
     }
     writeFileSync(join(staging, "inventory.json"), `${JSON.stringify(offlineInventory(inv), null, 2)}\n`);
     markReport(staging, `hostproof ${VERSION} snapshots of ${options.inventory}`);
@@ -56,6 +67,33 @@ export async function collectToFolder(options: CollectToFolderOptions): Promise<
   return { ...collection, probes: plan.probes, durationMs: performance.now() - started };
 }
 
+/**
+ * The snapshot files of snapshot hosts, checked like run checks them (inside the inventory's
+ * folder, a regular file, a valid snapshot of that host), every problem reported at once.
+ */
+function snapshotCopies(loaded: LoadedInventory, allowOutside: boolean): Map<string, SnapshotPath> {
+  const copies = new Map<string, SnapshotPath>();
+  const problems: InputProblem[] = [];
+  loaded.inventory.hosts.forEach((h, i) => {
+    if (h.transport !== "snapshot" || h.snapshot === undefined) return;
+    const path = snapshotPath(loaded.file, h.snapshot, allowOutside);
+    if ("problem" in path) {
+      const field = ["hosts", i, "snapshot"];
+      problems.push({ file: loaded.doc.file, field: formatPath(field), line: loaded.doc.lineOf(field), ...path });
+      return;
+    }
+    try {
+      loadSnapshot(path.file, path.shown, h.name);
+      copies.set(h.name, path);
+    } catch (err) {
+      if (!(err instanceof InputError)) throw err;
+      problems.push(...err.problems);
+    }
+  });
+  if (problems.length > 0) throw new InputError(problems);
+  return copies;
+}
+
 /** The same estate, every host read from its snapshot; credentials are of no use there and stay behind. */
 export function offlineInventory(inv: Inventory): Inventory {
   const { credentials: _credentials, collection: _collection, ...rest } = inv;
@@ -65,7 +103,7 @@ export function offlineInventory(inv: Inventory): Inventory {
       name: h.name,
       ...(h.address ? { address: h.address } : {}),
       transport: "snapshot" as const,
-      snapshot: `snapshots/${h.name}.json`,
+      snapshot: `snapshots/${hostFileName(h.name)}`,
       ...(h.inputs ? { inputs: h.inputs } : {}),
     })),
   };

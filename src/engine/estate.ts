@@ -1,8 +1,9 @@
 /** The estate as the judges see it: every host with its normalised facts, grouped into clusters. */
-import { dirname, relative, resolve } from "node:path";
 import { InputError, type InputProblem } from "../errors";
 import { normaliseSnapshot } from "../facts";
 import { loadSnapshot } from "../input/snapshot";
+import { snapshotPath } from "../input/snapshot-path";
+import { formatPath } from "../schema/validate";
 import { nameKey, type LoadedInventory } from "../input/inventory";
 import type { HostFacts } from "../model/facts";
 import type { ControlInputs, InventoryCluster } from "../model/inventory";
@@ -43,20 +44,28 @@ export function resolveInputs(estate: ControlInputs | undefined, host: ControlIn
  * Loads every snapshot; reports every bad one at once rather than stopping at the first. Hosts
  * read live come with their snapshot already collected (`collected`, by host name).
  */
-export function buildEstate(loaded: LoadedInventory, asOf: Date, collected: ReadonlyMap<string, Snapshot> = new Map()): Estate {
+export function buildEstate(loaded: LoadedInventory, asOf: Date, collected: ReadonlyMap<string, Snapshot> = new Map(), allowOutsideSnapshots = false): Estate {
   const inv = loaded.inventory;
-  const baseDir = dirname(resolve(loaded.file));
   const clusterOf = new Map<string, InventoryCluster>();
   for (const c of inv.clusters ?? []) for (const n of c.nodes) clusterOf.set(nameKey(n), c);
 
   const problems: InputProblem[] = [];
   const hosts: EstateHost[] = [];
-  for (const h of inv.hosts) {
+  inv.hosts.forEach((h, i) => {
     const live = collected.get(h.name);
-    const file = h.snapshot !== undefined ? resolve(baseDir, h.snapshot) : undefined;
-    const shown = file !== undefined ? relative(process.cwd(), file) || file : undefined;
+    let shown: string | undefined;
     try {
-      const snapshot = live ?? loadSnapshot(file ?? resolve(baseDir, `${h.name}.json`), shown ?? `${h.name}.json`, h.name);
+      let snapshot = live;
+      if (snapshot === undefined) {
+        const path = snapshotPath(loaded.file, h.snapshot ?? `${h.name}.json`, allowOutsideSnapshots);
+        if ("problem" in path) {
+          const field = ["hosts", i, "snapshot"];
+          problems.push({ file: loaded.doc.file, field: formatPath(field), line: loaded.doc.lineOf(field), ...path });
+          return;
+        }
+        shown = h.snapshot !== undefined ? path.shown : `${h.name}.json`;
+        snapshot = loadSnapshot(path.file, shown, h.name);
+      }
       const cluster = clusterOf.get(nameKey(h.name));
       const record: HostRecord = { name: h.name, cluster: cluster?.name, address: h.address, snapshotFile: live ? undefined : shown, snapshot };
       // Results and evidence name hosts as the inventory does, even when the snapshot used a short name.
@@ -65,7 +74,7 @@ export function buildEstate(loaded: LoadedInventory, asOf: Date, collected: Read
       if (!(err instanceof InputError)) throw err;
       problems.push(...err.problems);
     }
-  }
+  });
   if (problems.length > 0) throw new InputError(problems);
 
   const byName = new Map(hosts.map((h) => [nameKey(h.record.name), h]));

@@ -2,9 +2,11 @@
  * `hostproof run`: load and validate the estate, judge it through the features, write every output
  * into a staging folder and put it in place only when all of it is written.
  */
-import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { readRegularFile } from "../input/regular-file";
 import { join, relative, resolve } from "node:path";
 import { loadInventory } from "../input/inventory";
+import { hostFileName } from "../input/host-file-name";
 import type { RunReport } from "../model/run";
 import type { Severity } from "../model/severity";
 import { generateAllureHtml, ALLURE_REPORT_DIR, type HtmlOutcome } from "../report/allure-html";
@@ -51,6 +53,8 @@ export interface RunOptions {
   history?: string | false;
   /** Told each phase as it starts (the CLI draws it on stderr); default silent. */
   progress?: Progress;
+  /** Read snapshot paths that resolve outside the inventory's folder (src/input/snapshot-path.ts). */
+  allowOutsideSnapshots?: boolean;
 }
 
 export interface RunOutcome {
@@ -95,7 +99,7 @@ async function runPhases(options: RunOptions, progress: Progress, startedAt: Dat
   if (liveHosts > 0) progress.phase("collect", `${plural(liveHosts, "live host")}, one PowerShell round trip each`);
   const probes = liveHosts > 0 ? planProbes(options.tags).probes : [];
   const collection = await collectEstate(loaded, { probes, collectorVersion: VERSION, reader: options.reader });
-  const estate = buildEstate(loaded, options.asOf, collection.snapshots);
+  const estate = buildEstate(loaded, options.asOf, collection.snapshots, options.allowOutsideSnapshots);
   const historyDir = options.history === false ? undefined : (options.history ?? defaultHistoryDir(options.out));
   const warnings: string[] = [];
   const previous = historyDir !== undefined ? readDriftBaseline(historyDir) : {};
@@ -211,8 +215,9 @@ function keepSnapshots(staging: string, report: RunReport): void {
   const dir = join(staging, "evidence", "snapshots");
   mkdirSync(dir, { recursive: true });
   for (const h of report.hosts) {
-    const to = join(dir, `${h.name}.json`);
-    if (h.snapshotFile) copyFileSync(resolve(h.snapshotFile), to);
+    const to = join(dir, hostFileName(h.name));
+    // Read again as a regular file within the size limit: the path may have changed since it was judged.
+    if (h.snapshotFile) writeFileSync(to, readRegularFile(resolve(h.snapshotFile), h.snapshotFile, "snapshot"));
     else writeFileSync(to, `${JSON.stringify(h.snapshot, null, 2)}\n`);
   }
 }

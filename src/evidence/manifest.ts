@@ -40,8 +40,12 @@ export const DEFAULT_COVERAGE: readonly string[] = [
   "junit.xml",
   "cucumber-messages.ndjson",
   "allure-results/",
-  "allure-report/index.html",
+  "allure-report/",
+  ".hostproof-report",
 ];
+
+/** Written by every run; manifests older than the whole-folder check did not list it. */
+const REPORT_MARKER = ".hostproof-report";
 
 export interface ManifestEntry {
   /** Relative to the report folder, `/`-separated on every platform. */
@@ -268,6 +272,13 @@ export function verifyReport(reportDir: string, shownAs: string = reportDir): Ve
       problems.push({ path: entry.path, kind: "missing", expected });
       continue;
     }
+    // lstat follows links in the parent folders: allure-report/ swapped for a link to a copy
+    // would otherwise pass file by file.
+    const linkedParent = linkedAncestor(reportDir, entry.path);
+    if (linkedParent !== undefined) {
+      problems.push({ path: entry.path, kind: "modified", expected, actual: `reached through a symbolic link (${linkedParent})` });
+      continue;
+    }
     if (!st.isFile()) {
       problems.push({ path: entry.path, kind: "modified", expected, actual: st.isSymbolicLink() ? "a symbolic link" : st.isDirectory() ? "a folder" : "not a regular file" });
       continue;
@@ -277,10 +288,50 @@ export function verifyReport(reportDir: string, shownAs: string = reportDir): Ve
       problems.push({ path: entry.path, kind: "modified", expected, actual: `sha256:${now.sha256} (${now.bytes} bytes)` });
     }
   }
-  const present = coveredPaths(reportDir, manifest.covers);
-  for (const path of present.files) if (!listed.has(path)) problems.push({ path, kind: "unexpected" });
-  for (const path of present.others) if (!listed.has(path)) problems.push({ path, kind: "unexpected", actual: isLink(join(reportDir, path)) ? "a symbolic link" : "not a regular file" });
+  problems.push(...unlistedEntries(reportDir, listed));
   return { ok: problems.length === 0, checked: manifest.files.length, problems, manifestSha256: sha256, manifest };
+}
+
+/** The first folder on the way to `path` (inside the report) that is not a real folder. */
+function linkedAncestor(reportDir: string, path: string): string | undefined {
+  const parts = path.split("/").slice(0, -1);
+  for (let k = 1; k <= parts.length; k++) {
+    const rel = parts.slice(0, k).join("/");
+    try {
+      if (!lstatSync(join(reportDir, rel)).isDirectory()) return rel;
+    } catch {
+      return undefined; // missing: reported as such by the caller
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Everything in the report folder that the manifest does not list, wherever it is: files, links,
+ * devices, and folders that hold no listed file. Links are reported, never followed. The manifest
+ * itself is not listed in itself; the marker is allowed when an older manifest did not list it.
+ */
+function unlistedEntries(reportDir: string, listed: ReadonlySet<string>): VerifyProblem[] {
+  const problems: VerifyProblem[] = [];
+  const listedDirs = new Set<string>();
+  for (const path of listed) {
+    const parts = path.split("/");
+    for (let k = 1; k < parts.length; k++) listedDirs.add(parts.slice(0, k).join("/"));
+  }
+  const visit = (dir: string): void => {
+    for (const entry of readdirSync(join(reportDir, dir), { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const rel = dir === "" ? entry.name : `${dir}/${entry.name}`;
+      if (entry.isDirectory()) {
+        if (listedDirs.has(rel)) visit(rel);
+        else problems.push({ path: rel, kind: "unexpected", actual: "a folder" });
+      } else if (listed.has(rel) || rel === MANIFEST_PATH || (rel === REPORT_MARKER && entry.isFile())) {
+        continue;
+      } else if (entry.isFile()) problems.push({ path: rel, kind: "unexpected" });
+      else problems.push({ path: rel, kind: "unexpected", actual: entry.isSymbolicLink() ? "a symbolic link" : "not a regular file" });
+    }
+  };
+  visit("");
+  return problems;
 }
 
 /** One line per problem, for the terminal. */

@@ -12,7 +12,7 @@ export interface LoadedInventory {
 }
 
 export function loadInventory(file: string, displayName: string = file): LoadedInventory {
-  const doc = readDocument(file, displayName);
+  const doc = readDocument(file, displayName, "inventory");
   const schemaProblems = checkSchema("inventory", doc);
   if (schemaProblems.length > 0) throw new InputError(schemaProblems);
   const inventory = doc.value as Inventory;

@@ -1,47 +1,62 @@
 /** Reads a YAML or JSON file into a value, remembering where each field sits for error messages. */
-import { readFileSync } from "node:fs";
 import { extname } from "node:path";
 import { LineCounter, isNode, parseDocument, type Document } from "yaml";
 import { InputError } from "../errors";
+import { lineAndColumn, scanJson } from "./json-scan";
+import { readRegularFile, type DocumentKind } from "./regular-file";
 
 export interface LoadedDocument {
   file: string;
   value: unknown;
   /** Line (1-based) of the value at a path such as ["clusters", 0, "nodes"], when known. */
   lineOf(path: (string | number)[]): number | undefined;
+  /** Size of the file in bytes. */
+  bytes?: number;
 }
 
-export function readDocument(file: string, displayName: string = file): LoadedDocument {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new InputError({
-      file: displayName,
-      problem: code === "ENOENT" ? "the file does not exist" : code === "EISDIR" ? "this is a folder, not a file" : `the file cannot be read (${code ?? String(err)})`,
-      fix: "Check the path; relative paths in an inventory are resolved against the inventory's folder.",
-    });
-  }
+/**
+ * No hostproof document nests deeper than about 12 levels (a probe's ConvertTo-Json output is cut
+ * at depth 4). The limit keeps a hostile file from overflowing the stack of every recursive
+ * reader later on (JSON.stringify of the evidence threw a RangeError at 5,000 levels), and makes
+ * `validate` refuse what `run` could not report.
+ */
+export const MAX_DEPTH = 64;
+
+/** The most aliases a YAML file may expand: an alias bomb expands nine levels into 9^9 nodes. */
+const MAX_ALIAS_COUNT = 100;
+
+export function readDocument(file: string, displayName: string = file, kind: DocumentKind = "document"): LoadedDocument {
+  const bytes = readRegularFile(file, displayName, kind);
+  let text = bytes.toString("utf8");
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); // a BOM, as Windows editors write it
   const ext = extname(file).toLowerCase();
-  return ext === ".yaml" || ext === ".yml" ? parseYaml(text, displayName) : parseJson(text, displayName);
+  const doc = ext === ".yaml" || ext === ".yml" ? parseYaml(text, displayName) : parseJson(text, displayName);
+  return { ...doc, bytes: bytes.length };
 }
 
 function parseJson(text: string, file: string): LoadedDocument {
+  let value: unknown;
+  let parsed = true;
   try {
-    return { file, value: JSON.parse(text), lineOf: () => undefined };
-  } catch (err) {
-    const message = (err as Error).message;
-    const pos = /position (\d+)/.exec(message);
-    const line = pos ? text.slice(0, Number(pos[1])).split("\n").length : jsonErrorLine(text);
+    value = JSON.parse(text);
+  } catch {
+    parsed = false;
+  }
+  // Run even when JSON.parse succeeded: it is the only check for duplicate keys and depth.
+  const problem = scanJson(text, MAX_DEPTH);
+  if (problem !== undefined || !parsed) {
+    // JSON.parse's own message quotes the text; the scanner's never does.
+    const at = problem !== undefined ? lineAndColumn(text, problem.offset) : undefined;
+    const what = problem?.problem ?? "a syntax error";
+    const duplicate = what.includes("appears twice");
     throw new InputError({
       file,
-      line,
-      problem: `the file is not valid JSON (${message})`,
-      fix: "Fix the JSON syntax; `hostproof validate <file>` re-checks it.",
+      line: at?.line,
+      problem: duplicate ? `${what} (first at line ${lineAndColumn(text, problem?.firstOffset ?? 0).line}; JSON readers differ on which one counts)` : `the file is not valid JSON (${what}${at ? `, line ${at.line} column ${at.column}` : ""})`,
+      fix: duplicate ? "Keep one of the two entries." : what.includes("nested") ? "Nothing hostproof reads is nested this deep: check that this is the right file." : "Fix the JSON syntax; `hostproof validate <file>` re-checks it.",
     });
   }
+  return { file, value, lineOf: () => undefined };
 }
 
 function parseYaml(text: string, file: string): LoadedDocument {
@@ -49,17 +64,34 @@ function parseYaml(text: string, file: string): LoadedDocument {
   const doc: Document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
     throw new InputError(
-      doc.errors.slice(0, 5).map((e) => ({
-        file,
-        line: lineCounter.linePos(e.pos[0]).line,
-        problem: `the file is not valid YAML (${e.message.split("\n")[0]})`,
-        fix: "Fix the YAML syntax (indentation, a missing colon or quote); `hostproof validate <file>` re-checks it.",
-      })),
+      doc.errors.slice(0, 5).map((e) => {
+        const deep = /call stack/i.test(e.message);
+        return {
+          file,
+          line: lineCounter.linePos(e.pos[0]).line,
+          problem: deep ? `the file is not valid YAML (values are nested too deeply)` : `the file is not valid YAML (${e.message.split("\n")[0]})`,
+          fix: deep ? "Nothing hostproof reads is nested this deep: check that this is the right file." : "Fix the YAML syntax (indentation, a missing colon or quote); `hostproof validate <file>` re-checks it.",
+        };
+      }),
     );
   }
-  return {
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (err) {
+    // The yaml package throws a ReferenceError when aliases expand past maxAliasCount (an alias
+    // bomb), and a RangeError when nesting overflows the stack.
+    const bomb = err instanceof ReferenceError;
+    if (!bomb && !(err instanceof RangeError)) throw err;
+    throw new InputError({
+      file,
+      problem: bomb ? `its aliases (*name) expand to more than ${MAX_ALIAS_COUNT} copies of anchored values, as an alias bomb does` : "the file is not valid YAML (values are nested too deeply)",
+      fix: bomb ? "Write the repeated values out, or use fewer aliases; hostproof's files need none." : "Nothing hostproof reads is nested this deep: check that this is the right file.",
+    });
+  }
+  const loaded: LoadedDocument = {
     file,
-    value: doc.toJS({ maxAliasCount: 100 }),
+    value,
     lineOf(path) {
       for (let depth = path.length; depth >= 0; depth--) {
         const node = depth === 0 ? doc.contents : doc.getIn(path.slice(0, depth), true);
@@ -68,14 +100,27 @@ function parseYaml(text: string, file: string): LoadedDocument {
       return undefined;
     },
   };
+  const tooDeep = pathDeeperThan(value, MAX_DEPTH);
+  if (tooDeep !== undefined) {
+    throw new InputError({
+      file,
+      line: loaded.lineOf(tooDeep),
+      problem: `values are nested more than ${MAX_DEPTH} levels deep`,
+      fix: "Nothing hostproof reads is nested this deep: check that this is the right file.",
+    });
+  }
+  return loaded;
 }
 
-/**
- * Node's JSON.parse names a position for some errors only. JSON is (nearly) YAML, and the YAML
- * parser locates the first error of the same text, which is where a person should look.
- */
-function jsonErrorLine(text: string): number | undefined {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter });
-  return doc.errors.length > 0 ? lineCounter.linePos(doc.errors[0].pos[0]).line : undefined;
+/** The path of the first container nested deeper than `max` levels, found without recursion. */
+export function pathDeeperThan(value: unknown, max: number): (string | number)[] | undefined {
+  const stack: { v: unknown; path: (string | number)[] }[] = [{ v: value, path: [] }];
+  while (stack.length > 0) {
+    const { v, path } = stack.pop()!;
+    if (v === null || typeof v !== "object") continue;
+    if (path.length >= max) return path;
+    if (Array.isArray(v)) v.forEach((item: unknown, k) => stack.push({ v: item, path: [...path, k] }));
+    else for (const [k, item] of Object.entries(v)) stack.push({ v: item, path: [...path, k] });
+  }
+  return undefined;
 }

@@ -6,7 +6,7 @@ import { readDocument } from "./read-document";
 import { nameKey } from "./inventory";
 
 export function loadSnapshot(file: string, displayName: string, expectedHost?: string): Snapshot {
-  const doc = readDocument(file, displayName);
+  const doc = readDocument(file, displayName, "snapshot");
   const problems = checkSchema("snapshot", doc);
   if (problems.length > 0) throw new InputError(problems);
   const snapshot = doc.value as Snapshot;

@@ -9,9 +9,10 @@ import type { WaiverReport } from "./waiver";
 /**
  * Exit codes of `hostproof run` (documented in the README):
  * 0 compliant, 1 non-compliant at or above --fail-on, 2 nothing failing but something
- * undetermined, 3 bad usage or bad input, 4 internal error (a bug: please report it).
+ * undetermined, 3 bad usage or bad input, 4 internal error (a bug: please report it),
+ * 5 the file system refused (read-only, permission denied, full; src/environment-error.ts).
  */
-export const EXIT = { compliant: 0, nonCompliant: 1, undetermined: 2, badInput: 3, internal: 4 } as const;
+export const EXIT = { compliant: 0, nonCompliant: 1, undetermined: 2, badInput: 3, internal: 4, environment: 5 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
 export type Verdict = "compliant" | "non-compliant" | "undetermined";

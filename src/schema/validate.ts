@@ -29,6 +29,12 @@ function validator(name: SchemaName): ValidateFunction {
 
 /** Returns no problems when the document is valid. */
 export function checkSchema(name: SchemaName, doc: LoadedDocument): InputProblem[] {
+  // A file that is not even a mapping is not a hostproof document (a snapshot path pointing at
+  // /etc/passwd parses as one YAML string): say so without showing its content.
+  if (doc.value === null || typeof doc.value !== "object" || Array.isArray(doc.value)) {
+    const what = doc.value === null ? "empty" : Array.isArray(doc.value) ? "a list" : `a ${typeof doc.value}`;
+    return [{ file: doc.file, problem: `this is not a hostproof ${name === "waivers" ? "waiver" : name} file: its top level is ${what}, not a mapping of fields`, fix: "Check that you named the right file." }];
+  }
   const validate = validator(name);
   if (validate(doc.value)) return [];
   return describeErrors(validate.errors ?? [], doc, name);

@@ -17,7 +17,7 @@ export interface LoadedWaivers {
 
 /** `knownControlIds`: the catalog's IDs (loadControlCatalog), whatever --tags selects. */
 export function loadWaivers(file: string, displayName: string, knownControlIds: readonly string[]): LoadedWaivers {
-  const doc = readDocument(file, displayName);
+  const doc = readDocument(file, displayName, "waivers");
   const schemaProblems = checkSchema("waivers", doc);
   if (schemaProblems.length > 0) throw new InputError(schemaProblems);
   const { waivers } = doc.value as WaiverFile;

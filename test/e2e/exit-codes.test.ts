@@ -3,7 +3,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { writeEstate, type EstateSpec } from "../helpers/snapshot-builder";
-import { AS_OF, DEMO, readJson, runCli, spawnCli, tempDir } from "./cli";
+import { AS_OF, DEMO, expectRejected, readJson, runCli, spawnCli, tempDir } from "./cli";
 import type { Summary } from "../../src/report/summary";
 
 function estate(spec: EstateSpec): string {
@@ -76,10 +76,11 @@ test("--tags selects controls: only the chosen control's results are written", a
   assert.equal(s.tags, "@HP-EOS-001");
 });
 
-test("a tag expression that selects nothing warns and exits 0", async () => {
-  const res = await run(DEMO, "--tags", "@no-such-tag");
-  assert.equal(res.code, 0);
-  assert.match(res.stderr, /no control selected/);
+test("a tag expression that selects no control is a usage error: exit 3, the earlier report kept", async () => {
+  await expectRejected(DEMO, [/--tags "@HP-NOPE-999" selects no control\. Run `hostproof controls`/], ["--tags", "@HP-NOPE-999"]);
+  const collect = await runCli(["collect", "-i", DEMO, "-o", join(tempDir(), "snaps"), "--tags", "@HP-NOPE-999"]);
+  assert.equal(collect.code, 3);
+  assert.match(collect.stderr, /selects no control/);
 });
 
 test("--exit-zero reports the code the gate would have given, and exits 0", () => {

@@ -61,13 +61,13 @@ test("the manifest lists every covered file with its SHA-256 and size, and valid
   assert.equal(parsed.createdAt, "2026-11-22T10:00:00.000Z");
   assert.deepEqual(
     parsed.files.map((f) => f.path),
-    ["allure-results/a-result.json", "cucumber-messages.ndjson", "evidence/snapshots/fs01.json", "evidence/snapshots/イーサネット.json", "junit.xml", "summary.json"],
-    "sorted, POSIX paths, the marker and the manifest itself not listed",
+    [".hostproof-report", "allure-results/a-result.json", "cucumber-messages.ndjson", "evidence/snapshots/fs01.json", "evidence/snapshots/イーサネット.json", "junit.xml", "summary.json"],
+    "sorted, POSIX paths, the manifest itself not listed",
   );
   const fs01 = parsed.files.find((f) => f.path === "evidence/snapshots/fs01.json")!;
   assert.equal(fs01.sha256, sha256Hex('{"host":"fs01","probes":{}}\n'));
   assert.equal(fs01.bytes, 28);
-  assert.equal(text.split("\n").filter((l) => l.startsWith('    {"path":')).length, 6, "one entry per line");
+  assert.equal(text.split("\n").filter((l) => l.startsWith('    {"path":')).length, 7, "one entry per line");
 });
 
 test("the schema is not vacuous", () => {
@@ -84,14 +84,15 @@ test("the schema is not vacuous", () => {
   }
 });
 
-test("an intact report verifies; extra files outside what the manifest covers do not matter", (t) => {
+test("an intact report verifies; a file added anywhere, even beside the summary, is unexpected", (t) => {
   const dir = miniReport(t);
   writeManifest(dir);
-  writeFileSync(join(dir, "notes.txt"), "an auditor's note beside the report\n");
   const outcome = verifyReport(dir);
   assert.deepEqual(outcome.problems, []);
   assert.equal(outcome.ok, true);
-  assert.equal(outcome.checked, 6);
+  assert.equal(outcome.checked, 7);
+  writeFileSync(join(dir, "notes.txt"), "an auditor's note beside the report\n");
+  assert.deepEqual(verifyReport(dir).problems, [{ path: "notes.txt", kind: "unexpected" }]);
 });
 
 test("one changed byte in a snapshot is 'modified', with both digests", (t) => {
@@ -171,7 +172,7 @@ test("hostproof verify: exit 0 intact, 1 tampered or the manifest not the expect
 
   let io = captureIo();
   assert.equal(await verifyCommand([dir], io), 0);
-  assert.match(io.stdout(), /^evidence intact: 6 files match the manifest \(made by hostproof .* manifest SHA-256 [0-9a-f]{64}\)/);
+  assert.match(io.stdout(), /^evidence intact: 7 files match the manifest, and the folder holds nothing else \(every file, folder and link under .* checked; links not followed\) \(made by hostproof .* manifest SHA-256 [0-9a-f]{64}\)/);
   io = captureIo();
   assert.equal(await verifyCommand([dir, "--expect", manifestSha256.toUpperCase()], io), 0);
   assert.match(io.stdout(), /as expected/);
@@ -187,7 +188,7 @@ test("hostproof verify: exit 0 intact, 1 tampered or the manifest not the expect
   assert.equal(await verifyCommand([dir], io), 1);
   assert.match(io.stderr(), /✘ modified +summary\.json/);
   assert.match(io.stderr(), /✘ unexpected +evidence\/extra\.json: not in the manifest/);
-  assert.match(io.stdout(), /evidence NOT intact: 1 modified, 1 unexpected; 6 files listed in the manifest/);
+  assert.match(io.stdout(), /evidence NOT intact: 1 modified, 1 unexpected; 7 files listed in the manifest/);
 
   for (const argv of [[], [dir, dir], [dir, "--expect", "abc"], [dir, "--bogus"], [join(dir, "missing")]]) {
     await assert.rejects(verifyCommand(argv, captureIo()), InputError, argv.join(" "));

@@ -3,7 +3,7 @@ import { join, resolve } from "node:path";
 import { describeHostFailure } from "../../collect/host-failure";
 import { collectToFolder } from "../../collect/collect-to-folder";
 import { EXIT, type ExitCode } from "../../model/run";
-import { checkTagExpression, parse, usageError } from "../args";
+import { checkTagsSelect, parse, usageError } from "../args";
 import { COLLECT_HELP } from "../usage";
 import type { Io } from "../io";
 
@@ -16,6 +16,7 @@ export async function collectCommand(argv: string[], io: Io): Promise<ExitCode> 
       tags: { type: "string", short: "t" },
       concurrency: { type: "string" },
       timeout: { type: "string" },
+      "allow-outside-snapshots": { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
     false,
@@ -27,13 +28,14 @@ export async function collectCommand(argv: string[], io: Io): Promise<ExitCode> 
   if (!values.inventory) throw usageError("--inventory is required", "Give the inventory file: hostproof collect --inventory estate.yaml --out snapshots");
   if (!values.out) throw usageError("--out is required", "Name the folder for the snapshots: --out snapshots");
   const tags = values.tags?.trim() || undefined;
-  if (tags) checkTagExpression(tags);
+  if (tags) checkTagsSelect(tags);
   const result = await collectToFolder({
     inventory: values.inventory,
     out: values.out,
     tags,
     concurrency: positiveInt(values.concurrency, "--concurrency"),
     timeoutSeconds: positiveInt(values.timeout, "--timeout"),
+    allowOutsideSnapshots: values["allow-outside-snapshots"],
   });
   const failed = result.hosts.filter((h) => h.failure);
   for (const h of result.hosts) {

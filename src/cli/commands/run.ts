@@ -5,7 +5,7 @@ import { runEstate } from "../../engine/run";
 import { formatDrift } from "../../report/drift";
 import { createProgress } from "../../report/progress";
 import { formatTerminalSummary } from "../../report/terminal";
-import { checkTagExpression, parse, usageError } from "../args";
+import { checkTagsSelect, parse, usageError } from "../args";
 import { RUN_HELP } from "../usage";
 import type { Io } from "../io";
 
@@ -24,6 +24,7 @@ export async function runCommand(argv: string[], io: Io): Promise<ExitCode> {
       history: { type: "string" },
       "no-history": { type: "boolean" },
       "exit-zero": { type: "boolean" },
+      "allow-outside-snapshots": { type: "boolean" },
       "no-color": { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
@@ -37,7 +38,7 @@ export async function runCommand(argv: string[], io: Io): Promise<ExitCode> {
   const failOn = parseFailOn(values["fail-on"]);
   const asOf = parseAsOf(values["as-of"], io.now());
   const tags = values.tags?.trim() || undefined;
-  if (tags) checkTagExpression(tags);
+  if (tags) checkTagsSelect(tags);
 
   const waiverWarnDays = parseWarnDays(values["waiver-warn-days"]);
   if (waiverWarnDays !== undefined && values.waivers === undefined) {
@@ -54,6 +55,7 @@ export async function runCommand(argv: string[], io: Io): Promise<ExitCode> {
     waiverWarnDays,
     history: values["no-history"] ? false : values.history,
     progress: io.progress !== undefined ? createProgress(io.progress) : undefined,
+    allowOutsideSnapshots: values["allow-outside-snapshots"],
   });
   const color = io.color && !values["no-color"];
   io.out(formatTerminalSummary(outcome.report, { color }));

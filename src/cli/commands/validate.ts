@@ -1,5 +1,4 @@
 /** `hostproof validate <file>...` */
-import { dirname, relative, resolve } from "node:path";
 import { formatProblem, InputError, type InputProblem } from "../../errors";
 import { checkInventoryReferences } from "../../input/inventory";
 import { readDocument, type LoadedDocument } from "../../input/read-document";
@@ -7,7 +6,8 @@ import { loadSnapshot } from "../../input/snapshot";
 import type { Inventory } from "../../model/inventory";
 import { EXIT, type ExitCode } from "../../model/run";
 import type { WaiverFile } from "../../model/waiver";
-import { checkSchema } from "../../schema/validate";
+import { checkSchema, formatPath } from "../../schema/validate";
+import { snapshotPath } from "../../input/snapshot-path";
 import { loadControlCatalog } from "../../controls/catalog";
 import { DEFAULT_WARN_DAYS } from "../../waivers/apply";
 import { expiredWaiverProblems, expiringWaiverLines } from "../../waivers/lint";
@@ -19,7 +19,7 @@ import type { Io } from "../io";
 type Kind = "inventory" | "snapshot" | "waivers";
 
 export async function validateCommand(argv: string[], io: Io): Promise<ExitCode> {
-  const { values, positionals } = parse(argv, { help: { type: "boolean", short: "h" } }, true);
+  const { values, positionals } = parse(argv, { help: { type: "boolean", short: "h" }, "allow-outside-snapshots": { type: "boolean" } }, true);
   if (values.help) {
     io.out(VALIDATE_HELP);
     return EXIT.compliant;
@@ -27,7 +27,7 @@ export async function validateCommand(argv: string[], io: Io): Promise<ExitCode>
   if (positionals.length === 0) throw usageError("no file given", "Name one or more inventory, snapshot or waiver files: hostproof validate estate.yaml");
   let bad = 0;
   for (const file of positionals) {
-    const problems = validateFile(file, io);
+    const problems = validateFile(file, io, values["allow-outside-snapshots"] === true);
     if (problems.length > 0) {
       bad++;
       for (const p of problems) io.err(`✘ ${formatProblem(p)}`);
@@ -37,7 +37,7 @@ export async function validateCommand(argv: string[], io: Io): Promise<ExitCode>
   return bad === 0 ? EXIT.compliant : EXIT.badInput;
 }
 
-function validateFile(file: string, io: Io): InputProblem[] {
+function validateFile(file: string, io: Io, allowOutsideSnapshots: boolean): InputProblem[] {
   let doc: LoadedDocument;
   try {
     doc = readDocument(file);
@@ -58,16 +58,21 @@ function validateFile(file: string, io: Io): InputProblem[] {
   }
   const inv = doc.value as Inventory;
   const refs = checkInventoryReferences(inv, doc);
-  for (const h of inv.hosts) {
-    if (!h.snapshot) continue;
-    const snapFile = resolve(dirname(resolve(file)), h.snapshot);
+  inv.hosts.forEach((h, i) => {
+    if (!h.snapshot) return;
+    const path = snapshotPath(file, h.snapshot, allowOutsideSnapshots);
+    if ("problem" in path) {
+      const field = ["hosts", i, "snapshot"];
+      refs.push({ file: doc.file, field: formatPath(field), line: doc.lineOf(field), ...path });
+      return;
+    }
     try {
-      loadSnapshot(snapFile, relative(process.cwd(), snapFile), h.name);
+      loadSnapshot(path.file, path.shown, h.name);
     } catch (err) {
       if (!(err instanceof InputError)) throw err;
       refs.push(...err.problems);
     }
-  }
+  });
   if (refs.length === 0) io.out(`✔ ${file}: valid inventory (${inv.hosts.length} host(s), ${(inv.clusters ?? []).length} cluster(s), snapshots valid)`);
   return refs;
 }

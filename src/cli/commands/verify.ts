@@ -9,8 +9,9 @@ export const VERIFY_HELP = `Usage: hostproof verify <report dir> [--expect <sha2
 
 Checks that every file of a report hostproof run wrote is as it was written: each file listed in
 ${MANIFEST_PATH} must have its recorded SHA-256 (else "modified") and be there (else "missing"),
-and no file may have been added where the manifest vouches for every file: evidence/,
-allure-results/ (else "unexpected").
+and nothing else may be anywhere in the folder: a file, folder or symbolic link the manifest does
+not list is "unexpected", and a listed file reached through a symbolic link (allure-report/
+swapped for a link) is "modified". Links are reported, never followed.
 
 The manifest sits in the folder it describes, so on its own it catches accidents and careless
 edits, not someone who rewrites the manifest too. The run prints the manifest's SHA-256; record it
@@ -53,7 +54,7 @@ export async function verifyCommand(argv: string[], io: Io): Promise<ExitCode> {
 
   const made = `made by hostproof ${outcome.manifest.tool.version} at ${outcome.manifest.createdAt}`;
   if (outcome.ok && pinned) {
-    io.out(`evidence intact: ${outcome.checked} files match the manifest (${made}; manifest SHA-256 ${outcome.manifestSha256}${expect !== undefined ? ", as expected" : ""})`);
+    io.out(`evidence intact: ${outcome.checked} files match the manifest, and the folder holds nothing else (every file, folder and link under ${dir} checked; links not followed) (${made}; manifest SHA-256 ${outcome.manifestSha256}${expect !== undefined ? ", as expected" : ""})`);
     return EXIT.compliant;
   }
   const counts = (["modified", "missing", "unexpected"] as const)
