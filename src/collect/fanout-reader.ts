@@ -34,6 +34,7 @@ import { classifyHostFailure, failedHostSnapshot, HostReadError } from "./host-f
 import { parseCollectorOutput } from "./parse";
 import { buildCollectorScript } from "./script";
 import { SshLineAttributor } from "./ssh-lines";
+import { trackChild } from "../util/children";
 
 export interface FanoutOptions extends CollectOptions {
   /** pwsh to run; default NODE_POWERSHELL, then pwsh on PATH. */
@@ -111,6 +112,8 @@ export async function collectHostsFanout(targets: readonly DriverTarget[], optio
       // TERM=dumb: pwsh 7.6 otherwise writes terminal escapes around what it reads (PowerShell#26631).
       { env: { ...(options.env ?? process.env), TERM: "dumb" }, stdio: ["ignore", "pipe", "pipe"], windowsHide: true },
     );
+    // An interrupt (SIGINT/SIGTERM to hostproof) stops this pwsh and its ssh clients too.
+    const untrack = child.pid === undefined ? () => undefined : trackChild(child.pid, "PowerShell (reading hosts)", false);
     const killTree = (): void => {
       if (child.pid === undefined) return;
       if (process.platform === "win32") killTreeWindows(child.pid);
@@ -196,6 +199,7 @@ export async function collectHostsFanout(targets: readonly DriverTarget[], optio
       child.once("close", (code, signal) => resolve({ code, signal }));
     });
     clearTimeout(backstop);
+    untrack();
     for (const local of [...graced.keys()]) complete(local);
     clearTimeout(exitTimer);
     killTree();
