@@ -55,7 +55,7 @@ export async function measureRun(
     ["-f", "%U %S %M %e", "-o", timeFile, process.execPath, "--import", "tsx", join(__dirname, "collect.ts"),
       "--plan", planFile, "--design", design, "--concurrency", String(concurrency), "--out", out],
     // The estate's ssh on PATH checks the hosts' real keys (the driver passes no host-key options).
-    { env: { ...estate.clientEnv(), TERM: "dumb" }, stdio: ["ignore", "inherit", "inherit"] },
+    { env: { ...process.env, TERM: "dumb" }, stdio: ["ignore", "inherit", "inherit"] },
   );
   const watcher = watchTree(child.pid ?? -1, 100);
   const code = await new Promise<number | null>((resolve, reject) => {

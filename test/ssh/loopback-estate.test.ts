@@ -15,12 +15,12 @@ import { findSshd, loopbackAddresses, startLoopbackSshd, type LoopbackEstate, ty
 
 const SSHD_HINT = "install openssh-server (apt-get install openssh-server)";
 
-/** ssh through the estate's strict ssh (known_hosts with the real keys, StrictHostKeyChecking=yes). */
+/** ssh checking host keys strictly against the estate's known_hosts (the real keys). */
 function strictSsh(estate: LoopbackEstate, host: LoopbackHost): { status: number | null; stdout: string; stderr: string } {
-  const res = spawnSync("ssh", ["-i", estate.keyFile, "-p", String(host.port), "-o", "BatchMode=yes", `${estate.user}@${host.address}`, "echo reached"], {
+  const options = ["-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=yes", "-o", `UserKnownHostsFile=${estate.knownHostsFile}`, "-o", "GlobalKnownHostsFile=/dev/null"];
+  const res = spawnSync("ssh", ["-i", estate.keyFile, "-p", String(host.port), ...options, `${estate.user}@${host.address}`, "echo reached"], {
     encoding: "utf8",
     timeout: 20_000,
-    env: estate.clientEnv(),
   });
   return { status: res.status, stdout: res.stdout, stderr: res.stderr };
 }
@@ -66,7 +66,7 @@ test("each address serves its own simulated host, one session per read", { timeo
     const out = await collectHostsFanout(
       estate.hosts.map((h, i) => ({ host: names[i], transport: "ssh" as const, address: h.address, port: h.port, username: estate.user, keyFile: estate.keyFile, operationTimeoutSeconds: 60, probeTimeoutSeconds: 30, ssh: { hostKeyChecking: "strict" as const, knownHostsFile: estate.knownHostsFile, connectTimeoutSeconds: 15 } })),
       // One pwsh serves every host in turn: a stand-in left over from the previous host would show.
-      { probes: ["computerSystem", "os"], concurrency: 1, timeoutMs: 60_000, collector: { name: "hostproof-collector", version: "test" }, executable: pwsh, env: estate.clientEnv() },
+      { probes: ["computerSystem", "os"], concurrency: 1, timeoutMs: 60_000, collector: { name: "hostproof-collector", version: "test" }, executable: pwsh },
     );
     out.forEach((h, i) => {
       assert.equal(h.failure, undefined, JSON.stringify(h.failure));

@@ -20,7 +20,7 @@ import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
 import { findOnPath } from "../../src/powershell/find";
 import { descendants, signalAll } from "../../src/powershell/process-tree";
-import { withBinDir, writeKnownHosts, writeStrictSsh } from "./known-hosts";
+import { writeKnownHosts } from "./known-hosts";
 import { writePwshSubsystem, type PwshSubsystem } from "./pwsh-subsystem";
 
 export const SSHD_CANDIDATES = ["/usr/sbin/sshd", "/usr/bin/sshd"];
@@ -54,8 +54,6 @@ export interface LoopbackEstate {
   subsystem?: PwshSubsystem;
   /** Where the host description for `address` goes (write it with writeFakeHost). */
   hostFile(address: string): string;
-  /** `base` with an `ssh` first on PATH that checks host keys strictly against knownHostsFile. */
-  clientEnv(base?: NodeJS.ProcessEnv): NodeJS.ProcessEnv;
   /**
    * Closes one address. When it was its sshd's last, that sshd is stopped; otherwise the sshd is
    * given a config without it and restarted in place by SIGHUP (sessions in progress survive, but
@@ -139,7 +137,6 @@ export async function startLoopbackSshd(count: number, options: LoopbackOptions)
   }
   const knownHostsFile = join(dir, "known_hosts");
   writeKnownHosts(knownHostsFile, known);
-  const binDir = writeStrictSsh(join(dir, "bin"), knownHostsFile);
 
   const groupOf = new Map<string, Group>();
   for (const g of groups) for (const a of g.addresses) groupOf.set(a, g);
@@ -164,7 +161,6 @@ export async function startLoopbackSshd(count: number, options: LoopbackOptions)
       if (subsystem === undefined) throw new Error("host descriptions need an estate started with pwsh");
       return join(subsystem.hostsDir, `${address}.json`);
     },
-    clientEnv: (base) => withBinDir(binDir, base),
     stop,
     connections: () => countConnections(groups, port),
     sessions: () => countSessions(subsystem),
