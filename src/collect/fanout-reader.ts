@@ -141,7 +141,14 @@ export async function collectHostsFanout(targets: readonly DriverTarget[], optio
       try {
         if (p.timedOut) {
           const ssh = p.stdout.filter((l) => !l.startsWith("{")).join("\n");
-          throw new HostReadError("timeout", `timed out after ${Math.round(options.timeoutMs / 1000)} s reading ${t.host}${ssh ? `\n${ssh}` : ""}`);
+          const limit = `${Math.round(options.timeoutMs / 1000)} s`;
+          // ssh said why it ended, but pwsh 7.6.9 sometimes misses that its ssh client has exited
+          // and waits on: ssh's own reason is the host's, not the wait it caused.
+          const said = ssh === "" ? undefined : classifyHostFailure(ssh);
+          if (said !== undefined && said.reason !== "other" && said.reason !== "timeout") {
+            throw new HostReadError(said.reason, `${ssh}\n(pwsh did not notice that ssh had ended; the host was stopped after ${limit})`);
+          }
+          throw new HostReadError("timeout", `timed out after ${limit} reading ${t.host}${ssh ? `\n${ssh}` : ""}`);
         }
         const text = collectorOutputOf(p.stdout.join("\n"), p.stderr.join("\n"));
         const snapshot = parseCollectorOutput(text, { host: t.host, transport: t.transport, collectorVersion: options.collector.version });

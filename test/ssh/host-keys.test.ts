@@ -87,7 +87,7 @@ test("ssh: strict host keys by default, accept-new when asked, and every failure
       assert.match(failure.message, words, host);
       // No other host's ssh words: each line went to the host it names (or followed).
       for (const [other, , , otherWords] of expected) if (other !== host) assert.doesNotMatch(failure.message, otherWords, `${host} got ${other}'s lines`);
-      assert.match(failure.message, /SSH client session has ended|transport process|PowerShell cannot handle\. A remote session might have ended/, `${host}: PowerShell's own error is kept after ssh's`);
+      assert.match(failure.message, /SSH client session has ended|transport process|PowerShell cannot handle\. A remote session might have ended|pwsh did not notice that ssh had ended/, `${host}: PowerShell's own error is kept after ssh's`);
       const snapshot = out.find((c) => c.host === host)!.snapshot;
       const record = snapshot.probes.os;
       assert.ok(record && "error" in record);
