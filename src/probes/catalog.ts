@@ -80,10 +80,10 @@ export const PROBES: Readonly<Record<ProbeId, ProbeDefinition>> = {
   os: {
     id: "os",
     title: "Operating system (Win32_OperatingSystem)",
-    command: json(`Get-CimInstance -ClassName Win32_OperatingSystem -ErrorAction Stop | Select-Object Caption, Version, BuildNumber, ProductType, OSArchitecture, CSDVersion`),
+    command: json(`Get-CimInstance -ClassName Win32_OperatingSystem -ErrorAction Stop | Select-Object Caption, Version, BuildNumber, ProductType, OperatingSystemSKU, OSArchitecture, CSDVersion`),
     // For shells without the CimCmdlets module, such as PowerShell 2.0 (where the collector writes
     // the JSON itself, as 2.0 has no ConvertTo-Json).
-    fallbacks: [json(`Get-WmiObject -Class Win32_OperatingSystem -ErrorAction Stop | Select-Object Caption, Version, BuildNumber, ProductType, OSArchitecture, CSDVersion`)],
+    fallbacks: [json(`Get-WmiObject -Class Win32_OperatingSystem -ErrorAction Stop | Select-Object Caption, Version, BuildNumber, ProductType, OperatingSystemSKU, OSArchitecture, CSDVersion`)],
   },
   computerSystem: {
     id: "computerSystem",
