@@ -16,6 +16,9 @@ function readOs(obj: JsonObject): Parsed<OsFact> {
   if (!version.ok) return version;
   const productType = optionalInteger(obj, "ProductType");
   if (!productType.ok) return productType;
+  // Absent from snapshots taken before the probe read it: null, and the editions that need it are undetermined.
+  const sku = optionalInteger(obj, "OperatingSystemSKU");
+  if (!sku.ok) return sku;
   const parts = parseVersion(version.value, integer(prop(obj, "BuildNumber")));
   if (!parts.ok) return parts;
   return parsed({
@@ -24,6 +27,7 @@ function readOs(obj: JsonObject): Parsed<OsFact> {
     version: version.value,
     ...parts.value,
     productType: productType.value,
+    sku: sku.value,
     // Absent on Server 2003 and localised elsewhere ("64 ビット"): kept as reported, or null.
     architecture: text(prop(obj, "OSArchitecture")),
   });

@@ -2,11 +2,8 @@
  * End of extended support for Windows releases: servers from NT 4.0, clients from NT 4.0 to 8.1.
  * Every entry names the Microsoft Lifecycle page its date comes from.
  *
- * Not in the table yet (a host running them is undetermined, "no lifecycle data"): Windows 10 and
- * 11, whose end dates depend on the edition (Home/Pro, Enterprise/Education, LTSC share build
- * numbers but not dates), and Nano Server and the Semi-Annual Channel Server Core releases. Telling
- * those apart needs Win32_OperatingSystem.OperatingSystemSKU, which the `os` probe does not read
- * yet; the caption is localised and must not decide.
+ * Windows 10 and 11, the Semi-Annual Channel servers and Nano Server are in lifecycle-modern.ts:
+ * their dates depend on the edition (Win32_OperatingSystem.OperatingSystemSKU), not only the build.
  *
  * Source: Microsoft Lifecycle (Fixed Lifecycle Policy), one page per product:
  *   https://learn.microsoft.com/lifecycle/products/windows-server-2003-
@@ -43,6 +40,9 @@ export interface LifecycleEntry {
   source: string;
 }
 
+import { editionGroupOf } from "./editions";
+import { modernClient, modernServer, type LifecycleLookup } from "./lifecycle-modern";
+
 const page = (slug: string): string => `https://learn.microsoft.com/lifecycle/products/${slug}`;
 
 export const LIFECYCLE: readonly LifecycleEntry[] = [
@@ -76,9 +76,33 @@ export function familyOf(productType: number | null): LifecycleEntry["family"] {
   return productType === 1 ? "client" : "server";
 }
 
-export function lifecycleFor(version: { major: number; minor: number; build: number; productType?: number | null }): LifecycleEntry | undefined {
-  const family = familyOf(version.productType ?? null);
-  return LIFECYCLE.find(
-    (e) => e.family === family && e.major === version.major && e.minor === version.minor && (e.build === undefined || e.build === version.build),
+interface OsRelease {
+  major: number;
+  minor: number;
+  build: number;
+  productType?: number | null;
+  /** Win32_OperatingSystem.OperatingSystemSKU; null when not read (snapshots from before it was). */
+  sku?: number | null;
+}
+
+/** The release and its end date, or why there is none: the judges print the reason. */
+export function lookupLifecycle(os: OsRelease): LifecycleLookup {
+  const family = familyOf(os.productType ?? null);
+  const sku = os.sku ?? null;
+  const group = sku === null ? undefined : editionGroupOf(sku);
+  if (os.major === 10 && os.minor === 0) {
+    if (family === "client") return modernClient(os.build, group, sku);
+    const modern = modernServer(os.build, group, sku);
+    if (modern !== "fixed") return modern;
+  }
+  const entry = LIFECYCLE.find(
+    (e) => e.family === family && e.major === os.major && e.minor === os.minor && (e.build === undefined || e.build === os.build),
   );
+  if (entry) return { ok: true, entry };
+  return { ok: false, why: `no Windows ${family === "client" ? "workstation" : "server"} release hostproof knows has version ${os.major}.${os.minor}.${os.build}` };
+}
+
+export function lifecycleFor(os: OsRelease): LifecycleEntry | undefined {
+  const found = lookupLifecycle(os);
+  return found.ok ? found.entry : undefined;
 }

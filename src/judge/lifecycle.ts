@@ -3,7 +3,7 @@ import type { OsFact } from "../model/facts";
 import type { DetailRow, Judgement } from "../model/result";
 import type { HostContext, HostJudge } from "./context";
 import { evidence, notApplicable, notVerifiable, undeterminedFromFact } from "./common";
-import { familyOf, lifecycleFor, type LifecycleEntry } from "./lifecycle-data";
+import { lookupLifecycle, type LifecycleEntry } from "./lifecycle-data";
 
 const DAY_MS = 86_400_000;
 
@@ -50,20 +50,16 @@ function resolveLifecycle(ctx: HostContext, expected: string): Resolved {
   if (!os.ok) return { ok: false, judgement: undeterminedFromFact(host, os, expected) };
   const refs = [evidence(host, "os")];
   // Client editions share version numbers with servers (Windows 10 1607 is 10.0.14393 like Server
-  // 2016) but follow other lifecycles: the table is looked up by ProductType as well.
-  const entry = lifecycleFor(os.value);
-  if (!entry) {
-    const client = familyOf(os.value.productType) === "client";
-    const why =
-      client && os.value.major === 10
-        ? " (Windows 10 and 11 end dates depend on the edition, which the os probe does not read yet)"
-        : "";
-    const message = `no lifecycle data for ${client ? "workstation " : ""}version ${os.value.version} (${os.value.caption}) on ${host}${why}`;
+  // 2016) and Windows 10/11 editions share builds: the table is looked up by ProductType and SKU too.
+  const found = lookupLifecycle(os.value);
+  if (!found.ok) {
+    const message = `no lifecycle data for ${describeOs(os.value)} on ${host}: ${found.why}`;
     return {
       ok: false,
       judgement: { status: "undetermined", expected, actual: describeOs(os.value), reason: notVerifiable(message), evidence: refs },
     };
   }
+  const entry = found.entry;
   return { ok: true, os: os.value, entry };
 }
 

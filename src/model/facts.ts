@@ -22,6 +22,11 @@ export interface OsFact {
   build: number;
   /** 1 workstation, 2 domain controller, 3 server. */
   productType: number | null;
+  /**
+   * OperatingSystemSKU, the edition as a number (GetProductInfo's PRODUCT_*); null when the
+   * snapshot predates it being read, or on Server 2003, which lacks it.
+   */
+  sku: number | null;
   /** Localised display text; never decide on it. */
   architecture: string | null;
 }

@@ -80,10 +80,13 @@ export const PROBES: Readonly<Record<ProbeId, ProbeDefinition>> = {
   os: {
     id: "os",
     title: "Operating system (Win32_OperatingSystem)",
-    command: json(`Get-CimInstance -ClassName Win32_OperatingSystem -ErrorAction Stop | Select-Object Caption, Version, BuildNumber, ProductType, OSArchitecture, CSDVersion`),
+    // OperatingSystemSKU is the edition as a number, the same in every language: Windows 10/11
+    // editions share builds but not end dates, and it tells Nano Server (143/144) and Semi-Annual
+    // Channel Server Core (145/146) apart (src/judge/editions.ts). The Caption is localised.
+    command: json(`Get-CimInstance -ClassName Win32_OperatingSystem -ErrorAction Stop | Select-Object Caption, Version, BuildNumber, ProductType, OperatingSystemSKU, OSArchitecture, CSDVersion`),
     // For shells without the CimCmdlets module, such as PowerShell 2.0 (where the collector writes
     // the JSON itself, as 2.0 has no ConvertTo-Json).
-    fallbacks: [json(`Get-WmiObject -Class Win32_OperatingSystem -ErrorAction Stop | Select-Object Caption, Version, BuildNumber, ProductType, OSArchitecture, CSDVersion`)],
+    fallbacks: [json(`Get-WmiObject -Class Win32_OperatingSystem -ErrorAction Stop | Select-Object Caption, Version, BuildNumber, ProductType, OperatingSystemSKU, OSArchitecture, CSDVersion`)],
   },
   computerSystem: {
     id: "computerSystem",

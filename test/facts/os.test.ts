@@ -39,8 +39,19 @@ describe("normaliseOs", () => {
       minor: 0,
       build: 14393,
       productType: 3,
+      // The capture predates the probe reading OperatingSystemSKU: as in an old snapshot, null.
+      sku: null,
       architecture: "64 ビット",
     });
+  });
+
+  it("reads OperatingSystemSKU as a number, and as a numeric string", () => {
+    assert.equal(valueOf(normaliseOs(success({ Version: "10.0.19045", ProductType: 1, OperatingSystemSKU: 48 }))).sku, 48);
+    assert.equal(valueOf(normaliseOs(success({ Version: "10.0.14393", ProductType: 3, OperatingSystemSKU: "143" }))).sku, 143);
+  });
+
+  it("reports a non-numeric OperatingSystemSKU as malformed", () => {
+    assert.match(problemOf(normaliseOs(success({ Version: "10.0.19045", OperatingSystemSKU: "Professional" })), "malformed"), /OperatingSystemSKU/);
   });
 
   it("reads compressed output (the probe runs ConvertTo-Json -Compress)", () => {

@@ -51,6 +51,7 @@ export function hostFacts(name: string, overrides: Partial<Omit<HostFacts, "host
       minor: 0,
       build: 17763,
       productType: 3,
+      sku: 8,
       architecture: "64-bit",
     }),
     computerSystem: ok("computerSystem", {

@@ -47,6 +47,11 @@ export interface OsSpec {
   version?: string;
   build?: string | number;
   productType?: number;
+  /**
+   * OperatingSystemSKU. Default 8 (Datacenter) for servers, 48 (Pro) for workstations, matching
+   * the default captions; null leaves the property out, as in snapshots taken before it was read.
+   */
+  sku?: number | null;
   /** Localised on real hosts; null to emit JSON null. */
   architecture?: string | null;
   csdVersion?: string | null;
@@ -400,12 +405,19 @@ function resolveUsers(spec: HostSpec, build: number, adminAccount: string, machi
 // ---------------------------------------------------------------------------------------------
 // Probe outputs
 
+/** The OperatingSystemSKU property, placed where the probe projects it; none when the spec says null. */
+function skuProperty(spec: HostSpec): JsonObject {
+  const sku = spec.os?.sku === undefined ? ((spec.os?.productType ?? 3) === 1 ? 48 : 8) : spec.os.sku;
+  return sku === null ? {} : { OperatingSystemSKU: sku };
+}
+
 function osOutput(r: { version: string; build: string; caption: string; spec: HostSpec; csd: string | null }): JsonObject {
   return {
     Caption: r.caption,
     Version: r.version,
     BuildNumber: r.build,
     ProductType: r.spec.os?.productType ?? 3,
+    ...skuProperty(r.spec),
     OSArchitecture: r.spec.os?.architecture === undefined ? "64-bit" : r.spec.os.architecture,
     CSDVersion: r.csd,
   };

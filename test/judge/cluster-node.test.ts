@@ -6,7 +6,7 @@ import { expectStatus, hostCtx, hostFacts, ok, probesOf, unreadable } from "../h
 
 function os(caption: string, version: string, productType: number | null = 3): OsFact {
   const [major, minor, build] = version.split(".").map(Number) as [number, number, number];
-  return { caption, version, major, minor, build, productType, architecture: "64-bit" };
+  return { caption, version, major, minor, build, productType, sku: productType === 1 ? 48 : 8, architecture: "64-bit" };
 }
 
 const withOs = (v: OsFact) => hostCtx(hostFacts("hv01", { os: ok("os", v) }));

@@ -5,9 +5,10 @@ import { judgeNotNearEndOfSupport, judgeNotWindowsServer2003, judgeWithinExtende
 import { LIFECYCLE, lifecycleFor } from "../../src/judge/lifecycle-data";
 import { expectStatus, hostCtx, hostFacts, inputs, ok, probesOf, unreadable } from "../helpers/host-facts";
 
-function os(caption: string, version: string, productType: number | null = 3): OsFact {
+/** SKU defaults to 8 (Datacenter) for servers and 48 (Pro) for workstations; pass null for "not read". */
+function os(caption: string, version: string, productType: number | null = 3, sku?: number | null): OsFact {
   const [major, minor, build] = version.split(".").map(Number) as [number, number, number];
-  return { caption, version, major, minor, build, productType, architecture: null };
+  return { caption, version, major, minor, build, productType, sku: sku === undefined ? (productType === 1 ? 48 : 8) : sku, architecture: null };
 }
 
 const SERVER_2003 = os("Microsoft(R) Windows(R) Server 2003, Enterprise Edition", "5.2.3790");
@@ -171,16 +172,17 @@ describe("HP-EOS-002 judgeWithinExtendedSupport", () => {
   });
 
   it("is undetermined (not-verifiable) for a 10.0 build it has no data for", () => {
-    const j = expectStatus(judgeWithinExtendedSupport(withOs(os("Microsoft Windows Server Datacenter", "10.0.25398"))), "undetermined");
+    const j = expectStatus(judgeWithinExtendedSupport(withOs(os("Microsoft Windows Server Datacenter", "10.0.30000"))), "undetermined");
     assert.equal(j.reason?.kind, "not-verifiable");
-    assert.match(j.reason!.message, /no lifecycle data for version 10\.0\.25398/);
+    assert.match(j.reason!.message, /no lifecycle data for .*10\.0\.30000.*no Windows server release hostproof knows/);
     assert.deepEqual(probesOf(j), ["hv01/os"]);
   });
 
   it("does not apply the server table to a workstation sharing a server build number", () => {
-    const j = expectStatus(judgeWithinExtendedSupport(withOs(os("Microsoft Windows 10 Enterprise 2016 LTSB", "10.0.14393", 1))), "undetermined");
-    assert.equal(j.reason?.kind, "not-verifiable");
-    assert.match(j.reason!.message, /no lifecycle data for workstation version 10\.0\.14393 .*depend on the edition/);
+    const ltsb = expectStatus(judgeWithinExtendedSupport(withOs(os("Microsoft Windows 10 Enterprise 2016 LTSB", "10.0.14393", 1, 125))), "failed");
+    assert.match(ltsb.actual, /Windows 10 Enterprise 2016 LTSB .*ended 2026-10-13/);
+    const pro = expectStatus(judgeWithinExtendedSupport(withOs(os("Microsoft Windows 10 Pro", "10.0.14393", 1))), "failed");
+    assert.match(pro.actual, /Windows 10 version 1607 Home and Pro .*ended 2018-04-10/);
   });
 
   it("fails Windows 7 and 8.1 clients past their dates, and names the source page", () => {
@@ -249,7 +251,7 @@ describe("HP-EOS-003 judgeNotNearEndOfSupport", () => {
   });
 
   it("is undetermined for an unknown build and for an unreadable os fact", () => {
-    const a = expectStatus(judgeNotNearEndOfSupport(withOs(os("Microsoft Windows Server Datacenter", "10.0.25398"))), "undetermined");
+    const a = expectStatus(judgeNotNearEndOfSupport(withOs(os("Microsoft Windows Server Datacenter", "10.0.30000"))), "undetermined");
     assert.equal(a.reason?.kind, "not-verifiable");
     const b = expectStatus(judgeNotNearEndOfSupport(unreadableOs()), "undetermined");
     assert.equal(b.reason?.kind, "not-supported");

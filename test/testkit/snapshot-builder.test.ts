@@ -170,7 +170,7 @@ test("one item is an object, several an array, none null (ConvertTo-Json on a pi
 test("overrides: OS, suffixes, policy, search list, LATFP absent, witness, access point", () => {
   const s = buildSnapshot({
     name: "app2016",
-    os: { version: "10.0.14393", caption: "Microsoft Windows Server 2016 Standard" },
+    os: { version: "10.0.14393", caption: "Microsoft Windows Server 2016 Standard", sku: 7 },
     domain: "corp.contoso.test",
     nvDomain: "new.contoso.test",
     policySuffix: "gpo.contoso.test",
@@ -184,9 +184,12 @@ test("overrides: OS, suffixes, policy, search list, LATFP absent, witness, acces
     Version: "10.0.14393",
     BuildNumber: "14393",
     ProductType: 3,
+    OperatingSystemSKU: 7,
     OSArchitecture: "64-bit",
     CSDVersion: null,
   });
+  // null leaves the property out, as in a snapshot taken before the probe read it.
+  assert.equal("OperatingSystemSKU" in obj(output(buildSnapshot({ name: "old", os: { sku: null } }), "os")), false);
   assert.equal(obj(output(s, "tcpipParameters"))["NV Domain"], "new.contoso.test");
   assert.deepEqual(output(s, "dnsClientPolicy"), { PrimaryDnsSuffix: "gpo.contoso.test", "NV PrimaryDnsSuffix": "gpo.contoso.test" });
   assert.deepEqual(obj(output(s, "dnsClientGlobalSetting")).SuffixSearchList, ["corp.contoso.test", "emea.contoso.test"]);
