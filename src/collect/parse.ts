@@ -13,6 +13,10 @@ import type { Transport } from "../model/inventory";
 import { PROBE_ERROR_KINDS, type ProbeErrorKind, type ProbeRecord, type Snapshot } from "../model/snapshot";
 import { PROBE_IDS, type ProbeId } from "../probes/catalog";
 import { checkSchema } from "../schema/validate";
+import { MAX_DEPTH, pathDeeperThan } from "../input/read-document";
+
+/** A snapshot file may nest MAX_DEPTH levels; an output sits three down (probes.<id>.output). */
+const OUTPUT_MAX_DEPTH = MAX_DEPTH - 3;
 import { COLLECTOR_NAME } from "./script";
 
 export interface CollectorMeta {
@@ -121,7 +125,13 @@ function toProbeRecord(id: ProbeId, record: CollectorProbeRecord): ProbeRecord {
   };
   if ("error" in record) return { ...base, error: { kind: record.error.kind, message: record.error.message } };
   try {
-    return { ...base, output: JSON.parse(record.json) as JsonValue };
+    const output = JSON.parse(record.json) as JsonValue;
+    // A host's answer is input like any file: nested past what a snapshot file may hold, it would
+    // be refused when the snapshot is read back (and could exhaust the stack of what walks it).
+    if (pathDeeperThan(output, OUTPUT_MAX_DEPTH) !== undefined) {
+      return { ...base, error: { kind: "other", message: `${id}: the command's output is nested more than ${OUTPUT_MAX_DEPTH} levels deep; no probe's output is` } };
+    }
+    return { ...base, output };
   } catch (err) {
     return { ...base, error: { kind: "other", message: `${id}: the command's output is not valid JSON (${(err as Error).message}): ${preview(record.json)}` } };
   }

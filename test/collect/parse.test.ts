@@ -81,6 +81,18 @@ test("output that is not JSON fails that probe only, as other, naming the probe 
   assert.ok(!isProbeFailure(record(s, "uacPolicy")));
 });
 
+test("a host's output nested past what a snapshot file may hold fails that probe only; a snapshot file holding it would be refused", () => {
+  const deep = `${"[".repeat(5000)}${"]".repeat(5000)}`;
+  const s = parseCollectorOutput(doc({ os: rec("os", deep), uacPolicy: rec("uacPolicy", `{"LocalAccountTokenFilterPolicy":1,"EnableLUA":1}`) }), META);
+  const os = record(s, "os");
+  assert.ok(isProbeFailure(os));
+  assert.match(os.error.message, /^os: the command's output is nested more than 61 levels deep/);
+  assert.ok(!isProbeFailure(record(s, "uacPolicy")));
+  // Right at the limit is still output.
+  const edge = `${"[".repeat(61)}${"]".repeat(61)}`;
+  assert.ok(!isProbeFailure(record(parseCollectorOutput(doc({ os: rec("os", edge) }), META), "os")));
+});
+
 test("an empty pipeline (json null) is output null, which list probes read as empty", () => {
   const s = parseCollectorOutput(doc({ hotfixes: rec("hotfixes", "null") }), META);
   assert.deepEqual(record(s, "hotfixes"), { command: PROBES.hotfixes.command, startedAt: AT, durationMs: 42, output: null });
