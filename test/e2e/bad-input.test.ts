@@ -6,24 +6,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { writeEstate } from "../helpers/snapshot-builder";
-import { AS_OF, expectRejected, runCli, spawnCli, tempDir } from "./cli";
-
-/** A valid two-node estate to break in one place. */
-function goodEstate(): { dir: string; inventory: string } {
-  const dir = tempDir();
-  const inventory = writeEstate(dir, {
-    hosts: [{ name: "n1" }, { name: "n2" }],
-    clusters: [{ name: "wg", type: "workgroup", adminAccount: "clusadmin", nodes: ["n1", "n2"] }],
-  });
-  return { dir, inventory };
-}
-
-function editJson(file: string, edit: (v: Record<string, unknown>) => void): void {
-  const v = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
-  edit(v);
-  writeFileSync(file, JSON.stringify(v, null, 2));
-}
+import { AS_OF, editJson, expectRejected, goodEstate, runCli, spawnCli, tempDir } from "./cli";
 
 test("a missing inventory file", async () => {
   await expectRejected("/nonexistent/estate.yaml", [/estate\.yaml: the file does not exist/]);

@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { main } from "../../src/cli/main";
 import type { Io } from "../../src/cli/io";
+import { writeEstate } from "../helpers/snapshot-builder";
 
 export const ROOT = join(__dirname, "..", "..");
 export const BIN = join(ROOT, "bin", "hostproof.js");
@@ -60,4 +61,25 @@ export async function expectRejected(inventory: string, patterns: RegExp[], extr
   assert.equal(readFileSync(join(out, "summary.json"), "utf8"), '{"earlier":"report"}', "the earlier report was touched");
   assert.deepEqual(readdirSync(parent), ["reports"], "a staging folder was left behind");
   return res.stderr;
+}
+
+/** A valid two-node workgroup cluster, for a test to break in one place. */
+export function goodEstate(): { dir: string; inventory: string } {
+  const dir = tempDir();
+  const inventory = writeEstate(dir, {
+    hosts: [{ name: "n1" }, { name: "n2" }],
+    clusters: [{ name: "wg", type: "workgroup", adminAccount: "clusadmin", nodes: ["n1", "n2"] }],
+  });
+  return { dir, inventory };
+}
+
+export function editJson(file: string, edit: (v: Record<string, unknown>) => void): void {
+  const v = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
+  edit(v);
+  writeFileSync(file, JSON.stringify(v, null, 2));
+}
+
+/** Points host `index` of a JSON inventory at another snapshot path. */
+export function setSnapshot(inventory: string, index: number, path: string): void {
+  editJson(inventory, (v) => ((v.hosts as Record<string, unknown>[])[index].snapshot = path));
 }

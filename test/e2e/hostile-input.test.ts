@@ -7,27 +7,7 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { writeEstate } from "../helpers/snapshot-builder";
-import { expectRejected, runCli, tempDir } from "./cli";
-
-function goodEstate(): { dir: string; inventory: string } {
-  const dir = tempDir();
-  const inventory = writeEstate(dir, {
-    hosts: [{ name: "n1" }, { name: "n2" }],
-    clusters: [{ name: "wg", type: "workgroup", adminAccount: "clusadmin", nodes: ["n1", "n2"] }],
-  });
-  return { dir, inventory };
-}
-
-function editJson(file: string, edit: (v: Record<string, unknown>) => void): void {
-  const v = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
-  edit(v);
-  writeFileSync(file, JSON.stringify(v, null, 2));
-}
-
-function setSnapshot(inventory: string, index: number, path: string): void {
-  editJson(inventory, (v) => ((v.hosts as Record<string, unknown>[])[index].snapshot = path));
-}
+import { expectRejected, goodEstate, runCli, setSnapshot, tempDir } from "./cli";
 
 const noStack = (text: string): void => assert.doesNotMatch(text, /\n\s+at |internal error|RangeError|ReferenceError/);
 

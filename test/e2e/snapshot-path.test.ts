@@ -5,22 +5,9 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { writeEstate } from "../helpers/snapshot-builder";
-import { expectRejected, runCli, tempDir } from "./cli";
-
-function goodEstate(): { dir: string; inventory: string } {
-  const dir = tempDir();
-  const inventory = writeEstate(dir, { hosts: [{ name: "n1" }, { name: "n2" }] });
-  return { dir, inventory };
-}
-
-function setSnapshot(inventory: string, index: number, path: string): void {
-  const v = JSON.parse(readFileSync(inventory, "utf8")) as { hosts: Record<string, unknown>[] };
-  v.hosts[index].snapshot = path;
-  writeFileSync(inventory, JSON.stringify(v, null, 2));
-}
+import { expectRejected, goodEstate, runCli, setSnapshot, tempDir } from "./cli";
 
 test("item 6: a snapshot outside the inventory's folder is refused, and /etc/passwd is never quoted", async () => {
   const { dir, inventory } = goodEstate();
