@@ -6,6 +6,14 @@ require("tsx/cjs");
 const { main } = require("../src/cli/main.ts");
 // Ctrl-C and SIGTERM stop Allure's Java and remove the unfinished output (src/cli/interrupt.ts).
 require("../src/cli/interrupt.ts").installInterruptHandlers();
+// A reader that stops early (`hostproof controls | head`) closes the pipe: nothing is left to say
+// to it, so end quietly instead of with an unhandled EPIPE.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (err) => {
+    if (err && err.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    throw err;
+  });
+}
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

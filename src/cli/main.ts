@@ -4,27 +4,30 @@ import { formatProblem, InputError } from "../errors";
 import { EXIT, type ExitCode } from "../model/run";
 import { escapeControls } from "../report/terminal-safe";
 import { VERSION } from "../version";
-import { collectCommand } from "./commands/collect";
-import { controlsCommand } from "./commands/controls";
-import { runCommand } from "./commands/run";
-import { validateCommand } from "./commands/validate";
-import { verifyCommand } from "./commands/verify";
 import { processIo, type Io } from "./io";
 import { MAIN_HELP } from "./usage";
 
-const COMMANDS: Record<string, (argv: string[], io: Io) => Promise<ExitCode>> = {
-  run: runCommand,
-  collect: collectCommand,
-  validate: validateCommand,
-  verify: verifyCommand,
-  controls: controlsCommand,
+type Command = (argv: string[], io: Io) => Promise<ExitCode>;
+
+/**
+ * Each command's code is loaded only when that command runs: `run` pulls in Cucumber, Allure and
+ * the report writers, which `--version`, `controls` or `verify` have no use for.
+ */
+// require, not import(): the CLI runs as CommonJS through tsx, whose loader handles require of a
+// TypeScript file but leaves a dynamic import() to Node's own resolver, which cannot find one.
+const COMMANDS: Record<string, () => Command> = {
+  run: () => (require("./commands/run") as typeof import("./commands/run")).runCommand,
+  collect: () => (require("./commands/collect") as typeof import("./commands/collect")).collectCommand,
+  validate: () => (require("./commands/validate") as typeof import("./commands/validate")).validateCommand,
+  verify: () => (require("./commands/verify") as typeof import("./commands/verify")).verifyCommand,
+  controls: () => (require("./commands/controls") as typeof import("./commands/controls")).controlsCommand,
 };
 
 export async function main(argv: string[], io: Io = processIo): Promise<ExitCode> {
   const [command, ...rest] = argv;
   try {
     if (command === undefined || command === "--help" || command === "-h" || command === "help") {
-      if (command === "help" && rest[0] && COMMANDS[rest[0]]) return await COMMANDS[rest[0]](["--help"], io);
+      if (command === "help" && rest[0] && COMMANDS[rest[0]]) return await COMMANDS[rest[0]]()(["--help"], io);
       io.out(MAIN_HELP);
       return command === undefined ? EXIT.badInput : EXIT.compliant;
     }
@@ -32,12 +35,12 @@ export async function main(argv: string[], io: Io = processIo): Promise<ExitCode
       io.out(VERSION);
       return EXIT.compliant;
     }
-    const fn = COMMANDS[command];
-    if (!fn) {
+    const load = COMMANDS[command];
+    if (!load) {
       io.err(`hostproof: unknown command '${command}'. Commands: ${Object.keys(COMMANDS).join(", ")}. See hostproof --help.`);
       return EXIT.badInput;
     }
-    return await fn(rest, io);
+    return await load()(rest, io);
   } catch (err) {
     if (err instanceof InputError) {
       io.err(`hostproof: cannot ${command === "run" ? "run" : "go on"}: ${err.problems.length} problem(s) in the input; nothing was written.`);
