@@ -104,14 +104,9 @@ export const DRIVER_BODY = String.raw`
 `;
 
 /**
- * The driver as one invocable block. The fan-out (fanout-script.ts) runs DRIVER_BODY itself, as
- * the script of a PowerShell instance with the two parameters bound, so both paths share one text.
+ * A target as the driver's -TargetB64 argument: base64 of its JSON, an alphabet that cannot close
+ * a quoted string or start a command, so nothing from the inventory is ever script text.
  */
-export const DRIVER_SCRIPT = `& {${DRIVER_BODY}}`;
-
-const b64 = (text: string): string => Buffer.from(text, "utf8").toString("base64");
-
-/** The text to hand to a PowerShell session for one host. */
-export function driverInvocation(target: DriverTarget, collectorScript: string): string {
-  return `${DRIVER_SCRIPT} -TargetB64 '${b64(JSON.stringify(target))}' -CollectorB64 '${b64(collectorScript)}'`;
+export function encodeTarget(target: DriverTarget): string {
+  return Buffer.from(JSON.stringify(target), "utf8").toString("base64");
 }

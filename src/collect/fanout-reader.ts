@@ -27,7 +27,7 @@ import { PowerShellMissingError } from "../powershell/errors";
 import { resolvePwsh } from "../powershell/find";
 import { descendants, killTreeWindows, signalAll } from "../powershell/process-tree";
 import type { CollectedHost, CollectOptions } from "./collect-hosts";
-import { DRIVER_BODY, type DriverTarget } from "./driver";
+import { DRIVER_BODY, encodeTarget, type DriverTarget } from "./driver";
 import { collectorOutputOf } from "./driver-output";
 import { FANOUT_SCRIPT, FANOUT_TAG } from "./fanout-script";
 import { classifyHostFailure, failedHostSnapshot, HostReadError } from "./host-failure";
@@ -104,7 +104,7 @@ export async function collectHostsFanout(targets: readonly DriverTarget[], optio
     writeFileSync(files.driver, DRIVER_BODY);
     writeFileSync(files.collector, collectorScript);
     // One base64 line per host: the driver's -TargetB64, data all the way.
-    writeFileSync(files.targets, indices.map((i) => Buffer.from(JSON.stringify(targets[i]), "utf8").toString("base64")).join("\n"));
+    writeFileSync(files.targets, indices.map((i) => encodeTarget(targets[i])).join("\n"));
     const throttle = Math.max(1, Math.min(options.concurrency, indices.length));
     const child = spawn(
       pwsh,

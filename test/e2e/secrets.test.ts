@@ -8,7 +8,7 @@ import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { collectToFolder } from "../../src/collect/collect-to-folder";
 import type { HostReader } from "../../src/collect/collect-hosts";
-import { driverInvocation } from "../../src/collect/driver";
+import { DRIVER_BODY, encodeTarget } from "../../src/collect/driver";
 import { runEstate } from "../../src/engine/run";
 import { formatTerminalSummary } from "../../src/report/terminal";
 import { buildSnapshot, resolveEstate, writeEstate, type EstateSpec } from "../helpers/snapshot-builder";
@@ -39,7 +39,7 @@ test("a secret from the environment appears in no output file and in nothing han
     const resolved = resolveEstate(spec);
     const handed: string[] = [];
     const reader: HostReader = async (target, probes) => {
-      handed.push(JSON.stringify(target), driverInvocation(target, "Write-Output 'collector'"));
+      handed.push(JSON.stringify(target), DRIVER_BODY, encodeTarget(target));
       if (target.host === "n2") throw new Error(`Connecting to remote server ${target.address} failed: Access is denied.`);
       const full = buildSnapshot(resolved.find((s) => s.name === target.host)!);
       return { ...full, probes: Object.fromEntries(probes.map((p) => [p, full.probes[p]!])) };
