@@ -105,6 +105,10 @@ export function markReport(staging: string, text: string): void {
  */
 export function checkReplaceable(outDir: string, shownAs: string = outDir): void {
   const target = resolve(outDir);
+  // /proc holds no files of ours, and Node 20's recursive mkdir loops forever under it.
+  if (target === "/proc" || target.startsWith("/proc/")) {
+    throw new InputError({ file: "command line", field: "--out", problem: `'${shownAs}' is inside /proc, the kernel's process file system, where no report can be written`, fix: "Choose a folder on a real file system for --out." });
+  }
   if (!existsSync(target)) return;
   const fix = "Choose a new or empty folder for --out, or remove this one yourself.";
   if (!statSync(target).isDirectory()) {

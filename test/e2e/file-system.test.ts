@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { writeEstate } from "../helpers/snapshot-builder";
-import { AS_OF, spawnCli, tempDir } from "./cli";
+import { AS_OF, DEMO, spawnCli, tempDir } from "./cli";
 
 /** A folder this process cannot create anything in: /sys for root (EPERM), else a mode 0555 folder. */
 function unwritableParent(): string | undefined {
@@ -45,4 +45,10 @@ test("a history folder that cannot be written is a warning; the report is still 
   const res = spawnCli(["run", "-i", inventory, "-o", out, "--as-of", AS_OF, "--no-html", "--history", join(parent, "hist")]);
   assert.ok(res.code <= 2, res.stderr);
   assert.ok(readFileSync(join(out, "summary.json"), "utf8").length > 0);
+});
+
+test("--out inside /proc is refused before anything is made (Node's recursive mkdir never returns there)", { skip: process.platform !== "linux" }, () => {
+  const res = spawnCli(["run", "-i", DEMO, "-o", "/proc/hostproof/x", "--as-of", AS_OF, "--no-html"]);
+  assert.equal(res.code, 3, res.stdout + res.stderr);
+  assert.match(res.stderr, /--out: '\/proc\/hostproof\/x' is inside \/proc, the kernel's process file system, where no report can be written\. Choose a folder/);
 });
