@@ -81,6 +81,14 @@ function earlierReport(parent: string): string {
   return out;
 }
 
+/** Waits until Allure's Java runs below the CLI, and returns its pids. */
+function javaStarted(run: Running): Promise<number[]> {
+  return until("Java started", () => {
+    const found = javaBelow(run.child.pid!);
+    return found.length > 0 ? found : undefined;
+  }, run);
+}
+
 const stagingIn = (parent: string): string[] => readdirSync(parent).filter((n) => n.includes(".staging-"));
 
 for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
@@ -88,10 +96,7 @@ for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
     const parent = tempDir();
     const out = earlierReport(parent);
     const run = startRun(out);
-    const java = await until("Java started", () => {
-      const found = javaBelow(run.child.pid!);
-      return found.length > 0 ? found : undefined;
-    }, run);
+    const java = await javaStarted(run);
     assert.equal(stagingIn(parent).length, 1, "the run writes into a staging folder");
     run.child.kill(signal);
     const res = await run.exit;
@@ -110,10 +115,7 @@ test("after a SIGKILL the next run removes the dead run's staging folder and kee
   const parent = tempDir();
   const out = earlierReport(parent);
   const run = startRun(out);
-  const java = await until("Java started", () => {
-    const found = javaBelow(run.child.pid!);
-    return found.length > 0 ? found : undefined;
-  }, run);
+  const java = await javaStarted(run);
   run.child.kill("SIGKILL");
   await run.exit;
   // Nothing in a SIGKILLed process runs, so its Java goes on in its own group: stop it here.
