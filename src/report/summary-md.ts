@@ -6,11 +6,9 @@
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { hasStatus, matrixRows, type MatrixRow } from "./matrix";
+import { digestOf, type RunDigest } from "./digest";
 import type { RunReport } from "../model/run";
 import type { Result, ResultStatus } from "../model/result";
-import { SEVERITIES } from "../model/severity";
-import { countStatuses } from "../model/totals";
 import { hasDrift, type Drift } from "./drift";
 import { oneLine, STATUS_WORDS, statusOf } from "./text";
 
@@ -53,24 +51,8 @@ function clip(text: string, max: number): string {
   return chars.length <= max ? text : `${chars.slice(0, max - 1).join("")}…`;
 }
 
-interface Row extends MatrixRow {
-  /** Anything other than passed and not applicable: failed, undetermined, waived. */
-  notClean: boolean;
-}
-
-function rowsOf(report: RunReport): Row[] {
-  return matrixRows(report).map((r) => ({ ...r, notClean: hasStatus(r, "failed", "undetermined", "waived") }));
-}
-
 function cellOf(status: ResultStatus | undefined): string {
   return status === undefined ? " " : CELL[status];
-}
-
-function columnsOf(report: RunReport): string[] {
-  const used = new Set(report.results.map((r) => r.control.id));
-  const ids = report.controls.map((c) => c.id).filter((id) => used.has(id));
-  for (const id of used) if (!ids.includes(id)) ids.push(id);
-  return ids;
 }
 
 function finding(r: Result): string {
@@ -102,56 +84,59 @@ function driftLines(drift: Drift): string[] {
 }
 
 /** `drift` (from drift.ts) adds a "Since the previous run" section after the verdict. */
-export function renderSummaryMarkdown(report: RunReport, drift?: Drift): string {
+/** Takes a whole report or the digest a streamed run gathered (digest.ts). */
+export function renderSummaryMarkdown(input: RunReport | RunDigest, drift?: Drift): string {
+  const report = "rows" in input ? input : digestOf(input);
   const out: string[] = [];
-  const columns = columnsOf(report);
+  const { columns } = report;
   const title = report.estate ?? report.inventoryFile;
   const threshold = report.failOn === "any" ? "any severity" : `${report.failOn} or above`;
   out.push(`## hostproof: ${mdText(title)}`, "");
   out.push(`**Verdict: ${VERDICT[report.verdict]}** (fail on ${threshold}; exit code ${report.exitCode}) · as of ${report.asOf} · hostproof ${mdText(report.tool.version)}`, "");
-  const t = countStatuses(report.results);
+  const t = report.totals;
   out.push(
     `**Results:** ${(["passed", "failed", "undetermined", "notApplicable", "waived"] as const).map((s) => `${CELL[s]} ${t[s].toLocaleString("en-US")} ${STATUS_WORDS[s]}`).join(" · ")} ` +
-      `(${t.total.toLocaleString("en-US")} total; ${count(report.hosts.length, "host")}, ${count(report.clusters.length, "cluster")}, ${count(columns.length, "control")})`,
+      `(${t.total.toLocaleString("en-US")} total; ${count(report.hostCount, "host")}, ${count(report.clusterCount, "cluster")}, ${count(columns.length, "control")})`,
     "",
   );
   if (drift !== undefined) out.push(...driftLines(drift));
 
-  const rows = rowsOf(report);
-  if (columns.length === 0 || rows.length === 0) {
+  const rows = report.rows;
+  if (columns.length === 0 || report.rowCount === 0) {
     out.push("No results: no control applied to any host in this run.", "");
   } else {
-    const candidates = report.hosts.length > ALL_ROWS_UP_TO ? rows.filter((r) => r.notClean) : rows;
+    const some = report.hostCount > ALL_ROWS_UP_TO;
+    const candidates = some ? rows.filter((r) => r.notClean) : rows;
+    const candidateCount = some ? report.notCleanRows : report.rowCount;
     const shown = candidates.slice(0, MAX_ROWS);
     out.push(`| target | ${columns.map(mdText).join(" | ")} |`);
     out.push(`|---|${columns.map(() => ":-:").join("|")}|`);
     for (const row of shown) out.push(`| ${mdText(row.label)} | ${columns.map((id) => cellOf(row.cells.get(id))).join(" | ")} |`);
     out.push("");
-    const clean = rows.length - candidates.length;
-    const overflow = candidates.length - shown.length;
-    if (clean > 0) out.push(`_${count(clean, "row")} of ${rows.length.toLocaleString("en-US")} not shown: every result there passed or was not applicable._`, "");
+    const clean = report.rowCount - candidateCount;
+    const overflow = candidateCount - shown.length;
+    if (clean > 0) out.push(`_${count(clean, "row")} of ${report.rowCount.toLocaleString("en-US")} not shown: every result there passed or was not applicable._`, "");
     if (overflow > 0) out.push(`_${count(overflow, "more row")} with failed, undetermined or waived results not shown: see summary.json or the Allure report._`, "");
     out.push(`${(["passed", "failed", "undetermined", "notApplicable", "waived"] as const).map((s) => `${CELL[s]} ${STATUS_WORDS[s]}`).join(" · ")} · (blank) not checked`, "");
   }
 
-  const failures = report.results
-    .map((r, i) => ({ r, i }))
-    .filter(({ r }) => statusOf(r) === "failed")
-    .sort((a, b) => SEVERITIES.indexOf(a.r.control.severity) - SEVERITIES.indexOf(b.r.control.severity) || a.i - b.i);
-  if (failures.length > 0) {
-    out.push(`### Failures${failures.length > MAX_FAILURES ? ` (the ${MAX_FAILURES} most severe of ${failures.length.toLocaleString("en-US")})` : ""}`, "");
-    for (const { r } of failures.slice(0, MAX_FAILURES)) {
+  // Findings are failed ones first, most severe first: the failures are their head.
+  const failures = report.findings.filter((r) => statusOf(r) === "failed");
+  const failed = t.failed;
+  if (failed > 0) {
+    out.push(`### Failures${failed > MAX_FAILURES ? ` (the ${MAX_FAILURES} most severe of ${failed.toLocaleString("en-US")})` : ""}`, "");
+    for (const r of failures.slice(0, MAX_FAILURES)) {
       const target = r.target.kind === "cluster" ? `cluster ${r.target.name}` : r.target.name;
       out.push(`- ❌ **${mdText(target)}** ${mdText(r.control.id)} (${r.control.severity}): ${mdText(clip(finding(r), FINDING_MAX))}`);
     }
-    if (failures.length > MAX_FAILURES) out.push(`- … and ${(failures.length - MAX_FAILURES).toLocaleString("en-US")} more: see summary.json or the Allure report.`);
+    if (failed > MAX_FAILURES) out.push(`- … and ${(failed - MAX_FAILURES).toLocaleString("en-US")} more: see summary.json or the Allure report.`);
     out.push("");
   }
   return `${out.join("\n").trimEnd()}\n`;
 }
 
 /** Writes summary.md into `dir` and returns its path. */
-export function writeSummaryMarkdown(dir: string, report: RunReport, drift?: Drift): string {
+export function writeSummaryMarkdown(dir: string, report: RunReport | RunDigest, drift?: Drift): string {
   const path = join(dir, SUMMARY_MD_FILE);
   writeFileSync(path, renderSummaryMarkdown(report, drift), "utf8");
   return path;

@@ -3,8 +3,8 @@
  * line per waiver rather than per result, so that a waiver over `all` stays one line at 10,000
  * hosts; the results themselves are in summary.json and the reports.
  */
-import type { RunReport } from "../model/run";
-import type { WaivableStatus, WaiverNoticeKind } from "../model/waiver";
+import type { WaiverNoticeKind } from "../model/waiver";
+import type { RunDigest } from "./digest";
 import { approvalText, waiverLabel } from "../waivers/describe";
 import { escapeControls as safe } from "./terminal-safe";
 
@@ -18,16 +18,10 @@ const NOTICE_STYLE: Readonly<Record<WaiverNoticeKind, "red" | "yellow" | "dim">>
   "not-needed": "dim",
 };
 
-export function waiverLines(report: RunReport, paint: Paint): string[] {
+export function waiverLines(report: Pick<RunDigest, "waivers" | "waived">, paint: Paint): string[] {
   const section = report.waivers;
   if (section === undefined) return [];
-  const waived = new Map<number, Record<WaivableStatus, number>>();
-  for (const r of report.results) {
-    if (r.waiver === undefined) continue;
-    const counts = waived.get(r.waiver.index) ?? { failed: 0, undetermined: 0 };
-    counts[r.waiver.originalStatus] += 1;
-    waived.set(r.waiver.index, counts);
-  }
+  const { waived } = report;
   const total = [...waived.values()].reduce((n, c) => n + c.failed + c.undetermined, 0);
   const out = [`Waivers (${safe(section.file)}): ${section.waivers.length} in the file, ${waived.size} applied, ${total} result${total === 1 ? "" : "s"} waived`];
   for (const [index, counts] of [...waived.entries()].sort((a, b) => a[0] - b[0])) {

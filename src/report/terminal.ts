@@ -3,11 +3,9 @@
  * worst findings and the verdict. It has to stay readable at 10,000 hosts, so past MATRIX_ROWS
  * rows only the rows that need attention are drawn and the rest are counted.
  */
-import { hasStatus, matrixRows, type MatrixRow } from "./matrix";
+import { digestOf, type DigestRow, type RunDigest } from "./digest";
 import type { RunReport } from "../model/run";
 import type { Result, ResultStatus } from "../model/result";
-import { SEVERITIES } from "../model/severity";
-import { countStatuses } from "./summary";
 import { waiverLines } from "./terminal-waivers";
 import { escapeControls as safe } from "./terminal-safe";
 import { STATUS_WORDS, statusOf } from "./text";
@@ -78,22 +76,6 @@ function clip(text: string, width: number): string {
   return out + "…";
 }
 
-interface Row extends MatrixRow {
-  needsAttention: boolean;
-}
-
-function rowsOf(report: RunReport): Row[] {
-  return matrixRows(report).map((r) => ({ ...r, label: clip(safe(r.label), LABEL_MAX), needsAttention: hasStatus(r, "failed", "undetermined") }));
-}
-
-/** Controls in the run's order, keeping only those with at least one result. */
-function columnsOf(report: RunReport): string[] {
-  const used = new Set(report.results.map((r) => r.control.id));
-  const ids = report.controls.map((c) => c.id).filter((id) => used.has(id));
-  for (const id of used) if (!ids.includes(id)) ids.push(id);
-  return ids;
-}
-
 /** Input-file text (captions, adapter names, probe errors), escaped: see terminal-safe.ts. */
 function findingText(r: Result): string {
   return safe(rawFindingText(r));
@@ -105,23 +87,26 @@ function rawFindingText(r: Result): string {
   return deviations.length > 0 ? deviations.map((d) => `${d.subject}: ${d.actual}`).join("; ") : r.actual;
 }
 
-export function formatTerminalSummary(report: RunReport, options: TerminalOptions): string {
+/** Takes a whole report or the digest a streamed run gathered (digest.ts). */
+export function formatTerminalSummary(input: RunReport | RunDigest, options: TerminalOptions): string {
+  const report = "rows" in input ? input : digestOf(input);
   const paint = (style: Style, text: string): string => (options.color ? `\u001b[${SGR[style]}m${text}\u001b[0m` : text);
   const out: string[] = [];
 
-  const columns = columnsOf(report);
-  const allRows = rowsOf(report);
-  const tooMany = allRows.length > MATRIX_ROWS;
-  const candidates = tooMany ? allRows.filter((r) => r.needsAttention) : allRows;
+  const { columns } = report;
+  const label = (r: DigestRow): string => clip(safe(r.label), LABEL_MAX);
+  const tooMany = report.rowCount > MATRIX_ROWS;
+  const candidates = tooMany ? report.rows.filter((r) => r.attention) : report.rows;
+  const candidateCount = tooMany ? report.attentionRows : report.rowCount;
   const shown = candidates.slice(0, MATRIX_ROWS);
-  const labelWidth = Math.max(4, ...shown.map((r) => displayWidth(r.label))) + 2;
+  const labelWidth = Math.max(4, ...shown.map((r) => displayWidth(label(r)))) + 2;
 
   const estate = report.estate !== undefined ? ` · ${safe(report.estate)}` : "";
-  const counts = [plural(report.hosts.length, "host"), plural(report.clusters.length, "cluster"), plural(columns.length, "control")];
+  const counts = [plural(report.hostCount, "host"), plural(report.clusterCount, "cluster"), plural(columns.length, "control")];
   out.push(paint("bold", `hostproof ${report.tool.version}${estate}`) + ` · ${counts.join(", ")} · as of ${report.asOf}`);
   out.push("");
 
-  if (columns.length === 0 || allRows.length === 0) {
+  if (columns.length === 0 || report.rowCount === 0) {
     out.push("  No results: no control applied to any host in this run.");
   } else {
     // Staircase header: each control ID on its own line, its column marked by a rule below.
@@ -133,11 +118,11 @@ export function formatTerminalSummary(report: RunReport, options: TerminalOption
         const status = row.cells.get(id);
         return status === undefined ? " " : paint(STATUS_STYLE[status], GLYPH[status]);
       });
-      out.push((pad(row.label, labelWidth) + cells.join(" ")).trimEnd());
+      out.push((pad(label(row), labelWidth) + cells.join(" ")).trimEnd());
     }
-    const clean = allRows.length - candidates.length;
-    const overflow = candidates.length - shown.length;
-    if (clean > 0) out.push(paint("dim", `  … ${clean} of ${allRows.length} rows not shown: nothing failed or undetermined there.`));
+    const clean = report.rowCount - candidateCount;
+    const overflow = candidateCount - shown.length;
+    if (clean > 0) out.push(paint("dim", `  … ${clean} of ${report.rowCount} rows not shown: nothing failed or undetermined there.`));
     if (overflow > 0) out.push(paint("dim", `  … ${overflow} more rows with failed or undetermined results: see summary.json.`));
   }
 
@@ -150,16 +135,14 @@ export function formatTerminalSummary(report: RunReport, options: TerminalOption
       "   (blank) not checked",
   );
 
-  const t = countStatuses(report.results);
+  const t = report.totals;
   out.push(
     `Results: ${paint("green", `${t.passed} passed`)}, ${paint("red", `${t.failed} failed`)}, ` +
       `${paint("yellow", `${t.undetermined} undetermined`)}, ${t.notApplicable} not applicable, ${t.waived} waived (${t.total} total)`,
   );
 
-  const findings = report.results
-    .filter((r) => r.status === "failed" || r.status === "undetermined")
-    .map((r, i) => ({ r, i, rank: r.status === "failed" ? SEVERITIES.indexOf(r.control.severity) : SEVERITIES.length }))
-    .sort((a, b) => a.rank - b.rank || a.i - b.i);
+  const findings = report.findings.map((r) => ({ r }));
+  const findingCount = t.failed + t.undetermined;
   const maxRows = options.maxRows ?? 20;
   if (findings.length > 0) {
     out.push("");
@@ -173,7 +156,7 @@ export function formatTerminalSummary(report: RunReport, options: TerminalOption
       const line = head + clip(findingText(r), Math.max(20, LINE_MAX - displayWidth(head)));
       out.push(paint(STATUS_STYLE[status], GLYPH[status]) + line.slice(GLYPH[status].length));
     }
-    if (findings.length > maxRows) out.push(paint("dim", `  … and ${findings.length - maxRows} more: see summary.json or the Allure report.`));
+    if (findingCount > maxRows) out.push(paint("dim", `  … and ${findingCount - maxRows} more: see summary.json or the Allure report.`));
   }
 
   const waivers = waiverLines(report, paint);
