@@ -18,7 +18,7 @@ export interface EvidenceView {
 export type EvidenceLookup = (ref: EvidenceRef) => EvidenceView;
 
 /** Builds the lookup once per report: results at 10,000 hosts must not scan the host list. */
-export function evidenceLookup(report: RunReport): EvidenceLookup {
+export function evidenceLookup(report: Pick<RunReport, "hosts">): EvidenceLookup {
   const byHost = new Map(report.hosts.map((h) => [h.name, h.snapshot] as const));
   return (ref) => {
     const record = byHost.get(ref.host)?.probes[ref.probe];

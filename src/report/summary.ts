@@ -2,11 +2,12 @@
  * summary.json: the machine-readable record of a run (schemas/summary.schema.json). CI jobs and
  * later tooling read this file rather than Allure's, so its shape is versioned and validated.
  */
-import { closeSync, openSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { countStatuses } from "../model/totals";
 import type { Drift } from "./drift";
-import type { RunReport } from "../model/run";
+import type { HostRecord, RunReport } from "../model/run";
+import type { WaivedCounts } from "./digest";
+import { Spool, StreamFile, type Written } from "./stream-file";
 import { type DetailRow, type Result, type ResultStatus, type TargetKind, type UndeterminedReason } from "../model/result";
 import { SEVERITIES, type Severity } from "../model/severity";
 import type { ProbeErrorKind } from "../model/snapshot";
@@ -118,26 +119,32 @@ export function buildSummary(report: RunReport, options: { results?: boolean } =
       featureName: c.featureName,
       tags: c.tags,
     })),
-    hosts: report.hosts.map((h) => ({
-      name: h.name,
-      ...(h.cluster !== undefined ? { cluster: h.cluster } : {}),
-      collectedAt: h.snapshot.collectedAt,
-      ...(h.snapshotFile !== undefined ? { snapshotFile: h.snapshotFile } : {}),
-    })),
+    hosts: report.hosts.map(summaryHost),
     clusters: report.clusters.map((c) => ({ name: c.name, type: c.type, nodes: c.nodes })),
     results,
     timings: report.timings,
   };
   if (report.estate !== undefined) summary.estate = report.estate;
   if (report.tags !== undefined) summary.tags = report.tags;
-  if (report.waivers !== undefined) summary.waivers = summaryWaivers(report.waivers, report.results);
+  if (report.waivers !== undefined) summary.waivers = summaryWaivers(report.waivers, waivedCounts(report.results));
   if (report.drift !== undefined) summary.drift = report.drift;
   return summary;
 }
 
-function summaryWaivers({ file, warnDays, waivers, notices }: WaiverReport, results: readonly Result[]): SummaryWaivers {
-  const applied = new Map<number, number>();
-  for (const r of results) if (r.waiver !== undefined) applied.set(r.waiver.index, (applied.get(r.waiver.index) ?? 0) + 1);
+function waivedCounts(results: readonly Result[]): Map<number, WaivedCounts> {
+  const waived = new Map<number, WaivedCounts>();
+  for (const r of results) {
+    if (r.waiver === undefined) continue;
+    const counts = waived.get(r.waiver.index) ?? { failed: 0, undetermined: 0 };
+    counts[r.waiver.originalStatus] += 1;
+    waived.set(r.waiver.index, counts);
+  }
+  return waived;
+}
+
+/** The waiver file as the run used it; `waived` counts the results each waiver took (digest.ts). */
+export function summaryWaivers({ file, warnDays, waivers, notices }: WaiverReport, waived: ReadonlyMap<number, WaivedCounts>): SummaryWaivers {
+  const applied = new Map([...waived].map(([index, c]) => [index, c.failed + c.undetermined] as const));
   const expired = new Set(notices.filter((n) => n.kind === "expired").map((n) => n.index));
   return {
     file,
@@ -153,32 +160,72 @@ function summaryWaivers({ file, warnDays, waivers, notices }: WaiverReport, resu
   };
 }
 
-/** Writes `summary.json` into `dir` and returns its path. */
+export type SummaryHead = Pick<Summary, "tool" | "estate" | "inventoryFile" | "startedAt" | "asOf" | "tags" | "failOn">;
+export type SummaryTail = Pick<Summary, "controls" | "clusters" | "verdict" | "exitCode" | "totals" | "totalsBySeverity" | "waivers" | "drift" | "timings" | "finishedAt">;
+
+/** An object's members as they sit inside a top-level JSON.stringify(…, null, 2), without the braces. */
+function members(value: object): string {
+  return JSON.stringify(value, null, 2).slice(2, -2);
+}
+
 /**
- * Written result by result: at 10,000 hosts the document is over 100 MB, and building it as one
- * string doubled the run's peak memory. The output is the same JSON as JSON.stringify(summary, null, 2).
+ * summary.json written as the run streams past: the run's facts first, then one result per line
+ * as each slice is judged, then what is only known at the end (hosts, verdict, totals, timings).
+ * One line per result keeps a 1 GB file greppable and diffable; a reader parses it as any JSON.
  */
+export class SummaryStream {
+  private results = 0;
+  private hosts = 0;
+
+  constructor(
+    private readonly file: StreamFile,
+    private readonly hostSpool: Spool,
+    head: SummaryHead,
+  ) {
+    // Picked one by one: callers may hand a whole Summary.
+    const { tool, estate, inventoryFile, startedAt, asOf, tags, failOn } = head;
+    const first = { schemaVersion: 1, tool, ...(estate !== undefined ? { estate } : {}), inventoryFile, startedAt, asOf, ...(tags !== undefined ? { tags } : {}), failOn };
+    file.write(`{\n${members(first)},\n  "results": [`);
+  }
+
+  add(results: readonly Result[], hosts: readonly HostRecord[], lookup: EvidenceLookup): void {
+    for (const r of results) {
+      this.file.write(`${this.results === 0 ? "\n" : ",\n"}    ${JSON.stringify(summaryResult(r, lookup))}`);
+      this.results += 1;
+    }
+    for (const h of hosts) {
+      this.hostSpool.write(`${this.hosts === 0 ? "\n" : ",\n"}    ${JSON.stringify(summaryHost(h))}`);
+      this.hosts += 1;
+    }
+  }
+
+  finish(tail: SummaryTail): Written {
+    const { controls, clusters, verdict, exitCode, totals, totalsBySeverity, waivers, drift, timings, finishedAt } = tail;
+    this.file.write(`${this.results === 0 ? "]" : "\n  ]"},\n${members({ controls })},\n  "hosts": [`);
+    this.file.append(this.hostSpool);
+    this.file.write(`${this.hosts === 0 ? "]" : "\n  ]"},\n`);
+    const last = { clusters, verdict, exitCode, totals, totalsBySeverity, ...(waivers !== undefined ? { waivers } : {}), ...(drift !== undefined ? { drift } : {}), timings, finishedAt };
+    this.file.write(`${members(last)}\n}\n`);
+    return this.file.close();
+  }
+}
+
+function summaryHost(h: HostRecord): Summary["hosts"][number] {
+  return {
+    name: h.name,
+    ...(h.cluster !== undefined ? { cluster: h.cluster } : {}),
+    collectedAt: h.snapshot.collectedAt,
+    ...(h.snapshotFile !== undefined ? { snapshotFile: h.snapshotFile } : {}),
+  };
+}
+
+/** Writes `summary.json` for a whole report into `dir` and returns its path. */
 export function writeSummary(dir: string, report: RunReport): string {
   const path = join(dir, SUMMARY_FILE);
-  const lookup = evidenceLookup(report);
-  const marker = "\u0000results\u0000";
-  const head = JSON.stringify({ ...buildSummary(report, { results: false }), results: marker }, null, 2);
-  const [before, after] = head.split(JSON.stringify(marker));
-  const fd = openSync(path, "w");
-  try {
-    writeSync(fd, before);
-    if (report.results.length === 0) writeSync(fd, "[]");
-    else {
-      writeSync(fd, "[\n");
-      report.results.forEach((r, i) => {
-        const text = JSON.stringify(summaryResult(r, lookup), null, 2).replace(/^/gm, "    ");
-        writeSync(fd, i < report.results.length - 1 ? `${text},\n` : `${text}\n  ]`);
-      });
-    }
-    writeSync(fd, `${after}\n`);
-  } finally {
-    closeSync(fd);
-  }
+  const summary = buildSummary(report, { results: false });
+  const stream = new SummaryStream(new StreamFile(path), new Spool(`${path}.hosts`), summary);
+  stream.add(report.results, report.hosts, evidenceLookup(report));
+  stream.finish(summary);
   return path;
 }
 

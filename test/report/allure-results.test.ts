@@ -158,39 +158,41 @@ test("history ids are stable across runs and distinct across targets", (t) => {
   for (const r of a) assert.equal(r.testCaseId, r.historyId);
 });
 
-test("evidence is attached once per host and probe and shared by every result citing it", (t) => {
+test("evidence is attached once per host, holding every probe of the host, and shared by every result citing it", (t) => {
   const dir = scratch(t);
   const stats = writeAllureResults(dir, fixtureRunReport());
   const results = readResults(dir);
   const attachmentFiles = readdirSync(dir).filter((f) => f.endsWith("-attachment.txt"));
-  // node1: os, netAdapter, hotfixes, clusterQuorum; node2: os, netAdapter, hotfixes, clusterQuorum
-  // (no record); solo1: os, netAdapter, tcpipParameters.
-  assert.equal(attachmentFiles.length, 11);
-  assert.equal(stats.attachments, 11);
+  // node1, node2 and solo1: one file each, however many of their probes results cite.
+  assert.equal(attachmentFiles.length, 3);
+  assert.equal(stats.attachments, 3);
   for (const r of results) for (const a of r.attachments) assert.ok(existsSync(join(dir, a.source)), a.source);
 
   const eos = find(results, "node1", "HP-EOS-001").attachments;
   const upd = find(results, "node1", "HP-UPD-001").attachments;
   assert.equal(eos.length, 1);
-  assert.equal(upd.length, 2);
-  assert.equal(upd[0]!.source, eos[0]!.source, "node1 os is one file used by two results");
+  assert.equal(upd.length, 1);
+  assert.equal(upd[0]!.source, eos[0]!.source, "node1's one file is used by both results");
   assert.equal(eos[0]!.type, "text/plain");
-  assert.equal(eos[0]!.name, "Evidence: Operating system (Win32_OperatingSystem) on node1");
+  assert.equal(eos[0]!.name, "Evidence: Operating system (Win32_OperatingSystem) on node1 (with every other probe read from it)");
+  assert.match(upd[0]!.name, /^Evidence: Operating system \(Win32_OperatingSystem\); .* on node1 /);
+  const clusterWide = find(results, "wgclus", "HP-CLU-001").attachments;
+  assert.deepEqual(clusterWide.map((a) => a.source).sort(), [eos[0]!.source, find(results, "node2", "HP-EOS-001").attachments[0]!.source].sort(), "a cluster result cites each node's file");
 
-  const text = (r: TestResult, i: number): string => readFileSync(join(dir, r.attachments[i]!.source), "utf8");
-  const nic = text(find(results, "node1", "HP-NIC-001"), 0);
-  assert.match(nic, /^Probe: {4}Network adapter advanced properties .* \[netAdapterAdvancedProperty\]$/m);
-  assert.match(nic, /^Host: {5}node1$/m);
-  assert.match(nic, /^Command: {2}Get-NetAdapterAdvancedProperty -AllProperties/m);
-  assert.match(nic, /^Started: {2}2025-02-28T22:02:00.000Z$/m);
-  assert.match(nic, /^Duration: 122 ms$/m);
-  assert.ok(nic.includes(`"RegistryKeyword": "*VMQ"`), "output is pretty-printed JSON");
-  assert.ok(nic.includes(JAPANESE_ADAPTER));
+  const text = (r: TestResult): string => readFileSync(join(dir, r.attachments[0]!.source), "utf8");
+  const node1 = text(find(results, "node1", "HP-NIC-001"));
+  assert.match(node1, /^Probe: {4}Network adapter advanced properties .* \[netAdapterAdvancedProperty\]$/m);
+  assert.match(node1, /^Host: {5}node1$/m);
+  assert.match(node1, /^Command: {2}Get-NetAdapterAdvancedProperty -AllProperties/m);
+  assert.match(node1, /^Started: {2}2025-02-28T22:02:00.000Z$/m);
+  assert.match(node1, /^Duration: 122 ms$/m);
+  assert.ok(node1.includes(`"RegistryKeyword": "*VMQ"`), "output is pretty-printed JSON");
+  assert.ok(node1.includes(JAPANESE_ADAPTER));
+  assert.match(node1, /\[hotfixes\][\s\S]*\[clusterQuorum\]/, "every probe of the catalog, in its order");
 
-  const denied = text(find(results, "node2", "HP-UPD-001"), 1);
-  assert.match(denied, /Error \(access-denied\):\nGet-HotFix : アクセスが拒否されました。/);
-  const missing = text(find(results, "wgclus", "HP-CLU-001"), 1);
-  assert.match(missing, /No record: the snapshot of this host holds no result for this probe/);
+  const node2 = text(find(results, "node2", "HP-UPD-001"));
+  assert.match(node2, /Error \(access-denied\):\nGet-HotFix : アクセスが拒否されました。/);
+  assert.match(node2, /\[clusterQuorum\]\nHost: {5}node2\nCommand: .*\n\nNo record: the snapshot of this host holds no result for this probe/);
 });
 
 test("categories sort results by why they were not compliant", (t) => {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -131,12 +131,19 @@ test("the schema ties the waiver to the waived status, both ways, and checks the
   for (const b of broken) assert.notDeepEqual(validate(b), [], JSON.stringify(b).slice(0, 120));
 });
 
-test("summary.json is streamed result by result, byte for byte what JSON.stringify(summary, null, 2) gives", () => {
+test("summary.json is streamed: it parses to the summary, one result and one host per line, the verdict at the end", () => {
   for (const report of [fixtureRunReport(), { ...fixtureRunReport(), results: [] }]) {
     const dir = mkdtempSync(join(tmpdir(), "hostproof-summary-"));
     try {
       const written = readFileSync(writeSummary(dir, report), "utf8");
-      assert.equal(written, `${JSON.stringify(buildSummary(report), null, 2)}\n`);
+      const summary = buildSummary(report);
+      assert.deepEqual(JSON.parse(written), summary);
+      const lines = written.split("\n");
+      for (const r of summary.results) assert.ok(lines.includes(`    ${JSON.stringify(r)}${r === summary.results.at(-1) ? "" : ","}`), `${r.controlId} on ${r.target.name} is one line`);
+      for (const h of summary.hosts) assert.ok(lines.some((l) => l.startsWith(`    ${JSON.stringify(h)}`)), `${h.name} is one line`);
+      assert.ok(written.indexOf('"results"') < written.indexOf('"verdict"'), "results come before what is only known at the end");
+      assert.ok(written.endsWith(`  "finishedAt": ${JSON.stringify(summary.finishedAt)}\n}\n`));
+      assert.deepEqual(readdirSync(dir), ["summary.json"], "the hosts' spool is gone");
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
