@@ -10,8 +10,8 @@ export interface ControlRunOptions {
   estate: Estate;
   /** Cucumber tag expression choosing controls, e.g. "@severity:critical or @area:dns". */
   tags?: string;
-  /** Where Cucumber's message stream (ndjson) goes. */
-  messagesFile: string;
+  /** Told every Cucumber message (the run keeps them as cucumber-messages.ndjson). */
+  onMessage?: (message: Envelope) => void;
 }
 
 export interface ControlRun extends RunContext {
@@ -27,6 +27,8 @@ const discard = (): Writable =>
   });
 
 let supportLibrary: ISupportCodeLibrary | undefined;
+/** A streamed run calls Cucumber once per slice with the same tags: configured once per tags. */
+const configurations = new Map<string, Awaited<ReturnType<typeof loadConfiguration>>["runConfiguration"]>();
 
 export async function runControls(options: ControlRunOptions): Promise<ControlRun> {
   const ctx: RunContext = { estate: options.estate, results: [], controls: [], internalErrors: [] };
@@ -34,22 +36,22 @@ export async function runControls(options: ControlRunOptions): Promise<ControlRu
   // Cucumber resolves features and steps against cwd; the controls ship with hostproof, so its own
   // folder is the cwd here whatever folder the user runs from.
   const environment = { cwd: PACKAGE_ROOT, stdout: discard(), stderr: discard(), env: process.env };
-  const { runConfiguration } = await loadConfiguration(
-    {
-      // Cucumber joins this onto cwd (PACKAGE_ROOT), so it must stay relative.
-      file: "cucumber.js",
-      provided: {
-        tags: options.tags ?? "",
-        format: [["message", options.messagesFile]],
-        formatOptions: {},
-      },
-    },
-    environment,
-  );
+  const tags = options.tags ?? "";
+  let runConfiguration = configurations.get(tags);
+  if (runConfiguration === undefined) {
+    ({ runConfiguration } = await loadConfiguration(
+      // Cucumber joins `file` onto cwd (PACKAGE_ROOT), so it must stay relative. No formatter: the
+      // messages are taken from onMessage, one stream across every slice of the run.
+      { file: "cucumber.js", provided: { tags, format: [], formatOptions: {} } },
+      environment,
+    ));
+    configurations.set(tags, runConfiguration);
+  }
   const broken = { UNDEFINED: 0, AMBIGUOUS: 0 };
   const onMessage = (m: Envelope): void => {
     const status = m.testStepFinished?.testStepResult.status;
     if (status === "UNDEFINED" || status === "AMBIGUOUS") broken[status]++;
+    options.onMessage?.(m);
   };
   // Step files register their definitions when first required; a second run in the same process
   // (tests, the bench, collect-then-run) would find them cached and register nothing. Cucumber's

@@ -1,7 +1,8 @@
 /** The estate as the judges see it: every host with its normalised facts, grouped into clusters. */
 import { InputError, type InputProblem } from "../errors";
 import { normaliseSnapshot } from "../facts";
-import { loadSnapshot } from "../input/snapshot";
+import { loadSnapshotFile } from "../input/snapshot";
+import type { Slice } from "./slices";
 import { snapshotPath } from "../input/snapshot-path";
 import { formatPath } from "../schema/validate";
 import { nameKey, type LoadedInventory } from "../input/inventory";
@@ -41,44 +42,48 @@ export function resolveInputs(estate: ControlInputs | undefined, host: ControlIn
 }
 
 /**
- * Loads every snapshot; reports every bad one at once rather than stopping at the first. Hosts
- * read live come with their snapshot already collected (`collected`, by host name).
+ * Loads every snapshot (of the slice, when given); reports every bad one at once rather than
+ * stopping at the first. Hosts read live come with their snapshot already collected (`collected`,
+ * by host name).
  */
-export function buildEstate(loaded: LoadedInventory, asOf: Date, collected: ReadonlyMap<string, Snapshot> = new Map(), allowOutsideSnapshots = false): Estate {
+export function buildEstate(loaded: LoadedInventory, asOf: Date, collected: ReadonlyMap<string, Snapshot> = new Map(), allowOutsideSnapshots = false, slice?: Slice): Estate {
   const inv = loaded.inventory;
   const clusterOf = new Map<string, InventoryCluster>();
   for (const c of inv.clusters ?? []) for (const n of c.nodes) clusterOf.set(nameKey(n), c);
 
   const problems: InputProblem[] = [];
   const hosts: EstateHost[] = [];
-  inv.hosts.forEach((h, i) => {
+  for (const i of slice?.hosts ?? inv.hosts.keys()) {
+    const h = inv.hosts[i]!;
     const live = collected.get(h.name);
     let shown: string | undefined;
     try {
       let snapshot = live;
+      let raw: Buffer | undefined;
       if (snapshot === undefined) {
         const path = snapshotPath(loaded.file, h.snapshot ?? `${h.name}.json`, allowOutsideSnapshots);
         if ("problem" in path) {
           const field = ["hosts", i, "snapshot"];
           problems.push({ file: loaded.doc.file, field: formatPath(field), line: loaded.doc.lineOf(field), ...path });
-          return;
+          continue;
         }
         shown = h.snapshot !== undefined ? path.shown : `${h.name}.json`;
-        snapshot = loadSnapshot(path.file, shown, h.name);
+        ({ snapshot, raw } = loadSnapshotFile(path.file, shown, h.name));
       }
       const cluster = clusterOf.get(nameKey(h.name));
-      const record: HostRecord = { name: h.name, cluster: cluster?.name, address: h.address, snapshotFile: live ? undefined : shown, snapshot };
+      const record: HostRecord = { name: h.name, cluster: cluster?.name, address: h.address, snapshotFile: live ? undefined : shown, snapshot, ...(raw !== undefined ? { raw } : {}) };
       // Results and evidence name hosts as the inventory does, even when the snapshot used a short name.
       hosts.push({ record, facts: { ...normaliseSnapshot(snapshot), host: h.name }, inputs: resolveInputs(inv.inputs, h.inputs), cluster });
     } catch (err) {
       if (!(err instanceof InputError)) throw err;
       problems.push(...err.problems);
     }
-  });
+  }
   if (problems.length > 0) throw new InputError(problems);
 
   const byName = new Map(hosts.map((h) => [nameKey(h.record.name), h]));
-  const clusters = (inv.clusters ?? []).map((cluster) => ({
+  const chosen = slice !== undefined ? slice.clusters.map((ci) => inv.clusters![ci]!) : (inv.clusters ?? []);
+  const clusters = chosen.map((cluster) => ({
     cluster,
     nodes: cluster.nodes.map((n) => byName.get(nameKey(n))).filter((h): h is EstateHost => h !== undefined),
   }));

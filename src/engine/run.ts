@@ -2,39 +2,36 @@
  * `hostproof run`: load and validate the estate, judge it through the features, write every output
  * into a staging folder and put it in place only when all of it is written.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
-import { readRegularFile } from "../input/regular-file";
 import { join, relative, resolve } from "node:path";
+import { InputError, type InputProblem } from "../errors";
 import { loadInventory } from "../input/inventory";
-import { hostFileName } from "../input/host-file-name";
-import type { RunReport } from "../model/run";
+import type { ControlMeta } from "../model/result";
 import type { Severity } from "../model/severity";
 import { generateAllureHtml, ALLURE_REPORT_DIR, type HtmlOutcome } from "../report/allure-html";
-import { writeAllureResults, ALLURE_RESULTS_DIR } from "../report/allure-results";
-import { writeJunit } from "../report/junit";
-import { checkReplaceable, commitStaging, discardStaging, markReport, openStaging } from "../report/output-dir";
+import { ALLURE_RESULTS_DIR, allureEnvironment } from "../report/allure-results";
+import type { RunDigest } from "../report/digest";
+import { DriftTracker } from "../report/drift";
+import { checkReplaceable, commitStaging, discardStaging, openStaging } from "../report/output-dir";
 import { htmlSizeWarning, noProgress, type Progress } from "../report/progress";
+import { RunWriter } from "../report/run-writer";
 import { sweepStaleStaging } from "../report/staging";
-import { writeSummary } from "../report/summary";
+import { summaryWaivers } from "../report/summary";
 import { VERSION } from "../version";
 import { collectEstate, isLive } from "../collect/collect-estate";
 import type { HostReader } from "../collect/collect-hosts";
 import { planProbes } from "../controls/probe-plan";
-import { applyWaivers, DEFAULT_WARN_DAYS } from "../waivers/apply";
+import { DEFAULT_WARN_DAYS, waiverApplier } from "../waivers/apply";
 import { loadWaivers } from "../waivers/load";
 import { FEATURES_DIR, loadControlCatalog } from "../controls/catalog";
-import { writeManifest } from "../evidence/manifest";
-import { driftBetween } from "../report/drift";
 import { runEnvironment } from "../report/environment";
 import { executorFromEnv, writeExecutor } from "../report/executor";
-import { defaultHistoryDir, nextBuildOrder, readDriftBaseline, saveDriftBaseline, saveHistory, seedHistory } from "../report/history";
-import { writeSummaryMarkdown } from "../report/summary-md";
+import { defaultHistoryDir, DRIFT_BASELINE_FILE, DriftBaselineWriter, nextBuildOrder, readDriftBaseline, saveHistory, seedHistory } from "../report/history";
 import { runControls } from "./cucumber";
 import { buildEstate } from "./estate";
-import { countStatuses } from "../model/totals";
-import { verdictOf } from "./verdict";
+import { planSlices } from "./slices";
+import { verdictFrom } from "./verdict";
 
-export const MESSAGES_FILE = "cucumber-messages.ndjson";
+export { MESSAGES_FILE } from "../report/run-writer";
 
 export interface RunOptions {
   inventory: string;
@@ -58,7 +55,8 @@ export interface RunOptions {
 }
 
 export interface RunOutcome {
-  report: RunReport;
+  /** The run's facts and a bounded digest of its results: the results themselves are in the files. */
+  report: RunDigest;
   outDir: string;
   html: HtmlOutcome | { ok: false; reason: string; skipped: true };
   internalErrors: string[];
@@ -87,19 +85,18 @@ function plural(n: number, word: string): string {
 async function runPhases(options: RunOptions, progress: Progress, startedAt: Date, t0: number): Promise<RunOutcome> {
   checkReplaceable(options.out);
   const loaded = loadInventory(resolve(options.inventory), options.inventory);
-  const { hosts } = loaded.inventory;
-  const estateCounts = `${plural(hosts.length, "host")}, ${plural((loaded.inventory.clusters ?? []).length, "cluster")}`;
+  const inv = loaded.inventory;
+  const estateCounts = `${plural(inv.hosts.length, "host")}, ${plural((inv.clusters ?? []).length, "cluster")}`;
   progress.phase("load", estateCounts);
   // Read before any host is contacted and before the staging folder exists: a bad waiver file
   // stops the run with nothing collected and nothing written.
   const waiverFile = options.waivers !== undefined ? loadWaivers(resolve(options.waivers), options.waivers, loadControlCatalog().map((c) => c.id)) : undefined;
   // Hosts with a live transport are read first, once each, for exactly the probes the selected
   // controls need; a host that cannot be read comes back with every probe saying why.
-  const liveHosts = hosts.filter(isLive).length;
+  const liveHosts = inv.hosts.filter(isLive).length;
   if (liveHosts > 0) progress.phase("collect", `${plural(liveHosts, "live host")}, one PowerShell round trip each`);
   const probes = liveHosts > 0 ? planProbes(options.tags).probes : [];
   const collection = await collectEstate(loaded, { probes, collectorVersion: VERSION, reader: options.reader });
-  const estate = buildEstate(loaded, options.asOf, collection.snapshots, options.allowOutsideSnapshots);
   const historyDir = options.history === false ? undefined : (options.history ?? defaultHistoryDir(options.out));
   const warnings: string[] = [];
   const previous = historyDir !== undefined ? readDriftBaseline(historyDir) : {};
@@ -109,80 +106,135 @@ async function runPhases(options: RunOptions, progress: Progress, startedAt: Dat
   // Said, not silent: a killed run's folder can be hundreds of megabytes the user wondered about.
   warnings.push(...sweepStaleStaging(options.out));
   const staging = openStaging(options.out);
+  let baseline: DriftBaselineWriter | undefined;
   try {
-    progress.phase("judge", estateCounts);
-    const run = await runControls({ estate, tags: options.tags, messagesFile: join(staging, MESSAGES_FILE) });
-    if (run.brokenSteps.length > 0) throw new Error(`hostproof's own features could not run: ${run.brokenSteps.join("; ")}`);
-    const t2 = performance.now();
-
-    const warnDays = options.waiverWarnDays ?? DEFAULT_WARN_DAYS;
-    const { results, notices } = waiverFile !== undefined ? applyWaivers(run.results, waiverFile.waivers, options.asOf, warnDays) : { results: run.results, notices: [] };
-    const { verdict, exitCode } = verdictOf(results, options.failOn);
-    const report: RunReport = {
-      tool: { name: "hostproof", version: VERSION },
-      estate: estate.name,
+    const head = {
+      tool: { name: "hostproof" as const, version: VERSION },
+      estate: inv.name,
       inventoryFile: displayPath(options.inventory),
       startedAt: startedAt.toISOString(),
-      finishedAt: startedAt.toISOString(),
       asOf: options.asOf.toISOString().slice(0, 10),
       tags: options.tags,
       failOn: options.failOn,
-      verdict,
-      exitCode,
-      totals: countStatuses(results),
-      controls: run.controls,
-      hosts: estate.hosts.map((h) => h.record),
-      clusters: estate.clusters.map((c) => c.cluster),
-      results,
-      ...(waiverFile !== undefined ? { waivers: { file: displayPath(waiverFile.file), warnDays, waivers: waiverFile.waivers, notices } } : {}),
-      timings: { loadMs: Math.round(t1 - t0), judgeMs: Math.round(t2 - t1), writeMs: 0, reportMs: 0 },
     };
+    const writer = new RunWriter(staging, head, inv.hosts.length + (inv.clusters ?? []).length);
+    const warnDays = options.waiverWarnDays ?? DEFAULT_WARN_DAYS;
+    const waivers = waiverFile !== undefined ? waiverApplier(waiverFile.waivers, options.asOf, warnDays) : undefined;
+    const drift = new DriftTracker(previous.baseline);
+    baseline = historyDir !== undefined ? new DriftBaselineWriter(join(staging, `.${DRIFT_BASELINE_FILE}`), head.startedAt) : undefined;
 
-    progress.phase("write", `${plural(results.length, "result")}: summary, JUnit, Allure results, evidence`);
-    report.drift = driftBetween(previous.baseline, report.results);
-    markReport(staging, `hostproof ${VERSION} report of ${report.inventoryFile}, started ${report.startedAt}`);
-    writeJunit(staging, report);
+    // One slice at a time: loaded, judged by Cucumber, written, dropped (engine/slices.ts).
+    progress.phase("judge", estateCounts);
+    const slices = planSlices(inv);
+    const problems: InputProblem[] = [];
+    const internalErrors: string[] = [];
+    let controls: ControlMeta[] | undefined;
+    let judgeMs = 0;
+    for (const slice of slices) {
+      let estate;
+      try {
+        estate = buildEstate(loaded, options.asOf, collection.snapshots, options.allowOutsideSnapshots, slice);
+      } catch (err) {
+        if (!(err instanceof InputError)) throw err;
+        // Every bad snapshot of the estate is reported at once: the rest are still read, not judged.
+        problems.push(...err.problems);
+        continue;
+      }
+      if (problems.length > 0) continue;
+      const tj = performance.now();
+      const run = await runControls({ estate, tags: options.tags, onMessage: writer.message });
+      judgeMs += performance.now() - tj;
+      if (run.brokenSteps.length > 0) throw new Error(`hostproof's own features could not run: ${run.brokenSteps.join("; ")}`);
+      controls ??= run.controls;
+      internalErrors.push(...run.internalErrors);
+      const results = waivers !== undefined ? run.results.map(waivers.apply) : run.results;
+      writer.addSlice({ hosts: estate.hosts.map((h) => h.record), clusters: estate.clusters.map((c) => c.cluster), results }, { startedAt: head.startedAt, finishedAt: new Date().toISOString() });
+      drift.add(results);
+      baseline?.add(results);
+    }
+    if (problems.length > 0) throw new InputError(problems);
+
+    const totals = writer.digest.totals;
+    progress.phase("write", `${plural(totals.total, "result")}: summary, JUnit, Allure results, evidence`);
+    const { verdict, exitCode } = verdictFrom(totals, writer.digest.failedBySeverity, options.failOn);
+    const environment = runEnvironment({ version: VERSION, featuresDir: FEATURES_DIR, inventoryFile: resolve(options.inventory), startedAt: head.startedAt });
+    const waiverReport = waiverFile !== undefined && waivers !== undefined ? { file: displayPath(waiverFile.file), warnDays, waivers: waiverFile.waivers, notices: waivers.notices() } : undefined;
     const resultsDir = join(staging, ALLURE_RESULTS_DIR);
-    const environment = runEnvironment({ version: VERSION, featuresDir: FEATURES_DIR, inventoryFile: resolve(options.inventory), startedAt: report.startedAt });
-    writeAllureResults(resultsDir, report, undefined, environment);
+    writer.finishResults({ ...allureEnvironment({ ...head, ...(waiverReport !== undefined ? { waivers: waiverReport } : {}) }), ...environment }, inv.name);
     writeExecutor(
       resultsDir,
       executorFromEnv(process.env, {
-        reportName: `hostproof: ${report.estate ?? report.inventoryFile}`,
+        reportName: `hostproof: ${inv.name ?? head.inventoryFile}`,
         reportUrl: process.env.HOSTPROOF_REPORT_URL,
         localBuildOrder: historyDir !== undefined ? nextBuildOrder(historyDir) : undefined,
       }),
     );
-    keepSnapshots(staging, report);
     const t3 = performance.now();
-    report.timings.writeMs = Math.round(t3 - t2);
 
     // Allure draws its Trend and per-result History from the previous report's history files.
     if (options.html && historyDir !== undefined) seedHistory(historyDir, resultsDir);
     if (options.html) {
-      const large = htmlSizeWarning(report.results.length);
+      const large = htmlSizeWarning(totals.total);
       if (large !== undefined) progress.note(large);
-      progress.phase("html", `Allure single-file report of ${plural(report.results.length, "result")} (Java)`);
+      progress.phase("html", `Allure single-file report of ${plural(totals.total, "result")} (Java)`);
     }
     const html: RunOutcome["html"] = options.html
-      ? await generateAllureHtml(join(staging, ALLURE_RESULTS_DIR), join(staging, ALLURE_REPORT_DIR), {
-          results: report.results.length,
-          name: `hostproof: ${report.estate ?? report.inventoryFile}`,
-        })
+      ? await generateAllureHtml(resultsDir, join(staging, ALLURE_REPORT_DIR), { results: totals.total, name: `hostproof: ${inv.name ?? head.inventoryFile}` })
       : { ok: false, reason: "--no-html was given", skipped: true };
-    report.timings.reportMs = Math.round(performance.now() - t3);
-    report.finishedAt = new Date().toISOString();
-    // Written last so that it carries every phase's timing; the manifest after it, over everything.
-    writeSummary(staging, report);
-    writeSummaryMarkdown(staging, report, report.drift);
-    const { manifestSha256 } = writeManifest(staging, { version: VERSION });
 
+    const report: RunDigest = writer.digest.finish(
+      {
+        ...head,
+        finishedAt: new Date().toISOString(),
+        verdict,
+        exitCode,
+        totals,
+        controls: controls ?? [],
+        ...(waiverReport !== undefined ? { waivers: waiverReport } : {}),
+        drift: drift.finish(),
+        timings: { loadMs: Math.round(t1 - t0), judgeMs: Math.round(judgeMs), writeMs: Math.round(t3 - t1 - judgeMs), reportMs: Math.round(performance.now() - t3) },
+      },
+      { hosts: inv.hosts.length, clusters: (inv.clusters ?? []).length },
+      (controls ?? []).map((c) => c.id),
+    );
+    // Written last so that it carries every phase's timing; the manifest after it, over everything.
+    const manifestSha256 = writer.finish(
+      {
+        controls: report.controls.map(({ id, title, severity, feature, featureName, tags }) => ({ id, title, severity, feature, featureName, tags })),
+        clusters: (inv.clusters ?? []).map((c) => ({ name: c.name, type: c.type, nodes: c.nodes })),
+        verdict,
+        exitCode,
+        totals,
+        totalsBySeverity: writer.digest.failedBySeverity,
+        ...(waiverReport !== undefined ? { waivers: summaryWaivers(waiverReport, writer.digest.waived) } : {}),
+        drift: report.drift,
+        timings: report.timings,
+        finishedAt: report.finishedAt,
+      },
+      report,
+      { recordTrees: [`${ALLURE_RESULTS_DIR}/executor.json`, `${ALLURE_RESULTS_DIR}/history`, ALLURE_REPORT_DIR] },
+    );
+
+    const historyKept = historyDir !== undefined && baseline !== undefined && stageBaseline(baseline, historyDir, warnings);
     commitStaging(staging, options.out);
-    if (historyDir !== undefined) keepHistory(historyDir, resolve(options.out), html.ok, report, warnings);
-    return { report, outDir: resolve(options.out), html, internalErrors: run.internalErrors, manifestSha256, historyDir, warnings };
+    if (historyKept) keepHistory(historyDir, resolve(options.out), html.ok, baseline!, warnings);
+    return { report, outDir: resolve(options.out), html, internalErrors, manifestSha256, historyDir, warnings };
   } catch (err) {
+    baseline?.discard();
     discardStaging(staging);
     throw err;
+  }
+}
+
+/** A history folder that cannot be written costs the next run its drift: a warning, not a failure. */
+function stageBaseline(baseline: DriftBaselineWriter, historyDir: string, warnings: string[]): boolean {
+  try {
+    baseline.stage(historyDir);
+    return true;
+  } catch (err) {
+    baseline.discard();
+    warnings.push(`history not kept in ${historyDir}: ${(err as Error).message}`);
+    return false;
   }
 }
 
@@ -190,13 +242,13 @@ async function runPhases(options: RunOptions, progress: Progress, startedAt: Dat
  * The report is already in place: a history that cannot be saved costs the next run its trend and
  * drift, not this run its report, so it is a warning.
  */
-function keepHistory(historyDir: string, outDir: string, htmlMade: boolean, report: RunReport, warnings: string[]): void {
+function keepHistory(historyDir: string, outDir: string, htmlMade: boolean, baseline: DriftBaselineWriter, warnings: string[]): void {
   try {
     if (htmlMade) {
       const saved = saveHistory(join(outDir, ALLURE_REPORT_DIR), historyDir);
       if ("reason" in saved) warnings.push(`Allure history not kept: ${saved.reason}`);
     }
-    saveDriftBaseline(historyDir, report.startedAt, report.results);
+    baseline.commit(historyDir);
   } catch (err) {
     warnings.push(`history not kept in ${historyDir}: ${(err as Error).message}`);
   }
@@ -205,19 +257,4 @@ function keepHistory(historyDir: string, outDir: string, htmlMade: boolean, repo
 /** Paths in the report are relative to where hostproof ran, as a reader of the CI log saw them. */
 function displayPath(file: string): string {
   return relative(process.cwd(), resolve(file)) || file;
-}
-
-/**
- * The snapshots judged are kept beside the report, so that the verdict can be re-checked from it:
- * a snapshot file byte for byte, a snapshot collected live as the document that was judged.
- */
-function keepSnapshots(staging: string, report: RunReport): void {
-  const dir = join(staging, "evidence", "snapshots");
-  mkdirSync(dir, { recursive: true });
-  for (const h of report.hosts) {
-    const to = join(dir, hostFileName(h.name));
-    // Read again as a regular file within the size limit: the path may have changed since it was judged.
-    if (h.snapshotFile) writeFileSync(to, readRegularFile(resolve(h.snapshotFile), h.snapshotFile, "snapshot"));
-    else writeFileSync(to, `${JSON.stringify(h.snapshot, null, 2)}\n`);
-  }
 }

@@ -19,6 +19,7 @@ import Ajv from "ajv";
 import addFormats from "ajv-formats";
 import { InputError } from "../errors";
 import { VERSION } from "../version";
+import { Spool, StreamFile, type Written } from "../report/stream-file";
 
 /** Where the manifest lives, relative to the report folder (POSIX separators, as in the file). */
 export const MANIFEST_PATH = "evidence/manifest.json";
@@ -195,6 +196,57 @@ export function writeManifest(reportDir: string, options: WriteManifestOptions =
   if (!existsSync(dir)) throw new Error(`writeManifest: ${dir} does not exist; the snapshots must be written first`);
   writeFileSync(join(reportDir, MANIFEST_PATH), text);
   return { manifest, manifestSha256: sha256Hex(text) };
+}
+
+/**
+ * The manifest of a report written as a stream: each file the run writes is recorded with the
+ * digest taken while writing it (report/stream-file.ts), so nothing is read back; only what others
+ * write (Allure's HTML, the history it is seeded with) is walked and hashed at the end. Entries
+ * are in the order written, not sorted, and wait in a spool: at 100,000 hosts there are a million.
+ */
+export class ManifestRecorder {
+  private readonly spool: Spool;
+  private count = 0;
+
+  constructor(private readonly reportDir: string) {
+    this.spool = new Spool(join(reportDir, ".manifest-entries"));
+  }
+
+  record(path: string, written: Written): void {
+    this.spool.write(`${this.count === 0 ? "" : ",\n"}    ${JSON.stringify({ path, sha256: written.sha256, bytes: written.bytes })}`);
+    this.count += 1;
+  }
+
+  /** Hashes every file under `rel` (a folder written by another program), if it exists. */
+  recordTree(rel: string): void {
+    const full = join(this.reportDir, rel);
+    if (!existsSync(full)) return;
+    const files: string[] = [];
+    const others: string[] = [];
+    if (lstatSync(full).isDirectory()) walk(this.reportDir, rel, files, others);
+    else files.push(rel);
+    for (const f of files.sort()) this.record(f, hashFile(join(this.reportDir, f)));
+  }
+
+  /** Writes evidence/manifest.json (the evidence folder must exist) and returns its digest. */
+  write(options: WriteManifestOptions = {}): { manifestSha256: string; files: number } {
+    const head = {
+      schemaVersion: 1,
+      tool: { name: "hostproof", version: options.version ?? VERSION },
+      createdAt: (options.now ?? new Date()).toISOString(),
+      algorithm: "sha256",
+      covers: [...(options.covers ?? DEFAULT_COVERAGE)],
+    };
+    const file = new StreamFile(join(this.reportDir, MANIFEST_PATH));
+    file.write(`${JSON.stringify(head, null, 2).slice(0, -2)},\n  "files": [\n`);
+    file.append(this.spool);
+    file.write(`\n  ]\n}\n`);
+    return { manifestSha256: file.close().sha256, files: this.count };
+  }
+
+  discard(): void {
+    this.spool.discard();
+  }
 }
 
 let validateManifest: ((data: unknown) => boolean) & { errors?: { instancePath: string; message?: string }[] | null } | undefined;

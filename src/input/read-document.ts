@@ -14,6 +14,11 @@ export interface LoadedDocument {
   bytes?: number;
 }
 
+export interface ReadDocument extends LoadedDocument {
+  /** The bytes read. */
+  raw: Buffer;
+}
+
 /**
  * No hostproof document nests deeper than about 12 levels (a probe's ConvertTo-Json output is cut
  * at depth 4). The limit keeps a hostile file from overflowing the stack of every recursive
@@ -25,13 +30,13 @@ export const MAX_DEPTH = 64;
 /** The most aliases a YAML file may expand: an alias bomb expands nine levels into 9^9 nodes. */
 const MAX_ALIAS_COUNT = 100;
 
-export function readDocument(file: string, displayName: string = file, kind: DocumentKind = "document"): LoadedDocument {
+export function readDocument(file: string, displayName: string = file, kind: DocumentKind = "document"): ReadDocument {
   const bytes = readRegularFile(file, displayName, kind);
   let text = bytes.toString("utf8");
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); // a BOM, as Windows editors write it
   const ext = extname(file).toLowerCase();
   const doc = ext === ".yaml" || ext === ".yml" ? parseYaml(text, displayName) : parseJson(text, displayName);
-  return { ...doc, bytes: bytes.length };
+  return { ...doc, bytes: bytes.length, raw: bytes };
 }
 
 function parseJson(text: string, file: string): LoadedDocument {

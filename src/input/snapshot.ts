@@ -6,6 +6,11 @@ import { readDocument } from "./read-document";
 import { nameKey } from "./inventory";
 
 export function loadSnapshot(file: string, displayName: string, expectedHost?: string): Snapshot {
+  return loadSnapshotFile(file, displayName, expectedHost).snapshot;
+}
+
+/** The snapshot and the exact bytes it was read from: the evidence kept is what was judged. */
+export function loadSnapshotFile(file: string, displayName: string, expectedHost?: string): { snapshot: Snapshot; raw: Buffer } {
   const doc = readDocument(file, displayName, "snapshot");
   const problems = checkSchema("snapshot", doc);
   if (problems.length > 0) throw new InputError(problems);
@@ -18,7 +23,7 @@ export function loadSnapshot(file: string, displayName: string, expectedHost?: s
       fix: `Point host '${expectedHost}' at its own snapshot, or collect one from it.`,
     });
   }
-  return snapshot;
+  return { snapshot, raw: doc.raw };
 }
 
 /** `node1` and `node1.corp.example` name the same host; the first label decides. */

@@ -24,6 +24,8 @@ export interface HostRecord {
   /** Snapshot path as given in the inventory, resolved against the inventory's folder. */
   snapshotFile?: string;
   snapshot: Snapshot;
+  /** The bytes of `snapshotFile` as read and judged: kept as evidence without reading it again. */
+  raw?: Buffer;
 }
 
 export interface PhaseTimings {

@@ -56,31 +56,54 @@ function byTarget(a: DriftItem, b: DriftItem): number {
 }
 
 export function driftBetween(previous: PreviousRun | undefined, current: readonly CurrentResult[]): Drift {
-  const drift: Drift = { compared: previous !== undefined, newlyFailing: [], newlyFixed: [], newlyUndetermined: [], newHosts: [], hostsGone: [] };
-  if (previous === undefined) return drift;
-  if (previous.startedAt !== undefined) drift.comparedWith = previous.startedAt;
+  const tracker = new DriftTracker(previous);
+  tracker.add(current);
+  return tracker.finish();
+}
 
-  const before = new Map<string, string>();
-  const hostsBefore = new Map<string, string>();
-  for (const r of previous.results) {
-    before.set(key(r.target.kind, r.target.name, r.controlId), r.status);
-    if (r.target.kind === "host") hostsBefore.set(r.target.name.toLowerCase(), r.target.name);
+/**
+ * Drift gathered as a run streams past. It holds the previous run's statuses and the names of the
+ * hosts seen (both grow with the estate: about 0.1 KB per result and per host), and the changes.
+ */
+export class DriftTracker {
+  private readonly before = new Map<string, string>();
+  private readonly hostsBefore = new Map<string, string>();
+  private readonly hostsNow = new Map<string, string>();
+  private readonly drift: Drift;
+
+  constructor(private readonly previous: PreviousRun | undefined) {
+    this.drift = { compared: previous !== undefined, newlyFailing: [], newlyFixed: [], newlyUndetermined: [], newHosts: [], hostsGone: [] };
+    if (previous === undefined) return;
+    if (previous.startedAt !== undefined) this.drift.comparedWith = previous.startedAt;
+    for (const r of previous.results) {
+      this.before.set(key(r.target.kind, r.target.name, r.controlId), r.status);
+      if (r.target.kind === "host") this.hostsBefore.set(r.target.name.toLowerCase(), r.target.name);
+    }
   }
-  const hostsNow = new Map<string, string>();
-  for (const r of current) {
-    if (r.target.kind === "host") hostsNow.set(r.target.name.toLowerCase(), r.target.name);
-    const was = before.get(key(r.target.kind, r.target.name, r.control.id)) ?? "absent";
-    const item: DriftItem = { target: { kind: r.target.kind, name: r.target.name }, controlId: r.control.id, was, now: r.status };
-    if (r.status === "failed" && was !== "failed") drift.newlyFailing.push(item);
-    else if (was === "failed" && (r.status === "passed" || r.status === "notApplicable")) drift.newlyFixed.push(item);
-    else if (r.status === "undetermined" && (was === "passed" || was === "failed")) drift.newlyUndetermined.push(item);
+
+  add(current: readonly CurrentResult[]): void {
+    if (this.previous === undefined) return;
+    const drift = this.drift;
+    for (const r of current) {
+      if (r.target.kind === "host") this.hostsNow.set(r.target.name.toLowerCase(), r.target.name);
+      const was = this.before.get(key(r.target.kind, r.target.name, r.control.id)) ?? "absent";
+      const item: DriftItem = { target: { kind: r.target.kind, name: r.target.name }, controlId: r.control.id, was, now: r.status };
+      if (r.status === "failed" && was !== "failed") drift.newlyFailing.push(item);
+      else if (was === "failed" && (r.status === "passed" || r.status === "notApplicable")) drift.newlyFixed.push(item);
+      else if (r.status === "undetermined" && (was === "passed" || was === "failed")) drift.newlyUndetermined.push(item);
+    }
   }
-  drift.newHosts = [...hostsNow].filter(([k]) => !hostsBefore.has(k)).map(([, n]) => n).sort();
-  drift.hostsGone = [...hostsBefore].filter(([k]) => !hostsNow.has(k)).map(([, n]) => n).sort();
-  drift.newlyFailing.sort(byTarget);
-  drift.newlyFixed.sort(byTarget);
-  drift.newlyUndetermined.sort(byTarget);
-  return drift;
+
+  finish(): Drift {
+    const drift = this.drift;
+    if (this.previous === undefined) return drift;
+    drift.newHosts = [...this.hostsNow].filter(([k]) => !this.hostsBefore.has(k)).map(([, n]) => n).sort();
+    drift.hostsGone = [...this.hostsBefore].filter(([k]) => !this.hostsNow.has(k)).map(([, n]) => n).sort();
+    drift.newlyFailing.sort(byTarget);
+    drift.newlyFixed.sort(byTarget);
+    drift.newlyUndetermined.sort(byTarget);
+    return drift;
+  }
 }
 
 export function hasDrift(drift: Drift): boolean {

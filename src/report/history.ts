@@ -15,7 +15,8 @@
  *   last-results.json   the last run's results, compact, for drift (DRIFT_BASELINE_FILE)
  * A run without HTML (--no-html) cannot advance Allure's history; the baseline still advances.
  */
-import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { StreamFile } from "./stream-file";
 import { basename, dirname, join, resolve } from "node:path";
 import { commitStaging, discardStaging, openStaging } from "./output-dir";
 import type { CurrentResult, PreviousRun } from "./drift";
@@ -186,16 +187,62 @@ export interface DriftBaseline extends PreviousRun {
 
 /** Saves this run's results as the baseline the next run's drift compares with (write, then rename). */
 export function saveDriftBaseline(historyDir: string, startedAt: string, results: readonly CurrentResult[]): void {
-  const baseline: DriftBaseline = {
-    schemaVersion: 1,
-    startedAt,
-    results: results.map((r) => ({ controlId: r.control.id, target: { kind: r.target.kind, name: r.target.name }, status: r.status })),
-  };
   mkdirSync(historyDir, { recursive: true });
-  const file = join(historyDir, DRIFT_BASELINE_FILE);
-  const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync(tmp, `{"schemaVersion":1,"startedAt":${JSON.stringify(startedAt)},"results":[\n${baseline.results.map((r) => JSON.stringify(r)).join(",\n")}\n]}\n`);
-  renameSync(tmp, file);
+  const baseline = new DriftBaselineWriter(join(historyDir, `${DRIFT_BASELINE_FILE}.tmp-${process.pid}`), startedAt);
+  baseline.add(results);
+  baseline.commit(historyDir);
+}
+
+/**
+ * The baseline written as the run streams past, into a temporary file (in the run's staging
+ * folder, which an interrupted run removes) that replaces the baseline only at commit.
+ */
+export class DriftBaselineWriter {
+  private readonly tmp: StreamFile;
+  private first = true;
+  private staged: string | undefined;
+
+  constructor(tmpFile: string, startedAt: string) {
+    this.tmp = new StreamFile(tmpFile, false);
+    this.tmp.write(`{"schemaVersion":1,"startedAt":${JSON.stringify(startedAt)},"results":[`);
+  }
+
+  add(results: readonly CurrentResult[]): void {
+    for (const r of results) {
+      this.tmp.write(`${this.first ? "\n" : ",\n"}${JSON.stringify({ controlId: r.control.id, target: { kind: r.target.kind, name: r.target.name }, status: r.status })}`);
+      this.first = false;
+    }
+  }
+
+  /**
+   * Moves the finished baseline next to the one it replaces, out of the staging folder before that
+   * becomes the report; `commit` then replaces the baseline in one rename.
+   */
+  stage(historyDir: string): void {
+    this.tmp.write("\n]}\n");
+    this.tmp.close();
+    mkdirSync(historyDir, { recursive: true });
+    this.staged = join(historyDir, `${DRIFT_BASELINE_FILE}.tmp-${process.pid}`);
+    try {
+      renameSync(this.tmp.path, this.staged);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "EXDEV") throw err;
+      // --history on another file system than --out.
+      copyFileSync(this.tmp.path, this.staged);
+      rmSync(this.tmp.path, { force: true });
+    }
+  }
+
+  commit(historyDir: string): void {
+    if (this.staged === undefined) this.stage(historyDir);
+    renameSync(this.staged!, join(historyDir, DRIFT_BASELINE_FILE));
+  }
+
+  discard(): void {
+    this.tmp.abandon();
+    rmSync(this.tmp.path, { force: true });
+    if (this.staged !== undefined) rmSync(this.staged, { force: true });
+  }
 }
 
 /**

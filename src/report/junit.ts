@@ -7,8 +7,10 @@
  * waived result's <skipped> carries the justification and approval in its message (what CI
  * shows) and what the control found in its body, so the accepted risk stays readable.
  */
-import { writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Spool, StreamFile, type Written } from "./stream-file";
 import type { RunReport } from "../model/run";
 import type { Result, Target } from "../model/result";
 import { auditorMessage, detailsText, statusOf, targetTitle, waiverText } from "./text";
@@ -116,38 +118,72 @@ function count(results: readonly Result[]): Counts {
   return c;
 }
 
-export function renderJunit(report: RunReport): string {
-  const parts: string[] = [];
-  const total = count(report.results);
-  parts.push(`<?xml version="1.0" encoding="UTF-8"?>\n`);
-  parts.push(`<testsuites${attrs({ name: report.estate !== undefined ? `hostproof ${report.estate}` : "hostproof", ...total, time: 0 })}>\n`);
-  for (const suite of suitesOf(report.results)) {
-    const { target } = suite;
-    parts.push(
-      `  <testsuite${attrs({
-        name: targetTitle(target),
-        ...count(suite.results),
-        time: 0,
-        timestamp: report.startedAt,
-        hostname: target.kind === "host" ? target.name : undefined,
-      })}>\n`,
-    );
-    parts.push(
-      `    <properties>\n` +
-        `      <property${attrs({ name: "targetKind", value: target.kind })}/>\n` +
-        (target.cluster !== undefined ? `      <property${attrs({ name: "cluster", value: target.cluster })}/>\n` : "") +
-        `    </properties>\n`,
-    );
-    for (const r of suite.results) parts.push(testcase(r));
-    parts.push(`  </testsuite>\n`);
-  }
-  parts.push(`</testsuites>\n`);
+function suiteXml(suite: Suite, startedAt: string): string {
+  const { target } = suite;
+  const parts = [
+    `  <testsuite${attrs({
+      name: targetTitle(target),
+      ...count(suite.results),
+      time: 0,
+      timestamp: startedAt,
+      hostname: target.kind === "host" ? target.name : undefined,
+    })}>\n`,
+    `    <properties>\n` +
+      `      <property${attrs({ name: "targetKind", value: target.kind })}/>\n` +
+      (target.cluster !== undefined ? `      <property${attrs({ name: "cluster", value: target.cluster })}/>\n` : "") +
+      `    </properties>\n`,
+  ];
+  for (const r of suite.results) parts.push(testcase(r));
+  parts.push(`  </testsuite>\n`);
   return parts.join("");
 }
 
-/** Writes `junit.xml` into `dir` and returns its path. */
+/**
+ * junit.xml written as the run streams past. The root element carries the totals, known only at
+ * the end, so the suites wait in a spool beside it and are appended behind the root's start tag.
+ * A slice holds every result of its targets, so each suite is whole when written.
+ */
+export class JunitStream {
+  private readonly total: Counts = { tests: 0, failures: 0, errors: 0, skipped: 0 };
+
+  constructor(
+    private readonly spool: Spool,
+    private readonly startedAt: string,
+  ) {}
+
+  add(results: readonly Result[]): void {
+    for (const suite of suitesOf(results)) this.spool.write(suiteXml(suite, this.startedAt));
+    const c = count(results);
+    this.total.tests += c.tests;
+    this.total.failures += c.failures;
+    this.total.errors += c.errors;
+    this.total.skipped += c.skipped;
+  }
+
+  finish(file: StreamFile, estate: string | undefined): Written {
+    file.write(`<?xml version="1.0" encoding="UTF-8"?>\n`);
+    file.write(`<testsuites${attrs({ name: estate !== undefined ? `hostproof ${estate}` : "hostproof", ...this.total, time: 0 })}>\n`);
+    file.append(this.spool);
+    file.write(`</testsuites>\n`);
+    return file.close();
+  }
+}
+
+/** Writes `junit.xml` for a whole report into `dir` and returns its path. */
 export function writeJunit(dir: string, report: RunReport): string {
   const path = join(dir, JUNIT_FILE);
-  writeFileSync(path, renderJunit(report), "utf8");
+  const stream = new JunitStream(new Spool(`${path}.suites`), report.startedAt);
+  stream.add(report.results);
+  stream.finish(new StreamFile(path), report.estate);
   return path;
+}
+
+/** junit.xml of a whole report, as text. */
+export function renderJunit(report: RunReport): string {
+  const dir = mkdtempSync(join(tmpdir(), "hostproof-junit-"));
+  try {
+    return readFileSync(writeJunit(dir, report), "utf8");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

@@ -17,14 +17,19 @@ export interface Written {
 
 export class StreamFile {
   private readonly fd: number;
-  private readonly hash: Hash = createHash("sha256");
+  private readonly hash: Hash | undefined;
   private pending: (string | Buffer)[] = [];
   private pendingBytes = 0;
   private total = 0;
   private closed = false;
 
-  constructor(readonly path: string) {
+  /** `hashed: false` for a spool, whose bytes are hashed when appended to their file. */
+  constructor(
+    readonly path: string,
+    hashed = true,
+  ) {
     this.fd = openSync(path, "w");
+    this.hash = hashed ? createHash("sha256") : undefined;
   }
 
   write(data: string | Buffer): void {
@@ -61,7 +66,7 @@ export class StreamFile {
   }
 
   private emit(data: Buffer): void {
-    this.hash.update(data);
+    this.hash?.update(data);
     let off = 0;
     while (off < data.length) off += writeSync(this.fd, data, off, data.length - off);
     this.total += data.length;
@@ -73,7 +78,7 @@ export class StreamFile {
     this.flush();
     this.closed = true;
     closeSync(this.fd);
-    return { sha256: this.hash.digest("hex"), bytes: this.total };
+    return { sha256: this.hash?.digest("hex") ?? "", bytes: this.total };
   }
 
   /** On an error path: closes without a digest. */
@@ -93,7 +98,7 @@ export class Spool {
   private done = false;
 
   constructor(readonly path: string) {
-    this.file = new StreamFile(path);
+    this.file = new StreamFile(path, false);
   }
 
   write(data: string): void {

@@ -64,6 +64,19 @@ function precedence(a: Indexed, b: Indexed): number {
 }
 
 export function applyWaivers(results: readonly Result[], waivers: readonly Waiver[], asOf: Date, warnDays: number = DEFAULT_WARN_DAYS): WaiverOutcome {
+  const applier = waiverApplier(waivers, asOf, warnDays);
+  return { results: results.map(applier.apply), notices: applier.notices() };
+}
+
+export interface WaiverApplier {
+  /** The result after waivers: waived, marked with a lapsed waiver, or as it was. */
+  apply(result: Result): Result;
+  /** Per waiver, over every result applied so far. */
+  notices(): WaiverNotice[];
+}
+
+/** Applies waivers result by result, counting their use, so that a streamed run can apply them slice by slice. */
+export function waiverApplier(waivers: readonly Waiver[], asOf: Date, warnDays: number = DEFAULT_WARN_DAYS): WaiverApplier {
   const asOfDay = asOf.toISOString().slice(0, 10);
   const byControl = new Map<string, Indexed[]>();
   waivers.forEach((waiver, index) => {
@@ -73,7 +86,7 @@ export function applyWaivers(results: readonly Result[], waivers: readonly Waive
   });
   const usage: Usage[] = waivers.map(() => ({ matched: 0, applied: 0, passed: 0, notApplicable: 0, alreadyWaived: 0, uncovered: 0, outranked: 0, lapsed: [] }));
 
-  const out = results.map((r): Result => {
+  const apply = (r: Result): Result => {
     const matching = (byControl.get(r.control.id) ?? []).filter((c) => scopeCovers(c.waiver.scope, r.target));
     for (const m of matching) usage[m.index]!.matched += 1;
     if (matching.length === 0) return r;
@@ -112,10 +125,9 @@ export function applyWaivers(results: readonly Result[], waivers: readonly Waive
       note: `${m.waiver.justification} (${approvalText(m.waiver)})`,
     }));
     return { ...r, details: [...(r.details ?? []), ...rows] };
-  });
+  };
 
-  const notices = waivers.flatMap((w, index) => noticesOf(w, index, usage[index]!, asOf, warnDays));
-  return { results: out, notices };
+  return { apply, notices: () => waivers.flatMap((w, index) => noticesOf(w, index, usage[index]!, asOf, warnDays)) };
 }
 
 function noticesOf(w: Waiver, index: number, u: Usage, asOf: Date, warnDays: number): WaiverNotice[] {

@@ -60,7 +60,7 @@ export async function runCommand(argv: string[], io: Io): Promise<ExitCode> {
   const color = io.color && !values["no-color"];
   io.out(formatTerminalSummary(outcome.report, { color }));
   if (outcome.report.drift !== undefined) io.out(formatDrift(outcome.report.drift));
-  if (outcome.report.results.length === 0) {
+  if (outcome.report.totals.total === 0) {
     io.err(`warning: no control selected${tags ? ` by --tags "${tags}"` : ""}; run \`hostproof controls\` to see the tags.`);
   }
   for (const bug of outcome.internalErrors) io.err(`internal error (reported as undetermined): ${bug}`);

@@ -1,0 +1,111 @@
+/**
+ * Every output of a run, written as the run streams past slice by slice (engine/slices.ts), each
+ * file hashed as it is written into the manifest's record. What is only known at the end (totals,
+ * verdict, drift, timings) goes at the end of summary.json or into a header written last.
+ *
+ * Order of a run: new RunWriter → message() and addSlice() per slice → finishResults() (JUnit,
+ * Allure's categories and environment, the message stream) → Allure's HTML, if any, by the caller
+ * → finish() (summary.json, summary.md, the manifest).
+ */
+import type { Envelope } from "@cucumber/messages";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { hostFileName } from "../input/host-file-name";
+import type { InventoryCluster } from "../model/inventory";
+import type { Result } from "../model/result";
+import type { HostRecord, RunReport } from "../model/run";
+import { ManifestRecorder, sha256Hex } from "../evidence/manifest";
+import { ALLURE_RESULTS_DIR, allureContext, AllureResultsStream } from "./allure-results";
+import type { EnvironmentInfo } from "./allure-sdk";
+import { PlainFileWriter } from "./allure-writer";
+import { DigestBuilder, type RunDigest } from "./digest";
+import { evidenceLookup } from "./evidence";
+import { JUNIT_FILE, JunitStream } from "./junit";
+import { REPORT_MARKER } from "./output-dir";
+import { SUMMARY_FILE, SummaryStream, type SummaryHead, type SummaryTail } from "./summary";
+import { SUMMARY_MD_FILE, renderSummaryMarkdown } from "./summary-md";
+import { Spool, StreamFile } from "./stream-file";
+
+export const MESSAGES_FILE = "cucumber-messages.ndjson";
+export const SNAPSHOTS_DIR = "evidence/snapshots";
+
+export interface RunSlice {
+  hosts: HostRecord[];
+  clusters: InventoryCluster[];
+  results: Result[];
+}
+
+export class RunWriter {
+  readonly manifest: ManifestRecorder;
+  readonly digest: DigestBuilder;
+  private readonly messages: StreamFile;
+  private readonly summary: SummaryStream;
+  private readonly junit: JunitStream;
+  private readonly allure: AllureResultsStream;
+  private readonly snapshots: string;
+
+  constructor(
+    readonly dir: string,
+    private readonly head: SummaryHead,
+    targets: number,
+  ) {
+    this.manifest = new ManifestRecorder(dir);
+    this.writeSmall(REPORT_MARKER, `hostproof ${head.tool.version} report of ${head.inventoryFile}, started ${head.startedAt}\n`);
+    this.digest = new DigestBuilder(targets);
+    this.messages = new StreamFile(join(dir, MESSAGES_FILE));
+    this.summary = new SummaryStream(new StreamFile(join(dir, SUMMARY_FILE)), new Spool(join(dir, `.${SUMMARY_FILE}.hosts`)), head);
+    this.junit = new JunitStream(new Spool(join(dir, `.${JUNIT_FILE}.suites`)), head.startedAt);
+    const resultsDir = join(dir, ALLURE_RESULTS_DIR);
+    this.allure = new AllureResultsStream(new PlainFileWriter(resultsDir, (name, data) => this.manifest.record(`${ALLURE_RESULTS_DIR}/${name}`, { sha256: sha256Hex(data), bytes: Buffer.byteLength(data) })));
+    this.snapshots = join(dir, SNAPSHOTS_DIR);
+    mkdirSync(this.snapshots, { recursive: true });
+  }
+
+  /** Cucumber's messages, as its own message formatter writes them: one JSON document per line. */
+  readonly message = (m: Envelope): void => {
+    this.messages.write(`${JSON.stringify(m)}\n`);
+  };
+
+  addSlice(slice: RunSlice, runTimes: { startedAt: string; finishedAt: string }): void {
+    const report = { ...runTimes, hosts: slice.hosts, clusters: slice.clusters };
+    this.summary.add(slice.results, slice.hosts, evidenceLookup(report));
+    this.junit.add(slice.results);
+    this.allure.add(slice.results, allureContext(report));
+    this.digest.add(slice);
+    for (const h of slice.hosts) this.keepSnapshot(h);
+  }
+
+  /**
+   * The snapshot judged is kept beside the report, so that the verdict can be re-checked from it:
+   * a snapshot file as the bytes that were read and judged, a live one as the document judged.
+   */
+  private keepSnapshot(h: HostRecord): void {
+    const data = h.raw ?? `${JSON.stringify(h.snapshot, null, 2)}\n`;
+    const name = hostFileName(h.name);
+    writeFileSync(join(this.snapshots, name), data);
+    this.manifest.record(`${SNAPSHOTS_DIR}/${name}`, { sha256: sha256Hex(data), bytes: Buffer.byteLength(data) });
+  }
+
+  /** Closes everything Allure's HTML generator may read, and the message stream. */
+  finishResults(environment: EnvironmentInfo, estate: string | undefined): void {
+    this.allure.finish(environment);
+    this.manifest.record(JUNIT_FILE, this.junit.finish(new StreamFile(join(this.dir, JUNIT_FILE)), estate));
+    this.manifest.record(MESSAGES_FILE, this.messages.close());
+  }
+
+  /** Writes summary.json and summary.md, then the manifest over everything; returns its digest. */
+  finish(tail: SummaryTail, digest: RunDigest, after: { recordTrees: string[] }): string {
+    for (const tree of after.recordTrees) this.manifest.recordTree(tree);
+    this.manifest.record(SUMMARY_FILE, this.summary.finish(tail));
+    this.writeSmall(SUMMARY_MD_FILE, renderSummaryMarkdown(digest, digest.drift));
+    return this.manifest.write({ version: this.head.tool.version }).manifestSha256;
+  }
+
+  private writeSmall(rel: string, text: string): void {
+    writeFileSync(join(this.dir, rel), text);
+    this.manifest.record(rel, { sha256: sha256Hex(text), bytes: Buffer.byteLength(text) });
+  }
+}
+
+/** The run's own facts, as summary.json's head and the digest carry them. */
+export type RunFacts = Omit<RunReport, "results" | "hosts" | "clusters">;
