@@ -211,7 +211,9 @@ export function buildTestResult(r: Result, index: number, ctx: AllureContext): T
   const views = r.evidence.map(ctx.lookup);
   const hosts = [...new Set(views.map((v) => v.host))];
   const attachments: Attachment[] = hosts.map((host) => ({
-    name: `Evidence: ${views.filter((v) => v.host === host).map((v) => v.title).join("; ")} on ${host} (with every other probe read from it)`,
+    // Allure keeps one name per attachment file (the first result's): the name is the host's alone,
+    // and the probes this result cites are its `evidence` parameter.
+    name: `Evidence: every probe read from ${host}`,
     source: evidenceFileName(host),
     type: ContentType.TEXT,
   }));
@@ -228,7 +230,7 @@ export function buildTestResult(r: Result, index: number, ctx: AllureContext): T
     description: descriptionMarkdown(r),
     labels: labelsOf(r),
     links: [],
-    parameters: parametersOf(r, ctx),
+    parameters: [...parametersOf(r, ctx), ...(views.length > 0 ? [{ name: "evidence", value: views.map((v) => `${v.title} on ${v.host}`).join("; "), excluded: true }] : [])],
     steps: [],
     attachments,
     ...timesOf(r, views, ctx),

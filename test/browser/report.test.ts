@@ -55,8 +55,9 @@ test("an auditor finds the out-of-line node, its failing offload control, expect
     assert.match(body, /Severity: high/);
     assert.doesNotMatch(body, /Severity: (critical|blocker|normal|minor)/);
 
-    // The evidence: the probe's command and its raw output, attached to the result.
-    await page.getByText(/Evidence: Network adapter advanced properties/).first().click();
+    // The evidence: the probe's command and its raw output, in the host's evidence attachment.
+    assert.match(body, /evidence\s*:?\s*Network adapter advanced properties .* on wg-node3/);
+    await page.getByText("Evidence: every probe read from wg-node3").first().click();
     await page.getByText(/Get-NetAdapterAdvancedProperty -AllProperties/).first().waitFor({ timeout: 15_000 });
     const withEvidence = await page.locator("body").innerText();
     assert.match(withEvidence, /RegistryKeyword/);

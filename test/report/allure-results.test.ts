@@ -174,8 +174,10 @@ test("evidence is attached once per host, holding every probe of the host, and s
   assert.equal(upd.length, 1);
   assert.equal(upd[0]!.source, eos[0]!.source, "node1's one file is used by both results");
   assert.equal(eos[0]!.type, "text/plain");
-  assert.equal(eos[0]!.name, "Evidence: Operating system (Win32_OperatingSystem) on node1 (with every other probe read from it)");
-  assert.match(upd[0]!.name, /^Evidence: Operating system \(Win32_OperatingSystem\); .* on node1 /);
+  assert.equal(eos[0]!.name, "Evidence: every probe read from node1");
+  const cites = (r: TestResult): string | undefined => r.parameters.find((p) => p.name === "evidence")?.value;
+  assert.equal(cites(find(results, "node1", "HP-EOS-001")), "Operating system (Win32_OperatingSystem) on node1");
+  assert.match(cites(find(results, "node1", "HP-UPD-001")) ?? "", /^Operating system \(Win32_OperatingSystem\) on node1; Installed updates .* on node1$/);
   const clusterWide = find(results, "wgclus", "HP-CLU-001").attachments;
   assert.deepEqual(clusterWide.map((a) => a.source).sort(), [eos[0]!.source, find(results, "node2", "HP-EOS-001").attachments[0]!.source].sort(), "a cluster result cites each node's file");
 
