@@ -52,6 +52,8 @@ export interface RunOptions {
   progress?: Progress;
   /** Read snapshot paths that resolve outside the inventory's folder (src/input/snapshot-path.ts). */
   allowOutsideSnapshots?: boolean;
+  /** Hosts per slice (engine/slices.ts); default SLICE_HOSTS. Smaller holds less in memory, at a Cucumber run per slice. */
+  sliceHosts?: number;
 }
 
 export interface RunOutcome {
@@ -125,7 +127,7 @@ async function runPhases(options: RunOptions, progress: Progress, startedAt: Dat
 
     // One slice at a time: loaded, judged by Cucumber, written, dropped (engine/slices.ts).
     progress.phase("judge", estateCounts);
-    const slices = planSlices(inv);
+    const slices = planSlices(inv, options.sliceHosts);
     const problems: InputProblem[] = [];
     const internalErrors: string[] = [];
     let controls: ControlMeta[] | undefined;
