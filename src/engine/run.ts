@@ -150,7 +150,7 @@ async function runPhases(options: RunOptions, progress: Progress, startedAt: Dat
       controls ??= run.controls;
       internalErrors.push(...run.internalErrors);
       const results = waivers !== undefined ? run.results.map(waivers.apply) : run.results;
-      writer.addSlice({ hosts: estate.hosts.map((h) => h.record), clusters: estate.clusters.map((c) => c.cluster), results }, { startedAt: head.startedAt, finishedAt: new Date().toISOString() });
+      await writer.addSlice({ hosts: estate.hosts.map((h) => h.record), clusters: estate.clusters.map((c) => c.cluster), results }, { startedAt: head.startedAt, finishedAt: new Date().toISOString() });
       drift.add(results);
       baseline?.add(results);
     }
@@ -162,7 +162,7 @@ async function runPhases(options: RunOptions, progress: Progress, startedAt: Dat
     const environment = runEnvironment({ version: VERSION, featuresDir: FEATURES_DIR, inventoryFile: resolve(options.inventory), startedAt: head.startedAt });
     const waiverReport = waiverFile !== undefined && waivers !== undefined ? { file: displayPath(waiverFile.file), warnDays, waivers: waiverFile.waivers, notices: waivers.notices() } : undefined;
     const resultsDir = join(staging, ALLURE_RESULTS_DIR);
-    writer.finishResults({ ...allureEnvironment({ ...head, ...(waiverReport !== undefined ? { waivers: waiverReport } : {}) }), ...environment }, inv.name);
+    await writer.finishResults({ ...allureEnvironment({ ...head, ...(waiverReport !== undefined ? { waivers: waiverReport } : {}) }), ...environment }, inv.name);
     writeExecutor(
       resultsDir,
       executorFromEnv(process.env, {

@@ -18,10 +18,14 @@ export class PlainFileWriter implements Writer {
   private readonly dir: string;
   private files = 0;
 
-  /** `onWrite` is told each file written (the run hashes it for the manifest without reading it back). */
+  /**
+   * `onWrite` is told each file written (the run hashes it for the manifest without reading it
+   * back); `writeFile` may be a queue that writes in the background (write-queue.ts).
+   */
   constructor(
     resultsDir: string,
     private readonly onWrite?: (name: string, data: string | Buffer) => void,
+    private readonly writeFile: (path: string, data: string | Buffer) => void = writeFileSync,
   ) {
     this.dir = resultsDir;
     // Once, not per file: the stock writer's mkdir per call is another syscall per result.
@@ -34,7 +38,7 @@ export class PlainFileWriter implements Writer {
   }
 
   private write(name: string, data: string | Buffer): void {
-    writeFileSync(join(this.dir, name), data);
+    this.writeFile(join(this.dir, name), data);
     this.files += 1;
     this.onWrite?.(name, data);
   }

@@ -11,6 +11,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { InputError } from "../errors";
 import { basename, dirname, join, resolve } from "node:path";
+import { removeInBackground, type BackgroundRemoval } from "./background-remove";
 import { sweepStaleStaging, trackStaging, untrackStaging } from "./staging";
 
 /** Creates an empty staging directory beside `outDir` and returns its path. */
@@ -33,8 +34,9 @@ export function openStaging(outDir: string): string {
 /**
  * Puts `staging` in place of `outDir`. An existing `outDir` is moved aside first and only
  * deleted once the new one is in place; if the second rename fails the old one is put back.
+ * The deletion runs in the background (background-remove.ts); `removed.wait()` waits for it.
  */
-export function commitStaging(staging: string, outDir: string): void {
+export function commitStaging(staging: string, outDir: string): { removed: BackgroundRemoval } {
   const target = resolve(outDir);
   let aside: string | undefined;
   if (existsSync(target)) {
@@ -48,15 +50,9 @@ export function commitStaging(staging: string, outDir: string): void {
     if (aside !== undefined) renameSync(aside, target);
     throw error;
   }
-  if (aside !== undefined) {
-    // The new report is already in place; a leftover hidden directory is untidy, not wrong,
-    // so a failure to delete it must not turn a good run into a failed one.
-    try {
-      rmSync(aside, { recursive: true, force: true });
-    } catch {
-      /* left for the next run or the user */
-    }
-  }
+  // The new report is already in place; a leftover hidden directory is untidy, not wrong, so a
+  // failure to delete it must not turn a good run into a failed one (the next run sweeps it).
+  return { removed: aside !== undefined ? removeInBackground(aside) : { wait: () => Promise.resolve() } };
 }
 
 /** Removes a staging directory after a failure. Never throws: it runs on error paths. */

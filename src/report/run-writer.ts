@@ -25,6 +25,7 @@ import { REPORT_MARKER } from "./output-dir";
 import { SUMMARY_FILE, SummaryStream, type SummaryHead, type SummaryTail } from "./summary";
 import { SUMMARY_MD_FILE, renderSummaryMarkdown } from "./summary-md";
 import { Spool, StreamFile } from "./stream-file";
+import { WriteQueue } from "./write-queue";
 
 export const MESSAGES_FILE = "cucumber-messages.ndjson";
 export const SNAPSHOTS_DIR = "evidence/snapshots";
@@ -43,6 +44,7 @@ export class RunWriter {
   private readonly junit: JunitStream;
   private readonly allure: AllureResultsStream;
   private readonly snapshots: string;
+  private readonly queue = new WriteQueue();
 
   constructor(
     readonly dir: string,
@@ -56,7 +58,8 @@ export class RunWriter {
     this.summary = new SummaryStream(new StreamFile(join(dir, SUMMARY_FILE)), new Spool(join(dir, `.${SUMMARY_FILE}.hosts`)), head);
     this.junit = new JunitStream(new Spool(join(dir, `.${JUNIT_FILE}.suites`)), head.startedAt);
     const resultsDir = join(dir, ALLURE_RESULTS_DIR);
-    this.allure = new AllureResultsStream(new PlainFileWriter(resultsDir, (name, data) => this.manifest.record(`${ALLURE_RESULTS_DIR}/${name}`, { sha256: sha256Hex(data), bytes: Buffer.byteLength(data) })));
+    const record = (name: string, data: string | Buffer): void => this.manifest.record(`${ALLURE_RESULTS_DIR}/${name}`, { sha256: sha256Hex(data), bytes: Buffer.byteLength(data) });
+    this.allure = new AllureResultsStream(new PlainFileWriter(resultsDir, record, this.queue.write));
     this.snapshots = join(dir, SNAPSHOTS_DIR);
     mkdirSync(this.snapshots, { recursive: true });
   }
@@ -66,7 +69,9 @@ export class RunWriter {
     this.messages.write(`${JSON.stringify(m)}\n`);
   };
 
-  addSlice(slice: RunSlice, runTimes: { startedAt: string; finishedAt: string }): void {
+  /** Waits for the previous slice's files first: two slices at most are in memory. */
+  async addSlice(slice: RunSlice, runTimes: { startedAt: string; finishedAt: string }): Promise<void> {
+    await this.queue.drain();
     const report = { ...runTimes, hosts: slice.hosts, clusters: slice.clusters };
     this.summary.add(slice.results, slice.hosts, evidenceLookup(report));
     this.junit.add(slice.results);
@@ -82,13 +87,14 @@ export class RunWriter {
   private keepSnapshot(h: HostRecord): void {
     const data = h.raw ?? `${JSON.stringify(h.snapshot, null, 2)}\n`;
     const name = hostFileName(h.name);
-    writeFileSync(join(this.snapshots, name), data);
+    this.queue.write(join(this.snapshots, name), data);
     this.manifest.record(`${SNAPSHOTS_DIR}/${name}`, { sha256: sha256Hex(data), bytes: Buffer.byteLength(data) });
   }
 
   /** Closes everything Allure's HTML generator may read, and the message stream. */
-  finishResults(environment: EnvironmentInfo, estate: string | undefined): void {
+  async finishResults(environment: EnvironmentInfo, estate: string | undefined): Promise<void> {
     this.allure.finish(environment);
+    await this.queue.drain();
     this.manifest.record(JUNIT_FILE, this.junit.finish(new StreamFile(join(this.dir, JUNIT_FILE)), estate));
     this.manifest.record(MESSAGES_FILE, this.messages.close());
   }

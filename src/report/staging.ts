@@ -9,12 +9,20 @@
  *   that safe: a folder of a live process (another hostproof writing the same --out) is kept.
  * A commit killed between its two renames leaves `.<out>.old-<pid>-<time>` (the earlier report,
  * moved aside): when --out is then missing, it is put back rather than deleted.
+ *
+ * Nothing large is deleted on the run's critical path: a stale folder is renamed to
+ * `.<out>.trash-<pid>-<time>` and deleted by a background process (background-remove.ts), as is
+ * the earlier report after a commit. A trash folder whose deleter was killed is swept again.
  */
+import { randomBytes } from "node:crypto";
 import { readdirSync, renameSync, rmSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
+import { removeInBackground } from "./background-remove";
 
 /** staging folder → the folder it will replace. */
 const open = new Map<string, string>();
+/** Trash folders this process handed to a background deleter: not stale while it runs. */
+const trashed = new Set<string>();
 
 export function trackStaging(staging: string, outDir: string): void {
   open.set(resolve(staging), resolve(outDir));
@@ -72,7 +80,7 @@ export function sweepStaleStaging(outDir: string, isAlive: (pid: number) => bool
   const target = resolve(outDir);
   const parent = dirname(target);
   const base = escapeRegExp(basename(target));
-  const pattern = new RegExp(`^\\.${base}\\.(staging|old)-(\\d+)-[0-9a-z]+$`);
+  const pattern = new RegExp(`^\\.${base}\\.(staging|old|trash)-(\\d+)-[0-9a-z]+$`);
   let entries: string[];
   try {
     entries = readdirSync(parent);
@@ -86,7 +94,7 @@ export function sweepStaleStaging(outDir: string, isAlive: (pid: number) => bool
     const pid = Number(m[2]);
     const full = join(parent, name);
     const ours = pid === process.pid;
-    if (ours ? open.has(full) : isAlive(pid)) continue;
+    if (ours ? open.has(full) || trashed.has(full) : isAlive(pid)) continue;
     const why = ours ? "an earlier process with this process id" : `process ${pid}, which no longer runs`;
     try {
       if (m[1] === "old" && !entries.includes(basename(target))) {
@@ -96,8 +104,12 @@ export function sweepStaleStaging(outDir: string, isAlive: (pid: number) => bool
         entries.push(basename(target));
         continue;
       }
-      rmSync(full, { recursive: true, force: true });
-      notes.push(`removed ${name} beside ${target}, an unfinished output left by ${why}`);
+      // Moved out of the pattern first, so that a run after this one does not start on it again.
+      const trash = join(parent, `.${basename(target)}.trash-${process.pid}-${Date.now().toString(36)}${randomBytes(3).toString("hex")}`);
+      renameSync(full, trash);
+      trashed.add(trash);
+      removeInBackground(trash);
+      notes.push(`removing ${name} beside ${target} in the background, an unfinished output left by ${why}`);
     } catch (err) {
       notes.push(`could not remove ${full}, left by ${why}: ${(err as Error).message}`);
     }

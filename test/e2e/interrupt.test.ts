@@ -8,6 +8,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
+import { entriesSettled } from "../report/tmp";
 import { findJava } from "../../src/report/allure-html";
 import { descendants } from "../../src/powershell/process-tree";
 import { AS_OF, BIN, DEMO, ROOT, spawnCli, tempDir } from "./cli";
@@ -131,8 +132,10 @@ test("after a SIGKILL the next run removes the dead run's staging folder and kee
 
   const next = spawnCli(["run", "-i", DEMO, "-o", out, "--as-of", AS_OF, "--no-html", "--exit-zero"]);
   assert.equal(next.code, 0, next.stderr);
-  assert.match(next.stderr, new RegExp(`removed ${debris[0]!.replace(/\./g, "\\.")} beside .*, an unfinished output left by process \\d+, which no longer runs`));
+  assert.match(next.stderr, new RegExp(`removing ${debris[0]!.replace(/\./g, "\\.")} beside .* in the background, an unfinished output left by process \\d+, which no longer runs`));
   assert.deepEqual(stagingIn(parent), [live]);
+  // The dead run's folder and the earlier report are deleted by background processes.
+  assert.deepEqual(await entriesSettled(parent), [".hostproof-history", live, "reports"].sort());
   assert.ok(existsSync(join(out, "summary.md")), "the new report is in place");
   rmSync(parent, { recursive: true, force: true });
 });

@@ -48,14 +48,15 @@ test("openStaging makes a hidden sibling with normal permissions", (t) => {
   assert.notEqual(openStaging(outDir), staging, "each call gets its own directory");
 });
 
-test("commitStaging replaces an existing report and leaves nothing behind", (t) => {
+test("commitStaging replaces an existing report and leaves nothing behind, the earlier one deleted in the background", async (t) => {
   const root = scratch(t);
   const outDir = join(root, "out");
   earlierReport(outDir);
   const staging = openStaging(outDir);
   writeFileSync(join(staging, "summary.json"), '{"new":true}\n');
-  commitStaging(staging, outDir);
+  const { removed } = commitStaging(staging, outDir);
   assert.deepEqual(snapshotOf(outDir), { "summary.json": '{"new":true}\n' });
+  await removed.wait();
   assert.deepEqual(readdirSync(root), ["out"]);
 
   const fresh = join(root, "fresh");
