@@ -5,6 +5,7 @@ import { Writable } from "node:stream";
 import { PACKAGE_ROOT } from "../controls/catalog";
 import type { Estate } from "./estate";
 import { setActiveRun, type RunContext } from "./run-context";
+import { claimSupportProfile } from "./support-code";
 
 export interface ControlRunOptions {
   estate: Estate;
@@ -38,6 +39,8 @@ export async function runControls(options: ControlRunOptions): Promise<ControlRu
     {
       // Cucumber joins this onto cwd (PACKAGE_ROOT), so it must stay relative.
       file: "cucumber.js",
+      // The compiled steps when this runs compiled, the TypeScript ones when it runs from source.
+      profiles: [claimSupportProfile()],
       provided: {
         tags: options.tags ?? "",
         format: [["message", options.messagesFile]],
