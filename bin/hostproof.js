@@ -1,11 +1,17 @@
 #!/usr/bin/env node
 "use strict";
-// TypeScript runs through tsx: the step definitions are loaded by Cucumber as TypeScript anyway,
-// and one loader for both keeps a single copy of every module in the process.
-require("tsx/cjs");
-const { main } = require("../src/cli/main.ts");
+// The compiled JavaScript in dist/ (`npm run build`, which `npm ci` runs): no TypeScript loader at
+// run time. `hostproof run` has Cucumber load the compiled step definitions too (dist/steps/).
+const { existsSync } = require("node:fs");
+const { join } = require("node:path");
+const dist = join(__dirname, "..", "dist", "src", "cli");
+if (!existsSync(join(dist, "main.js"))) {
+  process.stderr.write(`hostproof: not built: ${dist} is missing. Run \`npm run build\` (\`npm ci\` runs it) in ${join(__dirname, "..")}.\n`);
+  process.exit(4);
+}
+const { main } = require("../dist/src/cli/main.js");
 // Ctrl-C and SIGTERM stop Allure's Java and remove the unfinished output (src/cli/interrupt.ts).
-require("../src/cli/interrupt.ts").installInterruptHandlers();
+require("../dist/src/cli/interrupt.js").installInterruptHandlers();
 // A reader that stops early (`hostproof controls | head`) closes the pipe: nothing is left to say
 // to it, so end quietly instead of with an unhandled EPIPE.
 for (const stream of [process.stdout, process.stderr]) {

@@ -24,6 +24,12 @@ if (files.length === 0) {
   console.error("no test files matched");
   process.exit(1);
 }
+// Tests that spawn bin/hostproof.js run the compiled dist/, which `npm test` builds first; a run of
+// a few test files does not, so say when dist/ is behind src/ (test/build/dist.test.ts fails then).
+const stale = require("./dist-check.js").staleDist();
+if (stale.length > 0) {
+  console.error(`warning: dist/ is not the current build (${stale[0]}${stale.length > 1 ? `, and ${stale.length - 1} more` : ""}): the tests that spawn bin/hostproof.js run old code. Run npm run build.`);
+}
 const res = spawnSync(process.execPath, ["--import", "tsx", "--test", "--test-concurrency=2", ...files], {
   stdio: "inherit",
   cwd: join(__dirname, ".."),

@@ -1,5 +1,4 @@
 /** hostproof's version, from package.json, for --version and the reports. */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { PACKAGE_JSON } from "./package-root";
 
-export const VERSION: string = (JSON.parse(readFileSync(join(__dirname, "..", "package.json"), "utf8")) as { version: string }).version;
+export const VERSION: string = PACKAGE_JSON.version;

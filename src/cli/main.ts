@@ -13,8 +13,9 @@ type Command = (argv: string[], io: Io) => Promise<ExitCode>;
  * Each command's code is loaded only when that command runs: `run` pulls in Cucumber, Allure and
  * the report writers, which `--version`, `controls` or `verify` have no use for.
  */
-// require, not import(): the CLI runs as CommonJS through tsx, whose loader handles require of a
-// TypeScript file but leaves a dynamic import() to Node's own resolver, which cannot find one.
+// require, not import(): compiled (dist/, CommonJS) it is Node's own require; from source (the
+// tests, through tsx) tsx's loader handles require of a TypeScript file but leaves a dynamic
+// import() to Node's own resolver, which cannot find one.
 const COMMANDS: Record<string, () => Command> = {
   run: () => (require("./commands/run") as typeof import("./commands/run")).runCommand,
   collect: () => (require("./commands/collect") as typeof import("./commands/collect")).collectCommand,

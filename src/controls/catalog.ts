@@ -4,10 +4,11 @@ import { IdGenerator, type GherkinDocument } from "@cucumber/messages";
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import type { ControlMeta } from "../model/result";
+import { FEATURES_DIR, PACKAGE_ROOT } from "../package-root";
 import { ControlDefinitionError, controlMeta, scenariosOf } from "./meta";
 
-export const PACKAGE_ROOT = join(__dirname, "..", "..");
-export const FEATURES_DIR = join(PACKAGE_ROOT, "features");
+// Still exported from here for the engine (run.ts, cucumber.ts), which imports them this way.
+export { FEATURES_DIR, PACKAGE_ROOT };
 
 export function featureFiles(dir: string = FEATURES_DIR): string[] {
   const out: string[] = [];

@@ -5,6 +5,7 @@ import { Writable } from "node:stream";
 import { PACKAGE_ROOT } from "../controls/catalog";
 import type { Estate } from "./estate";
 import { setActiveRun, type RunContext } from "./run-context";
+import { claimSupportProfile } from "./support-code";
 
 export interface ControlRunOptions {
   estate: Estate;
@@ -40,9 +41,14 @@ export async function runControls(options: ControlRunOptions): Promise<ControlRu
   let runConfiguration = configurations.get(tags);
   if (runConfiguration === undefined) {
     ({ runConfiguration } = await loadConfiguration(
-      // Cucumber joins `file` onto cwd (PACKAGE_ROOT), so it must stay relative. No formatter: the
-      // messages are taken from onMessage, one stream across every slice of the run.
-      { file: "cucumber.js", provided: { tags, format: [], formatOptions: {} } },
+      {
+        // Cucumber joins `file` onto cwd (PACKAGE_ROOT), so it must stay relative.
+        file: "cucumber.js",
+        // The compiled steps when this runs compiled, the TypeScript ones when it runs from source.
+        profiles: [claimSupportProfile()],
+        // No formatter: the messages are taken from onMessage, one stream across every slice.
+        provided: { tags, format: [], formatOptions: {} },
+      },
       environment,
     ));
     configurations.set(tags, runConfiguration);

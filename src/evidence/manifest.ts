@@ -18,12 +18,13 @@ import { join, posix } from "node:path";
 import Ajv from "ajv";
 import addFormats from "ajv-formats";
 import { InputError } from "../errors";
+import { SCHEMAS_DIR } from "../package-root";
 import { VERSION } from "../version";
 import { Spool, StreamFile, type Written } from "../report/stream-file";
 
 /** Where the manifest lives, relative to the report folder (POSIX separators, as in the file). */
 export const MANIFEST_PATH = "evidence/manifest.json";
-export const MANIFEST_SCHEMA_FILE = join(__dirname, "..", "..", "schemas", "manifest.schema.json");
+export const MANIFEST_SCHEMA_FILE = join(SCHEMAS_DIR, "manifest.schema.json");
 
 /**
  * What a manifest covers by default. A folder entry ends in `/`: every file under it is listed,

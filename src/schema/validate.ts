@@ -8,10 +8,9 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { InputProblem } from "../errors";
 import type { LoadedDocument } from "../input/read-document";
+import { SCHEMAS_DIR } from "../package-root";
 
 export type SchemaName = "inventory" | "snapshot" | "summary" | "waivers";
-
-export const SCHEMA_DIR = join(__dirname, "..", "..", "schemas");
 
 const ajv = new Ajv({ allErrors: true, strict: false });
 addFormats(ajv);
@@ -20,7 +19,7 @@ const compiled = new Map<SchemaName, ValidateFunction>();
 function validator(name: SchemaName): ValidateFunction {
   let fn = compiled.get(name);
   if (!fn) {
-    const schema = JSON.parse(readFileSync(join(SCHEMA_DIR, `${name}.schema.json`), "utf8")) as object;
+    const schema = JSON.parse(readFileSync(join(SCHEMAS_DIR, `${name}.schema.json`), "utf8")) as object;
     fn = ajv.compile(schema);
     compiled.set(name, fn);
   }
