@@ -44,13 +44,16 @@ Written under --out (default: reports):
   summary.json               every result, totals, verdict, drift, timings
   summary.md                 the matrix in Markdown, for a CI job summary
   junit.xml                  one test suite per host or cluster, one test case per control
-  cucumber-messages.ndjson   Cucumber's own message stream
-  allure-results/            one Allure result per host × control, with its evidence
+  cucumber-messages.ndjson   Cucumber's own message stream: one test run per slice of the estate
+  allure-results/            one Allure result per host × control, one evidence file per host
   allure-report/index.html   the Allure report as one self-contained file (needs Java)
+  pages/index.html           the browsable report (--html pages; auto above 2,000 hosts)
   evidence/snapshots/        the snapshots that were judged
   evidence/manifest.json     SHA-256 of every file; check it with hostproof verify <dir>
-The run writes into a staging folder beside --out and replaces --out only once every file is
-written: an interrupted or failed run leaves the earlier report as it was.
+The estate is read, judged and written slice by slice (whole clusters, up to 1,000 hosts), so
+memory stays bounded whatever its size. The run writes into a staging folder beside --out and
+replaces --out only once every file is written: an interrupted or failed run leaves the earlier
+report as it was. The earlier report is deleted afterwards, by a background process.
 History (Allure's trend and the previous results, for "what changed") is kept outside the report,
 in .hostproof-history/<out name> beside --out, or --history <dir>.
 
@@ -69,7 +72,10 @@ Options:
       --waiver-warn-days <n>
                            report a waiver as expiring this many days before its last day
                            (default: 14)
-      --no-html            skip the Allure HTML report (no Java needed)
+      --html <style>       the HTML report: single (Allure's one file, needs Java), pages (the
+                           browsable report for large estates, pages/index.html) or auto
+                           (default: single up to 2,000 hosts, pages above)
+      --no-html            skip the HTML report (no Java needed)
       --history <dir>      where Allure's history and the previous results are kept, for the
                            trend and "what changed" (default: .hostproof-history/<out name>
                            beside --out)

@@ -14,6 +14,7 @@ import { DriftTracker } from "../report/drift";
 import { checkReplaceable, commitStaging, discardStaging, openStaging } from "../report/output-dir";
 import { htmlSizeWarning, noProgress, type Progress } from "../report/progress";
 import { RunWriter } from "../report/run-writer";
+import { PAGES_DIR } from "../report/pages/writer";
 import { sweepStaleStaging } from "../report/staging";
 import { summaryWaivers } from "../report/summary";
 import { VERSION } from "../version";
@@ -52,15 +53,28 @@ export interface RunOptions {
   progress?: Progress;
   /** Read snapshot paths that resolve outside the inventory's folder (src/input/snapshot-path.ts). */
   allowOutsideSnapshots?: boolean;
+  /**
+   * Which HTML report, when `html`: Allure's single file, the browsable pages (report/pages/), or
+   * (auto, the default) the single file up to PAGES_ABOVE_HOSTS hosts and the pages above.
+   */
+  htmlStyle?: HtmlStyle;
   /** Hosts per slice (engine/slices.ts); default SLICE_HOSTS. Smaller holds less in memory, at a Cucumber run per slice. */
   sliceHosts?: number;
 }
+
+export type HtmlStyle = "single" | "pages" | "auto";
+
+/**
+ * Allure's single file stops being a report anyone can open well before this: at 5,000 hosts it
+ * took 32 s and 1.9 GiB of Java to make, 648 MB, and Chromium was still loading it after 300 s.
+ */
+export const PAGES_ABOVE_HOSTS = 2000;
 
 export interface RunOutcome {
   /** The run's facts and a bounded digest of its results: the results themselves are in the files. */
   report: RunDigest;
   outDir: string;
-  html: HtmlOutcome | { ok: false; reason: string; skipped: true };
+  html: HtmlOutcome | { ok: false; reason: string; skipped: true } | { ok: true; pages: string };
   internalErrors: string[];
   /** SHA-256 of evidence/manifest.json: quote it, and `hostproof verify --expect` proves the report unchanged. */
   manifestSha256: string;
@@ -119,7 +133,8 @@ async function runPhases(options: RunOptions, progress: Progress, startedAt: Dat
       tags: options.tags,
       failOn: options.failOn,
     };
-    const writer = new RunWriter(staging, head, inv.hosts.length + (inv.clusters ?? []).length);
+    const style = !options.html ? undefined : options.htmlStyle === "single" || options.htmlStyle === "pages" ? options.htmlStyle : inv.hosts.length > PAGES_ABOVE_HOSTS ? "pages" : "single";
+    const writer = new RunWriter(staging, head, inv.hosts.length + (inv.clusters ?? []).length, style === "pages");
     const warnDays = options.waiverWarnDays ?? DEFAULT_WARN_DAYS;
     const waivers = waiverFile !== undefined ? waiverApplier(waiverFile.waivers, options.asOf, warnDays) : undefined;
     const drift = new DriftTracker(previous.baseline);
@@ -174,13 +189,16 @@ async function runPhases(options: RunOptions, progress: Progress, startedAt: Dat
     const t3 = performance.now();
 
     // Allure draws its Trend and per-result History from the previous report's history files.
-    if (options.html && historyDir !== undefined) seedHistory(historyDir, resultsDir);
-    if (options.html) {
+    if (style === "single" && historyDir !== undefined) seedHistory(historyDir, resultsDir);
+    if (style === "single") {
       const large = htmlSizeWarning(totals.total);
       if (large !== undefined) progress.note(large);
       progress.phase("html", `Allure single-file report of ${plural(totals.total, "result")} (Java)`);
     }
-    const html: RunOutcome["html"] = options.html
+    const html: RunOutcome["html"] =
+      style === "pages"
+        ? { ok: true, pages: join(resolve(options.out), PAGES_DIR, "index.html") }
+        : style === "single"
       ? await generateAllureHtml(resultsDir, join(staging, ALLURE_REPORT_DIR), { results: totals.total, name: `hostproof: ${inv.name ?? head.inventoryFile}` })
       : { ok: false, reason: "--no-html was given", skipped: true };
 
@@ -219,7 +237,7 @@ async function runPhases(options: RunOptions, progress: Progress, startedAt: Dat
 
     const historyKept = historyDir !== undefined && baseline !== undefined && stageBaseline(baseline, historyDir, warnings);
     commitStaging(staging, options.out);
-    if (historyKept) keepHistory(historyDir, resolve(options.out), html.ok, baseline!, warnings);
+    if (historyKept) keepHistory(historyDir, resolve(options.out), style === "single" && html.ok, baseline!, warnings);
     return { report, outDir: resolve(options.out), html, internalErrors, manifestSha256, historyDir, warnings };
   } catch (err) {
     baseline?.discard();

@@ -43,6 +43,7 @@ export const DEFAULT_COVERAGE: readonly string[] = [
   "cucumber-messages.ndjson",
   "allure-results/",
   "allure-report/",
+  "pages/",
   ".hostproof-report",
 ];
 

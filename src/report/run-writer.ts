@@ -26,6 +26,7 @@ import { SUMMARY_FILE, SummaryStream, type SummaryHead, type SummaryTail } from 
 import { SUMMARY_MD_FILE, renderSummaryMarkdown } from "./summary-md";
 import { Spool, StreamFile } from "./stream-file";
 import { WriteQueue } from "./write-queue";
+import { PagesWriter } from "./pages/writer";
 
 export const MESSAGES_FILE = "cucumber-messages.ndjson";
 export const SNAPSHOTS_DIR = "evidence/snapshots";
@@ -46,10 +47,14 @@ export class RunWriter {
   private readonly snapshots: string;
   private readonly queue = new WriteQueue();
 
+  private readonly pages: PagesWriter | undefined;
+
+  /** `pages`: also write the browsable report (pages/writer.ts). */
   constructor(
     readonly dir: string,
     private readonly head: SummaryHead,
     targets: number,
+    pages = false,
   ) {
     this.manifest = new ManifestRecorder(dir);
     this.writeSmall(REPORT_MARKER, `hostproof ${head.tool.version} report of ${head.inventoryFile}, started ${head.startedAt}\n`);
@@ -62,6 +67,7 @@ export class RunWriter {
     this.allure = new AllureResultsStream(new PlainFileWriter(resultsDir, record, this.queue.write));
     this.snapshots = join(dir, SNAPSHOTS_DIR);
     mkdirSync(this.snapshots, { recursive: true });
+    this.pages = pages ? new PagesWriter(dir, (rel, written) => this.manifest.record(rel, written)) : undefined;
   }
 
   /** Cucumber's messages, as its own message formatter writes them: one JSON document per line. */
@@ -77,6 +83,7 @@ export class RunWriter {
     this.junit.add(slice.results);
     this.allure.add(slice.results, allureContext(report));
     this.digest.add(slice);
+    this.pages?.add(slice.hosts, slice.clusters, slice.results);
     for (const h of slice.hosts) this.keepSnapshot(h);
   }
 
@@ -101,6 +108,7 @@ export class RunWriter {
 
   /** Writes summary.json and summary.md, then the manifest over everything; returns its digest. */
   finish(tail: SummaryTail, digest: RunDigest, after: { recordTrees: string[] }): string {
+    this.pages?.finish(digest);
     for (const tree of after.recordTrees) this.manifest.recordTree(tree);
     this.manifest.record(SUMMARY_FILE, this.summary.finish(tail));
     this.writeSmall(SUMMARY_MD_FILE, renderSummaryMarkdown(digest, digest.drift));

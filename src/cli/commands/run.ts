@@ -1,7 +1,7 @@
 /** `hostproof run` */
 import { EXIT, type ExitCode } from "../../model/run";
 import { isSeverity, SEVERITIES, type Severity } from "../../model/severity";
-import { runEstate } from "../../engine/run";
+import { PAGES_ABOVE_HOSTS, runEstate, type HtmlStyle } from "../../engine/run";
 import { formatDrift } from "../../report/drift";
 import { createProgress } from "../../report/progress";
 import { formatTerminalSummary } from "../../report/terminal";
@@ -21,6 +21,7 @@ export async function runCommand(argv: string[], io: Io): Promise<ExitCode> {
       waivers: { type: "string", short: "w" },
       "waiver-warn-days": { type: "string" },
       "no-html": { type: "boolean" },
+      html: { type: "string" },
       history: { type: "string" },
       "no-history": { type: "boolean" },
       "exit-zero": { type: "boolean" },
@@ -51,6 +52,7 @@ export async function runCommand(argv: string[], io: Io): Promise<ExitCode> {
     failOn,
     asOf,
     html: !values["no-html"],
+    htmlStyle: parseHtmlStyle(values.html),
     waivers: values.waivers,
     waiverWarnDays,
     history: values["no-history"] ? false : values.history,
@@ -66,7 +68,9 @@ export async function runCommand(argv: string[], io: Io): Promise<ExitCode> {
   for (const bug of outcome.internalErrors) io.err(`internal error (reported as undetermined): ${bug}`);
   io.out(`Reports in ${outcome.outDir}/`);
   io.out(`  summary.json, summary.md, junit.xml, cucumber-messages.ndjson, allure-results/, evidence/`);
-  if (outcome.html.ok) {
+  if (outcome.html.ok && "pages" in outcome.html) {
+    io.out(`  Browsable report: ${outcome.html.pages} (pages/; open it in a browser, the folder travels whole)`);
+  } else if (outcome.html.ok) {
     io.out(`  Allure report: ${outcome.outDir}/allure-report/index.html (one file; open it in a browser)`);
     if (outcome.html.warning !== undefined) io.err(`warning: ${outcome.html.warning}`);
   } else io.err(`  Allure HTML report not generated: ${outcome.html.reason}`);
@@ -79,6 +83,11 @@ export async function runCommand(argv: string[], io: Io): Promise<ExitCode> {
     return EXIT.compliant;
   }
   return code;
+}
+
+function parseHtmlStyle(value: string | undefined): HtmlStyle | undefined {
+  if (value === undefined || value === "single" || value === "pages" || value === "auto") return value;
+  throw usageError(`--html '${value}' is not a report style`, `Use --html single (Allure's one file), --html pages (the browsable report for large estates) or --html auto (single up to ${PAGES_ABOVE_HOSTS.toLocaleString("en-US")} hosts).`);
 }
 
 function parseFailOn(value: string | undefined): Severity | "any" {
