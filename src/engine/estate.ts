@@ -48,8 +48,10 @@ export function resolveInputs(estate: ControlInputs | undefined, host: ControlIn
  */
 export function buildEstate(loaded: LoadedInventory, asOf: Date, collected: ReadonlyMap<string, Snapshot> = new Map(), allowOutsideSnapshots = false, slice?: Slice): Estate {
   const inv = loaded.inventory;
+  // A slice holds whole clusters: its hosts' clusters are among its own.
+  const chosen = slice !== undefined ? slice.clusters.map((ci) => inv.clusters![ci]!) : (inv.clusters ?? []);
   const clusterOf = new Map<string, InventoryCluster>();
-  for (const c of inv.clusters ?? []) for (const n of c.nodes) clusterOf.set(nameKey(n), c);
+  for (const c of chosen) for (const n of c.nodes) clusterOf.set(nameKey(n), c);
 
   const problems: InputProblem[] = [];
   const hosts: EstateHost[] = [];
@@ -82,7 +84,6 @@ export function buildEstate(loaded: LoadedInventory, asOf: Date, collected: Read
   if (problems.length > 0) throw new InputError(problems);
 
   const byName = new Map(hosts.map((h) => [nameKey(h.record.name), h]));
-  const chosen = slice !== undefined ? slice.clusters.map((ci) => inv.clusters![ci]!) : (inv.clusters ?? []);
   const clusters = chosen.map((cluster) => ({
     cluster,
     nodes: cluster.nodes.map((n) => byName.get(nameKey(n))).filter((h): h is EstateHost => h !== undefined),
