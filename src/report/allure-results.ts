@@ -18,11 +18,10 @@ import { createHash } from "node:crypto";
 import type { Attachment, Label, Parameter, TestResult } from "allure-js-commons";
 import { ContentType, Stage, Status } from "allure-js-commons";
 import type { Category, EnvironmentInfo, Writer } from "./allure-sdk";
-import type { RunReport } from "../model/run";
+import type { HostRecord, RunReport } from "../model/run";
 import type { Result, ResultStatus, UndeterminedReason } from "../model/result";
 import { ALLURE_SEVERITY } from "./allure-severity-words";
 import { PROBE_ERROR_KINDS } from "../model/snapshot";
-import { PROBE_IDS } from "../probes/catalog";
 import { evidenceLookup, type EvidenceLookup, type EvidenceView } from "./evidence";
 import { PlainFileWriter } from "./allure-writer";
 import { auditorMessage, detailsText, statusOf } from "./text";
@@ -55,15 +54,16 @@ export function historyIdOf(result: Result): string {
   return hex(result.control.id, result.target.kind, result.target.name).slice(0, 32);
 }
 
-/** One file name per host: every result citing that host's records points at the same file. */
+/**
+ * One file name per host: every result citing that host's records points at the same file, which
+ * is the host's snapshot as judged (every probe: its command, when it ran, its raw output or error).
+ */
 export function evidenceFileName(host: string): string {
-  return `${asUuid(hex("evidence", host))}-attachment.txt`;
+  return `${asUuid(hex("evidence", host))}-attachment.json`;
 }
 
-/** Every probe of the catalog for one host, read or not: the host's evidence attachment. */
-export function hostEvidenceText(host: string, lookup: EvidenceLookup): string {
-  return PROBE_IDS.map((probe) => evidenceText(lookup({ host, probe }))).join("\n----------------------------------------\n\n");
-}
+/** Puts a host's snapshot in place as `source` in allure-results (the run links its own copy). */
+export type AttachEvidence = (host: string, source: string) => void;
 
 /** The attachment text an auditor reads: what ran, where, when, and what came back. */
 export function evidenceText(view: EvidenceView): string {
@@ -152,6 +152,13 @@ export interface AllureContext {
   collectedAt: Map<string, number>;
   /** Who each host is (FQDN, OS, build, when read), shown on every one of its results. */
   identities: Map<string, HostIdentity>;
+  /** Each host's snapshot as kept in evidence/snapshots: its evidence attachment. */
+  snapshots: Map<string, string | Buffer>;
+}
+
+/** A host's snapshot as the report keeps it: the bytes judged, or a live one as the document judged. */
+export function keptSnapshot(h: HostRecord): string | Buffer {
+  return h.raw ?? `${JSON.stringify(h.snapshot, null, 2)}\n`;
 }
 
 export function allureContext(report: Pick<RunReport, "startedAt" | "finishedAt" | "hosts" | "clusters">): AllureContext {
@@ -162,6 +169,7 @@ export function allureContext(report: Pick<RunReport, "startedAt" | "finishedAt"
     runId: report.startedAt,
     collectedAt: collectionTimes(report),
     identities: new Map(report.hosts.map((h) => [h.name, hostIdentity(h.snapshot)])),
+    snapshots: new Map(report.hosts.map((h) => [h.name, keptSnapshot(h)])),
   };
 }
 
@@ -215,7 +223,7 @@ export function buildTestResult(r: Result, index: number, ctx: AllureContext): T
     // and the probes this result cites are its `evidence` parameter.
     name: `Evidence: every probe read from ${host}`,
     source: evidenceFileName(host),
-    type: ContentType.TEXT,
+    type: ContentType.JSON,
   }));
   const trace = detailsText(r.details ?? []);
   return {
@@ -302,7 +310,11 @@ export class AllureResultsStream {
   private results = 0;
   private attachments = 0;
 
-  constructor(private readonly writer: Writer) {}
+  /** Without `attach`, each host's snapshot is written through `writer` as a file of its own. */
+  constructor(
+    private readonly writer: Writer,
+    private readonly attach?: AttachEvidence,
+  ) {}
 
   add(results: readonly Result[], ctx: AllureContext): void {
     const written = new Set<string>();
@@ -311,8 +323,11 @@ export class AllureResultsStream {
       for (const host of new Set(r.evidence.map((ref) => ref.host))) {
         const source = evidenceFileName(host);
         if (written.has(source)) continue;
+        const snapshot = ctx.snapshots.get(host);
+        if (snapshot === undefined) continue;
         written.add(source);
-        this.writer.writeAttachment(source, Buffer.from(hostEvidenceText(host, ctx.lookup), "utf8"));
+        if (this.attach !== undefined) this.attach(host, source);
+        else this.writer.writeAttachment(source, typeof snapshot === "string" ? Buffer.from(snapshot, "utf8") : snapshot);
       }
       this.writer.writeResult(result);
     }

@@ -13,12 +13,20 @@ export class WriteQueue {
   private error: Error | undefined;
   private idle: (() => void) | undefined;
 
-  readonly write = (path: string, data: string | Buffer): void => {
+  /** `then` runs once the file is written (not after a failed write). */
+  readonly write = (path: string, data: string | Buffer, then?: () => void): void => {
     if (this.error !== undefined) throw this.error;
     this.inFlight += 1;
     writeFile(path, data, (err) => {
-      this.inFlight -= 1;
       if (err && this.error === undefined) this.error = err;
+      if (!err && then !== undefined) {
+        try {
+          then();
+        } catch (thrown) {
+          this.error ??= thrown as Error;
+        }
+      }
+      this.inFlight -= 1;
       if (this.inFlight === 0) this.idle?.();
     });
   };

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { readdirSync, readFileSync, rmSync } from "node:fs";
+import { readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { test } from "node:test";
 import { loadInventory } from "../../src/input/inventory";
@@ -73,10 +73,18 @@ test("a run streamed one host at a time says exactly what a run of the whole est
 
   const count = (dir: string, suffix: string): number => readdirSync(join(dir, "out", "allure-results")).filter((f) => f.endsWith(suffix)).length;
   assert.equal(count(streamed, "-result.json"), sa.results.length);
-  assert.equal(count(streamed, "-attachment.txt"), count(whole, "-attachment.txt"));
+  assert.equal(count(streamed, "-attachment.json"), count(whole, "-attachment.json"));
+  assert.ok(count(whole, "-attachment.json") > 0);
   const testcases = (dir: string): number => (readFileSync(join(dir, "out", "junit.xml"), "utf8").match(/<testcase /g) ?? []).length;
   assert.equal(testcases(streamed), testcases(whole));
   for (const dir of [whole, streamed]) assert.equal(verifyReport(join(dir, "out")).ok, true, `${dir} verifies`);
+  // A host's evidence attachment is its kept snapshot under a second name: one inode, no copy.
+  const attachment = readdirSync(join(streamed, "out", "allure-results")).find((f) => f.endsWith("-attachment.json"))!;
+  const attached = statSync(join(streamed, "out", "allure-results", attachment));
+  const host = (JSON.parse(readFileSync(join(streamed, "out", "allure-results", attachment), "utf8")) as { host: string }).host;
+  const kept = statSync(join(streamed, "out", "evidence", "snapshots", `${host}.json`));
+  assert.equal(attached.ino, kept.ino);
+  assert.equal(attached.nlink, 2);
 
   // Cucumber's record: one test run per slice, each test case tied to a run of the stream.
   const messages = readFileSync(join(streamed, "out", "cucumber-messages.ndjson"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as Record<string, { id?: string; testRunStartedId?: string }>);

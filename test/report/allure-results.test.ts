@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
+import type { Snapshot } from "../../src/model/snapshot";
 import type { Label, TestResult } from "allure-js-commons";
 import { parseEnvInfo, type Category } from "../../src/report/allure-sdk";
 import { allureContext, buildTestResult, CLUSTER_SUITE, STANDALONE_SUITE, writeAllureResults } from "../../src/report/allure-results";
@@ -158,11 +159,11 @@ test("history ids are stable across runs and distinct across targets", (t) => {
   for (const r of a) assert.equal(r.testCaseId, r.historyId);
 });
 
-test("evidence is attached once per host, holding every probe of the host, and shared by every result citing it", (t) => {
+test("evidence is attached once per host, its snapshot as judged, and shared by every result citing it", (t) => {
   const dir = scratch(t);
   const stats = writeAllureResults(dir, fixtureRunReport());
   const results = readResults(dir);
-  const attachmentFiles = readdirSync(dir).filter((f) => f.endsWith("-attachment.txt"));
+  const attachmentFiles = readdirSync(dir).filter((f) => f.endsWith("-attachment.json"));
   // node1, node2 and solo1: one file each, however many of their probes results cite.
   assert.equal(attachmentFiles.length, 3);
   assert.equal(stats.attachments, 3);
@@ -173,7 +174,6 @@ test("evidence is attached once per host, holding every probe of the host, and s
   assert.equal(eos.length, 1);
   assert.equal(upd.length, 1);
   assert.equal(upd[0]!.source, eos[0]!.source, "node1's one file is used by both results");
-  assert.equal(eos[0]!.type, "text/plain");
   assert.equal(eos[0]!.name, "Evidence: every probe read from node1");
   const cites = (r: TestResult): string | undefined => r.parameters.find((p) => p.name === "evidence")?.value;
   assert.equal(cites(find(results, "node1", "HP-EOS-001")), "Operating system (Win32_OperatingSystem) on node1");
@@ -181,20 +181,24 @@ test("evidence is attached once per host, holding every probe of the host, and s
   const clusterWide = find(results, "wgclus", "HP-CLU-001").attachments;
   assert.deepEqual(clusterWide.map((a) => a.source).sort(), [eos[0]!.source, find(results, "node2", "HP-EOS-001").attachments[0]!.source].sort(), "a cluster result cites each node's file");
 
-  const text = (r: TestResult): string => readFileSync(join(dir, r.attachments[0]!.source), "utf8");
-  const node1 = text(find(results, "node1", "HP-NIC-001"));
-  assert.match(node1, /^Probe: {4}Network adapter advanced properties .* \[netAdapterAdvancedProperty\]$/m);
-  assert.match(node1, /^Host: {5}node1$/m);
-  assert.match(node1, /^Command: {2}Get-NetAdapterAdvancedProperty -AllProperties/m);
-  assert.match(node1, /^Started: {2}2025-02-28T22:02:00.000Z$/m);
-  assert.match(node1, /^Duration: 122 ms$/m);
-  assert.ok(node1.includes(`"RegistryKeyword": "*VMQ"`), "output is pretty-printed JSON");
-  assert.ok(node1.includes(JAPANESE_ADAPTER));
-  assert.match(node1, /\[hotfixes\][\s\S]*\[clusterQuorum\]/, "every probe of the catalog, in its order");
+  // The attachment is the host's snapshot as judged: every probe's command, time and raw output or error.
+  const snapshot = (r: TestResult): Snapshot => JSON.parse(readFileSync(join(dir, r.attachments[0]!.source), "utf8")) as Snapshot;
+  assert.equal(eos[0]!.type, "application/json");
+  const node1 = snapshot(find(results, "node1", "HP-NIC-001"));
+  assert.equal(node1.host, "node1");
+  const nic = node1.probes.netAdapterAdvancedProperty!;
+  assert.match(nic.command, /^Get-NetAdapterAdvancedProperty -AllProperties/);
+  assert.equal(nic.startedAt, "2025-02-28T22:02:00.000Z");
+  assert.equal(nic.durationMs, 122);
+  assert.ok(JSON.stringify(nic).includes("*VMQ") && JSON.stringify(nic).includes(JAPANESE_ADAPTER));
+  const report = fixtureRunReport();
+  assert.deepEqual(node1, report.hosts.find((h) => h.name === "node1")!.snapshot, "the snapshot as judged");
 
-  const node2 = text(find(results, "node2", "HP-UPD-001"));
-  assert.match(node2, /Error \(access-denied\):\nGet-HotFix : アクセスが拒否されました。/);
-  assert.match(node2, /\[clusterQuorum\]\nHost: {5}node2\nCommand: .*\n\nNo record: the snapshot of this host holds no result for this probe/);
+  const node2 = snapshot(find(results, "node2", "HP-UPD-001")).probes;
+  assert.ok(node2.hotfixes !== undefined && "error" in node2.hotfixes);
+  assert.equal(node2.hotfixes.error.kind, "access-denied");
+  assert.match(node2.hotfixes.error.message, /^Get-HotFix : アクセスが拒否されました。/);
+  assert.equal(node2.clusterQuorum, undefined, "a probe the host has no record of is simply absent");
 });
 
 test("categories sort results by why they were not compliant", (t) => {
