@@ -123,6 +123,7 @@ async function runPhases(options: RunOptions, progress: Progress, startedAt: Dat
   warnings.push(...sweepStaleStaging(options.out));
   const staging = openStaging(options.out);
   let baseline: DriftBaselineWriter | undefined;
+  let writer: RunWriter | undefined;
   try {
     const head = {
       tool: { name: "hostproof" as const, version: VERSION },
@@ -134,7 +135,7 @@ async function runPhases(options: RunOptions, progress: Progress, startedAt: Dat
       failOn: options.failOn,
     };
     const style = !options.html ? undefined : options.htmlStyle === "single" || options.htmlStyle === "pages" ? options.htmlStyle : inv.hosts.length > PAGES_ABOVE_HOSTS ? "pages" : "single";
-    const writer = new RunWriter(staging, head, inv.hosts.length + (inv.clusters ?? []).length, style === "pages");
+    writer = new RunWriter(staging, head, inv.hosts.length + (inv.clusters ?? []).length, style === "pages");
     const warnDays = options.waiverWarnDays ?? DEFAULT_WARN_DAYS;
     const waivers = waiverFile !== undefined ? waiverApplier(waiverFile.waivers, options.asOf, warnDays) : undefined;
     const drift = new DriftTracker(previous.baseline);
@@ -244,6 +245,7 @@ async function runPhases(options: RunOptions, progress: Progress, startedAt: Dat
     if (historyKept) keepHistory(historyDir, resolve(options.out), style === "single" && html.ok, baseline!, warnings);
     return { report, outDir: resolve(options.out), html, internalErrors, manifestSha256, historyDir, warnings };
   } catch (err) {
+    await writer?.abort();
     baseline?.discard();
     discardStaging(staging);
     throw err;

@@ -8,7 +8,7 @@
  * → finish() (summary.json, summary.md, the manifest).
  */
 import type { Envelope } from "@cucumber/messages";
-import { linkSync, mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { hostFileName } from "../input/host-file-name";
 import type { InventoryCluster } from "../model/inventory";
@@ -39,11 +39,7 @@ export interface RunSlice {
 
 interface KeptSnapshot {
   path: string;
-  data: string | Buffer;
   written: Written;
-  done: boolean;
-  /** Attachments waiting for the snapshot to be written before they are linked to it. */
-  links: string[];
 }
 
 export class RunWriter {
@@ -110,41 +106,36 @@ export class RunWriter {
     const name = hostFileName(h.name);
     const path = join(this.snapshots, name);
     const written = { sha256: sha256Hex(data), bytes: Buffer.byteLength(data) };
-    const kept: KeptSnapshot = { path, data, written, done: false, links: [] };
-    this.kept.set(h.name, kept);
-    this.queue.write(path, data, () => {
-      kept.done = true;
-      for (const link of kept.links) this.link(kept, link);
-    });
+    this.kept.set(h.name, { path, written });
+    this.queue.write(path, data);
     this.manifest.record(`${SNAPSHOTS_DIR}/${name}`, written);
   }
 
   /**
    * A host's Allure evidence attachment is its kept snapshot, hard-linked: the same bytes under a
    * second name inside the same report, so nothing is written twice (10,000 files and 200 MB less
-   * at 10,000 hosts). Where links are not allowed, a copy.
+   * at 10,000 hosts). The queue writes in order, so the snapshot is there when the link is made;
+   * where links are refused, it is copied.
    */
   private linkEvidence(host: string, source: string): void {
     const kept = this.kept.get(host);
     if (kept === undefined) return;
-    const to = join(this.dir, ALLURE_RESULTS_DIR, source);
+    this.queue.link(kept.path, join(this.dir, ALLURE_RESULTS_DIR, source));
     this.manifest.record(`${ALLURE_RESULTS_DIR}/${source}`, kept.written);
-    if (kept.done) this.link(kept, to);
-    else kept.links.push(to);
   }
 
-  private link(kept: KeptSnapshot, to: string): void {
-    try {
-      linkSync(kept.path, to);
-    } catch {
-      this.queue.write(to, kept.data);
-    }
+  /** On a failed run: stops the writing, so that the staging folder can be removed whole. */
+  async abort(): Promise<void> {
+    await this.queue.close();
+    this.pages?.discard();
+    this.manifest.discard();
   }
 
   /** Closes everything Allure's HTML generator may read, and the message stream. */
   async finishResults(environment: EnvironmentInfo, estate: string | undefined): Promise<void> {
     this.allure.finish(environment);
     await this.queue.drain();
+    await this.queue.close();
     this.manifest.record(JUNIT_FILE, this.junit.finish(new StreamFile(join(this.dir, JUNIT_FILE)), estate));
     this.manifest.record(MESSAGES_FILE, this.messages.close());
   }
