@@ -113,6 +113,9 @@ export async function startLoopbackSshd(count: number, options: LoopbackOptions)
   const known: Array<{ address: string; port: number; publicKeyFile: string }> = [];
   const killAll = (): void => {
     for (const g of groups) signalAll([...descendants(g.proc.pid ?? -1), g.proc.pid ?? -1].filter((p) => p > 0), "SIGKILL");
+    // A session whose client went away (a host given up on as hung) leaves its pwsh orphaned, no
+    // longer below any sshd: it is found by the estate's folder in its command line.
+    signalAll(processesNaming(dir), "SIGKILL");
   };
   try {
     for (let index = 0; index * perSshd < addresses.length; index++) {
@@ -199,6 +202,27 @@ function sshdConfig(addresses: readonly string[], port: number, base: ConfigBase
     ...(base.wrapper ? [`Subsystem powershell ${base.wrapper}`] : []),
     "",
   ].join("\n");
+}
+
+/** Processes whose command line names `text` (Linux /proc), this one excepted. */
+function processesNaming(text: string): number[] {
+  const found: number[] = [];
+  let entries: string[] = [];
+  try {
+    entries = readdirSync("/proc");
+  } catch {
+    return found;
+  }
+  for (const entry of entries) {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid) || pid === process.pid) continue;
+    try {
+      if (readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(text)) found.push(pid);
+    } catch {
+      /* gone meanwhile */
+    }
+  }
+  return found;
 }
 
 /** Removes `address` from its sshd: stop the sshd, or rewrite its config and restart it in place. */
