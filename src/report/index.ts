@@ -1,4 +1,4 @@
-/** The report writers. src/engine/run.ts composes them into one atomic output folder. */
+/** The report writers. run-writer.ts composes them, slice by slice, into one atomic output folder. */
 
 export { commitStaging, discardStaging, openStaging, writeAtomically } from "./output-dir";
 export { buildSummary, countStatuses, writeSummary, SUMMARY_FILE, type Summary } from "./summary";

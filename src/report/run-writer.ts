@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { hostFileName } from "../input/host-file-name";
 import type { InventoryCluster } from "../model/inventory";
 import type { Result } from "../model/result";
-import type { HostRecord, RunReport } from "../model/run";
+import type { HostRecord } from "../model/run";
 import { ManifestRecorder, sha256Hex } from "../evidence/manifest";
 import { ALLURE_RESULTS_DIR, allureContext, AllureResultsStream, keptSnapshot } from "./allure-results";
 import type { EnvironmentInfo } from "./allure-sdk";
@@ -154,6 +154,3 @@ export class RunWriter {
     this.manifest.record(rel, { sha256: sha256Hex(text), bytes: Buffer.byteLength(text) });
   }
 }
-
-/** The run's own facts, as summary.json's head and the digest carry them. */
-export type RunFacts = Omit<RunReport, "results" | "hosts" | "clusters">;
