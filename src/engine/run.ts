@@ -4,8 +4,9 @@
  */
 import { join, relative, resolve } from "node:path";
 import { InputError, type InputProblem } from "../errors";
-import { loadInventory } from "../input/inventory";
-import type { ControlMeta } from "../model/result";
+import { loadInventory, type LoadedInventory } from "../input/inventory";
+import type { Snapshot } from "../model/snapshot";
+import type { ControlMeta, Result } from "../model/result";
 import type { Severity } from "../model/severity";
 import { generateAllureHtml, ALLURE_REPORT_DIR, type HtmlOutcome } from "../report/allure-html";
 import { ALLURE_RESULTS_DIR, allureEnvironment } from "../report/allure-results";
@@ -21,7 +22,7 @@ import { VERSION } from "../version";
 import { collectEstate, isLive } from "../collect/collect-estate";
 import type { HostReader } from "../collect/collect-hosts";
 import { planProbes } from "../controls/probe-plan";
-import { DEFAULT_WARN_DAYS, waiverApplier } from "../waivers/apply";
+import { DEFAULT_WARN_DAYS, waiverApplier, type WaiverApplier } from "../waivers/apply";
 import { loadWaivers } from "../waivers/load";
 import { FEATURES_DIR, loadControlCatalog } from "../controls/catalog";
 import { runEnvironment } from "../report/environment";
@@ -134,7 +135,7 @@ async function runPhases(options: RunOptions, progress: Progress, startedAt: Dat
       tags: options.tags,
       failOn: options.failOn,
     };
-    const style = !options.html ? undefined : options.htmlStyle === "single" || options.htmlStyle === "pages" ? options.htmlStyle : inv.hosts.length > PAGES_ABOVE_HOSTS ? "pages" : "single";
+    const style = htmlStyleFor(options, inv.hosts.length);
     writer = new RunWriter(staging, head, inv.hosts.length + (inv.clusters ?? []).length, style === "pages");
     const warnDays = options.waiverWarnDays ?? DEFAULT_WARN_DAYS;
     const waivers = waiverFile !== undefined ? waiverApplier(waiverFile.waivers, options.asOf, warnDays) : undefined;
@@ -143,37 +144,11 @@ async function runPhases(options: RunOptions, progress: Progress, startedAt: Dat
 
     // One slice at a time: loaded, judged by Cucumber, written, dropped (engine/slices.ts).
     progress.phase("judge", estateCounts);
-    const slices = planSlices(inv, options.sliceHosts);
-    const problems: InputProblem[] = [];
-    const internalErrors: string[] = [];
-    let controls: ControlMeta[] | undefined;
-    let judgeMs = 0;
-    let sliceLoadMs = 0;
-    for (const slice of slices) {
-      let estate;
-      const tl = performance.now();
-      try {
-        estate = buildEstate(loaded, options.asOf, collection.snapshots, options.allowOutsideSnapshots, slice);
-      } catch (err) {
-        if (!(err instanceof InputError)) throw err;
-        // Every bad snapshot of the estate is reported at once: the rest are still read, not judged.
-        problems.push(...err.problems);
-        continue;
-      }
-      if (problems.length > 0) continue;
-      const tj = performance.now();
-      sliceLoadMs += tj - tl;
-      const run = await runControls({ estate, tags: options.tags, onMessage: writer.message });
-      judgeMs += performance.now() - tj;
-      if (run.brokenSteps.length > 0) throw new Error(`hostproof's own features could not run: ${run.brokenSteps.join("; ")}`);
-      controls ??= run.controls;
-      internalErrors.push(...run.internalErrors);
-      const results = waivers !== undefined ? run.results.map(waivers.apply) : run.results;
-      await writer.addSlice({ hosts: estate.hosts.map((h) => h.record), clusters: estate.clusters.map((c) => c.cluster), results }, { startedAt: head.startedAt, finishedAt: new Date().toISOString() });
+    const onResults = (results: Result[]): void => {
       drift.add(results);
       baseline?.add(results);
-    }
-    if (problems.length > 0) throw new InputError(problems);
+    };
+    const { controls, internalErrors, judgeMs, sliceLoadMs } = await streamSlices(loaded, options, collection.snapshots, onResults, writer, waivers);
 
     const totals = writer.digest.totals;
     progress.phase("write", `${plural(totals.total, "result")}: summary, JUnit, Allure results, evidence`);
@@ -250,6 +225,60 @@ async function runPhases(options: RunOptions, progress: Progress, startedAt: Dat
     discardStaging(staging);
     throw err;
   }
+}
+
+function htmlStyleFor(options: RunOptions, hosts: number): "single" | "pages" | undefined {
+  if (!options.html) return undefined;
+  if (options.htmlStyle === "single" || options.htmlStyle === "pages") return options.htmlStyle;
+  return hosts > PAGES_ABOVE_HOSTS ? "pages" : "single";
+}
+
+interface Streamed {
+  /** The controls that ran, from the first slice (every slice runs the same ones). */
+  controls: ControlMeta[] | undefined;
+  internalErrors: string[];
+  judgeMs: number;
+  sliceLoadMs: number;
+}
+
+/**
+ * Loads, judges and writes the estate slice by slice. Every bad snapshot of the estate is
+ * reported at once: after the first, the remaining slices are still read, but not judged.
+ */
+async function streamSlices(
+  loaded: LoadedInventory,
+  options: RunOptions,
+  collected: ReadonlyMap<string, Snapshot>,
+  onResults: (results: Result[]) => void,
+  writer: RunWriter,
+  waivers: WaiverApplier | undefined,
+): Promise<Streamed> {
+  const problems: InputProblem[] = [];
+  const out: Streamed = { controls: undefined, internalErrors: [], judgeMs: 0, sliceLoadMs: 0 };
+  for (const slice of planSlices(loaded.inventory, options.sliceHosts)) {
+    let estate;
+    const tl = performance.now();
+    try {
+      estate = buildEstate(loaded, options.asOf, collected, options.allowOutsideSnapshots, slice);
+    } catch (err) {
+      if (!(err instanceof InputError)) throw err;
+      problems.push(...err.problems);
+      continue;
+    }
+    if (problems.length > 0) continue;
+    const tj = performance.now();
+    out.sliceLoadMs += tj - tl;
+    const run = await runControls({ estate, tags: options.tags, onMessage: writer.message });
+    out.judgeMs += performance.now() - tj;
+    if (run.brokenSteps.length > 0) throw new Error(`hostproof's own features could not run: ${run.brokenSteps.join("; ")}`);
+    out.controls ??= run.controls;
+    out.internalErrors.push(...run.internalErrors);
+    const results = waivers !== undefined ? run.results.map(waivers.apply) : run.results;
+    await writer.addSlice({ hosts: estate.hosts.map((h) => h.record), clusters: estate.clusters.map((c) => c.cluster), results });
+    onResults(results);
+  }
+  if (problems.length > 0) throw new InputError(problems);
+  return out;
 }
 
 /** A history folder that cannot be written costs the next run its drift: a warning, not a failure. */
