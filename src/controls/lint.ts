@@ -40,7 +40,8 @@ export function lintFeatures(files: readonly FeatureFile[]): LintOutcome {
     lintControls(file, doc, ids, problems);
     lintSteps(file, doc, steps, givens, problems);
   }
-  return { features, problems: unique(problems) };
+  // Printed as "problem. fix": every fix a sentence of its own, like the other input errors'.
+  return { features, problems: unique(problems).map((p) => (/[.?!]$/.test(p.fix) ? p : { ...p, fix: `${p.fix}.` })) };
 }
 
 function parse(file: FeatureFile, problems: InputProblem[]): GherkinDocument | undefined {
