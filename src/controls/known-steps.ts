@@ -44,23 +44,22 @@ export function stepMatcher(steps: readonly KnownStep[] = knownSteps()): StepMat
 }
 
 /**
- * By edit distance over words, case-insensitive: a step differs from its phrase by a word or two
- * ("Windows Server 2019 or later"), and characters would rank a short unrelated phrase too close.
- * A suggestion must share more than half of its words with the step, or it misleads more than it helps.
+ * By edit distance over characters, case-insensitive, relative to the longer text: a slip
+ * ("each hosts", "Windows Server 2019") is a few characters whatever the phrase's length. A
+ * suggestion further than 40 % away misleads more than it helps, so none is offered then.
  */
 export function closestPhrase(text: string, phrases: readonly string[]): string | undefined {
-  const words = (s: string): string[] => s.toLowerCase().split(/\s+/).filter(Boolean);
-  const a = words(text);
+  const a = text.toLowerCase();
   let best: { phrase: string; distance: number } | undefined;
   for (const phrase of phrases) {
-    const b = words(phrase);
+    const b = phrase.toLowerCase();
     const distance = editDistance(a, b);
-    if (distance <= Math.max(a.length, b.length) / 2 && (best === undefined || distance < best.distance)) best = { phrase, distance };
+    if (distance <= 0.4 * Math.max(a.length, b.length) && (best === undefined || distance < best.distance)) best = { phrase, distance };
   }
   return best?.phrase;
 }
 
-function editDistance(a: readonly string[], b: readonly string[]): number {
+function editDistance(a: string, b: string): number {
   let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const row = [i];
