@@ -57,7 +57,7 @@ function parse(file: FeatureFile, problems: InputProblem[]): GherkinDocument | u
         line: e.location?.line,
         field: "Gherkin",
         problem: e.message.replace(/^\(\d+:\d+\):\s*/, ""),
-        fix: "Write it as Gherkin: Feature:, then Scenario: with its tags on the line above and Given/Then steps (see README, \"Writing a control\")",
+        fix: "Write it as Gherkin: Feature:, then Scenario: with its tags on the line above and Given/Then steps (see README, \"Adding a control\")",
       });
     }
     return undefined;
@@ -139,7 +139,7 @@ function lintSteps(file: FeatureFile, doc: GherkinDocument, steps: StepMatcher, 
           line,
           field,
           problem: "no step definition matches it",
-          fix: near !== undefined ? `Did you mean "${near}"?` : "Use a step hostproof defines (README, \"Writing a control\", lists them)",
+          fix: near !== undefined ? `Did you mean "${near}"?` : "Use a step hostproof defines: a Given scope of src/engine/scope.ts or a Then check of src/controls/checks.ts (README, \"Your own controls\")",
         });
       } else if (known.keyword === "Given") {
         scoped = true;
