@@ -15,12 +15,17 @@ export interface KnownStep {
   keyword: "Given" | "Then";
   /** A Cucumber Expression (a plain phrase is one) or a regular expression, as registered with Cucumber. */
   pattern: string | RegExp;
+  /**
+   * What a Given chooses, or what a Then judges: a host check after a cluster scope would throw in
+   * every run and judge nothing, so the lint refuses the pair. Left out, a step goes with either.
+   */
+  targets?: "host" | "cluster";
 }
 
 export function knownSteps(): KnownStep[] {
   return [
-    ...Object.keys(SCOPES).map((phrase): KnownStep => ({ keyword: "Given", pattern: phrase })),
-    ...CHECKS.map((c): KnownStep => ({ keyword: "Then", pattern: c.phrase })),
+    ...Object.entries(SCOPES).map(([phrase, scope]): KnownStep => ({ keyword: "Given", pattern: phrase, targets: scope.kind })),
+    ...CHECKS.map((c): KnownStep => ({ keyword: "Then", pattern: c.phrase, targets: c.kind })),
   ];
 }
 

@@ -28,9 +28,12 @@ export function lintFeatures(files: readonly FeatureFile[]): LintOutcome {
   const problems: InputProblem[] = [];
   const features: LoadedFeature[] = [];
   const steps = stepMatcher();
-  const givens = knownSteps()
-    .filter((s) => s.keyword === "Given")
-    .map((s) => `"Given ${String(s.pattern)}"`);
+  const known = knownSteps();
+  const givens = (targets?: string): string =>
+    known
+      .filter((s) => s.keyword === "Given" && (targets === undefined || s.targets === undefined || s.targets === targets))
+      .map((s) => `"Given ${String(s.pattern)}"`)
+      .join(", ");
   // First use of each ID, across every file, so that a duplicate names both places.
   const ids = new Map<string, string>();
   for (const file of files) {
@@ -114,7 +117,7 @@ function ruleTagsOf(doc: GherkinDocument, scenarioId: string): readonly Tag[] {
  * Steps are checked on the pickles, as Cucumber will run them: Background steps come first, and a
  * Scenario Outline's steps with each Examples row filled in.
  */
-function lintSteps(file: FeatureFile, doc: GherkinDocument, steps: StepMatcher, givens: readonly string[], problems: InputProblem[]): void {
+function lintSteps(file: FeatureFile, doc: GherkinDocument, steps: StepMatcher, givens: (targets?: string) => string, problems: InputProblem[]): void {
   const astSteps = new Map<string, Step>();
   const visit = (list: readonly Step[] | undefined): void => list?.forEach((s) => astSteps.set(s.id, s));
   for (const child of doc.feature?.children ?? []) {
@@ -126,7 +129,7 @@ function lintSteps(file: FeatureFile, doc: GherkinDocument, steps: StepMatcher, 
     }
   }
   for (const pickle of compile(doc, file.path, IdGenerator.uuid())) {
-    let scoped = false;
+    let scope: { text: string; targets?: string } | undefined;
     for (const ps of pickle.steps) {
       const ast = astSteps.get(ps.astNodeIds[0]);
       const line = ast?.location.line;
@@ -142,14 +145,22 @@ function lintSteps(file: FeatureFile, doc: GherkinDocument, steps: StepMatcher, 
           fix: near !== undefined ? `Did you mean "${near}"?` : "Use a step hostproof defines: a Given scope of src/engine/scope.ts or a Then check of src/controls/checks.ts (README, \"Your own controls\")",
         });
       } else if (known.keyword === "Given") {
-        scoped = true;
-      } else if (!scoped) {
+        scope = { text: ps.text, targets: known.targets };
+      } else if (scope === undefined) {
         problems.push({
           file: file.shown,
           line,
           field,
           problem: "no Given step before it chooses the hosts or clusters it judges",
-          fix: `Put a Given step before it (in the scenario or its Background), one of ${givens.join(", ")}`,
+          fix: `Put a Given step before it (in the scenario or its Background), one of ${givens()}`,
+        });
+      } else if (known.targets !== undefined && scope.targets !== undefined && known.targets !== scope.targets) {
+        problems.push({
+          file: file.shown,
+          line,
+          field,
+          problem: `it judges ${known.targets}s, but 'Given ${scope.text}' chooses ${scope.targets}s`,
+          fix: `Choose ${known.targets}s before it: one of ${givens(known.targets)}`,
         });
       }
     }

@@ -108,6 +108,28 @@ test("--no-builtin runs only the user's controls; --tags selects among them", ()
   rejected(spawnCli(["run", "-i", DEMO, "-o", "out3", "--tags", "@ACME-EOS-001"], cwd), 'command line: --tags "@ACME-EOS-001" selects no control. Run `hostproof controls` for the IDs and tags (e.g. @HP-NIC-001, @severity:critical, @area:dns); tags are case-sensitive.');
 });
 
+test("a waiver may name a user control: run and validate know it with --features, and refuse it without", () => {
+  const waivers = `version: 1
+waivers:
+  - controlId: ACME-EOS-001
+    scope: { host: legacy2003 }
+    justification: decommissioning scheduled
+    approver: Dana Whitfield, Head of Infrastructure Security
+    reference: CHG-1
+    expires: 2030-06-30
+`;
+  const cwd = workspace({ "acme/eos.feature": ACME_EOS, "waivers.yaml": waivers });
+  const res = run(cwd, ["--features", "acme", "--no-builtin", "--waivers", "waivers.yaml"]);
+  assert.equal(res.code, 0, res.stderr);
+  const summary = readJson<Summary>(join(cwd, "out", "summary.json"));
+  assert.equal(summary.results.find((r) => r.target.name === "legacy2003")?.status, "waived");
+
+  assert.equal(spawnCli(["validate", "waivers.yaml", "--features", "acme"], cwd).code, 0);
+  const without = spawnCli(["validate", "waivers.yaml"], cwd);
+  assert.equal(without.code, 3);
+  assert.ok(without.stderr.includes("✘ waivers.yaml:3: waivers[0].controlId: 'ACME-EOS-001' is not a control of this hostproof."), without.stderr);
+});
+
 test("a --features folder that is missing, a file or empty, and --no-builtin alone, are usage errors (exit 3)", () => {
   const cwd = workspace({ "acme/eos.feature": ACME_EOS, "empty/readme.txt": "no features here\n" });
   const res = spawnCli(["controls", "--features", "nope", "--features", "acme/eos.feature", "--features", "empty"], cwd);
@@ -191,6 +213,14 @@ test("lint: a Then with no Given before it; a Background Given counts", () => {
   const res = spawnCli(["controls", "--features", "acme", "--no-builtin"], background);
   assert.equal(res.code, 0, res.stderr);
   assert.match(res.stdout, /^ACME-EOS-001 /m);
+});
+
+test("lint: a Then that judges hosts after a Given that chooses clusters (it would judge nothing)", () => {
+  const cwd = workspace({ "acme/eos.feature": ACME_EOS.replace("Given each host", "Given each cluster") });
+  rejected(
+    spawnCli(["controls", "--features", "acme"], cwd),
+    "acme/eos.feature:11: step 'Then the host does not run Windows Server 2003': it judges hosts, but 'Given each cluster' chooses clusters. Choose hosts before it: one of \"Given each host\", \"Given each cluster node\", \"Given each node of a workgroup or multi-domain cluster\".",
+  );
 });
 
 test("lint: a Scenario Outline's steps are checked with each Examples row, once per line", () => {
