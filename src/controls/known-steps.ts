@@ -3,7 +3,7 @@
  * (SCOPES for Given, CHECKS for Then). The control lint matches feature steps against this list;
  * a step library that registers more steps adds its entries here, and the lint knows them.
  */
-import { CucumberExpression, ParameterTypeRegistry } from "@cucumber/cucumber-expressions";
+import type * as CucumberExpressions from "@cucumber/cucumber-expressions";
 import { SCOPES } from "../engine/scope";
 import { CHECKS } from "./checks";
 
@@ -36,14 +36,28 @@ export interface StepMatcher {
   closest(text: string): string | undefined;
 }
 
+/** What makes a Cucumber Expression more than its literal text: parameters, optionals, alternatives, escapes. */
+const EXPRESSION_SYNTAX = /[(){}/\\]/;
+
 export function stepMatcher(steps: readonly KnownStep[] = knownSteps()): StepMatcher {
-  const registry = new ParameterTypeRegistry();
-  const compiled = steps.map((step) => ({
-    step,
-    regexp: typeof step.pattern === "string" ? new CucumberExpression(step.pattern, registry).regexp : step.pattern,
-  }));
+  // Loaded only for a pattern that needs it: the library costs ~30 ms at every start of
+  // `hostproof controls`, and a plain phrase as a Cucumber Expression matches exactly its own text.
+  let registry: CucumberExpressions.ParameterTypeRegistry | undefined;
+  const expression = (pattern: string): RegExp => {
+    const lib = require("@cucumber/cucumber-expressions") as typeof CucumberExpressions;
+    registry ??= new lib.ParameterTypeRegistry();
+    return new lib.CucumberExpression(pattern, registry).regexp;
+  };
+  const compiled = steps.map((step) => {
+    const { pattern } = step;
+    const test =
+      typeof pattern !== "string" ? (t: string) => pattern.test(t)
+      : EXPRESSION_SYNTAX.test(pattern) ? ((re: RegExp) => (t: string) => re.test(t))(expression(pattern))
+      : (t: string) => t === pattern;
+    return { step, test };
+  });
   return {
-    match: (text) => compiled.find((c) => c.regexp.test(text))?.step,
+    match: (text) => compiled.find((c) => c.test(text))?.step,
     closest: (text) => closestPhrase(text, steps.map((s) => (typeof s.pattern === "string" ? s.pattern : s.pattern.source))),
   };
 }
