@@ -30,7 +30,8 @@ export function validateFeaturePaths(paths: readonly { path: string; isDirectory
       files = isDirectory ? selectFeatureFiles({ folders: [path], builtin: false }, cwd) : [featureFile(path, cwd)];
     } catch (err) {
       if (!(err instanceof InputError)) throw err;
-      problems.push(...err.problems);
+      // Named on the validate line, not with --features: the problem is the path's own.
+      problems.push(...err.problems.map((p) => ({ ...p, file: path, field: undefined })));
       files = [];
     }
     named.set(path, files);
