@@ -2,6 +2,7 @@
 import TagExpressionParser from "@cucumber/tag-expressions";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { InputError } from "../errors";
+import type { FeatureSelection } from "../controls/feature-set";
 import { planProbes } from "../controls/probe-plan";
 
 export function parse<T extends NonNullable<ParseArgsConfig["options"]>>(argv: string[], options: T, allowPositionals: boolean) {
@@ -25,13 +26,23 @@ export function checkTagExpression(expr: string): void {
   }
 }
 
+/** `--features <dir>` (repeatable) and `--no-builtin`: the options of every command that selects controls. */
+export const FEATURE_OPTIONS = {
+  features: { type: "string", multiple: true },
+  "no-builtin": { type: "boolean" },
+} as const;
+
+export function featureSelection(values: { features?: string[]; "no-builtin"?: boolean }): FeatureSelection {
+  return { folders: values.features ?? [], builtin: values["no-builtin"] !== true };
+}
+
 /**
  * A selection that matches no control would judge nothing and call the estate compliant (a typo
  * such as @HP-NOPE-999 once replaced a failing report with a green one), so it is a usage error.
  */
-export function checkTagsSelect(expr: string): void {
+export function checkTagsSelect(expr: string, features: FeatureSelection = {}): void {
   checkTagExpression(expr);
-  if (planProbes(expr).controls.length === 0) {
+  if (planProbes(expr, features).controls.length === 0) {
     throw usageError(`--tags "${expr}" selects no control`, "Run `hostproof controls` for the IDs and tags (e.g. @HP-NIC-001, @severity:critical, @area:dns); tags are case-sensitive.");
   }
 }

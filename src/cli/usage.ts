@@ -5,8 +5,10 @@ Usage:
   hostproof run --inventory <file> [options]   judge an estate and write the reports
   hostproof collect --inventory <file> --out <dir>
                                                 read every live host once and write its snapshot
-  hostproof validate <file>...                  check inventory, snapshot and waiver files
+  hostproof validate <file>...                  check inventory, snapshot, waiver and feature files
   hostproof controls [--tags <expr>] [--probes] list the controls (and the facts they read)
+Every command that selects controls takes --features <dir> (repeatable: your own controls beside
+the built-in ones) and --no-builtin (your own controls only); every selected control is linted first.
   hostproof verify <report dir> [--expect <sha256>]
                                                 check a report against its evidence manifest
   hostproof <command> --help                    help for one command
@@ -35,7 +37,8 @@ Examples:
 
 export const RUN_HELP = `Usage: hostproof run --inventory <file> [options]
 
-Judges every host and cluster of the inventory against the controls in features/, prints a
+Judges every host and cluster of the inventory against the controls in features/ (and any
+--features folders), prints a
 host × control matrix and the verdict, and writes the reports under --out. Hosts with a live
 transport (local, ssh, winrm) are first read once each through PowerShell 7; snapshot hosts are
 read from their files.
@@ -62,6 +65,9 @@ Options:
   -o, --out <dir>          output folder (default: reports)
   -t, --tags <expr>        Cucumber tag expression choosing controls,
                            e.g. "@severity:critical or @area:dns", "not @manual"
+      --features <dir>     a folder of your own .feature files, added to the built-in
+                           controls (repeatable); each control is linted first (exit 3)
+      --no-builtin         leave the built-in controls out: only the --features folders
       --fail-on <level>    lowest severity that fails the gate: critical, high, medium,
                            low or any (default: any)
       --as-of <date>       the day end-of-support dates and waiver expiries are compared with,
@@ -106,17 +112,21 @@ Examples:
       a CI gate: only high and critical failures fail it; no Java needed
   hostproof run -i estate.yaml -t "@area:cluster and not @manual" -w waivers.yaml
       only the cluster controls that a probe can check, with accepted risks applied
-  hostproof run -i evidence/inventory.json --as-of 2026-11-20
-      re-judge kept snapshots as of the day they were collected
+  hostproof run -i estate.yaml --features controls/acme
+      the built-in controls and your organisation's own, in controls/acme/*.feature
 `;
 
-export const VALIDATE_HELP = `Usage: hostproof validate <file>...
+export const VALIDATE_HELP = `Usage: hostproof validate <file or folder>... [--features <dir>]... [--no-builtin]
 
-Checks inventory, snapshot and waiver files against schemas/ and changes nothing. An inventory is
+Checks inventory, snapshot and waiver files against schemas/, and lints .feature files (a file, or
+a folder of them), and changes nothing. An inventory is
 also checked for duplicate hosts and clusters naming unknown hosts, and the snapshots it points at
 are checked too. A waiver file (a top-level 'waivers' list) is also checked for unknown control
 IDs, duplicate ids and waivers already expired (today, UTC); waivers expiring within 14 days are
-listed. The kind of each file is recognised from its content.
+listed. The kind of each file is recognised from its content; a folder or a name ending in
+.feature is linted as controls: control ID (unique, also against the built-in controls and any
+--features folder), severity, Rationale/Remediation/Source, every step known ("did you mean"),
+a Given before each Then, Gherkin syntax. A waiver file may name the controls of --features folders.
 
 Snapshot paths must resolve (links followed) inside the inventory's folder, as for run, unless
 --allow-outside-snapshots is given.
@@ -125,36 +135,47 @@ Exit codes:
   0  every file is valid
   3  at least one file is not (each problem names the file, the line, the field and the fix)
 
+Options:
+      --features <dir>    controls the named files are checked beside (repeatable)
+      --no-builtin        not beside the built-in controls
+      --allow-outside-snapshots
+                          snapshot paths may resolve outside the inventory's folder
+  -h, --help              this help
+
 Examples:
   hostproof validate estate.yaml
       the inventory and every snapshot it points at
   hostproof validate estate.yaml waivers.yaml
       the inventory and a waiver file, before a run uses them
-  hostproof validate snaps/fs01.json
-      one snapshot, e.g. one written by hostproof collect
+  hostproof validate controls/acme
+      lint your own controls before a run uses them with --features controls/acme
 `;
 
-export const CONTROLS_HELP = `Usage: hostproof controls [--tags <expr>] [--probes] [--json]
+export const CONTROLS_HELP = `Usage: hostproof controls [--tags <expr>] [--probes] [--json] [--features <dir>]... [--no-builtin]
 
-Lists the controls: ID, severity, title and feature file.
+Lists the controls: ID, severity, origin ("built-in" or the --features folder), title and feature
+file. Every selected feature is linted first.
 
 Options:
   -t, --tags <expr>   only the controls a Cucumber tag expression selects
+      --features <dir>
+                      also the controls of this folder of .feature files (repeatable)
+      --no-builtin    without the built-in controls
       --probes        also the facts each control reads, and the probes a host is read for
       --json          machine-readable output
   -h, --help          this help
 
 Exit codes:
   0  listed
-  3  bad usage (an unknown option, a tag expression that does not parse)
+  3  bad usage (an unknown option, a tag expression that does not parse), or a control the lint refuses
 
 Examples:
   hostproof controls
-      every control: ID, severity, title, feature file
+      every control: ID, severity, origin, title, feature file
   hostproof controls -t "@severity:critical"
       what a --tags expression selects, before a run uses it
-  hostproof controls -t @area:dns --probes
-      the facts those controls read, and so what collect reads from a host
+  hostproof controls --features controls/acme --probes
+      your own controls beside the built-in ones, and the facts each reads
 `;
 
 export const COLLECT_HELP = `Usage: hostproof collect --inventory <file> --out <dir> [options]
@@ -169,6 +190,8 @@ Options:
   -i, --inventory <file>   inventory (YAML or JSON); required
   -o, --out <dir>          output folder; required (replaced only if hostproof wrote it)
   -t, --tags <expr>        read only what the controls this tag expression selects need
+      --features <dir>     also read what this folder's controls need (repeatable)
+      --no-builtin         only what the --features folders' controls need
       --allow-outside-snapshots
                            copy snapshot paths that resolve outside the inventory's folder
       --concurrency <n>    hosts read at once (default: the inventory's collection.concurrency, else 16)

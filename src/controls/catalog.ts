@@ -1,23 +1,20 @@
-/** All controls, read from the feature files. */
+/** All controls of a selection of features (controls/feature-set.ts), linted, with their metadata. */
 import { AstBuilder, GherkinClassicTokenMatcher, Parser } from "@cucumber/gherkin";
-import { IdGenerator, type GherkinDocument } from "@cucumber/messages";
-import { readdirSync, readFileSync } from "node:fs";
-import { join, relative } from "node:path";
+import { IdGenerator, type GherkinDocument, type Scenario } from "@cucumber/messages";
+import { readFileSync } from "node:fs";
+import { InputError } from "../errors";
 import type { ControlMeta } from "../model/result";
 import { FEATURES_DIR, PACKAGE_ROOT } from "../package-root";
-import { ControlDefinitionError, controlMeta, scenariosOf } from "./meta";
+import { featureFilesIn, selectFeatureFiles, type FeatureFile, type FeatureSelection } from "./feature-set";
+import { lintFeatures, type LoadedFeature } from "./lint";
+import { controlMeta, scenariosOf } from "./meta";
 
 // Still exported from here for the engine (run.ts, cucumber.ts), which imports them this way.
 export { FEATURES_DIR, PACKAGE_ROOT };
 
+/** The built-in feature files (or those under `dir`), sorted. */
 export function featureFiles(dir: string = FEATURES_DIR): string[] {
-  const out: string[] = [];
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const full = join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...featureFiles(full));
-    else if (entry.name.endsWith(".feature")) out.push(full);
-  }
-  return out.sort();
+  return featureFilesIn(dir);
 }
 
 export function parseFeature(file: string): GherkinDocument {
@@ -25,20 +22,34 @@ export function parseFeature(file: string): GherkinDocument {
   return parser.parse(readFileSync(file, "utf8"));
 }
 
-/** Fails on a scenario without ID or severity, and on an ID used twice. */
-export function loadControlCatalog(dir: string = FEATURES_DIR): ControlMeta[] {
-  const controls: ControlMeta[] = [];
-  const byId = new Map<string, ControlMeta>();
-  for (const file of featureFiles(dir)) {
-    const doc = parseFeature(file);
-    const rel = relative(PACKAGE_ROOT, file).split("\\").join("/");
+export interface CatalogEntry {
+  meta: ControlMeta;
+  scenario: Scenario;
+}
+
+export interface FeatureCatalog {
+  /** The files Cucumber runs, in order: built-in first, then each --features folder as given. */
+  files: FeatureFile[];
+  features: LoadedFeature[];
+  /** Every control of the selection (not narrowed by --tags), in file order. */
+  controls: ControlMeta[];
+  entries: CatalogEntry[];
+}
+
+/** Throws one InputError carrying every lint problem of every selected file (controls/lint.ts). */
+export function loadFeatureCatalog(selection: FeatureSelection = {}): FeatureCatalog {
+  const files = selectFeatureFiles(selection);
+  const { features, problems } = lintFeatures(files);
+  if (problems.length > 0) throw new InputError(problems);
+  const entries: CatalogEntry[] = [];
+  for (const { file, doc } of features) {
     for (const { scenario, ruleTags } of scenariosOf(doc)) {
-      const meta = controlMeta(doc, scenario, rel, ruleTags);
-      const prior = byId.get(meta.id);
-      if (prior) throw new ControlDefinitionError(`${rel}:${scenario.location.line}: control ID ${meta.id} is already used in ${prior.feature}`);
-      byId.set(meta.id, meta);
-      controls.push(meta);
+      entries.push({ meta: controlMeta(doc, scenario, file.shown, ruleTags, file.origin), scenario });
     }
   }
-  return controls;
+  return { files, features, controls: entries.map((e) => e.meta), entries };
+}
+
+export function loadControlCatalog(selection: FeatureSelection = {}): ControlMeta[] {
+  return loadFeatureCatalog(selection).controls;
 }

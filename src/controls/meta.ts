@@ -6,8 +6,12 @@ import type { GherkinDocument, Scenario } from "@cucumber/messages";
 import type { ControlMeta } from "../model/result";
 import { isSeverity, type Severity } from "../model/severity";
 
-export const CONTROL_ID = /^@(HP-[A-Z]{2,5}-\d{3})$/;
-const SEVERITY_TAG = /^@severity:(.+)$/;
+/**
+ * PREFIX-AREA-NNN: hostproof's own are HP-…; an organisation's controls carry its own prefix
+ * (ACME-SMB-001), so that its IDs never collide with a later built-in one.
+ */
+export const CONTROL_ID = /^@([A-Z][A-Z0-9]{1,9}-[A-Z0-9]{2,8}-\d{3,4})$/;
+export const SEVERITY_TAG = /^@severity:(.*)$/;
 const FIELD = /^(Rationale|Remediation|Source):\s*(.*)$/;
 
 export class ControlDefinitionError extends Error {}
@@ -25,9 +29,14 @@ export function scenariosOf(doc: GherkinDocument): { scenario: Scenario; ruleTag
   return out;
 }
 
-export function controlMeta(doc: GherkinDocument, scenario: Scenario, featurePath: string, ruleTags: string[] = []): ControlMeta {
-  const featureTags = doc.feature?.tags.map((t) => t.name) ?? [];
-  const allTags = [...featureTags, ...ruleTags, ...scenario.tags.map((t) => t.name)];
+/** The tags a scenario carries: its feature's, its Rule's and its own. */
+export function tagsOf(doc: GherkinDocument, scenario: Scenario, ruleTags: readonly string[] = []): string[] {
+  return [...(doc.feature?.tags.map((t) => t.name) ?? []), ...ruleTags, ...scenario.tags.map((t) => t.name)];
+}
+
+/** `origin`: "built-in" or the --features folder the file came from (controls/feature-set.ts). */
+export function controlMeta(doc: GherkinDocument, scenario: Scenario, featurePath: string, ruleTags: string[] = [], origin = "built-in"): ControlMeta {
+  const allTags = tagsOf(doc, scenario, ruleTags);
   const where = `${featurePath}:${scenario.location.line}`;
   const ids = allTags.map((t) => CONTROL_ID.exec(t)?.[1]).filter((x): x is string => x !== undefined);
   if (ids.length !== 1) {
@@ -43,6 +52,7 @@ export function controlMeta(doc: GherkinDocument, scenario: Scenario, featurePat
     title: scenario.name,
     severity: severity as Severity,
     feature: featurePath,
+    origin,
     featureName: doc.feature?.name ?? featurePath,
     tags: [...new Set(allTags)],
     ...descriptionFields(scenario.description),

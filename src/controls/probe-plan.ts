@@ -3,12 +3,11 @@
  * fixed list, so that `--tags @area:dns` reads DNS facts and nothing else.
  */
 import TagExpressionParser from "@cucumber/tag-expressions";
-import { relative } from "node:path";
 import type { ControlMeta } from "../model/result";
 import { PROBE_IDS, type ProbeId } from "../probes/catalog";
-import { FEATURES_DIR, PACKAGE_ROOT, featureFiles, parseFeature } from "./catalog";
+import { loadFeatureCatalog, type FeatureCatalog } from "./catalog";
 import { checkFor, IDENTITY_PROBES } from "./checks";
-import { controlMeta, scenariosOf } from "./meta";
+import { ambientSelection, type FeatureSelection } from "./feature-set";
 
 export interface ProbePlan {
   controls: (ControlMeta & { probes: ProbeId[] })[];
@@ -16,21 +15,21 @@ export interface ProbePlan {
   probes: ProbeId[];
 }
 
-export function planProbes(tags?: string, dir: string = FEATURES_DIR): ProbePlan {
+/**
+ * `features`: an already loaded catalog, or the selection to load (by default the one the command
+ * set, see feature-set.ts: src/collect/ calls this with the tags only).
+ */
+export function planProbes(tags?: string, features: FeatureCatalog | FeatureSelection = ambientSelection()): ProbePlan {
+  const catalog = "entries" in features ? features : loadFeatureCatalog(features);
   const select = tags ? TagExpressionParser(tags) : undefined;
   const controls: ProbePlan["controls"] = [];
   const needed = new Set<ProbeId>(IDENTITY_PROBES);
-  for (const file of featureFiles(dir)) {
-    const doc = parseFeature(file);
-    const rel = relative(PACKAGE_ROOT, file).split("\\").join("/");
-    for (const { scenario, ruleTags } of scenariosOf(doc)) {
-      const meta = controlMeta(doc, scenario, rel, ruleTags);
-      if (select && !select.evaluate(meta.tags)) continue;
-      const probes = new Set<ProbeId>();
-      for (const step of scenario.steps) for (const p of checkFor(step.text)?.needs ?? []) probes.add(p);
-      controls.push({ ...meta, probes: PROBE_IDS.filter((p) => probes.has(p)) });
-      for (const p of probes) needed.add(p);
-    }
+  for (const { meta, scenario } of catalog.entries) {
+    if (select && !select.evaluate(meta.tags)) continue;
+    const probes = new Set<ProbeId>();
+    for (const step of scenario.steps) for (const p of checkFor(step.text)?.needs ?? []) probes.add(p);
+    controls.push({ ...meta, probes: PROBE_IDS.filter((p) => probes.has(p)) });
+    for (const p of probes) needed.add(p);
   }
   return { controls, probes: PROBE_IDS.filter((p) => needed.has(p)) };
 }

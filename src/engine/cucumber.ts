@@ -3,6 +3,7 @@ import { loadConfiguration, loadSupport, runCucumber, type ISupportCodeLibrary }
 import type { Envelope } from "@cucumber/messages";
 import { Writable } from "node:stream";
 import { PACKAGE_ROOT } from "../controls/catalog";
+import type { FeatureFile } from "../controls/feature-set";
 import type { Estate } from "./estate";
 import { setActiveRun, type RunContext } from "./run-context";
 import { claimSupportProfile } from "./support-code";
@@ -11,6 +12,8 @@ export interface ControlRunOptions {
   estate: Estate;
   /** Cucumber tag expression choosing controls, e.g. "@severity:critical or @area:dns". */
   tags?: string;
+  /** The feature files to run (controls/feature-set.ts): built-in, an organisation's, or both. */
+  features: readonly FeatureFile[];
   /** Told every Cucumber message (the run keeps them as cucumber-messages.ndjson). */
   onMessage?: (message: Envelope) => void;
 }
@@ -28,17 +31,21 @@ const discard = (): Writable =>
   });
 
 let supportLibrary: ISupportCodeLibrary | undefined;
-/** A streamed run calls Cucumber once per slice with the same tags: configured once per tags. */
+/** A streamed run calls Cucumber once per slice with the same tags and features: configured once for each. */
 const configurations = new Map<string, Awaited<ReturnType<typeof loadConfiguration>>["runConfiguration"]>();
 
 export async function runControls(options: ControlRunOptions): Promise<ControlRun> {
-  const ctx: RunContext = { estate: options.estate, results: [], controls: [], internalErrors: [] };
+  const ctx: RunContext = { estate: options.estate, results: [], controls: [], internalErrors: [], features: options.features };
   const brokenSteps: string[] = [];
   // Cucumber resolves features and steps against cwd; the controls ship with hostproof, so its own
   // folder is the cwd here whatever folder the user runs from.
   const environment = { cwd: PACKAGE_ROOT, stdout: discard(), stderr: discard(), env: process.env };
   const tags = options.tags ?? "";
-  let runConfiguration = configurations.get(tags);
+  // Absolute, so that a user's folder is found whatever the cwd; escaped, because Cucumber expands
+  // each path as a glob and a folder named "controls [prod]" must mean itself.
+  const paths = options.features.map((f) => globLiteral(f.path));
+  const key = `${tags}\0${paths.join("\0")}`;
+  let runConfiguration = configurations.get(key);
   if (runConfiguration === undefined) {
     ({ runConfiguration } = await loadConfiguration(
       {
@@ -47,11 +54,12 @@ export async function runControls(options: ControlRunOptions): Promise<ControlRu
         // The compiled steps when this runs compiled, the TypeScript ones when it runs from source.
         profiles: [claimSupportProfile()],
         // No formatter: the messages are taken from onMessage, one stream across every slice.
-        provided: { tags, format: [], formatOptions: {} },
+        // cucumber.js names no paths for these profiles: Cucumber would add its own to these.
+        provided: { tags, paths, format: [], formatOptions: {} },
       },
       environment,
     ));
-    configurations.set(tags, runConfiguration);
+    configurations.set(key, runConfiguration);
   }
   const broken = { UNDEFINED: 0, AMBIGUOUS: 0 };
   const onMessage = (m: Envelope): void => {
@@ -71,4 +79,9 @@ export async function runControls(options: ControlRunOptions): Promise<ControlRu
   }
   for (const [status, n] of Object.entries(broken)) if (n > 0) brokenSteps.push(`${n} step(s) ${status.toLowerCase()}`);
   return { ...ctx, brokenSteps };
+}
+
+/** As glob's own escape() does with windowsPathsNoEscape (Cucumber's setting): each magic character in a class of its own. */
+function globLiteral(path: string): string {
+  return path.replace(/[?*()[\]{}]/g, "[$&]");
 }

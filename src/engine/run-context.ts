@@ -3,6 +3,7 @@
  * live objects cannot travel that way; a process-wide slot keyed by a registered symbol can, and it
  * survives the support code being loaded as a separate module instance.
  */
+import type { FeatureFile } from "../controls/feature-set";
 import type { ControlMeta, Result } from "../model/result";
 import type { Estate } from "./estate";
 
@@ -13,6 +14,8 @@ export interface RunContext {
   controls: ControlMeta[];
   /** Judges that threw: bugs, reported on the results as undetermined and on the terminal. */
   internalErrors: string[];
+  /** The feature files being run, to give each control its origin and path as the user knows it; none in a bare cucumber-js run. */
+  features?: readonly FeatureFile[];
 }
 
 const SLOT = Symbol.for("hostproof.activeRun");

@@ -22,9 +22,10 @@ import { VERSION } from "../version";
 import { collectEstate, isLive } from "../collect/collect-estate";
 import type { HostReader } from "../collect/collect-hosts";
 import { planProbes } from "../controls/probe-plan";
+import type { FeatureFile } from "../controls/feature-set";
 import { DEFAULT_WARN_DAYS, waiverApplier, type WaiverApplier } from "../waivers/apply";
 import { loadWaivers } from "../waivers/load";
-import { FEATURES_DIR, loadControlCatalog } from "../controls/catalog";
+import { FEATURES_DIR, loadFeatureCatalog } from "../controls/catalog";
 import { runEnvironment } from "../report/environment";
 import { executorFromEnv, writeExecutor } from "../report/executor";
 import { defaultHistoryDir, DRIFT_BASELINE_FILE, DriftBaselineWriter, nextBuildOrder, readDriftBaseline, saveHistory, seedHistory } from "../report/history";
@@ -59,6 +60,10 @@ export interface RunOptions {
    * (auto, the default) the single file up to PAGES_ABOVE_HOSTS hosts and the pages above.
    */
   htmlStyle?: HtmlStyle;
+  /** Folders of .feature files added to the built-in controls (`--features`, repeatable). */
+  features?: string[];
+  /** False drops the built-in controls (`--no-builtin`); default true. */
+  builtin?: boolean;
   /** Hosts per slice (engine/slices.ts); default SLICE_HOSTS. Smaller holds less in memory, at a Cucumber run per slice. */
   sliceHosts?: number;
 }
@@ -101,18 +106,20 @@ function plural(n: number, word: string): string {
 
 async function runPhases(options: RunOptions, progress: Progress, startedAt: Date, t0: number): Promise<RunOutcome> {
   checkReplaceable(options.out);
+  // Linted before anything is read or collected: a broken control stops the run with exit 3.
+  const catalog = loadFeatureCatalog({ folders: options.features, builtin: options.builtin });
   const loaded = loadInventory(resolve(options.inventory), options.inventory);
   const inv = loaded.inventory;
   const estateCounts = `${plural(inv.hosts.length, "host")}, ${plural((inv.clusters ?? []).length, "cluster")}`;
   progress.phase("load", estateCounts);
   // Read before any host is contacted and before the staging folder exists: a bad waiver file
   // stops the run with nothing collected and nothing written.
-  const waiverFile = options.waivers !== undefined ? loadWaivers(resolve(options.waivers), options.waivers, loadControlCatalog().map((c) => c.id)) : undefined;
+  const waiverFile = options.waivers !== undefined ? loadWaivers(resolve(options.waivers), options.waivers, catalog.controls.map((c) => c.id)) : undefined;
   // Hosts with a live transport are read first, once each, for exactly the probes the selected
   // controls need; a host that cannot be read comes back with every probe saying why.
   const liveHosts = inv.hosts.filter(isLive).length;
   if (liveHosts > 0) progress.phase("collect", `${plural(liveHosts, "live host")}, one PowerShell round trip each`);
-  const probes = liveHosts > 0 ? planProbes(options.tags).probes : [];
+  const probes = liveHosts > 0 ? planProbes(options.tags, catalog).probes : [];
   const collection = await collectEstate(loaded, { probes, collectorVersion: VERSION, reader: options.reader });
   const historyDir = options.history === false ? undefined : (options.history ?? defaultHistoryDir(options.out));
   const warnings: string[] = [];
@@ -148,7 +155,7 @@ async function runPhases(options: RunOptions, progress: Progress, startedAt: Dat
       drift.add(results);
       baseline?.add(results);
     };
-    const { controls, internalErrors, judgeMs, sliceLoadMs } = await streamSlices(loaded, options, collection.snapshots, onResults, writer, waivers);
+    const { controls, internalErrors, judgeMs, sliceLoadMs } = await streamSlices(loaded, options, catalog.files, collection.snapshots, onResults, writer, waivers);
 
     const totals = writer.digest.totals;
     progress.phase("write", `${plural(totals.total, "result")}: summary, JUnit, Allure results, evidence`);
@@ -200,7 +207,7 @@ async function runPhases(options: RunOptions, progress: Progress, startedAt: Dat
     // Written last so that it carries every phase's timing; the manifest after it, over everything.
     const manifestSha256 = writer.finish(
       {
-        controls: report.controls.map(({ id, title, severity, feature, featureName, tags }) => ({ id, title, severity, feature, featureName, tags })),
+        controls: report.controls.map(({ id, title, severity, feature, featureName, origin, tags }) => ({ id, title, severity, feature, featureName, origin, tags })),
         clusters: (inv.clusters ?? []).map((c) => ({ name: c.name, type: c.type, nodes: c.nodes })),
         verdict,
         exitCode,
@@ -248,6 +255,7 @@ interface Streamed {
 async function streamSlices(
   loaded: LoadedInventory,
   options: RunOptions,
+  features: readonly FeatureFile[],
   collected: ReadonlyMap<string, Snapshot>,
   onResults: (results: Result[]) => void,
   writer: RunWriter,
@@ -268,7 +276,7 @@ async function streamSlices(
     if (problems.length > 0) continue;
     const tj = performance.now();
     out.sliceLoadMs += tj - tl;
-    const run = await runControls({ estate, tags: options.tags, onMessage: writer.message });
+    const run = await runControls({ estate, tags: options.tags, features, onMessage: writer.message });
     out.judgeMs += performance.now() - tj;
     if (run.brokenSteps.length > 0) throw new Error(`hostproof's own features could not run: ${run.brokenSteps.join("; ")}`);
     out.controls ??= run.controls;

@@ -60,8 +60,10 @@ export interface ControlMeta {
   id: string;
   title: string;
   severity: Severity;
-  /** Feature file, relative to the repository root. */
+  /** Feature file: relative to the package root for a built-in control, to the working folder for a user's. */
   feature: string;
+  /** "built-in", or the --features folder (as given) the control came from. */
+  origin: string;
   featureName: string;
   tags: string[];
   rationale?: string;

@@ -67,7 +67,8 @@ export interface Summary
   schemaVersion: 1;
   /** Failed results per severity: what `--fail-on` is compared with. */
   totalsBySeverity: Record<Severity, number>;
-  controls: { id: string; title: string; severity: Severity; feature: string; featureName: string; tags: string[] }[];
+  /** `origin`: "built-in", or the --features folder the control came from. */
+  controls: { id: string; title: string; severity: Severity; feature: string; featureName: string; origin: string; tags: string[] }[];
   hosts: { name: string; cluster?: string; collectedAt: string; snapshotFile?: string }[];
   clusters: { name: string; type: string; nodes: string[] }[];
   results: SummaryResult[];
@@ -117,6 +118,7 @@ export function buildSummary(report: RunReport, options: { results?: boolean } =
       severity: c.severity,
       feature: c.feature,
       featureName: c.featureName,
+      origin: c.origin,
       tags: c.tags,
     })),
     hosts: report.hosts.map(summaryHost),

@@ -1,5 +1,7 @@
 /** Each scenario is one control; its world remembers which control and which targets it is about. */
 import { Before, World, setWorldConstructor, type IWorldOptions } from "@cucumber/cucumber";
+import { resolve } from "node:path";
+import { PACKAGE_ROOT } from "../../src/package-root";
 import { controlMeta, scenariosOf } from "../../src/controls/meta";
 import { activeRun } from "../../src/engine/run-context";
 import type { Scope } from "../../src/engine/scope";
@@ -19,6 +21,10 @@ setWorldConstructor(ControlWorld);
 Before(function (this: ControlWorld, { gherkinDocument, pickle }) {
   const found = scenariosOf(gherkinDocument).find((s) => pickle.astNodeIds.includes(s.scenario.id));
   if (!found) throw new Error(`cannot find the scenario of '${pickle.name}' in ${pickle.uri}`);
-  this.control = controlMeta(gherkinDocument, found.scenario, pickle.uri.split("\\").join("/"), found.ruleTags);
-  activeRun().controls.push(this.control);
+  const run = activeRun();
+  // Cucumber's uri is relative to its cwd (hostproof's folder); the run knows each file's origin
+  // and the path the user knows it by. A bare cucumber-js run has only the built-in ones.
+  const file = run.features?.find((f) => f.path === resolve(PACKAGE_ROOT, pickle.uri));
+  this.control = controlMeta(gherkinDocument, found.scenario, file?.shown ?? pickle.uri.split("\\").join("/"), found.ruleTags, file?.origin);
+  run.controls.push(this.control);
 });

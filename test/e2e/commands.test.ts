@@ -27,10 +27,11 @@ test("validate reports every bad file with field and fix, and exits 3", async ()
   assert.equal((await runCli(["validate"])).code, 3);
 });
 
-test("controls lists ID, severity, title and feature; --tags filters; --json is machine-readable", async () => {
+test("controls lists ID, severity, origin, title and feature; --tags filters; --json is machine-readable", async () => {
   const all = await runCli(["controls"]);
   assert.equal(all.code, 0);
-  assert.match(all.stdout, /HP-NIC-001\s+high\s+Hardware offloads are disabled.*\(features\/nic-offloads\.feature\)/);
+  assert.match(all.stdout, /^ID\s+SEVERITY\s+ORIGIN\s+TITLE\s+\(FEATURE\)$/m);
+  assert.match(all.stdout, /HP-NIC-001\s+high\s+built-in\s+Hardware offloads are disabled.*\(features\/nic-offloads\.feature\)/);
   assert.match(all.stdout, /16 control\(s\)/);
   const crit = await runCli(["controls", "--tags", "@severity:critical", "--json"]);
   const list = JSON.parse(crit.stdout) as { id: string }[];

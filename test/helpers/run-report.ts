@@ -27,6 +27,7 @@ export const CONTROLS = {
     severity: "high",
     feature: "features/network/offloads.feature",
     featureName: "Network adapter offloads",
+    origin: "built-in",
     tags: ["@nic", "@hyper-v"],
     rationale: "VMQ on 1 GbE adapters drops packets under load on Hyper-V hosts.",
     remediation: "Set-NetAdapterAdvancedProperty -Name 'Ethernet 2' -RegistryKeyword '*VMQ' -RegistryValue 0",
@@ -38,6 +39,7 @@ export const CONTROLS = {
     severity: "critical",
     feature: "features/lifecycle/end-of-support.feature",
     featureName: "Lifecycle",
+    origin: "built-in",
     tags: ["@lifecycle"],
   },
   dns: {
@@ -46,6 +48,7 @@ export const CONTROLS = {
     severity: "medium",
     feature: "features/identity/dns-suffix.feature",
     featureName: "Name resolution",
+    origin: "built-in",
     tags: ["@dns"],
   },
   upd: {
@@ -54,6 +57,7 @@ export const CONTROLS = {
     severity: "low",
     feature: "features/updates/hotfixes.feature",
     featureName: "Updates",
+    origin: "built-in",
     tags: [],
   },
   clu: {
@@ -62,6 +66,7 @@ export const CONTROLS = {
     severity: "medium",
     feature: "features/cluster/witness.feature",
     featureName: "Failover clustering",
+    origin: "built-in",
     tags: ["@cluster"],
   },
 } as const satisfies Record<string, ControlMeta>;

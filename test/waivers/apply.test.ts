@@ -7,7 +7,7 @@ import { applyWaivers, DEFAULT_WARN_DAYS, scopeCovers } from "../../src/waivers/
 import { daysLeft, expiryInstant, isExpired } from "../../src/waivers/expiry";
 import { fixtureRunReport } from "../helpers/run-report";
 
-const control = (id: string): ControlMeta => ({ id, title: `${id} title`, severity: "high", feature: "features/x.feature", featureName: "X", tags: [] });
+const control = (id: string): ControlMeta => ({ id, title: `${id} title`, severity: "high", feature: "features/x.feature", featureName: "X", origin: "built-in", tags: [] });
 const NIC = control("HP-NIC-001");
 const CLU4 = control("HP-CLU-004");
 

@@ -5,7 +5,7 @@ import type { ControlMeta, Result, ResultStatus } from "../../src/model/result";
 import { verdictOf } from "../../src/engine/verdict";
 import { applyWaivers } from "../../src/waivers/apply";
 
-const control: ControlMeta = { id: "HP-EOS-003", title: "t", severity: "low", feature: "f", featureName: "F", tags: [] };
+const control: ControlMeta = { id: "HP-EOS-003", title: "t", severity: "low", feature: "f", featureName: "F", origin: "built-in", tags: [] };
 const res = (status: ResultStatus, name = "h1"): Result => ({ control, target: { kind: "host", name }, status, expected: "e", actual: "a", evidence: [] });
 const waiver = { controlId: "HP-EOS-003", scope: { host: "h1" }, justification: "j", approver: "a", reference: "r", expires: "2027-01-10", runControl: false };
 const AS_OF = new Date("2026-11-22T00:00:00Z");

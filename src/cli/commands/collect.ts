@@ -3,7 +3,9 @@ import { join, resolve } from "node:path";
 import { describeHostFailure } from "../../collect/host-failure";
 import { collectToFolder } from "../../collect/collect-to-folder";
 import { EXIT, type ExitCode } from "../../model/run";
-import { checkTagsSelect, parse, usageError } from "../args";
+import { loadFeatureCatalog } from "../../controls/catalog";
+import { withFeatureSelection } from "../../controls/feature-set";
+import { checkTagsSelect, FEATURE_OPTIONS, featureSelection, parse, usageError } from "../args";
 import { COLLECT_HELP } from "../usage";
 import type { Io } from "../io";
 
@@ -17,6 +19,7 @@ export async function collectCommand(argv: string[], io: Io): Promise<ExitCode> 
       concurrency: { type: "string" },
       timeout: { type: "string" },
       "allow-outside-snapshots": { type: "boolean" },
+      ...FEATURE_OPTIONS,
       help: { type: "boolean", short: "h" },
     },
     false,
@@ -27,16 +30,17 @@ export async function collectCommand(argv: string[], io: Io): Promise<ExitCode> 
   }
   if (!values.inventory) throw usageError("--inventory is required", "Give the inventory file: hostproof collect --inventory estate.yaml --out snapshots");
   if (!values.out) throw usageError("--out is required", "Name the folder for the snapshots: --out snapshots");
+  const features = featureSelection(values);
   const tags = values.tags?.trim() || undefined;
-  if (tags) checkTagsSelect(tags);
-  const result = await collectToFolder({
-    inventory: values.inventory,
-    out: values.out,
-    tags,
-    concurrency: positiveInt(values.concurrency, "--concurrency"),
-    timeoutSeconds: positiveInt(values.timeout, "--timeout"),
-    allowOutsideSnapshots: values["allow-outside-snapshots"],
-  });
+  // Linted before any host is contacted, with or without --tags.
+  loadFeatureCatalog(features);
+  if (tags) checkTagsSelect(tags, features);
+  const concurrency = positiveInt(values.concurrency, "--concurrency");
+  const timeoutSeconds = positiveInt(values.timeout, "--timeout");
+  // collectToFolder plans its probes from the command's selection (controls/feature-set.ts).
+  const result = await withFeatureSelection(features, () =>
+    collectToFolder({ inventory: values.inventory!, out: values.out!, tags, concurrency, timeoutSeconds, allowOutsideSnapshots: values["allow-outside-snapshots"] }),
+  );
   const failed = result.hosts.filter((h) => h.failure);
   for (const h of result.hosts) {
     const head = `${h.failure ? "✘" : "✔"} ${h.host.padEnd(24)} ${(h.durationMs / 1000).toFixed(1).padStart(6)} s  `;

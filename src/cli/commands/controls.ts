@@ -1,14 +1,14 @@
 /** `hostproof controls` */
 import { planProbes } from "../../controls/probe-plan";
 import { EXIT, type ExitCode } from "../../model/run";
-import { checkTagExpression, parse } from "../args";
+import { checkTagExpression, FEATURE_OPTIONS, featureSelection, parse } from "../args";
 import { CONTROLS_HELP } from "../usage";
 import type { Io } from "../io";
 
 export async function controlsCommand(argv: string[], io: Io): Promise<ExitCode> {
   const { values } = parse(
     argv,
-    { tags: { type: "string", short: "t" }, json: { type: "boolean" }, probes: { type: "boolean" }, help: { type: "boolean", short: "h" } },
+    { tags: { type: "string", short: "t" }, json: { type: "boolean" }, probes: { type: "boolean" }, ...FEATURE_OPTIONS, help: { type: "boolean", short: "h" } },
     false,
   );
   if (values.help) {
@@ -16,16 +16,16 @@ export async function controlsCommand(argv: string[], io: Io): Promise<ExitCode>
     return EXIT.compliant;
   }
   if (values.tags) checkTagExpression(values.tags);
-  const plan = planProbes(values.tags);
+  const plan = planProbes(values.tags, featureSelection(values));
   const controls = plan.controls;
   if (values.json) {
     io.out(JSON.stringify(values.probes ? plan : controls, null, 2));
     return EXIT.compliant;
   }
-  const rows = [["ID", "SEVERITY", "TITLE", "FEATURE"], ...controls.map((c) => [c.id, c.severity, c.title, c.feature])];
-  const widths = [0, 1].map((i) => Math.max(...rows.map((r) => r[i].length)));
+  const rows = [["ID", "SEVERITY", "ORIGIN", "TITLE", "FEATURE"], ...controls.map((c) => [c.id, c.severity, c.origin, c.title, c.feature])];
+  const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i].length)));
   for (const [i, r] of rows.entries()) {
-    io.out(`${r[0].padEnd(widths[0])}  ${r[1].padEnd(widths[1])}  ${r[2]}  (${r[3]})`);
+    io.out(`${r[0].padEnd(widths[0])}  ${r[1].padEnd(widths[1])}  ${r[2].padEnd(widths[2])}  ${r[3]}  (${r[4]})`);
     if (values.probes && i > 0) io.out(`${" ".repeat(widths[0] + 2)}reads: ${controls[i - 1].probes.join(", ") || "nothing (not verifiable by a probe)"}`);
   }
   io.out(`${controls.length} control(s).`);

@@ -5,7 +5,7 @@ import { PAGES_ABOVE_HOSTS, runEstate, type HtmlStyle } from "../../engine/run";
 import { formatDrift } from "../../report/drift";
 import { createProgress } from "../../report/progress";
 import { formatTerminalSummary } from "../../report/terminal";
-import { checkTagsSelect, parse, usageError } from "../args";
+import { checkTagsSelect, FEATURE_OPTIONS, featureSelection, parse, usageError } from "../args";
 import { RUN_HELP } from "../usage";
 import type { Io } from "../io";
 
@@ -27,6 +27,7 @@ export async function runCommand(argv: string[], io: Io): Promise<ExitCode> {
       "exit-zero": { type: "boolean" },
       "allow-outside-snapshots": { type: "boolean" },
       "no-color": { type: "boolean" },
+      ...FEATURE_OPTIONS,
       help: { type: "boolean", short: "h" },
     },
     false,
@@ -38,8 +39,9 @@ export async function runCommand(argv: string[], io: Io): Promise<ExitCode> {
   if (!values.inventory) throw usageError("--inventory is required", "Give the inventory file: hostproof run --inventory estate.yaml");
   const failOn = parseFailOn(values["fail-on"]);
   const asOf = parseAsOf(values["as-of"], io.now());
+  const features = featureSelection(values);
   const tags = values.tags?.trim() || undefined;
-  if (tags) checkTagsSelect(tags);
+  if (tags) checkTagsSelect(tags, features);
 
   const waiverWarnDays = parseWarnDays(values["waiver-warn-days"]);
   if (waiverWarnDays !== undefined && values.waivers === undefined) {
@@ -49,6 +51,8 @@ export async function runCommand(argv: string[], io: Io): Promise<ExitCode> {
     inventory: values.inventory,
     out: values.out ?? "reports",
     tags,
+    features: [...(features.folders ?? [])],
+    builtin: features.builtin,
     failOn,
     asOf,
     html: !values["no-html"],

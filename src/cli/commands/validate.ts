@@ -12,22 +12,29 @@ import { loadControlCatalog } from "../../controls/catalog";
 import { DEFAULT_WARN_DAYS } from "../../waivers/apply";
 import { expiredWaiverProblems, expiringWaiverLines } from "../../waivers/lint";
 import { checkWaiverReferences } from "../../waivers/load";
-import { parse, usageError } from "../args";
+import { statSync } from "node:fs";
+import { FEATURE_OPTIONS, featureSelection, parse, usageError } from "../args";
+import type { FeatureSelection } from "../../controls/feature-set";
+import { isFeaturePath, validateFeaturePaths } from "./validate-features";
 import { VALIDATE_HELP } from "../usage";
 import type { Io } from "../io";
 
 type Kind = "inventory" | "snapshot" | "waivers";
 
 export async function validateCommand(argv: string[], io: Io): Promise<ExitCode> {
-  const { values, positionals } = parse(argv, { help: { type: "boolean", short: "h" }, "allow-outside-snapshots": { type: "boolean" } }, true);
+  const { values, positionals } = parse(argv, { help: { type: "boolean", short: "h" }, "allow-outside-snapshots": { type: "boolean" }, ...FEATURE_OPTIONS }, true);
   if (values.help) {
     io.out(VALIDATE_HELP);
     return EXIT.compliant;
   }
-  if (positionals.length === 0) throw usageError("no file given", "Name one or more inventory, snapshot or waiver files: hostproof validate estate.yaml");
-  let bad = 0;
+  if (positionals.length === 0) throw usageError("no file given", "Name one or more inventory, snapshot, waiver or feature files (or a folder of features): hostproof validate estate.yaml");
+  const selection = featureSelection(values);
+  // Features are linted together (an ID used twice across them is a problem); documents one by one.
+  const features = positionals.map((path) => ({ path, isDirectory: isDirectory(path) })).filter((p) => isFeaturePath(p.path, p.isDirectory));
+  let bad = features.length > 0 ? validateFeaturePaths(features, selection, io) : 0;
   for (const file of positionals) {
-    const problems = validateFile(file, io, values["allow-outside-snapshots"] === true);
+    if (features.some((f) => f.path === file)) continue;
+    const problems = validateFile(file, io, values["allow-outside-snapshots"] === true, selection);
     if (problems.length > 0) {
       bad++;
       for (const p of problems) io.err(`✘ ${formatProblem(p)}`);
@@ -37,7 +44,15 @@ export async function validateCommand(argv: string[], io: Io): Promise<ExitCode>
   return bad === 0 ? EXIT.compliant : EXIT.badInput;
 }
 
-function validateFile(file: string, io: Io, allowOutsideSnapshots: boolean): InputProblem[] {
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function validateFile(file: string, io: Io, allowOutsideSnapshots: boolean, selection: FeatureSelection): InputProblem[] {
   let doc: LoadedDocument;
   try {
     doc = readDocument(file);
@@ -51,7 +66,7 @@ function validateFile(file: string, io: Io, allowOutsideSnapshots: boolean): Inp
   }
   const problems = checkSchema(kind, doc);
   if (problems.length > 0) return problems;
-  if (kind === "waivers") return validateWaivers(doc, io);
+  if (kind === "waivers") return validateWaivers(doc, io, selection);
   if (kind === "snapshot") {
     io.out(`✔ ${file}: valid snapshot`);
     return [];
@@ -77,12 +92,13 @@ function validateFile(file: string, io: Io, allowOutsideSnapshots: boolean): Inp
   return refs;
 }
 
-function validateWaivers(doc: LoadedDocument, io: Io): InputProblem[] {
+/** A waiver may name a control of the --features folders: they are part of what the waivers apply to. */
+function validateWaivers(doc: LoadedDocument, io: Io, selection: FeatureSelection): InputProblem[] {
   const { waivers } = doc.value as WaiverFile;
   // Validation is about today: a waiver past its last day no longer does what the file says.
   const today = io.now();
   const problems = [
-    ...checkWaiverReferences(waivers, doc, loadControlCatalog().map((c) => c.id)),
+    ...checkWaiverReferences(waivers, doc, loadControlCatalog(selection).map((c) => c.id)),
     ...expiredWaiverProblems(waivers, doc, today),
   ];
   if (problems.length > 0) return problems;

@@ -1,0 +1,74 @@
+/**
+ * `hostproof validate <folder or .feature file>`: the control lint on features before they are
+ * used. They are linted together with the controls they would run beside (built-in unless
+ * --no-builtin, and any --features folders), so that an ID already taken there is caught here.
+ */
+import { existsSync, statSync } from "node:fs";
+import { dirname, relative, resolve } from "node:path";
+import { formatProblem, InputError, type InputProblem } from "../../errors";
+import { selectFeatureFiles, type FeatureFile, type FeatureSelection } from "../../controls/feature-set";
+import { lintFeatures } from "../../controls/lint";
+import { scenariosOf } from "../../controls/meta";
+import type { Io } from "../io";
+
+/** A positional `validate` names features when it is a folder or ends in .feature. */
+export function isFeaturePath(path: string, isDirectory: boolean): boolean {
+  return isDirectory || path.endsWith(".feature");
+}
+
+/** Prints each path's verdict and every problem; returns how many of `paths` are invalid. */
+export function validateFeaturePaths(paths: readonly { path: string; isDirectory: boolean }[], selection: FeatureSelection, io: Io): number {
+  const cwd = process.cwd();
+  // `validate --no-builtin org/` lints org/ alone: no selection is not an error here.
+  const context = selection.builtin === false && !selection.folders?.length ? [] : selectFeatureFiles(selection, cwd);
+  const known = new Set(context.map((f) => f.path));
+  const named = new Map<string, FeatureFile[]>();
+  const problems: InputProblem[] = [];
+  for (const { path, isDirectory } of paths) {
+    let files: FeatureFile[];
+    try {
+      files = isDirectory ? selectFeatureFiles({ folders: [path], builtin: false }, cwd) : [featureFile(path, cwd)];
+    } catch (err) {
+      if (!(err instanceof InputError)) throw err;
+      // Named on the validate line, not with --features: the problem is the path's own.
+      problems.push(...err.problems.map((p) => ({ ...p, file: path, field: undefined })));
+      files = [];
+    }
+    named.set(path, files);
+  }
+  // A path both named and selected (validate features/ beside the built-ins) is linted once.
+  const extra: FeatureFile[] = [];
+  for (const f of [...named.values()].flat()) {
+    if (known.has(f.path)) continue;
+    known.add(f.path);
+    extra.push(f);
+  }
+  const lint = lintFeatures([...context, ...extra]);
+  problems.push(...lint.problems);
+  for (const p of problems) io.err(`✘ ${formatProblem(p)}`);
+
+  const badFiles = new Set(problems.map((p) => p.file));
+  const namedShown = new Set([...named.values()].flat().map((f) => f.shown));
+  let bad = 0;
+  for (const { path } of paths) {
+    const files = named.get(path) ?? [];
+    const shown = new Set(files.map((f) => f.shown));
+    if (files.length === 0 || [...shown].some((s) => badFiles.has(s))) {
+      bad++;
+      continue;
+    }
+    const controls = lint.features.filter((f) => shown.has(f.file.shown)).reduce((n, f) => n + scenariosOf(f.doc).length, 0);
+    io.out(`✔ ${path}: valid controls (${controls} control(s) in ${files.length} feature file(s))`);
+  }
+  // A problem in the controls they were linted beside (--features) is no named path's, but still fails.
+  const elsewhere = problems.some((p) => !namedShown.has(p.file));
+  return bad === 0 && elsewhere ? 1 : bad;
+}
+
+function featureFile(path: string, cwd: string): FeatureFile {
+  const full = resolve(cwd, path);
+  if (!existsSync(full) || !statSync(full).isFile()) {
+    throw new InputError({ file: path, problem: "is not a feature file that exists", fix: "Name a .feature file or a folder of them" });
+  }
+  return { path: full, shown: relative(cwd, full).split("\\").join("/"), origin: dirname(path) };
+}

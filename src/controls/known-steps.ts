@@ -1,0 +1,89 @@
+/**
+ * Every step phrase hostproof defines, from the same tables the step definitions register from
+ * (SCOPES for Given, CHECKS for Then). The control lint matches feature steps against this list;
+ * a step library that registers more steps adds its entries here, and the lint knows them.
+ */
+import type * as CucumberExpressions from "@cucumber/cucumber-expressions";
+import { SCOPES } from "../engine/scope";
+import { CHECKS } from "./checks";
+
+export interface KnownStep {
+  /**
+   * Given steps choose the targets (a scope); Then steps judge them and need a Given before them.
+   * Cucumber itself matches a step whatever its keyword; the lint uses this for "Then needs a Given".
+   */
+  keyword: "Given" | "Then";
+  /** A Cucumber Expression (a plain phrase is one) or a regular expression, as registered with Cucumber. */
+  pattern: string | RegExp;
+  /**
+   * What a Given chooses, or what a Then judges: a host check after a cluster scope would throw in
+   * every run and judge nothing, so the lint refuses the pair. Left out, a step goes with either.
+   */
+  targets?: "host" | "cluster";
+}
+
+export function knownSteps(): KnownStep[] {
+  return [
+    ...Object.entries(SCOPES).map(([phrase, scope]): KnownStep => ({ keyword: "Given", pattern: phrase, targets: scope.kind })),
+    ...CHECKS.map((c): KnownStep => ({ keyword: "Then", pattern: c.phrase, targets: c.kind })),
+  ];
+}
+
+export interface StepMatcher {
+  /** The known step `text` matches, as Cucumber would match it; undefined when none does. */
+  match(text: string): KnownStep | undefined;
+  /** The known phrase closest to `text`, for "did you mean"; undefined when nothing is close. */
+  closest(text: string): string | undefined;
+}
+
+/** What makes a Cucumber Expression more than its literal text: parameters, optionals, alternatives, escapes. */
+const EXPRESSION_SYNTAX = /[(){}/\\]/;
+
+export function stepMatcher(steps: readonly KnownStep[] = knownSteps()): StepMatcher {
+  // Loaded only for a pattern that needs it: the library costs ~30 ms at every start of
+  // `hostproof controls`, and a plain phrase as a Cucumber Expression matches exactly its own text.
+  let registry: CucumberExpressions.ParameterTypeRegistry | undefined;
+  const expression = (pattern: string): RegExp => {
+    const lib = require("@cucumber/cucumber-expressions") as typeof CucumberExpressions;
+    registry ??= new lib.ParameterTypeRegistry();
+    return new lib.CucumberExpression(pattern, registry).regexp;
+  };
+  const compiled = steps.map((step) => {
+    const { pattern } = step;
+    const test =
+      typeof pattern !== "string" ? (t: string) => pattern.test(t)
+      : EXPRESSION_SYNTAX.test(pattern) ? ((re: RegExp) => (t: string) => re.test(t))(expression(pattern))
+      : (t: string) => t === pattern;
+    return { step, test };
+  });
+  return {
+    match: (text) => compiled.find((c) => c.test(text))?.step,
+    closest: (text) => closestPhrase(text, steps.map((s) => (typeof s.pattern === "string" ? s.pattern : s.pattern.source))),
+  };
+}
+
+/**
+ * By edit distance over characters, case-insensitive, relative to the longer text: a slip
+ * ("each hosts", "Windows Server 2019") is a few characters whatever the phrase's length. A
+ * suggestion further than 40 % away misleads more than it helps, so none is offered then.
+ */
+export function closestPhrase(text: string, phrases: readonly string[]): string | undefined {
+  const a = text.toLowerCase();
+  let best: { phrase: string; distance: number } | undefined;
+  for (const phrase of phrases) {
+    const b = phrase.toLowerCase();
+    const distance = editDistance(a, b);
+    if (distance <= 0.4 * Math.max(a.length, b.length) && (best === undefined || distance < best.distance)) best = { phrase, distance };
+  }
+  return best?.phrase;
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = row;
+  }
+  return prev[b.length];
+}
