@@ -11,6 +11,7 @@ import { loadSnapshot } from "../input/snapshot";
 import { snapshotPath, type SnapshotPath } from "../input/snapshot-path";
 import { formatPath } from "../schema/validate";
 import { planProbes } from "../controls/probe-plan";
+import type { FeatureSelection } from "../controls/feature-set";
 import { loadInventory } from "../input/inventory";
 import { hostFileName } from "../input/host-file-name";
 import type { Inventory } from "../model/inventory";
@@ -30,12 +31,14 @@ export interface CollectToFolderOptions {
   allowOutsideSnapshots?: boolean;
   /** For tests: read hosts some other way than through pwsh. */
   reader?: HostReader;
+  /** The feature folders the probes are planned from (default: the built-in controls). */
+  features?: FeatureSelection;
 }
 
 export async function collectToFolder(options: CollectToFolderOptions): Promise<EstateCollection & { probes: ProbeId[]; durationMs: number }> {
   checkReplaceable(options.out);
   const loaded = loadInventory(resolve(options.inventory), options.inventory);
-  const plan = planProbes(options.tags);
+  const plan = planProbes(options.tags, options.features);
   // Snapshot hosts are copied: check them before any host is contacted, as run would.
   const copies = snapshotCopies(loaded, options.allowOutsideSnapshots === true);
   const started = performance.now();

@@ -95,24 +95,3 @@ export function selectFeatureFiles(selection: FeatureSelection = {}, cwd: string
   if (problems.length > 0) throw new InputError(problems);
   return files;
 }
-
-/**
- * The selection for code that is not handed one: `hostproof collect` plans its probes inside
- * src/collect/collect-to-folder.ts, which calls planProbes(tags) only. The collect command sets it
- * for the duration of the collection; everything else passes its selection explicitly.
- */
-let ambient: FeatureSelection = {};
-
-export function ambientSelection(): FeatureSelection {
-  return ambient;
-}
-
-export async function withFeatureSelection<T>(selection: FeatureSelection, work: () => Promise<T>): Promise<T> {
-  const prior = ambient;
-  ambient = selection;
-  try {
-    return await work();
-  } finally {
-    ambient = prior;
-  }
-}

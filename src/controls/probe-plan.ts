@@ -7,7 +7,7 @@ import type { ControlMeta } from "../model/result";
 import { PROBE_IDS, type ProbeId } from "../probes/catalog";
 import { loadFeatureCatalog, type FeatureCatalog } from "./catalog";
 import { checkFor, IDENTITY_PROBES } from "./checks";
-import { ambientSelection, type FeatureSelection } from "./feature-set";
+import type { FeatureSelection } from "./feature-set";
 
 export interface ProbePlan {
   controls: (ControlMeta & { probes: ProbeId[] })[];
@@ -19,7 +19,7 @@ export interface ProbePlan {
  * `features`: an already loaded catalog, or the selection to load (by default the one the command
  * set, see feature-set.ts: src/collect/ calls this with the tags only).
  */
-export function planProbes(tags?: string, features: FeatureCatalog | FeatureSelection = ambientSelection()): ProbePlan {
+export function planProbes(tags?: string, features: FeatureCatalog | FeatureSelection = {}): ProbePlan {
   const catalog = "entries" in features ? features : loadFeatureCatalog(features);
   const select = tags ? TagExpressionParser(tags) : undefined;
   const controls: ProbePlan["controls"] = [];

@@ -278,7 +278,7 @@ async function streamSlices(
     out.sliceLoadMs += tj - tl;
     const run = await runControls({ estate, tags: options.tags, features, onMessage: writer.message });
     out.judgeMs += performance.now() - tj;
-    if (run.brokenSteps.length > 0) throw new Error(`hostproof's own features could not run: ${run.brokenSteps.join("; ")}`);
+    if (run.brokenSteps.length > 0) throw new Error(`the features could not run: ${run.brokenSteps.join("; ")}`);
     out.controls ??= run.controls;
     out.internalErrors.push(...run.internalErrors);
     const results = waivers !== undefined ? run.results.map(waivers.apply) : run.results;

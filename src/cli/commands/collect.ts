@@ -4,7 +4,6 @@ import { describeHostFailure } from "../../collect/host-failure";
 import { collectToFolder } from "../../collect/collect-to-folder";
 import { EXIT, type ExitCode } from "../../model/run";
 import { loadFeatureCatalog } from "../../controls/catalog";
-import { withFeatureSelection } from "../../controls/feature-set";
 import { checkTagsSelect, FEATURE_OPTIONS, featureSelection, parse, usageError } from "../args";
 import { COLLECT_HELP } from "../usage";
 import type { Io } from "../io";
@@ -37,10 +36,7 @@ export async function collectCommand(argv: string[], io: Io): Promise<ExitCode> 
   if (tags) checkTagsSelect(tags, features);
   const concurrency = positiveInt(values.concurrency, "--concurrency");
   const timeoutSeconds = positiveInt(values.timeout, "--timeout");
-  // collectToFolder plans its probes from the command's selection (controls/feature-set.ts).
-  const result = await withFeatureSelection(features, () =>
-    collectToFolder({ inventory: values.inventory!, out: values.out!, tags, concurrency, timeoutSeconds, allowOutsideSnapshots: values["allow-outside-snapshots"] }),
-  );
+  const result = await collectToFolder({ inventory: values.inventory, out: values.out, tags, concurrency, timeoutSeconds, allowOutsideSnapshots: values["allow-outside-snapshots"], features });
   const failed = result.hosts.filter((h) => h.failure);
   for (const h of result.hosts) {
     const head = `${h.failure ? "✘" : "✔"} ${h.host.padEnd(24)} ${(h.durationMs / 1000).toFixed(1).padStart(6)} s  `;

@@ -4,6 +4,7 @@ import { EXIT, type ExitCode } from "../../model/run";
 import { checkTagExpression, FEATURE_OPTIONS, featureSelection, parse } from "../args";
 import { CONTROLS_HELP } from "../usage";
 import type { Io } from "../io";
+import { escapeControls } from "../../report/terminal-safe";
 
 export async function controlsCommand(argv: string[], io: Io): Promise<ExitCode> {
   const { values } = parse(
@@ -22,7 +23,8 @@ export async function controlsCommand(argv: string[], io: Io): Promise<ExitCode>
     io.out(JSON.stringify(values.probes ? plan : controls, null, 2));
     return EXIT.compliant;
   }
-  const rows = [["ID", "SEVERITY", "ORIGIN", "TITLE", "FEATURE"], ...controls.map((c) => [c.id, c.severity, c.origin, c.title, c.feature])];
+  // User features are input: their titles and paths reach the terminal escaped (terminal-safe.ts).
+  const rows = [["ID", "SEVERITY", "ORIGIN", "TITLE", "FEATURE"], ...controls.map((c) => [c.id, c.severity, c.origin, c.title, c.feature].map((text) => escapeControls(text)))];
   const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i].length)));
   for (const [i, r] of rows.entries()) {
     io.out(`${r[0].padEnd(widths[0])}  ${r[1].padEnd(widths[1])}  ${r[2].padEnd(widths[2])}  ${r[3]}  (${r[4]})`);
