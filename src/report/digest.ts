@@ -9,13 +9,21 @@ import type { HostRecord, RunReport, StatusTotals } from "../model/run";
 import { SEVERITIES, type Severity } from "../model/severity";
 import { countStatuses } from "../model/totals";
 import type { WaivableStatus } from "../model/waiver";
-import type { MatrixRow } from "./matrix";
 import { statusOf } from "./text";
 
 /** Up to this many targets (hosts and clusters) every matrix row is kept, clean ones included. */
 export const ALL_ROWS_KEPT_UP_TO = 200;
 /** Rows with something to look at, and findings, kept beyond that: the views show fewer. */
 export const KEPT = 200;
+
+/** One row of the host × control matrix: a host (inventory order) or a cluster. */
+export interface MatrixRow {
+  kind: "host" | "cluster";
+  /** `node1 (cluster)`, `solo`, `cluster wgclus`. */
+  label: string;
+  /** Control ID → status; a control with no result for the target has no cell. */
+  cells: Map<string, ResultStatus>;
+}
 
 export interface DigestRow extends MatrixRow {
   /** Failed or undetermined. */
