@@ -11,9 +11,11 @@
  * What Node guards itself:
  * - pwsh 7.6.9 can die whole when an ssh client exits early (an unhandled "Broken pipe" on its SSH
  *   transport's error thread, seen with a refused host in about one run of four). One process
- *   reads every host, so a crash is relaunched once for the hosts without a result; hosts in
- *   flight then are read again (a second round trip for them, never a wrong or lost result).
- * - A backstop: when pwsh has not finished within every wave's limit plus slack, or dies twice,
+ *   reads every host, so a crash is relaunched, up to RELAUNCHES times, for the hosts without a
+ *   result; hosts in flight then are read again (another round trip for them, never a wrong or
+ *   lost result). A relaunch can crash again on the same refused host: with one relaunch, a CI
+ *   run lost every unread host to two crashes in a row (2026-11-29).
+ * - A backstop: when pwsh has not finished within every wave's limit plus slack, or keeps dying,
  *   every host without a result fails with the reason, and pwsh's whole process tree is killed.
  * - After the last host, pwsh gets a moment to exit, then its tree is killed: a timed-out host's
  *   stopped instance may wait on a remote side that never answers, and its ssh client with it.
@@ -51,8 +53,11 @@ const STOP_GRACE_MS = 10_000;
 const SSH_LINES_GRACE_MS = 500;
 /** How long pwsh may take to exit by itself once every host is done. */
 const EXIT_GRACE_MS = 3_000;
-/** A crashed pwsh is relaunched this many times for the hosts it left without a result. */
-const RELAUNCHES = 1;
+/**
+ * A crashed pwsh is relaunched this many times for the hosts it left without a result: at about
+ * one crash in four launches with a refused host, three relaunches leave about 1 in 256.
+ */
+const RELAUNCHES = 3;
 
 const TAGGED = new RegExp(`^(${Object.values(FANOUT_TAG).join("|")}) (\\d+)(?: (.*))?$`);
 
