@@ -20,12 +20,14 @@ export interface KnownStep {
    * every run and judge nothing, so the lint refuses the pair. Left out, a step goes with either.
    */
   targets?: "host" | "cluster";
+  /** For a Then: the facts it reads (probe IDs), for the step list; a Given reads nothing. */
+  reads?: readonly string[];
 }
 
 export function knownSteps(): KnownStep[] {
   return [
     ...Object.entries(SCOPES).map(([phrase, scope]): KnownStep => ({ keyword: "Given", pattern: phrase, targets: scope.kind })),
-    ...CHECKS.map((c): KnownStep => ({ keyword: "Then", pattern: c.phrase, targets: c.kind })),
+    ...CHECKS.map((c): KnownStep => ({ keyword: "Then", pattern: c.phrase, targets: c.kind, reads: c.needs })),
   ];
 }
 
