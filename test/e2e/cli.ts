@@ -1,7 +1,7 @@
 /** Runs the real CLI: as a child process (the bin script) or in-process through main(). */
 import { spawnSync } from "node:child_process";
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { main } from "../../src/cli/main";
@@ -37,8 +37,17 @@ export async function runCli(args: string[]): Promise<CliOutcome> {
   return { code, stdout, stderr };
 }
 
+const made: string[] = [];
+
+/**
+ * A fresh folder under the OS temp dir, removed when this test file's process exits (node:test
+ * runs each file in a process of its own), so that runs do not pile folders up in /tmp.
+ */
 export function tempDir(prefix = "hostproof-e2e-"): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  if (made.length === 0) process.once("exit", () => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
+  made.push(dir);
+  return dir;
 }
 
 export function readJson<T>(file: string): T {

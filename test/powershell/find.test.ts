@@ -1,8 +1,8 @@
 /** Which pwsh a session runs, and that it says where the choice came from. */
+import { tempDir } from "../e2e/cli";
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
 import { delimiter, join } from "node:path";
 import { findOnPath, findPwsh, resolvePwsh } from "../../src/powershell/find";
 
@@ -10,7 +10,7 @@ const PWSH = process.platform === "win32" ? "pwsh.exe" : "pwsh";
 
 /** A PATH of fresh directories; `executables` names the ones that hold a runnable pwsh. */
 function fakePath(dirs: string[], executables: string[], notExecutable: string[] = []): string {
-  const root = mkdtempSync(join(tmpdir(), "hostproof-find-"));
+  const root = tempDir("hostproof-find-");
   for (const dir of dirs) mkdirSync(join(root, dir));
   for (const dir of executables) writeFileSync(join(root, dir, PWSH), "#!/bin/sh\n", { mode: 0o755 });
   for (const dir of notExecutable) {

@@ -3,10 +3,10 @@
  * skipped visibly otherwise). Both run the same contract; the fake stands in for pwsh's stdin
  * protocol only, see test/fixtures/fake-pwsh.js.
  */
+import { tempDir } from "../e2e/cli";
 import { test, type TestContext } from "node:test";
 import assert from "node:assert/strict";
-import { chmodSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { chmodSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import {
@@ -238,7 +238,7 @@ async function launcherContract(t: TestContext, launcher: string): Promise<void>
 test("a pwsh behind a launcher script is stopped whole", async (t) => {
   const found = findPwsh(process.env);
   if (!requireTool(t, "pwsh", found, "install PowerShell 7 or set NODE_POWERSHELL")) return;
-  const dir = mkdtempSync(join(tmpdir(), "hostproof-launcher-"));
+  const dir = tempDir("hostproof-launcher-");
   const launcher = join(dir, "pwsh");
   // No exec: the shell waits for pwsh as its child, as a launcher does.
   writeFileSync(launcher, `#!/bin/sh\n${JSON.stringify(found)} "$@"\nexit $?\n`);
@@ -255,7 +255,7 @@ test("a missing executable rejects with what to install, naming where the path c
   const cases: Array<[PowerShellSessionOptions, RegExp]> = [
     [{ executable: "/nonexistent/pwsh", invocationTimeoutMs: 5000 }, /not found at \/nonexistent\/pwsh \(from executable option\)/],
     [{ env: { PATH: "", NODE_POWERSHELL: "/nonexistent/pwsh7" }, invocationTimeoutMs: 5000 }, /not found at \/nonexistent\/pwsh7 \(from NODE_POWERSHELL\)/],
-    [{ env: { PATH: mkdtempSync(join(tmpdir(), "hostproof-nopwsh-")) }, invocationTimeoutMs: 5000 }, /not found on PATH/],
+    [{ env: { PATH: tempDir("hostproof-nopwsh-") }, invocationTimeoutMs: 5000 }, /not found on PATH/],
   ];
   for (const [options, where] of cases) {
     await withSession(options, async (s) => {
@@ -274,7 +274,7 @@ test("a missing executable rejects with what to install, naming where the path c
 });
 
 test("an executable that cannot be started says why", async () => {
-  const notExecutable = join(mkdtempSync(join(tmpdir(), "hostproof-pwsh-")), "pwsh");
+  const notExecutable = join(tempDir("hostproof-pwsh-"), "pwsh");
   writeFileSync(notExecutable, "not a program");
   chmodSync(notExecutable, 0o644);
   await withSession({ executable: notExecutable, invocationTimeoutMs: 5000 }, async (s) => {
