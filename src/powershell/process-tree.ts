@@ -73,6 +73,7 @@ export function killTreeWindows(pid: number): void {
   spawnSync("taskkill", ["/pid", String(pid), "/T", "/F"], { stdio: "ignore", windowsHide: true });
 }
 
+/** Whether a process with this pid exists (EPERM: it does, as another user's). */
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);

@@ -17,6 +17,7 @@
 import { randomBytes } from "node:crypto";
 import { readdirSync, renameSync, rmSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
+import { isAlive } from "../powershell/process-tree";
 import { removeInBackground } from "./background-remove";
 
 /** staging folder → the folder it will replace. */
@@ -57,16 +58,6 @@ export function discardAllStaging(): Discarded[] {
   return done;
 }
 
-/** Whether a process with this pid exists (EPERM: it does, as another user's). */
-export function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
@@ -76,7 +67,7 @@ function escapeRegExp(text: string): string {
  * sentence per folder for the user. A folder carrying our own pid that we did not open is stale
  * too: in a container every run may get the same pid.
  */
-export function sweepStaleStaging(outDir: string, isAlive: (pid: number) => boolean = pidAlive): string[] {
+export function sweepStaleStaging(outDir: string, alive: (pid: number) => boolean = isAlive): string[] {
   const target = resolve(outDir);
   const parent = dirname(target);
   const base = escapeRegExp(basename(target));
@@ -94,7 +85,7 @@ export function sweepStaleStaging(outDir: string, isAlive: (pid: number) => bool
     const pid = Number(m[2]);
     const full = join(parent, name);
     const ours = pid === process.pid;
-    if (ours ? open.has(full) || trashed.has(full) : isAlive(pid)) continue;
+    if (ours ? open.has(full) || trashed.has(full) : alive(pid)) continue;
     const why = ours ? "an earlier process with this process id" : `process ${pid}, which no longer runs`;
     try {
       if (m[1] === "old" && !entries.includes(basename(target))) {
