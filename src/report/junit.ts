@@ -7,8 +7,6 @@
  * waived result's <skipped> carries the justification and approval in its message (what CI
  * shows) and what the control found in its body, so the accepted risk stays readable.
  */
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Spool, StreamFile, type Written } from "./stream-file";
 import type { RunReport } from "../model/run";
@@ -161,13 +159,18 @@ export class JunitStream {
   }
 
   finish(file: StreamFile, estate: string | undefined): Written {
-    file.write(`<?xml version="1.0" encoding="UTF-8"?>\n`);
-    file.write(`<testsuites${attrs({ name: estate !== undefined ? `hostproof ${estate}` : "hostproof", ...this.total, time: 0 })}>\n`);
+    file.write(documentStart(estate, this.total));
     file.append(this.spool);
-    file.write(`</testsuites>\n`);
+    file.write(DOCUMENT_END);
     return file.close();
   }
 }
+
+function documentStart(estate: string | undefined, total: Counts): string {
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites${attrs({ name: estate !== undefined ? `hostproof ${estate}` : "hostproof", ...total, time: 0 })}>\n`;
+}
+
+const DOCUMENT_END = `</testsuites>\n`;
 
 /** Writes `junit.xml` for a whole report into `dir` and returns its path. */
 export function writeJunit(dir: string, report: RunReport): string {
@@ -178,12 +181,7 @@ export function writeJunit(dir: string, report: RunReport): string {
   return path;
 }
 
-/** junit.xml of a whole report, as text. */
+/** junit.xml of a whole report, as text: what JunitStream writes for it in one slice. */
 export function renderJunit(report: RunReport): string {
-  const dir = mkdtempSync(join(tmpdir(), "hostproof-junit-"));
-  try {
-    return readFileSync(writeJunit(dir, report), "utf8");
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  return documentStart(report.estate, count(report.results)) + suitesOf(report.results).map((s) => suiteXml(s, report.startedAt)).join("") + DOCUMENT_END;
 }
