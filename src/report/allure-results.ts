@@ -152,8 +152,8 @@ export interface AllureContext {
   collectedAt: Map<string, number>;
   /** Who each host is (FQDN, OS, build, when read), shown on every one of its results. */
   identities: Map<string, HostIdentity>;
-  /** Each host's snapshot as kept in evidence/snapshots: its evidence attachment. */
-  snapshots: Map<string, string | Buffer>;
+  /** The hosts of the report, by name: whose snapshots are the evidence attachments. */
+  hosts: Map<string, HostRecord>;
 }
 
 /** A host's snapshot as the report keeps it: the bytes judged, or a live one as the document judged. */
@@ -161,15 +161,16 @@ export function keptSnapshot(h: HostRecord): string | Buffer {
   return h.raw ?? `${JSON.stringify(h.snapshot, null, 2)}\n`;
 }
 
-export function allureContext(report: Pick<RunReport, "startedAt" | "finishedAt" | "hosts" | "clusters">): AllureContext {
+/** `lookup` when the caller has one for the same hosts already. */
+export function allureContext(report: Pick<RunReport, "startedAt" | "finishedAt" | "hosts" | "clusters">, lookup: EvidenceLookup = evidenceLookup(report)): AllureContext {
   return {
-    lookup: evidenceLookup(report),
+    lookup,
     runStart: Date.parse(report.startedAt),
     runStop: Date.parse(report.finishedAt),
     runId: report.startedAt,
     collectedAt: collectionTimes(report),
     identities: new Map(report.hosts.map((h) => [h.name, hostIdentity(h.snapshot)])),
-    snapshots: new Map(report.hosts.map((h) => [h.name, keptSnapshot(h)])),
+    hosts: new Map(report.hosts.map((h) => [h.name, h])),
   };
 }
 
@@ -323,11 +324,14 @@ export class AllureResultsStream {
       for (const host of new Set(r.evidence.map((ref) => ref.host))) {
         const source = evidenceFileName(host);
         if (written.has(source)) continue;
-        const snapshot = ctx.snapshots.get(host);
-        if (snapshot === undefined) continue;
+        const record = ctx.hosts.get(host);
+        if (record === undefined) continue;
         written.add(source);
         if (this.attach !== undefined) this.attach(host, source);
-        else this.writer.writeAttachment(source, typeof snapshot === "string" ? Buffer.from(snapshot, "utf8") : snapshot);
+        else {
+          const snapshot = keptSnapshot(record);
+          this.writer.writeAttachment(source, typeof snapshot === "string" ? Buffer.from(snapshot, "utf8") : snapshot);
+        }
       }
       this.writer.writeResult(result);
     }

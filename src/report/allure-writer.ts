@@ -16,7 +16,6 @@ import { stringifyEnvInfo, type Category, type EnvironmentInfo, type Writer } fr
 
 export class PlainFileWriter implements Writer {
   private readonly dir: string;
-  private files = 0;
 
   /**
    * `onWrite` is told each file written (the run hashes it for the manifest without reading it
@@ -32,14 +31,8 @@ export class PlainFileWriter implements Writer {
     mkdirSync(resultsDir, { recursive: true });
   }
 
-  /** How many files this writer has written. */
-  get fileCount(): number {
-    return this.files;
-  }
-
   private write(name: string, data: string | Buffer): void {
     this.writeFile(join(this.dir, name), data);
-    this.files += 1;
     this.onWrite?.(name, data);
   }
 

@@ -89,11 +89,12 @@ export class RunWriter {
     // Results citing no probe are placed at the run's time span (allure-results.ts): so far.
     const report = { startedAt: this.head.startedAt, finishedAt: new Date().toISOString(), hosts: slice.hosts, clusters: slice.clusters };
     for (const h of slice.hosts) this.keepSnapshot(h);
-    this.summary.add(slice.results, slice.hosts, evidenceLookup(report));
+    const lookup = evidenceLookup(report);
+    this.summary.add(slice.results, slice.hosts, lookup);
     this.junit.add(slice.results);
-    this.allure.add(slice.results, allureContext(report));
+    this.allure.add(slice.results, allureContext(report, lookup));
     this.digest.add(slice);
-    this.pages?.add(slice.hosts, slice.clusters, slice.results);
+    this.pages?.add(slice.hosts, slice.clusters, slice.results, lookup);
   }
 
   /**

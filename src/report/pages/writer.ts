@@ -28,7 +28,7 @@ import type { WaiverReport } from "../../model/waiver";
 import { approvalText, scopeText, waiverLabel } from "../../waivers/describe";
 import { evidenceText } from "../allure-results";
 import type { RunDigest } from "../digest";
-import { evidenceLookup, type EvidenceLookup } from "../evidence";
+import type { EvidenceLookup } from "../evidence";
 import { Spool } from "../stream-file";
 import { STATUS_WORDS, statusOf } from "../text";
 import { anchor, badge, esc, page } from "./html";
@@ -59,8 +59,8 @@ export class PagesWriter {
     this.findings = new Spool(join(reportDir, `.${PAGES_DIR}.findings`));
   }
 
-  add(hosts: readonly HostRecord[], clusters: readonly InventoryCluster[], results: readonly Result[]): void {
-    const lookup = evidenceLookup({ hosts: [...hosts] });
+  /** `lookup` resolves the evidence of these hosts (report/evidence.ts). */
+  add(hosts: readonly HostRecord[], clusters: readonly InventoryCluster[], results: readonly Result[], lookup: EvidenceLookup): void {
     const byTarget = new Map<string, Result[]>();
     for (const r of results) {
       const key = anchor(r.target.kind, r.target.name);
