@@ -8,7 +8,7 @@
  * - t/<n>.html: a cluster (its cluster-wide checks and each node) or up to 50 standalone hosts:
  *   every result of every host, and for each result that did not pass, its evidence (the command,
  *   when it ran, its raw output or error); a link to the host's raw snapshot for the rest;
- * - findings.html and controls/<n>.html: every failed and undetermined result, linked to its host;
+ * - findings.html and control-<n>.html: every failed and undetermined result, linked to its host;
  * - waivers.html: every waiver, its justification and approval, and the results it waived.
  *
  * From the landing page a host is two clicks away (Hosts and clusters, the host), a finding's
@@ -54,7 +54,6 @@ export class PagesWriter {
   ) {
     this.root = join(reportDir, PAGES_DIR);
     mkdirSync(join(this.root, "t"), { recursive: true });
-    mkdirSync(join(this.root, "controls"), { recursive: true });
     this.targets = new Spool(join(reportDir, `.${PAGES_DIR}.targets`));
     this.findings = new Spool(join(reportDir, `.${PAGES_DIR}.findings`));
   }
@@ -106,7 +105,7 @@ export class PagesWriter {
     let control = this.byControl.get(r.control.id);
     if (control === undefined) {
       const n = this.byControl.size + 1;
-      control = { meta: r.control, counts: zero(), rows: new Spool(join(this.root, `.control-${n}`)), file: `controls/${n}.html` };
+      control = { meta: r.control, counts: zero(), rows: new Spool(join(this.root, `.control-${n}`)), file: `control-${n}.html` };
       this.byControl.set(r.control.id, control);
     }
     const status = statusOf(r);
@@ -121,16 +120,16 @@ export class PagesWriter {
         spool = new Spool(join(this.root, `.waiver-${r.waiver.index}`));
         this.byWaiver.set(r.waiver.index, spool);
       }
-      spool.write(findingRow(r, href));
+      spool.write(row);
     }
   }
 
   /** Writes the pages only known at the end; `digest` gives the run's facts and totals. */
   finish(digest: RunDigest): void {
     const controls = [...this.byControl.values()].sort((a, b) => digest.columns.indexOf(a.meta.id) - digest.columns.indexOf(b.meta.id));
-    for (const c of controls) this.writeFile(c.file, page(`${c.meta.id}: ${c.meta.title}`, 1, controlBody(c.meta, c.counts, c.rows)));
+    for (const c of controls) this.writeFile(c.file, page(`${c.meta.id}: ${c.meta.title}`, 0, controlBody(c.meta, c.counts, c.rows)));
     this.writeFile("targets.html", page(`Hosts and clusters (${digest.hostCount.toLocaleString("en-US")} hosts, ${digest.clusterCount.toLocaleString("en-US")} clusters)`, 0, `<table><tr><th>kind</th><th>name</th><th>worst result</th><th>results</th></tr>\n${spooled(this.targets)}</table>`));
-    this.writeFile("findings.html", page(`Findings: ${(digest.totals.failed + digest.totals.undetermined).toLocaleString("en-US")} failed or undetermined results`, 0, `${FINDINGS_HEAD}${rooted(spooled(this.findings), 0)}</table>`));
+    this.writeFile("findings.html", page(`Findings: ${(digest.totals.failed + digest.totals.undetermined).toLocaleString("en-US")} failed or undetermined results`, 0, `${FINDINGS_HEAD}${spooled(this.findings)}</table>`));
     this.writeFile("waivers.html", page("Waivers", 0, waiversBody(digest.waivers, this.byWaiver)));
     this.writeFile("index.html", page(`hostproof: ${digest.estate ?? digest.inventoryFile}`, 0, indexBody(digest, controls)));
   }
@@ -208,15 +207,9 @@ const FINDINGS_HEAD = `<table><tr><th>target</th><th>control</th><th>severity</t
 
 function findingRow(r: Result, href: string): string {
   const target = r.target.kind === "cluster" ? `cluster ${r.target.name}` : r.target.name;
-  return `<tr><td><a href="${PREFIX}${href}">${esc(target)}</a></td><td>${esc(r.control.id)}</td><td>${esc(r.control.severity)}</td><td>${badge(statusOf(r))}</td><td>${esc(r.expected)}</td><td>${found(r)}</td></tr>\n`;
+  return `<tr><td><a href="${href}">${esc(target)}</a></td><td>${esc(r.control.id)}</td><td>${esc(r.control.severity)}</td><td>${badge(statusOf(r))}</td><td>${esc(r.expected)}</td><td>${found(r)}</td></tr>\n`;
 }
 
-/** Finding rows are written once and shown both at the top (findings.html) and one folder down. */
-const PREFIX = "@@ROOT@@";
-
-function rooted(text: string, depth: number): string {
-  return text.split(PREFIX).join("../".repeat(depth));
-}
 
 function controlBody(meta: ControlMeta, counts: Counts, rows: Spool): string {
   const facts = [
@@ -229,7 +222,7 @@ function controlBody(meta: ControlMeta, counts: Counts, rows: Spool): string {
   return (
     `<table>${facts.map(([k, v]) => `<tr><th>${k}</th><td>${k === "remediation" ? `<pre>${esc(v)}</pre>` : esc(v)}</td></tr>`).join("")}</table>` +
     `<h2>Results</h2><p>${RESULT_STATUSES.map((s) => `${badge(s)} ${counts[s].toLocaleString("en-US")}`).join(" · ")}</p>` +
-    `<h2>Failed, undetermined and waived</h2>${FINDINGS_HEAD}${rooted(spooled(rows), 1)}</table>`
+    `<h2>Failed, undetermined and waived</h2>${FINDINGS_HEAD}${spooled(rows)}</table>`
   );
 }
 
@@ -242,7 +235,7 @@ function waiversBody(report: WaiverReport | undefined, byWaiver: Map<number, Spo
       `<h2 id="waiver-${index}">${esc(waiverLabel(w, index))}</h2><table>` +
         `<tr><th>control</th><td>${esc(w.controlId)}</td></tr><tr><th>scope</th><td>${esc(scopeText(w.scope))}</td></tr>` +
         `<tr><th>justification</th><td>${esc(w.justification)}</td></tr><tr><th>approval</th><td>${esc(approvalText(w))}</td></tr></table>` +
-        (spool !== undefined ? `${FINDINGS_HEAD}${rooted(spooled(spool), 0)}</table>` : "<p>It waived no result in this run.</p>"),
+        (spool !== undefined ? `${FINDINGS_HEAD}${spooled(spool)}</table>` : "<p>It waived no result in this run.</p>"),
     );
   });
   for (const n of report.notices) parts.push(`<p><b>${esc(n.kind)}</b>: ${esc(n.message)}</p>`);
