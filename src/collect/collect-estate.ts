@@ -10,6 +10,7 @@ import type { LoadedInventory } from "../input/inventory";
 import type { Credential, Inventory, InventoryHost } from "../model/inventory";
 import type { Snapshot } from "../model/snapshot";
 import type { ProbeId } from "../probes/catalog";
+import { encodeGenericProbes, type GenericProbe } from "../probes/generic";
 import { collectHosts, type CollectedHost, type HostReader } from "./collect-hosts";
 import type { DriverTarget, LiveTransport } from "./driver";
 import { collectHostsFanout } from "./fanout-reader";
@@ -75,6 +76,8 @@ export interface EstateCollection {
 
 export interface CollectEstateOptions {
   probes: ProbeId[];
+  /** The step library's probes the selected features read (controls/probe-plan.ts). */
+  generic?: readonly GenericProbe[];
   concurrency?: number;
   timeoutSeconds?: number;
   collectorVersion: string;
@@ -93,8 +96,10 @@ export async function collectEstate(loaded: LoadedInventory, options: CollectEst
   const concurrency = options.concurrency ?? inv.collection?.concurrency ?? DEFAULT_CONCURRENCY;
   const env = options.env ?? process.env;
   if (!options.reader) refuseWinrmOffWindows(loaded, options.platform);
-  const targets = live.map((h) => driverTarget(h, inv, timeoutSeconds, dirname(loaded.file)));
-  const collectOptions = { probes: options.probes, concurrency, timeoutMs: timeoutSeconds * 1000, collector: { name: COLLECTOR_NAME, version: options.collectorVersion } };
+  const generic = options.generic ?? [];
+  const encoded = generic.length > 0 ? { genericProbes: encodeGenericProbes(generic) } : {};
+  const targets = live.map((h) => ({ ...driverTarget(h, inv, timeoutSeconds, dirname(loaded.file)), ...encoded }));
+  const collectOptions = { probes: options.probes, generic, concurrency, timeoutMs: timeoutSeconds * 1000, collector: { name: COLLECTOR_NAME, version: options.collectorVersion } };
   let hosts: CollectedHost[];
   if (options.reader) {
     hosts = await collectHosts(targets, options.reader, collectOptions);

@@ -5,6 +5,7 @@
  */
 import type { Snapshot } from "../model/snapshot";
 import type { ProbeId } from "../probes/catalog";
+import type { GenericProbe } from "../probes/generic";
 import type { DriverTarget } from "./driver";
 import { classifyHostFailure, failedHostSnapshot, type HostFailure } from "./host-failure";
 import { mapBounded } from "./pool";
@@ -14,6 +15,8 @@ export type HostReader = (target: DriverTarget, probes: ProbeId[], timeoutMs: nu
 
 export interface CollectOptions {
   probes: ProbeId[];
+  /** The step library's probes; each target carries them too, encoded (driver.ts). */
+  generic?: readonly GenericProbe[];
   concurrency: number;
   timeoutMs: number;
   collector: { name: string; version: string };
@@ -38,7 +41,7 @@ export async function collectHosts(targets: readonly DriverTarget[], read: HostR
       return { host: target.host, snapshot, durationMs: performance.now() - started };
     } catch (err) {
       const failure = classifyHostFailure(err);
-      return { host: target.host, snapshot: failedHostSnapshot(target.host, target.transport, options.probes, failure, at, options.collector), failure, durationMs: performance.now() - started };
+      return { host: target.host, snapshot: failedHostSnapshot(target.host, target.transport, options.probes, failure, at, options.collector, options.generic), failure, durationMs: performance.now() - started };
     }
   });
 }

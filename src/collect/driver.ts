@@ -26,6 +26,8 @@ export interface DriverTarget {
   operationTimeoutSeconds: number;
   /** The collector's per-probe limit, passed as its -ProbeTimeoutSeconds. */
   probeTimeoutSeconds: number;
+  /** The generic probes to read (encodeGenericProbes, base64), passed as its -GenericProbesB64. */
+  genericProbes?: string;
   /** ssh only: how the host is trusted. knownHostsFile is absolute here. */
   ssh?: { hostKeyChecking: "strict" | "accept-new"; knownHostsFile?: string; connectTimeoutSeconds: number };
 }
@@ -62,9 +64,9 @@ export const DRIVER_BODY = String.raw`
       if ($source.vault) { return Get-Secret -Vault ([string]$source.vault) -Name ([string]$source.secret) -AsPlainText }
       throw 'hostproof: unknown secret source'
     }
-    $a = @{ ScriptBlock = $collector; ArgumentList = @([int]$t.probeTimeoutSeconds); ErrorAction = 'SilentlyContinue'; ErrorVariable = 'hpErrors' }
+    $a = @{ ScriptBlock = $collector; ArgumentList = @([int]$t.probeTimeoutSeconds, [string]$t.genericProbes); ErrorAction = 'SilentlyContinue'; ErrorVariable = 'hpErrors' }
     switch ([string]$t.transport) {
-      'local' { & $collector ([int]$t.probeTimeoutSeconds) }
+      'local' { & $collector ([int]$t.probeTimeoutSeconds) ([string]$t.genericProbes) }
       'ssh' {
         $a.HostName = [string]$t.address
         $a.UserName = Resolve-HostproofSecret $t.username

@@ -78,7 +78,7 @@ export async function collectHostsFanout(targets: readonly DriverTarget[], optio
   const exe = resolvePwsh(options.executable, options.env ?? process.env);
   if (exe === undefined) throw new PowerShellMissingError(undefined, "PATH");
   const now = options.now ?? (() => new Date());
-  const collector = buildCollectorScript(options.probes);
+  const collector = buildCollectorScript(options.probes, options.generic);
   const finish = (index: number, host: CollectedHost): void => {
     if (results[index] !== undefined) return;
     results[index] = host;
@@ -87,7 +87,7 @@ export async function collectHostsFanout(targets: readonly DriverTarget[], optio
   const fail = (index: number, error: Error, at: Date, durationMs: number): void => {
     const t = targets[index];
     const failure = classifyHostFailure(error);
-    finish(index, { host: t.host, snapshot: failedHostSnapshot(t.host, t.transport, options.probes, failure, at, options.collector), failure, durationMs });
+    finish(index, { host: t.host, snapshot: failedHostSnapshot(t.host, t.transport, options.probes, failure, at, options.collector, options.generic), failure, durationMs });
   };
 
   for (let launch = 0; ; launch++) {

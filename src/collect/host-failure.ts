@@ -11,6 +11,7 @@ import type { ProbeError, ProbeErrorKind, Snapshot } from "../model/snapshot";
 import { PowerShellTimeoutError } from "../powershell/errors";
 import { CollectorOutputError } from "./parse";
 import { PROBES, type ProbeId } from "../probes/catalog";
+import { GENERIC_READERS, type GenericProbe } from "../probes/generic";
 import type { LiveTransport } from "./driver";
 
 export type HostFailureReason =
@@ -140,13 +141,18 @@ export function failedHostSnapshot(
   failure: HostFailure,
   at: Date,
   collector: { name: string; version: string },
+  generic: readonly GenericProbe[] = [],
 ): Snapshot {
   const error: ProbeError = { kind: failure.kind, message: describeHostFailure(failure) };
+  const startedAt = at.toISOString();
   return {
     schemaVersion: 1,
     host,
     collectedAt: at.toISOString(),
     collector: { ...collector, transport },
-    probes: Object.fromEntries(probes.map((p) => [p, { command: PROBES[p].command, startedAt: at.toISOString(), error }])),
+    probes: Object.fromEntries([
+      ...probes.map((p) => [p, { command: PROBES[p].command, startedAt, error }]),
+      ...generic.map((p) => [p.id, { command: GENERIC_READERS[p.kind][0], parameters: { ...p.parameters }, startedAt, error }]),
+    ]),
   };
 }

@@ -12,6 +12,7 @@ import type { JsonValue } from "../model/json";
 import type { Transport } from "../model/inventory";
 import { PROBE_ERROR_KINDS, type ProbeErrorKind, type ProbeRecord, type Snapshot } from "../model/snapshot";
 import { PROBE_IDS, type ProbeId } from "../probes/catalog";
+import { isGenericProbeId, type AnyProbeId } from "../probes/generic";
 import { checkSchema } from "../schema/validate";
 import { MAX_DEPTH, pathDeeperThan } from "../input/read-document";
 
@@ -29,6 +30,7 @@ export interface CollectorMeta {
 
 interface CollectorRecordBase {
   command: string;
+  parameters?: Record<string, string>;
   startedAt: string;
   durationMs?: number;
 }
@@ -44,7 +46,8 @@ export interface CollectorDocument {
   powershell: string | null;
   /** $env:COMPUTERNAME on the host, for a caller that wants to check it reached the right one. */
   computerName: string | null;
-  probes: Partial<Record<ProbeId, CollectorProbeRecord>>;
+  /** Built-in probes, then generic ones in the order the script ran them. */
+  probes: Map<AnyProbeId, CollectorProbeRecord>;
 }
 
 export class CollectorOutputError extends Error {
@@ -78,10 +81,10 @@ export function readCollectorDocument(stdout: string): CollectorDocument {
   const collectedAt = value.collectedAt;
   if (typeof collectedAt !== "string") throw new CollectorOutputError("the collector's document has no collectedAt");
   if (!isObj(value.probes)) throw new CollectorOutputError("the collector's document has no probes object");
-  const probes: Partial<Record<ProbeId, CollectorProbeRecord>> = {};
+  const probes = new Map<AnyProbeId, CollectorProbeRecord>();
   for (const [id, raw] of Object.entries(value.probes)) {
-    if (!isProbeId(id)) throw new CollectorOutputError(`the collector reported an unknown probe '${id}'`);
-    probes[id] = readRecord(id, raw);
+    if (!isProbeId(id) && !isGenericProbeId(id)) throw new CollectorOutputError(`the collector reported an unknown probe '${id}'`);
+    probes.set(id, readRecord(id, raw));
   }
   return {
     collectedAt,
@@ -94,12 +97,14 @@ export function readCollectorDocument(stdout: string): CollectorDocument {
 /** The snapshot for `meta.host` from the collector's stdout; schema-valid or a CollectorOutputError. */
 export function parseCollectorOutput(stdout: string, meta: CollectorMeta): Snapshot {
   const doc = readCollectorDocument(stdout);
-  const probes: Partial<Record<ProbeId, ProbeRecord>> = {};
-  // Catalog order, whatever order the script ran them in, so snapshots of one estate compare.
+  const probes: Snapshot["probes"] = {};
+  // Catalog order, whatever order the script ran them in, so snapshots of one estate compare;
+  // generic probes after them, in the plan's order.
   for (const id of PROBE_IDS) {
-    const record = doc.probes[id];
+    const record = doc.probes.get(id);
     if (record !== undefined) probes[id] = toProbeRecord(id, record);
   }
+  for (const [id, record] of doc.probes) if (isGenericProbeId(id)) probes[id] = toProbeRecord(id, record);
   const snapshot: Snapshot = {
     schemaVersion: 1,
     host: meta.host,
@@ -117,9 +122,10 @@ export function parseCollectorOutput(stdout: string, meta: CollectorMeta): Snaps
   return snapshot;
 }
 
-function toProbeRecord(id: ProbeId, record: CollectorProbeRecord): ProbeRecord {
+function toProbeRecord(id: AnyProbeId, record: CollectorProbeRecord): ProbeRecord {
   const base = {
     command: record.command,
+    ...(record.parameters !== undefined ? { parameters: record.parameters } : {}),
     startedAt: record.startedAt,
     ...(record.durationMs !== undefined ? { durationMs: record.durationMs } : {}),
   };
@@ -137,16 +143,24 @@ function toProbeRecord(id: ProbeId, record: CollectorProbeRecord): ProbeRecord {
   }
 }
 
-function readRecord(id: ProbeId, raw: unknown): CollectorProbeRecord {
+function readRecord(id: AnyProbeId, raw: unknown): CollectorProbeRecord {
   const where = `probe ${id}`;
   if (!isObj(raw)) throw new CollectorOutputError(`${where} is not an object`);
-  const { command, startedAt, durationMs } = raw;
+  const { command, startedAt, durationMs, parameters } = raw;
   if (typeof command !== "string" || command === "") throw new CollectorOutputError(`${where} has no command`);
   if (typeof startedAt !== "string") throw new CollectorOutputError(`${where} has no startedAt`);
   if (durationMs !== undefined && (typeof durationMs !== "number" || !Number.isFinite(durationMs) || durationMs < 0)) {
     throw new CollectorOutputError(`${where} has a durationMs that is not a non-negative number`);
   }
-  const base: CollectorRecordBase = { command, startedAt, ...(typeof durationMs === "number" ? { durationMs } : {}) };
+  if (parameters !== undefined && !(isObj(parameters) && Object.values(parameters).every((v) => typeof v === "string"))) {
+    throw new CollectorOutputError(`${where}: parameters must be an object of strings`);
+  }
+  const base: CollectorRecordBase = {
+    command,
+    ...(parameters !== undefined ? { parameters: parameters as Record<string, string> } : {}),
+    startedAt,
+    ...(typeof durationMs === "number" ? { durationMs } : {}),
+  };
   const hasJson = "json" in raw;
   const hasError = "error" in raw;
   if (hasJson === hasError) throw new CollectorOutputError(`${where} needs exactly one of json and error`);

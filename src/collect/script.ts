@@ -67,6 +67,7 @@
  * again. It happens once per host, and again after each timeout.
  */
 import { HP_JSON_TAIL, JSON_TAIL, PROBES, PROBE_IDS, type ProbeId } from "../probes/catalog";
+import { GENERIC_KINDS, GENERIC_READERS, type GenericKind, type GenericProbe } from "../probes/generic";
 
 /** The name a snapshot's `collector.name` carries for live collection. */
 export const COLLECTOR_NAME = "hostproof-collector";
@@ -87,17 +88,69 @@ export function probeCommands(id: ProbeId): string[] {
 }
 
 /**
- * One script for one host, running `probes` (each once, in the order given). Throws on an unknown
- * probe id, and on a command that a single-quoted here-string cannot hold verbatim.
+ * The script's generic-probe list (src/probes/generic.ts, encodeGenericProbes): base64 text,
+ * passed as `-GenericProbesB64` (second in Invoke-Command's -ArgumentList). What the features ask
+ * for travels here as data; the script text holds only the fixed readers of the kinds used.
  */
-export function buildCollectorScript(probes: readonly ProbeId[]): string {
+export const GENERIC_PROBES_PARAMETER = "GenericProbesB64";
+
+/**
+ * One script for one host, running `probes` (each once, in the order given), then the generic
+ * probes the -GenericProbesB64 list names, with the readers of the kinds in `generic`. Throws on an
+ * unknown probe id, and on a command that a single-quoted here-string cannot hold verbatim.
+ */
+export function buildCollectorScript(probes: readonly ProbeId[], generic: readonly GenericProbe[] = []): string {
   const known = new Set<string>(PROBE_IDS);
   const selected: ProbeId[] = [];
   for (const id of probes) {
     if (!known.has(id)) throw new Error(`unknown probe '${String(id)}'`);
     if (!selected.includes(id)) selected.push(id);
   }
-  return [HEADER, ...selected.map(probeBlock), FOOTER].join("\n");
+  const kinds = GENERIC_KINDS.filter((k) => generic.some((p) => p.kind === k));
+  return [HEADER, ...selected.map(probeBlock), ...(kinds.length > 0 ? [genericBlock(kinds)] : []), FOOTER].join("\n");
+}
+
+/**
+ * The readers of `kinds`, and the loop over the list. A line that is not the encoder's shape, or
+ * names a kind this script has no reader for (a list from another hostproof version), costs that
+ * probe only, recorded as an error under its id.
+ */
+function genericBlock(kinds: readonly GenericKind[]): string {
+  const readers = kinds.map((k) => `$hpReaders['${k}'] = @(\n${GENERIC_READERS[k].map(hereString).join("\n")}\n)`).join("\n");
+  return `
+# generic probes: readers from src/probes/generic.ts; what they read arrives as data in -${GENERIC_PROBES_PARAMETER}
+$hpReaders = @{}
+${readers}
+$hpList = ''
+if ($${GENERIC_PROBES_PARAMETER}) { $hpList = [System.Text.Encoding]::UTF8.GetString([System.Convert]::FromBase64String($${GENERIC_PROBES_PARAMETER})) }
+foreach ($hpLine in $hpList.Split([char]10)) {
+  if ($hpLine -eq '') { continue }
+  $hpFields = $hpLine.Split([char]9)
+  $hpStarted = [DateTime]::UtcNow
+  $hpCommands = $null
+  try {
+    $hpParameters = @{}
+    $hpParametersJson = ''
+    for ($hpI = 2; $hpI -lt $hpFields.Length; $hpI++) {
+      $hpAt = $hpFields[$hpI].IndexOf('=')
+      if ($hpAt -lt 1) { throw ('parameter ' + $hpFields[$hpI] + ' is not Name=value') }
+      $hpName = $hpFields[$hpI].Substring(0, $hpAt)
+      $hpValue = $hpFields[$hpI].Substring($hpAt + 1)
+      $hpParameters[$hpName] = $hpValue
+      if ($hpParametersJson -ne '') { $hpParametersJson += ',' }
+      $hpParametersJson += (ConvertTo-HpJsonString $hpName) + ':' + (ConvertTo-HpJsonString $hpValue)
+    }
+    $hpParametersJson = '{' + $hpParametersJson + '}'
+    if ($hpFields.Length -lt 2 -or -not $hpReaders.ContainsKey($hpFields[1])) { throw ('this collector has no reader for probe kind ' + $hpFields[1]) }
+    $hpCommands = [string[]]$hpReaders[$hpFields[1]]
+    $hpRecord = Invoke-HpTimedProbe -Commands $hpCommands -Parameters $hpParameters -ParametersJson $hpParametersJson
+  } catch {
+    $hpShown = '(none)'
+    if ($null -ne $hpCommands) { $hpShown = $hpCommands[0] }
+    $hpRecord = Format-HpRecord -Command $hpShown -Started $hpStarted -DurationMs 0 -Kind 'other' -Message ('hostproof collector failed: ' + [string]$_)
+  }
+  [void]$hpRecords.Add((ConvertTo-HpJsonString $hpFields[0]) + ':' + $hpRecord)
+}`;
 }
 
 function probeBlock(id: ProbeId): string {
@@ -127,7 +180,7 @@ function hereString(command: string): string {
 }
 
 const HEADER = String.raw`# hostproof collector: generated from src/probes/catalog.ts; writes one JSON document to stdout.
-param([int]$${PROBE_TIMEOUT_PARAMETER} = ${DEFAULT_PROBE_TIMEOUT_SECONDS})
+param([int]$${PROBE_TIMEOUT_PARAMETER} = ${DEFAULT_PROBE_TIMEOUT_SECONDS}, [string]$${GENERIC_PROBES_PARAMETER} = '')
 Set-StrictMode -Version 2
 $ProgressPreference = 'SilentlyContinue'
 $WarningPreference = 'SilentlyContinue'
@@ -157,8 +210,10 @@ function Format-HpTime {
 }
 
 function Format-HpRecord {
-  param([string]$Command, [DateTime]$Started, [long]$DurationMs, $Json, [string]$Kind, [string]$Message)
-  $head = '{"command":' + (ConvertTo-HpJsonString $Command) + ',"startedAt":' + (ConvertTo-HpJsonString (Format-HpTime $Started)) + ',"durationMs":' + $DurationMs
+  param([string]$Command, [DateTime]$Started, [long]$DurationMs, $Json, [string]$Kind, [string]$Message, [string]$ParametersJson)
+  $head = '{"command":' + (ConvertTo-HpJsonString $Command)
+  if ($ParametersJson) { $head += ',"parameters":' + $ParametersJson }
+  $head += ',"startedAt":' + (ConvertTo-HpJsonString (Format-HpTime $Started)) + ',"durationMs":' + $DurationMs
   if ($Kind) {
     return $head + ',"error":{"kind":' + (ConvertTo-HpJsonString $Kind) + ',"message":' + (ConvertTo-HpJsonString $Message) + '}}'
   }
@@ -267,8 +322,11 @@ function ConvertTo-HpJsonValue {
 }
 
 function Invoke-HpProbe {
-  param([string[]]$Commands, $State, [bool]$HpJson)
+  param([string[]]$Commands, $State, [bool]$HpJson, [hashtable]$Parameters, [string]$ParametersJson)
   $ErrorActionPreference = 'Stop'
+  # A generic probe's parameters (src/probes/generic.ts): its commands read them as data from
+  # $HpProbe, which they see through PowerShell's dynamic scoping.
+  $HpProbe = $Parameters
   # Warnings, verbose, debug and host/information output must not reach stdout, which carries the
   # document alone. Errors stay: with Stop they become the exceptions classified below, and 2>&1
   # (valid in 2.0) brings the ones that stayed non-terminating into the output, where they are
@@ -306,7 +364,7 @@ function Invoke-HpProbe {
         $text = ($out | ForEach-Object { [string]$_ }) -join [string][char]10
         if ($text.Trim() -ne '') { $json = $text }
       }
-      return Format-HpRecord -Command $command -Started $started -DurationMs ([long]$watch.Elapsed.TotalMilliseconds) -Json $json
+      return Format-HpRecord -Command $command -Started $started -DurationMs ([long]$watch.Elapsed.TotalMilliseconds) -Json $json -ParametersJson $ParametersJson
     } catch {
       $kind = Get-HpErrorKind $_
       $message = [string]$_
@@ -314,7 +372,7 @@ function Invoke-HpProbe {
       $last = $i -eq ($Commands.Length - 1)
       if ($last -or ($kind -ne 'not-supported' -and $kind -ne 'other')) {
         if ($null -ne $firstFailure) { $message = $message + ' (first command failed: ' + $firstFailure + ')' }
-        return Format-HpRecord -Command $command -Started $started -DurationMs ([long]$watch.Elapsed.TotalMilliseconds) -Kind $kind -Message $message
+        return Format-HpRecord -Command $command -Started $started -DurationMs ([long]$watch.Elapsed.TotalMilliseconds) -Kind $kind -Message $message -ParametersJson $ParametersJson
       }
       if ($null -eq $firstFailure) { $firstFailure = $message }
     }
@@ -369,14 +427,14 @@ function New-HpWorker {
 }
 
 function Invoke-HpTimedProbe {
-  param([string[]]$Commands)
+  param([string[]]$Commands, [hashtable]$Parameters, [string]$ParametersJson)
   if ($null -eq $hpWorker.Runspace) { $hpWorker.Runspace = New-HpWorker }
   $started = [DateTime]::UtcNow
   $watch = [System.Diagnostics.Stopwatch]::StartNew()
   $state = [hashtable]::Synchronized(@{ Command = $Commands[0] })
   $ps = [System.Management.Automation.PowerShell]::Create()
   $ps.Runspace = $hpWorker.Runspace
-  [void]$ps.AddCommand('Invoke-HpProbe').AddParameter('Commands', $Commands).AddParameter('State', $state).AddParameter('HpJson', $hpWorker.HpJson)
+  [void]$ps.AddCommand('Invoke-HpProbe').AddParameter('Commands', $Commands).AddParameter('State', $state).AddParameter('HpJson', $hpWorker.HpJson).AddParameter('Parameters', $Parameters).AddParameter('ParametersJson', $ParametersJson)
   $handle = $ps.BeginInvoke()
   $limit = -1
   if ($ProbeTimeoutSeconds -gt 0) { $limit = [int][Math]::Min([long]$ProbeTimeoutSeconds * 1000, [long][int]::MaxValue) }
@@ -391,7 +449,7 @@ function Invoke-HpTimedProbe {
   [void]$hpWorker.Abandoned.Add($ps)
   $hpWorker.Runspace = $null
   $message = 'no answer within ' + $ProbeTimeoutSeconds + ' s (-' + 'ProbeTimeoutSeconds); the probe was stopped'
-  return Format-HpRecord -Command ([string]$state.Command) -Started $started -DurationMs ([long]$watch.Elapsed.TotalMilliseconds) -Kind 'timeout' -Message $message
+  return Format-HpRecord -Command ([string]$state.Command) -Started $started -DurationMs ([long]$watch.Elapsed.TotalMilliseconds) -Kind 'timeout' -Message $message -ParametersJson $ParametersJson
 }
 
 # Does ConvertTo-Json work here? Tried once per host, by behaviour: 2.0 lacks it, and a site or

@@ -2,6 +2,7 @@
 import type { JsonValue } from "./json";
 import type { Transport } from "./inventory";
 import type { ProbeId } from "../probes/catalog";
+import type { GenericProbeId } from "../probes/generic";
 
 export const PROBE_ERROR_KINDS = ["not-supported", "access-denied", "not-found", "timeout", "unreachable", "other"] as const;
 export type ProbeErrorKind = (typeof PROBE_ERROR_KINDS)[number];
@@ -14,6 +15,8 @@ export interface ProbeError {
 interface ProbeRecordBase {
   /** The exact PowerShell that produced the record, as it was run. */
   command: string;
+  /** A generic probe's parameters, which its command reads as `$HpProbe` (src/probes/generic.ts). */
+  parameters?: Record<string, string>;
   /** ISO 8601 time the probe started on the host. */
   startedAt: string;
   durationMs?: number;
@@ -46,5 +49,8 @@ export interface Snapshot {
     /** `$PSVersionTable.PSVersion` of the shell that ran the probes, when there was one. */
     powershell?: string;
   };
-  probes: Partial<Record<ProbeId, ProbeRecord>>;
+  probes: SnapshotProbes;
 }
+
+/** Built-in probes by their catalog id; generic probes by their readable id (`registry:HKLM\…`). */
+export type SnapshotProbes = { [K in ProbeId]?: ProbeRecord } & { [id: GenericProbeId]: ProbeRecord | undefined };

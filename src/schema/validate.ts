@@ -53,7 +53,7 @@ function describeErrors(errors: ErrorObject[], doc: LoadedDocument, schema: Sche
   let specific = errors.filter((e) => e.keyword !== "if" && e.keyword !== "oneOf" && e.keyword !== "anyOf" && e.keyword !== "not" && ![...alternatives].some((a) => e.instancePath === a || e.instancePath.startsWith(`${a}/`)));
   // A bad key is reported twice (propertyNames, and the enum inside it that cannot name the key).
   const badKeys = new Set(specific.filter((e) => e.keyword === "propertyNames").map((e) => e.instancePath));
-  specific = specific.filter((e) => !(e.keyword === "enum" && badKeys.has(e.instancePath)));
+  specific = specific.filter((e) => !((e.keyword === "enum" || e.keyword === "pattern") && badKeys.has(e.instancePath)));
   // "output or error": neither branch of the oneOf matched, so both required errors fire.
   const eitherOr = specific.filter((e) => e.keyword === "required" && ["output", "error"].includes(String((e.params as Record<string, unknown>).missingProperty)));
   const eitherOrPaths = new Set(eitherOr.map((e) => e.instancePath).filter((p, i, all) => all.indexOf(p) !== i));
@@ -157,7 +157,10 @@ function describe(e: ErrorObject, doc: LoadedDocument, schema: SchemaName): Inpu
     case "propertyNames":
       fieldPath = [...path, String(params.propertyName)];
       problem = `'${String(params.propertyName)}' is not a known ${schema === "snapshot" ? "probe" : "key"}`;
-      fix = schema === "snapshot" ? "Use the probe names of src/probes/catalog.ts (os, computerSystem, uacPolicy, …); names are case-sensitive." : "Remove it or correct its spelling.";
+      fix =
+        schema === "snapshot"
+          ? "Use the probe names of src/probes/catalog.ts (os, computerSystem, uacPolicy, …; names are case-sensitive), or a generic probe's kind:what (registry:HKLM\\…, service:W32Time, windowsFeature:…, optionalFeature:…, localGroup:…, cim:…)."
+          : "Remove it or correct its spelling.";
       break;
     case "minItems":
       problem = `needs at least ${String(params.limit)} item(s)`;
