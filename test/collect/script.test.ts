@@ -65,9 +65,9 @@ test("no selection still writes a document with an empty probes object", () => {
   assert.match(script, /',"probes":\{' \+ \(\$hpRecords -join ','\) \+ '\}\}'\s*$/);
 });
 
-test("the script takes no values from the inventory: param() holds only the probe time limit, and no host names", () => {
+test("the script takes no values from the inventory: param() holds only the probe time limit and the generic probe list, and no host names", () => {
   const script = buildCollectorScript(PROBE_IDS);
-  assert.match(script, /^(#[^\n]*\n)*param\(\[int\]\$ProbeTimeoutSeconds = 30\)\n/, "param() is the first statement, with the time limit only");
+  assert.match(script, /^(#[^\n]*\n)*param\(\[int\]\$ProbeTimeoutSeconds = 30, \[string\]\$GenericProbesB64 = ''\)\n/, "param() is the first statement, with the time limit and the list only");
   assert.equal(`-${PROBE_TIMEOUT_PARAMETER}`, "-ProbeTimeoutSeconds");
   assert.equal(DEFAULT_PROBE_TIMEOUT_SECONDS, 30);
   for (const remote of ["-ComputerName", "Invoke-Command", "New-PSSession", "-Credential"]) assert.ok(!script.includes(remote), remote);
@@ -94,7 +94,7 @@ test("stdout is kept for the document: preferences silenced, streams 3-6 redirec
   for (const pref of ["ProgressPreference", "WarningPreference", "VerbosePreference", "DebugPreference", "InformationPreference"]) {
     assert.match(header, new RegExp(`^\\$${pref} = 'SilentlyContinue'$`, "m"), pref);
   }
-  assert.match(header, /function Invoke-HpProbe \{\n  param\(\[string\[\]\]\$Commands, \$State, \[bool\]\$HpJson\)\n  \$ErrorActionPreference = 'Stop'\n/);
+  assert.match(header, /function Invoke-HpProbe \{\n  param\(\[string\[\]\]\$Commands, \$State, \[bool\]\$HpJson, \[hashtable\]\$Parameters, \[string\]\$ParametersJson\)\n  \$ErrorActionPreference = 'Stop'\n/);
   assert.ok(header.includes("' 3>$null 4>$null 5>$null'") && header.includes("' 6>$null'"));
   // The only pipeline output at script level is the document itself, on the last line.
   const topLevel = buildCollectorScript(["os"]).split("\n").filter((line) => /^'\{/.test(line));
