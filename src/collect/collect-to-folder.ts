@@ -20,6 +20,7 @@ import { VERSION } from "../version";
 import { collectEstate, type EstateCollection } from "./collect-estate";
 import type { HostReader } from "./collect-hosts";
 import type { ProbeId } from "../probes/catalog";
+import type { GenericProbe } from "../probes/generic";
 
 export interface CollectToFolderOptions {
   inventory: string;
@@ -35,7 +36,7 @@ export interface CollectToFolderOptions {
   features?: FeatureSelection;
 }
 
-export async function collectToFolder(options: CollectToFolderOptions): Promise<EstateCollection & { probes: ProbeId[]; durationMs: number }> {
+export async function collectToFolder(options: CollectToFolderOptions): Promise<EstateCollection & { probes: ProbeId[]; generic: GenericProbe[]; durationMs: number }> {
   checkReplaceable(options.out);
   const loaded = loadInventory(resolve(options.inventory), options.inventory);
   const plan = planProbes(options.tags, options.features);
@@ -44,6 +45,7 @@ export async function collectToFolder(options: CollectToFolderOptions): Promise<
   const started = performance.now();
   const collection = await collectEstate(loaded, {
     probes: plan.probes,
+    generic: plan.generic,
     concurrency: options.concurrency,
     timeoutSeconds: options.timeoutSeconds,
     collectorVersion: VERSION,
@@ -67,7 +69,7 @@ export async function collectToFolder(options: CollectToFolderOptions): Promise<
     discardStaging(staging);
     throw err;
   }
-  return { ...collection, probes: plan.probes, durationMs: performance.now() - started };
+  return { ...collection, probes: plan.probes, generic: plan.generic, durationMs: performance.now() - started };
 }
 
 /**

@@ -6,6 +6,7 @@
 import type * as CucumberExpressions from "@cucumber/cucumber-expressions";
 import { SCOPES } from "../engine/scope";
 import { CHECKS } from "./checks";
+import { LIBRARY, type LibraryStep } from "./library";
 
 export interface KnownStep {
   /**
@@ -22,18 +23,38 @@ export interface KnownStep {
   targets?: "host" | "cluster";
   /** For a Then: the facts it reads (probe IDs), for the step list; a Given reads nothing. */
   reads?: readonly string[];
+  /** A step of the library (controls/library.ts): its arguments have forms, and it may need a data table. */
+  library?: LibraryStep;
+}
+
+/** What a library step's probe ids look like in the step list: its kind and what the arguments name. */
+const LIBRARY_READS: Readonly<Record<string, string>> = {
+  registryKey: "registry:<key>",
+  serviceName: "service:<name>",
+  localGroup: "localGroup:<group>",
+  cimNamespace: "cim:<namespace>\\<class>.<property>",
+};
+
+function libraryReads(step: LibraryStep): string[] {
+  if (step.builtin !== undefined) return [...step.builtin];
+  if (step.phrase.startsWith("the Windows optional feature")) return ["optionalFeature:<name>"];
+  if (step.phrase.startsWith("the Windows feature")) return ["windowsFeature:<name>"];
+  return step.args.flatMap((a) => (LIBRARY_READS[a] !== undefined ? [LIBRARY_READS[a]] : []));
 }
 
 export function knownSteps(): KnownStep[] {
   return [
     ...Object.entries(SCOPES).map(([phrase, scope]): KnownStep => ({ keyword: "Given", pattern: phrase, targets: scope.kind })),
     ...CHECKS.map((c): KnownStep => ({ keyword: "Then", pattern: c.phrase, targets: c.kind, reads: c.needs })),
+    ...LIBRARY.map((l): KnownStep => ({ keyword: "Then", pattern: l.phrase, targets: "host", reads: libraryReads(l), library: l })),
   ];
 }
 
 export interface StepMatcher {
   /** The known step `text` matches, as Cucumber would match it; undefined when none does. */
   match(text: string): KnownStep | undefined;
+  /** The arguments Cucumber would pass for `text` ({int} as a number, {string} unquoted); [] for a plain phrase. */
+  args(text: string): (string | number)[];
   /** The known phrase closest to `text`, for "did you mean"; undefined when nothing is close. */
   closest(text: string): string | undefined;
 }
@@ -45,21 +66,21 @@ export function stepMatcher(steps: readonly KnownStep[] = knownSteps()): StepMat
   // Loaded only for a pattern that needs it: the library costs ~30 ms at every start of
   // `hostproof controls`, and a plain phrase as a Cucumber Expression matches exactly its own text.
   let registry: CucumberExpressions.ParameterTypeRegistry | undefined;
-  const expression = (pattern: string): RegExp => {
+  const expression = (pattern: string): CucumberExpressions.CucumberExpression => {
     const lib = require("@cucumber/cucumber-expressions") as typeof CucumberExpressions;
     registry ??= new lib.ParameterTypeRegistry();
-    return new lib.CucumberExpression(pattern, registry).regexp;
+    return new lib.CucumberExpression(pattern, registry);
   };
   const compiled = steps.map((step) => {
     const { pattern } = step;
-    const test =
-      typeof pattern !== "string" ? (t: string) => pattern.test(t)
-      : EXPRESSION_SYNTAX.test(pattern) ? ((re: RegExp) => (t: string) => re.test(t))(expression(pattern))
-      : (t: string) => t === pattern;
-    return { step, test };
+    if (typeof pattern !== "string") return { step, test: (t: string) => pattern.test(t), args: (): (string | number)[] => [] };
+    if (!EXPRESSION_SYNTAX.test(pattern)) return { step, test: (t: string) => t === pattern, args: (): (string | number)[] => [] };
+    const e = expression(pattern);
+    return { step, test: (t: string) => e.regexp.test(t), args: (t: string) => (e.match(t) ?? []).map((a) => a.getValue(null) as string | number) };
   });
   return {
     match: (text) => compiled.find((c) => c.test(text))?.step,
+    args: (text) => compiled.find((c) => c.test(text))?.args(text) ?? [],
     closest: (text) => closestPhrase(text, steps.map((s) => (typeof s.pattern === "string" ? s.pattern : s.pattern.source))),
   };
 }

@@ -5,12 +5,13 @@
  * that reads as compliant.
  */
 import { AstBuilder, compile, GherkinClassicTokenMatcher, Parser } from "@cucumber/gherkin";
-import { IdGenerator, type GherkinDocument, type Step, type Tag } from "@cucumber/messages";
+import { IdGenerator, type GherkinDocument, type Scenario, type Step, type Tag } from "@cucumber/messages";
 import { readFileSync } from "node:fs";
 import type { InputProblem } from "../errors";
 import { isSeverity, SEVERITIES } from "../model/severity";
 import type { FeatureFile } from "./feature-set";
 import { knownSteps, stepMatcher, type StepMatcher } from "./known-steps";
+import { checkArg, type LibraryStep } from "./library";
 import { CONTROL_ID, descriptionFields, scenariosOf, SEVERITY_TAG } from "./meta";
 
 export interface LoadedFeature {
@@ -119,13 +120,19 @@ function ruleTagsOf(doc: GherkinDocument, scenarioId: string): readonly Tag[] {
  */
 function lintSteps(file: FeatureFile, doc: GherkinDocument, steps: StepMatcher, givens: (targets?: string) => string, problems: InputProblem[]): void {
   const astSteps = new Map<string, Step>();
+  // An outline's values come from its Examples rows: a bad one is reported at its row's line.
+  const exampleRows = new Map<string, number>();
   const visit = (list: readonly Step[] | undefined): void => list?.forEach((s) => astSteps.set(s.id, s));
+  const visitScenario = (scenario: Scenario | undefined): void => {
+    visit(scenario?.steps);
+    for (const ex of scenario?.examples ?? []) for (const row of ex.tableBody) exampleRows.set(row.id, row.location.line);
+  };
   for (const child of doc.feature?.children ?? []) {
     visit(child.background?.steps);
-    visit(child.scenario?.steps);
+    visitScenario(child.scenario);
     for (const rc of child.rule?.children ?? []) {
       visit(rc.background?.steps);
-      visit(rc.scenario?.steps);
+      visitScenario(rc.scenario);
     }
   }
   for (const pickle of compile(doc, file.path, IdGenerator.uuid())) {
@@ -142,11 +149,17 @@ function lintSteps(file: FeatureFile, doc: GherkinDocument, steps: StepMatcher, 
           line,
           field,
           problem: "no step definition matches it",
-          fix: near !== undefined ? `Did you mean "${near}"?` : "Use a step hostproof defines: a Given scope of src/engine/scope.ts or a Then check of src/controls/checks.ts (README, \"Your own controls\")",
+          fix: near !== undefined ? `Did you mean "${near}"?` : "Use a step hostproof defines: README, \"Writing your own controls\", lists every one",
         });
       } else if (known.keyword === "Given") {
         scope = { text: ps.text, targets: known.targets };
-      } else if (scope === undefined) {
+      } else if (known.library !== undefined) {
+        const rowLine = ps.astNodeIds[1] !== undefined ? exampleRows.get(ps.astNodeIds[1]) : undefined;
+        for (const p of libraryProblems(known.library, steps.args(ps.text), ps.argument?.dataTable?.rows.map((r) => r.cells.map((c) => c.value)))) {
+          problems.push({ file: file.shown, line: rowLine ?? line, field, ...p });
+        }
+      }
+      if (known !== undefined && known.keyword === "Then" && scope === undefined) {
         problems.push({
           file: file.shown,
           line,
@@ -154,7 +167,7 @@ function lintSteps(file: FeatureFile, doc: GherkinDocument, steps: StepMatcher, 
           problem: "no Given step before it chooses the hosts or clusters it judges",
           fix: `Put a Given step before it (in the scenario or its Background), one of ${givens()}`,
         });
-      } else if (known.targets !== undefined && scope.targets !== undefined && known.targets !== scope.targets) {
+      } else if (known !== undefined && known.keyword === "Then" && scope !== undefined && known.targets !== undefined && scope.targets !== undefined && known.targets !== scope.targets) {
         problems.push({
           file: file.shown,
           line,
@@ -165,6 +178,34 @@ function lintSteps(file: FeatureFile, doc: GherkinDocument, steps: StepMatcher, 
       }
     }
   }
+}
+
+/**
+ * A library step's arguments against their strict forms, and its data table: present when the
+ * step needs one (one column, no header), absent when it does not.
+ */
+function libraryProblems(step: LibraryStep, values: readonly (string | number)[], table: string[][] | undefined): { problem: string; fix: string }[] {
+  const out: { problem: string; fix: string }[] = [];
+  step.args.forEach((form, i) => {
+    const value = values[i];
+    if (value === undefined) return;
+    const bad = checkArg(form, value);
+    if (bad !== undefined) out.push({ problem: `${JSON.stringify(String(value))} is refused: ${bad.problem}`, fix: `Write ${bad.expected}` });
+  });
+  if (step.table === undefined) {
+    if (table !== undefined) out.push({ problem: "it has a data table, which this step does not read", fix: "Remove the table, or use the step's list form (one ending in ':')" });
+    return out;
+  }
+  if (table === undefined || table.length === 0) {
+    out.push({ problem: "it needs a data table: one row per item", fix: `Put a one-column table under it, each row ${step.table.row}, e.g. | ... |` });
+    return out;
+  }
+  if (table.some((r) => r.length !== 1)) out.push({ problem: "its data table has more than one column", fix: `Give one column, each row ${step.table.row}, and no header row` });
+  for (const row of table) {
+    const bad = checkArg(step.table.form, row[0] ?? "");
+    if (bad !== undefined) out.push({ problem: `the table row ${JSON.stringify(row[0] ?? "")} is refused: ${bad.problem}`, fix: `Write ${bad.expected}` });
+  }
+  return out;
 }
 
 /** An outline's step fails once per Examples row; it is one problem on one line. */

@@ -119,8 +119,8 @@ async function runPhases(options: RunOptions, progress: Progress, startedAt: Dat
   // controls need; a host that cannot be read comes back with every probe saying why.
   const liveHosts = inv.hosts.filter(isLive).length;
   if (liveHosts > 0) progress.phase("collect", `${plural(liveHosts, "live host")}, one PowerShell round trip each`);
-  const probes = liveHosts > 0 ? planProbes(options.tags, catalog).probes : [];
-  const collection = await collectEstate(loaded, { probes, collectorVersion: VERSION, reader: options.reader });
+  const plan = liveHosts > 0 ? planProbes(options.tags, catalog) : { probes: [], generic: [] };
+  const collection = await collectEstate(loaded, { probes: plan.probes, generic: plan.generic, collectorVersion: VERSION, reader: options.reader });
   const historyDir = options.history === false ? undefined : (options.history ?? defaultHistoryDir(options.out));
   const warnings: string[] = [];
   const previous = historyDir !== undefined ? readDriftBaseline(historyDir) : {};

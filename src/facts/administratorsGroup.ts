@@ -16,7 +16,7 @@ export function normaliseAdministratorsGroup(record: ProbeRecord | undefined): F
   });
 }
 
-function readMember(row: JsonObject): Parsed<GroupMemberFact> {
+export function readMember(row: JsonObject): Parsed<GroupMemberFact> {
   const name = requiredText(row, "Name");
   if (!name.ok) return name;
   return parsed({

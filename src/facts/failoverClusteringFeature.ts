@@ -14,9 +14,13 @@ const INSTALLED = 1;
 export function normaliseFailoverClusteringFeature(record: ProbeRecord | undefined): Fact<WindowsFeatureFact> {
   return normaliseRecord("failoverClusteringFeature", record, (output) => {
     const obj = singleObject(output);
-    if (!obj.ok) return obj;
-    return isServerManagerShape(obj.value) ? readWindowsFeature(obj.value) : readOptionalFeature(obj.value);
+    return obj.ok ? readFeatureRow(obj.value) : obj;
   });
+}
+
+/** A feature as Get-WindowsFeature or DISM (Get-WindowsOptionalFeature) reports it. */
+export function readFeatureRow(obj: JsonObject): Parsed<WindowsFeatureFact> {
+  return isServerManagerShape(obj) ? readWindowsFeature(obj) : readOptionalFeature(obj);
 }
 
 function isServerManagerShape(obj: JsonObject): boolean {

@@ -58,5 +58,6 @@ export function normaliseSnapshot(snapshot: Snapshot): HostFacts {
     netAdapterAdvancedProperty: fact("netAdapterAdvancedProperty"),
     cluster: fact("cluster"),
     clusterQuorum: fact("clusterQuorum"),
+    records: probes,
   };
 }

@@ -6,7 +6,7 @@
 import type { Fact, FactProblemKind } from "../model/facts";
 import type { JsonObject, JsonValue } from "../model/json";
 import { PROBE_ERROR_KINDS, type ProbeError, type ProbeErrorKind, type ProbeRecord } from "../model/snapshot";
-import type { ProbeId } from "../probes/catalog";
+import type { AnyProbeId as ProbeId } from "../probes/generic";
 
 /** The result of reading one piece of output: a value, or what was wrong with the output. */
 export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };

@@ -5,7 +5,7 @@
 import type { Fact, HostFacts, LocalUserFact } from "../model/facts";
 import type { InventoryCluster } from "../model/inventory";
 import type { DetailRow, EvidenceRef, Judgement, UndeterminedReason } from "../model/result";
-import type { ProbeId } from "../probes/catalog";
+import type { AnyProbeId as ProbeId } from "../probes/generic";
 import type { ClusterContext } from "./context";
 
 export type ReadFact<T> = Extract<Fact<T>, { ok: true }>;

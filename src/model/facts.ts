@@ -4,14 +4,16 @@
  * not be read must never make a control pass.
  */
 import type { ProbeErrorKind } from "./snapshot";
-import type { ProbeId } from "../probes/catalog";
+import type { JsonObject, JsonValue } from "./json";
+import type { AnyProbeId } from "../probes/generic";
+import type { SnapshotProbes } from "./snapshot";
 
 /** Why a fact has no value: the probe's own error, no record at all, or output we cannot read. */
 export type FactProblemKind = ProbeErrorKind | "not-collected" | "malformed";
 
 export type Fact<T> =
-  | { ok: true; probe: ProbeId; value: T }
-  | { ok: false; probe: ProbeId; problem: { kind: FactProblemKind; message: string } };
+  | { ok: true; probe: AnyProbeId; value: T }
+  | { ok: false; probe: AnyProbeId; problem: { kind: FactProblemKind; message: string } };
 
 export interface OsFact {
   caption: string;
@@ -139,4 +141,55 @@ export interface HostFacts {
   netAdapterAdvancedProperty: Fact<AdapterPropertyFact[]>;
   cluster: Fact<ClusterFact>;
   clusterQuorum: Fact<ClusterQuorumFact>;
+  /** Every record of the snapshot, for the step library's generic probes (facts/generic.ts reads them). */
+  records: SnapshotProbes;
+}
+
+// ------------------------------------------------------------------ the step library's facts
+
+export interface RegistryValueFact {
+  /** "" is the key's default value. */
+  name: string;
+  /** RegistryValueKind as text: String, ExpandString, DWord, QWord, MultiString, Binary; null if not reported. */
+  kind: string | null;
+  /** DWORD and QWORD as unsigned numbers; text; a multi-string's strings; binary as its bytes. */
+  data: JsonValue;
+}
+
+/** A key that does not exist is a fact too: every value under it is absent. */
+export interface RegistryKeyFact {
+  exists: boolean;
+  values: RegistryValueFact[];
+}
+
+export interface ServiceFact {
+  /** false when Windows has no service of that name. */
+  exists: boolean;
+  displayName: string | null;
+  /** Stopped, StartPending, StopPending, Running, ContinuePending, PausePending, Paused; null when not reported. */
+  status: string | null;
+  /** Boot, System, Automatic, Manual, Disabled; null where the shell does not report it. */
+  startType: string | null;
+}
+
+export interface NamedFeatureFact {
+  /** false when the host knows no feature of that name. */
+  exists: boolean;
+  feature: WindowsFeatureFact | null;
+}
+
+export interface OptionalFeatureFact {
+  exists: boolean;
+  /** Disabled, DisablePending, Enabled, EnablePending, DisabledWithPayloadRemoved...; null if not reported. */
+  state: string | null;
+}
+
+export interface LocalGroupFact {
+  exists: boolean;
+  members: GroupMemberFact[];
+}
+
+/** The instances that matched (the key filter, if any, applied on the host). */
+export interface CimFact {
+  instances: JsonObject[];
 }

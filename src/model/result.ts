@@ -1,7 +1,7 @@
 /** What a control concludes about one host or one cluster. */
 import type { Severity } from "./severity";
 import type { FactProblemKind } from "./facts";
-import type { ProbeId } from "../probes/catalog";
+import type { AnyProbeId } from "../probes/generic";
 import type { AppliedWaiver } from "./waiver";
 
 /** Judges never return `waived`: only applying a waiver file (src/waivers/apply.ts) does. */
@@ -12,7 +12,7 @@ export type JudgedStatus = Exclude<ResultStatus, "waived">;
 /** A probe record a judgement relied on; reporters attach it as evidence. */
 export interface EvidenceRef {
   host: string;
-  probe: ProbeId;
+  probe: AnyProbeId;
 }
 
 /** One line of a judgement's working: an adapter keyword, a node, a hotfix. */

@@ -149,3 +149,39 @@ export function encodeGenericProbes(probes: readonly GenericProbe[]): string {
   const lines = probes.map((p) => [p.id, p.kind, ...Object.entries(p.parameters).map(([k, v]) => `${field(k)}=${v}`)].map(field).join("\t"));
   return Buffer.from(lines.join("\n"), "utf8").toString("base64");
 }
+
+const TITLE_WORDS: Readonly<Record<GenericKind, string>> = {
+  registry: "Registry key",
+  service: "Service",
+  windowsFeature: "Windows feature",
+  optionalFeature: "Windows optional feature",
+  localGroup: "Members of the local group",
+  cim: "CIM",
+};
+
+/** A generic probe's title from its id alone, for evidence whose step is not at hand. */
+export function genericProbeTitle(id: GenericProbeId): string {
+  const colon = id.indexOf(":");
+  return `${TITLE_WORDS[id.slice(0, colon) as GenericKind]} ${id.slice(colon + 1)}`;
+}
+
+/**
+ * A record's command as an auditor can run it again: the parameters assigned to `$HpProbe`, then
+ * the command that read them. Single quotes are doubled, PowerShell's own escape in a verbatim
+ * string, although no parameter form lets one through.
+ */
+export function runnableCommand(command: string, parameters: Readonly<Record<string, string>> | undefined): string {
+  if (parameters === undefined || Object.keys(parameters).length === 0) return command;
+  const pairs = Object.entries(parameters).map(([k, v]) => `${k} = '${v.replace(/'/g, "''")}'`);
+  return `$HpProbe = @{ ${pairs.join("; ")} }; ${command}`;
+}
+
+/** A snapshot's record for `id`: generic ids compare without case (see sameProbeId). */
+export function recordFor<R>(records: Readonly<Record<string, R | undefined>> | undefined, id: string): R | undefined {
+  if (records === undefined || records === null) return undefined;
+  const exact = records[id];
+  if (exact !== undefined || !isGenericProbeId(id)) return exact;
+  const folded = id.toLowerCase();
+  const key = Object.keys(records).find((k) => k.toLowerCase() === folded);
+  return key === undefined ? undefined : records[key];
+}

@@ -11,7 +11,7 @@ import { Spool, StreamFile, type Written } from "./stream-file";
 import { type DetailRow, type Result, type ResultStatus, type TargetKind, type UndeterminedReason } from "../model/result";
 import { SEVERITIES, type Severity } from "../model/severity";
 import type { ProbeErrorKind } from "../model/snapshot";
-import type { ProbeId } from "../probes/catalog";
+import type { AnyProbeId as ProbeId } from "../probes/generic";
 import type { AppliedWaiver, Waiver, WaiverNotice, WaiverReport } from "../model/waiver";
 import { evidenceLookup, type EvidenceLookup, type EvidenceView } from "./evidence";
 

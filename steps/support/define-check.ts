@@ -1,10 +1,13 @@
 /**
  * A Then step is a judge applied to every target the Given step chose. Each target's result goes to
- * the run; the step fails, naming the non-compliant targets, so that Cucumber's own record of the
- * run agrees with the verdict.
+ * the run, combined with the control's other checks of that target (src/engine/combine.ts). The
+ * scenario fails at its last step, naming the non-compliant targets of every check, so that
+ * Cucumber's own record of the run agrees with the verdict. Failing at the first failing check
+ * would make Cucumber skip the checks after it, and those would judge no target at all.
  */
 import { Then } from "@cucumber/cucumber";
 import { expect } from "chai";
+import { recordResult } from "../../src/engine/combine";
 import { evaluateClusters, evaluateHosts } from "../../src/engine/evaluate";
 import { activeRun } from "../../src/engine/run-context";
 import type { ClusterJudge, HostJudge } from "../../src/judge/context";
@@ -15,10 +18,7 @@ const MAX_LISTED = 20;
 
 export function hostCheck(phrase: string, judge: HostJudge): void {
   Then(phrase, function (this: ControlWorld) {
-    const { run, control, scope } = prepare(this, phrase, "host");
-    if (scope.kind !== "host") throw new Error("unreachable");
-    const results = evaluateHosts(run.estate, scope, control, judge, (m) => run.internalErrors.push(m));
-    conclude(this, results);
+    judgeHosts(this, phrase, judge);
   });
 }
 
@@ -26,9 +26,15 @@ export function clusterCheck(phrase: string, judge: ClusterJudge): void {
   Then(phrase, function (this: ControlWorld) {
     const { run, control, scope } = prepare(this, phrase, "cluster");
     if (scope.kind !== "cluster") throw new Error("unreachable");
-    const results = evaluateClusters(run.estate, scope, control, judge, (m) => run.internalErrors.push(m));
-    conclude(this, results);
+    conclude(this, evaluateClusters(run.estate, scope, control, judge, (m) => run.internalErrors.push(m)));
   });
+}
+
+/** One host check of a step: `judge` on every host the scenario's Given chose. */
+export function judgeHosts(world: ControlWorld, phrase: string, judge: HostJudge): void {
+  const { run, control, scope } = prepare(world, phrase, "host");
+  if (scope.kind !== "host") throw new Error("unreachable");
+  conclude(world, evaluateHosts(run.estate, scope, control, judge, (m) => run.internalErrors.push(m)));
 }
 
 function prepare(world: ControlWorld, phrase: string, kind: "host" | "cluster") {
@@ -45,7 +51,7 @@ function prepare(world: ControlWorld, phrase: string, kind: "host" | "cluster") 
 
 function conclude(world: ControlWorld, results: Result[]): void {
   const run = activeRun();
-  for (const r of results) run.results.push(r);
+  for (const r of results) recordResult(run, r);
   const count = (s: Result["status"]): number => results.filter((r) => r.status === s).length;
   const notPassing = results.filter((r) => r.status === "failed" || r.status === "undetermined");
   const lines = notPassing.slice(0, MAX_LISTED).map((r) => `${r.status === "failed" ? "non-compliant" : "undetermined"}: ${r.target.name}: ${r.status === "failed" ? r.actual : r.reason?.message ?? r.actual}`);
@@ -54,6 +60,8 @@ function conclude(world: ControlWorld, results: Result[]): void {
     [`${results.length} target(s): ${count("passed")} passed, ${count("failed")} non-compliant, ${count("undetermined")} undetermined, ${count("notApplicable")} not applicable`, ...lines].join("\n"),
     "text/plain",
   );
-  const failed = results.filter((r) => r.status === "failed");
-  expect(failed.map((r) => r.target.name), `${failed.length} of ${results.length} target(s) are non-compliant`).to.deep.equal([]);
+  for (const r of results) if (r.status === "failed") world.nonCompliant.add(r.target.name);
+  if (!world.atLastStep()) return;
+  const failed = [...world.nonCompliant];
+  expect(failed, `${failed.length} target(s) are non-compliant`).to.deep.equal([]);
 }

@@ -1,5 +1,5 @@
 /** Each scenario is one control; its world remembers which control and which targets it is about. */
-import { Before, World, setWorldConstructor, type IWorldOptions } from "@cucumber/cucumber";
+import { Before, BeforeStep, World, setWorldConstructor, type IWorldOptions } from "@cucumber/cucumber";
 import { resolve } from "node:path";
 import { PACKAGE_ROOT } from "../../src/package-root";
 import { controlMeta, scenariosOf } from "../../src/controls/meta";
@@ -10,6 +10,14 @@ import type { ControlMeta } from "../../src/model/result";
 export class ControlWorld extends World {
   control?: ControlMeta;
   scope?: Scope;
+  /** Targets any check of this scenario found non-compliant; the scenario fails on them at its last step. */
+  readonly nonCompliant = new Set<string>();
+  lastStepId?: string;
+  currentStepId?: string;
+
+  atLastStep(): boolean {
+    return this.currentStepId === undefined || this.currentStepId === this.lastStepId;
+  }
 
   constructor(options: IWorldOptions) {
     super(options);
@@ -26,5 +34,11 @@ Before(function (this: ControlWorld, { gherkinDocument, pickle }) {
   // and the path the user knows it by. A bare cucumber-js run has only the built-in ones.
   const file = run.features?.find((f) => f.path === resolve(PACKAGE_ROOT, pickle.uri));
   this.control = controlMeta(gherkinDocument, found.scenario, file?.shown ?? pickle.uri.split("\\").join("/"), found.ruleTags, file?.origin);
-  run.controls.push(this.control);
+  this.lastStepId = pickle.steps[pickle.steps.length - 1]?.id;
+  // An outline runs once per Examples row, all one control (src/engine/combine.ts).
+  if (!run.controls.some((c) => c.id === this.control?.id)) run.controls.push(this.control);
+});
+
+BeforeStep(function (this: ControlWorld, { pickleStep }) {
+  this.currentStepId = pickleStep.id;
 });

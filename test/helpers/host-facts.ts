@@ -42,6 +42,7 @@ export function disabledOffloads(adapter: string): AdapterPropertyFact[] {
 export function hostFacts(name: string, overrides: Partial<Omit<HostFacts, "host">> = {}): HostFacts {
   const sid = machineSid(name);
   const base: HostFacts = {
+    records: {},
     host: name,
     collectedAt: "2026-11-22T08:00:00Z",
     os: ok("os", {

@@ -44,7 +44,7 @@ export async function collectCommand(argv: string[], io: Io): Promise<ExitCode> 
     // ssh's and PowerShell's lines stay lines, under the host they belong to.
     io.out(head + what.split("\n").join(`\n${" ".repeat(head.length)}`));
   }
-  io.out(`Read ${result.hosts.length - failed.length} of ${result.hosts.length} live host(s) in ${(result.durationMs / 1000).toFixed(1)} s, one round trip each, for: ${result.probes.join(", ")}.`);
+  io.out(`Read ${result.hosts.length - failed.length} of ${result.hosts.length} live host(s) in ${(result.durationMs / 1000).toFixed(1)} s, one round trip each, for: ${[...result.probes, ...result.generic.map((g) => g.id)].join(", ")}.`);
   io.out(`Snapshots in ${resolve(values.out)}/; judge them anywhere with: hostproof run --inventory ${join(values.out, "inventory.json")}`);
   return failed.length > 0 ? EXIT.undetermined : EXIT.compliant;
 }

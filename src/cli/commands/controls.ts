@@ -28,9 +28,13 @@ export async function controlsCommand(argv: string[], io: Io): Promise<ExitCode>
   const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i].length)));
   for (const [i, r] of rows.entries()) {
     io.out(`${r[0].padEnd(widths[0])}  ${r[1].padEnd(widths[1])}  ${r[2].padEnd(widths[2])}  ${r[3]}  (${r[4]})`);
-    if (values.probes && i > 0) io.out(`${" ".repeat(widths[0] + 2)}reads: ${controls[i - 1].probes.join(", ") || "nothing (not verifiable by a probe)"}`);
+    if (values.probes && i > 0) io.out(`${" ".repeat(widths[0] + 2)}reads: ${controls[i - 1].probes.map((p) => escapeControls(p)).join(", ") || "nothing (not verifiable by a probe)"}`);
   }
   io.out(`${controls.length} control(s).`);
-  if (values.probes) io.out(`A host is read for: ${plan.probes.join(", ")}.`);
+  if (values.probes) {
+    io.out(`A host is read for: ${plan.probes.join(", ")}.`);
+    // Generic probes once each, however many controls read them: one round trip reads them all.
+    if (plan.generic.length > 0) io.out(`and ${plan.generic.length} generic probe(s): ${plan.generic.map((g) => escapeControls(g.id)).join(", ")}.`);
+  }
   return EXIT.compliant;
 }

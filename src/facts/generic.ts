@@ -1,0 +1,157 @@
+/**
+ * Normalisers for the step library's generic probes (src/probes/generic.ts): one per kind, all
+ * reading a host's record by the probe's id. A record the snapshot lacks is not-collected (the
+ * snapshot was collected for other controls): never a pass.
+ *
+ * "Does not exist" is an answer, not a failure to read: a registry key, service or local group
+ * that Windows reports missing (error kind not-found), or a feature it does not list, gives a fact
+ * with exists: false, which the judges compare like any other value.
+ */
+import type {
+  CimFact,
+  Fact,
+  HostFacts,
+  LocalGroupFact,
+  NamedFeatureFact,
+  OptionalFeatureFact,
+  RegistryKeyFact,
+  RegistryValueFact,
+  ServiceFact,
+} from "../model/facts";
+import type { JsonObject, JsonValue } from "../model/json";
+import type { ProbeRecord } from "../model/snapshot";
+import { recordFor, type GenericProbe } from "../probes/generic";
+import { readMember } from "./administratorsGroup";
+import { readFeatureRow } from "./failoverClusteringFeature";
+import { enumCode, integer, isObject, mapRows, normaliseRecord, objectList, okFact, parsed, prop, recordError, singleObject, text, wrong, type Parsed } from "./shape";
+
+function record(facts: HostFacts, probe: GenericProbe): ProbeRecord | undefined {
+  return recordFor<ProbeRecord>(facts.records, probe.id);
+}
+
+/** not-found from the host means the thing is not there; anything else goes the usual way. */
+function readOrAbsent<T>(facts: HostFacts, probe: GenericProbe, absent: T, parse: (output: JsonValue) => Parsed<T>): Fact<T> {
+  const r = record(facts, probe);
+  if (recordError(r)?.kind === "not-found") return okFact(probe.id, absent);
+  return normaliseRecord(probe.id, r, parse);
+}
+
+// ------------------------------------------------------------------ registry
+
+export function registryKey(facts: HostFacts, probe: GenericProbe): Fact<RegistryKeyFact> {
+  return readOrAbsent<RegistryKeyFact>(facts, probe, { exists: false, values: [] }, (output) => {
+    const rows = objectList(output);
+    if (!rows.ok) return rows;
+    const values = mapRows(rows.value, readRegistryValue);
+    return values.ok ? parsed({ exists: true, values: values.value }) : values;
+  });
+}
+
+function readRegistryValue(row: JsonObject): Parsed<RegistryValueFact> {
+  const name = prop(row, "Name");
+  if (typeof name !== "string") return wrong("property Name is missing");
+  const kind = text(prop(row, "Kind"));
+  return parsed({ name, kind, data: registryData(kind, prop(row, "Data") ?? null) });
+}
+
+/**
+ * RegistryKey.GetValue gives a DWORD as a signed Int32 and a QWORD as an Int64: 0xFFFFFFFF
+ * arrives as -1. Policy values are unsigned, so they are read back as such.
+ */
+function registryData(kind: string | null, data: JsonValue): JsonValue {
+  const k = kind?.toLowerCase();
+  if (typeof data === "number" && data < 0 && k === "dword") return data + 2 ** 32;
+  if (typeof data === "number" && data < 0 && k === "qword") return data + 2 ** 64;
+  return data;
+}
+
+/** The value `name` ("(default)" or "" for the default value); names compare without case. */
+export function registryValue(key: RegistryKeyFact, name: string): RegistryValueFact | undefined {
+  const wanted = name.toLowerCase() === "(default)" ? "" : name.toLowerCase();
+  return key.values.find((v) => v.name.toLowerCase() === wanted);
+}
+
+// ------------------------------------------------------------------ service
+
+const SERVICE_STATUS = ["", "Stopped", "StartPending", "StopPending", "Running", "ContinuePending", "PausePending", "Paused"] as const;
+const START_TYPES = ["Boot", "System", "Automatic", "Manual", "Disabled"] as const;
+
+export function service(facts: HostFacts, probe: GenericProbe): Fact<ServiceFact> {
+  return readOrAbsent<ServiceFact>(facts, probe, { exists: false, displayName: null, status: null, startType: null }, (output) => {
+    const obj = singleObject(output);
+    if (!obj.ok) return obj;
+    const status = enumName(prop(obj.value, "Status"), SERVICE_STATUS, "Status");
+    if (!status.ok) return status;
+    const startType = enumName(prop(obj.value, "StartType"), START_TYPES, "StartType");
+    if (!startType.ok) return startType;
+    return parsed({ exists: true, displayName: text(prop(obj.value, "DisplayName")), status: status.value, startType: startType.value });
+  });
+}
+
+/** An enum as its name, whether it came as 5.1's integer or 7's name. */
+function enumName(value: JsonValue | undefined, names: readonly string[], what: string): Parsed<string | null> {
+  const code = enumCode(value, names, what);
+  if (!code.ok) return code;
+  if (code.value === null) return parsed(null);
+  const name = names[code.value];
+  return name ? parsed(name) : wrong(`${what} ${JSON.stringify(value)} is not a known value`);
+}
+
+// ------------------------------------------------------------------ features
+
+export function windowsFeature(facts: HostFacts, probe: GenericProbe): Fact<NamedFeatureFact> {
+  return readOrAbsent<NamedFeatureFact>(facts, probe, { exists: false, feature: null }, (output) => {
+    if (output === null) return parsed({ exists: false, feature: null });
+    const obj = singleObject(output);
+    if (!obj.ok) return obj;
+    const feature = readFeatureRow(obj.value);
+    return feature.ok ? parsed({ exists: true, feature: feature.value }) : feature;
+  });
+}
+
+const DISM_STATES = ["Disabled", "DisablePending", "Enabled", "EnablePending", "Superseded", "EnabledPending", "DisabledWithPayloadRemoved"] as const;
+
+/** DISM states under which the feature's code cannot run. */
+export const OFF_STATES: readonly string[] = ["Disabled", "DisabledWithPayloadRemoved", "Removed"];
+
+export function optionalFeature(facts: HostFacts, probe: GenericProbe): Fact<OptionalFeatureFact> {
+  return readOrAbsent<OptionalFeatureFact>(facts, probe, { exists: false, state: null }, (output) => {
+    if (output === null) return parsed({ exists: false, state: null });
+    const obj = singleObject(output);
+    if (!obj.ok) return obj;
+    const state = enumName(prop(obj.value, "State"), DISM_STATES, "State");
+    if (!state.ok) return state;
+    return state.value === null ? wrong("property State is missing") : parsed({ exists: true, state: state.value });
+  });
+}
+
+// ------------------------------------------------------------------ local group
+
+export function localGroup(facts: HostFacts, probe: GenericProbe): Fact<LocalGroupFact> {
+  return readOrAbsent<LocalGroupFact>(facts, probe, { exists: false, members: [] }, (output) => {
+    const rows = objectList(output);
+    if (!rows.ok) return rows;
+    const members = mapRows(rows.value, readMember);
+    return members.ok ? parsed({ exists: true, members: members.value }) : members;
+  });
+}
+
+// ------------------------------------------------------------------ CIM
+
+export function cim(facts: HostFacts, probe: GenericProbe): Fact<CimFact> {
+  return normaliseRecord(probe.id, record(facts, probe), (output) => {
+    const rows = objectList(output);
+    return rows.ok ? parsed({ instances: rows.value }) : rows;
+  });
+}
+
+/** A CIM property as text to compare: numbers as written, booleans as PowerShell shows them. */
+export function cimText(value: JsonValue | undefined): string | null {
+  if (typeof value === "boolean") return value ? "True" : "False";
+  if (isObject(value) || Array.isArray(value)) return JSON.stringify(value);
+  return text(value);
+}
+
+export function cimNumber(value: JsonValue | undefined): number | null {
+  return integer(value);
+}
