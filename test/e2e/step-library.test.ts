@@ -1,0 +1,140 @@
+/**
+ * The step library through the real CLI: controls written only in Gherkin, their arguments held to
+ * strict forms (PowerShell in a parameter is refused with file, line and form, before any host is
+ * contacted), their probes planned once each, and their results from snapshots that do or do not
+ * hold the facts.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { DEMO, readJson, spawnCli, tempDir } from "./cli";
+import type { Summary } from "../../src/report/summary";
+
+function workspace(files: Record<string, string>): string {
+  const cwd = tempDir("hostproof-library-");
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(join(cwd, path, ".."), { recursive: true });
+    writeFileSync(join(cwd, path), text);
+  }
+  return cwd;
+}
+
+const control = (id: string, steps: string, kind = "Scenario"): string => `Feature: Acme
+  @${id} @severity:high
+  ${kind}: An Acme control
+    Rationale: Acme policy.
+    Remediation: Fix it.
+    Source: Acme standard 1.
+
+${steps}
+`;
+
+function rejected(res: { code: number; stdout: string; stderr: string }, line: string): void {
+  assert.equal(res.code, 3, `exit ${res.code}\n${res.stdout}\n${res.stderr}`);
+  const lines = res.stderr.split("\n").map((l) => l.replace(/^\s*✘ /, ""));
+  assert.ok(lines.includes(line), `expected the line\n  ${line}\nin\n${res.stderr}`);
+}
+
+test("PowerShell in a parameter is refused before anything runs: file, line, the value and the form expected", () => {
+  const marker = join(tempDir(), "pwned");
+  const cwd = workspace({
+    "acme/inject.feature": control(
+      "ACME-INJ-001",
+      `    Given each host
+    Then the service "x'; New-Item -Path '${marker}'; '" is running
+    And the registry value "v" under "HKLM\\SOFTWARE\\$(New-Item ${marker})" exists
+    And the CIM property "Caption" of "Win32_OperatingSystem; New-Item x" in "root\\cimv2" equals "x"`,
+    ),
+  });
+  const res = spawnCli(["run", "-i", DEMO, "-o", "out", "--features", "acme", "--no-builtin", "--no-html"], cwd);
+  rejected(res, `acme/inject.feature:9: step 'Then the service "x'; New-Item -Path '${marker}'; '" is running': "x'; New-Item -Path '${marker}'; '" is refused: it contains ''', which no such name holds and PowerShell would read as code. Write a service's short name (as \`sc.exe query\` lists it, not its display name): letters, digits and . _ - $ (at most 256 characters).`);
+  assert.match(res.stderr, /acme\/inject\.feature:10: step 'And the registry value "v" under .*is refused: it contains '\$'.*Write a key under HKLM, HKU or HKCR/);
+  assert.match(res.stderr, /acme\/inject\.feature:11: step 'And the CIM property .*"Win32_OperatingSystem; New-Item x" is refused: it contains ';'.*Write a CIM class or property name/);
+  assert.equal(existsSync(join(cwd, "out")), false, "nothing written");
+  assert.equal(existsSync(marker), false);
+  // validate says the same, without an inventory.
+  rejected(spawnCli(["validate", "acme"], cwd), res.stderr.split("\n").map((l) => l.replace(/^\s*✘ /, "")).find((l) => l.startsWith("acme/inject.feature:9:"))!);
+});
+
+test("a list step needs its data table, one column of valid rows; an outline's bad value is reported at its Examples row", () => {
+  const cwd = workspace({
+    "acme/tables.feature": control(
+      "ACME-TAB-001",
+      `    Given each host
+    Then the local group "S-1-5-32-555" has only these members:
+    And the update "KB5044281" or a later cumulative update is installed:
+      | KB5046616 | extra |
+      | KB12      |       |
+    And the service "W32Time" is running
+      | x |`,
+    ),
+    "acme/outline.feature": control(
+      "ACME-OUT-001",
+      `    Given each host
+    Then the service "<service>" is running
+
+    Examples:
+      | service  |
+      | W32Time  |
+      | Bad Name |`,
+      "Scenario Outline",
+    ),
+  });
+  const res = spawnCli(["validate", "acme"], cwd);
+  rejected(res, `acme/tables.feature:9: step 'Then the local group "S-1-5-32-555" has only these members:': it needs a data table: one row per item. Put a one-column table under it, each row a member, e.g. | ... |.`);
+  rejected(res, `acme/tables.feature:10: step 'And the update "KB5044281" or a later cumulative update is installed:': its data table has more than one column. Give one column, each row a later update that supersedes it, and no header row.`);
+  rejected(res, `acme/tables.feature:10: step 'And the update "KB5044281" or a later cumulative update is installed:': the table row "KB12" is refused: it has a character outside the form. Write an update ID, KB followed by 6 to 8 digits, e.g. KB5044281.`);
+  rejected(res, `acme/tables.feature:13: step 'And the service "W32Time" is running': it has a data table, which this step does not read. Remove the table, or use the step's list form (one ending in ':').`);
+  rejected(res, `acme/outline.feature:14: step 'Then the service "Bad Name" is running': "Bad Name" is refused: it has a character outside the form. Write a service's short name (as \`sc.exe query\` lists it, not its display name): letters, digits and . _ - $ (at most 256 characters).`);
+});
+
+const W32TIME = control("ACME-TIME-001", `    Given each host\n    Then the service "W32Time" is running\n    And the service "W32Time" has start type "Automatic"`);
+const RDP = `Feature: Acme remote desktop
+  Background:
+    Given each host
+
+  @ACME-RDP-001 @severity:high
+  Scenario: NLA
+    Rationale: r.
+    Remediation: m.
+    Source: s.
+
+    Then the registry value "UserAuthentication" under "HKLM\\SYSTEM\\CurrentControlSet\\Control\\Terminal Server\\WinStations\\RDP-Tcp" is 1
+
+  @ACME-RDP-002 @severity:low
+  Scenario: Security layer
+    Rationale: r.
+    Remediation: m.
+    Source: s.
+
+    Then the registry value "SecurityLayer" under "hklm\\system\\currentcontrolset\\control\\terminal server\\winstations\\rdp-tcp" is one of:
+      | 1 |
+      | 2 |
+`;
+
+test("controls --probes: generic probes per control and once for the host, a Background's Given counts, the same key read once", () => {
+  const cwd = workspace({ "acme/time.feature": W32TIME, "acme/rdp.feature": RDP });
+  const res = spawnCli(["controls", "--features", "acme", "--no-builtin", "--probes"], cwd);
+  assert.equal(res.code, 0, res.stderr);
+  assert.match(res.stdout, /^ACME-TIME-001 .*\n\s+reads: service:W32Time$/m);
+  assert.match(res.stdout, /^ACME-RDP-002 .*\n\s+reads: registry:HKLM\\system\\currentcontrolset\\control\\terminal server\\winstations\\rdp-tcp$/m);
+  assert.match(res.stdout, /^and 2 generic probe\(s\): registry:HKLM\\SYSTEM\\CurrentControlSet\\Control\\Terminal Server\\WinStations\\RDP-Tcp, service:W32Time\.$/m);
+  const plan = JSON.parse(spawnCli(["controls", "--features", "acme", "--no-builtin", "--probes", "--json"], cwd).stdout) as { generic: { id: string; parameters: Record<string, string> }[] };
+  assert.deepEqual(plan.generic.map((g) => g.parameters), [{ Key: "HKLM:\\SYSTEM\\CurrentControlSet\\Control\\Terminal Server\\WinStations\\RDP-Tcp" }, { Name: "W32Time" }]);
+});
+
+test("judged from snapshots that lack the facts, every library control is undetermined 'not collected', never passed", () => {
+  const cwd = workspace({ "acme/time.feature": W32TIME, "acme/rdp.feature": RDP });
+  const res = spawnCli(["run", "-i", DEMO, "-o", "out", "--features", "acme", "--no-builtin", "--no-html", "--no-history"], cwd);
+  assert.equal(res.code, 2, res.stderr);
+  const s = readJson<Summary>(join(cwd, "out", "summary.json"));
+  assert.equal(s.results.length, 3 * 8, "one result per control and host, whatever the number of checks");
+  for (const r of s.results) {
+    assert.equal(r.status, "undetermined");
+    assert.equal(r.reason?.kind, "not-collected");
+  }
+  const time = s.results.find((r) => r.controlId === "ACME-TIME-001")!;
+  assert.equal(time.expected, "the service W32Time is running; the service W32Time has start type Automatic");
+  assert.deepEqual(time.evidence.map((e) => e.probe), ["service:W32Time"]);
+});
