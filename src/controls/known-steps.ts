@@ -39,7 +39,7 @@ function libraryReads(step: LibraryStep): string[] {
   if (step.builtin !== undefined) return [...step.builtin];
   if (step.phrase.startsWith("the Windows optional feature")) return ["optionalFeature:<name>"];
   if (step.phrase.startsWith("the Windows feature")) return ["windowsFeature:<name>"];
-  return step.args.flatMap((a) => (LIBRARY_READS[a] !== undefined ? [LIBRARY_READS[a]] : []));
+  return [...new Set(step.args.flatMap((a) => (LIBRARY_READS[a] !== undefined ? [LIBRARY_READS[a]] : [])))];
 }
 
 export function knownSteps(): KnownStep[] {

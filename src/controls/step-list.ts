@@ -14,7 +14,10 @@ function cell(text: string): string {
 
 function row(step: KnownStep): string {
   const phrase = typeof step.pattern === "string" ? step.pattern : `/${step.pattern.source}/`;
-  const what = step.keyword === "Given" ? `chooses ${step.targets ?? "targets"}s` : `judges each ${step.targets ?? "target"}`;
+  const what =
+    step.keyword === "Given" ? `chooses ${step.targets ?? "targets"}s`
+    : step.library !== undefined ? `${step.library.what}${step.library.table !== undefined ? `; a table below it, one row per ${step.library.table.row.replace(/^an? /, "")}` : ""}`
+    : `judges each ${step.targets ?? "target"}`;
   const reads = step.keyword === "Then" ? (step.reads !== undefined && step.reads.length > 0 ? step.reads.map((r) => `\`${r}\``).join(", ") : "nothing: not verifiable by a probe") : "";
   return `| \`${step.keyword} ${cell(phrase)}\` | ${what} | ${reads} |`;
 }
