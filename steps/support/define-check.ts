@@ -60,8 +60,11 @@ function conclude(world: ControlWorld, results: Result[]): void {
     [`${results.length} target(s): ${count("passed")} passed, ${count("failed")} non-compliant, ${count("undetermined")} undetermined, ${count("notApplicable")} not applicable`, ...lines].join("\n"),
     "text/plain",
   );
-  for (const r of results) if (r.status === "failed") world.nonCompliant.add(r.target.name);
+  for (const r of results) {
+    world.judged.add(r.target.name);
+    if (r.status === "failed") world.nonCompliant.add(r.target.name);
+  }
   if (!world.atLastStep()) return;
   const failed = [...world.nonCompliant];
-  expect(failed, `${failed.length} target(s) are non-compliant`).to.deep.equal([]);
+  expect(failed, `${failed.length} of ${world.judged.size} target(s) are non-compliant`).to.deep.equal([]);
 }

@@ -12,6 +12,8 @@ export class ControlWorld extends World {
   scope?: Scope;
   /** Targets any check of this scenario found non-compliant; the scenario fails on them at its last step. */
   readonly nonCompliant = new Set<string>();
+  /** Every target a check of this scenario judged. */
+  readonly judged = new Set<string>();
   lastStepId?: string;
   currentStepId?: string;
 
