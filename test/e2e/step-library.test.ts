@@ -6,7 +6,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { DEMO, readJson, spawnCli, tempDir } from "./cli";
 import type { Summary } from "../../src/report/summary";
@@ -137,4 +137,23 @@ test("judged from snapshots that lack the facts, every library control is undete
   const time = s.results.find((r) => r.controlId === "ACME-TIME-001")!;
   assert.equal(time.expected, "the service W32Time is running; the service W32Time has start type Automatic");
   assert.deepEqual(time.evidence.map((e) => e.probe), ["service:W32Time"]);
+});
+
+test("a control's checks all run, even after one fails: one result per host, as bad as its worst check, each check a detail row", () => {
+  const cwd = workspace({
+    "acme/two.feature": control("ACME-TWO-001", `    Given each host\n    Then the host does not run Windows Server 2003\n    And the host's Windows version is within Microsoft's extended support`),
+  });
+  const res = spawnCli(["run", "-i", DEMO, "-o", "out", "--features", "acme", "--no-builtin", "--no-html", "--no-history", "--as-of", "2026-11-22"], cwd);
+  assert.equal(res.code, 1, res.stderr);
+  const s = readJson<Summary>(join(cwd, "out", "summary.json"));
+  assert.equal(s.results.length, 8);
+  const legacy = s.results.find((r) => r.target.name === "legacy2003")!;
+  assert.equal(legacy.status, "failed");
+  assert.deepEqual(legacy.details?.filter((d) => d.expected === "holds").map((d) => d.outcome), ["deviation", "deviation"]);
+  assert.match(legacy.actual, /^2 of 2 checks fail: /);
+  // Cucumber's own record: the second step ran (not skipped) and the scenario failed on it.
+  const messages = readFileSync(join(cwd, "out", "cucumber-messages.ndjson"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as Record<string, { testStepResult?: { status: string } }>);
+  const statuses = messages.flatMap((m) => (m.testStepFinished?.testStepResult ? [m.testStepFinished.testStepResult.status] : []));
+  assert.deepEqual(statuses.slice(-2), ["PASSED", "FAILED"], "the first check records, the last one fails the scenario");
+  assert.ok(!statuses.includes("SKIPPED"));
 });
