@@ -160,7 +160,14 @@ async function runPhases(options: RunOptions, progress: Progress, startedAt: Dat
     const totals = writer.digest.totals;
     progress.phase("write", `${plural(totals.total, "result")}: summary, JUnit, Allure results, evidence`);
     const { verdict, exitCode } = verdictFrom(totals, writer.digest.failedBySeverity, options.failOn);
-    const environment = runEnvironment({ version: VERSION, featuresDir: FEATURES_DIR, inventoryFile: resolve(options.inventory), startedAt: head.startedAt });
+    const environment = runEnvironment({
+      version: VERSION,
+      featuresDir: FEATURES_DIR,
+      userFeatures: catalog.files.filter((f) => f.origin !== "built-in"),
+      builtin: catalog.files.some((f) => f.origin === "built-in"),
+      inventoryFile: resolve(options.inventory),
+      startedAt: head.startedAt,
+    });
     const waiverReport = waiverFile !== undefined && waivers !== undefined ? { file: displayPath(waiverFile.file), warnDays, waivers: waiverFile.waivers, notices: waivers.notices() } : undefined;
     const resultsDir = join(staging, ALLURE_RESULTS_DIR);
     await writer.finishResults({ ...allureEnvironment({ ...head, ...(waiverReport !== undefined ? { waivers: waiverReport } : {}) }), ...environment }, inv.name);

@@ -12,6 +12,10 @@ export interface RunEnvironmentInput {
   version: string;
   /** The folder of the .feature files that were run (hostproof's PACKAGE_ROOT/features). */
   featuresDir: string;
+  /** The organisation's own feature files that ran (--features): named and hashed apart from the built-in ones. */
+  userFeatures?: readonly { path: string; shown: string; origin: string }[];
+  /** false with --no-builtin: the built-in controls did not run. */
+  builtin?: boolean;
   inventoryFile: string;
   startedAt: string;
   /** When the results were written; the HTML is made after, so it cannot be its end. */
@@ -100,11 +104,20 @@ export function runEnvironment(input: RunEnvironmentInput, probes: EnvironmentPr
   } catch (err) {
     features = `(unreadable: ${(err as Error).message})`;
   }
+  const user = input.userFeatures ?? [];
   return {
     "hostproof.version": input.version,
+    ...(input.builtin === false ? { "features.builtin": "not run (--no-builtin)" } : {}),
     "features.commit": git.commit,
     "features.modified": git.modified,
     "features.sha256": features,
+    ...(user.length > 0
+      ? {
+          "features.user.folders": [...new Set(user.map((f) => f.origin))].join(", "),
+          // One digest over the user's files as they ran (path as shown, and content), like features.sha256.
+          "features.user.sha256": sha256Hex(user.map((f) => `${fileDigest(f.path)}  ${f.shown}\n`).join("")),
+        }
+      : {}),
     "inventory.sha256": fileDigest(input.inventoryFile),
     "run.by": `${probes.username()}@${probes.hostname()}`,
     "run.started": input.startedAt,

@@ -95,3 +95,18 @@ test("hostproof's own features digest is stable and changes with a byte", (t) =>
   assert.notEqual(featuresDigest(dir), before);
   assert.match(featuresDigest(join(__dirname, "..", "..", "features")), /^[0-9a-f]{64}$/);
 });
+
+test("the organisation's own features are named and hashed apart; --no-builtin is said", (t) => {
+  const dir = scratch(t);
+  const file = join(dir, "rdp.feature");
+  writeFileSync(file, "Feature: R\n");
+  const env = runEnvironment(
+    { version: "1", featuresDir: dir, userFeatures: [{ path: file, shown: "acme/rdp.feature", origin: "acme" }], builtin: false, inventoryFile: file, startedAt: "s" },
+    fixed(() => undefined),
+  );
+  assert.equal(env["features.builtin"], "not run (--no-builtin)");
+  assert.equal(env["features.user.folders"], "acme");
+  assert.equal(env["features.user.sha256"], sha256Hex(`${sha256Hex("Feature: R\n")}  acme/rdp.feature\n`));
+  writeFileSync(file, "Feature: r\n");
+  assert.notEqual(runEnvironment({ version: "1", featuresDir: dir, userFeatures: [{ path: file, shown: "acme/rdp.feature", origin: "acme" }], inventoryFile: file, startedAt: "s" }, fixed(() => undefined))["features.user.sha256"], env["features.user.sha256"]);
+});
