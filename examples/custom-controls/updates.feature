@@ -10,7 +10,7 @@ Feature: The October 2024 security update is installed
     Remediation: Install the latest cumulative update through Windows Update, WSUS or Configuration Manager, then restart.
     Source: Microsoft Update Catalog, KB5044281 (2024-10-08, Windows Server 2022, OS build 20348.2762).
 
-    Given each host
+    Given each host running Windows build 20348
     Then the update "KB5044281" or a later cumulative update is installed:
       | KB5046616 |
       | KB5048654 |

@@ -4,7 +4,7 @@
  * a step library that registers more steps adds its entries here, and the lint knows them.
  */
 import type * as CucumberExpressions from "@cucumber/cucumber-expressions";
-import { SCOPES } from "../engine/scope";
+import { PARAMETERISED_SCOPES, SCOPES } from "../engine/scope";
 import { CHECKS } from "./checks";
 import { LIBRARY, type LibraryStep } from "./library";
 
@@ -45,6 +45,7 @@ function libraryReads(step: LibraryStep): string[] {
 export function knownSteps(): KnownStep[] {
   return [
     ...Object.entries(SCOPES).map(([phrase, scope]): KnownStep => ({ keyword: "Given", pattern: phrase, targets: scope.kind })),
+    ...PARAMETERISED_SCOPES.map(({ phrase }): KnownStep => ({ keyword: "Given", pattern: phrase, targets: "host" })),
     ...CHECKS.map((c): KnownStep => ({ keyword: "Then", pattern: c.phrase, targets: c.kind, reads: c.needs })),
     ...LIBRARY.map((l): KnownStep => ({ keyword: "Then", pattern: l.phrase, targets: "host", reads: libraryReads(l), library: l })),
   ];

@@ -65,6 +65,30 @@ export const SCOPES: Record<string, Scope> = {
   "each multi-domain cluster": { kind: "cluster", name: "each multi-domain cluster", excludes: clusterOf(["multi-domain"], "multi-domain clusters") },
 };
 
+/**
+ * Given steps that take an argument: hosts by Windows build (from the identity probe os, read on
+ * every host), for controls that concern one release, such as its cumulative updates. A host whose
+ * build could not be read stays in scope: a control applies rather than passes silently, and its
+ * own facts decide.
+ */
+export const PARAMETERISED_SCOPES: readonly { phrase: string; scope: (build: number) => HostScope }[] = [
+  { phrase: "each host running Windows build {int}", scope: (build) => buildScope(build, false) },
+  { phrase: "each host running Windows build {int} or later", scope: (build) => buildScope(build, true) },
+];
+
+function buildScope(build: number, orLater: boolean): HostScope {
+  const appliesTo = `hosts running Windows build ${build}${orLater ? " or later" : ""}`;
+  return {
+    kind: "host",
+    name: `each host running Windows build ${build}${orLater ? " or later" : ""}`,
+    excludes: (h) => {
+      const os = h.facts.os;
+      if (!os.ok || (orLater ? os.value.build >= build : os.value.build === build)) return undefined;
+      return { appliesTo, found: `${h.record.name} runs build ${os.value.build} (${os.value.caption})` };
+    },
+  };
+}
+
 /** The hosts a host scope judges (for callers that need only those). */
 export function hostsIn(estate: Estate, scope: HostScope): EstateHost[] {
   return estate.hosts.filter((h) => scope.excludes(h) === undefined);

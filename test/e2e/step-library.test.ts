@@ -157,3 +157,19 @@ test("a control's checks all run, even after one fails: one result per host, as 
   assert.deepEqual(statuses.slice(-2), ["PASSED", "FAILED"], "the first check records, the last one fails the scenario");
   assert.ok(!statuses.includes("SKIPPED"));
 });
+
+test("a Given by Windows build: other builds are not applicable with the build they run; the build itself and later ones are judged", () => {
+  const cwd = workspace({
+    "acme/exact.feature": control("ACME-BLD-001", `    Given each host running Windows build 20348\n    Then the host does not run Windows Server 2003`),
+    "acme/later.feature": control("ACME-BLD-002", `    Given each host running Windows build 14393 or later\n    Then the host does not run Windows Server 2003`),
+  });
+  const res = spawnCli(["run", "-i", DEMO, "-o", "out", "--features", "acme", "--no-builtin", "--no-html", "--no-history", "--as-of", "2026-11-22"], cwd);
+  assert.equal(res.code, 0, res.stderr);
+  const s = readJson<Summary>(join(cwd, "out", "summary.json"));
+  const of = (id: string, status: string) => s.results.filter((r) => r.controlId === id && r.status === status).map((r) => r.target.name).sort();
+  assert.deepEqual(of("ACME-BLD-001", "passed"), ["wg-node1", "wg-node2", "wg-node3"]);
+  const legacy = s.results.find((r) => r.controlId === "ACME-BLD-001" && r.target.name === "legacy2003")!;
+  assert.equal(legacy.status, "notApplicable");
+  assert.match(legacy.reason?.message ?? "", /applies to hosts running Windows build 20348; legacy2003 runs build 3790 \(/);
+  assert.deepEqual(of("ACME-BLD-002", "notApplicable"), ["legacy2003"]);
+});
