@@ -50,6 +50,16 @@ export function tempDir(prefix = "hostproof-e2e-"): string {
   return dir;
 }
 
+/** A temporary working folder holding `files` ({ "acme/eos.feature": text }). */
+export function workspace(files: Record<string, string>, prefix = "hostproof-features-"): string {
+  const cwd = tempDir(prefix);
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(join(cwd, path, ".."), { recursive: true });
+    writeFileSync(join(cwd, path), text);
+  }
+  return cwd;
+}
+
 export function readJson<T>(file: string): T {
   return JSON.parse(readFileSync(file, "utf8")) as T;
 }

@@ -6,19 +6,10 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { DEMO, readJson, spawnCli, tempDir } from "./cli";
+import { DEMO, readJson, spawnCli, tempDir, workspace } from "./cli";
 import type { Summary } from "../../src/report/summary";
-
-function workspace(files: Record<string, string>): string {
-  const cwd = tempDir("hostproof-library-");
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(join(cwd, path, ".."), { recursive: true });
-    writeFileSync(join(cwd, path), text);
-  }
-  return cwd;
-}
 
 const control = (id: string, steps: string, kind = "Scenario"): string => `Feature: Acme
   @${id} @severity:high

@@ -4,9 +4,9 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { AS_OF, DEMO, readJson, spawnCli, tempDir } from "./cli";
+import { AS_OF, DEMO, readJson, spawnCli, workspace } from "./cli";
 import type { Summary } from "../../src/report/summary";
 import { closestPhrase, stepMatcher } from "../../src/controls/known-steps";
 
@@ -36,16 +36,6 @@ const ACME_NIC = `Feature: Acme network controls
     Given each host
     Then every standardized offload keyword is disabled on every adapter, unless the inventory allows it
 `;
-
-/** A temporary working folder holding `folders` ({ "acme/eos.feature": text }). */
-function workspace(files: Record<string, string>): string {
-  const cwd = tempDir("hostproof-features-");
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(join(cwd, path, ".."), { recursive: true });
-    writeFileSync(join(cwd, path), text);
-  }
-  return cwd;
-}
 
 function run(cwd: string, extra: string[]) {
   return spawnCli(["run", "-i", DEMO, "-o", "out", "--as-of", AS_OF, "--no-html", "--no-history", ...extra], cwd);
