@@ -3,11 +3,13 @@
  * (format: fake-host.schema.json), so that one host can be judged from a built snapshot and
  * collected by the real collector script from the simulation, and the two compared.
  *
- * The host is derived from buildSnapshot's own outputs, so both sides agree by construction on
- * every value; what the comparison then tests is the collector, the probe commands and their
- * fallbacks. Cmdlet misbehaviour is given explicitly through `cmdlets`, not through the spec's
- * probeErrors, because a failure is a property of a cmdlet (it hits every probe and fallback that
- * uses it), not of a probe.
+ * The host is derived from buildSnapshot's own outputs, and what the generic probes read from
+ * resolveSystem (the builder's simulated state, which generic records are computed from too), so
+ * both sides agree by construction on every value; what the comparison then tests is the
+ * collector, the probe commands and their fallbacks, and the stand-ins' fidelity to the cmdlets.
+ * Cmdlet misbehaviour is given explicitly through `cmdlets`, not through the spec's probeErrors,
+ * because a failure is a property of a cmdlet (it hits every probe and fallback that uses it), not
+ * of a probe.
  */
 import { writeFileSync } from "node:fs";
 import type { JsonObject, JsonValue } from "../../src/model/json";
