@@ -83,10 +83,12 @@ export const GENERIC_READERS: Readonly<Record<GenericKind, readonly string[]>> =
     json(`Get-CimInstance -ClassName Win32_Group -Filter "LocalAccount=True" -ErrorAction Stop | Where-Object { ($HpProbe.SID -and $_.SID -eq $HpProbe.SID) -or ($HpProbe.Name -and $_.Name -eq $HpProbe.Name) } | Get-CimAssociatedInstance -Association Win32_GroupUser -ErrorAction Stop | Select-Object @{Name='Name';Expression={$_.Domain + '\\' + $_.Name}}, @{Name='ObjectClass';Expression={if ($_.CimClass.CimClassName -eq 'Win32_Group') {'Group'} else {'User'}}}, SID, @{Name='PrincipalSource';Expression={if ($_.LocalAccount) {1} else {2}}}`),
   ],
   // The key filter is applied by Where-Object, not WQL, so that no value is ever part of a query
-  // text. Only the property read (and the key) are projected. @(...) -ne $null drops an absent key.
+  // text. Only the property read (and the key) are projected: -ne $null drops an absent key, and
+  // -ne Property a key that is the property read, which Select-Object would refuse as named twice
+  // ("the property already exists"; -ne ignores case, as Select-Object does).
   cim: [
-    json(`Get-CimInstance -Namespace $HpProbe.Namespace -ClassName $HpProbe.Class -ErrorAction Stop | Where-Object { -not $HpProbe.KeyProperty -or [string]$_.($HpProbe.KeyProperty) -eq $HpProbe.KeyValue } | Select-Object -Property (@($HpProbe.KeyProperty, $HpProbe.Property) -ne $null)`),
-    json(`Get-WmiObject -Namespace $HpProbe.Namespace -Class $HpProbe.Class -ErrorAction Stop | Where-Object { -not $HpProbe.KeyProperty -or [string]$_.($HpProbe.KeyProperty) -eq $HpProbe.KeyValue } | Select-Object -Property (@($HpProbe.KeyProperty, $HpProbe.Property) -ne $null)`),
+    json(`Get-CimInstance -Namespace $HpProbe.Namespace -ClassName $HpProbe.Class -ErrorAction Stop | Where-Object { -not $HpProbe.KeyProperty -or [string]$_.($HpProbe.KeyProperty) -eq $HpProbe.KeyValue } | Select-Object -Property (@(@($HpProbe.KeyProperty) -ne $null -ne $HpProbe.Property) + $HpProbe.Property)`),
+    json(`Get-WmiObject -Namespace $HpProbe.Namespace -Class $HpProbe.Class -ErrorAction Stop | Where-Object { -not $HpProbe.KeyProperty -or [string]$_.($HpProbe.KeyProperty) -eq $HpProbe.KeyValue } | Select-Object -Property (@(@($HpProbe.KeyProperty) -ne $null -ne $HpProbe.Property) + $HpProbe.Property)`),
   ],
 };
 

@@ -14,8 +14,10 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { JsonObject, JsonValue } from "../../src/model/json";
 import type { ClusterType, ControlInputs, Inventory, InventoryCluster, InventoryHost, Transport } from "../../src/model/inventory";
-import type { ProbeError, ProbeRecord, Snapshot } from "../../src/model/snapshot";
-import { PROBE_IDS, PROBES, type ProbeId } from "../../src/probes/catalog";
+import type { ProbeError, ProbeRecord, Snapshot, SnapshotProbes } from "../../src/model/snapshot";
+import { hpJsonCommand, PROBE_IDS, PROBES, type ProbeId } from "../../src/probes/catalog";
+import { GENERIC_READERS, uniqueProbes, type GenericKind, type GenericProbe, type GenericProbeId } from "../../src/probes/generic";
+import { REGISTRY_HIVES, registryProviderPath } from "../../src/probes/params";
 
 // ---------------------------------------------------------------------------------------------
 // Spec
@@ -135,6 +137,102 @@ export interface HostSpec {
   omitProbes?: ProbeId[];
   /** Host-level control inputs; used by writeEstate for the inventory entry only. */
   inputs?: ControlInputs;
+  /** What the generic probes read beyond the fields above (see SystemSpec). */
+  system?: SystemSpec;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Spec: the simulated Windows state the generic probes read (src/probes/generic.ts)
+
+/** RegistryKey.GetValueKind's names for the value types a check reads. */
+export type RegistryValueKind = "String" | "ExpandString" | "DWord" | "QWord" | "MultiString" | "Binary";
+
+/**
+ * A registry value. A number is a DWORD (0 to 0xFFFFFFFF as regedit shows it; RegistryKey.GetValue
+ * returns one above 0x7FFFFFFF as a negative Int32, and so does the output), a string a REG_SZ, an
+ * array of strings a REG_MULTI_SZ. Any type as { kind, data }: QWord data a safe integer, Binary data
+ * bytes or hex text ("01ff").
+ */
+export type RegistryValueSpec = string | number | string[] | { kind: RegistryValueKind; data: string | number | ReadonlyArray<string | number> };
+
+/** ServiceControllerStatus. */
+export const SERVICE_STATUS = { Stopped: 1, StartPending: 2, StopPending: 3, Running: 4, ContinuePending: 5, PausePending: 6, Paused: 7 } as const;
+/** ServiceStartMode (.NET 4.6.1+, which Windows PowerShell 5.1 runs on). */
+export const SERVICE_START_TYPE = { Boot: 0, System: 1, Automatic: 2, Manual: 3, Disabled: 4 } as const;
+
+export interface ServiceSpec {
+  /** The short name, as `sc.exe query` lists it. */
+  name: string;
+  /** Default: the name. */
+  displayName?: string;
+  /** By name or number; default Running. */
+  status?: keyof typeof SERVICE_STATUS | number;
+  /** By name or number; default Automatic. */
+  startType?: keyof typeof SERVICE_START_TYPE | number;
+}
+
+export interface WindowsFeatureSpec {
+  /** ServerManager's name (Get-WindowsFeature). */
+  name: string;
+  /** Default: the name. */
+  displayName?: string;
+  /** 0 Available, 1 Installed, 2 InstallPending, 3 UninstallPending, 4 Removed. */
+  installState: number;
+  /**
+   * DISM's name for the same feature: the host then also has that optional feature, in the DISM
+   * state matching installState, which is what a windowsFeature probe reads where ServerManager is
+   * missing. Without it DISM does not know the feature.
+   */
+  optionalName?: string;
+}
+
+export interface OptionalFeatureSpec {
+  /** DISM's FeatureName. */
+  name: string;
+  /** Default: the name. */
+  displayName?: string;
+  /** DISM FeatureState: 0 Disabled, 1 DisablePending, 2 Enabled, 3 EnablePending, 6 DisabledWithPayloadRemoved. */
+  state: number;
+}
+
+export interface LocalGroupSpec {
+  /** As this host names it: well-known groups have localised names (Remotedesktopbenutzer). */
+  name: string;
+  sid: string;
+  /** As admins: `DOMAIN\name`, or a bare name for a local account of this host. Default none. */
+  members?: Array<string | AdminMemberSpec>;
+}
+
+/** A CIM property value: what a check compares. */
+export type CimValue = string | number | boolean | null | Array<string | number | boolean | null>;
+
+/**
+ * What the generic probes read beyond the built-in fields. The built-in fields already describe
+ * part of it, and stay its only source (setting it here too is refused): the Tcpip, UAC and DNS
+ * client policy keys (domain, latfp, policySuffix...), the Failover-Clustering feature and its DISM
+ * twin FailoverCluster-FullServer (clusteringInstalled), the Administrators group S-1-5-32-544
+ * (admins), and in root\cimv2 the classes derived from the host's data: Win32_OperatingSystem,
+ * Win32_ComputerSystem, Win32_UserAccount, Win32_Group, Win32_QuickFixEngineering, and
+ * Win32_Service and Win32_OptionalFeature (from services and optional features here).
+ */
+export interface SystemSpec {
+  /**
+   * Key (HKLM\..., HKLM:\..., HKEY_LOCAL_MACHINE\..., HKU\..., Registry::HKEY_USERS\...) -> value
+   * name ("" or "(default)" for the default value) -> value, in the order RegistryKey.GetValueNames
+   * lists them. {} is a key without values. A key not listed does not exist.
+   */
+  registry?: Record<string, Record<string, RegistryValueSpec>>;
+  services?: ServiceSpec[];
+  windowsFeatures?: WindowsFeatureSpec[];
+  optionalFeatures?: OptionalFeatureSpec[];
+  /** Local groups other than Administrators. */
+  localGroups?: LocalGroupSpec[];
+  /**
+   * Namespace (root\...) -> class -> instances. A class with [] exists without instances, a
+   * namespace with {} without classes (and so do the namespaces above a listed one); any other
+   * namespace or class does not exist.
+   */
+  cim?: Record<string, Record<string, Array<Record<string, CimValue>>>>;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -402,6 +500,18 @@ function resolveUsers(spec: HostSpec, build: number, adminAccount: string, machi
   });
 }
 
+/** A group member as Get-LocalGroupMember's projection shows it; a bare name is a local account of this host. */
+function groupMember(a: string | AdminMemberSpec, users: ReadonlyArray<{ name: string; sid: string }>, host: string): JsonObject {
+  const m: AdminMemberSpec = typeof a === "string" ? { name: a } : a;
+  const local = m.name.includes("\\") ? undefined : users.find((u) => u.name.toLowerCase() === m.name.toLowerCase());
+  return {
+    Name: m.name.includes("\\") ? m.name : `${host}\\${m.name}`,
+    ObjectClass: m.objectClass ?? "User",
+    SID: m.sid !== undefined ? m.sid : (local?.sid ?? null),
+    PrincipalSource: m.principalSource ?? (m.name.includes("\\") && !m.name.toUpperCase().startsWith(`${host}\\`) ? 2 : 1),
+  };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Probe outputs
 
@@ -520,16 +630,7 @@ function modernOutcomes(spec: HostSpec): Record<ProbeId, Outcome> {
       ? [{ name: `${netbios(joinedDomain)}\\Domain Admins`, objectClass: "Group" as const, sid: `S-1-5-21-${sidTail(`domain:${joinedDomain.toLowerCase()}`)}-512`, principalSource: 2 }]
       : []),
   ];
-  const admins: JsonObject[] = adminSpecs.map((a) => {
-    const m: AdminMemberSpec = typeof a === "string" ? { name: a } : a;
-    const local = m.name.includes("\\") ? undefined : users.find((u) => u.name.toLowerCase() === m.name.toLowerCase());
-    return {
-      Name: m.name.includes("\\") ? m.name : `${host}\\${m.name}`,
-      ObjectClass: m.objectClass ?? "User",
-      SID: m.sid !== undefined ? m.sid : (local?.sid ?? null),
-      PrincipalSource: m.principalSource ?? (m.name.includes("\\") && !m.name.toUpperCase().startsWith(`${host}\\`) ? 2 : 1),
-    };
-  });
+  const admins: JsonObject[] = adminSpecs.map((a) => groupMember(a, users, host));
 
   const hotfixes = (spec.hotfixes ?? osDefaults?.hotfixes ?? defaultHotfixes()).map((h, i): JsonObject => {
     const hf: HotfixSpec = typeof h === "string" ? { id: h } : h;
@@ -644,9 +745,607 @@ function legacyOutcomes(spec: HostSpec): Record<ProbeId, Outcome> {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Simulated Windows state, resolved: the built-in fields and spec.system as one host
+
+/** DISM's name for the feature ServerManager calls Failover-Clustering. */
+export const OPTIONAL_FEATURE_NAME = "FailoverCluster-FullServer";
+
+/** Keys the built-in probes read (catalog commands), in PowerShell's provider form. */
+export const REGISTRY_KEYS = {
+  tcpipParameters: "HKLM:\\SYSTEM\\CurrentControlSet\\Services\\Tcpip\\Parameters",
+  dnsClientPolicy: "HKLM:\\SOFTWARE\\Policies\\Microsoft\\System\\DNSClient",
+  uacPolicy: "HKLM:\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Policies\\System",
+} as const;
+
+export const ADMINISTRATORS_SID = "S-1-5-32-544";
+
+/** root\cimv2 classes the simulation derives from the host's data; spec.system.cim cannot set them. */
+export const DERIVED_CIM_CLASSES = [
+  "Win32_OperatingSystem",
+  "Win32_ComputerSystem",
+  "Win32_UserAccount",
+  "Win32_Group",
+  "Win32_QuickFixEngineering",
+  "Win32_OptionalFeature",
+  "Win32_Service",
+] as const;
+
+export interface ResolvedRegistryValue {
+  /** "(default)" for the default value (GetValueNames calls it ""). */
+  name: string;
+  kind: RegistryValueKind;
+  /** As stored: a DWORD as given (0 to 0xFFFFFFFF, or negative), Binary as bytes. */
+  data: string | number | string[] | number[];
+}
+
+export interface ResolvedSystem {
+  computerName: string;
+  /** Keys in provider form (HKLM:\..., Registry::HKEY_USERS\...). */
+  registry: Array<{ path: string; values: ResolvedRegistryValue[] }>;
+  services: Array<{ Name: string; DisplayName: string; Status: number; StartType: number }>;
+  windowsFeatures: Array<{ Name: string; DisplayName: string; InstallState: number }>;
+  optionalFeatures: Array<{ FeatureName: string; DisplayName: string; State: number }>;
+  /** Administrators first; members as Get-LocalGroupMember's projection has them. */
+  localGroups: Array<{ Name: string; SID: string; members: JsonObject[] }>;
+  /** spec.system.cim; the derived classes are not in it (see derivedCimInstances). */
+  cim: Array<{ namespace: string; className: string; instances: JsonObject[] }>;
+  /** The built-in probes' outputs the derived CIM classes come from. */
+  os: JsonObject;
+  computerSystem: JsonObject;
+  users: JsonObject[];
+  hotfixes: JsonObject[];
+}
+
+/** Get-WindowsFeature's InstallState -> DISM FeatureState (the reader's table, reversed). */
+const INSTALL_STATE_TO_DISM: Readonly<Record<number, number>> = { 0: 0, 1: 2, 2: 3, 3: 1, 4: 6 };
+/** The windowsFeature reader's DISM fallback: FeatureState -> InstallState. */
+const DISM_TO_INSTALL_STATE: Readonly<Record<number, number>> = { 0: 0, 1: 3, 2: 1, 3: 2, 6: 4 };
+/**
+ * Win32_OptionalFeature.InstallState (1 Enabled, 2 Disabled, 3 Absent, 4 Unknown) for a DISM state.
+ * WMI has no pending states; the simulation calls them Unknown rather than guess. Kept in step with
+ * Get-FakeOptionalFeatureInstallState in HostproofFakeWindows.psm1.
+ */
+const DISM_TO_WMI: Readonly<Record<number, number>> = { 2: 1, 0: 2, 6: 3 };
+/** The optionalFeature reader's WMI fallback: InstallState -> FeatureState. */
+const WMI_TO_DISM: Readonly<Record<number, number>> = { 1: 2, 2: 0, 3: 6 };
+
+const SERVICE_STATE_TEXT: Readonly<Record<number, string>> = {
+  1: "Stopped",
+  2: "Start Pending",
+  3: "Stop Pending",
+  4: "Running",
+  5: "Continue Pending",
+  6: "Pause Pending",
+  7: "Paused",
+};
+const START_MODE_TEXT: Readonly<Record<number, string>> = { 0: "Boot", 1: "System", 2: "Auto", 3: "Manual", 4: "Disabled" };
+
+const eqi = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
+
+/**
+ * A registry key in provider form, from any way a spec writes it. Throws for a hive hostproof does
+ * not read.
+ */
+export function registryPath(key: string): string {
+  const qualified = /^(?:Microsoft\.PowerShell\.Core\\)?Registry::(HKEY_[A-Z_]+)\\(.+)$/i.exec(key);
+  if (qualified) return qualified[1]!.toUpperCase() === "HKEY_LOCAL_MACHINE" ? `HKLM:\\${qualified[2]}` : `Registry::${qualified[1]!.toUpperCase()}\\${qualified[2]}`;
+  const hive = /^(HK[A-Z_]+):?\\/i.exec(key)?.[1];
+  if (hive === undefined || REGISTRY_HIVES[hive.toUpperCase()] === undefined) throw new Error(`registry key ${key}: not under HKLM, HKU or HKCR`);
+  return registryProviderPath(key);
+}
+
+/**
+ * What identifies a key whichever way a path names it, as the registry provider resolves it: the
+ * provider qualifier and HKEY_LOCAL_MACHINE spelled out are the HKLM: drive, / is \, case does not
+ * count. Kept in step with ConvertTo-FakeRegistryIdentity in HostproofFakeWindows.psm1.
+ */
+export function registryIdentity(path: string): string {
+  let p = path.replace(/\//g, "\\").replace(/^Microsoft\.PowerShell\.Core\\/i, "");
+  p = p.replace(/^Registry::HKEY_LOCAL_MACHINE(\\|$)/i, "HKLM:\\");
+  return p.replace(/\\+$/, "").toLowerCase();
+}
+
+function resolveRegistryValue(where: string, value: RegistryValueSpec): Omit<ResolvedRegistryValue, "name"> {
+  const fail = (why: string): never => {
+    throw new Error(`${where}: ${why}`);
+  };
+  const dword = (n: unknown): number =>
+    typeof n === "number" && Number.isInteger(n) && n >= -0x80000000 && n <= 0xffffffff ? n : fail(`a DWORD is an integer from -2147483648 to 4294967295, not ${JSON.stringify(n)}`);
+  if (typeof value === "number") return { kind: "DWord", data: dword(value) };
+  if (typeof value === "string") return { kind: "String", data: value };
+  if (Array.isArray(value)) return { kind: "MultiString", data: value.map((v) => (typeof v === "string" ? v : fail("a REG_MULTI_SZ holds strings"))) };
+  const { kind, data } = value as { kind: RegistryValueKind; data: unknown };
+  switch (kind) {
+    case "String":
+    case "ExpandString":
+      return { kind, data: typeof data === "string" ? data : fail(`${kind} data is a string`) };
+    case "DWord":
+      return { kind, data: dword(data) };
+    case "QWord":
+      return { kind, data: typeof data === "number" && Number.isSafeInteger(data) ? data : fail("QWord data is a safe integer") };
+    case "MultiString":
+      return { kind, data: Array.isArray(data) && data.every((v) => typeof v === "string") ? [...(data as string[])] : fail("MultiString data is an array of strings") };
+    case "Binary": {
+      const bytes = typeof data === "string" ? (/^(?:[0-9a-f]{2})*$/i.test(data) ? (data.match(/../g) ?? []).map((h) => parseInt(h, 16)) : fail("Binary hex text has two digits a byte")) : data;
+      return Array.isArray(bytes) && bytes.every((b) => Number.isInteger(b) && b >= 0 && b <= 255) ? { kind, data: bytes as number[] } : fail("Binary data is bytes (0-255) or hex text");
+    }
+    default:
+      return fail(`unknown registry value kind ${JSON.stringify(kind)}`);
+  }
+}
+
+function enumValue(where: string, value: string | number | undefined, names: Readonly<Record<string, number>>, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value === "number" && Object.values(names).includes(value)) return value;
+  if (typeof value === "string" && names[value] !== undefined) return names[value]!;
+  throw new Error(`${where}: ${JSON.stringify(value)} is none of ${Object.entries(names).map(([k, v]) => `${k} (${v})`).join(", ")}`);
+}
+
+function cimNamespace(ns: string): string {
+  return ns.replace(/\//g, "\\");
+}
+
+function isCimValue(value: unknown): boolean {
+  const scalar = (v: unknown): boolean => v === null || ["string", "number", "boolean"].includes(typeof v);
+  return scalar(value) || (Array.isArray(value) && value.every(scalar));
+}
+
+/**
+ * The whole simulated host the generic probes read: spec.system merged with what the built-in
+ * fields say (see SystemSpec). test/pwsh/fake-host.ts writes this for the stand-in module, and the
+ * generic records below are computed from it, so both sides read one state. Throws where
+ * spec.system contradicts a built-in field or itself.
+ */
+export function resolveSystem(spec: HostSpec): ResolvedSystem {
+  const outcomes = modernOutcomes(spec);
+  const output = (id: ProbeId): JsonValue => {
+    const o = outcomes[id];
+    if (!("output" in o)) throw new Error(`${spec.name}: no ${id} output to derive the system from`);
+    return o.output;
+  };
+  const obj = (v: JsonValue): JsonObject => (typeof v === "object" && v !== null && !Array.isArray(v) ? v : {});
+  const rows = (v: JsonValue): JsonObject[] => (v === null ? [] : Array.isArray(v) ? v.map(obj) : [obj(v)]);
+  const system = spec.system ?? {};
+  const where = (what: string): string => `${spec.name}: system.${what}`;
+
+  // Registry: the built-in keys first, as the built-in probes read them.
+  const registry: ResolvedSystem["registry"] = [];
+  const strings = (o: JsonObject): ResolvedRegistryValue[] =>
+    Object.entries(o).flatMap(([name, v]) => (typeof v === "string" ? [{ name, kind: "String" as const, data: v }] : []));
+  registry.push({ path: REGISTRY_KEYS.tcpipParameters, values: strings(obj(output("tcpipParameters"))) });
+  const uac = obj(output("uacPolicy"));
+  registry.push({
+    path: REGISTRY_KEYS.uacPolicy,
+    values: Object.entries(uac).flatMap(([name, v]) => (typeof v === "number" ? [{ name, kind: "DWord" as const, data: v }] : [])),
+  });
+  const policy = outcomes.dnsClientPolicy;
+  const policyKey = "output" in policy ? { path: REGISTRY_KEYS.dnsClientPolicy, values: strings(obj(policy.output)) } : undefined;
+  if (policyKey) registry.push(policyKey);
+  for (const [key, values] of Object.entries(system.registry ?? {})) {
+    const path = registryPath(key);
+    const id = registryIdentity(path);
+    if (id === registryIdentity(REGISTRY_KEYS.dnsClientPolicy) && !policyKey) {
+      throw new Error(`${where("registry")}: ${key} is the DNS client policy key, which policyKeyAbsent says does not exist`);
+    }
+    let target = registry.find((k) => registryIdentity(k.path) === id);
+    const builtIn = target !== undefined && Object.values(REGISTRY_KEYS).some((k) => registryIdentity(k) === id);
+    if (target === undefined) {
+      target = { path, values: [] };
+      registry.push(target);
+    } else if (!builtIn) {
+      throw new Error(`${where("registry")}: ${key} is listed twice`);
+    }
+    for (const [rawName, value] of Object.entries(values)) {
+      const name = rawName === "" ? "(default)" : rawName;
+      if (target.values.some((v) => eqi(v.name, name))) {
+        throw new Error(`${where("registry")}: ${key} value ${name} is ${builtIn ? "set by the built-in fields (domain, nvDomain, policySuffix, latfp)" : "listed twice"}`);
+      }
+      target.values.push({ name, ...resolveRegistryValue(`${where("registry")}: ${key} value ${name}`, value) });
+    }
+  }
+  // The builder's "key exists, no suffix values" is a key that some other DNS client policy made;
+  // an empty key would make Get-ItemProperty return nothing at all.
+  if (policyKey && policyKey.values.length === 0) policyKey.values.push({ name: "EnableMulticast", kind: "DWord", data: 0 });
+
+  const services: ResolvedSystem["services"] = [];
+  for (const s of system.services ?? []) {
+    if (services.some((x) => eqi(x.Name, s.name))) throw new Error(`${where("services")}: ${s.name} is listed twice`);
+    services.push({
+      Name: s.name,
+      DisplayName: s.displayName ?? s.name,
+      Status: enumValue(`${where("services")}: ${s.name} status`, s.status, SERVICE_STATUS, SERVICE_STATUS.Running),
+      StartType: enumValue(`${where("services")}: ${s.name} startType`, s.startType, SERVICE_START_TYPE, SERVICE_START_TYPE.Automatic),
+    });
+  }
+
+  const clustering = obj(output("failoverClusteringFeature"));
+  const featureSpecs: WindowsFeatureSpec[] = [
+    { name: String(clustering.Name), displayName: String(clustering.DisplayName), installState: Number(clustering.InstallState), optionalName: OPTIONAL_FEATURE_NAME },
+    ...(system.windowsFeatures ?? []),
+  ];
+  const windowsFeatures: ResolvedSystem["windowsFeatures"] = [];
+  const optionalFeatures: ResolvedSystem["optionalFeatures"] = [];
+  const addOptional = (f: { FeatureName: string; DisplayName: string; State: number }, what: string): void => {
+    if (optionalFeatures.some((x) => eqi(x.FeatureName, f.FeatureName))) throw new Error(`${where(what)}: optional feature ${f.FeatureName} is already there (clusteringInstalled, or a Windows feature's optionalName)`);
+    optionalFeatures.push(f);
+  };
+  for (const f of featureSpecs) {
+    if (windowsFeatures.some((x) => eqi(x.Name, f.name))) throw new Error(`${where("windowsFeatures")}: ${f.name} is already there (clusteringInstalled sets Failover-Clustering)`);
+    if (INSTALL_STATE_TO_DISM[f.installState] === undefined) throw new Error(`${where("windowsFeatures")}: ${f.name} installState ${f.installState} is not 0-4`);
+    const displayName = f.displayName ?? f.name;
+    windowsFeatures.push({ Name: f.name, DisplayName: displayName, InstallState: f.installState });
+    if (f.optionalName !== undefined) addOptional({ FeatureName: f.optionalName, DisplayName: displayName, State: INSTALL_STATE_TO_DISM[f.installState]! }, "windowsFeatures");
+  }
+  for (const f of system.optionalFeatures ?? []) {
+    if (!Number.isInteger(f.state) || f.state < 0 || f.state > 7) throw new Error(`${where("optionalFeatures")}: ${f.name} state ${f.state} is not a DISM FeatureState`);
+    addOptional({ FeatureName: f.name, DisplayName: f.displayName ?? f.name, State: f.state }, "optionalFeatures");
+  }
+
+  const computerName = String(obj(output("computerSystem")).Name);
+  const users = rows(output("localUsers"));
+  const localGroups: ResolvedSystem["localGroups"] = [{ Name: "Administrators", SID: ADMINISTRATORS_SID, members: rows(output("administratorsGroup")) }];
+  const known = users.map((u) => ({ name: String(u.Name), sid: String(u.SID) }));
+  for (const g of system.localGroups ?? []) {
+    if (localGroups.some((x) => eqi(x.Name, g.name) || eqi(x.SID, g.sid))) {
+      throw new Error(`${where("localGroups")}: ${g.name} (${g.sid}) is already there${eqi(g.sid, ADMINISTRATORS_SID) ? " (Administrators is admins)" : ""}`);
+    }
+    localGroups.push({ Name: g.name, SID: g.sid, members: (g.members ?? []).map((m) => groupMember(m, known, computerName)) });
+  }
+
+  const cim: ResolvedSystem["cim"] = [];
+  for (const [rawNs, classes] of Object.entries(system.cim ?? {})) {
+    const namespace = cimNamespace(rawNs);
+    if (!/^root(\\[A-Za-z0-9_]+)*$/i.test(namespace)) throw new Error(`${where("cim")}: ${rawNs} is not a namespace under root`);
+    // A namespace without classes still exists; it is kept as a class without a name.
+    if (Object.keys(classes).length === 0) cim.push({ namespace, className: "", instances: [] });
+    for (const [className, instances] of Object.entries(classes)) {
+      if (eqi(namespace, "root\\cimv2") && DERIVED_CIM_CLASSES.some((c) => eqi(c, className))) {
+        throw new Error(`${where("cim")}: root\\cimv2 ${className} is derived from the host's data; set that instead`);
+      }
+      if (cim.some((c) => eqi(c.namespace, namespace) && eqi(c.className, className))) throw new Error(`${where("cim")}: ${rawNs} ${className} is listed twice`);
+      for (const instance of instances) {
+        for (const [name, value] of Object.entries(instance)) {
+          if (!isCimValue(value)) throw new Error(`${where("cim")}: ${className}.${name} must be a scalar or an array of scalars`);
+        }
+      }
+      cim.push({ namespace, className, instances: instances.map((i) => ({ ...i }) as JsonObject) });
+    }
+  }
+
+  return {
+    computerName,
+    registry,
+    services,
+    windowsFeatures,
+    optionalFeatures,
+    localGroups,
+    cim,
+    os: obj(output("os")),
+    computerSystem: obj(output("computerSystem")),
+    users,
+    hotfixes: rows(output("hotfixes")),
+  };
+}
+
+/**
+ * A member Windows cannot resolve: no SID at all, or shown under its SID instead of a name (how
+ * Get-LocalGroupMember lists an account deleted from its domain). WMI's Win32_GroupUser leaves
+ * these out.
+ */
+export function isOrphaned(member: JsonObject): boolean {
+  const account = String(member.Name).split("\\").pop() ?? "";
+  return typeof member.SID !== "string" || /^S-1-/i.test(account);
+}
+
+/** Win32_OptionalFeature.InstallState for a DISM state. */
+export function wmiOptionalFeatureState(dismState: number): number {
+  return DISM_TO_WMI[dismState] ?? 4;
+}
+
+/** WMI's datetime-less InstalledOn text, M/d/yyyy, from 5.1's "/Date(ms)/" (UTC midnight in the builder). */
+function wmiDay(value: JsonValue | undefined): string {
+  const ms = typeof value === "string" ? /^\/Date\((-?\d+)\)\/$/.exec(value)?.[1] : undefined;
+  if (ms === undefined) return "";
+  const d = new Date(Number(ms));
+  return `${d.getUTCMonth() + 1}/${d.getUTCDate()}/${d.getUTCFullYear()}`;
+}
+
+/**
+ * The root\cimv2 classes the simulation derives from the host's data, as HostproofFakeWindows.psm1
+ * derives them (Get-FakeCimObjects); undefined for any other class.
+ */
+export function derivedCimInstances(sys: ResolvedSystem, className: string): JsonObject[] | undefined {
+  const derived = DERIVED_CIM_CLASSES.find((c) => eqi(c, className));
+  switch (derived) {
+    case "Win32_OperatingSystem":
+      return [sys.os];
+    case "Win32_ComputerSystem":
+      return [sys.computerSystem];
+    case "Win32_UserAccount":
+      return sys.users.map((u) => ({ Name: u.Name ?? null, Domain: sys.computerName, SID: u.SID ?? null, Disabled: u.Enabled !== true, LocalAccount: true }));
+    case "Win32_Group":
+      return sys.localGroups.map((g) => ({ Name: g.Name, Domain: sys.computerName, SID: g.SID, LocalAccount: true }));
+    case "Win32_QuickFixEngineering":
+      return sys.hotfixes.map((h) => ({ HotFixID: h.HotFixID ?? null, Description: typeof h.Description === "string" ? h.Description : null, InstalledOn: wmiDay(h.InstalledOn) }));
+    case "Win32_OptionalFeature":
+      return sys.optionalFeatures.map((f) => ({ Name: f.FeatureName, Caption: f.DisplayName, InstallState: wmiOptionalFeatureState(f.State) }));
+    case "Win32_Service":
+      return sys.services.map((s) => ({
+        Name: s.Name,
+        DisplayName: s.DisplayName,
+        State: SERVICE_STATE_TEXT[s.Status] ?? null,
+        StartMode: START_MODE_TEXT[s.StartType] ?? null,
+        Started: s.Status === SERVICE_STATUS.Running,
+      }));
+    default:
+      return undefined;
+  }
+}
+
+/** A class's instances, or why Get-CimInstance refuses it. Namespaces and classes compare without case. */
+function cimInstances(sys: ResolvedSystem, namespace: string, className: string): JsonObject[] | "invalid-namespace" | "invalid-class" {
+  const ns = cimNamespace(namespace);
+  const isCimv2 = eqi(ns, "root\\cimv2");
+  const exists =
+    eqi(ns, "root") || isCimv2 || sys.cim.some((c) => eqi(c.namespace, ns) || c.namespace.toLowerCase().startsWith(`${ns.toLowerCase()}\\`));
+  if (!exists) return "invalid-namespace";
+  const listed = sys.cim.find((c) => c.className !== "" && eqi(c.namespace, ns) && eqi(c.className, className));
+  if (listed) return listed.instances;
+  const derived = isCimv2 ? derivedCimInstances(sys, className) : undefined;
+  return derived ?? "invalid-class";
+}
+
+// ---------------------------------------------------------------------------------------------
+// Generic probe records: what the collector records for each reader against the state above
+
+/**
+ * How a simulated cmdlet misbehaves; the table test/pwsh/fake-host.ts gives the stand-in module.
+ * access-denied throws (terminating), access-denied-nonterminating writes the error and returns
+ * nothing, hang never answers, invalid-operation is Get-LocalGroupMember's orphaned-SID failure,
+ * missing is a command that does not exist.
+ */
+export type CmdletBehaviour = "missing" | "access-denied" | "access-denied-nonterminating" | "hang" | "invalid-operation";
+
+export interface SnapshotOptions {
+  /** Generic probes to record after the built-in ones, as the collector runs them (each id once). */
+  generic?: readonly GenericProbe[];
+  /** Cmdlets that misbehave on this host (for the generic probes; the built-in ones take probeErrors). */
+  cmdlets?: Readonly<Partial<Record<string, CmdletBehaviour>>>;
+  /** The collector's -ProbeTimeoutSeconds, for the message and duration of a hang. Default 30. */
+  probeTimeoutSeconds?: number;
+  /**
+   * false: ConvertTo-Json does not work on the host (PowerShell 2.0), so each record names the
+   * reading pipeline piped to the collector's own writer, as the collector records it.
+   */
+  convertToJson?: boolean;
+}
+
+/**
+ * The cmdlets each reader command calls, in the order their misbehaviour shows under the
+ * stand-in: in a pipeline every begin block runs before the first command produces anything, and
+ * Get-CimAssociatedInstance's stand-in fails in its begin block. A missing one fails the command
+ * before anything runs, wherever it is.
+ */
+const READER_CMDLETS: Readonly<Record<GenericKind, ReadonlyArray<readonly string[]>>> = {
+  registry: [["Get-Item"]],
+  service: [["Get-Service"]],
+  windowsFeature: [["Get-WindowsFeature"], ["Get-WindowsOptionalFeature"]],
+  optionalFeature: [["Get-WindowsOptionalFeature"], ["Get-WmiObject"]],
+  localGroup: [["Get-LocalGroupMember"], ["Get-CimAssociatedInstance", "Get-CimInstance"]],
+  cim: [["Get-CimInstance"], ["Get-WmiObject"]],
+};
+
+/** Typical run time of each reader command on a healthy host, in ms. */
+const GENERIC_DURATION_MS: Readonly<Record<GenericKind, ReadonlyArray<[number, number]>>> = {
+  registry: [[3, 12]],
+  service: [[8, 30]],
+  windowsFeature: [[380, 720], [900, 2400]],
+  optionalFeature: [[700, 1900], [1200, 3200]],
+  localGroup: [[25, 80], [60, 180]],
+  cim: [[20, 110], [40, 160]],
+};
+
+const ACCESS_DENIED = "Access is denied. (Exception from HRESULT: 0x80070005 (E_ACCESSDENIED))";
+
+function behaviourFailure(cmdlet: string, behaviour: CmdletBehaviour): ProbeError | "hang" {
+  switch (behaviour) {
+    case "missing":
+      return { kind: "not-supported", message: NOT_RECOGNIZED(cmdlet) };
+    case "access-denied":
+    case "access-denied-nonterminating":
+      // The registry provider words it as a SecurityException; WMI and the rest as E_ACCESSDENIED.
+      return { kind: "access-denied", message: cmdlet === "Get-Item" ? "Requested registry access is not allowed." : ACCESS_DENIED };
+    case "invalid-operation":
+      return { kind: "other", message: "Failed to compare two elements in the array." };
+    case "hang":
+      return "hang";
+  }
+}
+
+function param(probe: GenericProbe, name: string): string {
+  const value = probe.parameters[name];
+  if (value === undefined) throw new Error(`${probe.id}: no ${name} parameter`);
+  return value;
+}
+
+/** The builder does not model PowerShell wildcards; the parameter forms refuse them anyway. */
+function literalName(probe: GenericProbe, name: string): string {
+  const value = param(probe, name);
+  if (/[*?[]/.test(value)) throw new Error(`${probe.id}: ${name} ${value} holds a wildcard character, which the builder does not model`);
+  return value;
+}
+
+/** `[string]$x` in PowerShell, for what a CIM property holds. */
+function psString(value: JsonValue | undefined): string {
+  if (value === null || value === undefined) return "";
+  if (typeof value === "boolean") return value ? "True" : "False";
+  if (Array.isArray(value)) return value.map(psString).join(" ");
+  if (typeof value === "object") throw new Error("a CIM property holding an object is not modelled");
+  return String(value);
+}
+
+/** DWORD data as RegistryKey.GetValue returns it: an Int32. */
+function registryData(v: ResolvedRegistryValue): JsonValue {
+  if (v.kind === "DWord") return (v.data as number) > 0x7fffffff ? (v.data as number) - 0x100000000 : (v.data as number);
+  return Array.isArray(v.data) ? [...v.data] : v.data;
+}
+
+/** What reader command `index` of the probe's kind gives on this host, without misbehaving cmdlets. */
+function readerOutcome(sys: ResolvedSystem, probe: GenericProbe, index: number): Outcome {
+  const other = (message: string): Outcome => ({ error: { kind: "other", message } });
+  const notFound = (message: string): Outcome => ({ error: { kind: "not-found", message } });
+  switch (`${probe.kind}/${index}`) {
+    case "registry/0": {
+      const key = param(probe, "Key");
+      if (!/^(?:Microsoft\.PowerShell\.Core\\)?(?:HK(?:LM|CU):|Registry::)/i.test(key)) throw new Error(`${probe.id}: ${key} is not a registry path`);
+      const found = sys.registry.find((k) => registryIdentity(k.path) === registryIdentity(key));
+      if (!found) return notFound(`Cannot find path '${key}' because it does not exist.`);
+      return { output: pipeline(found.values.map((v) => ({ Name: v.name === "(default)" ? "" : v.name, Kind: v.kind, Data: registryData(v) }))) };
+    }
+    case "service/0": {
+      const name = literalName(probe, "Name");
+      const s = sys.services.find((x) => eqi(x.Name, name));
+      if (!s) return notFound(`Cannot find any service with service name '${name}'.`);
+      return { output: { Name: s.Name, DisplayName: s.DisplayName, Status: s.Status, StartType: s.StartType } };
+    }
+    case "windowsFeature/0": {
+      const name = literalName(probe, "Name");
+      // An unknown name is no output, not an error.
+      return { output: pipeline(sys.windowsFeatures.filter((f) => eqi(f.Name, name)).map((f) => ({ Name: f.Name, DisplayName: f.DisplayName, Installed: f.InstallState === 1, InstallState: f.InstallState }))) };
+    }
+    case "windowsFeature/1":
+    case "optionalFeature/0": {
+      const name = literalName(probe, index === 1 ? "OptionalName" : "Name");
+      const f = sys.optionalFeatures.find((x) => eqi(x.FeatureName, name));
+      // DISM's COMException 0x800F080C, category NotSpecified: other.
+      if (!f) return other(`Feature name ${name} is unknown.`);
+      return probe.kind === "optionalFeature"
+        ? { output: { FeatureName: f.FeatureName, State: f.State } }
+        : { output: { Name: f.FeatureName, DisplayName: f.DisplayName, Installed: f.State === 2, InstallState: DISM_TO_INSTALL_STATE[f.State] ?? null } };
+    }
+    case "optionalFeature/1": {
+      const name = param(probe, "Name");
+      const rows = sys.optionalFeatures.filter((f) => eqi(f.FeatureName, name));
+      return { output: pipeline(rows.map((f) => ({ FeatureName: f.FeatureName, State: WMI_TO_DISM[wmiOptionalFeatureState(f.State)] ?? null }))) };
+    }
+    case "localGroup/0": {
+      const sid = probe.parameters.SID;
+      const name = probe.parameters.Name;
+      if (sid !== undefined && !/^S-1-\d+(-\d+)*$/i.test(sid)) {
+        // Parameter binding's conversion to SecurityIdentifier, category InvalidArgument: other.
+        return other(`Cannot bind parameter 'SID'. Cannot convert value "${sid}" to type "System.Security.Principal.SecurityIdentifier". Error: "Value was invalid.`);
+      }
+      const group = sys.localGroups.find((g) => (sid !== undefined ? eqi(g.SID, sid) : name !== undefined && eqi(g.Name, name)));
+      if (sid === undefined && name === undefined) throw new Error(`${probe.id}: neither SID nor Name`);
+      if (!group) return notFound(`Group ${sid ?? name} was not found.`);
+      return { output: pipeline(group.members.map((m) => ({ Name: m.Name ?? null, ObjectClass: m.ObjectClass ?? null, SID: typeof m.SID === "string" ? m.SID : null, PrincipalSource: m.PrincipalSource ?? null }))) };
+    }
+    case "localGroup/1": {
+      const sid = probe.parameters.SID;
+      const name = probe.parameters.Name;
+      const groups = sys.localGroups.filter((g) => (sid !== undefined && eqi(g.SID, sid)) || (name !== undefined && eqi(g.Name, name)));
+      const members = groups.flatMap((g) => g.members.filter((m) => !isOrphaned(m)));
+      return {
+        output: pipeline(
+          members.map((m) => {
+            const account = String(m.Name);
+            return {
+              Name: account.includes("\\") ? account : `${sys.computerName}\\${account}`,
+              ObjectClass: m.ObjectClass === "Group" ? "Group" : "User",
+              SID: m.SID ?? null,
+              PrincipalSource: m.PrincipalSource === 1 ? 1 : 2,
+            };
+          }),
+        ),
+      };
+    }
+    case "cim/0":
+    case "cim/1": {
+      const namespace = param(probe, "Namespace");
+      const className = param(probe, "Class");
+      const property = param(probe, "Property");
+      const keyProperty = probe.parameters.KeyProperty;
+      const keyValue = probe.parameters.KeyValue ?? "";
+      const instances = cimInstances(sys, namespace, className);
+      // CimException, category MetadataError (HRESULT 0x8004100E / 0x80041010); Get-WmiObject's
+      // ManagementException, InvalidArgument / InvalidType: both other.
+      if (instances === "invalid-namespace") return other(index === 0 ? "Invalid namespace " : `Invalid namespace "${namespace}"`);
+      if (instances === "invalid-class") return other(index === 0 ? "Invalid class " : `Invalid class "${className}"`);
+      const names = [...(keyProperty && !eqi(keyProperty, property) ? [keyProperty] : []), property];
+      const selected = instances.filter((i) => !keyProperty || eqi(psString(i[Object.keys(i).find((k) => eqi(k, keyProperty)) ?? keyProperty]), keyValue));
+      return {
+        output: pipeline(
+          selected.map((i) => {
+            const row: JsonObject = {};
+            for (const n of names) {
+              // Select-Object names a found property as the object spells it.
+              const actual = Object.keys(i).find((k) => eqi(k, n));
+              row[actual ?? n] = actual !== undefined ? (i[actual] ?? null) : null;
+            }
+            return row;
+          }),
+        ),
+      };
+    }
+    default:
+      throw new Error(`${probe.id}: no reader command ${index} for kind ${probe.kind}`);
+  }
+}
+
+interface GenericResult {
+  command: string;
+  outcome: Outcome;
+  durationMs: number;
+}
+
+/** The collector's fallback rules (src/collect/script.ts) over the kind's reader commands. */
+function genericResult(sys: ResolvedSystem, probe: GenericProbe, options: SnapshotOptions, rand: () => number): GenericResult {
+  const commands = GENERIC_READERS[probe.kind];
+  const shown = (command: string): string => (options.convertToJson === false ? hpJsonCommand(command) : command);
+  const limit = options.probeTimeoutSeconds ?? 30;
+  let durationMs = 0;
+  let firstFailure: string | undefined;
+  for (let i = 0; i < commands.length; i++) {
+    const cmdlets = READER_CMDLETS[probe.kind][i]!;
+    const behaviours = cmdlets.flatMap((c) => (options.cmdlets?.[c] !== undefined ? [[c, options.cmdlets[c]!] as const] : []));
+    const missing = behaviours.find(([, b]) => b === "missing");
+    const failing = missing ?? behaviours[0];
+    const [min, max] = GENERIC_DURATION_MS[probe.kind][i]!;
+    let outcome: Outcome;
+    if (failing !== undefined) {
+      const failure = behaviourFailure(failing[0], failing[1]);
+      if (failure === "hang") {
+        const message = `no answer within ${limit} s (-ProbeTimeoutSeconds); the probe was stopped`;
+        return { command: shown(commands[i]!), outcome: { error: { kind: "timeout", message } }, durationMs: durationMs + limit * 1000 + between(rand, 1, 40) };
+      }
+      outcome = { error: failure };
+      durationMs += between(rand, 2, 20);
+    } else {
+      outcome = readerOutcome(sys, probe, i);
+      durationMs += "error" in outcome ? between(rand, 8, 60) : between(rand, min, max);
+    }
+    const last = i === commands.length - 1;
+    if ("error" in outcome && !last && (outcome.error.kind === "not-supported" || outcome.error.kind === "other")) {
+      firstFailure ??= outcome.error.message;
+      continue;
+    }
+    if ("error" in outcome && firstFailure !== undefined) {
+      outcome = { error: { kind: outcome.error.kind, message: `${outcome.error.message} (first command failed: ${firstFailure})` } };
+    }
+    return { command: shown(commands[i]!), outcome, durationMs };
+  }
+  throw new Error(`${probe.id}: kind ${probe.kind} has no reader commands`);
+}
+
+// ---------------------------------------------------------------------------------------------
 // Public API
 
-export function buildSnapshot(spec: HostSpec): Snapshot {
+/**
+ * The snapshot the collector would write for this host: the built-in probes, then `options.generic`
+ * (read from the simulated state, see SystemSpec and resolveSystem) with the cmdlets' misbehaviour
+ * in `options.cmdlets`. Without generic probes the result is what it always was, byte for byte.
+ */
+export function buildSnapshot(spec: HostSpec, options: SnapshotOptions = {}): Snapshot {
   const collectedAt = spec.collectedAt ?? DEFAULT_COLLECTED_AT;
   const legacy = spec.legacy2003 === true;
   const outcomes = legacy ? legacyOutcomes(spec) : modernOutcomes(spec);
@@ -654,7 +1353,7 @@ export function buildSnapshot(spec: HostSpec): Snapshot {
   const rand = seededRandom(hashString(`${spec.name}|${collectedAt}`));
   const omitted = new Set(spec.omitProbes ?? []);
 
-  const probes: Partial<Record<ProbeId, ProbeRecord>> = {};
+  const probes: SnapshotProbes = {};
   // The collector runs one script, probe after probe; start times follow each other.
   let clock = Date.parse(collectedAt) + between(rand, 120, 260);
   for (const id of PROBE_IDS) {
@@ -674,6 +1373,19 @@ export function buildSnapshot(spec: HostSpec): Snapshot {
       : { command, startedAt, durationMs, output: outcome.output };
   }
 
+  // The collector runs the generic probes after the built-in ones, in the list's order.
+  const generic = uniqueProbes(options.generic ?? []);
+  const system = generic.length > 0 && !legacy ? resolveSystem(spec) : undefined;
+  for (const probe of generic) {
+    const result: GenericResult = system
+      ? genericResult(system, probe, options, rand)
+      : { command: GENERIC_READERS[probe.kind][0]!, outcome: { error: { kind: "not-supported", message: WMI_2003_MESSAGE } }, durationMs: 0 };
+    const startedAt = new Date(clock).toISOString();
+    clock += result.durationMs + between(rand, 1, 9);
+    const base = { command: result.command, parameters: { ...probe.parameters }, startedAt, durationMs: result.durationMs };
+    probes[probe.id] = "error" in result.outcome ? { ...base, error: result.outcome.error } : { ...base, output: result.outcome.output };
+  }
+
   const powershell = legacy ? undefined : OS_DEFAULTS[version]?.powershell ?? "5.1.17763.6414";
   return {
     schemaVersion: 1,
@@ -687,6 +1399,14 @@ export function buildSnapshot(spec: HostSpec): Snapshot {
     },
     probes,
   };
+}
+
+/** The generic probes' records alone, as buildSnapshot(spec, { ...options, generic: probes }) has them. */
+export function buildGenericRecords(spec: HostSpec, probes: readonly GenericProbe[], options: Omit<SnapshotOptions, "generic"> = {}): Record<GenericProbeId, ProbeRecord> {
+  const snapshot = buildSnapshot(spec, { ...options, generic: probes });
+  const out: Record<GenericProbeId, ProbeRecord> = {};
+  for (const p of uniqueProbes(probes)) out[p.id] = snapshot.probes[p.id]!;
+  return out;
 }
 
 export interface EstateSpec {

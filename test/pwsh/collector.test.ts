@@ -6,104 +6,18 @@
  * Facts that could not be read are compared by kind only: the messages come from PowerShell
  * (5.1 and 7 word "not recognized" differently) and from the builder, and never decide a control.
  */
-import { test, type TestContext } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { parseCollectorOutput } from "../../src/collect/parse";
-import { buildCollectorScript, probeCommands } from "../../src/collect/script";
+import { probeCommands } from "../../src/collect/script";
 import { normaliseSnapshot } from "../../src/facts";
 import type { HostFacts } from "../../src/model/facts";
 import { isProbeFailure, type ProbeError, type Snapshot } from "../../src/model/snapshot";
-import { findPwsh } from "../../src/powershell/find";
 import { HP_JSON_TAIL, hpJsonCommand, PROBE_IDS, PROBES, type ProbeId } from "../../src/probes/catalog";
 import { buildSnapshot, resolveEstate, type HostSpec } from "../helpers/snapshot-builder";
-import { requireTool } from "../helpers/require-tool";
-import { OPTIONAL_FEATURE_NAME, isOrphaned, toFakeHost, writeFakeHost, type CmdletBehaviour, type FakedCmdlet, type FakeHostOptions } from "./fake-host";
+import { OPTIONAL_FEATURE_NAME, isOrphaned, type CmdletBehaviour, type FakedCmdlet } from "./fake-host";
+import { collect, pwshOrSkip } from "./run-collector";
 import { judgeNotWindowsServer2003 } from "../../src/judge";
 import { DEFAULT_INPUTS } from "../../src/judge/context";
-
-const HOW_TO_GET = "install PowerShell 7 (https://learn.microsoft.com/powershell/scripting/install/installing-powershell) or set NODE_POWERSHELL";
-const MODULE = join(__dirname, "HostproofFakeWindows.psm1");
-
-function psQuote(text: string): string {
-  return `'${text.replace(/'/g, "''")}'`;
-}
-
-interface CollectOptions {
-  probes?: readonly ProbeId[];
-  /** Changes the generated script before it runs (to show what a part of it does). */
-  edit?: (script: string) => string;
-  /** Passed as -ProbeTimeoutSeconds; the script's default otherwise. */
-  probeTimeoutSeconds?: number;
-  /** The host reaches the module through $env:HOSTPROOF_FAKE_HOST instead of Import-FakeWindowsHost. */
-  hostFromEnv?: boolean;
-  /** Shell options for the simulated host (a PowerShell 2.0-style host). */
-  fake?: FakeHostOptions;
-  /**
-   * Runs the collector in a runspace without ConvertTo-Json (its cmdlet entry removed from the
-   * InitialSessionState, module autoloading off, so nothing brings it back) and with
-   * Set-StrictMode -Version 2 in force: the nearest this machine gets to a PowerShell 2.0 engine.
-   */
-  withoutConvertToJson?: boolean;
-}
-
-/** The PowerShell that runs `scriptFile` in a runspace where ConvertTo-Json does not exist. */
-function withoutConvertToJson(scriptFile: string, limit: string): string {
-  return [
-    `$iss = [System.Management.Automation.Runspaces.InitialSessionState]::CreateDefault()`,
-    `$iss.Commands.Remove('ConvertTo-Json', $null)`,
-    `$iss.Variables.Add((New-Object System.Management.Automation.Runspaces.SessionStateVariableEntry 'PSModuleAutoLoadingPreference', 'None', ''))`,
-    `$iss.ImportPSModule([string[]]@(${psQuote(MODULE)}))`,
-    `$rs = [System.Management.Automation.Runspaces.RunspaceFactory]::CreateRunspace($iss)`,
-    `$rs.Open()`,
-    `$ps = [System.Management.Automation.PowerShell]::Create()`,
-    `$ps.Runspace = $rs`,
-    `$inner = 'Set-StrictMode -Version 2; if (Get-Command -Name ConvertTo-Json -ErrorAction SilentlyContinue) { throw ''ConvertTo-Json is still there'' }; & ([scriptblock]::Create($args[0]))${limit.replace(/'/g, "''")}'`,
-    `[void]$ps.AddScript($inner).AddArgument((Get-Content -LiteralPath ${psQuote(scriptFile)} -Raw))`,
-    `$out = $ps.Invoke()`,
-    `foreach ($e in $ps.Streams.Error) { [Console]::Error.WriteLine([string]$e) }`,
-    `$out`,
-  ].join("; ");
-}
-
-/** Runs the collector for `probes` on the simulated host and parses what it wrote. */
-function collect(pwsh: string, spec: HostSpec, cmdlets: Partial<Record<FakedCmdlet, CmdletBehaviour>>, options: CollectOptions = {}): Snapshot {
-  const { probes = PROBE_IDS, edit = (script: string) => script } = options;
-  const dir = mkdtempSync(join(tmpdir(), "hostproof-collector-"));
-  try {
-    const hostFile = join(dir, "host.json");
-    const scriptFile = join(dir, "collector.ps1");
-    writeFakeHost(hostFile, toFakeHost(spec, cmdlets, options.fake));
-    writeFileSync(scriptFile, edit(buildCollectorScript(probes)));
-    // The script runs as a script block, as a remoting session would run it; no execution policy applies.
-    const limit = options.probeTimeoutSeconds !== undefined ? ` -ProbeTimeoutSeconds ${options.probeTimeoutSeconds}` : "";
-    const command = [
-      `Import-Module ${psQuote(MODULE)}`,
-      ...(options.hostFromEnv ? [] : [`Import-FakeWindowsHost -Path ${psQuote(hostFile)}`]),
-      options.withoutConvertToJson
-        ? withoutConvertToJson(scriptFile, limit)
-        : `& ([scriptblock]::Create((Get-Content -LiteralPath ${psQuote(scriptFile)} -Raw)))${limit}`,
-    ].join("; ");
-    const env: NodeJS.ProcessEnv = { ...process.env, TERM: "dumb" };
-    delete env.HOSTPROOF_FAKE_HOST;
-    if (options.hostFromEnv) env.HOSTPROOF_FAKE_HOST = hostFile;
-    const run = spawnSync(pwsh, ["-NoProfile", "-NonInteractive", "-ExecutionPolicy", "Bypass", "-Command", command], {
-      encoding: "utf8",
-      timeout: 120_000,
-      env,
-    });
-    assert.equal(run.error, undefined, `pwsh could not run: ${String(run.error)}`);
-    assert.equal(run.status, 0, `pwsh exited ${run.status}: ${run.stderr}`);
-    assert.equal(run.stderr.trim(), "", "nothing on stderr");
-    assert.equal(run.stdout.trim().split(/\r?\n/).length, 1, `one line on stdout:\n${run.stdout}`);
-    return parseCollectorOutput(run.stdout, { host: spec.name, transport: "local", collectorVersion: "0.1.0" });
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 type Comparable = { ok: true; value: unknown } | { ok: false; kind: string };
 
@@ -125,11 +39,6 @@ function commandOf(s: Snapshot, id: ProbeId): string {
   const r = s.probes[id];
   assert.ok(r, `${id} has a record`);
   return r.command;
-}
-
-function pwshOrSkip(t: TestContext): string | undefined {
-  const pwsh = findPwsh();
-  return requireTool(t, "pwsh", pwsh, HOW_TO_GET) ? pwsh : undefined;
 }
 
 const [clusterNode] = resolveEstate({

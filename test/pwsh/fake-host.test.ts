@@ -5,6 +5,7 @@ import Ajv from "ajv";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { PROBE_IDS } from "../../src/probes/catalog";
+import { GENERIC_READERS } from "../../src/probes/generic";
 import { probeCommands } from "../../src/collect/script";
 import { resolveEstate, type HostSpec } from "../helpers/snapshot-builder";
 import { FAKED_CMDLETS, MISSING_ON_POWERSHELL_2, OPTIONAL_FEATURE_NAME, REGISTRY_KEYS, toFakeHost } from "./fake-host";
@@ -22,6 +23,17 @@ const specs: HostSpec[] = [
   { name: "fs01", policyKeyAbsent: true, clusteringInstalled: false },
   { name: "app2016", os: { version: "10.0.14393" }, policySuffix: "corp.contoso.test", latfp: null },
   { name: "old2008", os: { version: "6.1.7601" }, admins: ["Administrator", { name: "S-1-5-21-1-2-3-1107", sid: "S-1-5-21-1-2-3-1107", principalSource: 0 }] },
+  {
+    name: "gen01",
+    system: {
+      registry: { "HKLM\\SOFTWARE\\Policies\\Contoso": { "": "x", Big: 0xffffffff, Q: { kind: "QWord", data: 7 }, B: { kind: "Binary", data: [1, 2] } }, "HKU\\.DEFAULT\\X": {} },
+      services: [{ name: "W32Time", status: "Running", startType: "Manual" }],
+      windowsFeatures: [{ name: "Telnet-Client", installState: 0, optionalName: "TelnetClient" }],
+      optionalFeatures: [{ name: "SMB1Protocol", state: 6 }],
+      localGroups: [{ name: "Remote Desktop Users", sid: "S-1-5-32-555", members: [{ name: "CORP\\alice", sid: "S-1-5-21-1-2-3-1109" }, { name: "CORP\\S-1-5-21-1-2-3-9", sid: "S-1-5-21-1-2-3-9", principalSource: 0 }] }],
+      cim: { "root\\Microsoft\\Windows\\DeviceGuard": { Win32_DeviceGuard: [{ VirtualizationBasedSecurityStatus: 2 }] }, "root\\Empty": {} },
+    },
+  },
 ];
 
 test("hosts converted from specs match fake-host.schema.json", () => {
@@ -54,18 +66,33 @@ test("the conversion keeps the builder's facts where the cmdlets will find them"
 
   const old = toFakeHost(specs[3]);
   assert.deepEqual(old.administrators?.map((m) => m.orphaned === true), [false, true]);
+
+  // The generic probes' state, as resolveSystem has it: compact registry values where the JSON type
+  // says the registry type, the default value as (default) (PowerShell 7's ConvertFrom-Json refuses
+  // an empty property name), and the DWORD as stored, which the module turns into an Int32.
+  const gen = toFakeHost(specs[4]);
+  assert.deepEqual(gen.registry["HKLM:\\SOFTWARE\\Policies\\Contoso"], { "(default)": "x", Big: 0xffffffff, Q: { kind: "QWord", data: 7 }, B: { kind: "Binary", data: [1, 2] } });
+  assert.deepEqual(gen.registry["Registry::HKEY_USERS\\.DEFAULT\\X"], {});
+  assert.deepEqual(gen.services, [{ Name: "W32Time", DisplayName: "W32Time", Status: 4, StartType: 3 }]);
+  assert.deepEqual(gen.windowsFeatures?.map((f) => f.Name), ["Failover-Clustering", "Telnet-Client"]);
+  assert.deepEqual(gen.optionalFeatures?.map((f) => [f.FeatureName, f.State]), [[OPTIONAL_FEATURE_NAME, 2], ["TelnetClient", 0], ["SMB1Protocol", 6]]);
+  assert.deepEqual(gen.localGroups?.[0]?.members.map((m) => m.orphaned === true), [false, true]);
+  assert.deepEqual(gen.cim, { "root\\Microsoft\\Windows\\DeviceGuard": { Win32_DeviceGuard: [{ VirtualizationBasedSecurityStatus: 2 }] }, "root\\Empty": {} });
 });
 
 test("what a spec cannot say about a cmdlet is refused rather than guessed", () => {
   assert.throws(() => toFakeHost({ name: "legacy2003", legacy2003: true }), /powershell: "2.0"/);
   assert.throws(() => toFakeHost({ name: "x", probeErrors: { os: { kind: "timeout", message: "t" } } }), /probeErrors/);
+  assert.throws(() => toFakeHost({ name: "x" }, { "Get-Item": "missing" }), /Get-Item/);
 });
 
 const MODULE_CMDLETS: readonly string[] = ["Get-NetAdapterAdvancedProperty", "Get-DnsClientGlobalSetting"];
 
-test("every cmdlet a catalog command calls is simulated by the module", () => {
+test("every cmdlet a catalog command or a generic reader calls is simulated by the module", () => {
   const called = new Set<string>();
-  for (const id of PROBE_IDS) for (const command of probeCommands(id)) for (const m of command.matchAll(/\bGet-[A-Za-z]+/g)) called.add(m[0]);
+  const commands = [...PROBE_IDS.flatMap((id) => probeCommands(id)), ...Object.values(GENERIC_READERS).flat()];
+  for (const command of commands) for (const m of command.matchAll(/\bGet-[A-Za-z]+/g)) called.add(m[0]);
+  assert.ok(called.has("Get-Service") && called.has("Get-Item"), "the generic readers are included");
   for (const cmdlet of called) assert.ok((FAKED_CMDLETS as readonly string[]).includes(cmdlet), `${cmdlet} is not faked`);
   for (const cmdlet of FAKED_CMDLETS) {
     assert.ok(moduleText.includes(`'${cmdlet}'`), `${cmdlet} is in the module's list`);

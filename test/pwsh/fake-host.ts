@@ -3,27 +3,40 @@
  * (format: fake-host.schema.json), so that one host can be judged from a built snapshot and
  * collected by the real collector script from the simulation, and the two compared.
  *
- * The host is derived from buildSnapshot's own outputs, so both sides agree by construction on
- * every value; what the comparison then tests is the collector, the probe commands and their
- * fallbacks. Cmdlet misbehaviour is given explicitly through `cmdlets`, not through the spec's
- * probeErrors, because a failure is a property of a cmdlet (it hits every probe and fallback that
- * uses it), not of a probe.
+ * The host is derived from buildSnapshot's own outputs, and what the generic probes read from
+ * resolveSystem (the builder's simulated state, which generic records are computed from too), so
+ * both sides agree by construction on every value; what the comparison then tests is the
+ * collector, the probe commands and their fallbacks, and the stand-ins' fidelity to the cmdlets.
+ * Cmdlet misbehaviour is given explicitly through `cmdlets`, not through the spec's probeErrors,
+ * because a failure is a property of a cmdlet (it hits every probe and fallback that uses it), not
+ * of a probe.
  */
 import { writeFileSync } from "node:fs";
 import type { JsonObject, JsonValue } from "../../src/model/json";
 import type { ProbeRecord, Snapshot } from "../../src/model/snapshot";
 import type { ProbeId } from "../../src/probes/catalog";
 import { installedOnDate } from "../../src/facts/hotfixes";
-import { buildSnapshot, type HostSpec } from "../helpers/snapshot-builder";
+import {
+  buildSnapshot,
+  isOrphaned,
+  resolveSystem,
+  type CmdletBehaviour,
+  type HostSpec,
+  type RegistryValueKind,
+  type ResolvedRegistryValue,
+  type ResolvedSystem,
+} from "../helpers/snapshot-builder";
 
 /**
  * How a simulated cmdlet misbehaves. access-denied throws (terminating, as a compiled cmdlet under
  * Stop does); access-denied-nonterminating writes the error record and returns nothing, as a CDXML
- * function does when -ErrorAction Stop did not reach it (see HostproofFakeWindows.psm1).
+ * function does when -ErrorAction Stop did not reach it (see HostproofFakeWindows.psm1). The
+ * builder reads the same table for the generic probes (buildSnapshot's cmdlets option).
  */
-export type CmdletBehaviour = "missing" | "access-denied" | "access-denied-nonterminating" | "hang" | "invalid-operation";
+export type { CmdletBehaviour };
+export { isOrphaned, OPTIONAL_FEATURE_NAME, REGISTRY_KEYS } from "../helpers/snapshot-builder";
 
-/** Every command the module simulates; each catalog command uses only these (and core cmdlets). */
+/** Every command the module simulates; each catalog command and generic reader uses only these (and core cmdlets). */
 export const FAKED_CMDLETS = [
   "Get-CimInstance",
   "Get-WmiObject",
@@ -38,18 +51,12 @@ export const FAKED_CMDLETS = [
   "Get-LocalGroupMember",
   "Get-DnsClientGlobalSetting",
   "Get-HotFix",
+  // Registry paths only: every other path reaches the real cmdlet, which cannot be missing.
+  "Get-Item",
+  "Get-Service",
 ] as const;
 
 export type FakedCmdlet = (typeof FAKED_CMDLETS)[number];
-
-export const REGISTRY_KEYS = {
-  tcpipParameters: "HKLM:\\SYSTEM\\CurrentControlSet\\Services\\Tcpip\\Parameters",
-  dnsClientPolicy: "HKLM:\\SOFTWARE\\Policies\\Microsoft\\System\\DNSClient",
-  uacPolicy: "HKLM:\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Policies\\System",
-} as const;
-
-/** DISM's name for the feature ServerManager calls Failover-Clustering. */
-export const OPTIONAL_FEATURE_NAME = "FailoverCluster-FullServer";
 
 export interface FakeAdministrator {
   Name: string;
@@ -82,6 +89,9 @@ export const MISSING_ON_POWERSHELL_2: readonly FakedCmdlet[] = [
   "Get-WindowsOptionalFeature",
 ];
 
+/** A number is a DWORD, a string a REG_SZ, an array a REG_MULTI_SZ; other types explicitly. */
+export type FakeRegistryValue = string | number | string[] | { kind: RegistryValueKind; data: string | number | number[] };
+
 /** Simulation options that are about the shell rather than the host's data. */
 export interface FakeHostOptions {
   /**
@@ -98,12 +108,18 @@ export interface FakeHost {
   powershell?: "2.0";
   os: JsonObject;
   computerSystem: JsonObject;
-  registry: Record<string, Record<string, string | number | string[]>>;
+  /** Key (provider form) -> value name ("(default)" for the default value) -> value. */
+  registry: Record<string, Record<string, FakeRegistryValue>>;
   dnsClientGlobalSetting?: JsonObject;
   windowsFeatures?: Array<{ Name: string; DisplayName?: string; InstallState: number }>;
   optionalFeatures?: Array<{ FeatureName: string; DisplayName?: string; State: number }>;
   localUsers?: Array<{ Name: string; SID: string; Enabled: boolean }>;
   administrators?: FakeAdministrator[];
+  /** Local groups other than Administrators. */
+  localGroups?: Array<{ Name: string; SID: string; members: FakeAdministrator[] }>;
+  services?: Array<{ Name: string; DisplayName: string; Status: number; StartType: number }>;
+  /** Namespace -> class -> instances, beyond the root\cimv2 classes the module derives. */
+  cim?: Record<string, Record<string, JsonObject[]>>;
   hotfixes?: Array<{ HotFixID: string; Description: string | null; InstalledOn: string | null }>;
   netAdapterAdvancedProperties?: JsonObject[];
   cluster?: FakeCluster | null;
@@ -118,26 +134,17 @@ export function toFakeHost(spec: HostSpec, cmdlets: Partial<Record<FakedCmdlet, 
   if (spec.probeErrors && Object.keys(spec.probeErrors).length > 0) {
     throw new Error(`${spec.name}: probeErrors cannot be simulated per probe; give the cmdlet's behaviour in cmdlets`);
   }
+  // The collector itself calls Get-Item (function: paths); the stand-in can only fail registry paths.
+  if (cmdlets["Get-Item"] === "missing") throw new Error(`${spec.name}: Get-Item is a core cmdlet and cannot be missing; its behaviours apply to registry paths`);
   // A 2003 host's data: WMI's Win32_OperatingSystem as the builder has it for 2003 (no
   // OSArchitecture), everything else as any host of that version.
   const legacy = spec.legacy2003 === true;
-  const snapshot = buildSnapshot(legacy ? { ...spec, legacy2003: false, os: { ...spec.os, version: spec.os?.version ?? "5.2.3790" } } : spec);
+  const dataSpec = legacy ? { ...spec, legacy2003: false, os: { ...spec.os, version: spec.os?.version ?? "5.2.3790" } } : spec;
+  const snapshot = buildSnapshot(dataSpec);
+  const system = resolveSystem(dataSpec);
   const os = object(outputOf(legacy ? buildSnapshot(spec) : snapshot, "os"));
   const computerSystem = object(outputOf(snapshot, "computerSystem"));
-  const feature = object(outputOf(snapshot, "failoverClusteringFeature"));
-  const installed = feature.InstallState === 1;
-
-  const registry: FakeHost["registry"] = {
-    [REGISTRY_KEYS.tcpipParameters]: values(object(outputOf(snapshot, "tcpipParameters"))),
-    [REGISTRY_KEYS.uacPolicy]: values(object(outputOf(snapshot, "uacPolicy"))),
-  };
-  const policy = snapshot.probes.dnsClientPolicy;
-  if (policy !== undefined && "output" in policy) {
-    const set = values(object(policy.output));
-    // The builder's "key exists, no suffix values" is a key some other DNS client policy
-    // created; an empty key would make Get-ItemProperty return nothing at all.
-    registry[REGISTRY_KEYS.dnsClientPolicy] = Object.keys(set).length > 0 ? set : { EnableMulticast: 0 };
-  }
+  const installed = object(outputOf(snapshot, "failoverClusteringFeature")).InstallState === 1;
 
   const behaviours: Partial<Record<FakedCmdlet, CmdletBehaviour>> = {};
   if (!installed) {
@@ -157,18 +164,15 @@ export function toFakeHost(spec: HostSpec, cmdlets: Partial<Record<FakedCmdlet, 
     ...(ps2 ? { powershell: "2.0" as const } : {}),
     os,
     computerSystem,
-    registry,
+    registry: fakeRegistry(system),
     dnsClientGlobalSetting: object(outputOf(snapshot, "dnsClientGlobalSetting")),
-    windowsFeatures: [{ Name: String(feature.Name), DisplayName: String(feature.DisplayName), InstallState: Number(feature.InstallState) }],
-    optionalFeatures: [{ FeatureName: OPTIONAL_FEATURE_NAME, DisplayName: String(feature.DisplayName), State: installed ? 2 : 0 }],
+    windowsFeatures: system.windowsFeatures,
+    optionalFeatures: system.optionalFeatures,
     localUsers: list(outputOf(snapshot, "localUsers")).map((u) => ({ Name: String(u.Name), SID: String(u.SID), Enabled: u.Enabled === true })),
-    administrators: list(outputOf(snapshot, "administratorsGroup")).map((m) => ({
-      Name: String(m.Name),
-      ObjectClass: String(m.ObjectClass),
-      SID: typeof m.SID === "string" ? m.SID : null,
-      PrincipalSource: Number(m.PrincipalSource),
-      ...(isOrphaned(m) ? { orphaned: true } : {}),
-    })),
+    administrators: system.localGroups[0]!.members.map(fakeMember),
+    ...(system.localGroups.length > 1 ? { localGroups: system.localGroups.slice(1).map((g) => ({ Name: g.Name, SID: g.SID, members: g.members.map(fakeMember) })) } : {}),
+    ...(system.services.length > 0 ? { services: system.services } : {}),
+    ...(system.cim.length > 0 ? { cim: fakeCim(system) } : {}),
     hotfixes: list(outputOf(snapshot, "hotfixes")).map((h) => ({
       HotFixID: String(h.HotFixID),
       Description: typeof h.Description === "string" ? h.Description : null,
@@ -203,13 +207,32 @@ function fakeCluster(snapshot: Snapshot): FakeCluster | null {
   };
 }
 
-/**
- * A member Windows cannot resolve: no SID at all, or shown under its SID instead of a name (how
- * Get-LocalGroupMember lists an account deleted from its domain).
- */
-export function isOrphaned(member: JsonObject): boolean {
-  const account = String(member.Name).split("\\").pop() ?? "";
-  return typeof member.SID !== "string" || /^S-1-/i.test(account);
+function fakeMember(m: JsonObject): FakeAdministrator {
+  return {
+    Name: String(m.Name),
+    ObjectClass: String(m.ObjectClass),
+    SID: typeof m.SID === "string" ? m.SID : null,
+    PrincipalSource: Number(m.PrincipalSource),
+    ...(isOrphaned(m) ? { orphaned: true } : {}),
+  };
+}
+
+/** Compact where the JSON type says it (DWORD, REG_SZ, REG_MULTI_SZ), explicit otherwise. */
+function fakeRegistry(system: ResolvedSystem): FakeHost["registry"] {
+  const value = (v: ResolvedRegistryValue): FakeRegistryValue => {
+    if (v.kind === "DWord" || v.kind === "String" || v.kind === "MultiString") return v.data as number | string | string[];
+    return { kind: v.kind, data: v.data as string | number | number[] };
+  };
+  return Object.fromEntries(system.registry.map((k) => [k.path, Object.fromEntries(k.values.map((v) => [v.name, value(v)]))]));
+}
+
+function fakeCim(system: ResolvedSystem): NonNullable<FakeHost["cim"]> {
+  const out: NonNullable<FakeHost["cim"]> = {};
+  for (const c of system.cim) {
+    const ns = (out[c.namespace] ??= {});
+    if (c.className !== "") ns[c.className] = c.instances;
+  }
+  return out;
 }
 
 function outputOf(snapshot: Snapshot, id: ProbeId): JsonValue {
@@ -227,14 +250,4 @@ function object(value: JsonValue): JsonObject {
 function list(value: JsonValue): JsonObject[] {
   if (value === null) return [];
   return Array.isArray(value) ? value.map(object) : [object(value)];
-}
-
-/** Registry values from a projection: null means the value does not exist. */
-function values(obj: JsonObject): Record<string, string | number | string[]> {
-  const out: Record<string, string | number | string[]> = {};
-  for (const [name, value] of Object.entries(obj)) {
-    if (typeof value === "string" || typeof value === "number") out[name] = value;
-    else if (value !== null) throw new Error(`registry value ${name} cannot be ${JSON.stringify(value)}`);
-  }
-  return out;
 }

@@ -6,11 +6,14 @@ import { join } from "node:path";
 import type { JsonObject, JsonValue } from "../../src/model/json";
 import type { Inventory } from "../../src/model/inventory";
 import { isProbeFailure, type ProbeRecord, type Snapshot } from "../../src/model/snapshot";
-import { PROBE_IDS, PROBES, type ProbeId } from "../../src/probes/catalog";
+import { hpJsonCommand, PROBE_IDS, PROBES, type ProbeId } from "../../src/probes/catalog";
+import { GENERIC_READERS, genericProbe } from "../../src/probes/generic";
 import {
   OFFLOAD_KEYWORDS,
   WMI_2003_MESSAGE,
+  buildGenericRecords,
   buildSnapshot,
+  resolveSystem,
   defaultHotfixes,
   resolveEstate,
   wmi2003Command,
@@ -287,4 +290,172 @@ test("writeEstate writes a schema-valid inventory and snapshots, with cluster de
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+// ---------------------------------------------------------------------------------------------
+// Generic probes: records the builder computes from the simulated state (spec.system). Whether
+// these are what the collector really records is test/pwsh/generic-probes.test.ts's question; here,
+// that the builder keeps its own promises.
+
+const genericHost: HostSpec = {
+  name: "gen01",
+  system: {
+    registry: {
+      "HKLM\\SOFTWARE\\Policies\\Contoso": { "": "default text", Big: 0xfffffffe, One: 1, List: ["only"], Blob: { kind: "Binary", data: "00ff10" }, Path: { kind: "ExpandString", data: "%SystemRoot%\\x" } },
+      "HKLM:\\SOFTWARE\\Contoso\\Empty": {},
+      "HKU\\.DEFAULT\\Control Panel\\Desktop": { ScreenSaveActive: "1" },
+    },
+    services: [{ name: "W32Time", displayName: "Windows Time", status: "Stopped", startType: "Manual" }, { name: "Spooler", status: 4, startType: 4 }],
+    windowsFeatures: [{ name: "Telnet-Client", installState: 0, optionalName: "TelnetClient" }],
+    optionalFeatures: [{ name: "SMB1Protocol", state: 6 }],
+    localGroups: [{ name: "Remotedesktopbenutzer", sid: "S-1-5-32-555", members: ["Administrator", { name: "CORP\\Helpdesk", objectClass: "Group", sid: "S-1-5-21-1-2-3-1105" }] }],
+    cim: { "root\\Microsoft\\Windows\\DeviceGuard": { Win32_DeviceGuard: [{ VirtualizationBasedSecurityStatus: 2, SecurityServicesRunning: [1] }] } },
+  },
+};
+
+function genericOutput(records: Record<string, ProbeRecord>, id: string): JsonValue {
+  const r = records[id];
+  assert.ok(r && !isProbeFailure(r), `${id} succeeded: ${JSON.stringify(r)}`);
+  return r.output;
+}
+
+function genericError(records: Record<string, ProbeRecord>, id: string): { kind: string; message: string; command: string } {
+  const r = records[id];
+  assert.ok(r && isProbeFailure(r), `${id} failed: ${JSON.stringify(r)}`);
+  return { ...r.error, command: r.command };
+}
+
+test("generic records: each reader's first command, its parameters, and 5.1's JSON shapes", () => {
+  const probes = [
+    genericProbe.registry("HKLM\\SOFTWARE\\Policies\\Contoso"),
+    genericProbe.registry("HKLM\\SOFTWARE\\Contoso\\Empty"),
+    genericProbe.registry("HKLM\\SOFTWARE\\Contoso\\Absent"),
+    genericProbe.registry("HKU\\.DEFAULT\\Control Panel\\Desktop"),
+    genericProbe.service("w32time"),
+    genericProbe.service("NoSuchService"),
+    genericProbe.windowsFeature("Telnet-Client", "TelnetClient"),
+    genericProbe.windowsFeature("No-Such-Feature"),
+    genericProbe.optionalFeature("SMB1Protocol"),
+    genericProbe.localGroup("S-1-5-32-555"),
+    genericProbe.localGroup("Remote Desktop Users"),
+    genericProbe.cim("root\\Microsoft\\Windows\\DeviceGuard", "Win32_DeviceGuard", "SecurityServicesRunning"),
+    genericProbe.cim("root\\cimv2", "Win32_Service", "StartMode", { property: "Name", value: "spooler" }),
+  ];
+  const s = buildSnapshot(genericHost, { generic: probes });
+  assertValid(s);
+  const r = s.probes as Record<string, ProbeRecord>;
+  for (const p of probes) {
+    assert.equal(r[p.id]?.command, GENERIC_READERS[p.kind][0], p.id);
+    assert.deepEqual(r[p.id]?.parameters, p.parameters, p.id);
+  }
+  assert.deepEqual(genericOutput(r, "registry:HKLM\\SOFTWARE\\Policies\\Contoso"), [
+    { Name: "", Kind: "String", Data: "default text" },
+    // RegistryKey.GetValue gives a DWORD as an Int32.
+    { Name: "Big", Kind: "DWord", Data: -2 },
+    { Name: "One", Kind: "DWord", Data: 1 },
+    // A property holding an array stays an array, even of one.
+    { Name: "List", Kind: "MultiString", Data: ["only"] },
+    { Name: "Blob", Kind: "Binary", Data: [0, 255, 16] },
+    { Name: "Path", Kind: "ExpandString", Data: "%SystemRoot%\\x" },
+  ]);
+  assert.equal(genericOutput(r, "registry:HKLM\\SOFTWARE\\Contoso\\Empty"), null, "a key without values: no output");
+  assert.equal(genericError(r, "registry:HKLM\\SOFTWARE\\Contoso\\Absent").kind, "not-found");
+  assert.deepEqual(r["registry:HKU\\.DEFAULT\\Control Panel\\Desktop"]?.parameters, { Key: "Registry::HKEY_USERS\\.DEFAULT\\Control Panel\\Desktop" });
+  assert.deepEqual(genericOutput(r, "registry:HKU\\.DEFAULT\\Control Panel\\Desktop"), { Name: "ScreenSaveActive", Kind: "String", Data: "1" });
+  assert.deepEqual(genericOutput(r, "service:w32time"), { Name: "W32Time", DisplayName: "Windows Time", Status: 1, StartType: 3 });
+  assert.equal(genericError(r, "service:NoSuchService").kind, "not-found");
+  assert.deepEqual(genericOutput(r, "windowsFeature:Telnet-Client|TelnetClient"), { Name: "Telnet-Client", DisplayName: "Telnet-Client", Installed: false, InstallState: 0 });
+  assert.equal(genericOutput(r, "windowsFeature:No-Such-Feature"), null, "Get-WindowsFeature gives nothing for a name it does not know");
+  assert.deepEqual(genericOutput(r, "optionalFeature:SMB1Protocol"), { FeatureName: "SMB1Protocol", State: 6 });
+  const rdp = genericOutput(r, "localGroup:S-1-5-32-555");
+  assert.ok(Array.isArray(rdp) && rdp.length === 2);
+  assert.deepEqual(rdp[1], { Name: "CORP\\Helpdesk", ObjectClass: "Group", SID: "S-1-5-21-1-2-3-1105", PrincipalSource: 2 });
+  assert.match(String((rdp[0] as JsonObject).SID), /^S-1-5-21-.*-500$/, "a bare name is the local account, with its SID");
+  assert.equal(genericError(r, "localGroup:Remote Desktop Users").kind, "not-found", "the group has its localised name on this host");
+  assert.deepEqual(genericOutput(r, "cim:root\\Microsoft\\Windows\\DeviceGuard\\Win32_DeviceGuard.SecurityServicesRunning"), { SecurityServicesRunning: [1] });
+  assert.deepEqual(genericOutput(r, "cim:root\\cimv2\\Win32_Service[Name=spooler].StartMode"), { Name: "Spooler", StartMode: "Disabled" });
+});
+
+test("generic records follow the built-in ones in time, and leave them as they were", () => {
+  const probes = [genericProbe.service("W32Time"), genericProbe.registry("HKLM\\SOFTWARE\\Policies\\Contoso")];
+  const plain = buildSnapshot(genericHost);
+  const withGeneric = buildSnapshot(genericHost, { generic: [...probes, genericProbe.service("w32TIME")] });
+  for (const id of PROBE_IDS) assert.deepEqual(withGeneric.probes[id], plain.probes[id], id);
+  assert.deepEqual(Object.keys(withGeneric.probes).slice(PROBE_IDS.length), probes.map((p) => p.id), "each id once, in the list's order");
+  let previous = 0;
+  for (const r of Object.values(withGeneric.probes)) {
+    const start = Date.parse(r!.startedAt);
+    assert.ok(start >= previous);
+    previous = start + (r!.durationMs ?? 0);
+  }
+  assert.deepEqual(buildSnapshot({ name: "srv1" }), buildSnapshot({ name: "srv1" }, {}));
+});
+
+test("generic records take fallbacks and stop where the collector does", () => {
+  const windowsFeature = genericProbe.windowsFeature("Telnet-Client", "TelnetClient");
+  const unknownOptional = genericProbe.optionalFeature("NoSuchFeature");
+  const group = genericProbe.localGroup("S-1-5-32-555");
+  const absentClass = genericProbe.cim("root\\cimv2", "Win32_NoSuchClass", "Name");
+  const absentNamespace = genericProbe.cim("root\\NoSuchNamespace", "Win32_X", "Name");
+  const service = genericProbe.service("W32Time");
+  const registry = genericProbe.registry("HKLM\\SOFTWARE\\Policies\\Contoso");
+  const probes = [windowsFeature, unknownOptional, group, absentClass, absentNamespace, service, registry];
+
+  const fallbacks = buildGenericRecords(genericHost, probes, { cmdlets: { "Get-WindowsFeature": "missing", "Get-LocalGroupMember": "invalid-operation" } });
+  assert.equal(fallbacks[windowsFeature.id]?.command, GENERIC_READERS.windowsFeature[1]);
+  assert.deepEqual(genericOutput(fallbacks, windowsFeature.id), { Name: "TelnetClient", DisplayName: "Telnet-Client", Installed: false, InstallState: 0 });
+  // DISM's "Feature name ... is unknown." is category NotSpecified (other): the WMI fallback runs and finds nothing.
+  assert.equal(fallbacks[unknownOptional.id]?.command, GENERIC_READERS.optionalFeature[1]);
+  assert.equal(genericOutput(fallbacks, unknownOptional.id), null);
+  assert.equal(fallbacks[group.id]?.command, GENERIC_READERS.localGroup[1]);
+  assert.equal((genericOutput(fallbacks, group.id) as JsonObject[]).length, 2);
+  // Get-CimInstance's Invalid class is MetadataError (other), so Get-WmiObject is tried, and fails the same way.
+  for (const p of [absentClass, absentNamespace]) {
+    const e = genericError(fallbacks, p.id);
+    assert.equal(e.kind, "other");
+    assert.equal(e.command, GENERIC_READERS.cim[1]);
+    assert.match(e.message, /^Invalid (class|namespace) ".*" \(first command failed: Invalid (class|namespace) \)$/);
+  }
+
+  const denied = buildGenericRecords(genericHost, probes, {
+    cmdlets: { "Get-Service": "access-denied", "Get-Item": "access-denied-nonterminating", "Get-WindowsFeature": "access-denied", "Get-CimInstance": "access-denied" },
+  });
+  for (const p of [service, registry, windowsFeature, absentClass]) {
+    const e = genericError(denied, p.id);
+    assert.equal(e.kind, "access-denied", p.id);
+    assert.equal(e.command, GENERIC_READERS[p.kind][0], `${p.id}: access-denied is an answer, not a reason to fall back`);
+  }
+
+  const hung = buildGenericRecords(genericHost, probes, { cmdlets: { "Get-Service": "hang", "Get-WindowsFeature": "missing", "Get-WindowsOptionalFeature": "hang" }, probeTimeoutSeconds: 2 });
+  assert.equal(genericError(hung, service.id).kind, "timeout");
+  assert.match(genericError(hung, service.id).message, /no answer within 2 s/);
+  assert.equal(genericError(hung, windowsFeature.id).command, GENERIC_READERS.windowsFeature[1], "the record names the command that hung");
+  assert.deepEqual(genericOutput(hung, registry.id), genericOutput(fallbacks, registry.id));
+
+  const ps2 = buildGenericRecords(genericHost, [registry], { convertToJson: false });
+  assert.equal(ps2[registry.id]?.command, hpJsonCommand(GENERIC_READERS.registry[0]!));
+
+  const legacy = buildGenericRecords({ name: "legacy2003", legacy2003: true }, [service]);
+  assert.deepEqual(genericError(legacy, service.id), { kind: "not-supported", message: WMI_2003_MESSAGE, command: GENERIC_READERS.service[0] });
+});
+
+test("the simulated state has one source for each fact: system cannot restate a built-in field", () => {
+  const refused: Array<[HostSpec["system"], RegExp, Partial<HostSpec>?]> = [
+    [{ registry: { "HKLM\\SYSTEM\\CurrentControlSet\\Services\\Tcpip\\Parameters": { domain: "x.test" } } }, /set by the built-in fields/],
+    [{ registry: { "HKLM\\SOFTWARE\\Policies\\Microsoft\\System\\DNSClient": { X: 1 } } }, /policyKeyAbsent/, { policyKeyAbsent: true }],
+    [{ localGroups: [{ name: "Administratoren", sid: "S-1-5-32-544" }] }, /Administrators is admins/],
+    [{ windowsFeatures: [{ name: "failover-clustering", installState: 0 }] }, /clusteringInstalled/],
+    [{ optionalFeatures: [{ name: "FailoverCluster-FullServer", state: 0 }] }, /already there/],
+    [{ cim: { "root/CIMV2": { win32_service: [] } } }, /derived from the host's data/],
+    [{ registry: { "HKCU\\Software\\X": {} } }, /not under HKLM, HKU or HKCR/],
+    [{ registry: { "HKLM\\SOFTWARE\\X": { V: 0x100000000 } } }, /DWORD/],
+    [{ services: [{ name: "a", status: "Sleeping" as "Running" }] }, /none of/],
+  ];
+  for (const [system, message, extra] of refused) {
+    assert.throws(() => resolveSystem({ name: "h", ...extra, system }), message, JSON.stringify(system));
+  }
+  // Adding values to a built-in key is fine; the built-in probe's projection does not see them.
+  const merged = resolveSystem({ name: "h", system: { registry: { "HKLM:\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Policies\\System": { ConsentPromptBehaviorAdmin: 5 } } } });
+  const uac = merged.registry.find((k) => k.path.endsWith("Policies\\System"));
+  assert.deepEqual(uac?.values.map((v) => v.name), ["LocalAccountTokenFilterPolicy", "EnableLUA", "ConsentPromptBehaviorAdmin"]);
 });
