@@ -112,8 +112,10 @@ export function buildCollectorScript(probes: readonly ProbeId[], generic: readon
 
 /**
  * The readers of `kinds`, and the loop over the list. A line that is not the encoder's shape, or
- * names a kind this script has no reader for (a list from another hostproof version), costs that
- * probe only, recorded as an error under its id.
+ * names a kind this script has no reader for (a list built for other features than the script),
+ * costs that probe only, recorded as an error under its id. The id itself must still be one
+ * parse.ts knows (a built-in kind), or the document is refused whole: it was not written by this
+ * version of hostproof.
  */
 function genericBlock(kinds: readonly GenericKind[]): string {
   const readers = kinds.map((k) => `$hpReaders['${k}'] = @(\n${GENERIC_READERS[k].map(hereString).join("\n")}\n)`).join("\n");

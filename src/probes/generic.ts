@@ -75,11 +75,12 @@ export const GENERIC_READERS: Readonly<Record<GenericKind, readonly string[]>> =
     json(`Get-WmiObject -Class Win32_OptionalFeature -ErrorAction Stop | Where-Object { $_.Name -eq $HpProbe.Name } | Select-Object @{Name='FeatureName';Expression={$_.Name}}, @{Name='State';Expression={@{1=2;2=0;3=6}[[int]$_.InstallState]}}`),
   ],
   // The group by SID (well-known groups have localised names) or by name: $HpProbe holds exactly
-  // one of SID and Name, splatted as Get-LocalGroupMember's own parameter. The fallback (no
+  // one of SID and Name. Each is passed to its own parameter by name, never splatted, so that the
+  // list cannot choose which parameters the cmdlet gets. The fallback (no
   // LocalAccounts module, or Get-LocalGroupMember failing on an orphaned SID) lists the members
   // WMI resolves, as the built-in administratorsGroup probe does.
   localGroup: [
-    json(`Get-LocalGroupMember @HpProbe -ErrorAction Stop | Select-Object Name, ObjectClass, @{Name='SID';Expression={$_.SID.Value}}, PrincipalSource`),
+    json(`$(if ($HpProbe.SID) { Get-LocalGroupMember -SID $HpProbe.SID -ErrorAction Stop } else { Get-LocalGroupMember -Name $HpProbe.Name -ErrorAction Stop }) | Select-Object Name, ObjectClass, @{Name='SID';Expression={$_.SID.Value}}, PrincipalSource`),
     json(`Get-CimInstance -ClassName Win32_Group -Filter "LocalAccount=True" -ErrorAction Stop | Where-Object { ($HpProbe.SID -and $_.SID -eq $HpProbe.SID) -or ($HpProbe.Name -and $_.Name -eq $HpProbe.Name) } | Get-CimAssociatedInstance -Association Win32_GroupUser -ErrorAction Stop | Select-Object @{Name='Name';Expression={$_.Domain + '\\' + $_.Name}}, @{Name='ObjectClass';Expression={if ($_.CimClass.CimClassName -eq 'Win32_Group') {'Group'} else {'User'}}}, SID, @{Name='PrincipalSource';Expression={if ($_.LocalAccount) {1} else {2}}}`),
   ],
   // The key filter is applied by Where-Object, not WQL, so that no value is ever part of a query
