@@ -8,7 +8,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { DEMO, readJson, spawnCli, tempDir, workspace } from "./cli";
+import { AS_OF, DEMO, ROOT, readJson, spawnCli, tempDir, workspace } from "./cli";
 import type { Summary } from "../../src/report/summary";
 
 const control = (id: string, steps: string, kind = "Scenario"): string => `Feature: Acme
@@ -116,7 +116,9 @@ test("controls --probes: generic probes per control and once for the host, a Bac
 });
 
 test("judged from snapshots that lack the facts, every library control is undetermined 'not collected', never passed", () => {
-  const cwd = workspace({ "acme/time.feature": W32TIME, "acme/rdp.feature": RDP });
+  // The demo snapshots were collected for examples/custom-controls: no Spooler, no Acme key.
+  const other = (text: string): string => text.replaceAll("W32Time", "Spooler").replaceAll("Terminal Server\\WinStations\\RDP-Tcp", "Acme\\Agent").replaceAll("terminal server\\winstations\\rdp-tcp", "acme\\agent");
+  const cwd = workspace({ "acme/time.feature": other(W32TIME), "acme/rdp.feature": other(RDP) });
   const res = spawnCli(["run", "-i", DEMO, "-o", "out", "--features", "acme", "--no-builtin", "--no-html", "--no-history"], cwd);
   assert.equal(res.code, 2, res.stderr);
   const s = readJson<Summary>(join(cwd, "out", "summary.json"));
@@ -126,8 +128,8 @@ test("judged from snapshots that lack the facts, every library control is undete
     assert.equal(r.reason?.kind, "not-collected");
   }
   const time = s.results.find((r) => r.controlId === "ACME-TIME-001")!;
-  assert.equal(time.expected, "the service W32Time is running; the service W32Time has start type Automatic");
-  assert.deepEqual(time.evidence.map((e) => e.probe), ["service:W32Time"]);
+  assert.equal(time.expected, "the service Spooler is running; the service Spooler has start type Automatic");
+  assert.deepEqual(time.evidence.map((e) => e.probe), ["service:Spooler"]);
 });
 
 test("a control's checks all run, even after one fails: one result per host, as bad as its worst check, each check a detail row", () => {
@@ -163,4 +165,26 @@ test("a Given by Windows build: other builds are not applicable with the build t
   assert.equal(legacy.status, "notApplicable");
   assert.match(legacy.reason?.message ?? "", /applies to hosts running Windows build 20348; legacy2003 runs build 3790 \(/);
   assert.deepEqual(of("ACME-BLD-002", "notApplicable"), ["legacy2003"]);
+});
+
+test("examples/custom-controls on the demo snapshots: each control passes on some host and fails on another, with the runnable command as evidence", () => {
+  const cwd = workspace({});
+  const res = spawnCli(["run", "-i", DEMO, "-o", join(cwd, "out"), "--features", join(ROOT, "examples", "custom-controls"), "--no-builtin", "--no-html", "--no-history", "--as-of", AS_OF]);
+  assert.equal(res.code, 1, res.stderr);
+  const s = readJson<Summary>(join(cwd, "out", "summary.json"));
+  const at = (id: string, host: string) => s.results.find((r) => r.controlId === id && r.target.name === host)!;
+  for (const id of ["ACME-SMB-001", "ACME-RDP-001", "ACME-TIME-001", "ACME-PS-001", "ACME-UPD-001"]) {
+    const statuses = new Set(s.results.filter((r) => r.controlId === id).map((r) => r.status));
+    assert.ok(statuses.has("passed") && statuses.has("failed"), `${id}: ${[...statuses].join(", ")}`);
+  }
+  assert.equal(at("ACME-SMB-001", "app2016").actual, "EnableSMB1Protocol = True");
+  assert.equal(at("ACME-RDP-001", "fs01").actual, "0 (DWord)");
+  assert.equal(at("ACME-RDP-001", "md-node2").actual, "the value is absent");
+  assert.equal(at("ACME-PS-001", "md-node2").status, "passed", "a build without the 2.0 engine passes");
+  assert.equal(at("ACME-PS-001", "fs01").status, "passed", "DisabledWithPayloadRemoved is disabled");
+  assert.equal(at("ACME-TIME-001", "md-node1").status, "failed");
+  assert.equal(at("ACME-UPD-001", "app2016").status, "notApplicable");
+  assert.equal(at("ACME-SMB-001", "legacy2003").reason?.kind, "not-supported");
+  const evidence = at("ACME-RDP-001", "fs01").evidence[0] as { command?: string };
+  assert.ok(evidence.command?.startsWith("$HpProbe = @{ Key = 'HKLM:\\SYSTEM\\CurrentControlSet\\Control\\Terminal Server\\WinStations\\RDP-Tcp' }; Get-Item -LiteralPath $HpProbe.Key "), evidence.command);
 });
