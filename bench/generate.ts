@@ -8,6 +8,7 @@
  */
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { DRIFTS, librarySystem, libraryProbes } from "./library-state";
 import type { ClusterType, InventoryCluster } from "../src/model/inventory";
 import type { ProbeErrorKind } from "../src/model/snapshot";
 import type { ProbeId } from "../src/probes/catalog";
@@ -22,6 +23,11 @@ import {
 export interface GenerateOptions {
   hosts: number;
   seed: number;
+  /**
+   * The hosts also carry what bench/features/library.feature reads (bench/library-state.ts), and
+   * their snapshots record its generic probes; about 5 % of hosts break one of its checks.
+   */
+  library?: boolean;
 }
 
 export interface GeneratedEstate {
@@ -115,7 +121,7 @@ export function generateEstate(dir: string, options: GenerateOptions): Generated
   const inventoryPath = writeEstate(
     dir,
     { name: specs.name, inputs: { endOfSupport: { warningDays: 90 } }, hosts: specs.hosts, clusters: specs.clusters },
-    { pretty: false },
+    { pretty: false, ...(options.library ? { generic: libraryProbes() } : {}) },
   );
   return {
     inventoryPath,
@@ -176,9 +182,12 @@ export function generateSpecs(options: GenerateOptions): GeneratedSpecs {
 
   let deviations = 0;
   let probeErrors = 0;
+  // Its own generator, so that the library state leaves the built-in estate of a seed unchanged.
+  const drift = seededRandom(options.seed + 1);
   const finished = hosts.map((spec, i): HostSpec => {
     let out: HostSpec = { ...spec, collectedAt: new Date(BASE_TIME + i * 2000).toISOString() };
     if (spec.legacy2003) return out;
+    if (options.library) out.system = librarySystem(drift() < DEVIATION_RATE ? Math.floor(drift() * DRIFTS) : undefined);
     const cluster = clusterOf.get(spec.name);
     if (rand() < DEVIATION_RATE) {
       out = deviate(rand, out, cluster);

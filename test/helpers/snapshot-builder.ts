@@ -1479,6 +1479,8 @@ export function buildInventory(estate: EstateSpec): Inventory {
 export interface WriteEstateOptions {
   /** Two-space indentation (default) or compact JSON, which the benchmark uses to save disk time. */
   pretty?: boolean;
+  /** Generic probes every snapshot records (buildSnapshot's option). */
+  generic?: readonly GenericProbe[];
 }
 
 /** Writes `<dir>/inventory.json` and `<dir>/snapshots/<host>.json`; returns the inventory path. */
@@ -1486,7 +1488,7 @@ export function writeEstate(dir: string, estate: EstateSpec, options: WriteEstat
   const indent = options.pretty === false ? undefined : 2;
   mkdirSync(join(dir, "snapshots"), { recursive: true });
   for (const spec of resolveEstate(estate)) {
-    writeFileSync(join(dir, "snapshots", `${spec.name}.json`), `${JSON.stringify(buildSnapshot(spec), null, indent)}\n`);
+    writeFileSync(join(dir, "snapshots", `${spec.name}.json`), `${JSON.stringify(buildSnapshot(spec, { generic: options.generic }), null, indent)}\n`);
   }
   const inventoryPath = join(dir, "inventory.json");
   writeFileSync(inventoryPath, `${JSON.stringify(buildInventory(estate), null, indent)}\n`);
