@@ -47,3 +47,31 @@ test("the same seed gives the same estate, another seed a different one", () => 
   assert.deepEqual(a, b);
   assert.notDeepEqual(a, c);
 });
+
+test("with the library, every snapshot records the library's generic probes, the built-in records stay as without it, and about 5 % of hosts drift", async () => {
+  const { libraryProbes } = await import("../../bench/library-state");
+  withDir((dir) => {
+    generateEstate(join(dir, "plain"), { hosts: 300, seed: 9 });
+    generateEstate(join(dir, "library"), { hosts: 300, seed: 9, library: true });
+    const ids = libraryProbes().map((p) => p.id);
+    assert.equal(ids.length, 39);
+    // What each host's generic probes answered; the compliant answer is the most common one.
+    const answers = new Map<string, number>();
+    for (const f of readdirSync(join(dir, "library", "snapshots"))) {
+      const withLib = JSON.parse(readFileSync(join(dir, "library", "snapshots", f), "utf8")) as { probes: Record<string, { output?: unknown; error?: { kind: string } }> };
+      const without = JSON.parse(readFileSync(join(dir, "plain", "snapshots", f), "utf8")) as { probes: Record<string, unknown> };
+      assert.equal(schemaErrors(validateSnapshot, withLib), "", f);
+      assert.deepEqual(Object.fromEntries(Object.entries(withLib.probes).filter(([id]) => !id.includes(":"))), without.probes, f);
+      assert.deepEqual(Object.keys(withLib.probes).filter((id) => id.includes(":")), ids, f);
+      const generic = Object.entries(withLib.probes).filter(([id]) => id.includes(":"));
+      // Windows Server 2003 hosts answer nothing (not-supported); "no such service" is an answer.
+      if (generic.some(([, r]) => r.error !== undefined && r.error.kind !== "not-found")) continue;
+      // Failover-Clustering is installed on cluster nodes only: that is the estate, not drift.
+      const key = JSON.stringify(generic.filter(([id]) => id !== "windowsFeature:Failover-Clustering").map(([, r]) => r.output ?? r.error?.kind));
+      answers.set(key, (answers.get(key) ?? 0) + 1);
+    }
+    const counts = [...answers.values()].sort((a, b) => b - a);
+    const drifted = counts.slice(1).reduce((a, b) => a + b, 0);
+    assert.ok(drifted >= 5 && drifted <= 30, `${drifted} of ${counts.reduce((a, b) => a + b, 0)} hosts drift`);
+  });
+});
