@@ -4,7 +4,7 @@
  * not be read (or was not collected) is undetermined, never passed.
  */
 import * as facts from "../facts/generic";
-import type { Fact, HotfixFact, RegistryValueFact } from "../model/facts";
+import type { Fact, HostFacts, HotfixFact, RegistryValueFact } from "../model/facts";
 import type { JsonValue } from "../model/json";
 import type { DetailRow, Judgement } from "../model/result";
 import type { GenericProbe } from "../probes/generic";
@@ -20,7 +20,7 @@ interface Verdict {
 }
 
 /** The common frame: unread facts are undetermined; a read fact is decided by `decide`. */
-function compare<T>(read: (f: Parameters<HostJudge>[0]["facts"]) => Fact<T>, expected: string, decide: (value: T) => Verdict): HostJudge {
+function compare<T>(read: (f: HostFacts) => Fact<T>, expected: string, decide: (value: T) => Verdict): HostJudge {
   return ({ facts: hostFacts }) => {
     const fact = read(hostFacts);
     if (!fact.ok) return undeterminedFromFact(hostFacts.host, fact, expected);
