@@ -6,13 +6,19 @@
 import * as judges from "../judge";
 import type { ClusterJudge, HostJudge } from "../judge/context";
 import type { ProbeId } from "../probes/catalog";
+import type { GenericProbe } from "../probes/generic";
 
+/**
+ * `needs`: the built-in probes the judge reads. `generic`: generic probes it reads too (a registry
+ * key, a service), fixed by the check, where a fact is only a value in a known place and needs no
+ * probe of its own in the catalog (src/probes/generic.ts reads it, src/facts/generic.ts types it).
+ */
 export type CheckBinding =
-  | { phrase: string; kind: "host"; judge: HostJudge; needs: ProbeId[] }
-  | { phrase: string; kind: "cluster"; judge: ClusterJudge; needs: ProbeId[] };
+  | { phrase: string; kind: "host"; judge: HostJudge; needs: ProbeId[]; generic?: readonly GenericProbe[] }
+  | { phrase: string; kind: "cluster"; judge: ClusterJudge; needs: ProbeId[]; generic?: readonly GenericProbe[] };
 
-const host = (phrase: string, judge: HostJudge, needs: ProbeId[]): CheckBinding => ({ phrase, kind: "host", judge, needs });
-const cluster = (phrase: string, judge: ClusterJudge, needs: ProbeId[]): CheckBinding => ({ phrase, kind: "cluster", judge, needs });
+const host = (phrase: string, judge: HostJudge, needs: ProbeId[], generic?: readonly GenericProbe[]): CheckBinding => ({ phrase, kind: "host", judge, needs, ...(generic ? { generic } : {}) });
+const cluster = (phrase: string, judge: ClusterJudge, needs: ProbeId[], generic?: readonly GenericProbe[]): CheckBinding => ({ phrase, kind: "cluster", judge, needs, ...(generic ? { generic } : {}) });
 
 /** Read on every host whatever is selected: who the host is, for the report. */
 export const IDENTITY_PROBES: ProbeId[] = ["os", "computerSystem"];

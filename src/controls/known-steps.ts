@@ -46,7 +46,7 @@ export function knownSteps(): KnownStep[] {
   return [
     ...Object.entries(SCOPES).map(([phrase, scope]): KnownStep => ({ keyword: "Given", pattern: phrase, targets: scope.kind })),
     ...PARAMETERISED_SCOPES.map(({ phrase }): KnownStep => ({ keyword: "Given", pattern: phrase, targets: "host" })),
-    ...CHECKS.map((c): KnownStep => ({ keyword: "Then", pattern: c.phrase, targets: c.kind, reads: c.needs })),
+    ...CHECKS.map((c): KnownStep => ({ keyword: "Then", pattern: c.phrase, targets: c.kind, reads: [...c.needs, ...(c.generic ?? []).map((g) => g.id)] })),
     ...LIBRARY.map((l): KnownStep => ({ keyword: "Then", pattern: l.phrase, targets: "host", reads: libraryReads(l), library: l })),
   ];
 }

@@ -53,7 +53,9 @@ export function planProbes(tags?: string, features: FeatureCatalog | FeatureSele
     const builtin = new Set<ProbeId>();
     const own: GenericProbe[] = [];
     for (const step of stepsOf.get(scenario.id) ?? []) {
-      for (const p of checkFor(step.text)?.needs ?? []) builtin.add(p);
+      const check = checkFor(step.text);
+      for (const p of check?.needs ?? []) builtin.add(p);
+      own.push(...(check?.generic ?? []));
       const library = steps.match(step.text)?.library;
       if (library === undefined) continue;
       for (const p of library.builtin ?? []) builtin.add(p);
