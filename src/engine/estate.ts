@@ -38,6 +38,11 @@ export function resolveInputs(estate: ControlInputs | undefined, host: ControlIn
     endOfSupport: {
       warningDays: host?.endOfSupport?.warningDays ?? estate?.endOfSupport?.warningDays ?? DEFAULT_INPUTS.endOfSupport.warningDays,
     },
+    integrationServices: { allowed: [...(estate?.integrationServices?.allowed ?? []), ...(host?.integrationServices?.allowed ?? [])] },
+    updateDeferral: {
+      minDays: host?.updateDeferral?.minDays ?? estate?.updateDeferral?.minDays ?? DEFAULT_INPUTS.updateDeferral.minDays,
+      maxDays: host?.updateDeferral?.maxDays ?? estate?.updateDeferral?.maxDays ?? DEFAULT_INPUTS.updateDeferral.maxDays,
+    },
   };
 }
 

@@ -1,17 +1,22 @@
 /** What a judge is given. Judges are pure: same context, same judgement. */
 import type { HostFacts } from "../model/facts";
-import type { InventoryCluster, OffloadAllowance } from "../model/inventory";
+import type { IntegrationServiceAllowance, InventoryCluster, OffloadAllowance } from "../model/inventory";
 import type { Judgement } from "../model/result";
 
 /** Control inputs after estate-wide and host values are merged, with defaults filled in. */
 export interface ResolvedInputs {
   offloads: { allowed: OffloadAllowance[] };
   endOfSupport: { warningDays: number };
+  integrationServices: { allowed: IntegrationServiceAllowance[] };
+  updateDeferral: { minDays: number; maxDays: number };
 }
 
 export const DEFAULT_INPUTS: ResolvedInputs = {
   offloads: { allowed: [] },
   endOfSupport: { warningDays: 90 },
+  integrationServices: { allowed: [] },
+  // The practice waits about a month; Windows Update for Business allows 0 to 30 days.
+  updateDeferral: { minDays: 7, maxDays: 30 },
 };
 
 export interface HostContext {

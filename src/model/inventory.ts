@@ -15,9 +15,22 @@ export interface OffloadAllowance {
   adapter?: string;
 }
 
+/** A Hyper-V integration service left off (or Guest Service Interface left on) on purpose. */
+export interface IntegrationServiceAllowance {
+  /** The VM's name as Hyper-V shows it (compared without case); absent: every VM of the host. */
+  vm?: string;
+  /** The service: its well-known name (Heartbeat, Shutdown, TimeSynchronization, KeyValuePairExchange, VSS, GuestServiceInterface) or the GUID ending its Id. */
+  service: string;
+  /** Why it is allowed; shown to auditors next to the result. */
+  reason: string;
+}
+
 export interface ControlInputs {
   offloads?: { allowed?: OffloadAllowance[] };
   endOfSupport?: { warningDays?: number };
+  integrationServices?: { allowed?: IntegrationServiceAllowance[] };
+  /** The window Windows Update for Business may hold quality updates back, in days. */
+  updateDeferral?: { minDays?: number; maxDays?: number };
 }
 
 /** An environment variable or a SecretManagement vault entry: the secret itself is never in a file. */

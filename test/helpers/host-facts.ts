@@ -102,6 +102,8 @@ export function inputs(overrides: Partial<ResolvedInputs> = {}): ResolvedInputs 
   return {
     offloads: overrides.offloads ?? { allowed: [...DEFAULT_INPUTS.offloads.allowed] },
     endOfSupport: overrides.endOfSupport ?? { ...DEFAULT_INPUTS.endOfSupport },
+    integrationServices: overrides.integrationServices ?? { allowed: [...DEFAULT_INPUTS.integrationServices.allowed] },
+    updateDeferral: overrides.updateDeferral ?? { ...DEFAULT_INPUTS.updateDeferral },
   };
 }
 
