@@ -35,8 +35,10 @@ const PS2 = ["MicrosoftWindowsPowerShellV2Root", "MicrosoftWindowsPowerShellV2"]
  * What examples/custom-controls reads, as a compliant host has it; each host's own deviations
  * are given to it below, so that every custom control passes somewhere and fails somewhere.
  */
-function system(changes: { nla?: number | null; w32time?: "Stopped"; smb1?: boolean; ps2?: number | null } = {}): SystemSpec {
+function system(changes: { nla?: number | null; w32time?: "Stopped"; smb1?: boolean; ps2?: number | null; ps2Server?: boolean } = {}): SystemSpec {
   return {
+    // HP-PS2-001 reads Server Manager's feature on servers; installed on app2016 only.
+    windowsFeatures: [{ name: "PowerShell-V2", displayName: "Windows PowerShell 2.0 Engine", installState: changes.ps2Server ? 1 : 0 }],
     registry: { [RDP_TCP]: changes.nla === null ? { PortNumber: 3389 } : { PortNumber: 3389, UserAuthentication: changes.nla ?? 1 } },
     services: [{ name: "W32Time", displayName: "Windows Time", ...(changes.w32time ? { status: changes.w32time, startType: "Manual" as const } : {}) }],
     cim: { [SMB_NAMESPACE]: { MSFT_SmbServerConfiguration: [{ EnableSMB1Protocol: changes.smb1 ?? false, EnableSMB2Protocol: true }] } },
@@ -97,7 +99,7 @@ export function demoEstate(): EstateSpec {
       os: { version: "10.0.14393", caption: "Microsoft Windows Server 2016 Standard" },
       clusteringInstalled: false,
       latfp: null,
-      system: system({ smb1: true, ps2: 2 }),
+      system: system({ smb1: true, ps2: 2, ps2Server: true }),
     },
     {
       name: "fs01",
@@ -193,8 +195,8 @@ hosts:
     transport: snapshot
     snapshot: snapshots/legacy2003.json
   # Windows Server 2016 Standard: extended support ends 2027-01-12, inside the warning window.
-  # LocalAccountTokenFilterPolicy is absent, which Windows treats as 0. Its SMB server still speaks
-  # SMBv1 (ACME-SMB-001) and the PowerShell 2.0 engine is enabled (ACME-PS-001).
+  # LocalAccountTokenFilterPolicy is absent, which Windows treats as 0. The PowerShell 2.0 engine
+  # is still installed (HP-PS2-001), and its SMB server still speaks SMBv1 (ACME-SMB-001).
   - name: app2016
     transport: snapshot
     snapshot: snapshots/app2016.json
@@ -232,7 +234,8 @@ export function makeDemo(outDir: string): string[] {
   mkdirSync(join(outDir, "snapshots"), { recursive: true });
   writeFileSync(join(outDir, "inventory.yaml"), INVENTORY_YAML);
   const files = ["inventory.yaml"];
-  const generic = planProbes(undefined, { folders: [CUSTOM_CONTROLS], builtin: false }).generic;
+  // The built-in controls' generic probes and the custom controls', as one collection would read them.
+  const generic = planProbes(undefined, { folders: [CUSTOM_CONTROLS] }).generic;
   for (const spec of resolveEstate(estate)) {
     const file = `snapshots/${spec.name}.json`;
     // $schema lets editors validate the file; the snapshot schema allows the property.

@@ -7,6 +7,7 @@ import * as judges from "../judge";
 import type { ClusterJudge, HostJudge } from "../judge/context";
 import type { ProbeId } from "../probes/catalog";
 import type { GenericProbe } from "../probes/generic";
+import { POWERSHELL_V2_FEATURE, POWERSHELL_V2_OPTIONAL } from "../judge/powershell-v2";
 
 /**
  * `needs`: the built-in probes the judge reads. `generic`: generic probes it reads too (a registry
@@ -48,8 +49,12 @@ export const CHECKS: readonly CheckBinding[] = [
 
   // End of support (features/end-of-support.feature)
   host("the host does not run Windows Server 2003", judges.judgeNotWindowsServer2003, ["os"]),
-  host("the host's Windows version is within Microsoft's extended support", judges.judgeWithinExtendedSupport, ["os"]),
-  host("the host's end of extended support is not within the warning window", judges.judgeNotNearEndOfSupport, ["os"]),
+  // windowsVersion: the installation type tells a Nano Server host apart where the SKU does not.
+  host("the host's Windows version is within Microsoft's extended support", judges.judgeWithinExtendedSupport, ["os", "windowsVersion"]),
+  host("the host's end of extended support is not within the warning window", judges.judgeNotNearEndOfSupport, ["os", "windowsVersion"]),
+
+  // PowerShell 2.0 engine (features/powershell-v2.feature)
+  host("the Windows PowerShell 2.0 engine is removed or disabled", judges.judgePowerShellV2Disabled, ["os", "windowsVersion"], [POWERSHELL_V2_FEATURE, ...POWERSHELL_V2_OPTIONAL]),
 
   // NIC hardware offloads (features/nic-offloads.feature)
   host("every standardized offload keyword is disabled on every adapter, unless the inventory allows it", judges.judgeOffloadsDisabled, ["netAdapterAdvancedProperty"]),

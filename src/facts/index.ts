@@ -19,6 +19,7 @@ import { normaliseNetAdapterAdvancedProperty } from "./netAdapterAdvancedPropert
 import { normaliseOs } from "./os";
 import { normaliseTcpipParameters } from "./tcpipParameters";
 import { normaliseUacPolicy } from "./uacPolicy";
+import { normaliseWindowsVersion } from "./windowsVersion";
 
 export type Normaliser<K extends ProbeId> = (record: ProbeRecord | undefined) => HostFacts[K];
 
@@ -36,6 +37,7 @@ export const NORMALISERS: { readonly [K in ProbeId]: Normaliser<K> } = {
   netAdapterAdvancedProperty: normaliseNetAdapterAdvancedProperty,
   cluster: normaliseCluster,
   clusterQuorum: normaliseClusterQuorum,
+  windowsVersion: normaliseWindowsVersion,
 };
 
 export function normaliseSnapshot(snapshot: Snapshot): HostFacts {
@@ -58,6 +60,7 @@ export function normaliseSnapshot(snapshot: Snapshot): HostFacts {
     netAdapterAdvancedProperty: fact("netAdapterAdvancedProperty"),
     cluster: fact("cluster"),
     clusterQuorum: fact("clusterQuorum"),
+    windowsVersion: fact("windowsVersion"),
     records: probes,
   };
 }

@@ -5,6 +5,7 @@ import { judgeFailoverClusteringInstalled, judgeOsSupportsWorkgroupCluster } fro
 import { judgeNoPendingDnsSuffixChange, judgePrimaryDnsSuffixPresent, judgeSearchListHoldsClusterDomains } from "./dns";
 import { judgeNotNearEndOfSupport, judgeNotWindowsServer2003, judgeWithinExtendedSupport } from "./lifecycle";
 import { judgeOffloadsDisabled } from "./offloads";
+import { judgePowerShellV2Disabled } from "./powershell-v2";
 import { judgeTokenFilterPolicyBaseline, judgeTokenFilterPolicyForClusterAccount } from "./token-filter";
 
 export type JudgeEntry = { kind: "host"; judge: HostJudge } | { kind: "cluster"; judge: ClusterJudge };
@@ -29,6 +30,7 @@ export const JUDGES: Readonly<Record<string, JudgeEntry>> = {
   "HP-EOS-002": host(judgeWithinExtendedSupport),
   "HP-EOS-003": host(judgeNotNearEndOfSupport),
   "HP-NIC-001": host(judgeOffloadsDisabled),
+  "HP-PS2-001": host(judgePowerShellV2Disabled),
 };
 
 export {
@@ -41,6 +43,7 @@ export {
   judgeNotWindowsServer2003,
   judgeOffloadsDisabled,
   judgeOsSupportsWorkgroupCluster,
+  judgePowerShellV2Disabled,
   judgePrimaryDnsSuffixPresent,
   judgeQuorumWitness,
   judgeSameHotfixes,

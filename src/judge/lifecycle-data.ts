@@ -83,16 +83,24 @@ interface OsRelease {
   productType?: number | null;
   /** Win32_OperatingSystem.OperatingSystemSKU; null when not read (snapshots from before it was). */
   sku?: number | null;
+  /**
+   * The CurrentVersion key's InstallationType ("Server", "Server Core", "Nano Server"), when it
+   * was read: a second, language-independent sign of a Nano Server host beside the SKU, and the
+   * only one in snapshots without the SKU.
+   */
+  installationType?: string | null;
 }
 
 /** The release and its end date, or why there is none: the judges print the reason. */
 export function lookupLifecycle(os: OsRelease): LifecycleLookup {
   const family = familyOf(os.productType ?? null);
   const sku = os.sku ?? null;
-  const group = sku === null ? undefined : editionGroupOf(sku);
+  const type = os.installationType?.trim().toLowerCase();
+  const group = type === "nano server" ? "nanoServer" : sku === null ? undefined : editionGroupOf(sku);
   if (os.major === 10 && os.minor === 0) {
     if (family === "client") return modernClient(os.build, group, sku);
-    const modern = modernServer(os.build, group, sku);
+    // A known installation type other than Nano Server settles 14393 without the SKU.
+    const modern = modernServer(os.build, group, sku, type !== undefined && type !== "" && group !== "nanoServer");
     if (modern !== "fixed") return modern;
   }
   const entry = LIFECYCLE.find(

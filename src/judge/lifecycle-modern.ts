@@ -125,7 +125,7 @@ export function sacServer(build: number): LifecycleLookup | undefined {
 }
 
 /** A 10.0 server: Nano Server and Semi-Annual Channel builds first, then the fixed-lifecycle releases. */
-export function modernServer(build: number, group: EditionGroup | undefined, sku: number | null): LifecycleLookup | "fixed" {
+export function modernServer(build: number, group: EditionGroup | undefined, sku: number | null, nanoRuledOut = false): LifecycleLookup | "fixed" {
   if (group === "nanoServer") return found("server", build, NANO_SERVER_HOST.product, NANO_SERVER_HOST.end, NANO_SERVER_HOST.source);
   // 1809 is both Server 2019 (LTSC) and Windows Server 1809 (SAC): only the SKU tells them apart.
   if (build === 17763) {
@@ -134,7 +134,7 @@ export function modernServer(build: number, group: EditionGroup | undefined, sku
     return "fixed";
   }
   // 14393 is Server 2016 or a Nano Server host; without the SKU the two cannot be told apart.
-  if (build === 14393 && sku === null) return { ok: false, why: `build 14393 is Windows Server 2016 or Nano Server: ${NO_SKU}` };
+  if (build === 14393 && sku === null && !nanoRuledOut) return { ok: false, why: `build 14393 is Windows Server 2016 or Nano Server: ${NO_SKU}` };
   return sacServer(build) ?? "fixed";
 }
 

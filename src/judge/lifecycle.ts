@@ -1,6 +1,6 @@
 /** Operating-system lifecycle: HP-EOS-001, HP-EOS-002, HP-EOS-003. */
 import type { OsFact } from "../model/facts";
-import type { DetailRow, Judgement } from "../model/result";
+import type { DetailRow, EvidenceRef, Judgement } from "../model/result";
 import type { HostContext, HostJudge } from "./context";
 import { evidence, notApplicable, notVerifiable, undeterminedFromFact } from "./common";
 import { lookupLifecycle, type LifecycleEntry } from "./lifecycle-data";
@@ -42,16 +42,22 @@ export const judgeNotWindowsServer2003: HostJudge = (ctx) => {
   return { status: "passed", expected, actual: describeOs(os.value), evidence: refs };
 };
 
-type Resolved = { ok: true; os: OsFact; entry: LifecycleEntry } | { ok: false; judgement: Judgement };
+type Resolved = { ok: true; os: OsFact; entry: LifecycleEntry; refs: EvidenceRef[] } | { ok: false; judgement: Judgement };
+
+/** The os record always; the CurrentVersion key's when it was read, as it can decide Nano Server. */
+function evidenceOf(ctx: HostContext): EvidenceRef[] {
+  return [evidence(ctx.facts.host, "os"), ...(ctx.facts.windowsVersion.ok ? [evidence(ctx.facts.host, "windowsVersion")] : [])];
+}
 
 /** Shared by HP-EOS-002 and HP-EOS-003 so both controls always agree on the product and date. */
 function resolveLifecycle(ctx: HostContext, expected: string): Resolved {
   const { host, os } = ctx.facts;
   if (!os.ok) return { ok: false, judgement: undeterminedFromFact(host, os, expected) };
-  const refs = [evidence(host, "os")];
   // Client editions share version numbers with servers (Windows 10 1607 is 10.0.14393 like Server
   // 2016) and Windows 10/11 editions share builds: the table is looked up by ProductType and SKU too.
-  const found = lookupLifecycle(os.value);
+  const version = ctx.facts.windowsVersion;
+  const found = lookupLifecycle({ ...os.value, installationType: version.ok ? version.value.installationType : null });
+  const refs = evidenceOf(ctx);
   if (!found.ok) {
     const message = `no lifecycle data for ${describeOs(os.value)} on ${host}: ${found.why}`;
     return {
@@ -59,8 +65,7 @@ function resolveLifecycle(ctx: HostContext, expected: string): Resolved {
       judgement: { status: "undetermined", expected, actual: describeOs(os.value), reason: notVerifiable(message), evidence: refs },
     };
   }
-  const entry = found.entry;
-  return { ok: true, os: os.value, entry };
+  return { ok: true, os: os.value, entry: found.entry, refs };
 }
 
 function esuNote(entry: LifecycleEntry): DetailRow[] {
@@ -84,7 +89,7 @@ export const judgeWithinExtendedSupport: HostJudge = (ctx) => {
   const expected = `operating system within Microsoft extended support on ${isoDay(ctx.asOf)}`;
   const resolved = resolveLifecycle(ctx, expected);
   if (!resolved.ok) return resolved.judgement;
-  const { os, entry } = resolved;
+  const { os, entry, refs } = resolved;
   const supported = asOfDayNumber(ctx.asOf) <= dayNumberOf(entry.extendedSupportEnd);
   const judgement: Judgement = {
     status: supported ? "passed" : "failed",
@@ -93,7 +98,7 @@ export const judgeWithinExtendedSupport: HostJudge = (ctx) => {
       ? `${entry.product} (${describeOs(os)}): extended support ends ${entry.extendedSupportEnd}`
       : `${entry.product} (${describeOs(os)}): extended support ended ${entry.extendedSupportEnd}`,
     rule: ruleFor(entry),
-    evidence: [evidence(ctx.facts.host, "os")],
+    evidence: refs,
   };
   const notes = esuNote(entry);
   if (notes.length > 0) judgement.details = notes;
@@ -105,8 +110,7 @@ export const judgeNotNearEndOfSupport: HostJudge = (ctx) => {
   const expected = `end of extended support more than ${window} days after ${isoDay(ctx.asOf)}`;
   const resolved = resolveLifecycle(ctx, expected);
   if (!resolved.ok) return resolved.judgement;
-  const { entry } = resolved;
-  const refs = [evidence(ctx.facts.host, "os")];
+  const { entry, refs } = resolved;
   const daysLeft = dayNumberOf(entry.extendedSupportEnd) - asOfDayNumber(ctx.asOf);
   if (daysLeft < 0) {
     return {

@@ -124,6 +124,18 @@ export interface ClusterQuorumFact {
   witnessResourceName: string | null;
 }
 
+/** The CurrentVersion key's installation type and revision; each null where the key lacks it. */
+export interface WindowsVersionFact {
+  /** "Server", "Server Core", "Nano Server" or "Client", in every language. */
+  installationType: string | null;
+  editionId: string | null;
+  currentBuild: number | null;
+  /** Update Build Revision: the number after the build (26100.4946), raised by each cumulative update. */
+  ubr: number | null;
+  /** "24H2", "23H2"...: absent before Windows 10 20H2. */
+  displayVersion: string | null;
+}
+
 /** Every fact of one host, normalised. */
 export interface HostFacts {
   host: string;
@@ -141,6 +153,7 @@ export interface HostFacts {
   netAdapterAdvancedProperty: Fact<AdapterPropertyFact[]>;
   cluster: Fact<ClusterFact>;
   clusterQuorum: Fact<ClusterQuorumFact>;
+  windowsVersion: Fact<WindowsVersionFact>;
   /** Every record of the snapshot, for the step library's generic probes (facts/generic.ts reads them). */
   records: SnapshotProbes;
 }

@@ -36,6 +36,7 @@ export const PROBE_IDS = [
   "netAdapterAdvancedProperty",
   "cluster",
   "clusterQuorum",
+  "windowsVersion",
 ] as const;
 
 export type ProbeId = (typeof PROBE_IDS)[number];
@@ -167,6 +168,15 @@ export const PROBES: Readonly<Record<ProbeId, ProbeDefinition>> = {
     id: "cluster",
     title: "Failover cluster (Get-Cluster)",
     command: json(`Get-Cluster -ErrorAction Stop | Select-Object Name, Domain, Id, AdministrativeAccessPoint`),
+  },
+  windowsVersion: {
+    id: "windowsVersion",
+    title: "Windows installation type and revision (HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion)",
+    // InstallationType ("Server", "Server Core", "Nano Server", "Client") is the same in every
+    // language, and UBR is the revision a cumulative update brings (26100.4946). The projection
+    // is deliberate: the key also holds DigitalProductId, from which a product key can be
+    // decoded, and that must never become evidence.
+    command: json(`Get-ItemProperty -Path 'HKLM:\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion' -ErrorAction Stop | Select-Object InstallationType, EditionID, CurrentBuild, UBR, DisplayVersion`),
   },
   clusterQuorum: {
     id: "clusterQuorum",

@@ -43,6 +43,7 @@ export function hostFacts(name: string, overrides: Partial<Omit<HostFacts, "host
   const sid = machineSid(name);
   const base: HostFacts = {
     records: {},
+    windowsVersion: ok("windowsVersion", { installationType: "Server", editionId: "ServerDatacenter", currentBuild: 17763, ubr: 6414, displayVersion: null }),
     host: name,
     collectedAt: "2026-11-22T08:00:00Z",
     os: ok("os", {

@@ -57,6 +57,35 @@ export interface OsSpec {
   /** Localised on real hosts; null to emit JSON null. */
   architecture?: string | null;
   csdVersion?: string | null;
+  /** The CurrentVersion key's InstallationType; default Server (Client for a workstation, Nano Server for SKU 143/144). */
+  installationType?: string;
+  /** Update Build Revision; default per release (WINDOWS_VERSION_DEFAULTS); null: the value is missing. */
+  ubr?: number | null;
+  /** DisplayVersion (21H2, 24H2); default per release; null: the value is missing. */
+  displayVersion?: string | null;
+}
+
+/** A release's revision and DisplayVersion as the CurrentVersion key holds them on a patched host. */
+const WINDOWS_VERSION_DEFAULTS: Record<string, { ubr: number; displayVersion: string | null }> = {
+  "14393": { ubr: 7428, displayVersion: null },
+  "17763": { ubr: 6414, displayVersion: null },
+  "20348": { ubr: 2762, displayVersion: "21H2" },
+  "26100": { ubr: 4946, displayVersion: "24H2" },
+};
+
+/** The windowsVersion probe's output: what Get-ItemProperty projects from the CurrentVersion key. */
+function windowsVersionOutput(spec: HostSpec, build: string): JsonObject {
+  const client = (spec.os?.productType ?? 3) === 1;
+  const sku = spec.os?.sku;
+  const nano = sku === 143 || sku === 144;
+  const defaults = WINDOWS_VERSION_DEFAULTS[build];
+  return {
+    InstallationType: spec.os?.installationType ?? (client ? "Client" : nano ? "Nano Server" : "Server"),
+    EditionID: client ? "Professional" : nano ? "ServerDatacenterNano" : "ServerDatacenter",
+    CurrentBuild: build,
+    UBR: spec.os?.ubr !== undefined ? spec.os.ubr : (defaults?.ubr ?? 1),
+    DisplayVersion: spec.os?.displayVersion !== undefined ? spec.os.displayVersion : (defaults?.displayVersion ?? null),
+  };
 }
 
 export interface LocalUserSpec {
@@ -600,6 +629,7 @@ const DURATION_MS: Record<ProbeId, [number, number]> = {
   netAdapterAdvancedProperty: [220, 520],
   cluster: [60, 160],
   clusterQuorum: [40, 120],
+  windowsVersion: [3, 9],
 };
 
 type Outcome = { output: JsonValue } | { error: ProbeError };
@@ -723,6 +753,7 @@ function modernOutcomes(spec: HostSpec): Record<ProbeId, Outcome> {
       quorumError || !cluster
         ? { error: quorumError ?? { kind: "not-found", message: NOT_A_NODE } }
         : { output: clusterQuorumOutput(cluster) },
+    windowsVersion: { output: windowsVersionOutput(spec, build) },
   };
 }
 
@@ -755,6 +786,7 @@ export const REGISTRY_KEYS = {
   tcpipParameters: "HKLM:\\SYSTEM\\CurrentControlSet\\Services\\Tcpip\\Parameters",
   dnsClientPolicy: "HKLM:\\SOFTWARE\\Policies\\Microsoft\\System\\DNSClient",
   uacPolicy: "HKLM:\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Policies\\System",
+  windowsVersion: "HKLM:\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion",
 } as const;
 
 export const ADMINISTRATORS_SID = "S-1-5-32-544";
@@ -917,6 +949,13 @@ export function resolveSystem(spec: HostSpec): ResolvedSystem {
   registry.push({
     path: REGISTRY_KEYS.uacPolicy,
     values: Object.entries(uac).flatMap(([name, v]) => (typeof v === "number" ? [{ name, kind: "DWord" as const, data: v }] : [])),
+  });
+  // CurrentVersion: strings except UBR (a DWORD); a null projection is a value the key lacks.
+  registry.push({
+    path: REGISTRY_KEYS.windowsVersion,
+    values: Object.entries(obj(output("windowsVersion"))).flatMap(([name, v]): ResolvedRegistryValue[] =>
+      typeof v === "string" ? [{ name, kind: "String", data: v }] : typeof v === "number" ? [{ name, kind: "DWord", data: v }] : [],
+    ),
   });
   const policy = outcomes.dnsClientPolicy;
   const policyKey = "output" in policy ? { path: REGISTRY_KEYS.dnsClientPolicy, values: strings(obj(policy.output)) } : undefined;

@@ -204,3 +204,21 @@ describe("what stays undetermined", () => {
     assert.match(j.reason!.message, /Version is not a\.b\.c/);
   });
 });
+
+describe("Nano Server by its installation type (the CurrentVersion key), folded into end of support", () => {
+  const withType = (build: number, sku: number | null, installationType: string | null) =>
+    hostCtx(hostFacts("nano01", { os: ok("os", os(build, 3, sku)), windowsVersion: ok("windowsVersion", { installationType, editionId: null, currentBuild: build, ubr: null, displayVersion: null }) }), { asOf: at("2026-11-29") });
+
+  it("fails a host whose InstallationType is Nano Server even where the SKU was not read, and cites the key", () => {
+    const j = expectStatus(judgeWithinExtendedSupport(withType(14393, null, "Nano Server")), "failed");
+    assert.match(j.actual, /Nano Server as a host operating system/);
+    assert.deepEqual(j.evidence.map((e) => e.probe), ["os", "windowsVersion"]);
+    expectStatus(judgeNotNearEndOfSupport(withType(14393, null, "Nano Server")), "notApplicable");
+  });
+
+  it("settles build 14393 without the SKU when the installation type says it is not Nano Server", () => {
+    const j = expectStatus(judgeWithinExtendedSupport(withType(14393, null, "Server Core")), "passed");
+    assert.match(j.actual, /^Windows Server 2016 /);
+    expectStatus(judgeWithinExtendedSupport(hostCtx(hostFacts("x", { os: ok("os", os(14393, 3, null)), windowsVersion: { ok: false, probe: "windowsVersion", problem: { kind: "access-denied", message: "denied" } } }), { asOf: at("2026-11-29") })), "undetermined");
+  });
+});

@@ -134,7 +134,7 @@ describe("HP-EOS-002 judgeWithinExtendedSupport", () => {
     const j = expectStatus(judgeWithinExtendedSupport(withOs(SERVER_2019)), "passed");
     assert.match(j.actual, /Windows Server 2019.*2029-01-09/);
     assert.match(j.rule ?? "", /Windows Server 2019: extended support ends 2029-01-09/);
-    assert.deepEqual(probesOf(j), ["hv01/os"]);
+    assert.deepEqual(probesOf(j), ["hv01/os", "hv01/windowsVersion"]);
   });
 
   it("passes on the end date itself (support ends at the end of that day, UTC)", () => {
@@ -175,7 +175,7 @@ describe("HP-EOS-002 judgeWithinExtendedSupport", () => {
     const j = expectStatus(judgeWithinExtendedSupport(withOs(os("Microsoft Windows Server Datacenter", "10.0.30000"))), "undetermined");
     assert.equal(j.reason?.kind, "not-verifiable");
     assert.match(j.reason!.message, /no lifecycle data for .*10\.0\.30000.*no Windows server release hostproof knows/);
-    assert.deepEqual(probesOf(j), ["hv01/os"]);
+    assert.deepEqual(probesOf(j), ["hv01/os", "hv01/windowsVersion"]);
   });
 
   it("does not apply the server table to a workstation sharing a server build number", () => {
@@ -212,7 +212,7 @@ describe("HP-EOS-003 judgeNotNearEndOfSupport", () => {
   it("fails Server 2016 51 days before its end and words it for an auditor", () => {
     const j = expectStatus(judgeNotNearEndOfSupport(withOs(SERVER_2016, new Date("2026-11-22T09:30:00Z"))), "failed");
     assert.equal(j.actual, "Windows Server 2016 support ends 2027-01-12, in 51 days (warning window 90 days)");
-    assert.deepEqual(probesOf(j), ["hv01/os"]);
+    assert.deepEqual(probesOf(j), ["hv01/os", "hv01/windowsVersion"]);
   });
 
   it("passes Server 2019, years away", () => {
@@ -242,7 +242,7 @@ describe("HP-EOS-003 judgeNotNearEndOfSupport", () => {
   it("is notApplicable the day after the end: HP-EOS-002 reports that", () => {
     const j = expectStatus(judgeNotNearEndOfSupport(withOs(SERVER_2016, new Date("2027-01-13T00:00:00Z"))), "notApplicable");
     assert.match(j.reason!.message, /already past end of support, see HP-EOS-002/);
-    assert.deepEqual(probesOf(j), ["hv01/os"]);
+    assert.deepEqual(probesOf(j), ["hv01/os", "hv01/windowsVersion"]);
   });
 
   it("is notApplicable for Server 2003 and 2012 R2 today", () => {
