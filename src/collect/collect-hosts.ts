@@ -11,7 +11,7 @@ import { classifyHostFailure, failedHostSnapshot, type HostFailure } from "./hos
 import { mapBounded } from "./pool";
 
 /** One round trip to one host: runs the collector there and returns the snapshot. */
-export type HostReader = (target: DriverTarget, probes: ProbeId[], timeoutMs: number) => Promise<Snapshot>;
+export type HostReader = (target: DriverTarget, probes: ProbeId[], timeoutMs: number, generic: readonly GenericProbe[]) => Promise<Snapshot>;
 
 export interface CollectOptions {
   probes: ProbeId[];
@@ -37,7 +37,7 @@ export async function collectHosts(targets: readonly DriverTarget[], read: HostR
     const started = performance.now();
     const at = now();
     try {
-      const snapshot = await withTimeout(read(target, options.probes, options.timeoutMs), options.timeoutMs, target.host);
+      const snapshot = await withTimeout(read(target, options.probes, options.timeoutMs, options.generic ?? []), options.timeoutMs, target.host);
       return { host: target.host, snapshot, durationMs: performance.now() - started };
     } catch (err) {
       const failure = classifyHostFailure(err);

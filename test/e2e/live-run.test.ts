@@ -33,10 +33,10 @@ function liveInventory(): string {
 /** Answers as the collector would on each host; only the probes asked for, as on a real run. */
 const reader =
   (fail?: string): HostReader =>
-  async (target, probes) => {
+  async (target, probes, _ms, generic) => {
     if (target.host === fail) throw new Error(`ssh: connect to host ${target.address} port 22: Connection refused`);
-    const full = buildSnapshot(resolved.find((s) => s.name === target.host)!);
-    return { ...full, probes: Object.fromEntries(probes.map((p) => [p, full.probes[p]!])) };
+    const full = buildSnapshot(resolved.find((s) => s.name === target.host)!, { generic });
+    return { ...full, probes: Object.fromEntries([...probes, ...generic.map((g) => g.id)].map((p) => [p, full.probes[p as keyof typeof full.probes]!])) };
   };
 
 const run = (inventory: string, r: HostReader, tags?: string) =>
@@ -67,12 +67,17 @@ test("an unreachable host is undetermined, with the reason, and the rest are jud
 
 test("only the probes the selected controls need are asked for", async () => {
   const asked: string[][] = [];
-  await run(liveInventory(), async (t, probes, ms) => {
-    asked.push(probes);
-    return reader()(t, probes, ms);
-  }, "@area:dns");
+  await run(liveInventory(), async (t, probes, ms, generic) => {
+    asked.push([...probes, ...generic.map((g) => g.id)]);
+    return reader()(t, probes, ms, generic);
+  }, "@area:dns or @HP-PS2-001");
   assert.equal(asked.length, 3, "one round trip per host");
-  for (const p of asked) assert.deepEqual(p, ["os", "computerSystem", "tcpipParameters", "dnsClientPolicy", "dnsClientGlobalSetting"]);
+  for (const p of asked) {
+    assert.deepEqual(p, [
+      "os", "computerSystem", "tcpipParameters", "dnsClientPolicy", "dnsClientGlobalSetting", "windowsVersion",
+      "windowsFeature:PowerShell-V2|MicrosoftWindowsPowerShellV2", "optionalFeature:MicrosoftWindowsPowerShellV2Root", "optionalFeature:MicrosoftWindowsPowerShellV2",
+    ]);
+  }
 });
 
 test("collect on one machine, judge on another: the offline inventory gives the same verdicts", async () => {

@@ -38,11 +38,11 @@ test("a secret from the environment appears in no output file and in nothing han
 
     const resolved = resolveEstate(spec);
     const handed: string[] = [];
-    const reader: HostReader = async (target, probes) => {
+    const reader: HostReader = async (target, probes, _ms, generic) => {
       handed.push(JSON.stringify(target), DRIVER_BODY, encodeTarget(target));
       if (target.host === "n2") throw new Error(`Connecting to remote server ${target.address} failed: Access is denied.`);
-      const full = buildSnapshot(resolved.find((s) => s.name === target.host)!);
-      return { ...full, probes: Object.fromEntries(probes.map((p) => [p, full.probes[p]!])) };
+      const full = buildSnapshot(resolved.find((s) => s.name === target.host)!, { generic });
+      return { ...full, probes: Object.fromEntries([...probes, ...generic.map((g) => g.id)].map((p) => [p, full.probes[p as keyof typeof full.probes]!])) };
     };
 
     const outcome = await runEstate({ inventory, out: join(dir, "report"), failOn: "any", asOf: new Date(`${AS_OF}T00:00:00Z`), html: false, reader });
