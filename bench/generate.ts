@@ -8,7 +8,8 @@
  */
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { DRIFTS, librarySystem, libraryProbes } from "./library-state";
+import { planProbes } from "../src/controls/probe-plan";
+import { DRIFTS, LIBRARY_FEATURES, librarySystem } from "./library-state";
 import type { ClusterType, InventoryCluster } from "../src/model/inventory";
 import type { ProbeErrorKind } from "../src/model/snapshot";
 import type { ProbeId } from "../src/probes/catalog";
@@ -121,7 +122,8 @@ export function generateEstate(dir: string, options: GenerateOptions): Generated
   const inventoryPath = writeEstate(
     dir,
     { name: specs.name, inputs: { endOfSupport: { warningDays: 90 } }, hosts: specs.hosts, clusters: specs.clusters },
-    { pretty: false, ...(options.library ? { generic: libraryProbes() } : {}) },
+    // With the library, its probes beside the built-in controls' (the default).
+    { pretty: false, ...(options.library ? { generic: planProbes(undefined, { folders: [LIBRARY_FEATURES] }).generic } : {}) },
   );
   return {
     inventoryPath,

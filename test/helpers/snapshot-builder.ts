@@ -16,6 +16,7 @@ import type { JsonObject, JsonValue } from "../../src/model/json";
 import type { ClusterType, ControlInputs, Inventory, InventoryCluster, InventoryHost, Transport } from "../../src/model/inventory";
 import type { ProbeError, ProbeRecord, Snapshot, SnapshotProbes } from "../../src/model/snapshot";
 import { hpJsonCommand, PROBE_IDS, PROBES, type ProbeId } from "../../src/probes/catalog";
+import { planProbes } from "../../src/controls/probe-plan";
 import { GENERIC_READERS, uniqueProbes, type GenericKind, type GenericProbe, type GenericProbeId } from "../../src/probes/generic";
 import { REGISTRY_HIVES, registryProviderPath } from "../../src/probes/params";
 
@@ -1518,16 +1519,21 @@ export function buildInventory(estate: EstateSpec): Inventory {
 export interface WriteEstateOptions {
   /** Two-space indentation (default) or compact JSON, which the benchmark uses to save disk time. */
   pretty?: boolean;
-  /** Generic probes every snapshot records (buildSnapshot's option). */
+  /**
+   * Generic probes every snapshot records (buildSnapshot's option). Default: those the built-in
+   * controls read, as a collection for them would record.
+   */
   generic?: readonly GenericProbe[];
 }
+
+let builtInGeneric: readonly GenericProbe[] | undefined;
 
 /** Writes `<dir>/inventory.json` and `<dir>/snapshots/<host>.json`; returns the inventory path. */
 export function writeEstate(dir: string, estate: EstateSpec, options: WriteEstateOptions = {}): string {
   const indent = options.pretty === false ? undefined : 2;
   mkdirSync(join(dir, "snapshots"), { recursive: true });
   for (const spec of resolveEstate(estate)) {
-    writeFileSync(join(dir, "snapshots", `${spec.name}.json`), `${JSON.stringify(buildSnapshot(spec, { generic: options.generic }), null, indent)}\n`);
+    writeFileSync(join(dir, "snapshots", `${spec.name}.json`), `${JSON.stringify(buildSnapshot(spec, { generic: options.generic ?? (builtInGeneric ??= planProbes().generic) }), null, indent)}\n`);
   }
   const inventoryPath = join(dir, "inventory.json");
   writeFileSync(inventoryPath, `${JSON.stringify(buildInventory(estate), null, indent)}\n`);
