@@ -11,6 +11,8 @@ import { join } from "node:path";
 import { runEstate } from "../../src/engine/run";
 import type { HostReader } from "../../src/collect/collect-hosts";
 import { buildSnapshot, resolveEstate, writeEstate, type EstateSpec, type HostSpec } from "../helpers/snapshot-builder";
+import { planProbes } from "../../src/controls/probe-plan";
+import type { GenericProbeId } from "../../src/probes/generic";
 import { AS_OF, readJson, spawnCli, tempDir } from "./cli";
 import { collectToFolder } from "../../src/collect/collect-to-folder";
 import type { Summary } from "../../src/report/summary";
@@ -30,13 +32,21 @@ function liveInventory(): string {
   return inventory;
 }
 
+/** The generic probes the built-in controls read: a snapshot file holds them as a collection records them. */
+const generic = planProbes().generic;
+
+/** The ids of the generic probes the collector was given (encodeGenericProbes: a line per probe, its id first). */
+function genericIds(encoded: string | undefined): GenericProbeId[] {
+  return encoded ? Buffer.from(encoded, "base64").toString("utf8").split("\n").map((l) => l.split("\t")[0] as GenericProbeId) : [];
+}
+
 /** Answers as the collector would on each host; only the probes asked for, as on a real run. */
 const reader =
   (fail?: string): HostReader =>
   async (target, probes) => {
     if (target.host === fail) throw new Error(`ssh: connect to host ${target.address} port 22: Connection refused`);
-    const full = buildSnapshot(resolved.find((s) => s.name === target.host)!);
-    return { ...full, probes: Object.fromEntries(probes.map((p) => [p, full.probes[p]!])) };
+    const full = buildSnapshot(resolved.find((s) => s.name === target.host)!, { generic });
+    return { ...full, probes: Object.fromEntries([...probes, ...genericIds(target.genericProbes)].map((p) => [p, full.probes[p]!])) };
   };
 
 const run = (inventory: string, r: HostReader, tags?: string) =>
@@ -46,7 +56,7 @@ const verdicts = (s: Summary) => s.results.map((r) => `${r.target.name} ${r.cont
 
 test("live hosts are judged exactly as the same hosts given as snapshot files", async () => {
   const live = await run(liveInventory(), reader());
-  const files = await run(writeEstate(tempDir(), estate), reader());
+  const files = await run(writeEstate(tempDir(), estate, { generic }), reader());
   const a = readJson<Summary>(join(live.outDir, "summary.json"));
   const b = readJson<Summary>(join(files.outDir, "summary.json"));
   assert.deepEqual(verdicts(a), verdicts(b));

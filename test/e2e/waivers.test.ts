@@ -9,7 +9,7 @@ import { join } from "node:path";
 import Ajv from "ajv";
 import addFormats from "ajv-formats";
 import { writeEstate, type EstateSpec } from "../helpers/snapshot-builder";
-import { AS_OF, DEMO, ROOT, expectRejected, readJson, runCli, spawnCli, tempDir } from "./cli";
+import { AS_OF, DEMO, ROOT, expectRejected, readJson, runCli, spawnCli, tempDir, writeCompliantEstate } from "./cli";
 import type { Summary, SummaryResult } from "../../src/report/summary";
 
 const DEMO_WAIVERS = join(ROOT, "examples", "demo", "waivers.yaml");
@@ -157,7 +157,7 @@ test("exit code: a waived failure does not fail the gate; without the waiver it 
 });
 
 test("exit code: HP-CLU-004 attested (runControl: false) turns 2 into 0; with runControl true it stays 2 and says why", async () => {
-  const inv = writeEstate(tempDir(), workgroup);
+  const inv = writeCompliantEstate(tempDir(), workgroup);
   const attest = { controlId: "HP-CLU-004", scope: { cluster: "WG" }, justification: "same password set by the runbook", approver: "Jane Roe", reference: "CHG-9", expires: "2027-06-30" };
   assert.equal((await run(inv)).code, 2);
   const attested = await run(inv, "--waivers", waiverFile([{ ...attest, runControl: false }]));
