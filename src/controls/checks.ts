@@ -7,6 +7,7 @@ import * as judges from "../judge";
 import type { ClusterJudge, HostJudge } from "../judge/context";
 import type { ProbeId } from "../probes/catalog";
 import type { GenericProbe } from "../probes/generic";
+import { UPDATE_DEFERRAL_PROBES } from "../judge/update-deferral";
 
 /**
  * `needs`: the built-in probes the judge reads. `generic`: generic probes it reads too (a registry
@@ -53,6 +54,10 @@ export const CHECKS: readonly CheckBinding[] = [
 
   // NIC hardware offloads (features/nic-offloads.feature)
   host("every standardized offload keyword is disabled on every adapter, unless the inventory allows it", judges.judgeOffloadsDisabled, ["netAdapterAdvancedProperty"]),
+
+  // Update deferral (features/update-deferral.feature). Its facts are values in known registry keys:
+  // generic probes, no catalog probe.
+  host("quality updates are deferred within the inventory's window, unless WSUS or Configuration Manager decides", judges.judgeQualityUpdateDeferral, [], UPDATE_DEFERRAL_PROBES),
 ];
 
 export function checkFor(phrase: string): CheckBinding | undefined {

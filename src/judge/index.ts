@@ -6,6 +6,7 @@ import { judgeNoPendingDnsSuffixChange, judgePrimaryDnsSuffixPresent, judgeSearc
 import { judgeNotNearEndOfSupport, judgeNotWindowsServer2003, judgeWithinExtendedSupport } from "./lifecycle";
 import { judgeOffloadsDisabled } from "./offloads";
 import { judgeTokenFilterPolicyBaseline, judgeTokenFilterPolicyForClusterAccount } from "./token-filter";
+import { judgeQualityUpdateDeferral } from "./update-deferral";
 
 export type JudgeEntry = { kind: "host"; judge: HostJudge } | { kind: "cluster"; judge: ClusterJudge };
 
@@ -29,6 +30,7 @@ export const JUDGES: Readonly<Record<string, JudgeEntry>> = {
   "HP-EOS-002": host(judgeWithinExtendedSupport),
   "HP-EOS-003": host(judgeNotNearEndOfSupport),
   "HP-NIC-001": host(judgeOffloadsDisabled),
+  "HP-WU-001": host(judgeQualityUpdateDeferral),
 };
 
 export {
@@ -48,4 +50,5 @@ export {
   judgeTokenFilterPolicyBaseline,
   judgeTokenFilterPolicyForClusterAccount,
   judgeWithinExtendedSupport,
+  judgeQualityUpdateDeferral,
 };
