@@ -20,7 +20,7 @@ import { clusterCtx, hostCtx, hostFacts, unreadable, workgroupCluster } from "..
 const CONTROL_IDS = [
   "HP-CLU-001", "HP-CLU-002", "HP-CLU-003", "HP-CLU-004", "HP-CLU-005", "HP-CLU-006", "HP-CLU-007", "HP-CLU-008",
   "HP-UAC-001", "HP-DNS-001", "HP-DNS-002", "HP-DNS-003", "HP-EOS-001", "HP-EOS-002", "HP-EOS-003", "HP-NIC-001",
-  "HP-WU-001",
+  "HP-WU-001", "HP-CNT-001", "HP-CNT-002",
 ];
 const CLUSTER_CONTROLS = ["HP-CLU-003", "HP-CLU-004", "HP-CLU-006", "HP-CLU-007", "HP-CLU-008", "HP-DNS-003"];
 
