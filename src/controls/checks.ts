@@ -8,6 +8,8 @@ import type { ClusterJudge, HostJudge } from "../judge/context";
 import type { ProbeId } from "../probes/catalog";
 import type { GenericProbe } from "../probes/generic";
 import { POWERSHELL_V2_FEATURE, POWERSHELL_V2_OPTIONAL } from "../judge/powershell-v2";
+import { CONTAINER_HOST_PROBES, HYPERV_FEATURE } from "../judge/containers";
+import { UPDATE_DEFERRAL_PROBES } from "../judge/update-deferral";
 
 /**
  * `needs`: the built-in probes the judge reads. `generic`: generic probes it reads too (a registry
@@ -58,6 +60,12 @@ export const CHECKS: readonly CheckBinding[] = [
 
   // NIC hardware offloads (features/nic-offloads.feature)
   host("every standardized offload keyword is disabled on every adapter, unless the inventory allows it", judges.judgeOffloadsDisabled, ["netAdapterAdvancedProperty"]),
+
+  // Update deferral and container hosts (features/update-deferral.feature, features/container-host.feature).
+  // Their facts are values in known registry keys, services and features: generic probes, no catalog probe.
+  host("quality updates are deferred within the inventory's window, unless WSUS or Configuration Manager decides", judges.judgeQualityUpdateDeferral, [], UPDATE_DEFERRAL_PROBES),
+  host("a container host has the Containers feature, a running container runtime and, on Windows Server 2016, KB3176936 or later", judges.judgeContainerHostReady, ["os", "hotfixes"], CONTAINER_HOST_PROBES),
+  host("a container host has the Hyper-V role for Hyper-V isolation", judges.judgeHyperVIsolationAvailable, [], [...CONTAINER_HOST_PROBES, HYPERV_FEATURE]),
 ];
 
 export function checkFor(phrase: string): CheckBinding | undefined {

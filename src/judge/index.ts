@@ -7,6 +7,8 @@ import { judgeNotNearEndOfSupport, judgeNotWindowsServer2003, judgeWithinExtende
 import { judgeOffloadsDisabled } from "./offloads";
 import { judgePowerShellV2Disabled } from "./powershell-v2";
 import { judgeTokenFilterPolicyBaseline, judgeTokenFilterPolicyForClusterAccount } from "./token-filter";
+import { judgeQualityUpdateDeferral } from "./update-deferral";
+import { judgeContainerHostReady, judgeHyperVIsolationAvailable } from "./containers";
 
 export type JudgeEntry = { kind: "host"; judge: HostJudge } | { kind: "cluster"; judge: ClusterJudge };
 
@@ -31,6 +33,9 @@ export const JUDGES: Readonly<Record<string, JudgeEntry>> = {
   "HP-EOS-003": host(judgeNotNearEndOfSupport),
   "HP-NIC-001": host(judgeOffloadsDisabled),
   "HP-PS2-001": host(judgePowerShellV2Disabled),
+  "HP-WU-001": host(judgeQualityUpdateDeferral),
+  "HP-CNT-001": host(judgeContainerHostReady),
+  "HP-CNT-002": host(judgeHyperVIsolationAvailable),
 };
 
 export {
@@ -51,4 +56,7 @@ export {
   judgeTokenFilterPolicyBaseline,
   judgeTokenFilterPolicyForClusterAccount,
   judgeWithinExtendedSupport,
+  judgeQualityUpdateDeferral,
+  judgeContainerHostReady,
+  judgeHyperVIsolationAvailable,
 };

@@ -6,7 +6,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { main } from "../../src/cli/main";
 import type { Io } from "../../src/cli/io";
-import { writeEstate } from "../helpers/snapshot-builder";
+import { writeEstate, type EstateSpec, type SystemSpec } from "../helpers/snapshot-builder";
+import { planProbes } from "../../src/controls/probe-plan";
 
 export const ROOT = join(__dirname, "..", "..");
 export const BIN = join(ROOT, "bin", "hostproof.js");
@@ -80,6 +81,21 @@ export async function expectRejected(inventory: string, patterns: RegExp[], extr
   assert.equal(readFileSync(join(out, "summary.json"), "utf8"), '{"earlier":"report"}', "the earlier report was touched");
   assert.deepEqual(readdirSync(parent), ["reports"], "a staging folder was left behind");
   return res.stderr;
+}
+
+/** Group Policy deferring quality updates 14 days: what a host needs for HP-WU-001 to pass. */
+export const DEFERRAL_POLICY: SystemSpec = {
+  registry: { "HKLM\\SOFTWARE\\Policies\\Microsoft\\Windows\\WindowsUpdate": { DeferQualityUpdates: 1, DeferQualityUpdatesPeriodInDays: 14 } },
+};
+
+/**
+ * An estate whose every host complies with every built-in control a probe can verify: each host
+ * defers quality updates, and the snapshots hold the generic probes the built-in controls read, as
+ * a collection for them records. Returns the inventory path.
+ */
+export function writeCompliantEstate(dir: string, spec: EstateSpec): string {
+  const hosts = spec.hosts.map((h) => ({ ...h, system: { ...DEFERRAL_POLICY, ...h.system } }));
+  return writeEstate(dir, { ...spec, hosts }, { generic: planProbes().generic });
 }
 
 /** A valid two-node workgroup cluster, for a test to break in one place. */

@@ -3,7 +3,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { writeEstate, type EstateSpec } from "../helpers/snapshot-builder";
-import { AS_OF, DEMO, expectRejected, readJson, runCli, spawnCli, tempDir } from "./cli";
+import { AS_OF, DEMO, expectRejected, readJson, runCli, spawnCli, tempDir, writeCompliantEstate } from "./cli";
 import type { Summary } from "../../src/report/summary";
 
 function estate(spec: EstateSpec): string {
@@ -19,13 +19,13 @@ const compliantWorkgroup: EstateSpec = {
 };
 
 test("0: a compliant estate (the unverifiable password control left out) passes the gate", async () => {
-  const res = await run(estate(compliantWorkgroup), "--tags", "not @manual");
+  const res = await run(writeCompliantEstate(tempDir(), compliantWorkgroup), "--tags", "not @manual");
   assert.equal(res.code, 0, res.stdout + res.stderr);
   assert.match(res.stdout, /Verdict: COMPLIANT/);
 });
 
 test("2: with the password control selected the same estate is undetermined, never passed", async () => {
-  const res = await run(estate(compliantWorkgroup));
+  const res = await run(writeCompliantEstate(tempDir(), compliantWorkgroup));
   assert.equal(res.code, 2, res.stdout + res.stderr);
 });
 

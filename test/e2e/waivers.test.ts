@@ -9,7 +9,7 @@ import { join } from "node:path";
 import Ajv from "ajv";
 import addFormats from "ajv-formats";
 import { writeEstate, type EstateSpec } from "../helpers/snapshot-builder";
-import { AS_OF, DEMO, ROOT, expectRejected, readJson, runCli, spawnCli, tempDir } from "./cli";
+import { AS_OF, DEMO, ROOT, expectRejected, readJson, runCli, spawnCli, tempDir, writeCompliantEstate } from "./cli";
 import type { Summary, SummaryResult } from "../../src/report/summary";
 
 const DEMO_WAIVERS = join(ROOT, "examples", "demo", "waivers.yaml");
@@ -48,8 +48,10 @@ test("demo with waivers: the attested password control and the scheduled migrati
   assert.equal(eos.waiver?.id, "WVR-2026-019");
   assert.match(eos.actual, /2027-01-12/);
   assert.equal(result(summary, "legacy2003", "HP-EOS-001").status, "failed");
-  // 8 hosts × 13 host controls + 2 clusters × 6 cluster controls: every target has a result.
-  assert.deepEqual(summary.totals, { passed: 59, failed: 5, undetermined: 3, notApplicable: 22, waived: 3, total: 92 });
+  // 8 hosts × 16 host controls + 2 clusters × 6 cluster controls: every target has a result. 24 of
+  // the undetermined are HP-WU-001, HP-CNT-001 and HP-CNT-002, whose generic probes the demo
+  // snapshots do not hold (scripts/make-demo.ts records the custom controls' only).
+  assert.deepEqual(summary.totals, { passed: 59, failed: 5, undetermined: 27, notApplicable: 22, waived: 3, total: 116 });
   assert.equal(summary.verdict, "non-compliant");
   assert.deepEqual(
     summary.waivers?.waivers.map((w) => [w.id, w.state, w.applied]),
@@ -69,9 +71,9 @@ test("demo with waivers: the attested password control and the scheduled migrati
 });
 
 test("demo with waivers: the terminal draws W and lists the waivers applied", () => {
-  assert.match(demo.stdout, /^app2016 +– – {5}– {7}✔ ✔ W ✔ ✔ – –$/m);
+  assert.match(demo.stdout, /^app2016 +– – {5}– {7}\? \? ✔ ✔ W ✔ ✔ – – {3}\?$/m);
   assert.match(demo.stdout, /^cluster wgclus +✔ W +✔ ✔ ✘ +–$/m);
-  assert.match(demo.stdout, /Results: 59 passed, 5 failed, 3 undetermined, 22 not applicable, 3 waived \(92 total\)/);
+  assert.match(demo.stdout, /Results: 59 passed, 5 failed, 27 undetermined, 22 not applicable, 3 waived \(116 total\)/);
   assert.match(demo.stdout, /^Waivers \(examples\/demo\/waivers\.yaml\): 3 in the file, 3 applied, 3 results waived$/m);
   assert.match(demo.stdout, /^W WVR-2026-019 \(HP-EOS-003 on host app2016\): 1 failed waived; approved by Priya Raman, Application Owner \(ERP\); MIG-2291; expires 2027-01-10$/m);
   assert.match(demo.stdout, /^W WVR-2026-011 \(HP-CLU-004 on cluster wgclus and its nodes\): 1 undetermined waived/m);
@@ -87,7 +89,7 @@ test("demo with waivers: JUnit skips the waived results with the justification, 
   assert.match(xml, /<property name="originalStatus" value="undetermined"\/>/);
   const top = /<testsuites[^>]*\bfailures="(\d+)"[^>]*\berrors="(\d+)"[^>]*\bskipped="(\d+)"/.exec(xml);
   assert.ok(top);
-  assert.deepEqual(top.slice(1).map(Number), [5, 3, 25], "22 not applicable + 3 waived are skipped");
+  assert.deepEqual(top.slice(1).map(Number), [5, 27, 25], "22 not applicable + 3 waived are skipped");
 });
 
 test("demo with waivers: Allure puts the waived results in their own category, with approver and justification visible", () => {
@@ -157,7 +159,7 @@ test("exit code: a waived failure does not fail the gate; without the waiver it 
 });
 
 test("exit code: HP-CLU-004 attested (runControl: false) turns 2 into 0; with runControl true it stays 2 and says why", async () => {
-  const inv = writeEstate(tempDir(), workgroup);
+  const inv = writeCompliantEstate(tempDir(), workgroup);
   const attest = { controlId: "HP-CLU-004", scope: { cluster: "WG" }, justification: "same password set by the runbook", approver: "Jane Roe", reference: "CHG-9", expires: "2027-06-30" };
   assert.equal((await run(inv)).code, 2);
   const attested = await run(inv, "--waivers", waiverFile([{ ...attest, runControl: false }]));

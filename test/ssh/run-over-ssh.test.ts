@@ -52,6 +52,14 @@ const expectedReads: Record<string, Partial<Record<ProbeId, ProbeError>>> = {
   ),
 };
 
+/**
+ * The built-in controls that read generic probes are left out of both runs: probeErrors writes a
+ * read failure for catalog probes only, so the files could not say what n3 (unreachable) and old
+ * (PowerShell 2.0, no ServerManager) give for a generic probe. Generic probes over SSH are what
+ * custom-controls-over-ssh.test.ts runs.
+ */
+const CATALOG_ONLY = ["--tags", "not @area:updates and not @area:containers"];
+
 const verdicts = (s: Summary) =>
   s.results.map((r) => `${r.target.name} ${r.controlId} ${r.status}${r.status === "undetermined" ? ` (${r.reason?.kind})` : ""}`).sort();
 
@@ -88,7 +96,7 @@ test("hostproof run over ssh: a non-terminating access-denied, a hung probe, a h
     );
 
     const liveOut = join(dir, "live-report");
-    const run = spawn(process.execPath, [BIN, "run", "-i", live, "-o", liveOut, "--as-of", AS_OF, "--no-html", "--no-history"], {
+    const run = spawn(process.execPath, [BIN, "run", "-i", live, "-o", liveOut, "--as-of", AS_OF, "--no-html", "--no-history", ...CATALOG_ONLY], {
       cwd: ROOT,
       env: { ...process.env, NO_COLOR: "1" },
       stdio: ["ignore", "pipe", "pipe"],
@@ -108,7 +116,7 @@ test("hostproof run over ssh: a non-terminating access-denied, a hung probe, a h
 
     const files = writeEstate(join(dir, "files"), { ...estateSpec, hosts: specs.map((s) => ({ ...s, probeErrors: expectedReads[s.name] })) });
     const filesOut = join(dir, "files-report");
-    const offline = spawnCli(["run", "-i", files, "-o", filesOut, "--as-of", AS_OF, "--no-html", "--no-history"]);
+    const offline = spawnCli(["run", "-i", files, "-o", filesOut, "--as-of", AS_OF, "--no-html", "--no-history", ...CATALOG_ONLY]);
 
     const a = readJson<Summary>(join(liveOut, "summary.json"));
     const b = readJson<Summary>(join(filesOut, "summary.json"));
