@@ -64,7 +64,7 @@ export const CHECKS: readonly CheckBinding[] = [
   // Update deferral and container hosts (features/update-deferral.feature, features/container-host.feature).
   // Their facts are values in known registry keys, services and features: generic probes, no catalog probe.
   host("quality updates are deferred within the inventory's window, unless WSUS or Configuration Manager decides", judges.judgeQualityUpdateDeferral, [], UPDATE_DEFERRAL_PROBES),
-  host("a container host has the Containers feature, a running container runtime and, on Windows Server 2016, KB3176936 or later", judges.judgeContainerHostReady, ["os", "hotfixes"], CONTAINER_HOST_PROBES),
+  host("a container host has the Containers feature, a running container runtime and, on Windows Server 2016, KB3176936 or later", judges.judgeContainerHostReady, ["os", "windowsVersion", "hotfixes"], CONTAINER_HOST_PROBES),
   host("a container host has the Hyper-V role for Hyper-V isolation", judges.judgeHyperVIsolationAvailable, [], [...CONTAINER_HOST_PROBES, HYPERV_FEATURE]),
 ];
 

@@ -7,9 +7,10 @@
  * The runtime is the `docker` service (Docker Engine, Mirantis Container Runtime) or `containerd`.
  *
  * Windows Server 2016 (build 14393) needs KB3176936, the August 2016 servicing stack update, or a
- * later update before Docker runs. Win32_QuickFixEngineering cannot say what an update supersedes,
- * and the OS revision (UBR) lives in a key that also holds the product key's encoding
- * (DigitalProductId), which a snapshot must not carry. So "or later" is read from the update list:
+ * later update before Docker runs. The OS revision decides where it was read (the windowsVersion
+ * probe projects UBR from the CurrentVersion key, never its DigitalProductId): revision
+ * CONTAINER_REVISION_2016 or above. Where it was not, Win32_QuickFixEngineering cannot say what an
+ * update supersedes, so "or later" is read from the update list:
  * KB3176936 itself; the Server 2016 cumulative updates from September 2016 to January 2017, which
  * install on KB3176936's servicing stack or a later one (Microsoft's Nano Server servicing guide names
  * KB3176936 as the prerequisite of the first); or any update numbered KB4000000 or above, numbers
@@ -45,6 +46,12 @@ export const CONTAINER_UPDATE_2016 = "KB3176936";
  */
 export const LATER_2016_UPDATES: readonly string[] = ["KB3192366", "KB3194496", "KB3194798", "KB3197954", "KB3200970", "KB3201845", "KB3206632", "KB3213986", "KB3216755"];
 const LATER_BY_NUMBER = 4_000_000;
+/**
+ * The OS revision (UBR) KB3176936 brought to build 14393 is below this bar, which Microsoft's
+ * DockerMsftProvider checked for "KB3176936 or later": where the windowsVersion probe read the
+ * revision, it decides, whatever the update list says (cumulative updates replace each other there).
+ */
+export const CONTAINER_REVISION_2016 = 206;
 
 interface Role {
   kind: "container-host" | "other" | "unknown";
@@ -146,6 +153,21 @@ function updatePart(facts: HostFacts, refs: EvidenceRef[]): Part {
   refs.push(evidence(host, "os"));
   if (!os.ok) return unreadPart(host, subject, expected, "the Windows build", os);
   if (os.value.build !== SERVER_2016_BUILD) return { row: { subject, expected, actual: `not needed: build ${os.value.build}`, outcome: "info" } };
+  const version = facts.windowsVersion;
+  if (version.ok && version.value.ubr !== null) {
+    refs.push(evidence(host, "windowsVersion"));
+    const ubr = version.value.ubr;
+    const ok = ubr >= CONTAINER_REVISION_2016;
+    return {
+      row: {
+        subject,
+        expected,
+        actual: `OS revision 14393.${ubr}: ${ok ? `${CONTAINER_UPDATE_2016} or a later update is in place` : `older than ${CONTAINER_UPDATE_2016}'s servicing`}`,
+        outcome: ok ? "ok" : "deviation",
+        note: `revision ${CONTAINER_REVISION_2016} or above counts, the bar Microsoft's DockerMsftProvider set for ${CONTAINER_UPDATE_2016} or later`,
+      },
+    };
+  }
   refs.push(evidence(host, "hotfixes"));
   if (!hotfixes.ok) return unreadPart(host, subject, expected, "the installed updates", hotfixes);
   const ids = hotfixes.value.map((h) => h.id);

@@ -14,7 +14,7 @@ import {
   judgeHyperVIsolationAvailable,
   laterThanContainerUpdate,
 } from "../../src/judge/containers";
-import type { HotfixFact } from "../../src/model/facts";
+import type { HotfixFact, WindowsVersionFact } from "../../src/model/facts";
 import type { Judgement } from "../../src/model/result";
 import type { ProbeRecord } from "../../src/model/snapshot";
 import { expectStatus, hostCtx, hostFacts, ok, unreadable } from "../helpers/host-facts";
@@ -30,6 +30,9 @@ function records(system: SystemSpec, options: Omit<SnapshotOptions, "generic"> =
 }
 
 const server2016 = ok("os", { caption: "Microsoft Windows Server 2016 Datacenter", version: "10.0.14393", major: 10, minor: 0, build: 14393, productType: 3, sku: 8, architecture: "64-bit" });
+/** Without the OS revision (a snapshot from before windowsVersion was read): the update list decides. */
+const noRevision = unreadable<WindowsVersionFact>("windowsVersion", "not-collected", "windowsVersion was not collected");
+const revision = (ubr: number) => ok<WindowsVersionFact>("windowsVersion", { installationType: "Server", editionId: "ServerDatacenter", currentBuild: 14393, ubr, displayVersion: null });
 const updates = (...ids: string[]) => ok<HotfixFact[]>("hotfixes", ids.map((id) => ({ id, description: "Update", installedOn: "2024-10-08" })));
 
 function both(recs: Record<string, ProbeRecord>, extra: Parameters<typeof hostFacts>[1] = {}): { ready: Judgement; hyperV: Judgement } {
@@ -80,15 +83,15 @@ test("a runtime service without the Containers feature makes a container host, w
 
 test("Windows Server 2016: KB3176936 or a later update passes; without one the update part fails, and the update list is cited", () => {
   const recs = records({ windowsFeatures: [CONTAINERS], services: [DOCKER] });
-  const without = expectStatus(both(recs, { os: server2016, hotfixes: updates("KB3192137", "KB3176938") }).ready, "failed");
+  const without = expectStatus(both(recs, { os: server2016, windowsVersion: noRevision, hotfixes: updates("KB3192137", "KB3176938") }).ready, "failed");
   assert.match(without.actual, /not ready: KB3176936 \(Windows Server 2016\) \(neither KB3176936 nor a later update is among the 2 installed updates: KB3192137, KB3176938\)$/);
   assert.deepEqual(cited(without).slice(-2), ["os", "hotfixes"]);
-  expectStatus(both(recs, { os: server2016, hotfixes: updates("KB3176936") }).ready, "passed");
-  const later = expectStatus(both(recs, { os: server2016, hotfixes: updates("KB4486129", "KB5044293") }).ready, "passed");
+  expectStatus(both(recs, { os: server2016, windowsVersion: noRevision, hotfixes: updates("KB3176936") }).ready, "passed");
+  const later = expectStatus(both(recs, { os: server2016, windowsVersion: noRevision, hotfixes: updates("KB4486129", "KB5044293") }).ready, "passed");
   assert.match(later.actual, /later updates installed: KB4486129, KB5044293/);
-  expectStatus(both(recs, { os: server2016, hotfixes: updates("KB3194798") }).ready, "passed");
+  expectStatus(both(recs, { os: server2016, windowsVersion: noRevision, hotfixes: updates("KB3194798") }).ready, "passed");
   // Every part that fails is named, not only the first.
-  const twoParts = expectStatus(both(records({ windowsFeatures: [CONTAINERS] }), { os: server2016, hotfixes: updates() }).ready, "failed");
+  const twoParts = expectStatus(both(records({ windowsFeatures: [CONTAINERS] }), { os: server2016, windowsVersion: noRevision, hotfixes: updates() }).ready, "failed");
   assert.match(twoParts.actual, /not ready: container runtime \(.*\); KB3176936 \(Windows Server 2016\) \(neither KB3176936 nor a later update is among the 0 installed updates\)$/);
 });
 
@@ -115,9 +118,9 @@ test("unreadable facts: undetermined with their kind where they could change the
   assert.equal(outcomes(feature)["Containers feature"], "unreadable");
   // A failed part is not repaired by an unreadable one.
   const recs = records({ windowsFeatures: [CONTAINERS] });
-  const failing = expectStatus(both(recs, { os: server2016, hotfixes: unreadable("hotfixes") }).ready, "failed");
+  const failing = expectStatus(both(recs, { os: server2016, windowsVersion: noRevision, hotfixes: unreadable("hotfixes") }).ready, "failed");
   assert.match(failing.actual, /; not read: KB3176936 \(Windows Server 2016\)$/);
-  const open = expectStatus(both(records({ windowsFeatures: [CONTAINERS], services: [DOCKER] }), { os: server2016, hotfixes: unreadable("hotfixes", "timeout", "no answer") }).ready, "undetermined");
+  const open = expectStatus(both(records({ windowsFeatures: [CONTAINERS], services: [DOCKER] }), { os: server2016, windowsVersion: noRevision, hotfixes: unreadable("hotfixes", "timeout", "no answer") }).ready, "undetermined");
   assert.equal(open.reason?.kind, "timeout");
   // The Hyper-V feature unreadable on a container host.
   const hv = { ...records({ windowsFeatures: [CONTAINERS], services: [DOCKER] }), [HYPERV_FEATURE.id]: { command: "(reader)", startedAt: "2026-11-20T09:00:01.000Z", error: { kind: "access-denied" as const, message: "Access is denied." } } };
@@ -128,4 +131,12 @@ test("unreadable facts: undetermined with their kind where they could change the
   const docker = { ...records({ windowsFeatures: [CONTAINERS] }), [DOCKER_SERVICE.id]: { command: "(reader)", startedAt: "2026-11-20T09:00:01.000Z", error: { kind: "access-denied" as const, message: "Access is denied." } } };
   assert.equal(outcomes(expectStatus(both(docker).ready, "undetermined"))["container runtime"], "unreadable");
   assert.ok(CONTAINERS_FEATURE.id === "windowsFeature:Containers");
+});
+
+test("Windows Server 2016 with its OS revision read: revision 206 or above passes whatever the update list says, below it fails", () => {
+  const recs = records({ windowsFeatures: [CONTAINERS], services: [DOCKER] });
+  const current = expectStatus(both(recs, { os: server2016, windowsVersion: revision(7428), hotfixes: updates() }).ready, "passed");
+  assert.ok(cited(current).includes("windowsVersion") && !cited(current).includes("hotfixes"), "the revision decides; the update list is not read");
+  const rtm = expectStatus(both(recs, { os: server2016, windowsVersion: revision(0), hotfixes: updates("KB3176936") }).ready, "failed");
+  assert.match(rtm.actual, /OS revision 14393\.0: older than KB3176936's servicing/);
 });
