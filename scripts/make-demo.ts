@@ -30,16 +30,28 @@ export const CUSTOM_CONTROLS = join(__dirname, "..", "examples", "custom-control
 const RDP_TCP = "HKLM\\SYSTEM\\CurrentControlSet\\Control\\Terminal Server\\WinStations\\RDP-Tcp";
 const SMB_NAMESPACE = "root\\Microsoft\\Windows\\SMB";
 const PS2 = ["MicrosoftWindowsPowerShellV2Root", "MicrosoftWindowsPowerShellV2"];
+const WU_POLICY = "HKLM\\SOFTWARE\\Policies\\Microsoft\\Windows\\WindowsUpdate";
 
 /**
  * What examples/custom-controls reads, as a compliant host has it; each host's own deviations
  * are given to it below, so that every custom control passes somewhere and fails somewhere.
  */
-function system(changes: { nla?: number | null; w32time?: "Stopped"; smb1?: boolean; ps2?: number | null; ps2Server?: boolean } = {}): SystemSpec {
+function system(
+  changes: { nla?: number | null; w32time?: "Stopped"; smb1?: boolean; ps2?: number | null; ps2Server?: boolean; wsus?: string; containers?: boolean } = {},
+): SystemSpec {
+  // HP-WU-001: Windows Update for Business holds quality updates back 14 days; a WSUS client
+  // (UseWUServer = 1) takes its updates, and their delay, from the server instead.
+  const updates: Record<string, Record<string, string | number>> = changes.wsus
+    ? { [WU_POLICY]: { WUServer: changes.wsus, WUStatusServer: changes.wsus }, [`${WU_POLICY}\\AU`]: { UseWUServer: 1, AUOptions: 4, NoAutoUpdate: 0 } }
+    : { [WU_POLICY]: { DeferQualityUpdates: 1, DeferQualityUpdatesPeriodInDays: 14 } };
   return {
-    // HP-PS2-001 reads Server Manager's feature on servers; installed on app2016 only.
-    windowsFeatures: [{ name: "PowerShell-V2", displayName: "Windows PowerShell 2.0 Engine", installState: changes.ps2Server ? 1 : 0 }],
-    registry: { [RDP_TCP]: changes.nla === null ? { PortNumber: 3389 } : { PortNumber: 3389, UserAuthentication: changes.nla ?? 1 } },
+    // HP-PS2-001 reads Server Manager's feature on servers; installed on app2016 only. A container
+    // host (HP-CNT-001/002) has the Containers feature and no Hyper-V role.
+    windowsFeatures: [
+      { name: "PowerShell-V2", displayName: "Windows PowerShell 2.0 Engine", installState: changes.ps2Server ? 1 : 0 },
+      ...(changes.containers ? [{ name: "Containers", installState: 1, optionalName: "Containers" }, { name: "Hyper-V", installState: 0, optionalName: "Microsoft-Hyper-V" }] : []),
+    ],
+    registry: { [RDP_TCP]: changes.nla === null ? { PortNumber: 3389 } : { PortNumber: 3389, UserAuthentication: changes.nla ?? 1 }, ...updates },
     services: [{ name: "W32Time", displayName: "Windows Time", ...(changes.w32time ? { status: changes.w32time, startType: "Manual" as const } : {}) }],
     cim: { [SMB_NAMESPACE]: { MSFT_SmbServerConfiguration: [{ EnableSMB1Protocol: changes.smb1 ?? false, EnableSMB2Protocol: true }] } },
     // null: the build has no PowerShell 2.0 engine to disable (removed from Windows).
@@ -104,7 +116,7 @@ export function demoEstate(): EstateSpec {
     {
       name: "fs01",
       clusteringInstalled: false,
-      system: system({ nla: 0, ps2: 6 }),
+      system: system({ nla: 0, ps2: 6, wsus: "https://wsus01.corp.contoso.test:8531" }),
       probeErrors: {
         netAdapterAdvancedProperty: {
           kind: "access-denied",
@@ -112,6 +124,8 @@ export function demoEstate(): EstateSpec {
         },
       },
     },
+    // A container host whose runtime was never installed: the Containers feature alone runs nothing.
+    { name: "ctr01", os: { version: WG_VERSION }, clusteringInstalled: false, system: system({ containers: true }) },
   ];
   return {
     name: "Contoso demo estate",
@@ -201,11 +215,18 @@ hosts:
     transport: snapshot
     snapshot: snapshots/app2016.json
   # Compliant, but the collector was denied access to the network adapter properties, so the
-  # offload controls cannot be decided for it ("cannot read" never counts as a pass). Its RDP
+  # offload controls cannot be decided for it ("cannot read" never counts as a pass). It takes its
+  # updates from WSUS, so its update delay lives on that server (HP-WU-001 not applicable). Its RDP
   # listener has UserAuthentication 0: no NLA (ACME-RDP-001).
   - name: fs01
     transport: snapshot
     snapshot: snapshots/fs01.json
+  # Windows Server 2022 container host: the Containers feature is installed, but no container
+  # runtime (docker or containerd) ever was, and without the Hyper-V role only process isolation
+  # is possible (HP-CNT-001, HP-CNT-002).
+  - name: ctr01
+    transport: snapshot
+    snapshot: snapshots/ctr01.json
 
 clusters:
   # A workgroup cluster is created AD-detached (AdministrativeAccessPoint DNS) and administered
