@@ -40,6 +40,12 @@ export interface ComputerSystemFact {
   domain: string | null;
   partOfDomain: boolean | null;
   workgroup: string | null;
+  /**
+   * Firmware's text, not localised: Microsoft Corporation / Virtual Machine on Hyper-V (Azure
+   * too), VMware, Inc. on VMware. null when not reported, or in a snapshot taken before they were read.
+   */
+  manufacturer: string | null;
+  model: string | null;
 }
 
 /** Primary DNS suffix as the TCP/IP parameters hold it. Empty strings are read as null. */

@@ -91,8 +91,11 @@ export const PROBES: Readonly<Record<ProbeId, ProbeDefinition>> = {
   computerSystem: {
     id: "computerSystem",
     title: "Computer system (Win32_ComputerSystem)",
-    command: json(`Get-CimInstance -ClassName Win32_ComputerSystem -ErrorAction Stop | Select-Object Name, DNSHostName, Domain, PartOfDomain, Workgroup`),
-    fallbacks: [json(`Get-WmiObject -Class Win32_ComputerSystem -ErrorAction Stop | Select-Object Name, DNSHostName, Domain, PartOfDomain, Workgroup`)],
+    // Manufacturer and Model say whether the host is a virtual machine, and on which hypervisor
+    // (Microsoft Corporation / Virtual Machine is Hyper-V, Azure included); firmware text, not
+    // localised.
+    command: json(`Get-CimInstance -ClassName Win32_ComputerSystem -ErrorAction Stop | Select-Object Name, DNSHostName, Domain, PartOfDomain, Workgroup, Manufacturer, Model`),
+    fallbacks: [json(`Get-WmiObject -Class Win32_ComputerSystem -ErrorAction Stop | Select-Object Name, DNSHostName, Domain, PartOfDomain, Workgroup, Manufacturer, Model`)],
   },
   tcpipParameters: {
     id: "tcpipParameters",

@@ -61,6 +61,8 @@ export function hostFacts(name: string, overrides: Partial<Omit<HostFacts, "host
       domain: "WORKGROUP",
       partOfDomain: false,
       workgroup: "WORKGROUP",
+      manufacturer: "Dell Inc.",
+      model: "PowerEdge R740",
     }),
     tcpipParameters: ok("tcpipParameters", { hostname: name.toLowerCase(), domain: "hv.example.net", nvDomain: "hv.example.net" }),
     dnsClientPolicy: ok("dnsClientPolicy", { primaryDnsSuffix: null, nvPrimaryDnsSuffix: null }),

@@ -139,6 +139,8 @@ export interface HostSpec {
   inputs?: ControlInputs;
   /** What the generic probes read beyond the fields above (see SystemSpec). */
   system?: SystemSpec;
+  /** Win32_ComputerSystem Manufacturer and Model. Default a physical server (Dell Inc., PowerEdge R740). */
+  hardware?: { manufacturer: string; model: string };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -578,6 +580,13 @@ function clusterQuorumOutput(cluster: ClusterSpec): JsonObject {
   };
 }
 
+/** Where the spec says nothing: a physical server. */
+const PHYSICAL_HARDWARE = { manufacturer: "Dell Inc.", model: "PowerEdge R740" } as const;
+
+function hardwareOf(spec: HostSpec): { manufacturer: string; model: string } {
+  return spec.hardware ?? PHYSICAL_HARDWARE;
+}
+
 const NOT_RECOGNIZED = (cmd: string): string =>
   `The term '${cmd}' is not recognized as the name of a cmdlet, function, script file, or operable program. Check the spelling of the name, or if a path was included, verify that the path is correct and try again.`;
 
@@ -668,6 +677,8 @@ function modernOutcomes(spec: HostSpec): Record<ProbeId, Outcome> {
         Domain: joinedDomain ?? "WORKGROUP",
         PartOfDomain: joinedDomain !== null,
         Workgroup: joinedDomain === null ? "WORKGROUP" : null,
+        Manufacturer: hardwareOf(spec).manufacturer,
+        Model: hardwareOf(spec).model,
       },
     },
     tcpipParameters: {

@@ -51,6 +51,7 @@ test("the conversion keeps the builder's facts where the cmdlets will find them"
   assert.equal(host.registry[REGISTRY_KEYS.uacPolicy].LocalAccountTokenFilterPolicy, 1);
   assert.equal(host.registry[REGISTRY_KEYS.tcpipParameters].Domain, "corp.contoso.test");
   assert.deepEqual(host.optionalFeatures, [{ FeatureName: OPTIONAL_FEATURE_NAME, DisplayName: "Failover Clustering", State: 2 }]);
+  assert.deepEqual([host.computerSystem.Manufacturer, host.computerSystem.Model], ["Dell Inc.", "PowerEdge R740"]);
   assert.match(host.hotfixes?.[0].InstalledOn ?? "", /^\d{4}-\d{2}-\d{2}$/);
   assert.ok(host.administrators?.some((m) => m.Name === "WG-NODE1\\clusadmin" && m.PrincipalSource === 1));
   assert.equal(host.cmdlets, undefined);

@@ -459,3 +459,10 @@ test("the simulated state has one source for each fact: system cannot restate a 
   const uac = merged.registry.find((k) => k.path.endsWith("Policies\\System"));
   assert.deepEqual(uac?.values.map((v) => v.name), ["LocalAccountTokenFilterPolicy", "EnableLUA", "ConsentPromptBehaviorAdmin"]);
 });
+
+test("hardware: a physical server by default, or as given", () => {
+  const cs = (spec: HostSpec) => obj(output(buildSnapshot(spec), "computerSystem"));
+  assert.deepEqual([cs({ name: "a" }).Manufacturer, cs({ name: "a" }).Model], ["Dell Inc.", "PowerEdge R740"]);
+  const vmware = { name: "c", hardware: { manufacturer: "VMware, Inc.", model: "VMware Virtual Platform" } };
+  assert.deepEqual([cs(vmware).Manufacturer, cs(vmware).Model], ["VMware, Inc.", "VMware Virtual Platform"]);
+});
