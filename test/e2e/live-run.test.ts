@@ -10,6 +10,8 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { runEstate } from "../../src/engine/run";
 import type { HostReader } from "../../src/collect/collect-hosts";
+import type { DriverTarget } from "../../src/collect/driver";
+import type { ProbeRecord } from "../../src/model/snapshot";
 import { buildSnapshot, resolveEstate, writeEstate, type EstateSpec, type HostSpec } from "../helpers/snapshot-builder";
 import { AS_OF, readJson, spawnCli, tempDir } from "./cli";
 import { collectToFolder } from "../../src/collect/collect-to-folder";
@@ -30,13 +32,20 @@ function liveInventory(): string {
   return inventory;
 }
 
+/** The generic probes a target asks for, by id (encodeGenericProbes: a line per probe, its id first). */
+function genericIds(target: DriverTarget): string[] {
+  if (target.genericProbes === undefined) return [];
+  return Buffer.from(target.genericProbes, "base64").toString("utf8").split("\n").filter((l) => l !== "").map((l) => l.split("\t")[0]!);
+}
+
 /** Answers as the collector would on each host; only the probes asked for, as on a real run. */
 const reader =
   (fail?: string): HostReader =>
   async (target, probes) => {
     if (target.host === fail) throw new Error(`ssh: connect to host ${target.address} port 22: Connection refused`);
     const full = buildSnapshot(resolved.find((s) => s.name === target.host)!);
-    return { ...full, probes: Object.fromEntries(probes.map((p) => [p, full.probes[p]!])) };
+    const records: Readonly<Record<string, ProbeRecord | undefined>> = full.probes;
+    return { ...full, probes: Object.fromEntries([...probes, ...genericIds(target)].flatMap((p) => (records[p] ? [[p, records[p]]] : []))) };
   };
 
 const run = (inventory: string, r: HostReader, tags?: string) =>

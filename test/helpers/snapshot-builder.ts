@@ -16,8 +16,9 @@ import type { JsonObject, JsonValue } from "../../src/model/json";
 import type { ClusterType, ControlInputs, Inventory, InventoryCluster, InventoryHost, Transport } from "../../src/model/inventory";
 import type { ProbeError, ProbeRecord, Snapshot, SnapshotProbes } from "../../src/model/snapshot";
 import { hpJsonCommand, PROBE_IDS, PROBES, type ProbeId } from "../../src/probes/catalog";
-import { GENERIC_READERS, uniqueProbes, type GenericKind, type GenericProbe, type GenericProbeId } from "../../src/probes/generic";
+import { GENERIC_READERS, sameProbeId, uniqueProbes, type AnyProbeId, type GenericKind, type GenericProbe, type GenericProbeId } from "../../src/probes/generic";
 import { REGISTRY_HIVES, registryProviderPath } from "../../src/probes/params";
+import { CHECKS } from "../../src/controls/checks";
 
 // ---------------------------------------------------------------------------------------------
 // Spec
@@ -131,8 +132,11 @@ export interface HostSpec {
   adapters?: AdapterSpec[];
   /** Set on cluster nodes; absent/null = not a node (cluster cmdlets fail as on a real standalone host). */
   cluster?: ClusterSpec | null;
-  /** Error records instead of output for these probes. */
-  probeErrors?: Partial<Record<ProbeId, ProbeError>>;
+  /**
+   * Error records instead of output for these probes: built-in ones, or generic ones by id (what
+   * the collector got from the host, whatever the simulated state says: an unreachable host).
+   */
+  probeErrors?: Partial<Record<AnyProbeId, ProbeError>>;
   /** Probes with no record at all. */
   omitProbes?: ProbeId[];
   /** Host-level control inputs; used by writeEstate for the inventory entry only. */
@@ -1118,7 +1122,10 @@ function cimInstances(sys: ResolvedSystem, namespace: string, className: string)
 export type CmdletBehaviour = "missing" | "access-denied" | "access-denied-nonterminating" | "hang" | "invalid-operation";
 
 export interface SnapshotOptions {
-  /** Generic probes to record after the built-in ones, as the collector runs them (each id once). */
+  /**
+   * Generic probes to record after the built-in ones and those the built-in checks read
+   * (BUILTIN_GENERIC_PROBES, always recorded), as the collector runs them (each id once).
+   */
   generic?: readonly GenericProbe[];
   /** Cmdlets that misbehave on this host (for the generic probes; the built-in ones take probeErrors). */
   cmdlets?: Readonly<Partial<Record<string, CmdletBehaviour>>>;
@@ -1352,9 +1359,16 @@ function genericResult(sys: ResolvedSystem, probe: GenericProbe, options: Snapsh
 // Public API
 
 /**
- * The snapshot the collector would write for this host: the built-in probes, then `options.generic`
- * (read from the simulated state, see SystemSpec and resolveSystem) with the cmdlets' misbehaviour
- * in `options.cmdlets`. Without generic probes the result is what it always was, byte for byte.
+ * The generic probes the built-in checks read (CheckBinding.generic): a built snapshot stands for
+ * a collection for every built-in control, so it always records them, as it records every catalog
+ * probe.
+ */
+export const BUILTIN_GENERIC_PROBES: readonly GenericProbe[] = uniqueProbes(CHECKS.flatMap((c) => c.generic ?? []));
+
+/**
+ * The snapshot the collector would write for this host: the built-in probes, the generic probes the
+ * built-in checks read, then `options.generic` (all read from the simulated state, see SystemSpec
+ * and resolveSystem) with the cmdlets' misbehaviour in `options.cmdlets`.
  */
 export function buildSnapshot(spec: HostSpec, options: SnapshotOptions = {}): Snapshot {
   const collectedAt = spec.collectedAt ?? DEFAULT_COLLECTED_AT;
@@ -1385,12 +1399,15 @@ export function buildSnapshot(spec: HostSpec, options: SnapshotOptions = {}): Sn
   }
 
   // The collector runs the generic probes after the built-in ones, in the list's order.
-  const generic = uniqueProbes(options.generic ?? []);
+  const generic = uniqueProbes([...BUILTIN_GENERIC_PROBES, ...(options.generic ?? [])]);
   const system = generic.length > 0 && !legacy ? resolveSystem(spec) : undefined;
   for (const probe of generic) {
-    const result: GenericResult = system
-      ? genericResult(system, probe, options, rand)
-      : { command: GENERIC_READERS[probe.kind][0]!, outcome: { error: { kind: "not-supported", message: WMI_2003_MESSAGE } }, durationMs: 0 };
+    const forced = Object.entries(spec.probeErrors ?? {}).find(([id]) => sameProbeId(id, probe.id))?.[1];
+    const result: GenericResult = forced
+      ? { command: GENERIC_READERS[probe.kind][0]!, outcome: { error: { kind: forced.kind, message: forced.message } }, durationMs: forced.kind === "timeout" ? 30_000 : between(rand, 8, 60) }
+      : system
+        ? genericResult(system, probe, options, rand)
+        : { command: GENERIC_READERS[probe.kind][0]!, outcome: { error: { kind: "not-supported", message: WMI_2003_MESSAGE } }, durationMs: 0 };
     const startedAt = new Date(clock).toISOString();
     clock += result.durationMs + between(rand, 1, 9);
     const base = { command: result.command, parameters: { ...probe.parameters }, startedAt, durationMs: result.durationMs };
@@ -1490,7 +1507,7 @@ export function buildInventory(estate: EstateSpec): Inventory {
 export interface WriteEstateOptions {
   /** Two-space indentation (default) or compact JSON, which the benchmark uses to save disk time. */
   pretty?: boolean;
-  /** Generic probes every snapshot records (buildSnapshot's option). */
+  /** Generic probes every snapshot records besides the built-in checks' (buildSnapshot's option). */
   generic?: readonly GenericProbe[];
 }
 

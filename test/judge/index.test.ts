@@ -2,7 +2,10 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import type { FactProblemKind, HostFacts } from "../../src/model/facts";
 import type { InventoryCluster } from "../../src/model/inventory";
+import type { ProbeRecord } from "../../src/model/snapshot";
+import { CHECKS } from "../../src/controls/checks";
 import { PROBE_IDS } from "../../src/probes/catalog";
+import { uniqueProbes } from "../../src/probes/generic";
 import { JUDGES } from "../../src/judge";
 import {
   accountNamePart,
@@ -20,11 +23,19 @@ const CONTROL_IDS = [
 ];
 const CLUSTER_CONTROLS = ["HP-CLU-003", "HP-CLU-004", "HP-CLU-006", "HP-CLU-007", "HP-CLU-008", "HP-DNS-003"];
 
-/** A host on which nothing at all could be read. */
+/** Every generic probe a built-in check reads (the records a judge reads them from). */
+const GENERIC_IDS: readonly string[] = uniqueProbes(CHECKS.flatMap((c) => c.generic ?? [])).map((p) => p.id);
+
+/** A host on which nothing at all could be read: the built-in probes' facts and the generic probes' records. */
 function blind(name: string, kind: FactProblemKind): HostFacts {
   const facts = hostFacts(name);
   const out: Record<string, unknown> = { ...facts };
   for (const probe of PROBE_IDS) out[probe] = unreadable(probe, kind, "simulated");
+  const record = (): ProbeRecord | undefined =>
+    kind === "not-collected" ? undefined
+    : kind === "malformed" ? { command: "(test)", startedAt: facts.collectedAt, output: 42 }
+    : { command: "(test)", startedAt: facts.collectedAt, error: { kind, message: "simulated" } };
+  out.records = Object.fromEntries(GENERIC_IDS.flatMap((id) => (record() ? [[id, record()]] : [])));
   return out as unknown as HostFacts;
 }
 
@@ -69,7 +80,7 @@ describe("JUDGES", () => {
         const j = entry.kind === "host" ? entry.judge(hostCtx(nodes[0]!, { cluster })) : entry.judge(clusterCtx(cluster, nodes));
         assert.ok(j.expected.length > 0 && j.actual.length > 0, id);
         for (const e of j.evidence) {
-          assert.ok((PROBE_IDS as readonly string[]).includes(e.probe), `${id}: ${e.probe}`);
+          assert.ok((PROBE_IDS as readonly string[]).includes(e.probe) || GENERIC_IDS.includes(e.probe), `${id}: ${e.probe}`);
           assert.ok(["hv01", "hv02"].includes(e.host), `${id}: ${e.host}`);
         }
       }

@@ -9,6 +9,7 @@ import { isProbeFailure, type ProbeRecord, type Snapshot } from "../../src/model
 import { hpJsonCommand, PROBE_IDS, PROBES, type ProbeId } from "../../src/probes/catalog";
 import { GENERIC_READERS, genericProbe } from "../../src/probes/generic";
 import {
+  BUILTIN_GENERIC_PROBES,
   OFFLOAD_KEYWORDS,
   WMI_2003_MESSAGE,
   buildGenericRecords,
@@ -381,7 +382,10 @@ test("generic records follow the built-in ones in time, and leave them as they w
   const plain = buildSnapshot(genericHost);
   const withGeneric = buildSnapshot(genericHost, { generic: [...probes, genericProbe.service("w32TIME")] });
   for (const id of PROBE_IDS) assert.deepEqual(withGeneric.probes[id], plain.probes[id], id);
-  assert.deepEqual(Object.keys(withGeneric.probes).slice(PROBE_IDS.length), probes.map((p) => p.id), "each id once, in the list's order");
+  // The built-in checks' generic probes come first, in every snapshot, as the collector reads them for the built-in controls.
+  const builtIn = BUILTIN_GENERIC_PROBES.map((p) => p.id);
+  assert.deepEqual(Object.keys(plain.probes).slice(PROBE_IDS.length), builtIn);
+  assert.deepEqual(Object.keys(withGeneric.probes).slice(PROBE_IDS.length), [...builtIn, ...probes.map((p) => p.id)], "each id once, in the list's order");
   let previous = 0;
   for (const r of Object.values(withGeneric.probes)) {
     const start = Date.parse(r!.startedAt);
