@@ -19,6 +19,7 @@ import { normaliseNetAdapterAdvancedProperty } from "./netAdapterAdvancedPropert
 import { normaliseOs } from "./os";
 import { normaliseTcpipParameters } from "./tcpipParameters";
 import { normaliseUacPolicy } from "./uacPolicy";
+import { normaliseVmIntegrationServices } from "./vmIntegrationServices";
 
 export type Normaliser<K extends ProbeId> = (record: ProbeRecord | undefined) => HostFacts[K];
 
@@ -34,6 +35,7 @@ export const NORMALISERS: { readonly [K in ProbeId]: Normaliser<K> } = {
   uacPolicy: normaliseUacPolicy,
   hotfixes: normaliseHotfixes,
   netAdapterAdvancedProperty: normaliseNetAdapterAdvancedProperty,
+  vmIntegrationServices: normaliseVmIntegrationServices,
   cluster: normaliseCluster,
   clusterQuorum: normaliseClusterQuorum,
 };
@@ -56,6 +58,7 @@ export function normaliseSnapshot(snapshot: Snapshot): HostFacts {
     uacPolicy: fact("uacPolicy"),
     hotfixes: fact("hotfixes"),
     netAdapterAdvancedProperty: fact("netAdapterAdvancedProperty"),
+    vmIntegrationServices: fact("vmIntegrationServices"),
     cluster: fact("cluster"),
     clusterQuorum: fact("clusterQuorum"),
     records: probes,

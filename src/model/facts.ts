@@ -114,6 +114,24 @@ export interface AdapterPropertyFact {
   displayValue: string | null;
 }
 
+/** One integration service of one virtual machine, as Get-VMIntegrationService reports it on the host. */
+export interface VmIntegrationServiceFact {
+  vmName: string;
+  /** VMId as text; VM names need not be unique on a host, ids are. */
+  vmId: string | null;
+  /** Localised (Takt, Zeitsynchronisierung): shown, never decided on. */
+  name: string | null;
+  /** `Microsoft:<VMId>\<GUID>` as reported. */
+  id: string;
+  /** The GUID ending the Id, upper-cased: the same in every language. null when the Id does not end in one. */
+  serviceId: string | null;
+  /** null when not reported. */
+  enabled: boolean | null;
+  /** Null when the VM is off (the guest side does not answer then). */
+  primaryStatus: string | null;
+  secondaryStatus: string | null;
+}
+
 export interface ClusterFact {
   name: string;
   /** 0 None, 1 ActiveDirectoryAndDns, 2 Dns, 3 ActiveDirectory; null when not reported. */
@@ -145,6 +163,7 @@ export interface HostFacts {
   uacPolicy: Fact<UacPolicyFact>;
   hotfixes: Fact<HotfixFact[]>;
   netAdapterAdvancedProperty: Fact<AdapterPropertyFact[]>;
+  vmIntegrationServices: Fact<VmIntegrationServiceFact[]>;
   cluster: Fact<ClusterFact>;
   clusterQuorum: Fact<ClusterQuorumFact>;
   /** Every record of the snapshot, for the step library's generic probes (facts/generic.ts reads them). */

@@ -89,6 +89,7 @@ export function hostFacts(name: string, overrides: Partial<Omit<HostFacts, "host
       { id: "KB5005112", description: "Security Update", installedOn: "2021-08-11" },
     ]),
     netAdapterAdvancedProperty: ok("netAdapterAdvancedProperty", [...disabledOffloads("Ethernet 1"), ...disabledOffloads("Ethernet 2")]),
+    vmIntegrationServices: ok("vmIntegrationServices", []),
     cluster: ok("cluster", { name: "HVCLU1", administrativeAccessPoint: 2 }),
     clusterQuorum: ok("clusterQuorum", {
       quorumType: "NodeAndCloudMajority",

@@ -19,6 +19,7 @@ import { hpJsonCommand, PROBE_IDS, PROBES, type ProbeId } from "../../src/probes
 import { GENERIC_READERS, sameProbeId, uniqueProbes, type AnyProbeId, type GenericKind, type GenericProbe, type GenericProbeId } from "../../src/probes/generic";
 import { REGISTRY_HIVES, registryProviderPath } from "../../src/probes/params";
 import { CHECKS } from "../../src/controls/checks";
+import { INTEGRATION_SERVICES, type IntegrationServiceKey } from "../../src/judge/integration-services";
 
 // ---------------------------------------------------------------------------------------------
 // Spec
@@ -145,6 +146,40 @@ export interface HostSpec {
   system?: SystemSpec;
   /** Win32_ComputerSystem Manufacturer and Model. Default a physical server (Dell Inc., PowerEdge R740). */
   hardware?: { manufacturer: string; model: string };
+  /** A Hyper-V host (see HyperVSpec). Absent: the role is available but not installed, and its PowerShell module is missing. */
+  hyperV?: HyperVSpec;
+}
+
+/** One VM on a Hyper-V host. */
+export interface VmSpec {
+  name: string;
+  /** VMId; default a GUID derived from the host's and the VM's names. */
+  id?: string;
+  /** Default Running. A VM that is off reports no status descriptions (its guest does not answer). */
+  state?: "Running" | "Off";
+  /**
+   * Each integration service's Enabled, by the inventory's key for it. Default what Hyper-V gives a
+   * new VM: all enabled but GuestServiceInterface. null: the VM does not offer the service at all
+   * (Guest Service Interface on a VM of an older configuration version).
+   */
+  services?: Partial<Record<IntegrationServiceKey, boolean | null>>;
+  /** A Name other than the host language's for a service, e.g. to show that only the Id counts. */
+  names?: Partial<Record<IntegrationServiceKey, string>>;
+}
+
+/** What a Hyper-V host has; the rest of the host is as any other. */
+export interface HyperVSpec {
+  /** InstallState of the Windows feature Hyper-V (DISM: Microsoft-Hyper-V); default 1, Installed. */
+  installState?: number;
+  /**
+   * The Hyper-V PowerShell module (Get-VM, Get-VMIntegrationService). Default true when the role is
+   * installed; false: the role installed without its management tools.
+   */
+  module?: boolean;
+  /** The host's display language, which is the language of the integration services' Names. Default en-US. */
+  language?: "en-US" | "de-DE";
+  /** In the order Get-VM lists them. Default none. */
+  vms?: VmSpec[];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -216,8 +251,9 @@ export type CimValue = string | number | boolean | null | Array<string | number 
  * What the generic probes read beyond the built-in fields. The built-in fields already describe
  * part of it, and stay its only source (setting it here too is refused): the Tcpip, UAC and DNS
  * client policy keys (domain, latfp, policySuffix...), the Failover-Clustering feature and its DISM
- * twin FailoverCluster-FullServer (clusteringInstalled), the Administrators group S-1-5-32-544
- * (admins), and in root\cimv2 the classes derived from the host's data: Win32_OperatingSystem,
+ * twin FailoverCluster-FullServer (clusteringInstalled), the Hyper-V feature and its twin
+ * Microsoft-Hyper-V (hyperV), the Administrators group S-1-5-32-544 (admins), and in root\cimv2
+ * the classes derived from the host's data: Win32_OperatingSystem,
  * Win32_ComputerSystem, Win32_UserAccount, Win32_Group, Win32_QuickFixEngineering, and
  * Win32_Service and Win32_OptionalFeature (from services and optional features here).
  */
@@ -591,6 +627,78 @@ function hardwareOf(spec: HostSpec): { manufacturer: string; model: string } {
   return spec.hardware ?? PHYSICAL_HARDWARE;
 }
 
+/**
+ * Get-VMIntegrationService's Names. Takt and Zeitsynchronisierung are what a German host shows
+ * (windows-facts.md section 7); the other German names are illustrative, which is the point: only
+ * the GUID ending the Id may decide.
+ */
+const INTEGRATION_SERVICE_NAMES: Readonly<Record<NonNullable<HyperVSpec["language"]>, Readonly<Record<IntegrationServiceKey, string>>>> = {
+  "en-US": Object.fromEntries(INTEGRATION_SERVICES.map((s) => [s.key, s.label])) as Record<IntegrationServiceKey, string>,
+  "de-DE": {
+    GuestServiceInterface: "Gastdienstschnittstelle",
+    Heartbeat: "Takt",
+    KeyValuePairExchange: "Austausch von Schlüssel-Wert-Paaren",
+    Shutdown: "Herunterfahren",
+    TimeSynchronization: "Zeitsynchronisierung",
+    VSS: "VSS",
+  },
+};
+
+/** The order Get-VMIntegrationService lists a VM's services in (Microsoft's sample output). */
+const INTEGRATION_SERVICE_ORDER: readonly IntegrationServiceKey[] = ["GuestServiceInterface", "Heartbeat", "KeyValuePairExchange", "Shutdown", "TimeSynchronization", "VSS"];
+
+/** Microsoft.HyperV.PowerShell.VMState. */
+export const VM_STATE = { Running: 2, Off: 3 } as const;
+
+/** A VM as the stand-in's Get-VM has it, with its Get-VMIntegrationService rows as the probe projects them. */
+export interface ResolvedVm {
+  Name: string;
+  /** Lower case, as Guid.ToString() writes it. */
+  Id: string;
+  State: number;
+  services: JsonObject[];
+}
+
+/** The Hyper-V module is there: the role is installed with its management tools. */
+export function hasHyperVModule(spec: HostSpec): boolean {
+  return spec.hyperV !== undefined && (spec.hyperV.module ?? (spec.hyperV.installState ?? 1) === 1);
+}
+
+/** The host's VMs and their integration services (none without the hyperV field). */
+export function resolveVms(spec: HostSpec): ResolvedVm[] {
+  const hv = spec.hyperV;
+  if (hv === undefined) return [];
+  const names = INTEGRATION_SERVICE_NAMES[hv.language ?? "en-US"];
+  const seen = new Set<string>();
+  return (hv.vms ?? []).map((vm) => {
+    const id = (vm.id ?? guid(`vm:${spec.name.toLowerCase()}:${vm.name}`)).toLowerCase();
+    if (seen.has(id)) throw new Error(`${spec.name}: VM ${vm.name} has the VMId ${id} of another VM`);
+    seen.add(id);
+    const running = (vm.state ?? "Running") === "Running";
+    const services = INTEGRATION_SERVICE_ORDER.flatMap((key): JsonObject[] => {
+      const service = INTEGRATION_SERVICES.find((s) => s.key === key)!;
+      const given = vm.services?.[key];
+      if (given === null) return [];
+      const enabled = given ?? service.wanted === "enabled";
+      return [
+        {
+          VMName: vm.name,
+          VMId: id,
+          Name: vm.names?.[key] ?? names[key],
+          Id: `Microsoft:${id.toUpperCase()}\\${service.id}`,
+          Enabled: enabled,
+          // The guest's side answers only while the VM runs; Heartbeat adds the guest's own health.
+          PrimaryStatusDescription: running ? "OK" : null,
+          SecondaryStatusDescription: running && key === "Heartbeat" && enabled ? "OK" : null,
+        },
+      ];
+    });
+    // Get-VMIntegrationService fails for a VM without any; no real VM is like that.
+    if (services.length === 0) throw new Error(`${spec.name}: VM ${vm.name} offers no integration service, which the builder does not model`);
+    return { Name: vm.name, Id: id, State: running ? VM_STATE.Running : VM_STATE.Off, services };
+  });
+}
+
 const NOT_RECOGNIZED = (cmd: string): string =>
   `The term '${cmd}' is not recognized as the name of a cmdlet, function, script file, or operable program. Check the spelling of the name, or if a path was included, verify that the path is correct and try again.`;
 
@@ -611,6 +719,7 @@ const DURATION_MS: Record<ProbeId, [number, number]> = {
   uacPolicy: [3, 8],
   hotfixes: [180, 420],
   netAdapterAdvancedProperty: [220, 520],
+  vmIntegrationServices: [120, 480],
   cluster: [60, 160],
   clusterQuorum: [40, 120],
 };
@@ -723,6 +832,9 @@ function modernOutcomes(spec: HostSpec): Record<ProbeId, Outcome> {
     uacPolicy: { output: { LocalAccountTokenFilterPolicy: latfp, EnableLUA: 1 } },
     hotfixes: { output: pipeline(hotfixes) },
     netAdapterAdvancedProperty: { output: pipeline(adapterOutput) },
+    vmIntegrationServices: hasHyperVModule(spec)
+      ? { output: pipeline(resolveVms(spec).flatMap((vm) => vm.services)) }
+      : { error: { kind: "not-supported", message: NOT_RECOGNIZED("Get-VM") } },
     cluster:
       clusterError || !cluster
         ? { error: clusterError ?? { kind: "not-found", message: NOT_A_NODE } }
@@ -764,6 +876,8 @@ function legacyOutcomes(spec: HostSpec): Record<ProbeId, Outcome> {
 
 /** DISM's name for the feature ServerManager calls Failover-Clustering. */
 export const OPTIONAL_FEATURE_NAME = "FailoverCluster-FullServer";
+/** The Hyper-V role, by ServerManager's and DISM's names (HP-HV-001 reads it). */
+export const HYPER_V_FEATURE = { name: "Hyper-V", optionalName: "Microsoft-Hyper-V" } as const;
 
 /** Keys the built-in probes read (catalog commands), in PowerShell's provider form. */
 export const REGISTRY_KEYS = {
@@ -976,6 +1090,8 @@ export function resolveSystem(spec: HostSpec): ResolvedSystem {
   const clustering = obj(output("failoverClusteringFeature"));
   const featureSpecs: WindowsFeatureSpec[] = [
     { name: String(clustering.Name), displayName: String(clustering.DisplayName), installState: Number(clustering.InstallState), optionalName: OPTIONAL_FEATURE_NAME },
+    // Every Windows Server can take the role; installed only on a Hyper-V host.
+    { name: HYPER_V_FEATURE.name, displayName: "Hyper-V", installState: spec.hyperV ? (spec.hyperV.installState ?? 1) : 0, optionalName: HYPER_V_FEATURE.optionalName },
     ...(system.windowsFeatures ?? []),
   ];
   const windowsFeatures: ResolvedSystem["windowsFeatures"] = [];
@@ -985,7 +1101,7 @@ export function resolveSystem(spec: HostSpec): ResolvedSystem {
     optionalFeatures.push(f);
   };
   for (const f of featureSpecs) {
-    if (windowsFeatures.some((x) => eqi(x.Name, f.name))) throw new Error(`${where("windowsFeatures")}: ${f.name} is already there (clusteringInstalled sets Failover-Clustering)`);
+    if (windowsFeatures.some((x) => eqi(x.Name, f.name))) throw new Error(`${where("windowsFeatures")}: ${f.name} is already there (clusteringInstalled sets Failover-Clustering, hyperV sets Hyper-V)`);
     if (INSTALL_STATE_TO_DISM[f.installState] === undefined) throw new Error(`${where("windowsFeatures")}: ${f.name} installState ${f.installState} is not 0-4`);
     const displayName = f.displayName ?? f.name;
     windowsFeatures.push({ Name: f.name, DisplayName: displayName, InstallState: f.installState });

@@ -78,7 +78,8 @@ test("probes start one after another within a couple of seconds of collectedAt",
 });
 
 test("every successful output has exactly the Select-Object projection of its catalog command, in order", () => {
-  const s = buildSnapshot(clusterNode);
+  // A Hyper-V host, so that Get-VM answers too.
+  const s = buildSnapshot({ ...clusterNode, hyperV: { vms: [{ name: "vm1" }] } });
   for (const id of PROBE_IDS) {
     const out = output(s, id);
     const items = Array.isArray(out) ? out.map(obj) : [obj(out)];
@@ -462,6 +463,38 @@ test("the simulated state has one source for each fact: system cannot restate a 
   const merged = resolveSystem({ name: "h", system: { registry: { "HKLM:\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Policies\\System": { ConsentPromptBehaviorAdmin: 5 } } } });
   const uac = merged.registry.find((k) => k.path.endsWith("Policies\\System"));
   assert.deepEqual(uac?.values.map((v) => v.name), ["LocalAccountTokenFilterPolicy", "EnableLUA", "ConsentPromptBehaviorAdmin"]);
+});
+
+test("Hyper-V: a host's VMs as Get-VMIntegrationService lists them, the role, and the module", () => {
+  const s = buildSnapshot({ name: "hv01", hyperV: { language: "de-DE", vms: [{ name: "dc01", id: "0B6E1F4A-9D9C-4C1E-8F57-3A2D6C1E9B40", services: { TimeSynchronization: false } }, { name: "old01", state: "Off", services: { GuestServiceInterface: null } }] } });
+  assertValid(s);
+  const rows = arr(output(s, "vmIntegrationServices"));
+  assert.equal(rows.length, 11);
+  assert.deepEqual(rows[4], {
+    VMName: "dc01",
+    VMId: "0b6e1f4a-9d9c-4c1e-8f57-3a2d6c1e9b40",
+    Name: "Zeitsynchronisierung",
+    Id: "Microsoft:0B6E1F4A-9D9C-4C1E-8F57-3A2D6C1E9B40\\2497F4DE-E9FA-4204-80E4-4B75C46419C0",
+    Enabled: false,
+    PrimaryStatusDescription: "OK",
+    SecondaryStatusDescription: null,
+  });
+  assert.deepEqual(rows.slice(0, 6).map((r) => r.Enabled), [false, true, true, true, false, true]);
+  assert.equal(rows[1]!.SecondaryStatusDescription, "OK", "Heartbeat's second status is the guest's health");
+  assert.ok(rows.slice(6).every((r) => r.VMName === "old01" && r.PrimaryStatusDescription === null));
+  // One service is one object, and no VMs no output.
+  assert.equal(obj(output(buildSnapshot({ name: "hv01", hyperV: { vms: [{ name: "a", services: { GuestServiceInterface: null, Heartbeat: null, KeyValuePairExchange: null, Shutdown: null, TimeSynchronization: null } }] } }), "vmIntegrationServices")).Name, "VSS");
+  assert.equal(output(buildSnapshot({ name: "hv01", hyperV: {} }), "vmIntegrationServices"), null);
+  // Without the role, or without its module, Get-VM is not there.
+  for (const spec of [{ name: "fs01" }, { name: "hv02", hyperV: { module: false } }, { name: "hv03", hyperV: { installState: 2 } }] as HostSpec[]) {
+    const r = record(buildSnapshot(spec), "vmIntegrationServices");
+    assert.ok(isProbeFailure(r) && r.error.kind === "not-supported" && /'Get-VM'/.test(r.error.message), spec.name);
+  }
+  const role = genericProbe.windowsFeature("Hyper-V", "Microsoft-Hyper-V");
+  const roleRecord = buildGenericRecords({ name: "hv01", hyperV: {} }, [role])[role.id]!;
+  assert.ok(!isProbeFailure(roleRecord));
+  assert.deepEqual(roleRecord.output, { Name: "Hyper-V", DisplayName: "Hyper-V", Installed: true, InstallState: 1 });
+  assert.throws(() => buildSnapshot({ name: "x", hyperV: { vms: [{ name: "a", services: { GuestServiceInterface: null, Heartbeat: null, KeyValuePairExchange: null, Shutdown: null, TimeSynchronization: null, VSS: null } }] } }), /offers no integration service/);
 });
 
 test("hardware: a physical server by default, or as given", () => {
