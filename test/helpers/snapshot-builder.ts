@@ -144,10 +144,15 @@ export interface HostSpec {
   inputs?: ControlInputs;
   /** What the generic probes read beyond the fields above (see SystemSpec). */
   system?: SystemSpec;
-  /** Win32_ComputerSystem Manufacturer and Model. Default a physical server (Dell Inc., PowerEdge R740). */
+  /**
+   * Win32_ComputerSystem Manufacturer and Model. Default a physical server (Dell Inc., PowerEdge
+   * R740), or a Hyper-V virtual machine (Microsoft Corporation, Virtual Machine) with hyperVGuest.
+   */
   hardware?: { manufacturer: string; model: string };
   /** A Hyper-V host (see HyperVSpec). Absent: the role is available but not installed, and its PowerShell module is missing. */
   hyperV?: HyperVSpec;
+  /** Windows inside a Hyper-V VM: the integration services' guest side (see HyperVGuestSpec). */
+  hyperVGuest?: HyperVGuestSpec;
 }
 
 /** One VM on a Hyper-V host. */
@@ -180,6 +185,16 @@ export interface HyperVSpec {
   language?: "en-US" | "de-DE";
   /** In the order Get-VM lists them. Default none. */
   vms?: VmSpec[];
+}
+
+/** The integration services' guest side: Windows services, trigger-started when the host offers them. */
+export interface HyperVGuestSpec {
+  /**
+   * Changes to the guest services (see VMIC_SERVICES for the defaults, which are Microsoft's own
+   * Get-Service -Name vm* listing): status and start type, or null for a service this Windows
+   * does not have.
+   */
+  services?: Record<string, Partial<Pick<ServiceSpec, "status" | "startType" | "displayName">> | null>;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -252,8 +267,8 @@ export type CimValue = string | number | boolean | null | Array<string | number 
  * part of it, and stay its only source (setting it here too is refused): the Tcpip, UAC and DNS
  * client policy keys (domain, latfp, policySuffix...), the Failover-Clustering feature and its DISM
  * twin FailoverCluster-FullServer (clusteringInstalled), the Hyper-V feature and its twin
- * Microsoft-Hyper-V (hyperV), the Administrators group S-1-5-32-544 (admins), and in root\cimv2
- * the classes derived from the host's data: Win32_OperatingSystem,
+ * Microsoft-Hyper-V (hyperV), a Hyper-V guest's vmic* services (hyperVGuest), the Administrators
+ * group S-1-5-32-544 (admins), and in root\cimv2 the classes derived from the host's data: Win32_OperatingSystem,
  * Win32_ComputerSystem, Win32_UserAccount, Win32_Group, Win32_QuickFixEngineering, and
  * Win32_Service and Win32_OptionalFeature (from services and optional features here).
  */
@@ -620,11 +635,12 @@ function clusterQuorumOutput(cluster: ClusterSpec): JsonObject {
   };
 }
 
-/** Where the spec says nothing: a physical server. */
+/** Where the spec says nothing: a physical server, or a Hyper-V VM's virtual firmware. */
 const PHYSICAL_HARDWARE = { manufacturer: "Dell Inc.", model: "PowerEdge R740" } as const;
+export const HYPER_V_VM_HARDWARE = { manufacturer: "Microsoft Corporation", model: "Virtual Machine" } as const;
 
 function hardwareOf(spec: HostSpec): { manufacturer: string; model: string } {
-  return spec.hardware ?? PHYSICAL_HARDWARE;
+  return spec.hardware ?? (spec.hyperVGuest ? HYPER_V_VM_HARDWARE : PHYSICAL_HARDWARE);
 }
 
 /**
@@ -696,6 +712,35 @@ export function resolveVms(spec: HostSpec): ResolvedVm[] {
     // Get-VMIntegrationService fails for a VM without any; no real VM is like that.
     if (services.length === 0) throw new Error(`${spec.name}: VM ${vm.name} offers no integration service, which the builder does not model`);
     return { Name: vm.name, Id: id, State: running ? VM_STATE.Running : VM_STATE.Off, services };
+  });
+}
+
+/**
+ * The guest side of the integration services as Microsoft's own Get-Service -Name vm* listing
+ * shows it (managing-integration-services, MicrosoftDocs/Virtualization-Documentation); all
+ * trigger-started, so Manual.
+ */
+export const VMIC_SERVICES: readonly ServiceSpec[] = [
+  { name: "vmicguestinterface", displayName: "Hyper-V Guest Service Interface", status: "Running", startType: "Manual" },
+  { name: "vmicheartbeat", displayName: "Hyper-V Heartbeat Service", status: "Running", startType: "Manual" },
+  { name: "vmickvpexchange", displayName: "Hyper-V Data Exchange Service", status: "Running", startType: "Manual" },
+  { name: "vmicrdv", displayName: "Hyper-V Remote Desktop Virtualization Service", status: "Running", startType: "Manual" },
+  { name: "vmicshutdown", displayName: "Hyper-V Guest Shutdown Service", status: "Running", startType: "Manual" },
+  { name: "vmictimesync", displayName: "Hyper-V Time Synchronization Service", status: "Running", startType: "Manual" },
+  { name: "vmicvmsession", displayName: "Hyper-V VM Session Service", status: "Stopped", startType: "Manual" },
+  { name: "vmicvss", displayName: "Hyper-V Volume Shadow Copy Requestor", status: "Running", startType: "Manual" },
+];
+
+/** A guest's vmic services: the defaults with the spec's changes. */
+function guestServices(spec: HostSpec): ServiceSpec[] {
+  const changes = spec.hyperVGuest?.services ?? {};
+  for (const name of Object.keys(changes)) {
+    if (!VMIC_SERVICES.some((v) => eqi(v.name, name))) throw new Error(`${spec.name}: hyperVGuest.services.${name} is not one of ${VMIC_SERVICES.map((v) => v.name).join(", ")}`);
+  }
+  return VMIC_SERVICES.flatMap((v) => {
+    const key = Object.keys(changes).find((k) => eqi(k, v.name));
+    const change = key === undefined ? {} : changes[key];
+    return change === null ? [] : [{ ...v, ...change }];
   });
 }
 
@@ -1077,7 +1122,11 @@ export function resolveSystem(spec: HostSpec): ResolvedSystem {
   if (policyKey && policyKey.values.length === 0) policyKey.values.push({ name: "EnableMulticast", kind: "DWord", data: 0 });
 
   const services: ResolvedSystem["services"] = [];
-  for (const s of system.services ?? []) {
+  const vmic = spec.hyperVGuest ? guestServices(spec) : [];
+  for (const s of [...(system.services ?? []), ...vmic]) {
+    if (vmic.length > 0 && VMIC_SERVICES.some((v) => eqi(v.name, s.name)) && !vmic.includes(s)) {
+      throw new Error(`${where("services")}: ${s.name} is a Hyper-V guest service; set it in hyperVGuest.services`);
+    }
     if (services.some((x) => eqi(x.Name, s.name))) throw new Error(`${where("services")}: ${s.name} is listed twice`);
     services.push({
       Name: s.name,

@@ -257,6 +257,19 @@ test("pwsh: the Hyper-V role without its module is not-supported, and a denied V
   }
 });
 
+test("pwsh: a Hyper-V guest's Manufacturer and Model come back from CIM and from the WMI fallback", (t) => {
+  const pwsh = pwshOrSkip(t);
+  if (pwsh === undefined) return;
+  const spec: HostSpec = { name: "dc01", hyperVGuest: {} };
+  for (const cmdlets of [{}, { "Get-CimInstance": "missing" as const }]) {
+    const s = collect(pwsh, spec, cmdlets, { probes: ["computerSystem"] });
+    const facts = normaliseSnapshot(s);
+    assert.deepEqual(comparable(facts).computerSystem, expectedFacts(spec).computerSystem);
+    assert.ok(facts.computerSystem.ok);
+    assert.deepEqual([facts.computerSystem.value.manufacturer, facts.computerSystem.value.model], ["Microsoft Corporation", "Virtual Machine"]);
+  }
+});
+
 // What cannot be tested here: a real PowerShell 2.0 engine (CLR 2, no ConvertTo-Json, 2.0's own
 // parser and strict mode). These tests take the 2.0 code path on pwsh 7 with ConvertTo-Json removed
 // and strict mode 2 on, and the 2.0 syntax is kept by review.

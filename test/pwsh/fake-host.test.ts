@@ -35,6 +35,7 @@ const specs: HostSpec[] = [
     },
   },
   { name: "hv01", hyperV: { language: "de-DE", vms: [{ name: "dc01", services: { TimeSynchronization: false } }, { name: "old01", state: "Off", services: { GuestServiceInterface: null } }] } },
+  { name: "dc01", hyperVGuest: { services: { vmictimesync: { status: "Stopped" } } } },
 ];
 
 test("hosts converted from specs match fake-host.schema.json", () => {
@@ -96,12 +97,28 @@ test("the conversion keeps the builder's facts where the cmdlets will find them"
   assert.deepEqual(timeSync, { Name: "Zeitsynchronisierung", Id: `Microsoft:${hv.virtualMachines![0]!.Id.toUpperCase()}\\2497F4DE-E9FA-4204-80E4-4B75C46419C0`, Enabled: false, PrimaryStatusDescription: "OK", SecondaryStatusDescription: null });
   assert.ok(hv.virtualMachines?.[1]?.integrationServices.every((s) => s.PrimaryStatusDescription === null), "a VM that is off reports no status");
   assert.deepEqual(toFakeHost({ name: "hv02", hyperV: { module: false } }).cmdlets, { "Get-VM": "missing", "Get-VMIntegrationService": "missing" });
+
+  // A Hyper-V guest: Microsoft's virtual firmware, and the vmic services with the spec's changes.
+  const guest = toFakeHost(specs[6]);
+  assert.deepEqual([guest.computerSystem.Manufacturer, guest.computerSystem.Model], ["Microsoft Corporation", "Virtual Machine"]);
+  assert.deepEqual(guest.services?.map((x) => [x.Name, x.Status, x.StartType]), [
+    ["vmicguestinterface", 4, 3],
+    ["vmicheartbeat", 4, 3],
+    ["vmickvpexchange", 4, 3],
+    ["vmicrdv", 4, 3],
+    ["vmicshutdown", 4, 3],
+    ["vmictimesync", 1, 3],
+    ["vmicvmsession", 1, 3],
+    ["vmicvss", 4, 3],
+  ]);
 });
 
 test("what a spec cannot say about a cmdlet is refused rather than guessed", () => {
   assert.throws(() => toFakeHost({ name: "legacy2003", legacy2003: true }), /powershell: "2.0"/);
   assert.throws(() => toFakeHost({ name: "x", probeErrors: { os: { kind: "timeout", message: "t" } } }), /probeErrors/);
   assert.throws(() => toFakeHost({ name: "x" }, { "Get-Item": "missing" }), /Get-Item/);
+  assert.throws(() => toFakeHost({ name: "x", hyperVGuest: {}, system: { services: [{ name: "vmictimesync" }] } }), /hyperVGuest\.services/);
+  assert.throws(() => toFakeHost({ name: "x", hyperVGuest: { services: { vmicnosuch: null } } }), /vmicnosuch is not one of/);
   assert.throws(() => toFakeHost({ name: "x", hyperV: { vms: [{ name: "a", id: "11111111-1111-4111-a111-111111111111" }, { name: "b", id: "11111111-1111-4111-A111-111111111111" }] } }), /VMId/);
   assert.throws(() => toFakeHost({ name: "x", system: { windowsFeatures: [{ name: "Hyper-V", installState: 1 }] } }), /hyperV sets Hyper-V/);
 });

@@ -497,9 +497,13 @@ test("Hyper-V: a host's VMs as Get-VMIntegrationService lists them, the role, an
   assert.throws(() => buildSnapshot({ name: "x", hyperV: { vms: [{ name: "a", services: { GuestServiceInterface: null, Heartbeat: null, KeyValuePairExchange: null, Shutdown: null, TimeSynchronization: null, VSS: null } }] } }), /offers no integration service/);
 });
 
-test("hardware: a physical server by default, or as given", () => {
+test("hardware: a physical server by default, Microsoft's virtual firmware for a Hyper-V guest, or as given", () => {
   const cs = (spec: HostSpec) => obj(output(buildSnapshot(spec), "computerSystem"));
   assert.deepEqual([cs({ name: "a" }).Manufacturer, cs({ name: "a" }).Model], ["Dell Inc.", "PowerEdge R740"]);
+  assert.deepEqual([cs({ name: "b", hyperVGuest: {} }).Manufacturer, cs({ name: "b", hyperVGuest: {} }).Model], ["Microsoft Corporation", "Virtual Machine"]);
   const vmware = { name: "c", hardware: { manufacturer: "VMware, Inc.", model: "VMware Virtual Platform" } };
   assert.deepEqual([cs(vmware).Manufacturer, cs(vmware).Model], ["VMware, Inc.", "VMware Virtual Platform"]);
+  const services = resolveSystem({ name: "b", hyperVGuest: { services: { vmicvss: null, vmictimesync: { status: "Stopped" } } } }).services;
+  assert.deepEqual(services.map((x) => [x.Name, x.Status]), [["vmicguestinterface", 4], ["vmicheartbeat", 4], ["vmickvpexchange", 4], ["vmicrdv", 4], ["vmicshutdown", 4], ["vmictimesync", 1], ["vmicvmsession", 1]]);
+  assert.deepEqual(resolveSystem({ name: "a" }).services, [], "a host that is no guest has no vmic services");
 });
