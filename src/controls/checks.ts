@@ -7,6 +7,7 @@ import * as judges from "../judge";
 import type { ClusterJudge, HostJudge } from "../judge/context";
 import type { ProbeId } from "../probes/catalog";
 import type { GenericProbe } from "../probes/generic";
+import { GUEST_SERVICE_PROBES, HYPER_V_ROLE } from "../judge/hyperv";
 
 /**
  * `needs`: the built-in probes the judge reads. `generic`: generic probes it reads too (a registry
@@ -53,6 +54,12 @@ export const CHECKS: readonly CheckBinding[] = [
 
   // NIC hardware offloads (features/nic-offloads.feature)
   host("every standardized offload keyword is disabled on every adapter, unless the inventory allows it", judges.judgeOffloadsDisabled, ["netAdapterAdvancedProperty"]),
+
+  // Hyper-V integration services (features/hyper-v-integration-services.feature). The role and the
+  // guest's vmic* services are values in known places, read by generic probes; the VMs' services
+  // by a catalog probe of their own.
+  host("every VM on a Hyper-V host has Heartbeat, Shutdown, Time Synchronization, Key-Value Pair Exchange and VSS enabled and Guest Service Interface disabled, unless the inventory allows it", judges.judgeIntegrationServicesOnHost, ["vmIntegrationServices"], [HYPER_V_ROLE]),
+  host("inside a Hyper-V VM, the guest services of Heartbeat, Shutdown, Time Synchronization, Key-Value Pair Exchange and VSS are present and running", judges.judgeIntegrationServicesInGuest, ["computerSystem"], GUEST_SERVICE_PROBES),
 ];
 
 export function checkFor(phrase: string): CheckBinding | undefined {

@@ -3,6 +3,7 @@ import type { ClusterJudge, HostJudge } from "./context";
 import { judgeAdministrativeAccessPointDns, judgeClusterAccountOnEveryNode, judgeClusterAccountPasswordsMatch, judgeQuorumWitness, judgeSameHotfixes } from "./cluster";
 import { judgeFailoverClusteringInstalled, judgeOsSupportsWorkgroupCluster } from "./cluster-node";
 import { judgeNoPendingDnsSuffixChange, judgePrimaryDnsSuffixPresent, judgeSearchListHoldsClusterDomains } from "./dns";
+import { judgeIntegrationServicesInGuest, judgeIntegrationServicesOnHost } from "./hyperv";
 import { judgeNotNearEndOfSupport, judgeNotWindowsServer2003, judgeWithinExtendedSupport } from "./lifecycle";
 import { judgeOffloadsDisabled } from "./offloads";
 import { judgeTokenFilterPolicyBaseline, judgeTokenFilterPolicyForClusterAccount } from "./token-filter";
@@ -29,6 +30,8 @@ export const JUDGES: Readonly<Record<string, JudgeEntry>> = {
   "HP-EOS-002": host(judgeWithinExtendedSupport),
   "HP-EOS-003": host(judgeNotNearEndOfSupport),
   "HP-NIC-001": host(judgeOffloadsDisabled),
+  "HP-HV-001": host(judgeIntegrationServicesOnHost),
+  "HP-HV-002": host(judgeIntegrationServicesInGuest),
 };
 
 export {
@@ -36,6 +39,8 @@ export {
   judgeClusterAccountOnEveryNode,
   judgeClusterAccountPasswordsMatch,
   judgeFailoverClusteringInstalled,
+  judgeIntegrationServicesInGuest,
+  judgeIntegrationServicesOnHost,
   judgeNoPendingDnsSuffixChange,
   judgeNotNearEndOfSupport,
   judgeNotWindowsServer2003,

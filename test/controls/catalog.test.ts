@@ -10,10 +10,10 @@ import { tempDir } from "../e2e/cli";
 
 const controls = loadControlCatalog();
 
-test("there are the 16 seed controls, each with a unique, stable ID", () => {
-  assert.equal(controls.length, 16);
-  assert.equal(new Set(controls.map((c) => c.id)).size, 16);
-  for (const id of ["HP-CLU-001", "HP-CLU-008", "HP-DNS-003", "HP-UAC-001", "HP-EOS-001", "HP-EOS-003", "HP-NIC-001"]) {
+test("there are the 16 seed controls and the Hyper-V ones, each with a unique, stable ID", () => {
+  assert.equal(controls.length, 18);
+  assert.equal(new Set(controls.map((c) => c.id)).size, 18);
+  for (const id of ["HP-CLU-001", "HP-CLU-008", "HP-DNS-003", "HP-UAC-001", "HP-EOS-001", "HP-EOS-003", "HP-NIC-001", "HP-HV-001", "HP-HV-002"]) {
     assert.ok(controls.some((c) => c.id === id), id);
   }
 });

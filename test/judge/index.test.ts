@@ -20,6 +20,7 @@ import { clusterCtx, hostCtx, hostFacts, unreadable, workgroupCluster } from "..
 const CONTROL_IDS = [
   "HP-CLU-001", "HP-CLU-002", "HP-CLU-003", "HP-CLU-004", "HP-CLU-005", "HP-CLU-006", "HP-CLU-007", "HP-CLU-008",
   "HP-UAC-001", "HP-DNS-001", "HP-DNS-002", "HP-DNS-003", "HP-EOS-001", "HP-EOS-002", "HP-EOS-003", "HP-NIC-001",
+  "HP-HV-001", "HP-HV-002",
 ];
 const CLUSTER_CONTROLS = ["HP-CLU-003", "HP-CLU-004", "HP-CLU-006", "HP-CLU-007", "HP-CLU-008", "HP-DNS-003"];
 
@@ -40,7 +41,7 @@ function blind(name: string, kind: FactProblemKind): HostFacts {
 }
 
 describe("JUDGES", () => {
-  it("maps exactly the sixteen controls, with the right kind", () => {
+  it("maps exactly the built-in controls, with the right kind", () => {
     assert.deepEqual(Object.keys(JUDGES).sort(), [...CONTROL_IDS].sort());
     for (const id of CONTROL_IDS) {
       assert.equal(JUDGES[id]!.kind, CLUSTER_CONTROLS.includes(id) ? "cluster" : "host", id);

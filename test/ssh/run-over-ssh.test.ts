@@ -19,6 +19,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { ProbeError } from "../../src/model/snapshot";
 import { PROBE_IDS } from "../../src/probes/catalog";
 import type { AnyProbeId } from "../../src/probes/generic";
+import { HYPER_V_ROLE } from "../../src/judge/hyperv";
 import { findPwsh } from "../../src/powershell/find";
 import type { Summary } from "../../src/report/summary";
 import { BUILTIN_GENERIC_PROBES, resolveEstate, writeEstate, type EstateSpec, type HostSpec } from "../helpers/snapshot-builder";
@@ -49,7 +50,7 @@ const expectedReads: Record<string, Partial<Record<AnyProbeId, ProbeError>>> = {
   n3: allProbes("unreachable"),
   // What PowerShell 2.0 on 2003 lacks (CIM-only fallbacks, the 2012+ modules, ServerManager).
   old: Object.fromEntries(
-    (["localUsers", "administratorsGroup", "netAdapterAdvancedProperty", "dnsClientGlobalSetting", "failoverClusteringFeature", "cluster", "clusterQuorum"] as const).map((p) => [p, error("not-supported")]),
+    (["localUsers", "administratorsGroup", "netAdapterAdvancedProperty", "dnsClientGlobalSetting", "failoverClusteringFeature", "cluster", "clusterQuorum", HYPER_V_ROLE.id] as const).map((p) => [p, error("not-supported")]),
   ),
 };
 
