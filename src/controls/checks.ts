@@ -10,6 +10,7 @@ import type { GenericProbe } from "../probes/generic";
 import { POWERSHELL_V2_FEATURE, POWERSHELL_V2_OPTIONAL } from "../judge/powershell-v2";
 import { CONTAINER_HOST_PROBES, HYPERV_FEATURE } from "../judge/containers";
 import { UPDATE_DEFERRAL_PROBES } from "../judge/update-deferral";
+import { GUEST_SERVICE_PROBES, HYPER_V_ROLE } from "../judge/hyperv";
 
 /**
  * `needs`: the built-in probes the judge reads. `generic`: generic probes it reads too (a registry
@@ -66,6 +67,11 @@ export const CHECKS: readonly CheckBinding[] = [
   host("quality updates are deferred within the inventory's window, unless WSUS or Configuration Manager decides", judges.judgeQualityUpdateDeferral, [], UPDATE_DEFERRAL_PROBES),
   host("a container host has the Containers feature, a running container runtime and, on Windows Server 2016, KB3176936 or later", judges.judgeContainerHostReady, ["os", "windowsVersion", "hotfixes"], CONTAINER_HOST_PROBES),
   host("a container host has the Hyper-V role for Hyper-V isolation", judges.judgeHyperVIsolationAvailable, [], [...CONTAINER_HOST_PROBES, HYPERV_FEATURE]),
+  // Hyper-V integration services (features/hyper-v-integration-services.feature). The role and the
+  // guest's vmic* services are values in known places, read by generic probes; the VMs' services
+  // by a catalog probe of their own.
+  host("every VM on a Hyper-V host has Heartbeat, Shutdown, Time Synchronization, Key-Value Pair Exchange and VSS enabled and Guest Service Interface disabled, unless the inventory allows it", judges.judgeIntegrationServicesOnHost, ["vmIntegrationServices"], [HYPER_V_ROLE]),
+  host("inside a Hyper-V VM, the guest services of Heartbeat, Shutdown, Time Synchronization, Key-Value Pair Exchange and VSS are present and running", judges.judgeIntegrationServicesInGuest, ["computerSystem"], GUEST_SERVICE_PROBES),
 ];
 
 export function checkFor(phrase: string): CheckBinding | undefined {

@@ -3,7 +3,7 @@ import type { JsonObject } from "../model/json";
 import type { ProbeRecord } from "../model/snapshot";
 import { bool, normaliseRecord, parsed, prop, requiredText, singleObject, text, type Parsed } from "./shape";
 
-/** Win32_ComputerSystem: domain membership. */
+/** Win32_ComputerSystem: domain membership, and the machine (physical, or a VM and on which hypervisor). */
 export function normaliseComputerSystem(record: ProbeRecord | undefined): Fact<ComputerSystemFact> {
   return normaliseRecord("computerSystem", record, (output) => {
     const obj = singleObject(output);
@@ -21,5 +21,7 @@ function readComputerSystem(obj: JsonObject): Parsed<ComputerSystemFact> {
     // Decide membership on this flag, not on Domain: a workgroup named like a domain is possible.
     partOfDomain: bool(prop(obj, "PartOfDomain")),
     workgroup: text(prop(obj, "Workgroup")),
+    manufacturer: text(prop(obj, "Manufacturer")),
+    model: text(prop(obj, "Model")),
   });
 }

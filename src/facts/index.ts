@@ -20,6 +20,7 @@ import { normaliseOs } from "./os";
 import { normaliseTcpipParameters } from "./tcpipParameters";
 import { normaliseUacPolicy } from "./uacPolicy";
 import { normaliseWindowsVersion } from "./windowsVersion";
+import { normaliseVmIntegrationServices } from "./vmIntegrationServices";
 
 export type Normaliser<K extends ProbeId> = (record: ProbeRecord | undefined) => HostFacts[K];
 
@@ -35,6 +36,7 @@ export const NORMALISERS: { readonly [K in ProbeId]: Normaliser<K> } = {
   uacPolicy: normaliseUacPolicy,
   hotfixes: normaliseHotfixes,
   netAdapterAdvancedProperty: normaliseNetAdapterAdvancedProperty,
+  vmIntegrationServices: normaliseVmIntegrationServices,
   cluster: normaliseCluster,
   clusterQuorum: normaliseClusterQuorum,
   windowsVersion: normaliseWindowsVersion,
@@ -58,6 +60,7 @@ export function normaliseSnapshot(snapshot: Snapshot): HostFacts {
     uacPolicy: fact("uacPolicy"),
     hotfixes: fact("hotfixes"),
     netAdapterAdvancedProperty: fact("netAdapterAdvancedProperty"),
+    vmIntegrationServices: fact("vmIntegrationServices"),
     cluster: fact("cluster"),
     clusterQuorum: fact("clusterQuorum"),
     windowsVersion: fact("windowsVersion"),

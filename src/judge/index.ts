@@ -3,6 +3,7 @@ import type { ClusterJudge, HostJudge } from "./context";
 import { judgeAdministrativeAccessPointDns, judgeClusterAccountOnEveryNode, judgeClusterAccountPasswordsMatch, judgeQuorumWitness, judgeSameHotfixes } from "./cluster";
 import { judgeFailoverClusteringInstalled, judgeOsSupportsWorkgroupCluster } from "./cluster-node";
 import { judgeNoPendingDnsSuffixChange, judgePrimaryDnsSuffixPresent, judgeSearchListHoldsClusterDomains } from "./dns";
+import { judgeIntegrationServicesInGuest, judgeIntegrationServicesOnHost } from "./hyperv";
 import { judgeNotNearEndOfSupport, judgeNotWindowsServer2003, judgeWithinExtendedSupport } from "./lifecycle";
 import { judgeOffloadsDisabled } from "./offloads";
 import { judgePowerShellV2Disabled } from "./powershell-v2";
@@ -36,6 +37,8 @@ export const JUDGES: Readonly<Record<string, JudgeEntry>> = {
   "HP-WU-001": host(judgeQualityUpdateDeferral),
   "HP-CNT-001": host(judgeContainerHostReady),
   "HP-CNT-002": host(judgeHyperVIsolationAvailable),
+  "HP-HV-001": host(judgeIntegrationServicesOnHost),
+  "HP-HV-002": host(judgeIntegrationServicesInGuest),
 };
 
 export {
@@ -43,6 +46,8 @@ export {
   judgeClusterAccountOnEveryNode,
   judgeClusterAccountPasswordsMatch,
   judgeFailoverClusteringInstalled,
+  judgeIntegrationServicesInGuest,
+  judgeIntegrationServicesOnHost,
   judgeNoPendingDnsSuffixChange,
   judgeNotNearEndOfSupport,
   judgeNotWindowsServer2003,

@@ -40,6 +40,12 @@ export interface ComputerSystemFact {
   domain: string | null;
   partOfDomain: boolean | null;
   workgroup: string | null;
+  /**
+   * Firmware's text, not localised: Microsoft Corporation / Virtual Machine on Hyper-V (Azure
+   * too), VMware, Inc. on VMware. null when not reported, or in a snapshot taken before they were read.
+   */
+  manufacturer: string | null;
+  model: string | null;
 }
 
 /** Primary DNS suffix as the TCP/IP parameters hold it. Empty strings are read as null. */
@@ -108,6 +114,24 @@ export interface AdapterPropertyFact {
   displayValue: string | null;
 }
 
+/** One integration service of one virtual machine, as Get-VMIntegrationService reports it on the host. */
+export interface VmIntegrationServiceFact {
+  vmName: string;
+  /** VMId as text; VM names need not be unique on a host, ids are. */
+  vmId: string | null;
+  /** Localised (Takt, Zeitsynchronisierung): shown, never decided on. */
+  name: string | null;
+  /** `Microsoft:<VMId>\<GUID>` as reported. */
+  id: string;
+  /** The GUID ending the Id, upper-cased: the same in every language. null when the Id does not end in one. */
+  serviceId: string | null;
+  /** null when not reported. */
+  enabled: boolean | null;
+  /** Null when the VM is off (the guest side does not answer then). */
+  primaryStatus: string | null;
+  secondaryStatus: string | null;
+}
+
 export interface ClusterFact {
   name: string;
   /** 0 None, 1 ActiveDirectoryAndDns, 2 Dns, 3 ActiveDirectory; null when not reported. */
@@ -151,6 +175,7 @@ export interface HostFacts {
   uacPolicy: Fact<UacPolicyFact>;
   hotfixes: Fact<HotfixFact[]>;
   netAdapterAdvancedProperty: Fact<AdapterPropertyFact[]>;
+  vmIntegrationServices: Fact<VmIntegrationServiceFact[]>;
   cluster: Fact<ClusterFact>;
   clusterQuorum: Fact<ClusterQuorumFact>;
   windowsVersion: Fact<WindowsVersionFact>;

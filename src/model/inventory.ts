@@ -17,7 +17,10 @@ export interface OffloadAllowance {
 
 /** A Hyper-V integration service left off (or Guest Service Interface left on) on purpose. */
 export interface IntegrationServiceAllowance {
-  /** The VM's name as Hyper-V shows it (compared without case); absent: every VM of the host. */
+  /**
+   * The VM's name as Hyper-V shows it (compared without case); absent: every VM of the host. Inside
+   * the VM (HP-HV-002) it is matched with the guest's inventory or computer name.
+   */
   vm?: string;
   /** The service: its well-known name (Heartbeat, Shutdown, TimeSynchronization, KeyValuePairExchange, VSS, GuestServiceInterface) or the GUID ending its Id. */
   service: string;

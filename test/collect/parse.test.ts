@@ -14,6 +14,7 @@ interface DocRecord {
   command: string;
   startedAt: string;
   durationMs?: number;
+  parameters?: Record<string, string>;
   json?: string;
   error?: { kind: string; message: string };
 }
@@ -155,12 +156,13 @@ test("a document carrying a built snapshot's outputs normalises to the same fact
   // What the script would write for a host whose real outputs are the builder's 5.1 shapes.
   const built = buildSnapshot({ name: "node1.corp.contoso.test", cluster: { name: "clus1", type: "single-domain" } });
   const probes: Record<string, DocRecord> = {};
-  for (const id of PROBE_IDS) {
-    const r = record(built, id);
-    probes[id] = isProbeFailure(r)
-      ? { command: r.command, startedAt: r.startedAt, durationMs: r.durationMs, error: r.error }
-      : { command: r.command, startedAt: r.startedAt, durationMs: r.durationMs, json: JSON.stringify(r.output) };
+  // Every record: the catalog's, and the generic ones the built-in checks read, with their parameters.
+  for (const [id, r] of Object.entries(built.probes)) {
+    assert.ok(r, id);
+    const base = { command: r.command, startedAt: r.startedAt, durationMs: r.durationMs, ...(r.parameters ? { parameters: r.parameters } : {}) };
+    probes[id] = isProbeFailure(r) ? { ...base, error: r.error } : { ...base, json: JSON.stringify(r.output) };
   }
+  assert.ok(PROBE_IDS.every((id) => id in probes));
   const parsed = parseCollectorOutput(doc(probes, { collectedAt: built.collectedAt }), { host: built.host, transport: "winrm", collectorVersion: built.collector.version });
   assert.deepEqual(parsed.probes, built.probes);
   assert.deepEqual(normaliseSnapshot(parsed), normaliseSnapshot(built));

@@ -23,6 +23,21 @@ test("a tag selection reads only what its controls need, plus the host's identit
   assert.deepEqual(lifecycle.probes, ["os", "computerSystem"]);
 });
 
+test("the Hyper-V controls read the VMs' services on a host, and the role and the vmic services by generic probes", () => {
+  const hv = planProbes("@area:hyper-v");
+  assert.deepEqual(hv.probes, ["os", "computerSystem", "vmIntegrationServices"]);
+  assert.deepEqual(hv.generic.map((p) => p.id), [
+    "windowsFeature:Hyper-V|Microsoft-Hyper-V",
+    "service:vmicheartbeat",
+    "service:vmicshutdown",
+    "service:vmictimesync",
+    "service:vmickvpexchange",
+    "service:vmicvss",
+  ]);
+  assert.deepEqual(hv.controls.map((c) => [c.id, c.probes.length]), [["HP-HV-001", 2], ["HP-HV-002", 6]]);
+  assert.deepEqual(planProbes("@HP-HV-002").probes, ["os", "computerSystem"]);
+});
+
 test("every Then step of every feature is bound to a check, and every check is used", () => {
   const used = new Set<string>();
   for (const file of featureFiles()) {

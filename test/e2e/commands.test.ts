@@ -32,7 +32,7 @@ test("controls lists ID, severity, origin, title and feature; --tags filters; --
   assert.equal(all.code, 0);
   assert.match(all.stdout, /^ID\s+SEVERITY\s+ORIGIN\s+TITLE\s+\(FEATURE\)$/m);
   assert.match(all.stdout, /HP-NIC-001\s+high\s+built-in\s+Hardware offloads are disabled.*\(features\/nic-offloads\.feature\)/);
-  assert.match(all.stdout, /19 control\(s\)/);
+  assert.match(all.stdout, /22 control\(s\)/);
   const crit = await runCli(["controls", "--tags", "@severity:critical", "--json"]);
   const list = JSON.parse(crit.stdout) as { id: string }[];
   assert.deepEqual(list.map((c) => c.id).sort(), ["HP-EOS-001", "HP-EOS-002"]);

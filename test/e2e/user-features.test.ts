@@ -54,14 +54,14 @@ test("a user folder's control is listed with its origin beside the built-in ones
   assert.equal(res.code, 0, res.stderr);
   assert.match(res.stdout, /^ACME-EOS-001\s+high\s+acme\s+No Acme host runs Windows Server 2003 {2}\(acme\/eos\.feature\)$/m);
   assert.match(res.stdout, /^HP-EOS-001\s+critical\s+built-in\s+No host runs Windows Server 2003 {2}\(features\/end-of-support\.feature\)$/m);
-  assert.match(res.stdout, /^20 control\(s\)\.$/m);
+  assert.match(res.stdout, /^23 control\(s\)\.$/m);
 
   const json = JSON.parse(spawnCli(["controls", "--features", "acme", "--json"], cwd).stdout) as { id: string; origin: string; feature: string }[];
   assert.deepEqual(
     json.filter((c) => c.id === "ACME-EOS-001").map(({ origin, feature }) => ({ origin, feature })),
     [{ origin: "acme", feature: "acme/eos.feature" }],
   );
-  assert.equal(json.filter((c) => c.origin === "built-in").length, 19);
+  assert.equal(json.filter((c) => c.origin === "built-in").length, 22);
 });
 
 test("run --features judges the user's control with the built-in ones; summary.json has its results and origin", () => {
@@ -69,7 +69,7 @@ test("run --features judges the user's control with the built-in ones; summary.j
   const res = run(cwd, ["--features", "acme"]);
   assert.equal(res.code, 1, res.stderr);
   const summary = readJson<Summary>(join(cwd, "out", "summary.json"));
-  assert.equal(summary.controls.length, 20);
+  assert.equal(summary.controls.length, 23);
   assert.deepEqual(
     summary.controls.find((c) => c.id === "ACME-EOS-001"),
     { id: "ACME-EOS-001", title: "No Acme host runs Windows Server 2003", severity: "high", feature: "acme/eos.feature", featureName: "Acme's own controls", origin: "acme", tags: ["@area:acme", "@ACME-EOS-001", "@severity:high"] },

@@ -62,6 +62,8 @@ export function hostFacts(name: string, overrides: Partial<Omit<HostFacts, "host
       domain: "WORKGROUP",
       partOfDomain: false,
       workgroup: "WORKGROUP",
+      manufacturer: "Dell Inc.",
+      model: "PowerEdge R740",
     }),
     tcpipParameters: ok("tcpipParameters", { hostname: name.toLowerCase(), domain: "hv.example.net", nvDomain: "hv.example.net" }),
     dnsClientPolicy: ok("dnsClientPolicy", { primaryDnsSuffix: null, nvPrimaryDnsSuffix: null }),
@@ -88,6 +90,7 @@ export function hostFacts(name: string, overrides: Partial<Omit<HostFacts, "host
       { id: "KB5005112", description: "Security Update", installedOn: "2021-08-11" },
     ]),
     netAdapterAdvancedProperty: ok("netAdapterAdvancedProperty", [...disabledOffloads("Ethernet 1"), ...disabledOffloads("Ethernet 2")]),
+    vmIntegrationServices: ok("vmIntegrationServices", []),
     cluster: ok("cluster", { name: "HVCLU1", administrativeAccessPoint: 2 }),
     clusterQuorum: ok("clusterQuorum", {
       quorumType: "NodeAndCloudMajority",

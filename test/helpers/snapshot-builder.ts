@@ -16,9 +16,10 @@ import type { JsonObject, JsonValue } from "../../src/model/json";
 import type { ClusterType, ControlInputs, Inventory, InventoryCluster, InventoryHost, Transport } from "../../src/model/inventory";
 import type { ProbeError, ProbeRecord, Snapshot, SnapshotProbes } from "../../src/model/snapshot";
 import { hpJsonCommand, PROBE_IDS, PROBES, type ProbeId } from "../../src/probes/catalog";
-import { planProbes } from "../../src/controls/probe-plan";
-import { GENERIC_READERS, uniqueProbes, type GenericKind, type GenericProbe, type GenericProbeId } from "../../src/probes/generic";
+import { GENERIC_READERS, sameProbeId, uniqueProbes, type AnyProbeId, type GenericKind, type GenericProbe, type GenericProbeId } from "../../src/probes/generic";
 import { REGISTRY_HIVES, registryProviderPath } from "../../src/probes/params";
+import { CHECKS } from "../../src/controls/checks";
+import { INTEGRATION_SERVICES, type IntegrationServiceKey } from "../../src/judge/integration-services";
 
 // ---------------------------------------------------------------------------------------------
 // Spec
@@ -161,14 +162,68 @@ export interface HostSpec {
   adapters?: AdapterSpec[];
   /** Set on cluster nodes; absent/null = not a node (cluster cmdlets fail as on a real standalone host). */
   cluster?: ClusterSpec | null;
-  /** Error records instead of output for these probes. */
-  probeErrors?: Partial<Record<ProbeId, ProbeError>>;
+  /**
+   * Error records instead of output for these probes: built-in ones, or generic ones by id (what
+   * the collector got from the host, whatever the simulated state says: an unreachable host).
+   */
+  probeErrors?: Partial<Record<AnyProbeId, ProbeError>>;
   /** Probes with no record at all. */
   omitProbes?: ProbeId[];
   /** Host-level control inputs; used by writeEstate for the inventory entry only. */
   inputs?: ControlInputs;
   /** What the generic probes read beyond the fields above (see SystemSpec). */
   system?: SystemSpec;
+  /**
+   * Win32_ComputerSystem Manufacturer and Model. Default a physical server (Dell Inc., PowerEdge
+   * R740), or a Hyper-V virtual machine (Microsoft Corporation, Virtual Machine) with hyperVGuest.
+   */
+  hardware?: { manufacturer: string; model: string };
+  /** A Hyper-V host (see HyperVSpec). Absent: the role is available but not installed, and its PowerShell module is missing. */
+  hyperV?: HyperVSpec;
+  /** Windows inside a Hyper-V VM: the integration services' guest side (see HyperVGuestSpec). */
+  hyperVGuest?: HyperVGuestSpec;
+}
+
+/** One VM on a Hyper-V host. */
+export interface VmSpec {
+  name: string;
+  /** VMId; default a GUID derived from the host's and the VM's names. */
+  id?: string;
+  /** Default Running. A VM that is off reports no status descriptions (its guest does not answer). */
+  state?: "Running" | "Off";
+  /**
+   * Each integration service's Enabled, by the inventory's key for it. Default what Hyper-V gives a
+   * new VM: all enabled but GuestServiceInterface. null: the VM does not offer the service at all
+   * (Guest Service Interface on a VM of an older configuration version).
+   */
+  services?: Partial<Record<IntegrationServiceKey, boolean | null>>;
+  /** A Name other than the host language's for a service, e.g. to show that only the Id counts. */
+  names?: Partial<Record<IntegrationServiceKey, string>>;
+}
+
+/** What a Hyper-V host has; the rest of the host is as any other. */
+export interface HyperVSpec {
+  /** InstallState of the Windows feature Hyper-V (DISM: Microsoft-Hyper-V); default 1, Installed. */
+  installState?: number;
+  /**
+   * The Hyper-V PowerShell module (Get-VM, Get-VMIntegrationService). Default true when the role is
+   * installed; false: the role installed without its management tools.
+   */
+  module?: boolean;
+  /** The host's display language, which is the language of the integration services' Names. Default en-US. */
+  language?: "en-US" | "de-DE";
+  /** In the order Get-VM lists them. Default none. */
+  vms?: VmSpec[];
+}
+
+/** The integration services' guest side: Windows services, trigger-started when the host offers them. */
+export interface HyperVGuestSpec {
+  /**
+   * Changes to the guest services (see VMIC_SERVICES for the defaults, which are Microsoft's own
+   * Get-Service -Name vm* listing): status and start type, or null for a service this Windows
+   * does not have.
+   */
+  services?: Record<string, Partial<Pick<ServiceSpec, "status" | "startType" | "displayName">> | null>;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -240,8 +295,9 @@ export type CimValue = string | number | boolean | null | Array<string | number 
  * What the generic probes read beyond the built-in fields. The built-in fields already describe
  * part of it, and stay its only source (setting it here too is refused): the Tcpip, UAC and DNS
  * client policy keys (domain, latfp, policySuffix...), the Failover-Clustering feature and its DISM
- * twin FailoverCluster-FullServer (clusteringInstalled), the Administrators group S-1-5-32-544
- * (admins), and in root\cimv2 the classes derived from the host's data: Win32_OperatingSystem,
+ * twin FailoverCluster-FullServer (clusteringInstalled), the Hyper-V feature and its twin
+ * Microsoft-Hyper-V (hyperV), a Hyper-V guest's vmic* services (hyperVGuest), the Administrators
+ * group S-1-5-32-544 (admins), and in root\cimv2 the classes derived from the host's data: Win32_OperatingSystem,
  * Win32_ComputerSystem, Win32_UserAccount, Win32_Group, Win32_QuickFixEngineering, and
  * Win32_Service and Win32_OptionalFeature (from services and optional features here).
  */
@@ -608,6 +664,115 @@ function clusterQuorumOutput(cluster: ClusterSpec): JsonObject {
   };
 }
 
+/** Where the spec says nothing: a physical server, or a Hyper-V VM's virtual firmware. */
+const PHYSICAL_HARDWARE = { manufacturer: "Dell Inc.", model: "PowerEdge R740" } as const;
+export const HYPER_V_VM_HARDWARE = { manufacturer: "Microsoft Corporation", model: "Virtual Machine" } as const;
+
+function hardwareOf(spec: HostSpec): { manufacturer: string; model: string } {
+  return spec.hardware ?? (spec.hyperVGuest ? HYPER_V_VM_HARDWARE : PHYSICAL_HARDWARE);
+}
+
+/**
+ * Get-VMIntegrationService's Names. Takt and Zeitsynchronisierung are what a German host shows
+ * (windows-facts.md section 7); the other German names are illustrative, which is the point: only
+ * the GUID ending the Id may decide.
+ */
+const INTEGRATION_SERVICE_NAMES: Readonly<Record<NonNullable<HyperVSpec["language"]>, Readonly<Record<IntegrationServiceKey, string>>>> = {
+  "en-US": Object.fromEntries(INTEGRATION_SERVICES.map((s) => [s.key, s.label])) as Record<IntegrationServiceKey, string>,
+  "de-DE": {
+    GuestServiceInterface: "Gastdienstschnittstelle",
+    Heartbeat: "Takt",
+    KeyValuePairExchange: "Austausch von Schlüssel-Wert-Paaren",
+    Shutdown: "Herunterfahren",
+    TimeSynchronization: "Zeitsynchronisierung",
+    VSS: "VSS",
+  },
+};
+
+/** The order Get-VMIntegrationService lists a VM's services in (Microsoft's sample output). */
+const INTEGRATION_SERVICE_ORDER: readonly IntegrationServiceKey[] = ["GuestServiceInterface", "Heartbeat", "KeyValuePairExchange", "Shutdown", "TimeSynchronization", "VSS"];
+
+/** Microsoft.HyperV.PowerShell.VMState. */
+export const VM_STATE = { Running: 2, Off: 3 } as const;
+
+/** A VM as the stand-in's Get-VM has it, with its Get-VMIntegrationService rows as the probe projects them. */
+export interface ResolvedVm {
+  Name: string;
+  /** Lower case, as Guid.ToString() writes it. */
+  Id: string;
+  State: number;
+  services: JsonObject[];
+}
+
+/** The Hyper-V module is there: the role is installed with its management tools. */
+export function hasHyperVModule(spec: HostSpec): boolean {
+  return spec.hyperV !== undefined && (spec.hyperV.module ?? (spec.hyperV.installState ?? 1) === 1);
+}
+
+/** The host's VMs and their integration services (none without the hyperV field). */
+export function resolveVms(spec: HostSpec): ResolvedVm[] {
+  const hv = spec.hyperV;
+  if (hv === undefined) return [];
+  const names = INTEGRATION_SERVICE_NAMES[hv.language ?? "en-US"];
+  const seen = new Set<string>();
+  return (hv.vms ?? []).map((vm) => {
+    const id = (vm.id ?? guid(`vm:${spec.name.toLowerCase()}:${vm.name}`)).toLowerCase();
+    if (seen.has(id)) throw new Error(`${spec.name}: VM ${vm.name} has the VMId ${id} of another VM`);
+    seen.add(id);
+    const running = (vm.state ?? "Running") === "Running";
+    const services = INTEGRATION_SERVICE_ORDER.flatMap((key): JsonObject[] => {
+      const service = INTEGRATION_SERVICES.find((s) => s.key === key)!;
+      const given = vm.services?.[key];
+      if (given === null) return [];
+      const enabled = given ?? service.wanted === "enabled";
+      return [
+        {
+          VMName: vm.name,
+          VMId: id,
+          Name: vm.names?.[key] ?? names[key],
+          Id: `Microsoft:${id.toUpperCase()}\\${service.id}`,
+          Enabled: enabled,
+          // The guest's side answers only while the VM runs; Heartbeat adds the guest's own health.
+          PrimaryStatusDescription: running ? "OK" : null,
+          SecondaryStatusDescription: running && key === "Heartbeat" && enabled ? "OK" : null,
+        },
+      ];
+    });
+    // Get-VMIntegrationService fails for a VM without any; no real VM is like that.
+    if (services.length === 0) throw new Error(`${spec.name}: VM ${vm.name} offers no integration service, which the builder does not model`);
+    return { Name: vm.name, Id: id, State: running ? VM_STATE.Running : VM_STATE.Off, services };
+  });
+}
+
+/**
+ * The guest side of the integration services as Microsoft's own Get-Service -Name vm* listing
+ * shows it (managing-integration-services, MicrosoftDocs/Virtualization-Documentation); all
+ * trigger-started, so Manual.
+ */
+export const VMIC_SERVICES: readonly ServiceSpec[] = [
+  { name: "vmicguestinterface", displayName: "Hyper-V Guest Service Interface", status: "Running", startType: "Manual" },
+  { name: "vmicheartbeat", displayName: "Hyper-V Heartbeat Service", status: "Running", startType: "Manual" },
+  { name: "vmickvpexchange", displayName: "Hyper-V Data Exchange Service", status: "Running", startType: "Manual" },
+  { name: "vmicrdv", displayName: "Hyper-V Remote Desktop Virtualization Service", status: "Running", startType: "Manual" },
+  { name: "vmicshutdown", displayName: "Hyper-V Guest Shutdown Service", status: "Running", startType: "Manual" },
+  { name: "vmictimesync", displayName: "Hyper-V Time Synchronization Service", status: "Running", startType: "Manual" },
+  { name: "vmicvmsession", displayName: "Hyper-V VM Session Service", status: "Stopped", startType: "Manual" },
+  { name: "vmicvss", displayName: "Hyper-V Volume Shadow Copy Requestor", status: "Running", startType: "Manual" },
+];
+
+/** A guest's vmic services: the defaults with the spec's changes. */
+function guestServices(spec: HostSpec): ServiceSpec[] {
+  const changes = spec.hyperVGuest?.services ?? {};
+  for (const name of Object.keys(changes)) {
+    if (!VMIC_SERVICES.some((v) => eqi(v.name, name))) throw new Error(`${spec.name}: hyperVGuest.services.${name} is not one of ${VMIC_SERVICES.map((v) => v.name).join(", ")}`);
+  }
+  return VMIC_SERVICES.flatMap((v) => {
+    const key = Object.keys(changes).find((k) => eqi(k, v.name));
+    const change = key === undefined ? {} : changes[key];
+    return change === null ? [] : [{ ...v, ...change }];
+  });
+}
+
 const NOT_RECOGNIZED = (cmd: string): string =>
   `The term '${cmd}' is not recognized as the name of a cmdlet, function, script file, or operable program. Check the spelling of the name, or if a path was included, verify that the path is correct and try again.`;
 
@@ -628,6 +793,7 @@ const DURATION_MS: Record<ProbeId, [number, number]> = {
   uacPolicy: [3, 8],
   hotfixes: [180, 420],
   netAdapterAdvancedProperty: [220, 520],
+  vmIntegrationServices: [120, 480],
   cluster: [60, 160],
   clusterQuorum: [40, 120],
   windowsVersion: [3, 9],
@@ -699,6 +865,8 @@ function modernOutcomes(spec: HostSpec): Record<ProbeId, Outcome> {
         Domain: joinedDomain ?? "WORKGROUP",
         PartOfDomain: joinedDomain !== null,
         Workgroup: joinedDomain === null ? "WORKGROUP" : null,
+        Manufacturer: hardwareOf(spec).manufacturer,
+        Model: hardwareOf(spec).model,
       },
     },
     tcpipParameters: {
@@ -739,6 +907,9 @@ function modernOutcomes(spec: HostSpec): Record<ProbeId, Outcome> {
     uacPolicy: { output: { LocalAccountTokenFilterPolicy: latfp, EnableLUA: 1 } },
     hotfixes: { output: pipeline(hotfixes) },
     netAdapterAdvancedProperty: { output: pipeline(adapterOutput) },
+    vmIntegrationServices: hasHyperVModule(spec)
+      ? { output: pipeline(resolveVms(spec).flatMap((vm) => vm.services)) }
+      : { error: { kind: "not-supported", message: NOT_RECOGNIZED("Get-VM") } },
     cluster:
       clusterError || !cluster
         ? { error: clusterError ?? { kind: "not-found", message: NOT_A_NODE } }
@@ -781,6 +952,8 @@ function legacyOutcomes(spec: HostSpec): Record<ProbeId, Outcome> {
 
 /** DISM's name for the feature ServerManager calls Failover-Clustering. */
 export const OPTIONAL_FEATURE_NAME = "FailoverCluster-FullServer";
+/** The Hyper-V role, by ServerManager's and DISM's names (HP-HV-001 reads it). */
+export const HYPER_V_FEATURE = { name: "Hyper-V", optionalName: "Microsoft-Hyper-V" } as const;
 
 /** Keys the built-in probes read (catalog commands), in PowerShell's provider form. */
 export const REGISTRY_KEYS = {
@@ -988,7 +1161,11 @@ export function resolveSystem(spec: HostSpec): ResolvedSystem {
   if (policyKey && policyKey.values.length === 0) policyKey.values.push({ name: "EnableMulticast", kind: "DWord", data: 0 });
 
   const services: ResolvedSystem["services"] = [];
-  for (const s of system.services ?? []) {
+  const vmic = spec.hyperVGuest ? guestServices(spec) : [];
+  for (const s of [...(system.services ?? []), ...vmic]) {
+    if (vmic.length > 0 && VMIC_SERVICES.some((v) => eqi(v.name, s.name)) && !vmic.includes(s)) {
+      throw new Error(`${where("services")}: ${s.name} is a Hyper-V guest service; set it in hyperVGuest.services`);
+    }
     if (services.some((x) => eqi(x.Name, s.name))) throw new Error(`${where("services")}: ${s.name} is listed twice`);
     services.push({
       Name: s.name,
@@ -1001,6 +1178,8 @@ export function resolveSystem(spec: HostSpec): ResolvedSystem {
   const clustering = obj(output("failoverClusteringFeature"));
   const featureSpecs: WindowsFeatureSpec[] = [
     { name: String(clustering.Name), displayName: String(clustering.DisplayName), installState: Number(clustering.InstallState), optionalName: OPTIONAL_FEATURE_NAME },
+    // Every Windows Server can take the role; installed only on a Hyper-V host.
+    { name: HYPER_V_FEATURE.name, displayName: "Hyper-V", installState: spec.hyperV ? (spec.hyperV.installState ?? 1) : 0, optionalName: HYPER_V_FEATURE.optionalName },
     ...(system.windowsFeatures ?? []),
   ];
   const windowsFeatures: ResolvedSystem["windowsFeatures"] = [];
@@ -1010,7 +1189,7 @@ export function resolveSystem(spec: HostSpec): ResolvedSystem {
     optionalFeatures.push(f);
   };
   for (const f of featureSpecs) {
-    if (windowsFeatures.some((x) => eqi(x.Name, f.name))) throw new Error(`${where("windowsFeatures")}: ${f.name} is already there (clusteringInstalled sets Failover-Clustering)`);
+    if (windowsFeatures.some((x) => eqi(x.Name, f.name))) throw new Error(`${where("windowsFeatures")}: ${f.name} is already there (clusteringInstalled sets Failover-Clustering, hyperV sets Hyper-V)`);
     if (INSTALL_STATE_TO_DISM[f.installState] === undefined) throw new Error(`${where("windowsFeatures")}: ${f.name} installState ${f.installState} is not 0-4`);
     const displayName = f.displayName ?? f.name;
     windowsFeatures.push({ Name: f.name, DisplayName: displayName, InstallState: f.installState });
@@ -1147,7 +1326,10 @@ function cimInstances(sys: ResolvedSystem, namespace: string, className: string)
 export type CmdletBehaviour = "missing" | "access-denied" | "access-denied-nonterminating" | "hang" | "invalid-operation";
 
 export interface SnapshotOptions {
-  /** Generic probes to record after the built-in ones, as the collector runs them (each id once). */
+  /**
+   * Generic probes to record after the built-in ones and those the built-in checks read
+   * (BUILTIN_GENERIC_PROBES, always recorded), as the collector runs them (each id once).
+   */
   generic?: readonly GenericProbe[];
   /** Cmdlets that misbehave on this host (for the generic probes; the built-in ones take probeErrors). */
   cmdlets?: Readonly<Partial<Record<string, CmdletBehaviour>>>;
@@ -1381,9 +1563,16 @@ function genericResult(sys: ResolvedSystem, probe: GenericProbe, options: Snapsh
 // Public API
 
 /**
- * The snapshot the collector would write for this host: the built-in probes, then `options.generic`
- * (read from the simulated state, see SystemSpec and resolveSystem) with the cmdlets' misbehaviour
- * in `options.cmdlets`. Without generic probes the result is what it always was, byte for byte.
+ * The generic probes the built-in checks read (CheckBinding.generic): a built snapshot stands for
+ * a collection for every built-in control, so it always records them, as it records every catalog
+ * probe.
+ */
+export const BUILTIN_GENERIC_PROBES: readonly GenericProbe[] = uniqueProbes(CHECKS.flatMap((c) => c.generic ?? []));
+
+/**
+ * The snapshot the collector would write for this host: the built-in probes, the generic probes the
+ * built-in checks read, then `options.generic` (all read from the simulated state, see SystemSpec
+ * and resolveSystem) with the cmdlets' misbehaviour in `options.cmdlets`.
  */
 export function buildSnapshot(spec: HostSpec, options: SnapshotOptions = {}): Snapshot {
   const collectedAt = spec.collectedAt ?? DEFAULT_COLLECTED_AT;
@@ -1414,12 +1603,15 @@ export function buildSnapshot(spec: HostSpec, options: SnapshotOptions = {}): Sn
   }
 
   // The collector runs the generic probes after the built-in ones, in the list's order.
-  const generic = uniqueProbes(options.generic ?? []);
+  const generic = uniqueProbes([...BUILTIN_GENERIC_PROBES, ...(options.generic ?? [])]);
   const system = generic.length > 0 && !legacy ? resolveSystem(spec) : undefined;
   for (const probe of generic) {
-    const result: GenericResult = system
-      ? genericResult(system, probe, options, rand)
-      : { command: GENERIC_READERS[probe.kind][0]!, outcome: { error: { kind: "not-supported", message: WMI_2003_MESSAGE } }, durationMs: 0 };
+    const forced = Object.entries(spec.probeErrors ?? {}).find(([id]) => sameProbeId(id, probe.id))?.[1];
+    const result: GenericResult = forced
+      ? { command: GENERIC_READERS[probe.kind][0]!, outcome: { error: { kind: forced.kind, message: forced.message } }, durationMs: forced.kind === "timeout" ? 30_000 : between(rand, 8, 60) }
+      : system
+        ? genericResult(system, probe, options, rand)
+        : { command: GENERIC_READERS[probe.kind][0]!, outcome: { error: { kind: "not-supported", message: WMI_2003_MESSAGE } }, durationMs: 0 };
     const startedAt = new Date(clock).toISOString();
     clock += result.durationMs + between(rand, 1, 9);
     const base = { command: result.command, parameters: { ...probe.parameters }, startedAt, durationMs: result.durationMs };
@@ -1519,21 +1711,16 @@ export function buildInventory(estate: EstateSpec): Inventory {
 export interface WriteEstateOptions {
   /** Two-space indentation (default) or compact JSON, which the benchmark uses to save disk time. */
   pretty?: boolean;
-  /**
-   * Generic probes every snapshot records (buildSnapshot's option). Default: those the built-in
-   * controls read, as a collection for them would record.
-   */
+  /** Generic probes every snapshot records besides the built-in checks' (buildSnapshot's option). */
   generic?: readonly GenericProbe[];
 }
-
-let builtInGeneric: readonly GenericProbe[] | undefined;
 
 /** Writes `<dir>/inventory.json` and `<dir>/snapshots/<host>.json`; returns the inventory path. */
 export function writeEstate(dir: string, estate: EstateSpec, options: WriteEstateOptions = {}): string {
   const indent = options.pretty === false ? undefined : 2;
   mkdirSync(join(dir, "snapshots"), { recursive: true });
   for (const spec of resolveEstate(estate)) {
-    writeFileSync(join(dir, "snapshots", `${spec.name}.json`), `${JSON.stringify(buildSnapshot(spec, { generic: options.generic ?? (builtInGeneric ??= planProbes().generic) }), null, indent)}\n`);
+    writeFileSync(join(dir, "snapshots", `${spec.name}.json`), `${JSON.stringify(buildSnapshot(spec, { generic: options.generic }), null, indent)}\n`);
   }
   const inventoryPath = join(dir, "inventory.json");
   writeFileSync(inventoryPath, `${JSON.stringify(buildInventory(estate), null, indent)}\n`);

@@ -2,10 +2,10 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import type { FactProblemKind, HostFacts } from "../../src/model/facts";
 import type { InventoryCluster } from "../../src/model/inventory";
-import { PROBE_IDS } from "../../src/probes/catalog";
-import { isGenericProbeId } from "../../src/probes/generic";
+import type { ProbeRecord } from "../../src/model/snapshot";
 import { CHECKS } from "../../src/controls/checks";
-import type { ProbeErrorKind, ProbeRecord } from "../../src/model/snapshot";
+import { PROBE_IDS } from "../../src/probes/catalog";
+import { uniqueProbes } from "../../src/probes/generic";
 import { JUDGES } from "../../src/judge";
 import {
   accountNamePart,
@@ -20,23 +20,23 @@ import { clusterCtx, hostCtx, hostFacts, unreadable, workgroupCluster } from "..
 const CONTROL_IDS = [
   "HP-CLU-001", "HP-CLU-002", "HP-CLU-003", "HP-CLU-004", "HP-CLU-005", "HP-CLU-006", "HP-CLU-007", "HP-CLU-008",
   "HP-UAC-001", "HP-DNS-001", "HP-DNS-002", "HP-DNS-003", "HP-EOS-001", "HP-EOS-002", "HP-EOS-003", "HP-NIC-001",
-  "HP-WU-001", "HP-CNT-001", "HP-CNT-002",
+  "HP-PS2-001", "HP-WU-001", "HP-CNT-001", "HP-CNT-002", "HP-HV-001", "HP-HV-002",
 ];
 const CLUSTER_CONTROLS = ["HP-CLU-003", "HP-CLU-004", "HP-CLU-006", "HP-CLU-007", "HP-CLU-008", "HP-DNS-003"];
 
-/** A host on which nothing at all could be read, the generic probes the checks declare included. */
+/** Every generic probe a built-in check reads (the records a judge reads them from). */
+const GENERIC_IDS: readonly string[] = uniqueProbes(CHECKS.flatMap((c) => c.generic ?? [])).map((p) => p.id);
+
+/** A host on which nothing at all could be read: the built-in probes' facts and the generic probes' records. */
 function blind(name: string, kind: FactProblemKind): HostFacts {
   const facts = hostFacts(name);
   const out: Record<string, unknown> = { ...facts };
   for (const probe of PROBE_IDS) out[probe] = unreadable(probe, kind, "simulated");
-  const records: Record<string, ProbeRecord> = {};
-  const at = "2026-11-22T08:00:00.000Z";
-  for (const g of CHECKS.flatMap((c) => c.generic ?? [])) {
-    // Output no normaliser can read is "malformed"; "not-collected" is no record at all.
-    if (kind === "malformed") records[g.id] = { command: "(reader)", startedAt: at, output: 42 };
-    else if (kind !== "not-collected") records[g.id] = { command: "(reader)", startedAt: at, error: { kind: kind as ProbeErrorKind, message: "simulated" } };
-  }
-  out.records = records;
+  const record = (): ProbeRecord | undefined =>
+    kind === "not-collected" ? undefined
+    : kind === "malformed" ? { command: "(test)", startedAt: facts.collectedAt, output: 42 }
+    : { command: "(test)", startedAt: facts.collectedAt, error: { kind, message: "simulated" } };
+  out.records = Object.fromEntries(GENERIC_IDS.flatMap((id) => (record() ? [[id, record()]] : [])));
   return out as unknown as HostFacts;
 }
 
@@ -81,7 +81,7 @@ describe("JUDGES", () => {
         const j = entry.kind === "host" ? entry.judge(hostCtx(nodes[0]!, { cluster })) : entry.judge(clusterCtx(cluster, nodes));
         assert.ok(j.expected.length > 0 && j.actual.length > 0, id);
         for (const e of j.evidence) {
-          assert.ok((PROBE_IDS as readonly string[]).includes(e.probe) || isGenericProbeId(e.probe), `${id}: ${e.probe}`);
+          assert.ok((PROBE_IDS as readonly string[]).includes(e.probe) || GENERIC_IDS.includes(e.probe), `${id}: ${e.probe}`);
           assert.ok(["hv01", "hv02"].includes(e.host), `${id}: ${e.host}`);
         }
       }

@@ -36,7 +36,8 @@ $script:FakeHostPath = $null
 # with MISSING_ON_POWERSHELL_2 in fake-host.ts.
 $script:MissingOnPowerShell2 = @(
     'Get-CimInstance', 'Get-CimAssociatedInstance', 'Get-LocalUser', 'Get-LocalGroupMember',
-    'Get-NetAdapterAdvancedProperty', 'Get-DnsClientGlobalSetting', 'Get-WindowsOptionalFeature'
+    'Get-NetAdapterAdvancedProperty', 'Get-DnsClientGlobalSetting', 'Get-WindowsOptionalFeature',
+    'Get-VM', 'Get-VMIntegrationService'
 )
 
 # Exported from this module under their own names (see above); the rest are defined as globals.
@@ -46,7 +47,7 @@ $script:FakedCmdlets = @(
     'Get-CimInstance', 'Get-WmiObject', 'Get-CimAssociatedInstance', 'Get-ItemProperty',
     'Get-NetAdapterAdvancedProperty', 'Get-WindowsFeature', 'Get-WindowsOptionalFeature',
     'Get-Cluster', 'Get-ClusterQuorum', 'Get-LocalUser', 'Get-LocalGroupMember',
-    'Get-DnsClientGlobalSetting', 'Get-HotFix', 'Get-Item', 'Get-Service'
+    'Get-DnsClientGlobalSetting', 'Get-HotFix', 'Get-Item', 'Get-Service', 'Get-VM', 'Get-VMIntegrationService'
 )
 
 # The Get-Item stand-in (see the top). Registry paths go to FakeGetItem, exported for this call
@@ -74,6 +75,7 @@ $script:FakeExceptionSources = @{
     'Microsoft.PowerShell.Commands.ServiceCommandException' = 'namespace Microsoft.PowerShell.Commands { public class ServiceCommandException : System.SystemException { public ServiceCommandException() {} public ServiceCommandException(string message) : base(message) {} public ServiceCommandException(string message, System.Exception inner) : base(message, inner) {} public string ServiceName { get; set; } } }'
     # System.Management's own type cannot be constructed outside Windows (PlatformNotSupportedException).
     'HostproofFakeWindows.ManagementException'              = 'namespace HostproofFakeWindows { public class ManagementException : System.SystemException { public ManagementException() {} public ManagementException(string message) : base(message) {} public ManagementException(string message, System.Exception inner) : base(message, inner) {} } }'
+    'Microsoft.HyperV.PowerShell.VirtualizationException'   = 'namespace Microsoft.HyperV.PowerShell { public class VirtualizationException : System.Exception { public VirtualizationException() {} public VirtualizationException(string message) : base(message) {} public VirtualizationException(string message, System.Exception inner) : base(message, inner) {} } }'
     'Microsoft.PowerShell.Commands.GroupNotFoundException'  = 'namespace Microsoft.PowerShell.Commands { public class GroupNotFoundException : System.Exception { public GroupNotFoundException() {} public GroupNotFoundException(string message) : base(message) {} public GroupNotFoundException(string message, System.Exception inner) : base(message, inner) {} } }'
 }
 
@@ -758,6 +760,71 @@ function FakeGetHotFix {
             HotFixID    = $hf.HotFixID
             InstalledBy = 'NT AUTHORITY\SYSTEM'
             InstalledOn = (ConvertTo-FakeDate $hf.InstalledOn)
+        }
+    }
+}
+
+# What Get-VM gives: a VirtualMachine's members that readers use. Id and VMId are Guids, State a
+# VMState (an integer in 5.1's ConvertTo-Json).
+function New-FakeVM($Vm) {
+    $id = [guid][string]$Vm.Id
+    $out = [pscustomobject][ordered]@{ Name = [string]$Vm.Name; Id = $id; VMName = [string]$Vm.Name; VMId = $id; State = [int]$Vm.State }
+    $out.PSObject.TypeNames.Insert(0, 'Microsoft.HyperV.PowerShell.VirtualMachine')
+    return $out
+}
+
+function FakeGetVM {
+    [CmdletBinding()]
+    param([Parameter(Position = 0)][Alias('VMName')][string[]]$Name, [string[]]$ComputerName)
+    if (Invoke-FakeBehaviour 'Get-VM' $PSCmdlet) { return }
+    $vms = @($script:FakeHost.virtualMachines | Where-Object { $null -ne $_ })
+    if (-not $Name) { foreach ($vm in $vms) { New-FakeVM $vm }; return }
+    foreach ($n in $Name) {
+        $found = @($vms | Where-Object { $_.Name -like $n })
+        foreach ($vm in $found) { New-FakeVM $vm }
+        # A name without wildcards that matches nothing is an error; a pattern that matches nothing is not.
+        if ($found.Count -eq 0 -and -not [System.Management.Automation.WildcardPattern]::ContainsWildcardCharacters($n)) {
+            $e = New-FakeException 'Microsoft.HyperV.PowerShell.VirtualizationException' "Hyper-V was unable to find a virtual machine with name `"$n`"."
+            $PSCmdlet.WriteError((New-FakeErrorRecord $e 'InvalidParameter,Microsoft.HyperV.PowerShell.Commands.GetVM' InvalidArgument $n))
+        }
+    }
+}
+
+# By -VM (what Get-VM pipes in) or -VMName; -Name filters the services by their (localised) names.
+function FakeGetVMIntegrationService {
+    [CmdletBinding(DefaultParameterSetName = 'VMName')]
+    param(
+        [Parameter(ParameterSetName = 'VMObject', Mandatory = $true, Position = 0, ValueFromPipeline = $true)]$VM,
+        [Parameter(ParameterSetName = 'VMName', Mandatory = $true, Position = 0)][string[]]$VMName,
+        [Parameter(Position = 1)][string[]]$Name,
+        [string[]]$ComputerName
+    )
+    begin { $failed = Invoke-FakeBehaviour 'Get-VMIntegrationService' $PSCmdlet }
+    process {
+        if ($failed) { return }
+        $all = @($script:FakeHost.virtualMachines | Where-Object { $null -ne $_ })
+        if ($PSCmdlet.ParameterSetName -eq 'VMObject') {
+            $wanted = @(foreach ($v in @($VM)) { [string]$v.VMId })
+            $vms = @($all | Where-Object { $wanted -contains ([string]([guid][string]$_.Id)) })
+        } else {
+            $vms = @($all | Where-Object { $candidate = $_; @($VMName | Where-Object { $candidate.Name -like $_ }).Count -gt 0 })
+        }
+        foreach ($v in $vms) {
+            $id = [guid][string]$v.Id
+            foreach ($s in @($v.integrationServices | Where-Object { $null -ne $_ })) {
+                if ($Name -and -not @($Name | Where-Object { $s.Name -like $_ })) { continue }
+                $out = [pscustomobject][ordered]@{
+                    VMName                     = [string]$v.Name
+                    VMId                       = $id
+                    Name                       = [string]$s.Name
+                    Id                         = [string]$s.Id
+                    Enabled                    = [bool]$s.Enabled
+                    PrimaryStatusDescription   = $s.PrimaryStatusDescription
+                    SecondaryStatusDescription = $s.SecondaryStatusDescription
+                }
+                $out.PSObject.TypeNames.Insert(0, 'Microsoft.HyperV.PowerShell.VMIntegrationComponent')
+                $out
+            }
         }
     }
 }

@@ -205,6 +205,71 @@ test("pwsh: the host can reach the stand-in through $env:HOSTPROOF_FAKE_HOST alo
   assert.deepEqual(comparable(normaliseSnapshot(s)), expectedFacts(clusterNode, { localUsers: "access-denied" }));
 });
 
+test("pwsh: a Hyper-V host's VMs and their integration services come back as the builder has them, German names and all", (t) => {
+  const pwsh = pwshOrSkip(t);
+  if (pwsh === undefined) return;
+  const spec: HostSpec = {
+    name: "hv01",
+    hyperV: {
+      language: "de-DE",
+      vms: [
+        { name: "dc01", services: { TimeSynchronization: false } },
+        { name: "old01", state: "Off", services: { GuestServiceInterface: null } },
+        { name: "build01", services: { GuestServiceInterface: true } },
+      ],
+    },
+  };
+  const s = collect(pwsh, spec, {});
+  assert.deepEqual(comparable(normaliseSnapshot(s)), expectedFacts(spec));
+  assert.equal(commandOf(s, "vmIntegrationServices"), PROBES.vmIntegrationServices.command);
+  // What Windows gives, stated outright: a Guid as text, Enabled a boolean, no status for a VM that is off.
+  const record = s.probes.vmIntegrationServices;
+  assert.ok(record && !isProbeFailure(record) && Array.isArray(record.output));
+  assert.equal(record.output.length, 17);
+  const first = record.output[0] as Record<string, unknown>;
+  assert.deepEqual(Object.keys(first), ["VMName", "VMId", "Name", "Id", "Enabled", "PrimaryStatusDescription", "SecondaryStatusDescription"]);
+  assert.match(String(first.VMId), /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+  assert.deepEqual(
+    (record.output as Array<Record<string, unknown>>).filter((r) => r.VMName === "dc01").map((r) => [r.Name, r.Enabled]),
+    [["Gastdienstschnittstelle", false], ["Takt", true], ["Austausch von Schlüssel-Wert-Paaren", true], ["Herunterfahren", true], ["Zeitsynchronisierung", false], ["VSS", true]],
+  );
+  assert.ok((record.output as Array<Record<string, unknown>>).filter((r) => r.VMName === "old01").every((r) => r.PrimaryStatusDescription === null));
+
+  // The same host without VMs: no output, which is no VMs.
+  const empty = collect(pwsh, { name: "hv02", hyperV: {} }, {}, { probes: ["vmIntegrationServices"] });
+  assert.deepEqual(comparable(normaliseSnapshot(empty)).vmIntegrationServices, { ok: true, value: [] });
+});
+
+test("pwsh: the Hyper-V role without its module is not-supported, and a denied VM listing is access-denied", (t) => {
+  const pwsh = pwshOrSkip(t);
+  if (pwsh === undefined) return;
+  const noModule: HostSpec = { name: "hv03", hyperV: { module: false, vms: [{ name: "a" }] } };
+  const s = collect(pwsh, noModule, {}, { probes: ["vmIntegrationServices"] });
+  const record = s.probes.vmIntegrationServices;
+  assert.ok(record && isProbeFailure(record) && record.error.kind === "not-supported", JSON.stringify(record));
+  assert.match(record.error.message, /Get-VM/);
+  const spec: HostSpec = { name: "hv04", hyperV: { vms: [{ name: "a" }] } };
+  for (const cmdlet of ["Get-VM", "Get-VMIntegrationService"] as const) {
+    const denied = collect(pwsh, spec, { [cmdlet]: "access-denied" }, { probes: ["vmIntegrationServices"] });
+    const r = denied.probes.vmIntegrationServices;
+    assert.ok(r && isProbeFailure(r) && r.error.kind === "access-denied", `${cmdlet}: ${JSON.stringify(r)}`);
+    assert.equal(r.command, PROBES.vmIntegrationServices.command, "no fallback after access denied");
+  }
+});
+
+test("pwsh: a Hyper-V guest's Manufacturer and Model come back from CIM and from the WMI fallback", (t) => {
+  const pwsh = pwshOrSkip(t);
+  if (pwsh === undefined) return;
+  const spec: HostSpec = { name: "dc01", hyperVGuest: {} };
+  for (const cmdlets of [{}, { "Get-CimInstance": "missing" as const }]) {
+    const s = collect(pwsh, spec, cmdlets, { probes: ["computerSystem"] });
+    const facts = normaliseSnapshot(s);
+    assert.deepEqual(comparable(facts).computerSystem, expectedFacts(spec).computerSystem);
+    assert.ok(facts.computerSystem.ok);
+    assert.deepEqual([facts.computerSystem.value.manufacturer, facts.computerSystem.value.model], ["Microsoft Corporation", "Virtual Machine"]);
+  }
+});
+
 // What cannot be tested here: a real PowerShell 2.0 engine (CLR 2, no ConvertTo-Json, 2.0's own
 // parser and strict mode). These tests take the 2.0 code path on pwsh 7 with ConvertTo-Json removed
 // and strict mode 2 on, and the 2.0 syntax is kept by review.
@@ -217,6 +282,8 @@ test("pwsh: without ConvertTo-Json and under strict mode 2, the collector's own 
     { spec: { name: "web01", policyKeyAbsent: true, clusteringInstalled: false }, cmdlets: {} },
     { spec: { name: "app2016", os: { version: "10.0.14393" }, policySuffix: "corp.contoso.test", latfp: null, searchList: ["corp.contoso.test", "contoso.test"] }, cmdlets: { "Get-LocalUser": "access-denied" } },
     { spec: { name: "old2008", os: { version: "6.1.7601" } }, cmdlets: { "Get-CimInstance": "missing", "Get-HotFix": "missing", "Get-LocalGroupMember": "missing" } },
+    // The writer's Guid (VMId) and null status, as 5.1 writes them.
+    { spec: { name: "hv01", hyperV: { vms: [{ name: "a" }, { name: "b", state: "Off" }] } }, cmdlets: {} },
   ];
   for (const { spec, cmdlets } of shapes) {
     const native = collect(pwsh, spec, cmdlets);

@@ -34,6 +34,8 @@ const specs: HostSpec[] = [
       cim: { "root\\Microsoft\\Windows\\DeviceGuard": { Win32_DeviceGuard: [{ VirtualizationBasedSecurityStatus: 2 }] }, "root\\Empty": {} },
     },
   },
+  { name: "hv01", hyperV: { language: "de-DE", vms: [{ name: "dc01", services: { TimeSynchronization: false } }, { name: "old01", state: "Off", services: { GuestServiceInterface: null } }] } },
+  { name: "dc01", hyperVGuest: { services: { vmictimesync: { status: "Stopped" } } } },
 ];
 
 test("hosts converted from specs match fake-host.schema.json", () => {
@@ -50,15 +52,22 @@ test("the conversion keeps the builder's facts where the cmdlets will find them"
   assert.deepEqual(host.cluster?.QuorumResource, { Name: "Cloud Witness", ResourceType: "Cloud Witness" });
   assert.equal(host.registry[REGISTRY_KEYS.uacPolicy].LocalAccountTokenFilterPolicy, 1);
   assert.equal(host.registry[REGISTRY_KEYS.tcpipParameters].Domain, "corp.contoso.test");
-  assert.deepEqual(host.optionalFeatures, [{ FeatureName: OPTIONAL_FEATURE_NAME, DisplayName: "Failover Clustering", State: 2 }]);
+  // Every Windows Server can take the Hyper-V role: DISM knows it, disabled.
+  assert.deepEqual(host.optionalFeatures, [
+    { FeatureName: OPTIONAL_FEATURE_NAME, DisplayName: "Failover Clustering", State: 2 },
+    { FeatureName: "Microsoft-Hyper-V", DisplayName: "Hyper-V", State: 0 },
+  ]);
+  assert.deepEqual([host.computerSystem.Manufacturer, host.computerSystem.Model], ["Dell Inc.", "PowerEdge R740"]);
   assert.match(host.hotfixes?.[0].InstalledOn ?? "", /^\d{4}-\d{2}-\d{2}$/);
   assert.ok(host.administrators?.some((m) => m.Name === "WG-NODE1\\clusadmin" && m.PrincipalSource === 1));
-  assert.equal(host.cmdlets, undefined);
+  // Without the role there is no Hyper-V module.
+  assert.deepEqual(host.cmdlets, { "Get-VM": "missing", "Get-VMIntegrationService": "missing" });
+  assert.equal(host.virtualMachines, undefined);
 
   const standalone = toFakeHost(specs[1]);
   assert.equal(standalone.registry[REGISTRY_KEYS.dnsClientPolicy], undefined, "policy key absent");
   assert.equal(standalone.cluster, null);
-  assert.deepEqual(standalone.cmdlets, { "Get-Cluster": "missing", "Get-ClusterQuorum": "missing" });
+  assert.deepEqual(standalone.cmdlets, { "Get-Cluster": "missing", "Get-ClusterQuorum": "missing", "Get-VM": "missing", "Get-VMIntegrationService": "missing" });
 
   const app = toFakeHost(specs[2]);
   assert.deepEqual(app.registry[REGISTRY_KEYS.dnsClientPolicy], { PrimaryDnsSuffix: "corp.contoso.test", "NV PrimaryDnsSuffix": "corp.contoso.test" });
@@ -74,16 +83,44 @@ test("the conversion keeps the builder's facts where the cmdlets will find them"
   assert.deepEqual(gen.registry["HKLM:\\SOFTWARE\\Policies\\Contoso"], { "(default)": "x", Big: 0xffffffff, Q: { kind: "QWord", data: 7 }, B: { kind: "Binary", data: [1, 2] } });
   assert.deepEqual(gen.registry["Registry::HKEY_USERS\\.DEFAULT\\X"], {});
   assert.deepEqual(gen.services, [{ Name: "W32Time", DisplayName: "W32Time", Status: 4, StartType: 3 }]);
-  assert.deepEqual(gen.windowsFeatures?.map((f) => f.Name), ["Failover-Clustering", "Telnet-Client"]);
-  assert.deepEqual(gen.optionalFeatures?.map((f) => [f.FeatureName, f.State]), [[OPTIONAL_FEATURE_NAME, 2], ["TelnetClient", 0], ["SMB1Protocol", 6]]);
+  assert.deepEqual(gen.windowsFeatures?.map((f) => f.Name), ["Failover-Clustering", "Hyper-V", "Telnet-Client"]);
+  assert.deepEqual(gen.optionalFeatures?.map((f) => [f.FeatureName, f.State]), [[OPTIONAL_FEATURE_NAME, 2], ["Microsoft-Hyper-V", 0], ["TelnetClient", 0], ["SMB1Protocol", 6]]);
   assert.deepEqual(gen.localGroups?.[0]?.members.map((m) => m.orphaned === true), [false, true]);
   assert.deepEqual(gen.cim, { "root\\Microsoft\\Windows\\DeviceGuard": { Win32_DeviceGuard: [{ VirtualizationBasedSecurityStatus: 2 }] }, "root\\Empty": {} });
+
+  // A Hyper-V host: the role installed, the module there, each VM with its services as Get-VMIntegrationService has them.
+  const hv = toFakeHost(specs[5]);
+  assert.equal(hv.cmdlets, undefined);
+  assert.deepEqual(hv.windowsFeatures?.find((f) => f.Name === "Hyper-V")?.InstallState, 1);
+  assert.deepEqual(hv.virtualMachines?.map((vm) => [vm.Name, vm.State, vm.integrationServices.length]), [["dc01", 2, 6], ["old01", 3, 5]]);
+  const timeSync = hv.virtualMachines?.[0]?.integrationServices.find((s) => s.Id.endsWith("\\2497F4DE-E9FA-4204-80E4-4B75C46419C0"));
+  assert.deepEqual(timeSync, { Name: "Zeitsynchronisierung", Id: `Microsoft:${hv.virtualMachines![0]!.Id.toUpperCase()}\\2497F4DE-E9FA-4204-80E4-4B75C46419C0`, Enabled: false, PrimaryStatusDescription: "OK", SecondaryStatusDescription: null });
+  assert.ok(hv.virtualMachines?.[1]?.integrationServices.every((s) => s.PrimaryStatusDescription === null), "a VM that is off reports no status");
+  assert.deepEqual(toFakeHost({ name: "hv02", hyperV: { module: false } }).cmdlets, { "Get-VM": "missing", "Get-VMIntegrationService": "missing" });
+
+  // A Hyper-V guest: Microsoft's virtual firmware, and the vmic services with the spec's changes.
+  const guest = toFakeHost(specs[6]);
+  assert.deepEqual([guest.computerSystem.Manufacturer, guest.computerSystem.Model], ["Microsoft Corporation", "Virtual Machine"]);
+  assert.deepEqual(guest.services?.map((x) => [x.Name, x.Status, x.StartType]), [
+    ["vmicguestinterface", 4, 3],
+    ["vmicheartbeat", 4, 3],
+    ["vmickvpexchange", 4, 3],
+    ["vmicrdv", 4, 3],
+    ["vmicshutdown", 4, 3],
+    ["vmictimesync", 1, 3],
+    ["vmicvmsession", 1, 3],
+    ["vmicvss", 4, 3],
+  ]);
 });
 
 test("what a spec cannot say about a cmdlet is refused rather than guessed", () => {
   assert.throws(() => toFakeHost({ name: "legacy2003", legacy2003: true }), /powershell: "2.0"/);
   assert.throws(() => toFakeHost({ name: "x", probeErrors: { os: { kind: "timeout", message: "t" } } }), /probeErrors/);
   assert.throws(() => toFakeHost({ name: "x" }, { "Get-Item": "missing" }), /Get-Item/);
+  assert.throws(() => toFakeHost({ name: "x", hyperVGuest: {}, system: { services: [{ name: "vmictimesync" }] } }), /hyperVGuest\.services/);
+  assert.throws(() => toFakeHost({ name: "x", hyperVGuest: { services: { vmicnosuch: null } } }), /vmicnosuch is not one of/);
+  assert.throws(() => toFakeHost({ name: "x", hyperV: { vms: [{ name: "a", id: "11111111-1111-4111-a111-111111111111" }, { name: "b", id: "11111111-1111-4111-A111-111111111111" }] } }), /VMId/);
+  assert.throws(() => toFakeHost({ name: "x", system: { windowsFeatures: [{ name: "Hyper-V", installState: 1 }] } }), /hyperV sets Hyper-V/);
 });
 
 const MODULE_CMDLETS: readonly string[] = ["Get-NetAdapterAdvancedProperty", "Get-DnsClientGlobalSetting"];

@@ -18,8 +18,10 @@ import type { ProbeId } from "../../src/probes/catalog";
 import { installedOnDate } from "../../src/facts/hotfixes";
 import {
   buildSnapshot,
+  hasHyperVModule,
   isOrphaned,
   resolveSystem,
+  resolveVms,
   type CmdletBehaviour,
   type HostSpec,
   type RegistryValueKind,
@@ -54,6 +56,8 @@ export const FAKED_CMDLETS = [
   // Registry paths only: every other path reaches the real cmdlet, which cannot be missing.
   "Get-Item",
   "Get-Service",
+  "Get-VM",
+  "Get-VMIntegrationService",
 ] as const;
 
 export type FakedCmdlet = (typeof FAKED_CMDLETS)[number];
@@ -64,6 +68,16 @@ export interface FakeAdministrator {
   SID: string | null;
   PrincipalSource: number;
   orphaned?: boolean;
+}
+
+/** A VM of a Hyper-V host, with its integration services as Get-VMIntegrationService reports them. */
+export interface FakeVm {
+  Name: string;
+  /** VMId. */
+  Id: string;
+  /** Microsoft.HyperV.PowerShell.VMState: 2 Running, 3 Off. */
+  State: number;
+  integrationServices: Array<{ Name: string; Id: string; Enabled: boolean; PrimaryStatusDescription: string | null; SecondaryStatusDescription: string | null }>;
 }
 
 export interface FakeCluster {
@@ -87,6 +101,8 @@ export const MISSING_ON_POWERSHELL_2: readonly FakedCmdlet[] = [
   "Get-NetAdapterAdvancedProperty",
   "Get-DnsClientGlobalSetting",
   "Get-WindowsOptionalFeature",
+  "Get-VM",
+  "Get-VMIntegrationService",
 ];
 
 /** A number is a DWORD, a string a REG_SZ, an array a REG_MULTI_SZ; other types explicitly. */
@@ -123,6 +139,7 @@ export interface FakeHost {
   hotfixes?: Array<{ HotFixID: string; Description: string | null; InstalledOn: string | null }>;
   netAdapterAdvancedProperties?: JsonObject[];
   cluster?: FakeCluster | null;
+  virtualMachines?: FakeVm[];
   cmdlets?: Partial<Record<FakedCmdlet, CmdletBehaviour>>;
 }
 
@@ -152,6 +169,11 @@ export function toFakeHost(spec: HostSpec, cmdlets: Partial<Record<FakedCmdlet, 
     behaviours["Get-Cluster"] = "missing";
     behaviours["Get-ClusterQuorum"] = "missing";
   }
+  if (!hasHyperVModule(spec)) {
+    // The Hyper-V module comes with the role's management tools.
+    behaviours["Get-VM"] = "missing";
+    behaviours["Get-VMIntegrationService"] = "missing";
+  }
   if (ps2) for (const name of MISSING_ON_POWERSHELL_2) behaviours[name] = "missing";
   if (legacy) {
     // 2003 has neither ServerManager's Get-WindowsFeature nor the FailoverClusters module.
@@ -180,6 +202,7 @@ export function toFakeHost(spec: HostSpec, cmdlets: Partial<Record<FakedCmdlet, 
     })),
     netAdapterAdvancedProperties: list(outputOf(snapshot, "netAdapterAdvancedProperty")),
     cluster: fakeCluster(snapshot),
+    ...(spec.hyperV?.vms?.length ? { virtualMachines: fakeVms(dataSpec) } : {}),
     ...(Object.keys(behaviours).length > 0 ? { cmdlets: behaviours } : {}),
   };
 }
@@ -205,6 +228,16 @@ function fakeCluster(snapshot: Snapshot): FakeCluster | null {
         ? { Name: q.QuorumResource, ResourceType: typeof q.QuorumResourceType === "string" ? q.QuorumResourceType : null }
         : null,
   };
+}
+
+function fakeVms(spec: HostSpec): FakeVm[] {
+  const text = (v: JsonValue | undefined): string | null => (typeof v === "string" ? v : null);
+  return resolveVms(spec).map((vm) => ({
+    Name: vm.Name,
+    Id: vm.Id,
+    State: vm.State,
+    integrationServices: vm.services.map((s) => ({ Name: String(s.Name), Id: String(s.Id), Enabled: s.Enabled === true, PrimaryStatusDescription: text(s.PrimaryStatusDescription), SecondaryStatusDescription: text(s.SecondaryStatusDescription) })),
+  }));
 }
 
 function fakeMember(m: JsonObject): FakeAdministrator {

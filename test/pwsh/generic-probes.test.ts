@@ -19,6 +19,7 @@ import { isProbeFailure, type ProbeRecord, type Snapshot } from "../../src/model
 import { HP_JSON_TAIL, JSON_TAIL } from "../../src/probes/catalog";
 import { GENERIC_READERS, genericProbe, isGenericProbeId, type GenericProbe } from "../../src/probes/generic";
 import { buildGenericRecords, type HostSpec, type SnapshotOptions } from "../helpers/snapshot-builder";
+import { GUEST_SERVICE_PROBES, HYPER_V_ROLE } from "../../src/judge/hyperv";
 import { toFakeHost } from "./fake-host";
 import { collect, pwshOrSkip, type Cmdlets, type CollectOptions } from "./run-collector";
 
@@ -310,6 +311,30 @@ test("pwsh: a hung cmdlet is a timeout for its probe only; the probes after it r
   assert.deepEqual(live.probes[service.running.id]?.parameters, { Name: "W32Time" });
   // Get-LocalGroupMember's orphaned-SID failure is other: the WMI reader answers.
   assert.equal(live.probes[localGroup.bySid.id]?.command, GENERIC_READERS.localGroup[1]);
+});
+
+test("pwsh: the Hyper-V checks' generic probes (the role, a guest's vmic services) give the builder's records", (t) => {
+  const pwsh = pwshOrSkip(t);
+  if (pwsh === undefined) return;
+  const probes = [HYPER_V_ROLE, ...GUEST_SERVICE_PROBES];
+  const hyperVHost: HostSpec = { name: "hv01", hyperV: { vms: [{ name: "dc01" }] } };
+  const guest: HostSpec = { name: "dc01", hyperVGuest: { services: { vmictimesync: { status: "Stopped", startType: "Disabled" }, vmicvss: null } } };
+  const physical: HostSpec = { name: "fs01" };
+  for (const spec of [hyperVHost, guest, physical]) {
+    const { live, built } = run(pwsh, spec, probes);
+    assertSameRecords(live, built, probes);
+  }
+  const onHost = run(pwsh, hyperVHost, probes).live;
+  assert.deepEqual(output(onHost, HYPER_V_ROLE), { Name: "Hyper-V", DisplayName: "Hyper-V", Installed: true, InstallState: 1 });
+  assert.equal(failure(onHost, GUEST_SERVICE_PROBES[0]!).kind, "not-found", "a host is no guest: no vmicheartbeat");
+  const inGuest = run(pwsh, guest, probes).live;
+  assert.deepEqual(output(inGuest, HYPER_V_ROLE), { Name: "Hyper-V", DisplayName: "Hyper-V", Installed: false, InstallState: 0 });
+  assert.deepEqual(output(inGuest, genericProbe.service("vmictimesync")), { Name: "vmictimesync", DisplayName: "Hyper-V Time Synchronization Service", Status: 1, StartType: 4 });
+  assert.equal(failure(inGuest, genericProbe.service("vmicvss")).kind, "not-found");
+  // Without ServerManager (a client SKU), DISM answers for the role under its own name.
+  const dism = run(pwsh, hyperVHost, [HYPER_V_ROLE], { "Get-WindowsFeature": "missing" });
+  assertSameRecords(dism.live, dism.built, [HYPER_V_ROLE]);
+  assert.deepEqual(output(dism.live, HYPER_V_ROLE), { Name: "Microsoft-Hyper-V", DisplayName: "Hyper-V", Installed: true, InstallState: 1 });
 });
 
 // What cannot be tested here: a real PowerShell 2.0 engine. The collector's 2.0 path (no

@@ -41,6 +41,9 @@ test("the schema is not vacuous: it rejects wrong values and unknown keys", () =
     { ...good, results: [{ ...good.results[0]!, evidence: [{ host: "x", probe: "nope", command: "", collected: true }] }] },
   ];
   for (const b of broken) assert.notDeepEqual(validate(b), [], JSON.stringify(b).slice(0, 80));
+  // A generic probe's id is evidence too: the step library's, or one a built-in check reads.
+  const generic = { ...good, results: [{ ...good.results[0]!, evidence: [{ host: "x", probe: "windowsFeature:Hyper-V|Microsoft-Hyper-V" as const, command: "", collected: true }] }] };
+  assert.deepEqual(validate(generic), []);
 });
 
 test("totals add up, per status and per severity", () => {

@@ -17,11 +17,12 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { ProbeError } from "../../src/model/snapshot";
-import type { ProbeId } from "../../src/probes/catalog";
 import { PROBE_IDS } from "../../src/probes/catalog";
+import type { AnyProbeId } from "../../src/probes/generic";
+import { HYPER_V_ROLE } from "../../src/judge/hyperv";
 import { findPwsh } from "../../src/powershell/find";
 import type { Summary } from "../../src/report/summary";
-import { resolveEstate, writeEstate, type EstateSpec, type HostSpec } from "../helpers/snapshot-builder";
+import { BUILTIN_GENERIC_PROBES, resolveEstate, writeEstate, type EstateSpec, type HostSpec } from "../helpers/snapshot-builder";
 import { requireTool } from "../helpers/require-tool";
 import { toFakeHost, writeFakeHost } from "../pwsh/fake-host";
 import { AS_OF, BIN, ROOT, readJson, spawnCli, tempDir } from "../e2e/cli";
@@ -39,16 +40,17 @@ const estateSpec: EstateSpec = {
 };
 
 const error = (kind: ProbeError["kind"]): ProbeError => ({ kind, message: "expected" });
-const allProbes = (kind: ProbeError["kind"]) => Object.fromEntries(PROBE_IDS.map((p) => [p, error(kind)])) as Partial<Record<ProbeId, ProbeError>>;
+/** Every record a run reads: the catalog's and the generic ones the built-in checks read. */
+const allProbes = (kind: ProbeError["kind"]) => Object.fromEntries([...PROBE_IDS, ...BUILTIN_GENERIC_PROBES.map((p) => p.id)].map((p) => [p, error(kind)])) as Partial<Record<AnyProbeId, ProbeError>>;
 
 /** What each host should yield when read, as the builder writes it. */
-const expectedReads: Record<string, Partial<Record<ProbeId, ProbeError>>> = {
+const expectedReads: Record<string, Partial<Record<AnyProbeId, ProbeError>>> = {
   n1: { netAdapterAdvancedProperty: error("access-denied") },
   n2: { hotfixes: error("timeout") },
   n3: allProbes("unreachable"),
   // What PowerShell 2.0 on 2003 lacks (CIM-only fallbacks, the 2012+ modules, ServerManager).
   old: Object.fromEntries(
-    (["localUsers", "administratorsGroup", "netAdapterAdvancedProperty", "dnsClientGlobalSetting", "failoverClusteringFeature", "cluster", "clusterQuorum"] as const).map((p) => [p, error("not-supported")]),
+    (["localUsers", "administratorsGroup", "netAdapterAdvancedProperty", "dnsClientGlobalSetting", "failoverClusteringFeature", "cluster", "clusterQuorum", HYPER_V_ROLE.id] as const).map((p) => [p, error("not-supported")]),
   ),
 };
 

@@ -9,6 +9,7 @@ import { isProbeFailure, type ProbeRecord, type Snapshot } from "../../src/model
 import { hpJsonCommand, PROBE_IDS, PROBES, type ProbeId } from "../../src/probes/catalog";
 import { GENERIC_READERS, genericProbe } from "../../src/probes/generic";
 import {
+  BUILTIN_GENERIC_PROBES,
   OFFLOAD_KEYWORDS,
   WMI_2003_MESSAGE,
   buildGenericRecords,
@@ -77,7 +78,8 @@ test("probes start one after another within a couple of seconds of collectedAt",
 });
 
 test("every successful output has exactly the Select-Object projection of its catalog command, in order", () => {
-  const s = buildSnapshot(clusterNode);
+  // A Hyper-V host, so that Get-VM answers too.
+  const s = buildSnapshot({ ...clusterNode, hyperV: { vms: [{ name: "vm1" }] } });
   for (const id of PROBE_IDS) {
     const out = output(s, id);
     const items = Array.isArray(out) ? out.map(obj) : [obj(out)];
@@ -381,7 +383,10 @@ test("generic records follow the built-in ones in time, and leave them as they w
   const plain = buildSnapshot(genericHost);
   const withGeneric = buildSnapshot(genericHost, { generic: [...probes, genericProbe.service("w32TIME")] });
   for (const id of PROBE_IDS) assert.deepEqual(withGeneric.probes[id], plain.probes[id], id);
-  assert.deepEqual(Object.keys(withGeneric.probes).slice(PROBE_IDS.length), probes.map((p) => p.id), "each id once, in the list's order");
+  // The built-in checks' generic probes come first, in every snapshot, as the collector reads them for the built-in controls.
+  const builtIn = BUILTIN_GENERIC_PROBES.map((p) => p.id);
+  assert.deepEqual(Object.keys(plain.probes).slice(PROBE_IDS.length), builtIn);
+  assert.deepEqual(Object.keys(withGeneric.probes).slice(PROBE_IDS.length), [...builtIn, ...probes.map((p) => p.id)], "each id once, in the list's order");
   let previous = 0;
   for (const r of Object.values(withGeneric.probes)) {
     const start = Date.parse(r!.startedAt);
@@ -458,4 +463,47 @@ test("the simulated state has one source for each fact: system cannot restate a 
   const merged = resolveSystem({ name: "h", system: { registry: { "HKLM:\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Policies\\System": { ConsentPromptBehaviorAdmin: 5 } } } });
   const uac = merged.registry.find((k) => k.path.endsWith("Policies\\System"));
   assert.deepEqual(uac?.values.map((v) => v.name), ["LocalAccountTokenFilterPolicy", "EnableLUA", "ConsentPromptBehaviorAdmin"]);
+});
+
+test("Hyper-V: a host's VMs as Get-VMIntegrationService lists them, the role, and the module", () => {
+  const s = buildSnapshot({ name: "hv01", hyperV: { language: "de-DE", vms: [{ name: "dc01", id: "0B6E1F4A-9D9C-4C1E-8F57-3A2D6C1E9B40", services: { TimeSynchronization: false } }, { name: "old01", state: "Off", services: { GuestServiceInterface: null } }] } });
+  assertValid(s);
+  const rows = arr(output(s, "vmIntegrationServices"));
+  assert.equal(rows.length, 11);
+  assert.deepEqual(rows[4], {
+    VMName: "dc01",
+    VMId: "0b6e1f4a-9d9c-4c1e-8f57-3a2d6c1e9b40",
+    Name: "Zeitsynchronisierung",
+    Id: "Microsoft:0B6E1F4A-9D9C-4C1E-8F57-3A2D6C1E9B40\\2497F4DE-E9FA-4204-80E4-4B75C46419C0",
+    Enabled: false,
+    PrimaryStatusDescription: "OK",
+    SecondaryStatusDescription: null,
+  });
+  assert.deepEqual(rows.slice(0, 6).map((r) => r.Enabled), [false, true, true, true, false, true]);
+  assert.equal(rows[1]!.SecondaryStatusDescription, "OK", "Heartbeat's second status is the guest's health");
+  assert.ok(rows.slice(6).every((r) => r.VMName === "old01" && r.PrimaryStatusDescription === null));
+  // One service is one object, and no VMs no output.
+  assert.equal(obj(output(buildSnapshot({ name: "hv01", hyperV: { vms: [{ name: "a", services: { GuestServiceInterface: null, Heartbeat: null, KeyValuePairExchange: null, Shutdown: null, TimeSynchronization: null } }] } }), "vmIntegrationServices")).Name, "VSS");
+  assert.equal(output(buildSnapshot({ name: "hv01", hyperV: {} }), "vmIntegrationServices"), null);
+  // Without the role, or without its module, Get-VM is not there.
+  for (const spec of [{ name: "fs01" }, { name: "hv02", hyperV: { module: false } }, { name: "hv03", hyperV: { installState: 2 } }] as HostSpec[]) {
+    const r = record(buildSnapshot(spec), "vmIntegrationServices");
+    assert.ok(isProbeFailure(r) && r.error.kind === "not-supported" && /'Get-VM'/.test(r.error.message), spec.name);
+  }
+  const role = genericProbe.windowsFeature("Hyper-V", "Microsoft-Hyper-V");
+  const roleRecord = buildGenericRecords({ name: "hv01", hyperV: {} }, [role])[role.id]!;
+  assert.ok(!isProbeFailure(roleRecord));
+  assert.deepEqual(roleRecord.output, { Name: "Hyper-V", DisplayName: "Hyper-V", Installed: true, InstallState: 1 });
+  assert.throws(() => buildSnapshot({ name: "x", hyperV: { vms: [{ name: "a", services: { GuestServiceInterface: null, Heartbeat: null, KeyValuePairExchange: null, Shutdown: null, TimeSynchronization: null, VSS: null } }] } }), /offers no integration service/);
+});
+
+test("hardware: a physical server by default, Microsoft's virtual firmware for a Hyper-V guest, or as given", () => {
+  const cs = (spec: HostSpec) => obj(output(buildSnapshot(spec), "computerSystem"));
+  assert.deepEqual([cs({ name: "a" }).Manufacturer, cs({ name: "a" }).Model], ["Dell Inc.", "PowerEdge R740"]);
+  assert.deepEqual([cs({ name: "b", hyperVGuest: {} }).Manufacturer, cs({ name: "b", hyperVGuest: {} }).Model], ["Microsoft Corporation", "Virtual Machine"]);
+  const vmware = { name: "c", hardware: { manufacturer: "VMware, Inc.", model: "VMware Virtual Platform" } };
+  assert.deepEqual([cs(vmware).Manufacturer, cs(vmware).Model], ["VMware, Inc.", "VMware Virtual Platform"]);
+  const services = resolveSystem({ name: "b", hyperVGuest: { services: { vmicvss: null, vmictimesync: { status: "Stopped" } } } }).services;
+  assert.deepEqual(services.map((x) => [x.Name, x.Status]), [["vmicguestinterface", 4], ["vmicheartbeat", 4], ["vmickvpexchange", 4], ["vmicrdv", 4], ["vmicshutdown", 4], ["vmictimesync", 1], ["vmicvmsession", 1]]);
+  assert.deepEqual(resolveSystem({ name: "a" }).services, [], "a host that is no guest has no vmic services");
 });
