@@ -49,7 +49,7 @@ function system(
     // host (HP-CNT-001/002) has the Containers feature and no Hyper-V role.
     windowsFeatures: [
       { name: "PowerShell-V2", displayName: "Windows PowerShell 2.0 Engine", installState: changes.ps2Server ? 1 : 0 },
-      ...(changes.containers ? [{ name: "Containers", installState: 1, optionalName: "Containers" }, { name: "Hyper-V", installState: 0, optionalName: "Microsoft-Hyper-V" }] : []),
+      ...(changes.containers ? [{ name: "Containers", installState: 1, optionalName: "Containers" }] : []),
     ],
     registry: { [RDP_TCP]: changes.nla === null ? { PortNumber: 3389 } : { PortNumber: 3389, UserAuthentication: changes.nla ?? 1 }, ...updates },
     services: [{ name: "W32Time", displayName: "Windows Time", ...(changes.w32time ? { status: changes.w32time, startType: "Manual" as const } : {}) }],
@@ -126,6 +126,34 @@ export function demoEstate(): EstateSpec {
     },
     // A container host whose runtime was never installed: the Containers feature alone runs nothing.
     { name: "ctr01", os: { version: WG_VERSION }, clusteringInstalled: false, system: system({ containers: true }) },
+    // A standalone Hyper-V host and one of its VMs (HP-HV-001, HP-HV-002).
+    {
+      name: "hv01",
+      os: { version: WG_VERSION },
+      clusteringInstalled: false,
+      system: system(),
+      hyperV: {
+        vms: [
+          // A domain controller keeps domain time itself: time synchronisation off, allowed below.
+          { name: "dc01", services: { TimeSynchronization: false } },
+          // Time Synchronization switched off: the host no longer corrects app01's clock.
+          { name: "app01", services: { TimeSynchronization: false } },
+        ],
+      },
+      inputs: {
+        integrationServices: {
+          allowed: [{ vm: "dc01", service: "TimeSynchronization", reason: "domain controller keeps domain time (Microsoft guidance for virtualised DCs)" }],
+        },
+      },
+    },
+    {
+      name: "app01",
+      os: { version: WG_VERSION },
+      clusteringInstalled: false,
+      system: system(),
+      // The guest side follows the host: with the service off on hv01, vmictimesync is not started.
+      hyperVGuest: { services: { vmictimesync: { status: "Stopped" } } },
+    },
   ];
   return {
     name: "Contoso demo estate",
@@ -146,7 +174,7 @@ export function demoEstate(): EstateSpec {
 
 export const INVENTORY_YAML = `# yaml-language-server: $schema=../../schemas/inventory.schema.json
 #
-# hostproof demo estate: two clusters and three standalone servers, read from snapshots so that
+# hostproof demo estate: two clusters and six standalone servers, read from snapshots so that
 # it runs anywhere. Try it:
 #
 #   node bin/hostproof.js run --inventory examples/demo/inventory.yaml --out reports/demo
@@ -227,6 +255,23 @@ hosts:
   - name: ctr01
     transport: snapshot
     snapshot: snapshots/ctr01.json
+  # hv01, a standalone Hyper-V host (Windows Server 2022), runs dc01 and app01. Time Synchronization
+  # is switched off for both: for the domain controller on purpose, as allowed here; for app01 it is
+  # a finding, as the host no longer corrects its clock (HP-HV-001, high impact).
+  - name: hv01
+    transport: snapshot
+    snapshot: snapshots/hv01.json
+    inputs:
+      integrationServices:
+        allowed:
+          - vm: dc01
+            service: TimeSynchronization
+            reason: domain controller keeps domain time (Microsoft guidance for virtualised DCs)
+  # app01 itself, a Hyper-V VM: its guest side follows, the Hyper-V Time Synchronization service
+  # (vmictimesync) is stopped (HP-HV-002).
+  - name: app01
+    transport: snapshot
+    snapshot: snapshots/app01.json
 
 clusters:
   # A workgroup cluster is created AD-detached (AdministrativeAccessPoint DNS) and administered

@@ -10,7 +10,6 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { runEstate } from "../../src/engine/run";
 import type { HostReader } from "../../src/collect/collect-hosts";
-import type { DriverTarget } from "../../src/collect/driver";
 import { buildSnapshot, resolveEstate, writeEstate, type EstateSpec, type HostSpec } from "../helpers/snapshot-builder";
 import { AS_OF, readJson, spawnCli, tempDir } from "./cli";
 import { collectToFolder } from "../../src/collect/collect-to-folder";
