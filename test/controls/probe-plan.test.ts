@@ -20,7 +20,7 @@ test("a tag selection reads only what its controls need, plus the host's identit
   assert.deepEqual(planProbes("@HP-CLU-004").probes, ["os", "computerSystem"]);
   const lifecycle = planProbes("@area:lifecycle");
   assert.deepEqual(lifecycle.controls.map((c) => c.id), ["HP-EOS-001", "HP-EOS-002", "HP-EOS-003"]);
-  assert.deepEqual(lifecycle.probes, ["os", "computerSystem"]);
+  assert.deepEqual(lifecycle.probes, ["os", "computerSystem", "windowsVersion"]);
 });
 
 test("the Hyper-V controls read the VMs' services on a host, and the role and the vmic services by generic probes", () => {

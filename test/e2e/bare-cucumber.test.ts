@@ -15,7 +15,7 @@ function cucumber(args: string[], env: Record<string, string>) {
 test("with HOSTPROOF_INVENTORY, cucumber-js judges that estate and fails the non-compliant control", () => {
   const nic = cucumber(["--tags", "@HP-NIC-001"], { HOSTPROOF_INVENTORY: DEMO, HOSTPROOF_AS_OF: AS_OF });
   assert.equal(nic.code, 1, nic.out);
-  assert.match(nic.out, /1 of 8 target\(s\) are non-compliant/);
+  assert.match(nic.out, /1 of 11 target\(s\) are non-compliant/);
   assert.match(nic.out, /undetermined: fs01/);
   const dns = cucumber(["--tags", "@HP-DNS-003"], { HOSTPROOF_INVENTORY: DEMO, HOSTPROOF_AS_OF: AS_OF });
   assert.equal(dns.code, 0, dns.out);

@@ -101,7 +101,7 @@ export function writeCompliantEstate(dir: string, spec: EstateSpec): string {
 /** A valid two-node workgroup cluster, for a test to break in one place. */
 export function goodEstate(): { dir: string; inventory: string } {
   const dir = tempDir();
-  const inventory = writeEstate(dir, {
+  const inventory = writeCompliantEstate(dir, {
     hosts: [{ name: "n1" }, { name: "n2" }],
     clusters: [{ name: "wg", type: "workgroup", adminAccount: "clusadmin", nodes: ["n1", "n2"] }],
   });

@@ -8,7 +8,7 @@ import { DEMO, ROOT, runCli, spawnCli, tempDir } from "./cli";
 test("validate accepts the demo inventory (and the snapshots it names) and a single snapshot", async () => {
   const res = await runCli(["validate", DEMO, join(ROOT, "examples/demo/snapshots/wg-node3.json")]);
   assert.equal(res.code, 0, res.stderr);
-  assert.match(res.stdout, /valid inventory \(8 host\(s\), 2 cluster\(s\), snapshots valid\)/);
+  assert.match(res.stdout, /valid inventory \(11 host\(s\), 2 cluster\(s\), snapshots valid\)/);
   assert.match(res.stdout, /wg-node3\.json: valid snapshot/);
 });
 
