@@ -23,10 +23,12 @@ const HOSTS: HostSpec[] = [
   { name: "ctr-noruntime", system: { windowsFeatures: [{ name: "Containers", installState: 1, optionalName: "Containers" }] } },
   {
     name: "ctr2016",
-    os: { version: "10.0.14393" },
+    // The RTM revision, before KB3176936's servicing (14393.206).
+    os: { version: "10.0.14393", ubr: 0 },
     hotfixes: [{ id: "KB3192137", description: "Update", installedOn: "2016-09-12" }],
+    hyperV: { vms: [] },
     system: {
-      windowsFeatures: [{ name: "Containers", installState: 1, optionalName: "Containers" }, { name: "Hyper-V", installState: 1, optionalName: "Microsoft-Hyper-V" }],
+      windowsFeatures: [{ name: "Containers", installState: 1, optionalName: "Containers" }],
       services: [{ name: "docker", displayName: "Docker Engine" }],
     },
   },
@@ -73,7 +75,8 @@ test("update deferral and container hosts, judged from snapshots: WSUS not appli
   assert.deepEqual(noRuntime.details?.filter((d) => d.outcome === "deviation").map((d) => d.subject), ["container runtime"]);
   const old = at("HP-CNT-001", "ctr2016");
   assert.deepEqual(old.details?.filter((d) => d.outcome === "deviation").map((d) => d.subject), ["KB3176936 (Windows Server 2016)"]);
-  assert.deepEqual(old.evidence.map((e) => e.probe), ["windowsFeature:Containers", "service:docker", "service:containerd", "os", "hotfixes"]);
+  // The OS revision decides where it was read; the update list is not read then.
+  assert.deepEqual(old.evidence.map((e) => e.probe), ["windowsFeature:Containers", "service:docker", "service:containerd", "os", "windowsVersion"]);
   assert.match(at("HP-CNT-001", "wufb-in").reason?.message ?? "", /is not a container host/);
 
   assert.deepEqual(statuses("HP-CNT-002"), {
@@ -97,7 +100,7 @@ test("controls --probes lists the generic probes these controls read, and no cat
   const res = spawnCli(["controls", "--probes", "--tags", "@area:updates or @area:containers"]);
   assert.equal(res.code, 0, res.stderr);
   assert.match(res.stdout, /^HP-WU-001 .*\n\s+reads: registry:HKLM\\SOFTWARE\\Policies\\Microsoft\\Windows\\WindowsUpdate\\AU, registry:HKLM\\SOFTWARE\\Policies\\Microsoft\\Windows\\WindowsUpdate, registry:HKLM\\SOFTWARE\\Microsoft\\PolicyManager\\current\\device\\Update$/m);
-  assert.match(res.stdout, /^HP-CNT-001 .*\n\s+reads: os, hotfixes, windowsFeature:Containers, service:docker, service:containerd$/m);
+  assert.match(res.stdout, /^HP-CNT-001 .*\n\s+reads: os, hotfixes, windowsVersion, windowsFeature:Containers, service:docker, service:containerd$/m);
   assert.match(res.stdout, /^HP-CNT-002 .*\n\s+reads: windowsFeature:Containers, service:docker, service:containerd, windowsFeature:Hyper-V\|Microsoft-Hyper-V$/m);
-  assert.match(res.stdout, /^A host is read for: os, computerSystem, hotfixes\.$/m);
+  assert.match(res.stdout, /^A host is read for: os, computerSystem, hotfixes, windowsVersion\.$/m);
 });
