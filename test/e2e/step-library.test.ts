@@ -122,7 +122,7 @@ test("judged from snapshots that lack the facts, every library control is undete
   const res = spawnCli(["run", "-i", DEMO, "-o", "out", "--features", "acme", "--no-builtin", "--no-html", "--no-history"], cwd);
   assert.equal(res.code, 2, res.stderr);
   const s = readJson<Summary>(join(cwd, "out", "summary.json"));
-  assert.equal(s.results.length, 3 * 8, "one result per control and host, whatever the number of checks");
+  assert.equal(s.results.length, 3 * 11, "one result per control and host, whatever the number of checks");
   for (const r of s.results) {
     assert.equal(r.status, "undetermined");
     assert.equal(r.reason?.kind, "not-collected");
@@ -139,7 +139,7 @@ test("a control's checks all run, even after one fails: one result per host, as 
   const res = spawnCli(["run", "-i", DEMO, "-o", "out", "--features", "acme", "--no-builtin", "--no-html", "--no-history", "--as-of", "2026-11-22"], cwd);
   assert.equal(res.code, 1, res.stderr);
   const s = readJson<Summary>(join(cwd, "out", "summary.json"));
-  assert.equal(s.results.length, 8);
+  assert.equal(s.results.length, 11);
   const legacy = s.results.find((r) => r.target.name === "legacy2003")!;
   assert.equal(legacy.status, "failed");
   assert.deepEqual(legacy.details?.filter((d) => d.expected === "holds").map((d) => d.outcome), ["deviation", "deviation"]);
@@ -160,7 +160,7 @@ test("a Given by Windows build: other builds are not applicable with the build t
   assert.equal(res.code, 0, res.stderr);
   const s = readJson<Summary>(join(cwd, "out", "summary.json"));
   const of = (id: string, status: string) => s.results.filter((r) => r.controlId === id && r.status === status).map((r) => r.target.name).sort();
-  assert.deepEqual(of("ACME-BLD-001", "passed"), ["wg-node1", "wg-node2", "wg-node3"]);
+  assert.deepEqual(of("ACME-BLD-001", "passed"), ["app01", "ctr01", "hv01", "wg-node1", "wg-node2", "wg-node3"]);
   const legacy = s.results.find((r) => r.controlId === "ACME-BLD-001" && r.target.name === "legacy2003")!;
   assert.equal(legacy.status, "notApplicable");
   assert.match(legacy.reason?.message ?? "", /applies to hosts running Windows build 20348; legacy2003 runs build 3790 \(/);

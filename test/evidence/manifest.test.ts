@@ -205,7 +205,7 @@ test("a real run's report verifies, and stops verifying when a snapshot changes"
   const { manifest } = writeManifest(out);
   const paths = manifest.files.map((f) => f.path);
   for (const p of ["summary.json", "junit.xml", "cucumber-messages.ndjson", "evidence/snapshots/fs01.json", "allure-results/environment.properties"]) assert.ok(paths.includes(p), p);
-  assert.equal(paths.filter((p) => p.startsWith("evidence/snapshots/")).length, 8);
+  assert.equal(paths.filter((p) => p.startsWith("evidence/snapshots/")).length, 11);
   assert.equal(verifyReport(out).ok, true);
   appendFileSync(join(out, "evidence", "snapshots", "fs01.json"), "\n");
   // The host's Allure evidence attachment is the same file (a hard link): both names are reported.

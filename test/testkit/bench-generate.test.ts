@@ -68,7 +68,11 @@ test("with the library, every snapshot records the library's generic probes, the
       // The built-in checks' generic probes are in both (every snapshot records them) and come first.
       const builtIn: readonly string[] = BUILTIN_GENERIC_PROBES.map((p) => p.id);
       const libraryOnly = ([id]: [string, unknown]): boolean => id.includes(":") && !builtIn.includes(id);
-      assert.deepEqual(Object.fromEntries(Object.entries(withLib.probes).filter((e) => !libraryOnly(e))), without.probes, f);
+      // The catalog probes' records are the same; the built-in checks' generic ones read the library's
+      // state too where they overlap (PowerShell-V2 is among the library's features).
+      const catalog = (probes: Record<string, unknown>) => Object.fromEntries(Object.entries(probes).filter(([id]) => !id.includes(":")));
+      assert.deepEqual(catalog(withLib.probes), catalog(without.probes), f);
+      assert.deepEqual(Object.keys(withLib.probes).filter((id) => id.includes(":") && builtIn.includes(id)), Object.keys(without.probes).filter((id) => id.includes(":")), f);
       assert.deepEqual(Object.keys(withLib.probes).filter((id) => libraryOnly([id, null])), ids.filter((id) => !builtIn.includes(id)), f);
       const generic = Object.entries(withLib.probes).filter(libraryOnly);
       // Windows Server 2003 hosts answer nothing (not-supported); "no such service" is an answer.

@@ -26,7 +26,7 @@ test("the demo inventory is schema-valid and every host reads its own snapshot f
   const inventory = loadInventory();
   assert.equal(schemaErrors(validateInventory, inventory), "");
   const names = inventory.hosts.map((h) => h.name).sort();
-  assert.deepEqual(names, ["app2016", "fs01", "legacy2003", "md-node1", "md-node2", "wg-node1", "wg-node2", "wg-node3"]);
+  assert.deepEqual(names, ["app01", "app2016", "ctr01", "fs01", "hv01", "legacy2003", "md-node1", "md-node2", "wg-node1", "wg-node2", "wg-node3"]);
   for (const h of inventory.hosts) {
     assert.equal(h.transport, "snapshot");
     assert.equal(h.snapshot, `snapshots/${h.name}.json`);
