@@ -69,7 +69,7 @@ test("collect over ssh from two loopback hosts, one of them stopped: only it is 
     const result = await collectToFolder({ inventory, out, concurrency: 1, timeoutSeconds: 60, tags: "@area:lifecycle" });
     const [one, two] = result.hosts;
     assert.equal(one.failure, undefined, JSON.stringify(one.failure));
-    assert.deepEqual(Object.keys(one.snapshot.probes).sort(), ["computerSystem", "os"]);
+    assert.deepEqual(Object.keys(one.snapshot.probes).sort(), ["computerSystem", "os", "windowsVersion"]);
     assert.ok(two.failure, "the stopped host must fail");
     const kept = readJson<{ probes: Record<string, { error?: { message: string } }> }>(join(out, "snapshots", "loop2.json"));
     assert.match(kept.probes.os.error?.message ?? "", /the host could not be read/);
