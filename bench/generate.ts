@@ -47,6 +47,7 @@ const DEVIATION_RATE = 0.05;
 const PROBE_ERROR_RATE = 0.005;
 const DOMAINS = ["corp.contoso.test", "emea.contoso.test", "apac.contoso.test", "amer.contoso.test"];
 const BASE_TIME = Date.UTC(2026, 10, 20, 9, 0, 0);
+const WU_POLICY = "HKLM\\SOFTWARE\\Policies\\Microsoft\\Windows\\WindowsUpdate";
 
 type Rand = () => number;
 
@@ -189,7 +190,9 @@ export function generateSpecs(options: GenerateOptions): GeneratedSpecs {
   const finished = hosts.map((spec, i): HostSpec => {
     let out: HostSpec = { ...spec, collectedAt: new Date(BASE_TIME + i * 2000).toISOString() };
     if (spec.legacy2003) return out;
-    if (options.library) out.system = librarySystem(drift() < DEVIATION_RATE ? Math.floor(drift() * DRIFTS) : undefined);
+    // Every host defers quality updates 14 days by Group Policy (HP-WU-001), as the practice does.
+    const library = options.library ? librarySystem(drift() < DEVIATION_RATE ? Math.floor(drift() * DRIFTS) : undefined) : {};
+    out.system = { ...library, registry: { ...library.registry, [WU_POLICY]: { DeferQualityUpdates: 1, DeferQualityUpdatesPeriodInDays: 14 } } };
     const cluster = clusterOf.get(spec.name);
     if (rand() < DEVIATION_RATE) {
       out = deviate(rand, out, cluster);
