@@ -27,27 +27,12 @@ export interface KnownStep {
   library?: LibraryStep;
 }
 
-/** What a library step's probe ids look like in the step list: its kind and what the arguments name. */
-const LIBRARY_READS: Readonly<Record<string, string>> = {
-  registryKey: "registry:<key>",
-  serviceName: "service:<name>",
-  localGroup: "localGroup:<group>",
-  cimNamespace: "cim:<namespace>\\<class>.<property>",
-};
-
-function libraryReads(step: LibraryStep): string[] {
-  if (step.builtin !== undefined) return [...step.builtin];
-  if (step.phrase.startsWith("the Windows optional feature")) return ["optionalFeature:<name>"];
-  if (step.phrase.startsWith("the Windows feature")) return ["windowsFeature:<name>"];
-  return [...new Set(step.args.flatMap((a) => (LIBRARY_READS[a] !== undefined ? [LIBRARY_READS[a]] : [])))];
-}
-
 export function knownSteps(): KnownStep[] {
   return [
     ...Object.entries(SCOPES).map(([phrase, scope]): KnownStep => ({ keyword: "Given", pattern: phrase, targets: scope.kind })),
     ...PARAMETERISED_SCOPES.map(({ phrase }): KnownStep => ({ keyword: "Given", pattern: phrase, targets: "host" })),
     ...CHECKS.map((c): KnownStep => ({ keyword: "Then", pattern: c.phrase, targets: c.kind, reads: [...c.needs, ...(c.generic ?? []).map((g) => g.id)] })),
-    ...LIBRARY.map((l): KnownStep => ({ keyword: "Then", pattern: l.phrase, targets: "host", reads: libraryReads(l), library: l })),
+    ...LIBRARY.map((l): KnownStep => ({ keyword: "Then", pattern: l.phrase, targets: "host", reads: l.reads, library: l })),
   ];
 }
 

@@ -31,6 +31,8 @@ export interface LibraryStep {
   table?: { row: string; form: ArgForm };
   /** What it checks, for the step list. */
   what: string;
+  /** What it reads, for the step list: the probe ids its arguments make (`registry:<key>`) or built-in probe ids. */
+  reads: readonly string[];
   /** The generic probes it reads, from its arguments. */
   probes(a: StepArgs): GenericProbe[];
   /** The built-in probes it reads (the update steps read the installed updates). */
@@ -51,6 +53,7 @@ function registry(tail: string, what: string, expectation: (a: StepArgs) => judg
     phrase: `the registry value {string} under {string} ${tail}`,
     args,
     what,
+    reads: ["registry:<key>"],
     probes: (a) => [genericProbe.registry(s(a, 1))],
     judge: (a) => judge.judgeRegistryValue(genericProbe.registry(s(a, 1)), s(a, 0), expectation(a)),
     ...extra,
@@ -62,6 +65,7 @@ function service(tail: string, what: string, expectation: (a: StepArgs) => judge
     phrase: `the service {string} ${tail}`,
     args,
     what,
+    reads: ["service:<name>"],
     probes: (a) => [genericProbe.service(s(a, 0))],
     judge: (a) => judge.judgeService(genericProbe.service(s(a, 0)), s(a, 0), expectation(a)),
   };
@@ -72,6 +76,7 @@ function feature(installed: boolean, dism: boolean): LibraryStep {
   return {
     phrase: `the Windows feature {string}${dism ? ", known to DISM as {string}," : ""} is ${installed ? "installed" : "not installed"}`,
     args: dism ? ["featureName", "featureName"] : ["featureName"],
+    reads: ["windowsFeature:<name>"],
     what: `Server Manager's feature ${installed ? "is installed" : "is not installed (or unknown to the host)"}; where Server Manager is missing, DISM's optional feature of ${dism ? "the second" : "the same"} name`,
     probes: (a) => [probe(a)],
     judge: (a) => judge.judgeWindowsFeature(probe(a), s(a, 0), installed),
@@ -83,6 +88,7 @@ function group(tail: string, what: string, expectation: (a: StepArgs) => judge.G
     phrase: `the local group {string} ${tail}`,
     args: tail.includes("{string}") ? ["localGroup", "localGroup"] : ["localGroup"],
     what,
+    reads: ["localGroup:<group>"],
     probes: (a) => [genericProbe.localGroup(s(a, 0))],
     judge: (a) => judge.judgeLocalGroup(genericProbe.localGroup(s(a, 0)), s(a, 0), expectation(a)),
     ...extra,
@@ -100,6 +106,7 @@ function cim(keyed: boolean, tail: string, what: string, expectation: (a: StepAr
     phrase: `the CIM property {string} of {string}${keyed ? " where {string} is {string}," : ""} in {string}${keyed ? "," : ""} ${tail}`,
     args: ["cimName", "cimName", ...keyArgs, "cimNamespace", ...(last?.arg ? [last.arg] : [])],
     ...(last?.table ? { table: last.table } : {}),
+    reads: ["cim:<namespace>\\<class>.<property>"],
     what: `${what}, on every instance of the class${keyed ? " whose key property has that value" : ""}, of which there is at least one`,
     probes: (a) => [probe(a)],
     judge: (a) => judge.judgeCim(probe(a), subject(a), s(a, 0), expectation(a, at)),
@@ -133,6 +140,7 @@ export const LIBRARY: readonly LibraryStep[] = [
   {
     phrase: "the Windows optional feature {string} is enabled",
     args: ["featureName"],
+    reads: ["optionalFeature:<name>"],
     what: "DISM reports the optional feature Enabled",
     probes: (a) => [genericProbe.optionalFeature(s(a, 0))],
     judge: (a) => judge.judgeOptionalFeature(genericProbe.optionalFeature(s(a, 0)), s(a, 0), true),
@@ -140,20 +148,22 @@ export const LIBRARY: readonly LibraryStep[] = [
   {
     phrase: "the Windows optional feature {string} is disabled",
     args: ["featureName"],
+    reads: ["optionalFeature:<name>"],
     what: "DISM reports it Disabled or DisabledWithPayloadRemoved, or the build does not have it",
     probes: (a) => [genericProbe.optionalFeature(s(a, 0))],
     judge: (a) => judge.judgeOptionalFeature(genericProbe.optionalFeature(s(a, 0)), s(a, 0), false),
   },
 
   // Updates, from the installed updates (Get-HotFix).
-  { phrase: "the update {string} is installed", args: ["hotfixId"], what: "the update is listed as installed", builtin: ["hotfixes"], probes: () => [], judge: (a) => judge.judgeUpdate(s(a, 0), true) },
-  { phrase: "the update {string} is not installed", args: ["hotfixId"], what: "the update is not listed as installed", builtin: ["hotfixes"], probes: () => [], judge: (a) => judge.judgeUpdate(s(a, 0), false) },
+  { phrase: "the update {string} is installed", args: ["hotfixId"], what: "the update is listed as installed", builtin: ["hotfixes"], reads: ["hotfixes"], probes: () => [], judge: (a) => judge.judgeUpdate(s(a, 0), true) },
+  { phrase: "the update {string} is not installed", args: ["hotfixId"], what: "the update is not listed as installed", builtin: ["hotfixes"], reads: ["hotfixes"], probes: () => [], judge: (a) => judge.judgeUpdate(s(a, 0), false) },
   {
     phrase: "the update {string} or a later cumulative update is installed:",
     args: ["hotfixId"],
     table: { row: "a later update that supersedes it", form: "hotfixId" },
     what: "the update, or one of the later ones listed, is installed (a cumulative update replaces the one before it in the list Windows keeps)",
     builtin: ["hotfixes"],
+    reads: ["hotfixes"],
     probes: () => [],
     judge: (a) => judge.judgeUpdate(s(a, 0), true, a.rows),
   },

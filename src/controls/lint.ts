@@ -5,7 +5,7 @@
  * that reads as compliant.
  */
 import { AstBuilder, compile, GherkinClassicTokenMatcher, Parser } from "@cucumber/gherkin";
-import { IdGenerator, type GherkinDocument, type Scenario, type Step, type Tag } from "@cucumber/messages";
+import { IdGenerator, type GherkinDocument, type Pickle, type Scenario, type Step, type Tag } from "@cucumber/messages";
 import { readFileSync } from "node:fs";
 import type { InputProblem } from "../errors";
 import { isSeverity, SEVERITIES } from "../model/severity";
@@ -17,6 +17,8 @@ import { CONTROL_ID, descriptionFields, scenariosOf, SEVERITY_TAG } from "./meta
 export interface LoadedFeature {
   file: FeatureFile;
   doc: GherkinDocument;
+  /** Its scenarios as Cucumber runs them (Background steps first, outline rows filled in). */
+  pickles: readonly Pickle[];
 }
 
 export interface LintOutcome {
@@ -40,9 +42,10 @@ export function lintFeatures(files: readonly FeatureFile[]): LintOutcome {
   for (const file of files) {
     const doc = parse(file, problems);
     if (doc === undefined) continue;
-    features.push({ file, doc });
+    const pickles = compile(doc, file.path, IdGenerator.uuid());
+    features.push({ file, doc, pickles });
     lintControls(file, doc, ids, problems);
-    lintSteps(file, doc, steps, givens, problems);
+    lintSteps(file, doc, pickles, steps, givens, problems);
   }
   // Printed as "problem. fix": every fix a sentence of its own, like the other input errors'.
   return { features, problems: unique(problems).map((p) => (/[.?!]$/.test(p.fix) ? p : { ...p, fix: `${p.fix}.` })) };
@@ -118,7 +121,7 @@ function ruleTagsOf(doc: GherkinDocument, scenarioId: string): readonly Tag[] {
  * Steps are checked on the pickles, as Cucumber will run them: Background steps come first, and a
  * Scenario Outline's steps with each Examples row filled in.
  */
-function lintSteps(file: FeatureFile, doc: GherkinDocument, steps: StepMatcher, givens: (targets?: string) => string, problems: InputProblem[]): void {
+function lintSteps(file: FeatureFile, doc: GherkinDocument, pickles: readonly Pickle[], steps: StepMatcher, givens: (targets?: string) => string, problems: InputProblem[]): void {
   const astSteps = new Map<string, Step>();
   // An outline's values come from its Examples rows: a bad one is reported at its row's line.
   const exampleRows = new Map<string, number>();
@@ -135,7 +138,7 @@ function lintSteps(file: FeatureFile, doc: GherkinDocument, steps: StepMatcher, 
       visitScenario(rc.scenario);
     }
   }
-  for (const pickle of compile(doc, file.path, IdGenerator.uuid())) {
+  for (const pickle of pickles) {
     let scope: { text: string; targets?: string } | undefined;
     for (const ps of pickle.steps) {
       const ast = astSteps.get(ps.astNodeIds[0]);

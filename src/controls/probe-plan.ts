@@ -7,8 +7,6 @@
  * planned. Generic probes are kept once each (by id, without case): two steps that read the same
  * registry key read it once.
  */
-import { compile } from "@cucumber/gherkin";
-import { IdGenerator } from "@cucumber/messages";
 import TagExpressionParser from "@cucumber/tag-expressions";
 import type { ControlMeta } from "../model/result";
 import { PROBE_IDS, type ProbeId } from "../probes/catalog";
@@ -37,8 +35,8 @@ export function planProbes(tags?: string, features: FeatureCatalog | FeatureSele
   const steps = stepMatcher();
   // The steps of each scenario (by AST id), from its pickles.
   const stepsOf = new Map<string, { text: string; rows?: string[] }[]>();
-  for (const { file, doc } of catalog.features) {
-    for (const pickle of compile(doc, file.path, IdGenerator.incrementing())) {
+  for (const { pickles } of catalog.features) {
+    for (const pickle of pickles) {
       const id = pickle.astNodeIds[0];
       const list = stepsOf.get(id) ?? [];
       for (const ps of pickle.steps) list.push({ text: ps.text, rows: ps.argument?.dataTable?.rows.map((r) => r.cells[0]?.value ?? "") });
@@ -56,7 +54,7 @@ export function planProbes(tags?: string, features: FeatureCatalog | FeatureSele
       const check = checkFor(step.text);
       for (const p of check?.needs ?? []) builtin.add(p);
       own.push(...(check?.generic ?? []));
-      const library = steps.match(step.text)?.library;
+      const library = check === undefined ? steps.match(step.text)?.library : undefined;
       if (library === undefined) continue;
       for (const p of library.builtin ?? []) builtin.add(p);
       own.push(...library.probes({ values: steps.args(step.text), rows: step.rows ?? [] }));

@@ -23,7 +23,7 @@ import type { ProbeRecord } from "../model/snapshot";
 import { recordFor, type GenericProbe } from "../probes/generic";
 import { readMember } from "./administratorsGroup";
 import { readFeatureRow } from "./failoverClusteringFeature";
-import { enumCode, integer, isObject, mapRows, normaliseRecord, objectList, okFact, parsed, prop, recordError, singleObject, text, wrong, type Parsed } from "./shape";
+import { enumCode, isObject, mapRows, normaliseRecord, objectList, okFact, parsed, prop, recordError, singleObject, text, wrong, type Parsed } from "./shape";
 
 function record(facts: HostFacts, probe: GenericProbe): ProbeRecord | undefined {
   return recordFor<ProbeRecord>(facts.records, probe.id);
@@ -150,8 +150,4 @@ export function cimText(value: JsonValue | undefined): string | null {
   if (typeof value === "boolean") return value ? "True" : "False";
   if (isObject(value) || Array.isArray(value)) return JSON.stringify(value);
   return text(value);
-}
-
-export function cimNumber(value: JsonValue | undefined): number | null {
-  return integer(value);
 }

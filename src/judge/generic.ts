@@ -4,6 +4,7 @@
  * not be read (or was not collected) is undetermined, never passed.
  */
 import * as facts from "../facts/generic";
+import { integer } from "../facts/shape";
 import type { Fact, HostFacts, HotfixFact, RegistryValueFact } from "../model/facts";
 import type { JsonValue } from "../model/json";
 import type { DetailRow, Judgement } from "../model/result";
@@ -203,7 +204,7 @@ export function judgeCim(probe: GenericProbe, what: string, property: string, e:
       const ok =
         "equals" in e ? facts.cimText(raw) === e.equals
         : "oneOf" in e ? e.oneOf.includes(facts.cimText(raw) ?? "\u0000")
-        : (facts.cimNumber(raw) ?? Number.NEGATIVE_INFINITY) >= e.atLeast;
+        : (integer(raw) ?? Number.NEGATIVE_INFINITY) >= e.atLeast;
       return { subject: instances.length === 1 ? property : `instance ${i + 1}: ${property}`, expected: expected.slice(what.length + 2), actual: shown, outcome: ok ? "ok" : "deviation" };
     });
     const actual = rows.length === 1 ? `${property} = ${rows[0].actual}` : `${rows.filter((r) => r.outcome !== "ok").length} of ${rows.length} instances differ`;
