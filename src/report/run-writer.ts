@@ -14,7 +14,7 @@ import { hostFileName } from "../input/host-file-name";
 import type { InventoryCluster } from "../model/inventory";
 import type { Result } from "../model/result";
 import type { HostRecord } from "../model/run";
-import { ManifestRecorder, sha256Hex } from "../evidence/manifest";
+import { ManifestRecorder, sha256Hex, type ManifestShard } from "../evidence/manifest";
 import { ALLURE_RESULTS_DIR, allureContext, AllureResultsStream, keptSnapshot } from "./allure-results";
 import type { EnvironmentInfo } from "./allure-sdk";
 import { PlainFileWriter } from "./allure-writer";
@@ -143,15 +143,16 @@ export class RunWriter {
   }
 
   /** Writes summary.json and summary.md, then the manifest over everything; returns its digest. */
-  finish(tail: SummaryTail, digest: RunDigest, after: { recordTrees: string[] }): string {
+  finish(tail: SummaryTail, digest: RunDigest, after: { recordTrees: string[]; shards?: ManifestShard[] }): string {
     this.pages?.finish(digest);
     for (const tree of after.recordTrees) this.manifest.recordTree(tree);
     this.manifest.record(SUMMARY_FILE, this.summary.finish(tail));
     this.writeSmall(SUMMARY_MD_FILE, renderSummaryMarkdown(digest, digest.drift));
-    return this.manifest.write({ version: this.head.tool.version }).manifestSha256;
+    return this.manifest.write({ version: this.head.tool.version, ...(after.shards !== undefined ? { shards: after.shards } : {}) }).manifestSha256;
   }
 
-  private writeSmall(rel: string, text: string): void {
+  /** A small file of the report, written whole and recorded in the manifest. */
+  writeSmall(rel: string, text: string): void {
     writeFileSync(join(this.dir, rel), text);
     this.manifest.record(rel, { sha256: sha256Hex(text), bytes: Buffer.byteLength(text) });
   }
