@@ -82,6 +82,11 @@ export class RunWriter {
     this.messages.write(`${JSON.stringify(m)}\n`);
   };
 
+  /** A message line as another run wrote it (a merge copies its shards' messages). */
+  readonly messageLine = (line: string): void => {
+    this.messages.write(`${line}\n`);
+  };
+
   /** Waits for the previous slice's files first: two slices at most are in memory. */
   async addSlice(slice: RunSlice): Promise<void> {
     await this.queue.drain();

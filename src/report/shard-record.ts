@@ -46,14 +46,14 @@ export interface ShardRecord {
   internalErrors: string[];
   hosts: ShardHost[];
   clusters: (InventoryCluster & { index: number })[];
-  /** Results each slice wrote into summary.json, in order. */
-  slices: number[];
+  /** Per slice, in order: its hosts and clusters (the next ones in `hosts` and `clusters`) and its results in summary.json. */
+  slices: { hosts: number; clusters: number; results: number }[];
 }
 
 export class ShardRecordBuilder {
   private readonly hosts: ShardHost[] = [];
   private readonly clusters: ShardRecord["clusters"] = [];
-  private readonly slices: number[] = [];
+  private readonly slices: ShardRecord["slices"] = [];
 
   constructor(
     private readonly shard: Shard,
@@ -66,7 +66,7 @@ export class ShardRecordBuilder {
       this.hosts.push({ index: slice.hosts[k]!, name: h.name, ...(h.cluster !== undefined ? { cluster: h.cluster } : {}), ...(h.snapshotFile !== undefined ? { snapshotFile: h.snapshotFile } : {}) });
     });
     clusters.forEach((c, k) => this.clusters.push({ index: slice.clusters[k]!, ...c }));
-    this.slices.push(results);
+    this.slices.push({ hosts: records.length, clusters: clusters.length, results });
   }
 
   write(writer: RunWriter, rest: Pick<ShardRecord, "head" | "controls" | "environment" | "internalErrors" | "waivers">): void {
