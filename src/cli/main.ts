@@ -20,6 +20,7 @@ const COMMANDS: Record<string, () => Command> = {
   run: () => (require("./commands/run") as typeof import("./commands/run")).runCommand,
   collect: () => (require("./commands/collect") as typeof import("./commands/collect")).collectCommand,
   validate: () => (require("./commands/validate") as typeof import("./commands/validate")).validateCommand,
+  merge: () => (require("./commands/merge") as typeof import("./commands/merge")).mergeCommand,
   verify: () => (require("./commands/verify") as typeof import("./commands/verify")).verifyCommand,
   controls: () => (require("./commands/controls") as typeof import("./commands/controls")).controlsCommand,
 };

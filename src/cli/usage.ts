@@ -9,6 +9,8 @@ Usage:
   hostproof controls [--tags <expr>] [--probes] list the controls (and the facts they read)
 Every command that selects controls takes --features <dir> (repeatable: your own controls beside
 the built-in ones) and --no-builtin (your own controls only); every selected control is linted first.
+  hostproof run --inventory <file> --shard K/N   judge one share of the estate (one per CI job)
+  hostproof merge <shard dir>... --out <dir>    combine the shards into the report of the whole estate
   hostproof verify <report dir> [--expect <sha256>]
                                                 check a report against its evidence manifest
   hostproof <command> --help                    help for one command
@@ -90,6 +92,10 @@ Options:
       --allow-outside-snapshots
                            read snapshot paths that resolve (links followed) outside the
                            inventory's folder; refused by default
+      --shard <K/N>        judge only shard K of N of the estate, for \`hostproof merge\` to combine:
+                           contiguous runs of the inventory balanced by host count, a cluster
+                           never split; the same inventory always gives the same shares. Also
+                           writes evidence/shard.json, which merge reads
       --no-color           plain output (also when NO_COLOR is set or output is not a terminal)
   -h, --help               this help
 
@@ -114,6 +120,49 @@ Examples:
       only the cluster controls that a probe can check, with accepted risks applied
   hostproof run -i estate.yaml --features controls/acme
       the built-in controls and your organisation's own, in controls/acme/*.feature
+  hostproof run -i estate.yaml --shard 2/4 -o shard-2 --no-history --exit-zero
+      the second of four CI jobs; then hostproof merge shard-1 shard-2 shard-3 shard-4 -o reports
+`;
+
+export const MERGE_HELP = `Usage: hostproof merge <shard dir>... --out <dir> [options]
+
+Combines the reports of \`hostproof run --shard K/N\` (K = 1 to N, one folder each) into the report
+one run over the whole estate gives: summary.json (results, totals, verdict, exit code),
+summary.md, junit.xml, allure-results/, the HTML and evidence/snapshots/, the same field for
+field; only times and paths differ. Nothing is judged again: each shard's results and snapshots
+are read back, put in the estate's order, and written as a run writes them. Waiver use ("matched
+nothing", "waived nothing") is counted over the whole estate.
+
+The merged evidence/manifest.json records each shard's manifest SHA-256: hostproof verify on the
+merged report follows that chain to the shards when they are at hand.
+
+Merge refuses (exit 3, nothing written) shards that do not belong together: a shard whose files
+differ from its manifest (tampered), one that is not a shard, shards of different estates,
+features, hostproof versions, as-of days, --tags, --fail-on or waivers, a shard given twice, a
+host in two shards, or a shard missing.
+
+Options:
+  -o, --out <dir>          output folder (default: reports); not one of the shards
+      --html <style>       single, pages or auto, as for run (default: auto)
+      --no-html            skip the HTML report (no Java needed)
+      --history <dir>      where Allure's history and the previous results are kept, for the
+                           trend and "what changed" (default: .hostproof-history/<out name>
+                           beside --out); carry it between CI runs
+      --no-history         keep no history and report no drift
+      --exit-zero          exit 0 even when the gate fails; refused shards still exit 3
+      --no-color           plain output
+  -h, --help               this help
+
+Exit codes:
+  0  compliant    1  non-compliant at or above the shards' --fail-on    2  undetermined
+  3  bad usage, or shards that do not belong together (the message says which and why)
+  4  internal error    5  the file system refused
+
+Examples:
+  hostproof merge shard-1 shard-2 shard-3 shard-4 --out reports
+      the whole estate's report from four CI jobs' shards
+  hostproof merge shards/* -o reports --history .hostproof-history/prod
+      with history carried between CI runs (restore it before, save it after)
 `;
 
 export const VALIDATE_HELP = `Usage: hostproof validate <file or folder>... [--features <dir>]... [--no-builtin]
@@ -196,6 +245,9 @@ Options:
                            copy snapshot paths that resolve outside the inventory's folder
       --concurrency <n>    hosts read at once (default: the inventory's collection.concurrency, else 16)
       --timeout <s>        per-host limit in seconds (default: collection.timeoutSeconds, else 120)
+      --shard <K/N>        read only shard K of N of the estate (as run --shard cuts it); the
+                           folder's inventory.json still lists the whole estate, so shard folders'
+                           snapshots/ copied together are the estate collected
   -h, --help               this help
 
 Exit codes:

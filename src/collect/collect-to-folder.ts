@@ -21,6 +21,7 @@ import { collectEstate, type EstateCollection } from "./collect-estate";
 import type { HostReader } from "./collect-hosts";
 import type { ProbeId } from "../probes/catalog";
 import type { GenericProbe } from "../probes/generic";
+import { shardUnits, type Shard } from "../engine/shard";
 
 export interface CollectToFolderOptions {
   inventory: string;
@@ -34,6 +35,8 @@ export interface CollectToFolderOptions {
   reader?: HostReader;
   /** The feature folders the probes are planned from (default: the built-in controls). */
   features?: FeatureSelection;
+  /** Read only this share of the estate (engine/shard.ts); inventory.json still lists every host. */
+  shard?: Shard;
 }
 
 export async function collectToFolder(options: CollectToFolderOptions): Promise<EstateCollection & { probes: ProbeId[]; generic: GenericProbe[]; durationMs: number }> {
@@ -41,9 +44,11 @@ export async function collectToFolder(options: CollectToFolderOptions): Promise<
   const loaded = loadInventory(resolve(options.inventory), options.inventory);
   const plan = planProbes(options.tags, options.features);
   // Snapshot hosts are copied: check them before any host is contacted, as run would.
-  const copies = snapshotCopies(loaded, options.allowOutsideSnapshots === true);
+  const mine = options.shard !== undefined ? new Set(shardUnits(loaded.inventory, options.shard).flatMap((u) => u.hosts)) : undefined;
+  const share: LoadedInventory = mine !== undefined ? { ...loaded, inventory: { ...loaded.inventory, hosts: loaded.inventory.hosts.filter((_, i) => mine.has(i)) } } : loaded;
+  const copies = snapshotCopies(loaded, options.allowOutsideSnapshots === true, mine);
   const started = performance.now();
-  const collection = await collectEstate(loaded, {
+  const collection = await collectEstate(share, {
     probes: plan.probes,
     generic: plan.generic,
     concurrency: options.concurrency,
@@ -54,8 +59,10 @@ export async function collectToFolder(options: CollectToFolderOptions): Promise<
   const staging = openStaging(options.out);
   try {
     mkdirSync(join(staging, "snapshots"));
+    // The whole estate's inventory, in every shard's folder alike: the shards' snapshots/ copied
+    // into one folder are the estate collected, and run --shard K/N reads shard K's from its own.
     const inv = loaded.inventory;
-    for (const h of inv.hosts) {
+    for (const h of share.inventory.hosts) {
       const to = join(staging, "snapshots", hostFileName(h.name));
       const live = collection.snapshots.get(h.name);
       const copy = copies.get(h.name);
@@ -76,11 +83,11 @@ export async function collectToFolder(options: CollectToFolderOptions): Promise<
  * The snapshot files of snapshot hosts, checked like run checks them (inside the inventory's
  * folder, a regular file, a valid snapshot of that host), every problem reported at once.
  */
-function snapshotCopies(loaded: LoadedInventory, allowOutside: boolean): Map<string, SnapshotPath> {
+function snapshotCopies(loaded: LoadedInventory, allowOutside: boolean, only?: ReadonlySet<number>): Map<string, SnapshotPath> {
   const copies = new Map<string, SnapshotPath>();
   const problems: InputProblem[] = [];
   loaded.inventory.hosts.forEach((h, i) => {
-    if (h.transport !== "snapshot" || h.snapshot === undefined) return;
+    if (h.transport !== "snapshot" || h.snapshot === undefined || (only !== undefined && !only.has(i))) return;
     const path = snapshotPath(loaded.file, h.snapshot, allowOutside);
     if ("problem" in path) {
       const field = ["hosts", i, "snapshot"];

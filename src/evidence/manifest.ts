@@ -57,6 +57,18 @@ export interface ManifestEntry {
   bytes: number;
 }
 
+/**
+ * A shard a merged report was made from (`hostproof merge`): the digest of its manifest, which
+ * vouches for every file of the shard. `verify` follows the chain when the shard is at hand.
+ */
+export interface ManifestShard {
+  /** K/N. */
+  shard: string;
+  manifestSha256: string;
+  /** The shard's folder, relative to the merged report's: where verify looks for it. */
+  report: string;
+}
+
 export interface Manifest {
   schemaVersion: 1;
   tool: { name: "hostproof"; version: string };
@@ -64,6 +76,8 @@ export interface Manifest {
   algorithm: "sha256";
   /** What the manifest vouches for (see DEFAULT_COVERAGE): verify looks for planted files there. */
   covers: string[];
+  /** Present in a merged report: the shards it was made from, in order. */
+  shards?: ManifestShard[];
   files: ManifestEntry[];
 }
 
@@ -72,6 +86,7 @@ export interface WriteManifestOptions {
   /** Defaults to DEFAULT_COVERAGE. Entries that do not exist are skipped (e.g. --no-html). */
   covers?: readonly string[];
   version?: string;
+  shards?: readonly ManifestShard[];
 }
 
 export interface WrittenManifest {
@@ -238,6 +253,7 @@ export class ManifestRecorder {
       createdAt: (options.now ?? new Date()).toISOString(),
       algorithm: "sha256",
       covers: [...(options.covers ?? DEFAULT_COVERAGE)],
+      ...(options.shards !== undefined ? { shards: options.shards } : {}),
     };
     const file = new StreamFile(join(this.reportDir, MANIFEST_PATH));
     file.write(`${JSON.stringify(head, null, 2).slice(0, -2)},\n  "files": [\n`);

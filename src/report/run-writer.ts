@@ -14,7 +14,7 @@ import { hostFileName } from "../input/host-file-name";
 import type { InventoryCluster } from "../model/inventory";
 import type { Result } from "../model/result";
 import type { HostRecord } from "../model/run";
-import { ManifestRecorder, sha256Hex } from "../evidence/manifest";
+import { ManifestRecorder, sha256Hex, type ManifestShard } from "../evidence/manifest";
 import { ALLURE_RESULTS_DIR, allureContext, AllureResultsStream, keptSnapshot } from "./allure-results";
 import type { EnvironmentInfo } from "./allure-sdk";
 import { PlainFileWriter } from "./allure-writer";
@@ -82,6 +82,11 @@ export class RunWriter {
     this.messages.write(`${JSON.stringify(m)}\n`);
   };
 
+  /** A message line as another run wrote it (a merge copies its shards' messages). */
+  readonly messageLine = (line: string): void => {
+    this.messages.write(`${line}\n`);
+  };
+
   /** Waits for the previous slice's files first: two slices at most are in memory. */
   async addSlice(slice: RunSlice): Promise<void> {
     await this.queue.drain();
@@ -143,15 +148,16 @@ export class RunWriter {
   }
 
   /** Writes summary.json and summary.md, then the manifest over everything; returns its digest. */
-  finish(tail: SummaryTail, digest: RunDigest, after: { recordTrees: string[] }): string {
+  finish(tail: SummaryTail, digest: RunDigest, after: { recordTrees: string[]; shards?: ManifestShard[] }): string {
     this.pages?.finish(digest);
     for (const tree of after.recordTrees) this.manifest.recordTree(tree);
     this.manifest.record(SUMMARY_FILE, this.summary.finish(tail));
     this.writeSmall(SUMMARY_MD_FILE, renderSummaryMarkdown(digest, digest.drift));
-    return this.manifest.write({ version: this.head.tool.version }).manifestSha256;
+    return this.manifest.write({ version: this.head.tool.version, ...(after.shards !== undefined ? { shards: after.shards } : {}) }).manifestSha256;
   }
 
-  private writeSmall(rel: string, text: string): void {
+  /** A small file of the report, written whole and recorded in the manifest. */
+  writeSmall(rel: string, text: string): void {
     writeFileSync(join(this.dir, rel), text);
     this.manifest.record(rel, { sha256: sha256Hex(text), bytes: Buffer.byteLength(text) });
   }

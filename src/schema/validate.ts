@@ -10,7 +10,7 @@ import type { InputProblem } from "../errors";
 import type { LoadedDocument } from "../input/read-document";
 import { SCHEMAS_DIR } from "../package-root";
 
-export type SchemaName = "inventory" | "snapshot" | "summary" | "waivers";
+export type SchemaName = "inventory" | "snapshot" | "summary" | "waivers" | "shard";
 
 const ajv = new Ajv({ allErrors: true, strict: false });
 addFormats(ajv);

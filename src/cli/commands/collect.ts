@@ -4,6 +4,7 @@ import { describeHostFailure } from "../../collect/host-failure";
 import { collectToFolder } from "../../collect/collect-to-folder";
 import { EXIT, type ExitCode } from "../../model/run";
 import { loadFeatureCatalog } from "../../controls/catalog";
+import { parseShard, shardLabel } from "../../engine/shard";
 import { checkTagsSelect, FEATURE_OPTIONS, featureSelection, parse, usageError } from "../args";
 import { COLLECT_HELP } from "../usage";
 import type { Io } from "../io";
@@ -18,6 +19,7 @@ export async function collectCommand(argv: string[], io: Io): Promise<ExitCode> 
       concurrency: { type: "string" },
       timeout: { type: "string" },
       "allow-outside-snapshots": { type: "boolean" },
+      shard: { type: "string" },
       ...FEATURE_OPTIONS,
       help: { type: "boolean", short: "h" },
     },
@@ -36,7 +38,8 @@ export async function collectCommand(argv: string[], io: Io): Promise<ExitCode> 
   if (tags) checkTagsSelect(tags, features);
   const concurrency = positiveInt(values.concurrency, "--concurrency");
   const timeoutSeconds = positiveInt(values.timeout, "--timeout");
-  const result = await collectToFolder({ inventory: values.inventory, out: values.out, tags, concurrency, timeoutSeconds, allowOutsideSnapshots: values["allow-outside-snapshots"], features });
+  const shard = values.shard !== undefined ? parseShard(values.shard) : undefined;
+  const result = await collectToFolder({ inventory: values.inventory, out: values.out, tags, concurrency, timeoutSeconds, allowOutsideSnapshots: values["allow-outside-snapshots"], features, ...(shard !== undefined ? { shard } : {}) });
   const failed = result.hosts.filter((h) => h.failure);
   for (const h of result.hosts) {
     const head = `${h.failure ? "✘" : "✔"} ${h.host.padEnd(24)} ${(h.durationMs / 1000).toFixed(1).padStart(6)} s  `;
@@ -45,7 +48,11 @@ export async function collectCommand(argv: string[], io: Io): Promise<ExitCode> 
     io.out(head + what.split("\n").join(`\n${" ".repeat(head.length)}`));
   }
   io.out(`Read ${result.hosts.length - failed.length} of ${result.hosts.length} live host(s) in ${(result.durationMs / 1000).toFixed(1)} s, one round trip each, for: ${[...result.probes, ...result.generic.map((g) => g.id)].join(", ")}.`);
-  io.out(`Snapshots in ${resolve(values.out)}/; judge them anywhere with: hostproof run --inventory ${join(values.out, "inventory.json")}`);
+  io.out(
+    shard !== undefined
+      ? `Snapshots of shard ${shardLabel(shard)} in ${resolve(values.out)}/; judge them with: hostproof run --inventory ${join(values.out, "inventory.json")} --shard ${shardLabel(shard)}`
+      : `Snapshots in ${resolve(values.out)}/; judge them anywhere with: hostproof run --inventory ${join(values.out, "inventory.json")}`,
+  );
   return failed.length > 0 ? EXIT.undetermined : EXIT.compliant;
 }
 

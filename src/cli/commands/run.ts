@@ -1,7 +1,8 @@
 /** `hostproof run` */
 import { EXIT, type ExitCode } from "../../model/run";
 import { isSeverity, SEVERITIES, type Severity } from "../../model/severity";
-import { PAGES_ABOVE_HOSTS, runEstate, type HtmlStyle } from "../../engine/run";
+import { PAGES_ABOVE_HOSTS, runEstate, type HtmlStyle, type RunOutcome } from "../../engine/run";
+import { parseShard } from "../../engine/shard";
 import { formatDrift } from "../../report/drift";
 import { createProgress } from "../../report/progress";
 import { formatTerminalSummary } from "../../report/terminal";
@@ -27,6 +28,7 @@ export async function runCommand(argv: string[], io: Io): Promise<ExitCode> {
       "exit-zero": { type: "boolean" },
       "allow-outside-snapshots": { type: "boolean" },
       "no-color": { type: "boolean" },
+      shard: { type: "string" },
       ...FEATURE_OPTIONS,
       help: { type: "boolean", short: "h" },
     },
@@ -62,8 +64,14 @@ export async function runCommand(argv: string[], io: Io): Promise<ExitCode> {
     history: values["no-history"] ? false : values.history,
     progress: io.progress !== undefined ? createProgress(io.progress) : undefined,
     allowOutsideSnapshots: values["allow-outside-snapshots"],
+    ...(values.shard !== undefined ? { shard: parseShard(values.shard) } : {}),
   });
-  const color = io.color && !values["no-color"];
+  return reportOutcome(outcome, { tags, color: io.color && !values["no-color"], exitZero: values["exit-zero"] === true }, io);
+}
+
+/** What run and merge print when the report is in place, and the exit code they return. */
+export function reportOutcome(outcome: RunOutcome, options: { tags?: string; color: boolean; exitZero: boolean }, io: Io): ExitCode {
+  const { tags, color } = options;
   io.out(formatTerminalSummary(outcome.report, { color }));
   if (outcome.report.drift !== undefined) io.out(formatDrift(outcome.report.drift));
   if (outcome.report.totals.total === 0) {
@@ -82,14 +90,14 @@ export async function runCommand(argv: string[], io: Io): Promise<ExitCode> {
   for (const w of outcome.warnings) io.err(`warning: ${w}`);
 
   const code = outcome.internalErrors.length > 0 && outcome.report.exitCode === EXIT.compliant ? EXIT.internal : outcome.report.exitCode;
-  if (values["exit-zero"] && (code === EXIT.nonCompliant || code === EXIT.undetermined)) {
+  if (options.exitZero && (code === EXIT.nonCompliant || code === EXIT.undetermined)) {
     io.out(`Exit code would be ${code} (${code === EXIT.nonCompliant ? "non-compliant" : "undetermined"}); --exit-zero makes it 0.`);
     return EXIT.compliant;
   }
   return code;
 }
 
-function parseHtmlStyle(value: string | undefined): HtmlStyle | undefined {
+export function parseHtmlStyle(value: string | undefined): HtmlStyle | undefined {
   if (value === undefined || value === "single" || value === "pages" || value === "auto") return value;
   throw usageError(`--html '${value}' is not a report style`, `Use --html single (Allure's one file), --html pages (the browsable report for large estates) or --html auto (single up to ${PAGES_ABOVE_HOSTS.toLocaleString("en-US")} hosts).`);
 }

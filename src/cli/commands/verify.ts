@@ -1,11 +1,12 @@
 /** `hostproof verify <report dir>`: checks a report folder against its evidence/manifest.json. */
+import { followChain } from "../../evidence/chain";
 import { formatProblemLine, MANIFEST_PATH, verifyReport } from "../../evidence/manifest";
 import { EXIT, type ExitCode } from "../../model/run";
 import { parse, usageError } from "../args";
 import type { Io } from "../io";
 
 /** Kept here rather than in usage.ts until the command is wired into main.ts. */
-export const VERIFY_HELP = `Usage: hostproof verify <report dir> [--expect <sha256>]
+export const VERIFY_HELP = `Usage: hostproof verify <report dir> [--expect <sha256>] [--shards <dir>...]
 
 Checks that every file of a report hostproof run wrote is as it was written: each file listed in
 ${MANIFEST_PATH} must have its recorded SHA-256 (else "modified") and be there (else "missing"),
@@ -17,13 +18,21 @@ The manifest sits in the folder it describes, so on its own it catches accidents
 edits, not someone who rewrites the manifest too. The run prints the manifest's SHA-256; record it
 outside the report (CI log, audit ticket) and pass it as --expect to pin the whole folder.
 
+A report made by hostproof merge also records each shard's manifest SHA-256. verify follows that
+chain: each shard (where merge read it, relative to the report, or as given with --shards) must
+verify on its own, have the manifest recorded, and hold byte for byte the snapshots the merged
+report holds. A shard that is not at hand is reported as not checked; with --shards, every shard
+must be found.
+
 Options:
       --expect <sha256>   the manifest's SHA-256 as recorded when the report was made
+      --shards <dir>      a shard folder of a merged report (repeatable), wherever it is now
   -h, --help              this help
 
 Exit codes:
   0  intact
-  1  tampered: a file modified, missing or unexpected, or the manifest is not the one expected
+  1  tampered: a file modified, missing or unexpected, the manifest is not the one expected, or
+     a shard of a merged report does not match what was merged
   3  bad usage (not a folder, no manifest, a manifest that is not one)
 
 Examples:
@@ -31,10 +40,12 @@ Examples:
       check the report against the manifest inside it
   hostproof verify reports --expect <sha256>
       also prove the manifest is the one the run made: give the 64 hex digits it printed
+  hostproof verify merged --shards shard-1 --shards shard-2
+      a merged report and the shards it was made from
 `;
 
 export async function verifyCommand(argv: string[], io: Io): Promise<ExitCode> {
-  const { values, positionals } = parse(argv, { expect: { type: "string" }, help: { type: "boolean", short: "h" } }, true);
+  const { values, positionals } = parse(argv, { expect: { type: "string" }, shards: { type: "string", multiple: true }, help: { type: "boolean", short: "h" } }, true);
   if (values.help) {
     io.out(VERIFY_HELP);
     return EXIT.compliant;
@@ -52,9 +63,17 @@ export async function verifyCommand(argv: string[], io: Io): Promise<ExitCode> {
   const pinned = expect === undefined || expect === outcome.manifestSha256;
   if (!pinned) io.err(`✘ manifest    ${MANIFEST_PATH}: SHA-256 ${outcome.manifestSha256}, but ${expect} was expected: the manifest itself was replaced`);
 
+  const chain = followChain(dir, outcome.manifest, values.shards);
+  for (const link of chain) {
+    if (link.state === "broken") for (const p of link.problems) io.err(`✘ shard ${link.shard.padEnd(7)} ${link.dir}: ${p}`);
+    else if (link.state === "absent") io.err(`${values.shards !== undefined ? "✘" : "·"} shard ${link.shard.padEnd(7)} ${values.shards !== undefined ? "not among the --shards given" : `not at ${link.dir}: not checked (give it with --shards)`}`);
+  }
+  const chainBroken = chain.some((l) => l.state === "broken" || (values.shards !== undefined && l.state === "absent"));
+  const chainText = chain.length === 0 ? "" : `; shard chain: ${chain.filter((l) => l.state === "verified").length} of ${outcome.manifest.shards?.length ?? 0} shards verified`;
+
   const made = `made by hostproof ${outcome.manifest.tool.version} at ${outcome.manifest.createdAt}`;
-  if (outcome.ok && pinned) {
-    io.out(`evidence intact: ${outcome.checked} files match the manifest, and the folder holds nothing else (every file, folder and link under ${dir} checked; links not followed) (${made}; manifest SHA-256 ${outcome.manifestSha256}${expect !== undefined ? ", as expected" : ""})`);
+  if (outcome.ok && pinned && !chainBroken) {
+    io.out(`evidence intact: ${outcome.checked} files match the manifest, and the folder holds nothing else (every file, folder and link under ${dir} checked; links not followed) (${made}; manifest SHA-256 ${outcome.manifestSha256}${expect !== undefined ? ", as expected" : ""})${chainText}`);
     return EXIT.compliant;
   }
   const counts = (["modified", "missing", "unexpected"] as const)
@@ -62,6 +81,7 @@ export async function verifyCommand(argv: string[], io: Io): Promise<ExitCode> {
     .filter(([, n]) => n > 0)
     .map(([k, n]) => `${n} ${k}`);
   if (!pinned) counts.push("manifest replaced");
+  if (chainBroken) counts.push("shard chain broken");
   io.out(`evidence NOT intact: ${counts.join(", ")}; ${outcome.checked} files listed in the manifest (${made}). Do not rely on this report.`);
   return EXIT.nonCompliant;
 }

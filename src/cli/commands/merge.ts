@@ -1,0 +1,40 @@
+/** `hostproof merge <shard dir>... --out <dir>` */
+import { EXIT, type ExitCode } from "../../model/run";
+import { mergeShards } from "../../merge/merge";
+import { createProgress } from "../../report/progress";
+import { parse, usageError } from "../args";
+import { MERGE_HELP } from "../usage";
+import type { Io } from "../io";
+import { parseHtmlStyle, reportOutcome } from "./run";
+
+export async function mergeCommand(argv: string[], io: Io): Promise<ExitCode> {
+  const { values, positionals } = parse(
+    argv,
+    {
+      out: { type: "string", short: "o" },
+      "no-html": { type: "boolean" },
+      html: { type: "string" },
+      history: { type: "string" },
+      "no-history": { type: "boolean" },
+      "exit-zero": { type: "boolean" },
+      "no-color": { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+    },
+    true,
+  );
+  if (values.help) {
+    io.out(MERGE_HELP);
+    return EXIT.compliant;
+  }
+  if (positionals.length === 0) throw usageError("no shard folder given", "Name every shard's folder: hostproof merge shard-1 shard-2 shard-3 shard-4 --out reports");
+  const outcome = await mergeShards({
+    shards: positionals,
+    out: values.out ?? "reports",
+    html: !values["no-html"],
+    htmlStyle: parseHtmlStyle(values.html),
+    history: values["no-history"] ? false : values.history,
+    progress: io.progress !== undefined ? createProgress(io.progress) : undefined,
+  });
+  io.out(`Merged ${positionals.length} shard${positionals.length === 1 ? "" : "s"}: ${positionals.join(", ")}`);
+  return reportOutcome(outcome, { color: io.color && !values["no-color"], exitZero: values["exit-zero"] === true }, io);
+}

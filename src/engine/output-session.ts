@@ -1,0 +1,231 @@
+/**
+ * Writing a run's outputs, for `run` and `merge` alike: a staging folder beside --out, every
+ * output streamed into it slice by slice (report/run-writer.ts), drift and its baseline gathered
+ * on the way, then the verdict, Allure's HTML, summary.json, the manifest, and the folder put in
+ * place only when all of it is written. What a run judges and what a merge reads from its shards
+ * go through the same code, which is what makes a merge identical to one run over the estate.
+ */
+import { join, resolve } from "node:path";
+import type { ManifestShard } from "../evidence/manifest";
+import type { ControlMeta } from "../model/result";
+import type { InventoryCluster } from "../model/inventory";
+import type { PhaseTimings } from "../model/run";
+import type { Severity } from "../model/severity";
+import type { WaiverReport } from "../model/waiver";
+import { generateAllureHtml, ALLURE_REPORT_DIR, type HtmlOutcome } from "../report/allure-html";
+import { ALLURE_RESULTS_DIR, allureEnvironment } from "../report/allure-results";
+import type { EnvironmentInfo } from "../report/allure-sdk";
+import type { RunDigest } from "../report/digest";
+import { DriftTracker } from "../report/drift";
+import { executorFromEnv, writeExecutor } from "../report/executor";
+import { defaultHistoryDir as defaultHistoryDirFor, DRIFT_BASELINE_FILE, DriftBaselineWriter, nextBuildOrder, readDriftBaseline, saveHistory, seedHistory } from "../report/history";
+import { checkReplaceable, commitStaging, discardStaging, openStaging } from "../report/output-dir";
+import { PAGES_DIR } from "../report/pages/writer";
+import { htmlSizeWarning, type Progress } from "../report/progress";
+import { RunWriter, type RunSlice } from "../report/run-writer";
+import { sweepStaleStaging } from "../report/staging";
+import { summaryWaivers, type SummaryHead } from "../report/summary";
+import { verdictFrom } from "./verdict";
+
+export type HtmlStyle = "single" | "pages" | "auto";
+
+/**
+ * Allure's single file stops being a report anyone can open well before this: at 5,000 hosts it
+ * took 32 s and 1.9 GiB of Java to make, 648 MB, and Chromium was still loading it after 300 s.
+ */
+export const PAGES_ABOVE_HOSTS = 2000;
+
+export interface RunOutcome {
+  /** The run's facts and a bounded digest of its results: the results themselves are in the files. */
+  report: RunDigest;
+  outDir: string;
+  html: HtmlOutcome | { ok: false; reason: string; skipped: true } | { ok: true; pages: string };
+  internalErrors: string[];
+  /** SHA-256 of evidence/manifest.json: quote it, and `hostproof verify --expect` proves the report unchanged. */
+  manifestSha256: string;
+  historyDir?: string;
+  /** Things about history that went wrong after the report was in place: warnings, not failures. */
+  warnings: string[];
+}
+
+export interface SessionOptions {
+  out: string;
+  head: SummaryHead;
+  hosts: number;
+  clusters: number;
+  /** false: no HTML (--no-html); else the style asked for. */
+  html: false | HtmlStyle | undefined;
+  /** Where Allure's history and the drift baseline are kept; false keeps none. Default beside --out. */
+  history?: string | false;
+  progress: Progress;
+}
+
+export interface SessionEnd {
+  controls: readonly ControlMeta[];
+  clusters: readonly InventoryCluster[];
+  failOn: Severity | "any";
+  /** Allure's Environment panel: hostproof's facts about the features and who ran them. */
+  environment: EnvironmentInfo;
+  waivers?: WaiverReport;
+  internalErrors: string[];
+  /** Given the time the results were written, the phases' timings for summary.json. */
+  timings: (resultsWrittenAt: number) => PhaseTimings;
+  /** Written into the staging folder just before the manifest, and covered by it. */
+  extra?: (writer: RunWriter) => void;
+  /** The shards a merged report was made from: their manifests' digests, in the manifest. */
+  shards?: ManifestShard[];
+}
+
+export function htmlStyleFor(html: SessionOptions["html"], hosts: number): "single" | "pages" | undefined {
+  if (html === false) return undefined;
+  if (html === "single" || html === "pages") return html;
+  return hosts > PAGES_ABOVE_HOSTS ? "pages" : "single";
+}
+
+export class OutputSession {
+  readonly writer: RunWriter;
+  readonly warnings: string[] = [];
+  readonly historyDir: string | undefined;
+  private readonly staging: string;
+  private readonly style: "single" | "pages" | undefined;
+  private readonly drift: DriftTracker;
+  private readonly baseline: DriftBaselineWriter | undefined;
+
+  /** Checks --out before anything is read, so a folder that is not a report is refused first. */
+  static check(out: string): void {
+    checkReplaceable(out);
+  }
+
+  constructor(private readonly options: SessionOptions) {
+    this.historyDir = options.history === false ? undefined : (options.history ?? defaultHistoryDirFor(options.out));
+    const previous = this.historyDir !== undefined ? readDriftBaseline(this.historyDir) : {};
+    if (previous.unreadable !== undefined) this.warnings.push(`the previous run's results could not be read (${previous.unreadable}); drift is not reported`);
+    // Said, not silent: a killed run's folder can be hundreds of megabytes the user wondered about.
+    this.warnings.push(...sweepStaleStaging(options.out));
+    this.staging = openStaging(options.out);
+    this.style = htmlStyleFor(options.html, options.hosts);
+    this.writer = new RunWriter(this.staging, options.head, options.hosts + options.clusters, this.style === "pages");
+    this.drift = new DriftTracker(previous.baseline);
+    this.baseline = this.historyDir !== undefined ? new DriftBaselineWriter(join(this.staging, `.${DRIFT_BASELINE_FILE}`), options.head.startedAt) : undefined;
+  }
+
+  async add(slice: RunSlice): Promise<void> {
+    await this.writer.addSlice(slice);
+    this.drift.add(slice.results);
+    this.baseline?.add(slice.results);
+  }
+
+  async finish(end: SessionEnd): Promise<RunOutcome> {
+    const { head, progress } = this.options;
+    const writer = this.writer;
+    const totals = writer.digest.totals;
+    progress.phase("write", `${plural(totals.total, "result")}: summary, JUnit, Allure results, evidence`);
+    const { verdict, exitCode } = verdictFrom(totals, writer.digest.failedBySeverity, end.failOn);
+    const waiverReport = end.waivers;
+    const resultsDir = join(this.staging, ALLURE_RESULTS_DIR);
+    await writer.finishResults({ ...allureEnvironment({ ...head, ...(waiverReport !== undefined ? { waivers: waiverReport } : {}) }), ...end.environment }, head.estate);
+    const name = `hostproof: ${head.estate ?? head.inventoryFile}`;
+    writeExecutor(
+      resultsDir,
+      executorFromEnv(process.env, {
+        reportName: name,
+        reportUrl: process.env.HOSTPROOF_REPORT_URL,
+        localBuildOrder: this.historyDir !== undefined ? nextBuildOrder(this.historyDir) : undefined,
+      }),
+    );
+    const t3 = performance.now();
+
+    // Allure draws its Trend and per-result History from the previous report's history files.
+    if (this.style === "single" && this.historyDir !== undefined) seedHistory(this.historyDir, resultsDir);
+    if (this.style === "single") {
+      const large = htmlSizeWarning(totals.total);
+      if (large !== undefined) progress.note(large);
+      progress.phase("html", `Allure single-file report of ${plural(totals.total, "result")} (Java)`);
+    }
+    const html: RunOutcome["html"] =
+      this.style === "pages"
+        ? { ok: true, pages: join(resolve(this.options.out), PAGES_DIR, "index.html") }
+        : this.style === "single"
+          ? await generateAllureHtml(resultsDir, join(this.staging, ALLURE_REPORT_DIR), { results: totals.total, name })
+          : { ok: false, reason: "--no-html was given", skipped: true };
+
+    const controls = [...end.controls];
+    const report: RunDigest = writer.digest.finish(
+      {
+        ...head,
+        finishedAt: new Date().toISOString(),
+        verdict,
+        exitCode,
+        totals,
+        controls,
+        ...(waiverReport !== undefined ? { waivers: waiverReport } : {}),
+        drift: this.drift.finish(),
+        timings: end.timings(t3),
+      },
+      { hosts: this.options.hosts, clusters: this.options.clusters },
+      controls.map((c) => c.id),
+    );
+    end.extra?.(writer);
+    // Written last so that it carries every phase's timing; the manifest after it, over everything.
+    const manifestSha256 = writer.finish(
+      {
+        controls: report.controls.map(({ id, title, severity, feature, featureName, origin, tags }) => ({ id, title, severity, feature, featureName, origin, tags })),
+        clusters: end.clusters.map((c) => ({ name: c.name, type: c.type, nodes: c.nodes })),
+        verdict,
+        exitCode,
+        totals,
+        totalsBySeverity: writer.digest.failedBySeverity,
+        ...(waiverReport !== undefined ? { waivers: summaryWaivers(waiverReport, writer.digest.waived) } : {}),
+        drift: report.drift,
+        timings: report.timings,
+        finishedAt: report.finishedAt,
+      },
+      report,
+      { recordTrees: [`${ALLURE_RESULTS_DIR}/executor.json`, `${ALLURE_RESULTS_DIR}/history`, ALLURE_REPORT_DIR], ...(end.shards !== undefined ? { shards: end.shards } : {}) },
+    );
+
+    const historyKept = this.historyDir !== undefined && this.baseline !== undefined && this.stageBaseline(this.historyDir);
+    commitStaging(this.staging, this.options.out);
+    if (historyKept) this.keepHistory(this.historyDir!, resolve(this.options.out), this.style === "single" && html.ok);
+    return { report, outDir: resolve(this.options.out), html, internalErrors: end.internalErrors, manifestSha256, historyDir: this.historyDir, warnings: this.warnings };
+  }
+
+  /** On a failed run or merge: nothing of it stays behind. */
+  async abort(): Promise<void> {
+    await this.writer.abort();
+    this.baseline?.discard();
+    discardStaging(this.staging);
+  }
+
+  /** A history folder that cannot be written costs the next run its drift: a warning, not a failure. */
+  private stageBaseline(historyDir: string): boolean {
+    try {
+      this.baseline!.stage(historyDir);
+      return true;
+    } catch (err) {
+      this.baseline!.discard();
+      this.warnings.push(`history not kept in ${historyDir}: ${(err as Error).message}`);
+      return false;
+    }
+  }
+
+  /**
+   * The report is already in place: a history that cannot be saved costs the next run its trend and
+   * drift, not this run its report, so it is a warning.
+   */
+  private keepHistory(historyDir: string, outDir: string, htmlMade: boolean): void {
+    try {
+      if (htmlMade) {
+        const saved = saveHistory(join(outDir, ALLURE_REPORT_DIR), historyDir);
+        if ("reason" in saved) this.warnings.push(`Allure history not kept: ${saved.reason}`);
+      }
+      this.baseline!.commit(historyDir);
+    } catch (err) {
+      this.warnings.push(`history not kept in ${historyDir}: ${(err as Error).message}`);
+    }
+  }
+}
+
+function plural(n: number, word: string): string {
+  return `${n.toLocaleString("en-US")} ${word}${n === 1 ? "" : "s"}`;
+}

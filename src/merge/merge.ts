@@ -1,0 +1,192 @@
+/**
+ * `hostproof merge`: the shards of one run (`run --shard K/N`) put back together into the report
+ * one run over the whole estate would have written. Nothing is judged again: each shard's results
+ * are read back from its summary.json and its evidence from its kept snapshots, regrouped into the
+ * slices the whole estate would have been judged in, ordered as that run orders them, and written
+ * through the same OutputSession as a run. Waivers are not applied again (the results carry them),
+ * but their use is recounted over the whole estate, so that "matched nothing" means the estate.
+ *
+ * Shards are contiguous in the estate's order (engine/shard.ts), so the merge streams them in
+ * order, holding one shard slice and the whole-estate slice being filled at a time.
+ */
+import { createReadStream } from "node:fs";
+import { join, relative, resolve } from "node:path";
+import { createInterface } from "node:readline";
+import { InputError } from "../errors";
+import { hostFileName } from "../input/host-file-name";
+import { nameKey } from "../input/inventory";
+import { loadSnapshotFile } from "../input/snapshot";
+import type { InventoryCluster } from "../model/inventory";
+import type { ControlMeta, Result } from "../model/result";
+import type { HostRecord } from "../model/run";
+import { noProgress, type Progress } from "../report/progress";
+import { MESSAGES_FILE, SNAPSHOTS_DIR } from "../report/run-writer";
+import type { ShardHost } from "../report/shard-record";
+import type { SummaryResult } from "../report/summary";
+import { DEFAULT_WARN_DAYS, waiverApplier } from "../waivers/apply";
+import { OutputSession, type HtmlStyle, type RunOutcome } from "../engine/output-session";
+import { orderResults, positionsOf } from "../engine/result-order";
+import { planSlices, type Slice } from "../engine/slices";
+import { openShards, type OpenShard } from "./open-shards";
+import { SummaryResults } from "./summary-results";
+
+export interface MergeOptions {
+  /** The shard folders, as the user named them. */
+  shards: string[];
+  out: string;
+  html: boolean;
+  htmlStyle?: HtmlStyle;
+  /** Where Allure's history and the drift baseline are kept; false keeps none. Default beside --out. */
+  history?: string | false;
+  progress?: Progress;
+}
+
+export async function mergeShards(options: MergeOptions): Promise<RunOutcome> {
+  const progress = options.progress ?? noProgress;
+  try {
+    return await mergePhases(options, progress);
+  } finally {
+    progress.end();
+  }
+}
+
+interface Placed {
+  shard: OpenShard;
+  host: ShardHost;
+}
+
+async function mergePhases(options: MergeOptions, progress: Progress): Promise<RunOutcome> {
+  const t0 = performance.now();
+  const out = resolve(options.out);
+  const overwritten = options.shards.find((d) => resolve(d) === out);
+  if (overwritten !== undefined) {
+    throw new InputError({ file: "command line", field: "--out", problem: `--out ${options.out} is one of the shards being merged: it would be replaced while it is read`, fix: "Write the merged report to a folder of its own, e.g. --out merged." });
+  }
+  OutputSession.check(options.out);
+  const shards = openShards(options.shards.map((dir) => ({ dir: resolve(dir), shown: dir })));
+  const first = shards[0]!.record;
+  const { estate } = first;
+
+  // The whole estate's shape, rebuilt from where each shard says its hosts and clusters stand.
+  const hosts: Placed[] = new Array<Placed>(estate.hosts);
+  const clusters: InventoryCluster[] = new Array<InventoryCluster>(estate.clusters);
+  for (const shard of shards) {
+    for (const host of shard.record.hosts) hosts[host.index] = { shard, host };
+    for (const { index, ...cluster } of shard.record.clusters) clusters[index] = cluster;
+  }
+  const shape = { hosts: hosts.map((p) => ({ name: p.host.name })), clusters: clusters.filter((c) => c !== undefined) };
+  if (shape.clusters.length !== estate.clusters || hosts.some((p) => p === undefined)) {
+    throw new InputError({ file: "command line", field: "shards", problem: "the shards' records of where their hosts and clusters stand do not cover the estate", fix: "Run every shard again with this hostproof, then merge." });
+  }
+  const slices = planSlices(shape, estate.sliceHosts);
+  const positions = positionsOf(shape);
+  const sliceOfHost = new Map<string, number>();
+  const sliceOfCluster = new Map<string, number>();
+  slices.forEach((s, k) => {
+    for (const i of s.hosts) sliceOfHost.set(nameKey(shape.hosts[i]!.name), k);
+    for (const c of s.clusters) sliceOfCluster.set(nameKey(clusters[c]!.name), k);
+  });
+  const controls: ControlMeta[] = first.controls;
+  const controlById = new Map(controls.map((c) => [c.id, c] as const));
+  const controlIds = controls.map((c) => c.id);
+  progress.phase("load", `${shards.length} shards of ${estate.hosts.toLocaleString("en-US")} hosts, ${estate.clusters.toLocaleString("en-US")} clusters`);
+
+  const startedAt = shards.map((s) => s.record.head.startedAt).sort()[0]!;
+  const head = { ...first.head, startedAt };
+  const session = new OutputSession({ out: options.out, head, hosts: estate.hosts, clusters: estate.clusters, html: options.html ? (options.htmlStyle ?? "auto") : false, history: options.history, progress });
+  try {
+    const waivers = first.waivers;
+    const asOf = new Date(`${head.asOf}T00:00:00Z`);
+    const counter = waivers !== undefined ? waiverApplier(waivers.waivers, asOf, waivers.warnDays) : undefined;
+    progress.phase("judge", `regrouping ${shards.length} shards' results into ${slices.length} slice${slices.length === 1 ? "" : "s"} (nothing is judged again)`);
+
+    // Results wait by whole-estate slice until every target of that slice has been read.
+    const waiting = new Map<number, SummaryResult[]>();
+    const pending = slices.map((s) => s.hosts.length + s.clusters.length);
+    let next = 0;
+    const emit = async (): Promise<void> => {
+      while (next < slices.length && pending[next] === 0) {
+        const results = orderResults((waiting.get(next) ?? []).map((r) => resultOf(r, controlById)), controlIds, positions);
+        waiting.delete(next);
+        for (const r of results) counter?.apply(asJudged(r));
+        await session.add({ hosts: sliceHosts(slices[next]!, hosts), clusters: slices[next]!.clusters.map((c) => clusters[c]!), results });
+        next += 1;
+      }
+    };
+    for (const shard of shards) {
+      await copyMessages(shard, session.writer.messageLine);
+      const reader = new SummaryResults(join(shard.dir, "summary.json"));
+      let h = 0;
+      let c = 0;
+      for (const part of shard.record.slices) {
+        for (const r of await reader.take(part.results)) {
+          const k = r.target.kind === "host" ? sliceOfHost.get(nameKey(r.target.name)) : sliceOfCluster.get(nameKey(r.target.name));
+          if (k === undefined) throw inconsistent(shard, `a result names ${r.target.kind} ${r.target.name}, which no shard holds`);
+          (waiting.get(k) ?? waiting.set(k, []).get(k)!).push(r);
+        }
+        for (const host of shard.record.hosts.slice(h, h + part.hosts)) pending[sliceOfHost.get(nameKey(host.name))!]! -= 1;
+        for (const cl of shard.record.clusters.slice(c, c + part.clusters)) pending[sliceOfCluster.get(nameKey(cl.name))!]! -= 1;
+        h += part.hosts;
+        c += part.clusters;
+        await emit();
+      }
+      if (reader.count !== shard.record.slices.reduce((n, p) => n + p.results, 0) || (await reader.hasMore())) {
+        throw inconsistent(shard, `its summary.json does not hold the ${shard.record.slices.reduce((n, p) => n + p.results, 0)} results its ${"evidence/shard.json"} counts`);
+      }
+    }
+    if (next !== slices.length) throw new Error(`merge: ${slices.length - next} slice(s) were never complete`);
+    const t1 = performance.now();
+
+    const environment = { ...first.environment };
+    return await session.finish({
+      controls,
+      clusters,
+      failOn: head.failOn,
+      environment,
+      ...(waivers !== undefined && counter !== undefined ? { waivers: { file: waivers.file, warnDays: waivers.warnDays ?? DEFAULT_WARN_DAYS, waivers: waivers.waivers, notices: counter.notices() } } : {}),
+      internalErrors: shards.flatMap((s) => s.record.internalErrors),
+      // Reading the shards and writing the slices interleave: both are counted as loading.
+      timings: (t3) => ({ loadMs: Math.round(t1 - t0), judgeMs: 0, writeMs: Math.round(t3 - t1), reportMs: Math.round(performance.now() - t3) }),
+      shards: shards.map((s) => ({ shard: `${s.record.shard.index}/${s.record.shard.count}`, manifestSha256: s.manifestSha256, report: relative(out, s.dir) || "." })),
+    });
+  } catch (err) {
+    await session.abort();
+    throw err;
+  }
+}
+
+/** A result as summary.json holds it, back in the form the writers take. */
+function resultOf(r: SummaryResult, controls: ReadonlyMap<string, ControlMeta>): Result {
+  const control = controls.get(r.controlId);
+  if (control === undefined) throw new Error(`merge: a result of ${r.controlId}, which the shards' controls do not list`);
+  const result: Result = { status: r.status, control, target: r.target, expected: r.expected, actual: r.actual, details: r.details, evidence: r.evidence.map((e) => ({ host: e.host, probe: e.probe })) };
+  if (r.rule !== undefined) result.rule = r.rule;
+  if (r.reason !== undefined) result.reason = r.reason;
+  if (r.waiver !== undefined) result.waiver = r.waiver;
+  return result;
+}
+
+/** The result as its control gave it, before any waiver: what waiver use is counted from. */
+function asJudged(r: Result): Result {
+  return r.waiver !== undefined ? { ...r, status: r.waiver.originalStatus } : r;
+}
+
+/** The slice's hosts as the run judged them: each read back from its shard's kept snapshot. */
+function sliceHosts(slice: Slice, hosts: readonly Placed[]): HostRecord[] {
+  return slice.hosts.map((i) => {
+    const { shard, host } = hosts[i]!;
+    const name = hostFileName(host.name);
+    const { snapshot, raw } = loadSnapshotFile(join(shard.dir, SNAPSHOTS_DIR, name), `${shard.shown}/${SNAPSHOTS_DIR}/${name}`, host.name);
+    return { name: host.name, ...(host.cluster !== undefined ? { cluster: host.cluster } : {}), ...(host.snapshotFile !== undefined ? { snapshotFile: host.snapshotFile } : {}), snapshot, raw };
+  });
+}
+
+/** Each shard's Cucumber runs, one after another: each is a complete test run of its own. */
+async function copyMessages(shard: OpenShard, write: (line: string) => void): Promise<void> {
+  const lines = createInterface({ input: createReadStream(join(shard.dir, MESSAGES_FILE), { encoding: "utf8" }), crlfDelay: Infinity });
+  for await (const line of lines) if (line !== "") write(line);
+}
+
+function inconsistent(shard: OpenShard, what: string): InputError {
+  return new InputError({ file: shard.shown, problem: `the shard does not agree with itself: ${what}`, fix: "Run that shard again with this hostproof, then merge." });
+}
