@@ -116,8 +116,6 @@ Examples:
       judge the estate, reports in reports/
   hostproof run -i estate.yaml -o reports/prod --fail-on high --no-html
       a CI gate: only high and critical failures fail it; no Java needed
-  hostproof run -i estate.yaml -t "@area:cluster and not @manual" -w waivers.yaml
-      only the cluster controls that a probe can check, with accepted risks applied
   hostproof run -i estate.yaml --features controls/acme
       the built-in controls and your organisation's own, in controls/acme/*.feature
   hostproof run -i estate.yaml --shard 2/4 -o shard-2 --no-history --exit-zero

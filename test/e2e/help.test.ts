@@ -25,7 +25,7 @@ function checkHelp(name: string, help: string, command: RegExp): void {
 }
 
 test("hostproof and each command: usage, exit codes, and worked examples at the end", () => {
-  for (const cmd of [[], ["run"], ["collect"], ["validate"], ["controls"], ["verify"]]) {
+  for (const cmd of [[], ["run"], ["collect"], ["validate"], ["controls"], ["verify"], ["merge"]]) {
     const res = spawnCli([...cmd, "--help"]);
     assert.equal(res.code, 0, cmd.join(" "));
     checkHelp(`hostproof ${cmd.join(" ")}`, res.stdout, /^  hostproof /);
