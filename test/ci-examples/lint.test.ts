@@ -5,8 +5,7 @@
  *   tag, since actionlint checks the inputs of the actions it knows by tag only; and
  *   action-validator (npm @action-validator/core: SchemaStore's github-workflow schema).
  * - Azure Pipelines: test/ci-examples/azure-pipelines.schema.json with ajv (no real Azure Pipelines
- *   linter or Microsoft schema ships in a registry reachable here; AZURE_PIPELINES_SCHEMA names a
- *   copy of Microsoft's service-schema.json to validate against it too).
+ *   linter or Microsoft schema ships in a registry reachable here).
  * - Both: every shell script through shellcheck (Debian), which the WebAssembly actionlint cannot
  *   start itself.
  * Each linter is also shown a broken copy, so that a linter that finds nothing at all fails here.
@@ -87,16 +86,6 @@ test("Azure Pipelines: the schema of the syntax it uses finds nothing, and can f
   assert.match(found, /paralel/);
   assert.match(found, /condtion/);
   assert.throws(() => parseYaml(azureText.replace("  vmImage: ubuntu-24.04", "  vmImage: ubuntu-24.04\n  vmImage: ubuntu-22.04")), /unique|duplicate/i);
-});
-
-test("Azure Pipelines: Microsoft's service-schema.json, when AZURE_PIPELINES_SCHEMA names a copy of it", (t) => {
-  const file = process.env.AZURE_PIPELINES_SCHEMA;
-  if (file === undefined || file === "") {
-    t.skip("set AZURE_PIPELINES_SCHEMA to a copy of service-schema.json (microsoft/azure-pipelines-vscode) to validate against it");
-    return;
-  }
-  assert.ok(existsSync(file), `AZURE_PIPELINES_SCHEMA=${file} does not exist`);
-  assert.deepEqual(azureValidator(file)(parseYaml(azureText)), []);
 });
 
 function shellcheck(t: TestContext, scripts: { where: string; script: string }[]): string[] | undefined {
