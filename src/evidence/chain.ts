@@ -26,6 +26,8 @@ export interface ChainLink {
  */
 export function followChain(reportDir: string, manifest: Manifest, shardDirs?: readonly string[]): ChainLink[] {
   const links = manifest.shards ?? [];
+  // A report that was not merged has no chain: its snapshots are its own run's.
+  if (links.length === 0) return [];
   const given = shardDirs?.map((dir) => ({ dir, outcome: existsSync(dir) ? verifyReport(dir, dir) : undefined }));
   const merged = new Map(manifest.files.filter((f) => f.path.startsWith(SNAPSHOT_PREFIX)).map((f) => [f.path, f.sha256] as const));
   const seen = new Set<string>();
