@@ -5,11 +5,11 @@
  * results.
  */
 import assert from "node:assert/strict";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { cpSync, existsSync, readFileSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { runEstate } from "../../src/engine/run";
-import { verifyReport } from "../../src/evidence/manifest";
+import { verifyReport, writeManifest } from "../../src/evidence/manifest";
 import type { Summary } from "../../src/report/summary";
 import { DEMO, spawnCli, tempDir } from "./cli";
 
@@ -59,4 +59,68 @@ test("more shards than hosts: the empty shards are intact reports, and the merge
   const merged = spawnCli(["merge", ...shards, "-o", "merged", "--no-history", "--no-html"], dir);
   assert.equal(merged.code, 1, merged.stderr);
   assert.deepEqual(summaryOf(join(dir, "merged")), summaryOf(join(dir, "whole")));
+});
+
+type Record_ = { shard: { index: number; count: number }; hosts: { index: number; name: string }[]; clusters: { index: number; name: string }[]; slices: { hosts: number; clusters: number; results: number }[] };
+
+/** A determined forger: edits a shard's record and results, then makes its manifest again to match. */
+function forge(shard: string, edit: { record?: (r: Record_) => void; results?: (rs: Record<string, unknown>[]) => void; files?: (dir: string) => void }): void {
+  const recordFile = join(shard, "evidence", "shard.json");
+  const record = JSON.parse(readFileSync(recordFile, "utf8")) as Record_;
+  if (edit.results !== undefined) {
+    const lines = readFileSync(join(shard, "summary.json"), "utf8").split("\n");
+    const a = lines.findIndex((l) => l.trim() === '"results": [');
+    let b = a + 1;
+    while (lines[b]!.trim().startsWith("{")) b++;
+    const results = lines.slice(a + 1, b).map((l) => JSON.parse(l.trim().replace(/,$/, "")) as Record<string, unknown>);
+    edit.results(results);
+    const body = results.map((r, i) => `    ${JSON.stringify(r)}${i < results.length - 1 ? "," : ""}`);
+    writeFileSync(join(shard, "summary.json"), [...lines.slice(0, a + 1), ...body, ...lines.slice(b)].join("\n"));
+    record.slices[0]!.results = results.length;
+  }
+  edit.record?.(record);
+  writeFileSync(recordFile, JSON.stringify(record, null, 1));
+  edit.files?.(shard);
+  writeManifest(shard);
+  assert.deepEqual(verifyReport(shard).problems, [], "the forgery verifies");
+}
+
+test("a shard forged with a consistent manifest is refused with exit 3 naming it, never exit 4, never merged short", async () => {
+  const dir = tempDir();
+  const shards = await runShards(dir, DEMO, 3);
+  const cases: [string, Parameters<typeof forge>[1], RegExp][] = [
+    ["a cluster's place beyond the estate", { record: (r) => (r.clusters[1]!.index = 5) }, /cluster mdclus stands at 5, but the estate has 2 clusters/],
+    ["a host's place beyond the estate", { record: (r) => (r.hosts[0]!.index = 50) }, /host wg-node1 stands at 50, but the estate has 11 hosts/],
+    ["two hosts at one place", { record: (r) => (r.hosts[1]!.index = 0) }, /host wg-node2 stands at 0, as another host of the shard does/],
+    ["slices that hold fewer hosts than listed", { record: (r) => (r.slices[0]!.hosts -= 1) }, /its slices hold 4 hosts, but it lists 5/],
+    ["slices that hold more hosts than listed", { record: (r) => (r.slices[0]!.hosts += 1) }, /its slices hold 6 hosts, but it lists 5/],
+    ["fewer results counted than held", { record: (r) => (r.slices[0]!.results -= 8) }, /holds more results than the 84/],
+    ["more results counted than held", { record: (r) => (r.slices[0]!.results += 8) }, /holds fewer results than the 100/],
+    ["a host without its snapshot", { files: (d) => unlinkSync(join(d, "evidence", "snapshots", "wg-node2.json")) }, /host wg-node2 has no snapshot/],
+    ["a result dropped", { results: (rs) => rs.splice(3, 1) }, /holds 91 results, but its 5 hosts and 2 clusters have 92 .*results are missing/],
+    ["a result repeated", { results: (rs) => rs.splice(3, 0, rs[3]!) }, /has two results of/],
+    ["a result naming another shard's host", { results: (rs) => ((rs[0]!.target as { name: string }).name = "app01") }, /names host app01, which is not among the hosts and clusters of the slice that wrote it/],
+    ["a result of a control not run", { results: (rs) => (rs[0]!.controlId = "HP-NOPE-001") }, /control HP-NOPE-001, which its controls do not list/],
+    ["a result that is not one", { results: (rs) => (rs[0] = { nonsense: true }) }, /results\[0\]: is not a result/],
+  ];
+  for (const [what, edit, pattern] of cases) {
+    rmSync(join(dir, "f1"), { recursive: true, force: true });
+    cpSync(join(dir, "s1"), join(dir, "f1"), { recursive: true });
+    forge(join(dir, "f1"), edit);
+    const r = spawnCli(["merge", "f1", ...shards.slice(1), "-o", "merged", "--no-history", "--no-html"], dir);
+    assert.equal(r.code, 3, `${what}: ${r.stdout}${r.stderr}`);
+    assert.match(r.stderr, /f1/, what);
+    assert.match(r.stderr, pattern, what);
+    assert.doesNotMatch(r.stderr, /at .*\.(ts|js):\d+/, `${what}: no stack trace`);
+    assert.ok(!existsSync(join(dir, "merged")), `${what}: nothing written`);
+  }
+  // Two shards that swap their K: each is whole, but neither holds the share its K gives.
+  for (const [from, to, k] of [["s1", "f1", 2], ["s2", "f2", 1]] as const) {
+    rmSync(join(dir, to), { recursive: true, force: true });
+    cpSync(join(dir, from), join(dir, to), { recursive: true });
+    forge(join(dir, to), { record: (r) => (r.shard.index = k) });
+  }
+  const swapped = spawnCli(["merge", "f1", "f2", "s3", "-o", "merged", "--no-history", "--no-html"], dir);
+  assert.equal(swapped.code, 3, swapped.stderr);
+  assert.match(swapped.stderr, /f\d: .*are not shard [12]\/3 of the estate/);
 });
