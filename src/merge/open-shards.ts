@@ -111,7 +111,7 @@ const SAME: readonly [string, (r: ShardRecord) => unknown][] = [
   ["number of shards", (r) => r.shard.count],
   ["as-of day", (r) => r.head.asOf],
   ["built-in features", (r) => [r.environment["features.sha256"], r.environment["features.builtin"]]],
-  ["organisation's features", (r) => r.environment["features.user.sha256"]],
+  ["organisation's features", (r) => r.userFeatures],
   ["controls", (r) => r.controls.map((c) => [c.id, c.title, c.severity])],
   ["--tags", (r) => r.head.tags],
   ["--fail-on", (r) => r.head.failOn],

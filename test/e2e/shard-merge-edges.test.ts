@@ -5,7 +5,7 @@
  * results.
  */
 import assert from "node:assert/strict";
-import { cpSync, existsSync, readFileSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { runEstate } from "../../src/engine/run";
@@ -123,4 +123,27 @@ test("a shard forged with a consistent manifest is refused with exit 3 naming it
   const swapped = spawnCli(["merge", "f1", "f2", "s3", "-o", "merged", "--no-history", "--no-html"], dir);
   assert.equal(swapped.code, 3, swapped.stderr);
   assert.match(swapped.stderr, /f\d: .*are not shard [12]\/3 of the estate/);
+});
+
+test("shards run from different working folders, their --features folders elsewhere, merge; features that differ do not", () => {
+  const dir = tempDir();
+  const custom = join(DEMO, "..", "..", "custom-controls");
+  cpSync(custom, join(dir, "a", "acme"), { recursive: true });
+  cpSync(custom, join(dir, "b", "controls", "ours"), { recursive: true });
+  const run = (cwd: string, features: string, k: number, out: string): void => {
+    const r = spawnCli(["run", "-i", DEMO, ...COMMON, "--features", features, "--shard", `${k}/2`, "-o", join(dir, out)], join(dir, cwd));
+    assert.equal(r.code, 0, r.stderr);
+  };
+  run("a", "acme", 1, "s1");
+  run("b", join("controls", "ours"), 2, "s2");
+  const merged = spawnCli(["merge", "s1", "s2", "-o", "merged", "--no-history", "--no-html"], dir);
+  assert.equal(merged.code, 1, merged.stderr);
+  // The same folder with one file's content changed is another set of controls.
+  const file = readdirSync(join(dir, "b", "controls", "ours")).find((n) => n.endsWith(".feature"))!;
+  const path = join(dir, "b", "controls", "ours", file);
+  writeFileSync(path, readFileSync(path, "utf8").replace(/@severity:(\w+)/, (_m, s: string) => `@severity:${s === "low" ? "medium" : "low"}`));
+  run("b", join("controls", "ours"), 2, "s2x");
+  const refused = spawnCli(["merge", "s1", "s2x", "-o", "merged2", "--no-history", "--no-html"], dir);
+  assert.equal(refused.code, 3, refused.stderr);
+  assert.match(refused.stderr, /s2x: organisation's features: differs from s1's/);
 });
