@@ -10,7 +10,7 @@
  * order, holding one shard slice and the whole-estate slice being filled at a time.
  */
 import { createReadStream } from "node:fs";
-import { join, relative, resolve } from "node:path";
+import { join, relative, resolve, sep } from "node:path";
 import { createInterface } from "node:readline";
 import { InputError } from "../errors";
 import { hostFileName } from "../input/host-file-name";
@@ -59,9 +59,21 @@ interface Placed {
 async function mergePhases(options: MergeOptions, progress: Progress): Promise<RunOutcome> {
   const t0 = performance.now();
   const out = resolve(options.out);
+  // --out replaces its folder: a shard in it would be deleted, and --out in a shard would tamper with it.
+  const within = (inner: string, outer: string): boolean => inner === outer || inner.startsWith(outer.endsWith(sep) ? outer : outer + sep);
   const overwritten = options.shards.find((d) => resolve(d) === out);
   if (overwritten !== undefined) {
     throw new InputError({ file: "command line", field: "--out", problem: `--out ${options.out} is one of the shards being merged: it would be replaced while it is read`, fix: "Write the merged report to a folder of its own, e.g. --out merged." });
+  }
+  const tangled = options.shards.find((d) => within(out, resolve(d)) || within(resolve(d), out));
+  if (tangled !== undefined) {
+    const inShard = within(out, resolve(tangled));
+    throw new InputError({
+      file: "command line",
+      field: "--out",
+      problem: inShard ? `--out ${options.out} is inside the shard ${tangled}: the shard would no longer be as it was written, and verify would find the merged report in it` : `the shard ${tangled} is inside --out ${options.out}: replacing --out would delete it`,
+      fix: "Write the merged report to a folder beside the shards, e.g. --out merged.",
+    });
   }
   OutputSession.check(options.out);
   const shards = openShards(options.shards.map((dir) => ({ dir: resolve(dir), shown: dir })));

@@ -147,3 +147,30 @@ test("shards run from different working folders, their --features folders elsewh
   assert.equal(refused.code, 3, refused.stderr);
   assert.match(refused.stderr, /s2x: organisation's features: differs from s1's/);
 });
+
+test("--out inside a shard, or around one, is refused before anything is written; verify takes a folder now where a shard was as no shard", () => {
+  const dir = tempDir();
+  for (const k of [1, 2]) assert.equal(spawnCli(["run", "-i", DEMO, ...COMMON, "--shard", `${k}/2`, "-o", join("runs", `s${k}`)], dir).code, 0);
+  const inside = spawnCli(["merge", "runs/s1", "runs/s2", "-o", "runs/s1/merged", "--no-history", "--no-html"], dir);
+  assert.equal(inside.code, 3, inside.stderr);
+  assert.match(inside.stderr, /--out runs\/s1\/merged is inside the shard runs\/s1/);
+  assert.equal(spawnCli(["verify", "runs/s1"], dir).code, 0, "the shard is as it was written");
+  // A merged report made earlier into runs/ itself: merging into it again would delete the shards.
+  assert.equal(spawnCli(["merge", "runs/s1", "runs/s2", "-o", "merged", "--no-history", "--no-html", "--exit-zero"], dir).code, 0);
+  const around = spawnCli(["merge", "runs/s1", "runs/s2", "-o", "runs", "--no-history", "--no-html"], dir);
+  assert.equal(around.code, 3, around.stderr);
+  assert.match(around.stderr, /the shard runs\/s1 is inside --out runs/);
+  assert.ok(existsSync(join(dir, "runs", "s2", "summary.json")));
+
+  // Where shard 2 was, now an unrelated folder: the link is not checked, the report itself intact.
+  cpSync(join(dir, "runs", "s2"), join(dir, "moved"), { recursive: true });
+  rmSync(join(dir, "runs", "s2"), { recursive: true });
+  writeFileSync(join(dir, "notes.txt"), "");
+  cpSync(join(dir, "notes.txt"), join(dir, "runs", "s2", "notes.txt"), { recursive: true });
+  const v = spawnCli(["verify", "merged"], dir);
+  assert.equal(v.code, 0, v.stdout + v.stderr);
+  assert.match(v.stdout, /1 of 2 shards verified/);
+  const given = spawnCli(["verify", "merged", "--shards", "runs/s1", "--shards", "runs/s2", "--shards", "moved"], dir);
+  assert.equal(given.code, 0, given.stdout + given.stderr);
+  assert.match(given.stdout, /2 of 2 shards verified/);
+});
