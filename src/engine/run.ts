@@ -3,7 +3,8 @@
  * features slice by slice, and write every output through an OutputSession, which puts the report
  * in place only when all of it is written.
  */
-import { relative, resolve } from "node:path";
+import { relative, resolve, sep } from "node:path";
+import { hashFile, sha256Hex } from "../evidence/manifest";
 import { InputError, type InputProblem } from "../errors";
 import { loadInventory, type LoadedInventory } from "../input/inventory";
 import type { Snapshot } from "../model/snapshot";
@@ -143,7 +144,7 @@ async function runPhases(options: RunOptions, progress: Progress, startedAt: Dat
       internalErrors,
       // The phases interleave slice by slice: each is the sum of its share of every slice.
       timings: (t3) => ({ loadMs: Math.round(t1 - t0 + sliceLoadMs), judgeMs: Math.round(judgeMs), writeMs: Math.round(t3 - t1 - judgeMs - sliceLoadMs), reportMs: Math.round(performance.now() - t3) }),
-      ...(record !== undefined ? { extra: (writer) => record.write(writer, { head, controls: controls ?? [], environment, internalErrors, waivers: waiverFile !== undefined ? { file: waiverReport!.file, warnDays, waivers: waiverFile.waivers } : undefined }) } : {}),
+      ...(record !== undefined ? { extra: (writer) => record.write(writer, { head, controls: controls ?? [], environment, internalErrors, userFeatures: userFeaturesDigest(catalog.files), waivers: waiverFile !== undefined ? { file: waiverReport!.file, warnDays, waivers: waiverFile.waivers } : undefined }) } : {}),
     });
   } catch (err) {
     await session.abort();
@@ -202,6 +203,13 @@ async function streamSlices(
   }
   if (problems.length > 0) throw new InputError(problems);
   return out;
+}
+
+/** The organisation's features as a shard records them: content and path within their folder, not where the folder is. */
+function userFeaturesDigest(files: readonly FeatureFile[]): string | undefined {
+  const user = files.filter((f) => f.origin !== "built-in");
+  if (user.length === 0) return undefined;
+  return sha256Hex(user.map((f) => `${hashFile(f.path).sha256}  ${relative(resolve(f.origin), f.path).split(sep).join("/")}\n`).join(""));
 }
 
 /** Paths in the report are relative to where hostproof ran, as a reader of the CI log saw them. */

@@ -7,6 +7,7 @@
  */
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
+import { InputError } from "../errors";
 import { verifyReport, type Manifest, type ManifestShard } from "./manifest";
 
 export const SNAPSHOT_PREFIX = "evidence/snapshots/";
@@ -26,13 +27,15 @@ export interface ChainLink {
  */
 export function followChain(reportDir: string, manifest: Manifest, shardDirs?: readonly string[]): ChainLink[] {
   const links = manifest.shards ?? [];
-  const given = shardDirs?.map((dir) => ({ dir, outcome: existsSync(dir) ? verifyReport(dir, dir) : undefined }));
+  // A report that was not merged has no chain: its snapshots are its own run's.
+  if (links.length === 0) return [];
+  const given = shardDirs?.map((dir) => ({ dir, outcome: verifiedOrNot(dir) }));
   const merged = new Map(manifest.files.filter((f) => f.path.startsWith(SNAPSHOT_PREFIX)).map((f) => [f.path, f.sha256] as const));
   const seen = new Set<string>();
   const out = links.map((link) => {
     const found = given !== undefined ? given.find((g) => g.outcome?.manifestSha256 === link.manifestSha256) : undefined;
     const dir = found?.dir ?? resolve(reportDir, link.report);
-    const outcome = found?.outcome ?? (given === undefined && existsSync(dir) ? verifyReport(dir, dir) : undefined);
+    const outcome = found?.outcome ?? (given === undefined ? verifiedOrNot(dir) : undefined);
     return check(link, dir, outcome, merged, seen);
   });
   const unclaimed = [...merged.keys()].filter((p) => !seen.has(p));
@@ -40,6 +43,17 @@ export function followChain(reportDir: string, manifest: Manifest, shardDirs?: r
     out.push({ shard: "(none)", dir: reportDir, state: "broken", problems: [`${unclaimed.length} snapshot(s) of the merged report are in no shard: ${unclaimed.slice(0, 3).join(", ")}`] });
   }
   return out;
+}
+
+/** A folder that is not there, or is not a report (another folder now where the shard was), is no shard: the link is not checked. */
+function verifiedOrNot(dir: string): ReturnType<typeof verifyReport> | undefined {
+  if (!existsSync(dir)) return undefined;
+  try {
+    return verifyReport(dir, dir);
+  } catch (err) {
+    if (err instanceof InputError) return undefined;
+    throw err;
+  }
 }
 
 function check(link: ManifestShard, dir: string, outcome: ReturnType<typeof verifyReport> | undefined, merged: ReadonlyMap<string, string>, seen: Set<string>): ChainLink {

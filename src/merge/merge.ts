@@ -10,7 +10,7 @@
  * order, holding one shard slice and the whole-estate slice being filled at a time.
  */
 import { createReadStream } from "node:fs";
-import { join, relative, resolve } from "node:path";
+import { join, relative, resolve, sep } from "node:path";
 import { createInterface } from "node:readline";
 import { InputError } from "../errors";
 import { hostFileName } from "../input/host-file-name";
@@ -26,6 +26,7 @@ import type { SummaryResult } from "../report/summary";
 import { DEFAULT_WARN_DAYS, waiverApplier } from "../waivers/apply";
 import { OutputSession, type HtmlStyle, type RunOutcome } from "../engine/output-session";
 import { orderResults, positionsOf } from "../engine/result-order";
+import { shardLabel, shardUnits } from "../engine/shard";
 import { planSlices, type Slice } from "../engine/slices";
 import { openShards, type OpenShard } from "./open-shards";
 import { SummaryResults } from "./summary-results";
@@ -58,25 +59,44 @@ interface Placed {
 async function mergePhases(options: MergeOptions, progress: Progress): Promise<RunOutcome> {
   const t0 = performance.now();
   const out = resolve(options.out);
+  // --out replaces its folder: a shard in it would be deleted, and --out in a shard would tamper with it.
+  const within = (inner: string, outer: string): boolean => inner === outer || inner.startsWith(outer.endsWith(sep) ? outer : outer + sep);
   const overwritten = options.shards.find((d) => resolve(d) === out);
   if (overwritten !== undefined) {
     throw new InputError({ file: "command line", field: "--out", problem: `--out ${options.out} is one of the shards being merged: it would be replaced while it is read`, fix: "Write the merged report to a folder of its own, e.g. --out merged." });
+  }
+  const tangled = options.shards.find((d) => within(out, resolve(d)) || within(resolve(d), out));
+  if (tangled !== undefined) {
+    const inShard = within(out, resolve(tangled));
+    throw new InputError({
+      file: "command line",
+      field: "--out",
+      problem: inShard ? `--out ${options.out} is inside the shard ${tangled}: the shard would no longer be as it was written, and verify would find the merged report in it` : `the shard ${tangled} is inside --out ${options.out}: replacing --out would delete it`,
+      fix: "Write the merged report to a folder beside the shards, e.g. --out merged.",
+    });
   }
   OutputSession.check(options.out);
   const shards = openShards(options.shards.map((dir) => ({ dir: resolve(dir), shown: dir })));
   const first = shards[0]!.record;
   const { estate } = first;
 
-  // The whole estate's shape, rebuilt from where each shard says its hosts and clusters stand.
+  // The whole estate's shape, rebuilt from where each shard says its hosts and clusters stand
+  // (openShards has checked that every place is filled once).
   const hosts: Placed[] = new Array<Placed>(estate.hosts);
   const clusters: InventoryCluster[] = new Array<InventoryCluster>(estate.clusters);
   for (const shard of shards) {
     for (const host of shard.record.hosts) hosts[host.index] = { shard, host };
     for (const { index, ...cluster } of shard.record.clusters) clusters[index] = cluster;
   }
-  const shape = { hosts: hosts.map((p) => ({ name: p.host.name })), clusters: clusters.filter((c) => c !== undefined) };
-  if (shape.clusters.length !== estate.clusters || hosts.some((p) => p === undefined)) {
-    throw new InputError({ file: "command line", field: "shards", problem: "the shards' records of where their hosts and clusters stand do not cover the estate", fix: "Run every shard again with this hostproof, then merge." });
+  const shape = { hosts: hosts.map((p) => ({ name: p.host.name })), clusters };
+  // Each shard must hold the share --shard K/N gives of that estate: a record edited to claim
+  // other hosts would otherwise put results where no run would have.
+  for (const shard of shards) {
+    const share = shardUnits(shape, shard.record.shard);
+    const sorted = (xs: number[]): string => JSON.stringify(xs.sort((a, b) => a - b));
+    const expected = sorted(share.flatMap((u) => u.hosts)) + sorted(share.flatMap((u) => (u.cluster !== undefined ? [u.cluster] : [])));
+    const actual = sorted(shard.record.hosts.map((h) => h.index)) + sorted(shard.record.clusters.map((c) => c.index));
+    if (actual !== expected) throw inconsistent(shard, `its hosts and clusters are not shard ${shardLabel(shard.record.shard)} of the estate the shards describe`);
   }
   const slices = planSlices(shape, estate.sliceHosts);
   const positions = positionsOf(shape);
@@ -113,26 +133,46 @@ async function mergePhases(options: MergeOptions, progress: Progress): Promise<R
         next += 1;
       }
     };
+    // Every host and cluster has one result per selected control of its kind (engine/scope.ts):
+    // checked as the results pass, so that a shard's summary.json edited to drop, repeat or move a
+    // result is refused rather than merged into a report that silently lacks it.
+    const kindOf = new Map<string, "host" | "cluster">();
     for (const shard of shards) {
       await copyMessages(shard, session.writer.messageLine);
-      const reader = new SummaryResults(join(shard.dir, "summary.json"));
+      const reader = new SummaryResults(join(shard.dir, "summary.json"), `${shard.shown}/summary.json`);
       let h = 0;
       let c = 0;
       for (const part of shard.record.slices) {
-        for (const r of await reader.take(part.results)) {
-          const k = r.target.kind === "host" ? sliceOfHost.get(nameKey(r.target.name)) : sliceOfCluster.get(nameKey(r.target.name));
-          if (k === undefined) throw inconsistent(shard, `a result names ${r.target.kind} ${r.target.name}, which no shard holds`);
+        const partHosts = shard.record.hosts.slice(h, h + part.hosts);
+        const partClusters = shard.record.clusters.slice(c, c + part.clusters);
+        const targets = new Set([...partHosts.map((x) => `host ${nameKey(x.name)}`), ...partClusters.map((x) => `cluster ${nameKey(x.name)}`)]);
+        const seen = new Set<string>();
+        const taken = await reader.take(part.results);
+        if (taken.length < part.results) throw inconsistent(shard, `its summary.json holds fewer results than the ${total(shard)} its evidence/shard.json counts`);
+        for (const r of taken) {
+          const target = `${r.target.kind} ${nameKey(r.target.name)}`;
+          if (!targets.has(target)) throw inconsistent(shard, `a result of ${r.controlId} names ${r.target.kind} ${r.target.name}, which is not among the hosts and clusters of the slice that wrote it`);
+          if (!controlById.has(r.controlId)) throw inconsistent(shard, `a result names control ${r.controlId}, which its controls do not list`);
+          if ((kindOf.get(r.controlId) ?? r.target.kind) !== r.target.kind) throw inconsistent(shard, `control ${r.controlId} has results for both hosts and clusters`);
+          kindOf.set(r.controlId, r.target.kind);
+          if (seen.has(`${target} ${r.controlId}`)) throw inconsistent(shard, `${r.target.kind} ${r.target.name} has two results of ${r.controlId}`);
+          seen.add(`${target} ${r.controlId}`);
+          const k = r.target.kind === "host" ? sliceOfHost.get(nameKey(r.target.name))! : sliceOfCluster.get(nameKey(r.target.name))!;
           (waiting.get(k) ?? waiting.set(k, []).get(k)!).push(r);
         }
-        for (const host of shard.record.hosts.slice(h, h + part.hosts)) pending[sliceOfHost.get(nameKey(host.name))!]! -= 1;
-        for (const cl of shard.record.clusters.slice(c, c + part.clusters)) pending[sliceOfCluster.get(nameKey(cl.name))!]! -= 1;
+        for (const host of partHosts) pending[sliceOfHost.get(nameKey(host.name))!]! -= 1;
+        for (const cl of partClusters) pending[sliceOfCluster.get(nameKey(cl.name))!]! -= 1;
         h += part.hosts;
         c += part.clusters;
         await emit();
       }
-      if (reader.count !== shard.record.slices.reduce((n, p) => n + p.results, 0) || (await reader.hasMore())) {
-        throw inconsistent(shard, `its summary.json does not hold the ${shard.record.slices.reduce((n, p) => n + p.results, 0)} results its ${"evidence/shard.json"} counts`);
-      }
+      if (await reader.hasMore()) throw inconsistent(shard, `its summary.json holds more results than the ${total(shard)} its evidence/shard.json counts`);
+    }
+    const perKind = (kind: "host" | "cluster"): number => [...kindOf.values()].filter((k) => k === kind).length;
+    for (const shard of shards) {
+      const count = total(shard);
+      const expected = shard.record.hosts.length * perKind("host") + shard.record.clusters.length * perKind("cluster");
+      if (count !== expected) throw inconsistent(shard, `it holds ${count} results, but its ${shard.record.hosts.length} hosts and ${shard.record.clusters.length} clusters have ${expected} (one per control of their kind): results are missing`);
     }
     if (next !== slices.length) throw new Error(`merge: ${slices.length - next} slice(s) were never complete`);
     const t1 = performance.now();
@@ -185,6 +225,11 @@ function sliceHosts(slice: Slice, hosts: readonly Placed[]): HostRecord[] {
 async function copyMessages(shard: OpenShard, write: (line: string) => void): Promise<void> {
   const lines = createInterface({ input: createReadStream(join(shard.dir, MESSAGES_FILE), { encoding: "utf8" }), crlfDelay: Infinity });
   for await (const line of lines) if (line !== "") write(line);
+}
+
+/** The results a shard's record counts. */
+function total(shard: OpenShard): number {
+  return shard.record.slices.reduce((n, p) => n + p.results, 0);
 }
 
 function inconsistent(shard: OpenShard, what: string): InputError {

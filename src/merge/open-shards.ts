@@ -8,8 +8,10 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { InputError, type InputProblem } from "../errors";
-import { verifyReport } from "../evidence/manifest";
+import { verifyReport, type Manifest } from "../evidence/manifest";
+import { hostFileName } from "../input/host-file-name";
 import { nameKey } from "../input/inventory";
+import { SNAPSHOTS_DIR } from "../report/run-writer";
 import { readDocument } from "../input/read-document";
 import { SHARD_RECORD_FILE, type ShardRecord } from "../report/shard-record";
 import { checkSchema } from "../schema/validate";
@@ -60,7 +62,46 @@ function openShard(dir: string, shown: string): OpenShard | InputProblem {
   const doc = readDocument(file, `${shown}/${SHARD_RECORD_FILE}`);
   const problems = checkSchema("shard", doc);
   if (problems.length > 0) throw new InputError(problems);
-  return { dir, shown, record: doc.value as ShardRecord, manifestSha256: verified.manifestSha256 };
+  const shard = { dir, shown, record: doc.value as ShardRecord, manifestSha256: verified.manifestSha256 };
+  const wrong = selfContradictions(shard.record, verified.manifest);
+  if (wrong.length > 0) {
+    return { file: shown, field: SHARD_RECORD_FILE, problem: `the shard does not agree with itself: ${wrong.slice(0, 3).join("; ")}${wrong.length > 3 ? `; and ${wrong.length - 3} more` : ""}`, fix: "Run that shard again with this hostproof, then merge." };
+  }
+  return shard;
+}
+
+/**
+ * What a shard's record must say of itself for the merge to place every result: its places in the
+ * inventory within the estate and each once, its slices adding up to its hosts and clusters, each
+ * cluster with its nodes, and a kept snapshot (listed in its manifest) for each host and no other.
+ * A record written by a run always agrees; one edited by hand, manifest and all, need not.
+ */
+function selfContradictions(r: ShardRecord, manifest: Manifest): string[] {
+  const wrong: string[] = [];
+  const places = (what: string, items: readonly { index: number; name: string }[], size: number): void => {
+    const seen = new Set<number>();
+    for (const { index, name } of items) {
+      if (index >= size) wrong.push(`${what} ${name} stands at ${index}, but the estate has ${size} ${what}s`);
+      else if (seen.has(index)) wrong.push(`${what} ${name} stands at ${index}, as another ${what} of the shard does`);
+      seen.add(index);
+    }
+  };
+  places("host", r.hosts, r.estate.hosts);
+  places("cluster", r.clusters, r.estate.clusters);
+  const sum = (k: "hosts" | "clusters"): number => r.slices.reduce((n, s) => n + s[k], 0);
+  if (sum("hosts") !== r.hosts.length) wrong.push(`its slices hold ${sum("hosts")} hosts, but it lists ${r.hosts.length}`);
+  if (sum("clusters") !== r.clusters.length) wrong.push(`its slices hold ${sum("clusters")} clusters, but it lists ${r.clusters.length}`);
+  const hosts = new Set(r.hosts.map((h) => nameKey(h.name)));
+  for (const c of r.clusters) {
+    const away = c.nodes.filter((n) => !hosts.has(nameKey(n)));
+    if (away.length > 0) wrong.push(`cluster ${c.name}'s node${away.length === 1 ? "" : "s"} ${away.join(", ")} ${away.length === 1 ? "is" : "are"} not among its hosts`);
+  }
+  const snapshots = new Set(manifest.files.map((f) => f.path).filter((p) => p.startsWith(`${SNAPSHOTS_DIR}/`)));
+  for (const h of r.hosts) {
+    if (!snapshots.delete(`${SNAPSHOTS_DIR}/${hostFileName(h.name)}`)) wrong.push(`host ${h.name} has no snapshot in ${SNAPSHOTS_DIR}/`);
+  }
+  for (const p of snapshots) wrong.push(`${p} is the snapshot of no host it lists`);
+  return wrong;
 }
 
 /** What every shard must agree on, with words for the user when one does not. */
@@ -70,7 +111,7 @@ const SAME: readonly [string, (r: ShardRecord) => unknown][] = [
   ["number of shards", (r) => r.shard.count],
   ["as-of day", (r) => r.head.asOf],
   ["built-in features", (r) => [r.environment["features.sha256"], r.environment["features.builtin"]]],
-  ["organisation's features", (r) => r.environment["features.user.sha256"]],
+  ["organisation's features", (r) => r.userFeatures],
   ["controls", (r) => r.controls.map((c) => [c.id, c.title, c.severity])],
   ["--tags", (r) => r.head.tags],
   ["--fail-on", (r) => r.head.failOn],
@@ -107,14 +148,22 @@ function belongTogether(shards: readonly OpenShard[]): InputProblem[] {
       fix: "Give every shard's folder (a shard job that failed must be run again first); merge never reports part of an estate as the whole.",
     });
   }
+  // Each host and cluster once, by name and by place in the inventory, in one shard or across them.
   const owner = new Map<string, string>();
-  for (const s of shards) {
-    for (const h of s.record.hosts) {
-      const key = nameKey(h.name);
-      const other = owner.get(key);
-      if (other !== undefined && other !== s.shown) problems.push({ file: s.shown, field: `hosts (${h.name})`, problem: `host ${h.name} is also in ${other}: the shards overlap`, fix: REFUSED_FIX });
-      owner.set(key, s.shown);
+  for (const s of byIndex.values()) {
+    for (const [what, items] of [["host", s.record.hosts], ["cluster", s.record.clusters]] as const) {
+      for (const { index, name } of items) {
+        for (const [key, said] of [[`${what} ${nameKey(name)}`, `${what} ${name} is also in`], [`${what} #${index}`, `${what} ${name} stands at ${index} of the inventory, as a ${what} of`]] as const) {
+          const other = owner.get(key);
+          if (other !== undefined) problems.push({ file: s.shown, field: `${what}s (${name})`, problem: `${said} ${other}: the shards overlap`, fix: REFUSED_FIX });
+          owner.set(key, s.shown);
+        }
+      }
     }
+  }
+  const clusters = shards.reduce((n, s) => n + s.record.clusters.length, 0);
+  if (problems.length === 0 && missing.length === 0 && clusters !== first.record.estate.clusters) {
+    problems.push({ file: "command line", field: "shards", problem: `the shards hold ${clusters} clusters, but their estate has ${first.record.estate.clusters}`, fix: REFUSED_FIX });
   }
   const hosts = shards.reduce((n, s) => n + s.record.hosts.length, 0);
   if (problems.length === 0 && missing.length === 0 && hosts !== first.record.estate.hosts) {

@@ -5,6 +5,7 @@
  */
 import { createReadStream } from "node:fs";
 import { createInterface } from "node:readline";
+import { InputError } from "../errors";
 import type { SummaryResult } from "../report/summary";
 
 export class SummaryResults {
@@ -14,7 +15,11 @@ export class SummaryResults {
   /** Results read so far. */
   count = 0;
 
-  constructor(file: string) {
+  /** `shown`: the file as the user knows it, for the message when a line is not a result. */
+  constructor(
+    file: string,
+    private readonly shown: string = file,
+  ) {
     this.lines = createInterface({ input: createReadStream(file, { encoding: "utf8" }), crlfDelay: Infinity })[Symbol.asyncIterator]();
   }
 
@@ -40,6 +45,21 @@ export class SummaryResults {
     await this.lines.return?.();
   }
 
+  private parse(text: string): SummaryResult {
+    let r: unknown;
+    try {
+      r = JSON.parse(text);
+    } catch {
+      r = undefined;
+    }
+    const ok = (x: unknown): x is SummaryResult => {
+      const v = x as Partial<SummaryResult> | undefined;
+      return typeof v === "object" && v !== null && typeof v.controlId === "string" && typeof v.target?.name === "string" && (v.target.kind === "host" || v.target.kind === "cluster") && Array.isArray(v.evidence);
+    };
+    if (!ok(r)) throw new InputError({ file: this.shown, field: `results[${this.count - 1}]`, problem: "is not a result as hostproof writes it", fix: "Run that shard again with this hostproof, then merge." });
+    return r;
+  }
+
   private async next(): Promise<SummaryResult | undefined> {
     while (!this.done) {
       const { value, done } = await this.lines.next();
@@ -58,7 +78,7 @@ export class SummaryResults {
         break;
       }
       this.count += 1;
-      return JSON.parse(line.endsWith(",") ? line.slice(0, -1) : line) as SummaryResult;
+      return this.parse(line.endsWith(",") ? line.slice(0, -1) : line);
     }
     return undefined;
   }

@@ -9,7 +9,7 @@
  */
 import type { Envelope } from "@cucumber/messages";
 import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { hostFileName } from "../input/host-file-name";
 import type { InventoryCluster } from "../model/inventory";
 import type { Result } from "../model/result";
@@ -53,6 +53,7 @@ export class RunWriter {
   private readonly queue = new WriteQueue();
   /** The current slice's snapshots, by host name. */
   private readonly kept = new Map<string, KeptSnapshot>();
+  private snapshotsMade = false;
 
   private readonly pages: PagesWriter | undefined;
 
@@ -72,8 +73,10 @@ export class RunWriter {
     const resultsDir = join(dir, ALLURE_RESULTS_DIR);
     const record = (name: string, data: string | Buffer): void => this.manifest.record(`${ALLURE_RESULTS_DIR}/${name}`, { sha256: sha256Hex(data), bytes: Buffer.byteLength(data) });
     this.allure = new AllureResultsStream(new PlainFileWriter(resultsDir, record, this.queue.write), (host, source) => this.linkEvidence(host, source));
+    // Made with the first snapshot: a shard with no hosts (more shards than hosts) keeps no empty
+    // folder that the manifest, which lists files, would call unexpected.
     this.snapshots = join(dir, SNAPSHOTS_DIR);
-    mkdirSync(this.snapshots, { recursive: true });
+    mkdirSync(dirname(this.snapshots), { recursive: true });
     this.pages = pages ? new PagesWriter(dir, (rel, written) => this.manifest.record(rel, written)) : undefined;
   }
 
@@ -111,6 +114,8 @@ export class RunWriter {
   private keepSnapshot(h: HostRecord): void {
     const data = keptSnapshot(h);
     const name = hostFileName(h.name);
+    if (!this.snapshotsMade) mkdirSync(this.snapshots, { recursive: true });
+    this.snapshotsMade = true;
     const path = join(this.snapshots, name);
     const written = { sha256: sha256Hex(data), bytes: Buffer.byteLength(data) };
     this.kept.set(h.name, { path, written });

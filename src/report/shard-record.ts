@@ -43,6 +43,12 @@ export interface ShardRecord {
   /** Allure's Environment panel as the shard wrote it: names and digests of the features that ran. */
   environment: EnvironmentInfo;
   waivers?: { file: string; warnDays: number; waivers: Waiver[] };
+  /**
+   * With --features: SHA-256 over each of the organisation's feature files, content and path within
+   * its --features folder. Unlike the Environment panel's digest it does not depend on where the
+   * folders are, so shards run from different working folders still merge.
+   */
+  userFeatures?: string;
   internalErrors: string[];
   hosts: ShardHost[];
   clusters: (InventoryCluster & { index: number })[];
@@ -69,14 +75,15 @@ export class ShardRecordBuilder {
     this.slices.push({ hosts: records.length, clusters: clusters.length, results });
   }
 
-  write(writer: RunWriter, rest: Pick<ShardRecord, "head" | "controls" | "environment" | "internalErrors" | "waivers">): void {
-    const { waivers, ...others } = rest;
+  write(writer: RunWriter, rest: Pick<ShardRecord, "head" | "controls" | "environment" | "internalErrors" | "waivers" | "userFeatures">): void {
+    const { waivers, userFeatures, ...others } = rest;
     const record: ShardRecord = {
       schemaVersion: 1,
       shard: this.shard,
       estate: this.estate,
       ...others,
       ...(waivers !== undefined ? { waivers } : {}),
+      ...(userFeatures !== undefined ? { userFeatures } : {}),
       hosts: this.hosts,
       clusters: this.clusters,
       slices: this.slices,

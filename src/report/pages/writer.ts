@@ -53,7 +53,8 @@ export class PagesWriter {
     private readonly record: (rel: string, written: Written) => void,
   ) {
     this.root = join(reportDir, PAGES_DIR);
-    mkdirSync(join(this.root, "t"), { recursive: true });
+    // t/ is made with the first page: a shard with no hosts keeps no empty folder the manifest would call unexpected.
+    mkdirSync(this.root, { recursive: true });
     this.targets = new Spool(join(reportDir, `.${PAGES_DIR}.targets`));
     this.findings = new Spool(join(reportDir, `.${PAGES_DIR}.findings`));
   }
@@ -83,6 +84,7 @@ export class PagesWriter {
   }
 
   private writePage(title: string, sections: Section[], byTarget: Map<string, Result[]>, lookup: EvidenceLookup): void {
+    if (this.pageCount === 0) mkdirSync(join(this.root, "t"), { recursive: true });
     const file = `t/${++this.pageCount}.html`;
     const body: string[] = [];
     for (const s of sections) {
