@@ -95,7 +95,8 @@ Options:
       --shard <K/N>        judge only shard K of N of the estate, for \`hostproof merge\` to combine:
                            contiguous runs of the inventory balanced by host count, a cluster
                            never split; the same inventory always gives the same shares. Also
-                           writes evidence/shard.json, which merge reads
+                           writes evidence/shard.json, which merge reads. Give every shard the
+                           same --as-of: shards of different days are not merged
       --no-color           plain output (also when NO_COLOR is set or output is not a terminal)
   -h, --help               this help
 
@@ -132,7 +133,9 @@ are read back, put in the estate's order, and written as a run writes them. Waiv
 nothing", "waived nothing") is counted over the whole estate.
 
 The merged evidence/manifest.json records each shard's manifest SHA-256: hostproof verify on the
-merged report follows that chain to the shards when they are at hand.
+merged report follows that chain to the shards when they are at hand. Two records are the shards'
+own rather than one run's: cucumber-messages.ndjson holds each shard's Cucumber runs in turn, and
+Allure's Environment panel (who ran it, from which inventory path) is the first shard's.
 
 Merge refuses (exit 3, nothing written) shards that do not belong together: a shard whose files
 differ from its manifest (tampered), one that is not a shard, shards of different estates,

@@ -127,7 +127,7 @@ function belongTogether(shards: readonly OpenShard[]): InputProblem[] {
     const expected = JSON.stringify(get(first.record));
     for (const s of shards.slice(1)) {
       const actual = JSON.stringify(get(s.record));
-      if (actual !== expected) problems.push({ file: s.shown, field: what, problem: `differs from ${first.shown}'s (${brief(actual)} against ${brief(expected)}): the two shards are not of the same run`, fix: REFUSED_FIX });
+      if (actual !== expected) problems.push({ file: s.shown, field: what, problem: `differs from ${first.shown}'s (${difference(actual, expected)}): the two shards are not of the same run`, fix: REFUSED_FIX });
     }
   }
   if (problems.length > 0) return problems;
@@ -172,7 +172,12 @@ function belongTogether(shards: readonly OpenShard[]): InputProblem[] {
   return problems;
 }
 
-function brief(json: string | undefined): string {
-  if (json === undefined) return "none";
-  return json.length > 80 ? `${json.slice(0, 77)}…` : json;
+/** Both values around where they first differ: two waiver lists can share their first 80 characters. */
+function difference(actual: string | undefined, expected: string | undefined): string {
+  if (actual === undefined || expected === undefined) return `${actual ?? "none"} against ${expected ?? "none"}`;
+  let at = 0;
+  while (at < actual.length && actual[at] === expected[at]) at += 1;
+  const from = Math.max(0, at - 30);
+  const around = (text: string): string => `${from > 0 ? "…" : ""}${text.slice(from, at + 50)}${text.length > at + 50 ? "…" : ""}`;
+  return `${around(actual)} against ${around(expected)}`;
 }

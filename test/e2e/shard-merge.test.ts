@@ -147,6 +147,11 @@ test("merge refuses shards that do not belong together, with exit 3, naming the 
   assert.equal(spawnCli(["run", ...common, "--shard", "3/3", "-w", WAIVERS, "-o", "waived3"], dir).code, 0);
   assert.equal(spawnCli(["run", ...common, "--shard", "2/4", "-o", "four2"], dir).code, 0);
   assert.equal(spawnCli(["run", ...common, "-o", "whole"], dir).code, 0);
+  // The same estate with one input changed between the shards' runs (a copy, edited).
+  cpSync(join(DEMO, ".."), join(dir, "demo2"), { recursive: true });
+  const edited = join(dir, "demo2", "inventory.yaml");
+  writeFileSync(edited, readFileSync(edited, "utf8").replace(/^name: .*$/m, "name: Contoso demo estate (edited)"));
+  assert.equal(spawnCli(["run", ...common, "-i", edited, "--shard", "3/3", "-o", "edited3"], dir).code, 0);
 
   const refused = (args: string[], ...patterns: RegExp[]): void => {
     const r = spawnCli(["merge", "-o", "merged", "--no-history", ...args], dir);
@@ -163,6 +168,7 @@ test("merge refuses shards that do not belong together, with exit 3, naming the 
   refused(["s1", "s2", "waived3"], /waived3.*waivers.*differs/);
   refused(["s1", "s2", "four2"], /four2.*number of shards/);
   refused(["s1", "s2", "whole"], /whole: this report is not a shard/);
+  refused(["s1", "s2", "edited3"], /edited3.*estate \(the inventory as read\).*differs from s1's/);
   refused(["s1", "s2", "s3", "--out", "s1"], /--out s1 is one of the shards/);
 
   // A shard changed after it was written: one byte of a snapshot it judged.
