@@ -13,7 +13,8 @@ export const PREFIX = "hostproof_";
 export function checkHostproofVars(doc: AnsibleDocument, file: string): InputProblem[] {
   const problems: InputProblem[] = [];
   const check = (vars: Vars, at: (string | number)[]): void => {
-    const own = Object.fromEntries(Object.entries(vars).filter(([k]) => k.startsWith(PREFIX)));
+    // null (YAML ~) cancels a group's value for a subgroup or host: it is unset, not wrong.
+    const own = Object.fromEntries(Object.entries(vars).filter(([k, v]) => k.startsWith(PREFIX) && v !== null));
     if (Object.keys(own).length === 0) return;
     for (const p of checkSchema("ansible-vars", { file, value: own, lineOf: () => undefined })) {
       const inner = p.field === undefined || p.field === "(top level)" ? "" : p.field.startsWith("[") ? p.field : `.${p.field}`;

@@ -18,8 +18,10 @@ export class HostView {
     private readonly problems: AnsibleProblems,
   ) {}
 
+  /** A variable set to null (YAML ~) is unset: that is how a subgroup or host cancels a group's value. */
   get(name: string): ResolvedVar | undefined {
-    return this.vars.get(name);
+    const found = this.vars.get(name);
+    return found?.value === null ? undefined : found;
   }
 
   /**
