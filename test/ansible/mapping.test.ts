@@ -9,17 +9,9 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import { loadInventory } from "../../src/input/inventory";
 import type { Inventory } from "../../src/model/inventory";
-import { ansibleEstate, ansibleList, haveAnsible } from "./ansible-inventory";
+import { ansibleEstate, ansibleList, haveAnsible, VAULTED } from "./ansible-inventory";
 import { ROOT, tempDir } from "../e2e/cli";
 
-/** A vault-encrypted value as ansible-vault encrypt_string writes it; ansible-inventory prints it without decrypting. */
-export const VAULTED = `!vault |
-          $ANSIBLE_VAULT;1.1;AES256
-          62653331353134313135666563343637323832623436303165646139653935643538313564616139
-          3465376534396365363132336235393761323733343566320a313138363733643463653233653739
-          34326431663330303239613862373963356235613636343164613062386336396565303564383736
-          6639343661353236660a303239623437383933646365313430626563656132333638653238393538
-          3130`;
 
 const ESTATE_YML = `
 all:
