@@ -3,22 +3,52 @@ import type { InputProblem } from "../errors";
 import { InputError } from "../errors";
 import type { Inventory } from "../model/inventory";
 import { checkSchema, formatPath } from "../schema/validate";
+import { isAnsibleInventory, looksLikeAnsibleSource } from "./ansible/document";
+import { inventoryFromAnsible } from "./ansible/to-inventory";
 import { readDocument, type LoadedDocument } from "./read-document";
 
 export interface LoadedInventory {
   file: string;
   inventory: Inventory;
   doc: LoadedDocument;
+  /** Read from ansible-inventory output: the Ansible variable a field of `inventory` came from (hosts[2].address → its ansible_host). */
+  origin?(field: string): string;
 }
 
 export function loadInventory(file: string, displayName: string = file): LoadedInventory {
   const doc = readDocument(file, displayName, "inventory");
+  if (isAnsibleInventory(doc.value)) return loadAnsibleInventory(file, doc);
+  if (looksLikeAnsibleSource(doc.value)) throw new InputError(ansibleSourceProblem(doc.file));
   const schemaProblems = checkSchema("inventory", doc);
   if (schemaProblems.length > 0) throw new InputError(schemaProblems);
   const inventory = doc.value as Inventory;
   const problems = checkInventoryReferences(inventory, doc);
   if (problems.length > 0) throw new InputError(problems);
   return { file, inventory, doc };
+}
+
+/**
+ * The JSON `ansible-inventory --list` prints (README, "Ansible inventories"), as hostproof's own
+ * Inventory. The document kept is the Inventory built, not the Ansible file: nothing downstream
+ * sees an Ansible variable. Problems the Inventory's own checks find name the Ansible variable.
+ */
+export function loadAnsibleInventory(file: string, doc: LoadedDocument): LoadedInventory {
+  const converted = inventoryFromAnsible(doc.value as Record<string, unknown>, doc.file);
+  if ("problems" in converted) throw new InputError(converted.problems);
+  const built: LoadedDocument = { file: doc.file, value: converted.inventory, lineOf: () => undefined };
+  const schemaProblems = checkSchema("inventory", built);
+  const problems = schemaProblems.length > 0 ? schemaProblems : checkInventoryReferences(converted.inventory, built);
+  if (problems.length > 0) throw new InputError(problems.map((p) => ({ ...p, ...(p.field !== undefined ? { field: converted.origin(p.field) } : {}) })));
+  return { file, inventory: converted.inventory, doc: built, origin: converted.origin };
+}
+
+/** An Ansible inventory source (or `ansible-inventory --list --yaml`): hostproof reads the JSON form only. */
+export function ansibleSourceProblem(file: string): InputProblem {
+  return {
+    file,
+    problem: "this looks like an Ansible inventory source (a top-level 'all' group), which hostproof does not read directly",
+    fix: "Give hostproof the JSON ansible-inventory prints for it: ansible-inventory -i <this file> --list --output estate.json, then --inventory estate.json.",
+  };
 }
 
 /** Host names are DNS names, so they are compared case-insensitively. */

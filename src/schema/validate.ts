@@ -10,7 +10,10 @@ import type { InputProblem } from "../errors";
 import type { LoadedDocument } from "../input/read-document";
 import { SCHEMAS_DIR } from "../package-root";
 
-export type SchemaName = "inventory" | "snapshot" | "summary" | "waivers" | "shard";
+export type SchemaName = "inventory" | "snapshot" | "summary" | "waivers" | "shard" | "ansible-vars";
+
+/** Schemas that $ref another by its $id: that one is compiled (and so registered with ajv) first. */
+const REFERENCES: Partial<Record<SchemaName, SchemaName[]>> = { "ansible-vars": ["inventory"] };
 
 const ajv = new Ajv({ allErrors: true, strict: false });
 addFormats(ajv);
@@ -19,6 +22,7 @@ const compiled = new Map<SchemaName, ValidateFunction>();
 function validator(name: SchemaName): ValidateFunction {
   let fn = compiled.get(name);
   if (!fn) {
+    for (const other of REFERENCES[name] ?? []) validator(other);
     const schema = JSON.parse(readFileSync(join(SCHEMAS_DIR, `${name}.schema.json`), "utf8")) as object;
     fn = ajv.compile(schema);
     compiled.set(name, fn);
@@ -32,7 +36,7 @@ export function checkSchema(name: SchemaName, doc: LoadedDocument): InputProblem
   // /etc/passwd parses as one YAML string): say so without showing its content.
   if (doc.value === null || typeof doc.value !== "object" || Array.isArray(doc.value)) {
     const what = doc.value === null ? "empty" : Array.isArray(doc.value) ? "a list" : `a ${typeof doc.value}`;
-    return [{ file: doc.file, problem: `this is not a hostproof ${name === "waivers" ? "waiver" : name} file: its top level is ${what}, not a mapping of fields`, fix: "Check that you named the right file." }];
+    return [{ file: doc.file, problem: `this is not a hostproof ${name === "waivers" ? "waiver" : name === "ansible-vars" ? "variable set" : name} file: its top level is ${what}, not a mapping of fields`, fix: "Check that you named the right file." }];
   }
   const validate = validator(name);
   if (validate(doc.value)) return [];

@@ -1,6 +1,7 @@
 /** `hostproof validate <file>...` */
 import { formatProblem, InputError, type InputProblem } from "../../errors";
-import { checkInventoryReferences } from "../../input/inventory";
+import { ansibleSourceProblem, checkInventoryReferences, loadAnsibleInventory } from "../../input/inventory";
+import { isAnsibleInventory, looksLikeAnsibleSource } from "../../input/ansible/document";
 import { readDocument, type LoadedDocument } from "../../input/read-document";
 import { loadSnapshot } from "../../input/snapshot";
 import type { Inventory } from "../../model/inventory";
@@ -60,7 +61,19 @@ function validateFile(file: string, io: Io, allowOutsideSnapshots: boolean, sele
     if (err instanceof InputError) return err.problems;
     throw err;
   }
+  // ansible-inventory --list output is an inventory too: validated as run reads it (README, "Ansible inventories").
+  if (isAnsibleInventory(doc.value)) {
+    try {
+      const loaded = loadAnsibleInventory(file, doc);
+      const problems = validateInventory(file, loaded.inventory, loaded.doc, [], io, allowOutsideSnapshots, " from ansible-inventory");
+      return problems.map((p) => (p.field !== undefined && loaded.origin ? { ...p, field: loaded.origin(p.field) } : p));
+    } catch (err) {
+      if (err instanceof InputError) return err.problems;
+      throw err;
+    }
+  }
   const kind = kindOf(doc.value);
+  if (!kind && looksLikeAnsibleSource(doc.value)) return [ansibleSourceProblem(file)];
   if (!kind) {
     return [{ file, problem: "this is neither an inventory (no 'hosts'), a snapshot (no 'probes') nor a waiver file (no 'waivers')", fix: "Check that you named the right file." }];
   }
@@ -72,7 +85,10 @@ function validateFile(file: string, io: Io, allowOutsideSnapshots: boolean, sele
     return [];
   }
   const inv = doc.value as Inventory;
-  const refs = checkInventoryReferences(inv, doc);
+  return validateInventory(file, inv, doc, checkInventoryReferences(inv, doc), io, allowOutsideSnapshots, "");
+}
+
+function validateInventory(file: string, inv: Inventory, doc: LoadedDocument, refs: InputProblem[], io: Io, allowOutsideSnapshots: boolean, source: string): InputProblem[] {
   inv.hosts.forEach((h, i) => {
     if (!h.snapshot) return;
     const path = snapshotPath(file, h.snapshot, allowOutsideSnapshots);
@@ -88,7 +104,7 @@ function validateFile(file: string, io: Io, allowOutsideSnapshots: boolean, sele
       refs.push(...err.problems);
     }
   });
-  if (refs.length === 0) io.out(`✔ ${file}: valid inventory (${inv.hosts.length} host(s), ${(inv.clusters ?? []).length} cluster(s), snapshots valid)`);
+  if (refs.length === 0) io.out(`✔ ${file}: valid inventory${source} (${inv.hosts.length} host(s), ${(inv.clusters ?? []).length} cluster(s), snapshots valid)`);
   return refs;
 }
 
