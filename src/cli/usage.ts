@@ -49,6 +49,9 @@ Written under --out (default: reports):
   summary.json               every result, totals, verdict, drift, timings
   summary.md                 the matrix in Markdown, for a CI job summary
   junit.xml                  one test suite per host or cluster, one test case per control
+  hdf.json                   MITRE Heimdall Data Format: a profile per feature, a control per ID,
+                             a result per host or cluster (Heimdall, the SAF CLI)
+  results.csv                one row per result, safe to open in a spreadsheet
   cucumber-messages.ndjson   Cucumber's own message stream: one test run per slice of the estate
   allure-results/            one Allure result per host × control, one evidence file per host
   allure-report/index.html   the Allure report as one self-contained file (needs Java)

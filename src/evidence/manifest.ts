@@ -40,6 +40,8 @@ export const DEFAULT_COVERAGE: readonly string[] = [
   "summary.json",
   "summary.md",
   "junit.xml",
+  "hdf.json",
+  "results.csv",
   "cucumber-messages.ndjson",
   "allure-results/",
   "allure-report/",

@@ -1,6 +1,6 @@
 /** Resolves the evidence a result cites to the probe records of the hosts' snapshots. */
 import type { RunReport } from "../model/run";
-import type { EvidenceRef } from "../model/result";
+import type { EvidenceRef, Result } from "../model/result";
 import type { ProbeRecord } from "../model/snapshot";
 import { PROBES, type ProbeId } from "../probes/catalog";
 import { genericProbeTitle, isGenericProbeId, recordFor, runnableCommand, type AnyProbeId } from "../probes/generic";
@@ -36,3 +36,22 @@ export function evidenceLookup(report: Pick<RunReport, "hosts">): EvidenceLookup
     };
   };
 }
+
+/**
+ * When the facts a result relies on were read: the earliest start of the probes it cites, else
+ * (a host result citing no probe: scope, not applicable) when its host's snapshot was collected.
+ * A cluster result citing no probe has no such time. The exports (hdf.ts, csv.ts) show it as the
+ * result's time, since a snapshot judged today may have been collected weeks ago.
+ */
+export function collectedAt(views: readonly EvidenceView[], hostCollectedAt: string | undefined): string | undefined {
+  let earliest: string | undefined;
+  for (const v of views) {
+    const at = v.record?.startedAt;
+    // ISO 8601 UTC times of one collector compare as text; Date.parse copes with other offsets.
+    if (at !== undefined && (earliest === undefined || Date.parse(at) < Date.parse(earliest))) earliest = at;
+  }
+  return earliest ?? hostCollectedAt;
+}
+
+/** When a result's facts were read, given the evidence it cites (collectedAt, above). */
+export type ResultTime = (r: Result, views: readonly EvidenceView[]) => string | undefined;

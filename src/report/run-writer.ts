@@ -5,7 +5,7 @@
  *
  * Order of a run: new RunWriter → message() and addSlice() per slice → finishResults() (JUnit,
  * Allure's categories and environment, the message stream) → Allure's HTML, if any, by the caller
- * → finish() (summary.json, summary.md, the manifest).
+ * → finish() (summary.json, summary.md, hdf.json, results.csv, the manifest).
  */
 import type { Envelope } from "@cucumber/messages";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -19,7 +19,10 @@ import { ALLURE_RESULTS_DIR, allureContext, AllureResultsStream, keptSnapshot } 
 import type { EnvironmentInfo } from "./allure-sdk";
 import { PlainFileWriter } from "./allure-writer";
 import { DigestBuilder, type RunDigest } from "./digest";
-import { evidenceLookup } from "./evidence";
+import { CSV_FILE, CsvStream } from "./csv";
+import { collectedAt, evidenceLookup, type ResultTime } from "./evidence";
+import { HDF_FILE } from "./hdf";
+import { HdfStream } from "./hdf-stream";
 import { JUNIT_FILE, JunitStream } from "./junit";
 import { REPORT_MARKER } from "./output-dir";
 import { SUMMARY_FILE, SummaryStream, type SummaryHead, type SummaryTail } from "./summary";
@@ -49,6 +52,8 @@ export class RunWriter {
   private readonly summary: SummaryStream;
   private readonly junit: JunitStream;
   private readonly allure: AllureResultsStream;
+  private readonly hdf: HdfStream;
+  private readonly csv: CsvStream;
   private readonly snapshots: string;
   private readonly queue = new WriteQueue();
   /** The current slice's snapshots, by host name. */
@@ -70,6 +75,8 @@ export class RunWriter {
     this.messages = new StreamFile(join(dir, MESSAGES_FILE));
     this.summary = new SummaryStream(new StreamFile(join(dir, SUMMARY_FILE)), new Spool(join(dir, `.${SUMMARY_FILE}.hosts`)), head);
     this.junit = new JunitStream(new Spool(join(dir, `.${JUNIT_FILE}.suites`)), head.startedAt);
+    this.hdf = new HdfStream(dir, head.startedAt);
+    this.csv = new CsvStream(new StreamFile(join(dir, CSV_FILE)));
     const resultsDir = join(dir, ALLURE_RESULTS_DIR);
     const record = (name: string, data: string | Buffer): void => this.manifest.record(`${ALLURE_RESULTS_DIR}/${name}`, { sha256: sha256Hex(data), bytes: Buffer.byteLength(data) });
     this.allure = new AllureResultsStream(new PlainFileWriter(resultsDir, record, this.queue.write), (host, source) => this.linkEvidence(host, source));
@@ -101,6 +108,10 @@ export class RunWriter {
     this.summary.add(slice.results, slice.hosts, lookup);
     this.junit.add(slice.results);
     this.allure.add(slice.results, allureContext(report, lookup));
+    const snapshotTimes = new Map(slice.hosts.map((h) => [h.name, h.snapshot.collectedAt] as const));
+    const timeOf: ResultTime = (r, views) => collectedAt(views, r.target.kind === "host" ? snapshotTimes.get(r.target.name) : undefined);
+    this.hdf.add(slice.results, lookup, timeOf);
+    this.csv.add(slice.results, lookup, timeOf);
     this.digest.add(slice);
     this.pages?.add(slice.hosts, slice.clusters, slice.results, lookup);
   }
@@ -140,6 +151,8 @@ export class RunWriter {
   async abort(): Promise<void> {
     await this.queue.close();
     this.pages?.discard();
+    this.hdf.discard();
+    this.csv.abandon();
     this.manifest.discard();
   }
 
@@ -152,11 +165,16 @@ export class RunWriter {
     this.manifest.record(MESSAGES_FILE, this.messages.close());
   }
 
-  /** Writes summary.json and summary.md, then the manifest over everything; returns its digest. */
+  /** Writes summary.json, summary.md, hdf.json and results.csv, then the manifest over everything; returns its digest. */
   finish(tail: SummaryTail, digest: RunDigest, after: { recordTrees: string[]; shards?: ManifestShard[] }): string {
     this.pages?.finish(digest);
     for (const tree of after.recordTrees) this.manifest.recordTree(tree);
     this.manifest.record(SUMMARY_FILE, this.summary.finish(tail));
+    const { tool, estate, inventoryFile, startedAt, asOf, failOn, tags } = this.head;
+    const { finishedAt, verdict, exitCode, totals, controls } = tail;
+    const run = { tool, inventoryFile, startedAt, finishedAt, asOf, failOn, verdict, exitCode, totals, controls, ...(estate !== undefined ? { estate } : {}), ...(tags !== undefined ? { tags } : {}) };
+    this.manifest.record(HDF_FILE, this.hdf.finish(new StreamFile(join(this.dir, HDF_FILE)), run));
+    this.manifest.record(CSV_FILE, this.csv.finish());
     this.writeSmall(SUMMARY_MD_FILE, renderSummaryMarkdown(digest, digest.drift));
     return this.manifest.write({ version: this.head.tool.version, ...(after.shards !== undefined ? { shards: after.shards } : {}) }).manifestSha256;
   }

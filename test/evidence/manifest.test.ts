@@ -204,7 +204,7 @@ test("a real run's report verifies, and stops verifying when a snapshot changes"
   assert.equal(res.code, 0, res.stderr);
   const { manifest } = writeManifest(out);
   const paths = manifest.files.map((f) => f.path);
-  for (const p of ["summary.json", "junit.xml", "cucumber-messages.ndjson", "evidence/snapshots/fs01.json", "allure-results/environment.properties"]) assert.ok(paths.includes(p), p);
+  for (const p of ["summary.json", "junit.xml", "hdf.json", "results.csv", "cucumber-messages.ndjson", "evidence/snapshots/fs01.json", "allure-results/environment.properties"]) assert.ok(paths.includes(p), p);
   assert.equal(paths.filter((p) => p.startsWith("evidence/snapshots/")).length, 11);
   assert.equal(verifyReport(out).ok, true);
   appendFileSync(join(out, "evidence", "snapshots", "fs01.json"), "\n");

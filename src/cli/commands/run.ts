@@ -79,7 +79,7 @@ export function reportOutcome(outcome: RunOutcome, options: { tags?: string; col
   }
   for (const bug of outcome.internalErrors) io.err(`internal error (reported as undetermined): ${bug}`);
   io.out(`Reports in ${outcome.outDir}/`);
-  io.out(`  summary.json, summary.md, junit.xml, cucumber-messages.ndjson, allure-results/, evidence/`);
+  io.out(`  summary.json, summary.md, junit.xml, hdf.json, results.csv, cucumber-messages.ndjson, allure-results/, evidence/`);
   if (outcome.html.ok && "pages" in outcome.html) {
     io.out(`  Browsable report: ${outcome.html.pages} (pages/; open it in a browser, the folder travels whole)`);
   } else if (outcome.html.ok) {

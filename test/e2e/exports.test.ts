@@ -1,0 +1,93 @@
+/**
+ * hdf.json and results.csv from a real run of the demo with its waivers (the real CLI process):
+ * both are written, agree with summary.json, are covered by the evidence manifest, and hdf.json
+ * is accepted by MITRE's own tools: inspecjs here, and the SAF CLI's hdf2csv and hdf2ckl where
+ * the SAF CLI is installed (HOSTPROOF_SAF: the path of its `saf` command; see the README for why
+ * it is not a dependency).
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { appendFileSync, existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse } from "csv-parse/sync";
+import { contextualizeEvaluation, convertFile } from "inspecjs";
+import { verifyReport } from "../../src/evidence/manifest";
+import type { Summary } from "../../src/report/summary";
+import { requireTool } from "../helpers/require-tool";
+import { AS_OF, DEMO, ROOT, readJson, spawnCli, tempDir } from "./cli";
+
+const out = join(tempDir(), "reports");
+const run = spawnCli(["run", "--inventory", DEMO, "--waivers", join(ROOT, "examples", "demo", "waivers.yaml"), "--out", out, "--as-of", AS_OF, "--no-html"]);
+const summary = existsSync(join(out, "summary.json")) ? readJson<Summary>(join(out, "summary.json")) : undefined;
+
+test("the demo's hdf.json is exec JSON to inspecjs, with a result for every result of summary.json", () => {
+  assert.equal(run.code, 1, run.stderr);
+  assert.ok(summary);
+  const converted = convertFile(readFileSync(join(out, "hdf.json"), "utf8"), true);
+  assert.equal(converted.errors?.["1_0_ExecJson"], undefined, String(converted.errors?.["1_0_ExecJson"]));
+  const exec = converted["1_0_ExecJson"]!;
+  const controls = exec.profiles.flatMap((p) => p.controls);
+  assert.deepEqual(controls.map((c) => c.id).sort(), summary.controls.map((c) => c.id).sort());
+  assert.equal(controls.flatMap((c) => c.results).length, summary.totals.total);
+  // One profile per feature file of the run.
+  assert.deepEqual(exec.profiles.map((p) => p.name).sort(), [...new Set(summary.controls.map((c) => c.feature))].sort());
+
+  const status = new Map(contextualizeEvaluation(exec).contains.flatMap((p) => p.contains).map((c) => [c.data.id, c.hdf] as const));
+  // HP-CLU-004 is waived on both clusters (an attestation): the whole control is waived.
+  assert.equal(status.get("HP-CLU-004")?.waived, true);
+  const clu004 = controls.find((c) => c.id === "HP-CLU-004")!;
+  assert.equal(clu004.waiver_data?.expiration_date, "2027-06-30");
+  assert.equal(clu004.waiver_data?.skipped_due_to_waiver, true);
+  // HP-EOS-003 is waived on app2016 only: the waiver is recorded, the control's own status stands.
+  const eos003 = controls.find((c) => c.id === "HP-EOS-003")!;
+  assert.equal(eos003.waiver_data?.skipped_due_to_waiver, false);
+  assert.match(eos003.waiver_data?.message ?? "", /WVR-2026-019 \(HP-EOS-003 on host app2016\) waived 1 failed/);
+  assert.equal(status.get("HP-EOS-001")?.status, "Failed");
+});
+
+test("the demo's results.csv has a row per result, statuses as in summary.json", () => {
+  assert.ok(summary);
+  const [header, ...rows] = parse(readFileSync(join(out, "results.csv")), { bom: true }) as string[][];
+  assert.deepEqual(header, ["host", "cluster", "control", "title", "severity", "status", "expected", "actual", "waiver", "collected at"]);
+  assert.equal(rows.length, summary.totals.total);
+  const count = (s: string): number => rows.filter((r) => r[5] === s).length;
+  assert.deepEqual(
+    { passed: count("passed"), failed: count("failed"), undetermined: count("undetermined"), notApplicable: count("notApplicable"), waived: count("waived") },
+    { passed: summary.totals.passed, failed: summary.totals.failed, undetermined: summary.totals.undetermined, notApplicable: summary.totals.notApplicable, waived: summary.totals.waived },
+  );
+  const app2016 = rows.find((r) => r[0] === "app2016" && r[2] === "HP-EOS-003");
+  assert.match(app2016?.[8] ?? "", /^WVR-2026-019: .+ \(expires 2027-01-10\)$/);
+});
+
+test("both files are in the evidence manifest, and a changed byte in either is reported", () => {
+  const manifest = readJson<{ covers: string[]; files: { path: string }[] }>(join(out, "evidence", "manifest.json"));
+  for (const f of ["hdf.json", "results.csv"]) {
+    assert.ok(manifest.covers.includes(f), f);
+    assert.ok(manifest.files.some((e) => e.path === f), f);
+  }
+  assert.equal(verifyReport(out).ok, true);
+  assert.match(run.stdout, /summary\.json, summary\.md, junit\.xml, hdf\.json, results\.csv,/);
+  // No spool is left behind.
+  assert.deepEqual(verifyReport(out).problems, []);
+  appendFileSync(join(out, "results.csv"), "x");
+  assert.deepEqual(verifyReport(out).problems.map((p) => [p.kind, p.path]), [["modified", "results.csv"]]);
+});
+
+test("the SAF CLI converts hostproof's hdf.json: hdf2csv and hdf2ckl, one row and one checklist item per control", (t) => {
+  const saf = process.env.HOSTPROOF_SAF !== undefined && existsSync(process.env.HOSTPROOF_SAF) ? process.env.HOSTPROOF_SAF : undefined;
+  if (!requireTool(t, "saf", saf, "set HOSTPROOF_SAF to the SAF CLI's saf command (npm i @mitre/saf in a folder of its own; see the README)")) return;
+  const dir = tempDir("hostproof-saf-");
+  const csv = spawnSync(saf, ["convert", "hdf2csv", "-i", join(out, "hdf.json"), "-o", join(dir, "saf.csv")], { encoding: "utf8" });
+  assert.equal(csv.status, 0, csv.stderr + csv.stdout);
+  const [header, ...rows] = parse(readFileSync(join(dir, "saf.csv")), { bom: true, relax_column_count: true }) as string[][];
+  assert.ok(header?.includes("Status"), String(header));
+  assert.equal(rows.length, summary!.controls.length);
+  const status = header!.indexOf("Status");
+  const id = header!.indexOf("ID");
+  assert.equal(rows.find((r) => r[id] === "HP-EOS-001")?.[status], "Failed");
+
+  const ckl = spawnSync(saf, ["convert", "hdf2ckl", "-i", join(out, "hdf.json"), "-o", join(dir, "saf.ckl")], { encoding: "utf8" });
+  assert.equal(ckl.status, 0, ckl.stderr + ckl.stdout);
+  assert.equal((readFileSync(join(dir, "saf.ckl"), "utf8").match(/<VULN>/g) ?? []).length, summary!.controls.length);
+});
