@@ -1,6 +1,6 @@
 /**
  * `run --shard K/N` and `merge`: an estate judged as N shards and merged must give what one run
- * over the whole estate gives, compared field by field. Times, Allure's random uuids and paths may
+ * over the whole estate gives, compared field by field, the HDF and CSV exports included. Times, Allure's random uuids and paths may
  * differ; nothing else may. Then everything merge must refuse, and the shard chain verify follows.
  */
 import assert from "node:assert/strict";
@@ -73,6 +73,9 @@ function assertSameReport(whole: string, merged: string): void {
   assert.deepEqual(b.others, a.others, "allure-results: categories, environment");
   assert.deepEqual(snapshotsOf(merged), snapshotsOf(whole), "evidence/snapshots");
   assert.deepEqual(manifestPaths(merged), manifestPaths(whole), "the files the manifest covers");
+  assert.equal(readFileSync(join(merged, "results.csv"), "utf8"), readFileSync(join(whole, "results.csv"), "utf8"), "results.csv");
+  const hdf = (d: string): string => readFileSync(join(d, "hdf.json"), "utf8").replace(ISO, "T").replace(/"duration": [0-9.]+/g, '"duration": 0');
+  assert.equal(hdf(merged), hdf(whole), "hdf.json");
 }
 
 test("the demo estate as 4 shards and a merge is, field by field, the report of one run", (t) => {
