@@ -65,7 +65,7 @@ function openShard(dir: string, shown: string): OpenShard | InputProblem {
   const shard = { dir, shown, record: doc.value as ShardRecord, manifestSha256: verified.manifestSha256 };
   const wrong = selfContradictions(shard.record, verified.manifest);
   if (wrong.length > 0) {
-    return { file: shown, field: SHARD_RECORD_FILE, problem: `the shard does not agree with itself: ${wrong.slice(0, 3).join("; ")}${wrong.length > 3 ? `; and ${wrong.length - 3} more` : ""}`, fix: "Run that shard again with this hostproof, then merge." };
+    return { ...inconsistent({ shown }, `${wrong.slice(0, 3).join("; ")}${wrong.length > 3 ? `; and ${wrong.length - 3} more` : ""}`).problems[0]!, field: SHARD_RECORD_FILE };
   }
   return shard;
 }
@@ -180,4 +180,9 @@ function difference(actual: string | undefined, expected: string | undefined): s
   const from = Math.max(0, at - 30);
   const around = (text: string): string => `${from > 0 ? "…" : ""}${text.slice(from, at + 50)}${text.length > at + 50 ? "…" : ""}`;
   return `${around(actual)} against ${around(expected)}`;
+}
+
+/** A shard whose parts contradict each other: edited, or made by another hostproof. */
+export function inconsistent(shard: Pick<OpenShard, "shown">, what: string): InputError {
+  return new InputError({ file: shard.shown, problem: `the shard does not agree with itself: ${what}`, fix: "Run that shard again with this hostproof, then merge." });
 }
