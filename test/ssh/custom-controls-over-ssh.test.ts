@@ -16,7 +16,7 @@ import { BUILTIN_GENERIC_PROBES, resolveEstate } from "../helpers/snapshot-build
 import { requireTool } from "../helpers/require-tool";
 import { toFakeHost, writeFakeHost } from "../pwsh/fake-host";
 import { AS_OF, DEMO, ROOT, readJson, spawnCli, tempDir } from "../e2e/cli";
-import { findSshd, startLoopbackSshd } from "./loopback-sshd";
+import { findSshd, loopbackInventory, startLoopbackSshd } from "./loopback-sshd";
 import { demoEstate } from "../../scripts/make-demo";
 
 const FEATURES = ["--features", join(ROOT, "examples", "custom-controls"), "--no-builtin"];
@@ -39,16 +39,7 @@ test("examples/custom-controls over ssh: the step library's probes are read live
     specs.forEach((spec, i) => writeFakeHost(estate.hostFile(estate.hosts[i].address), fake(spec)));
     const dir = tempDir();
     const live = join(dir, "live.json");
-    writeFileSync(
-      live,
-      JSON.stringify({
-        version: 1,
-        name: "Contoso demo estate, live",
-        collection: { concurrency: 4, probeTimeoutSeconds: 30, timeoutSeconds: 120, ssh: { knownHostsFile: estate.knownHostsFile } },
-        credentials: [{ name: "loop", username: estate.user, keyFile: estate.keyFile }],
-        hosts: specs.map((s, i) => ({ name: s.name, address: estate.hosts[i].address, transport: "ssh", credential: "loop", ssh: { port: estate.hosts[i].port } })),
-      }),
-    );
+    writeFileSync(live, JSON.stringify(loopbackInventory(estate, specs.map((s) => s.name), { concurrency: 4, probeTimeoutSeconds: 30 }, { name: "Contoso demo estate, live" })));
     const liveRun = spawnCli(["run", "-i", live, "-o", join(dir, "live-report"), "--as-of", AS_OF, "--no-html", "--no-history", ...FEATURES]);
     const offline = spawnCli(["run", "-i", DEMO, "-o", join(dir, "files-report"), "--as-of", AS_OF, "--no-html", "--no-history", ...FEATURES]);
     assert.equal(liveRun.code, 1, liveRun.stdout + liveRun.stderr);

@@ -310,3 +310,17 @@ export function sshRun(estate: LoopbackEstate, host: LoopbackHost, command: stri
   );
   return { status: res.status, stdout: res.stdout, stderr: res.stderr };
 }
+
+/**
+ * An inventory that reads `names[i]` live from the estate's i-th loopback host, over ssh with the
+ * estate's key and known_hosts; `collection` and the rest (name, clusters) as the test needs.
+ */
+export function loopbackInventory(estate: LoopbackEstate, names: readonly string[], collection: { concurrency: number; probeTimeoutSeconds: number }, rest: Record<string, unknown>): Record<string, unknown> {
+  return {
+    version: 1,
+    ...rest,
+    collection: { ...collection, timeoutSeconds: 120, ssh: { knownHostsFile: estate.knownHostsFile } },
+    credentials: [{ name: "loop", username: estate.user, keyFile: estate.keyFile }],
+    hosts: names.map((name, i) => ({ name, address: estate.hosts[i]!.address, transport: "ssh", credential: "loop", ssh: { port: estate.hosts[i]!.port } })),
+  };
+}

@@ -26,7 +26,7 @@ import { BUILTIN_GENERIC_PROBES, resolveEstate, writeEstate, type EstateSpec, ty
 import { requireTool } from "../helpers/require-tool";
 import { toFakeHost, writeFakeHost } from "../pwsh/fake-host";
 import { AS_OF, BIN, ROOT, readJson, spawnCli, tempDir } from "../e2e/cli";
-import { findSshd, startLoopbackSshd } from "./loopback-sshd";
+import { findSshd, loopbackInventory, startLoopbackSshd } from "./loopback-sshd";
 
 const estateSpec: EstateSpec = {
   name: "over ssh",
@@ -85,17 +85,7 @@ test("hostproof run over ssh: a non-terminating access-denied, a hung probe, a h
 
     const dir = tempDir();
     const live = join(dir, "live.json");
-    writeFileSync(
-      live,
-      JSON.stringify({
-        version: 1,
-        name: estateSpec.name,
-        collection: { concurrency: 1, probeTimeoutSeconds: 8, timeoutSeconds: 120, ssh: { knownHostsFile: estate.knownHostsFile } },
-        credentials: [{ name: "loop", username: estate.user, keyFile: estate.keyFile }],
-        hosts: specs.map((s, i) => ({ name: s.name, address: estate.hosts[i].address, transport: "ssh", credential: "loop", ssh: { port: estate.hosts[i].port } })),
-        clusters: estateSpec.clusters,
-      }),
-    );
+    writeFileSync(live, JSON.stringify(loopbackInventory(estate, specs.map((s) => s.name), { concurrency: 1, probeTimeoutSeconds: 8 }, { name: estateSpec.name, clusters: estateSpec.clusters })));
 
     const liveOut = join(dir, "live-report");
     const run = spawn(process.execPath, [BIN, "run", "-i", live, "-o", liveOut, "--as-of", AS_OF, "--no-html", "--no-history", ...CATALOG_ONLY], {
