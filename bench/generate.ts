@@ -7,7 +7,7 @@
  * judges, reports and evidence attachments do the work a real estate would make them do.
  */
 import { resolve } from "node:path";
-import { parseArgs } from "node:util";
+import { benchArgs } from "./args";
 import { planProbes } from "../src/controls/probe-plan";
 import { DRIFTS, LIBRARY_FEATURES, librarySystem } from "./library-state";
 import type { ClusterType, InventoryCluster } from "../src/model/inventory";
@@ -239,21 +239,8 @@ Examples:
 
 /** The command line: run as a script, not when imported by bench/run.ts or the tests. */
 function cli(argv: string[]): number {
-  let values: { hosts?: string; out?: string; seed: string; help: boolean };
-  try {
-    values = parseArgs({
-      args: argv,
-      options: { hosts: { type: "string" }, out: { type: "string" }, seed: { type: "string", default: "42" }, help: { type: "boolean", short: "h", default: false } },
-      strict: true,
-    }).values;
-  } catch (err) {
-    console.error(`${(err as Error).message}\n\n${GENERATE_HELP}`);
-    return 3;
-  }
-  if (values.help) {
-    console.log(GENERATE_HELP);
-    return 0;
-  }
+  const values = benchArgs(GENERATE_HELP, { hosts: { type: "string" }, out: { type: "string" }, seed: { type: "string", default: "42" }, help: { type: "boolean", short: "h", default: false } }, argv);
+  if (typeof values === "number") return values;
   const hosts = Number(values.hosts);
   const seed = Number(values.seed);
   if (values.out === undefined || !Number.isInteger(hosts) || hosts < 1 || !Number.isInteger(seed)) {

@@ -19,7 +19,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { parseArgs } from "node:util";
+import { benchArgs } from "./args";
 import { buildCollectorScript } from "../src/collect/script";
 import { planProbes } from "../src/controls/probe-plan";
 import type { Snapshot } from "../src/model/snapshot";
@@ -67,28 +67,19 @@ function span(s: Snapshot): number {
 }
 
 function main(argv: string[]): number {
-  let values: { hosts: string; rounds: string; "live-rounds": string; out: string; seed: string; help: boolean };
-  try {
-    values = parseArgs({
-      args: argv,
-      options: {
-        hosts: { type: "string", default: "1000" },
-        rounds: { type: "string", default: "3" },
-        "live-rounds": { type: "string", default: "5" },
-        out: { type: "string", default: join(ROOT, "bench", "out") },
-        seed: { type: "string", default: "42" },
-        help: { type: "boolean", short: "h", default: false },
-      },
-      strict: true,
-    }).values as typeof values;
-  } catch (err) {
-    console.error(`${(err as Error).message}\n\n${HELP}`);
-    return 3;
-  }
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
+  const values = benchArgs(
+    HELP,
+    {
+      hosts: { type: "string", default: "1000" },
+      rounds: { type: "string", default: "3" },
+      "live-rounds": { type: "string", default: "5" },
+      out: { type: "string", default: join(ROOT, "bench", "out") },
+      seed: { type: "string", default: "42" },
+      help: { type: "boolean", short: "h", default: false },
+    },
+    argv,
+  );
+  if (typeof values === "number") return values;
   const [hosts, rounds, liveRounds, seed] = [values.hosts, values.rounds, values["live-rounds"], values.seed].map(Number);
   if (![hosts, rounds, liveRounds, seed].every((n) => Number.isInteger(n) && n! >= 0) || hosts! < 1 || rounds! < 1) {
     console.error(`--hosts and --rounds are positive whole numbers, --live-rounds and --seed whole numbers.\n\n${HELP}`);

@@ -26,7 +26,7 @@ import { createReadStream, existsSync, mkdirSync, openSync, closeSync, readFileS
 import { isDeepStrictEqual } from "node:util";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
-import { parseArgs } from "node:util";
+import { benchArgs } from "./args";
 import { generateEstate } from "./generate";
 import { watchTree } from "./live/sample";
 
@@ -195,27 +195,15 @@ Exit codes: 0 merged equals whole every round, 1 it did not, 2 a CLI run broke (
 `;
 
 async function main(): Promise<number> {
-  let values;
-  try {
-    values = parseArgs({
-      options: {
-        hosts: { type: "string", default: "10000" },
-        shards: { type: "string", default: "4" },
-        repeat: { type: "string" },
-        out: { type: "string", default: join("bench", "out") },
-        seed: { type: "string", default: "42" },
-        help: { type: "boolean", short: "h", default: false },
-      },
-      strict: true,
-    }).values;
-  } catch (err) {
-    console.error(`${(err as Error).message}\n\n${HELP}`);
-    return 3;
-  }
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
+  const values = benchArgs(HELP, {
+    hosts: { type: "string", default: "10000" },
+    shards: { type: "string", default: "4" },
+    repeat: { type: "string" },
+    out: { type: "string", default: join("bench", "out") },
+    seed: { type: "string", default: "42" },
+    help: { type: "boolean", short: "h", default: false },
+  });
+  if (typeof values === "number") return values;
   const whole = (text: string | undefined, what: string): number | undefined => {
     if (text === undefined) return undefined;
     const n = Number(text);

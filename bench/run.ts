@@ -15,7 +15,7 @@ import { spawn } from "node:child_process";
 import { watchTree } from "./live/sample";
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, readSync, rmSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { parseArgs } from "node:util";
+import { benchArgs } from "./args";
 import { generateEstate } from "./generate";
 
 const ROOT = resolve(__dirname, "..");
@@ -306,28 +306,15 @@ Examples:
 `;
 
 async function main(): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      options: {
-        hosts: { type: "string", default: "1000" },
-        repeat: { type: "string" },
-        html: { type: "boolean", default: false },
-        out: { type: "string", default: join("bench", "out") },
-        seed: { type: "string", default: "42" },
-        help: { type: "boolean", short: "h", default: false },
-      },
-      strict: true,
-    });
-  } catch (err) {
-    console.error(`${(err as Error).message}\n\n${BENCH_HELP}`);
-    return 3;
-  }
-  const { values } = parsed;
-  if (values.help) {
-    console.log(BENCH_HELP);
-    return 0;
-  }
+  const values = benchArgs(BENCH_HELP, {
+    hosts: { type: "string", default: "1000" },
+    repeat: { type: "string" },
+    html: { type: "boolean", default: false },
+    out: { type: "string", default: join("bench", "out") },
+    seed: { type: "string", default: "42" },
+    help: { type: "boolean", short: "h", default: false },
+  });
+  if (typeof values === "number") return values;
   const sizes = values.hosts.split(",").map((s) => Number(s.trim()));
   if (sizes.some((n) => !Number.isInteger(n) || n < 1)) {
     console.error(`--hosts wants positive integers separated by commas, got "${values.hosts}"`);
