@@ -88,7 +88,9 @@ async function runPhases(options: RunOptions, progress: Progress, startedAt: Dat
   const inv = loaded.inventory;
   const units = options.shard !== undefined ? shardUnits(inv, options.shard) : planUnits(inv);
   const hostCount = units.reduce((n, u) => n + u.hosts.length, 0);
-  const clusterCount = options.shard === undefined ? (inv.clusters ?? []).length : units.filter((u) => u.cluster !== undefined).length;
+  // A shard's clusters, in inventory order (a run without --shard has every one).
+  const clusters = options.shard === undefined ? (inv.clusters ?? []) : units.flatMap((u) => (u.cluster !== undefined ? [u.cluster] : [])).sort((a, b) => a - b).map((ci) => inv.clusters![ci]!);
+  const clusterCount = clusters.length;
   const share = options.shard !== undefined ? `shard ${shardLabel(options.shard)} of ${plural(inv.hosts.length, "host")}: ` : "";
   const estateCounts = `${share}${plural(hostCount, "host")}, ${plural(clusterCount, "cluster")}`;
   progress.phase("load", estateCounts);
@@ -137,7 +139,7 @@ async function runPhases(options: RunOptions, progress: Progress, startedAt: Dat
     const waiverReport = waiverFile !== undefined && waivers !== undefined ? { file: displayPath(waiverFile.file), warnDays, waivers: waiverFile.waivers, notices: waivers.notices() } : undefined;
     return await session.finish({
       controls: controls ?? [],
-      clusters: options.shard === undefined ? (inv.clusters ?? []) : (inv.clusters ?? []).filter((_, ci) => units.some((u) => u.cluster === ci)),
+      clusters,
       failOn: options.failOn,
       environment,
       ...(waiverReport !== undefined ? { waivers: waiverReport } : {}),
