@@ -8,7 +8,7 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { InputError } from "../errors";
-import { verifyReport, type Manifest, type ManifestShard } from "./manifest";
+import { briefProblems, verifyReport, type Manifest, type ManifestShard } from "./manifest";
 
 export const SNAPSHOT_PREFIX = "evidence/snapshots/";
 
@@ -60,7 +60,7 @@ function check(link: ManifestShard, dir: string, outcome: ReturnType<typeof veri
   if (outcome === undefined) return { shard: link.shard, dir, state: "absent", problems: [] };
   const problems: string[] = [];
   if (outcome.manifestSha256 !== link.manifestSha256) problems.push(`its manifest's SHA-256 is ${outcome.manifestSha256}, but the merged report recorded ${link.manifestSha256}: this is not the shard that was merged, or it was rewritten`);
-  if (!outcome.ok) problems.push(`${outcome.problems.length} of its files differ from its own manifest (${outcome.problems.slice(0, 3).map((p) => `${p.kind} ${p.path}`).join(", ")})`);
+  if (!outcome.ok) problems.push(`${outcome.problems.length} of its files differ from its own manifest (${briefProblems(outcome.problems)})`);
   for (const f of outcome.manifest.files) {
     if (!f.path.startsWith(SNAPSHOT_PREFIX)) continue;
     const mine = merged.get(f.path);

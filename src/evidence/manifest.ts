@@ -406,6 +406,11 @@ function unlistedEntries(reportDir: string, listed: ReadonlySet<string>): Verify
   return problems;
 }
 
+/** The first few problems in a few words ("modified evidence/snapshots/a.json, …"), for one message. */
+export function briefProblems(problems: readonly VerifyProblem[]): string {
+  return `${problems.slice(0, 3).map((p) => `${p.kind} ${p.path}`).join(", ")}${problems.length > 3 ? ", …" : ""}`;
+}
+
 /** One line per problem, for the terminal. */
 export function formatProblemLine(p: VerifyProblem): string {
   switch (p.kind) {

@@ -8,7 +8,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { InputError, type InputProblem } from "../errors";
-import { verifyReport, type Manifest } from "../evidence/manifest";
+import { briefProblems, verifyReport, type Manifest } from "../evidence/manifest";
 import { hostFileName } from "../input/host-file-name";
 import { nameKey } from "../input/inventory";
 import { SNAPSHOTS_DIR } from "../report/run-writer";
@@ -48,10 +48,9 @@ function openShard(dir: string, shown: string): OpenShard | InputProblem {
   // verifyReport throws (exit 3) for a folder with no manifest, or one that is not a report.
   const verified = verifyReport(dir, shown);
   if (!verified.ok) {
-    const first = verified.problems.slice(0, 3).map((p) => `${p.kind} ${p.path}`);
     return {
       file: shown,
-      problem: `the shard is not as it was written: ${verified.problems.length} file(s) differ from its manifest (${first.join(", ")}${verified.problems.length > 3 ? ", …" : ""})`,
+      problem: `the shard is not as it was written: ${verified.problems.length} file(s) differ from its manifest (${briefProblems(verified.problems)})`,
       fix: `Run \`hostproof verify ${shown}\` for the list, then get the shard again from where its job stored it, or run that shard again.`,
     };
   }
