@@ -73,8 +73,9 @@ function parse(file: FeatureFile, problems: InputProblem[]): GherkinDocument | u
 
 function lintControls(file: FeatureFile, doc: GherkinDocument, ids: Map<string, string>, problems: InputProblem[]): void {
   const featureTags = doc.feature?.tags ?? [];
+  const ruleTagsOf = ruleTagsByScenario(doc);
   for (const { scenario } of scenariosOf(doc)) {
-    const ruleTags = ruleTagsOf(doc, scenario.id);
+    const ruleTags = ruleTagsOf.get(scenario.id) ?? [];
     const tags: readonly Tag[] = [...featureTags, ...ruleTags, ...scenario.tags];
     const at = (line: number, field: string, problem: string, fix: string): void => {
       problems.push({ file: file.shown, line, field, problem, fix });
@@ -110,11 +111,13 @@ function lintControls(file: FeatureFile, doc: GherkinDocument, ids: Map<string, 
   }
 }
 
-function ruleTagsOf(doc: GherkinDocument, scenarioId: string): readonly Tag[] {
+/** Each scenario's Rule tags, by scenario id: one pass over the file, not one per scenario. */
+function ruleTagsByScenario(doc: GherkinDocument): Map<string, readonly Tag[]> {
+  const out = new Map<string, readonly Tag[]>();
   for (const child of doc.feature?.children ?? []) {
-    if (child.rule?.children.some((c) => c.scenario?.id === scenarioId)) return child.rule.tags;
+    for (const c of child.rule?.children ?? []) if (c.scenario !== undefined) out.set(c.scenario.id, child.rule!.tags);
   }
-  return [];
+  return out;
 }
 
 /**

@@ -24,7 +24,11 @@ interface Slot {
 
 const slots = new WeakMap<RunContext, Map<string, Slot>>();
 
-/** Adds a check's result to the run, combined with the control's earlier checks of the same target. */
+/**
+ * Adds a check's result to the run, to be combined with the control's other checks of the same
+ * target by settleResults. Combining as each check arrives would redo the whole combination per
+ * check: an outline of N rows would cost N² per target (issue 18: 1,000 rows took 33 s).
+ */
 export function recordResult(run: RunContext, result: Result): void {
   let byKey = slots.get(run);
   if (byKey === undefined) slots.set(run, (byKey = new Map()));
@@ -36,14 +40,29 @@ export function recordResult(run: RunContext, result: Result): void {
     return;
   }
   slot.parts.push(result);
-  run.results[slot.index] = combine(slot.parts);
+}
+
+/** Puts each target's combined result in its place in run.results; call once every check has run. */
+export function settleResults(run: RunContext): void {
+  const byKey = slots.get(run);
+  if (byKey === undefined) return;
+  for (const slot of byKey.values()) if (slot.parts.length > 1) run.results[slot.index] = combine(slot.parts);
+  slots.delete(run);
 }
 
 export function combine(parts: readonly Result[]): Result {
   if (parts.length === 1) return parts[0];
   const worst = parts.reduce((a, b) => (RANK[b.status] > RANK[a.status] ? b : a));
   const evidence: EvidenceRef[] = [];
-  for (const p of parts) for (const e of p.evidence) if (!evidence.some((x) => x.host === e.host && x.probe === e.probe)) evidence.push(e);
+  const cited = new Set<string>();
+  for (const p of parts) {
+    for (const e of p.evidence) {
+      const key = `${e.host}\u0000${e.probe}`;
+      if (cited.has(key)) continue;
+      cited.add(key);
+      evidence.push(e);
+    }
+  }
   const details: DetailRow[] = parts.flatMap((p) => [
     { subject: p.expected, expected: "holds", actual: p.actual, outcome: OUTCOME[p.status] },
     ...(p.details ?? []),

@@ -2,9 +2,11 @@
 import { loadConfiguration, loadSupport, runCucumber, type ISupportCodeLibrary } from "@cucumber/cucumber/api";
 import type { Envelope } from "@cucumber/messages";
 import { Writable } from "node:stream";
+import { pathToFileURL } from "node:url";
 import { PACKAGE_ROOT } from "../controls/catalog";
 import type { FeatureFile } from "../controls/feature-set";
 import type { Estate } from "./estate";
+import { settleResults } from "./combine";
 import { setActiveRun, type RunContext } from "./run-context";
 import { claimSupportProfile } from "./support-code";
 
@@ -59,6 +61,9 @@ export async function runControls(options: ControlRunOptions): Promise<ControlRu
       },
       environment,
     ));
+    // Cucumber imports a formatter by specifier; this module's sibling, compiled or source like it.
+    const silent = pathToFileURL(`${__dirname}/silent-formatter${__filename.slice(__filename.lastIndexOf("."))}`).href;
+    runConfiguration = { ...runConfiguration, formats: { ...runConfiguration.formats, stdout: silent } };
     configurations.set(key, runConfiguration);
   }
   const broken = { UNDEFINED: 0, AMBIGUOUS: 0 };
@@ -77,6 +82,7 @@ export async function runControls(options: ControlRunOptions): Promise<ControlRu
   } finally {
     setActiveRun(undefined);
   }
+  settleResults(ctx);
   for (const [status, n] of Object.entries(broken)) if (n > 0) brokenSteps.push(`${n} step(s) ${status.toLowerCase()}`);
   return { ...ctx, brokenSteps };
 }

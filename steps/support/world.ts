@@ -1,9 +1,10 @@
 /** Each scenario is one control; its world remembers which control and which targets it is about. */
+import type { GherkinDocument, Pickle, Scenario } from "@cucumber/messages";
 import { Before, BeforeStep, World, setWorldConstructor, type IWorldOptions } from "@cucumber/cucumber";
 import { resolve } from "node:path";
 import { PACKAGE_ROOT } from "../../src/package-root";
 import { controlMeta, scenariosOf } from "../../src/controls/meta";
-import { activeRun } from "../../src/engine/run-context";
+import { activeRun, type RunContext } from "../../src/engine/run-context";
 import type { Scope } from "../../src/engine/scope";
 import type { ControlMeta } from "../../src/model/result";
 
@@ -28,17 +29,44 @@ export class ControlWorld extends World {
 
 setWorldConstructor(ControlWorld);
 
+/** A feature's scenarios by AST id: looked up once per pickle, so built once per document, not scanned per pickle. */
+const scenarioIndex = new WeakMap<GherkinDocument, Map<string, { scenario: Scenario; ruleTags: string[] }>>();
+/** Each scenario's control, made once: an outline's rows are all the same control. */
+const controlOf = new WeakMap<Scenario, ControlMeta>();
+/** The control IDs already in run.controls, so that adding one is not a scan of every earlier one. */
+const listed = new WeakMap<RunContext, Set<string>>();
+
+function scenarioOf(doc: GherkinDocument, pickle: Pickle): { scenario: Scenario; ruleTags: string[] } | undefined {
+  let index = scenarioIndex.get(doc);
+  if (index === undefined) scenarioIndex.set(doc, (index = new Map(scenariosOf(doc).map((s) => [s.scenario.id, s] as const))));
+  for (const id of pickle.astNodeIds) {
+    const found = index.get(id);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
 Before(function (this: ControlWorld, { gherkinDocument, pickle }) {
-  const found = scenariosOf(gherkinDocument).find((s) => pickle.astNodeIds.includes(s.scenario.id));
+  const found = scenarioOf(gherkinDocument, pickle);
   if (!found) throw new Error(`cannot find the scenario of '${pickle.name}' in ${pickle.uri}`);
   const run = activeRun();
-  // Cucumber's uri is relative to its cwd (hostproof's folder); the run knows each file's origin
-  // and the path the user knows it by. A bare cucumber-js run has only the built-in ones.
-  const file = run.features?.find((f) => f.path === resolve(PACKAGE_ROOT, pickle.uri));
-  this.control = controlMeta(gherkinDocument, found.scenario, file?.shown ?? pickle.uri.split("\\").join("/"), found.ruleTags, file?.origin);
+  let control = controlOf.get(found.scenario);
+  if (control === undefined) {
+    // Cucumber's uri is relative to its cwd (hostproof's folder); the run knows each file's origin
+    // and the path the user knows it by. A bare cucumber-js run has only the built-in ones.
+    const file = run.features?.find((f) => f.path === resolve(PACKAGE_ROOT, pickle.uri));
+    control = controlMeta(gherkinDocument, found.scenario, file?.shown ?? pickle.uri.split("\\").join("/"), found.ruleTags, file?.origin);
+    controlOf.set(found.scenario, control);
+  }
+  this.control = control;
   this.lastStepId = pickle.steps[pickle.steps.length - 1]?.id;
   // An outline runs once per Examples row, all one control (src/engine/combine.ts).
-  if (!run.controls.some((c) => c.id === this.control?.id)) run.controls.push(this.control);
+  let ids = listed.get(run);
+  if (ids === undefined) listed.set(run, (ids = new Set(run.controls.map((c) => c.id))));
+  if (!ids.has(control.id)) {
+    ids.add(control.id);
+    run.controls.push(control);
+  }
 });
 
 BeforeStep(function (this: ControlWorld, { pickleStep }) {
