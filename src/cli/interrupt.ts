@@ -22,7 +22,7 @@ function shown(path: string): string {
 
 function keptLine(d: Discarded): string {
   const out = shown(d.outDir);
-  const what = d.removed ? `removed the unfinished output ${shown(d.staging)}` : `could not remove the unfinished output ${shown(d.staging)}; delete it yourself`;
+  const what = d.removed ? `removed the unfinished output ${shown(d.staging)} (deleted in the background)` : `could not remove the unfinished output ${shown(d.staging)}; delete it yourself`;
   const kept = existsSync(d.outDir) ? `${out} is as it was before this run (the earlier report is intact)` : `${out} was not created`;
   return `  ${what}; ${kept}.`;
 }

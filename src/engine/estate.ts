@@ -10,6 +10,7 @@ import type { HostFacts } from "../model/facts";
 import type { ControlInputs, InventoryCluster } from "../model/inventory";
 import type { HostRecord } from "../model/run";
 import type { Snapshot } from "../model/snapshot";
+import { giveTurn } from "../util/turns";
 import { DEFAULT_INPUTS, type ResolvedInputs } from "../judge/context";
 
 export interface EstateHost {
@@ -48,10 +49,10 @@ export function resolveInputs(estate: ControlInputs | undefined, host: ControlIn
 
 /**
  * Loads every snapshot (of the slice, when given); reports every bad one at once rather than
- * stopping at the first. Hosts read live come with their snapshot already collected (`collected`,
+ * stopping at the first. Gives the event loop turns as it goes (util/turns.ts). Hosts read live come with their snapshot already collected (`collected`,
  * by host name).
  */
-export function buildEstate(loaded: LoadedInventory, asOf: Date, collected: ReadonlyMap<string, Snapshot> = new Map(), allowOutsideSnapshots = false, slice?: Slice): Estate {
+export async function buildEstate(loaded: LoadedInventory, asOf: Date, collected: ReadonlyMap<string, Snapshot> = new Map(), allowOutsideSnapshots = false, slice?: Slice): Promise<Estate> {
   const inv = loaded.inventory;
   // A slice holds whole clusters: its hosts' clusters are among its own.
   const chosen = slice !== undefined ? slice.clusters.map((ci) => inv.clusters![ci]!) : (inv.clusters ?? []);
@@ -61,6 +62,8 @@ export function buildEstate(loaded: LoadedInventory, asOf: Date, collected: Read
   const problems: InputProblem[] = [];
   const hosts: EstateHost[] = [];
   for (const i of slice?.hosts ?? inv.hosts.keys()) {
+    // A slice is a thousand snapshots read, parsed and checked: seconds on a busy machine.
+    await giveTurn();
     const h = inv.hosts[i]!;
     const live = collected.get(h.name);
     let shown: string | undefined;

@@ -167,7 +167,7 @@ export class OutputSession {
     );
     end.extra?.(writer);
     // Written last so that it carries every phase's timing; the manifest after it, over everything.
-    const manifestSha256 = writer.finish(
+    const manifestSha256 = await writer.finish(
       {
         controls: report.controls.map(({ id, title, severity, feature, featureName, origin, tags }) => ({ id, title, severity, feature, featureName, origin, tags })),
         clusters: end.clusters.map((c) => ({ name: c.name, type: c.type, nodes: c.nodes })),

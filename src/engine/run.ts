@@ -184,7 +184,7 @@ async function streamSlices(
     let estate;
     const tl = performance.now();
     try {
-      estate = buildEstate(loaded, options.asOf, collected, options.allowOutsideSnapshots, slice);
+      estate = await buildEstate(loaded, options.asOf, collected, options.allowOutsideSnapshots, slice);
     } catch (err) {
       if (!(err instanceof InputError)) throw err;
       problems.push(...err.problems);

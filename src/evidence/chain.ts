@@ -8,7 +8,7 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { InputError } from "../errors";
-import { briefProblems, verifyReport, type Manifest, type ManifestShard } from "./manifest";
+import { briefProblems, verifyReport, type Manifest, type ManifestShard, type VerifyOutcome } from "./manifest";
 
 export const SNAPSHOT_PREFIX = "evidence/snapshots/";
 
@@ -25,19 +25,21 @@ export interface ChainLink {
  * `shardDirs` (verify --shards) are matched with the recorded links by their manifest digest;
  * without them each shard is looked for where merge read it, relative to the merged report.
  */
-export function followChain(reportDir: string, manifest: Manifest, shardDirs?: readonly string[]): ChainLink[] {
+export async function followChain(reportDir: string, manifest: Manifest, shardDirs?: readonly string[]): Promise<ChainLink[]> {
   const links = manifest.shards ?? [];
   // A report that was not merged has no chain: its snapshots are its own run's.
   if (links.length === 0) return [];
-  const given = shardDirs?.map((dir) => ({ dir, outcome: verifiedOrNot(dir) }));
+  const given: { dir: string; outcome: VerifyOutcome | undefined }[] | undefined = shardDirs === undefined ? undefined : [];
+  for (const dir of shardDirs ?? []) given!.push({ dir, outcome: await verifiedOrNot(dir) });
   const merged = new Map(manifest.files.filter((f) => f.path.startsWith(SNAPSHOT_PREFIX)).map((f) => [f.path, f.sha256] as const));
   const seen = new Set<string>();
-  const out = links.map((link) => {
+  const out: ChainLink[] = [];
+  for (const link of links) {
     const found = given !== undefined ? given.find((g) => g.outcome?.manifestSha256 === link.manifestSha256) : undefined;
     const dir = found?.dir ?? resolve(reportDir, link.report);
-    const outcome = found?.outcome ?? (given === undefined ? verifiedOrNot(dir) : undefined);
-    return check(link, dir, outcome, merged, seen);
-  });
+    const outcome = found?.outcome ?? (given === undefined ? await verifiedOrNot(dir) : undefined);
+    out.push(check(link, dir, outcome, merged, seen));
+  }
   const unclaimed = [...merged.keys()].filter((p) => !seen.has(p));
   if (unclaimed.length > 0 && out.every((l) => l.state === "verified")) {
     out.push({ shard: "(none)", dir: reportDir, state: "broken", problems: [`${unclaimed.length} snapshot(s) of the merged report are in no shard: ${unclaimed.slice(0, 3).join(", ")}`] });
@@ -46,17 +48,17 @@ export function followChain(reportDir: string, manifest: Manifest, shardDirs?: r
 }
 
 /** A folder that is not there, or is not a report (another folder now where the shard was), is no shard: the link is not checked. */
-function verifiedOrNot(dir: string): ReturnType<typeof verifyReport> | undefined {
+async function verifiedOrNot(dir: string): Promise<VerifyOutcome | undefined> {
   if (!existsSync(dir)) return undefined;
   try {
-    return verifyReport(dir, dir);
+    return await verifyReport(dir, dir);
   } catch (err) {
     if (err instanceof InputError) return undefined;
     throw err;
   }
 }
 
-function check(link: ManifestShard, dir: string, outcome: ReturnType<typeof verifyReport> | undefined, merged: ReadonlyMap<string, string>, seen: Set<string>): ChainLink {
+function check(link: ManifestShard, dir: string, outcome: VerifyOutcome | undefined, merged: ReadonlyMap<string, string>, seen: Set<string>): ChainLink {
   if (outcome === undefined) return { shard: link.shard, dir, state: "absent", problems: [] };
   const problems: string[] = [];
   if (outcome.manifestSha256 !== link.manifestSha256) problems.push(`its manifest's SHA-256 is ${outcome.manifestSha256}, but the merged report recorded ${link.manifestSha256}: this is not the shard that was merged, or it was rewritten`);

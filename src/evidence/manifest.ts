@@ -10,7 +10,9 @@
  *
  * Hashing is synchronous with one reused buffer: the run is already past its parallel part when
  * this is called, a 1.2 GB single-file HTML report must not be read into memory at once, and a
- * per-file promise would cost more than it saves on 170,000 small files.
+ * per-file promise would cost more than it saves on 170,000 small files. What hashes a whole
+ * report (verify, a merge opening its shards) gives the event loop a turn between files and
+ * between chunks (util/turns.ts), so that Ctrl-C is not held off for minutes.
  */
 import { createHash } from "node:crypto";
 import { closeSync, existsSync, lstatSync, openSync, readdirSync, readFileSync, readSync, statSync, writeFileSync } from "node:fs";
@@ -21,6 +23,7 @@ import { InputError } from "../errors";
 import { SCHEMAS_DIR } from "../package-root";
 import { VERSION } from "../version";
 import { Spool, StreamFile, type Written } from "../report/stream-file";
+import { giveTurn } from "../util/turns";
 
 /** Where the manifest lives, relative to the report folder (POSIX separators, as in the file). */
 export const MANIFEST_PATH = "evidence/manifest.json";
@@ -122,21 +125,53 @@ let buffer: Buffer | undefined;
 
 /** SHA-256 and size of a file, read in 1 MiB chunks. */
 export function hashFile(file: string): { sha256: string; bytes: number } {
-  buffer ??= Buffer.allocUnsafe(CHUNK);
-  const hash = createHash("sha256");
-  const fd = openSync(file, "r");
-  let bytes = 0;
+  const hashing = new FileHash(file);
   try {
-    for (;;) {
-      const n = readSync(fd, buffer, 0, CHUNK, null);
-      if (n === 0) break;
-      hash.update(buffer.subarray(0, n));
-      bytes += n;
-    }
+    while (hashing.step());
   } finally {
-    closeSync(fd);
+    hashing.close();
   }
-  return { sha256: hash.digest("hex"), bytes };
+  return hashing.result();
+}
+
+/** As hashFile, with a turn of the event loop between chunks when one is due. */
+export async function hashFileGivingTurns(file: string): Promise<{ sha256: string; bytes: number }> {
+  const hashing = new FileHash(file);
+  try {
+    while (hashing.step()) await giveTurn();
+  } finally {
+    hashing.close();
+  }
+  return hashing.result();
+}
+
+/** A file being hashed a chunk at a time; the shared buffer is only read within a step. */
+class FileHash {
+  private readonly hash = createHash("sha256");
+  private readonly fd: number;
+  private bytes = 0;
+
+  constructor(file: string) {
+    this.fd = openSync(file, "r");
+  }
+
+  /** Hashes the next chunk; false at the end of the file. */
+  step(): boolean {
+    buffer ??= Buffer.allocUnsafe(CHUNK);
+    const n = readSync(this.fd, buffer, 0, CHUNK, null);
+    if (n === 0) return false;
+    this.hash.update(buffer.subarray(0, n));
+    this.bytes += n;
+    return true;
+  }
+
+  close(): void {
+    closeSync(this.fd);
+  }
+
+  result(): { sha256: string; bytes: number } {
+    return { sha256: this.hash.digest("hex"), bytes: this.bytes };
+  }
 }
 
 export function sha256Hex(data: string | Buffer): string {
@@ -237,18 +272,18 @@ export class ManifestRecorder {
   }
 
   /** Hashes every file under `rel` (a folder written by another program), if it exists. */
-  recordTree(rel: string): void {
+  async recordTree(rel: string): Promise<void> {
     const full = join(this.reportDir, rel);
     if (!existsSync(full)) return;
     const files: string[] = [];
     const others: string[] = [];
     if (lstatSync(full).isDirectory()) walk(this.reportDir, rel, files, others);
     else files.push(rel);
-    for (const f of files.sort()) this.record(f, hashFile(join(this.reportDir, f)));
+    for (const f of files.sort()) this.record(f, await hashFileGivingTurns(join(this.reportDir, f)));
   }
 
   /** Writes evidence/manifest.json (the evidence folder must exist) and returns its digest. */
-  write(options: WriteManifestOptions = {}): { manifestSha256: string; files: number } {
+  async write(options: WriteManifestOptions = {}): Promise<{ manifestSha256: string; files: number }> {
     const head = {
       schemaVersion: 1,
       tool: { name: "hostproof", version: options.version ?? VERSION },
@@ -259,7 +294,7 @@ export class ManifestRecorder {
     };
     const file = new StreamFile(join(this.reportDir, MANIFEST_PATH));
     file.write(`${JSON.stringify(head, null, 2).slice(0, -2)},\n  "files": [\n`);
-    file.append(this.spool);
+    await file.append(this.spool);
     file.write(`\n  ]\n}\n`);
     return { manifestSha256: file.close().sha256, files: this.count };
   }
@@ -329,11 +364,12 @@ function readManifest(reportDir: string, shownAs: string): { manifest: Manifest;
  * Throws InputError (exit 3) when there is nothing to verify against: not a folder, no manifest,
  * or a manifest that is not one.
  */
-export function verifyReport(reportDir: string, shownAs: string = reportDir): VerifyOutcome {
+export async function verifyReport(reportDir: string, shownAs: string = reportDir): Promise<VerifyOutcome> {
   const { manifest, sha256 } = readManifest(reportDir, shownAs);
   const problems: VerifyProblem[] = [];
   const listed = new Set<string>();
   for (const entry of manifest.files) {
+    await giveTurn();
     listed.add(entry.path);
     const full = join(reportDir, entry.path);
     const expected = `sha256:${entry.sha256} (${entry.bytes} bytes)`;
@@ -355,12 +391,12 @@ export function verifyReport(reportDir: string, shownAs: string = reportDir): Ve
       problems.push({ path: entry.path, kind: "modified", expected, actual: st.isSymbolicLink() ? "a symbolic link" : st.isDirectory() ? "a folder" : "not a regular file" });
       continue;
     }
-    const now = hashFile(full);
+    const now = await hashFileGivingTurns(full);
     if (now.sha256 !== entry.sha256 || now.bytes !== entry.bytes) {
       problems.push({ path: entry.path, kind: "modified", expected, actual: `sha256:${now.sha256} (${now.bytes} bytes)` });
     }
   }
-  problems.push(...unlistedEntries(reportDir, listed));
+  problems.push(...(await unlistedEntries(reportDir, listed)));
   return { ok: problems.length === 0, checked: manifest.files.length, problems, manifestSha256: sha256, manifest };
 }
 
@@ -383,18 +419,19 @@ function linkedAncestor(reportDir: string, path: string): string | undefined {
  * devices, and folders that hold no listed file. Links are reported, never followed. The manifest
  * itself is not listed in itself; the marker is allowed when an older manifest did not list it.
  */
-function unlistedEntries(reportDir: string, listed: ReadonlySet<string>): VerifyProblem[] {
+async function unlistedEntries(reportDir: string, listed: ReadonlySet<string>): Promise<VerifyProblem[]> {
   const problems: VerifyProblem[] = [];
   const listedDirs = new Set<string>();
   for (const path of listed) {
     const parts = path.split("/");
     for (let k = 1; k < parts.length; k++) listedDirs.add(parts.slice(0, k).join("/"));
   }
-  const visit = (dir: string): void => {
+  const visit = async (dir: string): Promise<void> => {
     for (const entry of readdirSync(join(reportDir, dir), { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      await giveTurn();
       const rel = dir === "" ? entry.name : `${dir}/${entry.name}`;
       if (entry.isDirectory()) {
-        if (listedDirs.has(rel)) visit(rel);
+        if (listedDirs.has(rel)) await visit(rel);
         else problems.push({ path: rel, kind: "unexpected", actual: "a folder" });
       } else if (listed.has(rel) || rel === MANIFEST_PATH || (rel === REPORT_MARKER && entry.isFile())) {
         continue;
@@ -402,7 +439,7 @@ function unlistedEntries(reportDir: string, listed: ReadonlySet<string>): Verify
       else problems.push({ path: rel, kind: "unexpected", actual: entry.isSymbolicLink() ? "a symbolic link" : "not a regular file" });
     }
   };
-  visit("");
+  await visit("");
   return problems;
 }
 

@@ -55,7 +55,7 @@ async function mergePhases(options: MergeOptions, progress: Progress): Promise<R
   const out = resolve(options.out);
   checkOutPlacement(options, out);
   OutputSession.check(options.out);
-  const shards = openShards(options.shards.map((dir) => ({ dir: resolve(dir), shown: dir })));
+  const shards = await openShards(options.shards.map((dir) => ({ dir: resolve(dir), shown: dir })));
   const first = shards[0]!.record;
   const { estate } = first;
   const layout = estateLayout(shards);

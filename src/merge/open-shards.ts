@@ -26,12 +26,12 @@ export interface OpenShard {
 
 const REFUSED_FIX = "Merge the shard folders of one run: every `hostproof run --shard K/N` of the same inventory, features, waivers and --as-of day, made by the same hostproof, each once.";
 
-export function openShards(dirs: readonly { dir: string; shown: string }[]): OpenShard[] {
+export async function openShards(dirs: readonly { dir: string; shown: string }[]): Promise<OpenShard[]> {
   const problems: InputProblem[] = [];
   const shards: OpenShard[] = [];
   for (const { dir, shown } of dirs) {
     try {
-      const opened = openShard(dir, shown);
+      const opened = await openShard(dir, shown);
       if ("problem" in opened) problems.push(opened);
       else shards.push(opened);
     } catch (err) {
@@ -44,9 +44,9 @@ export function openShards(dirs: readonly { dir: string; shown: string }[]): Ope
   return shards.sort((a, b) => a.record.shard.index - b.record.shard.index);
 }
 
-function openShard(dir: string, shown: string): OpenShard | InputProblem {
+async function openShard(dir: string, shown: string): Promise<OpenShard | InputProblem> {
   // verifyReport throws (exit 3) for a folder with no manifest, or one that is not a report.
-  const verified = verifyReport(dir, shown);
+  const verified = await verifyReport(dir, shown);
   if (!verified.ok) {
     return {
       file: shown,

@@ -317,8 +317,13 @@ export class AllureResultsStream {
     private readonly attach?: AttachEvidence,
   ) {}
 
+  /** Each slice's evidence files already written, by its context: a slice may come in several calls. */
+  private readonly evidenceWritten = new WeakMap<AllureContext, Set<string>>();
+
+  /** Results of one slice, all at once or in parts with the same `ctx`. */
   add(results: readonly Result[], ctx: AllureContext): void {
-    const written = new Set<string>();
+    let written = this.evidenceWritten.get(ctx);
+    if (written === undefined) this.evidenceWritten.set(ctx, (written = new Set()));
     for (const r of results) {
       const result = buildTestResult(r, this.index++, ctx);
       for (const host of new Set(r.evidence.map((ref) => ref.host))) {
@@ -327,6 +332,7 @@ export class AllureResultsStream {
         const record = ctx.hosts.get(host);
         if (record === undefined) continue;
         written.add(source);
+        this.attachments += 1;
         if (this.attach !== undefined) this.attach(host, source);
         else {
           const snapshot = keptSnapshot(record);
@@ -336,7 +342,6 @@ export class AllureResultsStream {
       this.writer.writeResult(result);
     }
     this.results += results.length;
-    this.attachments += written.size;
   }
 
   finish(environment: EnvironmentInfo): AllureWriteStats {

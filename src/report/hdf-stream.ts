@@ -65,7 +65,7 @@ export class HdfStream {
     return entry;
   }
 
-  finish(file: StreamFile, info: HdfRunInfo): Written {
+  async finish(file: StreamFile, info: HdfRunInfo): Promise<Written> {
     // The run's controls in its order, then any a result named that the list did not (none, unless
     // a caller hands an incomplete list): a control with no result is still reported.
     for (const c of info.controls) this.entry(c);
@@ -92,11 +92,11 @@ export class HdfStream {
         status: "loaded",
       };
       file.write(`${p++ === 0 ? "\n" : ",\n"}    ${openObject(profile)},"controls": [`);
-      entries.forEach((entry, i) => {
+      for (const [i, entry] of entries.entries()) {
         file.write(`${i === 0 ? "\n" : ",\n"}      ${openObject(controlHead(entry.tally))},"results": [`);
-        if (entry.spool !== undefined) file.append(entry.spool);
+        if (entry.spool !== undefined) await file.append(entry.spool);
         file.write(`${entry.written === 0 ? "" : "\n      "}]}`);
-      });
+      }
       file.write(`\n    ]}`);
     }
     file.write(`${p === 0 ? "" : "\n  "}]\n}\n`);

@@ -16,7 +16,7 @@ import { attrs, escapeText } from "./xml";
 
 export const JUNIT_FILE = "junit.xml";
 
-interface Suite {
+export interface Suite {
   target: Target;
   results: Result[];
 }
@@ -150,17 +150,26 @@ export class JunitStream {
   ) {}
 
   add(results: readonly Result[]): void {
-    for (const suite of suitesOf(results)) this.spool.write(suiteXml(suite, this.startedAt));
-    const c = count(results);
+    for (const suite of JunitStream.suites(results)) this.addSuite(suite);
+  }
+
+  /** A slice's results as the suites add() writes, for a caller that writes them one at a time. */
+  static suites(results: readonly Result[]): Suite[] {
+    return suitesOf(results);
+  }
+
+  addSuite(suite: Suite): void {
+    this.spool.write(suiteXml(suite, this.startedAt));
+    const c = count(suite.results);
     this.total.tests += c.tests;
     this.total.failures += c.failures;
     this.total.errors += c.errors;
     this.total.skipped += c.skipped;
   }
 
-  finish(file: StreamFile, estate: string | undefined): Written {
+  async finish(file: StreamFile, estate: string | undefined): Promise<Written> {
     file.write(documentStart(estate, this.total));
-    file.append(this.spool);
+    await file.append(this.spool);
     file.write(DOCUMENT_END);
     return file.close();
   }
@@ -173,11 +182,11 @@ function documentStart(estate: string | undefined, total: Counts): string {
 const DOCUMENT_END = `</testsuites>\n`;
 
 /** Writes `junit.xml` for a whole report into `dir` and returns its path. */
-export function writeJunit(dir: string, report: RunReport): string {
+export async function writeJunit(dir: string, report: RunReport): Promise<string> {
   const path = join(dir, JUNIT_FILE);
   const stream = new JunitStream(new Spool(`${path}.suites`), report.startedAt);
   stream.add(report.results);
-  stream.finish(new StreamFile(path), report.estate);
+  await stream.finish(new StreamFile(path), report.estate);
   return path;
 }
 

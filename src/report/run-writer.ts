@@ -29,7 +29,11 @@ import { SUMMARY_FILE, SummaryStream, type SummaryHead, type SummaryTail } from 
 import { SUMMARY_MD_FILE, renderSummaryMarkdown } from "./summary-md";
 import { Spool, StreamFile, type Written } from "./stream-file";
 import { WriteQueue } from "./write-queue";
+import { giveTurn } from "../util/turns";
 import { PagesWriter } from "./pages/writer";
+
+/** Small enough that a part is well under util/turns.ts's TURN_MS of work. */
+const RESULTS_PER_TURN = 256;
 
 export const MESSAGES_FILE = "cucumber-messages.ndjson";
 export const SNAPSHOTS_DIR = "evidence/snapshots";
@@ -97,23 +101,40 @@ export class RunWriter {
     this.messages.write(`${line}\n`);
   };
 
-  /** Waits for the previous slice's files first: two slices at most are in memory. */
+  /**
+   * Waits for the previous slice's files first: two slices at most are in memory. Each output takes
+   * the slice's results RESULTS_PER_TURN at a time (JUnit a target's suite at a time), giving the
+   * event loop a turn between parts (util/turns.ts): a slice is seconds of work on a busy machine,
+   * and an interrupt must not wait for it. Every file gets the same bytes as from one call.
+   */
   async addSlice(slice: RunSlice): Promise<void> {
     await this.queue.drain();
     this.kept.clear();
     // Results citing no probe are placed at the run's time span (allure-results.ts): so far.
     const report = { startedAt: this.head.startedAt, finishedAt: new Date().toISOString(), hosts: slice.hosts, clusters: slice.clusters };
-    for (const h of slice.hosts) this.keepSnapshot(h);
+    for (const h of slice.hosts) {
+      this.keepSnapshot(h);
+      await giveTurn();
+    }
     const lookup = evidenceLookup(report);
-    this.summary.add(slice.results, slice.hosts, lookup);
-    this.junit.add(slice.results);
-    this.allure.add(slice.results, allureContext(report, lookup));
+    const allure = allureContext(report, lookup);
     const snapshotTimes = new Map(slice.hosts.map((h) => [h.name, h.snapshot.collectedAt] as const));
     const timeOf: ResultTime = (r, views) => collectedAt(views, r.target.kind === "host" ? snapshotTimes.get(r.target.name) : undefined);
-    this.hdf.add(slice.results, lookup, timeOf);
-    this.csv.add(slice.results, lookup, timeOf);
+    const { results } = slice;
+    for (let i = 0; i === 0 || i < results.length; i += RESULTS_PER_TURN) {
+      const part = results.slice(i, i + RESULTS_PER_TURN);
+      this.summary.add(part, i === 0 ? slice.hosts : [], lookup);
+      this.allure.add(part, allure);
+      this.hdf.add(part, lookup, timeOf);
+      this.csv.add(part, lookup, timeOf);
+      await giveTurn();
+    }
+    for (const suite of JunitStream.suites(results)) {
+      this.junit.addSuite(suite);
+      await giveTurn();
+    }
     this.digest.add(slice);
-    this.pages?.add(slice.hosts, slice.clusters, slice.results, lookup);
+    await this.pages?.add(slice.hosts, slice.clusters, results, lookup);
   }
 
   /**
@@ -161,22 +182,22 @@ export class RunWriter {
     this.allure.finish(environment);
     await this.queue.drain();
     await this.queue.close();
-    this.manifest.record(JUNIT_FILE, this.junit.finish(new StreamFile(join(this.dir, JUNIT_FILE)), estate));
+    this.manifest.record(JUNIT_FILE, await this.junit.finish(new StreamFile(join(this.dir, JUNIT_FILE)), estate));
     this.manifest.record(MESSAGES_FILE, this.messages.close());
   }
 
   /** Writes summary.json, summary.md, hdf.json and results.csv, then the manifest over everything; returns its digest. */
-  finish(tail: SummaryTail, digest: RunDigest, after: { recordTrees: string[]; shards?: ManifestShard[] }): string {
+  async finish(tail: SummaryTail, digest: RunDigest, after: { recordTrees: string[]; shards?: ManifestShard[] }): Promise<string> {
     this.pages?.finish(digest);
-    for (const tree of after.recordTrees) this.manifest.recordTree(tree);
-    this.manifest.record(SUMMARY_FILE, this.summary.finish(tail));
+    for (const tree of after.recordTrees) await this.manifest.recordTree(tree);
+    this.manifest.record(SUMMARY_FILE, await this.summary.finish(tail));
     const { tool, estate, inventoryFile, startedAt, asOf, failOn, tags } = this.head;
     const { finishedAt, verdict, exitCode, totals, controls } = tail;
     const run = { tool, inventoryFile, startedAt, finishedAt, asOf, failOn, verdict, exitCode, totals, controls, ...(estate !== undefined ? { estate } : {}), ...(tags !== undefined ? { tags } : {}) };
-    this.manifest.record(HDF_FILE, this.hdf.finish(new StreamFile(join(this.dir, HDF_FILE)), run));
+    this.manifest.record(HDF_FILE, await this.hdf.finish(new StreamFile(join(this.dir, HDF_FILE)), run));
     this.manifest.record(CSV_FILE, this.csv.finish());
     this.writeSmall(SUMMARY_MD_FILE, renderSummaryMarkdown(digest, digest.drift));
-    return this.manifest.write({ version: this.head.tool.version, ...(after.shards !== undefined ? { shards: after.shards } : {}) }).manifestSha256;
+    return (await this.manifest.write({ version: this.head.tool.version, ...(after.shards !== undefined ? { shards: after.shards } : {}) })).manifestSha256;
   }
 
   /** A small file of the report, written whole and recorded in the manifest. */

@@ -7,6 +7,7 @@
  */
 import { createHash, type Hash } from "node:crypto";
 import { appendFileSync, closeSync, openSync, readSync, rmSync, writeSync } from "node:fs";
+import { giveTurn } from "../util/turns";
 
 const FLUSH_AT = 1 << 20;
 
@@ -39,8 +40,11 @@ export class StreamFile {
     if (this.pendingBytes >= FLUSH_AT) this.flush();
   }
 
-  /** Appends another file's bytes (a spool), read in chunks, and deletes it. */
-  append(spool: Pick<Spool, "path" | "finish">): void {
+  /**
+   * Appends another file's bytes (a spool), read in chunks, and deletes it. A spool can be a
+   * gigabyte (summary.json's results at 100,000 hosts): the event loop gets a turn between chunks.
+   */
+  async append(spool: Pick<Spool, "path" | "finish">): Promise<void> {
     this.flush();
     spool.finish();
     const fd = openSync(spool.path, "r");
@@ -50,6 +54,7 @@ export class StreamFile {
         const n = readSync(fd, chunk, 0, chunk.length, null);
         if (n === 0) break;
         this.emit(chunk.subarray(0, n));
+        await giveTurn();
       }
     } finally {
       closeSync(fd);

@@ -201,10 +201,10 @@ export class SummaryStream {
     }
   }
 
-  finish(tail: SummaryTail): Written {
+  async finish(tail: SummaryTail): Promise<Written> {
     const { controls, clusters, verdict, exitCode, totals, totalsBySeverity, waivers, drift, timings, finishedAt } = tail;
     this.file.write(`${this.results === 0 ? "]" : "\n  ]"},\n${members({ controls })},\n  "hosts": [`);
-    this.file.append(this.hostSpool);
+    await this.file.append(this.hostSpool);
     this.file.write(`${this.hosts === 0 ? "]" : "\n  ]"},\n`);
     const last = { clusters, verdict, exitCode, totals, totalsBySeverity, ...(waivers !== undefined ? { waivers } : {}), ...(drift !== undefined ? { drift } : {}), timings, finishedAt };
     this.file.write(`${members(last)}\n}\n`);
@@ -222,12 +222,12 @@ function summaryHost(h: HostRecord): Summary["hosts"][number] {
 }
 
 /** Writes `summary.json` for a whole report into `dir` and returns its path. */
-export function writeSummary(dir: string, report: RunReport): string {
+export async function writeSummary(dir: string, report: RunReport): Promise<string> {
   const path = join(dir, SUMMARY_FILE);
   const summary = buildSummary(report, { results: false });
   const stream = new SummaryStream(new StreamFile(path), new Spool(`${path}.hosts`), summary);
   stream.add(report.results, report.hosts, evidenceLookup(report));
-  stream.finish(summary);
+  await stream.finish(summary);
   return path;
 }
 

@@ -6,6 +6,7 @@ import { PACKAGE_ROOT } from "../../src/package-root";
 import { controlMeta, scenariosOf } from "../../src/controls/meta";
 import { activeRun, type RunContext } from "../../src/engine/run-context";
 import type { Scope } from "../../src/engine/scope";
+import { giveTurn } from "../../src/util/turns";
 import type { ControlMeta } from "../../src/model/result";
 
 export class ControlWorld extends World {
@@ -71,4 +72,7 @@ Before(function (this: ControlWorld, { gherkinDocument, pickle }) {
 
 BeforeStep(function (this: ControlWorld, { pickleStep }) {
   this.currentStepId = pickleStep.id;
+  // Cucumber runs every step in memory, promise after promise, and never lets the event loop
+  // turn: without this, Ctrl-C would wait for the whole slice to be judged (src/util/turns.ts).
+  return giveTurn();
 });

@@ -60,18 +60,18 @@ test("the demo's results.csv has a row per result, statuses as in summary.json",
   assert.match(app2016?.[8] ?? "", /^WVR-2026-019: .+ \(expires 2027-01-10\)$/);
 });
 
-test("both files are in the evidence manifest, and a changed byte in either is reported", () => {
+test("both files are in the evidence manifest, and a changed byte in either is reported", async () => {
   const manifest = readJson<{ covers: string[]; files: { path: string }[] }>(join(out, "evidence", "manifest.json"));
   for (const f of ["hdf.json", "results.csv"]) {
     assert.ok(manifest.covers.includes(f), f);
     assert.ok(manifest.files.some((e) => e.path === f), f);
   }
-  assert.equal(verifyReport(out).ok, true);
+  assert.equal((await verifyReport(out)).ok, true);
   assert.match(run.stdout, /summary\.json, summary\.md, junit\.xml, hdf\.json, results\.csv,/);
   // No spool is left behind.
-  assert.deepEqual(verifyReport(out).problems, []);
+  assert.deepEqual((await verifyReport(out)).problems, []);
   appendFileSync(join(out, "results.csv"), "x");
-  assert.deepEqual(verifyReport(out).problems.map((p) => [p.kind, p.path]), [["modified", "results.csv"]]);
+  assert.deepEqual((await verifyReport(out)).problems.map((p) => [p.kind, p.path]), [["modified", "results.csv"]]);
 });
 
 test("the SAF CLI converts hostproof's hdf.json: hdf2csv and hdf2ckl, one row and one checklist item per control", (t) => {

@@ -104,7 +104,7 @@ for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
     assert.equal(res.code, code, res.stderr);
     assert.match(res.stderr, new RegExp(`interrupted by ${signal}`));
     assert.match(res.stderr, /stopped Allure \(Java\)/);
-    assert.match(res.stderr, /removed the unfinished output .*\.reports\.staging-\d+-[0-9a-f]+; .*reports is as it was before this run \(the earlier report is intact\)/);
+    assert.match(res.stderr, /removed the unfinished output .*\.reports\.staging-\d+-[0-9a-f]+ \(deleted in the background\); .*reports is as it was before this run \(the earlier report is intact\)/);
     assert.deepEqual(stagingIn(parent), []);
     assert.equal(readFileSync(join(out, "summary.json"), "utf8"), '{"earlier":"report"}');
     await until("Java gone", () => (java.some(alive) ? undefined : true));

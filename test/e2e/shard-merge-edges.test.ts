@@ -52,7 +52,7 @@ test("more shards than hosts: the empty shards are intact reports, and the merge
   // An empty shard with the browsable pages too: no empty folder left for verify to call unexpected.
   await runEstate({ ...BASE, inventory: DEMO, out: join(dir, "empty-pages"), shard: { index: 2, count: 20 }, html: true, htmlStyle: "pages" });
   for (const d of [...shards, "empty-pages"]) {
-    const v = verifyReport(join(dir, d));
+    const v = await verifyReport(join(dir, d));
     assert.deepEqual(v.problems, [], d);
   }
   assert.equal((JSON.parse(readFileSync(join(dir, "s2", "summary.json"), "utf8")) as Summary).hosts.length, 0, "the premise: shard 2 of 20 is empty");
@@ -64,7 +64,7 @@ test("more shards than hosts: the empty shards are intact reports, and the merge
 type Record_ = { shard: { index: number; count: number }; hosts: { index: number; name: string }[]; clusters: { index: number; name: string }[]; slices: { hosts: number; clusters: number; results: number }[] };
 
 /** A determined forger: edits a shard's record and results, then makes its manifest again to match. */
-function forge(shard: string, edit: { record?: (r: Record_) => void; results?: (rs: Record<string, unknown>[]) => void; files?: (dir: string) => void }): void {
+async function forge(shard: string, edit: { record?: (r: Record_) => void; results?: (rs: Record<string, unknown>[]) => void; files?: (dir: string) => void }): Promise<void> {
   const recordFile = join(shard, "evidence", "shard.json");
   const record = JSON.parse(readFileSync(recordFile, "utf8")) as Record_;
   if (edit.results !== undefined) {
@@ -82,7 +82,7 @@ function forge(shard: string, edit: { record?: (r: Record_) => void; results?: (
   writeFileSync(recordFile, JSON.stringify(record, null, 1));
   edit.files?.(shard);
   writeManifest(shard);
-  assert.deepEqual(verifyReport(shard).problems, [], "the forgery verifies");
+  assert.deepEqual((await verifyReport(shard)).problems, [], "the forgery verifies");
 }
 
 test("a shard forged with a consistent manifest is refused with exit 3 naming it, never exit 4, never merged short", async () => {
@@ -106,7 +106,7 @@ test("a shard forged with a consistent manifest is refused with exit 3 naming it
   for (const [what, edit, pattern] of cases) {
     rmSync(join(dir, "f1"), { recursive: true, force: true });
     cpSync(join(dir, "s1"), join(dir, "f1"), { recursive: true });
-    forge(join(dir, "f1"), edit);
+    await forge(join(dir, "f1"), edit);
     const r = spawnCli(["merge", "f1", ...shards.slice(1), "-o", "merged", "--no-history", "--no-html"], dir);
     assert.equal(r.code, 3, `${what}: ${r.stdout}${r.stderr}`);
     assert.match(r.stderr, /f1/, what);
@@ -118,7 +118,7 @@ test("a shard forged with a consistent manifest is refused with exit 3 naming it
   for (const [from, to, k] of [["s1", "f1", 2], ["s2", "f2", 1]] as const) {
     rmSync(join(dir, to), { recursive: true, force: true });
     cpSync(join(dir, from), join(dir, to), { recursive: true });
-    forge(join(dir, to), { record: (r) => (r.shard.index = k) });
+    await forge(join(dir, to), { record: (r) => (r.shard.index = k) });
   }
   const swapped = spawnCli(["merge", "f1", "f2", "s3", "-o", "merged", "--no-history", "--no-html"], dir);
   assert.equal(swapped.code, 3, swapped.stderr);

@@ -77,7 +77,7 @@ test("a run streamed one host at a time says exactly what a run of the whole est
   assert.ok(count(whole, "-attachment.json") > 0);
   const testcases = (dir: string): number => (readFileSync(join(dir, "out", "junit.xml"), "utf8").match(/<testcase /g) ?? []).length;
   assert.equal(testcases(streamed), testcases(whole));
-  for (const dir of [whole, streamed]) assert.equal(verifyReport(join(dir, "out")).ok, true, `${dir} verifies`);
+  for (const dir of [whole, streamed]) assert.equal((await verifyReport(join(dir, "out"))).ok, true, `${dir} verifies`);
   // A host's evidence attachment is its kept snapshot under a second name: one inode, no copy.
   const attachment = readdirSync(join(streamed, "out", "allure-results")).find((f) => f.endsWith("-attachment.json"))!;
   const attached = statSync(join(streamed, "out", "allure-results", attachment));

@@ -84,25 +84,25 @@ test("the schema is not vacuous", () => {
   }
 });
 
-test("an intact report verifies; a file added anywhere, even beside the summary, is unexpected", (t) => {
+test("an intact report verifies; a file added anywhere, even beside the summary, is unexpected", async (t) => {
   const dir = miniReport(t);
   writeManifest(dir);
-  const outcome = verifyReport(dir);
+  const outcome = await verifyReport(dir);
   assert.deepEqual(outcome.problems, []);
   assert.equal(outcome.ok, true);
   assert.equal(outcome.checked, 7);
   writeFileSync(join(dir, "notes.txt"), "an auditor's note beside the report\n");
-  assert.deepEqual(verifyReport(dir).problems, [{ path: "notes.txt", kind: "unexpected" }]);
+  assert.deepEqual((await verifyReport(dir)).problems, [{ path: "notes.txt", kind: "unexpected" }]);
 });
 
-test("one changed byte in a snapshot is 'modified', with both digests", (t) => {
+test("one changed byte in a snapshot is 'modified', with both digests", async (t) => {
   const dir = miniReport(t);
   writeManifest(dir);
   const file = join(dir, "evidence", "snapshots", "fs01.json");
   const bytes = readFileSync(file);
   bytes[10] = bytes[10]! ^ 1;
   writeFileSync(file, bytes);
-  const outcome = verifyReport(dir);
+  const outcome = await verifyReport(dir);
   assert.equal(outcome.ok, false);
   assert.equal(outcome.problems.length, 1);
   const [p] = outcome.problems;
@@ -114,13 +114,13 @@ test("one changed byte in a snapshot is 'modified', with both digests", (t) => {
   assert.match(formatProblemLine(p!), /^✘ modified +evidence\/snapshots\/fs01\.json: expected sha256:/);
 });
 
-test("a deleted file is 'missing', an added one 'unexpected' (in evidence/ and in allure-results/)", (t) => {
+test("a deleted file is 'missing', an added one 'unexpected' (in evidence/ and in allure-results/)", async (t) => {
   const dir = miniReport(t);
   writeManifest(dir);
   unlinkSync(join(dir, "junit.xml"));
   writeFileSync(join(dir, "evidence", "snapshots", "planted.json"), "{}");
   writeFileSync(join(dir, "allure-results", "b-result.json"), "{}");
-  const { problems, ok } = verifyReport(dir);
+  const { problems, ok } = await verifyReport(dir);
   assert.equal(ok, false);
   assert.deepEqual(
     problems.map((p) => [p.kind, p.path]),
@@ -132,14 +132,14 @@ test("a deleted file is 'missing', an added one 'unexpected' (in evidence/ and i
   );
 });
 
-test("a symbolic link is never followed: planted it is unexpected, in place of a file it is modified", (t) => {
+test("a symbolic link is never followed: planted it is unexpected, in place of a file it is modified", async (t) => {
   const dir = miniReport(t);
   writeManifest(dir);
   const target = join(dir, "summary.json");
   symlinkSync(target, join(dir, "evidence", "snapshots", "link.json"));
   rmSync(join(dir, "evidence", "snapshots", "fs01.json"));
   symlinkSync(target, join(dir, "evidence", "snapshots", "fs01.json"));
-  const { problems } = verifyReport(dir);
+  const { problems } = await verifyReport(dir);
   assert.deepEqual(
     problems.map((p) => [p.kind, p.path, p.actual]),
     [
@@ -149,16 +149,16 @@ test("a symbolic link is never followed: planted it is unexpected, in place of a
   );
 });
 
-test("no folder, no manifest, a broken manifest or one pointing outside the report: InputError, nothing read", (t) => {
+test("no folder, no manifest, a broken manifest or one pointing outside the report: InputError, nothing read", async (t) => {
   const dir = miniReport(t);
-  assert.throws(() => verifyReport(join(dir, "nope")), (e: unknown) => e instanceof InputError && /no such folder/.test(e.message));
-  assert.throws(() => verifyReport(join(dir, "junit.xml")), (e: unknown) => e instanceof InputError && /a file, not a report folder/.test(e.message));
-  assert.throws(() => verifyReport(dir, "reports"), (e: unknown) => e instanceof InputError && /reports\/evidence\/manifest\.json: the report has no manifest/.test(e.message));
+  await assert.rejects(() => verifyReport(join(dir, "nope")), (e: unknown) => e instanceof InputError && /no such folder/.test(e.message));
+  await assert.rejects(() => verifyReport(join(dir, "junit.xml")), (e: unknown) => e instanceof InputError && /a file, not a report folder/.test(e.message));
+  await assert.rejects(() => verifyReport(dir, "reports"), (e: unknown) => e instanceof InputError && /reports\/evidence\/manifest\.json: the report has no manifest/.test(e.message));
   writeFileSync(join(dir, MANIFEST_PATH), "{not json");
-  assert.throws(() => verifyReport(dir), (e: unknown) => e instanceof InputError && /not valid JSON/.test(e.message));
+  await assert.rejects(() => verifyReport(dir), (e: unknown) => e instanceof InputError && /not valid JSON/.test(e.message));
   const m = buildManifest(dir);
   writeFileSync(join(dir, MANIFEST_PATH), JSON.stringify({ ...m, files: [{ path: "../../../etc/passwd", sha256: "a".repeat(64), bytes: 1 }] }));
-  assert.throws(() => verifyReport(dir), (e: unknown) => e instanceof InputError && /not a hostproof manifest/.test(e.message));
+  await assert.rejects(() => verifyReport(dir), (e: unknown) => e instanceof InputError && /not a hostproof manifest/.test(e.message));
 });
 
 test("isSafeRelativePath refuses every way out of the report", () => {
@@ -206,10 +206,10 @@ test("a real run's report verifies, and stops verifying when a snapshot changes"
   const paths = manifest.files.map((f) => f.path);
   for (const p of ["summary.json", "junit.xml", "hdf.json", "results.csv", "cucumber-messages.ndjson", "evidence/snapshots/fs01.json", "allure-results/environment.properties"]) assert.ok(paths.includes(p), p);
   assert.equal(paths.filter((p) => p.startsWith("evidence/snapshots/")).length, 11);
-  assert.equal(verifyReport(out).ok, true);
+  assert.equal((await verifyReport(out)).ok, true);
   appendFileSync(join(out, "evidence", "snapshots", "fs01.json"), "\n");
   // The host's Allure evidence attachment is the same file (a hard link): both names are reported.
-  const problems = verifyReport(out).problems;
+  const problems = (await verifyReport(out)).problems;
   assert.deepEqual(problems.map((p) => p.kind), ["modified", "modified"]);
   assert.ok(problems.some((p) => p.path === "evidence/snapshots/fs01.json"));
   assert.ok(problems.some((p) => /^allure-results\/[0-9a-f-]+-attachment\.json$/.test(p.path)));

@@ -27,29 +27,29 @@ function report(t: TestContext): string {
   return dir;
 }
 
-const kinds = (dir: string): string[][] => verifyReport(dir).problems.map((p) => [p.kind, p.path]);
+const kinds = async (dir: string): Promise<string[][]> => (await verifyReport(dir)).problems.map((p) => [p.kind, p.path]);
 
-test("a file planted at the top level or in allure-report/ is unexpected", (t) => {
+test("a file planted at the top level or in allure-report/ is unexpected", async (t) => {
   const dir = report(t);
-  assert.deepEqual(kinds(dir), []);
+  assert.deepEqual(await kinds(dir), []);
   writeFileSync(join(dir, "extra.html"), "<script>");
   writeFileSync(join(dir, "allure-report", "extra.js"), "x");
   mkdirSync(join(dir, "empty"));
-  assert.deepEqual(kinds(dir), [
+  assert.deepEqual(await kinds(dir), [
     ["unexpected", "allure-report/extra.js"],
     ["unexpected", "empty"],
     ["unexpected", "extra.html"],
   ]);
 });
 
-test("a link at the top level is unexpected, and allure-report/ swapped for a link is caught", (t) => {
+test("a link at the top level is unexpected, and allure-report/ swapped for a link is caught", async (t) => {
   const dir = report(t);
   symlinkSync(join(dir, "summary.json"), join(dir, "link.json"));
   const copy = join(dir, "..", "copy");
   cpSync(join(dir, "allure-report"), copy, { recursive: true });
   renameSync(join(dir, "allure-report"), join(dir, "..", "moved"));
   symlinkSync(copy, join(dir, "allure-report"));
-  const outcome = verifyReport(dir);
+  const outcome = await verifyReport(dir);
   assert.equal(outcome.ok, false);
   const lines = outcome.problems.map((p) => `${p.kind} ${p.path} ${p.actual ?? ""}`);
   assert.ok(lines.includes("unexpected link.json a symbolic link"), lines.join("\n"));

@@ -18,14 +18,14 @@ import { CONTROLS, fixtureRunReport, STARTED_AT } from "../helpers/run-report";
 import { scratch } from "./tmp";
 
 /** Writes a report's hdf.json through HdfStream, in slices of `sliceSize` results. */
-function writeHdf(dir: string, report: RunReport, sliceSize = report.results.length): string {
+async function writeHdf(dir: string, report: RunReport, sliceSize = report.results.length): Promise<string> {
   const lookup = evidenceLookup(report);
   const times = new Map(report.hosts.map((h) => [h.name, h.snapshot.collectedAt] as const));
   const timeOf: ResultTime = (r, views) => collectedAt(views, r.target.kind === "host" ? times.get(r.target.name) : undefined);
   const stream = new HdfStream(dir, report.startedAt);
   for (let i = 0; i < report.results.length; i += sliceSize) stream.add(report.results.slice(i, i + sliceSize), lookup, timeOf);
   const { tool, estate, inventoryFile, startedAt, finishedAt, asOf, failOn, tags, verdict, exitCode, totals, controls } = report;
-  stream.finish(new StreamFile(join(dir, HDF_FILE)), { tool, estate, inventoryFile, startedAt, finishedAt, asOf, failOn, tags, verdict, exitCode, totals, controls });
+  await stream.finish(new StreamFile(join(dir, HDF_FILE)), { tool, estate, inventoryFile, startedAt, finishedAt, asOf, failOn, tags, verdict, exitCode, totals, controls });
   return readFileSync(join(dir, HDF_FILE), "utf8");
 }
 
@@ -52,8 +52,8 @@ function control(exec: ExecJSON.Execution, id: string): ExecJSON.Control {
   return found;
 }
 
-test("hdf.json is exec JSON as inspecjs reads it: a profile per feature, a control per ID, a result per target", (t) => {
-  const exec = parse(writeHdf(scratch(t), fixtureRunReport()));
+test("hdf.json is exec JSON as inspecjs reads it: a profile per feature, a control per ID, a result per target", async (t) => {
+  const exec = parse(await writeHdf(scratch(t), fixtureRunReport()));
   assert.deepEqual(
     exec.profiles.map((p) => [p.name, p.title, p.controls.map((c) => c.id)]),
     Object.values(CONTROLS).map((c) => [c.feature, c.featureName, [c.id]]),
@@ -67,8 +67,8 @@ test("hdf.json is exec JSON as inspecjs reads it: a profile per feature, a contr
   assert.equal(exec.profiles.flatMap((p) => p.controls).flatMap((c) => c.results).length, 12);
 });
 
-test("Heimdall's status of each control follows from its results: error outranks failed, waived and not applicable are skipped", (t) => {
-  const exec = parse(writeHdf(scratch(t), fixtureRunReport()));
+test("Heimdall's status of each control follows from its results: error outranks failed, waived and not applicable are skipped", async (t) => {
+  const exec = parse(await writeHdf(scratch(t), fixtureRunReport()));
   assert.deepEqual(heimdallStatus(exec), {
     // node1 failed, node2 passed, solo1's failure waived: the unwaived failure still shows.
     "HP-NIC-001": { status: "Failed", severity: "high", waived: false },
@@ -91,10 +91,10 @@ test("Heimdall's status of each control follows from its results: error outranks
   assert.deepEqual(exec.statistics.controls, { passed: { total: 5 }, failed: { total: 3 }, skipped: { total: 3 }, error: { total: 1 } });
 });
 
-test("a control no target is in scope for has impact 0, which Heimdall shows as Not Applicable", (t) => {
+test("a control no target is in scope for has impact 0, which Heimdall shows as Not Applicable", async (t) => {
   const report = fixtureRunReport();
   report.results = report.results.map((r): Result => (r.control.id === "HP-DNS-001" && r.target.name === "solo1" ? { ...r, status: "notApplicable", reason: { kind: "not-applicable", message: "solo1 is not a node" } } : r));
-  const exec = parse(writeHdf(scratch(t), report));
+  const exec = parse(await writeHdf(scratch(t), report));
   const dns = control(exec, "HP-DNS-001");
   assert.equal(dns.impact, 0);
   assert.deepEqual(dns.results.map((r) => [r.status, r.skip_message]), [
@@ -107,8 +107,8 @@ test("a control no target is in scope for has impact 0, which Heimdall shows as 
   assert.equal(dns.tags.severity, "medium");
 });
 
-test("waivers: waiver_data on the control names each waiver; skipped_due_to_waiver only when waivers account for every result in scope", (t) => {
-  const exec = parse(writeHdf(scratch(t), fixtureRunReport()));
+test("waivers: waiver_data on the control names each waiver; skipped_due_to_waiver only when waivers account for every result in scope", async (t) => {
+  const exec = parse(await writeHdf(scratch(t), fixtureRunReport()));
   const nic = control(exec, "HP-NIC-001");
   assert.deepEqual(nic.waiver_data, {
     justification: "legacy NIC driver needs VMQ; replacement ordered",
@@ -142,7 +142,7 @@ test("waivers: waiver_data on the control names each waiver; skipped_due_to_waiv
     n += 1;
     return { ...r, status: "waived", waiver: waiver(n % 2, n % 2 === 0 ? "2025-09-01" : "2025-04-01", r.target.name) };
   });
-  const all = parse(writeHdf(scratch(t), report));
+  const all = parse(await writeHdf(scratch(t), report));
   const eos = control(all, "HP-EOS-001");
   assert.equal(eos.waiver_data?.skipped_due_to_waiver, true);
   assert.equal(eos.waiver_data?.expiration_date, "2025-04-01", "the earliest expiry: the day the control first loses a waiver");
@@ -150,8 +150,8 @@ test("waivers: waiver_data on the control names each waiver; skipped_due_to_waiv
   assert.deepEqual(heimdallStatus(all)["HP-EOS-001"], { status: "Not Applicable", severity: "critical", waived: true });
 });
 
-test("each result: the target and probe command as code_desc, expected, actual and raw output as message, the probe's time as start_time", (t) => {
-  const exec = parse(writeHdf(scratch(t), fixtureRunReport()));
+test("each result: the target and probe command as code_desc, expected, actual and raw output as message, the probe's time as start_time", async (t) => {
+  const exec = parse(await writeHdf(scratch(t), fixtureRunReport()));
   const [node1] = control(exec, "HP-NIC-001").results;
   assert.ok(node1);
   assert.match(node1.code_desc, /^host node1 \(cluster wgclus\): Get-NetAdapterAdvancedProperty /);
@@ -177,19 +177,19 @@ test("each result: the target and probe command as code_desc, expected, actual a
   assert.equal(node1Dns?.code_desc, "host node1 (cluster wgclus): A primary DNS suffix is set");
 });
 
-test("a cluster result citing no probe is placed at the run's start", (t) => {
+test("a cluster result citing no probe is placed at the run's start", async (t) => {
   const report = fixtureRunReport();
   report.results = report.results.map((r): Result => (r.target.kind === "cluster" ? { ...r, evidence: [] } : r));
-  const exec = parse(writeHdf(scratch(t), report));
+  const exec = parse(await writeHdf(scratch(t), report));
   assert.equal(control(exec, "HP-CLU-001").results[0]?.start_time, STARTED_AT);
 });
 
-test("a long raw output is cut, and the message says where the whole output is", (t) => {
+test("a long raw output is cut, and the message says where the whole output is", async (t) => {
   const report = fixtureRunReport();
   const node1 = report.hosts.find((h) => h.name === "node1")!;
   const record = node1.snapshot.probes.netAdapterAdvancedProperty!;
   node1.snapshot.probes.netAdapterAdvancedProperty = { ...record, output: Array.from({ length: 200 }, (_, i) => ({ Name: `Ethernet ${i}`, RegistryKeyword: "*VMQ", RegistryValue: ["1"] })) };
-  const exec = parse(writeHdf(scratch(t), report));
+  const exec = parse(await writeHdf(scratch(t), report));
   const message = control(exec, "HP-NIC-001").results[0]?.message ?? "";
   const cut = /output \(first 4096 of (\d+) characters; the whole output is in evidence\/snapshots\/ under node1\): (.*)$/m.exec(message);
   assert.ok(cut, message.slice(0, 500));
@@ -197,16 +197,16 @@ test("a long raw output is cut, and the message says where the whole output is",
   assert.equal(cut[2]!.length, RAW_OUTPUT_LIMIT);
 });
 
-test("written in slices, the file is the same as written at once: each control's results are spooled in order", (t) => {
+test("written in slices, the file is the same as written at once: each control's results are spooled in order", async (t) => {
   const report = fixtureRunReport();
-  const whole = writeHdf(scratch(t), report);
+  const whole = await writeHdf(scratch(t), report);
   const dir = scratch(t);
-  assert.equal(writeHdf(dir, report, 2), whole);
-  assert.equal(writeHdf(dir, report, 1), whole);
+  assert.equal(await writeHdf(dir, report, 2), whole);
+  assert.equal(await writeHdf(dir, report, 1), whole);
 });
 
-test("the run's verdict, as-of day and estate travel in passthrough; platform and statistics are set", (t) => {
-  const exec = parse(writeHdf(scratch(t), fixtureRunReport())) as ExecJSON.Execution & { passthrough?: { hostproof?: Record<string, unknown> } };
+test("the run's verdict, as-of day and estate travel in passthrough; platform and statistics are set", async (t) => {
+  const exec = parse(await writeHdf(scratch(t), fixtureRunReport())) as ExecJSON.Execution & { passthrough?: { hostproof?: Record<string, unknown> } };
   assert.deepEqual(exec.platform, { name: "windows", release: "estate", target_id: "demo & <lab>" });
   assert.equal(exec.statistics.duration, 2.5);
   const run = exec.passthrough?.hostproof;
@@ -217,19 +217,19 @@ test("the run's verdict, as-of day and estate travel in passthrough; platform an
   assert.equal(run?.failOn, "high");
 });
 
-test("inspecjs' checker can fail: a status HDF does not have, or an impact that is not a number, is refused", (t) => {
-  const text = writeHdf(scratch(t), fixtureRunReport());
+test("inspecjs' checker can fail: a status HDF does not have, or an impact that is not a number, is refused", async (t) => {
+  const text = await writeHdf(scratch(t), fixtureRunReport());
   for (const broken of [text.replace('"status":"passed"', '"status":"waived"'), text.replace('"impact":0.7', '"impact":"high"')]) {
     assert.notEqual(broken, text);
     assert.notEqual(convertFile(broken, true).errors?.["1_0_ExecJson"], undefined);
   }
 });
 
-test("a control with no result at all (no target of its kind) is listed, not applicable", (t) => {
+test("a control with no result at all (no target of its kind) is listed, not applicable", async (t) => {
   const report = fixtureRunReport();
   report.results = report.results.filter((r) => r.target.kind !== "cluster");
   const dir = scratch(t);
-  const exec = parse(writeHdf(dir, report));
+  const exec = parse(await writeHdf(dir, report));
   const clu = control(exec, "HP-CLU-001");
   assert.deepEqual([clu.impact, clu.results.length], [0, 0]);
   assert.equal(heimdallStatus(exec)["HP-CLU-001"]!.status, "Not Applicable");

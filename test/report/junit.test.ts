@@ -25,9 +25,9 @@ function testcase(root: XmlElement, suite: string, controlId: string): XmlElemen
   return tc;
 }
 
-test("junit.xml is written, parses, and has one suite per target with the right counts", (t) => {
+test("junit.xml is written, parses, and has one suite per target with the right counts", async (t) => {
   const dir = scratch(t);
-  const path = writeJunit(dir, fixtureRunReport());
+  const path = await writeJunit(dir, fixtureRunReport());
   assert.equal(path, join(dir, JUNIT_FILE));
   const root = parseXml(readFileSync(path, "utf8"));
   assert.equal(root.name, "testsuites");

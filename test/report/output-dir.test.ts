@@ -8,9 +8,9 @@ import type { RunReport } from "../../src/model/run";
 
 /** The writers as src/engine/run.ts uses them, minus Cucumber and HTML. */
 const writeReports = (outDir: string, report: RunReport) =>
-  writeAtomically(outDir, (staging) => {
-    writeSummary(staging, report);
-    writeJunit(staging, report);
+  writeAtomically(outDir, async (staging) => {
+    await writeSummary(staging, report);
+    await writeJunit(staging, report);
     return { allure: writeAllureResults(join(staging, "allure-results"), report) };
   });
 import { commitStaging, discardStaging, openStaging, writeAtomically } from "../../src/report/output-dir";

@@ -43,12 +43,13 @@ test("a commit killed between its renames: the earlier report moved aside is put
   assert.equal(existsSync(aside), false);
 });
 
-test("discardAllStaging removes every staging folder still open and reports what it replaces", (t) => {
+test("discardAllStaging takes every staging folder still open out of the way at once, deletes it in the background, and reports what it replaces", async (t) => {
   const root = scratch(t);
   const a = openStaging(join(root, "a"));
   writeFileSync(join(a, "x"), "1");
   const done = discardAllStaging();
   assert.deepEqual(done, [{ staging: a, outDir: join(root, "a"), removed: true }]);
-  assert.deepEqual(readdirSync(root), []);
+  assert.equal(existsSync(a), false, "gone from its name before discardAllStaging returns");
+  assert.deepEqual(await entriesSettled(root), []);
   assert.deepEqual(discardAllStaging(), []);
 });

@@ -19,9 +19,9 @@ function validator(): (data: unknown) => string[] {
   return (data) => (validate(data) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message ?? ""}`));
 }
 
-test("summary.json validates against schemas/summary.schema.json", (t) => {
+test("summary.json validates against schemas/summary.schema.json", async (t) => {
   const dir = scratch(t);
-  const path = writeSummary(dir, fixtureRunReport());
+  const path = await writeSummary(dir, fixtureRunReport());
   assert.equal(path, join(dir, SUMMARY_FILE));
   const written = JSON.parse(readFileSync(path, "utf8")) as Summary;
   assert.deepEqual(validator()(written), []);
@@ -134,11 +134,11 @@ test("the schema ties the waiver to the waived status, both ways, and checks the
   for (const b of broken) assert.notDeepEqual(validate(b), [], JSON.stringify(b).slice(0, 120));
 });
 
-test("summary.json is streamed: it parses to the summary, one result and one host per line, the verdict at the end", () => {
+test("summary.json is streamed: it parses to the summary, one result and one host per line, the verdict at the end", async () => {
   for (const report of [fixtureRunReport(), { ...fixtureRunReport(), results: [] }]) {
     const dir = mkdtempSync(join(tmpdir(), "hostproof-summary-"));
     try {
-      const written = readFileSync(writeSummary(dir, report), "utf8");
+      const written = readFileSync(await writeSummary(dir, report), "utf8");
       const summary = buildSummary(report);
       assert.deepEqual(JSON.parse(written), summary);
       const lines = written.split("\n");

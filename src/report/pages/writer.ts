@@ -32,6 +32,7 @@ import type { EvidenceLookup } from "../evidence";
 import { Spool } from "../stream-file";
 import { STATUS_WORDS, statusOf } from "../text";
 import { anchor, badge, esc, page } from "./html";
+import { giveTurn } from "../../util/turns";
 
 export const PAGES_DIR = "pages";
 const HOSTS_PER_PAGE = 50;
@@ -59,8 +60,8 @@ export class PagesWriter {
     this.findings = new Spool(join(reportDir, `.${PAGES_DIR}.findings`));
   }
 
-  /** `lookup` resolves the evidence of these hosts (report/evidence.ts). */
-  add(hosts: readonly HostRecord[], clusters: readonly InventoryCluster[], results: readonly Result[], lookup: EvidenceLookup): void {
+  /** `lookup` resolves the evidence of these hosts (report/evidence.ts). A page at a time, with a turn of the event loop between (util/turns.ts). */
+  async add(hosts: readonly HostRecord[], clusters: readonly InventoryCluster[], results: readonly Result[], lookup: EvidenceLookup): Promise<void> {
     const byTarget = new Map<string, Result[]>();
     for (const r of results) {
       const key = anchor(r.target.kind, r.target.name);
@@ -74,12 +75,14 @@ export class PagesWriter {
       const nodes = c.nodes.map((n) => hostByName.get(n.toLowerCase())).filter((h): h is HostRecord => h !== undefined);
       for (const n of nodes) inCluster.add(n.name.toLowerCase());
       this.writePage(`Cluster ${c.name}`, [{ kind: "cluster", cluster: c, nodes }, ...nodes.map((h) => ({ kind: "host" as const, host: h }))], byTarget, lookup);
+      await giveTurn();
     }
     const standalone = hosts.filter((h) => !inCluster.has(h.name.toLowerCase()));
     for (let i = 0; i < standalone.length; i += HOSTS_PER_PAGE) {
       const group = standalone.slice(i, i + HOSTS_PER_PAGE);
       const title = group.length === 1 ? `Host ${group[0]!.name}` : `Standalone hosts ${group[0]!.name} … ${group[group.length - 1]!.name}`;
       this.writePage(title, group.map((h) => ({ kind: "host" as const, host: h })), byTarget, lookup);
+      await giveTurn();
     }
   }
 
