@@ -6,7 +6,7 @@ import { PACKAGE_ROOT } from "../../src/package-root";
 import { controlMeta, scenariosOf } from "../../src/controls/meta";
 import { activeRun, type RunContext } from "../../src/engine/run-context";
 import type { Scope } from "../../src/engine/scope";
-import { giveTurn } from "../../src/util/turns";
+import { giveTurn, turnDue } from "../../src/util/turns";
 import type { ControlMeta } from "../../src/model/result";
 
 export class ControlWorld extends World {
@@ -74,5 +74,6 @@ BeforeStep(function (this: ControlWorld, { pickleStep }) {
   this.currentStepId = pickleStep.id;
   // Cucumber runs every step in memory, promise after promise, and never lets the event loop
   // turn: without this, Ctrl-C would wait for the whole slice to be judged (src/util/turns.ts).
-  return giveTurn();
+  // A promise only when a turn is due: Cucumber races each promise a step returns against a timer.
+  return turnDue() ? giveTurn() : undefined;
 });

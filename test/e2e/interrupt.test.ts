@@ -1,17 +1,20 @@
 /**
- * Ctrl-C, SIGTERM and SIGKILL against the real CLI while Allure's Java renders the HTML report:
- * the only step long enough (seconds of JVM work) to be signalled mid-run without a timed race.
- * Each test waits for a condition (Java running below the CLI), never for a duration.
+ * Ctrl-C, SIGTERM and SIGKILL against the real CLI: while Allure's Java renders the HTML report,
+ * while Cucumber judges, and while the last files are written. Each test signals at a moment it
+ * sees in the run's own traces (Java running below the CLI, Cucumber's step results reaching the
+ * staging folder, junit.xml being written), never after a sleep, and asserts what the run did
+ * before it ended (which phase it reached, what is in --out), not how fast.
  */
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { entriesSettled } from "../report/tmp";
 import { findJava } from "../../src/report/allure-html";
 import { descendants } from "../../src/powershell/process-tree";
-import { AS_OF, BIN, DEMO, ROOT, spawnCli, tempDir } from "./cli";
+import { AS_OF, BIN, DEMO, ROOT, spawnCli, tempDir, workspace } from "./cli";
+import { scenariosFeature } from "../../bench/outlines";
 
 const skip = process.platform !== "linux" ? "reads /proc to find Java" : findJava() === undefined ? "no Java" : false;
 
@@ -20,9 +23,9 @@ interface Running {
   exit: Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>;
 }
 
-function startRun(out: string): Running {
-  const child = spawn(process.execPath, [BIN, "run", "-i", DEMO, "-o", out, "--as-of", AS_OF], {
-    cwd: ROOT,
+function startRun(out: string, extra: string[] = [], cwd = ROOT): Running {
+  const child = spawn(process.execPath, [BIN, "run", "-i", DEMO, "-o", out, "--as-of", AS_OF, ...extra], {
+    cwd,
     env: { ...process.env, NO_COLOR: "1" },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -137,5 +140,91 @@ test("after a SIGKILL the next run removes the dead run's staging folder and kee
   // The dead run's folder and the earlier report are deleted by background processes.
   assert.deepEqual(await entriesSettled(parent), [".hostproof-history", live, "reports"].sort());
   assert.ok(existsSync(join(out, "summary.md")), "the new report is in place");
+  rmSync(parent, { recursive: true, force: true });
+});
+
+/**
+ * The judge and write phases, long enough to be signalled in the middle: 4,000 controls of the
+ * organisation's own (bench/outlines.ts) over the demo estate's 11 hosts, one slice of 44,000
+ * results. Before issue 18 nothing in a Cucumber run or in the last writes let the event loop
+ * turn, so a signal waited for the whole phase: the run went on to write (or even put in place)
+ * the report it was told to abandon.
+ */
+const CONTROLS = 4000;
+
+function largeRun(parent: string): { out: string; running: Running } {
+  const cwd = workspace({ "acme/many.feature": scenariosFeature(CONTROLS) });
+  const out = earlierReport(parent);
+  return { out, running: startRun(out, ["--no-html", "--no-history", "--no-builtin", "--features", join(cwd, "acme")], cwd) };
+}
+
+/** The run's staging folder, once it exists. */
+function staging(parent: string, run: Running): Promise<string> {
+  return until("the staging folder", () => stagingIn(parent).map((n) => join(parent, n))[0], run);
+}
+
+/** Resolves once `file` holds `text`, reading only what was added since the last look. */
+function fileHolds(file: string, text: string, run: Running): Promise<true> {
+  let seen = 0;
+  let tail = "";
+  return until(`${text} in ${file}`, () => {
+    if (!existsSync(file)) return undefined;
+    const fd = openSync(file, "r");
+    try {
+      const chunk = Buffer.alloc(1 << 20);
+      for (let n; (n = readSync(fd, chunk, 0, chunk.length, seen)) > 0; seen += n) {
+        tail = (tail + chunk.toString("latin1", 0, n)).slice(-(1 << 20));
+        if (tail.includes(text)) return true;
+      }
+    } finally {
+      closeSync(fd);
+    }
+    return undefined;
+  }, run);
+}
+
+/**
+ * A bound against a hang, not a measure of speed: the run is given 60 s to end after the signal
+ * (it takes well under a second; the phases signalled here last far longer on a build that does
+ * not give the event loop turns, and the assertions that catch that are about order, not time).
+ */
+async function endsAfter(run: Running, signal: NodeJS.Signals): Promise<{ code: number | null; stderr: string }> {
+  run.child.kill(signal);
+  const guard = setTimeout(() => run.child.kill("SIGKILL"), 60_000);
+  const res = await run.exit;
+  clearTimeout(guard);
+  assert.notEqual(res.signal, "SIGKILL", "the run did not end within 60 s of the signal: it hung");
+  return res;
+}
+
+test("SIGINT while Cucumber judges: the run ends in the judge phase (never reaches the write phase), nothing left, the earlier report intact, exit 130", async () => {
+  const parent = tempDir();
+  const { out, running } = largeRun(parent);
+  // Step results reach the staging folder's message stream only once scenarios are being run.
+  await fileHolds(join(await staging(parent, running), "cucumber-messages.ndjson"), '"testStepFinished"', running);
+  const res = await endsAfter(running, "SIGINT");
+  assert.equal(res.code, 130, res.stderr);
+  assert.match(res.stderr, /^hostproof: judge: /m);
+  assert.doesNotMatch(res.stderr, /^hostproof: write: /m, "the signal waited for the judge phase to end");
+  assert.match(res.stderr, /interrupted by SIGINT/);
+  assert.deepEqual(stagingIn(parent), []);
+  assert.equal(readFileSync(join(out, "summary.json"), "utf8"), '{"earlier":"report"}');
+  rmSync(parent, { recursive: true, force: true });
+});
+
+test("SIGTERM while the last files are written: the report is not put in place, nothing left, the earlier report intact, exit 143", async () => {
+  const parent = tempDir();
+  const { out, running } = largeRun(parent);
+  // junit.xml is opened once the writer thread is done, before summary.json, hdf.json, results.csv
+  // and the manifest: everything after it ran in one stretch before, up to putting the report in place.
+  await until("junit.xml being written", () => stagingIn(parent).some((n) => existsSync(join(parent, n, "junit.xml"))) || undefined, running);
+  const res = await endsAfter(running, "SIGTERM");
+  assert.equal(res.code, 143, res.stderr);
+  assert.match(res.stderr, /^hostproof: write: /m);
+  assert.match(res.stderr, /interrupted by SIGTERM/);
+  assert.match(res.stderr, /removed the unfinished output .*\.reports\.staging-/);
+  assert.deepEqual(stagingIn(parent), []);
+  assert.equal(readFileSync(join(out, "summary.json"), "utf8"), '{"earlier":"report"}', "the new report was put in place after the signal");
+  assert.deepEqual(await entriesSettled(parent), [".hostproof-history", "reports"].filter((n) => existsSync(join(parent, n))).sort());
   rmSync(parent, { recursive: true, force: true });
 });
