@@ -4,6 +4,7 @@ import { parseArgs, type ParseArgsConfig } from "node:util";
 import { InputError } from "../errors";
 import type { FeatureSelection } from "../controls/feature-set";
 import { planProbes } from "../controls/probe-plan";
+import { loadFeatureCatalogGivingTurns } from "../controls/catalog";
 
 export function parse<T extends NonNullable<ParseArgsConfig["options"]>>(argv: string[], options: T, allowPositionals: boolean) {
   try {
@@ -40,9 +41,9 @@ export function featureSelection(values: { features?: string[]; "no-builtin"?: b
  * A selection that matches no control would judge nothing and call the estate compliant (a typo
  * such as @HP-NOPE-999 once replaced a failing report with a green one), so it is a usage error.
  */
-export function checkTagsSelect(expr: string, features: FeatureSelection = {}): void {
+export async function checkTagsSelect(expr: string, features: FeatureSelection = {}): Promise<void> {
   checkTagExpression(expr);
-  if (planProbes(expr, features).controls.length === 0) {
+  if (planProbes(expr, await loadFeatureCatalogGivingTurns(features)).controls.length === 0) {
     throw usageError(`--tags "${expr}" selects no control`, "Run `hostproof controls` for the IDs and tags (e.g. @HP-NIC-001, @severity:critical, @area:dns); tags are case-sensitive.");
   }
 }

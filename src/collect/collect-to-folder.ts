@@ -11,6 +11,7 @@ import { loadSnapshot } from "../input/snapshot";
 import { snapshotPath, type SnapshotPath } from "../input/snapshot-path";
 import { formatPath } from "../schema/validate";
 import { planProbes } from "../controls/probe-plan";
+import { loadFeatureCatalogGivingTurns } from "../controls/catalog";
 import type { FeatureSelection } from "../controls/feature-set";
 import { loadInventory } from "../input/inventory";
 import { hostFileName } from "../input/host-file-name";
@@ -42,7 +43,7 @@ export interface CollectToFolderOptions {
 export async function collectToFolder(options: CollectToFolderOptions): Promise<EstateCollection & { probes: ProbeId[]; generic: GenericProbe[]; durationMs: number }> {
   checkReplaceable(options.out);
   const loaded = loadInventory(resolve(options.inventory), options.inventory);
-  const plan = planProbes(options.tags, options.features);
+  const plan = planProbes(options.tags, await loadFeatureCatalogGivingTurns(options.features));
   // Snapshot hosts are copied: check them before any host is contacted, as run would.
   const mine = options.shard !== undefined ? new Set(shardUnits(loaded.inventory, options.shard).flatMap((u) => u.hosts)) : undefined;
   const share: LoadedInventory = mine !== undefined ? { ...loaded, inventory: { ...loaded.inventory, hosts: loaded.inventory.hosts.filter((_, i) => mine.has(i)) } } : loaded;

@@ -6,7 +6,8 @@ import { InputError } from "../errors";
 import type { ControlMeta } from "../model/result";
 import { FEATURES_DIR, PACKAGE_ROOT } from "../package-root";
 import { featureFilesIn, selectFeatureFiles, type FeatureFile, type FeatureSelection } from "./feature-set";
-import { lintFeatures, type LoadedFeature } from "./lint";
+import { lintWork, type LoadedFeature } from "./lint";
+import { runGivingTurns, runToEnd, type Work } from "../util/turns";
 import { controlMeta, scenariosOf } from "./meta";
 
 // Still exported from here for the engine (run.ts, cucumber.ts), which imports them this way.
@@ -38,14 +39,24 @@ export interface FeatureCatalog {
 
 /** Throws one InputError carrying every lint problem of every selected file (controls/lint.ts). */
 export function loadFeatureCatalog(selection: FeatureSelection = {}): FeatureCatalog {
+  return runToEnd(catalogWork(selection));
+}
+
+/** As loadFeatureCatalog, giving the event loop turns (util/turns.ts): for run, collect and validate. */
+export function loadFeatureCatalogGivingTurns(selection: FeatureSelection = {}): Promise<FeatureCatalog> {
+  return runGivingTurns(catalogWork(selection));
+}
+
+function* catalogWork(selection: FeatureSelection): Work<FeatureCatalog> {
   const files = selectFeatureFiles(selection);
-  const { features, problems } = lintFeatures(files);
+  const { features, problems } = yield* lintWork(files);
   if (problems.length > 0) throw new InputError(problems);
   const entries: CatalogEntry[] = [];
   for (const { file, doc } of features) {
     for (const { scenario, ruleTags } of scenariosOf(doc)) {
       entries.push({ meta: controlMeta(doc, scenario, file.shown, ruleTags, file.origin), scenario });
     }
+    yield;
   }
   return { files, features, controls: entries.map((e) => e.meta), entries };
 }

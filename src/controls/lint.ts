@@ -13,6 +13,7 @@ import type { FeatureFile } from "./feature-set";
 import { knownSteps, stepMatcher, type StepMatcher } from "./known-steps";
 import { checkArg, type LibraryStep } from "./library";
 import { CONTROL_ID, descriptionFields, scenariosOf, SEVERITY_TAG } from "./meta";
+import { runGivingTurns, type Work } from "../util/turns";
 
 export interface LoadedFeature {
   file: FeatureFile;
@@ -27,7 +28,13 @@ export interface LintOutcome {
   problems: InputProblem[];
 }
 
-export function lintFeatures(files: readonly FeatureFile[]): LintOutcome {
+/** Lints `files`, giving the event loop turns (util/turns.ts): 10,000 controls take seconds. */
+export function lintFeaturesGivingTurns(files: readonly FeatureFile[]): Promise<LintOutcome> {
+  return runGivingTurns(lintWork(files));
+}
+
+/** The lint as resumable work (util/turns.ts), for the catalog to run either way. */
+export function* lintWork(files: readonly FeatureFile[]): Work<LintOutcome> {
   const problems: InputProblem[] = [];
   const features: LoadedFeature[] = [];
   const steps = stepMatcher();
@@ -41,11 +48,13 @@ export function lintFeatures(files: readonly FeatureFile[]): LintOutcome {
   const ids = new Map<string, string>();
   for (const file of files) {
     const doc = parse(file, problems);
+    yield;
     if (doc === undefined) continue;
     const pickles = compile(doc, file.path, IdGenerator.uuid());
+    yield;
     features.push({ file, doc, pickles });
-    lintControls(file, doc, ids, problems);
-    lintSteps(file, doc, pickles, steps, givens, problems);
+    yield* lintControls(file, doc, ids, problems);
+    yield* lintSteps(file, doc, pickles, steps, givens, problems);
   }
   // Printed as "problem. fix": every fix a sentence of its own, like the other input errors'.
   return { features, problems: unique(problems).map((p) => (/[.?!]$/.test(p.fix) ? p : { ...p, fix: `${p.fix}.` })) };
@@ -71,10 +80,11 @@ function parse(file: FeatureFile, problems: InputProblem[]): GherkinDocument | u
   }
 }
 
-function lintControls(file: FeatureFile, doc: GherkinDocument, ids: Map<string, string>, problems: InputProblem[]): void {
+function* lintControls(file: FeatureFile, doc: GherkinDocument, ids: Map<string, string>, problems: InputProblem[]): Work<void> {
   const featureTags = doc.feature?.tags ?? [];
   const ruleTagsOf = ruleTagsByScenario(doc);
   for (const { scenario } of scenariosOf(doc)) {
+    yield;
     const ruleTags = ruleTagsOf.get(scenario.id) ?? [];
     const tags: readonly Tag[] = [...featureTags, ...ruleTags, ...scenario.tags];
     const at = (line: number, field: string, problem: string, fix: string): void => {
@@ -124,7 +134,7 @@ function ruleTagsByScenario(doc: GherkinDocument): Map<string, readonly Tag[]> {
  * Steps are checked on the pickles, as Cucumber will run them: Background steps come first, and a
  * Scenario Outline's steps with each Examples row filled in.
  */
-function lintSteps(file: FeatureFile, doc: GherkinDocument, pickles: readonly Pickle[], steps: StepMatcher, givens: (targets?: string) => string, problems: InputProblem[]): void {
+function* lintSteps(file: FeatureFile, doc: GherkinDocument, pickles: readonly Pickle[], steps: StepMatcher, givens: (targets?: string) => string, problems: InputProblem[]): Work<void> {
   const astSteps = new Map<string, Step>();
   // An outline's values come from its Examples rows: a bad one is reported at its row's line.
   const exampleRows = new Map<string, number>();
@@ -142,6 +152,7 @@ function lintSteps(file: FeatureFile, doc: GherkinDocument, pickles: readonly Pi
     }
   }
   for (const pickle of pickles) {
+    yield;
     let scope: { text: string; targets?: string } | undefined;
     for (const ps of pickle.steps) {
       const ast = astSteps.get(ps.astNodeIds[0]);

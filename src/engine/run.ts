@@ -19,7 +19,7 @@ import { planProbes } from "../controls/probe-plan";
 import type { FeatureFile } from "../controls/feature-set";
 import { DEFAULT_WARN_DAYS, waiverApplier, type WaiverApplier } from "../waivers/apply";
 import { loadWaivers } from "../waivers/load";
-import { FEATURES_DIR, loadFeatureCatalog } from "../controls/catalog";
+import { FEATURES_DIR, loadFeatureCatalogGivingTurns } from "../controls/catalog";
 import { runEnvironment } from "../report/environment";
 import { runControls } from "./cucumber";
 import { buildEstate } from "./estate";
@@ -83,7 +83,7 @@ function plural(n: number, word: string): string {
 async function runPhases(options: RunOptions, progress: Progress, startedAt: Date, t0: number): Promise<RunOutcome> {
   OutputSession.check(options.out);
   // Linted before anything is read or collected: a broken control stops the run with exit 3.
-  const catalog = loadFeatureCatalog({ folders: options.features, builtin: options.builtin });
+  const catalog = await loadFeatureCatalogGivingTurns({ folders: options.features, builtin: options.builtin });
   const loaded = loadInventory(resolve(options.inventory), options.inventory);
   const inv = loaded.inventory;
   const units = options.shard !== undefined ? shardUnits(inv, options.shard) : planUnits(inv);

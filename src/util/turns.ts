@@ -26,3 +26,26 @@ export async function giveTurn(): Promise<void> {
   await new Promise<void>((resolve) => setImmediate(resolve));
   since = performance.now();
 }
+
+/**
+ * Work written once for both kinds of caller: a generator that yields wherever it may pause (a
+ * file linted, a scenario checked) and returns its result. runToEnd runs it in one stretch, for
+ * callers with nothing to wait for (`hostproof controls`, the tests); runGivingTurns gives the
+ * event loop a turn at its pauses when one is due, for a run or a validation that may be long.
+ */
+export type Work<T> = Generator<void, T, void>;
+
+export function runToEnd<T>(work: Work<T>): T {
+  for (;;) {
+    const step = work.next();
+    if (step.done === true) return step.value;
+  }
+}
+
+export async function runGivingTurns<T>(work: Work<T>): Promise<T> {
+  for (;;) {
+    const step = work.next();
+    if (step.done === true) return step.value;
+    await giveTurn();
+  }
+}

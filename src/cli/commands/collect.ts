@@ -3,7 +3,7 @@ import { join, resolve } from "node:path";
 import { describeHostFailure } from "../../collect/host-failure";
 import { collectToFolder } from "../../collect/collect-to-folder";
 import { EXIT, type ExitCode } from "../../model/run";
-import { loadFeatureCatalog } from "../../controls/catalog";
+import { loadFeatureCatalogGivingTurns } from "../../controls/catalog";
 import { parseShard, shardLabel } from "../../engine/shard";
 import { checkTagsSelect, FEATURE_OPTIONS, featureSelection, parse, usageError } from "../args";
 import { COLLECT_HELP } from "../usage";
@@ -34,8 +34,8 @@ export async function collectCommand(argv: string[], io: Io): Promise<ExitCode> 
   const features = featureSelection(values);
   const tags = values.tags?.trim() || undefined;
   // Linted before any host is contacted, with or without --tags.
-  loadFeatureCatalog(features);
-  if (tags) checkTagsSelect(tags, features);
+  await loadFeatureCatalogGivingTurns(features);
+  if (tags) await checkTagsSelect(tags, features);
   const concurrency = positiveInt(values.concurrency, "--concurrency");
   const timeoutSeconds = positiveInt(values.timeout, "--timeout");
   const shard = values.shard !== undefined ? parseShard(values.shard) : undefined;

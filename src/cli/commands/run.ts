@@ -43,7 +43,7 @@ export async function runCommand(argv: string[], io: Io): Promise<ExitCode> {
   const asOf = parseAsOf(values["as-of"], io.now());
   const features = featureSelection(values);
   const tags = values.tags?.trim() || undefined;
-  if (tags) checkTagsSelect(tags, features);
+  if (tags) await checkTagsSelect(tags, features);
 
   const waiverWarnDays = parseWarnDays(values["waiver-warn-days"]);
   if (waiverWarnDays !== undefined && values.waivers === undefined) {

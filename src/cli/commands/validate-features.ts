@@ -7,7 +7,7 @@ import { existsSync, statSync } from "node:fs";
 import { dirname, relative, resolve } from "node:path";
 import { formatProblem, InputError, type InputProblem } from "../../errors";
 import { selectFeatureFiles, type FeatureFile, type FeatureSelection } from "../../controls/feature-set";
-import { lintFeatures } from "../../controls/lint";
+import { lintFeaturesGivingTurns } from "../../controls/lint";
 import { scenariosOf } from "../../controls/meta";
 import type { Io } from "../io";
 
@@ -17,7 +17,7 @@ export function isFeaturePath(path: string, isDirectory: boolean): boolean {
 }
 
 /** Prints each path's verdict and every problem; returns how many of `paths` are invalid. */
-export function validateFeaturePaths(paths: readonly { path: string; isDirectory: boolean }[], selection: FeatureSelection, io: Io): number {
+export async function validateFeaturePaths(paths: readonly { path: string; isDirectory: boolean }[], selection: FeatureSelection, io: Io): Promise<number> {
   const cwd = process.cwd();
   // `validate --no-builtin org/` lints org/ alone: no selection is not an error here.
   const context = selection.builtin === false && !selection.folders?.length ? [] : selectFeatureFiles(selection, cwd);
@@ -43,7 +43,7 @@ export function validateFeaturePaths(paths: readonly { path: string; isDirectory
     known.add(f.path);
     extra.push(f);
   }
-  const lint = lintFeatures([...context, ...extra]);
+  const lint = await lintFeaturesGivingTurns([...context, ...extra]);
   problems.push(...lint.problems);
   for (const p of problems) io.err(`✘ ${formatProblem(p)}`);
 

@@ -9,7 +9,8 @@ import { EXIT, type ExitCode } from "../../model/run";
 import type { WaiverFile } from "../../model/waiver";
 import { checkSchema, formatPath } from "../../schema/validate";
 import { snapshotPath } from "../../input/snapshot-path";
-import { loadControlCatalog } from "../../controls/catalog";
+import { loadFeatureCatalogGivingTurns } from "../../controls/catalog";
+import { giveTurn } from "../../util/turns";
 import { DEFAULT_WARN_DAYS } from "../../waivers/apply";
 import { expiredWaiverProblems, expiringWaiverLines } from "../../waivers/lint";
 import { checkWaiverReferences } from "../../waivers/load";
@@ -32,10 +33,10 @@ export async function validateCommand(argv: string[], io: Io): Promise<ExitCode>
   const selection = featureSelection(values);
   // Features are linted together (an ID used twice across them is a problem); documents one by one.
   const features = positionals.map((path) => ({ path, isDirectory: isDirectory(path) })).filter((p) => isFeaturePath(p.path, p.isDirectory));
-  let bad = features.length > 0 ? validateFeaturePaths(features, selection, io) : 0;
+  let bad = features.length > 0 ? await validateFeaturePaths(features, selection, io) : 0;
   for (const file of positionals) {
     if (features.some((f) => f.path === file)) continue;
-    const problems = validateFile(file, io, values["allow-outside-snapshots"] === true, selection);
+    const problems = await validateFile(file, io, values["allow-outside-snapshots"] === true, selection);
     if (problems.length > 0) {
       bad++;
       for (const p of problems) io.err(`✘ ${formatProblem(p)}`);
@@ -53,7 +54,7 @@ function isDirectory(path: string): boolean {
   }
 }
 
-function validateFile(file: string, io: Io, allowOutsideSnapshots: boolean, selection: FeatureSelection): InputProblem[] {
+async function validateFile(file: string, io: Io, allowOutsideSnapshots: boolean, selection: FeatureSelection): Promise<InputProblem[]> {
   let doc: LoadedDocument;
   try {
     doc = readDocument(file);
@@ -65,7 +66,7 @@ function validateFile(file: string, io: Io, allowOutsideSnapshots: boolean, sele
   if (isAnsibleInventory(doc.value)) {
     try {
       const loaded = loadAnsibleInventory(file, doc);
-      const problems = validateInventory(file, loaded.inventory, loaded.doc, [], io, allowOutsideSnapshots, " from ansible-inventory");
+      const problems = await validateInventory(file, loaded.inventory, loaded.doc, [], io, allowOutsideSnapshots, " from ansible-inventory");
       return problems.map((p) => (p.field !== undefined && loaded.origin ? { ...p, field: loaded.origin(p.field) } : p));
     } catch (err) {
       if (err instanceof InputError) return err.problems;
@@ -79,23 +80,25 @@ function validateFile(file: string, io: Io, allowOutsideSnapshots: boolean, sele
   }
   const problems = checkSchema(kind, doc);
   if (problems.length > 0) return problems;
-  if (kind === "waivers") return validateWaivers(doc, io, selection);
+  if (kind === "waivers") return await validateWaivers(doc, io, selection);
   if (kind === "snapshot") {
     io.out(`✔ ${file}: valid snapshot`);
     return [];
   }
   const inv = doc.value as Inventory;
-  return validateInventory(file, inv, doc, checkInventoryReferences(inv, doc), io, allowOutsideSnapshots, "");
+  return await validateInventory(file, inv, doc, checkInventoryReferences(inv, doc), io, allowOutsideSnapshots, "");
 }
 
-function validateInventory(file: string, inv: Inventory, doc: LoadedDocument, refs: InputProblem[], io: Io, allowOutsideSnapshots: boolean, source: string): InputProblem[] {
-  inv.hosts.forEach((h, i) => {
-    if (!h.snapshot) return;
+async function validateInventory(file: string, inv: Inventory, doc: LoadedDocument, refs: InputProblem[], io: Io, allowOutsideSnapshots: boolean, source: string): Promise<InputProblem[]> {
+  for (const [i, h] of inv.hosts.entries()) {
+    // Every snapshot is read and checked: a turn of the event loop between them (util/turns.ts).
+    await giveTurn();
+    if (!h.snapshot) continue;
     const path = snapshotPath(file, h.snapshot, allowOutsideSnapshots);
     if ("problem" in path) {
       const field = ["hosts", i, "snapshot"];
       refs.push({ file: doc.file, field: formatPath(field), line: doc.lineOf(field), ...path });
-      return;
+      continue;
     }
     try {
       loadSnapshot(path.file, path.shown, h.name);
@@ -103,18 +106,18 @@ function validateInventory(file: string, inv: Inventory, doc: LoadedDocument, re
       if (!(err instanceof InputError)) throw err;
       refs.push(...err.problems);
     }
-  });
+  }
   if (refs.length === 0) io.out(`✔ ${file}: valid inventory${source} (${inv.hosts.length} host(s), ${(inv.clusters ?? []).length} cluster(s), snapshots valid)`);
   return refs;
 }
 
 /** A waiver may name a control of the --features folders: they are part of what the waivers apply to. */
-function validateWaivers(doc: LoadedDocument, io: Io, selection: FeatureSelection): InputProblem[] {
+async function validateWaivers(doc: LoadedDocument, io: Io, selection: FeatureSelection): Promise<InputProblem[]> {
   const { waivers } = doc.value as WaiverFile;
   // Validation is about today: a waiver past its last day no longer does what the file says.
   const today = io.now();
   const problems = [
-    ...checkWaiverReferences(waivers, doc, loadControlCatalog(selection).map((c) => c.id)),
+    ...checkWaiverReferences(waivers, doc, (await loadFeatureCatalogGivingTurns(selection)).controls.map((c) => c.id)),
     ...expiredWaiverProblems(waivers, doc, today),
   ];
   if (problems.length > 0) return problems;
