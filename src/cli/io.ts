@@ -9,6 +9,15 @@ export interface Io {
   now(): Date;
   /** Where progress is drawn (stderr); none in tests that call main() in-process. */
   progress?: ProgressStream;
+  /** The width of the terminal stdout is, for what must fit it (the run's matrix); unknown when not a terminal. */
+  columns?: number;
+}
+
+/** stdout's width on a terminal; else COLUMNS when it is a number (set by a shell or a CI runner); else unknown. */
+function stdoutColumns(): number | undefined {
+  if (process.stdout.isTTY && process.stdout.columns > 0) return process.stdout.columns;
+  const fromEnv = Number(process.env.COLUMNS);
+  return Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : undefined;
 }
 
 const color = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
@@ -25,4 +34,7 @@ export const processIo: Io = {
   color,
   now: () => new Date(),
   progress: process.stderr,
+  get columns() {
+    return stdoutColumns();
+  },
 };

@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { displayWidth, formatTerminalSummary } from "../../src/report/terminal";
-import { fixtureRunReport, JAPANESE_ERROR, largeRunReport } from "../helpers/run-report";
+import { CONTROLS, fixtureRunReport, JAPANESE_ERROR, largeRunReport } from "../helpers/run-report";
+import type { ControlMeta, Result } from "../../src/model/result";
+import type { RunReport } from "../../src/model/run";
 
 const ANSI = /\u001b\[[0-9;]*m/;
 
@@ -91,4 +93,80 @@ test("waivers: one line per waiver applied, then every notice; nothing when no w
 
   const none = formatTerminalSummary({ ...fixtureRunReport(), waivers: undefined }, { color: false });
   assert.doesNotMatch(none, /^Waivers/m);
+});
+
+/** Lines of a summary without colour, and the widest of them in terminal columns. */
+function measure(text: string): { lines: string[]; widest: number } {
+  const lines = text.replace(/\n$/, "").split("\n");
+  return { lines, widest: Math.max(...lines.map(displayWidth)) };
+}
+
+/**
+ * `controls` controls over `hosts` hosts: control i fails on (i mod 5) hosts and passes on the
+ * rest, so the controls with four failures lead the list; control 3's title and the estate's name
+ * are thousands of characters long, as a hostile feature file or inventory may make them.
+ */
+function manyControls(controls: number, hosts: number): RunReport {
+  const base = fixtureRunReport();
+  const metas: ControlMeta[] = Array.from({ length: controls }, (_, i) => ({ ...CONTROLS.nic, id: `ACME-U${Math.floor(i / 1000)}-${String(i % 1000).padStart(4, "0")}`, title: i === 3 ? "T".repeat(5000) : `Control ${i}` }));
+  const results: Result[] = [];
+  metas.forEach((control, i) => {
+    for (let h = 0; h < hosts; h++) {
+      const failed = h < i % 5;
+      results.push({ control, target: { kind: "host", name: `host${h}` }, status: failed ? "failed" : "passed", expected: "x", actual: failed ? "not x" : "x", evidence: [] });
+    }
+  });
+  const hostRecords = Array.from({ length: hosts }, (_, h) => ({ ...base.hosts[0]!, name: `host${h}` }));
+  return { ...base, estate: "E".repeat(10_000), controls: metas, hosts: hostRecords, clusters: [], results, waivers: undefined };
+}
+
+test("10,000 controls: no matrix but the controls with the most failures and their counts, in a few dozen lines of bounded width", () => {
+  const { lines, widest } = measure(formatTerminalSummary(manyControls(10_000, 20), { color: false }));
+  assert.ok(lines.length < 80, `${lines.length} lines`);
+  assert.ok(widest <= 240, `a line of ${widest} columns`);
+  assert.ok(!lines.some((l) => l.includes("│")), "no matrix header");
+  assert.ok(lines.includes("  No host × control matrix: 10,000 controls are more than 100 columns can show."), lines.join("\n"));
+  assert.ok(lines.includes("  Every result is in summary.json, results.csv and the HTML report. Per control, most failed first:"));
+  const perControl = lines.filter((l) => /^ {2}✘ +\d/.test(l));
+  assert.equal(perControl.length, 20);
+  assert.match(perControl[0]!, /^ {2}✘ {2}4 {2}\? {2}0 {2}✔ 16 {2}– {2}0 {2}W {2}0 {2}ACME-U0-0004 {2}Control 4$/);
+  assert.ok(perControl.every((l) => /✘ {2}4 /.test(l)), "the controls with most failures");
+  assert.ok(lines.includes("  … 9,980 more controls: 7,980 with failed or undetermined results, 2,000 without."), lines.join("\n"));
+  assert.ok(lines[0]!.endsWith("…") || lines[0]!.includes("E…"), "the estate's name is cut");
+});
+
+test("100,000 hosts: the summary stays a few dozen lines of bounded width", () => {
+  const { lines, widest } = measure(formatTerminalSummary(largeRunReport(100_000), { color: false }));
+  assert.ok(lines.length < 100, `${lines.length} lines`);
+  assert.ok(widest <= 240, `a line of ${widest} columns`);
+  assert.ok(lines.some((l) => l.endsWith("HP-UPD-001")), "3 controls fit: the matrix is drawn");
+});
+
+test("the matrix is drawn only while it fits the terminal's width; colour codes take no width", () => {
+  // fixtureRunReport's widest matrix line: the label column (16) and the last header line "│ │ │ │ HP-CLU-001".
+  const at = (width: number, color = false): string => formatTerminalSummary(fixtureRunReport(), { color, width });
+  assert.ok(at(34).includes("│ │ │ │ HP-CLU-001"));
+  assert.doesNotMatch(at(33), /│/);
+  assert.match(at(33), /No host × control matrix: 5 controls need 34 columns, the terminal has 33\./);
+  assert.match(at(33), /^ {2}✘ 1 {2}\? 0 {2}✔ 1 {2}– 0 {2}W 1 {2}HP-NIC-001 {2}Offloads that break Hyper-V networking are disabled$/m);
+  assert.ok(at(34, true).includes("HP-CLU-001"), "the same with colour");
+  for (const line of at(33, true).split("\n")) assert.ok(displayWidth(line.replace(/\u001b\[[0-9;]*m/g, "")) <= 240, line);
+});
+
+test("every line is cut to the width (colour kept balanced) and lists of waivers are capped", () => {
+  const base = fixtureRunReport();
+  const waivers = base.waivers!;
+  // 300 waivers, each applied to one result, each approved by someone with a 3,000-character name.
+  const many = { ...waivers, waivers: Array.from({ length: 300 }, (_, i) => ({ ...waivers.waivers[0]!, id: `W-${i}`, approver: "A".repeat(3000) })), notices: [] };
+  const waived = Array.from({ length: 300 }, (_, i): Result => ({ ...base.results[0]!, target: { kind: "host", name: `h${i}` }, status: "waived", waiver: { ...base.results.find((r) => r.waiver !== undefined)!.waiver!, index: i } }));
+  const report = { ...base, waivers: many, results: [...base.results.filter((r) => r.waiver === undefined), ...waived] } as RunReport;
+  for (const color of [false, true]) {
+    const text = formatTerminalSummary(report, { color });
+    const { lines } = measure(text.replace(/\u001b\[[0-9;]*m/g, ""));
+    assert.ok(lines.every((l) => displayWidth(l) <= 240), "no line wider than 240 columns");
+    assert.ok(lines.some((l) => displayWidth(l) === 240 && l.endsWith("…")), "a waiver's justification is cut");
+    assert.ok(lines.length < 80, `${lines.length} lines`);
+    assert.ok(lines.includes("  … and 280 more waivers applied: see summary.json"), lines.join("\n"));
+    if (color) assert.equal((text.match(/\u001b\[(?!0m)[0-9;]*m/g) ?? []).length, (text.match(/\u001b\[0m/g) ?? []).length, "every colour is reset, cut lines included");
+  }
 });

@@ -69,15 +69,19 @@ export async function runCommand(argv: string[], io: Io): Promise<ExitCode> {
   return reportOutcome(outcome, { tags, color: io.color && !values["no-color"], exitZero: values["exit-zero"] === true }, io);
 }
 
+const INTERNAL_ERRORS_SHOWN = 5;
+
 /** What run and merge print when the report is in place, and the exit code they return. */
 export function reportOutcome(outcome: RunOutcome, options: { tags?: string; color: boolean; exitZero: boolean }, io: Io): ExitCode {
   const { tags, color } = options;
-  io.out(formatTerminalSummary(outcome.report, { color }));
+  io.out(formatTerminalSummary(outcome.report, { color, width: io.columns }));
   if (outcome.report.drift !== undefined) io.out(formatDrift(outcome.report.drift));
   if (outcome.report.totals.total === 0) {
     io.err(`warning: no control selected${tags ? ` by --tags "${tags}"` : ""}; run \`hostproof controls\` to see the tags.`);
   }
-  for (const bug of outcome.internalErrors) io.err(`internal error (reported as undetermined): ${bug}`);
+  // A judge that throws does so for every target: the first few say what it is, the rest are counted.
+  for (const bug of outcome.internalErrors.slice(0, INTERNAL_ERRORS_SHOWN)) io.err(`internal error (reported as undetermined): ${bug}`);
+  if (outcome.internalErrors.length > INTERNAL_ERRORS_SHOWN) io.err(`… and ${outcome.internalErrors.length - INTERNAL_ERRORS_SHOWN} more internal errors, each reported as an undetermined result.`);
   io.out(`Reports in ${outcome.outDir}/`);
   io.out(`  summary.json, summary.md, junit.xml, hdf.json, results.csv, cucumber-messages.ndjson, allure-results/, evidence/`);
   if (outcome.html.ok && "pages" in outcome.html) {
