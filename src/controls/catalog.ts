@@ -1,11 +1,10 @@
 /** All controls of a selection of features (controls/feature-set.ts), linted, with their metadata. */
 import { AstBuilder, GherkinClassicTokenMatcher, Parser } from "@cucumber/gherkin";
 import { IdGenerator, type GherkinDocument, type Scenario } from "@cucumber/messages";
-import { readFileSync } from "node:fs";
 import { InputError } from "../errors";
 import type { ControlMeta } from "../model/result";
 import { FEATURES_DIR, PACKAGE_ROOT } from "../package-root";
-import { featureFilesIn, selectFeatureFiles, type FeatureFile, type FeatureSelection } from "./feature-set";
+import { BUILTIN_ORIGIN, featureFilesIn, readFeatureFile, selectFeatureFiles, type FeatureFile, type FeatureSelection } from "./feature-set";
 import { lintFeatures, type LoadedFeature } from "./lint";
 import { controlMeta, scenariosOf } from "./meta";
 
@@ -19,7 +18,7 @@ export function featureFiles(dir: string = FEATURES_DIR): string[] {
 
 export function parseFeature(file: string): GherkinDocument {
   const parser = new Parser(new AstBuilder(IdGenerator.uuid()), new GherkinClassicTokenMatcher());
-  return parser.parse(readFileSync(file, "utf8"));
+  return parser.parse(readFeatureFile(file, file, BUILTIN_ORIGIN).text);
 }
 
 export interface CatalogEntry {

@@ -6,7 +6,6 @@
  */
 import { AstBuilder, compile, GherkinClassicTokenMatcher, Parser } from "@cucumber/gherkin";
 import { IdGenerator, type GherkinDocument, type Pickle, type Scenario, type Step, type Tag } from "@cucumber/messages";
-import { readFileSync } from "node:fs";
 import type { InputProblem } from "../errors";
 import { isSeverity, SEVERITIES } from "../model/severity";
 import type { FeatureFile } from "./feature-set";
@@ -54,7 +53,8 @@ export function lintFeatures(files: readonly FeatureFile[]): LintOutcome {
 function parse(file: FeatureFile, problems: InputProblem[]): GherkinDocument | undefined {
   const parser = new Parser(new AstBuilder(IdGenerator.uuid()), new GherkinClassicTokenMatcher());
   try {
-    return parser.parse(readFileSync(file.path, "utf8"));
+    // The text the input reader read (feature-set.ts), never the path again.
+    return parser.parse(file.text);
   } catch (err) {
     // Gherkin gathers every parse error of a file into one exception, each with its location.
     const errors = (err as { errors?: unknown[] }).errors ?? [err];

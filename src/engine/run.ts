@@ -4,7 +4,7 @@
  * in place only when all of it is written.
  */
 import { relative, resolve, sep } from "node:path";
-import { hashFile, sha256Hex } from "../evidence/manifest";
+import { sha256Hex } from "../evidence/manifest";
 import { InputError, type InputProblem } from "../errors";
 import { loadInventory, type LoadedInventory } from "../input/inventory";
 import type { Snapshot } from "../model/snapshot";
@@ -134,6 +134,7 @@ async function runPhases(options: RunOptions, progress: Progress, startedAt: Dat
       userFeatures: catalog.files.filter((f) => f.origin !== "built-in"),
       builtin: catalog.files.some((f) => f.origin === "built-in"),
       inventoryFile: resolve(options.inventory),
+      inventorySha256: loaded.sha256,
       startedAt: head.startedAt,
     });
     const waiverReport = waiverFile !== undefined && waivers !== undefined ? { file: displayPath(waiverFile.file), warnDays, waivers: waiverFile.waivers, notices: waivers.notices() } : undefined;
@@ -211,7 +212,7 @@ async function streamSlices(
 function userFeaturesDigest(files: readonly FeatureFile[]): string | undefined {
   const user = files.filter((f) => f.origin !== "built-in");
   if (user.length === 0) return undefined;
-  return sha256Hex(user.map((f) => `${hashFile(f.path).sha256}  ${relative(resolve(f.origin), f.path).split(sep).join("/")}\n`).join(""));
+  return sha256Hex(user.map((f) => `${f.sha256}  ${relative(resolve(f.origin), f.path).split(sep).join("/")}\n`).join(""));
 }
 
 /** Paths in the report are relative to where hostproof ran, as a reader of the CI log saw them. */

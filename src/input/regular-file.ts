@@ -63,7 +63,7 @@ export function tooLarge(displayName: string, kind: DocumentKind, bytes: number 
   });
 }
 
-function whatItIs(st: Stats): string {
+export function whatItIs(st: Stats): string {
   if (st.isDirectory()) return "this is a folder, not a file";
   if (st.isFIFO()) return "this is a named pipe (FIFO), not a regular file";
   if (st.isCharacterDevice() || st.isBlockDevice()) return "this is a device, not a regular file";
@@ -99,7 +99,7 @@ function unreadable(displayName: string, file: string, kind: DocumentKind, err: 
     code === "EACCES" || code === "EPERM"
       ? "Let the account hostproof runs as read it, or name another file."
       : target !== undefined
-        ? `${KINDS[kind].instead}.`
+        ? "Point the link at an existing file, or remove it."
         : kind === "feature" || kind === "manifest" || kind === "history"
           ? `${KINDS[kind].instead}.`
           : "Check the path; relative paths in an inventory are resolved against the inventory's folder.";

@@ -3,10 +3,9 @@
  * used. They are linted together with the controls they would run beside (built-in unless
  * --no-builtin, and any --features folders), so that an ID already taken there is caught here.
  */
-import { existsSync, statSync } from "node:fs";
 import { dirname, relative, resolve } from "node:path";
 import { formatProblem, InputError, type InputProblem } from "../../errors";
-import { selectFeatureFiles, type FeatureFile, type FeatureSelection } from "../../controls/feature-set";
+import { readFeatureFile, selectFeatureFiles, type FeatureFile, type FeatureSelection } from "../../controls/feature-set";
 import { lintFeatures } from "../../controls/lint";
 import { scenariosOf } from "../../controls/meta";
 import type { Io } from "../io";
@@ -30,8 +29,9 @@ export function validateFeaturePaths(paths: readonly { path: string; isDirectory
       files = isDirectory ? selectFeatureFiles({ folders: [path], builtin: false }, cwd) : [featureFile(path, cwd)];
     } catch (err) {
       if (!(err instanceof InputError)) throw err;
-      // Named on the validate line, not with --features: the problem is the path's own.
-      problems.push(...err.problems.map((p) => ({ ...p, file: path, field: undefined })));
+      // Named on the validate line, not with --features: the problem is the path's own (a file
+      // inside it keeps its own name).
+      problems.push(...err.problems.map((p) => (p.file === "command line" ? { ...p, file: path, field: undefined } : p)));
       files = [];
     }
     named.set(path, files);
@@ -65,10 +65,9 @@ export function validateFeaturePaths(paths: readonly { path: string; isDirectory
   return bad === 0 && elsewhere ? 1 : bad;
 }
 
+/** A .feature file named on the line, read through the input reader as every feature file is. */
 function featureFile(path: string, cwd: string): FeatureFile {
   const full = resolve(cwd, path);
-  if (!existsSync(full) || !statSync(full).isFile()) {
-    throw new InputError({ file: path, problem: "is not a feature file that exists", fix: "Name a .feature file or a folder of them" });
-  }
-  return { path: full, shown: relative(cwd, full).split("\\").join("/"), origin: dirname(path) };
+  const { key: _key, ...file } = readFeatureFile(full, path, dirname(path));
+  return { ...file, shown: relative(cwd, full).split("\\").join("/") };
 }
