@@ -18,7 +18,7 @@ import type { HostReader } from "../collect/collect-hosts";
 import { planProbes } from "../controls/probe-plan";
 import type { FeatureFile } from "../controls/feature-set";
 import { DEFAULT_WARN_DAYS, waiverApplier, type WaiverApplier } from "../waivers/apply";
-import { loadWaivers } from "../waivers/load";
+import { checkWaiverTargets, loadWaivers } from "../waivers/load";
 import { FEATURES_DIR, loadFeatureCatalog } from "../controls/catalog";
 import { runEnvironment } from "../report/environment";
 import { runControls } from "./cucumber";
@@ -97,6 +97,8 @@ async function runPhases(options: RunOptions, progress: Progress, startedAt: Dat
   // Read before any host is contacted and before the staging folder exists: a bad waiver file
   // stops the run with nothing collected and nothing written.
   const waiverFile = options.waivers !== undefined ? loadWaivers(resolve(options.waivers), options.waivers, catalog.controls.map((c) => c.id)) : undefined;
+  const targetProblems = waiverFile !== undefined ? checkWaiverTargets(waiverFile.waivers, waiverFile.doc, inv) : [];
+  if (targetProblems.length > 0) throw new InputError(targetProblems);
   // Hosts with a live transport are read first, once each, for exactly the probes the selected
   // controls need; a host that cannot be read comes back with every probe saying why. A shard
   // reads its own share only.
