@@ -10,20 +10,8 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
-import { AS_OF, BIN, DEMO, readJson, workspace } from "./cli";
+import { ACME_EOS, AS_OF, BIN, DEMO, readJson, workspace } from "./cli";
 import type { Summary } from "../../src/report/summary";
-
-const ACME = `Feature: Acme's own controls
-
-  @ACME-EOS-001 @severity:high
-  Scenario: No Acme host runs Windows Server 2003
-    Rationale: Acme security policy 12 allows no operating system out of support on the network.
-    Remediation: Migrate the workload to a supported Windows Server version and decommission the host.
-    Source: Acme IT security policy 12.
-
-    Given each host
-    Then the host does not run Windows Server 2003
-`;
 
 /**
  * The CLI as a child, with a guard against a hang: a FIFO once blocked it for ever, deaf to SIGTERM.
@@ -54,7 +42,7 @@ function refusedEverywhere(cwd: string, folder: string, line: string): void {
 }
 
 test("a FIFO named *.feature is refused at once, not read", () => {
-  const cwd = workspace({ "acme/eos.feature": ACME });
+  const cwd = workspace({ "acme/eos.feature": ACME_EOS });
   execFileSync("mkfifo", [join(cwd, "acme", "pipe.feature")]);
   refusedEverywhere(cwd, "acme", "acme/pipe.feature: this is a named pipe (FIFO), not a regular file. Make it a regular .feature file, or remove it from the --features folder.");
   const named = cli(["validate", "acme/pipe.feature"], cwd);
@@ -64,34 +52,34 @@ test("a FIFO named *.feature is refused at once, not read", () => {
 });
 
 test("a *.feature link to /dev/zero is refused before a byte is read", { skip: !existsSync("/dev/zero") }, () => {
-  const cwd = workspace({ "acme/eos.feature": ACME });
+  const cwd = workspace({ "acme/eos.feature": ACME_EOS });
   symlinkSync("/dev/zero", join(cwd, "acme", "zero.feature"));
   refusedEverywhere(cwd, "acme", "acme/zero.feature: this is a device, not a regular file. Make it a regular .feature file, or remove it from the --features folder.");
 });
 
 test("a dangling *.feature link, and a link that loops, are refused naming where they lead", () => {
-  const cwd = workspace({ "acme/eos.feature": ACME });
+  const cwd = workspace({ "acme/eos.feature": ACME_EOS });
   symlinkSync("gone/eos.feature", join(cwd, "acme", "dangling.feature"));
   refusedEverywhere(cwd, "acme", 'acme/dangling.feature: this is a symbolic link to "gone/eos.feature", which does not exist. Point the link at an existing file, or remove it.');
-  const loop = workspace({ "acme/eos.feature": ACME });
+  const loop = workspace({ "acme/eos.feature": ACME_EOS });
   symlinkSync("loop.feature", join(loop, "acme", "loop.feature"));
   refusedEverywhere(loop, "acme", 'acme/loop.feature: this is a symbolic link to "loop.feature" that leads round in a loop. Point the link at an existing file, or remove it.');
 });
 
 test("a link to a folder, or a folder link that loops, is refused, not skipped (its controls would silently not run)", () => {
-  const cwd = workspace({ "acme/eos.feature": ACME, "shared/net/rdp.feature": ACME.replace("ACME-EOS-001", "ACME-RDP-001") });
+  const cwd = workspace({ "acme/eos.feature": ACME_EOS, "shared/net/rdp.feature": ACME_EOS.replace("ACME-EOS-001", "ACME-RDP-001") });
   symlinkSync(join(cwd, "shared", "net"), join(cwd, "acme", "net"));
   refusedEverywhere(cwd, "acme", "acme/net: this is a symbolic link to a folder, which hostproof does not follow inside a --features folder (it may loop, or lead anywhere). Give the folder it points to as another --features, or put the folder itself here.");
-  const loop = workspace({ "acme/eos.feature": ACME });
+  const loop = workspace({ "acme/eos.feature": ACME_EOS });
   symlinkSync(".", join(loop, "acme", "again"));
   refusedEverywhere(loop, "acme", "acme/again: this is a symbolic link to a folder, which hostproof does not follow inside a --features folder (it may loop, or lead anywhere). Give the folder it points to as another --features, or put the folder itself here.");
-  const gone = workspace({ "acme/eos.feature": ACME });
+  const gone = workspace({ "acme/eos.feature": ACME_EOS });
   symlinkSync("unmounted-share/controls", join(gone, "acme", "more"));
   refusedEverywhere(gone, "acme", "acme/more: this is a symbolic link that leads nowhere (its target is missing, or it loops): it may have stood for a folder of controls. Restore what it points to, or remove the link.");
 });
 
 test("a socket named *.feature, and a *.feature link to a folder, are refused", async () => {
-  const cwd = workspace({ "acme/eos.feature": ACME });
+  const cwd = workspace({ "acme/eos.feature": ACME_EOS });
   const server = createServer();
   await new Promise<void>((done) => server.listen(join(cwd, "acme", "sock.feature"), done));
   try {
@@ -99,14 +87,14 @@ test("a socket named *.feature, and a *.feature link to a folder, are refused", 
   } finally {
     server.close();
   }
-  const dir = workspace({ "acme/eos.feature": ACME, "other/x.txt": "" });
+  const dir = workspace({ "acme/eos.feature": ACME_EOS, "other/x.txt": "" });
   symlinkSync(join(dir, "other"), join(dir, "acme", "folder.feature"));
   refusedEverywhere(dir, "acme", "acme/folder.feature: this is a symbolic link to a folder, which hostproof does not follow inside a --features folder (it may loop, or lead anywhere). Give the folder it points to as another --features, or put the folder itself here.");
 });
 
 test("a feature file over 1 MiB is refused naming the limit; HOSTPROOF_MAX_INPUT_MB raises it", () => {
   const padding = `# ${"x".repeat(1022)}\n`.repeat(1030);
-  const cwd = workspace({ "acme/eos.feature": padding + ACME });
+  const cwd = workspace({ "acme/eos.feature": padding + ACME_EOS });
   refusedEverywhere(cwd, "acme", "acme/eos.feature: the file is 1.0 MiB, over the 1.0 MiB size limit for a feature file. Check that this is the file you meant; if it is, set HOSTPROOF_MAX_INPUT_MB to a larger number of MiB.");
   const raised = cli(["controls", "--features", "acme"], cwd, { ...process.env, HOSTPROOF_MAX_INPUT_MB: "2" });
   assert.equal(raised.code, 0, raised.stderr);
@@ -114,13 +102,13 @@ test("a feature file over 1 MiB is refused naming the limit; HOSTPROOF_MAX_INPUT
 });
 
 test("an unreadable feature file is refused naming it", { skip: process.getuid?.() === 0 ? "root reads every file" : false }, () => {
-  const cwd = workspace({ "acme/eos.feature": ACME });
+  const cwd = workspace({ "acme/eos.feature": ACME_EOS });
   chmodSync(join(cwd, "acme", "eos.feature"), 0o000);
   refusedEverywhere(cwd, "acme", "acme/eos.feature: permission denied (EACCES). Let the account hostproof runs as read it, or name another file.");
 });
 
 test("a real folder named x.feature is walked like any folder; a feature whose name starts with @ is run, not taken for a rerun list", () => {
-  const cwd = workspace({ "acme/nested.feature/eos.feature": ACME, "acme/@rdp.feature": ACME.replace("ACME-EOS-001", "ACME-RDP-001") });
+  const cwd = workspace({ "acme/nested.feature/eos.feature": ACME_EOS, "acme/@rdp.feature": ACME_EOS.replace("ACME-EOS-001", "ACME-RDP-001") });
   const res = cli(["run", "-i", DEMO, "-o", "out", "--as-of", AS_OF, "--no-html", "--no-history", "--features", "acme", "--no-builtin"], cwd);
   assert.equal(res.code, 1, res.stderr);
   const summary = readJson<Summary>(join(cwd, "out", "summary.json"));
@@ -130,7 +118,7 @@ test("a real folder named x.feature is walked like any folder; a feature whose n
 });
 
 test("a *.feature link to a regular file is read; the same file reached twice defines its controls once", () => {
-  const cwd = workspace({ "shared/eos.feature": ACME });
+  const cwd = workspace({ "shared/eos.feature": ACME_EOS });
   mkdirSync(join(cwd, "acme"));
   symlinkSync(join(cwd, "shared", "eos.feature"), join(cwd, "acme", "eos.feature"));
   writeFileSync(join(cwd, "acme", "notes.txt"), "not a control\n");
