@@ -7,7 +7,7 @@ import type { GherkinDocument, Scenario, Tag } from "@cucumber/messages";
 import type { InputProblem } from "../errors";
 import { isSeverity, SEVERITIES } from "../model/severity";
 import type { FeatureFile } from "./feature-set";
-import { CONTROL_ID, descriptionFields, ONCE_TAGS, scenariosOf, SEVERITY_TAG } from "./meta";
+import { CONTROL_ID, descriptionFields, ID_FAMILY, ONCE_TAGS, scenariosOf, SEVERITY_TAG, SEVERITY_FAMILY } from "./meta";
 
 /** `ids`: the first use of each control ID, across every file, so that a duplicate names both places. */
 export function lintControls(file: FeatureFile, doc: GherkinDocument, ids: Map<string, string>, problems: InputProblem[]): void {
@@ -37,12 +37,12 @@ export function lintControls(file: FeatureFile, doc: GherkinDocument, ids: Map<s
         at(
           scenario.location.line,
           `has ${found.length} ${family} tags (${found.map((t) => `${t.name} at line ${t.location.line}`).join(", ")})`,
-          `Keep exactly one ${family} per scenario: on the scenario, or on its Feature or Rule for all of its scenarios, not both`,
+          family === "control ID" ? "Keep exactly one control ID per scenario" : `Keep exactly one ${family} per scenario: on the scenario, or on its Feature or Rule for all of its scenarios, not both`,
         );
       }
     }
 
-    const idTags = tags.filter((t) => ONCE_TAGS[0].loose.test(t.name));
+    const idTags = tags.filter((t) => ID_FAMILY.loose.test(t.name));
     if (idTags.length === 0) {
       at(scenario.location.line, "has no control ID tag", "Tag the scenario with one ID of the form PREFIX-AREA-NNN on the line above it, e.g. @ACME-SMB-001");
     } else if (idTags.length === 1 && CONTROL_ID.test(idTags[0].name)) {
@@ -55,7 +55,7 @@ export function lintControls(file: FeatureFile, doc: GherkinDocument, ids: Map<s
 
     const severities = tags.filter((t) => SEVERITY_TAG.test(t.name));
     const severityFix = `Tag it with one of ${SEVERITIES.map((s) => `@severity:${s}`).join(", ")}`;
-    if (tags.every((t) => !ONCE_TAGS[1].loose.test(t.name))) at(scenario.location.line, "has no severity tag", severityFix);
+    if (tags.every((t) => !SEVERITY_FAMILY.loose.test(t.name))) at(scenario.location.line, "has no severity tag", severityFix);
     for (const t of severities) {
       const value = SEVERITY_TAG.exec(t.name)![1];
       if (!isSeverity(value)) at(t.location.line, `'${value}' (${t.name}) is not a severity`, severityFix);

@@ -19,11 +19,17 @@ export const SEVERITY_TAG = /^@severity:(.*)$/;
  * a control judged as low). `loose` finds a tag of the family in any case, so that `@hp-clu-001` or
  * `@Severity:high`, which `--tags` and waivers would treat as another tag, is refused, not ignored.
  */
-export const ONCE_TAGS: readonly { family: string; article: string; loose: RegExp; exact: RegExp; canonical: (tag: string) => string }[] = [
-  { family: "control ID", article: "a", loose: /^@[a-z][a-z0-9]{1,9}-[a-z0-9]{2,8}-\d{3,4}$/i, exact: CONTROL_ID, canonical: (t) => t.toUpperCase() },
-  { family: "severity", article: "a", loose: /^@severity:/i, exact: /^@severity:/, canonical: (t) => t.replace(/^@severity:/i, "@severity:") },
-  { family: "area", article: "an", loose: /^@area:/i, exact: /^@area:/, canonical: (t) => t.replace(/^@area:/i, "@area:") },
-];
+export interface OnceTag {
+  family: string;
+  article: string;
+  loose: RegExp;
+  exact: RegExp;
+  canonical: (tag: string) => string;
+}
+export const ID_FAMILY: OnceTag = { family: "control ID", article: "a", loose: /^@[a-z][a-z0-9]{1,9}-[a-z0-9]{2,8}-\d{3,4}$/i, exact: CONTROL_ID, canonical: (t) => t.toUpperCase() };
+export const SEVERITY_FAMILY: OnceTag = { family: "severity", article: "a", loose: /^@severity:/i, exact: /^@severity:/, canonical: (t) => t.replace(/^@severity:/i, "@severity:") };
+const AREA_FAMILY: OnceTag = { family: "area", article: "an", loose: /^@area:/i, exact: /^@area:/, canonical: (t) => t.replace(/^@area:/i, "@area:") };
+export const ONCE_TAGS: readonly OnceTag[] = [ID_FAMILY, SEVERITY_FAMILY, AREA_FAMILY];
 const FIELD = /^(Rationale|Remediation|Source):\s*(.*)$/;
 
 export class ControlDefinitionError extends Error {}

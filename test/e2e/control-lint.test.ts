@@ -88,8 +88,10 @@ const REFUSED: Record<string, { text: string; problems: string[] }> = {
     ],
   },
   "case.feature": {
-    text: `${control("ACME-CAS-001", "@severity:high", JUDGE)}\n  @acme-cas-001 @Severity:high @AREA:x\n  Scenario: lower case\n${ABOUT}\n${JUDGE}`,
+    text: `${control("ACME-CAS-001", "@severity:high", JUDGE)}\n  @acme-cas-001 @Severity:high @AREA:x\n  Scenario: lower case\n${ABOUT}\n${JUDGE}\n  @ACME-CAS-002 @acme-cas-002 @severity:high\n  Scenario: both cases\n${ABOUT}\n${JUDGE}`,
     problems: [
+      "acme/case.feature:21: Scenario 'both cases': '@acme-cas-002' is a control ID tag in the wrong case. Write @ACME-CAS-002: --tags and waivers match tags exactly, so another case would be another tag.",
+      "acme/case.feature:22: Scenario 'both cases': has 2 control ID tags (@ACME-CAS-002 at line 21, @acme-cas-002 at line 21). Keep exactly one control ID per scenario.",
       "acme/case.feature:12: Scenario 'lower case': '@acme-cas-001' is a control ID tag in the wrong case. Write @ACME-CAS-001: --tags and waivers match tags exactly, so another case would be another tag.",
       "acme/case.feature:12: Scenario 'lower case': '@Severity:high' is a severity tag in the wrong case. Write @severity:high: --tags and waivers match tags exactly, so another case would be another tag.",
       "acme/case.feature:12: Scenario 'lower case': '@AREA:x' is an area tag in the wrong case. Write @area:x: --tags and waivers match tags exactly, so another case would be another tag.",
