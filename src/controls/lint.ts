@@ -160,7 +160,7 @@ interface ShapeStep {
  * no Then of its own, a check in a Background (shared by every scenario, owned by none), a Given
  * that nothing after it judges, an argument (a doc string, a data table) that the step's
  * definition does not take, which Cucumber fails at run time before the step judges anything, and
- * a text two definitions match. A scenario is judged only by what the lint has seen it judge.
+ * a text two definitions match.
  */
 function lintShape(file: FeatureFile, scenario: Scenario, shape: readonly ShapeStep[], steps: StepMatcher, problems: InputProblem[]): void {
   const at = (line: number | undefined, field: string, problem: string, fix: string): void => {
