@@ -20,7 +20,7 @@ BeforeAll(function () {
   }
   const day = checkedEnv(AS_OF);
   const asOf = day !== undefined ? new Date(`${day}T00:00:00Z`) : new Date(new Date().toISOString().slice(0, 10));
-  setActiveRun({ estate: buildEstate(loadInventory(resolve(inventory), inventory), asOf), results: [], controls: [], internalErrors: [] });
+  setActiveRun({ estate: buildEstate(loadInventory(resolve(inventory), inventory), asOf), results: [], controls: [], internalErrors: [], unfinished: [] });
   ownRun = true;
 });
 
