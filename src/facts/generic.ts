@@ -22,6 +22,7 @@ import type { JsonObject, JsonValue } from "../model/json";
 import type { ProbeRecord } from "../model/snapshot";
 import { recordFor, type GenericProbe } from "../probes/generic";
 import { readMember } from "./administratorsGroup";
+import { distrusted } from "./distrust";
 import { readFeatureRow } from "./failoverClusteringFeature";
 import { enumCode, isObject, mapRows, normaliseRecord, objectList, okFact, parsed, prop, recordError, firstDuplicate, registryNumber, singleObject, text, wrong, type Parsed } from "./shape";
 
@@ -29,11 +30,15 @@ function record(facts: HostFacts, probe: GenericProbe): ProbeRecord | undefined 
   return recordFor<ProbeRecord>(facts.records, probe.id);
 }
 
+/** Every generic fact is read here: a snapshot that cannot be believed gives none (facts/distrust.ts). */
+function read<T>(facts: HostFacts, probe: GenericProbe, parse: (output: JsonValue) => Parsed<T>): Fact<T> {
+  return distrusted(normaliseRecord(probe.id, record(facts, probe), parse), facts.untrusted);
+}
+
 /** not-found from the host means the thing is not there; anything else goes the usual way. */
 function readOrAbsent<T>(facts: HostFacts, probe: GenericProbe, absent: T, parse: (output: JsonValue) => Parsed<T>): Fact<T> {
-  const r = record(facts, probe);
-  if (recordError(r)?.kind === "not-found") return okFact(probe.id, absent);
-  return normaliseRecord(probe.id, r, parse);
+  if (recordError(record(facts, probe))?.kind === "not-found") return distrusted(okFact(probe.id, absent), facts.untrusted);
+  return read(facts, probe, parse);
 }
 
 // ------------------------------------------------------------------ registry
@@ -144,7 +149,7 @@ export function localGroup(facts: HostFacts, probe: GenericProbe): Fact<LocalGro
 // ------------------------------------------------------------------ CIM
 
 export function cim(facts: HostFacts, probe: GenericProbe): Fact<CimFact> {
-  return normaliseRecord(probe.id, record(facts, probe), (output) => {
+  return read(facts, probe, (output) => {
     const rows = objectList(output);
     return rows.ok ? parsed({ instances: rows.value }) : rows;
   });

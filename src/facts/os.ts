@@ -33,7 +33,14 @@ function readOs(obj: JsonObject): Parsed<OsFact> {
     sku: sku.value,
     // Absent on Server 2003 and localised elsewhere ("64 ビット"): kept as reported, or null.
     architecture: text(prop(obj, "OSArchitecture")),
+    ...csName(obj),
   });
+}
+
+/** Only where the command projected it (the catalog's does not): absent stays absent. */
+function csName(obj: JsonObject): { csName?: string } {
+  const name = text(prop(obj, "CSName"));
+  return name !== null ? { csName: name } : {};
 }
 
 /**
