@@ -91,7 +91,7 @@ export function readCollectorDocument(stdout: string): CollectorDocument {
     if (twice !== undefined) throw new CollectorOutputError(`the collector reported the probe ids '${twice}' and '${id}', which differ only in case`);
     folded.set(id.toLowerCase(), id);
     const record = readRecord(id, raw);
-    const why = isGenericProbeId(id) ? genericRecordProblem(id, record.parameters, "json" in record) : undefined;
+    const why = isGenericProbeId(id) ? genericRecordProblem(id, record.parameters, "json" in record, false) : undefined;
     if (why !== undefined) throw new CollectorOutputError(`the collector's record '${id}' does not agree with itself: ${why}`);
     probes.set(id, record);
   }

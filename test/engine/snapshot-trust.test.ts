@@ -70,7 +70,7 @@ describe("identity", () => {
   it("leaves a host of which nothing was read alone: its probes' own reasons stand", () => {
     const s = snap({ name: "node1" });
     for (const record of Object.values(s.probes)) {
-      const r = record as Record<string, unknown>;
+      const r = record as unknown as Record<string, unknown>;
       delete r.output;
       r.error = { kind: "unreachable", message: "no route" };
     }
