@@ -255,6 +255,7 @@ const REASON_TITLES: Readonly<Record<UndeterminedReason["kind"], string>> = {
   other: "probe failed",
   "not-collected": "fact not collected",
   malformed: "probe output unreadable",
+  inconsistent: "facts contradict each other or the inventory",
   "not-verifiable": "not verifiable from the collected facts",
 };
 
@@ -268,7 +269,7 @@ function escapeJavaRegex(text: string): string {
  * specific categories come before the catch-all ones: Allure puts a result in the first match.
  */
 export function allureCategories(): Category[] {
-  const undeterminedKinds = [...PROBE_ERROR_KINDS, "not-collected", "malformed", "not-verifiable"] as const;
+  const undeterminedKinds = [...PROBE_ERROR_KINDS, "not-collected", "malformed", "inconsistent", "not-verifiable"] as const;
   return [
     { name: "Non-compliant", matchedStatuses: [Status.FAILED] },
     ...undeterminedKinds.map(

@@ -373,8 +373,9 @@ test("pwsh: parameters are data: hostile values are read as names, and nothing i
     genericProbe.windowsFeature(`$(${newItem("feature")})`),
     genericProbe.optionalFeature(`SMB1Protocol"; ${newItem("optional")}; "`),
     genericProbe.localGroup(`Administrators"; ${newItem("group")}; "`),
-    // As the list could carry it (the constructor upper-cases SIDs).
-    { id: "localGroup:hostile-sid", kind: "localGroup", parameters: { SID: `S-1-5-32-544; ${newItem("sid")}` }, title: "hostile SID" },
+    // As the list could carry it (the constructor upper-cases SIDs), its id agreeing with its
+    // parameters as every record's must (src/collect/parse.ts refuses a document where one does not).
+    { id: `localGroup:S-1-5-32-544; ${newItem("sid")}`, kind: "localGroup", parameters: { SID: `S-1-5-32-544; ${newItem("sid")}` }, title: "hostile SID" },
   ];
   const { live, built } = run(pwsh, host, probes);
   assertSameRecords(live, built, probes);
