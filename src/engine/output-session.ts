@@ -94,14 +94,15 @@ export interface OutputClaim {
 
 /**
  * Before anything is written: --out and the history folder apart from every input the command
- * reads (report/own-inputs.ts), then --out locked against a second writer. The caller releases
- * `claim.lock` on its way out, whichever way that is.
+ * reads (report/own-inputs.ts), --out a folder that may be replaced, then --out locked against a
+ * second writer. The caller releases `claim.lock` on its way out, whichever way that is.
  */
 export function claimOutput(claim: OutputClaim, options: { out: string; history: string | false | undefined; command: string; inputs: OwnInput[] }): void {
   const history = options.history === false ? undefined : (options.history ?? defaultHistoryDirFor(options.out));
   const outputs: OwnOutput[] = [{ path: options.out, shown: options.out, flag: "--out" }];
   if (history !== undefined) outputs.push({ path: history, shown: options.history === undefined ? `${history} (the default history folder)` : history, flag: "--history", effect: "hostproof writes its history files there" });
   checkOutputsApart(outputs, options.inputs, "Write the report to a folder of its own, apart from every input, e.g. --out reports (and --history, if given, beside it).");
+  checkReplaceable(options.out);
   claim.lock = lockFolder(options.out, options.command, "--out");
 }
 

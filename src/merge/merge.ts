@@ -54,7 +54,6 @@ export async function mergeShards(options: MergeOptions): Promise<RunOutcome> {
 async function mergePhases(options: MergeOptions, progress: Progress, claim: OutputClaim): Promise<RunOutcome> {
   const t0 = performance.now();
   const out = resolve(options.out);
-  OutputSession.check(options.out);
   // --out replaces its folder: a shard in it would be deleted, and --out in a shard would tamper with it.
   claimOutput(claim, { out: options.out, history: options.history, command: "merge", inputs: options.shards.map((d) => ({ path: d, shown: d, what: "the shard", folder: true })) });
   const shards = openShards(options.shards.map((dir) => ({ dir: resolve(dir), shown: dir })));

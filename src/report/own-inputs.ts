@@ -54,6 +54,8 @@ function idOf(path: string): string | undefined {
 /** Nodes of a real (link-free) folder path and every folder above it, nearest first; memoised. */
 class Ancestry {
   private readonly dirs = new Map<string, Node[]>();
+  /** Folder as written → its real path: the snapshots of an estate share a folder or a few. */
+  private readonly reals = new Map<string, string>();
 
   ofDir(real: string): Node[] {
     const known = this.dirs.get(real);
@@ -66,13 +68,19 @@ class Ancestry {
     return chain;
   }
 
+  private real(dir: string): string {
+    let known = this.reals.get(dir);
+    if (known === undefined) this.reals.set(dir, (known = realpathSync(dir)));
+    return known;
+  }
+
   /** The path (links followed) and every folder above it; undefined when it does not exist. */
   of(path: string): Node[] | undefined {
     const abs = resolve(path);
     try {
       // A plain file in a folder already seen costs one lstat: only links need realpath.
       const st = lstatSync(abs, { bigint: true });
-      if (!st.isSymbolicLink()) return [{ id: `${st.dev}:${st.ino}`, name: basename(abs) }, ...this.ofDir(realpathSync(dirname(abs)))];
+      if (!st.isSymbolicLink()) return [{ id: `${st.dev}:${st.ino}`, name: basename(abs) }, ...this.ofDir(this.real(dirname(abs)))];
       const real = realpathSync(abs);
       return this.ofDir(real);
     } catch {

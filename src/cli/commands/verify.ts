@@ -34,7 +34,8 @@ Exit codes:
   0  intact
   1  tampered: a file modified, missing or unexpected, the manifest is not the one expected, or
      a shard of a merged report does not match what was merged
-  3  bad usage (not a folder, no manifest, a manifest that is not one)
+  3  bad usage (not a folder, no manifest, a manifest that is not one), or a folder replaced
+     again and again while it was checked (a report replaced once is checked again, whole)
 
 Examples:
   hostproof verify reports
