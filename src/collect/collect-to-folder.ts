@@ -15,10 +15,10 @@ import type { FeatureSelection } from "../controls/feature-set";
 import { loadInventory } from "../input/inventory";
 import { hostFileName } from "../input/host-file-name";
 import type { Inventory } from "../model/inventory";
-import { checkReplaceable, commitStaging, discardStaging, markReport, openStaging } from "../report/output-dir";
+import { checkReplaceable, commitStaging, discardStaging, markReport, openStaging, REPORT_MARKER } from "../report/output-dir";
 import { FEATURES_DIR } from "../package-root";
 import { lockFolder } from "../report/folder-lock";
-import { featureInputs, inventoryInputs, checkOutputsApart } from "../report/own-inputs";
+import { checkNotInsideWritten, checkOutputsApart, featureInputs, inventoryInputs } from "../report/own-inputs";
 import { sweepStaleStaging } from "../report/staging";
 import { VERSION } from "../version";
 import { collectEstate, type EstateCollection } from "./collect-estate";
@@ -53,7 +53,10 @@ export async function collectToFolder(options: CollectToFolderOptions): Promise<
   const copies = snapshotCopies(loaded, options.allowOutsideSnapshots === true, mine);
   // `collect -o snaps` again over the folder it reads its inventory from would replace it.
   const inputs = [...inventoryInputs(loaded, options.inventory, options.allowOutsideSnapshots === true), ...featureInputs(options.features?.folders ?? [], options.features?.builtin === false ? undefined : FEATURES_DIR)];
-  checkOutputsApart([{ path: options.out, shown: options.out, flag: "--out" }], inputs, "Collect into a folder of its own, apart from the inventory, its snapshots and the feature folders, e.g. --out snapshots-new.");
+  const outputs = [{ path: options.out, shown: options.out, flag: "--out" }];
+  const fix = "Collect into a folder of its own, apart from the inventory, its snapshots and the feature folders, e.g. --out snapshots-new.";
+  checkOutputsApart(outputs, inputs, fix);
+  checkNotInsideWritten(outputs, REPORT_MARKER, fix);
   const lock = lockFolder(options.out, "collect", "--out");
   try {
     const started = performance.now();

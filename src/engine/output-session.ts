@@ -19,9 +19,9 @@ import type { RunDigest } from "../report/digest";
 import { DriftTracker } from "../report/drift";
 import { executorFromEnv, writeExecutor } from "../report/executor";
 import { defaultHistoryDir as defaultHistoryDirFor, DRIFT_BASELINE_FILE, DriftBaselineWriter, nextBuildOrder, readDriftBaseline, saveHistory, seedHistory, sweepBaselineDebris } from "../report/history";
-import { checkReplaceable, commitStaging, discardStaging, openStaging } from "../report/output-dir";
+import { checkReplaceable, commitStaging, discardStaging, openStaging, REPORT_MARKER } from "../report/output-dir";
 import { lockFolder, lockFolderWaiting, type FolderLock } from "../report/folder-lock";
-import { checkOutputsApart, type OwnInput, type OwnOutput } from "../report/own-inputs";
+import { checkNotInsideWritten, checkOutputsApart, type OwnInput, type OwnOutput } from "../report/own-inputs";
 import { PAGES_DIR } from "../report/pages/writer";
 import { htmlSizeWarning, type Progress } from "../report/progress";
 import { RunWriter, type RunSlice } from "../report/run-writer";
@@ -101,7 +101,9 @@ export function claimOutput(claim: OutputClaim, options: { out: string; history:
   const history = options.history === false ? undefined : (options.history ?? defaultHistoryDirFor(options.out));
   const outputs: OwnOutput[] = [{ path: options.out, shown: options.out, flag: "--out" }];
   if (history !== undefined) outputs.push({ path: history, shown: options.history === undefined ? `${history} (the default history folder)` : history, flag: "--history", effect: "hostproof writes its history files there" });
-  checkOutputsApart(outputs, options.inputs, "Write the report to a folder of its own, apart from every input, e.g. --out reports (and --history, if given, beside it).");
+  const fix = "Write the report to a folder of its own, apart from every input, e.g. --out reports (and --history, if given, beside it).";
+  checkOutputsApart(outputs, options.inputs, fix);
+  checkNotInsideWritten(outputs, REPORT_MARKER, fix);
   checkReplaceable(options.out);
   claim.lock = lockFolder(options.out, options.command, "--out");
 }
@@ -236,7 +238,7 @@ export class OutputSession {
     if (dir === undefined) return undefined;
     let got: Awaited<ReturnType<typeof lockFolderWaiting>>;
     try {
-      got = await lockFolderWaiting(dir, "run (history)", HISTORY_WAIT_MS, (m) => this.options.progress.note(`hostproof: ${m}`));
+      got = await lockFolderWaiting(dir, "history update", HISTORY_WAIT_MS, (m) => this.options.progress.note(`hostproof: ${m}`));
     } catch (err) {
       got = { timedOut: (err as Error).message };
     }

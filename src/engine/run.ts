@@ -89,13 +89,6 @@ async function runPhases(options: RunOptions, progress: Progress, startedAt: Dat
   const catalog = loadFeatureCatalog({ folders: options.features, builtin: options.builtin });
   const loaded = loadInventory(resolve(options.inventory), options.inventory);
   const inv = loaded.inventory;
-  const inputs = [
-    ...inventoryInputs(loaded, options.inventory, options.allowOutsideSnapshots === true),
-    ...(options.waivers !== undefined ? [{ path: options.waivers, shown: options.waivers, what: "the waiver file" }] : []),
-    ...featureInputs(options.features ?? [], options.builtin === false ? undefined : FEATURES_DIR),
-  ];
-  // Before a host is contacted, so that a second run into the same --out stops at once.
-  claimOutput(claim, { out: options.out, history: options.history, command: "run", inputs });
   const units = options.shard !== undefined ? shardUnits(inv, options.shard) : planUnits(inv);
   const hostCount = units.reduce((n, u) => n + u.hosts.length, 0);
   // A shard's clusters, in inventory order (a run without --shard has every one).
@@ -107,6 +100,13 @@ async function runPhases(options: RunOptions, progress: Progress, startedAt: Dat
   // Read before any host is contacted and before the staging folder exists: a bad waiver file
   // stops the run with nothing collected and nothing written.
   const waiverFile = options.waivers !== undefined ? loadWaivers(resolve(options.waivers), options.waivers, catalog.controls.map((c) => c.id)) : undefined;
+  const inputs = [
+    ...inventoryInputs(loaded, options.inventory, options.allowOutsideSnapshots === true),
+    ...(options.waivers !== undefined ? [{ path: options.waivers, shown: options.waivers, what: "the waiver file" }] : []),
+    ...featureInputs(options.features ?? [], options.builtin === false ? undefined : FEATURES_DIR),
+  ];
+  // Before a host is contacted, so that a second run into the same --out stops at once.
+  claimOutput(claim, { out: options.out, history: options.history, command: "run", inputs });
   // Hosts with a live transport are read first, once each, for exactly the probes the selected
   // controls need; a host that cannot be read comes back with every probe saying why. A shard
   // reads its own share only.

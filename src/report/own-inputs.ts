@@ -13,7 +13,7 @@
  * mounts and a case-insensitive file system's other spellings of a name all resolve to the same
  * folder. Hard links are no danger: replacing --out removes one name of such a file, not its data.
  */
-import { lstatSync, realpathSync, statSync } from "node:fs";
+import { existsSync, lstatSync, realpathSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve, sep } from "node:path";
 import { InputError, type InputProblem } from "../errors";
 import type { LoadedInventory } from "../input/inventory";
@@ -154,6 +154,26 @@ export function checkOutputsApart(outputs: readonly OwnOutput[], inputs: readonl
       problems.push({ file: "command line", field: a.flag, problem: `${problem}: one would overwrite the other`, fix });
     }
   });
+  if (problems.length > 0) throw new InputError(problems);
+}
+
+/**
+ * An output inside a folder hostproof wrote (a report, a shard, a collection) would change that
+ * folder (verify then finds it tampered with), and the next command writing that folder would
+ * delete it. Replacing such a folder itself is what --out is for; writing inside it is refused.
+ */
+export function checkNotInsideWritten(outputs: readonly OwnOutput[], marker: string, fix: string): void {
+  const problems: InputProblem[] = [];
+  for (const out of outputs) {
+    const target = canonical(out.path);
+    for (let dir = dirname(target); ; dir = dirname(dir)) {
+      if (existsSync(join(dir, marker))) {
+        problems.push({ file: "command line", field: out.flag, problem: `${out.flag} ${out.shown} is inside ${dir}, a folder hostproof wrote (a report or a collection): writing there would change it, and the next command writing ${dir} would delete it`, fix });
+        break;
+      }
+      if (dirname(dir) === dir) break;
+    }
+  }
   if (problems.length > 0) throw new InputError(problems);
 }
 

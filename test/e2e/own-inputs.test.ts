@@ -70,7 +70,7 @@ test("collect -o over the folder it collects from (its inventory and the snapsho
   await refused(root, ["collect", "-i", join(snaps, "inventory.json"), "-o", join(root, "elsewhere", "..", "snaps")], [/inside --out/]);
 });
 
-test("an earlier report into which the inputs were copied, a waiver file or a --features folder inside --out, --out inside a --features folder: refused", async () => {
+test("an earlier report into which the inputs were copied, a waiver file or a --features folder inside --out, --out inside a --features folder or inside a report: refused", async () => {
   const root = tempDir();
   const reports = join(root, "reports");
   assert.ok((await runCli(["run", "-i", DEMO, "-o", reports, ...RUN, "--exit-zero"])).code === 0);
@@ -83,6 +83,9 @@ test("an earlier report into which the inputs were copied, a waiver file or a --
   await refused(root, ["run", "-i", DEMO, "--features", join(reports, "controls"), "-o", reports, ...RUN], [/--out: the --features folder .*reports\/controls is inside --out/]);
   cpSync(join(__dirname, "..", "..", "examples", "custom-controls"), join(root, "controls"), { recursive: true });
   await refused(root, ["run", "-i", DEMO, "--features", join(root, "controls"), "-o", join(root, "controls", "reports"), ...RUN], [/--out: --out .*controls\/reports is inside the --features folder .*controls: writing there would change it/]);
+  // Not an input, but a report of its own: a report or history written into it would change it.
+  await refused(root, ["run", "-i", DEMO, "-o", join(reports, "sub"), ...RUN], [/--out: --out .*reports\/sub is inside .*reports, a folder hostproof wrote \(a report or a collection\): writing there would change it/]);
+  await refused(root, ["run", "-i", DEMO, "-o", join(root, "r2"), "--history", join(reports, "h"), ...RUN], [/--history: --history .*reports\/h is inside .*reports, a folder hostproof wrote/]);
 });
 
 test("--history is kept apart from the inputs and from --out: inside --out it would be deleted with it, over the snapshots it would write among them", async () => {
