@@ -168,7 +168,8 @@ function sleepSync(ms: number): void {
 
 let exitHook = false;
 
-function releaseAll(): void {
+/** Every lock this process holds, released: for a way out that does not pass process.exit (which does it itself). */
+export function releaseAllLocks(): void {
   for (const file of [...held.keys()]) release(file);
 }
 
@@ -208,7 +209,7 @@ export function tryLockFolder(folder: string, command: string, alive: (pid: numb
       held.set(file, { text });
       if (!exitHook) {
         exitHook = true;
-        process.on("exit", releaseAll);
+        process.on("exit", releaseAllLocks);
       }
       return { lock: { file, notes, release: () => release(file) } };
     } catch (err) {
