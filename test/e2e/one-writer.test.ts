@@ -5,14 +5,13 @@
  * condition (a lock file, a line on stderr), with the first run paused by SIGSTOP, never a race.
  */
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { findJava } from "../../src/report/allure-html";
 import { lockFileOf, tryLockFolder } from "../../src/report/folder-lock";
-import { startCli, until } from "../helpers/running-cli";
+import { exitedPid, startCli, until } from "../helpers/running-cli";
 import { AS_OF, DEMO, spawnCli, tempDir } from "./cli";
 
 const RUN = ["--as-of", AS_OF, "--no-html", "--exit-zero"];
@@ -86,11 +85,6 @@ test("two runs sharing one history folder at once: each waits its turn, and the 
   assert.deepEqual(readdirSync(root).sort(), ["history", "r1", "r2"]);
 });
 
-/** A pid that ran and has exited. */
-function deadPid(): number {
-  return Number(spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], { encoding: "utf8" }).stdout);
-}
-
 /** What a SIGKILLed writer of `name` leaves beside it: its staging folder, its lock, a lock maker's temporary file. */
 function killedWriterDebris(root: string, name: string, pid: number): string[] {
   const names = [`.${name}.staging-${pid}-0a1b2c3d4e5f`, `.${name}.lock`, `.${name}.lock.tmp-${pid}-0a1b2c3d`];
@@ -110,7 +104,7 @@ test("after a writer is SIGKILLed, the next run, collect or merge on the same --
     ["collect-out", ["collect", "-i", DEMO]],
     ["merge-out", ["merge", join(root, "s1"), join(root, "s2"), "--no-html", "--no-history", "--exit-zero"]],
   ] as const) {
-    const dead = deadPid();
+    const dead = exitedPid();
     killedWriterDebris(root, name, dead);
     // Another process still writing beside the same --out (this test): its staging folder stays.
     const live = `.${name}.staging-${process.pid}-abcdef012345`;
@@ -130,7 +124,7 @@ test("after a run is SIGKILLed between staging its drift baseline and committing
   const root = tempDir();
   const history = join(root, "history");
   mkdirSync(history);
-  const dead = deadPid();
+  const dead = exitedPid();
   writeFileSync(join(history, `last-results.json.tmp-${dead}`), "{");
   const res = spawnCli(["run", "-i", DEMO, "-o", join(root, "r"), ...RUN, "--history", history]);
   assert.equal(res.code, 0, res.stderr);

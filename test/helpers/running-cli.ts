@@ -1,6 +1,6 @@
 /** The real CLI as a child process a test can watch, pause and signal while it runs. */
 import assert from "node:assert/strict";
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { BIN, ROOT } from "../e2e/cli";
 
 export interface Ended {
@@ -41,4 +41,9 @@ export async function until<T>(what: string, probe: () => T | undefined, ...runn
     if (i > 6000) assert.fail(`gave up waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/** A pid that certainly ran and certainly no longer does: a child that has exited and been reaped. */
+export function exitedPid(): number {
+  return Number(spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], { encoding: "utf8" }).stdout);
 }

@@ -4,24 +4,19 @@
  * path but SIGKILL, after which the next taker finds it stale.
  */
 import assert from "node:assert/strict";
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { lockFileOf, tryLockFolder, type LockHolder } from "../../src/report/folder-lock";
+import { exitedPid } from "../helpers/running-cli";
 import { scratch } from "./tmp";
 
 const LOCK_JS = join(__dirname, "..", "..", "dist", "src", "report", "folder-lock.js");
 
-/** A pid that certainly ran and certainly no longer does (a child that has exited and been reaped). */
-function deadPid(): number {
-  const child = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], { encoding: "utf8" });
-  return Number(child.stdout);
-}
-
 function holder(over: Partial<LockHolder>): LockHolder {
-  return { pid: deadPid(), host: hostname(), startedAt: "2026-11-22T10:00:00.000Z", command: "run", ...over };
+  return { pid: exitedPid(), host: hostname(), startedAt: "2026-11-22T10:00:00.000Z", command: "run", ...over };
 }
 
 test("a second taker is refused while the lock is held, and told who holds it; release frees it", (t) => {
@@ -155,7 +150,7 @@ test("the lock goes when its holder exits without releasing it (process.exit, as
 test("a lock maker's temporary file left by a dead process is removed; a live one's is kept", (t) => {
   const root = scratch(t);
   const out = join(root, "reports");
-  const dead = `.reports.lock.tmp-${deadPid()}-0a1b2c3d`;
+  const dead = `.reports.lock.tmp-${exitedPid()}-0a1b2c3d`;
   const live = `.reports.lock.tmp-${process.ppid}-0a1b2c3d`;
   writeFileSync(join(root, dead), "{}");
   writeFileSync(join(root, live), "{}");
