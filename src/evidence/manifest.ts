@@ -337,8 +337,10 @@ function readManifest(reportDir: string, shownAs: string): { manifest: Manifest;
  * Throws InputError (exit 3) when there is nothing to verify against: not a folder, no manifest,
  * or a manifest that is not one.
  */
-export function verifyReport(reportDir: string, shownAs: string = reportDir): VerifyOutcome {
+/** `manifestRead`: a test seam, called between reading the manifest and the files (stable-check.ts). */
+export function verifyReport(reportDir: string, shownAs: string = reportDir, manifestRead?: () => void): VerifyOutcome {
   const { manifest, sha256 } = readManifest(reportDir, shownAs);
+  manifestRead?.();
   const problems: VerifyProblem[] = [];
   const listed = new Set<string>();
   for (const entry of manifest.files) {
