@@ -22,7 +22,7 @@ import type { HostRecord, RunReport } from "../model/run";
 import type { Result, ResultStatus, UndeterminedReason } from "../model/result";
 import { ALLURE_SEVERITY } from "./allure-severity-words";
 import { PROBE_ERROR_KINDS } from "../model/snapshot";
-import { evidenceLookup, type EvidenceLookup, type EvidenceView } from "./evidence";
+import { commandLines, evidenceLookup, type EvidenceLookup, type EvidenceView } from "./evidence";
 import { PlainFileWriter } from "./allure-writer";
 import { auditorMessage, detailsText, statusOf } from "./text";
 import { descriptionMarkdown } from "./allure-description";
@@ -70,7 +70,7 @@ export function evidenceText(view: EvidenceView): string {
   const lines = [
     `Probe:    ${view.title} [${view.probe}]`,
     `Host:     ${view.host}`,
-    `Command:  ${view.command}`,
+    ...commandLines(view),
   ];
   const { record } = view;
   if (record === undefined) {

@@ -12,7 +12,7 @@ import type { ControlMeta, Result, ResultStatus } from "../model/result";
 import type { Severity } from "../model/severity";
 import type { AppliedWaiver } from "../model/waiver";
 import { approvalText, waiverLabel } from "../waivers/describe";
-import type { EvidenceView } from "./evidence";
+import { commandLines, type EvidenceView } from "./evidence";
 import { auditorMessage, detailsText, reasonLine, targetTitle, waiverLine } from "./text";
 
 export const HDF_FILE = "hdf.json";
@@ -107,7 +107,7 @@ function evidenceText(views: readonly EvidenceView[]): string {
   const lines = ["Evidence:"];
   for (const v of views) {
     const ran = v.record !== undefined ? `, ran ${v.record.startedAt}${v.record.durationMs !== undefined ? ` (${v.record.durationMs} ms)` : ""}` : "";
-    lines.push(`- ${v.title} on ${v.host}${ran}`, `  command: ${v.command}`, `  ${rawText(v)}`);
+    lines.push(`- ${v.title} on ${v.host}${ran}`, ...commandLines(v).map((l) => `  ${l}`), `  ${rawText(v)}`);
   }
   return lines.join("\n");
 }
