@@ -25,7 +25,7 @@ import { PROBE_ERROR_KINDS } from "../model/snapshot";
 import { commandLines, evidenceLookup, type EvidenceLookup, type EvidenceView } from "./evidence";
 import { PlainFileWriter } from "./allure-writer";
 import { auditorMessage, detailsText, statusOf } from "./text";
-import { descriptionMarkdown } from "./allure-description";
+import { descriptionHtml } from "./allure-description";
 
 export const ALLURE_RESULTS_DIR = "allure-results";
 export const STANDALONE_SUITE = "Standalone hosts";
@@ -236,7 +236,8 @@ export function buildTestResult(r: Result, index: number, ctx: AllureContext): T
     status: ALLURE_STATUS[statusOf(r)],
     statusDetails: { message: auditorMessage(r), ...(trace !== "" ? { trace } : {}) },
     stage: Stage.FINISHED,
-    description: descriptionMarkdown(r),
+    // HTML built and escaped here, never Markdown: text from hosts and files shows as written.
+    descriptionHtml: descriptionHtml(r),
     labels: labelsOf(r),
     links: [],
     parameters: [...parametersOf(r, ctx), ...(views.length > 0 ? [{ name: "evidence", value: views.map((v) => `${v.title} on ${v.host}`).join("; "), excluded: true }] : [])],
