@@ -161,6 +161,22 @@ test("the browsable pages show host and waiver text literally and make no reques
       assert.equal(await page.locator("main img, main script, main b b").count(), 0, p);
     }
     for (const text of Object.values(texts)) assert.ok(seen.includes(text), `${text.slice(0, 12)}… is not shown literally`);
+
+    // hdf.json as Heimdall draws it: each field it shows as HTML (sanitize-html, then v-html),
+    // set as a div's innerHTML here, must make no element and read as the text.
+    const hdf = JSON.parse(readFileSync(join(out, "hdf.json"), "utf8")) as { profiles: { controls: { title: string; desc: string; results: { code_desc: string; message: string; skip_message?: string }[] }[] }[] };
+    const fields = hdf.profiles.flatMap((p) => p.controls.flatMap((c) => [c.title, c.desc, ...c.results.flatMap((r) => [r.code_desc, r.message, r.skip_message ?? ""])]));
+    const drawn = await page.evaluate((html: string[]) => {
+      const doc = (globalThis as unknown as { document: { createElement(t: string): { innerHTML: string; textContent: string | null; children: { length: number } } } }).document;
+      return html.map((h) => {
+        const div = doc.createElement("div");
+        div.innerHTML = h;
+        return { elements: div.children.length, text: div.textContent ?? "" };
+      });
+    }, fields);
+    assert.deepEqual(drawn.filter((d) => d.elements > 0), [], "an HDF field became markup in Heimdall");
+    const heimdall = drawn.map((d) => d.text).join("\n");
+    for (const text of [texts.adapter, texts.vm, texts.justification]) assert.ok(heimdall.includes(text), `${text.slice(0, 12)}… is not shown literally in Heimdall`);
     assert.deepEqual(requests, [], "a page asked for something that is not a local file");
     assert.deepEqual(watch.hits, []);
   } finally {
