@@ -26,11 +26,13 @@ function hostile(port: number, where: string): string {
   return `${where} ![x](${at}-md) <img src="${at}-img"> <script>fetch("${at}-script")</script> [link](javascript:alert(1)) **bold** <b>b</b> ${at}-bare`;
 }
 
-function estate(port: number): { dir: string; inventory: string; waivers: string; texts: Record<string, string> } {
+function estate(port: number): { dir: string; inventory: string; waivers: string; texts: { adapter: string; vm: string; justification: string; approver: string; estate: string } } {
   const dir = tempDir();
   mkdirSync(join(dir, "snapshots"));
   copyFileSync(join(ROOT, "examples", "demo", "snapshots", "hv01.json"), join(dir, "snapshots", "hv01.json"));
-  const texts = { adapter: hostile(port, "adapter"), vm: hostile(port, "vm"), justification: hostile(port, "justification"), approver: hostile(port, "approver") };
+  // The estate's name is the report's title, in Allure's page template and the pages' <title>.
+  const estateName = `${hostile(port, "estate")} </title><script>fetch("http://127.0.0.1:${port}/title")</script>`;
+  const texts = { adapter: hostile(port, "adapter"), vm: hostile(port, "vm"), justification: hostile(port, "justification"), approver: hostile(port, "approver"), estate: estateName };
   editJson(join(dir, "snapshots", "hv01.json"), (snap) => {
     const probes = snap.probes as Record<string, { output: Array<Record<string, unknown>> }>;
     // The adapter's VMQ on: HP-NIC-001 fails, naming the adapter in its actual and its details.
@@ -42,7 +44,7 @@ function estate(port: number): { dir: string; inventory: string; waivers: string
     for (const s of probes.vmIntegrationServices!.output) if (s.VMName === "app01") s.VMName = texts.vm;
   });
   const inventory = join(dir, "inventory.yaml");
-  writeFileSync(inventory, "version: 1\nname: hostile text\nhosts:\n  - name: hv01\n    transport: snapshot\n    snapshot: snapshots/hv01.json\n");
+  writeFileSync(inventory, `version: 1\nname: ${JSON.stringify(estateName)}\nhosts:\n  - name: hv01\n    transport: snapshot\n    snapshot: snapshots/hv01.json\n`);
   const waivers = join(dir, "waivers.yaml");
   const waiver = { id: "W-1", controlId: "HP-HV-001", scope: { host: "hv01" }, justification: texts.justification, approver: texts.approver, reference: "CHG-1", expires: "2027-06-30" };
   writeFileSync(waivers, JSON.stringify({ version: 1, waivers: [waiver] }, null, 2));
@@ -103,6 +105,7 @@ test("the single-file Allure report shows host and waiver text literally and mak
 
     await page.goto(`${url}#suites`);
     await page.waitForSelector(".side-nav", { timeout: 30_000 });
+    assert.equal(await page.title(), `hostproof: ${texts.estate}`);
     await page.getByText("Standalone hosts", { exact: true }).first().click();
     await page.getByText("hv01", { exact: true }).first().click();
     await page.getByText(/HP-NIC-001 on hv01/).first().click();
@@ -122,7 +125,7 @@ test("the single-file Allure report shows host and waiver text literally and mak
     assert.ok(description.includes(texts.justification), description);
     assert.ok(description.includes(`Approved by ${texts.approver}`), description);
     const waived = await page.locator("body").innerText();
-    for (const text of Object.values(texts)) assert.ok(waived.includes(text), `${text.slice(0, 12)}… is not shown literally`);
+    for (const text of [texts.adapter, texts.vm, texts.justification, texts.approver]) assert.ok(waived.includes(text), `${text.slice(0, 12)}… is not shown literally`);
     assert.equal(await page.locator(".description__text img, .description__text a, .description__text script").count(), 0);
 
     // The overview and the other tabs, which show names, categories and the environment.
@@ -130,6 +133,12 @@ test("the single-file Allure report shows host and waiver text literally and mak
       await page.goto(`${url}${hash}`);
       await page.waitForSelector(".side-nav", { timeout: 30_000 });
       await page.waitForTimeout(300);
+      if (hash === "#") {
+        // The Environment widget lists the estate's name among the run's facts.
+        await page.getByText("Environment", { exact: true }).first().waitFor({ timeout: 15_000 });
+        const overview = await page.locator("body").innerText();
+        assert.ok(overview.includes(texts.estate), "the environment does not show the estate's name literally");
+      }
     }
     assert.deepEqual(requests, [], "the report asked for something that is not a local file");
     assert.deepEqual(watch.hits, []);
