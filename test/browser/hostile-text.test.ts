@@ -89,19 +89,36 @@ async function launch(t: TestContext): Promise<Browser | undefined> {
   });
 }
 
-test("the single-file Allure report shows host and waiver text literally and makes no request but file:", { timeout: 240_000 }, async (t) => {
-  if (!requireTool(t, "java", findJava(), "apt-get install default-jre-headless")) return;
+type Texts = ReturnType<typeof estate>["texts"];
+
+/**
+ * Runs hostproof on the hostile estate with `--html <html>`, opens a watched page, hands both to
+ * `check`, then requires that no request but file: was made and nothing reached the local server.
+ */
+async function withHostileReport(t: TestContext, html: "single" | "pages", check: (r: { out: string; texts: Texts; page: Page }) => Promise<void>): Promise<void> {
   const browser = await launch(t);
   if (browser === undefined) return;
   const watch = await listen();
   try {
     const { dir, inventory, waivers, texts } = estate(watch.port);
     const out = join(dir, "out");
-    const run = spawnCli(["run", "-i", inventory, "-w", waivers, "-o", out, "--as-of", AS_OF, "--exit-zero", "--no-history", "--html", "single"]);
+    const run = spawnCli(["run", "-i", inventory, "-w", waivers, "-o", out, "--as-of", AS_OF, "--exit-zero", "--no-history", "--html", html]);
     assert.equal(run.code, 0, run.stderr);
     assert.doesNotMatch(run.stderr, /warning/);
-    const url = pathToFileURL(join(out, "allure-report", "index.html")).href;
     const { page, requests } = await watchedPage(browser);
+    await check({ out, texts, page });
+    assert.deepEqual(requests, [], "the report asked for something that is not a local file");
+    assert.deepEqual(watch.hits, []);
+  } finally {
+    await browser.close();
+    watch.server.close();
+  }
+}
+
+test("the single-file Allure report shows host and waiver text literally and makes no request but file:", { timeout: 240_000 }, async (t) => {
+  if (!requireTool(t, "java", findJava(), "apt-get install default-jre-headless")) return;
+  await withHostileReport(t, "single", async ({ out, texts, page }) => {
+    const url = pathToFileURL(join(out, "allure-report", "index.html")).href;
 
     await page.goto(`${url}#suites`);
     await page.waitForSelector(".side-nav", { timeout: 30_000 });
@@ -116,7 +133,6 @@ test("the single-file Allure report shows host and waiver text literally and mak
     assert.equal(await page.locator(".description__text img, .description__text a, .description__text script, .description__text b b").count(), 0);
     const nic = await page.locator("body").innerText();
     assert.ok(nic.includes(`Actual: ${texts.adapter}: *VMQ = 1`), "the status message shows the adapter's name literally");
-    await page.screenshot({ path: join(dir, "nic.png") });
 
     await page.getByText(/HP-HV-001 on hv01/).first().click();
     await page.getByText(/waiver approver/).first().waitFor({ timeout: 15_000 });
@@ -140,26 +156,13 @@ test("the single-file Allure report shows host and waiver text literally and mak
         assert.ok(overview.includes(texts.estate), "the environment does not show the estate's name literally");
       }
     }
-    assert.deepEqual(requests, [], "the report asked for something that is not a local file");
-    assert.deepEqual(watch.hits, []);
     const html = readFileSync(join(out, "allure-report", "index.html"), "utf8").replace(/'[A-Za-z0-9+/=]{64,}'/g, "''");
     assert.doesNotMatch(html, /googletagmanager|gtag\(|dataLayer/);
-  } finally {
-    await browser.close();
-    watch.server.close();
-  }
+  });
 });
 
 test("the browsable pages show host and waiver text literally and make no request but file:", { timeout: 240_000 }, async (t) => {
-  const browser = await launch(t);
-  if (browser === undefined) return;
-  const watch = await listen();
-  try {
-    const { dir, inventory, waivers, texts } = estate(watch.port);
-    const out = join(dir, "out");
-    const run = spawnCli(["run", "-i", inventory, "-w", waivers, "-o", out, "--as-of", AS_OF, "--exit-zero", "--no-history", "--html", "pages"]);
-    assert.equal(run.code, 0, run.stderr);
-    const { page, requests } = await watchedPage(browser);
+  await withHostileReport(t, "pages", async ({ out, texts, page }) => {
     const pages = ["index.html", "targets.html", "findings.html", "waivers.html", ...readdirSync(join(out, "pages")).filter((f) => f.startsWith("control-")), ...readdirSync(join(out, "pages", "t")).map((f) => `t/${f}`)];
     let seen = "";
     for (const p of pages) {
@@ -186,10 +189,5 @@ test("the browsable pages show host and waiver text literally and make no reques
     assert.deepEqual(drawn.filter((d) => d.elements > 0), [], "an HDF field became markup in Heimdall");
     const heimdall = drawn.map((d) => d.text).join("\n");
     for (const text of [texts.adapter, texts.vm, texts.justification]) assert.ok(heimdall.includes(text), `${text.slice(0, 12)}… is not shown literally in Heimdall`);
-    assert.deepEqual(requests, [], "a page asked for something that is not a local file");
-    assert.deepEqual(watch.hits, []);
-  } finally {
-    await browser.close();
-    watch.server.close();
-  }
+  });
 });
