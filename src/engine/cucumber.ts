@@ -4,6 +4,7 @@ import type { Envelope } from "@cucumber/messages";
 import { Writable } from "node:stream";
 import { PACKAGE_ROOT } from "../controls/catalog";
 import type { FeatureFile } from "../controls/feature-set";
+import { completeResults, type ExpectedControl } from "./complete-results";
 import type { Estate } from "./estate";
 import { setActiveRun, type RunContext } from "./run-context";
 import { claimSupportProfile } from "./support-code";
@@ -16,6 +17,11 @@ export interface ControlRunOptions {
   features: readonly FeatureFile[];
   /** Told every Cucumber message (the run keeps them as cucumber-messages.ndjson). */
   onMessage?: (message: Envelope) => void;
+  /**
+   * The controls the selection chose and what each judges: after Cucumber, each has one result per
+   * target of those kinds, undetermined where none came (engine/complete-results.ts).
+   */
+  expected?: readonly ExpectedControl[];
 }
 
 export interface ControlRun extends RunContext {
@@ -35,7 +41,7 @@ let supportLibrary: ISupportCodeLibrary | undefined;
 const configurations = new Map<string, Awaited<ReturnType<typeof loadConfiguration>>["runConfiguration"]>();
 
 export async function runControls(options: ControlRunOptions): Promise<ControlRun> {
-  const ctx: RunContext = { estate: options.estate, results: [], controls: [], internalErrors: [], features: options.features };
+  const ctx: RunContext = { estate: options.estate, results: [], controls: [], internalErrors: [], unfinished: [], features: options.features };
   const brokenSteps: string[] = [];
   // Cucumber resolves features and steps against cwd; the controls ship with hostproof, so its own
   // folder is the cwd here whatever folder the user runs from.
@@ -77,6 +83,7 @@ export async function runControls(options: ControlRunOptions): Promise<ControlRu
   } finally {
     setActiveRun(undefined);
   }
+  if (options.expected !== undefined) completeResults(ctx, options.expected);
   for (const [status, n] of Object.entries(broken)) if (n > 0) brokenSteps.push(`${n} step(s) ${status.toLowerCase()}`);
   return { ...ctx, brokenSteps };
 }

@@ -18,7 +18,7 @@ BeforeAll(function () {
     throw new Error("No estate to judge: run `hostproof run --inventory <file>`, or set HOSTPROOF_INVENTORY=<file> for a bare cucumber-js run.");
   }
   const asOf = process.env.HOSTPROOF_AS_OF ? new Date(`${process.env.HOSTPROOF_AS_OF}T00:00:00Z`) : new Date(new Date().toISOString().slice(0, 10));
-  setActiveRun({ estate: buildEstate(loadInventory(resolve(inventory), inventory), asOf), results: [], controls: [], internalErrors: [] });
+  setActiveRun({ estate: buildEstate(loadInventory(resolve(inventory), inventory), asOf), results: [], controls: [], internalErrors: [], unfinished: [] });
   ownRun = true;
 });
 

@@ -8,7 +8,7 @@ import { dirname, relative, resolve } from "node:path";
 import { formatProblem, InputError, type InputProblem } from "../../errors";
 import { selectFeatureFiles, type FeatureFile, type FeatureSelection } from "../../controls/feature-set";
 import { lintFeatures } from "../../controls/lint";
-import { scenariosOf } from "../../controls/meta";
+import { catalogEntries } from "../../controls/catalog";
 import type { Io } from "../io";
 
 /** A positional `validate` names features when it is a folder or ends in .feature. */
@@ -48,6 +48,8 @@ export function validateFeaturePaths(paths: readonly { path: string; isDirectory
   for (const p of problems) io.err(`✘ ${formatProblem(p)}`);
 
   const badFiles = new Set(problems.map((p) => p.file));
+  // What `run` and `controls` make of the files next, so that a file valid here is one they accept.
+  const entries = catalogEntries(lint.features.filter((f) => !badFiles.has(f.file.shown)));
   const namedShown = new Set([...named.values()].flat().map((f) => f.shown));
   let bad = 0;
   for (const { path } of paths) {
@@ -57,7 +59,7 @@ export function validateFeaturePaths(paths: readonly { path: string; isDirectory
       bad++;
       continue;
     }
-    const controls = lint.features.filter((f) => shown.has(f.file.shown)).reduce((n, f) => n + scenariosOf(f.doc).length, 0);
+    const controls = entries.filter((e) => shown.has(e.meta.feature)).length;
     io.out(`✔ ${path}: valid controls (${controls} control(s) in ${files.length} feature file(s))`);
   }
   // A problem in the controls they were linted beside (--features) is no named path's, but still fails.
