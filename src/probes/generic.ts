@@ -5,7 +5,7 @@
  * hashtable the collector builds from the base64 list in the driver's target (see
  * encodeGenericProbes), and is never spliced into script text. The record keeps both: the
  * command exactly as it ran and the parameters it ran with, which is what an auditor needs to run
- * it again (`$HpProbe = @{ Key = '…' }` then the command).
+ * it again (src/probes/run-again.ts).
  *
  * The commands follow the built-in catalog's rules (src/probes/catalog.ts): one line, every cmdlet
  * with -ErrorAction Stop, a Select-Object projection, the JSON tail, and fallbacks projecting the
@@ -250,17 +250,6 @@ const TITLE_WORDS: Readonly<Record<GenericKind, string>> = {
 export function genericProbeTitle(id: GenericProbeId): string {
   const colon = id.indexOf(":");
   return `${TITLE_WORDS[id.slice(0, colon) as GenericKind]} ${id.slice(colon + 1)}`;
-}
-
-/**
- * A record's command as an auditor can run it again: the parameters assigned to `$HpProbe`, then
- * the command that read them. Single quotes are doubled, PowerShell's own escape in a verbatim
- * string, although no parameter form lets one through.
- */
-export function runnableCommand(command: string, parameters: Readonly<Record<string, string>> | undefined): string {
-  if (parameters === undefined || Object.keys(parameters).length === 0) return command;
-  const pairs = Object.entries(parameters).map(([k, v]) => `${k} = '${v.replace(/'/g, "''")}'`);
-  return `$HpProbe = @{ ${pairs.join("; ")} }; ${command}`;
 }
 
 /** A snapshot's record for `id`: generic ids compare without case (see sameProbeId). */
