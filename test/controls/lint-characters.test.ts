@@ -8,6 +8,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { readFeatureFile } from "../../src/controls/feature-set";
 import { lintFeatures } from "../../src/controls/lint";
 import { powerShellSyntaxCharacters } from "../../src/powershell/quote";
 import { tempDir } from "../e2e/cli";
@@ -19,7 +20,7 @@ function lint(steps: string): string[] {
   const path = join(dir, `c${++n}.feature`);
   const description = "    Rationale: r\n    Remediation: m\n    Source: s\n\n";
   writeFileSync(path, `Feature: f\n  @HP-TST-001 @severity:low\n  Scenario: s\n${description}    Given each host\n${steps}`);
-  return lintFeatures([{ path, shown: `c${n}.feature`, origin: "test" }]).problems.map((p) => `${p.line}: ${p.problem}`);
+  return lintFeatures([readFeatureFile(path, `c${n}.feature`, "test")]).problems.map((p) => `${p.line}: ${p.problem}`);
 }
 
 const hex = (c: string): string => `U+${c.codePointAt(0)!.toString(16).padStart(4, "0").toUpperCase()}`;
