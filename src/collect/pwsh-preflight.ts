@@ -6,9 +6,11 @@
  * one clear input error (exit 3) naming the executable and what to do.
  */
 import { InputError } from "../errors";
+import { checkEnvironment, NODE_POWERSHELL } from "../input/env-vars";
 import { describeExecutable, INSTALL_HINT, PowerShellError } from "../powershell/errors";
 import { resolvePwsh } from "../powershell/find";
 import { PowerShellSession } from "../powershell/session";
+import { shownArg } from "../util/shell-quote";
 
 /** `Invoke-Command -Options` arrived in 7.3. */
 export const MINIMUM_PWSH = { major: 7, minor: 3 };
@@ -24,6 +26,7 @@ export interface PwshCheck {
 /** The version of the pwsh hostproof will run, or an InputError saying why it cannot be used. */
 export async function checkPwsh({ file, liveHosts, env }: PwshCheck): Promise<string> {
   const field = `hosts (${liveHosts} with a live transport)`;
+  checkEnvironment("live", env, [NODE_POWERSHELL]);
   const resolved = resolvePwsh(undefined, env);
   if (resolved === undefined) {
     throw new InputError({ file, field, problem: "PowerShell 7 (pwsh) was not found on this machine, and live transports need it", fix: `${capitalise(INSTALL_HINT)}; or judge snapshots collected elsewhere.` });
@@ -35,7 +38,7 @@ export async function checkPwsh({ file, liveHosts, env }: PwshCheck): Promise<st
     version = (await session.invoke("$PSVersionTable.PSVersion.ToString()")).stdout.trim();
   } catch (err) {
     if (!(err instanceof PowerShellError)) throw err;
-    throw new InputError({ file, field, problem: `PowerShell at ${where} could not be used: ${err.message}`, fix: `Check that it starts (\`${resolved.path} -NoProfile -Command '$PSVersionTable'\`), or ${INSTALL_HINT}.` });
+    throw new InputError({ file, field, problem: `PowerShell at ${where} could not be used: ${err.message}`, fix: `Check that it starts (\`${shownArg(resolved.path)} -NoProfile -Command '$PSVersionTable'\`), or ${INSTALL_HINT}.` });
   } finally {
     await session.dispose();
   }

@@ -1,13 +1,14 @@
 /** All controls of a selection of features (controls/feature-set.ts), linted, with their metadata. */
 import { AstBuilder, GherkinClassicTokenMatcher, Parser } from "@cucumber/gherkin";
-import { IdGenerator, type GherkinDocument, type Scenario } from "@cucumber/messages";
-import { readFileSync } from "node:fs";
+import TagExpressionParser from "@cucumber/tag-expressions";
+import { IdGenerator, type GherkinDocument, type Pickle, type Scenario } from "@cucumber/messages";
 import { InputError } from "../errors";
-import type { ControlMeta } from "../model/result";
+import type { ControlMeta, TargetKind } from "../model/result";
 import { FEATURES_DIR, PACKAGE_ROOT } from "../package-root";
-import { featureFilesIn, selectFeatureFiles, type FeatureFile, type FeatureSelection } from "./feature-set";
+import { BUILTIN_ORIGIN, featureFilesIn, readFeatureFile, selectFeatureFiles, type FeatureFile, type FeatureSelection } from "./feature-set";
 import { lintWork, type LoadedFeature } from "./lint";
 import { runGivingTurns, runToEnd, type Work } from "../util/turns";
+import { stepMatcher } from "./known-steps";
 import { controlMeta, scenariosOf } from "./meta";
 
 // Still exported from here for the engine (run.ts, cucumber.ts), which imports them this way.
@@ -20,12 +21,17 @@ export function featureFiles(dir: string = FEATURES_DIR): string[] {
 
 export function parseFeature(file: string): GherkinDocument {
   const parser = new Parser(new AstBuilder(IdGenerator.uuid()), new GherkinClassicTokenMatcher());
-  return parser.parse(readFileSync(file, "utf8"));
+  return parser.parse(readFeatureFile(file, file, BUILTIN_ORIGIN).text);
 }
 
 export interface CatalogEntry {
   meta: ControlMeta;
   scenario: Scenario;
+  /**
+   * What its Then steps judge: every host, every cluster, or both. A run must end with one result
+   * for each of them per control (engine/complete-results.ts), whatever went wrong in between.
+   */
+  judges: readonly TargetKind[];
 }
 
 export interface FeatureCatalog {
@@ -51,14 +57,49 @@ function* catalogWork(selection: FeatureSelection): Work<FeatureCatalog> {
   const files = selectFeatureFiles(selection);
   const { features, problems } = yield* lintWork(files);
   if (problems.length > 0) throw new InputError(problems);
-  const entries: CatalogEntry[] = [];
-  for (const { file, doc } of features) {
-    for (const { scenario, ruleTags } of scenariosOf(doc)) {
-      entries.push({ meta: controlMeta(doc, scenario, file.shown, ruleTags, file.origin), scenario });
-    }
-    yield;
-  }
+  const entries = yield* entriesWork(features);
   return { files, features, controls: entries.map((e) => e.meta), entries };
+}
+
+/** The controls of features already parsed (linted or not: a test may hand the engine what the lint refuses). */
+export function catalogEntries(features: readonly LoadedFeature[]): CatalogEntry[] {
+  return runToEnd(entriesWork(features));
+}
+
+function* entriesWork(features: readonly LoadedFeature[]): Work<CatalogEntry[]> {
+  const steps = stepMatcher();
+  const entries: CatalogEntry[] = [];
+  for (const { file, doc, pickles } of features) {
+    // A scenario's pickles by its id: one pass, not a scan of every pickle per scenario (quadratic at 10,000).
+    const picklesOf = new Map<string, Pickle[]>();
+    for (const pickle of pickles) {
+      const list = picklesOf.get(pickle.astNodeIds[0]!);
+      if (list === undefined) picklesOf.set(pickle.astNodeIds[0]!, [pickle]);
+      else list.push(pickle);
+    }
+    for (const { scenario, ruleTags } of scenariosOf(doc)) {
+      yield;
+      const judges = new Set<TargetKind>();
+      const chooses = new Set<TargetKind>();
+      for (const pickle of picklesOf.get(scenario.id) ?? []) {
+        for (const ps of pickle.steps) {
+          const known = steps.match(ps.text);
+          if (known?.targets !== undefined) (known.keyword === "Then" ? judges : chooses).add(known.targets);
+        }
+      }
+      // A scenario with no check (the lint refuses it) is still owed results: on what its Given chose, else on every host.
+      const owed = judges.size > 0 ? judges : chooses.size > 0 ? chooses : new Set<TargetKind>(["host"]);
+      entries.push({ meta: controlMeta(doc, scenario, file.shown, ruleTags, file.origin), scenario, judges: [...owed].sort() });
+    }
+  }
+  return entries;
+}
+
+/** The controls a `--tags` expression selects (all without one), in catalog order: as Cucumber selects their scenarios. */
+export function selectControls(entries: readonly CatalogEntry[], tags: string | undefined): CatalogEntry[] {
+  if (!tags) return [...entries];
+  const select = TagExpressionParser(tags);
+  return entries.filter((e) => select.evaluate(e.meta.tags));
 }
 
 export function loadControlCatalog(selection: FeatureSelection = {}): ControlMeta[] {

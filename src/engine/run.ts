@@ -4,7 +4,7 @@
  * in place only when all of it is written.
  */
 import { relative, resolve, sep } from "node:path";
-import { hashFile, sha256Hex } from "../evidence/manifest";
+import { sha256Hex } from "../evidence/manifest";
 import { InputError, type InputProblem } from "../errors";
 import { loadInventory, type LoadedInventory } from "../input/inventory";
 import type { Snapshot } from "../model/snapshot";
@@ -18,12 +18,14 @@ import type { HostReader } from "../collect/collect-hosts";
 import { planProbes } from "../controls/probe-plan";
 import type { FeatureFile } from "../controls/feature-set";
 import { DEFAULT_WARN_DAYS, waiverApplier, type WaiverApplier } from "../waivers/apply";
-import { loadWaivers } from "../waivers/load";
-import { FEATURES_DIR, loadFeatureCatalogGivingTurns } from "../controls/catalog";
+import { checkWaiverTargets, loadWaivers } from "../waivers/load";
+import { FEATURES_DIR, loadFeatureCatalogGivingTurns, selectControls } from "../controls/catalog";
 import { runEnvironment } from "../report/environment";
+import type { ExpectedControl } from "./complete-results";
 import { runControls } from "./cucumber";
 import { buildEstate } from "./estate";
-import { OutputSession, type HtmlStyle, type RunOutcome } from "./output-session";
+import { featureInputs, inventoryInputs } from "../report/own-inputs";
+import { claimOutput, OutputSession, type HtmlStyle, type OutputClaim, type RunOutcome } from "./output-session";
 import { orderResults, positionsOf } from "./result-order";
 import { estateDigest, shardLabel, shardUnits, type Shard } from "./shard";
 import { planSlices, planUnits, SLICE_HOSTS, type Unit } from "./slices";
@@ -69,9 +71,11 @@ export async function runEstate(options: RunOptions): Promise<RunOutcome> {
   const startedAt = new Date();
   const t0 = performance.now();
   const progress = options.progress ?? noProgress;
+  const claim: OutputClaim = {};
   try {
-    return await runPhases(options, progress, startedAt, t0);
+    return await runPhases(options, progress, startedAt, t0, claim);
   } finally {
+    claim.lock?.release();
     progress.end();
   }
 }
@@ -80,7 +84,7 @@ function plural(n: number, word: string): string {
   return `${n.toLocaleString("en-US")} ${word}${n === 1 ? "" : "s"}`;
 }
 
-async function runPhases(options: RunOptions, progress: Progress, startedAt: Date, t0: number): Promise<RunOutcome> {
+async function runPhases(options: RunOptions, progress: Progress, startedAt: Date, t0: number, claim: OutputClaim): Promise<RunOutcome> {
   OutputSession.check(options.out);
   // Linted before anything is read or collected: a broken control stops the run with exit 3.
   const catalog = await loadFeatureCatalogGivingTurns({ folders: options.features, builtin: options.builtin });
@@ -91,12 +95,23 @@ async function runPhases(options: RunOptions, progress: Progress, startedAt: Dat
   // A shard's clusters, in inventory order (a run without --shard has every one).
   const clusters = options.shard === undefined ? (inv.clusters ?? []) : units.flatMap((u) => (u.cluster !== undefined ? [u.cluster] : [])).sort((a, b) => a - b).map((ci) => inv.clusters![ci]!);
   const clusterCount = clusters.length;
+  const selected = selectControls(catalog.entries, options.tags);
+  checkSomethingJudged(selected, inv.clusters?.length ?? 0, options.tags);
   const share = options.shard !== undefined ? `shard ${shardLabel(options.shard)} of ${plural(inv.hosts.length, "host")}: ` : "";
   const estateCounts = `${share}${plural(hostCount, "host")}, ${plural(clusterCount, "cluster")}`;
   progress.phase("load", estateCounts);
   // Read before any host is contacted and before the staging folder exists: a bad waiver file
   // stops the run with nothing collected and nothing written.
   const waiverFile = options.waivers !== undefined ? loadWaivers(resolve(options.waivers), options.waivers, catalog.controls.map((c) => c.id)) : undefined;
+  const targetProblems = waiverFile !== undefined ? checkWaiverTargets(waiverFile.waivers, waiverFile.doc, inv) : [];
+  if (targetProblems.length > 0) throw new InputError(targetProblems);
+  const inputs = [
+    ...inventoryInputs(loaded, options.inventory, options.allowOutsideSnapshots === true),
+    ...(options.waivers !== undefined ? [{ path: options.waivers, shown: options.waivers, what: "the waiver file" }] : []),
+    ...featureInputs(options.features ?? [], options.builtin === false ? undefined : FEATURES_DIR),
+  ];
+  // Before a host is contacted, so that a second run into the same --out stops at once.
+  claimOutput(claim, { out: options.out, history: options.history, command: "run", inputs });
   // Hosts with a live transport are read first, once each, for exactly the probes the selected
   // controls need; a host that cannot be read comes back with every probe saying why. A shard
   // reads its own share only.
@@ -118,6 +133,7 @@ async function runPhases(options: RunOptions, progress: Progress, startedAt: Dat
     failOn: options.failOn,
   };
   const session = new OutputSession({ out: options.out, head, hosts: hostCount, clusters: clusterCount, html: options.html ? (options.htmlStyle ?? "auto") : false, history: options.history, progress });
+  session.warnings.push(...claim.lock!.notes);
   try {
     const warnDays = options.waiverWarnDays ?? DEFAULT_WARN_DAYS;
     const waivers = waiverFile !== undefined ? waiverApplier(waiverFile.waivers, options.asOf, warnDays) : undefined;
@@ -126,7 +142,9 @@ async function runPhases(options: RunOptions, progress: Progress, startedAt: Dat
 
     // One slice at a time: loaded, judged by Cucumber, written, dropped (engine/slices.ts).
     progress.phase("judge", estateCounts);
-    const { controls, internalErrors, judgeMs, sliceLoadMs } = await streamSlices(loaded, options, units, sliceHosts, catalog.files, collection.snapshots, session, waivers, record);
+    const { controls, internalErrors, judgeMs, sliceLoadMs } = await streamSlices(loaded, options, units, sliceHosts, catalog.files, selected, collection.snapshots, session, waivers, record);
+    // checkSomethingJudged and complete-results.ts make this unreachable; a run that judged nothing must never read as compliant.
+    if (options.shard === undefined && session.writer.digest.totals.total === 0) throw new Error("the run judged no control on any target");
 
     const environment = runEnvironment({
       version: VERSION,
@@ -134,6 +152,7 @@ async function runPhases(options: RunOptions, progress: Progress, startedAt: Dat
       userFeatures: catalog.files.filter((f) => f.origin !== "built-in"),
       builtin: catalog.files.some((f) => f.origin === "built-in"),
       inventoryFile: resolve(options.inventory),
+      inventorySha256: loaded.sha256,
       startedAt: head.startedAt,
     });
     const waiverReport = waiverFile !== undefined && waivers !== undefined ? { file: displayPath(waiverFile.file), warnDays, waivers: waiverFile.waivers, notices: waivers.notices() } : undefined;
@@ -172,6 +191,7 @@ async function streamSlices(
   units: readonly Unit[],
   sliceHosts: number,
   features: readonly FeatureFile[],
+  expected: readonly ExpectedControl[],
   collected: ReadonlyMap<string, Snapshot>,
   session: OutputSession,
   waivers: WaiverApplier | undefined,
@@ -193,7 +213,7 @@ async function streamSlices(
     if (problems.length > 0) continue;
     const tj = performance.now();
     out.sliceLoadMs += tj - tl;
-    const run = await runControls({ estate, tags: options.tags, features, onMessage: session.writer.message });
+    const run = await runControls({ estate, tags: options.tags, features, expected, onMessage: session.writer.message });
     out.judgeMs += performance.now() - tj;
     if (run.brokenSteps.length > 0) throw new Error(`the features could not run: ${run.brokenSteps.join("; ")}`);
     out.controls ??= run.controls;
@@ -207,11 +227,32 @@ async function streamSlices(
   return out;
 }
 
+/**
+ * A run that would judge nothing must not read as compliant: a selection with no control (as
+ * `--tags` matching none already is at the command line), or one whose controls judge only
+ * clusters in an estate that has none. Checked on the whole estate, so that a shard without
+ * clusters still runs its share.
+ */
+function checkSomethingJudged(selected: readonly ExpectedControl[], clusters: number, tags: string | undefined): void {
+  const field = tags !== undefined ? "--tags" : "--features";
+  if (selected.length === 0) {
+    throw new InputError({ file: "command line", field, problem: `${tags !== undefined ? `--tags "${tags}"` : "the features"} select no control`, fix: "Run `hostproof controls` for the IDs and tags; a run that judges nothing is not compliant." });
+  }
+  if (clusters === 0 && selected.every((c) => !c.judges.includes("host"))) {
+    throw new InputError({
+      file: "command line",
+      field,
+      problem: `the ${selected.length} selected control(s) judge only clusters, and the inventory has none, so the run would judge nothing`,
+      fix: "Select controls that judge hosts too (`hostproof controls` lists them), or add the clusters to the inventory; a run that judges nothing is not compliant.",
+    });
+  }
+}
+
 /** The organisation's features as a shard records them: content and path within their folder, not where the folder is. */
 function userFeaturesDigest(files: readonly FeatureFile[]): string | undefined {
   const user = files.filter((f) => f.origin !== "built-in");
   if (user.length === 0) return undefined;
-  return sha256Hex(user.map((f) => `${hashFile(f.path).sha256}  ${relative(resolve(f.origin), f.path).split(sep).join("/")}\n`).join(""));
+  return sha256Hex(user.map((f) => `${f.sha256}  ${relative(resolve(f.origin), f.path).split(sep).join("/")}\n`).join(""));
 }
 
 /** Paths in the report are relative to where hostproof ran, as a reader of the CI log saw them. */

@@ -15,11 +15,12 @@
  * between chunks (util/turns.ts), so that Ctrl-C is not held off for minutes.
  */
 import { createHash } from "node:crypto";
-import { closeSync, existsSync, lstatSync, openSync, readdirSync, readFileSync, readSync, statSync, writeFileSync } from "node:fs";
+import { closeSync, constants, existsSync, fstatSync, lstatSync, openSync, readdirSync, readFileSync, readSync, statSync, writeFileSync } from "node:fs";
 import { join, posix } from "node:path";
 import Ajv from "ajv";
 import addFormats from "ajv-formats";
 import { InputError } from "../errors";
+import { readRegularFile, whatItIs } from "../input/regular-file";
 import { SCHEMAS_DIR } from "../package-root";
 import { VERSION } from "../version";
 import { Spool, StreamFile, type Written } from "../report/stream-file";
@@ -123,7 +124,11 @@ export interface VerifyOutcome {
 const CHUNK = 1 << 20;
 let buffer: Buffer | undefined;
 
-/** SHA-256 and size of a file, read in 1 MiB chunks. */
+/**
+ * SHA-256 and size of a regular file, read in 1 MiB chunks. Opened without waiting, and refused
+ * (InputError) unless the open file is a regular one: a file swapped for a FIFO after its caller
+ * looked at it must not hang the read.
+ */
 export function hashFile(file: string): { sha256: string; bytes: number } {
   const hashing = new FileHash(file);
   try {
@@ -145,14 +150,21 @@ export async function hashFileGivingTurns(file: string): Promise<{ sha256: strin
   return hashing.result();
 }
 
-/** A file being hashed a chunk at a time; the shared buffer is only read within a step. */
+/** A regular file being hashed a chunk at a time; the shared buffer is only used within a step. */
 class FileHash {
   private readonly hash = createHash("sha256");
   private readonly fd: number;
   private bytes = 0;
 
   constructor(file: string) {
-    this.fd = openSync(file, "r");
+    this.fd = openSync(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+    try {
+      const st = fstatSync(this.fd);
+      if (!st.isFile()) throw new InputError({ file, problem: whatItIs(st), fix: "Only regular files are hashed: remove it, or put the file it stood for in its place." });
+    } catch (err) {
+      closeSync(this.fd);
+      throw err;
+    }
   }
 
   /** Hashes the next chunk; false at the end of the file. */
@@ -331,14 +343,15 @@ function readManifest(reportDir: string, shownAs: string): { manifest: Manifest;
     throw new InputError({ file: shownAs, problem: existsSync(reportDir) ? "this is a file, not a report folder" : "no such folder", fix: "Name the folder hostproof run wrote (its --out), e.g. hostproof verify reports." });
   }
   const file = join(reportDir, MANIFEST_PATH);
-  if (!existsSync(file)) {
+  if (!existsSync(file) && !isLink(file)) {
     throw new InputError({
       file: `${shownAs}/${MANIFEST_PATH}`,
       problem: "the report has no manifest (it was written by a hostproof without evidence manifests, or the file was removed)",
       fix: `Re-run this hostproof (${VERSION}, which writes the manifest) on the original snapshots, or get the report again from where the run stored it.`,
     });
   }
-  const raw = readFileSync(file);
+  // Through the input reader: a manifest that is a pipe, a device or huge is refused, not read.
+  const raw = readRegularFile(file, `${shownAs}/${MANIFEST_PATH}`, "manifest");
   let value: unknown;
   try {
     value = JSON.parse(raw.toString("utf8"));
@@ -364,8 +377,10 @@ function readManifest(reportDir: string, shownAs: string): { manifest: Manifest;
  * Throws InputError (exit 3) when there is nothing to verify against: not a folder, no manifest,
  * or a manifest that is not one.
  */
-export async function verifyReport(reportDir: string, shownAs: string = reportDir): Promise<VerifyOutcome> {
+/** `manifestRead`: a test seam, called between reading the manifest and the files (stable-check.ts). */
+export async function verifyReport(reportDir: string, shownAs: string = reportDir, manifestRead?: () => void): Promise<VerifyOutcome> {
   const { manifest, sha256 } = readManifest(reportDir, shownAs);
+  manifestRead?.();
   const problems: VerifyProblem[] = [];
   const listed = new Set<string>();
   for (const entry of manifest.files) {

@@ -15,6 +15,7 @@ import { SNAPSHOTS_DIR } from "../report/run-writer";
 import { readDocument } from "../input/read-document";
 import { SHARD_RECORD_FILE, type ShardRecord } from "../report/shard-record";
 import { checkSchema } from "../schema/validate";
+import { shownArg } from "../util/shell-quote";
 
 export interface OpenShard {
   dir: string;
@@ -51,7 +52,7 @@ async function openShard(dir: string, shown: string): Promise<OpenShard | InputP
     return {
       file: shown,
       problem: `the shard is not as it was written: ${verified.problems.length} file(s) differ from its manifest (${briefProblems(verified.problems)})`,
-      fix: `Run \`hostproof verify ${shown}\` for the list, then get the shard again from where its job stored it, or run that shard again.`,
+      fix: `Run \`hostproof verify ${shownArg(shown)}\` for the list, then get the shard again from where its job stored it, or run that shard again.`,
     };
   }
   const file = join(dir, SHARD_RECORD_FILE);

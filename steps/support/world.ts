@@ -1,9 +1,10 @@
 /** Each scenario is one control; its world remembers which control and which targets it is about. */
 import type { GherkinDocument, Pickle, Scenario } from "@cucumber/messages";
-import { Before, BeforeStep, World, setWorldConstructor, type IWorldOptions } from "@cucumber/cucumber";
+import { After, Before, BeforeStep, World, setWorldConstructor, type IWorldOptions } from "@cucumber/cucumber";
 import { resolve } from "node:path";
 import { PACKAGE_ROOT } from "../../src/package-root";
-import { controlMeta, scenariosOf } from "../../src/controls/meta";
+import { stepMatcher, type StepMatcher } from "../../src/controls/known-steps";
+import { CONTROL_ID, controlMeta, scenariosOf } from "../../src/controls/meta";
 import { activeRun, type RunContext } from "../../src/engine/run-context";
 import type { Scope } from "../../src/engine/scope";
 import { giveTurn, turnDue } from "../../src/util/turns";
@@ -18,6 +19,8 @@ export class ControlWorld extends World {
   readonly judged = new Set<string>();
   lastStepId?: string;
   currentStepId?: string;
+  /** Checks (Then steps) of this scenario that judged their targets; After compares it with how many it has. */
+  checksDone = 0;
 
   atLastStep(): boolean {
     return this.currentStepId === undefined || this.currentStepId === this.lastStepId;
@@ -76,4 +79,22 @@ BeforeStep(function (this: ControlWorld, { pickleStep }) {
   // turn: without this, Ctrl-C would wait for the whole slice to be judged (src/util/turns.ts).
   // A promise only when a turn is due: Cucumber races each promise a step returns against a timer.
   return turnDue() ? giveTurn() : undefined;
+});
+
+let steps: StepMatcher | undefined;
+
+/**
+ * A scenario fails legitimately only at its last check, after every check has judged. One whose
+ * checks did not all run (a step threw, was skipped or pending, or the Before hook failed) is
+ * told to the run, which makes the control's results undetermined (src/engine/complete-results.ts).
+ */
+After(function (this: ControlWorld, { pickle, result }) {
+  steps ??= stepMatcher();
+  const checks = pickle.steps.filter((s) => steps!.match(s.text)?.keyword === "Then").length;
+  const status = result?.status ?? "UNKNOWN";
+  if (this.checksDone >= checks && (status === "PASSED" || status === "FAILED")) return;
+  const controlId = this.control?.id ?? pickle.tags.map((t) => CONTROL_ID.exec(t.name)?.[1]).find((id) => id !== undefined);
+  if (controlId === undefined) return;
+  const message = result?.message?.split("\n")[0];
+  activeRun().unfinished.push({ controlId, reason: `${this.checksDone} of ${checks} check(s) ran (the scenario ended ${status.toLowerCase()}${message ? `: ${message}` : ""})` });
 });

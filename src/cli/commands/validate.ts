@@ -1,10 +1,12 @@
 /** `hostproof validate <file>...` */
 import { formatProblem, InputError, type InputProblem } from "../../errors";
 import { ansibleSourceProblem, checkInventoryReferences, loadAnsibleInventory } from "../../input/inventory";
-import { isAnsibleInventory, looksLikeAnsibleSource } from "../../input/ansible/document";
-import { readDocument, type LoadedDocument } from "../../input/read-document";
+import { inventoryForm } from "../../input/ansible/document";
+import { readDocument, type LoadedDocument, type ReadDocument } from "../../input/read-document";
+import { snapshotProblems } from "../../input/snapshot-checks";
 import { loadSnapshot } from "../../input/snapshot";
 import type { Inventory } from "../../model/inventory";
+import type { Snapshot } from "../../model/snapshot";
 import { EXIT, type ExitCode } from "../../model/run";
 import type { WaiverFile } from "../../model/waiver";
 import { checkSchema, formatPath } from "../../schema/validate";
@@ -55,7 +57,7 @@ function isDirectory(path: string): boolean {
 }
 
 async function validateFile(file: string, io: Io, allowOutsideSnapshots: boolean, selection: FeatureSelection): Promise<InputProblem[]> {
-  let doc: LoadedDocument;
+  let doc: ReadDocument;
   try {
     doc = readDocument(file);
   } catch (err) {
@@ -63,7 +65,8 @@ async function validateFile(file: string, io: Io, allowOutsideSnapshots: boolean
     throw err;
   }
   // ansible-inventory --list output is an inventory too: validated as run reads it (README, "Ansible inventories").
-  if (isAnsibleInventory(doc.value)) {
+  const form = inventoryForm(doc.value);
+  if (form === "ansible-json") {
     try {
       const loaded = loadAnsibleInventory(file, doc);
       const problems = await validateInventory(file, loaded.inventory, loaded.doc, [], io, allowOutsideSnapshots, " from ansible-inventory");
@@ -74,7 +77,7 @@ async function validateFile(file: string, io: Io, allowOutsideSnapshots: boolean
     }
   }
   const kind = kindOf(doc.value);
-  if (!kind && looksLikeAnsibleSource(doc.value)) return [ansibleSourceProblem(file)];
+  if (!kind && form === "ansible-source") return [ansibleSourceProblem(file)];
   if (!kind) {
     return [{ file, problem: "this is neither an inventory (no 'hosts'), a snapshot (no 'probes') nor a waiver file (no 'waivers')", fix: "Check that you named the right file." }];
   }
@@ -82,6 +85,8 @@ async function validateFile(file: string, io: Io, allowOutsideSnapshots: boolean
   if (problems.length > 0) return problems;
   if (kind === "waivers") return await validateWaivers(doc, io, selection);
   if (kind === "snapshot") {
+    const inconsistent = snapshotProblems(doc, doc.value as Snapshot);
+    if (inconsistent.length > 0) return inconsistent;
     io.out(`✔ ${file}: valid snapshot`);
     return [];
   }

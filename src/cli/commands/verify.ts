@@ -1,6 +1,7 @@
 /** `hostproof verify <report dir>`: checks a report folder against its evidence/manifest.json. */
 import { followChain } from "../../evidence/chain";
 import { formatProblemLine, MANIFEST_PATH, verifyReport } from "../../evidence/manifest";
+import { checkUnreplaced } from "../../evidence/stable-check";
 import { EXIT, type ExitCode } from "../../model/run";
 import { parse, usageError } from "../args";
 import type { Io } from "../io";
@@ -33,7 +34,8 @@ Exit codes:
   0  intact
   1  tampered: a file modified, missing or unexpected, the manifest is not the one expected, or
      a shard of a merged report does not match what was merged
-  3  bad usage (not a folder, no manifest, a manifest that is not one)
+  3  bad usage (not a folder, no manifest, a manifest that is not one), or a folder replaced
+     again and again while it was checked (a report replaced once is checked again, whole)
 
 Examples:
   hostproof verify reports
@@ -58,12 +60,19 @@ export async function verifyCommand(argv: string[], io: Io): Promise<ExitCode> {
     throw usageError(`--expect '${values.expect}' is not a SHA-256`, "Give the 64 hex digits the run printed as the manifest's SHA-256.");
   }
   const dir = positionals[0]!;
-  const outcome = await verifyReport(dir, dir);
+  // Either the report that was there or the one a rerun put in its place, never half of each.
+  const { outcome, chain } = await checkUnreplaced(
+    dir,
+    async () => {
+      const outcome = await verifyReport(dir, dir);
+      return { outcome, chain: await followChain(dir, outcome.manifest, values.shards) };
+    },
+    (note) => io.err(`hostproof: ${note}`),
+  );
   for (const p of outcome.problems) io.err(formatProblemLine(p));
   const pinned = expect === undefined || expect === outcome.manifestSha256;
   if (!pinned) io.err(`✘ manifest    ${MANIFEST_PATH}: SHA-256 ${outcome.manifestSha256}, but ${expect} was expected: the manifest itself was replaced`);
 
-  const chain = await followChain(dir, outcome.manifest, values.shards);
   for (const link of chain) {
     if (link.state === "broken") for (const p of link.problems) io.err(`✘ shard ${link.shard.padEnd(7)} ${link.dir}: ${p}`);
     else if (link.state === "absent") io.err(`${values.shards !== undefined ? "✘" : "·"} shard ${link.shard.padEnd(7)} ${values.shards !== undefined ? "not among the --shards given" : `not at ${link.dir}: not checked (give it with --shards)`}`);
