@@ -71,10 +71,22 @@ export function outlineFeature(rows: number): string {
   return `${lines.join("\n")}\n`;
 }
 
-/** `count` controls, the same checks as outlineFeature's rows, one scenario each (IDs BENCH-U<k>-<nnnn>). */
-export function scenariosFeature(count: number): string {
-  const lines = ["@area:bench-outline", "Feature: Updates, one scenario each", ""];
-  for (let i = 0; i < count; i++) {
+/** Scenarios per feature file: a file is read whole, and over 1 MiB is refused (HOSTPROOF_MAX_INPUT_MB). */
+const SCENARIOS_PER_FILE = 1000;
+
+/**
+ * `count` controls, the same checks as outlineFeature's rows, one scenario each (IDs
+ * BENCH-U<k>-<nnnn>), as the text of one feature file per SCENARIOS_PER_FILE of them.
+ */
+export function scenarioFeatures(count: number): string[] {
+  const files: string[] = [];
+  for (let from = 0; from < count; from += SCENARIOS_PER_FILE) files.push(scenariosFeature(from, Math.min(count, from + SCENARIOS_PER_FILE)));
+  return files;
+}
+
+function scenariosFeature(from: number, to: number): string {
+  const lines = ["@area:bench-outline", `Feature: Updates, one scenario each (${from + 1} to ${to})`, ""];
+  for (let i = from; i < to; i++) {
     const r = row(i);
     lines.push(
       `  @BENCH-U${Math.floor(i / 10000)}${Math.floor((i % 10000) / 1000)}-${String(i % 1000).padStart(4, "0")} @severity:high`,
@@ -92,6 +104,12 @@ interface Figures {
   wallS: number;
   cpuS: number;
   rssMiB: number;
+}
+
+/** Writes each feature text as bench-<n>.feature in `dir` (made if missing). */
+export function writeFeatures(dir: string, texts: readonly string[]): void {
+  mkdirSync(dir, { recursive: true });
+  texts.forEach((text, i) => writeFileSync(join(dir, `bench-${String(i + 1).padStart(3, "0")}.feature`), text));
 }
 
 function timeRun(inventory: string, features: string, out: string, timeFile: string): Figures | string {
@@ -150,10 +168,10 @@ function main(argv: string[]): number {
   for (const rows of sizes) {
     const outlineDir = join(dir, `outline-${rows}`);
     const scenariosDir = join(dir, `scenarios-${rows}`);
-    for (const [folder, text] of [[outlineDir, outlineFeature(rows)], [scenariosDir, scenariosFeature(rows)]] as const) {
-      mkdirSync(folder, { recursive: true });
-      writeFileSync(join(folder, "bench.feature"), text);
-    }
+    for (const folder of [outlineDir, scenariosDir]) rmSync(folder, { recursive: true, force: true });
+    mkdirSync(outlineDir, { recursive: true });
+    writeFileSync(join(outlineDir, "bench.feature"), outlineFeature(rows));
+    writeFeatures(scenariosDir, scenarioFeatures(rows));
     const entry = { rows, outline: [] as Figures[], scenarios: [] as Figures[] };
     for (let round = 0; round < rounds!; round++) {
       const steps: Array<() => string | undefined> = [

@@ -22,7 +22,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { join, resolve } from "node:path";
 import { benchArgs } from "./args";
 import { generateEstate } from "./generate";
-import { scenariosFeature } from "./outlines";
+import { scenarioFeatures, writeFeatures } from "./outlines";
 import { descendants } from "../src/powershell/process-tree";
 import { findJava } from "../src/report/allure-html";
 import { findPwsh } from "../src/powershell/find";
@@ -171,8 +171,8 @@ async function main(argv: string[]): Promise<number> {
   const dir = join(resolve(values.out), `signals-${hosts}`);
   mkdirSync(dir, { recursive: true });
   const feats = join(dir, "features");
-  mkdirSync(feats, { recursive: true });
-  writeFileSync(join(feats, "many.feature"), scenariosFeature(controls!));
+  rmSync(feats, { recursive: true, force: true });
+  writeFeatures(feats, scenarioFeatures(controls!));
   const t0 = performance.now();
   let inventory: string;
   try {

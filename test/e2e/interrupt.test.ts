@@ -14,7 +14,7 @@ import { entriesSettled } from "../report/tmp";
 import { findJava } from "../../src/report/allure-html";
 import { descendants } from "../../src/powershell/process-tree";
 import { AS_OF, BIN, DEMO, ROOT, spawnCli, tempDir, workspace } from "./cli";
-import { scenariosFeature } from "../../bench/outlines";
+import { scenarioFeatures } from "../../bench/outlines";
 
 const skip = process.platform !== "linux" ? "reads /proc to find Java" : findJava() === undefined ? "no Java" : false;
 
@@ -156,7 +156,7 @@ test("after a SIGKILL the next run removes the dead run's staging folder and kee
 const CONTROLS = 4000;
 
 function largeRun(parent: string): { out: string; running: Running } {
-  const cwd = workspace({ "acme/many.feature": scenariosFeature(CONTROLS) });
+  const cwd = workspace(Object.fromEntries(scenarioFeatures(CONTROLS).map((text, i) => [`acme/many-${i}.feature`, text])));
   const out = earlierReport(parent);
   return { out, running: startRun(out, ["--no-html", "--no-history", "--no-builtin", "--features", join(cwd, "acme")], cwd) };
 }

@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { test } from "node:test";
-import { scenariosFeature } from "../../bench/outlines";
+import { scenarioFeatures } from "../../bench/outlines";
 import { displayWidth } from "../../src/report/terminal";
 import { AS_OF, DEMO, ROOT, spawnCli, tempDir, workspace } from "./cli";
 
@@ -24,7 +24,7 @@ function summary(stdout: string): string[] {
 }
 
 test("600 controls: no matrix, the controls with their counts, a summary of bounded lines", () => {
-  const cwd = workspace({ "acme/many.feature": scenariosFeature(600) });
+  const cwd = workspace({ "acme/many.feature": scenarioFeatures(600)[0]! });
   const res = run(["--features", join(cwd, "acme")], cwd);
   assert.equal(res.code, 0, res.stderr);
   const lines = summary(res.stdout);
