@@ -20,6 +20,7 @@ import {
 } from "../../src/evidence/manifest";
 import { AS_OF, DEMO, runCli } from "../e2e/cli";
 import { scratch } from "../report/tmp";
+import { writeEmptyRun } from "./empty-report";
 
 /** A small report folder shaped like the one hostproof run writes (no HTML). */
 function miniReport(t: TestContext): string {
@@ -28,8 +29,7 @@ function miniReport(t: TestContext): string {
   mkdirSync(join(dir, "allure-results"));
   writeFileSync(join(dir, "evidence", "snapshots", "fs01.json"), '{"host":"fs01","probes":{}}\n');
   writeFileSync(join(dir, "evidence", "snapshots", "イーサネット.json"), '{"host":"x"}\n');
-  writeFileSync(join(dir, "summary.json"), '{"verdict":"compliant"}\n');
-  writeFileSync(join(dir, "junit.xml"), "<testsuites/>\n");
+  writeEmptyRun(dir);
   writeFileSync(join(dir, "cucumber-messages.ndjson"), "{}\n");
   writeFileSync(join(dir, "allure-results", "a-result.json"), "{}");
   writeFileSync(join(dir, ".hostproof-report"), "marker\n");

@@ -10,6 +10,7 @@ import { test, type TestContext } from "node:test";
 import { verifyCommand } from "../../src/cli/commands/verify";
 import { verifyReport, writeManifest } from "../../src/evidence/manifest";
 import { scratch } from "../report/tmp";
+import { writeEmptyRun } from "./empty-report";
 
 /** A report folder as run writes it, with an HTML report. */
 function report(t: TestContext): string {
@@ -18,7 +19,7 @@ function report(t: TestContext): string {
   mkdirSync(join(dir, "allure-results"));
   mkdirSync(join(dir, "allure-report", "history"), { recursive: true });
   writeFileSync(join(dir, "evidence", "snapshots", "fs01.json"), "{}\n");
-  writeFileSync(join(dir, "summary.json"), "{}\n");
+  writeEmptyRun(dir, { junit: false });
   writeFileSync(join(dir, "allure-results", "a-result.json"), "{}");
   writeFileSync(join(dir, "allure-report", "index.html"), "<html></html>");
   writeFileSync(join(dir, "allure-report", "history", "history.json"), "{}");
