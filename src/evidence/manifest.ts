@@ -390,6 +390,16 @@ function entryProblems(manifest: Manifest): string[] {
   return problems;
 }
 
+/** Whether the value has the lists entryProblems reads, each entry with its string (the schema checks the rest). */
+function pathsOf(value: unknown): true | undefined {
+  const v = value as Partial<Record<"files" | "covers" | "shards", unknown>> | null;
+  if (typeof v !== "object" || v === null) return undefined;
+  const list = (x: unknown, ok: (e: unknown) => boolean): boolean => Array.isArray(x) && x.every(ok);
+  const str = (k: string) => (e: unknown) => typeof e === "object" && e !== null && typeof (e as Record<string, unknown>)[k] === "string";
+  const shardOk = (e: unknown): boolean => str("shard")(e) && str("manifestSha256")(e) && str("report")(e);
+  return list(v.files, str("path")) && list(v.covers, (e) => typeof e === "string") && (v.shards === undefined || list(v.shards, shardOk)) ? true : undefined;
+}
+
 function readManifest(reportDir: string, shownAs: string): { manifest: Manifest; sha256: string } {
   const fixUnverifiable = "Treat the report as unverified: get the report again from where the run stored it, or re-run hostproof on the original snapshots.";
   if (!existsSync(reportDir) || !statSync(reportDir).isDirectory()) {
@@ -410,22 +420,24 @@ function readManifest(reportDir: string, shownAs: string): { manifest: Manifest;
   } catch (err) {
     throw new InputError({ file: `${shownAs}/${MANIFEST_PATH}`, problem: `not valid JSON (${(err as Error).message})`, fix: fixUnverifiable });
   }
+  // The paths first, where they can be read: the schema's pattern refuses the same ones, but says
+  // only which regular expression they fail.
+  const wrong = pathsOf(value) !== undefined ? entryProblems(value as Manifest) : [];
+  if (wrong.length > 0) {
+    throw new InputError(
+      wrong.slice(0, 10).map((problem, i) => ({
+        file: `${shownAs}/${MANIFEST_PATH}`,
+        field: problem.split("[")[0],
+        problem: `${problem}${i === 9 && wrong.length > 10 ? ` (and ${wrong.length - 10} more problems)` : ""}`,
+        fix: `${fixUnverifiable} hostproof writes each file once, by one relative path.`,
+      })),
+    );
+  }
   const problems = schemaProblems(value);
   if (problems.length > 0) {
     throw new InputError({ file: `${shownAs}/${MANIFEST_PATH}`, field: problems[0]!.split(" ")[0], problem: `not a hostproof manifest: ${problems.join("; ")}`, fix: fixUnverifiable });
   }
   const manifest = value as Manifest;
-  const wrong = entryProblems(manifest);
-  if (wrong.length > 0) {
-    throw new InputError(
-      wrong.slice(0, 10).map((problem, i) => ({
-        file: `${shownAs}/${MANIFEST_PATH}`,
-        field: problem.split(" ")[0],
-        problem: `${problem.slice(problem.indexOf(" ") + 1)}${i === 9 && wrong.length > 10 ? ` (and ${wrong.length - 10} more problems)` : ""}`,
-        fix: `${fixUnverifiable} hostproof writes each file once, by one relative path.`,
-      })),
-    );
-  }
   return { manifest, sha256: sha256Hex(raw) };
 }
 
