@@ -134,6 +134,7 @@ async function runPhases(options: RunOptions, progress: Progress, startedAt: Dat
       userFeatures: catalog.files.filter((f) => f.origin !== "built-in"),
       builtin: catalog.files.some((f) => f.origin === "built-in"),
       inventoryFile: resolve(options.inventory),
+      ...(loaded.sha256 !== undefined ? { inventorySha256: loaded.sha256 } : {}),
       startedAt: head.startedAt,
     });
     const waiverReport = waiverFile !== undefined && waivers !== undefined ? { file: displayPath(waiverFile.file), warnDays, waivers: waiverFile.waivers, notices: waivers.notices() } : undefined;

@@ -1,4 +1,5 @@
 /** Loads an inventory and checks what a schema cannot: names that must be unique and must exist. */
+import { createHash } from "node:crypto";
 import type { InputProblem } from "../errors";
 import { InputError } from "../errors";
 import type { Inventory } from "../model/inventory";
@@ -13,18 +14,21 @@ export interface LoadedInventory {
   doc: LoadedDocument;
   /** Read from ansible-inventory output: the Ansible variable a field of `inventory` came from (hosts[2].address → its ansible_host). */
   origin?(field: string): string;
+  /** SHA-256 of the file's bytes as read: the report's digest of the inventory is of what was judged, not of the file later. */
+  sha256?: string;
 }
 
 export function loadInventory(file: string, displayName: string = file): LoadedInventory {
   const doc = readDocument(file, displayName, "inventory");
-  if (isAnsibleInventory(doc.value)) return loadAnsibleInventory(file, doc);
+  const sha256 = createHash("sha256").update(doc.raw).digest("hex");
+  if (isAnsibleInventory(doc.value)) return { ...loadAnsibleInventory(file, doc), sha256 };
   if (looksLikeAnsibleSource(doc.value)) throw new InputError(ansibleSourceProblem(doc.file));
   const schemaProblems = checkSchema("inventory", doc);
   if (schemaProblems.length > 0) throw new InputError(schemaProblems);
   const inventory = doc.value as Inventory;
   const problems = checkInventoryReferences(inventory, doc);
   if (problems.length > 0) throw new InputError(problems);
-  return { file, inventory, doc };
+  return { file, inventory, doc, sha256 };
 }
 
 /**

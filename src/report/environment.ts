@@ -17,6 +17,8 @@ export interface RunEnvironmentInput {
   /** false with --no-builtin: the built-in controls did not run. */
   builtin?: boolean;
   inventoryFile: string;
+  /** The digest of the inventory's bytes as the run read them; without it the file is hashed now. */
+  inventorySha256?: string;
   startedAt: string;
   /** When the results were written; the HTML is made after, so it cannot be its end. */
   finishedAt?: string;
@@ -118,7 +120,7 @@ export function runEnvironment(input: RunEnvironmentInput, probes: EnvironmentPr
           "features.user.sha256": sha256Hex(user.map((f) => `${fileDigest(f.path)}  ${f.shown}\n`).join("")),
         }
       : {}),
-    "inventory.sha256": fileDigest(input.inventoryFile),
+    "inventory.sha256": input.inventorySha256 ?? fileDigest(input.inventoryFile),
     "run.by": `${probes.username()}@${probes.hostname()}`,
     "run.started": input.startedAt,
     ...(input.finishedAt !== undefined ? { "run.finished": input.finishedAt } : {}),

@@ -6,7 +6,8 @@
  * shard was checked and before any result is read), so the test has no race.
  */
 import assert from "node:assert/strict";
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { runEstate } from "../../src/engine/run";
@@ -86,4 +87,14 @@ test("on the CLI: a merged report of a swapped summary.json is never written, so
   assert.ok(!existsSync(join(dir, "merged")), "a merged report was written from the forged summary.json");
   const v = spawnCli(["verify", "merged"], dir);
   assert.equal(v.code, 3, v.stdout + v.stderr);
+});
+
+test("the inventory's digest in the report is of the bytes the run judged, not of the file after the run", async () => {
+  const dir = tempDir();
+  const inventory = join(dir, "inventory.yaml");
+  cpSync(join(DEMO, ".."), dir, { recursive: true });
+  const original = readFileSync(inventory);
+  await runEstate({ ...BASE, inventory, out: join(dir, "out"), progress: swapAtJudge(inventory, `${original.toString("utf8")}\n# edited while the run judged\n`) });
+  const env = readFileSync(join(dir, "out", "allure-results", "environment.properties"), "utf8");
+  assert.match(env, new RegExp(`^inventory\\.sha256=${createHash("sha256").update(original).digest("hex")}$`, "m"));
 });
