@@ -315,7 +315,11 @@ export function isSafeRelativePath(path: string): boolean {
   return pathProblem(path) === undefined;
 }
 
+/** Names of folders and files as hostproof writes them: no problem to look for. */
+const PLAIN_PATH = /^[A-Za-z0-9_-][A-Za-z0-9_.-]*(\/[A-Za-z0-9_-][A-Za-z0-9_.-]*)*$/;
+
 function pathProblem(path: string): string | undefined {
+  if (PLAIN_PATH.test(path) && !path.includes("/..") && !path.startsWith("..")) return undefined;
   if (path === "") return "is empty";
   if (path.includes("\0")) return "holds a NUL character";
   if (path.includes("\\")) return "holds a backslash, which Windows reads as a folder separator";
@@ -331,14 +335,12 @@ function pathProblem(path: string): string | undefined {
  * dots and spaces from each name, and `./` and `//` spelled out.
  */
 function sameFileKey(path: string): string {
-  return posix
-    .normalize(path)
-    .normalize("NFC")
+  const normal = PLAIN_PATH.test(path) ? path : posix.normalize(path).normalize("NFC");
+  return normal
     .toLowerCase()
-    .split("/")
-    .filter((part) => part !== "" && part !== ".")
-    .map((part) => part.replace(/[. ]+$/, ""))
-    .join("/");
+    .replace(/\/\.?(?=\/|$)/g, "")
+    .replace(/^\.\//, "")
+    .replace(/[. ]+(?=\/|$)/g, "");
 }
 
 function whyAlike(a: string, b: string): string {

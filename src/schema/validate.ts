@@ -247,8 +247,12 @@ function article(type: string): string {
  * a 1.9 GB summary.json checks each result line on its own rather than the whole document.
  */
 export function isSummaryResult(value: unknown): boolean {
-  validator("summary");
-  const part = ajv.getSchema("https://hostproof.dev/schemas/summary.schema.json#/definitions/result");
-  if (part === undefined) throw new Error("summary.schema.json has no definitions/result");
-  return part(value) === true;
+  if (summaryResult === undefined) {
+    validator("summary");
+    summaryResult = ajv.getSchema("https://hostproof.dev/schemas/summary.schema.json#/definitions/result");
+    if (summaryResult === undefined) throw new Error("summary.schema.json has no definitions/result");
+  }
+  return summaryResult(value) === true;
 }
+
+let summaryResult: ValidateFunction | undefined;
