@@ -1,6 +1,7 @@
 /** Entry point: dispatches to a command and maps errors to exit codes. */
 import { fileSystemRefusal, formatRefusal } from "../environment-error";
 import { formatProblem, InputError } from "../errors";
+import { checkEnvironment } from "../input/env-vars";
 import { EXIT, type ExitCode } from "../model/run";
 import { escapeControls } from "../report/terminal-safe";
 import { VERSION } from "../version";
@@ -42,6 +43,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<ExitCode
       io.err(`hostproof: unknown command '${command}'. Commands: ${Object.keys(COMMANDS).join(", ")}. See hostproof --help.`);
       return EXIT.badInput;
     }
+    // Before the command reads anything: a variable set wrong is refused, never quietly ignored.
+    if (!rest.includes("--help") && !rest.includes("-h")) checkEnvironment("start");
     return await load()(rest, io);
   } catch (err) {
     if (err instanceof InputError) {

@@ -6,6 +6,7 @@
  * one clear input error (exit 3) naming the executable and what to do.
  */
 import { InputError } from "../errors";
+import { checkEnvironment, NODE_POWERSHELL } from "../input/env-vars";
 import { describeExecutable, INSTALL_HINT, PowerShellError } from "../powershell/errors";
 import { resolvePwsh } from "../powershell/find";
 import { PowerShellSession } from "../powershell/session";
@@ -24,6 +25,7 @@ export interface PwshCheck {
 /** The version of the pwsh hostproof will run, or an InputError saying why it cannot be used. */
 export async function checkPwsh({ file, liveHosts, env }: PwshCheck): Promise<string> {
   const field = `hosts (${liveHosts} with a live transport)`;
+  checkEnvironment("live", env, [NODE_POWERSHELL]);
   const resolved = resolvePwsh(undefined, env);
   if (resolved === undefined) {
     throw new InputError({ file, field, problem: "PowerShell 7 (pwsh) was not found on this machine, and live transports need it", fix: `${capitalise(INSTALL_HINT)}; or judge snapshots collected elsewhere.` });

@@ -39,6 +39,8 @@ export function knownSteps(): KnownStep[] {
 export interface StepMatcher {
   /** The known step `text` matches, as Cucumber would match it; undefined when none does. */
   match(text: string): KnownStep | undefined;
+  /** Every known step `text` matches: more than one, and Cucumber would refuse it as ambiguous. */
+  matches(text: string): KnownStep[];
   /** The arguments Cucumber would pass for `text` ({int} as a number, {string} unquoted); [] for a plain phrase. */
   args(text: string): (string | number)[];
   /** The known phrase closest to `text`, for "did you mean"; undefined when nothing is close. */
@@ -48,7 +50,15 @@ export interface StepMatcher {
 /** What makes a Cucumber Expression more than its literal text: parameters, optionals, alternatives, escapes. */
 const EXPRESSION_SYNTAX = /[(){}/\\]/;
 
-export function stepMatcher(steps: readonly KnownStep[] = knownSteps()): StepMatcher {
+let defaultMatcher: StepMatcher | undefined;
+
+/** Without `steps`, hostproof's own, compiled once per process: the lint, the catalog and the plan each match every step. */
+export function stepMatcher(steps?: readonly KnownStep[]): StepMatcher {
+  if (steps !== undefined) return compileMatcher(steps);
+  return (defaultMatcher ??= compileMatcher(knownSteps()));
+}
+
+function compileMatcher(steps: readonly KnownStep[]): StepMatcher {
   // Loaded only for a pattern that needs it: the library costs ~30 ms at every start of
   // `hostproof controls`, and a plain phrase as a Cucumber Expression matches exactly its own text.
   let registry: CucumberExpressions.ParameterTypeRegistry | undefined;
@@ -66,6 +76,7 @@ export function stepMatcher(steps: readonly KnownStep[] = knownSteps()): StepMat
   });
   return {
     match: (text) => compiled.find((c) => c.test(text))?.step,
+    matches: (text) => compiled.filter((c) => c.test(text)).map((c) => c.step),
     args: (text) => compiled.find((c) => c.test(text))?.args(text) ?? [],
     closest: (text) => closestPhrase(text, steps.map((s) => (typeof s.pattern === "string" ? s.pattern : s.pattern.source))),
   };

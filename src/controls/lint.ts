@@ -5,14 +5,12 @@
  * that reads as compliant.
  */
 import { AstBuilder, compile, GherkinClassicTokenMatcher, Parser } from "@cucumber/gherkin";
-import { IdGenerator, type GherkinDocument, type Pickle, type Scenario, type Step, type Tag } from "@cucumber/messages";
-import { readFileSync } from "node:fs";
+import { IdGenerator, type GherkinDocument, type Pickle, type PickleStep, type Scenario, type Step } from "@cucumber/messages";
 import type { InputProblem } from "../errors";
-import { isSeverity, SEVERITIES } from "../model/severity";
 import type { FeatureFile } from "./feature-set";
-import { knownSteps, stepMatcher, type StepMatcher } from "./known-steps";
+import { knownSteps, stepMatcher, type KnownStep, type StepMatcher } from "./known-steps";
 import { checkArg, type LibraryStep } from "./library";
-import { CONTROL_ID, descriptionFields, scenariosOf, SEVERITY_TAG } from "./meta";
+import { lintControls } from "./lint-controls";
 
 export interface LoadedFeature {
   file: FeatureFile;
@@ -54,7 +52,8 @@ export function lintFeatures(files: readonly FeatureFile[]): LintOutcome {
 function parse(file: FeatureFile, problems: InputProblem[]): GherkinDocument | undefined {
   const parser = new Parser(new AstBuilder(IdGenerator.uuid()), new GherkinClassicTokenMatcher());
   try {
-    return parser.parse(readFileSync(file.path, "utf8"));
+    // The text the input reader read (feature-set.ts), never the path again.
+    return parser.parse(file.text);
   } catch (err) {
     // Gherkin gathers every parse error of a file into one exception, each with its location.
     const errors = (err as { errors?: unknown[] }).errors ?? [err];
@@ -71,52 +70,6 @@ function parse(file: FeatureFile, problems: InputProblem[]): GherkinDocument | u
   }
 }
 
-function lintControls(file: FeatureFile, doc: GherkinDocument, ids: Map<string, string>, problems: InputProblem[]): void {
-  const featureTags = doc.feature?.tags ?? [];
-  for (const { scenario } of scenariosOf(doc)) {
-    const ruleTags = ruleTagsOf(doc, scenario.id);
-    const tags: readonly Tag[] = [...featureTags, ...ruleTags, ...scenario.tags];
-    const at = (line: number, field: string, problem: string, fix: string): void => {
-      problems.push({ file: file.shown, line, field, problem, fix });
-    };
-    const field = `Scenario '${scenario.name}'`;
-
-    const idTags = tags.filter((t) => CONTROL_ID.test(t.name));
-    if (idTags.length === 0) {
-      at(scenario.location.line, field, "has no control ID tag", "Tag the scenario with one ID of the form PREFIX-AREA-NNN on the line above it, e.g. @ACME-SMB-001");
-    } else if (idTags.length > 1) {
-      at(scenario.location.line, field, `has ${idTags.length} control ID tags (${idTags.map((t) => t.name).join(", ")})`, "Keep exactly one control ID per scenario");
-    } else {
-      const id = CONTROL_ID.exec(idTags[0].name)![1];
-      const first = ids.get(id);
-      if (first !== undefined) {
-        at(idTags[0].location.line, field, `control ID ${id} is already used at ${first}`, `Give this control its own ID: IDs are unique across the built-in controls and every --features folder (\`hostproof controls\` lists them)`);
-      } else ids.set(id, `${file.shown}:${idTags[0].location.line}`);
-    }
-
-    const severities = tags.filter((t) => SEVERITY_TAG.test(t.name));
-    const severityFix = `Tag it with one of ${SEVERITIES.map((s) => `@severity:${s}`).join(", ")}`;
-    if (severities.length === 0) at(scenario.location.line, field, "has no severity tag", severityFix);
-    for (const t of severities) {
-      const value = SEVERITY_TAG.exec(t.name)![1];
-      if (!isSeverity(value)) at(t.location.line, field, `'${value}' (${t.name}) is not a severity`, severityFix);
-    }
-
-    // What an auditor signs: why it matters, how to fix it, where the rule comes from.
-    const fields = descriptionFields(scenario.description);
-    for (const [name, value] of [["Rationale", fields.rationale], ["Remediation", fields.remediation], ["Source", fields.source]] as const) {
-      if (value === undefined) at(scenario.location.line, field, `has no ${name}: line in its description`, `Add a line '${name}: …' between the Scenario: line and its first step`);
-    }
-  }
-}
-
-function ruleTagsOf(doc: GherkinDocument, scenarioId: string): readonly Tag[] {
-  for (const child of doc.feature?.children ?? []) {
-    if (child.rule?.children.some((c) => c.scenario?.id === scenarioId)) return child.rule.tags;
-  }
-  return [];
-}
-
 /**
  * Steps are checked on the pickles, as Cucumber will run them: Background steps come first, and a
  * Scenario Outline's steps with each Examples row filled in.
@@ -125,26 +78,35 @@ function lintSteps(file: FeatureFile, doc: GherkinDocument, pickles: readonly Pi
   const astSteps = new Map<string, Step>();
   // An outline's values come from its Examples rows: a bad one is reported at its row's line.
   const exampleRows = new Map<string, number>();
+  const background = new Set<string>();
+  const scenarios = new Map<string, Scenario>();
   const visit = (list: readonly Step[] | undefined): void => list?.forEach((s) => astSteps.set(s.id, s));
+  const visitBackground = (list: readonly Step[] | undefined): void => {
+    visit(list);
+    list?.forEach((s) => background.add(s.id));
+  };
   const visitScenario = (scenario: Scenario | undefined): void => {
     visit(scenario?.steps);
+    if (scenario !== undefined) scenarios.set(scenario.id, scenario);
     for (const ex of scenario?.examples ?? []) for (const row of ex.tableBody) exampleRows.set(row.id, row.location.line);
   };
   for (const child of doc.feature?.children ?? []) {
-    visit(child.background?.steps);
+    visitBackground(child.background?.steps);
     visitScenario(child.scenario);
     for (const rc of child.rule?.children ?? []) {
-      visit(rc.background?.steps);
+      visitBackground(rc.background?.steps);
       visitScenario(rc.scenario);
     }
   }
   for (const pickle of pickles) {
     let scope: { text: string; targets?: string } | undefined;
+    const shape: ShapeStep[] = [];
     for (const ps of pickle.steps) {
       const ast = astSteps.get(ps.astNodeIds[0]);
       const line = ast?.location.line;
       const field = `step '${ast?.keyword.trim() ?? ""} ${ps.text}'`.replace("' ", "'");
       const known = steps.match(ps.text);
+      shape.push({ ps, line, field, known, inBackground: background.has(ps.astNodeIds[0]) });
       if (known === undefined) {
         const near = steps.closest(ps.text);
         problems.push({
@@ -179,6 +141,62 @@ function lintSteps(file: FeatureFile, doc: GherkinDocument, pickles: readonly Pi
           fix: `Choose ${known.targets}s before it: one of ${givens(known.targets)}`,
         });
       }
+    }
+    const scenario = scenarios.get(pickle.astNodeIds[0]);
+    if (scenario !== undefined) lintShape(file, scenario, shape, steps, problems);
+  }
+}
+
+interface ShapeStep {
+  ps: PickleStep;
+  line: number | undefined;
+  field: string;
+  known: KnownStep | undefined;
+  inBackground: boolean;
+}
+
+/**
+ * What Cucumber would run without complaint and hostproof would still not judge: a scenario with
+ * no Then of its own, a check in a Background (shared by every scenario, owned by none), a Given
+ * that nothing after it judges, an argument (a doc string, a data table) that the step's
+ * definition does not take, which Cucumber fails at run time before the step judges anything, and
+ * a text two definitions match.
+ */
+function lintShape(file: FeatureFile, scenario: Scenario, shape: readonly ShapeStep[], steps: StepMatcher, problems: InputProblem[]): void {
+  const at = (line: number | undefined, field: string, problem: string, fix: string): void => {
+    problems.push({ file: file.shown, line, field, problem, fix });
+  };
+  for (const { ps, line, field, known, inBackground } of shape) {
+    if (ps.argument?.docString !== undefined) {
+      at(line, field, "it has a doc string (\"\"\" … \"\"\"), which no hostproof step reads", "Remove it: Cucumber would fail the step before it judges anything. A list goes in a one-column data table under a step ending in ':'");
+    }
+    if (known === undefined) continue;
+    if (ps.argument?.dataTable !== undefined && known.library === undefined) {
+      at(line, field, "it has a data table, which this step does not read", "Remove the table: only the list steps (those ending in ':') read one, and Cucumber would fail this step before it judges anything");
+    }
+    const all = steps.matches(ps.text);
+    if (all.length > 1) {
+      at(line, field, `${all.length} step definitions match it (${all.map((k) => `"${String(k.pattern)}"`).join(", ")})`, "Reword it to match exactly one: Cucumber refuses an ambiguous step");
+    }
+    if (inBackground && known.keyword === "Then") {
+      at(line, field, "it judges in a Background, which every scenario below shares and none owns", "Keep only Given steps in a Background, and put each check in the scenario of the control it belongs to");
+    }
+  }
+  // A Then in the Background is refused above; the Givens after it are the scenario's own.
+  const lastThen = shape.findLastIndex((s) => !s.inBackground && s.known?.keyword === "Then");
+  const ownThens = shape.filter((s) => !s.inBackground && s.known?.keyword === "Then").length;
+  // An unknown step may be the Then meant: its own problem says what to write.
+  if (ownThens === 0 && shape.every((s) => s.known !== undefined)) {
+    at(
+      scenario.location.line,
+      `Scenario '${scenario.name}'`,
+      "it has no Then step of its own, so it judges nothing",
+      "Add a Then step after its Given (README, \"The steps you can write\", lists them): a scenario with no check is no control",
+    );
+  }
+  if (lastThen >= 0) {
+    for (const s of shape.slice(lastThen + 1)) {
+      if (s.known?.keyword === "Given") at(s.line, s.field, "it chooses targets after the scenario's last Then step, so nothing judges them", "Move it before the Then steps that judge them, or remove it");
     }
   }
 }

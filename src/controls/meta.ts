@@ -12,6 +12,24 @@ import { isSeverity, type Severity } from "../model/severity";
  */
 export const CONTROL_ID = /^@([A-Z][A-Z0-9]{1,9}-[A-Z0-9]{2,8}-\d{3,4})$/;
 export const SEVERITY_TAG = /^@severity:(.*)$/;
+
+/**
+ * The tags a control carries exactly once, whether on its scenario, its Rule or its Feature: two
+ * severities would leave one of them to lose silently (and `--tags @severity:critical` would select
+ * a control judged as low). `loose` finds a tag of the family in any case, so that `@hp-clu-001` or
+ * `@Severity:high`, which `--tags` and waivers would treat as another tag, is refused, not ignored.
+ */
+export interface OnceTag {
+  family: string;
+  article: string;
+  loose: RegExp;
+  exact: RegExp;
+  canonical: (tag: string) => string;
+}
+export const ID_FAMILY: OnceTag = { family: "control ID", article: "a", loose: /^@[a-z][a-z0-9]{1,9}-[a-z0-9]{2,8}-\d{3,4}$/i, exact: CONTROL_ID, canonical: (t) => t.toUpperCase() };
+export const SEVERITY_FAMILY: OnceTag = { family: "severity", article: "a", loose: /^@severity:/i, exact: /^@severity:/, canonical: (t) => t.replace(/^@severity:/i, "@severity:") };
+const AREA_FAMILY: OnceTag = { family: "area", article: "an", loose: /^@area:/i, exact: /^@area:/, canonical: (t) => t.replace(/^@area:/i, "@area:") };
+export const ONCE_TAGS: readonly OnceTag[] = [ID_FAMILY, SEVERITY_FAMILY, AREA_FAMILY];
 const FIELD = /^(Rationale|Remediation|Source):\s*(.*)$/;
 
 export class ControlDefinitionError extends Error {}
@@ -38,14 +56,20 @@ export function tagsOf(doc: GherkinDocument, scenario: Scenario, ruleTags: reado
 export function controlMeta(doc: GherkinDocument, scenario: Scenario, featurePath: string, ruleTags: string[] = [], origin = "built-in"): ControlMeta {
   const allTags = tagsOf(doc, scenario, ruleTags);
   const where = `${featurePath}:${scenario.location.line}`;
+  // The lint refuses these first, with the fix; this holds the engine to the same rule.
+  for (const { family, article, loose, exact } of ONCE_TAGS) {
+    const found = allTags.filter((t) => loose.test(t));
+    if (found.length > 1 || found.some((t) => !exact.test(t))) throw new ControlDefinitionError(`${where}: scenario '${scenario.name}' has ${article} ${family} tag twice or in the wrong case (${found.join(", ")})`);
+  }
   const ids = allTags.map((t) => CONTROL_ID.exec(t)?.[1]).filter((x): x is string => x !== undefined);
   if (ids.length !== 1) {
     throw new ControlDefinitionError(`${where}: scenario '${scenario.name}' needs exactly one control ID tag like @HP-NIC-001 (found ${ids.length})`);
   }
   const severities = allTags.map((t) => SEVERITY_TAG.exec(t)?.[1]).filter((x): x is string => x !== undefined);
-  const severity = severities[severities.length - 1];
+  // The lint refuses two; should one get past it, neither may win silently.
+  const severity = severities.length === 1 ? severities[0] : undefined;
   if (severity === undefined || !isSeverity(severity)) {
-    throw new ControlDefinitionError(`${where}: scenario '${scenario.name}' needs a tag @severity:critical|high|medium|low`);
+    throw new ControlDefinitionError(`${where}: scenario '${scenario.name}' needs exactly one tag @severity:critical|high|medium|low (found ${severities.length})`);
   }
   return {
     id: ids[0],

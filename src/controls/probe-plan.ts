@@ -7,11 +7,10 @@
  * planned. Generic probes are kept once each (by id, without case): two steps that read the same
  * registry key read it once.
  */
-import TagExpressionParser from "@cucumber/tag-expressions";
 import type { ControlMeta } from "../model/result";
 import { PROBE_IDS, type ProbeId } from "../probes/catalog";
 import { uniqueProbes, type AnyProbeId, type GenericProbe } from "../probes/generic";
-import { loadFeatureCatalog, type FeatureCatalog } from "./catalog";
+import { loadFeatureCatalog, selectControls, type FeatureCatalog } from "./catalog";
 import { checkFor, IDENTITY_PROBES } from "./checks";
 import type { FeatureSelection } from "./feature-set";
 import { stepMatcher } from "./known-steps";
@@ -31,7 +30,6 @@ export interface ProbePlan {
  */
 export function planProbes(tags?: string, features: FeatureCatalog | FeatureSelection = {}): ProbePlan {
   const catalog = "entries" in features ? features : loadFeatureCatalog(features);
-  const select = tags ? TagExpressionParser(tags) : undefined;
   const steps = stepMatcher();
   // The steps of each scenario (by AST id), from its pickles.
   const stepsOf = new Map<string, { text: string; rows?: string[] }[]>();
@@ -46,8 +44,7 @@ export function planProbes(tags?: string, features: FeatureCatalog | FeatureSele
   const controls: ProbePlan["controls"] = [];
   const needed = new Set<ProbeId>(IDENTITY_PROBES);
   const generic: GenericProbe[] = [];
-  for (const { meta, scenario } of catalog.entries) {
-    if (select && !select.evaluate(meta.tags)) continue;
+  for (const { meta, scenario } of selectControls(catalog.entries, tags)) {
     const builtin = new Set<ProbeId>();
     const own: GenericProbe[] = [];
     for (const step of stepsOf.get(scenario.id) ?? []) {

@@ -3,7 +3,10 @@ import { loadConfiguration, loadSupport, runCucumber, type ISupportCodeLibrary }
 import type { Envelope } from "@cucumber/messages";
 import { Writable } from "node:stream";
 import { PACKAGE_ROOT } from "../controls/catalog";
-import type { FeatureFile } from "../controls/feature-set";
+import { resolve } from "node:path";
+import { changedFeatureFiles, type FeatureFile } from "../controls/feature-set";
+import { InputError } from "../errors";
+import { completeResults, type ExpectedControl } from "./complete-results";
 import type { Estate } from "./estate";
 import { setActiveRun, type RunContext } from "./run-context";
 import { claimSupportProfile } from "./support-code";
@@ -16,6 +19,11 @@ export interface ControlRunOptions {
   features: readonly FeatureFile[];
   /** Told every Cucumber message (the run keeps them as cucumber-messages.ndjson). */
   onMessage?: (message: Envelope) => void;
+  /**
+   * The controls the selection chose and what each judges: after Cucumber, each has one result per
+   * target of those kinds, undetermined where none came (engine/complete-results.ts).
+   */
+  expected?: readonly ExpectedControl[];
 }
 
 export interface ControlRun extends RunContext {
@@ -35,7 +43,7 @@ let supportLibrary: ISupportCodeLibrary | undefined;
 const configurations = new Map<string, Awaited<ReturnType<typeof loadConfiguration>>["runConfiguration"]>();
 
 export async function runControls(options: ControlRunOptions): Promise<ControlRun> {
-  const ctx: RunContext = { estate: options.estate, results: [], controls: [], internalErrors: [], features: options.features };
+  const ctx: RunContext = { estate: options.estate, results: [], controls: [], internalErrors: [], unfinished: [], features: options.features };
   const brokenSteps: string[] = [];
   // Cucumber resolves features and steps against cwd; the controls ship with hostproof, so its own
   // folder is the cwd here whatever folder the user runs from.
@@ -61,8 +69,19 @@ export async function runControls(options: ControlRunOptions): Promise<ControlRu
     ));
     configurations.set(key, runConfiguration);
   }
+  // Cucumber reads each feature file again, itself: it must run the text the lint checked. A file
+  // changed since is refused before Cucumber opens it (by stat: opening a file swapped for a FIFO
+  // would hang), and each source Cucumber parsed is compared with the checked text.
+  const changed = changedFeatureFiles(options.features);
+  if (changed.length > 0) throw changedUnderTheRun(changed);
+  const checked = new Map(options.features.map((f) => [f.path, f]));
+  const differs: { shown: string }[] = [];
   const broken = { UNDEFINED: 0, AMBIGUOUS: 0 };
   const onMessage = (m: Envelope): void => {
+    if (m.source !== undefined) {
+      const file = checked.get(resolve(PACKAGE_ROOT, m.source.uri));
+      if (file === undefined || file.text !== m.source.data) differs.push({ shown: file?.shown ?? m.source.uri });
+    }
     const status = m.testStepFinished?.testStepResult.status;
     if (status === "UNDEFINED" || status === "AMBIGUOUS") broken[status]++;
     options.onMessage?.(m);
@@ -77,11 +96,27 @@ export async function runControls(options: ControlRunOptions): Promise<ControlRu
   } finally {
     setActiveRun(undefined);
   }
+  if (differs.length > 0) throw changedUnderTheRun(differs);
+  if (options.expected !== undefined) completeResults(ctx, options.expected);
   for (const [status, n] of Object.entries(broken)) if (n > 0) brokenSteps.push(`${n} step(s) ${status.toLowerCase()}`);
   return { ...ctx, brokenSteps };
 }
 
-/** As glob's own escape() does with windowsPathsNoEscape (Cucumber's setting): each magic character in a class of its own. */
+function changedUnderTheRun(files: readonly { shown: string }[]): InputError {
+  return new InputError(
+    files.map((f) => ({
+      file: f.shown,
+      problem: "the file changed while hostproof was running, after its controls were checked: the run would not judge what was checked",
+      fix: "Run again once nothing is writing to the feature folders; nothing was written.",
+    })),
+  );
+}
+
+/**
+ * As glob's own escape() does with windowsPathsNoEscape (Cucumber's setting): each magic character
+ * in a class of its own. `@` too: Cucumber reads a path whose name starts with @ as a rerun file,
+ * a list of other paths to run.
+ */
 function globLiteral(path: string): string {
-  return path.replace(/[?*()[\]{}]/g, "[$&]");
+  return path.replace(/[?*()[\]{}@]/g, "[$&]");
 }

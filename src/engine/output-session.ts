@@ -5,6 +5,7 @@
  * place only when all of it is written. What a run judges and what a merge reads from its shards
  * go through the same code, which is what makes a merge identical to one run over the estate.
  */
+import { checkedEnv, REPORT_URL } from "../input/env-vars";
 import { join, resolve } from "node:path";
 import type { ManifestShard } from "../evidence/manifest";
 import type { ControlMeta } from "../model/result";
@@ -129,7 +130,7 @@ export class OutputSession {
       resultsDir,
       executorFromEnv(process.env, {
         reportName: name,
-        reportUrl: process.env.HOSTPROOF_REPORT_URL,
+        reportUrl: checkedEnv(REPORT_URL),
         localBuildOrder: this.historyDir !== undefined ? nextBuildOrder(this.historyDir) : undefined,
       }),
     );

@@ -14,6 +14,8 @@ export interface RunContext {
   controls: ControlMeta[];
   /** Judges that threw: bugs, reported on the results as undetermined and on the terminal. */
   internalErrors: string[];
+  /** Scenarios whose checks did not all run (a step failed before judging): engine/complete-results.ts. */
+  unfinished: { controlId: string; reason: string }[];
   /** The feature files being run, to give each control its origin and path as the user knows it; none in a bare cucumber-js run. */
   features?: readonly FeatureFile[];
 }

@@ -4,7 +4,7 @@
  * in place only when all of it is written.
  */
 import { relative, resolve, sep } from "node:path";
-import { hashFile, sha256Hex } from "../evidence/manifest";
+import { sha256Hex } from "../evidence/manifest";
 import { InputError, type InputProblem } from "../errors";
 import { loadInventory, type LoadedInventory } from "../input/inventory";
 import type { Snapshot } from "../model/snapshot";
@@ -18,9 +18,10 @@ import type { HostReader } from "../collect/collect-hosts";
 import { planProbes } from "../controls/probe-plan";
 import type { FeatureFile } from "../controls/feature-set";
 import { DEFAULT_WARN_DAYS, waiverApplier, type WaiverApplier } from "../waivers/apply";
-import { loadWaivers } from "../waivers/load";
-import { FEATURES_DIR, loadFeatureCatalog } from "../controls/catalog";
+import { checkWaiverTargets, loadWaivers } from "../waivers/load";
+import { FEATURES_DIR, loadFeatureCatalog, selectControls } from "../controls/catalog";
 import { runEnvironment } from "../report/environment";
+import type { ExpectedControl } from "./complete-results";
 import { runControls } from "./cucumber";
 import { buildEstate } from "./estate";
 import { OutputSession, type HtmlStyle, type RunOutcome } from "./output-session";
@@ -91,12 +92,16 @@ async function runPhases(options: RunOptions, progress: Progress, startedAt: Dat
   // A shard's clusters, in inventory order (a run without --shard has every one).
   const clusters = options.shard === undefined ? (inv.clusters ?? []) : units.flatMap((u) => (u.cluster !== undefined ? [u.cluster] : [])).sort((a, b) => a - b).map((ci) => inv.clusters![ci]!);
   const clusterCount = clusters.length;
+  const selected = selectControls(catalog.entries, options.tags);
+  checkSomethingJudged(selected, inv.clusters?.length ?? 0, options.tags);
   const share = options.shard !== undefined ? `shard ${shardLabel(options.shard)} of ${plural(inv.hosts.length, "host")}: ` : "";
   const estateCounts = `${share}${plural(hostCount, "host")}, ${plural(clusterCount, "cluster")}`;
   progress.phase("load", estateCounts);
   // Read before any host is contacted and before the staging folder exists: a bad waiver file
   // stops the run with nothing collected and nothing written.
   const waiverFile = options.waivers !== undefined ? loadWaivers(resolve(options.waivers), options.waivers, catalog.controls.map((c) => c.id)) : undefined;
+  const targetProblems = waiverFile !== undefined ? checkWaiverTargets(waiverFile.waivers, waiverFile.doc, inv) : [];
+  if (targetProblems.length > 0) throw new InputError(targetProblems);
   // Hosts with a live transport are read first, once each, for exactly the probes the selected
   // controls need; a host that cannot be read comes back with every probe saying why. A shard
   // reads its own share only.
@@ -126,7 +131,9 @@ async function runPhases(options: RunOptions, progress: Progress, startedAt: Dat
 
     // One slice at a time: loaded, judged by Cucumber, written, dropped (engine/slices.ts).
     progress.phase("judge", estateCounts);
-    const { controls, internalErrors, judgeMs, sliceLoadMs } = await streamSlices(loaded, options, units, sliceHosts, catalog.files, collection.snapshots, session, waivers, record);
+    const { controls, internalErrors, judgeMs, sliceLoadMs } = await streamSlices(loaded, options, units, sliceHosts, catalog.files, selected, collection.snapshots, session, waivers, record);
+    // checkSomethingJudged and complete-results.ts make this unreachable; a run that judged nothing must never read as compliant.
+    if (options.shard === undefined && session.writer.digest.totals.total === 0) throw new Error("the run judged no control on any target");
 
     const environment = runEnvironment({
       version: VERSION,
@@ -134,7 +141,7 @@ async function runPhases(options: RunOptions, progress: Progress, startedAt: Dat
       userFeatures: catalog.files.filter((f) => f.origin !== "built-in"),
       builtin: catalog.files.some((f) => f.origin === "built-in"),
       inventoryFile: resolve(options.inventory),
-      ...(loaded.sha256 !== undefined ? { inventorySha256: loaded.sha256 } : {}),
+      inventorySha256: loaded.sha256,
       startedAt: head.startedAt,
     });
     const waiverReport = waiverFile !== undefined && waivers !== undefined ? { file: displayPath(waiverFile.file), warnDays, waivers: waiverFile.waivers, notices: waivers.notices() } : undefined;
@@ -173,6 +180,7 @@ async function streamSlices(
   units: readonly Unit[],
   sliceHosts: number,
   features: readonly FeatureFile[],
+  expected: readonly ExpectedControl[],
   collected: ReadonlyMap<string, Snapshot>,
   session: OutputSession,
   waivers: WaiverApplier | undefined,
@@ -194,7 +202,7 @@ async function streamSlices(
     if (problems.length > 0) continue;
     const tj = performance.now();
     out.sliceLoadMs += tj - tl;
-    const run = await runControls({ estate, tags: options.tags, features, onMessage: session.writer.message });
+    const run = await runControls({ estate, tags: options.tags, features, expected, onMessage: session.writer.message });
     out.judgeMs += performance.now() - tj;
     if (run.brokenSteps.length > 0) throw new Error(`the features could not run: ${run.brokenSteps.join("; ")}`);
     out.controls ??= run.controls;
@@ -208,11 +216,32 @@ async function streamSlices(
   return out;
 }
 
+/**
+ * A run that would judge nothing must not read as compliant: a selection with no control (as
+ * `--tags` matching none already is at the command line), or one whose controls judge only
+ * clusters in an estate that has none. Checked on the whole estate, so that a shard without
+ * clusters still runs its share.
+ */
+function checkSomethingJudged(selected: readonly ExpectedControl[], clusters: number, tags: string | undefined): void {
+  const field = tags !== undefined ? "--tags" : "--features";
+  if (selected.length === 0) {
+    throw new InputError({ file: "command line", field, problem: `${tags !== undefined ? `--tags "${tags}"` : "the features"} select no control`, fix: "Run `hostproof controls` for the IDs and tags; a run that judges nothing is not compliant." });
+  }
+  if (clusters === 0 && selected.every((c) => !c.judges.includes("host"))) {
+    throw new InputError({
+      file: "command line",
+      field,
+      problem: `the ${selected.length} selected control(s) judge only clusters, and the inventory has none, so the run would judge nothing`,
+      fix: "Select controls that judge hosts too (`hostproof controls` lists them), or add the clusters to the inventory; a run that judges nothing is not compliant.",
+    });
+  }
+}
+
 /** The organisation's features as a shard records them: content and path within their folder, not where the folder is. */
 function userFeaturesDigest(files: readonly FeatureFile[]): string | undefined {
   const user = files.filter((f) => f.origin !== "built-in");
   if (user.length === 0) return undefined;
-  return sha256Hex(user.map((f) => `${hashFile(f.path).sha256}  ${relative(resolve(f.origin), f.path).split(sep).join("/")}\n`).join(""));
+  return sha256Hex(user.map((f) => `${f.sha256}  ${relative(resolve(f.origin), f.path).split(sep).join("/")}\n`).join(""));
 }
 
 /** Paths in the report are relative to where hostproof ran, as a reader of the CI log saw them. */

@@ -13,11 +13,12 @@
  * per-file promise would cost more than it saves on 170,000 small files.
  */
 import { createHash } from "node:crypto";
-import { closeSync, existsSync, lstatSync, openSync, readdirSync, readFileSync, readSync, statSync, writeFileSync } from "node:fs";
+import { closeSync, constants, existsSync, fstatSync, lstatSync, openSync, readdirSync, readFileSync, readSync, statSync, writeFileSync } from "node:fs";
 import { join, posix } from "node:path";
 import Ajv from "ajv";
 import addFormats from "ajv-formats";
 import { InputError } from "../errors";
+import { readRegularFile, whatItIs } from "../input/regular-file";
 import { SCHEMAS_DIR } from "../package-root";
 import { VERSION } from "../version";
 import { Spool, StreamFile, type Written } from "../report/stream-file";
@@ -141,15 +142,19 @@ const CHUNK = 1 << 20;
 let buffer: Buffer | undefined;
 
 /**
- * SHA-256 and size of a file, read in 1 MiB chunks. `sink` takes the same chunks as they are
- * hashed (read-once.ts): whatever it makes of them is of exactly the bytes the digest is of.
+ * SHA-256 and size of a regular file, read in 1 MiB chunks. Opened without waiting, and refused
+ * (InputError) unless the open file is a regular one: a file swapped for a FIFO after its caller
+ * looked at it must not hang the read. `sink` takes the same chunks as they are hashed
+ * (read-once.ts): whatever it makes of them is of exactly the bytes the digest is of.
  */
 export function hashFile(file: string, sink?: ChunkSink): { sha256: string; bytes: number } {
   buffer ??= Buffer.allocUnsafe(CHUNK);
   const hash = createHash("sha256");
-  const fd = openSync(file, "r");
+  const fd = openSync(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   let bytes = 0;
   try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) throw new InputError({ file, problem: whatItIs(st), fix: "Only regular files are hashed: remove it, or put the file it stood for in its place." });
     for (;;) {
       const n = readSync(fd, buffer, 0, CHUNK, null);
       if (n === 0) break;
@@ -408,14 +413,15 @@ function readManifest(reportDir: string, shownAs: string): { manifest: Manifest;
     throw new InputError({ file: shownAs, problem: existsSync(reportDir) ? "this is a file, not a report folder" : "no such folder", fix: "Name the folder hostproof run wrote (its --out), e.g. hostproof verify reports." });
   }
   const file = join(reportDir, MANIFEST_PATH);
-  if (!existsSync(file)) {
+  if (!existsSync(file) && !isLink(file)) {
     throw new InputError({
       file: `${shownAs}/${MANIFEST_PATH}`,
       problem: "the report has no manifest (it was written by a hostproof without evidence manifests, or the file was removed)",
       fix: `Re-run this hostproof (${VERSION}, which writes the manifest) on the original snapshots, or get the report again from where the run stored it.`,
     });
   }
-  const raw = readFileSync(file);
+  // Through the input reader: a manifest that is a pipe, a device or huge is refused, not read.
+  const raw = readRegularFile(file, `${shownAs}/${MANIFEST_PATH}`, "manifest");
   let value: unknown;
   try {
     value = JSON.parse(raw.toString("utf8"));

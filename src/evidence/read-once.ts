@@ -11,8 +11,9 @@
  * work, but doubles the disk traffic and needs gigabytes of room beside the shards.
  */
 import { createHash, type Hash } from "node:crypto";
-import { closeSync, openSync, readSync } from "node:fs";
+import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
 import { InputError } from "../errors";
+import { whatItIs } from "../input/regular-file";
 
 const CHUNK = 1 << 20;
 const NEWLINE = 0x0a;
@@ -90,8 +91,14 @@ export class HashedLines {
   private eof = false;
   private closed = false;
 
+  /** Refused (InputError) unless a regular file: one swapped for a FIFO must not hang the read. */
   constructor(readonly file: string) {
-    this.fd = openSync(file, "r");
+    this.fd = openSync(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+    const st = fstatSync(this.fd);
+    if (!st.isFile()) {
+      closeSync(this.fd);
+      throw new InputError({ file, problem: whatItIs(st), fix: "Only regular files are read: put the file it stood for back in its place." });
+    }
   }
 
   /** The next line (without its newline), or undefined at the end of the file. */

@@ -4,7 +4,7 @@ import type { InputProblem } from "../errors";
 import { InputError } from "../errors";
 import type { Inventory } from "../model/inventory";
 import { checkSchema, formatPath } from "../schema/validate";
-import { isAnsibleInventory, looksLikeAnsibleSource } from "./ansible/document";
+import { inventoryForm } from "./ansible/document";
 import { inventoryFromAnsible } from "./ansible/to-inventory";
 import { readDocument, type LoadedDocument } from "./read-document";
 
@@ -12,17 +12,19 @@ export interface LoadedInventory {
   file: string;
   inventory: Inventory;
   doc: LoadedDocument;
+  /** SHA-256 of the bytes read: the inventory that was judged, whatever the file holds later. */
+  sha256?: string;
   /** Read from ansible-inventory output: the Ansible variable a field of `inventory` came from (hosts[2].address → its ansible_host). */
   origin?(field: string): string;
-  /** SHA-256 of the file's bytes as read: the report's digest of the inventory is of what was judged, not of the file later. */
-  sha256?: string;
 }
 
 export function loadInventory(file: string, displayName: string = file): LoadedInventory {
   const doc = readDocument(file, displayName, "inventory");
   const sha256 = createHash("sha256").update(doc.raw).digest("hex");
-  if (isAnsibleInventory(doc.value)) return { ...loadAnsibleInventory(file, doc), sha256 };
-  if (looksLikeAnsibleSource(doc.value)) throw new InputError(ansibleSourceProblem(doc.file));
+  // The form first: a broken Ansible file is told about its own shape, not hostproof's fields.
+  const form = inventoryForm(doc.value);
+  if (form === "ansible-json") return { ...loadAnsibleInventory(file, doc), sha256 };
+  if (form === "ansible-source") throw new InputError(ansibleSourceProblem(doc.file));
   const schemaProblems = checkSchema("inventory", doc);
   if (schemaProblems.length > 0) throw new InputError(schemaProblems);
   const inventory = doc.value as Inventory;
@@ -42,7 +44,10 @@ export function loadAnsibleInventory(file: string, doc: LoadedDocument): LoadedI
   const built: LoadedDocument = { file: doc.file, value: converted.inventory, lineOf: () => undefined };
   const schemaProblems = checkSchema("inventory", built);
   const problems = schemaProblems.length > 0 ? schemaProblems : checkInventoryReferences(converted.inventory, built);
-  if (problems.length > 0) throw new InputError(problems.map((p) => ({ ...p, ...(p.field !== undefined ? { field: converted.origin(p.field) } : {}) })));
+  // A place in the Inventory built means nothing to the author of the Ansible file: in the field
+  // and in the message alike, it becomes the Ansible variable or host it came from.
+  const ansiblePlace = (text: string): string => text.replace(/\b(hosts|clusters)\[\d+\]/g, (m) => converted.origin(m));
+  if (problems.length > 0) throw new InputError(problems.map((p) => ({ ...p, problem: ansiblePlace(p.problem), ...(p.field !== undefined ? { field: converted.origin(p.field) } : {}) })));
   return { file, inventory: converted.inventory, doc: built, origin: converted.origin };
 }
 
@@ -82,7 +87,8 @@ export function checkInventoryReferences(inv: Inventory, doc: LoadedDocument): I
     const key = nameKey(host.name);
     const first = hostIndex.get(key);
     if (first !== undefined) {
-      at(["hosts", i, "name"], `host '${host.name}' is listed twice (first at hosts[${first}])`, "Give every host one entry; names are compared without regard to case.");
+      const firstName = inv.hosts[first]!.name;
+      at(["hosts", i, "name"], `host '${host.name}' is listed twice (first at hosts[${first}]${firstName !== host.name ? `, as '${firstName}'` : ""})`, "Give every host one entry; names are compared without regard to case, as Windows and DNS compare them.");
     } else hostIndex.set(key, i);
   });
 
@@ -90,8 +96,10 @@ export function checkInventoryReferences(inv: Inventory, doc: LoadedDocument): I
   const nodeOwner = new Map<string, string>();
   (inv.clusters ?? []).forEach((cluster, ci) => {
     const key = nameKey(cluster.name);
-    if (clusterIndex.has(key)) {
-      at(["clusters", ci, "name"], `cluster '${cluster.name}' is listed twice`, "Give every cluster one entry.");
+    const firstCluster = clusterIndex.get(key);
+    if (firstCluster !== undefined) {
+      const firstName = inv.clusters![firstCluster]!.name;
+      at(["clusters", ci, "name"], `cluster '${cluster.name}' is listed twice (first at clusters[${firstCluster}]${firstName !== cluster.name ? `, as '${firstName}'` : ""})`, "Give every cluster one entry; names are compared without regard to case.");
     } else clusterIndex.set(key, ci);
     if (hostIndex.has(key)) {
       at(["clusters", ci, "name"], `cluster '${cluster.name}' has the same name as a host`, "Use the cluster's own network name, which differs from its nodes' names.");

@@ -13,11 +13,11 @@ export interface RunEnvironmentInput {
   /** The folder of the .feature files that were run (hostproof's PACKAGE_ROOT/features). */
   featuresDir: string;
   /** The organisation's own feature files that ran (--features): named and hashed apart from the built-in ones. */
-  userFeatures?: readonly { path: string; shown: string; origin: string }[];
+  userFeatures?: readonly { path: string; shown: string; origin: string; sha256?: string }[];
   /** false with --no-builtin: the built-in controls did not run. */
   builtin?: boolean;
   inventoryFile: string;
-  /** The digest of the inventory's bytes as the run read them; without it the file is hashed now. */
+  /** The digest of the inventory as it was read; without it the file is read again. */
   inventorySha256?: string;
   startedAt: string;
   /** When the results were written; the HTML is made after, so it cannot be its end. */
@@ -117,7 +117,7 @@ export function runEnvironment(input: RunEnvironmentInput, probes: EnvironmentPr
       ? {
           "features.user.folders": [...new Set(user.map((f) => f.origin))].join(", "),
           // One digest over the user's files as they ran (path as shown, and content), like features.sha256.
-          "features.user.sha256": sha256Hex(user.map((f) => `${fileDigest(f.path)}  ${f.shown}\n`).join("")),
+          "features.user.sha256": sha256Hex(user.map((f) => `${f.sha256 ?? fileDigest(f.path)}  ${f.shown}\n`).join("")),
         }
       : {}),
     "inventory.sha256": input.inventorySha256 ?? fileDigest(input.inventoryFile),

@@ -15,7 +15,9 @@
  *   last-results.json   the last run's results, compact, for drift (DRIFT_BASELINE_FILE)
  * A run without HTML (--no-html) cannot advance Allure's history; the baseline still advances.
  */
-import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { closeSync, copyFileSync, existsSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { InputError } from "../errors";
+import { readRegularFile } from "../input/regular-file";
 import { StreamFile } from "./stream-file";
 import { basename, dirname, join, resolve } from "node:path";
 import { commitStaging, discardStaging, openStaging } from "./output-dir";
@@ -171,7 +173,8 @@ interface TrendEntry {
  */
 export function nextBuildOrder(historyDir: string): number {
   try {
-    const trend = JSON.parse(readFileSync(join(historyDir, HISTORY_SUBDIR, "history-trend.json"), "utf8")) as unknown;
+    const file = join(historyDir, HISTORY_SUBDIR, "history-trend.json");
+    const trend = JSON.parse(readRegularFile(file, file, "history").toString("utf8")) as unknown;
     if (!Array.isArray(trend)) return 1;
     const orders = (trend as TrendEntry[]).map((e) => (typeof e?.buildOrder === "number" ? e.buildOrder : 0));
     return Math.max(trend.length, ...orders) + 1;
@@ -251,12 +254,24 @@ export class DriftBaselineWriter {
  */
 export function readDriftBaseline(historyDir: string): { baseline?: PreviousRun; unreadable?: string } {
   const file = join(historyDir, DRIFT_BASELINE_FILE);
-  if (!existsSync(file)) return {};
+  if (!present(file)) return {};
   try {
-    const value = JSON.parse(readFileSync(file, "utf8")) as Partial<DriftBaseline>;
+    // Through the input reader: the history folder may come from a CI cache, and a pipe or a link
+    // to /dev/zero there once hung or filled the run.
+    const value = JSON.parse(readRegularFile(file, file, "history").toString("utf8")) as Partial<DriftBaseline>;
     if (value.schemaVersion !== 1 || !Array.isArray(value.results)) return { unreadable: `${file}: not a hostproof drift baseline` };
     return { baseline: { startedAt: value.startedAt, results: value.results } };
   } catch (err) {
-    return { unreadable: `${file}: ${(err as Error).message}` };
+    return { unreadable: err instanceof InputError ? err.message : `${file}: ${(err as Error).message}` };
+  }
+}
+
+/** There, as a file or as a link (a dangling one too: that is worth saying). */
+function present(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
   }
 }

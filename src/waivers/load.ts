@@ -6,7 +6,9 @@
  */
 import { InputError, type InputProblem } from "../errors";
 import { readDocument, type LoadedDocument } from "../input/read-document";
+import type { Inventory } from "../model/inventory";
 import type { Waiver, WaiverFile } from "../model/waiver";
+import { nameKey } from "../input/inventory";
 import { checkSchema, formatPath } from "../schema/validate";
 
 export interface LoadedWaivers {
@@ -26,6 +28,15 @@ export function loadWaivers(file: string, displayName: string, knownControlIds: 
   return { file: displayName, waivers, doc };
 }
 
+/**
+ * Waiver ids are references a person reads, says and types into a ticket: `W-1` and `w-1` are the
+ * same id to every reader, so they compare without case (Unicode case folding, as far as
+ * JavaScript has it), width or surrounding spaces.
+ */
+export function idKey(id: string): string {
+  return id.normalize("NFKC").trim().toUpperCase().toLowerCase();
+}
+
 export function checkWaiverReferences(waivers: readonly Waiver[], doc: LoadedDocument, knownControlIds: readonly string[]): InputProblem[] {
   const problems: InputProblem[] = [];
   const at = (path: (string | number)[], problem: string, fix: string): void => {
@@ -39,9 +50,48 @@ export function checkWaiverReferences(waivers: readonly Waiver[], doc: LoadedDoc
       at(["waivers", i, "controlId"], `'${w.controlId}' is not a control of this hostproof`, near !== undefined ? `Did you mean ${near}?` : "Use an ID that `hostproof controls` lists.");
     }
     if (w.id === undefined) return;
-    const first = ids.get(w.id);
-    if (first !== undefined) at(["waivers", i, "id"], `the id '${w.id}' is used twice (first at waivers[${first}])`, "Give every waiver its own id, or leave it out.");
-    else ids.set(w.id, i);
+    const key = idKey(w.id);
+    const first = ids.get(key);
+    if (first === undefined) {
+      ids.set(key, i);
+      return;
+    }
+    const firstId = waivers[first]!.id!;
+    const line = doc.lineOf(["waivers", first, "id"]);
+    const where = `first at waivers[${first}]${line !== undefined ? `, line ${line}` : ""}${firstId !== w.id ? `, as '${firstId}'` : ""}`;
+    at(["waivers", i, "id"], `the id '${w.id}' is used twice (${where})`, `Give every waiver its own id, or leave it out; ids are compared without regard to case${firstId.trim() !== firstId || w.id.trim() !== w.id ? " or surrounding spaces" : ""}.`);
+  });
+  return problems;
+}
+
+/**
+ * What the inventory can tell of a waiver's scope. A scope naming a cluster as a host (or a host as
+ * a cluster), or a host by its short name where the inventory has its full name (or the other way
+ * round), would cover nothing while its author believes it applies: Windows would take `web1` for
+ * `web1.contoso.com`, hostproof will not guess which is meant, so both are refused with the name
+ * to write. A name found nowhere in the inventory stays a notice (`unmatched`): one waiver file may
+ * serve several estates.
+ */
+export function checkWaiverTargets(waivers: readonly Waiver[], doc: LoadedDocument, inventory: Inventory): InputProblem[] {
+  const hosts = new Map(inventory.hosts.map((h) => [nameKey(h.name), h.name]));
+  const clusters = new Map((inventory.clusters ?? []).map((c) => [nameKey(c.name), c.name]));
+  const short = (name: string): string => nameKey(name).split(".")[0]!;
+  // One written short, the other in full: web1.contoso.com and web1.fabrikam.com are two machines.
+  const sameShort = (name: string, among: Map<string, string>): string[] => [...among.values()].filter((n) => short(n) === short(name) && n.includes(".") !== name.includes("."));
+  const problems: InputProblem[] = [];
+  waivers.forEach((w, i) => {
+    if (w.scope === "all") return;
+    const path = ["waivers", i, "scope"];
+    const at = (problem: string, fix: string): void => void problems.push({ file: doc.file, field: formatPath(path), line: doc.lineOf(path), problem, fix });
+    const [kind, name, own, other] = "host" in w.scope ? (["host", w.scope.host, hosts, clusters] as const) : (["cluster", w.scope.cluster, clusters, hosts] as const);
+    if (own.has(nameKey(name))) return;
+    const otherKind = kind === "host" ? "cluster" : "host";
+    if (other.has(nameKey(name))) {
+      at(`'${name}' is a ${otherKind} of the inventory, not a ${kind}: this waiver would cover nothing`, `Write scope: { ${otherKind}: ${other.get(nameKey(name))} }.`);
+      return;
+    }
+    const near = sameShort(name, own);
+    if (near.length > 0) at(`the inventory has no ${kind} '${name}', but has ${near.map((n) => `'${n}'`).join(" and ")}: this waiver would cover nothing`, `Write the name as the inventory does: scope: { ${kind}: ${near[0]} }.`);
   });
   return problems;
 }

@@ -7,6 +7,7 @@ import { AfterAll, BeforeAll } from "@cucumber/cucumber";
 import { resolve } from "node:path";
 import { buildEstate } from "../../src/engine/estate";
 import { hasActiveRun, setActiveRun } from "../../src/engine/run-context";
+import { checkedEnv, AS_OF } from "../../src/input/env-vars";
 import { loadInventory } from "../../src/input/inventory";
 
 let ownRun = false;
@@ -17,8 +18,9 @@ BeforeAll(function () {
   if (!inventory) {
     throw new Error("No estate to judge: run `hostproof run --inventory <file>`, or set HOSTPROOF_INVENTORY=<file> for a bare cucumber-js run.");
   }
-  const asOf = process.env.HOSTPROOF_AS_OF ? new Date(`${process.env.HOSTPROOF_AS_OF}T00:00:00Z`) : new Date(new Date().toISOString().slice(0, 10));
-  setActiveRun({ estate: buildEstate(loadInventory(resolve(inventory), inventory), asOf), results: [], controls: [], internalErrors: [] });
+  const day = checkedEnv(AS_OF);
+  const asOf = day !== undefined ? new Date(`${day}T00:00:00Z`) : new Date(new Date().toISOString().slice(0, 10));
+  setActiveRun({ estate: buildEstate(loadInventory(resolve(inventory), inventory), asOf), results: [], controls: [], internalErrors: [], unfinished: [] });
   ownRun = true;
 });
 

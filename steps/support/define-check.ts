@@ -52,6 +52,7 @@ function prepare(world: ControlWorld, phrase: string, kind: "host" | "cluster") 
 function conclude(world: ControlWorld, results: Result[]): void {
   const run = activeRun();
   for (const r of results) recordResult(run, r);
+  world.checksDone++;
   const count = (s: Result["status"]): number => results.filter((r) => r.status === s).length;
   const notPassing = results.filter((r) => r.status === "failed" || r.status === "undetermined");
   const lines = notPassing.slice(0, MAX_LISTED).map((r) => `${r.status === "failed" ? "non-compliant" : "undetermined"}: ${r.target.name}: ${r.status === "failed" ? r.actual : r.reason?.message ?? r.actual}`);

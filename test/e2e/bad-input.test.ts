@@ -67,7 +67,7 @@ test("duplicate host names, compared without regard to case", async () => {
     const hosts = v.hosts as Record<string, unknown>[];
     hosts.push({ ...hosts[0], name: "N1" });
   });
-  await expectRejected(inventory, [/hosts\[2\]\.name: host 'N1' is listed twice \(first at hosts\[0\]\)/]);
+  await expectRejected(inventory, [/hosts\[2\]\.name: host 'N1' is listed twice \(first at hosts\[0\], as 'n1'\)\. Give every host one entry; names are compared without regard to case/]);
 });
 
 test("a snapshot that belongs to another host", async () => {

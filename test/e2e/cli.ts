@@ -118,3 +118,17 @@ export function editJson(file: string, edit: (v: Record<string, unknown>) => voi
 export function setSnapshot(inventory: string, index: number, path: string): void {
   editJson(inventory, (v) => ((v.hosts as Record<string, unknown>[])[index].snapshot = path));
 }
+
+/** A built-in scenario (HP-EOS-001) copied under the organisation's own ID. */
+export const ACME_EOS = `@area:acme
+Feature: Acme's own controls
+
+  @ACME-EOS-001 @severity:high
+  Scenario: No Acme host runs Windows Server 2003
+    Rationale: Acme security policy 12 allows no operating system out of support on the network.
+    Remediation: Migrate the workload to a supported Windows Server version and decommission the host.
+    Source: Acme IT security policy 12.
+
+    Given each host
+    Then the host does not run Windows Server 2003
+`;

@@ -145,8 +145,11 @@ test("a control's checks all run, even after one fails: one result per host, as 
   assert.deepEqual(legacy.details?.filter((d) => d.expected === "holds").map((d) => d.outcome), ["deviation", "deviation"]);
   assert.match(legacy.actual, /^2 of 2 checks fail: /);
   // Cucumber's own record: the second step ran (not skipped) and the scenario failed on it.
-  const messages = readFileSync(join(cwd, "out", "cucumber-messages.ndjson"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as Record<string, { testStepResult?: { status: string } }>);
-  const statuses = messages.flatMap((m) => (m.testStepFinished?.testStepResult ? [m.testStepFinished.testStepResult.status] : []));
+  type Message = { testCase?: { testSteps: { id: string; pickleStepId?: string }[] }; testStepFinished?: { testStepId: string; testStepResult: { status: string } } };
+  const messages = readFileSync(join(cwd, "out", "cucumber-messages.ndjson"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as Message);
+  // The scenario's steps, not its hooks (Before, After).
+  const stepIds = new Set(messages.flatMap((m) => m.testCase?.testSteps.filter((t) => t.pickleStepId !== undefined).map((t) => t.id) ?? []));
+  const statuses = messages.flatMap((m) => (m.testStepFinished && stepIds.has(m.testStepFinished.testStepId) ? [m.testStepFinished.testStepResult.status] : []));
   assert.deepEqual(statuses.slice(-2), ["PASSED", "FAILED"], "the first check records, the last one fails the scenario");
   assert.ok(!statuses.includes("SKIPPED"));
 });

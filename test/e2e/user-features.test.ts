@@ -6,23 +6,9 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { AS_OF, DEMO, readJson, spawnCli, workspace } from "./cli";
+import { ACME_EOS, AS_OF, DEMO, readJson, spawnCli, workspace } from "./cli";
 import type { Summary } from "../../src/report/summary";
 import { closestPhrase, stepMatcher } from "../../src/controls/known-steps";
-
-/** A built-in scenario (HP-EOS-001) copied under the organisation's own ID. */
-const ACME_EOS = `@area:acme
-Feature: Acme's own controls
-
-  @ACME-EOS-001 @severity:high
-  Scenario: No Acme host runs Windows Server 2003
-    Rationale: Acme security policy 12 allows no operating system out of support on the network.
-    Remediation: Migrate the workload to a supported Windows Server version and decommission the host.
-    Source: Acme IT security policy 12.
-
-    Given each host
-    Then the host does not run Windows Server 2003
-`;
 
 /** A control that reads a probe the identity probes do not include (netAdapterAdvancedProperty). */
 const ACME_NIC = `Feature: Acme network controls

@@ -79,6 +79,21 @@ test("an unknown control, a near miss in case, and a duplicate id", () => {
   assert.deepEqual(list, [
     "w.yaml:11: waivers[1].controlId: 'hp-eos-003' is not a control of this hostproof. Did you mean HP-EOS-003?",
     "w.yaml:18: waivers[2].controlId: 'HP-XYZ-999' is not a control of this hostproof. Use an ID that `hostproof controls` lists.",
-    "w.yaml:17: waivers[2].id: the id 'W-1' is used twice (first at waivers[0]). Give every waiver its own id, or leave it out.",
+    "w.yaml:17: waivers[2].id: the id 'W-1' is used twice (first at waivers[0], line 3). Give every waiver its own id, or leave it out; ids are compared without regard to case.",
+  ]);
+});
+
+test("ids compare without regard to case, width or surrounding spaces: A and a are one id, refused naming both lines", () => {
+  const second = (id: string): string => GOOD + GOOD.split("waivers:\n")[1]!.replace("id: W-1", `id: ${id}`);
+  assert.deepEqual(problems(file("w.yaml", second("w-1"))), [
+    "w.yaml:17: waivers[2].id: the id 'w-1' is used twice (first at waivers[0], line 3, as 'W-1'). Give every waiver its own id, or leave it out; ids are compared without regard to case.",
+  ]);
+  assert.deepEqual(problems(file("w.yaml", second('"W-1 "'))), [
+    "w.yaml:17: waivers[2].id: the id 'W-1 ' is used twice (first at waivers[0], line 3, as 'W-1'). Give every waiver its own id, or leave it out; ids are compared without regard to case or surrounding spaces.",
+  ]);
+  assert.match(problems(file("w.yaml", second("Ｗ-1")))[0]!, /the id 'Ｗ-1' is used twice \(first at waivers\[0\], line 3, as 'W-1'\)/);
+  const ab = "version: 1\nwaivers:\n" + ["A", "a"].map((id) => GOOD.split("waivers:\n")[1]!.split("  - controlId")[0]!.replace("id: W-1", `id: ${id}`)).join("");
+  assert.deepEqual(problems(file("w.yaml", ab)), [
+    "w.yaml:11: waivers[1].id: the id 'a' is used twice (first at waivers[0], line 3, as 'A'). Give every waiver its own id, or leave it out; ids are compared without regard to case.",
   ]);
 });

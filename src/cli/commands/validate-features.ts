@@ -3,12 +3,11 @@
  * used. They are linted together with the controls they would run beside (built-in unless
  * --no-builtin, and any --features folders), so that an ID already taken there is caught here.
  */
-import { existsSync, statSync } from "node:fs";
 import { dirname, relative, resolve } from "node:path";
 import { formatProblem, InputError, type InputProblem } from "../../errors";
-import { selectFeatureFiles, type FeatureFile, type FeatureSelection } from "../../controls/feature-set";
+import { readFeatureFile, selectFeatureFiles, type FeatureFile, type FeatureSelection } from "../../controls/feature-set";
 import { lintFeatures } from "../../controls/lint";
-import { scenariosOf } from "../../controls/meta";
+import { catalogEntries } from "../../controls/catalog";
 import type { Io } from "../io";
 
 /** A positional `validate` names features when it is a folder or ends in .feature. */
@@ -30,8 +29,9 @@ export function validateFeaturePaths(paths: readonly { path: string; isDirectory
       files = isDirectory ? selectFeatureFiles({ folders: [path], builtin: false }, cwd) : [featureFile(path, cwd)];
     } catch (err) {
       if (!(err instanceof InputError)) throw err;
-      // Named on the validate line, not with --features: the problem is the path's own.
-      problems.push(...err.problems.map((p) => ({ ...p, file: path, field: undefined })));
+      // Named on the validate line, not with --features: the problem is the path's own (a file
+      // inside it keeps its own name).
+      problems.push(...err.problems.map((p) => (p.file === "command line" ? { ...p, file: path, field: undefined } : p)));
       files = [];
     }
     named.set(path, files);
@@ -48,6 +48,8 @@ export function validateFeaturePaths(paths: readonly { path: string; isDirectory
   for (const p of problems) io.err(`✘ ${formatProblem(p)}`);
 
   const badFiles = new Set(problems.map((p) => p.file));
+  // What `run` and `controls` make of the files next, so that a file valid here is one they accept.
+  const entries = catalogEntries(lint.features.filter((f) => !badFiles.has(f.file.shown)));
   const namedShown = new Set([...named.values()].flat().map((f) => f.shown));
   let bad = 0;
   for (const { path } of paths) {
@@ -57,7 +59,7 @@ export function validateFeaturePaths(paths: readonly { path: string; isDirectory
       bad++;
       continue;
     }
-    const controls = lint.features.filter((f) => shown.has(f.file.shown)).reduce((n, f) => n + scenariosOf(f.doc).length, 0);
+    const controls = entries.filter((e) => shown.has(e.meta.feature)).length;
     io.out(`✔ ${path}: valid controls (${controls} control(s) in ${files.length} feature file(s))`);
   }
   // A problem in the controls they were linted beside (--features) is no named path's, but still fails.
@@ -65,10 +67,9 @@ export function validateFeaturePaths(paths: readonly { path: string; isDirectory
   return bad === 0 && elsewhere ? 1 : bad;
 }
 
+/** A .feature file named on the line, read through the input reader as every feature file is. */
 function featureFile(path: string, cwd: string): FeatureFile {
   const full = resolve(cwd, path);
-  if (!existsSync(full) || !statSync(full).isFile()) {
-    throw new InputError({ file: path, problem: "is not a feature file that exists", fix: "Name a .feature file or a folder of them" });
-  }
-  return { path: full, shown: relative(cwd, full).split("\\").join("/"), origin: dirname(path) };
+  const { key: _key, ...file } = readFeatureFile(full, path, dirname(path));
+  return { ...file, shown: relative(cwd, full).split("\\").join("/") };
 }

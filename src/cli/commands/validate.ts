@@ -1,7 +1,7 @@
 /** `hostproof validate <file>...` */
 import { formatProblem, InputError, type InputProblem } from "../../errors";
 import { ansibleSourceProblem, checkInventoryReferences, loadAnsibleInventory } from "../../input/inventory";
-import { isAnsibleInventory, looksLikeAnsibleSource } from "../../input/ansible/document";
+import { inventoryForm } from "../../input/ansible/document";
 import { readDocument, type LoadedDocument } from "../../input/read-document";
 import { loadSnapshot } from "../../input/snapshot";
 import type { Inventory } from "../../model/inventory";
@@ -62,7 +62,8 @@ function validateFile(file: string, io: Io, allowOutsideSnapshots: boolean, sele
     throw err;
   }
   // ansible-inventory --list output is an inventory too: validated as run reads it (README, "Ansible inventories").
-  if (isAnsibleInventory(doc.value)) {
+  const form = inventoryForm(doc.value);
+  if (form === "ansible-json") {
     try {
       const loaded = loadAnsibleInventory(file, doc);
       const problems = validateInventory(file, loaded.inventory, loaded.doc, [], io, allowOutsideSnapshots, " from ansible-inventory");
@@ -73,7 +74,7 @@ function validateFile(file: string, io: Io, allowOutsideSnapshots: boolean, sele
     }
   }
   const kind = kindOf(doc.value);
-  if (!kind && looksLikeAnsibleSource(doc.value)) return [ansibleSourceProblem(file)];
+  if (!kind && form === "ansible-source") return [ansibleSourceProblem(file)];
   if (!kind) {
     return [{ file, problem: "this is neither an inventory (no 'hosts'), a snapshot (no 'probes') nor a waiver file (no 'waivers')", fix: "Check that you named the right file." }];
   }

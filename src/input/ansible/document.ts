@@ -29,19 +29,30 @@ export interface AnsibleDocument {
 
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
 
-/** `_meta.hostvars` and `all` are what every ansible-inventory --list output has, and no hostproof inventory. */
-export function isAnsibleInventory(value: unknown): boolean {
-  return isObject(value) && isObject(value._meta) && isObject(value._meta.hostvars) && isObject(value.all);
+/**
+ * Which form an inventory document is in, decided before any other check, so that a broken
+ * Ansible file is told what is wrong with it as Ansible output rather than which fields of a
+ * hostproof inventory it lacks.
+ * - `ansible-json`: it has `_meta`. ansible-inventory --list (and --export) always writes
+ *   `_meta.hostvars`, even empty, and no hostproof inventory has it. `version` or `hosts` do not
+ *   decide: they are also what Ansible calls a group named version or hosts.
+ * - `ansible-source`: `all` but no `_meta`, `version` or `hosts` (`ansible-inventory --yaml`, or
+ *   an Ansible YAML inventory itself): hostproof says how to get the JSON form.
+ * - `hostproof`: anything else, checked against hostproof's schema.
+ */
+export type InventoryForm = "ansible-json" | "ansible-source" | "hostproof";
+
+export function inventoryForm(value: unknown): InventoryForm {
+  if (!isObject(value)) return "hostproof";
+  if ("_meta" in value) return "ansible-json";
+  if ("all" in value && !("hosts" in value) && !("version" in value)) return "ansible-source";
+  return "hostproof";
 }
 
-/**
- * `ansible-inventory --list --yaml`, or an Ansible YAML inventory itself, has `all` but no
- * `_meta`: hostproof reads only the JSON form, and says how to get it rather than listing every
- * field a hostproof inventory lacks.
- */
-export function looksLikeAnsibleSource(value: unknown): boolean {
-  return isObject(value) && isObject(value.all) && !("_meta" in value) && !("hosts" in value) && !("version" in value);
-}
+/** The keys ansible-inventory writes in a group; any other is an edit or another tool's output. */
+const GROUP_KEYS = new Set(["hosts", "children", "vars"]);
+
+const shapeOf = (v: unknown): string => (v === null ? "null" : Array.isArray(v) ? "a list" : typeof v === "object" ? "a mapping" : typeof v === "string" ? "a string" : `a ${typeof v}`);
 
 export function readAnsibleDocument(value: Record<string, unknown>, file: string): { doc: AnsibleDocument; problems: InputProblem[] } {
   const problems: InputProblem[] = [];
@@ -49,25 +60,40 @@ export function readAnsibleDocument(value: Record<string, unknown>, file: string
     problems.push({ file, field: formatPath(path), problem, fix: "Give hostproof the file `ansible-inventory -i <source> --list` writes, unedited." });
   };
   const hostvars = new Map<string, Vars>();
-  for (const [host, vars] of Object.entries((value._meta as { hostvars: Record<string, unknown> }).hostvars)) {
-    if (isObject(vars)) hostvars.set(host, vars);
-    else bad(["_meta", "hostvars", host], "a host's variables must be a mapping");
+  const meta = value._meta;
+  if (!isObject(meta)) bad(["_meta"], `'_meta' is ${shapeOf(meta)}; ansible-inventory writes a mapping holding 'hostvars'`);
+  else if (!("hostvars" in meta)) bad(["_meta", "hostvars"], "'_meta.hostvars' is missing; ansible-inventory --list always writes it (empty when no host has variables)");
+  else if (!isObject(meta.hostvars)) bad(["_meta", "hostvars"], `'_meta.hostvars' is ${shapeOf(meta.hostvars)}; it must be a mapping of host names to their variables`);
+  else {
+    for (const [host, vars] of Object.entries(meta.hostvars)) {
+      if (isObject(vars)) hostvars.set(host, vars);
+      else bad(["_meta", "hostvars", host], `host '${host}''s variables are ${shapeOf(vars)}; they must be a mapping of variable names to values`);
+    }
   }
+  if (!("all" in value)) bad(["all"], "the group 'all' is missing; ansible-inventory always writes it, with every other group among its children");
   const groups = new Map<string, AnsibleGroup>();
   for (const [name, g] of Object.entries(value)) {
     if (name === "_meta") continue;
     if (!isObject(g)) {
-      bad([name], "a group must be a mapping of hosts, children and vars");
+      bad([name], `group '${name}' is ${shapeOf(g)}; a group must be a mapping of hosts, children and vars`);
       continue;
     }
+    for (const key of Object.keys(g)) if (!GROUP_KEYS.has(key)) bad([name, key], `'${key}' is not something ansible-inventory writes in a group (hosts, children, vars)`);
     const names = (key: "hosts" | "children"): string[] => {
       const list = g[key];
       if (list === undefined) return [];
-      if (Array.isArray(list) && list.every((x): x is string => typeof x === "string")) return list;
-      bad([name, key], `'${key}' must be a list of names`);
-      return [];
+      if (!Array.isArray(list)) {
+        bad([name, key], `'${key}' is ${shapeOf(list)}; it must be a list of ${key === "hosts" ? "host" : "group"} names`);
+        return [];
+      }
+      const at = list.findIndex((x) => typeof x !== "string" || x === "");
+      if (at >= 0) {
+        bad([name, key, at], `'${key}' holds ${shapeOf(list[at])} where a ${key === "hosts" ? "host" : "group"} name belongs`);
+        return [];
+      }
+      return list as string[];
     };
-    const vars = g.vars === undefined ? {} : isObject(g.vars) ? g.vars : (bad([name, "vars"], "'vars' must be a mapping"), {});
+    const vars = g.vars === undefined ? {} : isObject(g.vars) ? g.vars : (bad([name, "vars"], `'vars' is ${shapeOf(g.vars)}; it must be a mapping of variable names to values`), {});
     groups.set(name, { name, hosts: names("hosts"), children: names("children"), vars });
   }
   // A child group named but absent is an empty one (ansible-inventory leaves out `ungrouped` when

@@ -1,0 +1,117 @@
+/**
+ * Every environment variable hostproof itself reads, with the values it accepts. A setting that
+ * is silently ignored is worse than one refused: HOSTPROOF_MAX_INPUT_MB=0.5 once left every limit
+ * at its default while the user believed it lowered. A value outside the form is bad input
+ * (exit 3) naming the variable, the value and what it takes; an empty value is the same as unset,
+ * as CI systems write an unset variable. README, "What hostproof reads, and what it refuses",
+ * lists the same table.
+ */
+import { resolve } from "node:path";
+import { InputError, type InputProblem } from "../errors";
+import { findOnPath, isExecutableFile } from "../util/executables";
+
+export interface EnvVariable {
+  name: string;
+  /** What it takes, as the error and README say it. */
+  accepts: string;
+  /** Checked when every command starts (`start`), or only where it is used (`live`: before the first host is contacted). */
+  checked: "start" | "live";
+  /** Why the value is wrong, or undefined when it is right. */
+  problem(value: string, env: NodeJS.ProcessEnv): string | undefined;
+}
+
+/**
+ * No input is read past the largest text Node.js can hold (just under 512 MiB): a limit above it
+ * would turn a large file into an internal error instead of a refusal.
+ */
+export const MAX_INPUT_MB_RANGE = { min: 1, max: 511 } as const;
+
+export const MAX_INPUT_MB: EnvVariable = {
+  name: "HOSTPROOF_MAX_INPUT_MB",
+  accepts: `a whole number of MiB from ${MAX_INPUT_MB_RANGE.min} to ${MAX_INPUT_MB_RANGE.max}`,
+  checked: "start",
+  problem(value) {
+    const n = /^\d{1,9}$/.test(value.trim()) ? Number(value.trim()) : Number.NaN;
+    return n >= MAX_INPUT_MB_RANGE.min && n <= MAX_INPUT_MB_RANGE.max ? undefined : "is not a whole number in range";
+  },
+};
+
+export const REPORT_URL: EnvVariable = {
+  name: "HOSTPROOF_REPORT_URL",
+  accepts: "an absolute http:// or https:// URL (where the report is published; Allure links its history to it)",
+  checked: "start",
+  problem(value) {
+    if (/[\s\u0000-\u001f\u007f]/.test(value)) return "holds spaces or control characters";
+    try {
+      const url = new URL(value);
+      return url.protocol === "http:" || url.protocol === "https:" ? undefined : `is a ${url.protocol} URL`;
+    } catch {
+      return "is not an absolute URL";
+    }
+  },
+};
+
+export const NODE_POWERSHELL: EnvVariable = {
+  name: "NODE_POWERSHELL",
+  accepts: "the path of the pwsh executable (PowerShell 7.3 or later), or a name found on PATH",
+  checked: "live",
+  problem(value, env) {
+    // Spawned as it is written: a bare name is looked up on PATH, anything else is a path.
+    if (!/[/\\]/.test(value)) return findOnPath(value.replace(/\.exe$/i, ""), env) === undefined ? "is not on PATH" : undefined;
+    return isExecutableFile(resolve(value)) ? undefined : "is not an executable file";
+  },
+};
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+export const AS_OF: EnvVariable = {
+  name: "HOSTPROOF_AS_OF",
+  accepts: "a day as yyyy-mm-dd (a bare cucumber-js run only)",
+  checked: "live",
+  problem(value) {
+    const day = DATE.test(value) ? new Date(`${value}T00:00:00Z`) : undefined;
+    // Date rolls 2026-02-30 over to March: the day must come back as written.
+    return day !== undefined && !Number.isNaN(day.getTime()) && day.toISOString().startsWith(value) ? undefined : "is not a day written yyyy-mm-dd";
+  },
+};
+
+/** Read only by a bare `cucumber-js` run (steps/support/bare-run.ts); loadInventory checks the file. */
+export const INVENTORY: EnvVariable = {
+  name: "HOSTPROOF_INVENTORY",
+  accepts: "the path of an inventory file (a bare cucumber-js run only)",
+  checked: "live",
+  problem: () => undefined,
+};
+
+export const ENV_VARIABLES: readonly EnvVariable[] = [MAX_INPUT_MB, REPORT_URL, NODE_POWERSHELL, INVENTORY, AS_OF];
+
+/** The variable's value as set; undefined when unset or empty. */
+export function envValue(v: EnvVariable, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const raw = env[v.name];
+  return raw === undefined || raw === "" ? undefined : raw;
+}
+
+export function envProblem(v: EnvVariable, env: NodeJS.ProcessEnv = process.env): InputProblem | undefined {
+  const value = envValue(v, env);
+  if (value === undefined) return undefined;
+  const problem = v.problem(value, env);
+  if (problem === undefined) return undefined;
+  return {
+    file: "environment",
+    field: v.name,
+    problem: `${JSON.stringify(value)} ${problem}`,
+    fix: `Set ${v.name} to ${v.accepts}, or unset it.`,
+  };
+}
+
+/** Throws one InputError for every bad variable checked at `when`. */
+export function checkEnvironment(when: EnvVariable["checked"], env: NodeJS.ProcessEnv = process.env, only?: readonly EnvVariable[]): void {
+  const problems = (only ?? ENV_VARIABLES.filter((v) => v.checked === when)).flatMap((v) => envProblem(v, env) ?? []);
+  if (problems.length > 0) throw new InputError(problems);
+}
+
+/** The variable's value once checked: undefined when unset, an InputError when wrong. */
+export function checkedEnv(v: EnvVariable, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  checkEnvironment(v.checked, env, [v]);
+  return envValue(v, env);
+}
