@@ -309,6 +309,7 @@ class WaiverCheck {
     if (status === "waived") return this.contradict(at, "waiver", "none", "the waiver a waived result carries");
     if (this.applier === undefined) {
       if (r.status !== status) this.contradict(at, "status", r.status, `${status}: the report was given no waivers`);
+      else if (r.waiver !== undefined) this.contradict(at, "waiver", show(r.waiver), "none: the report was given no waivers");
       return;
     }
     const again = this.applier.apply(asJudged(r.controlId, r.target, status));
