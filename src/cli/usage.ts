@@ -110,7 +110,8 @@ Exit codes:
   0  compliant: nothing non-compliant at or above --fail-on, nothing undetermined
   1  non-compliant at or above --fail-on
   2  nothing non-compliant at or above --fail-on, but something undetermined
-  3  bad usage or bad input (the message names the file, the field and the fix)
+  3  bad usage or bad input (the message names the file, the field and the fix); also an
+     --out or --history overlapping an input, or an --out another hostproof is writing
   4  internal error in hostproof (a bug: please report it)
   5  the file system refused (read-only, permission denied, disk full)
   130, 143  interrupted (Ctrl-C, SIGTERM); --out is as it was before the run
@@ -163,7 +164,7 @@ Options:
 Exit codes:
   0  compliant    1  non-compliant at or above the shards' --fail-on    2  undetermined
   3  bad usage, or shards that do not belong together, contradict themselves or changed while
-     read (the message says which and why)
+     read (the message says which and why), or an --out another hostproof is writing
   4  internal error    5  the file system refused
 
 Examples:
@@ -261,7 +262,8 @@ Options:
 Exit codes:
   0  every live host was read
   2  some host could not be read (its snapshot says why, probe by probe)
-  3  bad usage or bad input (including no pwsh, and winrm hosts on a runner that is not Windows)
+  3  bad usage or bad input (including no pwsh, and winrm hosts on a runner that is not Windows),
+     an --out overlapping the inventory or its snapshots, or one another hostproof is writing
   5  the file system refused (read-only, permission denied, disk full)
   130, 143  interrupted (Ctrl-C, SIGTERM); --out is as it was before
 

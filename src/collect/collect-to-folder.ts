@@ -15,7 +15,11 @@ import type { FeatureSelection } from "../controls/feature-set";
 import { loadInventory } from "../input/inventory";
 import { hostFileName } from "../input/host-file-name";
 import type { Inventory } from "../model/inventory";
-import { checkReplaceable, commitStaging, discardStaging, markReport, openStaging } from "../report/output-dir";
+import { checkReplaceable, commitStaging, discardStaging, markReport, openStaging, REPORT_MARKER } from "../report/output-dir";
+import { FEATURES_DIR } from "../package-root";
+import { lockFolder } from "../report/folder-lock";
+import { checkNotInsideWritten, checkOutputsApart, featureInputs, inventoryInputs } from "../report/own-inputs";
+import { sweepStaleStaging } from "../report/staging";
 import { VERSION } from "../version";
 import { collectEstate, type EstateCollection } from "./collect-estate";
 import type { HostReader } from "./collect-hosts";
@@ -39,7 +43,7 @@ export interface CollectToFolderOptions {
   shard?: Shard;
 }
 
-export async function collectToFolder(options: CollectToFolderOptions): Promise<EstateCollection & { probes: ProbeId[]; generic: GenericProbe[]; durationMs: number }> {
+export async function collectToFolder(options: CollectToFolderOptions): Promise<EstateCollection & { probes: ProbeId[]; generic: GenericProbe[]; durationMs: number; notes: string[] }> {
   checkReplaceable(options.out);
   const loaded = loadInventory(resolve(options.inventory), options.inventory);
   const plan = planProbes(options.tags, options.features);
@@ -47,36 +51,48 @@ export async function collectToFolder(options: CollectToFolderOptions): Promise<
   const mine = options.shard !== undefined ? new Set(shardUnits(loaded.inventory, options.shard).flatMap((u) => u.hosts)) : undefined;
   const share: LoadedInventory = mine !== undefined ? { ...loaded, inventory: { ...loaded.inventory, hosts: loaded.inventory.hosts.filter((_, i) => mine.has(i)) } } : loaded;
   const copies = snapshotCopies(loaded, options.allowOutsideSnapshots === true, mine);
-  const started = performance.now();
-  const collection = await collectEstate(share, {
-    probes: plan.probes,
-    generic: plan.generic,
-    concurrency: options.concurrency,
-    timeoutSeconds: options.timeoutSeconds,
-    collectorVersion: VERSION,
-    reader: options.reader,
-  });
-  const staging = openStaging(options.out);
+  // `collect -o snaps` again over the folder it reads its inventory from would replace it.
+  const inputs = [...inventoryInputs(loaded, options.inventory, options.allowOutsideSnapshots === true), ...featureInputs(options.features?.folders ?? [], options.features?.builtin === false ? undefined : FEATURES_DIR)];
+  const outputs = [{ path: options.out, shown: options.out, flag: "--out" }];
+  const fix = "Collect into a folder of its own, apart from the inventory, its snapshots and the feature folders, e.g. --out snapshots-new.";
+  checkOutputsApart(outputs, inputs, fix);
+  checkNotInsideWritten(outputs, REPORT_MARKER, fix);
+  const lock = lockFolder(options.out, "collect", "--out");
   try {
-    mkdirSync(join(staging, "snapshots"));
-    // The whole estate's inventory, in every shard's folder alike: the shards' snapshots/ copied
-    // into one folder are the estate collected, and run --shard K/N reads shard K's from its own.
-    const inv = loaded.inventory;
-    for (const h of share.inventory.hosts) {
-      const to = join(staging, "snapshots", hostFileName(h.name));
-      const live = collection.snapshots.get(h.name);
-      const copy = copies.get(h.name);
-      if (live) writeFileSync(to, `${JSON.stringify(live, null, 2)}\n`);
-      else if (copy) writeFileSync(to, readRegularFile(copy.file, copy.shown, "snapshot"));
+    const started = performance.now();
+    const collection = await collectEstate(share, {
+      probes: plan.probes,
+      generic: plan.generic,
+      concurrency: options.concurrency,
+      timeoutSeconds: options.timeoutSeconds,
+      collectorVersion: VERSION,
+      reader: options.reader,
+    });
+    const notes = [...lock.notes, ...sweepStaleStaging(options.out)];
+    const staging = openStaging(options.out);
+    try {
+      mkdirSync(join(staging, "snapshots"));
+      // The whole estate's inventory, in every shard's folder alike: the shards' snapshots/ copied
+      // into one folder are the estate collected, and run --shard K/N reads shard K's from its own.
+      const inv = loaded.inventory;
+      for (const h of share.inventory.hosts) {
+        const to = join(staging, "snapshots", hostFileName(h.name));
+        const live = collection.snapshots.get(h.name);
+        const copy = copies.get(h.name);
+        if (live) writeFileSync(to, `${JSON.stringify(live, null, 2)}\n`);
+        else if (copy) writeFileSync(to, readRegularFile(copy.file, copy.shown, "snapshot"));
+      }
+      writeFileSync(join(staging, "inventory.json"), `${JSON.stringify(offlineInventory(inv), null, 2)}\n`);
+      markReport(staging, `hostproof ${VERSION} snapshots of ${options.inventory}`);
+      commitStaging(staging, options.out);
+    } catch (err) {
+      discardStaging(staging);
+      throw err;
     }
-    writeFileSync(join(staging, "inventory.json"), `${JSON.stringify(offlineInventory(inv), null, 2)}\n`);
-    markReport(staging, `hostproof ${VERSION} snapshots of ${options.inventory}`);
-    commitStaging(staging, options.out);
-  } catch (err) {
-    discardStaging(staging);
-    throw err;
+    return { ...collection, probes: plan.probes, generic: plan.generic, durationMs: performance.now() - started, notes };
+  } finally {
+    lock.release();
   }
-  return { ...collection, probes: plan.probes, generic: plan.generic, durationMs: performance.now() - started };
 }
 
 /**

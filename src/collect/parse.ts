@@ -12,7 +12,8 @@ import type { JsonValue } from "../model/json";
 import type { Transport } from "../model/inventory";
 import { PROBE_ERROR_KINDS, type ProbeErrorKind, type ProbeRecord, type Snapshot } from "../model/snapshot";
 import { PROBE_IDS, type ProbeId } from "../probes/catalog";
-import { isGenericProbeId, type AnyProbeId } from "../probes/generic";
+import { genericRecordProblem, isGenericProbeId, type AnyProbeId } from "../probes/generic";
+import { findCaseDuplicate } from "../input/snapshot-checks";
 import { checkSchema } from "../schema/validate";
 import { MAX_DEPTH, pathDeeperThan } from "../input/read-document";
 
@@ -82,9 +83,17 @@ export function readCollectorDocument(stdout: string): CollectorDocument {
   if (typeof collectedAt !== "string") throw new CollectorOutputError("the collector's document has no collectedAt");
   if (!isObj(value.probes)) throw new CollectorOutputError("the collector's document has no probes object");
   const probes = new Map<AnyProbeId, CollectorProbeRecord>();
+  const folded = new Map<string, string>();
   for (const [id, raw] of Object.entries(value.probes)) {
     if (!isProbeId(id) && !isGenericProbeId(id)) throw new CollectorOutputError(`the collector reported an unknown probe '${id}'`);
-    probes.set(id, readRecord(id, raw));
+    // The script runs each probe once, by an id without case: two spellings mean another writer.
+    const twice = folded.get(id.toLowerCase());
+    if (twice !== undefined) throw new CollectorOutputError(`the collector reported the probe ids '${twice}' and '${id}', which differ only in case`);
+    folded.set(id.toLowerCase(), id);
+    const record = readRecord(id, raw);
+    const why = isGenericProbeId(id) ? genericRecordProblem(id, record.parameters, "json" in record, false) : undefined;
+    if (why !== undefined) throw new CollectorOutputError(`the collector's record '${id}' does not agree with itself: ${why}`);
+    probes.set(id, record);
   }
   return {
     collectedAt,
@@ -136,6 +145,12 @@ function toProbeRecord(id: AnyProbeId, record: CollectorProbeRecord): ProbeRecor
     // be refused when the snapshot is read back (and could exhaust the stack of what walks it).
     if (pathDeeperThan(output, OUTPUT_MAX_DEPTH) !== undefined) {
       return { ...base, error: { kind: "other", message: `${id}: the command's output is nested more than ${OUTPUT_MAX_DEPTH} levels deep; no probe's output is` } };
+    }
+    // PowerShell's objects ignore case: two keys differing only in case are not its output, and a
+    // snapshot holding them would be refused when read back (src/input/snapshot-checks.ts).
+    const twice = findCaseDuplicate(output);
+    if (twice !== undefined) {
+      return { ...base, error: { kind: "other", message: `${id}: the command's output holds the keys ${JSON.stringify(twice.keys[0])} and ${JSON.stringify(twice.keys[1])}, which differ only in case; PowerShell never writes both` } };
     }
     return { ...base, output };
   } catch (err) {

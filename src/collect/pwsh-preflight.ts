@@ -10,6 +10,7 @@ import { checkEnvironment, NODE_POWERSHELL } from "../input/env-vars";
 import { describeExecutable, INSTALL_HINT, PowerShellError } from "../powershell/errors";
 import { resolvePwsh } from "../powershell/find";
 import { PowerShellSession } from "../powershell/session";
+import { shownArg } from "../util/shell-quote";
 
 /** `Invoke-Command -Options` arrived in 7.3. */
 export const MINIMUM_PWSH = { major: 7, minor: 3 };
@@ -37,7 +38,7 @@ export async function checkPwsh({ file, liveHosts, env }: PwshCheck): Promise<st
     version = (await session.invoke("$PSVersionTable.PSVersion.ToString()")).stdout.trim();
   } catch (err) {
     if (!(err instanceof PowerShellError)) throw err;
-    throw new InputError({ file, field, problem: `PowerShell at ${where} could not be used: ${err.message}`, fix: `Check that it starts (\`${resolved.path} -NoProfile -Command '$PSVersionTable'\`), or ${INSTALL_HINT}.` });
+    throw new InputError({ file, field, problem: `PowerShell at ${where} could not be used: ${err.message}`, fix: `Check that it starts (\`${shownArg(resolved.path)} -NoProfile -Command '$PSVersionTable'\`), or ${INSTALL_HINT}.` });
   } finally {
     await session.dispose();
   }

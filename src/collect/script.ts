@@ -68,6 +68,7 @@
  */
 import { HP_JSON_TAIL, JSON_TAIL, PROBES, PROBE_IDS, type ProbeId } from "../probes/catalog";
 import { GENERIC_KINDS, GENERIC_READERS, type GenericKind, type GenericProbe } from "../probes/generic";
+import { SINGLE_QUOTES } from "../powershell/quote";
 
 /** The name a snapshot's `collector.name` carries for live collection. */
 export const COLLECTOR_NAME = "hostproof-collector";
@@ -174,10 +175,13 @@ try {
 [void]$hpRecords.Add('"${id}":' + $hpRecord)`;
 }
 
-/** A single-quoted here-string: its content is taken literally, up to a line starting with '@. */
+/**
+ * A single-quoted here-string: its content is taken literally, up to a line starting with a
+ * single quote and @, any of the five characters PowerShell reads as a single quote.
+ */
 function hereString(command: string): string {
   if (/[\r\n]/.test(command)) throw new Error(`a probe command must be one line: ${command}`);
-  if (command.startsWith("'@")) throw new Error(`a probe command cannot start with '@ (it would end the here-string): ${command}`);
+  if (SINGLE_QUOTES.some((q) => command.startsWith(`${q}@`))) throw new Error(`a probe command cannot start with a quote and @ (it would end the here-string): ${command}`);
   return `@'\n${command}\n'@`;
 }
 

@@ -8,7 +8,7 @@
  * with its file, line and the form expected; the probes then receive only checked values.
  * Lists come from a one-column data table, one item per row, without a header row.
  */
-import { checkParam, type ParamKind, type ParamProblem } from "../probes/params";
+import { checkParam, powerShellSyntaxProblem, type ParamKind, type ParamProblem } from "../probes/params";
 import { genericProbe, type GenericProbe } from "../probes/generic";
 import type { ProbeId } from "../probes/catalog";
 import * as judge from "../judge/generic";
@@ -184,6 +184,10 @@ export const LIBRARY: readonly LibraryStep[] = [
 
 /** Why an argument does not have its form; undefined when it does. */
 export function checkArg(form: ArgForm, value: string | number): ParamProblem | undefined {
+  if (form === "text" || form === "startType") {
+    const syntax = typeof value === "string" ? powerShellSyntaxProblem(value) : undefined;
+    if (syntax !== undefined) return { problem: syntax, expected: "text without quotes, dashes other than -, or white space other than the space (PowerShell reads them as its own syntax)" };
+  }
   if (form === "int") return Number.isSafeInteger(value) ? undefined : { problem: "it is not a whole number", expected: "a whole number, e.g. 0 or 4294967295" };
   if (form === "text") return typeof value === "string" && !/[\u0000-\u001f]/.test(value) ? undefined : { problem: "it holds a control character", expected: "text on one line" };
   if (form === "startType") {

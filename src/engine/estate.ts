@@ -11,6 +11,8 @@ import type { ControlInputs, InventoryCluster } from "../model/inventory";
 import type { HostRecord } from "../model/run";
 import type { Snapshot } from "../model/snapshot";
 import { DEFAULT_INPUTS, type ResolvedInputs } from "../judge/context";
+import { distrustFacts, distrustProbes } from "../facts/distrust";
+import { clusterProblem, identityProblem, timeProblem } from "./snapshot-trust";
 
 export interface EstateHost {
   record: HostRecord;
@@ -46,12 +48,28 @@ export function resolveInputs(estate: ControlInputs | undefined, host: ControlIn
   };
 }
 
+const IDENTITY_FIX =
+  "Collect the host again (hostproof collect) so that its snapshot is its own and dated by its own clock, or correct the inventory; with `identity: undetermined` (the default) the host's results are undetermined instead";
+
+/**
+ * The facts as far as they can be believed (engine/snapshot-trust.ts): a snapshot of another host,
+ * or from the future, gives no readable fact; a node naming another cluster gives no cluster fact.
+ * `refused` says why, for an inventory that asks for strictness.
+ */
+function trusted(facts: HostFacts, snapshot: Snapshot, cluster: InventoryCluster | undefined, now: Date): { facts: HostFacts; refused?: string } {
+  const why = identityProblem(facts.host, facts, snapshot) ?? timeProblem(snapshot, now);
+  if (why !== undefined) return { facts: distrustFacts(facts, why), refused: why };
+  const other = clusterProblem(cluster, facts);
+  if (other !== undefined) return { facts: distrustProbes(facts, ["cluster", "clusterQuorum"], other), refused: other };
+  return { facts };
+}
+
 /**
  * Loads every snapshot (of the slice, when given); reports every bad one at once rather than
  * stopping at the first. Hosts read live come with their snapshot already collected (`collected`,
  * by host name).
  */
-export function buildEstate(loaded: LoadedInventory, asOf: Date, collected: ReadonlyMap<string, Snapshot> = new Map(), allowOutsideSnapshots = false, slice?: Slice): Estate {
+export function buildEstate(loaded: LoadedInventory, asOf: Date, collected: ReadonlyMap<string, Snapshot> = new Map(), allowOutsideSnapshots = false, slice?: Slice, now: Date = new Date()): Estate {
   const inv = loaded.inventory;
   // A slice holds whole clusters: its hosts' clusters are among its own.
   const chosen = slice !== undefined ? slice.clusters.map((ci) => inv.clusters![ci]!) : (inv.clusters ?? []);
@@ -80,7 +98,14 @@ export function buildEstate(loaded: LoadedInventory, asOf: Date, collected: Read
       const cluster = clusterOf.get(nameKey(h.name));
       const record: HostRecord = { name: h.name, cluster: cluster?.name, address: h.address, snapshotFile: live ? undefined : shown, snapshot, ...(raw !== undefined ? { raw } : {}) };
       // Results and evidence name hosts as the inventory does, even when the snapshot used a short name.
-      hosts.push({ record, facts: { ...normaliseSnapshot(snapshot), host: h.name }, inputs: resolveInputs(inv.inputs, h.inputs), cluster });
+      const facts = trusted({ ...normaliseSnapshot(snapshot), host: h.name }, snapshot, cluster, now);
+      if (facts.refused !== undefined) {
+        if (inv.identity === "strict") {
+          problems.push({ file: shown ?? `collected from ${h.name}`, problem: `${h.name}: ${facts.refused}`, fix: IDENTITY_FIX });
+          continue;
+        }
+      }
+      hosts.push({ record, facts: facts.facts, inputs: resolveInputs(inv.inputs, h.inputs), cluster });
     } catch (err) {
       if (!(err instanceof InputError)) throw err;
       problems.push(...err.problems);

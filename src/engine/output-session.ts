@@ -19,8 +19,10 @@ import type { EnvironmentInfo } from "../report/allure-sdk";
 import type { RunDigest } from "../report/digest";
 import { DriftTracker } from "../report/drift";
 import { executorFromEnv, writeExecutor } from "../report/executor";
-import { defaultHistoryDir as defaultHistoryDirFor, DRIFT_BASELINE_FILE, DriftBaselineWriter, nextBuildOrder, readDriftBaseline, saveHistory, seedHistory } from "../report/history";
-import { checkReplaceable, commitStaging, discardStaging, openStaging } from "../report/output-dir";
+import { defaultHistoryDir as defaultHistoryDirFor, DRIFT_BASELINE_FILE, DriftBaselineWriter, nextBuildOrder, readDriftBaseline, saveHistory, seedHistory, sweepBaselineDebris } from "../report/history";
+import { checkReplaceable, commitStaging, discardStaging, openStaging, REPORT_MARKER } from "../report/output-dir";
+import { lockFolder, lockFolderWaiting, type FolderLock } from "../report/folder-lock";
+import { checkNotInsideWritten, checkOutputsApart, type OwnInput, type OwnOutput } from "../report/own-inputs";
 import { PAGES_DIR } from "../report/pages/writer";
 import { htmlSizeWarning, type Progress } from "../report/progress";
 import { RunWriter, type RunSlice } from "../report/run-writer";
@@ -35,6 +37,9 @@ export type HtmlStyle = "single" | "pages" | "auto";
  * took 32 s and 1.9 GiB of Java to make, 648 MB, and Chromium was still loading it after 300 s.
  */
 export const PAGES_ABOVE_HOSTS = 2000;
+
+/** How long a run waits for another run to finish updating a history folder they share. */
+const HISTORY_WAIT_MS = 10 * 60_000;
 
 export interface RunOutcome {
   /** The run's facts and a bounded digest of its results: the results themselves are in the files. */
@@ -83,6 +88,27 @@ export function htmlStyleFor(html: SessionOptions["html"], hosts: number): "sing
   return hosts > PAGES_ABOVE_HOSTS ? "pages" : "single";
 }
 
+/** The lock a command holds on its --out from its checks to its end (report/folder-lock.ts). */
+export interface OutputClaim {
+  lock?: FolderLock;
+}
+
+/**
+ * Before anything is written: --out and the history folder apart from every input the command
+ * reads (report/own-inputs.ts), --out a folder that may be replaced, then --out locked against a
+ * second writer. The caller releases `claim.lock` on its way out, whichever way that is.
+ */
+export function claimOutput(claim: OutputClaim, options: { out: string; history: string | false | undefined; command: string; inputs: OwnInput[] }): void {
+  const history = options.history === false ? undefined : (options.history ?? defaultHistoryDirFor(options.out));
+  const outputs: OwnOutput[] = [{ path: options.out, shown: options.out, flag: "--out" }];
+  if (history !== undefined) outputs.push({ path: history, shown: options.history === undefined ? `${history} (the default history folder)` : history, flag: "--history", effect: "hostproof writes its history files there" });
+  const fix = "Write the report to a folder of its own, apart from every input, e.g. --out reports (and --history, if given, beside it).";
+  checkOutputsApart(outputs, options.inputs, fix);
+  checkNotInsideWritten(outputs, REPORT_MARKER, fix);
+  checkReplaceable(options.out);
+  claim.lock = lockFolder(options.out, options.command, "--out");
+}
+
 export class OutputSession {
   readonly writer: RunWriter;
   readonly warnings: string[] = [];
@@ -91,6 +117,7 @@ export class OutputSession {
   private readonly style: "single" | "pages" | undefined;
   private readonly drift: DriftTracker;
   private readonly baseline: DriftBaselineWriter | undefined;
+  private historyLock: FolderLock | undefined;
 
   /** Checks --out before anything is read, so a folder that is not a report is refused first. */
   static check(out: string): void {
@@ -118,6 +145,7 @@ export class OutputSession {
 
   async finish(end: SessionEnd): Promise<RunOutcome> {
     const { head, progress } = this.options;
+    const history = await this.lockHistory();
     const writer = this.writer;
     const totals = writer.digest.totals;
     progress.phase("write", `${plural(totals.total, "result")}: summary, JUnit, Allure results, evidence`);
@@ -131,13 +159,13 @@ export class OutputSession {
       executorFromEnv(process.env, {
         reportName: name,
         reportUrl: checkedEnv(REPORT_URL),
-        localBuildOrder: this.historyDir !== undefined ? nextBuildOrder(this.historyDir) : undefined,
+        localBuildOrder: history !== undefined ? nextBuildOrder(history) : undefined,
       }),
     );
     const t3 = performance.now();
 
     // Allure draws its Trend and per-result History from the previous report's history files.
-    if (this.style === "single" && this.historyDir !== undefined) seedHistory(this.historyDir, resultsDir);
+    if (this.style === "single" && history !== undefined) seedHistory(history, resultsDir);
     if (this.style === "single") {
       const large = htmlSizeWarning(totals.total);
       if (large !== undefined) progress.note(large);
@@ -185,17 +213,44 @@ export class OutputSession {
       { recordTrees: [`${ALLURE_RESULTS_DIR}/executor.json`, `${ALLURE_RESULTS_DIR}/history`, ALLURE_REPORT_DIR], ...(end.shards !== undefined ? { shards: end.shards } : {}) },
     );
 
-    const historyKept = this.historyDir !== undefined && this.baseline !== undefined && this.stageBaseline(this.historyDir);
+    const historyKept = history !== undefined && this.baseline !== undefined && this.stageBaseline(history);
     commitStaging(this.staging, this.options.out);
-    if (historyKept) this.keepHistory(this.historyDir!, resolve(this.options.out), this.style === "single" && html.ok);
+    if (historyKept) this.keepHistory(history, resolve(this.options.out), this.style === "single" && html.ok);
+    this.historyLock?.release();
     return { report, outDir: resolve(this.options.out), html, internalErrors: end.internalErrors, manifestSha256, historyDir: this.historyDir, warnings: this.warnings };
   }
 
   /** On a failed run or merge: nothing of it stays behind. */
   async abort(): Promise<void> {
+    this.historyLock?.release();
     await this.writer.abort();
     this.baseline?.discard();
     discardStaging(this.staging);
+  }
+
+  /**
+   * Two runs sharing a history folder each read it, add their run and save it; unlocked, the second
+   * save drops the first run's entry. So from reading the build order to saving, one run at a time
+   * (the lock is held for Allure's HTML, which is what extends the history). A run that waited
+   * HISTORY_WAIT_MS in vain keeps no history this time and says so: the report does not depend on it.
+   */
+  private async lockHistory(): Promise<string | undefined> {
+    const dir = this.historyDir;
+    if (dir === undefined) return undefined;
+    let got: Awaited<ReturnType<typeof lockFolderWaiting>>;
+    try {
+      got = await lockFolderWaiting(dir, "history update", HISTORY_WAIT_MS, (m) => this.options.progress.note(`hostproof: ${m}`));
+    } catch (err) {
+      got = { timedOut: (err as Error).message };
+    }
+    if ("timedOut" in got) {
+      this.warnings.push(`history not kept in ${dir}: ${got.timedOut}`);
+      this.baseline?.discard();
+      return undefined;
+    }
+    this.historyLock = got;
+    this.warnings.push(...got.notes, ...sweepBaselineDebris(dir));
+    return dir;
   }
 
   /** A history folder that cannot be written costs the next run its drift: a warning, not a failure. */

@@ -24,7 +24,8 @@ import { runEnvironment } from "../report/environment";
 import type { ExpectedControl } from "./complete-results";
 import { runControls } from "./cucumber";
 import { buildEstate } from "./estate";
-import { OutputSession, type HtmlStyle, type RunOutcome } from "./output-session";
+import { featureInputs, inventoryInputs } from "../report/own-inputs";
+import { claimOutput, OutputSession, type HtmlStyle, type OutputClaim, type RunOutcome } from "./output-session";
 import { orderResults, positionsOf } from "./result-order";
 import { estateDigest, shardLabel, shardUnits, type Shard } from "./shard";
 import { planSlices, planUnits, SLICE_HOSTS, type Unit } from "./slices";
@@ -70,9 +71,11 @@ export async function runEstate(options: RunOptions): Promise<RunOutcome> {
   const startedAt = new Date();
   const t0 = performance.now();
   const progress = options.progress ?? noProgress;
+  const claim: OutputClaim = {};
   try {
-    return await runPhases(options, progress, startedAt, t0);
+    return await runPhases(options, progress, startedAt, t0, claim);
   } finally {
+    claim.lock?.release();
     progress.end();
   }
 }
@@ -81,7 +84,7 @@ function plural(n: number, word: string): string {
   return `${n.toLocaleString("en-US")} ${word}${n === 1 ? "" : "s"}`;
 }
 
-async function runPhases(options: RunOptions, progress: Progress, startedAt: Date, t0: number): Promise<RunOutcome> {
+async function runPhases(options: RunOptions, progress: Progress, startedAt: Date, t0: number, claim: OutputClaim): Promise<RunOutcome> {
   OutputSession.check(options.out);
   // Linted before anything is read or collected: a broken control stops the run with exit 3.
   const catalog = loadFeatureCatalog({ folders: options.features, builtin: options.builtin });
@@ -102,6 +105,13 @@ async function runPhases(options: RunOptions, progress: Progress, startedAt: Dat
   const waiverFile = options.waivers !== undefined ? loadWaivers(resolve(options.waivers), options.waivers, catalog.controls.map((c) => c.id)) : undefined;
   const targetProblems = waiverFile !== undefined ? checkWaiverTargets(waiverFile.waivers, waiverFile.doc, inv) : [];
   if (targetProblems.length > 0) throw new InputError(targetProblems);
+  const inputs = [
+    ...inventoryInputs(loaded, options.inventory, options.allowOutsideSnapshots === true),
+    ...(options.waivers !== undefined ? [{ path: options.waivers, shown: options.waivers, what: "the waiver file" }] : []),
+    ...featureInputs(options.features ?? [], options.builtin === false ? undefined : FEATURES_DIR),
+  ];
+  // Before a host is contacted, so that a second run into the same --out stops at once.
+  claimOutput(claim, { out: options.out, history: options.history, command: "run", inputs });
   // Hosts with a live transport are read first, once each, for exactly the probes the selected
   // controls need; a host that cannot be read comes back with every probe saying why. A shard
   // reads its own share only.
@@ -123,6 +133,7 @@ async function runPhases(options: RunOptions, progress: Progress, startedAt: Dat
     failOn: options.failOn,
   };
   const session = new OutputSession({ out: options.out, head, hosts: hostCount, clusters: clusterCount, html: options.html ? (options.htmlStyle ?? "auto") : false, history: options.history, progress });
+  session.warnings.push(...claim.lock!.notes);
   try {
     const warnDays = options.waiverWarnDays ?? DEFAULT_WARN_DAYS;
     const waivers = waiverFile !== undefined ? waiverApplier(waiverFile.waivers, options.asOf, warnDays) : undefined;

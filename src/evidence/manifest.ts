@@ -136,6 +136,8 @@ export interface VerifyOptions {
   selfCheck?: boolean;
   /** Files (small ones: each is held whole) whose bytes the caller will use: read once, here. */
   keep?: readonly string[];
+  /** A test seam, called between reading the manifest and the files (stable-check.ts). */
+  manifestRead?: () => void;
 }
 
 const CHUNK = 1 << 20;
@@ -458,6 +460,7 @@ function readManifest(reportDir: string, shownAs: string): { manifest: Manifest;
  */
 export function verifyReport(reportDir: string, shownAs: string = reportDir, options: VerifyOptions = {}): VerifyOutcome {
   const { manifest, sha256 } = readManifest(reportDir, shownAs);
+  options.manifestRead?.();
   const found: { at: number; problem: VerifyProblem }[] = [];
   const listed = new Set<string>();
   const intact = new Set<string>();

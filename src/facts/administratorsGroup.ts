@@ -1,7 +1,10 @@
 import type { Fact, GroupMemberFact } from "../model/facts";
 import type { JsonObject } from "../model/json";
 import type { ProbeRecord } from "../model/snapshot";
-import { enumAsEmitted, innerText, mapRows, normaliseRecord, objectList, parsed, prop, requiredText, text, type Parsed } from "./shape";
+import { enumAsEmitted, enumCode, innerText, mapRows, normaliseRecord, objectList, parsed, prop, requiredText, text, type Parsed } from "./shape";
+
+/** PrincipalSource in enum order (Microsoft.PowerShell.Commands.PrincipalSource): the index is the value. */
+const PRINCIPAL_SOURCES = ["Unknown", "Local", "ActiveDirectory", "AzureAD", "MicrosoftAccount"] as const;
 
 /**
  * Get-LocalGroupMember of S-1-5-32-544. A member without a SID is kept with sid null (the
@@ -19,6 +22,9 @@ export function normaliseAdministratorsGroup(record: ProbeRecord | undefined): F
 export function readMember(row: JsonObject): Parsed<GroupMemberFact> {
   const name = requiredText(row, "Name");
   if (!name.ok) return name;
+  // Kept as emitted, but only a value the enum has: 9 is no principal source.
+  const source = enumCode(prop(row, "PrincipalSource"), PRINCIPAL_SOURCES, "PrincipalSource");
+  if (!source.ok) return source;
   return parsed({
     name: name.value,
     // Projected as `.SID.Value`; unprojected output carries `{"Value":"S-1-..."}`.

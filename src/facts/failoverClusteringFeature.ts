@@ -31,9 +31,23 @@ function readWindowsFeature(obj: JsonObject): Parsed<WindowsFeatureFact> {
   const name = requiredText(obj, "Name");
   if (!name.ok) return name;
   const installState = enumAsEmitted(prop(obj, "InstallState"));
-  const installed = bool(prop(obj, "Installed")) ?? installedFromState(installState);
+  if (installState !== null && installedFromState(installState) === null) return wrong(`InstallState ${JSON.stringify(installState)} is not a known value`);
+  const stated = bool(prop(obj, "Installed"));
+  const fromState = installedFromState(installState);
+  // Installed is InstallState = Installed: Installed true beside Available or Removed (or false
+  // beside Installed) is one object saying two things, and neither can be believed. The pending
+  // states are left alone: which way Installed reads for them is the cmdlet's affair.
+  if (stated !== null && fromState !== null && !isPending(installState) && stated !== fromState) {
+    return wrong(`Installed is ${stated} but InstallState is ${JSON.stringify(installState)}: the two contradict each other`);
+  }
+  const installed = stated ?? fromState;
   if (installed === null) return wrong("neither Installed nor a known InstallState is present");
   return parsed({ name: name.value, installed, installState });
+}
+
+function isPending(state: number | string | null): boolean {
+  const name = typeof state === "number" ? INSTALL_STATES[state] : state;
+  return name !== undefined && name !== null && /pending$/i.test(name);
 }
 
 /** Only Installed counts: InstallPending is not in effect yet, and Installed is false for it too. */

@@ -22,18 +22,23 @@ import type { JsonObject, JsonValue } from "../model/json";
 import type { ProbeRecord } from "../model/snapshot";
 import { recordFor, type GenericProbe } from "../probes/generic";
 import { readMember } from "./administratorsGroup";
+import { distrusted } from "./distrust";
 import { readFeatureRow } from "./failoverClusteringFeature";
-import { enumCode, isObject, mapRows, normaliseRecord, objectList, okFact, parsed, prop, recordError, singleObject, text, wrong, type Parsed } from "./shape";
+import { enumCode, isObject, mapRows, normaliseRecord, objectList, okFact, parsed, prop, recordError, firstDuplicate, registryNumber, singleObject, text, wrong, type Parsed } from "./shape";
 
 function record(facts: HostFacts, probe: GenericProbe): ProbeRecord | undefined {
   return recordFor<ProbeRecord>(facts.records, probe.id);
 }
 
+/** Every generic fact is read here: a snapshot that cannot be believed gives none (facts/distrust.ts). */
+function read<T>(facts: HostFacts, probe: GenericProbe, parse: (output: JsonValue) => Parsed<T>): Fact<T> {
+  return distrusted(normaliseRecord(probe.id, record(facts, probe), parse), facts.untrusted);
+}
+
 /** not-found from the host means the thing is not there; anything else goes the usual way. */
 function readOrAbsent<T>(facts: HostFacts, probe: GenericProbe, absent: T, parse: (output: JsonValue) => Parsed<T>): Fact<T> {
-  const r = record(facts, probe);
-  if (recordError(r)?.kind === "not-found") return okFact(probe.id, absent);
-  return normaliseRecord(probe.id, r, parse);
+  if (recordError(record(facts, probe))?.kind === "not-found") return distrusted(okFact(probe.id, absent), facts.untrusted);
+  return read(facts, probe, parse);
 }
 
 // ------------------------------------------------------------------ registry
@@ -43,7 +48,12 @@ export function registryKey(facts: HostFacts, probe: GenericProbe): Fact<Registr
     const rows = objectList(output);
     if (!rows.ok) return rows;
     const values = mapRows(rows.value, readRegistryValue);
-    return values.ok ? parsed({ exists: true, values: values.value }) : values;
+    if (!values.ok) return values;
+    // Value names are case-insensitive in the registry: one key cannot hold Foo and FOO, and
+    // registryValue() would silently pick the first of them.
+    const twice = firstDuplicate(values.value.map((v) => v.name));
+    if (twice !== undefined) return wrong(`the key lists the value ${JSON.stringify(twice[0])} twice (as ${JSON.stringify(twice[0])} and ${JSON.stringify(twice[1])}); value names ignore case, so one of them is not the key's`);
+    return parsed({ exists: true, values: values.value });
   });
 }
 
@@ -51,18 +61,18 @@ function readRegistryValue(row: JsonObject): Parsed<RegistryValueFact> {
   const name = prop(row, "Name");
   if (typeof name !== "string") return wrong("property Name is missing");
   const kind = text(prop(row, "Kind"));
-  return parsed({ name, kind, data: registryData(kind, prop(row, "Data") ?? null) });
+  const data = registryData(kind, prop(row, "Data") ?? null);
+  return data.ok ? parsed({ name, kind, data: data.value }) : wrong(`value ${JSON.stringify(name)}: ${data.message}`);
 }
 
 /**
- * RegistryKey.GetValue gives a DWORD as a signed Int32 and a QWORD as an Int64: 0xFFFFFFFF
- * arrives as -1. Policy values are unsigned, so they are read back as such.
+ * DWORD and QWORD in their unsigned form, from the Int32/Int64 RegistryKey.GetValue gives
+ * (0xFFFFFFFF arrives as -1); a number outside what the kind can hold is malformed, never wrapped
+ * (see registryNumber in shape.ts for the ranges and the evidence they rest on).
  */
-function registryData(kind: string | null, data: JsonValue): JsonValue {
+function registryData(kind: string | null, data: JsonValue): Parsed<JsonValue> {
   const k = kind?.toLowerCase();
-  if (typeof data === "number" && data < 0 && k === "dword") return data + 2 ** 32;
-  if (typeof data === "number" && data < 0 && k === "qword") return data + 2 ** 64;
-  return data;
+  return k === "dword" || k === "qword" ? registryNumber(data, k) : parsed(data);
 }
 
 /** The value `name` ("(default)" or "" for the default value); names compare without case. */
@@ -139,7 +149,7 @@ export function localGroup(facts: HostFacts, probe: GenericProbe): Fact<LocalGro
 // ------------------------------------------------------------------ CIM
 
 export function cim(facts: HostFacts, probe: GenericProbe): Fact<CimFact> {
-  return normaliseRecord(probe.id, record(facts, probe), (output) => {
+  return read(facts, probe, (output) => {
     const rows = objectList(output);
     return rows.ok ? parsed({ instances: rows.value }) : rows;
   });

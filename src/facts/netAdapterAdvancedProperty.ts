@@ -1,7 +1,7 @@
 import type { AdapterPropertyFact, Fact } from "../model/facts";
 import type { JsonObject } from "../model/json";
 import type { ProbeRecord } from "../model/snapshot";
-import { mapRows, normaliseRecord, objectList, parsed, prop, requiredText, stringList, text, type Parsed } from "./shape";
+import { firstDuplicate, mapRows, normaliseRecord, objectList, parsed, prop, requiredText, stringList, text, wrong, type Parsed } from "./shape";
 
 /**
  * Get-NetAdapterAdvancedProperty -AllProperties. Rows without a RegistryKeyword are dropped: they
@@ -12,7 +12,17 @@ import { mapRows, normaliseRecord, objectList, parsed, prop, requiredText, strin
 export function normaliseNetAdapterAdvancedProperty(record: ProbeRecord | undefined): Fact<AdapterPropertyFact[]> {
   return normaliseRecord("netAdapterAdvancedProperty", record, (output) => {
     const rows = objectList(output);
-    return rows.ok ? mapRows(rows.value, readProperty) : rows;
+    if (!rows.ok) return rows;
+    const properties = mapRows(rows.value, readProperty);
+    if (!properties.ok) return properties;
+    // A keyword is one registry value of one adapter, and both names ignore case: the same keyword
+    // twice on one adapter cannot come from Windows, and a judge would read only one of the two.
+    const twice = firstDuplicate(properties.value.map((p) => `${p.adapter}\u0000${p.keyword}`));
+    if (twice !== undefined) {
+      const [a, b] = twice.map((t) => t.split("\u0000"));
+      return wrong(`adapter ${JSON.stringify(a![0])} lists the keyword ${JSON.stringify(a![1])} twice (as ${JSON.stringify(a![1])} and ${JSON.stringify(b![1])}${a![0] !== b![0] ? `, on ${JSON.stringify(b![0])}` : ""})`);
+    }
+    return properties;
   });
 }
 

@@ -161,6 +161,17 @@ export function hasProp(obj: JsonObject, name: string): boolean {
   return prop(obj, name) !== undefined;
 }
 
+/** The first two names equal without case, as written. */
+export function firstDuplicate(names: readonly string[]): [string, string] | undefined {
+  const seen = new Map<string, string>();
+  for (const name of names) {
+    const first = seen.get(name.toLowerCase());
+    if (first !== undefined) return [first, name];
+    seen.set(name.toLowerCase(), name);
+  }
+  return undefined;
+}
+
 // ---------------------------------------------------------------- coercion
 
 /** Text, trimmed; empty or whitespace-only text counts as no value (registry values are often ""). */
@@ -185,10 +196,17 @@ export function requiredText(obj: JsonObject, name: string): Parsed<string> {
   return result === null ? wrong(`property ${name} is ${describe(value) === "a string" ? "empty" : describe(value)}`) : parsed(result);
 }
 
-/** Whole numbers, also when a registry value or a projection turned them into text. */
+/**
+ * Whole numbers, also when a registry value or a projection turned them into text. Only exact
+ * ones: a number past 2^53 (or text naming one) has already lost digits in JSON.parse, and a
+ * fraction is not a whole number, so both are null rather than rounded into something else.
+ */
 export function integer(value: JsonValue | undefined): number | null {
-  if (typeof value === "number") return Number.isInteger(value) ? value : null;
-  if (typeof value === "string" && /^\s*[-+]?\d+\s*$/.test(value)) return Number.parseInt(value, 10);
+  if (typeof value === "number") return Number.isSafeInteger(value) ? value : null;
+  if (typeof value === "string" && /^\s*[-+]?\d+\s*$/.test(value)) {
+    const n = Number.parseInt(value, 10);
+    return Number.isSafeInteger(n) ? n : null;
+  }
   return null;
 }
 
@@ -198,6 +216,62 @@ export function optionalInteger(obj: JsonObject, name: string): Parsed<number | 
   if (value === undefined || value === null || (typeof value === "string" && value.trim() === "")) return parsed(null);
   const result = integer(value);
   return result === null ? wrong(`property ${name} is not a whole number: ${JSON.stringify(value)}`) : parsed(result);
+}
+
+/** A whole number's domain: what the value can be on Windows, in words for the message. */
+export interface IntegerDomain {
+  min: number;
+  max: number;
+  what: string;
+}
+
+/** optionalInteger, and inside `domain`: a value outside it is malformed, never clamped or wrapped. */
+export function optionalIntegerIn(obj: JsonObject, name: string, domain: IntegerDomain): Parsed<number | null> {
+  const result = optionalInteger(obj, name);
+  if (!result.ok || result.value === null) return result;
+  return result.value < domain.min || result.value > domain.max
+    ? wrong(`property ${name} is ${result.value}, outside ${domain.what} (${domain.min} to ${domain.max})`)
+    : result;
+}
+
+/**
+ * REG_DWORD and REG_QWORD as they reach a snapshot. Windows PowerShell 5.1's Get-ItemProperty and
+ * RegistryKey.GetValue (the registry probes' readers) return a REG_DWORD as a signed Int32 and a
+ * REG_QWORD as a signed Int64 (.NET's RegistryKey.GetValue maps the two kinds to those types,
+ * and ConvertTo-Json writes them unquoted; the getperf capture in the project reference shows
+ * Get-ItemProperty's DWORDs as plain integers): 0xFFFFFFFF arrives as -1. A DWORD is therefore one of the 2^32 values from -2^31
+ * (Int32's least) to 2^32 - 1 (the unsigned form, as other writers give it): negative ones are
+ * the Int32 form of the upper half and are read back as unsigned. Anything else (-4294967295,
+ * 2^32, 1.5, "1") was never a DWORD and is malformed: wrapping it (-4294967295 + 2^32 = 1) would
+ * turn a lie into a pass. A QWORD is read the same way, within what JSON.parse keeps exactly: its
+ * non-negative values up to 2^53 - 1. Larger ones, and negative ones (2^63 and above unsigned),
+ * cannot be compared exactly as JavaScript numbers and are malformed too.
+ */
+export const DWORD: IntegerDomain = { min: -(2 ** 31), max: 2 ** 32 - 1, what: "a REG_DWORD's range" };
+export const QWORD: IntegerDomain = { min: 0, max: Number.MAX_SAFE_INTEGER, what: "the REG_QWORD values hostproof can compare exactly" };
+
+/**
+ * A Windows version part (major, minor, build): the version resource holds each in 16 bits
+ * (VS_FIXEDFILEINFO), so 17763 is a build and 4294967295 is not.
+ */
+export const VERSION_PART: IntegerDomain = { min: 0, max: 65535, what: "a Windows version number's range" };
+/** A 32-bit unsigned WMI property (uint32), such as OperatingSystemSKU. */
+export const UINT32: IntegerDomain = { min: 0, max: 2 ** 32 - 1, what: "a uint32's range" };
+
+/** A registry number in its unsigned form, or why it is no such number. */
+export function registryNumber(value: JsonValue | undefined, kind: "dword" | "qword"): Parsed<number> {
+  const domain = kind === "dword" ? DWORD : QWORD;
+  // Only a JSON number: Int32/Int64 are written unquoted, and text in a DWORD's place is another type.
+  if (typeof value !== "number" || !Number.isSafeInteger(value)) return wrong(`a REG_${kind.toUpperCase()} must be a whole number, got ${JSON.stringify(value ?? null)}`);
+  if (value < domain.min || value > domain.max) return wrong(`${value} is outside ${domain.what} (${domain.min} to ${domain.max})`);
+  return parsed(kind === "dword" && value < 0 ? value + 2 ** 32 : value);
+}
+
+/** optionalInteger for a REG_DWORD read by Get-ItemProperty (Int32 on 5.1): unsigned, or malformed outside DWORD. */
+export function optionalDword(obj: JsonObject, name: string): Parsed<number | null> {
+  const result = optionalIntegerIn(obj, name, DWORD);
+  if (!result.ok || result.value === null) return result;
+  return parsed(result.value < 0 ? result.value + 2 ** 32 : result.value);
 }
 
 /** JSON booleans, and the text/number forms that registry values and CSV-ish projections produce. */
@@ -226,7 +300,8 @@ export function enumAsEmitted(value: JsonValue | undefined): number | string | n
 export function enumCode(value: JsonValue | undefined, names: readonly string[], what: string): Parsed<number | null> {
   if (value === undefined || value === null || (typeof value === "string" && value.trim() === "")) return parsed(null);
   const asInt = integer(value);
-  if (asInt !== null) return parsed(asInt);
+  // An integer is an enum value only where a name stands at that index: 7 is no AdminAccessPoint.
+  if (asInt !== null) return asInt >= 0 && asInt < names.length ? parsed(asInt) : wrong(`${what} ${asInt} is not a known value`);
   const name = text(value);
   const index = name === null ? -1 : names.findIndex((n) => n.toLowerCase() === name.toLowerCase());
   return index >= 0 ? parsed(index) : wrong(`${what} ${JSON.stringify(value)} is not a known value`);

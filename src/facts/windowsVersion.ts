@@ -1,19 +1,20 @@
 import type { Fact, WindowsVersionFact } from "../model/facts";
 import type { ProbeRecord } from "../model/snapshot";
-import { normaliseRecord, optionalInteger, parsed, prop, singleObject, text } from "./shape";
+import { normaliseRecord, optionalDword, optionalIntegerIn, parsed, prop, singleObject, text, VERSION_PART } from "./shape";
 
 /**
  * The CurrentVersion key's installation type and revision. Every value may be missing (older
  * Windows lacks DisplayVersion; Server 2008 R2 lacks UBR): missing is null, never a guess. A
- * CurrentBuild or UBR that is not a whole number is malformed.
+ * CurrentBuild (REG_SZ) that is not a build number, or a UBR (REG_DWORD) that no DWORD can hold,
+ * is malformed.
  */
 export function normaliseWindowsVersion(record: ProbeRecord | undefined): Fact<WindowsVersionFact> {
   return normaliseRecord("windowsVersion", record, (output) => {
     const obj = singleObject(output);
     if (!obj.ok) return obj;
-    const build = optionalInteger(obj.value, "CurrentBuild");
+    const build = optionalIntegerIn(obj.value, "CurrentBuild", VERSION_PART);
     if (!build.ok) return build;
-    const ubr = optionalInteger(obj.value, "UBR");
+    const ubr = optionalDword(obj.value, "UBR");
     if (!ubr.ok) return ubr;
     return parsed({
       installationType: text(prop(obj.value, "InstallationType")),

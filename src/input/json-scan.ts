@@ -10,6 +10,16 @@ export interface JsonProblem {
   problem: string;
   /** For a duplicate key: where the first one is. */
   firstOffset?: number;
+  /** For keys equal without case (foldCase): both spellings, the first one first. */
+  keys?: [string, string];
+}
+
+export interface ScanOptions {
+  /**
+   * Two keys of one object that differ only in case are a problem too: where PowerShell wrote the
+   * document, its properties and hashtable keys ignore case, so it never writes both.
+   */
+  foldCase?: boolean;
 }
 
 class Stop extends Error {
@@ -23,12 +33,13 @@ const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
 const ESCAPE = /\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4})/y;
 
 /** The first problem of `text` as JSON, or undefined when it is valid, unique-keyed and shallow enough. */
-export function scanJson(text: string, maxDepth: number): JsonProblem | undefined {
+export function scanJson(text: string, maxDepth: number, options: ScanOptions = {}): JsonProblem | undefined {
   let i = 0;
   const n = text.length;
-  const stop = (problem: string, at: number = i, firstOffset?: number): never => {
-    throw new Stop({ offset: at, problem, ...(firstOffset !== undefined ? { firstOffset } : {}) });
+  const stop = (problem: string, at: number = i, firstOffset?: number, keys?: [string, string]): never => {
+    throw new Stop({ offset: at, problem, ...(firstOffset !== undefined ? { firstOffset } : {}), ...(keys !== undefined ? { keys } : {}) });
   };
+  const shortKey = (key: string): string => JSON.stringify(key.length > 60 ? `${key.slice(0, 60)}…` : key);
   const ws = (): void => {
     while (i < n) {
       const c = text.charCodeAt(i);
@@ -85,15 +96,16 @@ export function scanJson(text: string, maxDepth: number): JsonProblem | undefine
       i++;
       return;
     }
-    const keys = new Map<string, number>();
+    const keys = new Map<string, { at: number; key: string }>();
     for (;;) {
       ws();
       if (text[i] !== '"') stop("a key in double quotes was expected");
       const at = i;
       const key = string();
-      const first = keys.get(key);
-      if (first !== undefined) stop(`the key ${JSON.stringify(key.length > 60 ? `${key.slice(0, 60)}…` : key)} appears twice in the same object`, at, first);
-      keys.set(key, at);
+      const first = keys.get(options.foldCase ? key.toLowerCase() : key);
+      if (first !== undefined && first.key === key) stop(`the key ${shortKey(key)} appears twice in the same object`, at, first.at);
+      if (first !== undefined) stop(`the keys ${shortKey(first.key)} and ${shortKey(key)} of one object differ only in case`, at, first.at, [first.key, key]);
+      keys.set(options.foldCase ? key.toLowerCase() : key, { at, key });
       ws();
       if (text[i] !== ":") stop("':' was expected after the key");
       i++;

@@ -3,6 +3,7 @@ import { InputError } from "../errors";
 import type { Snapshot } from "../model/snapshot";
 import { checkSchema } from "../schema/validate";
 import { readDocument } from "./read-document";
+import { snapshotProblems } from "./snapshot-checks";
 import { nameKey } from "./inventory";
 
 export function loadSnapshot(file: string, displayName: string, expectedHost?: string): Snapshot {
@@ -15,6 +16,8 @@ export function loadSnapshotFile(file: string, displayName: string, expectedHost
   const problems = checkSchema("snapshot", doc);
   if (problems.length > 0) throw new InputError(problems);
   const snapshot = doc.value as Snapshot;
+  const inconsistent = snapshotProblems(doc, snapshot);
+  if (inconsistent.length > 0) throw new InputError(inconsistent);
   if (expectedHost !== undefined && nameKey(snapshot.host) !== nameKey(expectedHost) && !sameShortName(snapshot.host, expectedHost)) {
     throw new InputError({
       file: displayName,

@@ -1,6 +1,7 @@
 /** Per-node cluster prerequisites: HP-CLU-001, HP-CLU-002. */
 import type { HostJudge } from "./context";
 import { evidence, shown, undeterminedFromFact } from "./common";
+import { contradictoryRelease } from "./os-release";
 
 /** Windows Server 2016 is the first release that can form workgroup and multi-domain clusters. */
 const MINIMUM = { major: 10, minor: 0, build: 14393 } as const;
@@ -13,6 +14,8 @@ export const judgeOsSupportsWorkgroupCluster: HostJudge = (ctx) => {
   const { host, os } = ctx.facts;
   const expected = "Windows Server 2016 (10.0.14393) or later, which can form workgroup and multi-domain clusters";
   if (!os.ok) return undeterminedFromFact(host, os, expected);
+  const contradiction = contradictoryRelease(ctx.facts, expected);
+  if (contradiction !== undefined) return contradiction;
   const refs = [evidence(host, "os")];
   const found = `${os.value.caption}, version ${os.value.version}`;
   // A client edition reaches these version numbers too, but it cannot run Failover Clustering.

@@ -83,6 +83,13 @@ export const judgeIntegrationServicesOnHost: HostJudge = (ctx) => {
   const feature = role.value.feature;
   if (!role.value.exists || feature === null || !feature.installed) {
     const found = !role.value.exists || feature === null ? "this Windows has no Hyper-V feature" : `the Windows feature Hyper-V is not installed (InstallState ${feature.installState ?? "not reported"})`;
+    // Get-VM listing VMs proves the role runs: the two facts cannot both be true, so neither decides.
+    const listed = ctx.facts.vmIntegrationServices;
+    if (listed.ok && listed.value.length > 0) {
+      const vms = new Set(listed.value.map((r) => r.vmId ?? r.vmName)).size;
+      const message = `${host}: ${found}, yet Get-VM listed ${count(vms, "virtual machine")} with integration services: the facts contradict each other`;
+      return { status: "undetermined", expected, actual: message.slice(host.length + 2), reason: { kind: "inconsistent", message }, evidence: [roleRef, evidence(host, "vmIntegrationServices")] };
+    }
     return { status: "notApplicable", expected, actual: found, reason: notApplicable(`${host} is not a Hyper-V host: ${found}`), evidence: [roleRef] };
   }
 

@@ -4,6 +4,7 @@ import type { DetailRow, EvidenceRef, Judgement } from "../model/result";
 import type { HostContext, HostJudge } from "./context";
 import { evidence, notApplicable, notVerifiable, undeterminedFromFact } from "./common";
 import { lookupLifecycle, type LifecycleEntry } from "./lifecycle-data";
+import { contradictoryRelease } from "./os-release";
 
 const DAY_MS = 86_400_000;
 
@@ -30,6 +31,8 @@ export const judgeNotWindowsServer2003: HostJudge = (ctx) => {
   const { host, os } = ctx.facts;
   const expected = "not Windows Server 2003 or 2003 R2 (OS version 5.2), which left extended support on 2015-07-14";
   if (!os.ok) return undeterminedFromFact(host, os, expected);
+  const contradiction = contradictoryRelease(ctx.facts, expected);
+  if (contradiction !== undefined) return contradiction;
   const refs = [evidence(host, "os")];
   if (os.value.major === 5 && os.value.minor === 2) {
     return {
@@ -53,6 +56,8 @@ function evidenceOf(ctx: HostContext): EvidenceRef[] {
 function resolveLifecycle(ctx: HostContext, expected: string): Resolved {
   const { host, os } = ctx.facts;
   if (!os.ok) return { ok: false, judgement: undeterminedFromFact(host, os, expected) };
+  const contradiction = contradictoryRelease(ctx.facts, expected);
+  if (contradiction !== undefined) return { ok: false, judgement: contradiction };
   // Client editions share version numbers with servers (Windows 10 1607 is 10.0.14393 like Server
   // 2016) and Windows 10/11 editions share builds: the table is looked up by ProductType and SKU too.
   const version = ctx.facts.windowsVersion;

@@ -15,6 +15,7 @@ import type { DetailRow, EvidenceRef, Judgement } from "../model/result";
 import * as facts from "../facts/generic";
 import { genericProbe } from "../probes/generic";
 import { evidence, undeterminedFromFact } from "./common";
+import { contradictoryRelease } from "./os-release";
 import type { HostJudge } from "./context";
 
 export const POWERSHELL_V2_FEATURE = genericProbe.windowsFeature("PowerShell-V2", "MicrosoftWindowsPowerShellV2");
@@ -42,6 +43,9 @@ const EXPECTED = "the Windows PowerShell 2.0 engine is removed or disabled";
 export const judgePowerShellV2Disabled: HostJudge = ({ facts: f }) => {
   const host = f.host;
   if (!f.os.ok) return undeterminedFromFact(host, f.os, EXPECTED);
+  // Server or workstation decides which features are read: contradictory facts decide nothing.
+  const contradiction = contradictoryRelease(f, EXPECTED);
+  if (contradiction !== undefined) return contradiction;
   const server = f.os.value.productType !== 1;
   const removed = removedByMicrosoft(f.windowsVersion, server);
   const base: EvidenceRef[] = [evidence(host, "os"), ...(f.windowsVersion.ok ? [evidence(host, "windowsVersion")] : [])];

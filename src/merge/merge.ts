@@ -9,8 +9,7 @@
  * Shards are contiguous in the estate's order (engine/shard.ts), so the merge streams them in
  * order, holding one shard slice and the whole-estate slice being filled at a time.
  */
-import { join, relative, resolve, sep } from "node:path";
-import { InputError } from "../errors";
+import { join, relative, resolve } from "node:path";
 import { hostFileName } from "../input/host-file-name";
 import { loadSnapshotFile } from "../input/snapshot";
 import type { ControlMeta, Result } from "../model/result";
@@ -21,7 +20,7 @@ import { SUMMARY_FILE, type SummaryResult } from "../report/summary";
 import type { ManifestEntry } from "../evidence/manifest";
 import { digestOf, HashedLines, requireListed } from "../evidence/read-once";
 import { DEFAULT_WARN_DAYS, waiverApplier } from "../waivers/apply";
-import { OutputSession, type HtmlStyle, type RunOutcome } from "../engine/output-session";
+import { claimOutput, OutputSession, type HtmlStyle, type OutputClaim, type RunOutcome } from "../engine/output-session";
 import { orderResults } from "../engine/result-order";
 import { shardLabel } from "../engine/shard";
 import type { Slice } from "../engine/slices";
@@ -43,18 +42,20 @@ export interface MergeOptions {
 
 export async function mergeShards(options: MergeOptions): Promise<RunOutcome> {
   const progress = options.progress ?? noProgress;
+  const claim: OutputClaim = {};
   try {
-    return await mergePhases(options, progress);
+    return await mergePhases(options, progress, claim);
   } finally {
+    claim.lock?.release();
     progress.end();
   }
 }
 
-async function mergePhases(options: MergeOptions, progress: Progress): Promise<RunOutcome> {
+async function mergePhases(options: MergeOptions, progress: Progress, claim: OutputClaim): Promise<RunOutcome> {
   const t0 = performance.now();
   const out = resolve(options.out);
-  checkOutPlacement(options, out);
-  OutputSession.check(options.out);
+  // --out replaces its folder: a shard in it would be deleted, and --out in a shard would tamper with it.
+  claimOutput(claim, { out: options.out, history: options.history, command: "merge", inputs: options.shards.map((d) => ({ path: d, shown: d, what: "the shard", folder: true })) });
   const shards = openShards(options.shards.map((dir) => ({ dir: resolve(dir), shown: dir })));
   const first = shards[0]!.record;
   const { estate } = first;
@@ -68,6 +69,7 @@ async function mergePhases(options: MergeOptions, progress: Progress): Promise<R
   const startedAt = shards.map((s) => s.record.head.startedAt).sort()[0]!;
   const head = { ...first.head, startedAt };
   const session = new OutputSession({ out: options.out, head, hosts: estate.hosts, clusters: estate.clusters, html: options.html ? (options.htmlStyle ?? "auto") : false, history: options.history, progress });
+  session.warnings.push(...claim.lock!.notes);
   try {
     const waivers = first.waivers;
     const asOf = new Date(`${head.asOf}T00:00:00Z`);
@@ -136,25 +138,6 @@ async function mergePhases(options: MergeOptions, progress: Progress): Promise<R
   } catch (err) {
     await session.abort();
     throw err;
-  }
-}
-
-/** --out replaces its folder: a shard in it would be deleted, and --out in a shard would tamper with it. */
-function checkOutPlacement(options: MergeOptions, out: string): void {
-  const within = (inner: string, outer: string): boolean => inner === outer || inner.startsWith(outer.endsWith(sep) ? outer : outer + sep);
-  const overwritten = options.shards.find((d) => resolve(d) === out);
-  if (overwritten !== undefined) {
-    throw new InputError({ file: "command line", field: "--out", problem: `--out ${options.out} is one of the shards being merged: it would be replaced while it is read`, fix: "Write the merged report to a folder of its own, e.g. --out merged." });
-  }
-  const tangled = options.shards.find((d) => within(out, resolve(d)) || within(resolve(d), out));
-  if (tangled !== undefined) {
-    const inShard = within(out, resolve(tangled));
-    throw new InputError({
-      file: "command line",
-      field: "--out",
-      problem: inShard ? `--out ${options.out} is inside the shard ${tangled}: the shard would no longer be as it was written, and verify would find the merged report in it` : `the shard ${tangled} is inside --out ${options.out}: replacing --out would delete it`,
-      fix: "Write the merged report to a folder beside the shards, e.g. --out merged.",
-    });
   }
 }
 

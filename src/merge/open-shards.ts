@@ -15,6 +15,7 @@ import { parseDocumentBytes } from "../input/read-document";
 import { SUMMARY_FILE } from "../report/summary";
 import { SHARD_RECORD_FILE, type ShardRecord } from "../report/shard-record";
 import { checkSchema } from "../schema/validate";
+import { shownArg } from "../util/shell-quote";
 
 export interface OpenShard {
   dir: string;
@@ -58,7 +59,7 @@ function openShard(dir: string, shown: string): OpenShard | InputProblem {
     return {
       file: shown,
       problem: `the shard is not as it was written: ${verified.problems.length} file(s) differ from its manifest (${briefProblems(verified.problems)})`,
-      fix: `Run \`hostproof verify ${shown}\` for the list, then get the shard again from where its job stored it, or run that shard again.`,
+      fix: `Run \`hostproof verify ${shownArg(shown)}\` for the list, then get the shard again from where its job stored it, or run that shard again.`,
     };
   }
   const bytes = verified.kept.get(SHARD_RECORD_FILE);

@@ -8,8 +8,12 @@ import type { JsonObject, JsonValue } from "./json";
 import type { AnyProbeId } from "../probes/generic";
 import type { SnapshotProbes } from "./snapshot";
 
-/** Why a fact has no value: the probe's own error, no record at all, or output we cannot read. */
-export type FactProblemKind = ProbeErrorKind | "not-collected" | "malformed";
+/**
+ * Why a fact has no value: the probe's own error, no record at all, output we cannot read, or
+ * facts that contradict each other or the inventory (a snapshot of another host, collected in the
+ * future, an OS that is two releases at once): then none of them can be believed.
+ */
+export type FactProblemKind = ProbeErrorKind | "not-collected" | "malformed" | "inconsistent";
 
 export type Fact<T> =
   | { ok: true; probe: AnyProbeId; value: T }
@@ -31,6 +35,11 @@ export interface OsFact {
   sku: number | null;
   /** Localised display text; never decide on it. */
   architecture: string | null;
+  /**
+   * CSName, the computer's NetBIOS name, where the command projected it (the WMI read of a host
+   * without PowerShell does): one of the facts that say which host this is (engine/snapshot-trust.ts).
+   */
+  csName?: string | null;
 }
 
 export interface ComputerSystemFact {
@@ -181,6 +190,12 @@ export interface HostFacts {
   windowsVersion: Fact<WindowsVersionFact>;
   /** Every record of the snapshot, for the step library's generic probes (facts/generic.ts reads them). */
   records: SnapshotProbes;
+  /**
+   * Set when the snapshot cannot be believed to be this host's, as collected when it says
+   * (engine/snapshot-trust.ts): why. Every fact, the generic ones included, is then unreadable
+   * with kind `inconsistent` and this message (facts/distrust.ts).
+   */
+  untrusted?: string;
 }
 
 // ------------------------------------------------------------------ the step library's facts

@@ -88,9 +88,17 @@ export interface InventoryCluster {
   domains?: string[];
 }
 
+/**
+ * What a snapshot that cannot be believed to be its host's, as collected when it says
+ * (engine/snapshot-trust.ts), does to the run: by default that host's results are undetermined,
+ * naming why; `strict` refuses the run instead (exit 3).
+ */
+export type IdentityPolicy = "undetermined" | "strict";
+
 export interface Inventory {
   version: 1;
   name?: string;
+  identity?: IdentityPolicy;
   /** Estate-wide control inputs; a host's own inputs are added to these. */
   inputs?: ControlInputs;
   hosts: InventoryHost[];

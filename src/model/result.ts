@@ -27,7 +27,7 @@ export interface DetailRow {
 }
 
 export interface UndeterminedReason {
-  /** A probe error kind, `not-collected`/`malformed` (fact problems), or `not-verifiable`. */
+  /** A probe error kind, `not-collected`/`malformed`/`inconsistent` (fact problems), or `not-verifiable`. */
   kind: FactProblemKind | "not-verifiable";
   message: string;
 }

@@ -36,13 +36,3 @@ export function encodeInvocation(script: string): string {
     `3>&1 4>&1 5>&1 6>&1 | ForEach-Object { ${ROUTE_TO_STDERR} }`
   );
 }
-
-/**
- * `value` as a PowerShell single-quoted string literal: no variable expansion, no subexpressions,
- * nothing to inject. PowerShell also ends single-quoted strings at the typographic quotes
- * U+2018-U+201B, so those are doubled too. Use this for every value interpolated into a script,
- * never node-powershell's PowerShell.command`` (it uses double quotes, which expand `$(...)`).
- */
-export function psQuote(value: string): string {
-  return `'${value.replace(/['\u2018\u2019\u201A\u201B]/g, "$&$&")}'`;
-}

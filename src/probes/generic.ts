@@ -5,7 +5,7 @@
  * hashtable the collector builds from the base64 list in the driver's target (see
  * encodeGenericProbes), and is never spliced into script text. The record keeps both: the
  * command exactly as it ran and the parameters it ran with, which is what an auditor needs to run
- * it again (`$HpProbe = @{ Key = '…' }` then the command).
+ * it again (src/probes/run-again.ts).
  *
  * The commands follow the built-in catalog's rules (src/probes/catalog.ts): one line, every cmdlet
  * with -ErrorAction Stop, a Select-Object projection, the JSON tail, and fallbacks projecting the
@@ -17,7 +17,7 @@
  * against another, and two steps that read the same key read it once.
  */
 import { JSON_TAIL, type ProbeId } from "./catalog";
-import { registryProviderPath } from "./params";
+import { checkParam, registryProviderPath, type ParamKind } from "./params";
 
 export const GENERIC_KINDS = ["registry", "service", "windowsFeature", "optionalFeature", "localGroup", "cim"] as const;
 export type GenericKind = (typeof GENERIC_KINDS)[number];
@@ -121,6 +121,90 @@ export const genericProbe = {
     ),
 };
 
+/**
+ * The parameter names each kind's readers take, with the strict form of each; optional ones are
+ * marked. A record's parameters are what its command read, so they decide what the record is about.
+ */
+const PARAMETER_FORMS: Readonly<Record<GenericKind, ReadonlyArray<readonly [name: string, form: ParamKind, optional?: true]>>> = {
+  registry: [["Key", "registryKey"]],
+  service: [["Name", "serviceName"]],
+  windowsFeature: [["Name", "featureName"], ["OptionalName", "featureName"]],
+  optionalFeature: [["Name", "featureName"]],
+  localGroup: [["SID", "localGroup", true], ["Name", "localGroup", true]],
+  cim: [["Namespace", "cimNamespace"], ["Class", "cimName"], ["Property", "cimName"], ["KeyProperty", "cimName", true], ["KeyValue", "cimFilterValue", true]],
+};
+
+/**
+ * Why a snapshot's generic record does not describe itself consistently, or undefined when it
+ * does: its id must be exactly the id its parameters make (compared without case, as ids are), and
+ * the parameters exactly what that probe's reader takes. A record for `registry:HKLM\A` whose
+ * parameters name `HKLM:\B` holds B's values under A's name: judged, it would answer for the wrong
+ * key. An error record may lack parameters (the collector could not even read its list line): it
+ * holds no fact, so there is nothing for them to contradict. `strictForms` false skips the
+ * parameters' strict forms (the collector's echo of a plan the feature lint already checked, which
+ * the tests also feed hostile values on purpose); the agreement with the id is checked either way.
+ */
+export function genericRecordProblem(id: string, parameters: Readonly<Record<string, unknown>> | undefined, hasOutput = true, strictForms = true): string | undefined {
+  const colon = id.indexOf(":");
+  const kind = id.slice(0, colon) as GenericKind;
+  if (!isGenericProbeId(id)) return `'${id}' is not a generic probe id`;
+  if ((parameters === undefined || parameters === null) && !hasOutput) return undefined;
+  if (parameters === undefined || parameters === null) return `the record has no parameters, so nothing says what its command read (a ${kind} probe reads ${PARAMETER_FORMS[kind].map(([n]) => n).join(", ")})`;
+  const forms = PARAMETER_FORMS[kind];
+  const unknown = Object.keys(parameters).filter((k) => !forms.some(([n]) => n === k));
+  if (unknown.length > 0) return `its parameters hold ${unknown.map((k) => `'${k}'`).join(", ")}, which a ${kind} probe does not read (it reads ${forms.map(([n]) => n).join(", ")})`;
+  const values: Record<string, string> = {};
+  for (const [name, form, optional] of forms) {
+    const value = parameters[name];
+    if (value === undefined && optional) continue;
+    if (typeof value !== "string") return `its parameter ${name} is ${value === undefined ? "missing" : "not text"}`;
+    // The registry reader takes the provider form (Registry::HKEY_USERS\…); its strict form is the key's.
+    const checked = name === "Key" ? value.replace(/^Registry::/i, "") : value;
+    const bad = strictForms ? checkParam(form, checked) : undefined;
+    if (bad !== undefined) return `its parameter ${name} is not ${bad.expected}: ${bad.problem}`;
+    values[name] = checked;
+  }
+  const made = probeOf(kind, values);
+  if (made === undefined) return `its parameters do not name one ${kind} probe`;
+  if (!sameProbeId(made.id, id)) return `its parameters (${describeParameters(parameters)}) are those of '${made.id}', not of its id '${id}'`;
+  const normal = Object.entries(made.parameters);
+  if (normal.length !== Object.keys(parameters).length || normal.some(([k, v]) => typeof parameters[k] !== "string" || (parameters[k] as string).toLowerCase() !== v.toLowerCase())) {
+    return `its parameters (${describeParameters(parameters)}) are not as hostproof writes them for '${made.id}' (${describeParameters(made.parameters)})`;
+  }
+  return undefined;
+}
+
+function describeParameters(parameters: Readonly<Record<string, unknown>>): string {
+  return Object.entries(parameters).map(([k, v]) => `${k} = ${JSON.stringify(v)}`).join("; ");
+}
+
+/** The probe that reads exactly these parameters (each already in its strict form). */
+function probeOf(kind: GenericKind, p: Readonly<Record<string, string>>): GenericProbe | undefined {
+  switch (kind) {
+    case "registry":
+      return genericProbe.registry(p.Key!);
+    case "service":
+      return genericProbe.service(p.Name!);
+    case "windowsFeature":
+      return genericProbe.windowsFeature(p.Name!, p.OptionalName!);
+    case "optionalFeature":
+      return genericProbe.optionalFeature(p.Name!);
+    case "localGroup": {
+      // Exactly one of SID and Name (the reader's own rule); a SID under Name is a name Windows forbids.
+      const one = p.SID !== undefined ? p.SID : p.Name;
+      if ((p.SID === undefined) === (p.Name === undefined) || one === undefined) return undefined;
+      if (p.SID !== undefined && !/^S-1-/i.test(p.SID)) return undefined;
+      if (p.Name !== undefined && /^S-1-/i.test(p.Name)) return undefined;
+      return genericProbe.localGroup(one);
+    }
+    case "cim": {
+      if ((p.KeyProperty === undefined) !== (p.KeyValue === undefined)) return undefined;
+      const key = p.KeyProperty !== undefined ? { property: p.KeyProperty, value: p.KeyValue! } : undefined;
+      return genericProbe.cim(p.Namespace!, p.Class!, p.Property!, key);
+    }
+  }
+}
+
 export function isGenericProbeId(id: string): id is GenericProbeId {
   const colon = id.indexOf(":");
   return colon > 0 && (GENERIC_KINDS as readonly string[]).includes(id.slice(0, colon)) && colon < id.length - 1;
@@ -166,17 +250,6 @@ const TITLE_WORDS: Readonly<Record<GenericKind, string>> = {
 export function genericProbeTitle(id: GenericProbeId): string {
   const colon = id.indexOf(":");
   return `${TITLE_WORDS[id.slice(0, colon) as GenericKind]} ${id.slice(colon + 1)}`;
-}
-
-/**
- * A record's command as an auditor can run it again: the parameters assigned to `$HpProbe`, then
- * the command that read them. Single quotes are doubled, PowerShell's own escape in a verbatim
- * string, although no parameter form lets one through.
- */
-export function runnableCommand(command: string, parameters: Readonly<Record<string, string>> | undefined): string {
-  if (parameters === undefined || Object.keys(parameters).length === 0) return command;
-  const pairs = Object.entries(parameters).map(([k, v]) => `${k} = '${v.replace(/'/g, "''")}'`);
-  return `$HpProbe = @{ ${pairs.join("; ")} }; ${command}`;
 }
 
 /** A snapshot's record for `id`: generic ids compare without case (see sameProbeId). */

@@ -10,6 +10,8 @@
  * is expected, for an error naming the feature file and line.
  */
 
+import { DASHES, DOUBLE_QUOTES, isPowerShellWhitespace, NEWLINES, SINGLE_QUOTES } from "../powershell/quote";
+
 export type ParamKind =
   | "registryKey"
   | "registryValueName"
@@ -37,14 +39,46 @@ export const REGISTRY_HIVES: Readonly<Record<string, string>> = {
   HKEY_CLASSES_ROOT: "HKEY_CLASSES_ROOT",
 };
 
-/** Characters that mean something to PowerShell or to a command line, and never to a name checked here. */
-const SHELL_MEANING = /["'`$;|&<>\u0000-\u001f\u007f\u2018\u2019\u201c\u201d]/u;
+/** Further characters that mean something to PowerShell or to a command line, and never to a name checked here. */
+const SHELL_MEANING = /[`$;|&<>\u0000-\u001f\u007f-\u009f]/u;
+
+const codePoint = (c: string): string => `U+${c.codePointAt(0)!.toString(16).padStart(4, "0").toUpperCase()}`;
+
+/** A character as a message shows it: ASCII as itself, a control character or anything else by its code point. */
+function shownChar(c: string): string {
+  if (/[\u0000-\u001f\u007f-\u009f]/u.test(c)) return `control character ${codePoint(c)}`;
+  return /[\u0021-\u007e]/.test(c) ? `'${c}'` : codePoint(c);
+}
 
 function shellProblem(value: string, allowed: string): string | undefined {
   const c = [...value].find((ch) => SHELL_MEANING.test(ch) && !allowed.includes(ch));
   if (c === undefined) return undefined;
-  const shown = c.charCodeAt(0) < 0x20 || c === "\u007f" ? `control character U+${c.charCodeAt(0).toString(16).padStart(4, "0").toUpperCase()}` : `'${c}'`;
-  return `it contains ${shown}, which no such name holds and PowerShell would read as code`;
+  return `it contains ${shownChar(c)}, which no such name holds and PowerShell would read as code`;
+}
+
+/**
+ * The one rule for every step argument, whatever its form: no character PowerShell's tokenizer
+ * reads as a quote, a dash or white space (src/powershell/quote.ts), except the ASCII hyphen and
+ * space, which names hold and each form allows or not. A typographic quote or an en dash reads as
+ * text to a person and as `'` or `-` to PowerShell, and an odd space hides in a name.
+ */
+export function powerShellSyntaxProblem(value: string): string | undefined {
+  for (const c of value) {
+    if (c === "-" || c === " ") continue;
+    const what = SINGLE_QUOTES.includes(c)
+      ? "a single quote"
+      : DOUBLE_QUOTES.includes(c)
+        ? "a double quote"
+        : DASHES.includes(c)
+          ? "a dash"
+          : isPowerShellWhitespace(c)
+            ? "white space"
+            : NEWLINES.includes(c)
+              ? "a line break"
+              : undefined;
+    if (what !== undefined) return `it contains ${shownChar(c)}, which PowerShell reads as ${what}`;
+  }
+  return undefined;
 }
 
 interface Form {
@@ -117,6 +151,8 @@ export function checkParam(kind: ParamKind, value: string): ParamProblem | undef
   const fail = (problem: string): ParamProblem => ({ problem, expected: form.expected });
   if (value.length === 0) return fail("it is empty");
   if (value !== value.trim()) return fail("it starts or ends with white space");
+  const syntax = powerShellSyntaxProblem(value);
+  if (syntax !== undefined) return fail(syntax);
   const shell = shellProblem(value, form.allowed ?? "");
   if (shell !== undefined) return fail(shell);
   if ([...value].length > form.max) return fail(`it is ${[...value].length} characters long, more than ${form.max}`);

@@ -8,11 +8,12 @@
  */
 import { spawn } from "node:child_process";
 import { totalmem } from "node:os";
-import { existsSync } from "node:fs";
+import { existsSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { trackChild } from "../util/children";
 import { findOnPath, isExecutableFile } from "../util/executables";
 import { patchAllureUi } from "./allure-ui-patch";
+import { checkNoAnalytics } from "./allure-analytics";
 
 /** `warning`: the report was made, but something about it is not as hostproof wants it. */
 export type HtmlOutcome = { ok: true; warning?: string } | { ok: false; reason: string };
@@ -87,7 +88,8 @@ export async function generateAllureHtml(resultsDir: string, reportDir: string, 
   const run = await new Promise<{ code: number | null; output: string; error?: Error }>((resolve) => {
     // Its own process group on POSIX, so a timeout can stop the JVM the launcher started too.
     const detached = process.platform !== "win32";
-    const child = spawn(process.execPath, args, { env: { ...env, JAVA_OPTS: javaOpts }, stdio: ["ignore", "pipe", "pipe"], windowsHide: true, detached });
+    // ALLURE_NO_ANALYTICS: the page template leaves out Google's gtag.js only for exactly "true".
+    const child = spawn(process.execPath, args, { env: { ...env, JAVA_OPTS: javaOpts, ALLURE_NO_ANALYTICS: "true" }, stdio: ["ignore", "pipe", "pipe"], windowsHide: true, detached });
     // Being in its own group, it hears no Ctrl-C: the interrupt handler stops the group.
     const untrack = child.pid !== undefined ? trackChild(child.pid, "Allure (Java)", detached) : () => undefined;
     let output = "";
@@ -124,6 +126,13 @@ export async function generateAllureHtml(resultsDir: string, reportDir: string, 
   if (!existsSync(join(reportDir, "index.html"))) {
     return { ok: false, reason: `Allure reported success but wrote no index.html:\n${tail(run.output)}` };
   }
-  const patched = patchAllureUi(join(reportDir, "index.html"));
+  const index = join(reportDir, "index.html");
+  const patched = patchAllureUi(index);
+  const analytics = checkNoAnalytics(index);
+  if (analytics !== undefined) {
+    // A report that would call Google when an auditor opens it is not left to be opened.
+    rmSync(index, { force: true });
+    return { ok: false, reason: `the Allure report would load Google Analytics ('${analytics}' remained after generating with ALLURE_NO_ANALYTICS=true and removing it): it was deleted.` };
+  }
   return patched.ok ? { ok: true } : { ok: true, warning: `the Allure report shows Allure's severity words (blocker, critical, normal, minor) and unstyled tables: ${patched.reason}` };
 }

@@ -22,10 +22,10 @@ import type { HostRecord, RunReport } from "../model/run";
 import type { Result, ResultStatus, UndeterminedReason } from "../model/result";
 import { ALLURE_SEVERITY } from "./allure-severity-words";
 import { PROBE_ERROR_KINDS } from "../model/snapshot";
-import { evidenceLookup, type EvidenceLookup, type EvidenceView } from "./evidence";
+import { commandLines, evidenceLookup, type EvidenceLookup, type EvidenceView } from "./evidence";
 import { PlainFileWriter } from "./allure-writer";
 import { auditorMessage, detailsText, statusOf } from "./text";
-import { descriptionMarkdown } from "./allure-description";
+import { descriptionHtml } from "./allure-description";
 
 export const ALLURE_RESULTS_DIR = "allure-results";
 export const STANDALONE_SUITE = "Standalone hosts";
@@ -70,7 +70,7 @@ export function evidenceText(view: EvidenceView): string {
   const lines = [
     `Probe:    ${view.title} [${view.probe}]`,
     `Host:     ${view.host}`,
-    `Command:  ${view.command}`,
+    ...commandLines(view),
   ];
   const { record } = view;
   if (record === undefined) {
@@ -236,7 +236,8 @@ export function buildTestResult(r: Result, index: number, ctx: AllureContext): T
     status: ALLURE_STATUS[statusOf(r)],
     statusDetails: { message: auditorMessage(r), ...(trace !== "" ? { trace } : {}) },
     stage: Stage.FINISHED,
-    description: descriptionMarkdown(r),
+    // HTML built and escaped here, never Markdown: text from hosts and files shows as written.
+    descriptionHtml: descriptionHtml(r),
     labels: labelsOf(r),
     links: [],
     parameters: [...parametersOf(r, ctx), ...(views.length > 0 ? [{ name: "evidence", value: views.map((v) => `${v.title} on ${v.host}`).join("; "), excluded: true }] : [])],
@@ -255,6 +256,7 @@ const REASON_TITLES: Readonly<Record<UndeterminedReason["kind"], string>> = {
   other: "probe failed",
   "not-collected": "fact not collected",
   malformed: "probe output unreadable",
+  inconsistent: "facts contradict each other or the inventory",
   "not-verifiable": "not verifiable from the collected facts",
 };
 
@@ -268,7 +270,7 @@ function escapeJavaRegex(text: string): string {
  * specific categories come before the catch-all ones: Allure puts a result in the first match.
  */
 export function allureCategories(): Category[] {
-  const undeterminedKinds = [...PROBE_ERROR_KINDS, "not-collected", "malformed", "not-verifiable"] as const;
+  const undeterminedKinds = [...PROBE_ERROR_KINDS, "not-collected", "malformed", "inconsistent", "not-verifiable"] as const;
   return [
     { name: "Non-compliant", matchedStatuses: [Status.FAILED] },
     ...undeterminedKinds.map(

@@ -1,6 +1,8 @@
 /**
  * What hostproof changes in Allure's single-file report after Allure made it, for auditors:
  * - the UI's severity words become hostproof's (allure-severity-words.ts);
+ * - Google Analytics is taken out (allure-analytics.ts): the UI's dataLayer helper does nothing,
+ *   and a gtag block left in the page is removed;
  * - the description's Details table gets borders and cell padding. Allure sanitises a result's
  *   description HTML (no `style` or `class` survives), and its UI has no style for tables, so the
  *   columns of an unstyled table run together ("…found on the clusterall 6 updates presentok").
@@ -13,6 +15,7 @@
  */
 import { closeSync, openSync, readSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
 import { patchSeverityWords, type PatchCounts } from "./allure-severity-words";
+import { silenceDataLayer, stripAnalyticsHtml } from "./allure-analytics";
 
 const SCRIPT_PREFIX = Buffer.from('src="data:text/javascript; charset=utf-8;base64,', "latin1");
 const HEAD_TAG = Buffer.from("<head>", "latin1");
@@ -39,8 +42,9 @@ function writeAll(fd: number, data: Buffer): void {
 }
 
 /**
- * Rewrites `indexHtml`. A report whose UI does not look as expected (another Allure version) is
- * left as it is and the reason returned: the caller warns, and the report still stands.
+ * Rewrites `indexHtml`. A report whose UI does not look as expected (another Allure version) keeps
+ * Allure's severity words and the reason is returned: the caller warns, and the report still
+ * stands (checkNoAnalytics then decides whether it may).
  */
 export function patchAllureUi(indexHtml: string): UiPatchOutcome {
   const size = statSync(indexHtml).size;
@@ -56,10 +60,14 @@ export function patchAllureUi(indexHtml: string): UiPatchOutcome {
     const dataEnd = head.indexOf(0x22 /* " */, dataStart);
     if (dataEnd < 0 || dataEnd >= headLength) return { ok: false, reason: "the report's UI script does not end where expected" };
     const js = Buffer.from(head.subarray(dataStart, dataEnd).toString("latin1"), "base64").toString("utf8");
-    const { js: patched, counts } = patchSeverityWords(js);
-    if (counts.translations === 0 || counts.chart !== 2) {
-      return { ok: false, reason: `the report's UI has an unexpected shape (${counts.translations} severity tables, ${counts.chart} of 2 chart labels found)` };
-    }
+    const { js: worded, counts } = patchSeverityWords(js);
+    const wordsOk = counts.translations > 0 && counts.chart === 2;
+    // Analytics go whatever the UI's shape: a report that cannot be worded must still stay silent.
+    const patched = silenceDataLayer(wordsOk ? worded : js);
+    // The page between the UI and the results' data (`d('…`) is where Allure puts gtag.js.
+    const dataAt = head.indexOf("d('", dataEnd);
+    const pageEnd = dataAt >= 0 && dataAt < headLength ? dataAt : headLength;
+    const page = Buffer.from(stripAnalyticsHtml(head.subarray(dataEnd, pageEnd).toString("utf8")), "utf8");
     tmp = `${indexHtml}.hostproof-${process.pid}.tmp`;
     const out = openSync(tmp, "wx");
     try {
@@ -68,8 +76,9 @@ export function patchAllureUi(indexHtml: string): UiPatchOutcome {
       writeAll(out, STYLE);
       writeAll(out, head.subarray(afterHeadTag, dataStart));
       writeAll(out, Buffer.from(Buffer.from(patched, "utf8").toString("base64"), "latin1"));
+      writeAll(out, page);
       const chunk = Buffer.alloc(CHUNK);
-      let position = dataEnd;
+      let position = pageEnd;
       for (;;) {
         const n = readSync(fd, chunk, 0, chunk.length, position);
         if (n === 0) break;
@@ -81,6 +90,7 @@ export function patchAllureUi(indexHtml: string): UiPatchOutcome {
     }
     renameSync(tmp, indexHtml);
     tmp = undefined;
+    if (!wordsOk) return { ok: false, reason: `the report's UI has an unexpected shape (${counts.translations} severity tables, ${counts.chart} of 2 chart labels found)` };
     return { ok: true, counts };
   } finally {
     closeSync(fd);

@@ -3,7 +3,8 @@ import type { RunReport } from "../model/run";
 import type { EvidenceRef, Result } from "../model/result";
 import type { ProbeRecord } from "../model/snapshot";
 import { PROBES, type ProbeId } from "../probes/catalog";
-import { genericProbeTitle, isGenericProbeId, recordFor, runnableCommand, type AnyProbeId } from "../probes/generic";
+import { genericProbeTitle, isGenericProbeId, recordFor, type AnyProbeId } from "../probes/generic";
+import { catalogCommand, runAgainCommand } from "../probes/run-again";
 
 export interface EvidenceView {
   host: string;
@@ -11,10 +12,17 @@ export interface EvidenceView {
   /** The probe's title from the catalog (or a generic probe's id), in words for the report. */
   title: string;
   /**
-   * The command as the snapshot recorded it, or the catalog's when there is no record. A generic
-   * probe's starts with the parameters it read (`$HpProbe = @{ … }; …`), so that it runs as shown.
+   * The command to run again: the one the snapshot recorded when it is a command hostproof ships
+   * for this probe, or the catalog's when there is no record; "" when the record names any other
+   * text (see unshippedCommand). A generic probe's starts with the parameters it read
+   * (`$HpProbe = @{ … }; …`), so that it runs as shown (src/probes/run-again.ts).
    */
   command: string;
+  /**
+   * The record's command when it is not one hostproof ships: what the snapshot claims ran,
+   * shown as evidence and never as a command to run.
+   */
+  unshippedCommand?: string;
   /** Absent when the host's snapshot has no record for the probe (or the host is unknown). */
   record?: ProbeRecord;
 }
@@ -27,14 +35,25 @@ export function evidenceLookup(report: Pick<RunReport, "hosts">): EvidenceLookup
   return (ref) => {
     const record = recordFor<ProbeRecord>(byHost.get(ref.host)?.probes, ref.probe);
     const definition = isGenericProbeId(ref.probe) ? undefined : PROBES[ref.probe as ProbeId];
+    const command = record !== undefined ? runAgainCommand(ref.probe, record.command, record.parameters) : catalogCommand(ref.probe);
     return {
       host: ref.host,
       probe: ref.probe,
       title: definition?.title ?? (isGenericProbeId(ref.probe) ? genericProbeTitle(ref.probe) : ref.probe),
-      command: record !== undefined ? runnableCommand(record.command, record.parameters) : (definition?.command ?? ""),
+      command: command ?? "",
+      ...(command === undefined && record !== undefined ? { unshippedCommand: record.command } : {}),
       ...(record !== undefined ? { record } : {}),
     };
   };
+}
+
+/**
+ * The command to run again, or, when the snapshot names a command hostproof does not ship, that
+ * text marked as a claim (src/probes/run-again.ts): the one line an auditor copies is always ours.
+ */
+export function commandLines(view: EvidenceView): string[] {
+  if (view.unshippedCommand === undefined) return [`Command:  ${view.command}`];
+  return ["Command:  (none to run: the snapshot names a command hostproof does not run)", `Recorded: ${view.unshippedCommand}`];
 }
 
 /**

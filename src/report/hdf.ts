@@ -12,10 +12,22 @@ import type { ControlMeta, Result, ResultStatus } from "../model/result";
 import type { Severity } from "../model/severity";
 import type { AppliedWaiver } from "../model/waiver";
 import { approvalText, waiverLabel } from "../waivers/describe";
-import type { EvidenceView } from "./evidence";
+import { commandLines, type EvidenceView } from "./evidence";
 import { auditorMessage, detailsText, reasonLine, targetTitle, waiverLine } from "./text";
 
 export const HDF_FILE = "hdf.json";
+
+/**
+ * Heimdall, HDF's viewer, shows a result's code_desc, message and skip_message and a control's
+ * title, desc, descriptions, tags and refs as HTML (sanitize-html, then v-html): text from a host,
+ * a waiver or a feature file holding `<b>` or `<a href=…>` would be drawn as markup, or vanish.
+ * So those fields carry their text with &, < and > as entities, which Heimdall shows as the
+ * characters they are. Other fields (ids, statuses, times, waiver_data) are shown as text there
+ * and stay as they are.
+ */
+export function heimdallText(text: string): string {
+  return text.replace(/[&<>]/g, (c) => (c === "&" ? "&amp;" : c === "<" ? "&lt;" : "&gt;"));
+}
 
 /** HDF's result statuses that hostproof uses (inspecjs 2.12.6 knows these four). */
 export type HdfStatus = "passed" | "failed" | "skipped" | "error";
@@ -107,7 +119,7 @@ function evidenceText(views: readonly EvidenceView[]): string {
   const lines = ["Evidence:"];
   for (const v of views) {
     const ran = v.record !== undefined ? `, ran ${v.record.startedAt}${v.record.durationMs !== undefined ? ` (${v.record.durationMs} ms)` : ""}` : "";
-    lines.push(`- ${v.title} on ${v.host}${ran}`, `  command: ${v.command}`, `  ${rawText(v)}`);
+    lines.push(`- ${v.title} on ${v.host}${ran}`, ...commandLines(v).map((l) => `  ${l}`), `  ${rawText(v)}`);
   }
   return lines.join("\n");
 }
@@ -123,15 +135,15 @@ export function hdfResult(r: Result, views: readonly EvidenceView[], collectedAt
   const status = hdfStatus(r.status);
   const out: HdfResult = {
     status,
-    code_desc: `${targetTitle(r.target)}: ${commands.length > 0 ? commands.join("\n") : r.control.title}`,
+    code_desc: heimdallText(`${targetTitle(r.target)}: ${commands.length > 0 ? commands.join("\n") : r.control.title}`),
     start_time: collectedAt ?? runStartedAt,
     resource: views.length > 0 ? [...new Set(views.map((v) => v.probe))].join(", ") : r.target.kind,
     resource_id: r.target.name,
-    message: [auditorMessage(r), detailsText(r.details ?? []), evidenceText(views)].filter((s) => s !== "").join("\n\n"),
+    message: heimdallText([auditorMessage(r), detailsText(r.details ?? []), evidenceText(views)].filter((s) => s !== "").join("\n\n")),
   };
   const durations = views.map((v) => v.record?.durationMs).filter((d): d is number => d !== undefined);
   if (durations.length > 0) out.run_time = durations.reduce((a, b) => a + b, 0) / 1000;
-  if (status === "skipped") out.skip_message = waiverLine(r) ?? reasonLine(r) ?? "not applicable";
+  if (status === "skipped") out.skip_message = heimdallText(waiverLine(r) ?? reasonLine(r) ?? "not applicable");
   return out;
 }
 
@@ -210,18 +222,19 @@ export function waiverData(tally: ControlTally): HdfWaiverData | undefined {
  */
 export function controlHead(tally: ControlTally): HdfControlHead {
   const c = tally.meta;
-  const descriptions: HdfDescription[] = [{ label: "default", data: c.rationale ?? c.title }];
-  if (c.rationale !== undefined) descriptions.push({ label: "rationale", data: c.rationale });
-  if (c.remediation !== undefined) descriptions.push({ label: "fix", data: c.remediation });
-  const tags: Record<string, string | string[]> = { severity: c.severity, feature: c.feature, featureName: c.featureName, origin: c.origin, gherkin: c.tags };
-  if (c.source !== undefined) tags.source = c.source;
+  const h = heimdallText;
+  const descriptions: HdfDescription[] = [{ label: "default", data: h(c.rationale ?? c.title) }];
+  if (c.rationale !== undefined) descriptions.push({ label: "rationale", data: h(c.rationale) });
+  if (c.remediation !== undefined) descriptions.push({ label: "fix", data: h(c.remediation) });
+  const tags: Record<string, string | string[]> = { severity: c.severity, feature: h(c.feature), featureName: h(c.featureName), origin: h(c.origin), gherkin: c.tags.map(h) };
+  if (c.source !== undefined) tags.source = h(c.source);
   const head: HdfControlHead = {
     id: c.id,
-    title: c.title,
-    desc: c.rationale ?? c.title,
+    title: h(c.title),
+    desc: h(c.rationale ?? c.title),
     descriptions,
     impact: controlImpact(tally),
-    refs: c.source !== undefined ? [{ ref: c.source }] : [],
+    refs: c.source !== undefined ? [{ ref: h(c.source) }] : [],
     tags,
     source_location: { ref: c.feature, line: null },
   };

@@ -22,6 +22,7 @@ import { StreamFile } from "./stream-file";
 import { basename, dirname, join, resolve } from "node:path";
 import { commitStaging, discardStaging, openStaging } from "./output-dir";
 import type { CurrentResult, PreviousRun } from "./drift";
+import { isAlive } from "../powershell/process-tree";
 
 export const HISTORY_SUBDIR = "history";
 export const DRIFT_BASELINE_FILE = "last-results.json";
@@ -246,6 +247,29 @@ export class DriftBaselineWriter {
     rmSync(this.tmp.path, { force: true });
     if (this.staged !== undefined) rmSync(this.staged, { force: true });
   }
+}
+
+/**
+ * Baselines staged by runs killed before they committed them (`last-results.json.tmp-<pid>`),
+ * whose process is gone. Call holding the history folder's lock (folder-lock.ts).
+ */
+export function sweepBaselineDebris(historyDir: string, alive: (pid: number) => boolean = isAlive): string[] {
+  const notes: string[] = [];
+  let names: string[];
+  try {
+    names = readdirSync(historyDir);
+  } catch {
+    return notes;
+  }
+  for (const name of names) {
+    const pid = Number(/^last-results\.json\.tmp-(\d+)$/.exec(name)?.[1]);
+    // Our own pid too: under the lock, before this run stages its baseline, one is an earlier
+    // process's (containers reuse pids).
+    if (!Number.isInteger(pid) || (pid !== process.pid && alive(pid))) continue;
+    rmSync(join(historyDir, name), { force: true });
+    notes.push(`removed ${name} from ${historyDir}, left by ${pid === process.pid ? "an earlier process with this process id" : `process ${pid}, which no longer runs`}`);
+  }
+  return notes;
 }
 
 /**

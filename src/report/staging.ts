@@ -107,3 +107,26 @@ export function sweepStaleStaging(outDir: string, alive: (pid: number) => boolea
   }
   return notes;
 }
+
+/**
+ * The pid of a live process between the two renames of a commit (output-dir.ts): `outDir` is
+ * missing for that instant, its earlier report moved aside as `.<out>.old-<pid>-…` and the new one
+ * about to take its place. Undefined when `outDir` exists or no such process runs.
+ */
+export function replacementUnderway(outDir: string, alive: (pid: number) => boolean = isAlive): number | undefined {
+  const target = resolve(outDir);
+  const parent = dirname(target);
+  const pattern = new RegExp(`^\\.${escapeRegExp(basename(target))}\\.old-(\\d+)-[0-9a-z]+$`);
+  let entries: string[];
+  try {
+    entries = readdirSync(parent);
+  } catch {
+    return undefined;
+  }
+  if (entries.includes(basename(target))) return undefined;
+  for (const name of entries) {
+    const pid = Number(pattern.exec(name)?.[1]);
+    if (Number.isInteger(pid) && pid !== process.pid && alive(pid)) return pid;
+  }
+  return undefined;
+}

@@ -38,12 +38,19 @@ const VERDICT: Readonly<Record<RunReport["verdict"], string>> = {
 };
 
 /**
- * Text from hosts and inventories goes into Markdown that GitHub renders, HTML included: every
- * character that could start emphasis, code, a link, a table cell or an HTML tag is escaped. The
- * text never starts a line, so heading and list markers need nothing.
+ * Text from hosts, inventories and waiver files goes into Markdown that GitHub renders (cmark-gfm,
+ * HTML included): every character that could start emphasis, code, a link, a table cell or an HTML
+ * tag is escaped, and GFM's autolinks are broken: `http\\://` and `www\\.` are not URLs to it,
+ * and an empty HTML comment before `@` keeps an address from becoming a mailto: link (escapes
+ * cannot: the email autolink reads the text after unescaping). The text never starts a line, so
+ * heading and list markers need nothing. test/report/summary-md-gfm.test.ts renders it with
+ * cmark-gfm itself.
  */
 export function mdText(text: string): string {
-  return oneLine(text).replace(/[\\`*_[\]<>|~&]/g, (c) => (c === "<" ? "&lt;" : c === ">" ? "&gt;" : c === "&" ? "&amp;" : `\\${c}`));
+  return oneLine(text)
+    .replace(/[\\`*_[\]<>|~&@]/g, (c) => (c === "<" ? "&lt;" : c === ">" ? "&gt;" : c === "&" ? "&amp;" : c === "@" ? "<!-- -->@" : `\\${c}`))
+    .replace(/:(?=\/\/)/g, "\\:")
+    .replace(/(www)\./gi, "$1\\.");
 }
 
 function clip(text: string, max: number): string {

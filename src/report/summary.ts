@@ -20,7 +20,10 @@ export const SUMMARY_FILE = "summary.json";
 export interface SummaryEvidence {
   host: string;
   probe: ProbeId;
+  /** The command to run again; "" when the record names one hostproof does not ship (unshippedCommand). */
   command: string;
+  /** What the snapshot says ran, when it is not a command hostproof ships: evidence, not to be run. */
+  unshippedCommand?: string;
   /** False when the host's snapshot holds no record for the probe. */
   collected: boolean;
   startedAt?: string;
@@ -81,6 +84,7 @@ export interface Summary
 function summaryEvidence(view: EvidenceView): SummaryEvidence {
   const { record } = view;
   const out: SummaryEvidence = { host: view.host, probe: view.probe, command: view.command, collected: record !== undefined };
+  if (view.unshippedCommand !== undefined) out.unshippedCommand = view.unshippedCommand;
   if (record === undefined) return out;
   out.startedAt = record.startedAt;
   if (record.durationMs !== undefined) out.durationMs = record.durationMs;

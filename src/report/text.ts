@@ -54,9 +54,10 @@ export function waiverText(result: Result): string {
   return w === undefined ? "no waiver recorded" : `${w.justification} (${approvalText(w)})`;
 }
 
-const DETAIL_COLUMNS = ["Subject", "Expected", "Actual", "Outcome", "Note"] as const;
+export const DETAIL_COLUMNS = ["Subject", "Expected", "Actual", "Outcome", "Note"] as const;
 
-function detailCells(row: DetailRow): string[] {
+/** A detail row's cells, each on one line. */
+export function detailCells(row: DetailRow): string[] {
   return [row.subject, row.expected, row.actual, row.outcome, row.note ?? ""].map(oneLine);
 }
 
@@ -67,17 +68,6 @@ export function detailsText(rows: readonly DetailRow[]): string {
   const widths = DETAIL_COLUMNS.map((h, i) => Math.max(h.length, ...body.map((r) => r[i]!.length)));
   const line = (cells: readonly string[]): string => cells.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd();
   return [line(DETAIL_COLUMNS), line(widths.map((w) => "-".repeat(w))), ...body.map(line)].join("\n");
-}
-
-/** Markdown table of detail rows, for Allure descriptions. */
-export function detailsMarkdown(rows: readonly DetailRow[]): string {
-  if (rows.length === 0) return "";
-  const cell = (s: string): string => s.replace(/\\/g, "\\\\").replace(/\|/g, "\\|") || " ";
-  return [
-    `| ${DETAIL_COLUMNS.join(" | ")} |`,
-    `| ${DETAIL_COLUMNS.map(() => "---").join(" | ")} |`,
-    ...rows.map((r) => `| ${detailCells(r).map(cell).join(" | ")} |`),
-  ].join("\n");
 }
 
 /** Tables are one line per row: a newline inside a cell would break the layout. */

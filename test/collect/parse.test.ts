@@ -167,3 +167,22 @@ test("a document carrying a built snapshot's outputs normalises to the same fact
   assert.deepEqual(parsed.probes, built.probes);
   assert.deepEqual(normaliseSnapshot(parsed), normaliseSnapshot(built));
 });
+
+test("issue 18: a host's output with two keys differing only in case costs that probe, and a generic record must agree with its id", () => {
+  const s = parseCollectorOutput(doc({ uacPolicy: rec("uacPolicy", '{"LocalAccountTokenFilterPolicy":1,"localaccounttokenfilterpolicy":0}') }), META);
+  const uac = record(s, "uacPolicy");
+  assert.ok(isProbeFailure(uac));
+  assert.match(uac.error.message, /uacPolicy: the command's output holds the keys "LocalAccountTokenFilterPolicy" and "localaccounttokenfilterpolicy", which differ only in case/);
+
+  const reader = { command: "(reader)", startedAt: AT, durationMs: 3, json: "[]" };
+  assert.throws(
+    () => readCollectorDocument(doc({ "service:W32Time": { ...reader, parameters: { Name: "Spooler" } } })),
+    (e: unknown) => e instanceof CollectorOutputError && /record 'service:W32Time' does not agree with itself: its parameters \(Name = "Spooler"\) are those of 'service:Spooler'/.test(e.message),
+  );
+  assert.throws(
+    () => readCollectorDocument(doc({ "service:W32Time": { ...reader, parameters: { Name: "W32Time" } }, "service:w32time": { ...reader, parameters: { Name: "w32time" } } })),
+    (e: unknown) => e instanceof CollectorOutputError && /probe ids 'service:W32Time' and 'service:w32time'/.test(e.message),
+  );
+  // An error the collector recorded before it could read the probe's parameters holds no fact.
+  assert.doesNotThrow(() => readCollectorDocument(doc({ "service:W32Time": { command: "(none)", startedAt: AT, error: { kind: "other", message: "hostproof collector failed" } } })));
+});

@@ -106,6 +106,7 @@ for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
     assert.match(res.stderr, /stopped Allure \(Java\)/);
     assert.match(res.stderr, /removed the unfinished output .*\.reports\.staging-\d+-[0-9a-f]+; .*reports is as it was before this run \(the earlier report is intact\)/);
     assert.deepEqual(stagingIn(parent), []);
+    assert.equal(existsSync(join(parent, ".reports.lock")), false, "the lock on --out went with the run");
     assert.equal(readFileSync(join(out, "summary.json"), "utf8"), '{"earlier":"report"}');
     await until("Java gone", () => (java.some(alive) ? undefined : true));
     rmSync(parent, { recursive: true, force: true });
@@ -125,6 +126,7 @@ test("after a SIGKILL the next run removes the dead run's staging folder and kee
   await until("Java gone", () => (java.some(alive) ? undefined : true));
   const debris = stagingIn(parent);
   assert.equal(debris.length, 1, "SIGKILL leaves the staging folder");
+  assert.ok(existsSync(join(parent, ".reports.lock")), "and its lock on --out");
   assert.equal(readFileSync(join(out, "summary.json"), "utf8"), '{"earlier":"report"}');
   // A staging folder of a process that still runs (this test) must survive the sweep.
   const live = `.reports.staging-${process.pid}-abcdef012345`;
@@ -133,6 +135,7 @@ test("after a SIGKILL the next run removes the dead run's staging folder and kee
   const next = spawnCli(["run", "-i", DEMO, "-o", out, "--as-of", AS_OF, "--no-html", "--exit-zero"]);
   assert.equal(next.code, 0, next.stderr);
   assert.match(next.stderr, new RegExp(`removing ${debris[0]!.replace(/\./g, "\\.")} beside .* in the background, an unfinished output left by process \\d+, which no longer runs`));
+  assert.match(next.stderr, new RegExp(`took over the lock .*\\.reports\\.lock of hostproof run, process ${run.child.pid} on .*: process ${run.child.pid} no longer runs`));
   assert.deepEqual(stagingIn(parent), [live]);
   // The dead run's folder and the earlier report are deleted by background processes.
   assert.deepEqual(await entriesSettled(parent), [".hostproof-history", live, "reports"].sort());

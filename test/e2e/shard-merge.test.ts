@@ -172,7 +172,7 @@ test("merge refuses shards that do not belong together, with exit 3, naming the 
   refused(["s1", "s2", "four2"], /four2.*number of shards/);
   refused(["s1", "s2", "whole"], /whole: this report is not a shard/);
   refused(["s1", "s2", "edited3"], /edited3.*estate \(the inventory as read\).*differs from s1's/);
-  refused(["s1", "s2", "s3", "--out", "s1"], /--out s1 is one of the shards/);
+  refused(["s1", "s2", "s3", "--out", "s1"], /--out s1 is the shard s1: replacing --out would delete it/);
 
   // A shard changed after it was written: one byte of a snapshot it judged.
   const victim = join(dir, "s2", "evidence", "snapshots", readdirSync(join(dir, "s2", "evidence", "snapshots"))[0]!);

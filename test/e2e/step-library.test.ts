@@ -39,7 +39,7 @@ test("PowerShell in a parameter is refused before anything runs: file, line, the
     ),
   });
   const res = spawnCli(["run", "-i", DEMO, "-o", "out", "--features", "acme", "--no-builtin", "--no-html"], cwd);
-  rejected(res, `acme/inject.feature:9: step 'Then the service "x'; New-Item -Path '${marker}'; '" is running': "x'; New-Item -Path '${marker}'; '" is refused: it contains ''', which no such name holds and PowerShell would read as code. Write a service's short name (as \`sc.exe query\` lists it, not its display name): letters, digits and . _ - $ (at most 256 characters).`);
+  rejected(res, `acme/inject.feature:9: step 'Then the service "x'; New-Item -Path '${marker}'; '" is running': "x'; New-Item -Path '${marker}'; '" is refused: it contains ''', which PowerShell reads as a single quote. Write a service's short name (as \`sc.exe query\` lists it, not its display name): letters, digits and . _ - $ (at most 256 characters).`);
   assert.match(res.stderr, /acme\/inject\.feature:10: step 'And the registry value "v" under .*is refused: it contains '\$'.*Write a key under HKLM, HKU or HKCR/);
   assert.match(res.stderr, /acme\/inject\.feature:11: step 'And the CIM property .*"Win32_OperatingSystem; New-Item x" is refused: it contains ';'.*Write a CIM class or property name/);
   assert.equal(existsSync(join(cwd, "out")), false, "nothing written");
@@ -189,5 +189,5 @@ test("examples/custom-controls on the demo snapshots: each control passes on som
   assert.equal(at("ACME-UPD-001", "app2016").status, "notApplicable");
   assert.equal(at("ACME-SMB-001", "legacy2003").reason?.kind, "not-supported");
   const evidence = at("ACME-RDP-001", "fs01").evidence[0] as { command?: string };
-  assert.ok(evidence.command?.startsWith("$HpProbe = @{ Key = 'HKLM:\\SYSTEM\\CurrentControlSet\\Control\\Terminal Server\\WinStations\\RDP-Tcp' }; Get-Item -LiteralPath $HpProbe.Key "), evidence.command);
+  assert.ok(evidence.command?.startsWith("$HpProbe = @{ 'Key' = 'HKLM:\\SYSTEM\\CurrentControlSet\\Control\\Terminal Server\\WinStations\\RDP-Tcp' }; Get-Item -LiteralPath $HpProbe.Key "), evidence.command);
 });

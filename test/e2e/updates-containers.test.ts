@@ -93,7 +93,7 @@ test("update deferral and container hosts, judged from snapshots: WSUS not appli
 
   // The evidence is the command as it ran, runnable again with its parameters.
   const wsusEvidence = at("HP-WU-001", "wsus-host").evidence as { probe: string; command?: string }[];
-  assert.ok(wsusEvidence[0]?.command?.startsWith("$HpProbe = @{ Key = 'HKLM:\\SOFTWARE\\Policies\\Microsoft\\Windows\\WindowsUpdate\\AU' }; Get-Item -LiteralPath $HpProbe.Key "), wsusEvidence[0]?.command);
+  assert.ok(wsusEvidence[0]?.command?.startsWith("$HpProbe = @{ 'Key' = 'HKLM:\\SOFTWARE\\Policies\\Microsoft\\Windows\\WindowsUpdate\\AU' }; Get-Item -LiteralPath $HpProbe.Key "), wsusEvidence[0]?.command);
 });
 
 test("controls --probes lists the generic probes these controls read, and no catalog probe beyond the identity ones and the update list", () => {

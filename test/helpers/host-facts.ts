@@ -99,6 +99,14 @@ export function hostFacts(name: string, overrides: Partial<Omit<HostFacts, "host
       witnessResourceName: "Cloud Witness",
     }),
   };
+  // A test that gives the os fact gets a CurrentVersion key that agrees with it, as a real host's
+  // does: the release facts must not contradict each other unless a test says so (judge/os-release.ts).
+  const os = overrides.os;
+  if (os?.ok && overrides.windowsVersion === undefined) {
+    const { build, productType, sku } = os.value;
+    const installationType = productType === 1 ? "Client" : sku === 143 || sku === 144 ? "Nano Server" : sku === 145 || sku === 146 ? "Server Core" : "Server";
+    base.windowsVersion = ok("windowsVersion", { installationType, editionId: productType === 1 ? "Professional" : "ServerDatacenter", currentBuild: build, ubr: 1, displayVersion: null });
+  }
   return { ...base, ...overrides };
 }
 

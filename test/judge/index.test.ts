@@ -28,7 +28,7 @@ const CLUSTER_CONTROLS = ["HP-CLU-003", "HP-CLU-004", "HP-CLU-006", "HP-CLU-007"
 const GENERIC_IDS: readonly string[] = uniqueProbes(CHECKS.flatMap((c) => c.generic ?? [])).map((p) => p.id);
 
 /** A host on which nothing at all could be read: the built-in probes' facts and the generic probes' records. */
-function blind(name: string, kind: FactProblemKind): HostFacts {
+function blind(name: string, kind: Exclude<FactProblemKind, "inconsistent">): HostFacts {
   const facts = hostFacts(name);
   const out: Record<string, unknown> = { ...facts };
   for (const probe of PROBE_IDS) out[probe] = unreadable(probe, kind, "simulated");

@@ -1,7 +1,8 @@
 /** The line sent to pwsh for a script, and quoting values into scripts. */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { encodeInvocation, psQuote } from "../../src/powershell/invocation";
+import { encodeInvocation } from "../../src/powershell/invocation";
+import { psQuote } from "../../src/powershell/quote";
 
 test("a script of any shape becomes one line that carries it base64-encoded", () => {
   const script = "if ($true) {\n  'a'\n}\r\n@'\nhere\n'@\n# token: s3cr3t";

@@ -18,7 +18,7 @@ import {
   PowerShellTimeoutError,
 } from "../../src/powershell/errors";
 import { findPwsh } from "../../src/powershell/find";
-import { psQuote } from "../../src/powershell/invocation";
+import { psQuote } from "../../src/powershell/quote";
 import { PowerShellSession, type PowerShellSessionOptions } from "../../src/powershell/session";
 import { requireTool } from "../helpers/require-tool";
 

@@ -49,7 +49,7 @@ const refused: Array<[ParamKind, string, RegExp]> = [
   ["hotfixId", "5044281", /outside the form/],
   ["hotfixId", "KB123", /outside the form/],
   ["localGroup", "Admins\\x", /neither a SID nor a name/],
-  ["localGroup", "Admins“x", /contains '“'/],
+  ["localGroup", "Admins“x", /contains U\+201C, which PowerShell reads as a double quote/],
   ["cimNamespace", "root\\cimv2; x", /contains ';'/],
   ["cimNamespace", "cimv2", /outside the form/],
   ["cimName", "Win32_Service WHERE 1=1", /outside the form/],

@@ -11,13 +11,14 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { JsonObject, JsonValue } from "../../src/model/json";
 import { isProbeFailure, type ProbeRecord, type Snapshot } from "../../src/model/snapshot";
 import { HP_JSON_TAIL, JSON_TAIL } from "../../src/probes/catalog";
 import { GENERIC_READERS, genericProbe, isGenericProbeId, type GenericProbe } from "../../src/probes/generic";
+import { powerShellSyntaxCharacters } from "../../src/powershell/quote";
 import { buildGenericRecords, type HostSpec, type SnapshotOptions } from "../helpers/snapshot-builder";
 import { GUEST_SERVICE_PROBES, HYPER_V_ROLE } from "../../src/judge/hyperv";
 import { toFakeHost } from "./fake-host";
@@ -373,8 +374,9 @@ test("pwsh: parameters are data: hostile values are read as names, and nothing i
     genericProbe.windowsFeature(`$(${newItem("feature")})`),
     genericProbe.optionalFeature(`SMB1Protocol"; ${newItem("optional")}; "`),
     genericProbe.localGroup(`Administrators"; ${newItem("group")}; "`),
-    // As the list could carry it (the constructor upper-cases SIDs).
-    { id: "localGroup:hostile-sid", kind: "localGroup", parameters: { SID: `S-1-5-32-544; ${newItem("sid")}` }, title: "hostile SID" },
+    // As the list could carry it (the constructor upper-cases SIDs), its id agreeing with its
+    // parameters as every record's must (src/collect/parse.ts refuses a document where one does not).
+    { id: `localGroup:S-1-5-32-544; ${newItem("sid")}`, kind: "localGroup", parameters: { SID: `S-1-5-32-544; ${newItem("sid")}` }, title: "hostile SID" },
   ];
   const { live, built } = run(pwsh, host, probes);
   assertSameRecords(live, built, probes);
@@ -403,6 +405,26 @@ test("pwsh: parameters are data: hostile values are read as names, and nothing i
   });
   assert.equal(Object.keys(spliced.probes).length, 1);
   assert.equal(existsSync(mark("spliced")), true, "a spliced reader runs the parameter's New-Item");
+});
+
+test("pwsh: every character PowerShell reads as a quote, a dash or white space reaches $HpProbe as data, and nothing runs", (t) => {
+  const pwsh = pwshOrSkip(t);
+  if (pwsh === undefined) return;
+  const dir = mkdtempSync(join(tmpdir(), "hostproof-quotes-"));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  // Each quote closes and reopens around a New-Item, as it would break out of a quoted splice;
+  // ASCII control characters (tab, line breaks, VT, FF) are refused by the list's encoder and
+  // the snapshot's probe ids; every other one is tried.
+  const chars = powerShellSyntaxCharacters().filter((c) => c >= " ");
+  const value = (i: number, c: string): string => `W32${c} + (New-Item -ItemType File -Path ${join(dir, `c${i}`)}) + ${c}$(New-Item -ItemType File -Path ${join(dir, `s${i}`)})\``;
+  const probes = chars.map((c, i) => genericProbe.service(value(i, c)));
+  const { live } = run(pwsh, host, probes);
+  chars.forEach((c, i) => {
+    const record = live.probes[probes[i]!.id];
+    assert.ok(record !== undefined, `U+${c.codePointAt(0)!.toString(16)}: no record`);
+    assert.deepEqual(record.parameters, { Name: value(i, c) }, `U+${c.codePointAt(0)!.toString(16)}: the value did not arrive intact`);
+  });
+  assert.deepEqual(readdirSync(dir), [], "a parameter ran");
 });
 
 test("pwsh: a malformed line, or one for a kind the script has no reader for, costs that probe only", (t) => {

@@ -16,14 +16,11 @@ import { PROBE_IDS, type ProbeId } from "../../src/probes/catalog";
 import { encodeGenericProbes, type GenericProbe } from "../../src/probes/generic";
 import type { HostSpec } from "../helpers/snapshot-builder";
 import { requireTool } from "../helpers/require-tool";
+import { psQuote } from "../../src/powershell/quote";
 import { toFakeHost, writeFakeHost, type CmdletBehaviour, type FakedCmdlet, type FakeHostOptions } from "./fake-host";
 
 const HOW_TO_GET = "install PowerShell 7 (https://learn.microsoft.com/powershell/scripting/install/installing-powershell) or set NODE_POWERSHELL";
 export const MODULE = join(__dirname, "HostproofFakeWindows.psm1");
-
-export function psQuote(text: string): string {
-  return `'${text.replace(/'/g, "''")}'`;
-}
 
 export type Cmdlets = Partial<Record<FakedCmdlet, CmdletBehaviour>>;
 

@@ -98,14 +98,16 @@ test("status, auditor message, details trace, parameters and description", (t) =
   // Host identity: the name, OS and build, and when the facts were read.
   const names = nic.parameters.map((p) => p.name);
   for (const n of ["fqdn", "os", "os build", "collected at"]) assert.ok(names.includes(n), `${n} in ${names.join(", ")}`);
-  assert.match(nic.description ?? "", /VMQ on 1 GbE adapters drops packets/);
-  assert.match(nic.description ?? "", /```powershell\nSet-NetAdapterAdvancedProperty .*\n```/);
-  assert.match(nic.description ?? "", /\| Ethernet 2 \*VMQ \| 0 \| 1 \| deviation \|/);
-  // A real table: a header row, its separator, and one row per detail, five cells each.
-  const table = (nic.description ?? "").split("**Details**\n\n")[1]!.split("\n");
-  assert.equal(table[0], "| Subject | Expected | Actual | Outcome | Note |");
-  assert.equal(table.length, (nic.statusDetails.trace ?? "").split("\n").length);
-  for (const row of table) assert.equal(row.replace(/\\\|/g, "").split("|").length, 7, row);
+  assert.equal(nic.description, undefined, "no Markdown: Allure would render text from hosts as Markdown");
+  const html = nic.descriptionHtml ?? "";
+  assert.match(html, /<p><b>Why it matters\.<\/b> VMQ on 1 GbE adapters drops packets/);
+  assert.match(html, /<pre><code>Set-NetAdapterAdvancedProperty -Name &#39;Ethernet 2&#39; .*<\/code><\/pre>/);
+  assert.match(html, /<tr><td>Ethernet 2 \*VMQ<\/td><td>0<\/td><td>1<\/td><td>deviation<\/td><td><\/td><\/tr>/);
+  // A real table: a header row and one row per detail, five cells each.
+  const rows = html.split("<table>")[1]!.split("<tr>").slice(1);
+  assert.equal(rows[0], "<th>Subject</th><th>Expected</th><th>Actual</th><th>Outcome</th><th>Note</th></tr></thead><tbody>");
+  assert.equal(rows.length, (nic.statusDetails.trace ?? "").split("\n").length - 1);
+  for (const row of rows.slice(1)) assert.equal(row.split("<td>").length, 6, row);
   assert.equal(nic.start, Date.parse("2025-02-28T22:02:00.000Z"), "start is the evidence's startedAt");
   assert.equal(nic.stop, Date.parse("2025-02-28T22:02:00.000Z") + 122);
 
@@ -135,7 +137,7 @@ test("status, auditor message, details trace, parameters and description", (t) =
   assert.deepEqual(labels(waived, "waiverApprover"), ["Jane Roe, CISO"]);
   assert.deepEqual(labels(waived, "waiverId"), ["RISK-77"]);
   assert.ok(labels(waived, "tag").includes("waived"));
-  assert.match(waived.description ?? "", /^\*\*Waived\*\* \(the control found: failed\)\. legacy NIC driver needs VMQ; replacement ordered\n\nApproved by Jane Roe, CISO; CHG-5001; applies through 2025-06-30 \(end of day, UTC\)\./);
+  assert.match(waived.descriptionHtml ?? "", /^<p><b>Waived<\/b> \(the control found: failed\)\. legacy NIC driver needs VMQ; replacement ordered<\/p><p>Approved by Jane Roe, CISO; CHG-5001; applies through 2025-06-30 \(end of day, UTC\)\./);
   assert.deepEqual(labels(nic, "waiverApprover"), [], "no waiver labels on a result that was not waived");
   assert.equal(nic.parameters.some((p) => p.name.startsWith("waiver")), false);
   assert.equal(find(results, "node1", "HP-EOS-001").status, "passed");

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { SEVERITIES } from "../../src/model/severity";
 import { ALLURE_SEVERITY, SHOWN_SEVERITY, patchSeverityWords } from "../../src/report/allure-severity-words";
 import { DESCRIPTION_CSS, patchAllureUi } from "../../src/report/allure-ui-patch";
+import { checkNoAnalytics } from "../../src/report/allure-analytics";
 import { scratch } from "./tmp";
 
 // The shapes of Allure 2.46's UI script that the patch rewrites (minified names as Allure ships them).
@@ -59,15 +60,44 @@ test("the report file is rewritten whole, with the table style in its head: the 
   assert.deepEqual(readdirSync(dir), ["index.html"], "no temporary file is left");
 });
 
-test("a UI of another shape is left as it was, with the reason", (t) => {
+test("a UI of another shape keeps Allure's words, with the reason", (t) => {
   const dir = scratch(t);
   const file = join(dir, "index.html");
-  const original = htmlWith("var x={severity:{name:`Severity`}};", "<p>r</p>");
-  writeFileSync(file, original);
+  const js = "var x={severity:{name:`Severity`}};";
+  writeFileSync(file, htmlWith(js, "<p>r</p>"));
   const outcome = patchAllureUi(file);
   assert.equal(outcome.ok, false);
   assert.match(outcome.ok ? "" : outcome.reason, /unexpected shape \(0 severity tables, 0 of 2 chart labels found\)/);
-  assert.equal(readFileSync(file, "utf8"), original);
+  assert.equal(uiOf(readFileSync(file, "utf8")), js);
   writeFileSync(file, "<html>no script</html>");
   assert.deepEqual(patchAllureUi(file), { ok: false, reason: "the report's UI script was not found" });
+});
+
+// Allure 2.46's analytics, as its single-file page and UI script carry them.
+const GTAG = `    <script async src="https://www.googletagmanager.com/gtag/js?id=G-FVWC4GKEYS"></script>
+    <script>
+        window.dataLayer = window.dataLayer || [];
+        function gtag(){dataLayer.push(arguments);}
+        gtag('js', new Date());
+        gtag('config', 'G-FVWC4GKEYS', { 'allureVersion': '2.46.1', 'single_file': true });
+    </script>
+`;
+const DATA_LAYER = "function Ue(e,t={}){We(`event`,e,t)}function We(...e){let t=Array.isArray(window.dataLayer)?window.dataLayer:[];t.push(e),window.dataLayer=t}";
+
+test("Google Analytics is taken out of the page and the UI, and a report still holding any is caught", (t) => {
+  const dir = scratch(t);
+  const file = join(dir, "index.html");
+  const data = `<script defer>Promise.allSettled([d('data/a.json','${Buffer.from("gtag( dataLayer G-ABCDEFGH12 googletagmanager".repeat(20)).toString("base64")}')])</script>`;
+  writeFileSync(file, htmlWith(`${UI}\n${DATA_LAYER}`, `\n${GTAG}${data}`));
+  assert.equal(checkNoAnalytics(file), "googletagmanager");
+  assert.equal(patchAllureUi(file).ok, true);
+  const html = readFileSync(file, "utf8");
+  assert.equal(checkNoAnalytics(file), undefined, html.slice(0, 2000));
+  assert.doesNotMatch(html.replace(/'[A-Za-z0-9+/=]{64,}'/g, ""), /gtag|googletagmanager|G-FVWC4GKEYS|dataLayer/);
+  assert.doesNotMatch(uiOf(html), /dataLayer/);
+  assert.match(uiOf(html), /function We\(\)\{\}/, "the helper's callers still find it");
+  assert.ok(html.includes(data), "the results' data is untouched, whatever it holds");
+  // What the patch does not know is still caught.
+  writeFileSync(file, htmlWith(UI, `<script>window.dataLayer=[]</script>`));
+  assert.equal(checkNoAnalytics(file), "dataLayer");
 });

@@ -54,7 +54,7 @@ test("10,000 hosts stay small enough for a GitHub job summary: capped rows and f
 });
 
 test("text from hosts cannot inject Markdown or HTML", () => {
-  assert.equal(mdText("a|b <img src=x onerror=alert(1)> [link](http://x) *em* `c` ~s~ \\ & _u_\nnext"), "a\\|b &lt;img src=x onerror=alert(1)&gt; \\[link\\](http://x) \\*em\\* \\`c\\` \\~s\\~ \\\\ &amp; \\_u\\_ ⏎ next");
+  assert.equal(mdText("a|b <img src=x onerror=alert(1)> [link](http://x) *em* `c` ~s~ \\ & _u_\nnext"), "a\\|b &lt;img src=x onerror=alert(1)&gt; \\[link\\](http\\://x) \\*em\\* \\`c\\` \\~s\\~ \\\\ &amp; \\_u\\_ ⏎ next");
   const report = fixtureRunReport();
   report.results[0]!.details = [{ subject: "NIC | <b>", expected: "0", actual: "1\n| forged | row |", outcome: "deviation" }];
   const md = renderSummaryMarkdown(report);

@@ -14,7 +14,7 @@
  */
 import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { psQuote } from "../../src/powershell/invocation";
+import { psQuote } from "../../src/powershell/quote";
 
 export const FAKE_MODULE = join(__dirname, "..", "pwsh", "HostproofFakeWindows.psm1");
 

@@ -40,6 +40,7 @@ export async function collectCommand(argv: string[], io: Io): Promise<ExitCode> 
   const timeoutSeconds = positiveInt(values.timeout, "--timeout");
   const shard = values.shard !== undefined ? parseShard(values.shard) : undefined;
   const result = await collectToFolder({ inventory: values.inventory, out: values.out, tags, concurrency, timeoutSeconds, allowOutsideSnapshots: values["allow-outside-snapshots"], features, ...(shard !== undefined ? { shard } : {}) });
+  for (const note of result.notes) io.err(`warning: ${note}`);
   const failed = result.hosts.filter((h) => h.failure);
   for (const h of result.hosts) {
     const head = `${h.failure ? "✘" : "✔"} ${h.host.padEnd(24)} ${(h.durationMs / 1000).toFixed(1).padStart(6)} s  `;

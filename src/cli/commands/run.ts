@@ -9,6 +9,7 @@ import { formatTerminalSummary } from "../../report/terminal";
 import { checkTagsSelect, FEATURE_OPTIONS, featureSelection, parse, usageError } from "../args";
 import { RUN_HELP } from "../usage";
 import type { Io } from "../io";
+import { shownArg } from "../../util/shell-quote";
 
 export async function runCommand(argv: string[], io: Io): Promise<ExitCode> {
   const { values } = parse(
@@ -86,7 +87,7 @@ export function reportOutcome(outcome: RunOutcome, options: { tags?: string; col
     io.out(`  Allure report: ${outcome.outDir}/allure-report/index.html (one file; open it in a browser)`);
     if (outcome.html.warning !== undefined) io.err(`warning: ${outcome.html.warning}`);
   } else io.err(`  Allure HTML report not generated: ${outcome.html.reason}`);
-  io.out(`Evidence manifest SHA-256 ${outcome.manifestSha256}; check the report with: hostproof verify ${outcome.outDir} --expect ${outcome.manifestSha256}`);
+  io.out(`Evidence manifest SHA-256 ${outcome.manifestSha256}; check the report with: hostproof verify ${shownArg(outcome.outDir)} --expect ${outcome.manifestSha256}`);
   for (const w of outcome.warnings) io.err(`warning: ${w}`);
 
   const code = outcome.internalErrors.length > 0 && outcome.report.exitCode === EXIT.compliant ? EXIT.internal : outcome.report.exitCode;

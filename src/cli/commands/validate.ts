@@ -2,9 +2,11 @@
 import { formatProblem, InputError, type InputProblem } from "../../errors";
 import { ansibleSourceProblem, checkInventoryReferences, loadAnsibleInventory } from "../../input/inventory";
 import { inventoryForm } from "../../input/ansible/document";
-import { readDocument, type LoadedDocument } from "../../input/read-document";
+import { readDocument, type LoadedDocument, type ReadDocument } from "../../input/read-document";
+import { snapshotProblems } from "../../input/snapshot-checks";
 import { loadSnapshot } from "../../input/snapshot";
 import type { Inventory } from "../../model/inventory";
+import type { Snapshot } from "../../model/snapshot";
 import { EXIT, type ExitCode } from "../../model/run";
 import type { WaiverFile } from "../../model/waiver";
 import { checkSchema, formatPath } from "../../schema/validate";
@@ -54,7 +56,7 @@ function isDirectory(path: string): boolean {
 }
 
 function validateFile(file: string, io: Io, allowOutsideSnapshots: boolean, selection: FeatureSelection): InputProblem[] {
-  let doc: LoadedDocument;
+  let doc: ReadDocument;
   try {
     doc = readDocument(file);
   } catch (err) {
@@ -82,6 +84,8 @@ function validateFile(file: string, io: Io, allowOutsideSnapshots: boolean, sele
   if (problems.length > 0) return problems;
   if (kind === "waivers") return validateWaivers(doc, io, selection);
   if (kind === "snapshot") {
+    const inconsistent = snapshotProblems(doc, doc.value as Snapshot);
+    if (inconsistent.length > 0) return inconsistent;
     io.out(`✔ ${file}: valid snapshot`);
     return [];
   }

@@ -1,6 +1,7 @@
 /** `hostproof verify <report dir>`: checks a report folder against its evidence/manifest.json. */
 import { followChain } from "../../evidence/chain";
 import { formatProblemLine, MANIFEST_PATH, verifyReport } from "../../evidence/manifest";
+import { checkUnreplaced } from "../../evidence/stable-check";
 import { formatContradiction } from "../../evidence/summary-check";
 import { EXIT, type ExitCode } from "../../model/run";
 import { parse, usageError } from "../args";
@@ -42,7 +43,8 @@ Exit codes:
      report contradicts its own results, or a shard of a merged report does not match what was
      merged
   3  bad usage (not a folder, no manifest, a manifest that is not one, or one that lists a file
-     twice: the same path, two spellings of it, or names that differ only in case)
+     twice: the same path, two spellings of it, or names that differ only in case), or a folder
+     replaced again and again while it was checked (a report replaced once is checked again, whole)
 
 Examples:
   hostproof verify reports
@@ -67,13 +69,20 @@ export async function verifyCommand(argv: string[], io: Io): Promise<ExitCode> {
     throw usageError(`--expect '${values.expect}' is not a SHA-256`, "Give the 64 hex digits the run printed as the manifest's SHA-256.");
   }
   const dir = positionals[0]!;
-  const outcome = verifyReport(dir, dir);
+  // Either the report that was there or the one a rerun put in its place, never half of each.
+  const { outcome, chain } = await checkUnreplaced(
+    dir,
+    () => {
+      const outcome = verifyReport(dir, dir);
+      return { outcome, chain: followChain(dir, outcome.manifest, values.shards) };
+    },
+    (note) => io.err(`hostproof: ${note}`),
+  );
   for (const p of outcome.problems) io.err(formatProblemLine(p));
   for (const c of outcome.contradictions) io.err(`✘ contradicts ${c.file}: ${formatContradiction(c)}`);
   const pinned = expect === undefined || expect === outcome.manifestSha256;
   if (!pinned) io.err(`✘ manifest    ${MANIFEST_PATH}: SHA-256 ${outcome.manifestSha256}, but ${expect} was expected: the manifest itself was replaced`);
 
-  const chain = followChain(dir, outcome.manifest, values.shards);
   for (const link of chain) {
     if (link.state === "broken") for (const p of link.problems) io.err(`✘ shard ${link.shard.padEnd(7)} ${link.dir}: ${p}`);
     else if (link.state === "absent") io.err(`${values.shards !== undefined ? "✘" : "·"} shard ${link.shard.padEnd(7)} ${values.shards !== undefined ? "not among the --shards given" : `not at ${link.dir}: not checked (give it with --shards)`}`);
