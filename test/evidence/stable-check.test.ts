@@ -14,6 +14,7 @@ import { checkUnreplaced } from "../../src/evidence/stable-check";
 import { commitStaging } from "../../src/report/output-dir";
 import { startCli, until } from "../helpers/running-cli";
 import { tempDir } from "../e2e/cli";
+import { writeEmptyRun } from "./empty-report";
 
 /** A report of `results` Allure results named for `run`, as reruns name theirs (a new UUID each). */
 function report(dir: string, run: string, results = 94): string {
@@ -21,7 +22,7 @@ function report(dir: string, run: string, results = 94): string {
   mkdirSync(join(dir, "evidence", "snapshots"), { recursive: true });
   writeFileSync(join(dir, "evidence", "snapshots", "n1.json"), `{"run":"${run}"}`);
   for (let i = 0; i < results; i++) writeFileSync(join(dir, "allure-results", `${run}-${i}-result.json`), `{"run":"${run}"}`);
-  writeFileSync(join(dir, "summary.json"), `{"run":"${run}"}\n`);
+  writeEmptyRun(dir, { junit: false });
   writeFileSync(join(dir, ".hostproof-report"), "marker\n");
   return writeManifest(dir).manifestSha256;
 }
