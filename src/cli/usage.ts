@@ -144,7 +144,10 @@ Allure's Environment panel (who ran it, from which inventory path) is the first 
 Merge refuses (exit 3, nothing written) shards that do not belong together: a shard whose files
 differ from its manifest (tampered), one that is not a shard, shards of different estates,
 features, hostproof versions, as-of days, --tags, --fail-on or waivers, a shard given twice, a
-host in two shards, or a shard missing.
+host in two shards, or a shard missing. Also a shard that contradicts its own results (its
+summary.json's totals, verdict, exit code or waiver counts, or its evidence/shard.json, disagree
+with what its results give), and a shard file that changed while merge read it: each file is
+read once, and its bytes are hashed as they are used.
 
 Options:
   -o, --out <dir>          output folder (default: reports); not one of the shards
@@ -160,8 +163,8 @@ Options:
 
 Exit codes:
   0  compliant    1  non-compliant at or above the shards' --fail-on    2  undetermined
-  3  bad usage, or shards that do not belong together (the message says which and why), or an
-     --out another hostproof is writing
+  3  bad usage, or shards that do not belong together, contradict themselves or changed while
+     read (the message says which and why), or an --out another hostproof is writing
   4  internal error    5  the file system refused
 
 Examples:

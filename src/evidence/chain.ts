@@ -9,6 +9,7 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { InputError } from "../errors";
 import { briefProblems, verifyReport, type Manifest, type ManifestShard, type VerifyOutcome } from "./manifest";
+import { formatContradiction } from "./summary-check";
 
 export const SNAPSHOT_PREFIX = "evidence/snapshots/";
 
@@ -62,7 +63,9 @@ function check(link: ManifestShard, dir: string, outcome: VerifyOutcome | undefi
   if (outcome === undefined) return { shard: link.shard, dir, state: "absent", problems: [] };
   const problems: string[] = [];
   if (outcome.manifestSha256 !== link.manifestSha256) problems.push(`its manifest's SHA-256 is ${outcome.manifestSha256}, but the merged report recorded ${link.manifestSha256}: this is not the shard that was merged, or it was rewritten`);
-  if (!outcome.ok) problems.push(`${outcome.problems.length} of its files differ from its own manifest (${briefProblems(outcome.problems)})`);
+  if (outcome.problems.length > 0) problems.push(`${outcome.problems.length} of its files differ from its own manifest (${briefProblems(outcome.problems)})`);
+  for (const c of outcome.contradictions.slice(0, 3)) problems.push(`it contradicts itself: ${c.file}: ${formatContradiction(c)}`);
+  if (outcome.contradictions.length > 3) problems.push(`it contradicts itself in ${outcome.contradictions.length - 3} more places`);
   for (const f of outcome.manifest.files) {
     if (!f.path.startsWith(SNAPSHOT_PREFIX)) continue;
     const mine = merged.get(f.path);

@@ -25,6 +25,11 @@ import { SCHEMAS_DIR } from "../package-root";
 import { VERSION } from "../version";
 import { Spool, StreamFile, type Written } from "../report/stream-file";
 import { giveTurn } from "../util/turns";
+import { SHARD_RECORD_FILE } from "../report/shard-record";
+import { SUMMARY_FILE } from "../report/summary";
+import { KeepBytes, type ChunkSink } from "./read-once";
+import { ReportCheck } from "./report-check";
+import type { Contradiction } from "./summary-check";
 
 /** Where the manifest lives, relative to the report folder (POSIX separators, as in the file). */
 export const MANIFEST_PATH = "evidence/manifest.json";
@@ -113,12 +118,29 @@ export interface VerifyProblem {
 }
 
 export interface VerifyOutcome {
+  /** Every file as listed, nothing else there, and the report agreeing with itself. */
   ok: boolean;
-  /** Files the manifest lists, all of which were checked. */
+  /** Files the manifest lists (each once: a manifest listing one twice is refused), all of which were checked. */
   checked: number;
   problems: VerifyProblem[];
+  /** What the report states that its own results contradict (report-check.ts); empty when not checked. */
+  contradictions: Contradiction[];
   manifestSha256: string;
   manifest: Manifest;
+  /** The bytes of the files asked for with `keep`, as hashed, for those whose digest matched. */
+  kept: Map<string, Buffer>;
+}
+
+export interface VerifyOptions {
+  /**
+   * Check that the report agrees with itself (default true). A merge checks each shard's
+   * summary.json as it streams it instead, and reads no junit.xml or summary.md of a shard.
+   */
+  selfCheck?: boolean;
+  /** Files (small ones: each is held whole) whose bytes the caller will use: read once, here. */
+  keep?: readonly string[];
+  /** A test seam, called between reading the manifest and the files (stable-check.ts). */
+  manifestRead?: () => void;
 }
 
 const CHUNK = 1 << 20;
@@ -127,10 +149,11 @@ let buffer: Buffer | undefined;
 /**
  * SHA-256 and size of a regular file, read in 1 MiB chunks. Opened without waiting, and refused
  * (InputError) unless the open file is a regular one: a file swapped for a FIFO after its caller
- * looked at it must not hang the read.
+ * looked at it must not hang the read. `sink` takes the same chunks as they are hashed
+ * (read-once.ts): whatever it makes of them is of exactly the bytes the digest is of.
  */
-export function hashFile(file: string): { sha256: string; bytes: number } {
-  const hashing = new FileHash(file);
+export function hashFile(file: string, sink?: ChunkSink): { sha256: string; bytes: number } {
+  const hashing = new FileHash(file, sink);
   try {
     while (hashing.step());
   } finally {
@@ -140,8 +163,8 @@ export function hashFile(file: string): { sha256: string; bytes: number } {
 }
 
 /** As hashFile, with a turn of the event loop between chunks when one is due. */
-export async function hashFileGivingTurns(file: string): Promise<{ sha256: string; bytes: number }> {
-  const hashing = new FileHash(file);
+export async function hashFileGivingTurns(file: string, sink?: ChunkSink): Promise<{ sha256: string; bytes: number }> {
+  const hashing = new FileHash(file, sink);
   try {
     while (hashing.step()) await giveTurn();
   } finally {
@@ -156,7 +179,10 @@ class FileHash {
   private readonly fd: number;
   private bytes = 0;
 
-  constructor(file: string) {
+  constructor(
+    file: string,
+    private readonly sink: ChunkSink | undefined,
+  ) {
     this.fd = openSync(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
     try {
       const st = fstatSync(this.fd);
@@ -173,6 +199,7 @@ class FileHash {
     const n = readSync(this.fd, buffer, 0, CHUNK, null);
     if (n === 0) return false;
     this.hash.update(buffer.subarray(0, n));
+    this.sink?.update(buffer.subarray(0, n));
     this.bytes += n;
     return true;
   }
@@ -181,7 +208,9 @@ class FileHash {
     closeSync(this.fd);
   }
 
+  /** Once every chunk is hashed. */
   result(): { sha256: string; bytes: number } {
+    this.sink?.end();
     return { sha256: this.hash.digest("hex"), bytes: this.bytes };
   }
 }
@@ -330,11 +359,98 @@ function schemaProblems(value: unknown): string[] {
 
 /**
  * A path from the manifest is used to open files, so one that climbs out of the report
- * (`../`, absolute, drive letters, backslashes) is refused before anything is read.
+ * (`../`, absolute, drive letters, backslashes) is refused before anything is read, and so is one
+ * not written the one way the writer writes it (`./a`, `a//b`): two spellings could list one file twice.
  */
 export function isSafeRelativePath(path: string): boolean {
-  if (path === "" || path.startsWith("/") || path.includes("\\") || /^[A-Za-z]:/.test(path) || path.includes("\0")) return false;
-  return path.split("/").every((part) => part !== "" && part !== "." && part !== "..") && posix.normalize(path) === path;
+  return pathProblem(path) === undefined;
+}
+
+/** Names of folders and files as hostproof writes them: no problem to look for. */
+const PLAIN_PATH = /^[A-Za-z0-9_-][A-Za-z0-9_.-]*(\/[A-Za-z0-9_-][A-Za-z0-9_.-]*)*$/;
+
+function pathProblem(path: string): string | undefined {
+  if (PLAIN_PATH.test(path) && !path.includes("/..") && !path.startsWith("..")) return undefined;
+  if (path === "") return "is empty";
+  if (path.includes("\0")) return "holds a NUL character";
+  if (path.includes("\\")) return "holds a backslash, which Windows reads as a folder separator";
+  if (path.startsWith("/") || /^[A-Za-z]:/.test(path)) return "is absolute: it points outside the report";
+  if (path.split("/").includes("..")) return "climbs out of its folder with '..': it points outside the report";
+  if (path.split("/").some((part) => part === "" || part === ".") || posix.normalize(path) !== path) return `is not written the one way hostproof writes it (it means ${JSON.stringify(posix.normalize(path).replace(/\/$/, ""))})`;
+  return undefined;
+}
+
+/**
+ * The name two paths share when Windows or macOS, where auditors open reports, would take them for
+ * one file: letters compared without case, Unicode in one normal form, Windows dropping trailing
+ * dots and spaces from each name, and `./` and `//` spelled out.
+ */
+function sameFileKey(path: string): string {
+  const normal = PLAIN_PATH.test(path) ? path : posix.normalize(path).normalize("NFC");
+  return normal
+    .toLowerCase()
+    .replace(/\/\.?(?=\/|$)/g, "")
+    .replace(/^\.\//, "")
+    .replace(/[. ]+(?=\/|$)/g, "");
+}
+
+function whyAlike(a: string, b: string): string {
+  if (a === b) return "the same path twice";
+  if (posix.normalize(a).replace(/\/$/, "") === posix.normalize(b).replace(/\/$/, "")) return "the same file, spelled two ways";
+  if (a.toLowerCase() === b.toLowerCase()) return "names that differ only in case, one file on Windows and macOS";
+  if (a.normalize("NFC") === b.normalize("NFC")) return "one name in two Unicode forms, one file on macOS";
+  return "one file on Windows, which ignores case and trailing dots and spaces";
+}
+
+/**
+ * Every entry must name its own file: a manifest listing one file twice would say "221 files
+ * match" of 220, and two spellings of a name would be checked against one file on Windows.
+ */
+function entryProblems(manifest: Manifest): string[] {
+  const problems: string[] = [];
+  const lists: [string, string[]][] = [
+    ["files", manifest.files.map((f) => f.path)],
+    ["covers", manifest.covers.map((c) => c.replace(/\/+$/, ""))],
+  ];
+  for (const [list, paths] of lists) {
+    const seen = new Map<string, number>();
+    paths.forEach((path, i) => {
+      const bad = pathProblem(path);
+      if (bad !== undefined) problems.push(`${list}[${i}] ${JSON.stringify(path)} ${bad}`);
+      const key = sameFileKey(path);
+      const first = seen.get(key);
+      if (first !== undefined) problems.push(`${list}[${first}] ${JSON.stringify(paths[first])} and ${list}[${i}] ${JSON.stringify(path)} are ${whyAlike(paths[first]!, path)}`);
+      else seen.set(key, i);
+    });
+  }
+  const shards = manifest.shards ?? [];
+  for (const k of ["shard", "manifestSha256", "report"] as const) {
+    const seen = new Map<string, number>();
+    shards.forEach((s, i) => {
+      const key = k === "report" ? sameFileKey(s[k]) : s[k];
+      const first = seen.get(key);
+      if (first !== undefined) problems.push(`shards[${first}] and shards[${i}] have the same ${k} ${JSON.stringify(s[k])}: one shard would be checked twice`);
+      else seen.set(key, i);
+    });
+  }
+  const counts = new Set(shards.map((s) => s.shard.split("/")[1]));
+  const indexes = shards.map((s) => Number(s.shard.split("/")[0]));
+  if (counts.size > 1) problems.push(`shards name different numbers of shards (${[...counts].join(", ")}): they are not the shards of one run`);
+  else if (shards.length > 0) {
+    const n = Number([...counts][0]);
+    if (indexes.some((k) => k > n) || shards.length !== n) problems.push(`shards lists ${shards.length} of ${n} shards (${shards.map((s) => s.shard).join(", ")}): a merge is made of every shard, each once`);
+  }
+  return problems;
+}
+
+/** Whether the value has the lists entryProblems reads, each entry with its string (the schema checks the rest). */
+function pathsOf(value: unknown): true | undefined {
+  const v = value as Partial<Record<"files" | "covers" | "shards", unknown>> | null;
+  if (typeof v !== "object" || v === null) return undefined;
+  const list = (x: unknown, ok: (e: unknown) => boolean): boolean => Array.isArray(x) && x.every(ok);
+  const str = (k: string) => (e: unknown) => typeof e === "object" && e !== null && typeof (e as Record<string, unknown>)[k] === "string";
+  const shardOk = (e: unknown): boolean => str("shard")(e) && str("manifestSha256")(e) && str("report")(e);
+  return list(v.files, str("path")) && list(v.covers, (e) => typeof e === "string") && (v.shards === undefined || list(v.shards, shardOk)) ? true : undefined;
 }
 
 function readManifest(reportDir: string, shownAs: string): { manifest: Manifest; sha256: string } {
@@ -358,15 +474,24 @@ function readManifest(reportDir: string, shownAs: string): { manifest: Manifest;
   } catch (err) {
     throw new InputError({ file: `${shownAs}/${MANIFEST_PATH}`, problem: `not valid JSON (${(err as Error).message})`, fix: fixUnverifiable });
   }
+  // The paths first, where they can be read: the schema's pattern refuses the same ones, but says
+  // only which regular expression they fail.
+  const wrong = pathsOf(value) !== undefined ? entryProblems(value as Manifest) : [];
+  if (wrong.length > 0) {
+    throw new InputError(
+      wrong.slice(0, 10).map((problem, i) => ({
+        file: `${shownAs}/${MANIFEST_PATH}`,
+        field: problem.split("[")[0],
+        problem: `${problem}${i === 9 && wrong.length > 10 ? ` (and ${wrong.length - 10} more problems)` : ""}`,
+        fix: `${fixUnverifiable} hostproof writes each file once, by one relative path.`,
+      })),
+    );
+  }
   const problems = schemaProblems(value);
   if (problems.length > 0) {
     throw new InputError({ file: `${shownAs}/${MANIFEST_PATH}`, field: problems[0]!.split(" ")[0], problem: `not a hostproof manifest: ${problems.join("; ")}`, fix: fixUnverifiable });
   }
   const manifest = value as Manifest;
-  const unsafe = [...manifest.files.map((f) => f.path), ...manifest.covers.map((c) => c.replace(/\/+$/, ""))].find((p) => !isSafeRelativePath(p));
-  if (unsafe !== undefined) {
-    throw new InputError({ file: `${shownAs}/${MANIFEST_PATH}`, field: "files", problem: `path ${JSON.stringify(unsafe)} points outside the report`, fix: fixUnverifiable });
-  }
   return { manifest, sha256: sha256Hex(raw) };
 }
 
@@ -377,42 +502,59 @@ function readManifest(reportDir: string, shownAs: string): { manifest: Manifest;
  * Throws InputError (exit 3) when there is nothing to verify against: not a folder, no manifest,
  * or a manifest that is not one.
  */
-/** `manifestRead`: a test seam, called between reading the manifest and the files (stable-check.ts). */
-export async function verifyReport(reportDir: string, shownAs: string = reportDir, manifestRead?: () => void): Promise<VerifyOutcome> {
+export async function verifyReport(reportDir: string, shownAs: string = reportDir, options: VerifyOptions = {}): Promise<VerifyOutcome> {
   const { manifest, sha256 } = readManifest(reportDir, shownAs);
-  manifestRead?.();
-  const problems: VerifyProblem[] = [];
+  options.manifestRead?.();
+  const found: { at: number; problem: VerifyProblem }[] = [];
   const listed = new Set<string>();
-  for (const entry of manifest.files) {
+  const intact = new Set<string>();
+  const kept = new Map<string, Buffer>();
+  const keep = new Set(options.keep ?? []);
+  const self = options.selfCheck === false ? undefined : new ReportCheck(shownAs);
+  // In the order the self-check needs them (a shard's record before its summary); problems are listed in the manifest's.
+  const order = manifest.files.map((entry, at) => ({ entry, at })).sort((a, b) => (self !== undefined ? ReportCheck.order(a.entry.path) - ReportCheck.order(b.entry.path) : 0) || a.at - b.at);
+  for (const { entry, at } of order) {
     await giveTurn();
     listed.add(entry.path);
-    const full = join(reportDir, entry.path);
-    const expected = `sha256:${entry.sha256} (${entry.bytes} bytes)`;
-    let st;
-    try {
-      st = lstatSync(full);
-    } catch {
-      problems.push({ path: entry.path, kind: "missing", expected });
-      continue;
-    }
-    // lstat follows links in the parent folders: allure-report/ swapped for a link to a copy
-    // would otherwise pass file by file.
-    const linkedParent = linkedAncestor(reportDir, entry.path);
-    if (linkedParent !== undefined) {
-      problems.push({ path: entry.path, kind: "modified", expected, actual: `reached through a symbolic link (${linkedParent})` });
-      continue;
-    }
-    if (!st.isFile()) {
-      problems.push({ path: entry.path, kind: "modified", expected, actual: st.isSymbolicLink() ? "a symbolic link" : st.isDirectory() ? "a folder" : "not a regular file" });
-      continue;
-    }
-    const now = await hashFileGivingTurns(full);
-    if (now.sha256 !== entry.sha256 || now.bytes !== entry.bytes) {
-      problems.push({ path: entry.path, kind: "modified", expected, actual: `sha256:${now.sha256} (${now.bytes} bytes)` });
-    }
+    const problem = await checkEntry(reportDir, entry, async (full) => {
+      const keeper = keep.has(entry.path) ? new KeepBytes(entry.bytes) : undefined;
+      const selfSink = self?.sink(entry.path);
+      const sinks = [keeper, selfSink].filter((x): x is ChunkSink => x !== undefined);
+      const now = await hashFileGivingTurns(full, sinks.length === 0 ? undefined : sinks.length === 1 ? sinks[0] : { update: (c) => sinks.forEach((k) => k.update(c)), end: () => sinks.forEach((k) => k.end()) });
+      if (now.sha256 === entry.sha256 && now.bytes === entry.bytes) {
+        intact.add(entry.path);
+        const bytes = keeper?.bytes();
+        if (bytes !== undefined) kept.set(entry.path, bytes);
+        if (entry.path === SHARD_RECORD_FILE) self?.trustRecord();
+      }
+      return now;
+    });
+    if (problem !== undefined) found.push({ at, problem });
   }
+  const problems = found.sort((a, b) => a.at - b.at).map((f) => f.problem);
   problems.push(...(await unlistedEntries(reportDir, listed)));
-  return { ok: problems.length === 0, checked: manifest.files.length, problems, manifestSha256: sha256, manifest };
+  const contradictions = self === undefined ? [] : listed.has(SUMMARY_FILE) ? self.finish((path) => intact.has(path)) : [{ file: `${shownAs}/${SUMMARY_FILE}`, field: "(the file)", stated: "not listed in the manifest", recomputed: "a summary.json, which every hostproof report holds" }];
+  return { ok: problems.length === 0 && contradictions.length === 0, checked: manifest.files.length, problems, contradictions, manifestSha256: sha256, manifest, kept };
+}
+
+/** One listed file: missing, not a regular file, reached through a link, or hashed by `hash` and compared. */
+async function checkEntry(reportDir: string, entry: ManifestEntry, hash: (full: string) => Promise<{ sha256: string; bytes: number }>): Promise<VerifyProblem | undefined> {
+  const full = join(reportDir, entry.path);
+  const expected = `sha256:${entry.sha256} (${entry.bytes} bytes)`;
+  let st;
+  try {
+    st = lstatSync(full);
+  } catch {
+    return { path: entry.path, kind: "missing", expected };
+  }
+  // lstat follows links in the parent folders: allure-report/ swapped for a link to a copy
+  // would otherwise pass file by file.
+  const linkedParent = linkedAncestor(reportDir, entry.path);
+  if (linkedParent !== undefined) return { path: entry.path, kind: "modified", expected, actual: `reached through a symbolic link (${linkedParent})` };
+  if (!st.isFile()) return { path: entry.path, kind: "modified", expected, actual: st.isSymbolicLink() ? "a symbolic link" : st.isDirectory() ? "a folder" : "not a regular file" };
+  const now = await hash(full);
+  if (now.sha256 !== entry.sha256 || now.bytes !== entry.bytes) return { path: entry.path, kind: "modified", expected, actual: `sha256:${now.sha256} (${now.bytes} bytes)` };
+  return undefined;
 }
 
 /** The first folder on the way to `path` (inside the report) that is not a real folder. */

@@ -31,7 +31,11 @@ export const MAX_DEPTH = 64;
 const MAX_ALIAS_COUNT = 100;
 
 export function readDocument(file: string, displayName: string = file, kind: DocumentKind = "document"): ReadDocument {
-  const bytes = readRegularFile(file, displayName, kind);
+  return parseDocumentBytes(readRegularFile(file, displayName, kind), file, displayName);
+}
+
+/** A document from bytes already read (and hashed) by the caller; `file` gives the format by its extension. */
+export function parseDocumentBytes(bytes: Buffer, file: string, displayName: string = file): ReadDocument {
   let text = bytes.toString("utf8");
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); // a BOM, as Windows editors write it
   const ext = extname(file).toLowerCase();

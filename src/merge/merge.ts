@@ -9,16 +9,16 @@
  * Shards are contiguous in the estate's order (engine/shard.ts), so the merge streams them in
  * order, holding one shard slice and the whole-estate slice being filled at a time.
  */
-import { createReadStream } from "node:fs";
 import { join, relative, resolve } from "node:path";
-import { createInterface } from "node:readline";
 import { hostFileName } from "../input/host-file-name";
 import { loadSnapshotFile } from "../input/snapshot";
 import type { ControlMeta, Result } from "../model/result";
 import type { HostRecord } from "../model/run";
 import { noProgress, type Progress } from "../report/progress";
 import { MESSAGES_FILE, SNAPSHOTS_DIR } from "../report/run-writer";
-import type { SummaryResult } from "../report/summary";
+import { SUMMARY_FILE, type SummaryResult } from "../report/summary";
+import type { ManifestEntry } from "../evidence/manifest";
+import { digestOf, HashedLines, requireListed } from "../evidence/read-once";
 import { DEFAULT_WARN_DAYS, waiverApplier } from "../waivers/apply";
 import { claimOutput, OutputSession, type HtmlStyle, type OutputClaim, type RunOutcome } from "../engine/output-session";
 import { orderResults } from "../engine/result-order";
@@ -27,7 +27,7 @@ import type { Slice } from "../engine/slices";
 import { estateLayout, type PlacedHost } from "./estate-layout";
 import { inconsistent, openShards, type OpenShard } from "./open-shards";
 import { ResultChecks, resultCount } from "./result-checks";
-import { SummaryResults } from "./summary-results";
+import { CHANGED_FIX, SummaryResults } from "./summary-results";
 
 export interface MergeOptions {
   /** The shard folders, as the user named them. */
@@ -89,29 +89,36 @@ async function mergePhases(options: MergeOptions, progress: Progress, claim: Out
         next += 1;
       }
     };
-    const checks = new ResultChecks(new Set(controlIds));
+    const checks = new ResultChecks();
     for (const shard of shards) {
-      await copyMessages(shard, session.writer.messageLine);
-      const reader = new SummaryResults(join(shard.dir, "summary.json"), `${shard.shown}/summary.json`);
+      copyMessages(shard, session.writer.messageLine);
+      const reader = new SummaryResults(join(shard.dir, SUMMARY_FILE), listedEntry(shard, SUMMARY_FILE), `${shard.shown}/${SUMMARY_FILE}`, shard.record, (what) => inconsistent(shard, what));
       let h = 0;
       let c = 0;
-      for (const part of shard.record.slices) {
-        const partHosts = shard.record.hosts.slice(h, h + part.hosts);
-        const partClusters = shard.record.clusters.slice(c, c + part.clusters);
-        const taken = await reader.take(part.results);
-        if (taken.length < part.results) throw inconsistent(shard, `its summary.json holds fewer results than the ${resultCount(shard)} its evidence/shard.json counts`);
-        checks.slice(shard, partHosts, partClusters, taken);
-        for (const r of taken) {
-          const k = layout.sliceOf(r.target.kind, r.target.name)!;
-          (waiting.get(k) ?? waiting.set(k, []).get(k)!).push(r);
+      try {
+        for (const part of shard.record.slices) {
+          const partHosts = shard.record.hosts.slice(h, h + part.hosts);
+          const partClusters = shard.record.clusters.slice(c, c + part.clusters);
+          const taken = reader.take(part.results);
+          if (taken.length < part.results) {
+            reader.requireIntact();
+            throw inconsistent(shard, `its summary.json holds fewer results than the ${resultCount(shard)} its evidence/shard.json counts`);
+          }
+          for (const r of taken) {
+            const k = layout.sliceOf(r.target.kind, r.target.name)!;
+            (waiting.get(k) ?? waiting.set(k, []).get(k)!).push(r);
+          }
+          for (const host of partHosts) pending[layout.sliceOf("host", host.name)!]! -= 1;
+          for (const cl of partClusters) pending[layout.sliceOf("cluster", cl.name)!]! -= 1;
+          h += part.hosts;
+          c += part.clusters;
+          await emit();
         }
-        for (const host of partHosts) pending[layout.sliceOf("host", host.name)!]! -= 1;
-        for (const cl of partClusters) pending[layout.sliceOf("cluster", cl.name)!]! -= 1;
-        h += part.hosts;
-        c += part.clusters;
-        await emit();
+        reader.finish(resultCount(shard));
+      } finally {
+        reader.close();
       }
-      if (await reader.hasMore()) throw inconsistent(shard, `its summary.json holds more results than the ${resultCount(shard)} its evidence/shard.json counts`);
+      checks.shard(shard, reader.kinds());
     }
     checks.finish(shards);
     if (next !== slices.length) throw new Error(`merge: ${slices.length - next} slice(s) were never complete`);
@@ -150,18 +157,34 @@ function asJudged(r: Result): Result {
   return r.waiver !== undefined ? { ...r, status: r.waiver.originalStatus } : r;
 }
 
-/** The slice's hosts as the run judged them: each read back from its shard's kept snapshot. */
+/**
+ * The slice's hosts as the run judged them: each read back from its shard's kept snapshot, and
+ * kept as evidence only when the bytes read are the ones the shard's manifest lists.
+ */
 function sliceHosts(slice: Slice, hosts: readonly PlacedHost[]): HostRecord[] {
   return slice.hosts.map((i) => {
     const { shard, host } = hosts[i]!;
-    const name = hostFileName(host.name);
-    const { snapshot, raw } = loadSnapshotFile(join(shard.dir, SNAPSHOTS_DIR, name), `${shard.shown}/${SNAPSHOTS_DIR}/${name}`, host.name);
+    const rel = `${SNAPSHOTS_DIR}/${hostFileName(host.name)}`;
+    const { snapshot, raw } = loadSnapshotFile(join(shard.dir, rel), `${shard.shown}/${rel}`, host.name);
+    requireListed(`${shard.shown}/${rel}`, listedEntry(shard, rel), digestOf(raw), CHANGED_FIX);
     return { name: host.name, ...(host.cluster !== undefined ? { cluster: host.cluster } : {}), ...(host.snapshotFile !== undefined ? { snapshotFile: host.snapshotFile } : {}), snapshot, raw };
   });
 }
 
 /** Each shard's Cucumber runs, one after another: each is a complete test run of its own. */
-async function copyMessages(shard: OpenShard, write: (line: string) => void): Promise<void> {
-  const lines = createInterface({ input: createReadStream(join(shard.dir, MESSAGES_FILE), { encoding: "utf8" }), crlfDelay: Infinity });
-  for await (const line of lines) if (line !== "") write(line);
+function copyMessages(shard: OpenShard, write: (line: string) => void): void {
+  const lines = new HashedLines(join(shard.dir, MESSAGES_FILE));
+  try {
+    for (let line = lines.line(); line !== undefined; line = lines.line()) if (line !== "") write(line);
+    requireListed(`${shard.shown}/${MESSAGES_FILE}`, listedEntry(shard, MESSAGES_FILE), lines.drain(), CHANGED_FIX);
+  } finally {
+    lines.close();
+  }
+}
+
+/** What the shard's manifest lists for a file merge reads: openShards checked that every one is listed. */
+function listedEntry(shard: OpenShard, path: string): ManifestEntry {
+  const entry = shard.listed.get(path);
+  if (entry === undefined) throw inconsistent(shard, `its manifest does not list ${path}, which merge reads`);
+  return entry;
 }

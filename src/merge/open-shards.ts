@@ -5,14 +5,14 @@
  * tags, --fail-on and waivers, no shard twice, none missing, no host in two. Every problem is
  * reported at once, naming the shard folder and what differs; all of them are exit 3.
  */
-import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { InputError, type InputProblem } from "../errors";
-import { briefProblems, verifyReport, type Manifest } from "../evidence/manifest";
+import { briefProblems, verifyReport, type Manifest, type ManifestEntry } from "../evidence/manifest";
 import { hostFileName } from "../input/host-file-name";
 import { nameKey } from "../input/inventory";
-import { SNAPSHOTS_DIR } from "../report/run-writer";
-import { readDocument } from "../input/read-document";
+import { MESSAGES_FILE, SNAPSHOTS_DIR } from "../report/run-writer";
+import { parseDocumentBytes } from "../input/read-document";
+import { SUMMARY_FILE } from "../report/summary";
 import { SHARD_RECORD_FILE, type ShardRecord } from "../report/shard-record";
 import { checkSchema } from "../schema/validate";
 import { shownArg } from "../util/shell-quote";
@@ -23,6 +23,11 @@ export interface OpenShard {
   shown: string;
   record: ShardRecord;
   manifestSha256: string;
+  /**
+   * What the shard's manifest lists for each file merge reads later (summary.json, the Cucumber
+   * messages, the snapshots): each is checked again, against the bytes read, when it is used.
+   */
+  listed: ReadonlyMap<string, ManifestEntry>;
 }
 
 const REFUSED_FIX = "Merge the shard folders of one run: every `hostproof run --shard K/N` of the same inventory, features, waivers and --as-of day, made by the same hostproof, each once.";
@@ -46,8 +51,10 @@ export async function openShards(dirs: readonly { dir: string; shown: string }[]
 }
 
 async function openShard(dir: string, shown: string): Promise<OpenShard | InputProblem> {
-  // verifyReport throws (exit 3) for a folder with no manifest, or one that is not a report.
-  const verified = await verifyReport(dir, shown);
+  // verifyReport throws (exit 3) for a folder with no manifest, or one that is not a report. The
+  // record is kept as it was hashed: read again, it could be another file. summary.json is checked
+  // against itself as the merge streams it (summary-results.ts), not here: it is read once more there anyway.
+  const verified = await verifyReport(dir, shown, { selfCheck: false, keep: [SHARD_RECORD_FILE] });
   if (!verified.ok) {
     return {
       file: shown,
@@ -55,14 +62,16 @@ async function openShard(dir: string, shown: string): Promise<OpenShard | InputP
       fix: `Run \`hostproof verify ${shownArg(shown)}\` for the list, then get the shard again from where its job stored it, or run that shard again.`,
     };
   }
-  const file = join(dir, SHARD_RECORD_FILE);
-  if (!existsSync(file)) {
+  const bytes = verified.kept.get(SHARD_RECORD_FILE);
+  if (bytes === undefined) {
     return { file: shown, problem: `this report is not a shard: it has no ${SHARD_RECORD_FILE}, so it was made by a run without --shard`, fix: "Give merge the folders of `hostproof run --shard K/N` (one per K); a run over the whole estate needs no merge." };
   }
-  const doc = readDocument(file, `${shown}/${SHARD_RECORD_FILE}`);
+  const doc = parseDocumentBytes(bytes, join(dir, SHARD_RECORD_FILE), `${shown}/${SHARD_RECORD_FILE}`);
   const problems = checkSchema("shard", doc);
   if (problems.length > 0) throw new InputError(problems);
-  const shard = { dir, shown, record: doc.value as ShardRecord, manifestSha256: verified.manifestSha256 };
+  const used = (p: string): boolean => p === SUMMARY_FILE || p === MESSAGES_FILE || p.startsWith(`${SNAPSHOTS_DIR}/`);
+  const listed = new Map(verified.manifest.files.filter((f) => used(f.path)).map((f) => [f.path, f] as const));
+  const shard = { dir, shown, record: doc.value as ShardRecord, manifestSha256: verified.manifestSha256, listed };
   const wrong = selfContradictions(shard.record, verified.manifest);
   if (wrong.length > 0) {
     return { ...inconsistent({ shown }, `${wrong.slice(0, 3).join("; ")}${wrong.length > 3 ? `; and ${wrong.length - 3} more` : ""}`).problems[0]!, field: SHARD_RECORD_FILE };

@@ -1,33 +1,21 @@
 /**
- * What a shard's results must be, checked as they pass through the merge: every host and cluster
- * has one result per selected control of its kind (engine/scope.ts), each written by the slice
- * that held its target. A shard's summary.json edited to drop, repeat or move a result is then
- * refused rather than merged into a report that silently lacks it.
+ * What the shards' results must be together, once each shard's summary.json was checked against
+ * itself and its record (evidence/summary-check.ts): a control's results are of one kind of
+ * target in every shard, and every host and cluster has one result per selected control of its
+ * kind (engine/scope.ts). A shard whose summary.json lacks every result of one control agrees
+ * with itself; only beside the other shards does it show that results are missing.
  */
-import { nameKey } from "../input/inventory";
 import type { TargetKind } from "../model/result";
-import type { ShardHost } from "../report/shard-record";
-import type { SummaryResult } from "../report/summary";
-import type { InventoryCluster } from "../model/inventory";
 import { inconsistent, type OpenShard } from "./open-shards";
 
 export class ResultChecks {
   private readonly kindOf = new Map<string, TargetKind>();
 
-  constructor(private readonly controls: ReadonlySet<string>) {}
-
-  /** The results one slice of `shard` wrote, for its hosts and clusters. */
-  slice(shard: OpenShard, hosts: readonly ShardHost[], clusters: readonly InventoryCluster[], results: readonly SummaryResult[]): void {
-    const targets = new Set([...hosts.map((x) => `host ${nameKey(x.name)}`), ...clusters.map((x) => `cluster ${nameKey(x.name)}`)]);
-    const seen = new Set<string>();
-    for (const r of results) {
-      const target = `${r.target.kind} ${nameKey(r.target.name)}`;
-      if (!targets.has(target)) throw inconsistent(shard, `a result of ${r.controlId} names ${r.target.kind} ${r.target.name}, which is not among the hosts and clusters of the slice that wrote it`);
-      if (!this.controls.has(r.controlId)) throw inconsistent(shard, `a result names control ${r.controlId}, which its controls do not list`);
-      if ((this.kindOf.get(r.controlId) ?? r.target.kind) !== r.target.kind) throw inconsistent(shard, `control ${r.controlId} has results for both hosts and clusters`);
-      this.kindOf.set(r.controlId, r.target.kind);
-      if (seen.has(`${target} ${r.controlId}`)) throw inconsistent(shard, `${r.target.kind} ${r.target.name} has two results of ${r.controlId}`);
-      seen.add(`${target} ${r.controlId}`);
+  /** The kinds of target one shard's controls had results for. */
+  shard(shard: OpenShard, kinds: ReadonlyMap<string, TargetKind>): void {
+    for (const [id, kind] of kinds) {
+      if ((this.kindOf.get(id) ?? kind) !== kind) throw inconsistent(shard, `control ${id} has results for both hosts and clusters`);
+      this.kindOf.set(id, kind);
     }
   }
 

@@ -1,85 +1,118 @@
 /**
- * A shard's results, read back from its summary.json a slice at a time. summary.json holds one
- * result per line between `"results": [` and `]` (report/summary.ts), so a reader takes them line
- * by line and never holds the file: a shard of 25,000 hosts has a summary.json of half a gigabyte.
+ * A shard's results, read back from its summary.json a slice at a time, and the file checked on
+ * the way. The file is read once, from one descriptor, every byte hashed as it is read
+ * (evidence/read-once.ts): at the end the digest must be the one the shard's manifest lists, or
+ * nothing read from it stands (the merge throws its staging folder away). Each result also passes
+ * through the check of the summary against itself and the shard's record (evidence/summary-check.ts);
+ * a result that cannot be placed stops the merge at once, the rest is compared at the end.
+ *
+ * Memory: one 1 MiB chunk and the slice being taken; a shard of 25,000 hosts has a summary.json
+ * of half a gigabyte.
  */
-import { createReadStream } from "node:fs";
-import { createInterface } from "node:readline";
 import { InputError } from "../errors";
+import { formatContradiction, SummaryCheck } from "../evidence/summary-check";
+import { HashedLines, requireListed, type Listed } from "../evidence/read-once";
+import type { TargetKind } from "../model/result";
+import type { ShardRecord } from "../report/shard-record";
 import type { SummaryResult } from "../report/summary";
+import { SummaryParser } from "../report/summary-read";
+
+const FIX = "Run that shard again with this hostproof, then merge.";
+/** For a shard file that changed between merge's check of the shard and its read. */
+export const CHANGED_FIX = "Merge again once nothing writes to the shard folders; if it happens again, get the shard from where its job stored it.";
 
 export class SummaryResults {
-  private readonly lines: AsyncIterator<string>;
-  private inResults = false;
-  private done = false;
-  /** Results read so far. */
-  count = 0;
+  private readonly lines: HashedLines;
+  private readonly parser: SummaryParser;
+  private readonly check: SummaryCheck;
+  private ended = false;
 
-  /** `shown`: the file as the user knows it, for the message when a line is not a result. */
+  /** `listed`: summary.json as the shard's manifest lists it; `shown`: the file as the user knows it. */
   constructor(
     file: string,
-    private readonly shown: string = file,
+    private readonly listed: Listed,
+    private readonly shown: string,
+    record: ShardRecord,
+    /** The shard does not agree with itself: what to throw, given why. */
+    private readonly inconsistent: (what: string) => InputError,
   ) {
-    this.lines = createInterface({ input: createReadStream(file, { encoding: "utf8" }), crlfDelay: Infinity })[Symbol.asyncIterator]();
+    this.lines = new HashedLines(file);
+    this.parser = new SummaryParser(shown, FIX);
+    this.check = new SummaryCheck(shown, record);
   }
 
-  /** The next `n` results; fewer only when the file has no more. */
-  async take(n: number): Promise<SummaryResult[]> {
+  /** The next `n` results; fewer only when the results list has no more. */
+  take(n: number): SummaryResult[] {
     const out: SummaryResult[] = [];
-    while (out.length < n) {
-      const r = await this.next();
-      if (r === undefined) break;
-      out.push(r);
-    }
+    this.guard(() => {
+      while (out.length < n) {
+        const r = this.next();
+        if (r === undefined) break;
+        const problem = this.check.add(r);
+        if (problem !== undefined) throw this.inconsistent(problem);
+        out.push(r);
+      }
+    });
     return out;
   }
 
-  /** Whether the results list still holds any after those taken. */
-  async hasMore(): Promise<boolean> {
-    const r = await this.next();
-    await this.close();
-    return r !== undefined;
+  /**
+   * Reads the rest of the file: no more results than were taken, every byte the manifest's, and
+   * everything the summary states agreeing with its results and the shard's record.
+   */
+  finish(taken: number): void {
+    this.guard(() => {
+      let more = 0;
+      while (this.next() !== undefined) more += 1;
+      this.end();
+      if (more > 0) throw this.inconsistent(`its summary.json holds more results than the ${taken} its evidence/shard.json counts`);
+      const { contradictions } = this.check.finish(this.parser.rest());
+      if (contradictions.length > 0) {
+        throw this.inconsistent(`${contradictions.slice(0, 3).map((c) => `${c.file}: ${formatContradiction(c)}`).join("; ")}${contradictions.length > 3 ? `; and ${contradictions.length - 3} more` : ""}`);
+      }
+    });
   }
 
-  async close(): Promise<void> {
-    await this.lines.return?.();
+  close(): void {
+    this.lines.close();
   }
 
-  private parse(text: string): SummaryResult {
-    let r: unknown;
-    try {
-      r = JSON.parse(text);
-    } catch {
-      r = undefined;
-    }
-    const ok = (x: unknown): x is SummaryResult => {
-      const v = x as Partial<SummaryResult> | undefined;
-      return typeof v === "object" && v !== null && typeof v.controlId === "string" && typeof v.target?.name === "string" && (v.target.kind === "host" || v.target.kind === "cluster") && Array.isArray(v.evidence);
-    };
-    if (!ok(r)) throw new InputError({ file: this.shown, field: `results[${this.count - 1}]`, problem: "is not a result as hostproof writes it", fix: "Run that shard again with this hostproof, then merge." });
-    return r;
+  /** The kind of target each control's results were of. */
+  kinds(): Map<string, TargetKind> {
+    return this.check.kinds();
   }
 
-  private async next(): Promise<SummaryResult | undefined> {
-    while (!this.done) {
-      const { value, done } = await this.lines.next();
-      if (done === true) {
-        this.done = true;
-        break;
-      }
-      const line = value.trim();
-      if (!this.inResults) {
-        if (line === '"results": [],') this.done = true;
-        else if (line === '"results": [') this.inResults = true;
-        continue;
-      }
-      if (!line.startsWith("{")) {
-        this.done = true;
-        break;
-      }
-      this.count += 1;
-      return this.parse(line.endsWith(",") ? line.slice(0, -1) : line);
+  private next(): SummaryResult | undefined {
+    for (let line = this.lines.line(); line !== undefined; line = this.lines.line()) {
+      const r = this.parser.line(line);
+      if (r !== undefined) return r;
     }
     return undefined;
+  }
+
+  /** Reads what is left and compares the digest of every byte read with the manifest's: a problem found may be a swapped file's. */
+  requireIntact(): void {
+    this.guard(() => this.end());
+  }
+
+  /** Reads what is left and compares the digest of every byte read with the manifest's. */
+  private end(): void {
+    if (this.ended) return;
+    this.ended = true;
+    requireListed(this.shown, this.listed, this.lines.drain(), CHANGED_FIX);
+  }
+
+  /**
+   * A problem found on the way may come from a file swapped after the shard was checked: the
+   * digest, read to the end, decides which is reported.
+   */
+  private guard(work: () => void): void {
+    try {
+      work();
+    } catch (err) {
+      if (err instanceof InputError && !this.ended) this.end();
+      this.lines.close();
+      throw err;
+    }
   }
 }

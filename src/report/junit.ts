@@ -9,7 +9,8 @@
  */
 import { join } from "node:path";
 import { Spool, StreamFile, type Written } from "./stream-file";
-import type { RunReport } from "../model/run";
+import type { RunReport, StatusTotals } from "../model/run";
+import { countStatuses } from "../model/totals";
 import type { Result, Target } from "../model/result";
 import { auditorMessage, detailsText, statusOf, targetTitle, waiverText } from "./text";
 import { attrs, escapeText } from "./xml";
@@ -105,15 +106,13 @@ interface Counts {
   skipped: number;
 }
 
+/** CI's four counts from the statuses: waived and not applicable are both skipped. */
+function countsOf(t: StatusTotals): Counts {
+  return { tests: t.total, failures: t.failed, errors: t.undetermined, skipped: t.notApplicable + t.waived };
+}
+
 function count(results: readonly Result[]): Counts {
-  const c: Counts = { tests: results.length, failures: 0, errors: 0, skipped: 0 };
-  for (const r of results) {
-    const status = statusOf(r);
-    if (status === "failed") c.failures += 1;
-    else if (status === "undetermined") c.errors += 1;
-    else if (status === "notApplicable" || status === "waived") c.skipped += 1;
-  }
-  return c;
+  return countsOf(countStatuses(results));
 }
 
 function suiteXml(suite: Suite, startedAt: string): string {
@@ -173,6 +172,11 @@ export class JunitStream {
     file.write(DOCUMENT_END);
     return file.close();
   }
+}
+
+/** The first lines of junit.xml, which carry the totals: what verify compares with the totals recomputed from summary.json. */
+export function junitHead(estate: string | undefined, totals: StatusTotals): string {
+  return documentStart(estate, countsOf(totals));
 }
 
 function documentStart(estate: string | undefined, total: Counts): string {

@@ -90,22 +90,37 @@ function driftLines(drift: Drift): string[] {
   return out;
 }
 
+/** What summary.md's head states about the run: verify compares it with what summary.json's results give. */
+export interface SummaryMdFacts extends Pick<RunReport, "estate" | "inventoryFile" | "failOn" | "verdict" | "exitCode" | "asOf" | "tool" | "totals"> {
+  hostCount: number;
+  clusterCount: number;
+  /** Controls with at least one result. */
+  controls: number;
+}
+
+/** The title, the verdict and the results lines, each followed by a blank line. */
+export function summaryMdHead(f: SummaryMdFacts): string[] {
+  const threshold = f.failOn === "any" ? "any severity" : `${f.failOn} or above`;
+  const t = f.totals;
+  return [
+    `## hostproof: ${mdText(f.estate ?? f.inventoryFile)}`,
+    "",
+    `**Verdict: ${VERDICT[f.verdict]}** (fail on ${threshold}; exit code ${f.exitCode}) · as of ${f.asOf} · hostproof ${mdText(f.tool.version)}`,
+    "",
+    `**Results:** ${(["passed", "failed", "undetermined", "notApplicable", "waived"] as const).map((s) => `${CELL[s]} ${t[s].toLocaleString("en-US")} ${STATUS_WORDS[s]}`).join(" · ")} ` +
+      `(${t.total.toLocaleString("en-US")} total; ${count(f.hostCount, "host")}, ${count(f.clusterCount, "cluster")}, ${count(f.controls, "control")})`,
+    "",
+  ];
+}
+
 /** `drift` (from drift.ts) adds a "Since the previous run" section after the verdict. */
 /** Takes a whole report or the digest a streamed run gathered (digest.ts). */
 export function renderSummaryMarkdown(input: RunReport | RunDigest, drift?: Drift): string {
   const report = "rows" in input ? input : digestOf(input);
   const out: string[] = [];
   const { columns } = report;
-  const title = report.estate ?? report.inventoryFile;
-  const threshold = report.failOn === "any" ? "any severity" : `${report.failOn} or above`;
-  out.push(`## hostproof: ${mdText(title)}`, "");
-  out.push(`**Verdict: ${VERDICT[report.verdict]}** (fail on ${threshold}; exit code ${report.exitCode}) · as of ${report.asOf} · hostproof ${mdText(report.tool.version)}`, "");
+  out.push(...summaryMdHead({ ...report, controls: columns.length }));
   const t = report.totals;
-  out.push(
-    `**Results:** ${(["passed", "failed", "undetermined", "notApplicable", "waived"] as const).map((s) => `${CELL[s]} ${t[s].toLocaleString("en-US")} ${STATUS_WORDS[s]}`).join(" · ")} ` +
-      `(${t.total.toLocaleString("en-US")} total; ${count(report.hostCount, "host")}, ${count(report.clusterCount, "cluster")}, ${count(columns.length, "control")})`,
-    "",
-  );
   if (drift !== undefined) out.push(...driftLines(drift));
 
   const rows = report.rows;

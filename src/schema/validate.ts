@@ -241,3 +241,18 @@ function article(type: string): string {
   const words: Record<string, string> = { object: "an object (key: value pairs)", array: "a list", string: "a string", integer: "a whole number", number: "a number", boolean: "true or false" };
   return words[type] ?? type;
 }
+
+/**
+ * Whether `value` is one result as summary.json holds it (its `definitions/result`): a reader of
+ * a 1.9 GB summary.json checks each result line on its own rather than the whole document.
+ */
+export function isSummaryResult(value: unknown): boolean {
+  if (summaryResult === undefined) {
+    validator("summary");
+    summaryResult = ajv.getSchema("https://hostproof.dev/schemas/summary.schema.json#/definitions/result");
+    if (summaryResult === undefined) throw new Error("summary.schema.json has no definitions/result");
+  }
+  return summaryResult(value) === true;
+}
+
+let summaryResult: ValidateFunction | undefined;

@@ -20,16 +20,16 @@ import {
 } from "../../src/evidence/manifest";
 import { AS_OF, DEMO, runCli } from "../e2e/cli";
 import { scratch } from "../report/tmp";
+import { writeEmptyRun } from "./empty-report";
 
 /** A small report folder shaped like the one hostproof run writes (no HTML). */
-function miniReport(t: TestContext): string {
+async function miniReport(t: TestContext): Promise<string> {
   const dir = scratch(t);
   mkdirSync(join(dir, "evidence", "snapshots"), { recursive: true });
   mkdirSync(join(dir, "allure-results"));
   writeFileSync(join(dir, "evidence", "snapshots", "fs01.json"), '{"host":"fs01","probes":{}}\n');
   writeFileSync(join(dir, "evidence", "snapshots", "イーサネット.json"), '{"host":"x"}\n');
-  writeFileSync(join(dir, "summary.json"), '{"verdict":"compliant"}\n');
-  writeFileSync(join(dir, "junit.xml"), "<testsuites/>\n");
+  await writeEmptyRun(dir);
   writeFileSync(join(dir, "cucumber-messages.ndjson"), "{}\n");
   writeFileSync(join(dir, "allure-results", "a-result.json"), "{}");
   writeFileSync(join(dir, ".hostproof-report"), "marker\n");
@@ -49,8 +49,8 @@ function captureIo(): Io & { stdout: () => string; stderr: () => string } {
   return { out: (t) => (out += `${t}\n`), err: (t) => (err += `${t}\n`), color: false, now: () => new Date(), stdout: () => out, stderr: () => err };
 }
 
-test("the manifest lists every covered file with its SHA-256 and size, and validates against its schema", (t) => {
-  const dir = miniReport(t);
+test("the manifest lists every covered file with its SHA-256 and size, and validates against its schema", async (t) => {
+  const dir = await miniReport(t);
   const { manifest, manifestSha256 } = writeManifest(dir, { now: new Date("2026-11-22T10:00:00Z"), version: "9.9.9" });
   const text = readFileSync(join(dir, MANIFEST_PATH), "utf8");
   const parsed = JSON.parse(text) as Manifest;
@@ -85,7 +85,7 @@ test("the schema is not vacuous", () => {
 });
 
 test("an intact report verifies; a file added anywhere, even beside the summary, is unexpected", async (t) => {
-  const dir = miniReport(t);
+  const dir = await miniReport(t);
   writeManifest(dir);
   const outcome = await verifyReport(dir);
   assert.deepEqual(outcome.problems, []);
@@ -96,7 +96,7 @@ test("an intact report verifies; a file added anywhere, even beside the summary,
 });
 
 test("one changed byte in a snapshot is 'modified', with both digests", async (t) => {
-  const dir = miniReport(t);
+  const dir = await miniReport(t);
   writeManifest(dir);
   const file = join(dir, "evidence", "snapshots", "fs01.json");
   const bytes = readFileSync(file);
@@ -115,7 +115,7 @@ test("one changed byte in a snapshot is 'modified', with both digests", async (t
 });
 
 test("a deleted file is 'missing', an added one 'unexpected' (in evidence/ and in allure-results/)", async (t) => {
-  const dir = miniReport(t);
+  const dir = await miniReport(t);
   writeManifest(dir);
   unlinkSync(join(dir, "junit.xml"));
   writeFileSync(join(dir, "evidence", "snapshots", "planted.json"), "{}");
@@ -133,7 +133,7 @@ test("a deleted file is 'missing', an added one 'unexpected' (in evidence/ and i
 });
 
 test("a symbolic link is never followed: planted it is unexpected, in place of a file it is modified", async (t) => {
-  const dir = miniReport(t);
+  const dir = await miniReport(t);
   writeManifest(dir);
   const target = join(dir, "summary.json");
   symlinkSync(target, join(dir, "evidence", "snapshots", "link.json"));
@@ -150,7 +150,7 @@ test("a symbolic link is never followed: planted it is unexpected, in place of a
 });
 
 test("no folder, no manifest, a broken manifest or one pointing outside the report: InputError, nothing read", async (t) => {
-  const dir = miniReport(t);
+  const dir = await miniReport(t);
   await assert.rejects(() => verifyReport(join(dir, "nope")), (e: unknown) => e instanceof InputError && /no such folder/.test(e.message));
   await assert.rejects(() => verifyReport(join(dir, "junit.xml")), (e: unknown) => e instanceof InputError && /a file, not a report folder/.test(e.message));
   await assert.rejects(() => verifyReport(dir, "reports"), (e: unknown) => e instanceof InputError && /reports\/evidence\/manifest\.json: the report has no manifest/.test(e.message));
@@ -158,7 +158,7 @@ test("no folder, no manifest, a broken manifest or one pointing outside the repo
   await assert.rejects(() => verifyReport(dir), (e: unknown) => e instanceof InputError && /not valid JSON/.test(e.message));
   const m = buildManifest(dir);
   writeFileSync(join(dir, MANIFEST_PATH), JSON.stringify({ ...m, files: [{ path: "../../../etc/passwd", sha256: "a".repeat(64), bytes: 1 }] }));
-  await assert.rejects(() => verifyReport(dir), (e: unknown) => e instanceof InputError && /not a hostproof manifest/.test(e.message));
+  await assert.rejects(() => verifyReport(dir), (e: unknown) => e instanceof InputError && /"\.\.\/\.\.\/\.\.\/etc\/passwd" climbs out of its folder with '\.\.': it points outside the report/.test(e.message));
 });
 
 test("isSafeRelativePath refuses every way out of the report", () => {
@@ -167,7 +167,7 @@ test("isSafeRelativePath refuses every way out of the report", () => {
 });
 
 test("hostproof verify: exit 0 intact, 1 tampered or the manifest not the expected one, 3 bad usage", async (t) => {
-  const dir = miniReport(t);
+  const dir = await miniReport(t);
   const { manifestSha256 } = writeManifest(dir);
 
   let io = captureIo();

@@ -14,14 +14,15 @@ import { checkUnreplaced } from "../../src/evidence/stable-check";
 import { commitStaging } from "../../src/report/output-dir";
 import { startCli, until } from "../helpers/running-cli";
 import { tempDir } from "../e2e/cli";
+import { writeEmptyRun } from "./empty-report";
 
 /** A report of `results` Allure results named for `run`, as reruns name theirs (a new UUID each). */
-function report(dir: string, run: string, results = 94): string {
+async function report(dir: string, run: string, results = 94): Promise<string> {
   mkdirSync(join(dir, "allure-results"), { recursive: true });
   mkdirSync(join(dir, "evidence", "snapshots"), { recursive: true });
   writeFileSync(join(dir, "evidence", "snapshots", "n1.json"), `{"run":"${run}"}`);
   for (let i = 0; i < results; i++) writeFileSync(join(dir, "allure-results", `${run}-${i}-result.json`), `{"run":"${run}"}`);
-  writeFileSync(join(dir, "summary.json"), `{"run":"${run}"}\n`);
+  await writeEmptyRun(dir, { junit: false });
   writeFileSync(join(dir, ".hostproof-report"), "marker\n");
   return writeManifest(dir).manifestSha256;
 }
@@ -29,9 +30,9 @@ function report(dir: string, run: string, results = 94): string {
 test("a report replaced while verify reads it: one pass mixes the two; verify starts over and sees the new one whole", async () => {
   const root = tempDir();
   const out = join(root, "reports");
-  report(out, "old");
+  await report(out, "old");
   const next = join(root, "next");
-  report(next, "new");
+  await report(next, "new");
   let swapped = false;
   // A rerun's commit, exactly between reading the manifest and reading the files.
   const swapOnce = (): void => {
@@ -39,18 +40,20 @@ test("a report replaced while verify reads it: one pass mixes the two; verify st
     swapped = true;
     void commitStaging(next, out).removed.wait();
   };
-  const mixed = await verifyReport(out, out, swapOnce);
+  const mixed = await verifyReport(out, out, { manifestRead: swapOnce });
   const counts = (kind: string): number => mixed.problems.filter((p) => p.kind === kind).length;
   assert.deepEqual([counts("missing"), counts("unexpected")], [94, 94], "the half-seen report of the issue: the old manifest, the new files");
 
   const again = join(root, "again");
-  const newerSha = report(again, "newer");
+  const newerSha = await report(again, "newer");
   swapped = false;
   const notes: string[] = [];
-  const seen = await checkUnreplaced(out, () => verifyReport(out, out, () => {
-    if (swapped) return;
-    swapped = true;
-    commitStaging(again, out);
+  const seen = await checkUnreplaced(out, () => verifyReport(out, out, {
+    manifestRead: () => {
+      if (swapped) return;
+      swapped = true;
+      commitStaging(again, out);
+    },
   }), (n) => notes.push(n));
   assert.equal(seen.ok, true, JSON.stringify(seen.problems.slice(0, 3)));
   assert.equal(seen.manifestSha256, newerSha, "the report now in place, not the one replaced under it");
@@ -60,9 +63,9 @@ test("a report replaced while verify reads it: one pass mixes the two; verify st
 test("verify in the instant between a rerun's two renames waits for the new report and finds it intact", async () => {
   const root = tempDir();
   // The rerun (this test's process, alive) has moved the earlier report aside; the new one is not yet in place.
-  report(join(root, `.reports.old-${process.pid}-lq2x9a`), "old");
+  await report(join(root, `.reports.old-${process.pid}-lq2x9a`), "old");
   const next = join(root, ".reports.staging-1-abcdef012345");
-  const newSha = report(next, "new");
+  const newSha = await report(next, "new");
   const verify = startCli(["verify", join(root, "reports")]);
   await until("verify waiting for the new report", () => (/is being replaced by process \d+ .*waiting for the new one/.test(verify.stderr()) ? true : undefined), verify);
   renameSync(next, join(root, "reports"));

@@ -10,15 +10,16 @@ import { test, type TestContext } from "node:test";
 import { verifyCommand } from "../../src/cli/commands/verify";
 import { verifyReport, writeManifest } from "../../src/evidence/manifest";
 import { scratch } from "../report/tmp";
+import { writeEmptyRun } from "./empty-report";
 
 /** A report folder as run writes it, with an HTML report. */
-function report(t: TestContext): string {
+async function report(t: TestContext): Promise<string> {
   const dir = join(scratch(t), "reports");
   mkdirSync(join(dir, "evidence", "snapshots"), { recursive: true });
   mkdirSync(join(dir, "allure-results"));
   mkdirSync(join(dir, "allure-report", "history"), { recursive: true });
   writeFileSync(join(dir, "evidence", "snapshots", "fs01.json"), "{}\n");
-  writeFileSync(join(dir, "summary.json"), "{}\n");
+  await writeEmptyRun(dir, { junit: false });
   writeFileSync(join(dir, "allure-results", "a-result.json"), "{}");
   writeFileSync(join(dir, "allure-report", "index.html"), "<html></html>");
   writeFileSync(join(dir, "allure-report", "history", "history.json"), "{}");
@@ -30,7 +31,7 @@ function report(t: TestContext): string {
 const kinds = async (dir: string): Promise<string[][]> => (await verifyReport(dir)).problems.map((p) => [p.kind, p.path]);
 
 test("a file planted at the top level or in allure-report/ is unexpected", async (t) => {
-  const dir = report(t);
+  const dir = await report(t);
   assert.deepEqual(await kinds(dir), []);
   writeFileSync(join(dir, "extra.html"), "<script>");
   writeFileSync(join(dir, "allure-report", "extra.js"), "x");
@@ -43,7 +44,7 @@ test("a file planted at the top level or in allure-report/ is unexpected", async
 });
 
 test("a link at the top level is unexpected, and allure-report/ swapped for a link is caught", async (t) => {
-  const dir = report(t);
+  const dir = await report(t);
   symlinkSync(join(dir, "summary.json"), join(dir, "link.json"));
   const copy = join(dir, "..", "copy");
   cpSync(join(dir, "allure-report"), copy, { recursive: true });
@@ -57,7 +58,7 @@ test("a link at the top level is unexpected, and allure-report/ swapped for a li
 });
 
 test("verify says exactly what it checked", async (t) => {
-  const dir = report(t);
+  const dir = await report(t);
   let out = "";
   const io = { out: (s: string) => (out += s), err: () => undefined, color: false, now: () => new Date() };
   assert.equal(await verifyCommand([dir], io), 0);

@@ -2,6 +2,7 @@
 import { followChain } from "../../evidence/chain";
 import { formatProblemLine, MANIFEST_PATH, verifyReport } from "../../evidence/manifest";
 import { checkUnreplaced } from "../../evidence/stable-check";
+import { formatContradiction } from "../../evidence/summary-check";
 import { EXIT, type ExitCode } from "../../model/run";
 import { parse, usageError } from "../args";
 import type { Io } from "../io";
@@ -14,6 +15,12 @@ ${MANIFEST_PATH} must have its recorded SHA-256 (else "modified") and be there (
 and nothing else may be anywhere in the folder: a file, folder or symbolic link the manifest does
 not list is "unexpected", and a listed file reached through a symbolic link (allure-report/
 swapped for a link) is "modified". Links are reported, never followed.
+
+The report must also agree with itself: summary.json's totals, failures per severity, verdict,
+exit code (with its --fail-on) and waiver counts are recomputed from its results, each target must
+have one result per control, a shard's evidence/shard.json must describe its summary.json, and
+the heads of junit.xml and summary.md must state the same totals and verdict. Each file is read
+once, and what is checked is what was hashed.
 
 The manifest sits in the folder it describes, so on its own it catches accidents and careless
 edits, not someone who rewrites the manifest too. The run prints the manifest's SHA-256; record it
@@ -32,10 +39,12 @@ Options:
 
 Exit codes:
   0  intact
-  1  tampered: a file modified, missing or unexpected, the manifest is not the one expected, or
-     a shard of a merged report does not match what was merged
-  3  bad usage (not a folder, no manifest, a manifest that is not one), or a folder replaced
-     again and again while it was checked (a report replaced once is checked again, whole)
+  1  tampered: a file modified, missing or unexpected, the manifest is not the one expected, the
+     report contradicts its own results, or a shard of a merged report does not match what was
+     merged
+  3  bad usage (not a folder, no manifest, a manifest that is not one, or one that lists a file
+     twice: the same path, two spellings of it, or names that differ only in case), or a folder
+     replaced again and again while it was checked (a report replaced once is checked again, whole)
 
 Examples:
   hostproof verify reports
@@ -70,6 +79,7 @@ export async function verifyCommand(argv: string[], io: Io): Promise<ExitCode> {
     (note) => io.err(`hostproof: ${note}`),
   );
   for (const p of outcome.problems) io.err(formatProblemLine(p));
+  for (const c of outcome.contradictions) io.err(`✘ contradicts ${c.file}: ${formatContradiction(c)}`);
   const pinned = expect === undefined || expect === outcome.manifestSha256;
   if (!pinned) io.err(`✘ manifest    ${MANIFEST_PATH}: SHA-256 ${outcome.manifestSha256}, but ${expect} was expected: the manifest itself was replaced`);
 
@@ -89,6 +99,7 @@ export async function verifyCommand(argv: string[], io: Io): Promise<ExitCode> {
     .map((k) => [k, outcome.problems.filter((p) => p.kind === k).length] as const)
     .filter(([, n]) => n > 0)
     .map(([k, n]) => `${n} ${k}`);
+  if (outcome.contradictions.length > 0) counts.push(`${outcome.contradictions.length} contradiction${outcome.contradictions.length === 1 ? "" : "s"} of the report with its own results`);
   if (!pinned) counts.push("manifest replaced");
   if (chainBroken) counts.push("shard chain broken");
   io.out(`evidence NOT intact: ${counts.join(", ")}; ${outcome.checked} files listed in the manifest (${made}). Do not rely on this report.`);

@@ -1,0 +1,149 @@
+/**
+ * A report checked against itself while verify hashes it: summary.json's results recomputed into
+ * what it states (summary-check.ts), a shard's evidence/shard.json against that summary, and the
+ * head of junit.xml and of summary.md, which repeat the totals and the verdict, against the same
+ * recomputed values. Each file is read once: the parsers take the very chunks being hashed, and
+ * what they found counts only when the digest then matches the manifest.
+ *
+ * Not checked against the results: hdf.json, results.csv, allure-results/ and the HTML repeat them
+ * in full, and parsing each again would double verify's time for what the manifest already pins.
+ */
+import { InputError } from "../errors";
+import { checkSchema } from "../schema/validate";
+import { junitHead, JUNIT_FILE } from "../report/junit";
+import { SHARD_RECORD_FILE, type ShardRecord } from "../report/shard-record";
+import { SUMMARY_FILE } from "../report/summary";
+import { SUMMARY_MD_FILE, summaryMdHead } from "../report/summary-md";
+import { SummaryParser, type SummaryRest } from "../report/summary-read";
+import { KeepBytes, LineSplitter, type ChunkSink } from "./read-once";
+import { SummaryCheck, type Contradiction } from "./summary-check";
+
+const NOT_OURS_FIX = "Treat the report as unverified: get it again from where the run stored it, or re-run hostproof on the original snapshots.";
+/** evidence/shard.json lists every host of the shard: 10 MB at 100,000 hosts. */
+const MAX_RECORD_BYTES = 256 << 20;
+/** Lines of junit.xml and summary.md compared: the XML declaration and the root; the title, verdict and results. */
+const JUNIT_LINES = 2;
+const MD_LINES = 6;
+
+/** Only the first `n` lines are kept; the rest of the file is hashed, not split. */
+class FirstLines implements ChunkSink {
+  readonly lines: string[] = [];
+  private readonly splitter = new LineSplitter((line) => this.lines.length < this.n && this.lines.push(line));
+
+  constructor(private readonly n: number) {}
+
+  update(chunk: Buffer): void {
+    if (this.lines.length < this.n) this.splitter.update(chunk);
+  }
+
+  end(): void {
+    if (this.lines.length < this.n) this.splitter.end();
+  }
+}
+
+export class ReportCheck {
+  private record: ShardRecord | undefined;
+  private recordBytes: KeepBytes | undefined;
+  private parser: SummaryParser | undefined;
+  private check: SummaryCheck | undefined;
+  private readonly junit = new FirstLines(JUNIT_LINES);
+  private readonly md = new FirstLines(MD_LINES);
+  private readonly found: Contradiction[] = [];
+  private broken: Contradiction | undefined;
+
+  /** `shown`: the report folder as the user named it. */
+  constructor(private readonly shown: string) {}
+
+  /** The record first: the summary's results are checked slice by slice against it as they pass. */
+  static order(path: string): number {
+    return path === SHARD_RECORD_FILE ? 0 : 1;
+  }
+
+  /** Where the bytes of `path` go while they are hashed, when this check reads it. */
+  sink(path: string): ChunkSink | undefined {
+    switch (path) {
+      case SHARD_RECORD_FILE:
+        this.recordBytes = new KeepBytes(MAX_RECORD_BYTES);
+        return this.recordBytes;
+      case SUMMARY_FILE:
+        return this.summarySink();
+      case JUNIT_FILE:
+        return this.junit;
+      case SUMMARY_MD_FILE:
+        return this.md;
+      default:
+        return undefined;
+    }
+  }
+
+  /** Called once the record's digest matched its manifest entry: only then is it used. */
+  trustRecord(): void {
+    const bytes = this.recordBytes?.bytes();
+    if (bytes === undefined) return;
+    let value: unknown;
+    try {
+      value = JSON.parse(bytes.toString("utf8"));
+    } catch {
+      this.found.push({ file: `${this.shown}/${SHARD_RECORD_FILE}`, field: "(top level)", stated: "text that is not JSON", recomputed: "a shard record" });
+      return;
+    }
+    const problems = checkSchema("shard", { file: SHARD_RECORD_FILE, value, lineOf: () => undefined });
+    if (problems.length > 0) this.found.push({ file: `${this.shown}/${SHARD_RECORD_FILE}`, field: problems[0]!.field ?? "(top level)", stated: problems[0]!.problem });
+    else this.record = value as ShardRecord;
+  }
+
+  /**
+   * What the report states that its results contradict. `intact(path)`: whether the file's digest
+   * matched the manifest; a file that did not is already reported as modified, and is not read.
+   */
+  finish(intact: (path: string) => boolean): Contradiction[] {
+    if (!intact(SUMMARY_FILE)) return this.found;
+    if (this.broken !== undefined) return [...this.found, this.broken];
+    let rest: SummaryRest;
+    try {
+      rest = this.parser!.rest();
+    } catch (err) {
+      if (!(err instanceof InputError)) throw err;
+      return [...this.found, this.notOurs(err)];
+    }
+    const { contradictions, recomputed } = this.check!.finish(rest);
+    const found = [...this.found, ...contradictions];
+    if (intact(JUNIT_FILE)) {
+      const expected = junitHead(rest.estate, recomputed.totals).split("\n").slice(0, JUNIT_LINES);
+      const at = expected.findIndex((line, i) => this.junit.lines[i] !== line);
+      if (at !== -1) found.push({ file: `${this.shown}/${JUNIT_FILE}`, field: `line ${at + 1}`, stated: JSON.stringify(this.junit.lines[at] ?? ""), recomputed: JSON.stringify(expected[at]) });
+    }
+    if (intact(SUMMARY_MD_FILE)) {
+      const expected = summaryMdHead({ ...rest, totals: recomputed.totals, verdict: recomputed.verdict, exitCode: recomputed.exitCode, hostCount: recomputed.hosts, clusterCount: recomputed.clusters, controls: recomputed.controlsWithResults });
+      const at = expected.findIndex((line, i) => this.md.lines[i] !== line);
+      if (at !== -1) found.push({ file: `${this.shown}/${SUMMARY_MD_FILE}`, field: `line ${at + 1}`, stated: JSON.stringify(this.md.lines[at] ?? ""), recomputed: JSON.stringify(expected[at]) });
+    }
+    return found;
+  }
+
+  private summarySink(): ChunkSink {
+    const shown = `${this.shown}/${SUMMARY_FILE}`;
+    this.parser = new SummaryParser(shown, NOT_OURS_FIX);
+    this.check = new SummaryCheck(shown, this.record);
+    const parser = this.parser;
+    const check = this.check;
+    const splitter = new LineSplitter((line) => {
+      if (this.broken !== undefined) return;
+      try {
+        const r = parser.line(line);
+        if (r === undefined) return;
+        const problem = check.add(r);
+        if (problem !== undefined) this.broken = { file: shown, field: `results[${parser.count - 1}]`, stated: problem };
+      } catch (err) {
+        if (!(err instanceof InputError)) throw err;
+        this.broken = this.notOurs(err);
+      }
+    });
+    return splitter;
+  }
+
+  private notOurs(err: InputError): Contradiction {
+    const p = err.problems[0]!;
+    return { file: p.file, field: p.field ?? "(top level)", stated: p.problem };
+  }
+}
