@@ -153,13 +153,21 @@ function computerNamed(command: string | undefined): string | undefined {
  * what the inventory says, and its cluster facts must not speak for the inventory's cluster.
  */
 export function clusterProblem(cluster: InventoryCluster | undefined, facts: HostFacts): string | undefined {
-  if (cluster === undefined || !facts.cluster.ok) return undefined;
-  const found = normalizeDnsName(facts.cluster.value.name);
+  if (cluster === undefined) return undefined;
+  // Get-Cluster's Name and Get-ClusterQuorum's Cluster both name the cluster the node answers for.
+  const named: [string, string | null][] = [
+    ["cluster Name", facts.cluster.ok ? facts.cluster.value.name : null],
+    ["clusterQuorum Cluster", facts.clusterQuorum.ok ? facts.clusterQuorum.value.cluster : null],
+  ];
   const wanted = normalizeDnsName(cluster.name);
-  const [fl = "", ...fr] = found.split(".");
   const [wl = "", ...wr] = wanted.split(".");
-  if (fl === wl && (fr.length === 0 || wr.length === 0 || fr.join(".") === wr.join("."))) return undefined;
-  return `the host reports being a node of cluster '${facts.cluster.value.name}' (cluster Name), but the inventory puts it in cluster '${cluster.name}'`;
+  for (const [source, name] of named) {
+    if (name === null || name.trim() === "") continue;
+    const [fl = "", ...fr] = normalizeDnsName(name).split(".");
+    if (fl === wl && (fr.length === 0 || wr.length === 0 || fr.join(".") === wr.join("."))) continue;
+    return `the host reports being a node of cluster '${name}' (${source}), but the inventory puts it in cluster '${cluster.name}'`;
+  }
+  return undefined;
 }
 
 /** Why the snapshot's times cannot be true, or undefined. */

@@ -39,6 +39,7 @@ function readQuorum(obj: JsonObject): Parsed<ClusterQuorumFact> {
   const resourceName = innerText(prop(obj, "QuorumResource"), "Name");
   const resourceType = innerText(prop(obj, "QuorumResourceType"), "Name");
   return parsed({
+    cluster: innerText(prop(obj, "Cluster"), "Name"),
     quorumType: quorumType.value,
     witness: witnessKind(resourceType, resourceName, quorumType.value),
     witnessResourceType: resourceType,

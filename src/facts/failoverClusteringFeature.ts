@@ -14,9 +14,18 @@ const INSTALLED = 1;
 export function normaliseFailoverClusteringFeature(record: ProbeRecord | undefined): Fact<WindowsFeatureFact> {
   return normaliseRecord("failoverClusteringFeature", record, (output) => {
     const obj = singleObject(output);
-    return obj.ok ? readFeatureRow(obj.value) : obj;
+    if (!obj.ok) return obj;
+    const feature = readFeatureRow(obj.value);
+    // The probe asks for this one feature by name: a row naming another answers for something else.
+    if (feature.ok && !FAILOVER_CLUSTERING_NAMES.includes(feature.value.name.toLowerCase())) {
+      return wrong(`the output names the feature ${JSON.stringify(feature.value.name)}, but the probe reads Failover-Clustering (FailoverCluster-FullServer to DISM): it answers for something else`);
+    }
+    return feature;
   });
 }
+
+/** Server Manager's name and DISM's (the fallback's), in lower case. */
+const FAILOVER_CLUSTERING_NAMES: readonly string[] = ["failover-clustering", "failovercluster-fullserver"];
 
 /** A feature as Get-WindowsFeature or DISM (Get-WindowsOptionalFeature) reports it. */
 export function readFeatureRow(obj: JsonObject): Parsed<WindowsFeatureFact> {

@@ -267,8 +267,18 @@ export function registryNumber(value: JsonValue | undefined, kind: "dword" | "qw
   return parsed(kind === "dword" && value < 0 ? value + 2 ** 32 : value);
 }
 
-/** optionalInteger for a REG_DWORD read by Get-ItemProperty (Int32 on 5.1): unsigned, or malformed outside DWORD. */
+/**
+ * optionalInteger for a REG_DWORD read by Get-ItemProperty (Int32 on 5.1): unsigned, or malformed
+ * outside DWORD. Only a JSON number: Get-ItemProperty gives a DWORD as an Int32, which
+ * ConvertTo-Json writes unquoted, so text ("1") is a value of another registry type (REG_SZ),
+ * which Windows does not read as the DWORD policy it stands in for. Read as the number it spells,
+ * a REG_SZ "1" would pass a rule that needs the policy on.
+ */
 export function optionalDword(obj: JsonObject, name: string): Parsed<number | null> {
+  const value = prop(obj, name);
+  if (typeof value === "string" && value.trim() !== "") {
+    return wrong(`property ${name} is the text ${JSON.stringify(value)}, not a REG_DWORD (a number): a value of another registry type, which Windows does not read as this setting`);
+  }
   const result = optionalIntegerIn(obj, name, DWORD);
   if (!result.ok || result.value === null) return result;
   return parsed(result.value < 0 ? result.value + 2 ** 32 : result.value);

@@ -76,7 +76,8 @@ export function judgeRegistryValue(probe: GenericProbe, valueName: string, e: Re
     if (value === undefined) return { pass: false, actual: missing };
     const actual = shownData(value);
     if ("exists" in e) return { pass: true, actual };
-    if ("is" in e) return { pass: sameData(value.data, e.is), actual };
+    // `is {string}` is exactly that text: a DWORD 1 is not the REG_SZ "1" a text setting needs (Windows ignores a value of the wrong type).
+    if ("is" in e) return { pass: typeof e.is === "number" ? sameData(value.data, e.is) : typeof value.data === "string" && value.data === e.is, actual };
     if ("oneOf" in e) return { pass: e.oneOf.some((w) => sameData(value.data, w)), actual };
     if ("atLeast" in e || "atMost" in e) {
       if (typeof value.data !== "number") return { pass: false, actual: `${actual}, not a number` };

@@ -150,6 +150,8 @@ export interface ClusterFact {
 export type WitnessKind = "disk" | "cloud" | "file-share" | "none" | "other";
 
 export interface ClusterQuorumFact {
+  /** The cluster whose quorum this is (Get-ClusterQuorum's Cluster), as reported; null where not projected. */
+  cluster: string | null;
   quorumType: string | null;
   witness: WitnessKind;
   /** The witness resource type as reported (`Physical Disk`, `Cloud Witness`, `File Share Witness`). */

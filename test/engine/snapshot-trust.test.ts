@@ -85,6 +85,16 @@ describe("cluster membership", () => {
     assert.equal(clusterProblem({ name: "OtherClus", type: "workgroup", nodes: ["n1"] }, facts), undefined);
     assert.equal(clusterProblem(undefined, facts), undefined);
   });
+
+  it("names both clusters when the node's quorum is another cluster's, even where Get-Cluster could not be read", () => {
+    const s = snap({ name: "n1", cluster: { name: "wgclus", type: "workgroup" } });
+    const quorum = s.probes.clusterQuorum as { output: Record<string, unknown> };
+    assert.equal(quorum.output.Cluster, "wgclus", "the builder writes the probe's Cluster projection");
+    assert.equal(clusterProblem({ name: "wgclus", type: "workgroup", nodes: ["n1"] }, normaliseSnapshot(s)), undefined);
+    quorum.output.Cluster = "otherclus";
+    s.probes.cluster = { command: "Get-Cluster", startedAt: "2026-11-20T09:00:01Z", error: { kind: "access-denied", message: "Access is denied." } };
+    assert.match(clusterProblem({ name: "wgclus", type: "workgroup", nodes: ["n1"] }, normaliseSnapshot(s)) ?? "", /node of cluster 'otherclus' \(clusterQuorum Cluster\), but the inventory puts it in cluster 'wgclus'/);
+  });
 });
 
 describe("time", () => {

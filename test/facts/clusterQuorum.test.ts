@@ -21,7 +21,7 @@ describe("normaliseClusterQuorum", () => {
     "QuorumResource":  "Cloud Witness",
     "QuorumResourceType":  "Cloud Witness"
 }`)));
-    assert.deepEqual(fact, { quorumType: "Majority", witness: "cloud", witnessResourceType: "Cloud Witness", witnessResourceName: "Cloud Witness" });
+    assert.deepEqual(fact, { cluster: "HVCL01", quorumType: "Majority", witness: "cloud", witnessResourceType: "Cloud Witness", witnessResourceName: "Cloud Witness" });
   });
 
   it("maps every resource type to its witness kind, case-insensitively", () => {
@@ -34,7 +34,7 @@ describe("normaliseClusterQuorum", () => {
   });
 
   it("reads no witness (null type, no resource) as none", () => {
-    assert.deepEqual(quorum({ Cluster: "HVCL01", QuorumType: 1, QuorumResource: null, QuorumResourceType: null }), { quorumType: "Majority", witness: "none", witnessResourceType: null, witnessResourceName: null });
+    assert.deepEqual(quorum({ Cluster: "HVCL01", QuorumType: 1, QuorumResource: null, QuorumResourceType: null }), { cluster: "HVCL01", quorumType: "Majority", witness: "none", witnessResourceType: null, witnessResourceName: null });
     assert.equal(quorum({ QuorumType: 1, QuorumResourceType: "" }).witness, "none");
   });
 

@@ -5,7 +5,8 @@
 // shape is the collector's fallback where ServerManager is missing.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { normaliseFailoverClusteringFeature as normalise } from "../../src/facts/failoverClusteringFeature";
+import { normaliseFailoverClusteringFeature as normalise, readFeatureRow } from "../../src/facts/failoverClusteringFeature";
+import type { JsonObject } from "../../src/model/json";
 import { failure, formatListSection, problemOf, readSample, sampleJson, success, successJson, valueOf } from "../helpers/records";
 
 const INSPEC = "inspec_test_fixtures_cmd_get-windows-feature.txt";
@@ -13,7 +14,10 @@ const GETPERF = "getperf_getconfig_inventory_w2016_w2019_os_system_user_uac_feat
 
 describe("normaliseFailoverClusteringFeature", () => {
   it("reads the captured 5.1 output as is (integer InstallState, extra properties)", () => {
-    assert.deepEqual(valueOf(normalise(success(sampleJson(INSPEC)))), { name: "DHCP", installed: false, installState: 0 });
+    // The capture is of another feature (DHCP): read as a row, not as the Failover-Clustering probe's answer.
+    const capture = sampleJson(INSPEC);
+    assert.deepEqual(readFeatureRow(capture as JsonObject), { ok: true, value: { name: "DHCP", installed: false, installState: 0 } });
+    assert.deepEqual(valueOf(normalise(success({ ...(capture as JsonObject), Name: "Failover-Clustering" }))), { name: "Failover-Clustering", installed: false, installState: 0 });
   });
 
   it("reads Failover-Clustering installed, 5.1 style", () => {
@@ -29,8 +33,16 @@ describe("normaliseFailoverClusteringFeature", () => {
   it("keeps an InstallState name as emitted (PowerShell 7 -EnumsAsStrings, as the getperf capture shows it)", () => {
     const [webServer] = formatListSection(GETPERF, "w2016/feature (first 2 of 35 entries)");
     assert.equal(webServer.InstallState, "Installed");
-    const fact = valueOf(normalise(success({ Name: webServer.Name, DisplayName: webServer.DisplayName, Installed: true, InstallState: webServer.InstallState })));
-    assert.deepEqual(fact, { name: "Web-Server", installed: true, installState: "Installed" });
+    const row = readFeatureRow({ Name: webServer.Name!, DisplayName: webServer.DisplayName!, Installed: true, InstallState: webServer.InstallState! });
+    assert.deepEqual(row, { ok: true, value: { name: "Web-Server", installed: true, installState: "Installed" } });
+    const fact = valueOf(normalise(success({ Name: "Failover-Clustering", Installed: true, InstallState: webServer.InstallState })));
+    assert.deepEqual(fact, { name: "Failover-Clustering", installed: true, installState: "Installed" });
+  });
+
+  it("refuses a row naming another feature: the probe asks for Failover-Clustering (FailoverCluster-FullServer to DISM) by name", () => {
+    assert.match(problemOf(normalise(success({ Name: "Web-Server", Installed: true, InstallState: 1 })), "malformed"), /names the feature "Web-Server", but the probe reads Failover-Clustering/);
+    assert.match(problemOf(normalise(success({ FeatureName: "TelnetClient", State: 2 })), "malformed"), /"TelnetClient"/);
+    assert.equal(valueOf(normalise(success({ Name: "failover-clustering", InstallState: 1 }))).installed, true, "names ignore case");
   });
 
   it("derives installed from InstallState when Installed is missing, by integer or name in any case", () => {

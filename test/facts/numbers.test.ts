@@ -63,6 +63,7 @@ describe("DWORDs read by Get-ItemProperty (LocalAccountTokenFilterPolicy, UBR)",
 
   it("refuses a UBR no DWORD holds and a CurrentBuild no Windows has", () => {
     problemOf(normaliseWindowsVersion(success({ CurrentBuild: "17763", UBR: 4294967296 })), "malformed");
+    assert.match(problemOf(normaliseWindowsVersion(success({ CurrentBuild: "17763", UBR: "6414" })), "malformed"), /UBR is the text "6414", not a REG_DWORD/);
     problemOf(normaliseWindowsVersion(success({ CurrentBuild: "99999999", UBR: 1 })), "malformed");
     assert.equal(valueOf(normaliseWindowsVersion(success({ CurrentBuild: "17763", UBR: 6414 }))).ubr, 6414);
   });

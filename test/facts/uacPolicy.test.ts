@@ -27,10 +27,15 @@ describe("normaliseUacPolicy", () => {
     assert.equal(filterPolicy({ LocalAccountTokenFilterPolicy: null, EnableLUA: 1 }), null);
   });
 
-  it("reads 0, numeric strings and lower-case names", () => {
+  it("reads 0 and lower-case names", () => {
     assert.equal(filterPolicy({ LocalAccountTokenFilterPolicy: 0 }), 0);
-    assert.equal(filterPolicy({ LocalAccountTokenFilterPolicy: "1" }), 1);
-    assert.equal(filterPolicy({ localaccounttokenfilterpolicy: " 0 " }), 0);
+    assert.equal(filterPolicy({ localaccounttokenfilterpolicy: 1 }), 1);
+  });
+
+  it("refuses text: Get-ItemProperty gives a DWORD as a number, so \"1\" is a REG_SZ, which Windows does not read as the policy", () => {
+    for (const text of ["1", " 0 ", "0x1"]) {
+      assert.match(problemOf(normaliseUacPolicy(success({ LocalAccountTokenFilterPolicy: text })), "malformed"), /LocalAccountTokenFilterPolicy is the text .*, not a REG_DWORD/);
+    }
   });
 
   it("rejects a value that is not a whole number instead of reading it as absent", () => {

@@ -93,6 +93,7 @@ export function hostFacts(name: string, overrides: Partial<Omit<HostFacts, "host
     vmIntegrationServices: ok("vmIntegrationServices", []),
     cluster: ok("cluster", { name: "HVCLU1", administrativeAccessPoint: 2 }),
     clusterQuorum: ok("clusterQuorum", {
+      cluster: "HVCLU1",
       quorumType: "NodeAndCloudMajority",
       witness: "cloud",
       witnessResourceType: "Cloud Witness",

@@ -162,7 +162,7 @@ describe("HP-CLU-006 judgeAdministrativeAccessPointDns", () => {
 
 describe("HP-CLU-007 judgeQuorumWitness", () => {
   const quorum = (q: Partial<ClusterQuorumFact>) => ({
-    clusterQuorum: ok("clusterQuorum", { quorumType: "NodeAndDiskMajority", witness: "disk", witnessResourceType: "Physical Disk", witnessResourceName: "Cluster Disk 1", ...q } satisfies ClusterQuorumFact),
+    clusterQuorum: ok("clusterQuorum", { cluster: null, quorumType: "NodeAndDiskMajority", witness: "disk", witnessResourceType: "Physical Disk", witnessResourceName: "Cluster Disk 1", ...q } satisfies ClusterQuorumFact),
   });
   const both = (q: Partial<ClusterQuorumFact>) => two(quorum(q), quorum(q));
 

@@ -146,3 +146,70 @@ test("a CIM property must hold on every instance, and there must be one", () => 
   const build = genericProbe.cim("root\\cimv2", "Win32_OperatingSystem", "BuildNumber");
   assert.equal(judge(judgeCim(build, "os", "BuildNumber", { atLeast: 17763 }), { [build.id]: out({ BuildNumber: "20348" }) }).status, "passed");
 });
+
+test("a registry value's data must be of its Kind: a number under String, Binary, MultiString, an unknown Kind or none is malformed, never compared", () => {
+  const is1 = judgeRegistryValue(RDP, "UserAuthentication", { is: 1 });
+  const atMost = judgeRegistryValue(RDP, "UserAuthentication", { atMost: 10 });
+  for (const row of [
+    { Name: "UserAuthentication", Kind: "String", Data: 1 },
+    { Name: "UserAuthentication", Kind: "ExpandString", Data: 1 },
+    { Name: "UserAuthentication", Kind: "MultiString", Data: 1 },
+    { Name: "UserAuthentication", Kind: "Binary", Data: 1 },
+    { Name: "UserAuthentication", Kind: "None", Data: 1 },
+    { Name: "UserAuthentication", Kind: "Bogus", Data: 1 },
+    { Name: "UserAuthentication", Kind: null, Data: 1 },
+    { Name: "UserAuthentication", Data: -4294967295 },
+    { Name: "UserAuthentication", Kind: "String", Data: ["1"] },
+    { Name: "UserAuthentication", Kind: "MultiString", Data: [1] },
+  ]) {
+    for (const j of [is1, atMost]) {
+      const r = judge(j, { [RDP.id]: out([{ Name: "PortNumber", Kind: "DWord", Data: 3389 }, row]) });
+      assert.equal(r.status, "undetermined", JSON.stringify(row));
+      assert.equal(r.reason?.kind, "malformed", JSON.stringify(row));
+    }
+  }
+  // What the reader writes for each kind is read as before.
+  const rec = { [RDP.id]: out([{ Name: "B", Kind: "Binary", Data: [1, 255] }, { Name: "E", Kind: "ExpandString", Data: "%SystemRoot%" }, { Name: "M", Kind: "MultiString", Data: ["a"] }, { Name: "N", Kind: "None", Data: null }, { Name: "Q", Kind: "QWord", Data: 5 }]) };
+  assert.equal(judge(judgeRegistryValue(RDP, "Q", { is: 5 }), rec).status, "passed");
+  assert.equal(judge(judgeRegistryValue(RDP, "E", { is: "%SystemRoot%" }), rec).status, "passed");
+  assert.equal(judge(judgeRegistryValue(RDP, "M", { contains: ["A"] }), rec).status, "passed");
+  assert.equal(judge(judgeRegistryValue(RDP, "B", { exists: true }), rec).status, "passed");
+});
+
+test("`is {string}` is exactly that text: a DWORD 1 is not the REG_SZ \"1\" a text setting needs", () => {
+  const isText1 = judgeRegistryValue(RDP, "ScreenSaverIsSecure", { is: "1" });
+  const dword = judge(isText1, { [RDP.id]: values(["ScreenSaverIsSecure", "DWord", 1]) });
+  assert.equal(dword.status, "failed");
+  assert.equal(dword.actual, "1 (DWord)");
+  assert.equal(judge(isText1, { [RDP.id]: values(["ScreenSaverIsSecure", "String", "1"]) }).status, "passed");
+});
+
+test("a record whose output names another thing than its parameters ask for is malformed, never judged", () => {
+  const w32 = genericProbe.service("W32Time");
+  const running = judgeService(w32, "W32Time", { status: "Running" });
+  for (const output of [{ Name: "Spooler", DisplayName: "Print Spooler", Status: 4, StartType: 2 }, { Status: 4, StartType: 2 }, [{ Name: "Spooler", Status: 4, StartType: 2 }]]) {
+    const r = judge(running, { [w32.id]: out(output) });
+    assert.equal(r.status, "undetermined", JSON.stringify(output));
+    assert.match(r.reason?.message ?? "", /the service "W32Time": it answers for something else/);
+  }
+  assert.equal(judge(running, { [w32.id]: out({ Name: "w32time", Status: 4, StartType: 2 }) }).status, "passed", "names ignore case");
+
+  const hv = genericProbe.windowsFeature("Hyper-V", "Microsoft-Hyper-V");
+  const notInstalled = judgeWindowsFeature(hv, "Hyper-V", false);
+  const telnet = judge(notInstalled, { [hv.id]: out({ Name: "Telnet-Client", Installed: false, InstallState: 0 }) });
+  assert.equal(telnet.status, "undetermined");
+  assert.match(telnet.reason?.message ?? "", /Name "Telnet-Client", but the record reads the Windows feature "Hyper-V" or "Microsoft-Hyper-V"/);
+  assert.equal(judge(notInstalled, { [hv.id]: out({ FeatureName: "Microsoft-Hyper-V", State: 0 }) }).status, "passed", "DISM's name, from the fallback");
+
+  const v2 = genericProbe.optionalFeature("MicrosoftWindowsPowerShellV2Root");
+  const other = judge(judgeOptionalFeature(v2, "MicrosoftWindowsPowerShellV2Root", false), { [v2.id]: out({ FeatureName: "TelnetClient", State: 0 }) });
+  assert.equal(other.status, "undetermined");
+
+  const keyed = genericProbe.cim("root\\cimv2", "Win32_Service", "StartMode", { property: "Name", value: "W32Time" });
+  const auto = judgeCim(keyed, "root\\cimv2\\Win32_Service where Name = W32Time", "StartMode", { equals: "Auto" });
+  const spooler = judge(auto, { [keyed.id]: out({ Name: "Spooler", StartMode: "Auto" }) });
+  assert.equal(spooler.status, "undetermined");
+  assert.match(spooler.reason?.message ?? "", /instance 1 has Name "Spooler", but the record reads only instances whose Name is "W32Time"/);
+  assert.equal(judge(auto, { [keyed.id]: out({ StartMode: "Auto" }) }).status, "undetermined", "an instance without its key");
+  assert.equal(judge(auto, { [keyed.id]: out({ Name: "w32time", StartMode: "Auto" }) }).status, "passed");
+});
