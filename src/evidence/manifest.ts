@@ -125,6 +125,8 @@ export interface VerifyOutcome {
   problems: VerifyProblem[];
   /** What the report states that its own results contradict (report-check.ts); empty when not checked. */
   contradictions: Contradiction[];
+  /** Per control, an order-free digest of its results as summary.json holds them (ReportCheck.resultDigests); absent when not checked or not all read. */
+  resultDigests?: ReadonlyMap<string, bigint>;
   manifestSha256: string;
   manifest: Manifest;
   /** The bytes of the files asked for with `keep`, as hashed, for those whose digest matched. */
@@ -268,6 +270,7 @@ export function buildManifest(reportDir: string, options: WriteManifestOptions =
     createdAt: (options.now ?? new Date()).toISOString(),
     algorithm: "sha256",
     covers,
+    ...(options.shards !== undefined ? { shards: [...options.shards] } : {}),
     files: files.map((path) => ({ path, ...hashFile(join(reportDir, path)) })),
   };
 }
@@ -534,7 +537,8 @@ export async function verifyReport(reportDir: string, shownAs: string = reportDi
   const problems = found.sort((a, b) => a.at - b.at).map((f) => f.problem);
   problems.push(...(await unlistedEntries(reportDir, listed)));
   const contradictions = self === undefined ? [] : listed.has(SUMMARY_FILE) ? self.finish((path) => intact.has(path)) : [{ file: `${shownAs}/${SUMMARY_FILE}`, field: "(the file)", stated: "not listed in the manifest", recomputed: "a summary.json, which every hostproof report holds" }];
-  return { ok: problems.length === 0 && contradictions.length === 0, checked: manifest.files.length, problems, contradictions, manifestSha256: sha256, manifest, kept };
+  const resultDigests = self?.resultDigests((path) => intact.has(path));
+  return { ok: problems.length === 0 && contradictions.length === 0, checked: manifest.files.length, problems, contradictions, ...(resultDigests !== undefined ? { resultDigests } : {}), manifestSha256: sha256, manifest, kept };
 }
 
 /** One listed file: missing, not a regular file, reached through a link, or hashed by `hash` and compared. */

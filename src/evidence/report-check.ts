@@ -8,6 +8,7 @@
  * Not checked against the results: hdf.json, results.csv, allure-results/ and the HTML repeat them
  * in full, and parsing each again would double verify's time for what the manifest already pins.
  */
+import { createHash } from "node:crypto";
 import { InputError } from "../errors";
 import { checkSchema } from "../schema/validate";
 import { junitHead, JUNIT_FILE } from "../report/junit";
@@ -24,6 +25,7 @@ const MAX_RECORD_BYTES = 256 << 20;
 /** Lines of junit.xml and summary.md compared: the XML declaration and the root; the title, verdict and results. */
 const JUNIT_LINES = 2;
 const MD_LINES = 6;
+const DIGEST_MASK = (1n << 256n) - 1n;
 
 /** Only the first `n` lines are kept; the rest of the file is hashed, not split. */
 class FirstLines implements ChunkSink {
@@ -50,6 +52,8 @@ export class ReportCheck {
   private readonly md = new FirstLines(MD_LINES);
   private readonly found: Contradiction[] = [];
   private broken: Contradiction | undefined;
+  /** Per control, the sum of its results' digests (resultDigests). */
+  private readonly digests = new Map<string, bigint>();
 
   /** `shown`: the report folder as the user named it. */
   constructor(private readonly shown: string) {}
@@ -132,6 +136,7 @@ export class ReportCheck {
       try {
         const r = parser.line(line);
         if (r === undefined) return;
+        this.addDigest(r.controlId, line);
         const problem = check.add(r);
         if (problem !== undefined) this.broken = { file: shown, field: `results[${parser.count - 1}]`, stated: problem };
       } catch (err) {
@@ -140,6 +145,24 @@ export class ReportCheck {
       }
     });
     return splitter;
+  }
+
+  /**
+   * What the results of each control are, as a digest that does not depend on their order: the
+   * sum, modulo 2^256, of the SHA-256 of each result as written (one line of summary.json). A
+   * merged report's results are its shards' results, line for line, in another order; the sums
+   * of its shards then add up to its own (evidence/chain.ts). A sum, not a set: memory holds one
+   * number per control, whatever the estate's size. Undefined when the results were not all read
+   * (summary.json modified, or not in hostproof's layout).
+   */
+  resultDigests(intact: (path: string) => boolean): ReadonlyMap<string, bigint> | undefined {
+    return intact(SUMMARY_FILE) && this.broken === undefined && this.parser !== undefined ? this.digests : undefined;
+  }
+
+  private addDigest(controlId: string, line: string): void {
+    const text = line.trim();
+    const digest = BigInt(`0x${createHash("sha256").update(text.endsWith(",") ? text.slice(0, -1) : text).digest("hex")}`);
+    this.digests.set(controlId, ((this.digests.get(controlId) ?? 0n) + digest) & DIGEST_MASK);
   }
 
   private notOurs(err: InputError): Contradiction {

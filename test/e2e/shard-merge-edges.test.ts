@@ -9,7 +9,7 @@ import { cpSync, existsSync, readdirSync, readFileSync, rmSync, unlinkSync, writ
 import { join } from "node:path";
 import { test } from "node:test";
 import { runEstate } from "../../src/engine/run";
-import { verifyReport, writeManifest } from "../../src/evidence/manifest";
+import { verifyReport, writeManifest, type Manifest } from "../../src/evidence/manifest";
 import type { Summary } from "../../src/report/summary";
 import { DEMO, spawnCli, tempDir } from "./cli";
 
@@ -173,4 +173,42 @@ test("--out inside a shard, or around one, is refused before anything is written
   const given = spawnCli(["verify", "merged", "--shards", "runs/s1", "--shards", "runs/s2", "--shards", "moved"], dir);
   assert.equal(given.code, 0, given.stdout + given.stderr);
   assert.match(given.stdout, /2 of 2 shards verified/);
+});
+
+test("a merged report whose results were rewritten consistently (totals, heads and manifest kept in step) does not verify against its shards", async () => {
+  const dir = tempDir();
+  const waivers = join(__dirname, "..", "..", "examples", "demo", "waivers.yaml");
+  const shards = await runShards(dir, DEMO, 2, { waivers });
+  assert.equal(spawnCli(["merge", ...shards, "-o", "merged", "--no-history", "--no-html", "--exit-zero"], dir).code, 0);
+  const withShards = ["verify", "merged", "--shards", "s1", "--shards", "s2"];
+  const honest = spawnCli(withShards, dir);
+  assert.equal(honest.code, 0, honest.stdout + honest.stderr);
+  assert.match(honest.stdout, /2 of 2 shards verified/);
+
+  // A failure turned into a pass, and a pass of the same severity into a failure: the totals, the
+  // failures per severity, the verdict and the heads of junit.xml and summary.md stay as they were.
+  const merged = join(dir, "merged");
+  const lines = readFileSync(join(merged, "summary.json"), "utf8").split("\n");
+  const parsed = (l: string): Record<string, unknown> => JSON.parse(l.trim().replace(/,$/, "")) as Record<string, unknown>;
+  const isResult = (l: string): boolean => l.startsWith("    {\"controlId\"");
+  const failed = lines.findIndex((l) => isResult(l) && parsed(l).status === "failed");
+  const { severity, controlId } = parsed(lines[failed]!);
+  const passed = lines.findIndex((l) => isResult(l) && parsed(l).status === "passed" && parsed(l).severity === severity && parsed(l).controlId !== controlId);
+  assert.ok(failed >= 0 && passed >= 0, "the premise: a failure and a pass of one severity");
+  const swapped = parsed(lines[passed]!).controlId as string;
+  lines[failed] = lines[failed]!.replace('"status":"failed"', '"status":"passed"');
+  lines[passed] = lines[passed]!.replace('"status":"passed"', '"status":"failed"');
+  writeFileSync(join(merged, "summary.json"), lines.join("\n"));
+  const { shards: recorded } = JSON.parse(readFileSync(join(merged, "evidence", "manifest.json"), "utf8")) as Manifest;
+  assert.equal(recorded?.length, 2);
+  writeManifest(merged, { shards: recorded });
+
+  const alone = spawnCli(["verify", "merged", "--shards", "s1", "--shards", "s2"], dir);
+  assert.equal(alone.code, 1, alone.stdout + alone.stderr);
+  assert.match(alone.stderr, new RegExp(`the merged summary\\.json's results of (${controlId}, ${swapped}|${swapped}, ${controlId}) are not its shards' results`));
+  assert.match(alone.stdout, /evidence NOT intact: shard chain broken/);
+  const found = spawnCli(["verify", "merged"], dir);
+  assert.equal(found.code, 1, "the shards where merge read them: the same");
+  // What changed is summary.json alone: the report still agrees with itself.
+  assert.doesNotMatch(alone.stderr, /contradicts/);
 });

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { genericProbe } from "../../src/probes/generic";
 import { judgeCim, judgeLocalGroup, judgeOptionalFeature, judgeRegistryValue, judgeService, judgeUpdate, judgeWindowsFeature } from "../../src/judge/generic";
 import type { HostJudge } from "../../src/judge/context";
-import type { JsonValue } from "../../src/model/json";
+import type { JsonObject, JsonValue } from "../../src/model/json";
 import type { ProbeRecord } from "../../src/model/snapshot";
 import { DEFAULT_INPUTS } from "../../src/judge/context";
 import { AS_OF, hostFacts, ok } from "../helpers/host-facts";
@@ -150,7 +150,7 @@ test("a CIM property must hold on every instance, and there must be one", () => 
 test("a registry value's data must be of its Kind: a number under String, Binary, MultiString, an unknown Kind or none is malformed, never compared", () => {
   const is1 = judgeRegistryValue(RDP, "UserAuthentication", { is: 1 });
   const atMost = judgeRegistryValue(RDP, "UserAuthentication", { atMost: 10 });
-  for (const row of [
+  const rows: JsonObject[] = [
     { Name: "UserAuthentication", Kind: "String", Data: 1 },
     { Name: "UserAuthentication", Kind: "ExpandString", Data: 1 },
     { Name: "UserAuthentication", Kind: "MultiString", Data: 1 },
@@ -161,7 +161,8 @@ test("a registry value's data must be of its Kind: a number under String, Binary
     { Name: "UserAuthentication", Data: -4294967295 },
     { Name: "UserAuthentication", Kind: "String", Data: ["1"] },
     { Name: "UserAuthentication", Kind: "MultiString", Data: [1] },
-  ]) {
+  ];
+  for (const row of rows) {
     for (const j of [is1, atMost]) {
       const r = judge(j, { [RDP.id]: out([{ Name: "PortNumber", Kind: "DWord", Data: 3389 }, row]) });
       assert.equal(r.status, "undetermined", JSON.stringify(row));
@@ -187,7 +188,8 @@ test("`is {string}` is exactly that text: a DWORD 1 is not the REG_SZ \"1\" a te
 test("a record whose output names another thing than its parameters ask for is malformed, never judged", () => {
   const w32 = genericProbe.service("W32Time");
   const running = judgeService(w32, "W32Time", { status: "Running" });
-  for (const output of [{ Name: "Spooler", DisplayName: "Print Spooler", Status: 4, StartType: 2 }, { Status: 4, StartType: 2 }, [{ Name: "Spooler", Status: 4, StartType: 2 }]]) {
+  const outputs: JsonValue[] = [{ Name: "Spooler", DisplayName: "Print Spooler", Status: 4, StartType: 2 }, { Status: 4, StartType: 2 }, [{ Name: "Spooler", Status: 4, StartType: 2 }]];
+  for (const output of outputs) {
     const r = judge(running, { [w32.id]: out(output) });
     assert.equal(r.status, "undetermined", JSON.stringify(output));
     assert.match(r.reason?.message ?? "", /the service "W32Time": it answers for something else/);

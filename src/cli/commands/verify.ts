@@ -29,8 +29,9 @@ outside the report (CI log, audit ticket) and pass it as --expect to pin the who
 A report made by hostproof merge also records each shard's manifest SHA-256. verify follows that
 chain: each shard (where merge read it, relative to the report, or as given with --shards) must
 verify on its own, have the manifest recorded, and hold byte for byte the snapshots the merged
-report holds. A shard that is not at hand is reported as not checked; with --shards, every shard
-must be found.
+report holds; with every shard verified, the merged summary.json's results must be the shards'
+results, each as written. A shard that is not at hand is reported as not checked; with --shards,
+every shard must be found.
 
 Options:
       --expect <sha256>   the manifest's SHA-256 as recorded when the report was made
@@ -74,7 +75,7 @@ export async function verifyCommand(argv: string[], io: Io): Promise<ExitCode> {
     dir,
     async () => {
       const outcome = await verifyReport(dir, dir);
-      return { outcome, chain: await followChain(dir, outcome.manifest, values.shards) };
+      return { outcome, chain: await followChain(dir, outcome, values.shards) };
     },
     (note) => io.err(`hostproof: ${note}`),
   );
