@@ -11,6 +11,7 @@ import type { FeatureFile } from "./feature-set";
 import { knownSteps, stepMatcher, type KnownStep, type StepMatcher } from "./known-steps";
 import { checkArg, type LibraryStep } from "./library";
 import { lintControls } from "./lint-controls";
+import { hiddenTextProblems } from "./lint-text";
 import { runGivingTurns, runToEnd, type Work } from "../util/turns";
 
 export interface LoadedFeature {
@@ -51,9 +52,13 @@ export function* lintWork(files: readonly FeatureFile[]): Work<LintOutcome> {
   for (const file of files) {
     const doc = parse(file, problems);
     yield;
-    if (doc === undefined) continue;
+    if (doc === undefined) {
+      problems.push(...hiddenTextProblems(file, undefined, []));
+      continue;
+    }
     const pickles = compile(doc, file.path, IdGenerator.uuid());
     yield;
+    problems.push(...hiddenTextProblems(file, doc, pickles));
     features.push({ file, doc, pickles });
     yield* lintControls(file, doc, ids, problems);
     yield* lintSteps(file, doc, pickles, steps, givens, problems);

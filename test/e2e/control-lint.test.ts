@@ -114,6 +114,32 @@ const REFUSED: Record<string, { text: string; problems: string[] }> = {
       "acme/no-scenario.feature:1: the file holds no scenario, so it adds no control. Write each control as a Scenario: with its tags on the line above (see README, \"Adding a control\"), or move the file out of the features folder.",
     ],
   },
+  // Text a reviewer sees otherwise than Gherkin reads it (src/controls/lint-text.ts).
+  "hidden-step.feature": {
+    // The CR shows as a line break in an editor, a terminal and a diff; to Gherkin the And is part of the comment.
+    text: control("ACME-HID-001", "@severity:critical", `${JUDGE}    # and its PowerShell 2.0\r    And the Windows PowerShell 2.0 engine is removed or disabled\n`),
+    problems: [
+      "acme/hidden-step.feature:11: the line holds a carriage return (U+000D) not followed by a line feed: a reviewer sees the text around it otherwise than Gherkin reads it (a step after a hidden line break is part of the line before, a comment's, to Gherkin). Rewrite the line with plain line breaks (LF or CRLF) and without bidirectional controls.",
+    ],
+  },
+  "bidi.feature": {
+    text: control("ACME-HID-002", "@severity:critical", `    # \u202e ;)\n${JUDGE}`),
+    problems: [
+      "acme/bidi.feature:9: the line holds U+202E, a bidirectional control that reorders what is shown: a reviewer sees the text around it otherwise than Gherkin reads it (a step after a hidden line break is part of the line before, a comment's, to Gherkin). Rewrite the line with plain line breaks (LF or CRLF) and without bidirectional controls.",
+    ],
+  },
+  "invisible-tag.feature": {
+    text: control("ACME-HID-003", "@severity:critical @sev\u200berity:low", JUDGE),
+    problems: [
+      'acme/invisible-tag.feature:3: tag "@sev\u200berity:low": it holds U+200B, an invisible character: it reads as "@severity:low", but --tags, waivers and the lint see another tag. Retype the tag without the invisible character.',
+    ],
+  },
+  "invisible-argument.feature": {
+    text: control("ACME-HID-004", "@severity:critical", '    Given each host\n    Then the local group "Administrators" does not have the member "Every\u200bone"\n'),
+    problems: [
+      "acme/invisible-argument.feature:10: step 'the local group \"Administrators\" does not have the member \"Everyone\"': it holds U+200B, an invisible character: what it reads is not what it compares with a host's facts. Retype the step (and its table) without the invisible character.",
+    ],
+  },
 };
 
 /** The `✘` lines of stderr, without their mark. */
