@@ -1,7 +1,7 @@
 import type { ComputerSystemFact, Fact } from "../model/facts";
 import type { JsonObject } from "../model/json";
 import type { ProbeRecord } from "../model/snapshot";
-import { bool, normaliseRecord, parsed, prop, requiredText, singleObject, text, type Parsed } from "./shape";
+import { normaliseRecord, optionalBool, parsed, prop, requiredText, singleObject, text, type Parsed } from "./shape";
 
 /** Win32_ComputerSystem: domain membership, and the machine (physical, or a VM and on which hypervisor). */
 export function normaliseComputerSystem(record: ProbeRecord | undefined): Fact<ComputerSystemFact> {
@@ -14,12 +14,14 @@ export function normaliseComputerSystem(record: ProbeRecord | undefined): Fact<C
 function readComputerSystem(obj: JsonObject): Parsed<ComputerSystemFact> {
   const name = requiredText(obj, "Name");
   if (!name.ok) return name;
+  const partOfDomain = optionalBool(obj, "PartOfDomain");
+  if (!partOfDomain.ok) return partOfDomain;
   return parsed({
     name: name.value,
     dnsHostName: text(prop(obj, "DNSHostName")),
     domain: text(prop(obj, "Domain")),
     // Decide membership on this flag, not on Domain: a workgroup named like a domain is possible.
-    partOfDomain: bool(prop(obj, "PartOfDomain")),
+    partOfDomain: partOfDomain.value,
     workgroup: text(prop(obj, "Workgroup")),
     manufacturer: text(prop(obj, "Manufacturer")),
     model: text(prop(obj, "Model")),

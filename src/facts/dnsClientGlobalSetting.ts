@@ -1,6 +1,6 @@
 import type { DnsClientGlobalSettingFact, Fact } from "../model/facts";
 import type { ProbeRecord } from "../model/snapshot";
-import { bool, normaliseRecord, parsed, prop, singleObject, stringList } from "./shape";
+import { normaliseRecord, optionalBool, parsed, singleObject, stringList } from "./shape";
 
 /**
  * Get-DnsClientGlobalSetting. SuffixSearchList arrives as an array, a lone string (one suffix,
@@ -13,10 +13,10 @@ export function normaliseDnsClientGlobalSetting(record: ProbeRecord | undefined)
     if (!obj.ok) return obj;
     const suffixSearchList = stringList(obj.value, "SuffixSearchList");
     if (!suffixSearchList.ok) return suffixSearchList;
-    return parsed({
-      suffixSearchList: suffixSearchList.value,
-      useSuffixSearchList: bool(prop(obj.value, "UseSuffixSearchList")),
-      useDevolution: bool(prop(obj.value, "UseDevolution")),
-    });
+    const useSuffixSearchList = optionalBool(obj.value, "UseSuffixSearchList");
+    if (!useSuffixSearchList.ok) return useSuffixSearchList;
+    const useDevolution = optionalBool(obj.value, "UseDevolution");
+    if (!useDevolution.ok) return useDevolution;
+    return parsed({ suffixSearchList: suffixSearchList.value, useSuffixSearchList: useSuffixSearchList.value, useDevolution: useDevolution.value });
   });
 }

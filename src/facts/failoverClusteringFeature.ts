@@ -1,7 +1,7 @@
 import type { Fact, WindowsFeatureFact } from "../model/facts";
 import type { JsonObject, JsonValue } from "../model/json";
 import type { ProbeRecord } from "../model/snapshot";
-import { bool, enumAsEmitted, hasProp, normaliseRecord, parsed, prop, requiredText, singleObject, text, wrong, type Parsed } from "./shape";
+import { enumAsEmitted, hasProp, optionalBool, normaliseRecord, parsed, prop, requiredText, singleObject, text, wrong, type Parsed } from "./shape";
 
 /** ServerManager InstallState names in enum order (0..4). */
 const INSTALL_STATES = ["Available", "Installed", "InstallPending", "UninstallPending", "Removed"] as const;
@@ -41,7 +41,9 @@ function readWindowsFeature(obj: JsonObject): Parsed<WindowsFeatureFact> {
   if (!name.ok) return name;
   const installState = enumAsEmitted(prop(obj, "InstallState"));
   if (installState !== null && installedFromState(installState) === null) return wrong(`InstallState ${JSON.stringify(installState)} is not a known value`);
-  const stated = bool(prop(obj, "Installed"));
+  const installedProp = optionalBool(obj, "Installed");
+  if (!installedProp.ok) return installedProp;
+  const stated = installedProp.value;
   const fromState = installedFromState(installState);
   // Installed is InstallState = Installed: Installed true beside Available or Removed (or false
   // beside Installed) is one object saying two things, and neither can be believed. The pending

@@ -1,7 +1,7 @@
 import type { Fact, LocalUserFact } from "../model/facts";
 import type { JsonObject } from "../model/json";
 import type { ProbeRecord } from "../model/snapshot";
-import { bool, innerText, mapRows, normaliseRecord, objectList, parsed, prop, requiredText, wrong, type Parsed } from "./shape";
+import { innerText, optionalBool, mapRows, normaliseRecord, objectList, parsed, prop, requiredText, wrong, type Parsed } from "./shape";
 
 /**
  * Get-LocalUser. Every user must have a name and a SID: a user that could not be read would
@@ -21,5 +21,7 @@ function readUser(row: JsonObject): Parsed<LocalUserFact> {
   // Projected as `.SID.Value` (a string); unprojected output carries `{"Value":"S-1-..."}`.
   const sid = innerText(prop(row, "SID"), "Value");
   if (sid === null) return wrong(`property SID of ${name.value} is missing`);
-  return parsed({ name: name.value, sid, enabled: bool(prop(row, "Enabled")) });
+  const enabled = optionalBool(row, "Enabled");
+  if (!enabled.ok) return wrong(`user ${name.value}: ${enabled.message}`);
+  return parsed({ name: name.value, sid, enabled: enabled.value });
 }

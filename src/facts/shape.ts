@@ -297,6 +297,18 @@ export function bool(value: JsonValue | undefined): boolean | null {
 }
 
 /**
+ * A boolean property: absent (missing or null) is null, anything present must read as a boolean.
+ * A value that does not ("no", "Disabled", 2) is malformed, never null: null reads as "not
+ * reported", which a judge may take the lenient way, while whoever wrote "no" meant false.
+ */
+export function optionalBool(obj: JsonObject, name: string): Parsed<boolean | null> {
+  const value = prop(obj, name);
+  if (value === undefined || value === null) return parsed(null);
+  const result = bool(value);
+  return result === null ? wrong(`property ${name} is ${JSON.stringify(value)}, not a boolean`) : parsed(result);
+}
+
+/**
  * An enum as emitted, for facts whose type allows "number or its name": integers (5.1, or a
  * numeric string) become numbers, names (PowerShell 7 -EnumsAsStrings) stay as written.
  */

@@ -105,6 +105,13 @@ export const judgeClusterAccountOnEveryNode: ClusterJudge = (ctx) => {
     if (!group.value.some((m) => isMember(user, m))) problemsHere.push("not a member of Administrators");
     // A disabled account cannot be used by the cluster service, whatever its group membership.
     if (user.enabled === false) problemsHere.push("disabled");
+    // Whether it is enabled was not reported: the rule cannot pass on what was not read.
+    if (user.enabled === null && problemsHere.length === 0) {
+      const unread = { ok: false as const, probe: "localUsers" as const, problem: { kind: "malformed" as const, message: `localUsers: whether ${user.name} is enabled is not reported` } };
+      problems.push({ node, fact: unread });
+      details.push(unreadableRow(node, unread, rowExpected));
+      return;
+    }
     if (problemsHere.length > 0) {
       deviations.push(`${node}: ${user.name} ${problemsHere.join(", ")}`);
       details.push({ subject: node, expected: rowExpected, actual: `${user.name} (${user.sid}) ${problemsHere.join(", ")}`, outcome: "deviation" });

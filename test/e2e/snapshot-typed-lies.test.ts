@@ -85,3 +85,13 @@ test("a node whose quorum is another cluster's gives no quorum for its own (HP-C
   const r = results.find((x) => x.controlId === "HP-CLU-007")!;
   assert.equal(r.status, "undetermined", "the only quorum read is another cluster's");
 });
+
+test("a cluster account's Enabled that is no boolean (\"no\") is not read as enabled: HP-CLU-003 does not pass", async () => {
+  const { code, results } = await lied("@HP-CLU-003", (p) => {
+    for (const u of p.localUsers!.output as Record<string, unknown>[]) if (u.Name === "clusadmin") u.Enabled = "no";
+  });
+  assert.equal(code, 2);
+  const r = results.find((x) => x.controlId === "HP-CLU-003")!;
+  assert.equal(r.status, "undetermined");
+  assert.match(r.reason?.message ?? "", /user clusadmin: property Enabled is "no", not a boolean/);
+});

@@ -55,6 +55,10 @@ describe("normaliseComputerSystem", () => {
     assert.deepEqual([old.manufacturer, old.model], [null, null]);
   });
 
+  it("refuses a PartOfDomain that is no boolean", () => {
+    assert.match(problemOf(normaliseComputerSystem(success({ Name: "H1", PartOfDomain: "workgroup" })), "malformed"), /property PartOfDomain is "workgroup", not a boolean/);
+  });
+
   it("reports a missing Name and null output as malformed", () => {
     assert.match(problemOf(normaliseComputerSystem(success({ Domain: "WORKGROUP" })), "malformed"), /Name is missing/);
     assert.match(problemOf(normaliseComputerSystem(success(null)), "malformed"), /no object/);

@@ -39,6 +39,11 @@ describe("normaliseDnsClientGlobalSetting", () => {
     assert.deepEqual(fact, { suffixSearchList: ["a.example"], useSuffixSearchList: false, useDevolution: null });
   });
 
+  it("refuses a boolean that is none (\"yes\", 2), rather than reading it as not reported", () => {
+    assert.match(problemOf(normaliseDnsClientGlobalSetting(success({ SuffixSearchList: [], UseSuffixSearchList: "yes" })), "malformed"), /property UseSuffixSearchList is "yes", not a boolean/);
+    assert.match(problemOf(normaliseDnsClientGlobalSetting(success({ SuffixSearchList: [], UseDevolution: 2 })), "malformed"), /property UseDevolution is 2, not a boolean/);
+  });
+
   it("reports a list holding objects, null output and a string output as malformed", () => {
     assert.match(problemOf(normaliseDnsClientGlobalSetting(success({ SuffixSearchList: [{ Name: "x" }] })), "malformed"), /SuffixSearchList/);
     assert.match(problemOf(normaliseDnsClientGlobalSetting(success({ SuffixSearchList: { Length: 3 } })), "malformed"), /SuffixSearchList/);

@@ -39,6 +39,10 @@ describe("normaliseFailoverClusteringFeature", () => {
     assert.deepEqual(fact, { name: "Failover-Clustering", installed: true, installState: "Installed" });
   });
 
+  it("refuses an Installed that is no boolean, rather than deciding on InstallState alone", () => {
+    assert.match(problemOf(normalise(success({ Name: "Failover-Clustering", Installed: "yes", InstallState: 1 })), "malformed"), /property Installed is "yes", not a boolean/);
+  });
+
   it("refuses a row naming another feature: the probe asks for Failover-Clustering (FailoverCluster-FullServer to DISM) by name", () => {
     assert.match(problemOf(normalise(success({ Name: "Web-Server", Installed: true, InstallState: 1 })), "malformed"), /names the feature "Web-Server", but the probe reads Failover-Clustering/);
     assert.match(problemOf(normalise(success({ FeatureName: "TelnetClient", State: 2 })), "malformed"), /"TelnetClient"/);

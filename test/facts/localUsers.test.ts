@@ -58,6 +58,14 @@ describe("normaliseLocalUsers", () => {
     assert.match(problemOf(normaliseLocalUsers(success({ SID: `${SID}-500` })), "malformed"), /Name is missing/);
   });
 
+  it("refuses an Enabled that is no boolean: \"no\" or \"Disabled\" read as not reported would count as enabled", () => {
+    for (const enabled of ["no", "Disabled", 2, {}]) {
+      assert.match(problemOf(normaliseLocalUsers(success({ Name: "clusadmin", Enabled: enabled, SID: `${SID}-1001` })), "malformed"), /user clusadmin: property Enabled is .*, not a boolean/, JSON.stringify(enabled));
+    }
+    assert.equal(valueOf(normaliseLocalUsers(success({ Name: "clusadmin", Enabled: null, SID: `${SID}-1001` })))[0]!.enabled, null);
+    assert.equal(valueOf(normaliseLocalUsers(success({ Name: "clusadmin", Enabled: "False", SID: `${SID}-1001` })))[0]!.enabled, false);
+  });
+
   it("reports a string and an array of strings as malformed", () => {
     assert.match(problemOf(normaliseLocalUsers(success("Administrator")), "malformed"), /got a string/);
     assert.match(problemOf(normaliseLocalUsers(success(["Administrator"])), "malformed"), /item 1 is a string/);

@@ -54,6 +54,14 @@ describe("HP-CLU-003 judgeClusterAccountOnEveryNode", () => {
     expectStatus(judgeClusterAccountOnEveryNode(clusterCtx(WG, two({ administratorsGroup: group }))), "passed");
   });
 
+  it("is undetermined, never passed, where whether the account is enabled was not reported", () => {
+    const sid = machineSid("hv02");
+    const users = ok("localUsers", [{ name: "clusadmin", sid: `${sid}-1001`, enabled: null }]);
+    const j = expectStatus(judgeClusterAccountOnEveryNode(clusterCtx(WG, two({ localUsers: users }))), "undetermined");
+    assert.equal(j.details!.find((d) => d.subject === "hv02")!.outcome, "unreadable");
+    assert.match(j.details!.find((d) => d.subject === "hv02")!.note ?? "", /whether clusadmin is enabled is not reported/);
+  });
+
   it("fails a disabled account", () => {
     const sid = machineSid("hv02");
     const users = ok("localUsers", [{ name: "clusadmin", sid: `${sid}-1001`, enabled: false }]);
