@@ -1,7 +1,7 @@
 import type { Fact, VmIntegrationServiceFact } from "../model/facts";
 import type { JsonObject } from "../model/json";
 import type { ProbeRecord } from "../model/snapshot";
-import { bool, describe, innerText, mapRows, normaliseRecord, objectList, parsed, prop, requiredText, text, wrong, type Parsed } from "./shape";
+import { innerText, mapRows, normaliseRecord, objectList, optionalBool, parsed, prop, requiredText, text, type Parsed } from "./shape";
 
 /** The GUID after the last backslash of `Microsoft:<VMId>\<GUID>`. */
 const SERVICE_ID = /\\\{?([0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12})\}?\s*$/;
@@ -24,12 +24,9 @@ function readService(row: JsonObject): Parsed<VmIntegrationServiceFact> {
   if (!vmName.ok) return vmName;
   const id = requiredText(row, "Id");
   if (!id.ok) return id;
-  const enabledValue = prop(row, "Enabled");
-  const enabled = bool(enabledValue);
   // Absent is "not reported"; anything else must read as a boolean, or a typo could pass as off.
-  if (enabled === null && enabledValue !== undefined && enabledValue !== null) {
-    return wrong(`property Enabled is ${describe(enabledValue)} ${JSON.stringify(enabledValue)}, not a boolean`);
-  }
+  const enabled = optionalBool(row, "Enabled");
+  if (!enabled.ok) return enabled;
   return parsed({
     vmName: vmName.value,
     // A Guid is written as text; an unprojected one could arrive as {"Guid": "..."}.
@@ -37,7 +34,7 @@ function readService(row: JsonObject): Parsed<VmIntegrationServiceFact> {
     name: text(prop(row, "Name")),
     id: id.value,
     serviceId: SERVICE_ID.exec(id.value)?.[1]?.toUpperCase() ?? null,
-    enabled,
+    enabled: enabled.value,
     primaryStatus: text(prop(row, "PrimaryStatusDescription")),
     secondaryStatus: text(prop(row, "SecondaryStatusDescription")),
   });
