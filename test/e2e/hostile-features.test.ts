@@ -17,8 +17,9 @@ import type { Summary } from "../../src/report/summary";
  * The CLI as a child, with a guard against a hang: a FIFO once blocked it for ever, deaf to SIGTERM.
  * The guard is no timed assertion: it only turns a hang into a failure instead of a stuck suite.
  */
-function cli(args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): { code: number | null; stdout: string; stderr: string; hung: boolean } {
-  const res = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: "utf8", env: { ...env, NO_COLOR: "1" }, timeout: 120_000, killSignal: "SIGKILL" });
+function cli(args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env, uid?: number): { code: number | null; stdout: string; stderr: string; hung: boolean } {
+  const user = uid !== undefined ? { uid, gid: uid } : {};
+  const res = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: "utf8", env: { ...env, NO_COLOR: "1" }, timeout: 120_000, killSignal: "SIGKILL", ...user });
   return { code: res.status, stdout: res.stdout, stderr: res.stderr, hung: res.signal === "SIGKILL" };
 }
 
@@ -29,9 +30,9 @@ const COMMANDS = (folder: string): string[][] => [
 ];
 
 /** Every command refuses the folder with exit 3 and `line` on stderr; run writes nothing. */
-function refusedEverywhere(cwd: string, folder: string, line: string): void {
+function refusedEverywhere(cwd: string, folder: string, line: string, uid?: number): void {
   for (const args of COMMANDS(folder)) {
-    const res = cli(args, cwd);
+    const res = cli(args, cwd, process.env, uid);
     assert.equal(res.hung, false, `${args[0]} hung on ${folder}`);
     assert.equal(res.code, 3, `${args[0]}: exit ${res.code}\n${res.stdout}\n${res.stderr}`);
     const lines = res.stderr.split("\n").map((l) => l.replace(/^\s*✘ /, ""));
@@ -101,10 +102,16 @@ test("a feature file over 1 MiB is refused naming the limit; HOSTPROOF_MAX_INPUT
   assert.match(raised.stdout, /^ACME-EOS-001 /m);
 });
 
-test("an unreadable feature file is refused naming it", { skip: process.getuid?.() === 0 ? "root reads every file" : false }, () => {
+/** nobody: root reads every file, so as root the CLI runs as this account, for which permissions count. */
+const NOBODY = 65534;
+
+test("an unreadable feature file is refused naming it", () => {
   const cwd = workspace({ "acme/eos.feature": ACME_EOS });
+  const uid = process.getuid?.() === 0 ? NOBODY : undefined;
+  // The unprivileged account must reach the workspace and write its report there.
+  if (uid !== undefined) for (const dir of [cwd, join(cwd, "acme")]) chmodSync(dir, 0o777);
   chmodSync(join(cwd, "acme", "eos.feature"), 0o000);
-  refusedEverywhere(cwd, "acme", "acme/eos.feature: permission denied (EACCES). Let the account hostproof runs as read it, or name another file.");
+  refusedEverywhere(cwd, "acme", "acme/eos.feature: permission denied (EACCES). Let the account hostproof runs as read it, or name another file.", uid);
 });
 
 test("a real folder named x.feature is walked like any folder; a feature whose name starts with @ is run, not taken for a rerun list", () => {
