@@ -11,6 +11,7 @@ import { totalmem } from "node:os";
 import { existsSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { trackChild } from "../util/children";
+import { guarded } from "../util/guardian";
 import { findOnPath, isExecutableFile } from "../util/executables";
 import { patchAllureUi } from "./allure-ui-patch";
 import { checkNoAnalytics } from "./allure-analytics";
@@ -76,33 +77,6 @@ export function heapMiB(results: number, totalMiB: number = Math.floor(totalmem(
   return Math.max(512, Math.min(Math.floor(totalMiB / 2), 256 + Math.ceil((results * 40) / 1024)));
 }
 
-/**
- * Runs `argv[1..]` and stops it, with everything it started, when its own stdin ends. hostproof
- * gives it a pipe it never writes to: the pipe ends only when hostproof is gone. A SIGKILL (the
- * OOM killer, a CI runner's hard stop) runs no handler in hostproof, and Allure's Java, in a
- * process group of its own so that Ctrl-C reaches it only through hostproof, went on for as long
- * as the report took, writing into the staging folder the next run had already swept: the folder
- * came back. The guardian leads the group (spawned detached), so it stops the group; on Windows
- * it ends the tree with taskkill.
- */
-const GUARDIAN = `
-const { spawn, spawnSync } = require("node:child_process");
-const [command, ...args] = process.argv.slice(1);
-const child = spawn(command, args, { stdio: ["ignore", "inherit", "inherit"], windowsHide: true });
-const stop = () => {
-  if (process.platform === "win32") {
-    if (child.pid !== undefined) spawnSync("taskkill", ["/pid", String(child.pid), "/T", "/F"], { stdio: "ignore", windowsHide: true });
-    process.exit(1);
-  }
-  try { process.kill(-process.pid, "SIGKILL"); } catch { try { child.kill("SIGKILL"); } finally { process.exit(1); } }
-};
-process.stdin.on("end", stop);
-process.stdin.on("error", stop);
-process.stdin.resume();
-child.on("error", (error) => { process.stderr.write(error.message + "\\n"); process.exit(1); });
-child.on("exit", (code, signal) => (signal !== null ? process.kill(process.pid, signal) : process.exit(code ?? 1)));
-`;
-
 /** The most characters of a report name put on Allure's command line (Linux takes 128 KiB per argument). */
 export const REPORT_NAME_MAX = 1000;
 
@@ -132,9 +106,9 @@ export async function generateAllureHtml(resultsDir: string, reportDir: string, 
     // Its own process group on POSIX, so a timeout can stop the JVM the launcher started too.
     const detached = process.platform !== "win32";
     // ALLURE_NO_ANALYTICS: the page template leaves out Google's gtag.js only for exactly "true".
-    // Through the guardian (below), whose stdin is a pipe from this process: if hostproof is
-    // killed outright, the pipe closes and the guardian stops Allure's whole group.
-    const child = spawn(process.execPath, ["-e", GUARDIAN, process.execPath, ...args], { env: { ...env, JAVA_OPTS: javaOpts, ALLURE_NO_ANALYTICS: "true" }, stdio: ["pipe", "pipe", "pipe"], windowsHide: true, detached });
+    // Through a guardian (util/guardian.ts): if hostproof is killed outright, Java stops too.
+    const run = guarded(process.execPath, args);
+    const child = spawn(run.command, run.args, { env: { ...env, JAVA_OPTS: javaOpts, ALLURE_NO_ANALYTICS: "true" }, stdio: ["pipe", "pipe", "pipe"], windowsHide: true, detached });
     // Being in its own group, it hears no Ctrl-C: the interrupt handler stops the group.
     const untrack = child.pid !== undefined ? trackChild(child.pid, "Allure (Java)", detached) : () => undefined;
     let output = "";
