@@ -37,6 +37,7 @@ import { parseCollectorOutput } from "./parse";
 import { buildCollectorScript } from "./script";
 import { SshLineAttributor } from "./ssh-lines";
 import { trackChild } from "../util/children";
+import { guarded } from "../util/guardian";
 
 export interface FanoutOptions extends CollectOptions {
   /** pwsh to run; default NODE_POWERSHELL, then pwsh on PATH. */
@@ -111,14 +112,21 @@ export async function collectHostsFanout(targets: readonly DriverTarget[], optio
     // One base64 line per host: the driver's -TargetB64, data all the way.
     writeFileSync(files.targets, indices.map((i) => encodeTarget(targets[i])).join("\n"));
     const throttle = Math.max(1, Math.min(options.concurrency, indices.length));
-    const child = spawn(
+    // Through a guardian (util/guardian.ts): if hostproof is killed outright, this pwsh and its
+    // ssh clients stop reading hosts, and the temporary folder goes.
+    const run = guarded(
       pwsh,
       ["-NoLogo", "-NoProfile", "-NonInteractive", "-File", files.script, "-DriverFile", files.driver, "-CollectorFile", files.collector, "-TargetsFile", files.targets, "-Throttle", String(throttle), "-TimeoutMs", String(options.timeoutMs)],
+      dir,
+    );
+    const child = spawn(
+      run.command,
+      run.args,
       // TERM=dumb: pwsh 7.6 otherwise writes terminal escapes around what it reads (PowerShell#26631).
-      { env: { ...(options.env ?? process.env), TERM: "dumb" }, stdio: ["ignore", "pipe", "pipe"], windowsHide: true },
+      { env: { ...(options.env ?? process.env), TERM: "dumb" }, stdio: ["pipe", "pipe", "pipe"], windowsHide: true },
     );
     // An interrupt (SIGINT/SIGTERM to hostproof) stops this pwsh and its ssh clients too.
-    const untrack = child.pid === undefined ? () => undefined : trackChild(child.pid, "PowerShell (reading hosts)", false);
+    const untrack = child.pid === undefined ? () => undefined : trackChild(child.pid, "PowerShell (reading hosts)", false, dir);
     const killTree = (): void => {
       if (child.pid === undefined) return;
       if (process.platform === "win32") killTreeWindows(child.pid);

@@ -8,6 +8,7 @@ import { readdirSync, statSync, type Stats } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { InputError, type InputProblem } from "../errors";
 import { readRegularFileStat } from "../input/regular-file";
+import { decodeUtf8Text } from "../input/text-encoding";
 import { FEATURES_DIR, PACKAGE_ROOT } from "../package-root";
 
 /** The origin of the controls that ship with hostproof; a user folder's origin is the folder as given. */
@@ -45,6 +46,8 @@ const identityOf = (st: Stats): string => `${st.dev}:${st.ino}:${st.size}:${st.m
 /** Reads one feature file through the input reader; InputError (exit 3) when it is not one hostproof reads. */
 export function readFeatureFile(path: string, shown: string, origin: string): FeatureFile & { key: string } {
   const { bytes, stat } = readRegularFileStat(path, shown, "feature");
+  // Refused unless UTF-8; the text kept as read (a byte-order mark too), since what Cucumber runs is checked to be it.
+  decodeUtf8Text(bytes, shown);
   return { path, shown, origin, text: bytes.toString("utf8"), sha256: createHash("sha256").update(bytes).digest("hex"), identity: identityOf(stat), key: `${stat.dev}:${stat.ino}` };
 }
 

@@ -20,7 +20,7 @@ import type { RunDigest } from "../report/digest";
 import { DriftTracker } from "../report/drift";
 import { executorFromEnv, writeExecutor } from "../report/executor";
 import { defaultHistoryDir as defaultHistoryDirFor, DRIFT_BASELINE_FILE, DriftBaselineWriter, nextBuildOrder, readDriftBaseline, saveHistory, seedHistory, sweepBaselineDebris } from "../report/history";
-import { checkReplaceable, commitStaging, discardStaging, openStaging, REPORT_MARKER } from "../report/output-dir";
+import { checkFolderPath, checkReplaceable, commitStaging, discardStaging, openStaging, REPORT_MARKER } from "../report/output-dir";
 import { lockFolder, lockFolderWaiting, type FolderLock } from "../report/folder-lock";
 import { checkNotInsideWritten, checkOutputsApart, type OwnInput, type OwnOutput } from "../report/own-inputs";
 import { PAGES_DIR } from "../report/pages/writer";
@@ -103,6 +103,8 @@ export function claimOutput(claim: OutputClaim, options: { out: string; history:
   const outputs: OwnOutput[] = [{ path: options.out, shown: options.out, flag: "--out" }];
   if (history !== undefined) outputs.push({ path: history, shown: options.history === undefined ? `${history} (the default history folder)` : history, flag: "--history", effect: "hostproof writes its history files there" });
   const fix = "Write the report to a folder of its own, apart from every input, e.g. --out reports (and --history, if given, beside it).";
+  checkFolderPath(options.out, "--out");
+  if (history !== undefined) checkFolderPath(history, "--history", options.history === undefined ? `${history} (the default history folder)` : history);
   checkOutputsApart(outputs, options.inputs, fix);
   checkNotInsideWritten(outputs, REPORT_MARKER, fix);
   checkReplaceable(options.out);

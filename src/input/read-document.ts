@@ -4,6 +4,7 @@ import { LineCounter, isNode, parseDocument, type Document } from "yaml";
 import { InputError } from "../errors";
 import { lineAndColumn, scanJson } from "./json-scan";
 import { readRegularFile, type DocumentKind } from "./regular-file";
+import { decodeUtf8Text } from "./text-encoding";
 
 export interface LoadedDocument {
   file: string;
@@ -36,8 +37,7 @@ export function readDocument(file: string, displayName: string = file, kind: Doc
 
 /** A document from bytes already read (and hashed) by the caller; `file` gives the format by its extension. */
 export function parseDocumentBytes(bytes: Buffer, file: string, displayName: string = file): ReadDocument {
-  let text = bytes.toString("utf8");
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); // a BOM, as Windows editors write it
+  const text = decodeUtf8Text(bytes, displayName);
   const ext = extname(file).toLowerCase();
   const doc = ext === ".yaml" || ext === ".yml" ? parseYaml(text, displayName) : parseJson(text, displayName);
   return { ...doc, bytes: bytes.length, raw: bytes };

@@ -11,9 +11,11 @@ import { totalmem } from "node:os";
 import { existsSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { trackChild } from "../util/children";
+import { guarded } from "../util/guardian";
 import { findOnPath, isExecutableFile } from "../util/executables";
 import { patchAllureUi } from "./allure-ui-patch";
 import { checkNoAnalytics } from "./allure-analytics";
+import { escapeControls } from "./terminal-safe";
 
 /** `warning`: the report was made, but something about it is not as hostproof wants it. */
 export type HtmlOutcome = { ok: true; warning?: string } | { ok: false; reason: string };
@@ -75,6 +77,21 @@ export function heapMiB(results: number, totalMiB: number = Math.floor(totalmem(
   return Math.max(512, Math.min(Math.floor(totalMiB / 2), 256 + Math.ceil((results * 40) / 1024)));
 }
 
+/** The most characters of a report name put on Allure's command line (Linux takes 128 KiB per argument). */
+export const REPORT_NAME_MAX = 1000;
+
+/**
+ * The report's name as one argument of Allure's command line. It comes from the inventory (the
+ * estate's name), so it may hold what no command line carries (a NUL ends a C string, and Node
+ * refuses it: exit 4), line breaks (refused by allure-commandline's Windows launcher) or
+ * megabytes (E2BIG): control characters are shown as visible escapes, as on the terminal, and a
+ * long name is cut. The whole name is in the report's Environment and in summary.json.
+ */
+export function reportNameArgument(name: string): string {
+  const chars = [...escapeControls(name)];
+  return chars.length <= REPORT_NAME_MAX ? chars.join("") : `${chars.slice(0, REPORT_NAME_MAX - 1).join("")}…`;
+}
+
 export async function generateAllureHtml(resultsDir: string, reportDir: string, options: HtmlOptions = {}): Promise<HtmlOutcome> {
   const env = options.env ?? process.env;
   if (findJava(env) === undefined) return { ok: false, reason: JAVA_MISSING };
@@ -83,13 +100,15 @@ export async function generateAllureHtml(resultsDir: string, reportDir: string, 
     return { ok: false, reason: "allure-commandline is not installed (npm install allure-commandline): no HTML report was made." };
   }
 
-  const args = [allure, "generate", "--single-file", "--clean", ...(options.name ? ["--report-name", options.name] : []), "-o", reportDir, resultsDir];
+  const args = [allure, "generate", "--single-file", "--clean", ...(options.name ? ["--report-name", reportNameArgument(options.name)] : []), "-o", reportDir, resultsDir];
   const javaOpts = env.JAVA_OPTS ?? `-Xmx${heapMiB(options.results ?? 0)}m`;
   const run = await new Promise<{ code: number | null; output: string; error?: Error }>((resolve) => {
     // Its own process group on POSIX, so a timeout can stop the JVM the launcher started too.
     const detached = process.platform !== "win32";
     // ALLURE_NO_ANALYTICS: the page template leaves out Google's gtag.js only for exactly "true".
-    const child = spawn(process.execPath, args, { env: { ...env, JAVA_OPTS: javaOpts, ALLURE_NO_ANALYTICS: "true" }, stdio: ["ignore", "pipe", "pipe"], windowsHide: true, detached });
+    // Through a guardian (util/guardian.ts): if hostproof is killed outright, Java stops too.
+    const run = guarded(process.execPath, args);
+    const child = spawn(run.command, run.args, { env: { ...env, JAVA_OPTS: javaOpts, ALLURE_NO_ANALYTICS: "true" }, stdio: ["pipe", "pipe", "pipe"], windowsHide: true, detached });
     // Being in its own group, it hears no Ctrl-C: the interrupt handler stops the group.
     const untrack = child.pid !== undefined ? trackChild(child.pid, "Allure (Java)", detached) : () => undefined;
     let output = "";

@@ -8,7 +8,7 @@
  * file system; a directory under os.tmpdir() could be on another mount.
  */
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, lstatSync, mkdirSync, readdirSync, readlinkSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { InputError } from "../errors";
 import { basename, dirname, join, resolve } from "node:path";
 import { removeInBackground, type BackgroundRemoval } from "./background-remove";
@@ -100,6 +100,7 @@ export function markReport(staging: string, text: string): void {
  * or a new path is accepted.
  */
 export function checkReplaceable(outDir: string, shownAs: string = outDir): void {
+  checkFolderPath(outDir, "--out", shownAs);
   const target = resolve(outDir);
   // /proc holds no files of ours, and Node 20's recursive mkdir loops forever under it.
   if (target === "/proc" || target.startsWith("/proc/")) {
@@ -113,5 +114,47 @@ export function checkReplaceable(outDir: string, shownAs: string = outDir): void
   const entries = readdirSync(target);
   if (entries.length > 0 && !entries.includes(REPORT_MARKER)) {
     throw new InputError({ file: "command line", field: "--out", problem: `'${shownAs}' is not empty and was not written by hostproof; a run would replace everything in it`, fix });
+  }
+}
+
+const errnoOf = (err: unknown): string | undefined => (err as NodeJS.ErrnoException).code;
+
+/**
+ * A folder hostproof is to write (`flag`: --out, --history) must be one it can make or use: the
+ * path itself nothing or a folder (a symbolic link to one counts), and what exists of the path
+ * above it folders. A file, or a link that leads nowhere or loops, anywhere on the way is bad
+ * usage (exit 3) said before anything is read, not a stack trace from mkdir or a file-system
+ * refusal after the whole run.
+ */
+export function checkFolderPath(folder: string, flag: string, shownAs: string = folder): void {
+  const target = resolve(folder);
+  const refuse = (problem: string): never => {
+    throw new InputError({ file: "command line", field: flag, problem, fix: `Choose a folder path for ${flag} whose parts are folders (or nothing yet), e.g. ${flag} ${flag === "--history" ? ".hostproof-history/reports" : "reports"}.` });
+  };
+  const part = (p: string): string => (p === target ? `'${shownAs}'` : `'${p}' (in ${flag} '${shownAs}')`);
+  for (let p = target; ; p = dirname(p)) {
+    let link: string | undefined;
+    try {
+      if (lstatSync(p).isSymbolicLink()) link = readlinkSync(p);
+    } catch (err) {
+      // Not there yet, or below a file or a looping link: a part above decides.
+      if (["ENOENT", "ENOTDIR", "ELOOP"].includes(errnoOf(err) ?? "")) {
+        if (dirname(p) === p) return;
+        continue;
+      }
+      throw err;
+    }
+    try {
+      const st = statSync(p);
+      const kind = st.isFile() ? "a file" : st.isFIFO() ? "a named pipe" : st.isCharacterDevice() || st.isBlockDevice() ? "a device" : st.isSocket() ? "a socket" : "no folder";
+      if (!st.isDirectory()) refuse(`${part(p)} is ${link !== undefined ? `a symbolic link to '${link}', which is ` : ""}${kind}, not a folder`);
+    } catch (err) {
+      if (err instanceof InputError) throw err;
+      const code = errnoOf(err);
+      if (code === "ELOOP") refuse(`${part(p)} is a symbolic link that loops (to '${link ?? "?"}')`);
+      if (code === "ENOENT" || code === "ENOTDIR") refuse(`${part(p)} is a symbolic link to '${link ?? "?"}', which does not exist`);
+      throw err;
+    }
+    return; // the nearest part that exists is a folder: the rest can be made in it
   }
 }

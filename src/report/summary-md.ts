@@ -10,6 +10,7 @@ import { digestOf, type RunDigest } from "./digest";
 import type { RunReport } from "../model/run";
 import type { Result, ResultStatus } from "../model/result";
 import { hasDrift, type Drift } from "./drift";
+import { escapeControls } from "./terminal-safe";
 import { oneLine, STATUS_WORDS, statusOf } from "./text";
 
 export const SUMMARY_MD_FILE = "summary.md";
@@ -39,7 +40,8 @@ const VERDICT: Readonly<Record<RunReport["verdict"], string>> = {
 
 /**
  * Text from hosts, inventories and waiver files goes into Markdown that GitHub renders (cmark-gfm,
- * HTML included): every character that could start emphasis, code, a link, a table cell or an HTML
+ * HTML included) and that people `cat` in a terminal or a CI log: control and invisible characters
+ * are shown as visible escapes first, as on the terminal (terminal-safe.ts), then every character that could start emphasis, code, a link, a table cell or an HTML
  * tag is escaped, and GFM's autolinks are broken: `http\\://` and `www\\.` are not URLs to it,
  * and an empty HTML comment before `@` keeps an address from becoming a mailto: link (escapes
  * cannot: the email autolink reads the text after unescaping). The text never starts a line, so
@@ -47,7 +49,7 @@ const VERDICT: Readonly<Record<RunReport["verdict"], string>> = {
  * cmark-gfm itself.
  */
 export function mdText(text: string): string {
-  return oneLine(text)
+  return escapeControls(oneLine(text))
     .replace(/[\\`*_[\]<>|~&@]/g, (c) => (c === "<" ? "&lt;" : c === ">" ? "&gt;" : c === "&" ? "&amp;" : c === "@" ? "<!-- -->@" : `\\${c}`))
     .replace(/:(?=\/\/)/g, "\\:")
     .replace(/(www)\./gi, "$1\\.");

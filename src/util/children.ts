@@ -6,6 +6,7 @@
  * so Java never hears it, and a SIGTERM sent to hostproof alone reaches no child at all: the
  * interrupt handler has to stop them itself.
  */
+import { rmSync } from "node:fs";
 import { descendants, killTreeWindows, signalAll } from "../powershell/process-tree";
 
 interface Tracked {
@@ -14,13 +15,15 @@ interface Tracked {
   label: string;
   /** Leader of its own process group (spawned with detached: true on POSIX). */
   group: boolean;
+  /** A small temporary folder of the child's, removed once it is stopped (its scripts, its list of hosts). */
+  cleanup?: string;
 }
 
 const running = new Set<Tracked>();
 
 /** Lists a child; call the returned function once it has exited. */
-export function trackChild(pid: number, label: string, group: boolean): () => void {
-  const entry: Tracked = { pid, label, group };
+export function trackChild(pid: number, label: string, group: boolean, cleanup?: string): () => void {
+  const entry: Tracked = { pid, label, group, ...(cleanup !== undefined ? { cleanup } : {}) };
   running.add(entry);
   return () => {
     running.delete(entry);
@@ -38,6 +41,7 @@ export function stopAllChildren(): string[] {
     if (process.platform === "win32") killTreeWindows(child.pid);
     else if (child.group) signalAll([-child.pid], "SIGKILL");
     else signalAll([...descendants(child.pid), child.pid], "SIGKILL");
+    if (child.cleanup !== undefined) rmSync(child.cleanup, { recursive: true, force: true, maxRetries: 3 });
     stopped.push(child.label);
   }
   running.clear();

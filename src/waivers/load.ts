@@ -31,10 +31,12 @@ export function loadWaivers(file: string, displayName: string, knownControlIds: 
 /**
  * Waiver ids are references a person reads, says and types into a ticket: `W-1` and `w-1` are the
  * same id to every reader, so they compare without case (Unicode case folding, as far as
- * JavaScript has it), width or surrounding spaces.
+ * JavaScript has it), width, surrounding spaces or invisible characters (Unicode format
+ * characters: a zero-width space or joiner, a soft hyphen, a bidirectional mark), which no reader
+ * sees: `W-1` and `W-1<U+200B>` print alike.
  */
 export function idKey(id: string): string {
-  return id.normalize("NFKC").trim().toUpperCase().toLowerCase();
+  return id.normalize("NFKC").replace(/\p{Cf}/gu, "").trim().toUpperCase().toLowerCase();
 }
 
 export function checkWaiverReferences(waivers: readonly Waiver[], doc: LoadedDocument, knownControlIds: readonly string[]): InputProblem[] {
@@ -59,7 +61,7 @@ export function checkWaiverReferences(waivers: readonly Waiver[], doc: LoadedDoc
     const firstId = waivers[first]!.id!;
     const line = doc.lineOf(["waivers", first, "id"]);
     const where = `first at waivers[${first}]${line !== undefined ? `, line ${line}` : ""}${firstId !== w.id ? `, as '${firstId}'` : ""}`;
-    at(["waivers", i, "id"], `the id '${w.id}' is used twice (${where})`, `Give every waiver its own id, or leave it out; ids are compared without regard to case${firstId.trim() !== firstId || w.id.trim() !== w.id ? " or surrounding spaces" : ""}.`);
+    at(["waivers", i, "id"], `the id '${w.id}' is used twice (${where})`, `Give every waiver its own id, or leave it out; ids are compared without regard to case${firstId.trim() !== firstId || w.id.trim() !== w.id ? " or surrounding spaces" : ""}${/\p{Cf}/u.test(firstId + w.id) ? " or invisible characters" : ""}.`);
   });
   return problems;
 }

@@ -85,6 +85,11 @@ function earlierReport(parent: string): string {
   return out;
 }
 
+/** Whether any live process is in process group `pgid`. */
+function groupAlive(pgid: number): boolean {
+  return readdirSync("/proc").some((e) => /^\d+$/.test(e) && procState(Number(e))?.pgid === pgid && alive(Number(e)));
+}
+
 /** Waits until Allure's Java runs below the CLI, and returns its pids. */
 function javaStarted(run: Running): Promise<number[]> {
   return until("Java started", () => {
@@ -121,14 +126,16 @@ test("after a SIGKILL the next run removes the dead run's staging folder and kee
   const out = earlierReport(parent);
   const run = startRun(out);
   const java = await javaStarted(run);
+  const pgid = procState(java[0]!)?.pgid;
   run.child.kill("SIGKILL");
   await run.exit;
-  // Nothing in a SIGKILLed process runs, so its Java goes on in its own group: stop it here.
-  const pgid = procState(java[0]!)?.pgid;
-  if (pgid !== undefined) process.kill(-pgid, "SIGKILL");
-  await until("Java gone", () => (java.some(alive) ? undefined : true));
+  // Nothing in a SIGKILLed process runs; its Java, in a group of its own, is stopped by the
+  // guardian that leads the group when the pipe from the dead CLI closes. Before, Java went on
+  // and wrote its report into the staging folder (and again after the next run swept it away).
+  await until("Allure's process group gone", () => (pgid !== undefined && groupAlive(pgid) ? undefined : true));
   const debris = stagingIn(parent);
   assert.equal(debris.length, 1, "SIGKILL leaves the staging folder");
+  assert.equal(existsSync(join(parent, debris[0]!, "allure-report", "index.html")), false, "Allure outlived the CLI and finished its report");
   assert.ok(existsSync(join(parent, ".reports.lock")), "and its lock on --out");
   assert.equal(readFileSync(join(out, "summary.json"), "utf8"), '{"earlier":"report"}');
   // A staging folder of a process that still runs (this test) must survive the sweep.

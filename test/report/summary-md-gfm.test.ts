@@ -64,3 +64,17 @@ test("host text in summary.md, rendered by cmark-gfm, is no link, image, tag or 
   assert.ok(seen.includes(`hostproof: estate ${HOSTILE}`), seen);
   assert.ok(seen.includes(`nic ${finding}: 1 ⏎ ${finding}`), seen);
 });
+
+test("control, bidirectional and invisible characters from a host are visible escapes in summary.md, raw in neither the file nor its rendering", (t) => {
+  const cmark = findOnPath("cmark-gfm");
+  if (!requireTool(t, "cmark-gfm", cmark, "apt-get install cmark-gfm")) return;
+  const report = fixtureRunReport();
+  // `cat summary.md` in a terminal or a CI log: a title set, a hyperlink, a line erased; on GitHub,
+  // text reordered; a zero-width space makes "h<ZWSP>v01" read as "hv01".
+  report.estate = "lab\u001b]0;owned\u0007 \u001b]8;;http://127.0.0.1:9/\u001b\\x\u001b]8;;\u001b\\ \u202eRTL h\u200bv01 \u0000 \u009b31m \u2028 \ud800";
+  const md = renderSummaryMarkdown(report);
+  // eslint-disable-next-line no-control-regex
+  assert.doesNotMatch(md, /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b\u2028\u202e]|[\ud800-\udbff](?![\udc00-\udfff])/);
+  const seen = visible(html(md, cmark));
+  assert.ok(seen.includes("hostproof: lab\\e]0;owned\\a \\e]8;;http\\://127.0.0.1:9/\\e\\x\\e]8;;\\e\\ \\u202eRTL h\\u200bv01 \\x00 \\x9b31m \\u2028 \\ud800".replace(/\\:/g, ":")), seen);
+});

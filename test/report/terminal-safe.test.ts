@@ -37,3 +37,12 @@ test("the terminal summary escapes the estate name, host labels and finding text
   assert.match(coloured, /\u001b\[31m✘\u001b\[0m/);
   assert.doesNotMatch(coloured.replace(/\u001b\[[0-9;]*m/g, ""), CONTROL, "no control character but hostproof's own colour codes");
 });
+
+test("invisible and format characters are visible escapes: a zero-width space cannot make one name print as another", () => {
+  assert.equal(escapeControls("h\u200bv01"), "h\\u200bv01");
+  assert.equal(escapeControls("a\u200cb\u200dc\u2060d\ufeffe\u00adf\u061cg"), "a\\u200cb\\u200dc\\u2060d\\ufeffe\\xadf\\u061cg");
+  assert.equal(escapeControls("line\u2028sep\u2029par"), "line\\u2028sep\\u2029par");
+  assert.equal(escapeControls("tag\u{e0041}\u{e007f}"), "tag\\u{e0041}\\u{e007f}");
+  assert.equal(escapeControls("lone \ud800 \udc00"), "lone \\ud800 \\udc00");
+  assert.equal(escapeControls("ｈｖ０１ ✔ ノード 𝔸"), "ｈｖ０１ ✔ ノード 𝔸", "visible characters, wide or astral, stay");
+});

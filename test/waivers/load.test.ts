@@ -92,6 +92,12 @@ test("ids compare without regard to case, width or surrounding spaces: A and a a
     "w.yaml:17: waivers[2].id: the id 'W-1 ' is used twice (first at waivers[0], line 3, as 'W-1'). Give every waiver its own id, or leave it out; ids are compared without regard to case or surrounding spaces.",
   ]);
   assert.match(problems(file("w.yaml", second("Ｗ-1")))[0]!, /the id 'Ｗ-1' is used twice \(first at waivers\[0\], line 3, as 'W-1'\)/);
+  // Invisible characters: a zero-width space, a soft hyphen, a right-to-left mark print as nothing.
+  for (const hidden of ["W-1\u200b", "W\u00ad-1", "\u200fW-1", "W\u2060-1"]) {
+    assert.deepEqual(problems(file("w.yaml", second(JSON.stringify(hidden)))), [
+      `w.yaml:17: waivers[2].id: the id '${hidden}' is used twice (first at waivers[0], line 3, as 'W-1'). Give every waiver its own id, or leave it out; ids are compared without regard to case or invisible characters.`,
+    ]);
+  }
   const ab = "version: 1\nwaivers:\n" + ["A", "a"].map((id) => GOOD.split("waivers:\n")[1]!.split("  - controlId")[0]!.replace("id: W-1", `id: ${id}`)).join("");
   assert.deepEqual(problems(file("w.yaml", ab)), [
     "w.yaml:11: waivers[1].id: the id 'a' is used twice (first at waivers[0], line 3, as 'A'). Give every waiver its own id, or leave it out; ids are compared without regard to case.",

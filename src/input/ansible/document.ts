@@ -96,20 +96,57 @@ export function readAnsibleDocument(value: Record<string, unknown>, file: string
     const vars = g.vars === undefined ? {} : isObject(g.vars) ? g.vars : (bad([name, "vars"], `'vars' is ${shapeOf(g.vars)}; it must be a mapping of variable names to values`), {});
     groups.set(name, { name, hosts: names("hosts"), children: names("children"), vars });
   }
+  const loop = groupLoop(groups);
+  if (loop !== undefined) bad([loop[0]!, "children"], `group '${loop[0]}' is among its own descendants (${loop.join(" → ")}); ansible-inventory refuses such a loop ("creates a recursive dependency loop")`);
   // A child group named but absent is an empty one (ansible-inventory leaves out `ungrouped` when
   // it holds no host): nothing to read there.
   return { doc: { groups, hostvars, hosts: hostOrder(groups, hostvars) }, problems };
 }
 
+/**
+ * The first loop of child groups, as the names along it (the first repeated at the end), or
+ * undefined. Walked with a stack of its own, as every walk of the group graph here is: a chain of
+ * child groups is as long as a hostile file makes it, and recursion would overflow the call stack.
+ */
+function groupLoop(groups: ReadonlyMap<string, AnsibleGroup>): string[] | undefined {
+  const done = new Set<string>();
+  for (const start of groups.keys()) {
+    if (done.has(start)) continue;
+    // The path from `start` to the group being walked, each with the index of its next child.
+    const path: { name: string; next: number }[] = [{ name: start, next: 0 }];
+    const onPath = new Set([start]);
+    while (path.length > 0) {
+      const top = path[path.length - 1]!;
+      const child = groups.get(top.name)?.children[top.next++];
+      if (child === undefined) {
+        done.add(top.name);
+        onPath.delete(top.name);
+        path.pop();
+        continue;
+      }
+      if (onPath.has(child)) return [...path.slice(path.findIndex((p) => p.name === child)).map((p) => p.name), child];
+      if (done.has(child) || !groups.has(child)) continue;
+      path.push({ name: child, next: 0 });
+      onPath.add(child);
+    }
+  }
+  return undefined;
+}
+
+/** Hosts in the order of a depth-first walk from `all`: each group's own hosts, then its children's, in order. */
 function hostOrder(groups: Map<string, AnsibleGroup>, hostvars: Map<string, Vars>): string[] {
   const seen = new Set<string>();
   const visited = new Set<string>();
-  const walk = (name: string): void => {
-    const g = groups.get(name);
-    if (g === undefined || visited.has(name)) return;
-    visited.add(name);
-    for (const h of g.hosts) seen.add(h);
-    for (const c of g.children) walk(c);
+  const walk = (from: string): void => {
+    const stack = [from];
+    while (stack.length > 0) {
+      const name = stack.pop()!;
+      const g = groups.get(name);
+      if (g === undefined || visited.has(name)) continue;
+      visited.add(name);
+      for (const h of g.hosts) seen.add(h);
+      for (let i = g.children.length - 1; i >= 0; i--) stack.push(g.children[i]!);
+    }
   };
   walk("all");
   // Groups not reachable from `all` and hosts with variables in no group: Ansible prints neither,

@@ -8,7 +8,7 @@ import { formatPath } from "../../schema/validate";
 
 interface Found {
   path: (string | number)[];
-  hosts: string[];
+  hosts: Set<string>;
   problem: string;
   fix: string;
 }
@@ -22,8 +22,8 @@ export class AnsibleProblems {
   add(host: string | undefined, path: (string | number)[], problem: string, fix: string): void {
     const key = `${formatPath(path)}\u0000${problem}\u0000${fix}`;
     const known = this.found.get(key);
-    if (known === undefined) this.found.set(key, { path, hosts: host === undefined ? [] : [host], problem, fix });
-    else if (host !== undefined && !known.hosts.includes(host)) known.hosts.push(host);
+    if (known === undefined) this.found.set(key, { path, hosts: new Set(host === undefined ? [] : [host]), problem, fix });
+    else if (host !== undefined) known.hosts.add(host);
   }
 
   get size(): number {
@@ -31,7 +31,7 @@ export class AnsibleProblems {
   }
 
   list(): InputProblem[] {
-    return [...this.found.values()].map((f) => ({ file: this.file, field: formatPath(f.path), problem: `${who(f.hosts)}${f.problem}`, fix: f.fix }));
+    return [...this.found.values()].map((f) => ({ file: this.file, field: formatPath(f.path), problem: `${who([...f.hosts])}${f.problem}`, fix: f.fix }));
   }
 }
 

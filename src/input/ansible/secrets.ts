@@ -6,6 +6,7 @@
  * PowerShell reads it, as for a hostproof inventory (README, "Credentials").
  */
 import type { SecretSource } from "../../model/inventory";
+import type { HostVars, ResolvedVar } from "./host-vars";
 import { isTemplate, isVaultValue, type HostView } from "./values";
 
 /** ansible_password, ansible_ssh_pass, ansible_winrm_password, ansible_become_pass, ansible_sudo_pass, …_passphrase. */
@@ -15,10 +16,21 @@ const BECOME_VAR = /^ansible_(?:become|sudo|su|runas|doas|pbrun|pfexec|dzdo|ksu|
 export const WHERE_THE_PASSWORD_IS =
   "hostproof_password_env: <VARIABLE> (an environment variable holding it) or hostproof_password_vault: { vault: <vault>, secret: <name> } (a PowerShell SecretManagement entry), on the host or its group";
 
+/** The password-like variables of a set of group variables, found once for every host sharing it. */
+const inheritedSecrets = new WeakMap<ReadonlyMap<string, ResolvedVar>, [string, ResolvedVar][]>();
+
+function secretVars(vars: HostVars): [string, ResolvedVar][] {
+  let inherited = inheritedSecrets.get(vars.inherited);
+  if (inherited === undefined) {
+    inherited = [...vars.inherited].filter(([name]) => SECRET_VAR.test(name));
+    inheritedSecrets.set(vars.inherited, inherited);
+  }
+  return [...[...vars.own].filter(([name]) => SECRET_VAR.test(name)), ...inherited.filter(([name]) => !vars.own.has(name))];
+}
+
 /** Refuses every password-like ansible_* variable whose value is written out in the file. */
 export function refuseWrittenSecrets(view: HostView): void {
-  for (const [name, resolved] of view.vars) {
-    if (!SECRET_VAR.test(name)) continue;
+  for (const [name, resolved] of secretVars(view.vars)) {
     const v = resolved.value;
     // Encrypted, a template pointing elsewhere, or empty: no secret is in the file.
     if (v === null || v === "" || isVaultValue(v) || isTemplate(v)) continue;

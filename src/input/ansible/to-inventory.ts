@@ -31,7 +31,10 @@ export function inventoryFromAnsible(value: Record<string, unknown>, file: strin
 
   const problems = new AnsibleProblems(file);
   const resolved = resolveHostVars(doc);
-  const views = doc.hosts.map((h) => new HostView(h, resolved.get(h)!, problems)).filter((v) => !isTrue(v.get("hostproof_skip")?.value));
+  if ("tooLarge" in resolved) {
+    return { problems: [{ file, problem: resolved.tooLarge, fix: "Give hostproof the file `ansible-inventory -i <source> --list` writes (its hosts carry their variables, resolved by Ansible), or set fewer variables on groups with many hosts below them." }] };
+  }
+  const views = doc.hosts.map((h) => new HostView(h, resolved.vars.get(h)!, problems)).filter((v) => !isTrue(v.get("hostproof_skip")?.value));
   if (views.length === 0) {
     return { problems: [{ file, problem: doc.hosts.length === 0 ? "the Ansible inventory has no hosts" : "every host of the Ansible inventory has hostproof_skip: true", fix: "Check that ansible-inventory was given the right source (-i), and that hostproof_skip is set only on hosts hostproof is to leave out." }] };
   }
