@@ -14,8 +14,14 @@ export interface EnvVariable {
   name: string;
   /** What it takes, as the error and README say it. */
   accepts: string;
-  /** Checked when every command starts (`start`), or only where it is used (`live`: before the first host is contacted). */
-  checked: "start" | "live";
+  /**
+   * Checked when every command starts (`start`), or only where it is used (`live`: before the
+   * first host is contacted; `sign`: when run or merge reads its signing key, before anything is
+   * judged or written).
+   */
+  checked: "start" | "live" | "sign";
+  /** Its value is a secret: no message ever quotes it. */
+  secret?: true;
   /** Why the value is wrong, or undefined when it is right. */
   problem(value: string, env: NodeJS.ProcessEnv): string | undefined;
 }
@@ -83,7 +89,28 @@ export const INVENTORY: EnvVariable = {
   problem: () => undefined,
 };
 
-export const ENV_VARIABLES: readonly EnvVariable[] = [MAX_INPUT_MB, REPORT_URL, NODE_POWERSHELL, INVENTORY, AS_OF];
+/** The signing key's file, when --sign-key is not given; src/sign/keys.ts reads and checks it. */
+export const SIGN_KEY_FILE: EnvVariable = {
+  name: "HOSTPROOF_SIGN_KEY_FILE",
+  accepts: "the path of an Ed25519 private key file (PKCS#8 PEM or OpenSSH), for run and merge to sign with",
+  checked: "sign",
+  problem: () => undefined,
+};
+
+/**
+ * The signing key itself, for a CI secret store that hands secrets over as variables. Its problems
+ * are found by src/sign/keys.ts, which never quotes it, and it is removed from the environment
+ * once read so that no child process inherits it.
+ */
+export const SIGN_KEY: EnvVariable = {
+  name: "HOSTPROOF_SIGN_KEY",
+  accepts: "the text of an Ed25519 private key (PKCS#8 PEM or OpenSSH; line breaks may be written as \\n), when neither --sign-key nor HOSTPROOF_SIGN_KEY_FILE is given",
+  checked: "sign",
+  secret: true,
+  problem: () => undefined,
+};
+
+export const ENV_VARIABLES: readonly EnvVariable[] = [MAX_INPUT_MB, REPORT_URL, NODE_POWERSHELL, INVENTORY, AS_OF, SIGN_KEY_FILE, SIGN_KEY];
 
 /** The variable's value as set; undefined when unset or empty. */
 export function envValue(v: EnvVariable, env: NodeJS.ProcessEnv = process.env): string | undefined {
@@ -99,7 +126,7 @@ export function envProblem(v: EnvVariable, env: NodeJS.ProcessEnv = process.env)
   return {
     file: "environment",
     field: v.name,
-    problem: `${JSON.stringify(value)} ${problem}`,
+    problem: v.secret === true ? `its value ${problem}` : `${JSON.stringify(value)} ${problem}`,
     fix: `Set ${v.name} to ${v.accepts}, or unset it.`,
   };
 }

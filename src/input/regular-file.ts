@@ -4,21 +4,22 @@
  * and a 50 MB inventory took 74 s and 3.6 GiB only to be rejected: the checks come before any byte
  * is parsed, and the read itself stops one byte past the limit whatever stat said (files in /proc
  * report a size of 0). Every file hostproof reads from the user goes through here: inventories,
- * snapshots, waiver files, feature files, a report's manifest, the history of earlier runs.
+ * snapshots, waiver files, feature files, a report's manifest, the history of earlier runs, keys.
  */
 import { closeSync, constants, fstatSync, lstatSync, openSync, readlinkSync, readSync, statSync, type Stats } from "node:fs";
 import { InputError } from "../errors";
 import { checkedEnv, MAX_INPUT_MB } from "./env-vars";
 
-export type DocumentKind = "inventory" | "snapshot" | "waivers" | "document" | "feature" | "manifest" | "history";
+export type DocumentKind = "inventory" | "snapshot" | "waivers" | "document" | "feature" | "manifest" | "history" | "key";
 
 const MiB = 1024 * 1024;
 
 /**
  * Generous for real files: a 10,000-host inventory is about 2 MB, a snapshot of a host with
  * hundreds of hotfixes and adapters a few hundred KB, the largest built-in feature file 6 KB, the
- * manifest of a 10,000-host report about 25 MB, its drift baseline 7 MB. `document` is for
- * `validate`, which learns the kind only after reading.
+ * manifest of a 10,000-host report about 25 MB, its drift baseline 7 MB, a key file (a signing
+ * key, public keys, an allowed_signers file) a few KB. `document` is for `validate`, which learns
+ * the kind only after reading.
  */
 export const SIZE_LIMITS: Record<DocumentKind, number> = {
   inventory: 16 * MiB,
@@ -28,6 +29,7 @@ export const SIZE_LIMITS: Record<DocumentKind, number> = {
   feature: 1 * MiB,
   manifest: 128 * MiB,
   history: 64 * MiB,
+  key: 1 * MiB,
 };
 
 /** What a file of each kind is called, and what it should be instead of a device or a pipe. */
@@ -39,6 +41,7 @@ const KINDS: Record<DocumentKind, { noun: string; instead: string }> = {
   feature: { noun: "a feature file", instead: "Make it a regular .feature file, or remove it from the --features folder" },
   manifest: { noun: "an evidence manifest", instead: "Treat the report as unverified: get it again from where the run stored it" },
   history: { noun: "a history file", instead: "Remove it from the history folder (the next run starts a new history), or pass --no-history" },
+  key: { noun: "a key file", instead: "Name the regular file that holds the key" },
 };
 
 /** HOSTPROOF_MAX_INPUT_MB raises (or lowers) every limit at once, for an estate that outgrows them. */
@@ -100,7 +103,7 @@ function unreadable(displayName: string, file: string, kind: DocumentKind, err: 
       ? "Let the account hostproof runs as read it, or name another file."
       : target !== undefined
         ? "Point the link at an existing file, or remove it."
-        : kind === "feature" || kind === "manifest" || kind === "history"
+        : kind === "feature" || kind === "manifest" || kind === "history" || kind === "key"
           ? `${KINDS[kind].instead}.`
           : "Check the path; relative paths in an inventory are resolved against the inventory's folder.";
   return new InputError({ file: displayName, problem, fix });
@@ -121,7 +124,7 @@ export function readRegularFile(file: string, displayName: string, kind: Documen
 export function readRegularFileStat(file: string, displayName: string, kind: DocumentKind): RegularFile {
   const limit = sizeLimit(kind);
   const notRegular = (st: Stats): InputError => {
-    const fix = kind === "feature" || kind === "manifest" || kind === "history" ? `${KINDS[kind].instead}.` : `${KINDS[kind].instead}; hostproof does not read devices, pipes or sockets.`;
+    const fix = kind === "feature" || kind === "manifest" || kind === "history" || kind === "key" ? `${KINDS[kind].instead}.` : `${KINDS[kind].instead}; hostproof does not read devices, pipes or sockets.`;
     return new InputError({ file: displayName, problem: whatItIs(st), fix });
   };
   let st: Stats;
