@@ -2,22 +2,38 @@
  * Runs the example CI files here, job by job and step by step, as the two services would: each
  * job in a fresh workspace holding this tree, each script step's own text run with bash and the
  * variables the service sets, artifacts and caches copied between jobs the way upload/download
- * and cache restore/save copy them. Only the actions and tasks the files use are known: anything
+ * and cache restore/save copy them, secrets handed over as each service hands them over (GitHub:
+ * `${{ secrets.X }}` expressions; Azure: `$(X)` macros, never mapped into a script's environment
+ * unless a step's env: names them). Step output is kept as it was printed, with no masking of
+ * secrets as the services do, so a test sees whatever a script or hostproof would have leaked.
+ * Only the actions and tasks the files use are known: anything
  * else, and any expression or condition not listed here, throws, so that a change to the files
  * that this stand-in does not cover fails the test instead of being skipped.
  */
 import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { join, relative } from "node:path";
+import { dirname, join, relative } from "node:path";
 import { ROOT, isInstall, list, readWorkflow, type AzureJob, type AzureStep, type GithubJob, type GithubStep } from "./workflows";
 
+/**
+ * Files of the repository at the commit a run checks out, where they differ from this tree: what a
+ * team commits when it adopts an example (its public signing key), path → text. Only under
+ * examples/, the one folder a workspace copies rather than links.
+ */
+export type Committed = Record<string, string>;
+
 /** What a job's workspace holds of this tree: links, except examples/ (copied: snapshot paths must resolve inside it). */
-function makeWorkspace(dir: string): void {
+function makeWorkspace(dir: string, committed: Committed = {}): void {
   mkdirSync(dir, { recursive: true });
   for (const entry of ["bin", "dist", "node_modules", "features", "schemas", "steps", "src", "package.json", "cucumber.js"]) {
     symlinkSync(join(ROOT, entry), join(dir, entry));
   }
   cpSync(join(ROOT, "examples"), join(dir, "examples"), { recursive: true });
+  for (const [path, text] of Object.entries(committed)) {
+    if (!/^examples\/(?!.*(^|\/)\.\.(\/|$))/.test(path)) throw new Error(`committed file outside examples/: ${path}`);
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), text);
+  }
 }
 
 /** The environment of a step: this process's, less what would tell hostproof it runs in some other CI. */
@@ -26,6 +42,9 @@ function baseEnv(): NodeJS.ProcessEnv {
   for (const k of Object.keys(env)) if (/^(GITHUB_|RUNNER_|TF_BUILD|SYSTEM_|BUILD_|AGENT_|GITLAB_|JENKINS_)/.test(k)) delete env[k];
   return env;
 }
+
+/** Called after each step that ran, with the job's workspace: where a test plays someone who edits files between two steps. */
+export type AfterStep = (job: string, step: string, workspace: string) => void;
 
 export interface StepLog {
   job: string;
@@ -78,6 +97,12 @@ export interface GithubOptions {
   runId: number;
   /** Jobs ("shards (3)") whose runner is lost: no step of theirs runs, the job fails. */
   lost?: string[];
+  /** The repository's Actions secrets; one that is not set reads as "", as on GitHub. */
+  secrets?: Record<string, string>;
+  /** Per job ("shards (2)"): the secrets it sees instead, as a job bound to an environment sees that environment's. */
+  jobSecrets?: Record<string, Record<string, string>>;
+  committed?: Committed;
+  afterStep?: AfterStep;
 }
 
 type Ctx = Record<string, unknown>;
@@ -95,6 +120,8 @@ function lookup(ctx: Ctx, path: string): unknown {
 function expand(text: string, ctx: Ctx): string {
   return text.replace(/\$\{\{\s*(.*?)\s*\}\}/g, (_m, expr: string) => {
     if (!/^[A-Za-z_][\w.-]*$/.test(expr)) throw new Error(`expression not supported here: ${expr}`);
+    const secret = /^secrets\.(\w+)$/.exec(expr);
+    if (secret) return (ctx.secrets as Record<string, string>)[secret[1]] ?? "";
     const v = lookup(ctx, expr);
     return v === undefined || v === null ? "" : String(v);
   });
@@ -147,9 +174,9 @@ export function runGithub(file: string, opts: GithubOptions): GithubRun {
     for (const inst of instances) {
       const id = shards ? `${name} (${(inst.matrix as { shard: number }).shard})` : name;
       const ws = join(opts.tmp, `gh-${opts.runId}-${id.replace(/\W+/g, "-")}`);
-      makeWorkspace(ws);
+      makeWorkspace(ws, opts.committed);
       run.workspaces.set(id, ws);
-      const ctx: Ctx = { ...jobCtx, ...inst, steps: {} };
+      const ctx: Ctx = { ...jobCtx, ...inst, steps: {}, secrets: opts.jobSecrets?.[id] ?? opts.secrets ?? {} };
       let failed = false;
       if (opts.lost?.includes(id)) {
         run.results.set(id, "failure");
@@ -165,6 +192,7 @@ export function runGithub(file: string, opts: GithubOptions): GithubRun {
         const code = githubStep(step, ctx, ws, wf, job, opts, run, id);
         run.logs.push({ job: id, step: label, ...code });
         if (code.code !== 0) failed = true;
+        opts.afterStep?.(id, label, ws);
       });
       if (job.outputs) outputs = Object.fromEntries(Object.entries(job.outputs).map(([k, v]) => [k, expand(v, ctx)]));
       run.results.set(id, failed ? "failure" : "success");
@@ -256,6 +284,12 @@ export interface AzureOptions {
   /** The previous run of this pipeline on this branch, for buildType: specific, latestFromBranch. */
   previous?: AzureRun;
   lost?: string[];
+  /** The pipeline's secret variables: expanded by $(X) macros, never mapped into the environment by themselves. One not set stays "$(X)", as the agent leaves it. */
+  secrets?: Record<string, string>;
+  /** Per job ("shard (2)"): the secret variables it sees instead. */
+  jobSecrets?: Record<string, Record<string, string>>;
+  committed?: Committed;
+  afterStep?: AfterStep;
 }
 
 /** $(Name) macros of defined variables replaced; others left as they are, as the agent does. */
@@ -295,7 +329,7 @@ export function runAzure(file: string, opts: AzureOptions): AzureRun {
       const id = n > 1 ? `${job.job} (${k})` : job.job;
       const pw = join(opts.tmp, `ado-${opts.buildId}-${id.replace(/\W+/g, "-")}`);
       const src = join(pw, "s");
-      makeWorkspace(src);
+      makeWorkspace(src, opts.committed);
       mkdirSync(join(pw, "a"));
       run.workspaces.set(id, pw);
       const vars: Record<string, string> = {
@@ -331,7 +365,7 @@ export function runAzure(file: string, opts: AzureOptions): AzureRun {
           run.logs.push({ job: id, step: label, code: "skipped", stdout: "", stderr: "" });
           return;
         }
-        const res = azureStep(step, vars, src, opts, run, id);
+        const res = azureStep(step, vars, opts.jobSecrets?.[id] ?? opts.secrets ?? {}, src, opts, run, id);
         run.logs.push({ job: id, step: label, ...res });
         if (res.code !== 0) {
           if (step.continueOnError) issues = true;
@@ -342,6 +376,7 @@ export function runAzure(file: string, opts: AzureOptions): AzureRun {
           else vars[m[1]] = m[3];
         }
         for (const m of res.stdout.matchAll(/^##vso\[task\.uploadsummary\](.*)$/gm)) run.summaries.push(readFileSync(m[1], "utf8"));
+        opts.afterStep?.(id, label, pw);
       });
       const result = failed ? "Failed" : issues ? "SucceededWithIssues" : "Succeeded";
       run.results.set(id, result);
@@ -352,19 +387,21 @@ export function runAzure(file: string, opts: AzureOptions): AzureRun {
   return run;
 }
 
-function azureStep(step: AzureStep, vars: Record<string, string>, src: string, opts: AzureOptions, run: AzureRun, id: string): { code: number; stdout: string; stderr: string } {
+function azureStep(step: AzureStep, vars: Record<string, string>, secrets: Record<string, string>, src: string, opts: AzureOptions, run: AzureRun, id: string): { code: number; stdout: string; stderr: string } {
   const ok = { code: 0, stdout: "", stderr: "" };
   if (step.checkout !== undefined) return ok; // the workspace holds this tree
+  // Macros see secret variables as well as the others.
+  const known = { ...secrets, ...vars };
   if (step.bash !== undefined) {
     if (isInstall(step.bash)) return ok;
     const env: NodeJS.ProcessEnv = { ...baseEnv(), TF_BUILD: "True" };
-    // The agent maps every variable to the environment: upper case, "." as "_".
+    // The agent maps every variable but the secret ones to the environment: upper case, "." as "_".
     for (const [k, v] of Object.entries(vars)) env[k.toUpperCase().replace(/\./g, "_")] = v;
-    for (const [k, v] of Object.entries(step.env ?? {})) env[k] = macro(String(v), vars);
+    for (const [k, v] of Object.entries(step.env ?? {})) env[k] = macro(String(v), known);
     // The Bash task runs the script, its macros expanded, as bash --noprofile --norc <file>.
-    return runBash(["--noprofile", "--norc"], macro(step.bash, vars), src, env, opts.tmp);
+    return runBash(["--noprofile", "--norc"], macro(step.bash, known), src, env, opts.tmp);
   }
-  const inputs = Object.fromEntries(Object.entries(step.inputs ?? {}).map(([k, v]) => [k, macro(String(v), vars)]));
+  const inputs = Object.fromEntries(Object.entries(step.inputs ?? {}).map(([k, v]) => [k, macro(String(v), known)]));
   switch (step.task) {
     case "UseNode@1":
       return ok;

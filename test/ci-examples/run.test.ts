@@ -1,18 +1,21 @@
 /**
  * The example CI files for real: every job's script steps run here (test/ci-examples/emulate.ts)
  * against the demo estate through bin/hostproof.js, artifacts and history carried between jobs and
- * runs as the services carry them. The merge's gate exits with the code an unsharded run gives,
- * the job summary is merged summary.md, a second run sees the first's history, and a shard whose
- * runner is lost makes the merge refuse (3) instead of passing on part of the estate.
+ * runs as the services carry them, and a throwaway signing key (real openssl) handed over as each
+ * service's secret store hands it over, its public half committed where the files name it. The
+ * merge's gate exits with the code an unsharded run gives, the merged report is signed and
+ * verifies with the public key, the job summary is merged summary.md, a second run sees the
+ * first's history, a shard whose runner is lost makes the merge refuse (3) instead of passing on
+ * part of the estate, and the private key is in no file and no output of any of it.
  */
-import { test, type TestContext } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { requireTool } from "../helpers/require-tool";
-import { AZURE_FILE, GITHUB_FILE, ROOT, readWorkflow } from "./workflows";
-import { emulationDir, listDir, removeDir, runAzure, runGithub, type GithubStore, type StepLog } from "./emulate";
+import { AZURE_FILE, GITHUB_FILE } from "./workflows";
+import { emulationDir, listDir, removeDir, runAzure, runGithub, type GithubStore } from "./emulate";
+import { findTraces } from "./signing-key";
+import { AZURE_PUB, DEMO, GITHUB_PUB, describe, haveTools, hostproof, parallel, shardCount, step, texts, throwawayKey, verifiesSigned } from "./runs";
 
 interface MergedSummary {
   exitCode: number;
@@ -22,23 +25,6 @@ interface MergedSummary {
   drift?: { compared: boolean };
 }
 
-const BIN = join(ROOT, "bin", "hostproof.js");
-const DEMO = join(ROOT, "examples", "demo", "inventory.yaml");
-const shardCount = (readWorkflow(GITHUB_FILE).jobs.shards.strategy.matrix.shard as number[]).length;
-const parallel = readWorkflow(AZURE_FILE).jobs.find((j: { job: string }) => j.job === "shard").strategy.parallel as number;
-
-function hostproof(args: string[]): { code: number; stdout: string; stderr: string } {
-  const res = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
-  return { code: res.status ?? -1, stdout: res.stdout, stderr: res.stderr };
-}
-
-/** merge is another engineer's work in progress: until it is in this tree, say so and skip. */
-function haveMerge(t: TestContext): boolean {
-  if (hostproof(["merge", "--help"]).code === 0) return true;
-  t.skip("hostproof merge is not in this tree yet");
-  return false;
-}
-
 /** The unsharded run the merge must agree with, as of the day the CI run decided. */
 function unsharded(dir: string, asOf: string): MergedSummary {
   const out = join(dir, "unsharded");
@@ -46,16 +32,6 @@ function unsharded(dir: string, asOf: string): MergedSummary {
   const summary = JSON.parse(readFileSync(join(out, "summary.json"), "utf8")) as MergedSummary;
   assert.equal(res.code, summary.exitCode, res.stderr);
   return summary;
-}
-
-function step(logs: StepLog[], job: string, name: string): StepLog {
-  const found = logs.filter((l) => l.job === job && l.step === name);
-  assert.equal(found.length, 1, `${job}: ${name}: ${found.length} steps\n${logs.map((l) => `${l.job}: ${l.step}`).join("\n")}`);
-  return found[0];
-}
-
-function describe(logs: StepLog[]): string {
-  return logs.map((l) => `${l.job}: ${l.step}: ${l.code}${l.code !== 0 && l.code !== "skipped" ? `\n${l.stdout}\n${l.stderr}` : ""}`).join("\n");
 }
 
 function sameResults(merged: MergedSummary, whole: MergedSummary): void {
@@ -68,14 +44,16 @@ function sameResults(merged: MergedSummary, whole: MergedSummary): void {
 }
 
 test("GitHub Actions workflow, run here: shards, merge, job summary, history across runs, a lost shard refused", (t) => {
-  if (!requireTool(t, "java", spawnSync("sh", ["-c", "command -v java"], { encoding: "utf8" }).stdout.trim(), "the merge job writes the Allure HTML report: install a JRE")) return;
-  if (!haveMerge(t)) return;
+  if (!haveTools(t)) return;
   const dir = emulationDir("hostproof-gh-");
   t.after(() => removeDir(dir));
   const store: GithubStore = { caches: new Map() };
+  const key = throwawayKey(t);
+  const pub = key.pubFile;
+  const signed = { secrets: { HOSTPROOF_SIGN_KEY: key.privatePem }, committed: { [GITHUB_PUB]: key.publicPem } };
 
   // Run 1: no history yet.
-  const first = runGithub(GITHUB_FILE, { tmp: dir, store, runId: 101 });
+  const first = runGithub(GITHUB_FILE, { tmp: dir, store, runId: 101, ...signed });
   const log = describe(first.logs);
   const asOf = first.jobs.plan.outputs["as-of"];
   assert.match(asOf, /^\d{4}-\d{2}-\d{2}$/, log);
@@ -93,11 +71,14 @@ test("GitHub Actions workflow, run here: shards, merge, job summary, history acr
   assert.equal(first.stepSummary, readFileSync(join(merged, "summary.md"), "utf8"), "the job summary is the merged summary.md");
   assert.ok(first.artifacts.has("hostproof-report"));
   assert.deepEqual([...store.caches.keys()], ["hostproof-history-101-1"], "history saved although the gate failed");
-  const verify = hostproof(["verify", merged]);
-  assert.equal(verify.code, 0, verify.stdout + verify.stderr);
+  for (let k = 1; k <= shardCount; k++) assert.ok(existsSync(join(first.artifacts.get(`hostproof-shard-${k}`)!, "attestation.intoto.jsonl")), `shard ${k} is signed`);
+  assert.equal(step(first.logs, "merge", "Verify the merged report and its shards").code, 0, log);
+  verifiesSigned(merged, pub);
+  // The uploaded report, as an auditor downloads it with the shards' artifacts.
+  verifiesSigned(first.artifacts.get("hostproof-report")!, pub, Array.from({ length: shardCount }, (_, i) => first.artifacts.get(`hostproof-shard-${i + 1}`)!));
 
   // Run 2: restores run 1's history through restore-keys and reports drift against it.
-  const second = runGithub(GITHUB_FILE, { tmp: dir, store, runId: 102 });
+  const second = runGithub(GITHUB_FILE, { tmp: dir, store, runId: 102, ...signed });
   assert.match(step(second.logs, "merge", "Restore history").stdout, /restored hostproof-history-101-1/, describe(second.logs));
   const summary2 = JSON.parse(readFileSync(join(second.workspaces.get("merge")!, "out", "merged", "summary.json"), "utf8")) as MergedSummary;
   assert.equal(summary2.drift?.compared, true, "the second run compares with the first");
@@ -105,7 +86,7 @@ test("GitHub Actions workflow, run here: shards, merge, job summary, history acr
   assert.deepEqual([...store.caches.keys()], ["hostproof-history-101-1", "hostproof-history-102-1"]);
 
   // Run 3: shard 3's runner is lost: the merge still runs, refuses, and the summary says so.
-  const third = runGithub(GITHUB_FILE, { tmp: dir, store, runId: 103, lost: ["shards (3)"] });
+  const third = runGithub(GITHUB_FILE, { tmp: dir, store, runId: 103, lost: ["shards (3)"], ...signed });
   assert.equal(third.results.get("shards (3)"), "failure");
   assert.equal(step(third.logs, "merge", "Gate on the merged verdict").code, 3, describe(third.logs));
   assert.match(step(third.logs, "merge", "Merge the shards").stderr, /shard/i);
@@ -113,15 +94,21 @@ test("GitHub Actions workflow, run here: shards, merge, job summary, history acr
   assert.equal(step(third.logs, "merge", "Save history").code, "skipped", "a refused merge saves no history");
   assert.equal(store.caches.size, 2);
   assert.deepEqual(listDir(join(third.workspaces.get("merge")!, "out", "shards")), ["hostproof-shard-1", "hostproof-shard-2", "hostproof-shard-4"]);
+  assert.equal(step(third.logs, "merge", "Verify the merged report and its shards").code, "skipped", "no report to verify");
+
+  // Printed as it was, with no masking: GitHub's ::add-mask:: is not what keeps the key out of the logs.
+  assert.deepEqual(findTraces(key, dir, texts([...first.logs, ...second.logs, ...third.logs], { "job summaries": first.stepSummary + second.stepSummary + third.stepSummary })), []);
 });
 
 test("Azure Pipelines, run here: parallel shards, merge, run summary, JUnit, history across runs, a lost shard refused", (t) => {
-  if (!requireTool(t, "java", spawnSync("sh", ["-c", "command -v java"], { encoding: "utf8" }).stdout.trim(), "the merge job writes the Allure HTML report: install a JRE")) return;
-  if (!haveMerge(t)) return;
+  if (!haveTools(t)) return;
   const dir = emulationDir("hostproof-ado-");
   t.after(() => removeDir(dir));
+  const key = throwawayKey(t);
+  const pub = key.pubFile;
+  const signed = { secrets: { HOSTPROOF_SIGN_KEY: key.oneLine }, committed: { [AZURE_PUB]: key.publicPem } };
 
-  const first = runAzure(AZURE_FILE, { tmp: dir, buildId: 201 });
+  const first = runAzure(AZURE_FILE, { tmp: dir, buildId: 201, ...signed });
   const log = describe(first.logs);
   const asOf = first.jobs.plan.outputs["day.asOf"];
   assert.match(asOf, /^\d{4}-\d{2}-\d{2}$/, log);
@@ -138,18 +125,26 @@ test("Azure Pipelines, run here: parallel shards, merge, run summary, JUnit, his
   assert.equal(first.testResults.length, 1);
   assert.match(first.testResults[0], /<testsuites?\b/);
   assert.ok(first.artifacts.has("hostproof-history") && first.artifacts.has("hostproof-report"), "history and report published although the gate failed");
+  for (let k = 1; k <= parallel; k++) assert.ok(existsSync(join(first.artifacts.get(`hostproof-shard-${k}`)!, "attestation.intoto.jsonl")), `shard ${k} is signed`);
+  assert.equal(step(first.logs, "merge", "Verify the merged report and its shards").code, 0, log);
+  verifiesSigned(merged, pub);
 
-  const second = runAzure(AZURE_FILE, { tmp: dir, buildId: 202, previous: first });
+  const second = runAzure(AZURE_FILE, { tmp: dir, buildId: 202, previous: first, ...signed });
   assert.equal(step(second.logs, "merge", "Restore history (the previous run's artifact)").code, 0, describe(second.logs));
   const summary2 = JSON.parse(readFileSync(join(second.workspaces.get("merge")!, "merged", "summary.json"), "utf8")) as MergedSummary;
   assert.equal(summary2.drift?.compared, true, "the second run compares with the first");
   assert.equal(step(second.logs, "merge", "Gate on the merged verdict").code, whole.exitCode);
 
-  const third = runAzure(AZURE_FILE, { tmp: dir, buildId: 203, previous: second, lost: ["shard (2)"] });
+  const third = runAzure(AZURE_FILE, { tmp: dir, buildId: 203, previous: second, lost: ["shard (2)"], ...signed });
   assert.equal(third.results.get("shard (2)"), "Failed");
   assert.equal(step(third.logs, "merge", "Gate on the merged verdict").code, 3, describe(third.logs));
   assert.deepEqual(third.summaries, [], "no merged report, no summary file");
   assert.match(step(third.logs, "merge", "Publish summary.md as the run summary").stdout, /wrote no report \(exit 3\)/);
   assert.equal(step(third.logs, "merge", "Save history for the next run").code, "skipped");
   assert.ok(!third.artifacts.has("hostproof-history"));
+  assert.equal(step(third.logs, "merge", "Verify the merged report and its shards").code, "skipped", "no report to verify");
+
+  // Printed as it was, with no masking: Azure's masking of secret variables is not what keeps the key out of the logs.
+  const published = [...first.summaries, ...second.summaries, ...third.summaries, ...first.testResults, ...second.testResults, ...third.testResults].join("\n");
+  assert.deepEqual(findTraces(key, dir, texts([...first.logs, ...second.logs, ...third.logs], { "summaries and test results": published })), []);
 });

@@ -1,12 +1,15 @@
 /**
  * The contract of the example CI files (examples/ci), beyond what a linter can know: N shard jobs
  * for --shard K/N, a merge that depends on them and runs when one failed, history restored before
- * the merge and saved after it, the summary published before the gate exits, and the gate exiting
- * with merge's exit code.
+ * the merge and saved after it, the summary published before the gate exits, the gate exiting
+ * with merge's exit code, and the signing key's two halves where they belong: the secret on the
+ * steps that sign and nowhere else, the public key committed and given to merge and verify.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { AZURE_FILE, GITHUB_FILE, isInstall, list, readWorkflow, type AzureJob, type GithubJob, type GithubStep } from "./workflows";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { AZURE_FILE, GITHUB_FILE, ROOT, isInstall, list, readWorkflow, type AzureJob, type GithubJob, type GithubStep } from "./workflows";
 
 const gh = readWorkflow(GITHUB_FILE);
 const az = readWorkflow(AZURE_FILE);
@@ -127,4 +130,60 @@ test("Azure: scripts are bash with set -euo pipefail and take what varies from e
       assert.doesNotMatch(step.bash, /\$\((?!date )[A-Za-z_.]+\)/, `${job.job}: ${step.displayName}: a macro in the script`);
     }
   }
+});
+
+/** Where a secret may reach: the steps that run hostproof run or merge, and nothing else. */
+function signingSteps<S extends { run?: string; bash?: string; env?: Record<string, string> }>(steps: S[], secretRef: string): S[] {
+  const signers = steps.filter(runs(/hostproof\.js (run|merge)\b/));
+  for (const s of signers) assert.equal(s.env?.HOSTPROOF_SIGN_KEY, secretRef, `${s.run ?? s.bash}: signs with the secret`);
+  for (const s of steps.filter((st) => !signers.includes(st))) assert.doesNotMatch(JSON.stringify(s), /HOSTPROOF_SIGN_KEY|secrets\./, "a step that does not sign sees no secret");
+  return signers;
+}
+
+/** The public key the merge trusts and verifies with: a committed file, never made from the secret. */
+function publicKeyIsCommitted(path: unknown, scripts: string[]): void {
+  assert.equal(typeof path, "string");
+  const text = readFileSync(join(ROOT, String(path)), "utf8");
+  assert.doesNotMatch(text, /PRIVATE KEY/, "only a public key is committed");
+  for (const script of scripts) {
+    assert.doesNotMatch(script, /\bpkey\b|-pubout|ssh-keygen -y|HOSTPROOF_SIGN_KEY/, "no script derives the public key from the secret or handles the secret itself");
+  }
+}
+
+test("GitHub: shards and merge sign with the Actions secret, on their steps only; merge takes only shards signed by the committed key; the merged report is verified before the gate", () => {
+  assert.doesNotMatch(JSON.stringify({ env: gh.env, jobs: Object.values<GithubJob>(gh.jobs).map((j) => j.env ?? {}) }), /secrets\./, "no secret in a workflow's or job's env: (every step would see it)");
+  publicKeyIsCommitted(gh.env.SIGNING_PUBLIC_KEY, Object.values<GithubJob>(gh.jobs).flatMap((j) => j.steps.map((s) => s.run ?? "")));
+  const shards: GithubJob = gh.jobs.shards;
+  const merge: GithubJob = gh.jobs.merge;
+  assert.equal(signingSteps(shards.steps, "${{ secrets.HOSTPROOF_SIGN_KEY }}").length, 1);
+  assert.equal(signingSteps(merge.steps, "${{ secrets.HOSTPROOF_SIGN_KEY }}").length, 1);
+  signingSteps(gh.jobs.plan.steps, "");
+  const s = merge.steps;
+  const doMerge = index(s, runs(/hostproof\.js merge\b/), "running hostproof merge");
+  assert.match(s[doMerge].run!, /--key "\$SIGNING_PUBLIC_KEY"/);
+  const verify = index(s, runs(/hostproof\.js verify out\/merged --key "\$SIGNING_PUBLIC_KEY"/), "verifying the merged report with the committed key");
+  const gate = index(s, runs(/exit "\$MERGE_EXIT"/), "gating");
+  assert.ok(doMerge < verify && verify < gate);
+  assert.equal(s[verify].if, "${{ !cancelled() && contains(fromJSON('[\"0\",\"1\",\"2\"]'), steps.merge.outputs.exit-code) }}", "after every merge that wrote a report, whatever its verdict");
+  assert.ok(!("continue-on-error" in s[verify]), "a report that does not verify fails the job");
+});
+
+test("Azure: shards and merge sign with the secret variable, mapped on their steps only; merge takes only shards signed by the committed key; the merged report is verified before the gate", () => {
+  assert.ok(!("HOSTPROOF_SIGN_KEY" in az.variables), "the secret is a pipeline secret variable, never in the YAML");
+  assert.equal(az.variables.SIGNING_PUBLIC_KEY, gh.env.SIGNING_PUBLIC_KEY, "both examples trust the same committed key file");
+  const jobs: AzureJob[] = az.jobs;
+  publicKeyIsCommitted(az.variables.SIGNING_PUBLIC_KEY, jobs.flatMap((j) => j.steps.map((s) => s.bash ?? "")));
+  for (const job of jobs) assert.doesNotMatch(JSON.stringify(job.variables ?? {}), /HOSTPROOF_SIGN_KEY/);
+  assert.equal(signingSteps(jobs.find((j) => j.job === "shard")!.steps, "$(HOSTPROOF_SIGN_KEY)").length, 1);
+  const merge = jobs.find((j) => j.job === "merge")!;
+  assert.equal(signingSteps(merge.steps, "$(HOSTPROOF_SIGN_KEY)").length, 1);
+  signingSteps(jobs.find((j) => j.job === "plan")!.steps, "");
+  const s = merge.steps;
+  const doMerge = index(s, runs(/hostproof\.js merge\b/), "running hostproof merge");
+  assert.match(s[doMerge].bash!, /--key "\$SIGNING_PUBLIC_KEY"/);
+  const verify = index(s, runs(/hostproof\.js verify "\$MERGED" --key "\$SIGNING_PUBLIC_KEY"/), "verifying the merged report with the committed key");
+  const gate = index(s, runs(/exit "\$MERGE_EXIT"/), "gating");
+  assert.ok(doMerge < verify && verify < gate);
+  assert.equal(s[verify].condition, "and(succeededOrFailed(), in(variables.mergeExit, '0', '1', '2'))", "after every merge that wrote a report, whatever its verdict");
+  assert.notEqual(s[verify].continueOnError, true, "a report that does not verify fails the job");
 });
