@@ -58,6 +58,10 @@ Written under --out (default: reports):
   pages/index.html           the browsable report (--html pages; auto above 2,000 hosts)
   evidence/snapshots/        the snapshots that were judged
   evidence/manifest.json     SHA-256 of every file; check it with hostproof verify <dir>
+  attestation.intoto.jsonl   with --sign-key: an in-toto attestation (DSSE, Ed25519) over the
+                             manifest and summary.json; hostproof verify --key <public key>
+  evidence/manifest.json.sig with an OpenSSH --sign-key: the manifest's SSH signature
+                             (ssh-keygen -Y verify -n hostproof)
 The estate is read, judged and written slice by slice (whole clusters, up to 1,000 hosts), so
 memory stays bounded whatever its size. The run writes into a staging folder beside --out and
 replaces --out only once every file is written: an interrupted or failed run leaves the earlier
@@ -100,6 +104,10 @@ Options:
                            never split; the same inventory always gives the same shares. Also
                            writes evidence/shard.json, which merge reads. Give every shard the
                            same --as-of: shards of different days are not merged
+      --sign-key <file>    sign the report with this Ed25519 private key: a PKCS#8 PEM
+                           (openssl genpkey -algorithm ed25519) or an unencrypted OpenSSH key
+                           (ssh-keygen -t ed25519 -N ''). Also HOSTPROOF_SIGN_KEY_FILE, or
+                           HOSTPROOF_SIGN_KEY holding the key itself (a CI secret)
       --no-color           plain output (also when NO_COLOR is set or output is not a terminal)
   -h, --help               this help
 
@@ -111,7 +119,8 @@ Exit codes:
   1  non-compliant at or above --fail-on
   2  nothing non-compliant at or above --fail-on, but something undetermined
   3  bad usage or bad input (the message names the file, the field and the fix); also an
-     --out or --history overlapping an input, or an --out another hostproof is writing
+     --out or --history overlapping an input, an --out another hostproof is writing, or a
+     signing key that is not an unencrypted Ed25519 private key
   4  internal error in hostproof (a bug: please report it)
   5  the file system refused (read-only, permission denied, disk full)
   130, 143  interrupted (Ctrl-C, SIGTERM); --out is as it was before the run
@@ -157,6 +166,10 @@ Options:
                            trend and "what changed" (default: .hostproof-history/<out name>
                            beside --out); carry it between CI runs
       --no-history         keep no history and report no drift
+      --key <file>         every shard must be signed by one of these Ed25519 public keys (an SPKI
+                           PEM or OpenSSH public key lines; repeatable), else exit 3
+      --sign-key <file>    sign the merged report, as run --sign-key (also HOSTPROOF_SIGN_KEY_FILE
+                           or HOSTPROOF_SIGN_KEY)
       --exit-zero          exit 0 even when the gate fails; refused shards still exit 3
       --no-color           plain output
   -h, --help               this help
@@ -164,7 +177,8 @@ Options:
 Exit codes:
   0  compliant    1  non-compliant at or above the shards' --fail-on    2  undetermined
   3  bad usage, or shards that do not belong together, contradict themselves or changed while
-     read (the message says which and why), or an --out another hostproof is writing
+     read (the message says which and why), a shard not signed by a --key, a bad signing key,
+     or an --out another hostproof is writing
   4  internal error    5  the file system refused
 
 Examples:
@@ -172,6 +186,8 @@ Examples:
       the whole estate's report from four CI jobs' shards
   hostproof merge shards/* -o reports --history .hostproof-history/prod
       with history carried between CI runs (restore it before, save it after)
+  hostproof merge shards/* -o reports --key signing.pub --sign-key signing.key
+      only shards signed by the CI's key, and the merged report signed with it
 `;
 
 export const VALIDATE_HELP = `Usage: hostproof validate <file or folder>... [--features <dir>]... [--no-builtin]

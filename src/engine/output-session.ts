@@ -29,6 +29,9 @@ import { RunWriter, type RunSlice } from "../report/run-writer";
 import { sweepStaleStaging } from "../report/staging";
 import { summaryWaivers, type SummaryHead } from "../report/summary";
 import { verdictFrom } from "./verdict";
+import { writeSignature, type Signed } from "../sign/attestation";
+import type { SigningKey } from "../sign/keys";
+import { buildStatement, ciRunUrl, type ResourceDescriptor } from "../sign/statement";
 
 export type HtmlStyle = "single" | "pages" | "auto";
 
@@ -52,6 +55,8 @@ export interface RunOutcome {
   historyDir?: string;
   /** Things about history that went wrong after the report was in place: warnings, not failures. */
   warnings: string[];
+  /** With --sign-key: the key that signed and the signature files written. */
+  signed?: Signed;
 }
 
 export interface SessionOptions {
@@ -64,6 +69,8 @@ export interface SessionOptions {
   /** Where Allure's history and the drift baseline are kept; false keeps none. Default beside --out. */
   history?: string | false;
   progress: Progress;
+  /** Signs the report (attestation.intoto.jsonl, and the manifest's SSH signature with an OpenSSH key). */
+  signingKey?: SigningKey;
 }
 
 export interface SessionEnd {
@@ -80,6 +87,8 @@ export interface SessionEnd {
   extra?: (writer: RunWriter) => void;
   /** The shards a merged report was made from: their manifests' digests, in the manifest. */
   shards?: ManifestShard[];
+  /** What the report was made from, each with its digest: the signed attestation's `configuration`. */
+  configuration: ResourceDescriptor[];
 }
 
 export function htmlStyleFor(html: SessionOptions["html"], hosts: number): "single" | "pages" | undefined {
@@ -198,7 +207,7 @@ export class OutputSession {
     );
     end.extra?.(writer);
     // Written last so that it carries every phase's timing; the manifest after it, over everything.
-    const manifestSha256 = await writer.finish(
+    const { manifestSha256, summarySha256 } = await writer.finish(
       {
         controls: report.controls.map(({ id, title, severity, feature, featureName, origin, tags }) => ({ id, title, severity, feature, featureName, origin, tags })),
         clusters: end.clusters.map((c) => ({ name: c.name, type: c.type, nodes: c.nodes })),
@@ -215,11 +224,13 @@ export class OutputSession {
       { recordTrees: [`${ALLURE_RESULTS_DIR}/executor.json`, `${ALLURE_RESULTS_DIR}/history`, ALLURE_REPORT_DIR], ...(end.shards !== undefined ? { shards: end.shards } : {}) },
     );
 
+    const key = this.options.signingKey;
+    const signed = key === undefined ? undefined : writeSignature(this.staging, key, buildStatement({ manifestSha256, summarySha256, verdict, perControl: report.perControl, configuration: end.configuration, url: ciRunUrl(process.env) }));
     const historyKept = history !== undefined && this.baseline !== undefined && this.stageBaseline(history);
     commitStaging(this.staging, this.options.out);
     if (historyKept) this.keepHistory(history, resolve(this.options.out), this.style === "single" && html.ok);
     this.historyLock?.release();
-    return { report, outDir: resolve(this.options.out), html, internalErrors: end.internalErrors, manifestSha256, historyDir: this.historyDir, warnings: this.warnings };
+    return { report, outDir: resolve(this.options.out), html, internalErrors: end.internalErrors, manifestSha256, historyDir: this.historyDir, warnings: this.warnings, ...(signed !== undefined ? { signed } : {}) };
   }
 
   /** On a failed run or merge: nothing of it stays behind. */

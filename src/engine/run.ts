@@ -5,6 +5,8 @@
  */
 import { relative, resolve, sep } from "node:path";
 import { sha256Hex } from "../evidence/manifest";
+import { folderDigest, type ResourceDescriptor } from "../sign/statement";
+import type { SigningKey } from "../sign/keys";
 import { InputError, type InputProblem } from "../errors";
 import { loadInventory, type LoadedInventory } from "../input/inventory";
 import type { Snapshot } from "../model/snapshot";
@@ -65,6 +67,8 @@ export interface RunOptions {
   sliceHosts?: number;
   /** Judge only this share of the estate (engine/shard.ts), for `hostproof merge` to combine. */
   shard?: Shard;
+  /** Sign the report with this key (sign/attestation.ts); loaded and checked before anything is read. */
+  signingKey?: SigningKey;
 }
 
 export async function runEstate(options: RunOptions): Promise<RunOutcome> {
@@ -132,7 +136,7 @@ async function runPhases(options: RunOptions, progress: Progress, startedAt: Dat
     tags: options.tags,
     failOn: options.failOn,
   };
-  const session = new OutputSession({ out: options.out, head, hosts: hostCount, clusters: clusterCount, html: options.html ? (options.htmlStyle ?? "auto") : false, history: options.history, progress });
+  const session = new OutputSession({ out: options.out, head, hosts: hostCount, clusters: clusterCount, html: options.html ? (options.htmlStyle ?? "auto") : false, history: options.history, progress, ...(options.signingKey !== undefined ? { signingKey: options.signingKey } : {}) });
   session.warnings.push(...claim.lock!.notes);
   try {
     const warnDays = options.waiverWarnDays ?? DEFAULT_WARN_DAYS;
@@ -165,6 +169,7 @@ async function runPhases(options: RunOptions, progress: Progress, startedAt: Dat
       internalErrors,
       // The phases interleave slice by slice: each is the sum of its share of every slice.
       timings: (t3) => ({ loadMs: Math.round(t1 - t0 + sliceLoadMs), judgeMs: Math.round(judgeMs), writeMs: Math.round(t3 - t1 - judgeMs - sliceLoadMs), reportMs: Math.round(performance.now() - t3) }),
+      configuration: runConfiguration(options, loaded.sha256, catalog.files, waiverFile),
       ...(record !== undefined ? { extra: (writer) => record.write(writer, { head, controls: controls ?? [], environment, internalErrors, userFeatures: userFeaturesDigest(catalog.files), waivers: waiverFile !== undefined ? { file: waiverReport!.file, warnDays, waivers: waiverFile.waivers } : undefined }) } : {}),
     });
   } catch (err) {
@@ -253,6 +258,25 @@ function userFeaturesDigest(files: readonly FeatureFile[]): string | undefined {
   const user = files.filter((f) => f.origin !== "built-in");
   if (user.length === 0) return undefined;
   return sha256Hex(user.map((f) => `${f.sha256}  ${relative(resolve(f.origin), f.path).split(sep).join("/")}\n`).join(""));
+}
+
+/**
+ * The inputs a signed attestation names, each by the digest of the bytes the run read: the
+ * inventory, each feature folder (built-in included) and the waiver file. Snapshots need no entry:
+ * they are kept in evidence/snapshots/, which the manifest pins.
+ */
+function runConfiguration(options: RunOptions, inventorySha256: string | undefined, files: readonly FeatureFile[], waivers: { doc: { raw: Buffer } } | undefined): ResourceDescriptor[] {
+  const out: ResourceDescriptor[] = [];
+  if (inventorySha256 !== undefined) out.push({ name: displayPath(options.inventory), digest: { sha256: inventorySha256 }, annotations: { role: "inventory" } });
+  const folders = new Map<string, FeatureFile[]>();
+  for (const f of files) (folders.get(f.origin) ?? folders.set(f.origin, []).get(f.origin)!).push(f);
+  for (const [origin, list] of folders) {
+    const root = origin === "built-in" ? FEATURES_DIR : resolve(origin);
+    const within = list.map((f) => ({ sha256: f.sha256, within: relative(root, f.path).split(sep).join("/") }));
+    out.push({ name: origin === "built-in" ? `hostproof ${VERSION} built-in features` : displayPath(origin), digest: { sha256: folderDigest(within) }, annotations: { role: "features", files: list.length } });
+  }
+  if (waivers !== undefined && options.waivers !== undefined) out.push({ name: displayPath(options.waivers), digest: { sha256: sha256Hex(waivers.doc.raw) }, annotations: { role: "waivers" } });
+  return out;
 }
 
 /** Paths in the report are relative to where hostproof ran, as a reader of the CI log saw them. */

@@ -13,6 +13,8 @@ import { resolve } from "node:path";
 import { InputError } from "../errors";
 import { briefProblems, verifyReport, type ManifestShard, type VerifyOutcome } from "./manifest";
 import { formatContradiction } from "./summary-check";
+import { checkSignature, describeSignature } from "../sign/attestation";
+import type { TrustedKey } from "../sign/keys";
 
 export const SNAPSHOT_PREFIX = "evidence/snapshots/";
 
@@ -32,7 +34,7 @@ const NAMED_CONTROLS = 5;
  * `shardDirs` (verify --shards) are matched with the recorded links by their manifest digest;
  * without them each shard is looked for where merge read it, relative to the merged report.
  */
-export async function followChain(reportDir: string, merged: Pick<VerifyOutcome, "manifest" | "resultDigests">, shardDirs?: readonly string[]): Promise<ChainLink[]> {
+export async function followChain(reportDir: string, merged: Pick<VerifyOutcome, "manifest" | "resultDigests">, shardDirs?: readonly string[], keys?: readonly TrustedKey[]): Promise<ChainLink[]> {
   const { manifest } = merged;
   const links = manifest.shards ?? [];
   // A report that was not merged has no chain: its snapshots are its own run's.
@@ -48,7 +50,7 @@ export async function followChain(reportDir: string, merged: Pick<VerifyOutcome,
     const dir = found?.dir ?? resolve(reportDir, link.report);
     const outcome = found?.outcome ?? (given === undefined ? await verifiedOrNot(dir) : undefined);
     outcomes.push(outcome);
-    out.push(check(link, dir, outcome, snapshots, seen));
+    out.push(check(link, dir, outcome, snapshots, seen, keys));
   }
   const unclaimed = [...snapshots.keys()].filter((p) => !seen.has(p));
   if (unclaimed.length > 0 && out.every((l) => l.state === "verified")) {
@@ -89,11 +91,16 @@ async function verifiedOrNot(dir: string): Promise<VerifyOutcome | undefined> {
   }
 }
 
-function check(link: ManifestShard, dir: string, outcome: VerifyOutcome | undefined, merged: ReadonlyMap<string, string>, seen: Set<string>): ChainLink {
+function check(link: ManifestShard, dir: string, outcome: VerifyOutcome | undefined, merged: ReadonlyMap<string, string>, seen: Set<string>, keys: readonly TrustedKey[] | undefined): ChainLink {
   if (outcome === undefined) return { shard: link.shard, dir, state: "absent", problems: [] };
   const problems: string[] = [];
   if (outcome.manifestSha256 !== link.manifestSha256) problems.push(`its manifest's SHA-256 is ${outcome.manifestSha256}, but the merged report recorded ${link.manifestSha256}: this is not the shard that was merged, or it was rewritten`);
   if (outcome.problems.length > 0) problems.push(`${outcome.problems.length} of its files differ from its own manifest (${briefProblems(outcome.problems)})`);
+  // With keys, a shard is checked as the merge checked it (merge --key): signed by one of them.
+  if (keys !== undefined) {
+    const signature = checkSignature(dir, dir, outcome, keys);
+    if (signature.state !== "verified") problems.push(signature.state === "unsigned" ? "it is not signed" : describeSignature(signature));
+  }
   for (const c of outcome.contradictions.slice(0, 3)) problems.push(`it contradicts itself: ${c.file}: ${formatContradiction(c)}`);
   if (outcome.contradictions.length > 3) problems.push(`it contradicts itself in ${outcome.contradictions.length - 3} more places`);
   for (const f of outcome.manifest.files) {

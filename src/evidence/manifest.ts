@@ -58,6 +58,15 @@ export const DEFAULT_COVERAGE: readonly string[] = [
   ".hostproof-report",
 ];
 
+/**
+ * A signed report's signature files (sign/attestation.ts): written after the manifest, over it, so
+ * never in it. They are the files verify expects beside the manifest; any other unlisted file is
+ * unexpected.
+ */
+export const ATTESTATION_FILE = "attestation.intoto.jsonl";
+export const SSH_SIGNATURE_FILE = `${MANIFEST_PATH}.sig`;
+const SIGNATURE_FILES: ReadonlySet<string> = new Set([ATTESTATION_FILE, SSH_SIGNATURE_FILE]);
+
 /** Written by every run; manifests older than the whole-folder check did not list it. */
 const REPORT_MARKER = ".hostproof-report";
 
@@ -129,6 +138,8 @@ export interface VerifyOutcome {
   resultDigests?: ReadonlyMap<string, bigint>;
   manifestSha256: string;
   manifest: Manifest;
+  /** evidence/manifest.json as read and hashed: what its SSH signature is checked against. */
+  manifestBytes: Buffer;
   /** The bytes of the files asked for with `keep`, as hashed, for those whose digest matched. */
   kept: Map<string, Buffer>;
 }
@@ -456,7 +467,7 @@ function pathsOf(value: unknown): true | undefined {
   return list(v.files, str("path")) && list(v.covers, (e) => typeof e === "string") && (v.shards === undefined || list(v.shards, shardOk)) ? true : undefined;
 }
 
-function readManifest(reportDir: string, shownAs: string): { manifest: Manifest; sha256: string } {
+function readManifest(reportDir: string, shownAs: string): { manifest: Manifest; sha256: string; raw: Buffer } {
   const fixUnverifiable = "Treat the report as unverified: get the report again from where the run stored it, or re-run hostproof on the original snapshots.";
   if (!existsSync(reportDir) || !statSync(reportDir).isDirectory()) {
     throw new InputError({ file: shownAs, problem: existsSync(reportDir) ? "this is a file, not a report folder" : "no such folder", fix: "Name the folder hostproof run wrote (its --out), e.g. hostproof verify reports." });
@@ -495,7 +506,7 @@ function readManifest(reportDir: string, shownAs: string): { manifest: Manifest;
     throw new InputError({ file: `${shownAs}/${MANIFEST_PATH}`, field: problems[0]!.split(" ")[0], problem: `not a hostproof manifest: ${problems.join("; ")}`, fix: fixUnverifiable });
   }
   const manifest = value as Manifest;
-  return { manifest, sha256: sha256Hex(raw) };
+  return { manifest, sha256: sha256Hex(raw), raw };
 }
 
 /**
@@ -506,7 +517,7 @@ function readManifest(reportDir: string, shownAs: string): { manifest: Manifest;
  * or a manifest that is not one.
  */
 export async function verifyReport(reportDir: string, shownAs: string = reportDir, options: VerifyOptions = {}): Promise<VerifyOutcome> {
-  const { manifest, sha256 } = readManifest(reportDir, shownAs);
+  const { manifest, sha256, raw } = readManifest(reportDir, shownAs);
   options.manifestRead?.();
   const found: { at: number; problem: VerifyProblem }[] = [];
   const listed = new Set<string>();
@@ -538,7 +549,7 @@ export async function verifyReport(reportDir: string, shownAs: string = reportDi
   problems.push(...(await unlistedEntries(reportDir, listed)));
   const contradictions = self === undefined ? [] : listed.has(SUMMARY_FILE) ? self.finish((path) => intact.has(path)) : [{ file: `${shownAs}/${SUMMARY_FILE}`, field: "(the file)", stated: "not listed in the manifest", recomputed: "a summary.json, which every hostproof report holds" }];
   const resultDigests = self?.resultDigests((path) => intact.has(path));
-  return { ok: problems.length === 0 && contradictions.length === 0, checked: manifest.files.length, problems, contradictions, ...(resultDigests !== undefined ? { resultDigests } : {}), manifestSha256: sha256, manifest, kept };
+  return { ok: problems.length === 0 && contradictions.length === 0, checked: manifest.files.length, problems, contradictions, ...(resultDigests !== undefined ? { resultDigests } : {}), manifestSha256: sha256, manifest, manifestBytes: raw, kept };
 }
 
 /** One listed file: missing, not a regular file, reached through a link, or hashed by `hash` and compared. */
@@ -594,7 +605,7 @@ async function unlistedEntries(reportDir: string, listed: ReadonlySet<string>): 
       if (entry.isDirectory()) {
         if (listedDirs.has(rel)) await visit(rel);
         else problems.push({ path: rel, kind: "unexpected", actual: "a folder" });
-      } else if (listed.has(rel) || rel === MANIFEST_PATH || (rel === REPORT_MARKER && entry.isFile())) {
+      } else if (listed.has(rel) || rel === MANIFEST_PATH || ((rel === REPORT_MARKER || SIGNATURE_FILES.has(rel)) && entry.isFile())) {
         continue;
       } else if (entry.isFile()) problems.push({ path: rel, kind: "unexpected" });
       else problems.push({ path: rel, kind: "unexpected", actual: entry.isSymbolicLink() ? "a symbolic link" : "not a regular file" });

@@ -25,6 +25,7 @@ import { orderResults } from "../engine/result-order";
 import { shardLabel } from "../engine/shard";
 import type { Slice } from "../engine/slices";
 import { estateLayout, type PlacedHost } from "./estate-layout";
+import type { SigningKey, TrustedKey } from "../sign/keys";
 import { inconsistent, openShards, type OpenShard } from "./open-shards";
 import { ResultChecks, resultCount } from "./result-checks";
 import { CHANGED_FIX, SummaryResults } from "./summary-results";
@@ -38,6 +39,10 @@ export interface MergeOptions {
   /** Where Allure's history and the drift baseline are kept; false keeps none. Default beside --out. */
   history?: string | false;
   progress?: Progress;
+  /** Every shard must be signed by one of these keys (merge --key); without, shards need not be signed. */
+  trustedKeys?: readonly TrustedKey[];
+  /** Sign the merged report (merge --sign-key). */
+  signingKey?: SigningKey;
 }
 
 export async function mergeShards(options: MergeOptions): Promise<RunOutcome> {
@@ -56,7 +61,7 @@ async function mergePhases(options: MergeOptions, progress: Progress, claim: Out
   const out = resolve(options.out);
   // --out replaces its folder: a shard in it would be deleted, and --out in a shard would tamper with it.
   claimOutput(claim, { out: options.out, history: options.history, command: "merge", inputs: options.shards.map((d) => ({ path: d, shown: d, what: "the shard", folder: true })) });
-  const shards = await openShards(options.shards.map((dir) => ({ dir: resolve(dir), shown: dir })));
+  const shards = await openShards(options.shards.map((dir) => ({ dir: resolve(dir), shown: dir })), options.trustedKeys);
   const first = shards[0]!.record;
   const { estate } = first;
   const layout = estateLayout(shards);
@@ -68,7 +73,7 @@ async function mergePhases(options: MergeOptions, progress: Progress, claim: Out
 
   const startedAt = shards.map((s) => s.record.head.startedAt).sort()[0]!;
   const head = { ...first.head, startedAt };
-  const session = new OutputSession({ out: options.out, head, hosts: estate.hosts, clusters: estate.clusters, html: options.html ? (options.htmlStyle ?? "auto") : false, history: options.history, progress });
+  const session = new OutputSession({ out: options.out, head, hosts: estate.hosts, clusters: estate.clusters, html: options.html ? (options.htmlStyle ?? "auto") : false, history: options.history, progress, ...(options.signingKey !== undefined ? { signingKey: options.signingKey } : {}) });
   session.warnings.push(...claim.lock!.notes);
   try {
     const waivers = first.waivers;
@@ -134,6 +139,8 @@ async function mergePhases(options: MergeOptions, progress: Progress, claim: Out
       // Reading the shards and writing the slices interleave: both are counted as loading.
       timings: (t3) => ({ loadMs: Math.round(t1 - t0), judgeMs: 0, writeMs: Math.round(t3 - t1), reportMs: Math.round(performance.now() - t3) }),
       shards: shards.map((s) => ({ shard: shardLabel(s.record.shard), manifestSha256: s.manifestSha256, report: relative(out, s.dir) || "." })),
+      // Each shard by its manifest: a signed shard's own attestation names the inventory, features and waivers it was run from.
+      configuration: shards.map((s) => ({ name: `shard ${shardLabel(s.record.shard)}`, uri: s.shown, digest: { sha256: s.manifestSha256 }, annotations: { role: "shard", ...(s.signedBy !== undefined ? { signedBy: s.signedBy } : {}) } })),
     });
   } catch (err) {
     await session.abort();

@@ -16,6 +16,8 @@ import { SUMMARY_FILE } from "../report/summary";
 import { SHARD_RECORD_FILE, type ShardRecord } from "../report/shard-record";
 import { checkSchema } from "../schema/validate";
 import { shownArg } from "../util/shell-quote";
+import { checkSignature, describeSignature } from "../sign/attestation";
+import type { TrustedKey } from "../sign/keys";
 
 export interface OpenShard {
   dir: string;
@@ -28,16 +30,18 @@ export interface OpenShard {
    * messages, the snapshots): each is checked again, against the bytes read, when it is used.
    */
   listed: ReadonlyMap<string, ManifestEntry>;
+  /** With merge --key: the keyid that signed the shard. */
+  signedBy?: string;
 }
 
 const REFUSED_FIX = "Merge the shard folders of one run: every `hostproof run --shard K/N` of the same inventory, features, waivers and --as-of day, made by the same hostproof, each once.";
 
-export async function openShards(dirs: readonly { dir: string; shown: string }[]): Promise<OpenShard[]> {
+export async function openShards(dirs: readonly { dir: string; shown: string }[], keys?: readonly TrustedKey[]): Promise<OpenShard[]> {
   const problems: InputProblem[] = [];
   const shards: OpenShard[] = [];
   for (const { dir, shown } of dirs) {
     try {
-      const opened = await openShard(dir, shown);
+      const opened = await openShard(dir, shown, keys);
       if ("problem" in opened) problems.push(opened);
       else shards.push(opened);
     } catch (err) {
@@ -50,7 +54,7 @@ export async function openShards(dirs: readonly { dir: string; shown: string }[]
   return shards.sort((a, b) => a.record.shard.index - b.record.shard.index);
 }
 
-async function openShard(dir: string, shown: string): Promise<OpenShard | InputProblem> {
+async function openShard(dir: string, shown: string, keys: readonly TrustedKey[] | undefined): Promise<OpenShard | InputProblem> {
   // verifyReport throws (exit 3) for a folder with no manifest, or one that is not a report. The
   // record is kept as it was hashed: read again, it could be another file. summary.json is checked
   // against itself as the merge streams it (summary-results.ts), not here: it is read once more there anyway.
@@ -62,6 +66,19 @@ async function openShard(dir: string, shown: string): Promise<OpenShard | InputP
       fix: `Run \`hostproof verify ${shownArg(shown)}\` for the list, then get the shard again from where its job stored it, or run that shard again.`,
     };
   }
+  // Signed by a key the merge trusts, over the manifest just verified: else the shard could be anyone's.
+  let signedBy: string | undefined;
+  if (keys !== undefined) {
+    const signature = checkSignature(dir, shown, verified, keys);
+    if (signature.state !== "verified") {
+      return {
+        file: shown,
+        problem: signature.state === "unsigned" ? "the shard is not signed, and --key asks that every shard be signed by one of the keys given" : describeSignature(signature),
+        fix: `Run \`hostproof verify ${shownArg(shown)} --key <key>\` for the detail; sign each shard's run with --sign-key, and give merge the public key of that signing key.`,
+      };
+    }
+    signedBy = signature.key.keyid;
+  }
   const bytes = verified.kept.get(SHARD_RECORD_FILE);
   if (bytes === undefined) {
     return { file: shown, problem: `this report is not a shard: it has no ${SHARD_RECORD_FILE}, so it was made by a run without --shard`, fix: "Give merge the folders of `hostproof run --shard K/N` (one per K); a run over the whole estate needs no merge." };
@@ -71,7 +88,7 @@ async function openShard(dir: string, shown: string): Promise<OpenShard | InputP
   if (problems.length > 0) throw new InputError(problems);
   const used = (p: string): boolean => p === SUMMARY_FILE || p === MESSAGES_FILE || p.startsWith(`${SNAPSHOTS_DIR}/`);
   const listed = new Map(verified.manifest.files.filter((f) => used(f.path)).map((f) => [f.path, f] as const));
-  const shard = { dir, shown, record: doc.value as ShardRecord, manifestSha256: verified.manifestSha256, listed };
+  const shard = { dir, shown, record: doc.value as ShardRecord, manifestSha256: verified.manifestSha256, listed, ...(signedBy !== undefined ? { signedBy } : {}) };
   const wrong = selfContradictions(shard.record, verified.manifest);
   if (wrong.length > 0) {
     return { ...inconsistent({ shown }, `${wrong.slice(0, 3).join("; ")}${wrong.length > 3 ? `; and ${wrong.length - 3} more` : ""}`).problems[0]!, field: SHARD_RECORD_FILE };

@@ -186,18 +186,20 @@ export class RunWriter {
     this.manifest.record(MESSAGES_FILE, this.messages.close());
   }
 
-  /** Writes summary.json, summary.md, hdf.json and results.csv, then the manifest over everything; returns its digest. */
-  async finish(tail: SummaryTail, digest: RunDigest, after: { recordTrees: string[]; shards?: ManifestShard[] }): Promise<string> {
+  /** Writes summary.json, summary.md, hdf.json and results.csv, then the manifest over everything; returns its digest and summary.json's. */
+  async finish(tail: SummaryTail, digest: RunDigest, after: { recordTrees: string[]; shards?: ManifestShard[] }): Promise<{ manifestSha256: string; summarySha256: string }> {
     this.pages?.finish(digest);
     for (const tree of after.recordTrees) await this.manifest.recordTree(tree);
-    this.manifest.record(SUMMARY_FILE, await this.summary.finish(tail));
+    const summary = await this.summary.finish(tail);
+    this.manifest.record(SUMMARY_FILE, summary);
     const { tool, estate, inventoryFile, startedAt, asOf, failOn, tags } = this.head;
     const { finishedAt, verdict, exitCode, totals, controls } = tail;
     const run = { tool, inventoryFile, startedAt, finishedAt, asOf, failOn, verdict, exitCode, totals, controls, ...(estate !== undefined ? { estate } : {}), ...(tags !== undefined ? { tags } : {}) };
     this.manifest.record(HDF_FILE, await this.hdf.finish(new StreamFile(join(this.dir, HDF_FILE)), run));
     this.manifest.record(CSV_FILE, this.csv.finish());
     this.writeSmall(SUMMARY_MD_FILE, renderSummaryMarkdown(digest, digest.drift));
-    return (await this.manifest.write({ version: this.head.tool.version, ...(after.shards !== undefined ? { shards: after.shards } : {}) })).manifestSha256;
+    const { manifestSha256 } = await this.manifest.write({ version: this.head.tool.version, ...(after.shards !== undefined ? { shards: after.shards } : {}) });
+    return { manifestSha256, summarySha256: summary.sha256 };
   }
 
   /** A small file of the report, written whole and recorded in the manifest. */

@@ -5,7 +5,7 @@
  * reader believe a risk was accepted when it was not.
  */
 import { InputError, type InputProblem } from "../errors";
-import { readDocument, type LoadedDocument } from "../input/read-document";
+import { readDocument, type LoadedDocument, type ReadDocument } from "../input/read-document";
 import type { Inventory } from "../model/inventory";
 import type { Waiver, WaiverFile } from "../model/waiver";
 import { nameKey } from "../input/inventory";
@@ -14,7 +14,7 @@ import { checkSchema, formatPath } from "../schema/validate";
 export interface LoadedWaivers {
   file: string;
   waivers: Waiver[];
-  doc: LoadedDocument;
+  doc: ReadDocument;
 }
 
 /** `knownControlIds`: the catalog's IDs (loadControlCatalog), whatever --tags selects. */

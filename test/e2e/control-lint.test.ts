@@ -131,7 +131,7 @@ const REFUSED: Record<string, { text: string; problems: string[] }> = {
   "invisible-tag.feature": {
     text: control("ACME-HID-003", "@severity:critical @sev\u200berity:low", JUDGE),
     problems: [
-      'acme/invisible-tag.feature:3: tag "@sev\u200berity:low": it holds U+200B, an invisible character: it reads as "@severity:low", but --tags, waivers and the lint see another tag. Retype the tag without the invisible character.',
+      'acme/invisible-tag.feature:3: tag "@sev\\u200berity:low": it holds U+200B, an invisible character: it reads as "@severity:low", but --tags, waivers and the lint see another tag. Retype the tag without the invisible character.',
     ],
   },
   "invisible-argument.feature": {

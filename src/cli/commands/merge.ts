@@ -6,6 +6,7 @@ import { parse, usageError } from "../args";
 import { MERGE_HELP } from "../usage";
 import type { Io } from "../io";
 import { parseHtmlStyle, reportOutcome } from "./run";
+import { readTrustedKeys, resolveSigningKey } from "../../sign/keys";
 
 export async function mergeCommand(argv: string[], io: Io): Promise<ExitCode> {
   const { values, positionals } = parse(
@@ -18,6 +19,8 @@ export async function mergeCommand(argv: string[], io: Io): Promise<ExitCode> {
       "no-history": { type: "boolean" },
       "exit-zero": { type: "boolean" },
       "no-color": { type: "boolean" },
+      key: { type: "string", multiple: true },
+      "sign-key": { type: "string" },
       help: { type: "boolean", short: "h" },
     },
     true,
@@ -27,6 +30,9 @@ export async function mergeCommand(argv: string[], io: Io): Promise<ExitCode> {
     return EXIT.compliant;
   }
   if (positionals.length === 0) throw usageError("no shard folder given", "Name every shard's folder: hostproof merge shard-1 shard-2 shard-3 shard-4 --out reports");
+  // Both before any shard is read: a bad key is exit 3 with nothing merged or written.
+  const signingKey = resolveSigningKey(values["sign-key"], process.env);
+  const trustedKeys = values.key !== undefined ? values.key.flatMap((file) => readTrustedKeys(file)) : undefined;
   const outcome = await mergeShards({
     shards: positionals,
     out: values.out ?? "reports",
@@ -34,7 +40,9 @@ export async function mergeCommand(argv: string[], io: Io): Promise<ExitCode> {
     htmlStyle: parseHtmlStyle(values.html),
     history: values["no-history"] ? false : values.history,
     progress: io.progress !== undefined ? createProgress(io.progress) : undefined,
+    ...(trustedKeys !== undefined ? { trustedKeys } : {}),
+    ...(signingKey !== undefined ? { signingKey } : {}),
   });
-  io.out(`Merged ${positionals.length} shard${positionals.length === 1 ? "" : "s"}: ${positionals.join(", ")}`);
+  io.out(`Merged ${positionals.length} shard${positionals.length === 1 ? "" : "s"}: ${positionals.join(", ")}${trustedKeys !== undefined ? " (each signed by a key given with --key)" : ""}`);
   return reportOutcome(outcome, { color: io.color && !values["no-color"], exitZero: values["exit-zero"] === true }, io);
 }

@@ -10,6 +10,7 @@ import { checkTagsSelect, FEATURE_OPTIONS, featureSelection, parse, usageError }
 import { RUN_HELP } from "../usage";
 import type { Io } from "../io";
 import { shownArg } from "../../util/shell-quote";
+import { resolveSigningKey } from "../../sign/keys";
 
 export async function runCommand(argv: string[], io: Io): Promise<ExitCode> {
   const { values } = parse(
@@ -30,6 +31,7 @@ export async function runCommand(argv: string[], io: Io): Promise<ExitCode> {
       "allow-outside-snapshots": { type: "boolean" },
       "no-color": { type: "boolean" },
       shard: { type: "string" },
+      "sign-key": { type: "string" },
       ...FEATURE_OPTIONS,
       help: { type: "boolean", short: "h" },
     },
@@ -40,6 +42,8 @@ export async function runCommand(argv: string[], io: Io): Promise<ExitCode> {
     return EXIT.compliant;
   }
   if (!values.inventory) throw usageError("--inventory is required", "Give the inventory file: hostproof run --inventory estate.yaml");
+  // Before anything is read: a key that cannot sign stops the run with nothing judged or written.
+  const signingKey = resolveSigningKey(values["sign-key"], process.env);
   const failOn = parseFailOn(values["fail-on"]);
   const asOf = parseAsOf(values["as-of"], io.now());
   const features = featureSelection(values);
@@ -66,6 +70,7 @@ export async function runCommand(argv: string[], io: Io): Promise<ExitCode> {
     progress: io.progress !== undefined ? createProgress(io.progress) : undefined,
     allowOutsideSnapshots: values["allow-outside-snapshots"],
     ...(values.shard !== undefined ? { shard: parseShard(values.shard) } : {}),
+    ...(signingKey !== undefined ? { signingKey } : {}),
   });
   return reportOutcome(outcome, { tags, color: io.color && !values["no-color"], exitZero: values["exit-zero"] === true }, io);
 }
@@ -92,6 +97,7 @@ export function reportOutcome(outcome: RunOutcome, options: { tags?: string; col
     if (outcome.html.warning !== undefined) io.err(`warning: ${outcome.html.warning}`);
   } else io.err(`  Allure HTML report not generated: ${outcome.html.reason}`);
   io.out(`Evidence manifest SHA-256 ${outcome.manifestSha256}; check the report with: hostproof verify ${shownArg(outcome.outDir)} --expect ${outcome.manifestSha256}`);
+  if (outcome.signed !== undefined) io.out(`Signed by keyid ${outcome.signed.keyid} (${outcome.signed.files.join(", ")}); check it with: hostproof verify ${shownArg(outcome.outDir)} --key <its public key>`);
   for (const w of outcome.warnings) io.err(`warning: ${w}`);
 
   const code = outcome.internalErrors.length > 0 && outcome.report.exitCode === EXIT.compliant ? EXIT.internal : outcome.report.exitCode;

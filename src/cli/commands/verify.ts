@@ -6,9 +6,11 @@ import { formatContradiction } from "../../evidence/summary-check";
 import { EXIT, type ExitCode } from "../../model/run";
 import { parse, usageError } from "../args";
 import type { Io } from "../io";
+import { ATTESTATION_FILE, checkSignature, describeSignature, SIGN_NAMESPACE } from "../../sign/attestation";
+import { readAllowedSigners, readTrustedKeys } from "../../sign/keys";
 
 /** Kept here rather than in usage.ts until the command is wired into main.ts. */
-export const VERIFY_HELP = `Usage: hostproof verify <report dir> [--expect <sha256>] [--shards <dir>...]
+export const VERIFY_HELP = `Usage: hostproof verify <report dir> [--key <file>...] [--allowed-signers <file>] [--expect <sha256>] [--shards <dir>...]
 
 Checks that every file of a report hostproof run wrote is as it was written: each file listed in
 ${MANIFEST_PATH} must have its recorded SHA-256 (else "modified") and be there (else "missing"),
@@ -26,6 +28,15 @@ The manifest sits in the folder it describes, so on its own it catches accidents
 edits, not someone who rewrites the manifest too. The run prints the manifest's SHA-256; record it
 outside the report (CI log, audit ticket) and pass it as --expect to pin the whole folder.
 
+A report signed by run --sign-key holds attestation.intoto.jsonl: an in-toto statement in a DSSE
+envelope, signed with Ed25519, whose subjects are the manifest and summary.json. With --key or
+--allowed-signers, verify checks that signature with the keys given, that its subjects are this
+manifest and this summary.json, and the manifest's SSH signature (evidence/manifest.json.sig,
+written with an OpenSSH key) where there is one; then everything above. A consistent forgery (a
+verdict edited, the manifest re-hashed to match) is caught there. Without a key, verify says
+whether the report is signed and by which keyid, and that the signature was not checked. A
+signature proves which key signed the report, not that the facts were true when collected.
+
 A report made by hostproof merge also records each shard's manifest SHA-256. verify follows that
 chain: each shard (where merge read it, relative to the report, or as given with --shards) must
 verify on its own, have the manifest recorded, and hold byte for byte the snapshots the merged
@@ -34,6 +45,11 @@ results, each as written. A shard that is not at hand is reported as not checked
 every shard must be found.
 
 Options:
+      --key <file>        an Ed25519 public key the report must be signed by: an SPKI PEM
+                          (openssl pkey -pubout) or OpenSSH public key lines (repeatable)
+      --allowed-signers <file>
+                          OpenSSH's allowed_signers file (ssh-keygen(1)): its ssh-ed25519 keys
+                          whose namespaces allow "hostproof" and whose validity covers now
       --expect <sha256>   the manifest's SHA-256 as recorded when the report was made
       --shards <dir>      a shard folder of a merged report (repeatable), wherever it is now
   -h, --help              this help
@@ -41,9 +57,10 @@ Options:
 Exit codes:
   0  intact
   1  tampered: a file modified, missing or unexpected, the manifest is not the one expected, the
-     report contradicts its own results, or a shard of a merged report does not match what was
-     merged
-  3  bad usage (not a folder, no manifest, a manifest that is not one, or one that lists a file
+     report contradicts its own results, a shard of a merged report does not match what was
+     merged, or (with --key or --allowed-signers) the report or a shard found is unsigned, signed
+     by another key, its signature is bad, or it signs another manifest or summary.json
+  3  bad usage (a key file that is not an Ed25519 public key, not a folder, no manifest, a manifest that is not one, or one that lists a file
      twice: the same path, two spellings of it, or names that differ only in case), or a folder
      replaced again and again while it was checked (a report replaced once is checked again, whole)
 
@@ -54,10 +71,12 @@ Examples:
       also prove the manifest is the one the run made: give the 64 hex digits it printed
   hostproof verify merged --shards shard-1 --shards shard-2
       a merged report and the shards it was made from
+  hostproof verify reports --key signing.pub
+      also prove the report was signed by that key and not changed since
 `;
 
 export async function verifyCommand(argv: string[], io: Io): Promise<ExitCode> {
-  const { values, positionals } = parse(argv, { expect: { type: "string" }, shards: { type: "string", multiple: true }, help: { type: "boolean", short: "h" } }, true);
+  const { values, positionals } = parse(argv, { expect: { type: "string" }, shards: { type: "string", multiple: true }, key: { type: "string", multiple: true }, "allowed-signers": { type: "string" }, help: { type: "boolean", short: "h" } }, true);
   if (values.help) {
     io.out(VERIFY_HELP);
     return EXIT.compliant;
@@ -70,12 +89,13 @@ export async function verifyCommand(argv: string[], io: Io): Promise<ExitCode> {
     throw usageError(`--expect '${values.expect}' is not a SHA-256`, "Give the 64 hex digits the run printed as the manifest's SHA-256.");
   }
   const dir = positionals[0]!;
+  const keys = values.key === undefined && values["allowed-signers"] === undefined ? undefined : [...(values.key ?? []).flatMap((file) => readTrustedKeys(file)), ...(values["allowed-signers"] !== undefined ? readAllowedSigners(values["allowed-signers"], SIGN_NAMESPACE, io.now()) : [])];
   // Either the report that was there or the one a rerun put in its place, never half of each.
-  const { outcome, chain } = await checkUnreplaced(
+  const { outcome, chain, signature } = await checkUnreplaced(
     dir,
     async () => {
       const outcome = await verifyReport(dir, dir);
-      return { outcome, chain: await followChain(dir, outcome, values.shards) };
+      return { outcome, chain: await followChain(dir, outcome, values.shards, keys), signature: checkSignature(dir, dir, outcome, keys) };
     },
     (note) => io.err(`hostproof: ${note}`),
   );
@@ -88,11 +108,14 @@ export async function verifyCommand(argv: string[], io: Io): Promise<ExitCode> {
     if (link.state === "broken") for (const p of link.problems) io.err(`✘ shard ${link.shard.padEnd(7)} ${link.dir}: ${p}`);
     else if (link.state === "absent") io.err(`${values.shards !== undefined ? "✘" : "·"} shard ${link.shard.padEnd(7)} ${values.shards !== undefined ? "not among the --shards given" : `not at ${link.dir}: not checked (give it with --shards)`}`);
   }
+  const signatureBad = keys !== undefined && signature.state !== "verified";
+  if (signatureBad) io.err(`✘ signature   ${signature.state === "unsigned" ? `the report is not signed (no ${ATTESTATION_FILE}), and a key was given to check it with` : describeSignature(signature)}`);
   const chainBroken = chain.some((l) => l.state === "broken" || (values.shards !== undefined && l.state === "absent"));
   const chainText = chain.length === 0 ? "" : `; shard chain: ${chain.filter((l) => l.state === "verified").length} of ${outcome.manifest.shards?.length ?? 0} shards verified`;
 
   const made = `made by hostproof ${outcome.manifest.tool.version} at ${outcome.manifest.createdAt}`;
-  if (outcome.ok && pinned && !chainBroken) {
+  if (!signatureBad) io.out(`${signature.state === "verified" ? "✔" : "·"} ${describeSignature(signature)}`);
+  if (outcome.ok && pinned && !chainBroken && !signatureBad) {
     io.out(`evidence intact: ${outcome.checked} files match the manifest, and the folder holds nothing else (every file, folder and link under ${dir} checked; links not followed) (${made}; manifest SHA-256 ${outcome.manifestSha256}${expect !== undefined ? ", as expected" : ""})${chainText}`);
     return EXIT.compliant;
   }
@@ -103,6 +126,7 @@ export async function verifyCommand(argv: string[], io: Io): Promise<ExitCode> {
   if (outcome.contradictions.length > 0) counts.push(`${outcome.contradictions.length} contradiction${outcome.contradictions.length === 1 ? "" : "s"} of the report with its own results`);
   if (!pinned) counts.push("manifest replaced");
   if (chainBroken) counts.push("shard chain broken");
+  if (signatureBad) counts.push(signature.state === "unsigned" ? "not signed" : "signature not valid");
   io.out(`evidence NOT intact: ${counts.join(", ")}; ${outcome.checked} files listed in the manifest (${made}). Do not rely on this report.`);
   return EXIT.nonCompliant;
 }
