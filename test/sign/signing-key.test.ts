@@ -99,7 +99,7 @@ test("CRLF line ends, a byte-order mark, and a one-line secret with its line bre
   for (const path of [opensslKey(dir, "signing.pem"), sshKey(dir, "signing")]) {
     const text = readFileSync(path, "latin1");
     const expected = fromFile(path).keyid;
-    for (const variant of [text.replace(/\n/g, "\r\n"), `\ufeff${text}`, text.replace(/\n/g, "\\n"), text.trimEnd().replace(/\n/g, "\\r\\n"), `\n\n  ${text}\n\n`, text.replace(/^/gm, "    ")]) {
+    for (const variant of [text.replace(/\n/g, "\r\n"), `\ufeff${text}`, text.replace(/\n/g, "\\n"), text.trimEnd().replace(/\n/g, "\\r\\n"), `${text.trimEnd().replace(/\n/g, "\\n")}\r\n`, `\n\n  ${text}\n\n`, text.replace(/^/gm, "    ")]) {
       assert.equal(signingKeyFromText(Buffer.from(variant, "utf8"), "HOSTPROOF_SIGN_KEY").keyid, expected, JSON.stringify(variant.slice(0, 40)));
     }
   }
