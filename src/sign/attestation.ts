@@ -14,7 +14,7 @@ import { ATTESTATION_FILE, MANIFEST_PATH, SSH_SIGNATURE_FILE, type VerifyOutcome
 import { readRegularFile } from "../input/regular-file";
 import { SCHEMAS_DIR } from "../package-root";
 import { SUMMARY_FILE } from "../report/summary";
-import { signEnvelope, verifyEnvelope, type DsseEnvelope } from "./dsse";
+import { signEnvelope, verifyEnvelope } from "./dsse";
 import type { SigningKey, TrustedKey } from "./keys";
 import { sshSign, sshVerify } from "./ssh-signature";
 import { INTOTO_PAYLOAD_TYPE, type Statement } from "./statement";
@@ -23,8 +23,6 @@ export { ATTESTATION_FILE, SSH_SIGNATURE_FILE };
 /** The SSH signature namespace: a signature made for hostproof is not one for git or for e-mail. */
 export const SIGN_NAMESPACE = "hostproof";
 
-/** An attestation of a few controls is a few kilobytes; 10,000 controls' ids are under 1 MiB. */
-const MAX_ATTESTATION_BYTES = 16 * 1024 * 1024;
 const MAX_ENVELOPES = 16;
 
 export interface Signed {
@@ -53,7 +51,7 @@ export type SignatureState =
   | { state: "unsigned" }
   /** Signed, not checked (no key given): by which keys, as the envelopes claim. */
   | { state: "unchecked"; keyids: string[]; ssh: boolean }
-  | { state: "verified"; key: TrustedKey; ssh: "verified" | "absent" | "not checked"; statement: Statement }
+  | { state: "verified"; key: TrustedKey; ssh: "verified" | "absent"; statement: Statement }
   | { state: "bad"; problems: string[] };
 
 let validateStatement: ((v: unknown) => boolean) & { errors?: { instancePath: string; message?: string }[] | null } | undefined;
@@ -80,8 +78,8 @@ function present(reportDir: string, rel: string): boolean | "not a file" {
 }
 
 function readEnvelopes(reportDir: string, shown: string): { envelopes: unknown[]; problems: string[] } {
-  const raw = readRegularFile(join(reportDir, ATTESTATION_FILE), `${shown}/${ATTESTATION_FILE}`, "manifest");
-  if (raw.length > MAX_ATTESTATION_BYTES) return { envelopes: [], problems: [`${ATTESTATION_FILE} is ${raw.length} bytes, more than an attestation of hostproof's ever is`] };
+  // An attestation of a few controls is a few kilobytes, 10,000 controls' ids under 1 MiB: the "signature" limit is 16 MiB.
+  const raw = readRegularFile(join(reportDir, ATTESTATION_FILE), `${shown}/${ATTESTATION_FILE}`, "signature");
   const lines = raw.toString("utf8").split("\n");
   if (lines.at(-1) === "") lines.pop();
   const envelopes: unknown[] = [];
@@ -131,8 +129,8 @@ export function checkSignature(reportDir: string, shown: string, outcome: Pick<V
       problems.push(`${where}${checked.problem}`);
       continue;
     }
-    if ((envelope as DsseEnvelope).payloadType !== INTOTO_PAYLOAD_TYPE) {
-      problems.push(`${where}its payload type is ${JSON.stringify((envelope as DsseEnvelope).payloadType)}, not ${INTOTO_PAYLOAD_TYPE}`);
+    if (checked.payloadType !== INTOTO_PAYLOAD_TYPE) {
+      problems.push(`${where}its payload type is ${JSON.stringify(checked.payloadType)}, not ${INTOTO_PAYLOAD_TYPE}`);
       continue;
     }
     const statement = parseStatement(checked.payload);
@@ -145,15 +143,18 @@ export function checkSignature(reportDir: string, shown: string, outcome: Pick<V
       problems.push(...mismatch.map((m) => `${where}${m}`));
       continue;
     }
-    let ssh: "verified" | "absent" | "not checked" = "absent";
+    let ssh: "verified" | "absent" = "absent";
     if (sshFile === true) {
-      const sig = readRegularFile(join(reportDir, SSH_SIGNATURE_FILE), `${shown}/${SSH_SIGNATURE_FILE}`, "manifest").toString("utf8");
-      if (outcome.manifestBytes === undefined) ssh = "not checked";
-      else {
-        const sshChecked = sshVerify(sig, outcome.manifestBytes, SIGN_NAMESPACE, keys);
-        if (!sshChecked.ok) return { state: "bad", problems: [`${SSH_SIGNATURE_FILE}: ${sshChecked.problem}`] };
-        ssh = "verified";
+      let sig: string;
+      try {
+        sig = readRegularFile(join(reportDir, SSH_SIGNATURE_FILE), `${shown}/${SSH_SIGNATURE_FILE}`, "signature").toString("utf8");
+      } catch (err) {
+        if (err instanceof InputError) return { state: "bad", problems: err.problems.map((p) => `${SSH_SIGNATURE_FILE}: ${p.problem}`) };
+        throw err;
       }
+      const sshChecked = sshVerify(sig, outcome.manifestBytes, SIGN_NAMESPACE, keys);
+      if (!sshChecked.ok) return { state: "bad", problems: [`${SSH_SIGNATURE_FILE}: ${sshChecked.problem}`] };
+      ssh = "verified";
     }
     return { state: "verified", key: checked.key, ssh, statement };
   }

@@ -114,9 +114,9 @@ export async function verifyCommand(argv: string[], io: Io): Promise<ExitCode> {
   const chainText = chain.length === 0 ? "" : `; shard chain: ${chain.filter((l) => l.state === "verified").length} of ${outcome.manifest.shards?.length ?? 0} shards verified`;
 
   const made = `made by hostproof ${outcome.manifest.tool.version} at ${outcome.manifest.createdAt}`;
-  if (!signatureBad) io.out(`${signature.state === "verified" ? "✔" : "·"} ${describeSignature(signature)}`);
   if (outcome.ok && pinned && !chainBroken && !signatureBad) {
     io.out(`evidence intact: ${outcome.checked} files match the manifest, and the folder holds nothing else (every file, folder and link under ${dir} checked; links not followed) (${made}; manifest SHA-256 ${outcome.manifestSha256}${expect !== undefined ? ", as expected" : ""})${chainText}`);
+    io.out(`${signature.state === "verified" ? "✔" : "·"} ${describeSignature(signature)}`);
     return EXIT.compliant;
   }
   const counts = (["modified", "missing", "unexpected"] as const)
@@ -128,5 +128,6 @@ export async function verifyCommand(argv: string[], io: Io): Promise<ExitCode> {
   if (chainBroken) counts.push("shard chain broken");
   if (signatureBad) counts.push(signature.state === "unsigned" ? "not signed" : "signature not valid");
   io.out(`evidence NOT intact: ${counts.join(", ")}; ${outcome.checked} files listed in the manifest (${made}). Do not rely on this report.`);
+  if (!signatureBad) io.out(`${signature.state === "verified" ? "✔" : "·"} ${describeSignature(signature)}`);
   return EXIT.nonCompliant;
 }
