@@ -233,6 +233,15 @@ function notPem(filled: readonly TextLine[], origin: KeyOrigin): InputError {
   if (head.startsWith("PuTTY-User-Key-File-")) {
     return refusal(origin, "this is a PuTTY key (.ppk), which hostproof does not read", "Convert it with PuTTYgen to an OpenSSH key: `puttygen key.ppk -O private-openssh -o signing`.");
   }
+  // Azure Pipelines leaves $(NAME) as it is written when no variable NAME is set (or a secret one
+  // is not mapped into the step's env:), and GitHub gives an unset secret as empty (unset).
+  if (origin.inline && filled.length === 1 && /^\$\([A-Za-z0-9_.]+\)$/.test(head)) {
+    return refusal(
+      origin,
+      `this is the Azure Pipelines macro ${head}, left as written: no variable of that name is set`,
+      "Define the secret variable in the pipeline (or its variable group), and map it in the step's env: (HOSTPROOF_SIGN_KEY: $(HOSTPROOF_SIGN_KEY)); Azure passes no secret to a script otherwise.",
+    );
+  }
   if (origin.inline && filled.length === 1 && looksLikePath(head)) {
     return refusal(
       origin,

@@ -286,6 +286,8 @@ test("--sign-key wins, then HOSTPROOF_SIGN_KEY_FILE, then HOSTPROOF_SIGN_KEY; bo
 
   // A file name put in the variable meant for the key itself: told which variable to use, not echoed.
   refused(() => resolveSigningKey(undefined, { HOSTPROOF_SIGN_KEY: a }), "environment: HOSTPROOF_SIGN_KEY", /it looks like the name of a file\. .*set HOSTPROOF_SIGN_KEY_FILE instead/, [a]);
+  // An Azure secret variable that is not set (or not mapped into the step's env:) arrives as its macro, unexpanded.
+  refused(() => resolveSigningKey(undefined, { HOSTPROOF_SIGN_KEY: "$(HOSTPROOF_SIGN_KEY)" }), "environment: HOSTPROOF_SIGN_KEY", /the Azure Pipelines macro \$\(HOSTPROOF_SIGN_KEY\), left as written: no variable of that name is set\. .*map it in the step's env:/, []);
 });
 
 test("process.env itself loses HOSTPROOF_SIGN_KEY once read, so no child process inherits it", (t) => {
