@@ -6,15 +6,17 @@
  * nothing but OpenSSH can check it. Both are written after the manifest, so neither is in it:
  * they are the two files verify expects beside the manifest.
  */
+import { isUtf8 } from "node:buffer";
 import { existsSync, lstatSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import Ajv from "ajv";
 import { InputError } from "../errors";
 import { ATTESTATION_FILE, MANIFEST_PATH, SSH_SIGNATURE_FILE, type VerifyOutcome } from "../evidence/manifest";
+import { scanJson } from "../input/json-scan";
 import { readRegularFile } from "../input/regular-file";
 import { SCHEMAS_DIR } from "../package-root";
 import { SUMMARY_FILE } from "../report/summary";
-import { signEnvelope, verifyEnvelope, type DsseEnvelope } from "./dsse";
+import { signEnvelope, verifyEnvelope } from "./dsse";
 import type { SigningKey, TrustedKey } from "./keys";
 import { sshSign, sshVerify } from "./ssh-signature";
 import { INTOTO_PAYLOAD_TYPE, type Statement } from "./statement";
@@ -79,9 +81,9 @@ function present(reportDir: string, rel: string): boolean | "not a file" {
   return st.isFile() ? true : "not a file";
 }
 
-function readEnvelopes(reportDir: string, shown: string): { envelopes: unknown[]; problems: string[] } {
+function readEnvelopes(reportDir: string, shown: string): { envelopes: unknown[]; lines: string[]; endsWithNewline: boolean; problems: string[] } {
   const raw = readRegularFile(join(reportDir, ATTESTATION_FILE), `${shown}/${ATTESTATION_FILE}`, "manifest");
-  if (raw.length > MAX_ATTESTATION_BYTES) return { envelopes: [], problems: [`${ATTESTATION_FILE} is ${raw.length} bytes, more than an attestation of hostproof's ever is`] };
+  if (raw.length > MAX_ATTESTATION_BYTES) return { envelopes: [], lines: [], endsWithNewline: false, problems: [`${ATTESTATION_FILE} is ${raw.length} bytes, more than an attestation of hostproof's ever is`] };
   const lines = raw.toString("utf8").split("\n");
   if (lines.at(-1) === "") lines.pop();
   const envelopes: unknown[] = [];
@@ -95,15 +97,16 @@ function readEnvelopes(reportDir: string, shown: string): { envelopes: unknown[]
       problems.push(`${ATTESTATION_FILE} line ${i + 1} is not JSON`);
     }
   });
-  return { envelopes, problems };
+  return { envelopes, lines, endsWithNewline: raw.at(-1) === 0x0a, problems };
 }
 
 /**
- * The report's signature state. With keys: some envelope must verify with one of them, its payload
- * must be a hostproof statement whose subjects are the manifest verify read and the summary.json
- * the manifest lists (and verify found intact); an SSH signature, where there is one, must verify
- * with the same keys. Every line of the attestation must at least be an envelope. Without keys,
- * only what the envelopes claim is read, and said to be unchecked.
+ * The report's signature state. With keys: the attestation must be one envelope, written as
+ * hostproof writes it, each of its signatures verifying with one of them; its payload must be a
+ * hostproof statement (JSON that reads one way) whose subjects are the manifest verify read and the
+ * summary.json the manifest lists (and verify found intact); an SSH signature, where there is one,
+ * must verify with the same keys. Without keys, only what the envelopes claim is read, and said to
+ * be unchecked.
  */
 export function checkSignature(reportDir: string, shown: string, outcome: Pick<VerifyOutcome, "manifestSha256" | "manifest" | "manifestBytes">, keys: readonly TrustedKey[] | undefined): SignatureState {
   const attestation = present(reportDir, ATTESTATION_FILE);
@@ -123,41 +126,34 @@ export function checkSignature(reportDir: string, shown: string, outcome: Pick<V
     const keyids = read.envelopes.flatMap((e) => claimedKeyids(e));
     return { state: "unchecked", keyids: [...new Set(keyids)], ssh: sshFile === true };
   }
-  const problems: string[] = [];
-  for (const [i, envelope] of read.envelopes.entries()) {
-    const checked = verifyEnvelope(envelope, keys);
-    const where = read.envelopes.length > 1 ? `envelope ${i + 1}: ` : "";
-    if (!checked.ok) {
-      problems.push(`${where}${checked.problem}`);
-      continue;
-    }
-    if ((envelope as DsseEnvelope).payloadType !== INTOTO_PAYLOAD_TYPE) {
-      problems.push(`${where}its payload type is ${JSON.stringify((envelope as DsseEnvelope).payloadType)}, not ${INTOTO_PAYLOAD_TYPE}`);
-      continue;
-    }
-    const statement = parseStatement(checked.payload);
-    if (typeof statement === "string") {
-      problems.push(`${where}${statement}`);
-      continue;
-    }
-    const mismatch = subjectMismatch(statement, outcome);
-    if (mismatch.length > 0) {
-      problems.push(...mismatch.map((m) => `${where}${m}`));
-      continue;
-    }
-    let ssh: "verified" | "absent" | "not checked" = "absent";
-    if (sshFile === true) {
-      const sig = readRegularFile(join(reportDir, SSH_SIGNATURE_FILE), `${shown}/${SSH_SIGNATURE_FILE}`, "manifest").toString("utf8");
-      if (outcome.manifestBytes === undefined) ssh = "not checked";
-      else {
-        const sshChecked = sshVerify(sig, outcome.manifestBytes, SIGN_NAMESPACE, keys);
-        if (!sshChecked.ok) return { state: "bad", problems: [`${SSH_SIGNATURE_FILE}: ${sshChecked.problem}`] };
-        ssh = "verified";
-      }
-    }
-    return { state: "verified", key: checked.key, ssh, statement };
+  // The attestation is the one file nothing else pins: with keys, every byte of it must be vouched
+  // for by one of them. So it must be the one envelope hostproof writes, written as hostproof writes
+  // it, with no signature the keys do not verify: a second envelope, a field DSSE does not define, a
+  // key given twice or a signature nobody can check would be read by other tools, unsigned.
+  if (read.envelopes.length !== 1) return { state: "bad", problems: [`${ATTESTATION_FILE} holds ${read.envelopes.length} envelopes; hostproof writes one, and another would be read by other tools though no key given vouches for it`] };
+  const envelope = read.envelopes[0];
+  const checked = verifyEnvelope(envelope, keys);
+  if (!checked.ok) return { state: "bad", problems: [checked.problem] };
+  if (checked.unverified.length > 0) return { state: "bad", problems: checked.unverified.map((p) => `the envelope holds a signature that none of the keys given verifies (${p}); hostproof signs with one key`) };
+  if (read.lines[0] !== checked.written || !read.endsWithNewline) {
+    return { state: "bad", problems: [`${ATTESTATION_FILE} is not written as hostproof writes it (one line of JSON, the envelope's three fields in order and nothing else, standard base64, a line feed at its end): its signature is good, but the rest of the file is not the signer's`] };
   }
-  return { state: "bad", problems };
+  if (checked.payloadType !== INTOTO_PAYLOAD_TYPE) return { state: "bad", problems: [`its payload type is ${JSON.stringify(checked.payloadType)}, not ${INTOTO_PAYLOAD_TYPE}`] };
+  const statement = parseStatement(checked.payload);
+  if (typeof statement === "string") return { state: "bad", problems: [statement] };
+  const mismatch = subjectMismatch(statement, outcome);
+  if (mismatch.length > 0) return { state: "bad", problems: mismatch };
+  let ssh: "verified" | "absent" | "not checked" = "absent";
+  if (sshFile === true) {
+    const sig = readRegularFile(join(reportDir, SSH_SIGNATURE_FILE), `${shown}/${SSH_SIGNATURE_FILE}`, "manifest").toString("utf8");
+    if (outcome.manifestBytes === undefined) ssh = "not checked";
+    else {
+      const sshChecked = sshVerify(sig, outcome.manifestBytes, SIGN_NAMESPACE, keys);
+      if (!sshChecked.ok) return { state: "bad", problems: [`${SSH_SIGNATURE_FILE}: ${sshChecked.problem}`] };
+      ssh = "verified";
+    }
+  }
+  return { state: "verified", key: checked.key, ssh, statement };
 }
 
 function claimedKeyids(envelope: unknown): string[] {
@@ -166,10 +162,19 @@ function claimedKeyids(envelope: unknown): string[] {
   return sigs.map((s) => (s as { keyid?: unknown } | null)?.keyid).filter((k): k is string => typeof k === "string" && /^[0-9a-f]{64}$/.test(k));
 }
 
+/** A statement is small and shallow; deeper nesting is no hostproof statement. */
+const MAX_STATEMENT_DEPTH = 16;
+
 function parseStatement(payload: Buffer): Statement | string {
+  if (!isUtf8(payload)) return "its payload is not UTF-8 text";
+  const text = payload.toString("utf8");
+  // JSON.parse keeps the last of two equal keys, other verifiers may keep the first: a statement
+  // that reads two ways is refused, whoever signed it.
+  const scanned = scanJson(text, MAX_STATEMENT_DEPTH);
+  if (scanned !== undefined) return `its payload is not JSON that reads one way only: ${scanned.problem}`;
   let value: unknown;
   try {
-    value = JSON.parse(payload.toString("utf8"));
+    value = JSON.parse(text);
   } catch {
     return "its payload is not JSON";
   }
