@@ -11,7 +11,7 @@ import { existsSync, lstatSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import Ajv from "ajv";
 import { InputError } from "../errors";
-import { ATTESTATION_FILE, MANIFEST_PATH, SSH_SIGNATURE_FILE, type VerifyOutcome } from "../evidence/manifest";
+import { ATTESTATION_FILE, MANIFEST_PATH, sha256Hex, SSH_SIGNATURE_FILE, type VerifyOutcome } from "../evidence/manifest";
 import { scanJson } from "../input/json-scan";
 import { readRegularFile } from "../input/regular-file";
 import { SCHEMAS_DIR } from "../package-root";
@@ -39,14 +39,18 @@ export interface Signed {
  * folder, which is still the staging folder: nothing is in place before both are written.
  */
 export function writeSignature(dir: string, key: SigningKey, statement: Statement): Signed {
-  const envelope = signEnvelope(INTOTO_PAYLOAD_TYPE, Buffer.from(JSON.stringify(statement)), key);
-  writeFileSync(join(dir, ATTESTATION_FILE), `${JSON.stringify(envelope)}\n`);
   const files = [ATTESTATION_FILE];
+  let signs = statement;
   if (key.sshPublicBlob !== undefined) {
     // The manifest was just written by this run into its own staging folder: read back whole, as ssh-keygen reads its stdin.
-    writeFileSync(join(dir, SSH_SIGNATURE_FILE), sshSign(readFileSync(join(dir, MANIFEST_PATH)), key, SIGN_NAMESPACE));
+    const sig = sshSign(readFileSync(join(dir, MANIFEST_PATH)), key, SIGN_NAMESPACE);
+    writeFileSync(join(dir, SSH_SIGNATURE_FILE), sig);
     files.push(SSH_SIGNATURE_FILE);
+    // Named in the statement, so that the SSH signature is part of what the attestation signs.
+    signs = { ...statement, subject: [...statement.subject, { name: SSH_SIGNATURE_FILE, digest: { sha256: sha256Hex(sig) } }] };
   }
+  const envelope = signEnvelope(INTOTO_PAYLOAD_TYPE, Buffer.from(JSON.stringify(signs)), key);
+  writeFileSync(join(dir, ATTESTATION_FILE), `${JSON.stringify(envelope)}\n`);
   return { keyid: key.keyid, files };
 }
 
@@ -141,14 +145,15 @@ export function checkSignature(reportDir: string, shown: string, outcome: Pick<V
   if (checked.payloadType !== INTOTO_PAYLOAD_TYPE) return { state: "bad", problems: [`its payload type is ${JSON.stringify(checked.payloadType)}, not ${INTOTO_PAYLOAD_TYPE}`] };
   const statement = parseStatement(checked.payload);
   if (typeof statement === "string") return { state: "bad", problems: [statement] };
-  const mismatch = subjectMismatch(statement, outcome);
+  // Read once: the bytes the statement's digest is compared with are the bytes verified.
+  const sshSignature = sshFile === true ? readRegularFile(join(reportDir, SSH_SIGNATURE_FILE), `${shown}/${SSH_SIGNATURE_FILE}`, "manifest") : undefined;
+  const mismatch = subjectMismatch(statement, outcome, sshSignature);
   if (mismatch.length > 0) return { state: "bad", problems: mismatch };
   let ssh: "verified" | "absent" | "not checked" = "absent";
-  if (sshFile === true) {
-    const sig = readRegularFile(join(reportDir, SSH_SIGNATURE_FILE), `${shown}/${SSH_SIGNATURE_FILE}`, "manifest").toString("utf8");
+  if (sshSignature !== undefined) {
     if (outcome.manifestBytes === undefined) ssh = "not checked";
     else {
-      const sshChecked = sshVerify(sig, outcome.manifestBytes, SIGN_NAMESPACE, keys);
+      const sshChecked = sshVerify(sshSignature.toString("utf8"), outcome.manifestBytes, SIGN_NAMESPACE, keys);
       if (!sshChecked.ok) return { state: "bad", problems: [`${SSH_SIGNATURE_FILE}: ${sshChecked.problem}`] };
       ssh = "verified";
     }
@@ -182,20 +187,30 @@ function parseStatement(payload: Buffer): Statement | string {
   return problems.length === 0 ? (value as Statement) : `its payload is not a hostproof attestation: ${problems.join("; ")}`;
 }
 
-/** The statement must name exactly the manifest verify read and the summary.json it lists. */
-function subjectMismatch(statement: Statement, outcome: Pick<VerifyOutcome, "manifestSha256" | "manifest">): string[] {
+/**
+ * The statement must name exactly the manifest verify read, the summary.json it lists and, when the
+ * report has one, the manifest's SSH signature: that file is written before the statement, so that
+ * removing it or putting one there afterwards changes what was signed.
+ */
+function subjectMismatch(statement: Statement, outcome: Pick<VerifyOutcome, "manifestSha256" | "manifest">, sshSignature: Buffer | undefined): string[] {
   const problems: string[] = [];
   const want: [string, string | undefined][] = [
     [MANIFEST_PATH, outcome.manifestSha256],
     [SUMMARY_FILE, outcome.manifest.files.find((f) => f.path === SUMMARY_FILE)?.sha256],
   ];
+  const namesSsh = statement.subject.some((s) => s.name === SSH_SIGNATURE_FILE);
+  if (sshSignature !== undefined) {
+    if (namesSsh) want.push([SSH_SIGNATURE_FILE, sha256Hex(sshSignature)]);
+    else problems.push(`the report holds ${SSH_SIGNATURE_FILE}, but the attestation does not sign it: it was put there after the report was signed`);
+  } else if (namesSsh) problems.push(`the attestation signs ${SSH_SIGNATURE_FILE}, but the report has none: it was removed`);
   for (const [name, sha256] of want) {
     const subject = statement.subject.filter((s) => s.name === name);
     if (subject.length !== 1) problems.push(`the attestation's subjects name ${name} ${subject.length} times, not once`);
     else if (sha256 === undefined) problems.push(`the manifest does not list ${name}, which the attestation signs`);
     else if (subject[0]!.digest.sha256 !== sha256) problems.push(`the attestation signs ${name} with SHA-256 ${subject[0]!.digest.sha256}, but the report's is ${sha256}: the file was changed after it was signed`);
   }
-  if (statement.subject.length !== want.length) problems.push(`the attestation has ${statement.subject.length} subjects; hostproof signs ${want.length}`);
+  const signs = want.length + (namesSsh && sshSignature === undefined ? 1 : 0);
+  if (statement.subject.length !== signs) problems.push(`the attestation has ${statement.subject.length} subjects; hostproof signs ${signs} here`);
   return problems;
 }
 

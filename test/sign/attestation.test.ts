@@ -7,9 +7,10 @@
 import { test, type TestContext } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { ATTESTATION_FILE, checkSignature, describeSignature, writeSignature, type SignatureState } from "../../src/sign/attestation";
+import { ATTESTATION_FILE, checkSignature, describeSignature, SIGN_NAMESPACE, SSH_SIGNATURE_FILE, writeSignature, type SignatureState } from "../../src/sign/attestation";
+import { sshSign } from "../../src/sign/ssh-signature";
 import { signEnvelope } from "../../src/sign/dsse";
 import { readTrustedKeys, signingKeyFromText, type SigningKey, type TrustedKey } from "../../src/sign/keys";
 import { buildStatement, INTOTO_PAYLOAD_TYPE } from "../../src/sign/statement";
@@ -94,4 +95,21 @@ test("a statement that reads two ways (a key twice) is refused even when the tru
   const payload = JSON.stringify(s.statement).replace(`"subject":${good}`, `"subject":${evil},"subject":${good}`);
   assert.notEqual(payload, JSON.stringify(s.statement));
   assertBad(checkWith(s, `${JSON.stringify(signEnvelope(INTOTO_PAYLOAD_TYPE, Buffer.from(payload), s.key))}\n`), /reads one way only.*subject/, "two subject keys");
+});
+
+test("the manifest's SSH signature is one of the statement's subjects: removing it, or adding one afterwards, is caught", (t) => {
+  if (!haveTools(t)) return;
+  const ssh = signedReport(t, true);
+  const sig = readFileSync(join(ssh.dir, SSH_SIGNATURE_FILE));
+  const subjects = (JSON.parse(Buffer.from((JSON.parse(ssh.line) as { payload: string }).payload, "base64").toString("utf8")) as { subject: { name: string; digest: { sha256: string } }[] }).subject;
+  assert.deepEqual(subjects.at(-1), { name: SSH_SIGNATURE_FILE, digest: { sha256: sha(sig) } }, "an OpenSSH key's run names its SSH signature");
+  const verified = checkWith(ssh, `${ssh.line}\n`);
+  assert.equal(verified.state === "verified" && verified.ssh, "verified");
+  rmSync(join(ssh.dir, SSH_SIGNATURE_FILE));
+  assertBad(checkWith(ssh, `${ssh.line}\n`), /signs evidence\/manifest\.json\.sig, but the report has none/, "the SSH signature removed");
+
+  // A PKCS#8 key writes no SSH signature; one made afterwards with the same key is not part of what it signed.
+  const pem = signedReport(t);
+  writeFileSync(join(pem.dir, SSH_SIGNATURE_FILE), sshSign(pem.outcome.manifestBytes, pem.key, SIGN_NAMESPACE));
+  assertBad(checkWith(pem, `${pem.line}\n`), /holds evidence\/manifest\.json\.sig, but the attestation does not sign it/, "an SSH signature put there afterwards");
 });

@@ -29,10 +29,11 @@ edits, not someone who rewrites the manifest too. The run prints the manifest's 
 outside the report (CI log, audit ticket) and pass it as --expect to pin the whole folder.
 
 A report signed by run --sign-key holds attestation.intoto.jsonl: an in-toto statement in a DSSE
-envelope, signed with Ed25519, whose subjects are the manifest and summary.json. With --key or
---allowed-signers, verify checks that signature with the keys given, that its subjects are this
-manifest and this summary.json, and the manifest's SSH signature (evidence/manifest.json.sig,
-written with an OpenSSH key) where there is one; then everything above. A consistent forgery (a
+envelope, signed with Ed25519, whose subjects are the manifest and summary.json (and the
+manifest's SSH signature, evidence/manifest.json.sig, written with an OpenSSH key). With --key or
+--allowed-signers, verify checks that signature with the keys given, that the attestation is
+exactly as the run wrote it, that its subjects are this manifest, this summary.json and this SSH
+signature, and the SSH signature itself; then everything above. A consistent forgery (a
 verdict edited, the manifest re-hashed to match) is caught there. Without a key, verify says
 whether the report is signed and by which keyid, and that the signature was not checked. A
 signature proves which key signed the report, not that the facts were true when collected.
