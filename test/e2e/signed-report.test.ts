@@ -129,6 +129,9 @@ test("a signed run: the envelope verifies with DSSE written from the spec, and s
   const verified = spawnCli(["verify", report, "--key", k.pemPub]);
   assert.equal(verified.code, 0, verified.stdout + verified.stderr);
   assert.match(verified.stdout, new RegExp(`signature verified: signed by keyid ${keyid}`));
+  // A genuine report of another day verifies as well: verify says which estate, day and verdict were signed.
+  const head = JSON.parse(readFileSync(join(report, "summary.json"), "utf8")) as { estate: string; startedAt: string };
+  assert.ok(verified.stdout.includes(`signed report of estate ${JSON.stringify(head.estate)}, as of ${AS_OF}, run started ${head.startedAt}: verdict ${summary.verdict}`), verified.stdout);
   const unchecked = spawnCli(["verify", report]);
   assert.equal(unchecked.code, 0);
   assert.match(unchecked.stdout, new RegExp(`signed \\(attestation\\) by keyid ${keyid}; the signature was NOT checked`));

@@ -116,6 +116,12 @@ export async function verifyCommand(argv: string[], io: Io): Promise<ExitCode> {
 
   const made = `made by hostproof ${outcome.manifest.tool.version} at ${outcome.manifest.createdAt}`;
   if (!signatureBad) io.out(`${signature.state === "verified" ? "✔" : "·"} ${describeSignature(signature)}`);
+  // A genuine report of another day or estate verifies as well as today's: say what was signed, so
+  // that whoever relies on the check sees which estate, day and verdict the signer vouched for.
+  if (signature.state === "verified" && outcome.summary !== undefined) {
+    const s = outcome.summary;
+    io.out(`  signed report of ${s.estate !== undefined ? `estate ${JSON.stringify(s.estate)}` : `inventory ${JSON.stringify(s.inventoryFile)}`}, as of ${s.asOf}, run started ${s.startedAt}: verdict ${s.verdict}`);
+  }
   if (outcome.ok && pinned && !chainBroken && !signatureBad) {
     io.out(`evidence intact: ${outcome.checked} files match the manifest, and the folder holds nothing else (every file, folder and link under ${dir} checked; links not followed) (${made}; manifest SHA-256 ${outcome.manifestSha256}${expect !== undefined ? ", as expected" : ""})${chainText}`);
     return EXIT.compliant;
