@@ -1,7 +1,7 @@
 /** Entry point: dispatches to a command and maps errors to exit codes. */
 import { fileSystemRefusal, formatRefusal } from "../environment-error";
 import { formatProblem, InputError } from "../errors";
-import { checkEnvironment } from "../input/env-vars";
+import { checkEnvironment, SIGN_KEY } from "../input/env-vars";
 import { EXIT, type ExitCode } from "../model/run";
 import { escapeControls } from "../report/terminal-safe";
 import { VERSION } from "../version";
@@ -43,6 +43,10 @@ export async function main(argv: string[], io: Io = processIo): Promise<ExitCode
       io.err(`hostproof: unknown command '${command}'. Commands: ${Object.keys(COMMANDS).join(", ")}. See hostproof --help.`);
       return EXIT.badInput;
     }
+    // The signing key held in the environment is for run and merge, which take it out of the
+    // environment before they start anything (sign/keys.ts); every other command drops it at once,
+    // so that no process hostproof starts (collect's pwsh and ssh) inherits it.
+    if (command !== "run" && command !== "merge") delete process.env[SIGN_KEY.name];
     // Before the command reads anything: a variable set wrong is refused, never quietly ignored.
     if (!rest.includes("--help") && !rest.includes("-h")) checkEnvironment("start");
     return await load()(rest, io);

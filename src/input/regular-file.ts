@@ -10,7 +10,7 @@ import { closeSync, constants, fstatSync, lstatSync, openSync, readlinkSync, rea
 import { InputError } from "../errors";
 import { checkedEnv, MAX_INPUT_MB } from "./env-vars";
 
-export type DocumentKind = "inventory" | "snapshot" | "waivers" | "document" | "feature" | "manifest" | "history" | "key";
+export type DocumentKind = "inventory" | "snapshot" | "waivers" | "document" | "feature" | "manifest" | "history" | "key" | "signature";
 
 const MiB = 1024 * 1024;
 
@@ -30,6 +30,7 @@ export const SIZE_LIMITS: Record<DocumentKind, number> = {
   manifest: 128 * MiB,
   history: 64 * MiB,
   key: 1 * MiB,
+  signature: 16 * MiB,
 };
 
 /** What a file of each kind is called, and what it should be instead of a device or a pipe. */
@@ -42,6 +43,7 @@ const KINDS: Record<DocumentKind, { noun: string; instead: string }> = {
   manifest: { noun: "an evidence manifest", instead: "Treat the report as unverified: get it again from where the run stored it" },
   history: { noun: "a history file", instead: "Remove it from the history folder (the next run starts a new history), or pass --no-history" },
   key: { noun: "a key file", instead: "Name the regular file that holds the key" },
+  signature: { noun: "a report's signature", instead: "Treat the report as unverified: get it again from where the run stored it" },
 };
 
 /** HOSTPROOF_MAX_INPUT_MB raises (or lowers) every limit at once, for an estate that outgrows them. */

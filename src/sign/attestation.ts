@@ -25,8 +25,6 @@ export { ATTESTATION_FILE, SSH_SIGNATURE_FILE };
 /** The SSH signature namespace: a signature made for hostproof is not one for git or for e-mail. */
 export const SIGN_NAMESPACE = "hostproof";
 
-/** An attestation of a few controls is a few kilobytes; 10,000 controls' ids are under 1 MiB. */
-const MAX_ATTESTATION_BYTES = 16 * 1024 * 1024;
 const MAX_ENVELOPES = 16;
 
 export interface Signed {
@@ -59,7 +57,7 @@ export type SignatureState =
   | { state: "unsigned" }
   /** Signed, not checked (no key given): by which keys, as the envelopes claim. */
   | { state: "unchecked"; keyids: string[]; ssh: boolean }
-  | { state: "verified"; key: TrustedKey; ssh: "verified" | "absent" | "not checked"; statement: Statement }
+  | { state: "verified"; key: TrustedKey; ssh: "verified" | "absent"; statement: Statement }
   | { state: "bad"; problems: string[] };
 
 let validateStatement: ((v: unknown) => boolean) & { errors?: { instancePath: string; message?: string }[] | null } | undefined;
@@ -86,8 +84,8 @@ function present(reportDir: string, rel: string): boolean | "not a file" {
 }
 
 function readEnvelopes(reportDir: string, shown: string): { envelopes: unknown[]; lines: string[]; endsWithNewline: boolean; problems: string[] } {
-  const raw = readRegularFile(join(reportDir, ATTESTATION_FILE), `${shown}/${ATTESTATION_FILE}`, "manifest");
-  if (raw.length > MAX_ATTESTATION_BYTES) return { envelopes: [], lines: [], endsWithNewline: false, problems: [`${ATTESTATION_FILE} is ${raw.length} bytes, more than an attestation of hostproof's ever is`] };
+  // An attestation of a few controls is a few kilobytes, 10,000 controls' ids under 1 MiB: the "signature" limit is 16 MiB.
+  const raw = readRegularFile(join(reportDir, ATTESTATION_FILE), `${shown}/${ATTESTATION_FILE}`, "signature");
   const lines = raw.toString("utf8").split("\n");
   if (lines.at(-1) === "") lines.pop();
   const envelopes: unknown[] = [];
@@ -146,17 +144,22 @@ export function checkSignature(reportDir: string, shown: string, outcome: Pick<V
   const statement = parseStatement(checked.payload);
   if (typeof statement === "string") return { state: "bad", problems: [statement] };
   // Read once: the bytes the statement's digest is compared with are the bytes verified.
-  const sshSignature = sshFile === true ? readRegularFile(join(reportDir, SSH_SIGNATURE_FILE), `${shown}/${SSH_SIGNATURE_FILE}`, "manifest") : undefined;
+  let sshSignature: Buffer | undefined;
+  if (sshFile === true) {
+    try {
+      sshSignature = readRegularFile(join(reportDir, SSH_SIGNATURE_FILE), `${shown}/${SSH_SIGNATURE_FILE}`, "signature");
+    } catch (err) {
+      if (err instanceof InputError) return { state: "bad", problems: err.problems.map((p) => `${SSH_SIGNATURE_FILE}: ${p.problem}`) };
+      throw err;
+    }
+  }
   const mismatch = subjectMismatch(statement, outcome, sshSignature);
   if (mismatch.length > 0) return { state: "bad", problems: mismatch };
-  let ssh: "verified" | "absent" | "not checked" = "absent";
+  let ssh: "verified" | "absent" = "absent";
   if (sshSignature !== undefined) {
-    if (outcome.manifestBytes === undefined) ssh = "not checked";
-    else {
-      const sshChecked = sshVerify(sshSignature.toString("utf8"), outcome.manifestBytes, SIGN_NAMESPACE, keys);
-      if (!sshChecked.ok) return { state: "bad", problems: [`${SSH_SIGNATURE_FILE}: ${sshChecked.problem}`] };
-      ssh = "verified";
-    }
+    const sshChecked = sshVerify(sshSignature.toString("utf8"), outcome.manifestBytes, SIGN_NAMESPACE, keys);
+    if (!sshChecked.ok) return { state: "bad", problems: [`${SSH_SIGNATURE_FILE}: ${sshChecked.problem}`] };
+    ssh = "verified";
   }
   return { state: "verified", key: checked.key, ssh, statement };
 }

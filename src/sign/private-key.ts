@@ -75,8 +75,9 @@ export function parseSigningKey(bytes: Buffer, origin: KeyOrigin): SigningKey {
   }
   let text = body.toString("latin1");
   // A secret pasted on one line with its line breaks written as \n (base64 has no backslash, so
-  // the escape cannot be part of the key): read it as the lines it stands for.
-  if (!text.includes("\n") && text.includes("\\n")) text = text.replace(/\\r\\n|\\n/g, "\n");
+  // the escape cannot be part of the key): read it as the lines it stands for. A real line end
+  // after it (`echo "$SECRET" > key`) leaves it one line still.
+  if (!text.trim().includes("\n") && text.includes("\\n")) text = text.replace(/\\r\\n|\\n/g, "\n");
   const lines = textLines(text);
   const filled = lines.filter((l) => l.text.trim() !== "");
   if (filled.length === 0) return fail(refusal(origin, "it is empty", `${READABLE_FORMS}.`));

@@ -12,6 +12,7 @@ import { cpSync, existsSync, readdirSync, readFileSync, rmSync, statSync, writeF
 import { join, relative } from "node:path";
 import { test } from "node:test";
 import { findOnPath } from "../../src/util/executables";
+import { findPwsh } from "../../src/powershell/find";
 import { requireTool } from "../helpers/require-tool";
 import { DEMO, ROOT, spawnCli, tempDir } from "./cli";
 
@@ -322,4 +323,25 @@ test("bad keys are exit 3 before anything is judged or written, and the private 
   walk(dir);
   assert.ok(haystacks.length > 10);
   for (const [where, bytes] of haystacks) for (const needle of needles) assert.equal(bytes.includes(needle), false, `${where} holds the private key (${needle.slice(0, 8)}…)`);
+});
+
+test("HOSTPROOF_SIGN_KEY reaches no process hostproof starts: collect's pwsh and run's, with the key set", (t) => {
+  const pwsh = findPwsh();
+  if (!requireTool(t, "pwsh", pwsh, "install PowerShell 7 or set NODE_POWERSHELL")) return;
+  if (!tools(t)) return;
+  const k = makeKeys();
+  const dir = tempDir();
+  // A pwsh that writes down the environment it was given, then is the real pwsh.
+  const wrapper = join(dir, "pwsh-recording");
+  writeFileSync(wrapper, `#!/bin/sh\nenv > "${dir}/pwsh-env.$$"\nexec "${pwsh}" "$@"\n`, { mode: 0o755 });
+  writeFileSync(join(dir, "inventory.yaml"), "version: 1\nhosts:\n  - name: localbox\n    transport: local\n");
+  const env = { ...process.env, NODE_POWERSHELL: wrapper, HOSTPROOF_SIGN_KEY: readFileSync(k.pem, "utf8") };
+  const collected = spawnCli(["collect", "-i", "inventory.yaml", "-o", "collected"], dir, env);
+  assert.equal(collected.code, 0, collected.stderr);
+  const ran = spawnCli(["run", "-i", "inventory.yaml", "-o", "report", "--no-html", "--no-history", "--exit-zero"], dir, env);
+  assert.equal(ran.code, 0, ran.stderr);
+  assert.ok(existsSync(join(dir, "report", "attestation.intoto.jsonl")), "run signed with the key from the environment");
+  const recorded = readdirSync(dir).filter((f) => f.startsWith("pwsh-env."));
+  assert.ok(recorded.length >= 2, `pwsh was started by both commands (${recorded.length} recorded)`);
+  for (const f of recorded) assert.doesNotMatch(readFileSync(join(dir, f), "utf8"), /HOSTPROOF_SIGN_KEY|PRIVATE KEY/, `${f}: pwsh inherited the signing key`);
 });

@@ -99,7 +99,7 @@ test("CRLF line ends, a byte-order mark, and a one-line secret with its line bre
   for (const path of [opensslKey(dir, "signing.pem"), sshKey(dir, "signing")]) {
     const text = readFileSync(path, "latin1");
     const expected = fromFile(path).keyid;
-    for (const variant of [text.replace(/\n/g, "\r\n"), `\ufeff${text}`, text.replace(/\n/g, "\\n"), text.trimEnd().replace(/\n/g, "\\r\\n"), `\n\n  ${text}\n\n`, text.replace(/^/gm, "    ")]) {
+    for (const variant of [text.replace(/\n/g, "\r\n"), `\ufeff${text}`, text.replace(/\n/g, "\\n"), text.trimEnd().replace(/\n/g, "\\r\\n"), `${text.trimEnd().replace(/\n/g, "\\n")}\r\n`, `\n\n  ${text}\n\n`, text.replace(/^/gm, "    ")]) {
       assert.equal(signingKeyFromText(Buffer.from(variant, "utf8"), "HOSTPROOF_SIGN_KEY").keyid, expected, JSON.stringify(variant.slice(0, 40)));
     }
   }
@@ -227,7 +227,8 @@ test("an OpenSSH key file that lies about itself is refused: check numbers, publ
     ["check numbers differ", { seed, pub, checks: [1, 2] }, /its two check numbers differ/],
     ["the public half is another key's", { seed, pub: other }, /its public key is not the one its private key makes/],
     ["the private part names another key", { seed, pub, privatePub: other }, /its private part names another public key/],
-    ["bad padding", { seed, pub, padding: Buffer.from([1, 2, 4]) }, /not a whole number of 8-byte blocks|its padding is wrong/],
+    ["padding of the wrong length", { seed, pub, padding: Buffer.from([1, 2, 3]) }, /its private section is not a whole number of 8-byte blocks/],
+    ["padding of the wrong bytes", { seed, pub, badPadding: true }, /its padding is wrong/],
     ["two keys", { seed, pub, count: 2 }, /it holds 2 keys\. Give a file that holds the signing key alone/],
     ["a cipher but no passphrase", { seed, pub, kdf: "bcrypt" }, /it names a key-derivation function but no cipher/],
     ["bytes after the last field", { seed, pub, trailing: Buffer.from("xx") }, /bytes follow its last field/],
@@ -321,6 +322,8 @@ function openSshKeyFile(parts: {
   count?: number;
   kdf?: string;
   trailing?: Buffer;
+  /** Padding of the right length (to a multiple of 8) but not the bytes 1, 2, 3…; a full 8 bytes when none is due. */
+  badPadding?: boolean;
 }): string {
   const u32 = (n: number): Buffer => {
     const b = Buffer.alloc(4);
@@ -335,7 +338,8 @@ function openSshKeyFile(parts: {
   const privatePub = parts.privatePub ?? parts.pub;
   const [c1, c2] = parts.checks ?? [0x12345678, 0x12345678];
   let section = Buffer.concat([u32(c1), u32(c2), str("ssh-ed25519"), str(privatePub), str(Buffer.concat([parts.seed, privatePub])), str("comment")]);
-  const padding = parts.padding ?? Buffer.from(Array.from({ length: (8 - (section.length % 8)) % 8 }, (_, i) => i + 1));
+  const due = (8 - (section.length % 8)) % 8;
+  const padding = parts.padding ?? (parts.badPadding === true ? (due > 0 ? Buffer.alloc(due) : Buffer.from([1, 2, 3, 4, 5, 6, 7, 8])) : Buffer.from(Array.from({ length: due }, (_, i) => i + 1)));
   section = Buffer.concat([section, padding]);
   const body = Buffer.concat([
     Buffer.from("openssh-key-v1\0", "latin1"),

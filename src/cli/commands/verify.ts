@@ -115,15 +115,17 @@ export async function verifyCommand(argv: string[], io: Io): Promise<ExitCode> {
   const chainText = chain.length === 0 ? "" : `; shard chain: ${chain.filter((l) => l.state === "verified").length} of ${outcome.manifest.shards?.length ?? 0} shards verified`;
 
   const made = `made by hostproof ${outcome.manifest.tool.version} at ${outcome.manifest.createdAt}`;
-  if (!signatureBad) io.out(`${signature.state === "verified" ? "✔" : "·"} ${describeSignature(signature)}`);
   // A genuine report of another day or estate verifies as well as today's: say what was signed, so
   // that whoever relies on the check sees which estate, day and verdict the signer vouched for.
-  if (signature.state === "verified" && outcome.summary !== undefined) {
+  const signatureLines = (): void => {
+    io.out(`${signature.state === "verified" ? "✔" : "·"} ${describeSignature(signature)}`);
+    if (signature.state !== "verified" || outcome.summary === undefined) return;
     const s = outcome.summary;
     io.out(`  signed report of ${s.estate !== undefined ? `estate ${JSON.stringify(s.estate)}` : `inventory ${JSON.stringify(s.inventoryFile)}`}, as of ${s.asOf}, run started ${s.startedAt}: verdict ${s.verdict}`);
-  }
+  };
   if (outcome.ok && pinned && !chainBroken && !signatureBad) {
     io.out(`evidence intact: ${outcome.checked} files match the manifest, and the folder holds nothing else (every file, folder and link under ${dir} checked; links not followed) (${made}; manifest SHA-256 ${outcome.manifestSha256}${expect !== undefined ? ", as expected" : ""})${chainText}`);
+    signatureLines();
     return EXIT.compliant;
   }
   const counts = (["modified", "missing", "unexpected"] as const)
@@ -135,5 +137,6 @@ export async function verifyCommand(argv: string[], io: Io): Promise<ExitCode> {
   if (chainBroken) counts.push("shard chain broken");
   if (signatureBad) counts.push(signature.state === "unsigned" ? "not signed" : "signature not valid");
   io.out(`evidence NOT intact: ${counts.join(", ")}; ${outcome.checked} files listed in the manifest (${made}). Do not rely on this report.`);
+  if (!signatureBad) signatureLines();
   return EXIT.nonCompliant;
 }
