@@ -29,6 +29,7 @@ import { SHARD_RECORD_FILE } from "../report/shard-record";
 import { SUMMARY_FILE } from "../report/summary";
 import { KeepBytes, type ChunkSink } from "./read-once";
 import { ReportCheck } from "./report-check";
+type SummaryHeadRead = NonNullable<ReturnType<ReportCheck["summaryHead"]>>;
 import type { Contradiction } from "./summary-check";
 
 /** Where the manifest lives, relative to the report folder (POSIX separators, as in the file). */
@@ -138,6 +139,8 @@ export interface VerifyOutcome {
   resultDigests?: ReadonlyMap<string, bigint>;
   manifestSha256: string;
   manifest: Manifest;
+  /** What summary.json says the report is of, as read (and hashed) by the self-check; absent when not checked or not read whole. */
+  summary?: SummaryHeadRead;
   /** evidence/manifest.json as read and hashed: what its SSH signature is checked against. */
   manifestBytes: Buffer;
   /** The bytes of the files asked for with `keep`, as hashed, for those whose digest matched. */
@@ -549,7 +552,8 @@ export async function verifyReport(reportDir: string, shownAs: string = reportDi
   problems.push(...(await unlistedEntries(reportDir, listed)));
   const contradictions = self === undefined ? [] : listed.has(SUMMARY_FILE) ? self.finish((path) => intact.has(path)) : [{ file: `${shownAs}/${SUMMARY_FILE}`, field: "(the file)", stated: "not listed in the manifest", recomputed: "a summary.json, which every hostproof report holds" }];
   const resultDigests = self?.resultDigests((path) => intact.has(path));
-  return { ok: problems.length === 0 && contradictions.length === 0, checked: manifest.files.length, problems, contradictions, ...(resultDigests !== undefined ? { resultDigests } : {}), manifestSha256: sha256, manifest, manifestBytes: raw, kept };
+  const summary = self?.summaryHead();
+  return { ok: problems.length === 0 && contradictions.length === 0, checked: manifest.files.length, problems, contradictions, ...(resultDigests !== undefined ? { resultDigests } : {}), ...(summary !== undefined ? { summary } : {}), manifestSha256: sha256, manifest, manifestBytes: raw, kept };
 }
 
 /** One listed file: missing, not a regular file, reached through a link, or hashed by `hash` and compared. */

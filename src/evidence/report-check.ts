@@ -54,6 +54,8 @@ export class ReportCheck {
   private broken: Contradiction | undefined;
   /** Per control, the sum of its results' digests (resultDigests). */
   private readonly digests = new Map<string, bigint>();
+  /** summary.json without its results, once read whole and intact (finish). */
+  private rest: SummaryRest | undefined;
 
   /** `shown`: the report folder as the user named it. */
   constructor(private readonly shown: string) {}
@@ -110,6 +112,7 @@ export class ReportCheck {
       if (!(err instanceof InputError)) throw err;
       return [...this.found, this.notOurs(err)];
     }
+    this.rest = rest;
     const { contradictions, recomputed } = this.check!.finish(rest);
     const found = [...this.found, ...contradictions];
     if (intact(JUNIT_FILE)) {
@@ -157,6 +160,13 @@ export class ReportCheck {
    */
   resultDigests(intact: (path: string) => boolean): ReadonlyMap<string, bigint> | undefined {
     return intact(SUMMARY_FILE) && this.broken === undefined && this.parser !== undefined ? this.digests : undefined;
+  }
+
+  /** What the report says it is of (its estate, as-of day, start, verdict), from the summary.json finish read intact; undefined otherwise. */
+  summaryHead(): Pick<SummaryRest, "estate" | "inventoryFile" | "asOf" | "startedAt" | "verdict"> | undefined {
+    if (this.rest === undefined) return undefined;
+    const { estate, inventoryFile, asOf, startedAt, verdict } = this.rest;
+    return { ...(estate !== undefined ? { estate } : {}), inventoryFile, asOf, startedAt, verdict };
   }
 
   private addDigest(controlId: string, line: string): void {

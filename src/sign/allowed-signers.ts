@@ -12,7 +12,8 @@
  * a verifier whose trust file does not say what they think it says must hear so. A well-formed
  * line that cannot verify a hostproof signature in `namespace` at `now` is skipped, not trusted,
  * for the same reasons ssh-keygen would not accept a signature with it:
- *   - its namespaces="…" list does not match `namespace`;
+ *   - no identity matches its principals (negations only, as "!*"), so `-Y verify -I` never uses it;
+ *   - its namespaces="…" list does not match `namespace` (a pattern over 1022 bytes matches nothing);
  *   - valid-after is later than `now`, or valid-before earlier;
  *   - cert-authority: it trusts certificates the key signed, and hostproof signs with plain keys;
  *   - its key is not Ed25519 (RSA, ECDSA, DSA, FIDO security keys, certificates): hostproof
@@ -79,6 +80,10 @@ export function readAllowedSigners(file: string, namespace: string, now: Date): 
     const read = readSshPublicKey(type, base64);
     if (!read.ok) {
       problems.push({ file, line: number, problem: read.problem, fix: read.fix });
+      continue;
+    }
+    if (!someIdentityMatches(principals)) {
+      skipped.push(`line ${number}: no identity matches its principals ${quote(principals.join(","))}, so \`ssh-keygen -Y verify -I <identity>\` accepts no signature with it`);
       continue;
     }
     if (options.certAuthority) {
@@ -256,17 +261,36 @@ export function parseAbsoluteTime(text: string): number | undefined {
   return local >= 0 ? local : undefined;
 }
 
-/** OpenSSH's match_pattern_list: comma-separated patterns with * and ?, a leading ! negating one. 1 matched, -1 negated, 0 neither. */
+/** match_pattern_list copies each pattern into a 1024-byte buffer; one that does not fit makes the whole list match nothing. */
+const MAX_PATTERN_BYTES = 1022;
+
+/**
+ * OpenSSH's match_pattern_list: comma-separated patterns with * and ?, a leading ! negating one. 1
+ * matched, -1 negated, 0 neither. As there, a list holding a pattern longer than OpenSSH's buffer
+ * matches nothing, wherever that pattern stands.
+ */
 export function matchPatternList(text: string, list: string): 1 | 0 | -1 {
   let positive = false;
   for (const item of list.split(",")) {
     const negated = item.startsWith("!");
     const pattern = negated ? item.slice(1) : item;
+    if (Buffer.byteLength(pattern, "utf8") > MAX_PATTERN_BYTES) return 0;
     if (!matchPattern(text, pattern)) continue;
     if (negated) return -1;
     positive = true;
   }
   return positive ? 1 : 0;
+}
+
+/**
+ * Whether some identity matches the principals, as \`ssh-keygen -Y verify -I\` requires: a line of
+ * negations only ("!*"), or one with a pattern OpenSSH cannot hold, trusts its key for nobody.
+ * Each positive pattern is tried with its wildcards filled in; a list that needs more cunning than
+ * that to match is one no signer's identity should depend on, and is skipped.
+ */
+function someIdentityMatches(principals: readonly string[]): boolean {
+  const list = principals.join(",");
+  return principals.filter((p) => !p.startsWith("!")).some((p) => [p.replace(/\*/g, "").replace(/\?/g, "x"), p.replace(/\*/g, "x").replace(/\?/g, "x")].some((identity) => matchPatternList(identity, list) === 1));
 }
 
 /** OpenSSH's match_pattern: * any run of characters, ? any one. */

@@ -46,7 +46,18 @@ export function signEnvelope(payloadType: string, payload: Buffer, key: SigningK
   return { payloadType, payload: payload.toString("base64"), signatures: [{ keyid: key.keyid, sig: sig.toString("base64") }] };
 }
 
-export type EnvelopeCheck = { ok: true; key: TrustedKey; payload: Buffer; payloadType: string } | { ok: false; problem: string };
+export type EnvelopeCheck =
+  | {
+      ok: true;
+      key: TrustedKey;
+      payload: Buffer;
+      payloadType: string;
+      /** Why each of its other signatures, if any, verifies with none of the keys (DSSE accepts the envelope all the same). */
+      unverified: string[];
+      /** The envelope as signEnvelope writes it (standard base64, its three fields in order, nothing else): one line of an attestation. */
+      written: string;
+    }
+  | { ok: false; problem: string };
 
 function shapeProblem(what: string): EnvelopeCheck {
   return { ok: false, problem: `not a DSSE envelope: ${what}` };
@@ -107,10 +118,14 @@ export function verifyEnvelope(envelope: unknown, keys: readonly TrustedKey[]): 
     }
   };
   const problems: string[] = [];
+  let verified: TrustedKey | undefined;
   for (const { keyid, sig } of decoded) {
     const candidates = keyid === "" ? keys : keys.filter((k) => k.keyid === keyid);
     const key = candidates.find((k) => verifies(k, sig));
-    if (key !== undefined) return { ok: true, key, payload: body, payloadType };
+    if (key !== undefined) {
+      verified ??= key;
+      continue;
+    }
     if (keyid === "") {
       problems.push(`a signature that names no keyid verifies with none of the ${keys.length} keys given`);
     } else if (candidates.length === 0) {
@@ -123,6 +138,10 @@ export function verifyEnvelope(envelope: unknown, keys: readonly TrustedKey[]): 
           : `the signature does not verify with key ${shownKey(candidates[0]!)}: the attestation or its signature was changed`,
       );
     }
+  }
+  if (verified !== undefined) {
+    const written = JSON.stringify({ payloadType, payload: body.toString("base64"), signatures: decoded.map(({ keyid, sig }) => ({ keyid, sig: sig.toString("base64") })) });
+    return { ok: true, key: verified, payload: body, payloadType, unverified: problems, written };
   }
   return { ok: false, problem: problems.length === 1 ? problems[0]! : problems.map((p, i) => `signatures[${i}]: ${p}`).join("; ") };
 }

@@ -130,6 +130,9 @@ test("a signed run: the envelope verifies with DSSE written from the spec, and s
   const verified = spawnCli(["verify", report, "--key", k.pemPub]);
   assert.equal(verified.code, 0, verified.stdout + verified.stderr);
   assert.match(verified.stdout, new RegExp(`signature verified: signed by keyid ${keyid}`));
+  // A genuine report of another day verifies as well: verify says which estate, day and verdict were signed.
+  const head = JSON.parse(readFileSync(join(report, "summary.json"), "utf8")) as { estate: string; startedAt: string };
+  assert.ok(verified.stdout.includes(`signed report of estate ${JSON.stringify(head.estate)}, as of ${AS_OF}, run started ${head.startedAt}: verdict ${summary.verdict}`), verified.stdout);
   const unchecked = spawnCli(["verify", report]);
   assert.equal(unchecked.code, 0);
   assert.match(unchecked.stdout, new RegExp(`signed \\(attestation\\) by keyid ${keyid}; the signature was NOT checked`));
@@ -235,7 +238,8 @@ test("an OpenSSH key: the manifest's SSH signature verifies with the real ssh-ke
   cpSync(join(other, "evidence", "manifest.json.sig"), sigFile);
   const mixed = spawnCli(["verify", report, "--allowed-signers", allowed]);
   assert.equal(mixed.code, 1);
-  assert.match(mixed.stderr, /evidence\/manifest\.json\.sig: /);
+  // The attestation names the SSH signature it was made with: another one is caught by its digest.
+  assert.match(mixed.stderr, /the attestation signs evidence\/manifest\.json\.sig with SHA-256 [0-9a-f]{64}, but the report's is [0-9a-f]{64}/);
   const realMixed = spawnSync("sh", ["-c", `ssh-keygen -Y verify -f allowed_signers -I ci@example -n hostproof -s signed/evidence/manifest.json.sig < signed/evidence/manifest.json`], { cwd: dir, encoding: "utf8" });
   assert.notEqual(realMixed.status, 0);
 });

@@ -29,10 +29,11 @@ edits, not someone who rewrites the manifest too. The run prints the manifest's 
 outside the report (CI log, audit ticket) and pass it as --expect to pin the whole folder.
 
 A report signed by run --sign-key holds attestation.intoto.jsonl: an in-toto statement in a DSSE
-envelope, signed with Ed25519, whose subjects are the manifest and summary.json. With --key or
---allowed-signers, verify checks that signature with the keys given, that its subjects are this
-manifest and this summary.json, and the manifest's SSH signature (evidence/manifest.json.sig,
-written with an OpenSSH key) where there is one; then everything above. A consistent forgery (a
+envelope, signed with Ed25519, whose subjects are the manifest and summary.json (and the
+manifest's SSH signature, evidence/manifest.json.sig, written with an OpenSSH key). With --key or
+--allowed-signers, verify checks that signature with the keys given, that the attestation is
+exactly as the run wrote it, that its subjects are this manifest, this summary.json and this SSH
+signature, and the SSH signature itself; then everything above. A consistent forgery (a
 verdict edited, the manifest re-hashed to match) is caught there. Without a key, verify says
 whether the report is signed and by which keyid, and that the signature was not checked. A
 signature proves which key signed the report, not that the facts were true when collected.
@@ -114,9 +115,17 @@ export async function verifyCommand(argv: string[], io: Io): Promise<ExitCode> {
   const chainText = chain.length === 0 ? "" : `; shard chain: ${chain.filter((l) => l.state === "verified").length} of ${outcome.manifest.shards?.length ?? 0} shards verified`;
 
   const made = `made by hostproof ${outcome.manifest.tool.version} at ${outcome.manifest.createdAt}`;
+  // A genuine report of another day or estate verifies as well as today's: say what was signed, so
+  // that whoever relies on the check sees which estate, day and verdict the signer vouched for.
+  const signatureLines = (): void => {
+    io.out(`${signature.state === "verified" ? "✔" : "·"} ${describeSignature(signature)}`);
+    if (signature.state !== "verified" || outcome.summary === undefined) return;
+    const s = outcome.summary;
+    io.out(`  signed report of ${s.estate !== undefined ? `estate ${JSON.stringify(s.estate)}` : `inventory ${JSON.stringify(s.inventoryFile)}`}, as of ${s.asOf}, run started ${s.startedAt}: verdict ${s.verdict}`);
+  };
   if (outcome.ok && pinned && !chainBroken && !signatureBad) {
     io.out(`evidence intact: ${outcome.checked} files match the manifest, and the folder holds nothing else (every file, folder and link under ${dir} checked; links not followed) (${made}; manifest SHA-256 ${outcome.manifestSha256}${expect !== undefined ? ", as expected" : ""})${chainText}`);
-    io.out(`${signature.state === "verified" ? "✔" : "·"} ${describeSignature(signature)}`);
+    signatureLines();
     return EXIT.compliant;
   }
   const counts = (["modified", "missing", "unexpected"] as const)
@@ -128,6 +137,6 @@ export async function verifyCommand(argv: string[], io: Io): Promise<ExitCode> {
   if (chainBroken) counts.push("shard chain broken");
   if (signatureBad) counts.push(signature.state === "unsigned" ? "not signed" : "signature not valid");
   io.out(`evidence NOT intact: ${counts.join(", ")}; ${outcome.checked} files listed in the manifest (${made}). Do not rely on this report.`);
-  if (!signatureBad) io.out(`${signature.state === "verified" ? "✔" : "·"} ${describeSignature(signature)}`);
+  if (!signatureBad) signatureLines();
   return EXIT.nonCompliant;
 }
