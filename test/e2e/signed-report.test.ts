@@ -60,6 +60,13 @@ function run(dir: string, out: string, extra: string[], env: NodeJS.ProcessEnv =
   return spawnCli(["run", ...COMMON, "-o", join(dir, out), ...extra], dir, env);
 }
 
+/** The public key line of a fresh OpenSSH key nobody trusts. */
+function otherSshPub(dir: string): string {
+  const f = join(dir, `other_ssh_${Math.random().toString(36).slice(2)}`);
+  assert.equal(sh("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", f]).code, 0);
+  return readFileSync(`${f}.pub`, "utf8").trim().split(" ").slice(1, 2).join(" ");
+}
+
 interface Envelope {
   payloadType: string;
   payload: string;
@@ -230,6 +237,16 @@ test("an OpenSSH key: the manifest's SSH signature verifies with the real ssh-ke
   assert.equal(ok.code, 0, ok.stdout + ok.stderr);
   assert.match(ok.stdout, /signature verified: signed by ci@example \(keyid [0-9a-f]{64}, SHA256:[A-Za-z0-9+/]{43}.*and the manifest's SSH signature/);
   assert.equal(spawnCli(["verify", report, "--key", k.sshPub]).code, 0, "the OpenSSH public key line works as --key");
+  // --identity chooses the lines as ssh-keygen's -I does: the signer's identity passes, another's key does not.
+  const withOther = join(dir, "allowed_two");
+  writeFileSync(withOther, `ci@example ${readFileSync(k.sshPub, "utf8").trim()}\nauditor@example ssh-ed25519 ${otherSshPub(dir)}\n`);
+  assert.equal(spawnCli(["verify", report, "--allowed-signers", withOther, "--identity", "ci@example"]).code, 0);
+  const notHim = spawnCli(["verify", report, "--allowed-signers", withOther, "--identity", "auditor@example"]);
+  assert.equal(notHim.code, 1, notHim.stdout + notHim.stderr);
+  assert.match(notHim.stderr, /not among the keys given/);
+  const nobody = spawnCli(["verify", report, "--allowed-signers", withOther, "--identity", "nobody@example"]);
+  assert.equal(nobody.code, 3);
+  assert.match(nobody.stderr, /names the identity "nobody@example"/);
 
   // The SSH signature is checked too: a signature of another manifest fails verify, and ssh-keygen.
   writeFileSync(join(report, "evidence", "manifest.json.sig"), readFileSync(sigFile, "utf8"));

@@ -7,10 +7,11 @@ import { EXIT, type ExitCode } from "../../model/run";
 import { parse, usageError } from "../args";
 import type { Io } from "../io";
 import { ATTESTATION_FILE, checkSignature, describeSignature, SIGN_NAMESPACE } from "../../sign/attestation";
-import { readAllowedSigners, readTrustedKeys } from "../../sign/keys";
+import { readAllowedSigners, readTrustedKeys, type TrustedKey } from "../../sign/keys";
+import { matchPatternList } from "../../sign/allowed-signers";
 
 /** Kept here rather than in usage.ts until the command is wired into main.ts. */
-export const VERIFY_HELP = `Usage: hostproof verify <report dir> [--key <file>...] [--allowed-signers <file>] [--expect <sha256>] [--shards <dir>...]
+export const VERIFY_HELP = `Usage: hostproof verify <report dir> [--key <file>...] [--allowed-signers <file> [--identity <principal>]] [--expect <sha256>] [--shards <dir>...]
 
 Checks that every file of a report hostproof run wrote is as it was written: each file listed in
 ${MANIFEST_PATH} must have its recorded SHA-256 (else "modified") and be there (else "missing"),
@@ -51,6 +52,9 @@ Options:
       --allowed-signers <file>
                           OpenSSH's allowed_signers file (ssh-keygen(1)): its ssh-ed25519 keys
                           whose namespaces allow "hostproof" and whose validity covers now
+      --identity <principal>
+                          with --allowed-signers: only the keys of lines whose principals match
+                          it, as ssh-keygen -Y verify -I <principal> chooses them
       --expect <sha256>   the manifest's SHA-256 as recorded when the report was made
       --shards <dir>      a shard folder of a merged report (repeatable), wherever it is now
   -h, --help              this help
@@ -76,8 +80,23 @@ Examples:
       also prove the report was signed by that key and not changed since
 `;
 
+/**
+ * The allowed_signers keys, and with --identity only those of lines whose principals match it, as
+ * `ssh-keygen -Y verify -I <identity>` chooses them: a report then proves who signed it, not only
+ * that someone in the file did.
+ */
+function signersFor(file: string, identity: string | undefined, now: Date): TrustedKey[] {
+  const all = readAllowedSigners(file, SIGN_NAMESPACE, now);
+  if (identity === undefined) return all;
+  const chosen = all.filter((k) => matchPatternList(identity, (k.principals ?? []).join(",")) === 1);
+  if (chosen.length === 0) {
+    throw usageError(`no usable line of ${file} names the identity ${JSON.stringify(identity)} among its principals`, `Give the identity the signer's line names (its principals: ${[...new Set(all.flatMap((k) => k.principals ?? []))].slice(0, 5).join(", ")}), or add a line for it.`);
+  }
+  return chosen;
+}
+
 export async function verifyCommand(argv: string[], io: Io): Promise<ExitCode> {
-  const { values, positionals } = parse(argv, { expect: { type: "string" }, shards: { type: "string", multiple: true }, key: { type: "string", multiple: true }, "allowed-signers": { type: "string" }, help: { type: "boolean", short: "h" } }, true);
+  const { values, positionals } = parse(argv, { expect: { type: "string" }, shards: { type: "string", multiple: true }, key: { type: "string", multiple: true }, "allowed-signers": { type: "string" }, identity: { type: "string" }, help: { type: "boolean", short: "h" } }, true);
   if (values.help) {
     io.out(VERIFY_HELP);
     return EXIT.compliant;
@@ -90,7 +109,9 @@ export async function verifyCommand(argv: string[], io: Io): Promise<ExitCode> {
     throw usageError(`--expect '${values.expect}' is not a SHA-256`, "Give the 64 hex digits the run printed as the manifest's SHA-256.");
   }
   const dir = positionals[0]!;
-  const keys = values.key === undefined && values["allowed-signers"] === undefined ? undefined : [...(values.key ?? []).flatMap((file) => readTrustedKeys(file)), ...(values["allowed-signers"] !== undefined ? readAllowedSigners(values["allowed-signers"], SIGN_NAMESPACE, io.now()) : [])];
+  if (values.identity !== undefined && values["allowed-signers"] === undefined) throw usageError("--identity was given without --allowed-signers", "Name the allowed_signers file whose principals --identity chooses from: --allowed-signers allowed_signers --identity ci@example.org");
+  const signers = values["allowed-signers"] !== undefined ? signersFor(values["allowed-signers"], values.identity, io.now()) : [];
+  const keys = values.key === undefined && values["allowed-signers"] === undefined ? undefined : [...(values.key ?? []).flatMap((file) => readTrustedKeys(file)), ...signers];
   // Either the report that was there or the one a rerun put in its place, never half of each.
   const { outcome, chain, signature } = await checkUnreplaced(
     dir,
