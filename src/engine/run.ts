@@ -30,7 +30,7 @@ import { featureInputs, inventoryInputs } from "../report/own-inputs";
 import { claimOutput, OutputSession, type HtmlStyle, type OutputClaim, type RunOutcome } from "./output-session";
 import { orderResults, positionsOf } from "./result-order";
 import { estateDigest, shardLabel, shardUnits, type Shard } from "./shard";
-import { planSlices, planUnits, SLICE_HOSTS, type Unit } from "./slices";
+import { planSlices, planUnits, SLICE_HOSTS, type Slice, type Unit } from "./slices";
 
 export { MESSAGES_FILE } from "../report/run-writer";
 export { PAGES_ABOVE_HOSTS, type HtmlStyle, type RunOutcome } from "./output-session";
@@ -211,14 +211,17 @@ async function streamSlices(
   // The next slice's live hosts are read while this one is judged and written: two slices' live
   // snapshots at most are held, whatever the estate's size.
   const read = (k: number): Promise<ReadonlyMap<string, Snapshot>> => (readLive !== undefined && k < slices.length ? readLive(slices[k]!.hosts).then((c) => c.snapshots) : Promise.resolve(new Map()));
-  let next = read(0);
-  for (const [k, slice] of slices.entries()) {
+  const reads = { next: read(0) };
+  // Each slice is handled in a call of its own: a suspended async function keeps every local it
+  // ever assigned until it returns, so locals of this loop would keep the last slice's estate and
+  // results reachable while the next slice is judged (two slices' worth at the peak, not one).
+  const oneSlice = async (k: number, slice: Slice): Promise<void> => {
     const tc = performance.now();
-    const collected = await next;
+    const collected = await reads.next;
     out.collectWaitMs += performance.now() - tc;
-    next = read(k + 1);
-    // A read that fails is reported by the loop that awaits it; until then it must not be "unhandled".
-    next.catch(() => undefined);
+    reads.next = read(k + 1);
+    // A read that fails is reported by the call that awaits it; until then it must not be "unhandled".
+    reads.next.catch(() => undefined);
     let estate;
     const tl = performance.now();
     try {
@@ -226,9 +229,9 @@ async function streamSlices(
     } catch (err) {
       if (!(err instanceof InputError)) throw err;
       problems.push(...err.problems);
-      continue;
+      return;
     }
-    if (problems.length > 0) continue;
+    if (problems.length > 0) return;
     const tj = performance.now();
     out.sliceLoadMs += tj - tl;
     const run = await runControls({ estate, tags: options.tags, features, expected, onMessage: session.writer.message });
@@ -240,7 +243,8 @@ async function streamSlices(
     const results = waivers !== undefined ? ordered.map(waivers.apply) : ordered;
     await session.add({ hosts: estate.hosts.map((h) => h.record), clusters: estate.clusters.map((c) => c.cluster), results });
     record?.addSlice(slice, estate.hosts.map((h) => h.record), estate.clusters.map((c) => c.cluster), results.length);
-  }
+  };
+  for (const [k, slice] of slices.entries()) await oneSlice(k, slice);
   if (problems.length > 0) throw new InputError(problems);
   return out;
 }
