@@ -3,7 +3,7 @@ import { fileSystemRefusal, formatRefusal } from "../environment-error";
 import { formatProblem, InputError } from "../errors";
 import { checkEnvironment, SIGN_KEY } from "../input/env-vars";
 import { EXIT, type ExitCode } from "../model/run";
-import { escapeControls } from "../report/terminal-safe";
+import { escapeControls } from "../util/terminal-safe";
 import { VERSION } from "../version";
 import { processIo, type Io } from "./io";
 import { MAIN_HELP } from "./usage";

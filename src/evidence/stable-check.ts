@@ -16,7 +16,7 @@
 import { statSync } from "node:fs";
 import { join } from "node:path";
 import { InputError } from "../errors";
-import { replacementUnderway } from "../report/staging";
+import { replacementUnderway } from "../report/output/staging";
 import { MANIFEST_PATH } from "./manifest";
 
 /** How often a check may find the folder replaced under it before it gives up. */

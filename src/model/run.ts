@@ -1,5 +1,5 @@
 /** Everything one run produced, handed to the reporters. */
-import type { Drift } from "../report/drift";
+import type { Drift } from "../report/bookkeeping/drift";
 import type { InventoryCluster } from "./inventory";
 import type { ControlMeta, Result, ResultStatus } from "./result";
 import type { Severity } from "./severity";

@@ -3,17 +3,17 @@
  * later tooling read this file rather than Allure's, so its shape is versioned and validated.
  */
 import { join } from "node:path";
-import { countStatuses } from "../model/totals";
-import type { Drift } from "./drift";
-import type { HostRecord, RunReport } from "../model/run";
-import type { WaivedCounts } from "./digest";
-import { Spool, StreamFile, type Written } from "./stream-file";
-import { type DetailRow, type Result, type ResultStatus, type TargetKind, type UndeterminedReason } from "../model/result";
-import { SEVERITIES, type Severity } from "../model/severity";
-import type { ProbeErrorKind } from "../model/snapshot";
-import type { AnyProbeId as ProbeId } from "../probes/generic";
-import type { AppliedWaiver, Waiver, WaiverNotice, WaiverReport } from "../model/waiver";
-import { evidenceLookup, type EvidenceLookup, type EvidenceView } from "./evidence";
+import { countStatuses } from "../../model/totals";
+import type { Drift } from "../bookkeeping/drift";
+import type { HostRecord, RunReport } from "../../model/run";
+import type { WaivedCounts } from "../bookkeeping/digest";
+import { Spool, StreamFile, type Written } from "../output/stream-file";
+import { type DetailRow, type Result, type ResultStatus, type TargetKind, type UndeterminedReason } from "../../model/result";
+import { SEVERITIES, type Severity } from "../../model/severity";
+import type { ProbeErrorKind } from "../../model/snapshot";
+import type { AnyProbeId as ProbeId } from "../../probes/generic";
+import type { AppliedWaiver, Waiver, WaiverNotice, WaiverReport } from "../../model/waiver";
+import { evidenceLookup, type EvidenceLookup, type EvidenceView } from "./evidence-view";
 
 export const SUMMARY_FILE = "summary.json";
 
@@ -93,7 +93,7 @@ function summaryEvidence(view: EvidenceView): SummaryEvidence {
 }
 
 /** Re-exported for the report's readers; the summary counts from its own results so it always adds up. */
-export { countStatuses } from "../model/totals";
+export { countStatuses } from "../../model/totals";
 
 export function buildSummary(report: RunReport, options: { results?: boolean } = {}): Summary {
   const lookup = evidenceLookup(report);

@@ -5,8 +5,8 @@
  * grows with the hosts and not the results, is parsed whole at the end. A file in any other
  * layout is not one hostproof wrote: refused rather than guessed at.
  */
-import { InputError } from "../errors";
-import { checkSchema, isSummaryResult } from "../schema/validate";
+import { InputError } from "../../errors";
+import { checkSchema, isSummaryResult } from "../../schema/validate";
 import type { Summary, SummaryResult } from "./summary";
 
 /** summary.json without its results: everything it states about them. */

@@ -5,15 +5,15 @@
  * waivers and as-of day, where each host and cluster stands in the inventory, and how many results
  * each slice wrote, so that the merge reads a shard's summary.json a slice at a time.
  */
-import type { EnvironmentInfo } from "./allure-sdk";
-import type { ControlMeta } from "../model/result";
-import type { InventoryCluster } from "../model/inventory";
-import type { HostRecord } from "../model/run";
-import type { Waiver } from "../model/waiver";
-import type { Slice } from "../engine/slices";
-import type { Shard } from "../engine/shard";
-import type { SummaryHead } from "./summary";
-import type { RunWriter } from "./run-writer";
+import type { EnvironmentInfo } from "../formats/allure/allure-sdk";
+import type { ControlMeta } from "../../model/result";
+import type { InventoryCluster } from "../../model/inventory";
+import type { HostRecord } from "../../model/run";
+import type { Waiver } from "../../model/waiver";
+import type { Slice } from "../../engine/slices";
+import type { Shard } from "../../engine/shard";
+import type { SummaryHead } from "../formats/summary";
+import type { RunWriter } from "../run-writer";
 
 export const SHARD_RECORD_FILE = "evidence/shard.json";
 

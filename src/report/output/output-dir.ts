@@ -9,7 +9,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { existsSync, lstatSync, mkdirSync, readdirSync, readlinkSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { InputError } from "../errors";
+import { InputError } from "../../errors";
 import { basename, dirname, join, resolve } from "node:path";
 import { removeInBackground, type BackgroundRemoval } from "./background-remove";
 import { sweepStaleStaging, trackStaging, untrackStaging } from "./staging";

@@ -9,12 +9,12 @@
  *   list is capped, so the summary is a few dozen lines whatever the estate (10,000 controls once
  *   made a 200 MB matrix of 40,029-character lines).
  */
-import { digestOf, type DigestRow, type RunDigest } from "./digest";
-import type { RunReport } from "../model/run";
-import type { Result, ResultStatus } from "../model/result";
+import { digestOf, type DigestRow, type RunDigest } from "../../report/bookkeeping/digest";
+import type { RunReport } from "../../model/run";
+import type { Result, ResultStatus } from "../../model/result";
 import { waiverLines } from "./terminal-waivers";
-import { escapeControls as safe } from "./terminal-safe";
-import { STATUS_WORDS, statusOf } from "./text";
+import { escapeControls as safe } from "../../util/terminal-safe";
+import { STATUS_WORDS, statusOf } from "../../report/text";
 
 export interface TerminalOptions {
   color: boolean;

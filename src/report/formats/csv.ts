@@ -11,9 +11,9 @@
  * Japanese adapter names) instead of the machine's ANSI code page; rows end in CRLF (RFC 4180).
  */
 import { stringify } from "csv-stringify/sync";
-import type { Result } from "../model/result";
-import type { EvidenceLookup, ResultTime } from "./evidence";
-import type { StreamFile, Written } from "./stream-file";
+import type { Result } from "../../model/result";
+import type { EvidenceLookup, ResultTime } from "./evidence-view";
+import type { StreamFile, Written } from "../output/stream-file";
 
 export const CSV_FILE = "results.csv";
 

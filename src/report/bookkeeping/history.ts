@@ -16,13 +16,13 @@
  * A run without HTML (--no-html) cannot advance Allure's history; the baseline still advances.
  */
 import { closeSync, copyFileSync, existsSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { InputError } from "../errors";
-import { readRegularFile } from "../input/regular-file";
-import { StreamFile } from "./stream-file";
+import { InputError } from "../../errors";
+import { readRegularFile } from "../../input/regular-file";
+import { StreamFile } from "../output/stream-file";
 import { basename, dirname, join, resolve } from "node:path";
-import { commitStaging, discardStaging, openStaging } from "./output-dir";
+import { commitStaging, discardStaging, openStaging } from "../output/output-dir";
 import type { CurrentResult, PreviousRun } from "./drift";
-import { isAlive } from "../powershell/process-tree";
+import { isAlive } from "../../powershell/process-tree";
 
 export const HISTORY_SUBDIR = "history";
 export const DRIFT_BASELINE_FILE = "last-results.json";

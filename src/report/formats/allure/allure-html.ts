@@ -10,12 +10,12 @@ import { spawn } from "node:child_process";
 import { totalmem } from "node:os";
 import { existsSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { trackChild } from "../util/children";
-import { guarded } from "../util/guardian";
-import { findOnPath, isExecutableFile } from "../util/executables";
+import { trackChild } from "../../../util/children";
+import { guarded } from "../../../util/guardian";
+import { findOnPath, isExecutableFile } from "../../../util/executables";
 import { patchAllureUi } from "./allure-ui-patch";
 import { checkNoAnalytics } from "./allure-analytics";
-import { escapeControls } from "./terminal-safe";
+import { escapeControls } from "../../../util/terminal-safe";
 
 /** `warning`: the report was made, but something about it is not as hostproof wants it. */
 export type HtmlOutcome = { ok: true; warning?: string } | { ok: false; reason: string };

@@ -9,11 +9,11 @@
  * that a file of a million results stays greppable, like summary.json.
  */
 import { join } from "node:path";
-import type { ControlMeta, Result } from "../model/result";
-import type { StatusTotals, RunReport } from "../model/run";
-import type { EvidenceLookup, ResultTime } from "./evidence";
+import type { ControlMeta, Result } from "../../../model/result";
+import type { StatusTotals, RunReport } from "../../../model/run";
+import type { EvidenceLookup, ResultTime } from "../evidence-view";
 import { controlHead, HDF_FILE, hdfResult, newTally, profileSha256, tallyResult, type ControlTally } from "./hdf";
-import { AppendSpool, type StreamFile, type Written } from "./stream-file";
+import { AppendSpool, type StreamFile, type Written } from "../../output/stream-file";
 
 /** What the run knows at its end, for the HDF file's platform, statistics and passthrough. */
 export type HdfRunInfo = Pick<RunReport, "tool" | "estate" | "inventoryFile" | "startedAt" | "finishedAt" | "asOf" | "failOn" | "tags" | "verdict" | "exitCode"> & {

@@ -10,7 +10,7 @@
  * words: the severity words of every UI language, and the severity chart's axis and tooltip. An
  * auditor sees "Severity: high" next to `@severity:high`.
  */
-import type { Severity } from "../model/severity";
+import type { Severity } from "../../../model/severity";
 
 /** Allure's word for each hostproof severity (the label allure-results.ts writes). */
 export const ALLURE_SEVERITY: Readonly<Record<Severity, string>> = {

@@ -1,6 +1,6 @@
 /** The shared frame of the browsable report's pages: escaping, the page shell, status badges. */
-import type { ResultStatus } from "../../model/result";
-import { STATUS_WORDS } from "../text";
+import type { ResultStatus } from "../../../model/result";
+import { STATUS_WORDS } from "../../text";
 
 /** Text from hosts, inventories and waiver files is data, never markup. */
 export function esc(text: string): string {

@@ -3,8 +3,8 @@
  * Pure: the previous run comes from history.ts (readDriftBaseline) or any parsed summary.json.
  * Results are matched by target (kind and name) and control ID.
  */
-import type { ResultStatus, TargetKind } from "../model/result";
-import { escapeControls as safe } from "./terminal-safe";
+import type { ResultStatus, TargetKind } from "../../model/result";
+import { escapeControls as safe } from "../../util/terminal-safe";
 
 /** The part of a previous run drift reads; a parsed summary.json has this shape too. */
 export interface PreviousRun {

@@ -6,7 +6,7 @@ import { execFileSync } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { hostname, userInfo } from "node:os";
 import { join } from "node:path";
-import { hashFile, sha256Hex } from "../evidence/manifest";
+import { hashFile, sha256Hex } from "../../evidence/manifest";
 
 export interface RunEnvironmentInput {
   version: string;

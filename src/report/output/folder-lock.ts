@@ -25,8 +25,8 @@ import { randomBytes } from "node:crypto";
 import { linkSync, lstatSync, mkdirSync, readFileSync, readlinkSync, readdirSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
-import { InputError } from "../errors";
-import { isAlive } from "../powershell/process-tree";
+import { InputError } from "../../errors";
+import { isAlive } from "../../powershell/process-tree";
 
 export interface LockHolder {
   pid: number;

@@ -4,10 +4,10 @@
  * hosts; the results themselves are in summary.json and the reports. A file of thousands of
  * waivers shows the first `max` of each, and says how many more.
  */
-import type { WaiverNoticeKind } from "../model/waiver";
-import type { RunDigest } from "./digest";
-import { approvalText, waiverLabel } from "../waivers/describe";
-import { escapeControls as safe } from "./terminal-safe";
+import type { WaiverNoticeKind } from "../../model/waiver";
+import type { RunDigest } from "../../report/bookkeeping/digest";
+import { approvalText, waiverLabel } from "../../waivers/describe";
+import { escapeControls as safe } from "../../util/terminal-safe";
 
 export type Paint = (style: "red" | "yellow" | "cyan" | "dim", text: string) => string;
 

@@ -4,13 +4,13 @@
  * 20 findings), so at 100,000 hosts the digest holds a few hundred results, not millions. It also
  * counts each control's results (a few numbers per control), for a terminal too narrow for the matrix.
  */
-import type { InventoryCluster } from "../model/inventory";
-import type { Result, ResultStatus } from "../model/result";
-import type { HostRecord, RunReport, StatusTotals } from "../model/run";
-import { SEVERITIES, type Severity } from "../model/severity";
-import { countStatuses } from "../model/totals";
-import type { WaivableStatus } from "../model/waiver";
-import { statusOf } from "./text";
+import type { InventoryCluster } from "../../model/inventory";
+import type { Result, ResultStatus } from "../../model/result";
+import type { HostRecord, RunReport, StatusTotals } from "../../model/run";
+import { SEVERITIES, type Severity } from "../../model/severity";
+import { countStatuses } from "../../model/totals";
+import type { WaivableStatus } from "../../model/waiver";
+import { statusOf } from "../text";
 
 /** Up to this many targets (hosts and clusters) every matrix row is kept, clean ones included. */
 export const ALL_ROWS_KEPT_UP_TO = 200;

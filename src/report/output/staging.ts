@@ -17,7 +17,7 @@
 import { randomBytes } from "node:crypto";
 import { readdirSync, renameSync, rmSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
-import { isAlive } from "../powershell/process-tree";
+import { isAlive } from "../../powershell/process-tree";
 import { removeInBackground } from "./background-remove";
 
 /** staging folder → the folder it will replace. */

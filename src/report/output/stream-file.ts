@@ -7,7 +7,7 @@
  */
 import { createHash, type Hash } from "node:crypto";
 import { appendFileSync, closeSync, openSync, readSync, rmSync, writeSync } from "node:fs";
-import { giveTurn } from "../util/turns";
+import { giveTurn } from "../../util/turns";
 
 const FLUSH_AT = 1 << 20;
 

@@ -6,12 +6,12 @@
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { digestOf, type RunDigest } from "./digest";
-import type { RunReport } from "../model/run";
-import type { Result, ResultStatus } from "../model/result";
-import { hasDrift, type Drift } from "./drift";
-import { escapeControls } from "./terminal-safe";
-import { oneLine, STATUS_WORDS, statusOf } from "./text";
+import { digestOf, type RunDigest } from "../bookkeeping/digest";
+import type { RunReport } from "../../model/run";
+import type { Result, ResultStatus } from "../../model/result";
+import { hasDrift, type Drift } from "../bookkeeping/drift";
+import { escapeControls } from "../../util/terminal-safe";
+import { oneLine, STATUS_WORDS, statusOf } from "../text";
 
 export const SUMMARY_MD_FILE = "summary.md";
 /** Up to this many hosts every row is drawn. */

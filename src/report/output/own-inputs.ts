@@ -15,9 +15,9 @@
  */
 import { existsSync, lstatSync, realpathSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve, sep } from "node:path";
-import { InputError, type InputProblem } from "../errors";
-import type { LoadedInventory } from "../input/inventory";
-import { snapshotPath } from "../input/snapshot-path";
+import { InputError, type InputProblem } from "../../errors";
+import type { LoadedInventory } from "../../input/inventory";
+import { snapshotPath } from "../../input/snapshot-path";
 
 export interface OwnInput {
   path: string;

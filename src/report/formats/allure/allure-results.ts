@@ -13,18 +13,18 @@
  * want one per host+probe. Measured at 10,002 results on a shared 2-core VM, with a writer that
  * only serialises: direct 175-310 ms, via ReporterRuntime 420-680 ms. So: direct.
  */
-import { hostIdentity, identityParameters, type HostIdentity } from "../evidence/identity";
+import { hostIdentity, identityParameters, type HostIdentity } from "../../../evidence/identity";
 import { createHash } from "node:crypto";
 import type { Attachment, Label, Parameter, TestResult } from "allure-js-commons";
 import { ContentType, Stage, Status } from "allure-js-commons";
 import type { Category, EnvironmentInfo, Writer } from "./allure-sdk";
-import type { HostRecord, RunReport } from "../model/run";
-import type { Result, ResultStatus, UndeterminedReason } from "../model/result";
+import type { HostRecord, RunReport } from "../../../model/run";
+import type { Result, ResultStatus, UndeterminedReason } from "../../../model/result";
 import { ALLURE_SEVERITY } from "./allure-severity-words";
-import { PROBE_ERROR_KINDS } from "../model/snapshot";
-import { commandLines, evidenceLookup, type EvidenceLookup, type EvidenceView } from "./evidence";
+import { PROBE_ERROR_KINDS } from "../../../model/snapshot";
+import { commandLines, evidenceLookup, type EvidenceLookup, type EvidenceView } from "../evidence-view";
 import { PlainFileWriter } from "./allure-writer";
-import { auditorMessage, detailsText, statusOf } from "./text";
+import { auditorMessage, detailsText, statusOf } from "../../text";
 import { descriptionHtml } from "./allure-description";
 
 export const ALLURE_RESULTS_DIR = "allure-results";

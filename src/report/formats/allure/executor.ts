@@ -5,7 +5,7 @@
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { systemProbes } from "./environment";
+import { systemProbes } from "../../bookkeeping/environment";
 
 export interface AllureExecutor {
   name: string;

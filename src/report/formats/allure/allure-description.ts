@@ -6,9 +6,9 @@
  * `![x](http://…)` in an adapter name made the browser fetch that address, and raw tags vanished)
  * and never as markup. allure-ui-patch.ts gives the table its borders and padding.
  */
-import type { DetailRow, Result } from "../model/result";
-import { esc } from "./pages/html";
-import { DETAIL_COLUMNS, detailCells } from "./text";
+import type { DetailRow, Result } from "../../../model/result";
+import { esc } from "../pages/html";
+import { DETAIL_COLUMNS, detailCells } from "../../text";
 
 function detailsHtml(rows: readonly DetailRow[]): string {
   const head = `<thead><tr>${DETAIL_COLUMNS.map((c) => `<th>${c}</th>`).join("")}</tr></thead>`;

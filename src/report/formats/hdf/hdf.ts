@@ -8,12 +8,12 @@
  * subset of inspecjs' ExecJSON; test/report/hdf.test.ts checks a written file with inspecjs itself.
  */
 import { createHash } from "node:crypto";
-import type { ControlMeta, Result, ResultStatus } from "../model/result";
-import type { Severity } from "../model/severity";
-import type { AppliedWaiver } from "../model/waiver";
-import { approvalText, waiverLabel } from "../waivers/describe";
-import { commandLines, type EvidenceView } from "./evidence";
-import { auditorMessage, detailsText, reasonLine, targetTitle, waiverLine } from "./text";
+import type { ControlMeta, Result, ResultStatus } from "../../../model/result";
+import type { Severity } from "../../../model/severity";
+import type { AppliedWaiver } from "../../../model/waiver";
+import { approvalText, waiverLabel } from "../../../waivers/describe";
+import { commandLines, type EvidenceView } from "../evidence-view";
+import { auditorMessage, detailsText, reasonLine, targetTitle, waiverLine } from "../../text";
 
 export const HDF_FILE = "hdf.json";
 

@@ -1,10 +1,10 @@
 /** Resolves the evidence a result cites to the probe records of the hosts' snapshots. */
-import type { RunReport } from "../model/run";
-import type { EvidenceRef, Result } from "../model/result";
-import type { ProbeRecord } from "../model/snapshot";
-import { PROBES, type ProbeId } from "../probes/catalog";
-import { genericProbeTitle, isGenericProbeId, recordFor, type AnyProbeId } from "../probes/generic";
-import { catalogCommand, runAgainCommand } from "../probes/run-again";
+import type { RunReport } from "../../model/run";
+import type { EvidenceRef, Result } from "../../model/result";
+import type { ProbeRecord } from "../../model/snapshot";
+import { PROBES, type ProbeId } from "../../probes/catalog";
+import { genericProbeTitle, isGenericProbeId, recordFor, type AnyProbeId } from "../../probes/generic";
+import { catalogCommand, runAgainCommand } from "../../probes/run-again";
 
 export interface EvidenceView {
   host: string;

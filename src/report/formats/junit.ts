@@ -8,11 +8,11 @@
  * shows) and what the control found in its body, so the accepted risk stays readable.
  */
 import { join } from "node:path";
-import { Spool, StreamFile, type Written } from "./stream-file";
-import type { RunReport, StatusTotals } from "../model/run";
-import { countStatuses } from "../model/totals";
-import type { Result, Target } from "../model/result";
-import { auditorMessage, detailsText, statusOf, targetTitle, waiverText } from "./text";
+import { Spool, StreamFile, type Written } from "../output/stream-file";
+import type { RunReport, StatusTotals } from "../../model/run";
+import { countStatuses } from "../../model/totals";
+import type { Result, Target } from "../../model/result";
+import { auditorMessage, detailsText, statusOf, targetTitle, waiverText } from "../text";
 import { attrs, escapeText } from "./xml";
 
 export const JUNIT_FILE = "junit.xml";
