@@ -1,4 +1,28 @@
 /** Help texts. Kept together so that the README and --help say the same thing. */
+import { REGISTRY } from "../report/formats";
+import type { Format } from "../report/formats/format";
+
+const NAME_WIDTH = 27;
+const HELP_WIDTH = 98;
+
+/** `  <file>  <description>` per format, the description wrapped under itself: --help's list of outputs. */
+export function formatLines(formats: readonly Format[]): string {
+  return formats.map((f) => wrapped(`  ${(f.opens ?? f.files[0]!).padEnd(NAME_WIDTH)}`, f.description)).join("\n");
+}
+
+function wrapped(lead: string, text: string): string {
+  const lines: string[] = [];
+  let line = lead;
+  for (const word of text.split(" ")) {
+    if (line.length > lead.length && line.length + 1 + word.length > HELP_WIDTH) {
+      lines.push(line);
+      line = " ".repeat(lead.length) + word;
+    } else line += line.length > lead.length ? ` ${word}` : word;
+  }
+  lines.push(line);
+  return lines.join("\n");
+}
+
 export const MAIN_HELP = `hostproof - check Windows Server and Hyper-V hosts and clusters against compliance controls
 
 Usage:
@@ -46,16 +70,8 @@ transport (local, ssh, winrm) are first read once each through PowerShell 7; sna
 read from their files.
 
 Written under --out (default: reports):
-  summary.json               every result, totals, verdict, drift, timings
-  summary.md                 the matrix in Markdown, for a CI job summary
-  junit.xml                  one test suite per host or cluster, one test case per control
-  hdf.json                   MITRE Heimdall Data Format: a profile per feature, a control per ID,
-                             a result per host or cluster (Heimdall, the SAF CLI)
-  results.csv                one row per result, safe to open in a spreadsheet
+${formatLines(REGISTRY.formats)}
   cucumber-messages.ndjson   Cucumber's own message stream: one test run per slice of the estate
-  allure-results/            one Allure result per host × control, one evidence file per host
-  allure-report/index.html   the Allure report as one self-contained file (needs Java)
-  pages/index.html           the browsable report (--html pages; auto above 2,000 hosts)
   evidence/snapshots/        the snapshots that were judged
   evidence/manifest.json     SHA-256 of every file; check it with hostproof verify <dir>
   attestation.intoto.jsonl   with --sign-key: an in-toto attestation (DSSE, Ed25519) over the

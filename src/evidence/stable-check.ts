@@ -1,6 +1,6 @@
 /**
  * Checking a report folder that a run may be replacing at that moment. A rerun puts its report in
- * place with two renames (report/output-dir.ts): the earlier folder aside, the new one in. A check
+ * place with two renames (report/output/output-dir.ts): the earlier folder aside, the new one in. A check
  * that reads the manifest of one and the files of the other reported "188 missing, 188
  * unexpected" for two intact reports.
  *

@@ -14,7 +14,7 @@ import { hostFileName } from "../input/host-file-name";
 import { loadSnapshotFile } from "../input/snapshot";
 import type { ControlMeta, Result } from "../model/result";
 import type { HostRecord } from "../model/run";
-import { noProgress, type Progress } from "../cli/display/progress";
+import { noProgress, type Progress } from "../model/progress";
 import { MESSAGES_FILE, SNAPSHOTS_DIR } from "../report/run-writer";
 import { SUMMARY_FILE, type SummaryResult } from "../report/formats/summary";
 import type { ManifestEntry } from "../evidence/manifest";

@@ -8,7 +8,7 @@
 import { createHash } from "node:crypto";
 import type { Verdict } from "../model/run";
 import type { ControlCounts } from "../report/bookkeeping/digest";
-import { executorFromEnv } from "../report/formats/allure/executor";
+import { executorFromEnv } from "../report/bookkeeping/executor";
 import { MANIFEST_PATH } from "../evidence/manifest";
 import { SUMMARY_FILE } from "../report/formats/summary";
 

@@ -14,7 +14,7 @@ import { runEstate } from "../../src/engine/run";
 import { InputError } from "../../src/errors";
 import { verifyReport } from "../../src/evidence/manifest";
 import { mergeShards } from "../../src/merge/merge";
-import { noProgress, type Progress } from "../../src/cli/display/progress";
+import { noProgress, type Progress } from "../../src/model/progress";
 import type { Summary } from "../../src/report/formats/summary";
 import { DEMO, spawnCli, tempDir } from "./cli";
 

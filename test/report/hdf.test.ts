@@ -1,7 +1,7 @@
 /**
  * hdf.json against inspecjs, Heimdall's own HDF library: its exec-JSON checker (convertFile,
  * generated from the HDF 1.0 JSON schema) must accept the file, and its control status (what
- * Heimdall shows) must be what the mapping in src/report/hdf.ts intends.
+ * Heimdall shows) must be what the mapping in src/report/formats/hdf/hdf.ts intends.
  */
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";

@@ -5,7 +5,7 @@ import { test } from "node:test";
 import { entriesSettled } from "./tmp";
 import { findAllureCommandline, findJava, generateAllureHtml } from "../../src/report/formats/allure/allure-html";
 import { writeAllureResults } from "../../src/report/formats/allure/allure-results";
-import { executorFromEnv, writeExecutor } from "../../src/report/formats/allure/executor";
+import { executorFromEnv, writeExecutor } from "../../src/report/bookkeeping/executor";
 import {
   defaultHistoryDir,
   DRIFT_BASELINE_FILE,

@@ -9,8 +9,7 @@
  *   line per phase as it starts.
  * The text is hostproof's own words and numbers, never input text, so it needs no escaping.
  */
-
-export type Phase = "load" | "collect" | "judge" | "write" | "html";
+import type { Progress } from "../../model/progress";
 
 /** The part of a stream progress needs; a test passes a fake. */
 export interface ProgressStream {
@@ -18,17 +17,6 @@ export interface ProgressStream {
   isTTY?: boolean;
   columns?: number;
 }
-
-export interface Progress {
-  /** A phase begins; `detail` carries its counts ("8 hosts, 2 clusters"). */
-  phase(phase: Phase, detail: string): void;
-  /** A line that must stay on screen (a warning), printed above the progress line. */
-  note(text: string): void;
-  /** The run is over: erase the line (terminal) so the summary starts on a clean line. */
-  end(): void;
-}
-
-export const noProgress: Progress = { phase: () => undefined, note: () => undefined, end: () => undefined };
 
 const ERASE = "\r\u001b[2K";
 /** How often the elapsed time is redrawn on a terminal; only while the event loop is free. */
@@ -75,24 +63,4 @@ export function createProgress(stream: ProgressStream, env: NodeJS.ProcessEnv = 
       current = "";
     },
   };
-}
-
-/** Measured: 125 MB per 1,000 hosts (8,676 results), 284 MB at 2,000 hosts: about 15 kB a result. */
-const HTML_BYTES_PER_RESULT = 15_000;
-/** Above this a browser opens the single file slowly or not at all. */
-export const HTML_WARN_BYTES = 100_000_000;
-
-export function estimateHtmlBytes(results: number): number {
-  return results * HTML_BYTES_PER_RESULT;
-}
-
-/** The warning before a large single-file report, or undefined when it is small enough. */
-export function htmlSizeWarning(results: number): string | undefined {
-  const bytes = estimateHtmlBytes(results);
-  if (bytes < HTML_WARN_BYTES) return undefined;
-  return (
-    `warning: the single-file HTML report of ${results.toLocaleString("en-US")} results will be about ${Math.round(bytes / 1_000_000)} MB ` +
-    "(about 125 MB per 1,000 hosts); a browser may struggle to open it. --no-html skips it (allure-results/ is still written), " +
-    "or --tags narrows the run."
-  );
 }

@@ -13,7 +13,6 @@ import type { Waiver } from "../../model/waiver";
 import type { Slice } from "../../engine/slices";
 import type { Shard } from "../../engine/shard";
 import type { SummaryHead } from "../formats/summary";
-import type { RunWriter } from "../run-writer";
 
 export const SHARD_RECORD_FILE = "evidence/shard.json";
 
@@ -75,7 +74,8 @@ export class ShardRecordBuilder {
     this.slices.push({ hosts: records.length, clusters: clusters.length, results });
   }
 
-  write(writer: RunWriter, rest: Pick<ShardRecord, "head" | "controls" | "environment" | "internalErrors" | "waivers" | "userFeatures">): void {
+  /** `writer`: the report being written (report/run-writer.ts), which records the file in its manifest. */
+  write(writer: { writeSmall(rel: string, text: string): void }, rest: Pick<ShardRecord, "head" | "controls" | "environment" | "internalErrors" | "waivers" | "userFeatures">): void {
     const { waivers, userFeatures, ...others } = rest;
     const record: ShardRecord = {
       schemaVersion: 1,

@@ -13,7 +13,10 @@
 import { stringify } from "csv-stringify/sync";
 import type { Result } from "../../model/result";
 import type { EvidenceLookup, ResultTime } from "./evidence-view";
-import type { StreamFile, Written } from "../output/stream-file";
+import { join } from "node:path";
+import { StreamFile, type Written } from "../output/stream-file";
+import type { Format } from "./format";
+import { inParts } from "./parts";
 
 export const CSV_FILE = "results.csv";
 
@@ -60,3 +63,18 @@ export class CsvStream {
     this.file.abandon();
   }
 }
+
+/** results.csv as a format. */
+export const csvFormat: Format = {
+  name: "csv",
+  description: "one row per result, safe to open in a spreadsheet",
+  files: [CSV_FILE],
+  open(ctx) {
+    const stream = new CsvStream(new StreamFile(join(ctx.dir, CSV_FILE)));
+    return {
+      add: (slice) => inParts(slice.results, (part) => stream.add(part, slice.lookup, slice.timeOf)),
+      finish: () => ctx.record(CSV_FILE, stream.finish()),
+      abort: () => stream.abandon(),
+    };
+  },
+};

@@ -1,5 +1,5 @@
 /** Resolves the evidence a result cites to the probe records of the hosts' snapshots. */
-import type { RunReport } from "../../model/run";
+import type { HostRecord } from "../../model/run";
 import type { EvidenceRef, Result } from "../../model/result";
 import type { ProbeRecord } from "../../model/snapshot";
 import { PROBES, type ProbeId } from "../../probes/catalog";
@@ -30,7 +30,7 @@ export interface EvidenceView {
 export type EvidenceLookup = (ref: EvidenceRef) => EvidenceView;
 
 /** Builds the lookup once per report: results at 10,000 hosts must not scan the host list. */
-export function evidenceLookup(report: Pick<RunReport, "hosts">): EvidenceLookup {
+export function evidenceLookup(report: { hosts: readonly Pick<HostRecord, "name" | "snapshot">[] }): EvidenceLookup {
   const byHost = new Map(report.hosts.map((h) => [h.name, h.snapshot] as const));
   return (ref) => {
     const record = recordFor<ProbeRecord>(byHost.get(ref.host)?.probes, ref.probe);

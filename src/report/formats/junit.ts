@@ -14,6 +14,8 @@ import { countStatuses } from "../../model/totals";
 import type { Result, Target } from "../../model/result";
 import { auditorMessage, detailsText, statusOf, targetTitle, waiverText } from "../text";
 import { attrs, escapeText } from "./xml";
+import type { Format } from "./format";
+import { giveTurn } from "../../util/turns";
 
 export const JUNIT_FILE = "junit.xml";
 
@@ -166,6 +168,10 @@ export class JunitStream {
     this.total.skipped += c.skipped;
   }
 
+  abandon(): void {
+    this.spool.discard();
+  }
+
   async finish(file: StreamFile, estate: string | undefined): Promise<Written> {
     file.write(documentStart(estate, this.total));
     await file.append(this.spool);
@@ -198,3 +204,23 @@ export async function writeJunit(dir: string, report: RunReport): Promise<string
 export function renderJunit(report: RunReport): string {
   return documentStart(report.estate, count(report.results)) + suitesOf(report.results).map((s) => suiteXml(s, report.startedAt)).join("") + DOCUMENT_END;
 }
+
+/** junit.xml as a format: a slice's suites as each is whole, a target's suite at a time (util/turns.ts). */
+export const junitFormat: Format = {
+  name: "junit",
+  description: "one test suite per host or cluster, one test case per control",
+  files: [JUNIT_FILE],
+  open(ctx) {
+    const stream = new JunitStream(new Spool(join(ctx.dir, `.${JUNIT_FILE}.suites`)), ctx.head.startedAt);
+    return {
+      async add(slice) {
+        for (const suite of JunitStream.suites(slice.results)) {
+          stream.addSuite(suite);
+          await giveTurn();
+        }
+      },
+      finish: async () => ctx.record(JUNIT_FILE, await stream.finish(new StreamFile(join(ctx.dir, JUNIT_FILE)), ctx.head.estate)),
+      abort: () => stream.abandon(),
+    };
+  },
+};

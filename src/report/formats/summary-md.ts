@@ -12,6 +12,7 @@ import type { Result, ResultStatus } from "../../model/result";
 import { hasDrift, type Drift } from "../bookkeeping/drift";
 import { escapeControls } from "../../util/terminal-safe";
 import { oneLine, STATUS_WORDS, statusOf } from "../text";
+import type { Format } from "./format";
 
 export const SUMMARY_MD_FILE = "summary.md";
 /** Up to this many hosts every row is drawn. */
@@ -165,3 +166,17 @@ export function writeSummaryMarkdown(dir: string, report: RunReport | RunDigest,
   writeFileSync(path, renderSummaryMarkdown(report, drift), "utf8");
   return path;
 }
+
+/** summary.md as a format: drawn from the run's digest at the end; nothing per slice. */
+export const summaryMdFormat: Format = {
+  name: "summary-md",
+  description: "the matrix in Markdown, for a CI job summary",
+  files: [SUMMARY_MD_FILE],
+  open(ctx) {
+    return {
+      add: () => undefined,
+      finish: (end) => ctx.writeSmall(SUMMARY_MD_FILE, renderSummaryMarkdown(end.digest, end.digest.drift)),
+      abort: () => undefined,
+    };
+  },
+};

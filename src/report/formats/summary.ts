@@ -14,6 +14,8 @@ import type { ProbeErrorKind } from "../../model/snapshot";
 import type { AnyProbeId as ProbeId } from "../../probes/generic";
 import type { AppliedWaiver, Waiver, WaiverNotice, WaiverReport } from "../../model/waiver";
 import { evidenceLookup, type EvidenceLookup, type EvidenceView } from "./evidence-view";
+import type { Format } from "./format";
+import { inParts } from "./parts";
 
 export const SUMMARY_FILE = "summary.json";
 
@@ -205,6 +207,12 @@ export class SummaryStream {
     }
   }
 
+  /** On a failed run: lets go of the file and the spool. */
+  abandon(): void {
+    this.file.abandon();
+    this.hostSpool.discard();
+  }
+
   async finish(tail: SummaryTail): Promise<Written> {
     const { controls, clusters, verdict, exitCode, totals, totalsBySeverity, waivers, drift, timings, finishedAt } = tail;
     this.file.write(`${this.results === 0 ? "]" : "\n  ]"},\n${members({ controls })},\n  "hosts": [`);
@@ -256,3 +264,18 @@ function summaryResult(r: Result, lookup: EvidenceLookup): SummaryResult {
   return out;
 }
 
+
+/** summary.json as a format: the record's results, always written; what `export` reads back. */
+export const summaryFormat: Format = {
+  name: "summary",
+  description: "every result, totals, verdict, drift, timings",
+  files: [SUMMARY_FILE],
+  open(ctx) {
+    const stream = new SummaryStream(new StreamFile(join(ctx.dir, SUMMARY_FILE)), new Spool(join(ctx.dir, `.${SUMMARY_FILE}.hosts`)), ctx.head);
+    return {
+      add: (slice) => inParts(slice.results, (part, first) => stream.add(part, first ? slice.hosts : [], slice.lookup)),
+      finish: async (end) => ctx.record(SUMMARY_FILE, await stream.finish(end.tail)),
+      abort: () => stream.abandon(),
+    };
+  },
+};

@@ -16,6 +16,11 @@ export interface Written {
   bytes: number;
 }
 
+/** What a manifest records of data written whole. */
+export function writtenOf(data: string | Buffer): Written {
+  return { sha256: createHash("sha256").update(data).digest("hex"), bytes: Buffer.byteLength(data) };
+}
+
 export class StreamFile {
   private readonly fd: number;
   private readonly hash: Hash | undefined;

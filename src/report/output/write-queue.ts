@@ -13,9 +13,9 @@
  */
 import { Worker } from "node:worker_threads";
 
-type Job = { write: string; data: string | Uint8Array } | { link: string; to: string };
+type Job = { write: string; data: string | Uint8Array } | { link: string; to: string } | { copy: string; to: string };
 
-/** What the worker runs: writes and links in order; a refused link becomes a copy. */
+/** What the worker runs: writes, links and copies in order; a refused link becomes a copy. */
 const WORKER = `
 const { parentPort } = require("node:worker_threads");
 const { copyFileSync, linkSync, writeFileSync } = require("node:fs");
@@ -25,6 +25,7 @@ parentPort.on("message", ({ id, jobs }) => {
     for (const job of jobs) {
       try {
         if ("write" in job) writeFileSync(job.write, job.data);
+        else if ("copy" in job) copyFileSync(job.copy, job.to);
         else {
           try { linkSync(job.link, job.to); } catch { copyFileSync(job.link, job.to); }
         }
@@ -56,6 +57,11 @@ export class WriteQueue {
   /** A hard link `to` → `from` once `from` is written (a copy where links are refused). */
   link(from: string, to: string): void {
     this.push({ link: from, to });
+  }
+
+  /** A copy of `from` at `to` once `from` is written: the same bytes, not the same file. */
+  copy(from: string, to: string): void {
+    this.push({ copy: from, to });
   }
 
   private push(job: Job): void {

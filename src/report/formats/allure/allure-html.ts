@@ -16,6 +16,9 @@ import { findOnPath, isExecutableFile } from "../../../util/executables";
 import { patchAllureUi } from "./allure-ui-patch";
 import { checkNoAnalytics } from "./allure-analytics";
 import { escapeControls } from "../../../util/terminal-safe";
+import { seedHistory } from "../../bookkeeping/history";
+import type { Format } from "../format";
+import { ALLURE_RESULTS_DIR, allureResultsFormat } from "./allure-results";
 
 /** `warning`: the report was made, but something about it is not as hostproof wants it. */
 export type HtmlOutcome = { ok: true; warning?: string } | { ok: false; reason: string };
@@ -154,4 +157,63 @@ export async function generateAllureHtml(resultsDir: string, reportDir: string, 
     return { ok: false, reason: `the Allure report would load Google Analytics ('${analytics}' remained after generating with ALLURE_NO_ANALYTICS=true and removing it): it was deleted.` };
   }
   return patched.ok ? { ok: true } : { ok: true, warning: `the Allure report shows Allure's severity words (blocker, critical, normal, minor) and unstyled tables: ${patched.reason}` };
+}
+
+/** Measured: 125 MB per 1,000 hosts (8,676 results), 284 MB at 2,000 hosts: about 15 kB a result. */
+const HTML_BYTES_PER_RESULT = 15_000;
+/** Above this a browser opens the single file slowly or not at all. */
+export const HTML_WARN_BYTES = 100_000_000;
+
+export function estimateHtmlBytes(results: number): number {
+  return results * HTML_BYTES_PER_RESULT;
+}
+
+/** The warning before a large single-file report, or undefined when it is small enough. */
+export function htmlSizeWarning(results: number): string | undefined {
+  const bytes = estimateHtmlBytes(results);
+  if (bytes < HTML_WARN_BYTES) return undefined;
+  return (
+    `warning: the single-file HTML report of ${results.toLocaleString("en-US")} results will be about ${Math.round(bytes / 1_000_000)} MB ` +
+    "(about 125 MB per 1,000 hosts); a browser may struggle to open it. --no-html skips it (allure-results/ is still written), " +
+    "or --tags narrows the run."
+  );
+}
+
+/**
+ * Allure's single-file HTML as a format. It is made by another program (Allure 2, Java) from the
+ * files of allure-results/, so it takes no slice: it needs allure-results finished, and the run
+ * finishes it right after (report/run-writer.ts), before the formats that carry the run's last
+ * times. A history folder, when the run has one, is copied into allure-results/history/ first, so
+ * that Allure draws its trend. Without Java the other formats are still written, and it says why.
+ */
+export const allureReportFormat: Format = {
+  name: "allure-report",
+  description: "the Allure report as one self-contained file (needs Java)",
+  files: [`${ALLURE_REPORT_DIR}/`],
+  opens: `${ALLURE_REPORT_DIR}/index.html`,
+  needs: [allureResultsFormat.name],
+  html: "single",
+  open(ctx) {
+    return {
+      add: () => undefined,
+      async finish(end) {
+        const resultsDir = join(ctx.dir, ALLURE_RESULTS_DIR);
+        // Allure draws its Trend and per-result History from the previous report's history files.
+        if (end.history !== undefined && seedHistory(end.history, resultsDir).length > 0) await ctx.recordTree(`${ALLURE_RESULTS_DIR}/history`);
+        const results = end.digest.totals.total;
+        const large = htmlSizeWarning(results);
+        if (large !== undefined) ctx.progress.note(large);
+        ctx.progress.phase("html", `Allure single-file report of ${results.toLocaleString("en-US")} result${results === 1 ? "" : "s"} (Java)`);
+        const outcome = await generateAllureHtml(resultsDir, join(ctx.dir, ALLURE_REPORT_DIR), { results, name: allureReportName(ctx.head) });
+        await ctx.recordTree(ALLURE_REPORT_DIR);
+        return outcome;
+      },
+      abort: () => undefined,
+    };
+  },
+};
+
+/** The report's title in Allure, and its executor's report name. */
+export function allureReportName(head: { estate?: string; inventoryFile: string }): string {
+  return `hostproof: ${head.estate ?? head.inventoryFile}`;
 }

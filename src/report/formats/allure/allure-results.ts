@@ -19,6 +19,7 @@ import type { Attachment, Label, Parameter, TestResult } from "allure-js-commons
 import { ContentType, Stage, Status } from "allure-js-commons";
 import type { Category, EnvironmentInfo, Writer } from "./allure-sdk";
 import type { HostRecord, RunReport } from "../../../model/run";
+import type { InventoryCluster } from "../../../model/inventory";
 import type { Result, ResultStatus, UndeterminedReason } from "../../../model/result";
 import { ALLURE_SEVERITY } from "./allure-severity-words";
 import { PROBE_ERROR_KINDS } from "../../../model/snapshot";
@@ -26,6 +27,11 @@ import { commandLines, evidenceLookup, type EvidenceLookup, type EvidenceView } 
 import { PlainFileWriter } from "./allure-writer";
 import { auditorMessage, detailsText, statusOf } from "../../text";
 import { descriptionHtml } from "./allure-description";
+import { join } from "node:path";
+import { writtenOf } from "../../output/stream-file";
+import type { Format } from "../format";
+import { inParts } from "../parts";
+import { EXECUTOR_FILE, executorJson } from "./executor";
 
 export const ALLURE_RESULTS_DIR = "allure-results";
 export const STANDALONE_SUITE = "Standalone hosts";
@@ -162,7 +168,10 @@ export function keptSnapshot(h: HostRecord): string | Buffer {
 }
 
 /** `lookup` when the caller has one for the same hosts already. */
-export function allureContext(report: Pick<RunReport, "startedAt" | "finishedAt" | "hosts" | "clusters">, lookup: EvidenceLookup = evidenceLookup(report)): AllureContext {
+/** The hosts and clusters of a slice, or of a whole report. */
+type Targets = { hosts: readonly HostRecord[]; clusters: readonly Pick<InventoryCluster, "name" | "nodes">[] };
+
+export function allureContext(report: Pick<RunReport, "startedAt" | "finishedAt"> & Targets, lookup: EvidenceLookup = evidenceLookup(report)): AllureContext {
   return {
     lookup,
     runStart: Date.parse(report.startedAt),
@@ -174,7 +183,7 @@ export function allureContext(report: Pick<RunReport, "startedAt" | "finishedAt"
   };
 }
 
-function collectionTimes(report: Pick<RunReport, "hosts" | "clusters">): Map<string, number> {
+function collectionTimes(report: Targets): Map<string, number> {
   const times = new Map<string, number>();
   for (const h of report.hosts) times.set(h.name, Date.parse(h.snapshot.collectedAt));
   for (const c of report.clusters) {
@@ -354,9 +363,38 @@ export class AllureResultsStream {
 }
 
 /** Writes the Allure results of a whole `report` into `dir` (created if missing). */
-/** `environment` adds run metadata (src/report/environment.ts) to what the report itself says. */
+/** `environment` adds run metadata (src/report/bookkeeping/environment.ts) to what the report itself says. */
 export function writeAllureResults(dir: string, report: RunReport, writer: Writer = new PlainFileWriter(dir), environment: EnvironmentInfo = {}): AllureWriteStats {
   const stream = new AllureResultsStream(writer);
   stream.add(report.results, allureContext(report));
   return stream.finish({ ...allureEnvironment(report), ...environment });
 }
+
+/**
+ * allure-results/ as a format. A host's evidence attachment is its kept snapshot (the context puts
+ * it in place: a hard link in a run's own folder), so nothing is written twice. Its last files
+ * (categories, environment, executor) are written before it resolves, for Allure's HTML to read.
+ */
+export const allureResultsFormat: Format = {
+  name: "allure-results",
+  description: "one Allure result per host × control, one evidence file per host",
+  files: [`${ALLURE_RESULTS_DIR}/`],
+  open(ctx) {
+    const record = (name: string, data: string | Buffer): void => ctx.record(`${ALLURE_RESULTS_DIR}/${name}`, writtenOf(data));
+    const writer = new PlainFileWriter(join(ctx.dir, ALLURE_RESULTS_DIR), record, (path, data) => ctx.queue(path, data));
+    const stream = new AllureResultsStream(writer, (host, source) => void ctx.attachSnapshot(host, `${ALLURE_RESULTS_DIR}/${source}`));
+    return {
+      add(slice) {
+        // Results citing no probe are placed at the run's time span (timesOf): so far.
+        const allure = allureContext({ startedAt: ctx.head.startedAt, finishedAt: slice.writtenAt, hosts: slice.hosts, clusters: slice.clusters }, slice.lookup);
+        return inParts(slice.results, (part) => stream.add(part, allure));
+      },
+      async finish(end) {
+        stream.finish(end.environment);
+        if (end.executor !== undefined) ctx.writeSmall(`${ALLURE_RESULTS_DIR}/${EXECUTOR_FILE}`, executorJson(end.executor));
+        await ctx.drain();
+      },
+      abort: () => undefined,
+    };
+  },
+};

@@ -13,7 +13,9 @@ import type { ControlMeta, Result } from "../../../model/result";
 import type { StatusTotals, RunReport } from "../../../model/run";
 import type { EvidenceLookup, ResultTime } from "../evidence-view";
 import { controlHead, HDF_FILE, hdfResult, newTally, profileSha256, tallyResult, type ControlTally } from "./hdf";
-import { AppendSpool, type StreamFile, type Written } from "../../output/stream-file";
+import { AppendSpool, StreamFile, type Written } from "../../output/stream-file";
+import type { Format } from "../format";
+import { inParts } from "../parts";
 
 /** What the run knows at its end, for the HDF file's platform, statistics and passthrough. */
 export type HdfRunInfo = Pick<RunReport, "tool" | "estate" | "inventoryFile" | "startedAt" | "finishedAt" | "asOf" | "failOn" | "tags" | "verdict" | "exitCode"> & {
@@ -158,3 +160,23 @@ function members(value: object): string {
 function openObject(value: object): string {
   return JSON.stringify(value).slice(0, -1);
 }
+
+/** hdf.json as a format. The run's facts come from summary.json's head and tail, as a reader of both sees them. */
+export const hdfFormat: Format = {
+  name: "hdf",
+  description: "MITRE Heimdall Data Format: a profile per feature, a control per ID, a result per host or cluster (Heimdall, the SAF CLI)",
+  files: [HDF_FILE],
+  open(ctx) {
+    const stream = new HdfStream(ctx.dir, ctx.head.startedAt);
+    return {
+      add: (slice) => inParts(slice.results, (part) => stream.add(part, slice.lookup, slice.timeOf)),
+      async finish({ tail }) {
+        const { tool, estate, inventoryFile, startedAt, asOf, failOn, tags } = ctx.head;
+        const { finishedAt, verdict, exitCode, totals, controls } = tail;
+        const run = { tool, inventoryFile, startedAt, finishedAt, asOf, failOn, verdict, exitCode, totals, controls, ...(estate !== undefined ? { estate } : {}), ...(tags !== undefined ? { tags } : {}) };
+        ctx.record(HDF_FILE, await stream.finish(new StreamFile(join(ctx.dir, HDF_FILE)), run));
+      },
+      abort: () => stream.discard(),
+    };
+  },
+};

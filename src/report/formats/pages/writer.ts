@@ -14,12 +14,10 @@
  * From the landing page a host is two clicks away (Hosts and clusters, the host), a finding's
  * evidence three (its control, the finding, the evidence), a waiver one.
  */
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { hostFileName } from "../../../input/host-file-name";
 import { hostIdentity } from "../../../evidence/identity";
-import type { Written } from "../../output/stream-file";
-import { sha256Hex } from "../../../evidence/manifest";
 import type { InventoryCluster } from "../../../model/inventory";
 import type { ControlMeta, Result, ResultStatus } from "../../../model/result";
 import { RESULT_STATUSES } from "../../../model/result";
@@ -32,6 +30,7 @@ import type { EvidenceLookup } from "../evidence-view";
 import { Spool } from "../../output/stream-file";
 import { STATUS_WORDS, statusOf } from "../../text";
 import { anchor, badge, esc, page } from "./html";
+import type { Format } from "../format";
 import { giveTurn } from "../../../util/turns";
 
 export const PAGES_DIR = "pages";
@@ -51,7 +50,8 @@ export class PagesWriter {
 
   constructor(
     reportDir: string,
-    private readonly record: (rel: string, written: Written) => void,
+    /** Writes a file whole, relative to the report folder, and records it for the manifest. */
+    private readonly writeSmall: (rel: string, text: string) => void,
   ) {
     this.root = join(reportDir, PAGES_DIR);
     // t/ is made with the first page: a shard with no hosts keeps no empty folder the manifest would call unexpected.
@@ -60,7 +60,7 @@ export class PagesWriter {
     this.findings = new Spool(join(reportDir, `.${PAGES_DIR}.findings`));
   }
 
-  /** `lookup` resolves the evidence of these hosts (report/evidence.ts). A page at a time, with a turn of the event loop between (util/turns.ts). */
+  /** `lookup` resolves the evidence of these hosts (../evidence-view.ts). A page at a time, with a turn of the event loop between (util/turns.ts). */
   async add(hosts: readonly HostRecord[], clusters: readonly InventoryCluster[], results: readonly Result[], lookup: EvidenceLookup): Promise<void> {
     const byTarget = new Map<string, Result[]>();
     for (const r of results) {
@@ -144,8 +144,7 @@ export class PagesWriter {
   }
 
   private writeFile(rel: string, text: string): void {
-    writeFileSync(join(this.root, rel), text);
-    this.record(`${PAGES_DIR}/${rel}`, { sha256: sha256Hex(text), bytes: Buffer.byteLength(text) });
+    this.writeSmall(`${PAGES_DIR}/${rel}`, text);
   }
 }
 
@@ -258,3 +257,20 @@ function indexBody(d: RunDigest, controls: { meta: ControlMeta; counts: Counts; 
   );
   return `${head}<h2>Controls</h2><table><tr><th>control</th><th>title</th><th>severity</th>${RESULT_STATUSES.map((s) => `<th>${esc(STATUS_WORDS[s])}</th>`).join("")}</tr>\n${rows.join("\n")}</table>`;
 }
+
+/** The browsable report as a format: pages/index.html and the pages it links to. */
+export const pagesFormat: Format = {
+  name: "pages",
+  description: "the browsable report (--html pages; auto above 2,000 hosts)",
+  files: [`${PAGES_DIR}/`],
+  opens: `${PAGES_DIR}/index.html`,
+  html: "pages",
+  open(ctx) {
+    const pages = new PagesWriter(ctx.dir, (rel, text) => ctx.writeSmall(rel, text));
+    return {
+      add: (slice) => pages.add(slice.hosts, slice.clusters, slice.results, slice.lookup),
+      finish: (end) => pages.finish(end.digest),
+      abort: () => pages.discard(),
+    };
+  },
+};
