@@ -29,6 +29,7 @@ import type { SigningKey, TrustedKey } from "../sign/keys";
 import { inconsistent, openShards, type OpenShard } from "./open-shards";
 import { ResultChecks, resultCount } from "./result-checks";
 import { CHANGED_FIX, SummaryResults } from "./summary-results";
+import { resultFromSummary } from "../report/formats/summary-read";
 
 export interface MergeOptions {
   /** The shard folders, as the user named them. */
@@ -152,11 +153,7 @@ async function mergePhases(options: MergeOptions, progress: Progress, claim: Out
 function resultOf(r: SummaryResult, controls: ReadonlyMap<string, ControlMeta>): Result {
   const control = controls.get(r.controlId);
   if (control === undefined) throw new Error(`merge: a result of ${r.controlId}, which the shards' controls do not list`);
-  const result: Result = { status: r.status, control, target: r.target, expected: r.expected, actual: r.actual, details: r.details, evidence: r.evidence.map((e) => ({ host: e.host, probe: e.probe })) };
-  if (r.rule !== undefined) result.rule = r.rule;
-  if (r.reason !== undefined) result.reason = r.reason;
-  if (r.waiver !== undefined) result.waiver = r.waiver;
-  return result;
+  return resultFromSummary(r, control);
 }
 
 /** The result as its control gave it, before any waiver: what waiver use is counted from. */

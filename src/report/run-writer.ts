@@ -20,9 +20,10 @@ import type { HostRecord } from "../model/run";
 import { ManifestRecorder, type ManifestShard } from "../evidence/manifest";
 import { keptSnapshot } from "./formats/allure/allure-results";
 import { DigestBuilder } from "./bookkeeping/digest";
-import { collectedAt, evidenceLookup, type ResultTime } from "./formats/evidence-view";
-import { finishRounds, RECORD_FORMAT } from "./formats";
-import type { EndView, Format, FormatContext, FormatOutcome, FormatWriter, SliceView } from "./formats/format";
+import { RECORD_FORMAT } from "./formats";
+import type { EndView, Format, FormatContext, FormatOutcome } from "./formats/format";
+import { FormatSet, sliceView } from "./format-set";
+import { RecordSlices, RUN_RECORD_FILE, runRecordText } from "./bookkeeping/run-record";
 import { SUMMARY_FILE, type SummaryHead } from "./formats/summary";
 import { REPORT_MARKER } from "./output/output-dir";
 import { StreamFile, writtenOf, type Written } from "./output/stream-file";
@@ -76,7 +77,9 @@ export class RunWriter {
   /** The current slice's snapshots, by host name. */
   private readonly kept = new Map<string, KeptSnapshot>();
   private snapshotsMade = false;
-  private readonly writers: { format: Format; writer: FormatWriter }[] = [];
+  private readonly formats: FormatSet;
+  /** The slices as written, for evidence/run.json. */
+  private readonly slices = new RecordSlices();
   /** The record's results as written: the attestation names summary.json by its digest. */
   private summaryWritten: Written | undefined;
 
@@ -94,8 +97,7 @@ export class RunWriter {
     // folder that the manifest, which lists files, would call unexpected.
     this.snapshots = join(dir, SNAPSHOTS_DIR);
     mkdirSync(dirname(this.snapshots), { recursive: true });
-    const context = this.context();
-    for (const format of options.formats) this.writers.push({ format, writer: format.open(context) });
+    this.formats = new FormatSet(options.formats, this.context());
   }
 
   private context(): FormatContext {
@@ -138,11 +140,9 @@ export class RunWriter {
       this.keepSnapshot(h);
       await giveTurn();
     }
-    const snapshotTimes = new Map(slice.hosts.map((h) => [h.name, h.snapshot.collectedAt] as const));
-    const timeOf: ResultTime = (r, views) => collectedAt(views, r.target.kind === "host" ? snapshotTimes.get(r.target.name) : undefined);
-    const view: SliceView = { hosts: slice.hosts, clusters: slice.clusters, results: slice.results, lookup: evidenceLookup(slice), timeOf, writtenAt };
-    for (const { writer } of this.writers) await writer.add(view);
+    await this.formats.add(sliceView(slice, writtenAt));
     this.digest.add(slice);
+    this.slices.add(slice);
   }
 
   /**
@@ -182,32 +182,25 @@ export class RunWriter {
   /** On a failed run: stops the writing, so that the staging folder can be removed whole. */
   async abort(): Promise<void> {
     await this.queue.close();
-    for (const { writer } of this.writers) await writer.abort();
+    await this.formats.abort();
     this.messages.abandon();
     this.manifest.discard();
   }
 
   /**
-   * Finishes the formats, then writes the manifest over everything. `end` is asked for at the start
-   * of each round of formats (formats/index.ts: finishRounds), so that the times the last formats
-   * carry include the rounds before (Allure's HTML).
+   * Writes the run record (evidence/run.json), finishes the formats (report/format-set.ts), then
+   * writes the manifest over everything. `end` is asked for at the start of each round of formats.
    */
   async finish(end: () => EndView, after: { shards?: ManifestShard[] } = {}): Promise<Finished> {
     this.manifest.record(MESSAGES_FILE, this.messages.close());
     await this.queue.drain();
-    const outcomes = new Map<string, FormatOutcome>();
-    let view: EndView | undefined;
-    for (const round of finishRounds(this.writers.map((w) => ({ ...w, name: w.format.name, needs: w.format.needs })))) {
-      view = end();
-      for (const { format, writer } of round) {
-        const outcome = await writer.finish(view);
-        if (outcome !== undefined) outcomes.set(format.name, outcome);
-      }
-    }
+    const first = end();
+    this.writeSmall(RUN_RECORD_FILE, runRecordText({ schemaVersion: 1, controls: first.digest.controls, environment: first.environment, ...(first.executor !== undefined ? { executor: first.executor } : {}), slices: this.slices.slices }));
+    const { end: view, outcomes } = await this.formats.finish(end);
     await this.queue.drain();
     await this.queue.close();
     const { manifestSha256 } = await this.manifest.write({ version: this.head.tool.version, covers: reportCoverage(this.options.coverage), ...(after.shards !== undefined ? { shards: after.shards } : {}) });
-    return { manifestSha256, summarySha256: this.summaryWritten!.sha256, end: view!, outcomes };
+    return { manifestSha256, summarySha256: this.summaryWritten!.sha256, end: view, outcomes };
   }
 
   /** A small file of the report, written whole and recorded in the manifest. */

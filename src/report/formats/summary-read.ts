@@ -7,6 +7,7 @@
  */
 import { InputError } from "../../errors";
 import { checkSchema, isSummaryResult } from "../../schema/validate";
+import type { ControlMeta, Result } from "../../model/result";
 import type { Summary, SummaryResult } from "./summary";
 
 /** summary.json without its results: everything it states about them. */
@@ -79,4 +80,13 @@ export class SummaryParser {
   private notOurs(field: string | undefined, problem: string): InputError {
     return new InputError({ file: this.shown, ...(field !== undefined ? { field } : {}), problem: field !== undefined ? problem : `not a summary.json as hostproof writes it: ${problem}`, fix: this.fix });
   }
+}
+
+/** A result as summary.json holds it, back in the form the formats take, given its control. */
+export function resultFromSummary(r: SummaryResult, control: ControlMeta): Result {
+  const result: Result = { status: r.status, control, target: r.target, expected: r.expected, actual: r.actual, details: r.details, evidence: r.evidence.map((e) => ({ host: e.host, probe: e.probe })) };
+  if (r.rule !== undefined) result.rule = r.rule;
+  if (r.reason !== undefined) result.reason = r.reason;
+  if (r.waiver !== undefined) result.waiver = r.waiver;
+  return result;
 }
