@@ -23,6 +23,7 @@ const COMMANDS: Record<string, () => Command> = {
   validate: () => (require("./commands/validate") as typeof import("./commands/validate")).validateCommand,
   merge: () => (require("./commands/merge") as typeof import("./commands/merge")).mergeCommand,
   verify: () => (require("./commands/verify") as typeof import("./commands/verify")).verifyCommand,
+  export: () => (require("./commands/export") as typeof import("./commands/export")).exportCommand,
   controls: () => (require("./commands/controls") as typeof import("./commands/controls")).controlsCommand,
 };
 

@@ -10,6 +10,7 @@ import { test } from "node:test";
 import { reportOutcome } from "../../src/cli/commands/run";
 import { formatLines, RUN_HELP } from "../../src/cli/usage";
 import { runEstate } from "../../src/engine/run";
+import { exportReport } from "../../src/export/export";
 import { DEFAULT_COVERAGE, verifyReport, type Manifest } from "../../src/evidence/manifest";
 import { finishRounds, formatRegistry, FORMATS, REGISTRY } from "../../src/report/formats";
 import type { Format } from "../../src/report/formats/format";
@@ -18,7 +19,7 @@ import { AS_OF, DEMO } from "../e2e/cli";
 import { TARGETS_FILE, targetsTxtFormat } from "../fixtures/formats/targets-txt";
 import { scratch } from "./tmp";
 
-test("a format added in one module and one registry line is written, listed in the manifest and printed", async (t) => {
+test("a format added in one module and one registry line is written, listed in the manifest and printed, and export derives it", async (t) => {
   const out = join(scratch(t), "report");
   const registry = formatRegistry([...FORMATS, targetsTxtFormat]);
   const outcome = await runEstate({ inventory: DEMO, out, failOn: "any", asOf: new Date(`${AS_OF}T00:00:00Z`), html: false, history: false, registry });
@@ -45,6 +46,12 @@ test("a format added in one module and one registry line is written, listed in t
   const list = printed.find((l) => l.includes("summary.json,"));
   assert.ok(list?.includes(`${TARGETS_FILE},`), list);
   assert.match(formatLines(registry.formats), /^ {2}targets\.txt +one line per target with the number of its failed results$/m);
+
+  // And derived again from the report by export, the same bytes.
+  const derived = join(scratch(t), "derived");
+  const exported = await exportReport({ report: out, formats: [targetsTxtFormat.name], out: derived, registry });
+  assert.equal(exported.ok, true);
+  assert.equal(readFileSync(join(derived, TARGETS_FILE), "utf8"), text);
 });
 
 test("the default registry: every format's file in --help, in the manifest's coverage, and the HTML reports chosen by style", () => {
