@@ -98,7 +98,7 @@ async function cli(args: string[], logFile: string, timeFile: string): Promise<F
 }
 
 /**
- * summary.json's top-level members sit at two spaces (report/summary.ts): the run's own times are
+ * summary.json's top-level members sit at two spaces (report/formats/summary.ts): the run's own times are
  * `startedAt`, `finishedAt` and the `timings` object, which spans lines up to its closing brace.
  * Those lines are dropped; every other line is kept with its number.
  */

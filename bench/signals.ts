@@ -24,7 +24,7 @@ import { benchArgs } from "./args";
 import { generateEstate } from "./generate";
 import { scenarioFeatures, writeFeatures } from "./outlines";
 import { descendants } from "../src/powershell/process-tree";
-import { findJava } from "../src/report/allure-html";
+import { findJava } from "../src/report/formats/allure/allure-html";
 import { findPwsh } from "../src/powershell/find";
 
 const ROOT = resolve(__dirname, "..");

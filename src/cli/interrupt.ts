@@ -8,7 +8,7 @@
  * interrupted run could go on writing.
  */
 import { relative } from "node:path";
-import { discardAllStaging, type Discarded } from "../report/staging";
+import { discardAllStaging, type Discarded } from "../report/output/staging";
 import { stopAllChildren } from "../util/children";
 import { existsSync } from "node:fs";
 

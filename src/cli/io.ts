@@ -1,5 +1,5 @@
-import type { ProgressStream } from "../report/progress";
-import { escapeControls } from "../report/terminal-safe";
+import type { ProgressStream } from "./display/progress";
+import { escapeControls } from "../util/terminal-safe";
 
 /** What commands may touch of the outside world; tests pass their own. */
 export interface Io {

@@ -3,7 +3,7 @@ import { fileSystemRefusal, formatRefusal } from "../environment-error";
 import { formatProblem, InputError } from "../errors";
 import { checkEnvironment, SIGN_KEY } from "../input/env-vars";
 import { EXIT, type ExitCode } from "../model/run";
-import { escapeControls } from "../report/terminal-safe";
+import { escapeControls } from "../util/terminal-safe";
 import { VERSION } from "../version";
 import { processIo, type Io } from "./io";
 import { MAIN_HELP } from "./usage";
@@ -23,6 +23,7 @@ const COMMANDS: Record<string, () => Command> = {
   validate: () => (require("./commands/validate") as typeof import("./commands/validate")).validateCommand,
   merge: () => (require("./commands/merge") as typeof import("./commands/merge")).mergeCommand,
   verify: () => (require("./commands/verify") as typeof import("./commands/verify")).verifyCommand,
+  export: () => (require("./commands/export") as typeof import("./commands/export")).exportCommand,
   controls: () => (require("./commands/controls") as typeof import("./commands/controls")).controlsCommand,
 };
 

@@ -1,4 +1,33 @@
 /** Help texts. Kept together so that the README and --help say the same thing. */
+import { REGISTRY } from "../report/formats";
+import type { Format } from "../report/formats/format";
+
+const NAME_WIDTH = 27;
+const HELP_WIDTH = 98;
+
+/** `  <file>  <description>` per format, the description wrapped under itself: --help's list of outputs. */
+export function formatLines(formats: readonly Format[]): string {
+  return formats.map((f) => wrapped(`  ${(f.opens ?? f.files[0]!).padEnd(NAME_WIDTH)}`, f.description)).join("\n");
+}
+
+/** `  <name>  <file>: <description>` per format: `export --help`'s list of the names it takes. */
+export function formatNameLines(formats: readonly Format[]): string {
+  return formats.map((f) => wrapped(`  ${f.name.padEnd(16)}`, `${f.opens ?? f.files.join(", ")}: ${f.description}`)).join("\n");
+}
+
+function wrapped(lead: string, text: string): string {
+  const lines: string[] = [];
+  let line = lead;
+  for (const word of text.split(" ")) {
+    if (line.length > lead.length && line.length + 1 + word.length > HELP_WIDTH) {
+      lines.push(line);
+      line = " ".repeat(lead.length) + word;
+    } else line += line.length > lead.length ? ` ${word}` : word;
+  }
+  lines.push(line);
+  return lines.join("\n");
+}
+
 export const MAIN_HELP = `hostproof - check Windows Server and Hyper-V hosts and clusters against compliance controls
 
 Usage:
@@ -13,6 +42,8 @@ the built-in ones) and --no-builtin (your own controls only); every selected con
   hostproof merge <shard dir>... --out <dir>    combine the shards into the report of the whole estate
   hostproof verify <report dir> [--expect <sha256>]
                                                 check a report against its evidence manifest
+  hostproof export <report dir> --format <name>
+                                                derive a format (hdf, junit, pages...) from a report
   hostproof <command> --help                    help for one command
   hostproof --version
 
@@ -46,16 +77,8 @@ transport (local, ssh, winrm) are first read once each through PowerShell 7; sna
 read from their files.
 
 Written under --out (default: reports):
-  summary.json               every result, totals, verdict, drift, timings
-  summary.md                 the matrix in Markdown, for a CI job summary
-  junit.xml                  one test suite per host or cluster, one test case per control
-  hdf.json                   MITRE Heimdall Data Format: a profile per feature, a control per ID,
-                             a result per host or cluster (Heimdall, the SAF CLI)
-  results.csv                one row per result, safe to open in a spreadsheet
+${formatLines(REGISTRY.formats)}
   cucumber-messages.ndjson   Cucumber's own message stream: one test run per slice of the estate
-  allure-results/            one Allure result per host × control, one evidence file per host
-  allure-report/index.html   the Allure report as one self-contained file (needs Java)
-  pages/index.html           the browsable report (--html pages; auto above 2,000 hosts)
   evidence/snapshots/        the snapshots that were judged
   evidence/manifest.json     SHA-256 of every file; check it with hostproof verify <dir>
   attestation.intoto.jsonl   with --sign-key: an in-toto attestation (DSSE, Ed25519) over the
@@ -290,4 +313,50 @@ Examples:
       read only what the NIC controls need, 32 hosts at once, 60 s per host
   hostproof run -i snaps/inventory.json
       then judge the snapshots anywhere, with no PowerShell
+`;
+
+export const EXPORT_HELP = `Usage: hostproof export <report dir> --format <name>[,<name>...] [--out <dir>] [--expect <sha256>]
+
+Derives output formats from a report that hostproof run or merge wrote, as the run writes them:
+the same bytes, apart from the times only a run knows. The report is verified first, as hostproof
+verify does it; a tampered report is refused and nothing is written. Its record (summary.json's
+results, the snapshots in evidence/snapshots/, evidence/run.json) is then read back a slice at a
+time, every byte checked against the manifest as it is read, so memory stays bounded whatever the
+size of the estate.
+
+The export goes to a folder of its own, apart from the report (default: <report dir>-<names>
+beside it), so the report and its manifest stay as they were; that folder is replaced whole, once
+every file is written. A report made before evidence/run.json existed is refused (exit 3), unless
+it is a shard, whose evidence/shard.json records the same. allure-report needs Java, and draws no
+trend: an export keeps no history.
+
+Formats:
+${formatNameLines(REGISTRY.formats)}
+
+Options:
+  -f, --format <name>      a format to derive (repeatable, or comma-separated); each brings the
+                           formats it needs (allure-report brings allure-results)
+  -o, --out <dir>          output folder (default: <report dir>-<names>, beside the report); not
+                           inside the report
+      --expect <sha256>    the report's manifest must have this SHA-256, as for hostproof verify
+  -h, --help               this help
+
+Exit codes:
+  0  exported
+  1  the report is not as it was written (a file modified, missing or unexpected, or the report
+     contradicts its own results), or its manifest is not the one --expect names: nothing exported
+  3  bad usage or bad input: an unknown format, a folder that is not a report, a report with no
+     run record, an --out overlapping the report or one another hostproof is writing, a report file
+     that changed while it was read, a format this machine cannot make (allure-report without Java)
+  4  internal error in hostproof (a bug: please report it)
+  5  the file system refused (read-only, permission denied, disk full)
+  130, 143  interrupted (Ctrl-C, SIGTERM); --out is as it was before
+
+Examples:
+  hostproof export reports --format hdf
+      hdf.json of the report in reports, written to reports-hdf/
+  hostproof export merged --format junit,csv -o merged-ci
+      junit.xml and results.csv of a merged report
+  hostproof export reports --format pages --expect <sha256>
+      the browsable report of a report whose manifest the run printed as <sha256>
 `;

@@ -13,21 +13,22 @@ import type { InventoryCluster } from "../model/inventory";
 import type { PhaseTimings } from "../model/run";
 import type { Severity } from "../model/severity";
 import type { WaiverReport } from "../model/waiver";
-import { generateAllureHtml, ALLURE_REPORT_DIR, type HtmlOutcome } from "../report/allure-html";
-import { ALLURE_RESULTS_DIR, allureEnvironment } from "../report/allure-results";
-import type { EnvironmentInfo } from "../report/allure-sdk";
-import type { RunDigest } from "../report/digest";
-import { DriftTracker } from "../report/drift";
-import { executorFromEnv, writeExecutor } from "../report/executor";
-import { defaultHistoryDir as defaultHistoryDirFor, DRIFT_BASELINE_FILE, DriftBaselineWriter, nextBuildOrder, readDriftBaseline, saveHistory, seedHistory, sweepBaselineDebris } from "../report/history";
-import { checkFolderPath, checkReplaceable, commitStaging, discardStaging, openStaging, REPORT_MARKER } from "../report/output-dir";
-import { lockFolder, lockFolderWaiting, type FolderLock } from "../report/folder-lock";
-import { checkNotInsideWritten, checkOutputsApart, type OwnInput, type OwnOutput } from "../report/own-inputs";
-import { PAGES_DIR } from "../report/pages/writer";
-import { htmlSizeWarning, type Progress } from "../report/progress";
+import { allureReportName, ALLURE_REPORT_DIR, type HtmlOutcome } from "../report/formats/allure/allure-html";
+import { allureEnvironment } from "../report/formats/allure/allure-results";
+import type { EnvironmentInfo } from "../report/formats/allure/allure-sdk";
+import type { RunDigest } from "../report/bookkeeping/digest";
+import { DriftTracker } from "../report/bookkeeping/drift";
+import { executorFromEnv } from "../report/bookkeeping/executor";
+import { defaultHistoryDir as defaultHistoryDirFor, DRIFT_BASELINE_FILE, DriftBaselineWriter, nextBuildOrder, readDriftBaseline, saveHistory, sweepBaselineDebris } from "../report/bookkeeping/history";
+import { checkFolderPath, checkReplaceable, commitStaging, discardStaging, openStaging, REPORT_MARKER } from "../report/output/output-dir";
+import { lockFolder, lockFolderWaiting, type FolderLock } from "../report/output/folder-lock";
+import { checkNotInsideWritten, checkOutputsApart, type OwnInput, type OwnOutput } from "../report/output/own-inputs";
+import { REGISTRY, type FormatRegistry } from "../report/formats";
+import type { EndView, Format, FormatOutcome, HtmlStyle as FormatHtml } from "../report/formats/format";
+import type { Progress } from "../model/progress";
 import { RunWriter, type RunSlice } from "../report/run-writer";
-import { sweepStaleStaging } from "../report/staging";
-import { summaryWaivers, type SummaryHead } from "../report/summary";
+import { sweepStaleStaging } from "../report/output/staging";
+import { summaryWaivers, type SummaryHead, type SummaryTail } from "../report/formats/summary";
 import { verdictFrom } from "./verdict";
 import { writeSignature, type Signed } from "../sign/attestation";
 import type { SigningKey } from "../sign/keys";
@@ -48,6 +49,8 @@ export interface RunOutcome {
   /** The run's facts and a bounded digest of its results: the results themselves are in the files. */
   report: RunDigest;
   outDir: string;
+  /** The formats written, in the registry's order. */
+  formats: readonly Format[];
   html: HtmlOutcome | { ok: false; reason: string; skipped: true } | { ok: true; pages: string };
   internalErrors: string[];
   /** SHA-256 of evidence/manifest.json: quote it, and `hostproof verify --expect` proves the report unchanged. */
@@ -71,6 +74,8 @@ export interface SessionOptions {
   progress: Progress;
   /** Signs the report (attestation.intoto.jsonl, and the manifest's SSH signature with an OpenSSH key). */
   signingKey?: SigningKey;
+  /** The formats there are (default: report/formats/index.ts's); a test adds its own. */
+  registry?: FormatRegistry;
 }
 
 export interface SessionEnd {
@@ -91,20 +96,20 @@ export interface SessionEnd {
   configuration: ResourceDescriptor[];
 }
 
-export function htmlStyleFor(html: SessionOptions["html"], hosts: number): "single" | "pages" | undefined {
+export function htmlStyleFor(html: SessionOptions["html"], hosts: number): FormatHtml | undefined {
   if (html === false) return undefined;
   if (html === "single" || html === "pages") return html;
   return hosts > PAGES_ABOVE_HOSTS ? "pages" : "single";
 }
 
-/** The lock a command holds on its --out from its checks to its end (report/folder-lock.ts). */
+/** The lock a command holds on its --out from its checks to its end (report/output/folder-lock.ts). */
 export interface OutputClaim {
   lock?: FolderLock;
 }
 
 /**
  * Before anything is written: --out and the history folder apart from every input the command
- * reads (report/own-inputs.ts), --out a folder that may be replaced, then --out locked against a
+ * reads (report/output/own-inputs.ts), --out a folder that may be replaced, then --out locked against a
  * second writer. The caller releases `claim.lock` on its way out, whichever way that is.
  */
 export function claimOutput(claim: OutputClaim, options: { out: string; history: string | false | undefined; command: string; inputs: OwnInput[] }): void {
@@ -125,7 +130,8 @@ export class OutputSession {
   readonly warnings: string[] = [];
   readonly historyDir: string | undefined;
   private readonly staging: string;
-  private readonly style: "single" | "pages" | undefined;
+  private readonly style: FormatHtml | undefined;
+  private readonly formats: readonly Format[];
   private readonly drift: DriftTracker;
   private readonly baseline: DriftBaselineWriter | undefined;
   private historyLock: FolderLock | undefined;
@@ -143,7 +149,9 @@ export class OutputSession {
     this.warnings.push(...sweepStaleStaging(options.out));
     this.staging = openStaging(options.out);
     this.style = htmlStyleFor(options.html, options.hosts);
-    this.writer = new RunWriter(this.staging, options.head, options.hosts + options.clusters, this.style === "pages");
+    const registry = options.registry ?? REGISTRY;
+    this.formats = registry.forRun(this.style);
+    this.writer = new RunWriter(this.staging, options.head, { targets: { hosts: options.hosts, clusters: options.clusters }, formats: this.formats, coverage: registry.formats, progress: options.progress });
     this.drift = new DriftTracker(previous.baseline);
     this.baseline = this.historyDir !== undefined ? new DriftBaselineWriter(join(this.staging, `.${DRIFT_BASELINE_FILE}`), options.head.startedAt) : undefined;
   }
@@ -162,53 +170,25 @@ export class OutputSession {
     progress.phase("write", `${plural(totals.total, "result")}: summary, JUnit, Allure results, evidence`);
     const { verdict, exitCode } = verdictFrom(totals, writer.digest.failedBySeverity, end.failOn);
     const waiverReport = end.waivers;
-    const resultsDir = join(this.staging, ALLURE_RESULTS_DIR);
-    await writer.finishResults({ ...allureEnvironment({ ...head, ...(waiverReport !== undefined ? { waivers: waiverReport } : {}) }), ...end.environment }, head.estate);
-    const name = `hostproof: ${head.estate ?? head.inventoryFile}`;
-    writeExecutor(
-      resultsDir,
-      executorFromEnv(process.env, {
-        reportName: name,
-        reportUrl: checkedEnv(REPORT_URL),
-        localBuildOrder: history !== undefined ? nextBuildOrder(history) : undefined,
-      }),
-    );
-    const t3 = performance.now();
-
-    // Allure draws its Trend and per-result History from the previous report's history files.
-    if (this.style === "single" && history !== undefined) seedHistory(history, resultsDir);
-    if (this.style === "single") {
-      const large = htmlSizeWarning(totals.total);
-      if (large !== undefined) progress.note(large);
-      progress.phase("html", `Allure single-file report of ${plural(totals.total, "result")} (Java)`);
-    }
-    const html: RunOutcome["html"] =
-      this.style === "pages"
-        ? { ok: true, pages: join(resolve(this.options.out), PAGES_DIR, "index.html") }
-        : this.style === "single"
-          ? await generateAllureHtml(resultsDir, join(this.staging, ALLURE_REPORT_DIR), { results: totals.total, name })
-          : { ok: false, reason: "--no-html was given", skipped: true };
-
+    const environment = { ...allureEnvironment({ ...head, ...(waiverReport !== undefined ? { waivers: waiverReport } : {}) }), ...end.environment };
+    const executor = executorFromEnv(process.env, {
+      reportName: allureReportName(head),
+      reportUrl: checkedEnv(REPORT_URL),
+      localBuildOrder: history !== undefined ? nextBuildOrder(history) : undefined,
+    });
     const controls = [...end.controls];
-    const report: RunDigest = writer.digest.finish(
-      {
-        ...head,
-        finishedAt: new Date().toISOString(),
-        verdict,
-        exitCode,
-        totals,
-        controls,
-        ...(waiverReport !== undefined ? { waivers: waiverReport } : {}),
-        drift: this.drift.finish(),
-        timings: end.timings(t3),
-      },
-      { hosts: this.options.hosts, clusters: this.options.clusters },
-      controls.map((c) => c.id),
-    );
+    const drift = this.drift.finish();
+    // Written before the formats finish, and covered by the manifest.
     end.extra?.(writer);
-    // Written last so that it carries every phase's timing; the manifest after it, over everything.
-    const { manifestSha256, summarySha256 } = await writer.finish(
-      {
+    const t3 = performance.now();
+    // Asked for again by each round of formats: the last round's times include Allure's HTML.
+    const endView = (): EndView => {
+      const report: RunDigest = writer.digest.finish(
+        { ...head, finishedAt: new Date().toISOString(), verdict, exitCode, totals, controls, ...(waiverReport !== undefined ? { waivers: waiverReport } : {}), drift, timings: end.timings(t3) },
+        { hosts: this.options.hosts, clusters: this.options.clusters },
+        controls.map((c) => c.id),
+      );
+      const tail: SummaryTail = {
         controls: report.controls.map(({ id, title, severity, feature, featureName, origin, tags }) => ({ id, title, severity, feature, featureName, origin, tags })),
         clusters: end.clusters.map((c) => ({ name: c.name, type: c.type, nodes: c.nodes })),
         verdict,
@@ -219,10 +199,12 @@ export class OutputSession {
         drift: report.drift,
         timings: report.timings,
         finishedAt: report.finishedAt,
-      },
-      report,
-      { recordTrees: [`${ALLURE_RESULTS_DIR}/executor.json`, `${ALLURE_RESULTS_DIR}/history`, ALLURE_REPORT_DIR], ...(end.shards !== undefined ? { shards: end.shards } : {}) },
-    );
+      };
+      return { digest: report, tail, environment, executor, ...(history !== undefined ? { history } : {}) };
+    };
+    const { manifestSha256, summarySha256, end: written, outcomes } = await writer.finish(endView, end.shards !== undefined ? { shards: end.shards } : {});
+    const report = written.digest;
+    const html = this.htmlOutcome(outcomes);
 
     const key = this.options.signingKey;
     const signed = key === undefined ? undefined : writeSignature(this.staging, key, buildStatement({ manifestSha256, summarySha256, verdict, perControl: report.perControl, configuration: end.configuration, url: ciRunUrl(process.env) }));
@@ -230,7 +212,16 @@ export class OutputSession {
     commitStaging(this.staging, this.options.out);
     if (historyKept) this.keepHistory(history, resolve(this.options.out), this.style === "single" && html.ok);
     this.historyLock?.release();
-    return { report, outDir: resolve(this.options.out), html, internalErrors: end.internalErrors, manifestSha256, historyDir: this.historyDir, warnings: this.warnings, ...(signed !== undefined ? { signed } : {}) };
+    return { report, outDir: resolve(this.options.out), formats: this.formats, html, internalErrors: end.internalErrors, manifestSha256, historyDir: this.historyDir, warnings: this.warnings, ...(signed !== undefined ? { signed } : {}) };
+  }
+
+  /** The HTML report's outcome: the browsable pages, Allure's single file (or why not), or none. */
+  private htmlOutcome(outcomes: ReadonlyMap<string, FormatOutcome>): RunOutcome["html"] {
+    const format = this.formats.find((f) => f.html !== undefined && f.html === this.style);
+    if (format === undefined) return { ok: false, reason: "--no-html was given", skipped: true };
+    const outcome = outcomes.get(format.name) ?? { ok: true };
+    if (!outcome.ok || format.html !== "pages") return outcome;
+    return { ok: true, pages: join(resolve(this.options.out), format.opens ?? format.files[0]!) };
   }
 
   /** On a failed run or merge: nothing of it stays behind. */

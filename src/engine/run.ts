@@ -12,8 +12,8 @@ import { loadInventory, type LoadedInventory } from "../input/inventory";
 import type { Snapshot } from "../model/snapshot";
 import type { ControlMeta } from "../model/result";
 import type { Severity } from "../model/severity";
-import { noProgress, type Progress } from "../report/progress";
-import { ShardRecordBuilder } from "../report/shard-record";
+import { noProgress, type Progress } from "../model/progress";
+import { ShardRecordBuilder } from "../report/bookkeeping/shard-record";
 import { VERSION } from "../version";
 import { isLive, liveReader, type LiveReader } from "../collect/collect-estate";
 import type { HostReader } from "../collect/collect-hosts";
@@ -22,11 +22,12 @@ import type { FeatureFile } from "../controls/feature-set";
 import { DEFAULT_WARN_DAYS, waiverApplier, type WaiverApplier } from "../waivers/apply";
 import { checkWaiverTargets, loadWaivers } from "../waivers/load";
 import { FEATURES_DIR, loadFeatureCatalogGivingTurns, selectControls } from "../controls/catalog";
-import { runEnvironment } from "../report/environment";
+import { runEnvironment } from "../report/bookkeeping/environment";
 import type { ExpectedControl } from "./complete-results";
 import { runControls } from "./cucumber";
 import { buildEstate } from "./estate";
-import { featureInputs, inventoryInputs } from "../report/own-inputs";
+import { featureInputs, inventoryInputs } from "../report/output/own-inputs";
+import type { FormatRegistry } from "../report/formats";
 import { claimOutput, OutputSession, type HtmlStyle, type OutputClaim, type RunOutcome } from "./output-session";
 import { orderResults, positionsOf } from "./result-order";
 import { estateDigest, shardLabel, shardUnits, type Shard } from "./shard";
@@ -55,7 +56,7 @@ export interface RunOptions {
   /** Read snapshot paths that resolve outside the inventory's folder (src/input/snapshot-path.ts). */
   allowOutsideSnapshots?: boolean;
   /**
-   * Which HTML report, when `html`: Allure's single file, the browsable pages (report/pages/), or
+   * Which HTML report, when `html`: Allure's single file, the browsable pages (report/formats/pages/), or
    * (auto, the default) the single file up to PAGES_ABOVE_HOSTS hosts and the pages above.
    */
   htmlStyle?: HtmlStyle;
@@ -69,6 +70,8 @@ export interface RunOptions {
   shard?: Shard;
   /** Sign the report with this key (sign/attestation.ts); loaded and checked before anything is read. */
   signingKey?: SigningKey;
+  /** The formats there are (default: report/formats/index.ts's registry); a test adds its own. */
+  registry?: FormatRegistry;
 }
 
 export async function runEstate(options: RunOptions): Promise<RunOutcome> {
@@ -136,7 +139,7 @@ async function runPhases(options: RunOptions, progress: Progress, startedAt: Dat
     tags: options.tags,
     failOn: options.failOn,
   };
-  const session = new OutputSession({ out: options.out, head, hosts: hostCount, clusters: clusterCount, html: options.html ? (options.htmlStyle ?? "auto") : false, history: options.history, progress, ...(options.signingKey !== undefined ? { signingKey: options.signingKey } : {}) });
+  const session = new OutputSession({ out: options.out, head, hosts: hostCount, clusters: clusterCount, html: options.html ? (options.htmlStyle ?? "auto") : false, history: options.history, progress, ...(options.signingKey !== undefined ? { signingKey: options.signingKey } : {}), ...(options.registry !== undefined ? { registry: options.registry } : {}) });
   session.warnings.push(...claim.lock!.notes);
   try {
     const warnDays = options.waiverWarnDays ?? DEFAULT_WARN_DAYS;

@@ -23,10 +23,11 @@ import { InputError } from "../errors";
 import { readRegularFile, whatItIs } from "../input/regular-file";
 import { SCHEMAS_DIR } from "../package-root";
 import { VERSION } from "../version";
-import { Spool, StreamFile, type Written } from "../report/stream-file";
+import { Spool, StreamFile, type Written } from "../report/output/stream-file";
 import { giveTurn } from "../util/turns";
-import { SHARD_RECORD_FILE } from "../report/shard-record";
-import { SUMMARY_FILE } from "../report/summary";
+import { SHARD_RECORD_FILE } from "../report/bookkeeping/shard-record";
+import { REPORT_COVERAGE } from "../report/record";
+import { SUMMARY_FILE } from "../report/formats/summary";
 import { KeepBytes, type ChunkSink } from "./read-once";
 import { ReportCheck } from "./report-check";
 type SummaryHeadRead = NonNullable<ReturnType<ReportCheck["summaryHead"]>>;
@@ -37,27 +38,16 @@ export const MANIFEST_PATH = "evidence/manifest.json";
 export const MANIFEST_SCHEMA_FILE = join(SCHEMAS_DIR, "manifest.schema.json");
 
 /**
- * What a manifest covers by default. A folder entry ends in `/`: every file under it is listed,
- * and a file under it that the manifest does not list is "unexpected". allure-results/ is
- * covered although it holds ~168,000 files (757 MB) at 10,000 hosts: the whole manifest took
- * 3.6-3.9 s there on the 2-core reference machine with the files just written (0.5 s without
- * allure-results; 14 s from a cold disk), verify 4.2-4.9 s, and the manifest is 30 MB. That is
- * small beside the write phase and the 139 s of HTML, and above a few thousand hosts the README
- * sends auditors to `allure serve allure-results`, so those files are the report they read.
+ * What a manifest covers by default: the report's record and every format of the registry
+ * (report/record.ts). A folder entry ends in `/`: every file under it is listed, and a file under it
+ * that the manifest does not list is "unexpected". allure-results/ is covered although it holds
+ * ~168,000 files (757 MB) at 10,000 hosts: the whole manifest took 3.6-3.9 s there on the 2-core
+ * reference machine with the files just written (0.5 s without allure-results; 14 s from a cold
+ * disk), verify 4.2-4.9 s, and the manifest is 30 MB. That is small beside the write phase and the
+ * 139 s of HTML, and above a few thousand hosts the README sends auditors to `allure serve
+ * allure-results`, so those files are the report they read.
  */
-export const DEFAULT_COVERAGE: readonly string[] = [
-  "evidence/",
-  "summary.json",
-  "summary.md",
-  "junit.xml",
-  "hdf.json",
-  "results.csv",
-  "cucumber-messages.ndjson",
-  "allure-results/",
-  "allure-report/",
-  "pages/",
-  ".hostproof-report",
-];
+export const DEFAULT_COVERAGE: readonly string[] = REPORT_COVERAGE;
 
 /**
  * A signed report's signature files (sign/attestation.ts): written after the manifest, over it, so
@@ -312,7 +302,7 @@ export function writeManifest(reportDir: string, options: WriteManifestOptions =
 
 /**
  * The manifest of a report written as a stream: each file the run writes is recorded with the
- * digest taken while writing it (report/stream-file.ts), so nothing is read back; only what others
+ * digest taken while writing it (report/output/stream-file.ts), so nothing is read back; only what others
  * write (Allure's HTML, the history it is seeded with) is walked and hashed at the end. Entries
  * are in the order written, not sorted, and wait in a spool: at 100,000 hosts there are a million.
  */

@@ -11,11 +11,11 @@
 import { createHash } from "node:crypto";
 import { InputError } from "../errors";
 import { checkSchema } from "../schema/validate";
-import { junitHead, JUNIT_FILE } from "../report/junit";
-import { SHARD_RECORD_FILE, type ShardRecord } from "../report/shard-record";
-import { SUMMARY_FILE } from "../report/summary";
-import { SUMMARY_MD_FILE, summaryMdHead } from "../report/summary-md";
-import { SummaryParser, type SummaryRest } from "../report/summary-read";
+import { junitHead, JUNIT_FILE } from "../report/formats/junit";
+import { SHARD_RECORD_FILE, type ShardRecord } from "../report/bookkeeping/shard-record";
+import { SUMMARY_FILE } from "../report/formats/summary";
+import { SUMMARY_MD_FILE, summaryMdHead } from "../report/formats/summary-md";
+import { SummaryParser, type SummaryRest } from "../report/formats/summary-read";
 import { KeepBytes, LineSplitter, type ChunkSink } from "./read-once";
 import { SummaryCheck, type Contradiction } from "./summary-check";
 

@@ -1,6 +1,6 @@
 /**
  * Checking a report folder that a run may be replacing at that moment. A rerun puts its report in
- * place with two renames (report/output-dir.ts): the earlier folder aside, the new one in. A check
+ * place with two renames (report/output/output-dir.ts): the earlier folder aside, the new one in. A check
  * that reads the manifest of one and the files of the other reported "188 missing, 188
  * unexpected" for two intact reports.
  *
@@ -16,7 +16,7 @@
 import { statSync } from "node:fs";
 import { join } from "node:path";
 import { InputError } from "../errors";
-import { replacementUnderway } from "../report/staging";
+import { replacementUnderway } from "../report/output/staging";
 import { MANIFEST_PATH } from "./manifest";
 
 /** How often a check may find the folder replaced under it before it gives up. */

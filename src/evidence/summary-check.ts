@@ -23,9 +23,9 @@ import type { ExitCode, StatusTotals, Verdict } from "../model/run";
 import { SEVERITIES, type Severity } from "../model/severity";
 import type { Waiver, WaiverNotice } from "../model/waiver";
 import { verdictFrom } from "../engine/verdict";
-import type { ShardRecord } from "../report/shard-record";
-import type { SummaryResult, SummaryWaiver } from "../report/summary";
-import type { SummaryRest } from "../report/summary-read";
+import type { ShardRecord } from "../report/bookkeeping/shard-record";
+import type { SummaryResult, SummaryWaiver } from "../report/formats/summary";
+import type { SummaryRest } from "../report/formats/summary-read";
 import { waiverApplier, type WaiverApplier } from "../waivers/apply";
 import { isExpired } from "../waivers/expiry";
 

@@ -8,7 +8,7 @@
 import { nameKey } from "../input/inventory";
 import type { InventoryCluster } from "../model/inventory";
 import type { TargetKind } from "../model/result";
-import type { ShardHost } from "../report/shard-record";
+import type { ShardHost } from "../report/bookkeeping/shard-record";
 import { positionsOf, type TargetPositions } from "../engine/result-order";
 import { shardLabel, shardUnits } from "../engine/shard";
 import { planSlices, type Slice } from "../engine/slices";

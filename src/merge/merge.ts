@@ -14,9 +14,9 @@ import { hostFileName } from "../input/host-file-name";
 import { loadSnapshotFile } from "../input/snapshot";
 import type { ControlMeta, Result } from "../model/result";
 import type { HostRecord } from "../model/run";
-import { noProgress, type Progress } from "../report/progress";
+import { noProgress, type Progress } from "../model/progress";
 import { MESSAGES_FILE, SNAPSHOTS_DIR } from "../report/run-writer";
-import { SUMMARY_FILE, type SummaryResult } from "../report/summary";
+import { SUMMARY_FILE, type SummaryResult } from "../report/formats/summary";
 import type { ManifestEntry } from "../evidence/manifest";
 import { digestOf, HashedLines, requireListed } from "../evidence/read-once";
 import { DEFAULT_WARN_DAYS, waiverApplier } from "../waivers/apply";
@@ -29,6 +29,7 @@ import type { SigningKey, TrustedKey } from "../sign/keys";
 import { inconsistent, openShards, type OpenShard } from "./open-shards";
 import { ResultChecks, resultCount } from "./result-checks";
 import { CHANGED_FIX, SummaryResults } from "./summary-results";
+import { resultFromSummary } from "../report/formats/summary-read";
 
 export interface MergeOptions {
   /** The shard folders, as the user named them. */
@@ -152,11 +153,7 @@ async function mergePhases(options: MergeOptions, progress: Progress, claim: Out
 function resultOf(r: SummaryResult, controls: ReadonlyMap<string, ControlMeta>): Result {
   const control = controls.get(r.controlId);
   if (control === undefined) throw new Error(`merge: a result of ${r.controlId}, which the shards' controls do not list`);
-  const result: Result = { status: r.status, control, target: r.target, expected: r.expected, actual: r.actual, details: r.details, evidence: r.evidence.map((e) => ({ host: e.host, probe: e.probe })) };
-  if (r.rule !== undefined) result.rule = r.rule;
-  if (r.reason !== undefined) result.reason = r.reason;
-  if (r.waiver !== undefined) result.waiver = r.waiver;
-  return result;
+  return resultFromSummary(r, control);
 }
 
 /** The result as its control gave it, before any waiver: what waiver use is counted from. */

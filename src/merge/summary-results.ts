@@ -13,9 +13,9 @@ import { InputError } from "../errors";
 import { formatContradiction, SummaryCheck } from "../evidence/summary-check";
 import { HashedLines, requireListed, type Listed } from "../evidence/read-once";
 import type { TargetKind } from "../model/result";
-import type { ShardRecord } from "../report/shard-record";
-import type { SummaryResult } from "../report/summary";
-import { SummaryParser } from "../report/summary-read";
+import type { ShardRecord } from "../report/bookkeeping/shard-record";
+import type { SummaryResult } from "../report/formats/summary";
+import { SummaryParser } from "../report/formats/summary-read";
 
 const FIX = "Run that shard again with this hostproof, then merge.";
 /** For a shard file that changed between merge's check of the shard and its read. */

@@ -1,5 +1,5 @@
 /** Everything one run produced, handed to the reporters. */
-import type { Drift } from "../report/drift";
+import type { Drift } from "../report/bookkeeping/drift";
 import type { InventoryCluster } from "./inventory";
 import type { ControlMeta, Result, ResultStatus } from "./result";
 import type { Severity } from "./severity";
@@ -58,7 +58,7 @@ export interface RunReport {
   results: Result[];
   /** Present when the run was given a waiver file (--waivers). */
   waivers?: WaiverReport;
-  /** What changed since the previous run of the same report (src/report/drift.ts). */
+  /** What changed since the previous run of the same report (src/report/bookkeeping/drift.ts). */
   drift?: Drift;
   timings: PhaseTimings;
 }

@@ -1,42 +1,37 @@
 /**
- * Every output of a run, written as the run streams past slice by slice (engine/slices.ts), each
- * file hashed as it is written into the manifest's record. What is only known at the end (totals,
- * verdict, drift, timings) goes at the end of summary.json or into a header written last.
+ * A report written as the run streams past slice by slice (engine/slices.ts): the record (the
+ * snapshots judged, Cucumber's messages, the marker, and at the end the manifest over everything)
+ * and every format it is given (report/formats/), each file hashed as it is written into the
+ * manifest's record. What is only known at the end (totals, verdict, drift, timings) goes into
+ * each format's end.
  *
- * Order of a run: new RunWriter → message() and addSlice() per slice → finishResults() (JUnit,
- * Allure's categories and environment, the message stream) → Allure's HTML, if any, by the caller
- * → finish() (summary.json, summary.md, hdf.json, results.csv, the manifest).
+ * Order of a run: new RunWriter → message() and addSlice() per slice → finish(), which finishes
+ * the formats (those another format needs first: Allure's HTML reads allure-results/) and writes
+ * the manifest.
  */
 import type { Envelope } from "@cucumber/messages";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { hostFileName } from "../input/host-file-name";
 import type { InventoryCluster } from "../model/inventory";
+import type { Progress } from "../model/progress";
 import type { Result } from "../model/result";
 import type { HostRecord } from "../model/run";
-import { ManifestRecorder, sha256Hex, type ManifestShard } from "../evidence/manifest";
-import { ALLURE_RESULTS_DIR, allureContext, AllureResultsStream, keptSnapshot } from "./allure-results";
-import type { EnvironmentInfo } from "./allure-sdk";
-import { PlainFileWriter } from "./allure-writer";
-import { DigestBuilder, type RunDigest } from "./digest";
-import { CSV_FILE, CsvStream } from "./csv";
-import { collectedAt, evidenceLookup, type ResultTime } from "./evidence";
-import { HDF_FILE } from "./hdf";
-import { HdfStream } from "./hdf-stream";
-import { JUNIT_FILE, JunitStream } from "./junit";
-import { REPORT_MARKER } from "./output-dir";
-import { SUMMARY_FILE, SummaryStream, type SummaryHead, type SummaryTail } from "./summary";
-import { SUMMARY_MD_FILE, renderSummaryMarkdown } from "./summary-md";
-import { Spool, StreamFile, type Written } from "./stream-file";
-import { WriteQueue } from "./write-queue";
+import { ManifestRecorder, type ManifestShard } from "../evidence/manifest";
+import { keptSnapshot } from "./formats/allure/allure-results";
+import { DigestBuilder } from "./bookkeeping/digest";
+import { RECORD_FORMAT } from "./formats";
+import type { EndView, Format, FormatContext, FormatOutcome } from "./formats/format";
+import { FormatSet, sliceView } from "./format-set";
+import { RecordSlices, RUN_RECORD_FILE, runRecordText } from "./bookkeeping/run-record";
+import { SUMMARY_FILE, type SummaryHead } from "./formats/summary";
+import { REPORT_MARKER } from "./output/output-dir";
+import { StreamFile, writtenOf, type Written } from "./output/stream-file";
+import { WriteQueue } from "./output/write-queue";
+import { MESSAGES_FILE, reportCoverage, SNAPSHOTS_DIR } from "./record";
 import { giveTurn } from "../util/turns";
-import { PagesWriter } from "./pages/writer";
 
-/** Small enough that a part is well under util/turns.ts's TURN_MS of work. */
-const RESULTS_PER_TURN = 256;
-
-export const MESSAGES_FILE = "cucumber-messages.ndjson";
-export const SNAPSHOTS_DIR = "evidence/snapshots";
+export { MESSAGES_FILE, SNAPSHOTS_DIR } from "./record";
 
 export interface RunSlice {
   hosts: HostRecord[];
@@ -49,46 +44,78 @@ interface KeptSnapshot {
   written: Written;
 }
 
+export interface RunWriterOptions {
+  /** Hosts and clusters of the whole report, known before any is judged. */
+  targets: { hosts: number; clusters: number };
+  /** The formats to write, in the registry's order (report/formats/index.ts). */
+  formats: readonly Format[];
+  /** What the manifest says it covers: every format of the registry, written or not. */
+  coverage: readonly Format[];
+  progress: Progress;
+  /**
+   * How a host's kept snapshot is put at a second place in the report (Allure's evidence
+   * attachment): "link", a hard link (a copy where links are refused), or "copy".
+   */
+  attach?: "link" | "copy";
+}
+
+export interface Finished {
+  manifestSha256: string;
+  summarySha256: string;
+  /** The end view the last formats were finished with: the run's facts as written. */
+  end: EndView;
+  /** What a format said of itself when it finished (Allure's HTML without Java), by name. */
+  outcomes: Map<string, FormatOutcome>;
+}
+
 export class RunWriter {
   readonly manifest: ManifestRecorder;
   readonly digest: DigestBuilder;
   private readonly messages: StreamFile;
-  private readonly summary: SummaryStream;
-  private readonly junit: JunitStream;
-  private readonly allure: AllureResultsStream;
-  private readonly hdf: HdfStream;
-  private readonly csv: CsvStream;
   private readonly snapshots: string;
   private readonly queue = new WriteQueue();
   /** The current slice's snapshots, by host name. */
   private readonly kept = new Map<string, KeptSnapshot>();
   private snapshotsMade = false;
+  private readonly formats: FormatSet;
+  /** The slices as written, for evidence/run.json. */
+  private readonly slices = new RecordSlices();
+  /** The record's results as written: the attestation names summary.json by its digest. */
+  private summaryWritten: Written | undefined;
 
-  private readonly pages: PagesWriter | undefined;
-
-  /** `pages`: also write the browsable report (pages/writer.ts). */
   constructor(
     readonly dir: string,
     private readonly head: SummaryHead,
-    targets: number,
-    pages = false,
+    private readonly options: RunWriterOptions,
   ) {
+    if (!options.formats.some((f) => f.name === RECORD_FORMAT)) throw new Error(`RunWriter: no ${RECORD_FORMAT} format, which holds the record's results`);
     this.manifest = new ManifestRecorder(dir);
     this.writeSmall(REPORT_MARKER, `hostproof ${head.tool.version} report of ${head.inventoryFile}, started ${head.startedAt}\n`);
-    this.digest = new DigestBuilder(targets);
+    this.digest = new DigestBuilder(options.targets.hosts + options.targets.clusters);
     this.messages = new StreamFile(join(dir, MESSAGES_FILE));
-    this.summary = new SummaryStream(new StreamFile(join(dir, SUMMARY_FILE)), new Spool(join(dir, `.${SUMMARY_FILE}.hosts`)), head);
-    this.junit = new JunitStream(new Spool(join(dir, `.${JUNIT_FILE}.suites`)), head.startedAt);
-    this.hdf = new HdfStream(dir, head.startedAt);
-    this.csv = new CsvStream(new StreamFile(join(dir, CSV_FILE)));
-    const resultsDir = join(dir, ALLURE_RESULTS_DIR);
-    const record = (name: string, data: string | Buffer): void => this.manifest.record(`${ALLURE_RESULTS_DIR}/${name}`, { sha256: sha256Hex(data), bytes: Buffer.byteLength(data) });
-    this.allure = new AllureResultsStream(new PlainFileWriter(resultsDir, record, this.queue.write), (host, source) => this.linkEvidence(host, source));
     // Made with the first snapshot: a shard with no hosts (more shards than hosts) keeps no empty
     // folder that the manifest, which lists files, would call unexpected.
     this.snapshots = join(dir, SNAPSHOTS_DIR);
     mkdirSync(dirname(this.snapshots), { recursive: true });
-    this.pages = pages ? new PagesWriter(dir, (rel, written) => this.manifest.record(rel, written)) : undefined;
+    this.formats = new FormatSet(options.formats, this.context());
+  }
+
+  private context(): FormatContext {
+    return {
+      dir: this.dir,
+      head: this.head,
+      targets: this.options.targets,
+      progress: this.options.progress,
+      record: (rel, written) => {
+        if (rel === SUMMARY_FILE) this.summaryWritten = written;
+        this.manifest.record(rel, written);
+      },
+      recordTree: (rel) => this.manifest.recordTree(rel),
+      writeSmall: (rel, data) => this.writeSmall(rel, data),
+      queue: this.queue.write,
+      drain: () => this.queue.drain(),
+      attachSnapshot: (host, rel) => this.attachSnapshot(host, rel),
+    };
   }
 
   /** Cucumber's messages, as its own message formatter writes them: one JSON document per line. */
@@ -102,39 +129,20 @@ export class RunWriter {
   };
 
   /**
-   * Waits for the previous slice's files first: two slices at most are in memory. Each output takes
-   * the slice's results RESULTS_PER_TURN at a time (JUnit a target's suite at a time), giving the
-   * event loop a turn between parts (util/turns.ts): a slice is seconds of work on a busy machine,
-   * and an interrupt must not wait for it. Every file gets the same bytes as from one call.
+   * Waits for the previous slice's files first: two slices at most are in memory. Each format
+   * takes the slice in parts, giving the event loop a turn between them (formats/format.ts).
    */
   async addSlice(slice: RunSlice): Promise<void> {
     await this.queue.drain();
     this.kept.clear();
-    // Results citing no probe are placed at the run's time span (allure-results.ts): so far.
-    const report = { startedAt: this.head.startedAt, finishedAt: new Date().toISOString(), hosts: slice.hosts, clusters: slice.clusters };
+    const writtenAt = new Date().toISOString();
     for (const h of slice.hosts) {
       this.keepSnapshot(h);
       await giveTurn();
     }
-    const lookup = evidenceLookup(report);
-    const allure = allureContext(report, lookup);
-    const snapshotTimes = new Map(slice.hosts.map((h) => [h.name, h.snapshot.collectedAt] as const));
-    const timeOf: ResultTime = (r, views) => collectedAt(views, r.target.kind === "host" ? snapshotTimes.get(r.target.name) : undefined);
-    const { results } = slice;
-    for (let i = 0; i === 0 || i < results.length; i += RESULTS_PER_TURN) {
-      const part = results.slice(i, i + RESULTS_PER_TURN);
-      this.summary.add(part, i === 0 ? slice.hosts : [], lookup);
-      this.allure.add(part, allure);
-      this.hdf.add(part, lookup, timeOf);
-      this.csv.add(part, lookup, timeOf);
-      await giveTurn();
-    }
-    for (const suite of JunitStream.suites(results)) {
-      this.junit.addSuite(suite);
-      await giveTurn();
-    }
+    await this.formats.add(sliceView(slice, writtenAt));
     this.digest.add(slice);
-    await this.pages?.add(slice.hosts, slice.clusters, results, lookup);
+    this.slices.add(slice);
   }
 
   /**
@@ -149,62 +157,55 @@ export class RunWriter {
     if (!this.snapshotsMade) mkdirSync(this.snapshots, { recursive: true });
     this.snapshotsMade = true;
     const path = join(this.snapshots, name);
-    const written = { sha256: sha256Hex(data), bytes: Buffer.byteLength(data) };
+    const written = writtenOf(data);
     this.kept.set(h.name, { path, written });
     this.queue.write(path, data);
     this.manifest.record(`${SNAPSHOTS_DIR}/${name}`, written);
   }
 
   /**
-   * A host's Allure evidence attachment is its kept snapshot, hard-linked: the same bytes under a
-   * second name inside the same report, so nothing is written twice (10,000 files and 200 MB less
-   * at 10,000 hosts). The queue writes in order, so the snapshot is there when the link is made;
-   * where links are refused, it is copied.
+   * A host's kept snapshot under a second name inside the same report (Allure's evidence
+   * attachment), hard-linked: nothing is written twice (10,000 files and 200 MB less at 10,000
+   * hosts). The queue writes in order, so the snapshot is there when the link is made; where links
+   * are refused, it is copied.
    */
-  private linkEvidence(host: string, source: string): void {
+  private attachSnapshot(host: string, rel: string): boolean {
     const kept = this.kept.get(host);
-    if (kept === undefined) return;
-    this.queue.link(kept.path, join(this.dir, ALLURE_RESULTS_DIR, source));
-    this.manifest.record(`${ALLURE_RESULTS_DIR}/${source}`, kept.written);
+    if (kept === undefined) return false;
+    const to = join(this.dir, rel);
+    if (this.options.attach === "copy") this.queue.copy(kept.path, to);
+    else this.queue.link(kept.path, to);
+    this.manifest.record(rel, kept.written);
+    return true;
   }
 
   /** On a failed run: stops the writing, so that the staging folder can be removed whole. */
   async abort(): Promise<void> {
     await this.queue.close();
-    this.pages?.discard();
-    this.hdf.discard();
-    this.csv.abandon();
+    await this.formats.abort();
+    this.messages.abandon();
     this.manifest.discard();
   }
 
-  /** Closes everything Allure's HTML generator may read, and the message stream. */
-  async finishResults(environment: EnvironmentInfo, estate: string | undefined): Promise<void> {
-    this.allure.finish(environment);
+  /**
+   * Writes the run record (evidence/run.json), finishes the formats (report/format-set.ts), then
+   * writes the manifest over everything. `end` is asked for at the start of each round of formats.
+   */
+  async finish(end: () => EndView, after: { shards?: ManifestShard[] } = {}): Promise<Finished> {
+    this.manifest.record(MESSAGES_FILE, this.messages.close());
+    await this.queue.drain();
+    const first = end();
+    this.writeSmall(RUN_RECORD_FILE, runRecordText({ schemaVersion: 1, controls: first.digest.controls, environment: first.environment, ...(first.executor !== undefined ? { executor: first.executor } : {}), slices: this.slices.slices }));
+    const { end: view, outcomes } = await this.formats.finish(end);
     await this.queue.drain();
     await this.queue.close();
-    this.manifest.record(JUNIT_FILE, await this.junit.finish(new StreamFile(join(this.dir, JUNIT_FILE)), estate));
-    this.manifest.record(MESSAGES_FILE, this.messages.close());
-  }
-
-  /** Writes summary.json, summary.md, hdf.json and results.csv, then the manifest over everything; returns its digest and summary.json's. */
-  async finish(tail: SummaryTail, digest: RunDigest, after: { recordTrees: string[]; shards?: ManifestShard[] }): Promise<{ manifestSha256: string; summarySha256: string }> {
-    this.pages?.finish(digest);
-    for (const tree of after.recordTrees) await this.manifest.recordTree(tree);
-    const summary = await this.summary.finish(tail);
-    this.manifest.record(SUMMARY_FILE, summary);
-    const { tool, estate, inventoryFile, startedAt, asOf, failOn, tags } = this.head;
-    const { finishedAt, verdict, exitCode, totals, controls } = tail;
-    const run = { tool, inventoryFile, startedAt, finishedAt, asOf, failOn, verdict, exitCode, totals, controls, ...(estate !== undefined ? { estate } : {}), ...(tags !== undefined ? { tags } : {}) };
-    this.manifest.record(HDF_FILE, await this.hdf.finish(new StreamFile(join(this.dir, HDF_FILE)), run));
-    this.manifest.record(CSV_FILE, this.csv.finish());
-    this.writeSmall(SUMMARY_MD_FILE, renderSummaryMarkdown(digest, digest.drift));
-    const { manifestSha256 } = await this.manifest.write({ version: this.head.tool.version, ...(after.shards !== undefined ? { shards: after.shards } : {}) });
-    return { manifestSha256, summarySha256: summary.sha256 };
+    const { manifestSha256 } = await this.manifest.write({ version: this.head.tool.version, covers: reportCoverage(this.options.coverage), ...(after.shards !== undefined ? { shards: after.shards } : {}) });
+    return { manifestSha256, summarySha256: this.summaryWritten!.sha256, end: view, outcomes };
   }
 
   /** A small file of the report, written whole and recorded in the manifest. */
-  writeSmall(rel: string, text: string): void {
-    writeFileSync(join(this.dir, rel), text);
-    this.manifest.record(rel, { sha256: sha256Hex(text), bytes: Buffer.byteLength(text) });
+  writeSmall(rel: string, data: string | Buffer): void {
+    writeFileSync(join(this.dir, rel), data);
+    this.manifest.record(rel, writtenOf(data));
   }
 }

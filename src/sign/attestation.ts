@@ -15,7 +15,7 @@ import { ATTESTATION_FILE, MANIFEST_PATH, sha256Hex, SSH_SIGNATURE_FILE, type Ve
 import { scanJson } from "../input/json-scan";
 import { readRegularFile } from "../input/regular-file";
 import { SCHEMAS_DIR } from "../package-root";
-import { SUMMARY_FILE } from "../report/summary";
+import { SUMMARY_FILE } from "../report/formats/summary";
 import { signEnvelope, verifyEnvelope } from "./dsse";
 import type { SigningKey, TrustedKey } from "./keys";
 import { sshSign, sshVerify } from "./ssh-signature";

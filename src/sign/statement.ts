@@ -7,10 +7,10 @@
  */
 import { createHash } from "node:crypto";
 import type { Verdict } from "../model/run";
-import type { ControlCounts } from "../report/digest";
-import { executorFromEnv } from "../report/executor";
+import type { ControlCounts } from "../report/bookkeeping/digest";
+import { executorFromEnv } from "../report/bookkeeping/executor";
 import { MANIFEST_PATH } from "../evidence/manifest";
-import { SUMMARY_FILE } from "../report/summary";
+import { SUMMARY_FILE } from "../report/formats/summary";
 
 export const STATEMENT_TYPE = "https://in-toto.io/Statement/v1";
 export const TEST_RESULT_PREDICATE = "https://in-toto.io/attestation/test-result/v0.1";

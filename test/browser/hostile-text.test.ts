@@ -14,7 +14,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFi
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { chromium, type Browser, type Page } from "playwright-core";
-import { findJava } from "../../src/report/allure-html";
+import { findJava } from "../../src/report/formats/allure/allure-html";
 import { requireTool } from "../helpers/require-tool";
 import { AS_OF, editJson, ROOT, spawnCli, tempDir } from "../e2e/cli";
 

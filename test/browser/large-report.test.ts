@@ -12,7 +12,7 @@ import { chromium, type Page } from "playwright-core";
 import { generateEstate } from "../../bench/generate";
 import { requireTool } from "../helpers/require-tool";
 import { AS_OF, spawnCli, tempDir } from "../e2e/cli";
-import type { Summary } from "../../src/report/summary";
+import type { Summary } from "../../src/report/formats/summary";
 
 const CHROMIUM = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((p) => existsSync(p));
 const HOSTS = 10_000;

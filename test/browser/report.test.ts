@@ -11,7 +11,7 @@ import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { chromium, type Page } from "playwright-core";
-import { findJava } from "../../src/report/allure-html";
+import { findJava } from "../../src/report/formats/allure/allure-html";
 import { requireTool } from "../helpers/require-tool";
 import { AS_OF, DEMO, ROOT, spawnCli, tempDir } from "../e2e/cli";
 

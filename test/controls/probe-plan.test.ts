@@ -8,7 +8,7 @@ import { featureFiles, parseFeature } from "../../src/controls/catalog";
 import { scenariosOf } from "../../src/controls/meta";
 import { PROBE_IDS } from "../../src/probes/catalog";
 import { AS_OF, DEMO, readJson, runCli, tempDir } from "../e2e/cli";
-import type { Summary } from "../../src/report/summary";
+import type { Summary } from "../../src/report/formats/summary";
 
 test("every control selected: every probe in the catalog", () => {
   assert.deepEqual(planProbes().probes, [...PROBE_IDS]);

@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { AS_OF, DEMO, readJson, spawnCli, tempDir, workspace, writeCompliantEstate, type CliOutcome } from "./cli";
-import type { Summary } from "../../src/report/summary";
+import type { Summary } from "../../src/report/formats/summary";
 
 /** A control's description lines, which every scenario needs; the lines below count on its 3 lines. */
 const ABOUT = `    Rationale: Acme policy.

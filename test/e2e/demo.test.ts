@@ -6,7 +6,7 @@ import { join } from "node:path";
 import Ajv from "ajv";
 import addFormats from "ajv-formats";
 import { AS_OF, DEMO, ROOT, readJson, spawnCli, tempDir } from "./cli";
-import type { Summary, SummaryResult } from "../../src/report/summary";
+import type { Summary, SummaryResult } from "../../src/report/formats/summary";
 
 const out = join(tempDir(), "reports");
 const run = spawnCli(["run", "--inventory", DEMO, "--out", out, "--as-of", AS_OF, "--no-html"]);

@@ -9,7 +9,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { findJava } from "../../src/report/allure-html";
+import { findJava } from "../../src/report/formats/allure/allure-html";
 import { requireTool } from "../helpers/require-tool";
 import { AS_OF, spawnCli, tempDir, writeCompliantEstate } from "./cli";
 

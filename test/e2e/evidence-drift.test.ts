@@ -5,7 +5,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { writeEstate, buildSnapshot, type EstateSpec } from "../helpers/snapshot-builder";
 import { AS_OF, DEMO, readJson, runCli, spawnCli, tempDir } from "./cli";
-import type { Summary } from "../../src/report/summary";
+import type { Summary } from "../../src/report/formats/summary";
 
 test("hostproof verify: intact report exits 0; a tampered snapshot, a removed file or the wrong --expect exit 1", async () => {
   const out = join(tempDir(), "reports");

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import type { EstateSpec } from "../helpers/snapshot-builder";
 import { AS_OF, DEMO, expectRejected, readJson, runCli, spawnCli, tempDir, writeCompliantEstate } from "./cli";
-import type { Summary } from "../../src/report/summary";
+import type { Summary } from "../../src/report/formats/summary";
 
 /** Compliant but for what the test breaks (writeCompliantEstate: the update deferral policy too). */
 function estate(spec: EstateSpec): string {

@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { parse } from "csv-parse/sync";
 import { contextualizeEvaluation, convertFile } from "inspecjs";
 import { verifyReport } from "../../src/evidence/manifest";
-import type { Summary } from "../../src/report/summary";
+import type { Summary } from "../../src/report/formats/summary";
 import { requireTool } from "../helpers/require-tool";
 import { AS_OF, DEMO, ROOT, readJson, spawnCli, tempDir } from "./cli";
 

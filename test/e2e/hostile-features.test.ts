@@ -11,7 +11,7 @@ import { chmodSync, existsSync, mkdirSync, readdirSync, symlinkSync, writeFileSy
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { ACME_EOS, AS_OF, BIN, DEMO, readJson, workspace } from "./cli";
-import type { Summary } from "../../src/report/summary";
+import type { Summary } from "../../src/report/formats/summary";
 
 /**
  * The CLI as a child, with a guard against a hang: a FIFO once blocked it for ever, deaf to SIGTERM.

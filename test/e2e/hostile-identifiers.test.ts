@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { AS_OF, DEMO, readJson, spawnCli, tempDir } from "./cli";
-import type { Summary } from "../../src/report/summary";
+import type { Summary } from "../../src/report/formats/summary";
 
 function waiver(id: string, controlId: string, scope: string): string {
   return `  - id: ${id}\n    controlId: ${controlId}\n    scope: ${scope}\n    justification: accepted\n    approver: Dana Whitfield, Head of Infrastructure Security\n    reference: CHG-1\n    expires: 2030-06-30\n`;

@@ -11,7 +11,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, 
 import { join } from "node:path";
 import { test } from "node:test";
 import { entriesSettled } from "../report/tmp";
-import { findJava } from "../../src/report/allure-html";
+import { findJava } from "../../src/report/formats/allure/allure-html";
 import { descendants } from "../../src/powershell/process-tree";
 import { AS_OF, BIN, DEMO, ROOT, spawnCli, tempDir, workspace } from "./cli";
 import { scenarioFeatures } from "../../bench/outlines";

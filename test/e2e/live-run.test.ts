@@ -13,7 +13,7 @@ import type { HostReader } from "../../src/collect/collect-hosts";
 import { buildSnapshot, resolveEstate, writeEstate, type EstateSpec, type HostSpec } from "../helpers/snapshot-builder";
 import { AS_OF, readJson, spawnCli, tempDir } from "./cli";
 import { collectToFolder } from "../../src/collect/collect-to-folder";
-import type { Summary } from "../../src/report/summary";
+import type { Summary } from "../../src/report/formats/summary";
 
 const specs: HostSpec[] = [{ name: "n1" }, { name: "n2", latfp: 0, adapters: [{ name: "Ethernet 1", values: { "*VMQ": "1" } }] }, { name: "solo" }];
 const estate: EstateSpec = { hosts: specs, clusters: [{ name: "wg", type: "workgroup", adminAccount: "clusadmin", nodes: ["n1", "n2"] }] };

@@ -9,8 +9,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { findJava } from "../../src/report/allure-html";
-import { lockFileOf, tryLockFolder } from "../../src/report/folder-lock";
+import { findJava } from "../../src/report/formats/allure/allure-html";
+import { lockFileOf, tryLockFolder } from "../../src/report/output/folder-lock";
 import { exitedPid, startCli, until } from "../helpers/running-cli";
 import { AS_OF, DEMO, spawnCli, tempDir } from "./cli";
 

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { runEstate } from "../../src/engine/run";
 import { verifyReport, writeManifest } from "../../src/evidence/manifest";
-import type { Summary, SummaryResult } from "../../src/report/summary";
+import type { Summary, SummaryResult } from "../../src/report/formats/summary";
 import { DEMO, spawnCli, tempDir } from "./cli";
 
 const WAIVERS = join(DEMO, "..", "waivers.yaml");

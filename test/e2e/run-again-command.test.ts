@@ -18,7 +18,7 @@ import { join } from "node:path";
 import { findPwsh } from "../../src/powershell/find";
 import { powerShellSyntaxCharacters, SINGLE_QUOTES, DOUBLE_QUOTES } from "../../src/powershell/quote";
 import { runAgainCommand, shippedCommands } from "../../src/probes/run-again";
-import type { Summary } from "../../src/report/summary";
+import type { Summary } from "../../src/report/formats/summary";
 import { requireTool } from "../helpers/require-tool";
 import { AS_OF, editJson, ROOT, runCli, tempDir } from "./cli";
 

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadControlCatalog } from "../../src/controls/catalog";
-import type { Summary } from "../../src/report/summary";
+import type { Summary } from "../../src/report/formats/summary";
 import { writeEstate } from "../helpers/snapshot-builder";
 import { AS_OF, runCli, tempDir } from "./cli";
 

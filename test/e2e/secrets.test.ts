@@ -10,7 +10,7 @@ import { collectToFolder } from "../../src/collect/collect-to-folder";
 import type { HostReader } from "../../src/collect/collect-hosts";
 import { DRIVER_BODY, encodeTarget } from "../../src/collect/driver";
 import { runEstate } from "../../src/engine/run";
-import { formatTerminalSummary } from "../../src/report/terminal";
+import { formatTerminalSummary } from "../../src/cli/display/terminal";
 import { buildSnapshot, resolveEstate, writeEstate, type EstateSpec } from "../helpers/snapshot-builder";
 import { AS_OF, tempDir } from "./cli";
 

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { runEstate } from "../../src/engine/run";
 import { verifyReport, writeManifest, type Manifest } from "../../src/evidence/manifest";
-import type { Summary } from "../../src/report/summary";
+import type { Summary } from "../../src/report/formats/summary";
 import { DEMO, spawnCli, tempDir } from "./cli";
 
 const AS_OF = "2026-11-30";

@@ -14,8 +14,8 @@ import { runEstate } from "../../src/engine/run";
 import { InputError } from "../../src/errors";
 import { verifyReport } from "../../src/evidence/manifest";
 import { mergeShards } from "../../src/merge/merge";
-import { noProgress, type Progress } from "../../src/report/progress";
-import type { Summary } from "../../src/report/summary";
+import { noProgress, type Progress } from "../../src/model/progress";
+import type { Summary } from "../../src/report/formats/summary";
 import { DEMO, spawnCli, tempDir } from "./cli";
 
 const AS_OF = "2026-11-30";

@@ -14,7 +14,7 @@ import { shardUnits } from "../../src/engine/shard";
 import { planSlices } from "../../src/engine/slices";
 import { loadInventory } from "../../src/input/inventory";
 import { mergeShards } from "../../src/merge/merge";
-import type { Summary } from "../../src/report/summary";
+import type { Summary } from "../../src/report/formats/summary";
 import { DEMO, spawnCli, tempDir } from "./cli";
 
 const WAIVERS = join(DEMO, "..", "waivers.yaml");

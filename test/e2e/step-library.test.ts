@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { AS_OF, DEMO, ROOT, readJson, spawnCli, tempDir, workspace } from "./cli";
-import type { Summary } from "../../src/report/summary";
+import type { Summary } from "../../src/report/formats/summary";
 
 const control = (id: string, steps: string, kind = "Scenario"): string => `Feature: Acme
   @${id} @severity:high

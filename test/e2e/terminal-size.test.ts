@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { test } from "node:test";
 import { scenarioFeatures } from "../../bench/outlines";
-import { displayWidth } from "../../src/report/terminal";
+import { displayWidth } from "../../src/cli/display/terminal";
 import { AS_OF, DEMO, ROOT, spawnCli, tempDir, workspace } from "./cli";
 
 function run(extra: string[], cwd: string, columns?: string) {

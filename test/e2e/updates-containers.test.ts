@@ -7,7 +7,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { planProbes } from "../../src/controls/probe-plan";
-import type { Summary } from "../../src/report/summary";
+import type { Summary } from "../../src/report/formats/summary";
 import { readJson, spawnCli, tempDir } from "./cli";
 import { writeEstate, type HostSpec } from "../helpers/snapshot-builder";
 

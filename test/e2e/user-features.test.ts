@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { ACME_EOS, AS_OF, DEMO, readJson, spawnCli, workspace } from "./cli";
-import type { Summary } from "../../src/report/summary";
+import type { Summary } from "../../src/report/formats/summary";
 import { closestPhrase, stepMatcher } from "../../src/controls/known-steps";
 
 /** A control that reads a probe the identity probes do not include (netAdapterAdvancedProperty). */

@@ -10,7 +10,7 @@ import Ajv from "ajv";
 import addFormats from "ajv-formats";
 import { writeEstate, type EstateSpec } from "../helpers/snapshot-builder";
 import { AS_OF, DEMO, ROOT, expectRejected, readJson, runCli, spawnCli, tempDir, writeCompliantEstate } from "./cli";
-import type { Summary, SummaryResult } from "../../src/report/summary";
+import type { Summary, SummaryResult } from "../../src/report/formats/summary";
 
 const DEMO_WAIVERS = join(ROOT, "examples", "demo", "waivers.yaml");
 

@@ -6,7 +6,7 @@ import { loadInventory } from "../../src/input/inventory";
 import { planSlices } from "../../src/engine/slices";
 import { runEstate } from "../../src/engine/run";
 import { verifyReport } from "../../src/evidence/manifest";
-import type { Summary } from "../../src/report/summary";
+import type { Summary } from "../../src/report/formats/summary";
 import type { Inventory } from "../../src/model/inventory";
 import { DEMO, tempDir } from "../e2e/cli";
 

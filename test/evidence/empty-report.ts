@@ -1,8 +1,8 @@
 /** summary.json and junit.xml of a run that judged nothing: a report that agrees with itself, for tests of the manifest. */
 import type { RunReport } from "../../src/model/run";
 import { countStatuses } from "../../src/model/totals";
-import { writeJunit } from "../../src/report/junit";
-import { writeSummary } from "../../src/report/summary";
+import { writeJunit } from "../../src/report/formats/junit";
+import { writeSummary } from "../../src/report/formats/summary";
 
 export const EMPTY_RUN: RunReport = {
   tool: { name: "hostproof", version: "0.0.0-test" },

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { verifyReport, writeManifest } from "../../src/evidence/manifest";
 import { checkUnreplaced } from "../../src/evidence/stable-check";
-import { commitStaging } from "../../src/report/output-dir";
+import { commitStaging } from "../../src/report/output/output-dir";
 import { startCli, until } from "../helpers/running-cli";
 import { tempDir } from "../e2e/cli";
 import { writeEmptyRun } from "./empty-report";

@@ -2,8 +2,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { formatContradiction, SummaryCheck } from "../../src/evidence/summary-check";
-import type { SummaryResult } from "../../src/report/summary";
-import type { SummaryRest } from "../../src/report/summary-read";
+import type { SummaryResult } from "../../src/report/formats/summary";
+import type { SummaryRest } from "../../src/report/formats/summary-read";
 
 const control = { id: "HP-A-001", title: "A", severity: "high" as const, feature: "f", featureName: "F", origin: "built-in", tags: [] };
 const result = (host: string, status: SummaryResult["status"], extra: Partial<SummaryResult> = {}): SummaryResult => ({ controlId: control.id, title: "A", severity: "high", target: { kind: "host", name: host }, status, expected: "", actual: "", details: [], evidence: [], ...extra });

@@ -4,8 +4,8 @@ import { join } from "node:path";
 import { test } from "node:test";
 import type { Snapshot } from "../../src/model/snapshot";
 import type { Label, TestResult } from "allure-js-commons";
-import { parseEnvInfo, type Category } from "../../src/report/allure-sdk";
-import { allureContext, buildTestResult, CLUSTER_SUITE, STANDALONE_SUITE, writeAllureResults } from "../../src/report/allure-results";
+import { parseEnvInfo, type Category } from "../../src/report/formats/allure/allure-sdk";
+import { allureContext, buildTestResult, CLUSTER_SUITE, STANDALONE_SUITE, writeAllureResults } from "../../src/report/formats/allure/allure-results";
 import { fixtureRunReport, JAPANESE_ADAPTER, JAPANESE_ERROR } from "../helpers/run-report";
 import { scratch } from "./tmp";
 

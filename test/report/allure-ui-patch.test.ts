@@ -3,9 +3,9 @@ import assert from "node:assert/strict";
 import { readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { SEVERITIES } from "../../src/model/severity";
-import { ALLURE_SEVERITY, SHOWN_SEVERITY, patchSeverityWords } from "../../src/report/allure-severity-words";
-import { DESCRIPTION_CSS, patchAllureUi } from "../../src/report/allure-ui-patch";
-import { checkNoAnalytics } from "../../src/report/allure-analytics";
+import { ALLURE_SEVERITY, SHOWN_SEVERITY, patchSeverityWords } from "../../src/report/formats/allure/allure-severity-words";
+import { DESCRIPTION_CSS, patchAllureUi } from "../../src/report/formats/allure/allure-ui-patch";
+import { checkNoAnalytics } from "../../src/report/formats/allure/allure-analytics";
 import { scratch } from "./tmp";
 
 // The shapes of Allure 2.46's UI script that the patch rewrites (minified names as Allure ships them).

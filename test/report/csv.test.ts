@@ -10,9 +10,9 @@ import { test } from "node:test";
 import { parse } from "csv-parse/sync";
 import type { Result } from "../../src/model/result";
 import type { RunReport } from "../../src/model/run";
-import { CSV_COLUMNS, CSV_FILE, CsvStream } from "../../src/report/csv";
-import { collectedAt, evidenceLookup, type ResultTime } from "../../src/report/evidence";
-import { StreamFile } from "../../src/report/stream-file";
+import { CSV_COLUMNS, CSV_FILE, CsvStream } from "../../src/report/formats/csv";
+import { collectedAt, evidenceLookup, type ResultTime } from "../../src/report/formats/evidence-view";
+import { StreamFile } from "../../src/report/output/stream-file";
 import { fixtureRunReport } from "../helpers/run-report";
 import { scratch } from "./tmp";
 

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { ResultStatus, TargetKind } from "../../src/model/result";
-import { driftBetween, formatDrift, hasDrift, type CurrentResult, type PreviousRun } from "../../src/report/drift";
-import { buildSummary } from "../../src/report/summary";
+import { driftBetween, formatDrift, hasDrift, type CurrentResult, type PreviousRun } from "../../src/report/bookkeeping/drift";
+import { buildSummary } from "../../src/report/formats/summary";
 import { fixtureRunReport } from "../helpers/run-report";
 
 type Row = [kind: TargetKind, name: string, controlId: string, status: ResultStatus];

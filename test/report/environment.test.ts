@@ -4,7 +4,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test, type TestContext } from "node:test";
 import { sha256Hex } from "../../src/evidence/manifest";
-import { featuresDigest, featuresGitState, NOT_A_CHECKOUT, runEnvironment, systemProbes, type EnvironmentProbes } from "../../src/report/environment";
+import { featuresDigest, featuresGitState, NOT_A_CHECKOUT, runEnvironment, systemProbes, type EnvironmentProbes } from "../../src/report/bookkeeping/environment";
 import { scratch } from "./tmp";
 
 const fixed = (git: EnvironmentProbes["git"]): EnvironmentProbes => ({ git, username: () => "auditor", hostname: () => "ci-box" });

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { executorFromEnv, writeExecutor } from "../../src/report/executor";
+import { executorFromEnv, writeExecutor } from "../../src/report/bookkeeping/executor";
 import { scratch } from "./tmp";
 
 test("GitHub Actions: repository, run link, run number as build order", () => {

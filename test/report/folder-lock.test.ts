@@ -9,11 +9,11 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFile
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { lockFileOf, tryLockFolder, type LockHolder } from "../../src/report/folder-lock";
+import { lockFileOf, tryLockFolder, type LockHolder } from "../../src/report/output/folder-lock";
 import { exitedPid } from "../helpers/running-cli";
 import { scratch } from "./tmp";
 
-const LOCK_JS = join(__dirname, "..", "..", "dist", "src", "report", "folder-lock.js");
+const LOCK_JS = join(__dirname, "..", "..", "dist", "src", "report", "output", "folder-lock.js");
 
 function holder(over: Partial<LockHolder>): LockHolder {
   return { pid: exitedPid(), host: hostname(), startedAt: "2026-11-22T10:00:00.000Z", command: "run", ...over };

@@ -1,7 +1,7 @@
 /**
  * hdf.json against inspecjs, Heimdall's own HDF library: its exec-JSON checker (convertFile,
  * generated from the HDF 1.0 JSON schema) must accept the file, and its control status (what
- * Heimdall shows) must be what the mapping in src/report/hdf.ts intends.
+ * Heimdall shows) must be what the mapping in src/report/formats/hdf/hdf.ts intends.
  */
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -10,10 +10,10 @@ import { test } from "node:test";
 import { contextualizeEvaluation, convertFile, type ExecJSON } from "inspecjs";
 import type { Result } from "../../src/model/result";
 import type { RunReport } from "../../src/model/run";
-import { collectedAt, evidenceLookup, type ResultTime } from "../../src/report/evidence";
-import { HDF_FILE, RAW_OUTPUT_LIMIT } from "../../src/report/hdf";
-import { HdfStream } from "../../src/report/hdf-stream";
-import { StreamFile } from "../../src/report/stream-file";
+import { collectedAt, evidenceLookup, type ResultTime } from "../../src/report/formats/evidence-view";
+import { HDF_FILE, RAW_OUTPUT_LIMIT } from "../../src/report/formats/hdf/hdf";
+import { HdfStream } from "../../src/report/formats/hdf/hdf-stream";
+import { StreamFile } from "../../src/report/output/stream-file";
 import { CONTROLS, fixtureRunReport, STARTED_AT } from "../helpers/run-report";
 import { scratch } from "./tmp";
 

@@ -3,9 +3,9 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from "node:path";
 import { test } from "node:test";
 import { entriesSettled } from "./tmp";
-import { findAllureCommandline, findJava, generateAllureHtml } from "../../src/report/allure-html";
-import { writeAllureResults } from "../../src/report/allure-results";
-import { executorFromEnv, writeExecutor } from "../../src/report/executor";
+import { findAllureCommandline, findJava, generateAllureHtml } from "../../src/report/formats/allure/allure-html";
+import { writeAllureResults } from "../../src/report/formats/allure/allure-results";
+import { executorFromEnv, writeExecutor } from "../../src/report/bookkeeping/executor";
 import {
   defaultHistoryDir,
   DRIFT_BASELINE_FILE,
@@ -15,8 +15,8 @@ import {
   saveDriftBaseline,
   saveHistory,
   seedHistory,
-} from "../../src/report/history";
-import { driftBetween } from "../../src/report/drift";
+} from "../../src/report/bookkeeping/history";
+import { driftBetween } from "../../src/report/bookkeeping/drift";
 import { fixtureRunReport } from "../helpers/run-report";
 import { requireTool } from "../helpers/require-tool";
 import { scratch } from "./tmp";

@@ -13,7 +13,7 @@ const writeReports = (outDir: string, report: RunReport) =>
     await writeJunit(staging, report);
     return { allure: writeAllureResults(join(staging, "allure-results"), report) };
   });
-import { commitStaging, discardStaging, openStaging, writeAtomically } from "../../src/report/output-dir";
+import { commitStaging, discardStaging, openStaging, writeAtomically } from "../../src/report/output/output-dir";
 import { fixtureRunReport } from "../helpers/run-report";
 import { scratch } from "./tmp";
 

@@ -3,7 +3,7 @@ import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { InputError } from "../../src/errors";
-import { checkOutputsApart, type OwnInput } from "../../src/report/own-inputs";
+import { checkOutputsApart, type OwnInput } from "../../src/report/output/own-inputs";
 import { scratch } from "./tmp";
 
 function problems(run: () => void): string[] {

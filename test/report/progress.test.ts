@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { createProgress, estimateHtmlBytes, htmlSizeWarning } from "../../src/report/progress";
+import { createProgress } from "../../src/cli/display/progress";
+import { estimateHtmlBytes, htmlSizeWarning } from "../../src/report/formats/allure/allure-html";
 
 function fakeStream(isTTY: boolean, columns = 80): { text: () => string; isTTY: boolean; columns: number; write(t: string): boolean } {
   let written = "";

@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { discardStaging, openStaging } from "../../src/report/output-dir";
-import { discardAllStaging, sweepStaleStaging } from "../../src/report/staging";
+import { discardStaging, openStaging } from "../../src/report/output/output-dir";
+import { discardAllStaging, sweepStaleStaging } from "../../src/report/output/staging";
 import { entriesSettled, scratch } from "./tmp";
 
 const DEAD = 999_999_001;

@@ -7,7 +7,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { renderSummaryMarkdown } from "../../src/report/summary-md";
+import { renderSummaryMarkdown } from "../../src/report/formats/summary-md";
 import { findOnPath } from "../../src/util/executables";
 import { fixtureRunReport } from "../helpers/run-report";
 import { requireTool } from "../helpers/require-tool";

@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { ALL_ROWS_UP_TO, MAX_FAILURES, MAX_ROWS, mdText, renderSummaryMarkdown, SUMMARY_MD_FILE, writeSummaryMarkdown } from "../../src/report/summary-md";
-import { driftBetween } from "../../src/report/drift";
+import { ALL_ROWS_UP_TO, MAX_FAILURES, MAX_ROWS, mdText, renderSummaryMarkdown, SUMMARY_MD_FILE, writeSummaryMarkdown } from "../../src/report/formats/summary-md";
+import { driftBetween } from "../../src/report/bookkeeping/drift";
 import { fixtureRunReport, largeRunReport } from "../helpers/run-report";
 import { scratch } from "./tmp";
 

@@ -6,7 +6,7 @@ import { test } from "node:test";
 import Ajv from "ajv";
 import addFormats from "ajv-formats";
 import { RESULT_STATUSES } from "../../src/model/result";
-import { buildSummary, SUMMARY_FILE, writeSummary, type Summary } from "../../src/report/summary";
+import { buildSummary, SUMMARY_FILE, writeSummary, type Summary } from "../../src/report/formats/summary";
 import { fixtureRunReport, JAPANESE_ERROR, largeRunReport } from "../helpers/run-report";
 import { scratch } from "./tmp";
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { escapeControls } from "../../src/report/terminal-safe";
-import { formatTerminalSummary } from "../../src/report/terminal";
+import { escapeControls } from "../../src/util/terminal-safe";
+import { formatTerminalSummary } from "../../src/cli/display/terminal";
 import { fixtureRunReport } from "../helpers/run-report";
 
 const ERASE = "\u001b[2K\r…\u001b[32mCOMPLIANT";

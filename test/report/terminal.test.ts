@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { displayWidth, formatTerminalSummary } from "../../src/report/terminal";
+import { displayWidth, formatTerminalSummary } from "../../src/cli/display/terminal";
 import { CONTROLS, fixtureRunReport, JAPANESE_ERROR, largeRunReport } from "../helpers/run-report";
 import type { ControlMeta, Result } from "../../src/model/result";
 import type { RunReport } from "../../src/model/run";

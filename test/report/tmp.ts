@@ -11,7 +11,7 @@ export function scratch(t: TestContext): string {
 }
 
 /**
- * The entries of `dir` once background deleters (report/background-remove.ts) are done with it:
+ * The entries of `dir` once background deleters (report/output/background-remove.ts) are done with it:
  * polled until no `.trash-`/`.old-` folder is left, for at most `limitMs` (a bound on waiting for
  * another process, not a measure of speed).
  */

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { WriteQueue } from "../../src/report/write-queue";
+import { WriteQueue } from "../../src/report/output/write-queue";
 import { scratch } from "./tmp";
 
 test("the write queue writes every file handed over, in order, links included, by drain", async (t) => {

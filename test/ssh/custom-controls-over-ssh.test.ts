@@ -11,7 +11,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Snapshot } from "../../src/model/snapshot";
 import { findPwsh } from "../../src/powershell/find";
-import type { Summary } from "../../src/report/summary";
+import type { Summary } from "../../src/report/formats/summary";
 import { BUILTIN_GENERIC_PROBES, resolveEstate } from "../helpers/snapshot-builder";
 import { requireTool } from "../helpers/require-tool";
 import { toFakeHost, writeFakeHost } from "../pwsh/fake-host";

@@ -21,7 +21,7 @@ import { PROBE_IDS } from "../../src/probes/catalog";
 import type { AnyProbeId } from "../../src/probes/generic";
 import { HYPER_V_ROLE } from "../../src/judge/hyperv";
 import { findPwsh } from "../../src/powershell/find";
-import type { Summary } from "../../src/report/summary";
+import type { Summary } from "../../src/report/formats/summary";
 import { BUILTIN_GENERIC_PROBES, resolveEstate, writeEstate, type EstateSpec, type HostSpec } from "../helpers/snapshot-builder";
 import { requireTool } from "../helpers/require-tool";
 import { toFakeHost, writeFakeHost } from "../pwsh/fake-host";

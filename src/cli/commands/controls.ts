@@ -4,7 +4,7 @@ import { EXIT, type ExitCode } from "../../model/run";
 import { checkTagExpression, FEATURE_OPTIONS, featureSelection, parse } from "../args";
 import { CONTROLS_HELP } from "../usage";
 import type { Io } from "../io";
-import { escapeControls } from "../../report/terminal-safe";
+import { escapeControls } from "../../util/terminal-safe";
 
 export async function controlsCommand(argv: string[], io: Io): Promise<ExitCode> {
   const { values } = parse(

@@ -1,7 +1,7 @@
 /** `hostproof merge <shard dir>... --out <dir>` */
 import { EXIT, type ExitCode } from "../../model/run";
 import { mergeShards } from "../../merge/merge";
-import { createProgress } from "../../report/progress";
+import { createProgress } from "../display/progress";
 import { parse, usageError } from "../args";
 import { MERGE_HELP } from "../usage";
 import type { Io } from "../io";

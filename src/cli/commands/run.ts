@@ -3,11 +3,12 @@ import { EXIT, type ExitCode } from "../../model/run";
 import { isSeverity, SEVERITIES, type Severity } from "../../model/severity";
 import { PAGES_ABOVE_HOSTS, runEstate, type HtmlStyle, type RunOutcome } from "../../engine/run";
 import { parseShard } from "../../engine/shard";
-import { formatDrift } from "../../report/drift";
-import { createProgress } from "../../report/progress";
-import { formatTerminalSummary } from "../../report/terminal";
+import { formatDrift } from "../../report/bookkeeping/drift";
+import { createProgress } from "../display/progress";
+import { formatTerminalSummary } from "../display/terminal";
 import { checkTagsSelect, FEATURE_OPTIONS, featureSelection, parse, usageError } from "../args";
 import { RUN_HELP } from "../usage";
+import { RECORD_SHOWN } from "../../report/record";
 import type { Io } from "../io";
 import { shownArg } from "../../util/shell-quote";
 import { resolveSigningKey } from "../../sign/keys";
@@ -89,7 +90,8 @@ export function reportOutcome(outcome: RunOutcome, options: { tags?: string; col
   for (const bug of outcome.internalErrors.slice(0, INTERNAL_ERRORS_SHOWN)) io.err(`internal error (reported as undetermined): ${bug}`);
   if (outcome.internalErrors.length > INTERNAL_ERRORS_SHOWN) io.err(`… and ${outcome.internalErrors.length - INTERNAL_ERRORS_SHOWN} more internal errors, each reported as an undetermined result.`);
   io.out(`Reports in ${outcome.outDir}/`);
-  io.out(`  summary.json, summary.md, junit.xml, hdf.json, results.csv, cucumber-messages.ndjson, allure-results/, evidence/`);
+  // The formats written, but the HTML report, which has a line of its own; then the record's own parts.
+  io.out(`  ${[...outcome.formats.filter((f) => f.html === undefined).map((f) => f.files[0]!), ...RECORD_SHOWN].join(", ")}`);
   if (outcome.html.ok && "pages" in outcome.html) {
     io.out(`  Browsable report: ${outcome.html.pages} (pages/; open it in a browser, the folder travels whole)`);
   } else if (outcome.html.ok) {

@@ -1,0 +1,45 @@
+/** `hostproof export <report> --format <name>[,<name>...] [--out <dir>]` */
+import { formatContradiction } from "../../evidence/summary-check";
+import { formatProblemLine, MANIFEST_PATH } from "../../evidence/manifest";
+import { exportReport } from "../../export/export";
+import { EXIT, type ExitCode } from "../../model/run";
+import { createProgress } from "../display/progress";
+import { parse, usageError } from "../args";
+import type { Io } from "../io";
+import { EXPORT_HELP } from "../usage";
+
+export async function exportCommand(argv: string[], io: Io): Promise<ExitCode> {
+  const { values, positionals } = parse(argv, { format: { type: "string", short: "f", multiple: true }, out: { type: "string", short: "o" }, expect: { type: "string" }, help: { type: "boolean", short: "h" } }, true);
+  if (values.help) {
+    io.out(EXPORT_HELP);
+    return EXIT.compliant;
+  }
+  if (positionals.length !== 1) {
+    throw usageError(positionals.length === 0 ? "no report folder given" : `one report folder expected, got ${positionals.length}`, "Name the folder hostproof run or merge wrote: hostproof export reports --format hdf");
+  }
+  const names = (values.format ?? []).flatMap((v) => v.split(",")).map((n) => n.trim()).filter((n) => n !== "");
+  if (names.length === 0) throw usageError("--format is required", "Name the format(s) to derive, e.g. --format hdf or --format junit,csv; hostproof export --help lists them.");
+  const expect = values.expect?.trim().toLowerCase();
+  if (expect !== undefined && !/^[0-9a-f]{64}$/.test(expect)) throw usageError(`--expect '${values.expect}' is not a SHA-256`, "Give the 64 hex digits the run printed as the manifest's SHA-256.");
+  const report = positionals[0]!;
+  const outcome = await exportReport({
+    report,
+    formats: names,
+    ...(values.out !== undefined ? { out: values.out } : {}),
+    ...(expect !== undefined ? { expect } : {}),
+    ...(io.progress !== undefined ? { progress: createProgress(io.progress) } : {}),
+  });
+  if (!outcome.ok) {
+    const { verified } = outcome;
+    for (const p of verified.problems) io.err(formatProblemLine(p));
+    for (const c of verified.contradictions) io.err(`✘ contradicts ${c.file}: ${formatContradiction(c)}`);
+    if (outcome.expected !== undefined && outcome.expected !== verified.manifestSha256) io.err(`✘ manifest    ${MANIFEST_PATH}: SHA-256 ${verified.manifestSha256}, but ${outcome.expected} was expected: the manifest itself was replaced`);
+    io.err(`hostproof: ${report} is not as it was written (hostproof verify ${report} says what differs): nothing was exported.`);
+    return EXIT.nonCompliant;
+  }
+  for (const w of outcome.warnings) io.err(`warning: ${w}`);
+  const files = outcome.formats.map((f) => f.opens ?? f.files[0]!);
+  io.out(`Exported ${outcome.formats.map((f) => f.name).join(", ")} from ${report} (verified) to ${outcome.outDir}/`);
+  io.out(`  ${files.join(", ")}`);
+  return EXIT.compliant;
+}

@@ -1,0 +1,184 @@
+/**
+ * What the terminal summary and summary.md draw, gathered as the run streams past: counts, the
+ * matrix rows worth showing and the most severe findings. Both views are bounded (40 and 200 rows,
+ * 20 findings), so at 100,000 hosts the digest holds a few hundred results, not millions. It also
+ * counts each control's results (a few numbers per control), for a terminal too narrow for the matrix.
+ */
+import type { InventoryCluster } from "../../model/inventory";
+import type { Result, ResultStatus } from "../../model/result";
+import type { HostRecord, RunReport, StatusTotals } from "../../model/run";
+import { SEVERITIES, type Severity } from "../../model/severity";
+import { countStatuses } from "../../model/totals";
+import type { WaivableStatus } from "../../model/waiver";
+import { statusOf } from "../text";
+
+/** Up to this many targets (hosts and clusters) every matrix row is kept, clean ones included. */
+export const ALL_ROWS_KEPT_UP_TO = 200;
+/** Rows with something to look at, and findings, kept beyond that: the views show fewer. */
+export const KEPT = 200;
+
+/** One row of the host × control matrix: a host (inventory order) or a cluster. */
+export interface MatrixRow {
+  kind: "host" | "cluster";
+  /** `node1 (cluster)`, `solo`, `cluster wgclus`. */
+  label: string;
+  /** Control ID → status; a control with no result for the target has no cell. */
+  cells: Map<string, ResultStatus>;
+}
+
+export interface DigestRow extends MatrixRow {
+  /** Failed or undetermined. */
+  attention: boolean;
+  /** Failed, undetermined or waived. */
+  notClean: boolean;
+}
+
+export type WaivedCounts = Record<WaivableStatus, number>;
+
+export interface RunDigest extends Omit<RunReport, "results" | "hosts" | "clusters"> {
+  hostCount: number;
+  clusterCount: number;
+  /** Control IDs with at least one result, in the run's control order. */
+  columns: string[];
+  /** Hosts, then clusters: every row up to ALL_ROWS_KEPT_UP_TO targets, else the not-clean ones (up to KEPT each kind). */
+  rows: DigestRow[];
+  rowCount: number;
+  attentionRows: number;
+  notCleanRows: number;
+  /** Failed (most severe first) then undetermined, in run order within a rank; the first KEPT. */
+  findings: Result[];
+  /** Results each waiver (by index in the file) waived, by the status they had. */
+  waived: Map<number, WaivedCounts>;
+  /** Each control's results per status (as the terminal shows them: statusOf), in `columns` order. */
+  perControl: ControlCounts[];
+}
+
+export interface ControlCounts {
+  id: string;
+  title: string;
+  counts: StatusTotals;
+}
+
+export interface DigestSlice {
+  hosts: readonly Pick<HostRecord, "name" | "cluster">[];
+  clusters: readonly Pick<InventoryCluster, "name">[];
+  results: readonly Result[];
+}
+
+function rank(r: Result): number {
+  return r.status === "failed" ? SEVERITIES.indexOf(r.control.severity) : SEVERITIES.length;
+}
+
+export class DigestBuilder {
+  private readonly keepAll: boolean;
+  private readonly hostRows: DigestRow[] = [];
+  private readonly clusterRows: DigestRow[] = [];
+  private readonly used = new Map<string, ControlCounts>();
+  private findings: { r: Result; i: number }[] = [];
+  private seen = 0;
+  private rowCount = 0;
+  private attentionRows = 0;
+  private notCleanRows = 0;
+  private keptAttention = 0;
+  private keptNotClean = 0;
+  readonly totals: StatusTotals = countStatuses([]);
+  readonly failedBySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+  readonly waived = new Map<number, WaivedCounts>();
+
+  /** `targets`: hosts plus clusters in the whole run, known from the inventory before any is judged. */
+  constructor(targets: number) {
+    this.keepAll = targets <= ALL_ROWS_KEPT_UP_TO;
+  }
+
+  add(slice: DigestSlice): void {
+    const rows = new Map<string, DigestRow>();
+    const row = (kind: MatrixRow["kind"], name: string, cluster: string | undefined): DigestRow => {
+      const key = `${kind}\u0000${name}`;
+      let found = rows.get(key);
+      if (found === undefined) {
+        const label = kind === "cluster" ? `cluster ${name}` : cluster !== undefined ? `${name} (${cluster})` : name;
+        found = { kind, label, cells: new Map(), attention: false, notClean: false };
+        rows.set(key, found);
+      }
+      return found;
+    };
+    for (const h of slice.hosts) row("host", h.name, h.cluster);
+    for (const c of slice.clusters) row("cluster", c.name, undefined);
+    for (const r of slice.results) {
+      const status = statusOf(r);
+      const target = row(r.target.kind, r.target.name, r.target.cluster);
+      target.cells.set(r.control.id, status);
+      if (status === "failed" || status === "undetermined") target.attention = true;
+      if (status === "failed" || status === "undetermined" || status === "waived") target.notClean = true;
+      this.count(r, status);
+    }
+    for (const r of rows.values()) this.keepRow(r);
+  }
+
+  private count(r: Result, status: ResultStatus): void {
+    let control = this.used.get(r.control.id);
+    if (control === undefined) this.used.set(r.control.id, (control = { id: r.control.id, title: r.control.title, counts: countStatuses([]) }));
+    control.counts[status] += 1;
+    control.counts.total += 1;
+    this.totals[r.status] += 1;
+    this.totals.total += 1;
+    if (r.status === "failed") this.failedBySeverity[r.control.severity] += 1;
+    if (r.waiver !== undefined) {
+      const counts = this.waived.get(r.waiver.index) ?? { failed: 0, undetermined: 0 };
+      counts[r.waiver.originalStatus] += 1;
+      this.waived.set(r.waiver.index, counts);
+    }
+    if (status === "failed" || status === "undetermined") {
+      this.findings.push({ r, i: this.seen });
+      if (this.findings.length >= 2 * KEPT) this.trimFindings();
+    }
+    this.seen += 1;
+  }
+
+  private trimFindings(): void {
+    this.findings.sort((a, b) => rank(a.r) - rank(b.r) || a.i - b.i);
+    this.findings.length = Math.min(this.findings.length, KEPT);
+  }
+
+  private keepRow(r: DigestRow): void {
+    this.rowCount += 1;
+    if (r.attention) this.attentionRows += 1;
+    if (r.notClean) this.notCleanRows += 1;
+    const keep = this.keepAll || (r.attention && this.keptAttention < KEPT) || (r.notClean && this.keptNotClean < KEPT);
+    if (!keep) return;
+    if (r.attention) this.keptAttention += 1;
+    if (r.notClean) this.keptNotClean += 1;
+    (r.kind === "host" ? this.hostRows : this.clusterRows).push(r);
+  }
+
+  /** The digest of everything added; `report` gives the run's own facts. */
+  finish(report: Omit<RunDigest, "hostCount" | "clusterCount" | "columns" | "rows" | "rowCount" | "attentionRows" | "notCleanRows" | "findings" | "waived" | "perControl">, counts: { hosts: number; clusters: number }, controlOrder: readonly string[]): RunDigest {
+    this.trimFindings();
+    const columns = controlOrder.filter((id) => this.used.has(id));
+    // A Set: `includes` on the list made this quadratic in controls (10,000 controls: 10^8 steps).
+    const placed = new Set(columns);
+    for (const id of this.used.keys()) if (!placed.has(id)) columns.push(id);
+    return {
+      ...report,
+      hostCount: counts.hosts,
+      clusterCount: counts.clusters,
+      columns,
+      rows: [...this.hostRows, ...this.clusterRows],
+      rowCount: this.rowCount,
+      attentionRows: this.attentionRows,
+      notCleanRows: this.notCleanRows,
+      findings: this.findings.map((f) => f.r),
+      waived: this.waived,
+      perControl: columns.map((id) => this.used.get(id)!),
+    };
+  }
+}
+
+/** The digest of a whole report held in memory (tests, and any caller with a RunReport). */
+export function digestOf(report: RunReport): RunDigest {
+  const builder = new DigestBuilder(report.hosts.length + report.clusters.length);
+  builder.add(report);
+  const { results: _results, hosts, clusters, ...rest } = report;
+  // Counted from the results, as every view always did, whatever totals the report carries.
+  return builder.finish({ ...rest, totals: builder.totals }, { hosts: hosts.length, clusters: clusters.length }, report.controls.map((c) => c.id));
+}

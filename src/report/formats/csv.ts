@@ -1,0 +1,80 @@
+/**
+ * results.csv: one row per result, for a spreadsheet or a CMDB import. Written with
+ * csv-stringify: RFC 4180 quoting (quotes, commas, newlines) and, with `escape_formulas`, the
+ * OWASP "CSV injection" defence: a cell starting with =, +, -, @, tab or carriage return (and
+ * their full-width forms, which some spreadsheets fold into them) gets a leading single quote, so
+ * a host name, an adapter name or a probe's error message read from a host can never run as a
+ * formula in Excel or LibreOffice. Every cell is text from hostproof's results; nothing is typed
+ * as a number, so `-` is always escaped.
+ *
+ * Encoding: UTF-8 with a byte-order mark, which is what makes Excel read UTF-8 (host names,
+ * Japanese adapter names) instead of the machine's ANSI code page; rows end in CRLF (RFC 4180).
+ */
+import { stringify } from "csv-stringify/sync";
+import type { Result } from "../../model/result";
+import type { EvidenceLookup, ResultTime } from "./evidence-view";
+import { join } from "node:path";
+import { StreamFile, type Written } from "../output/stream-file";
+import type { Format } from "./format";
+import { inParts } from "./parts";
+
+export const CSV_FILE = "results.csv";
+
+export const CSV_COLUMNS = ["host", "cluster", "control", "title", "severity", "status", "expected", "actual", "waiver", "collected at"] as const;
+
+const OPTIONS = { escape_formulas: true, record_delimiter: "windows" } as const;
+
+/**
+ * A cluster's own result has an empty host and the cluster's name; a node's has both; a
+ * standalone host's an empty cluster. status is summary.json's (passed, failed, undetermined,
+ * notApplicable, waived). waiver: `<id or waivers[n]>: <justification> (expires <day>)`.
+ */
+export function csvRow(r: Result, collectedAt: string | undefined): string[] {
+  const w = r.waiver;
+  return [
+    r.target.kind === "host" ? r.target.name : "",
+    r.target.cluster ?? "",
+    r.control.id,
+    r.control.title,
+    r.control.severity,
+    r.status,
+    r.expected,
+    r.actual,
+    w === undefined ? "" : `${w.id ?? `waivers[${w.index}]`}: ${w.justification} (expires ${w.expires})`,
+    collectedAt ?? "",
+  ];
+}
+
+export class CsvStream {
+  constructor(private readonly file: StreamFile) {
+    file.write(`\uFEFF${stringify([[...CSV_COLUMNS]], OPTIONS)}`);
+  }
+
+  add(results: readonly Result[], lookup: EvidenceLookup, timeOf: ResultTime): void {
+    if (results.length === 0) return;
+    this.file.write(stringify(results.map((r) => csvRow(r, timeOf(r, r.evidence.map(lookup)))), OPTIONS));
+  }
+
+  finish(): Written {
+    return this.file.close();
+  }
+
+  abandon(): void {
+    this.file.abandon();
+  }
+}
+
+/** results.csv as a format. */
+export const csvFormat: Format = {
+  name: "csv",
+  description: "one row per result, safe to open in a spreadsheet",
+  files: [CSV_FILE],
+  open(ctx) {
+    const stream = new CsvStream(new StreamFile(join(ctx.dir, CSV_FILE)));
+    return {
+      add: (slice) => inParts(slice.results, (part) => stream.add(part, slice.lookup, slice.timeOf)),
+      finish: () => ctx.record(CSV_FILE, stream.finish()),
+      abort: () => stream.abandon(),
+    };
+  },
+};

@@ -1,0 +1,276 @@
+/**
+ * The browsable report (pages/): hostproof's own static HTML for estates too large for Allure's
+ * single file, written slice by slice like every other output, with no Java and nothing held in
+ * memory beyond a slice and a few counters. Pages hold only what the reader came for:
+ *
+ * - index.html: verdict, totals, one row per control with its counts;
+ * - targets.html: every cluster and standalone host, linked to its section;
+ * - t/<n>.html: a cluster (its cluster-wide checks and each node) or up to 50 standalone hosts:
+ *   every result of every host, and for each result that did not pass, its evidence (the command,
+ *   when it ran, its raw output or error); a link to the host's raw snapshot for the rest;
+ * - findings.html and control-<n>.html: every failed and undetermined result, linked to its host;
+ * - waivers.html: every waiver, its justification and approval, and the results it waived.
+ *
+ * From the landing page a host is two clicks away (Hosts and clusters, the host), a finding's
+ * evidence three (its control, the finding, the evidence), a waiver one.
+ */
+import { mkdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { hostFileName } from "../../../input/host-file-name";
+import { hostIdentity } from "../../../evidence/identity";
+import type { InventoryCluster } from "../../../model/inventory";
+import type { ControlMeta, Result, ResultStatus } from "../../../model/result";
+import { RESULT_STATUSES } from "../../../model/result";
+import type { HostRecord } from "../../../model/run";
+import type { WaiverReport } from "../../../model/waiver";
+import { approvalText, scopeText, waiverLabel } from "../../../waivers/describe";
+import { evidenceText } from "../allure/allure-results";
+import type { RunDigest } from "../../bookkeeping/digest";
+import type { EvidenceLookup } from "../evidence-view";
+import { Spool } from "../../output/stream-file";
+import { STATUS_WORDS, statusOf } from "../../text";
+import { anchor, badge, esc, page } from "./html";
+import type { Format } from "../format";
+import { giveTurn } from "../../../util/turns";
+
+export const PAGES_DIR = "pages";
+const HOSTS_PER_PAGE = 50;
+const NOT_PASSING: readonly ResultStatus[] = ["failed", "undetermined", "waived"];
+
+type Counts = Record<ResultStatus, number>;
+const zero = (): Counts => Object.fromEntries(RESULT_STATUSES.map((s) => [s, 0])) as Counts;
+
+export class PagesWriter {
+  private readonly root: string;
+  private pageCount = 0;
+  private readonly targets: Spool;
+  private readonly findings: Spool;
+  private readonly byControl = new Map<string, { meta: ControlMeta; counts: Counts; rows: Spool; file: string }>();
+  private readonly byWaiver = new Map<number, Spool>();
+
+  constructor(
+    reportDir: string,
+    /** Writes a file whole, relative to the report folder, and records it for the manifest. */
+    private readonly writeSmall: (rel: string, text: string) => void,
+  ) {
+    this.root = join(reportDir, PAGES_DIR);
+    // t/ is made with the first page: a shard with no hosts keeps no empty folder the manifest would call unexpected.
+    mkdirSync(this.root, { recursive: true });
+    this.targets = new Spool(join(reportDir, `.${PAGES_DIR}.targets`));
+    this.findings = new Spool(join(reportDir, `.${PAGES_DIR}.findings`));
+  }
+
+  /** `lookup` resolves the evidence of these hosts (../evidence-view.ts). A page at a time, with a turn of the event loop between (util/turns.ts). */
+  async add(hosts: readonly HostRecord[], clusters: readonly InventoryCluster[], results: readonly Result[], lookup: EvidenceLookup): Promise<void> {
+    const byTarget = new Map<string, Result[]>();
+    for (const r of results) {
+      const key = anchor(r.target.kind, r.target.name);
+      const list = byTarget.get(key) ?? [];
+      list.push(r);
+      byTarget.set(key, list);
+    }
+    const hostByName = new Map(hosts.map((h) => [h.name.toLowerCase(), h]));
+    const inCluster = new Set<string>();
+    for (const c of clusters) {
+      const nodes = c.nodes.map((n) => hostByName.get(n.toLowerCase())).filter((h): h is HostRecord => h !== undefined);
+      for (const n of nodes) inCluster.add(n.name.toLowerCase());
+      this.writePage(`Cluster ${c.name}`, [{ kind: "cluster", cluster: c, nodes }, ...nodes.map((h) => ({ kind: "host" as const, host: h }))], byTarget, lookup);
+      await giveTurn();
+    }
+    const standalone = hosts.filter((h) => !inCluster.has(h.name.toLowerCase()));
+    for (let i = 0; i < standalone.length; i += HOSTS_PER_PAGE) {
+      const group = standalone.slice(i, i + HOSTS_PER_PAGE);
+      const title = group.length === 1 ? `Host ${group[0]!.name}` : `Standalone hosts ${group[0]!.name} … ${group[group.length - 1]!.name}`;
+      this.writePage(title, group.map((h) => ({ kind: "host" as const, host: h })), byTarget, lookup);
+      await giveTurn();
+    }
+  }
+
+  private writePage(title: string, sections: Section[], byTarget: Map<string, Result[]>, lookup: EvidenceLookup): void {
+    if (this.pageCount === 0) mkdirSync(join(this.root, "t"), { recursive: true });
+    const file = `t/${++this.pageCount}.html`;
+    const body: string[] = [];
+    for (const s of sections) {
+      const name = s.kind === "cluster" ? s.cluster.name : s.host.name;
+      const id = anchor(s.kind, name);
+      const results = byTarget.get(id) ?? [];
+      const worst = worstOf(results);
+      this.targets.write(
+        `<tr><td>${s.kind === "cluster" ? "cluster" : s.host.cluster !== undefined ? `node of ${esc(s.host.cluster)}` : "standalone host"}</td>` +
+          `<td><a href="${file}#${id}">${esc(name)}</a></td><td>${worst !== undefined ? badge(worst) : ""}</td><td class="n">${results.length}</td></tr>\n`,
+      );
+      body.push(s.kind === "cluster" ? clusterHead(s.cluster, id) : hostHead(s.host, id));
+      body.push(resultsTable(results, lookup));
+      for (const r of results) this.count(r, `${file}#${id}`);
+    }
+    this.writeFile(file, page(title, 1, body.join("\n")));
+  }
+
+  private count(r: Result, href: string): void {
+    let control = this.byControl.get(r.control.id);
+    if (control === undefined) {
+      const n = this.byControl.size + 1;
+      control = { meta: r.control, counts: zero(), rows: new Spool(join(this.root, `.control-${n}`)), file: `control-${n}.html` };
+      this.byControl.set(r.control.id, control);
+    }
+    const status = statusOf(r);
+    control.counts[status] += 1;
+    if (!NOT_PASSING.includes(status)) return;
+    const row = findingRow(r, href);
+    control.rows.write(row);
+    if (status !== "waived") this.findings.write(row);
+    if (r.waiver !== undefined) {
+      let spool = this.byWaiver.get(r.waiver.index);
+      if (spool === undefined) {
+        spool = new Spool(join(this.root, `.waiver-${r.waiver.index}`));
+        this.byWaiver.set(r.waiver.index, spool);
+      }
+      spool.write(row);
+    }
+  }
+
+  /** Writes the pages only known at the end; `digest` gives the run's facts and totals. */
+  finish(digest: RunDigest): void {
+    const controls = [...this.byControl.values()].sort((a, b) => digest.columns.indexOf(a.meta.id) - digest.columns.indexOf(b.meta.id));
+    for (const c of controls) this.writeFile(c.file, page(`${c.meta.id}: ${c.meta.title}`, 0, controlBody(c.meta, c.counts, c.rows)));
+    this.writeFile("targets.html", page(`Hosts and clusters (${digest.hostCount.toLocaleString("en-US")} hosts, ${digest.clusterCount.toLocaleString("en-US")} clusters)`, 0, `<table><tr><th>kind</th><th>name</th><th>worst result</th><th>results</th></tr>\n${spooled(this.targets)}</table>`));
+    this.writeFile("findings.html", page(`Findings: ${(digest.totals.failed + digest.totals.undetermined).toLocaleString("en-US")} failed or undetermined results`, 0, `${FINDINGS_HEAD}${spooled(this.findings)}</table>`));
+    this.writeFile("waivers.html", page("Waivers", 0, waiversBody(digest.waivers, this.byWaiver)));
+    this.writeFile("index.html", page(`hostproof: ${digest.estate ?? digest.inventoryFile}`, 0, indexBody(digest, controls)));
+  }
+
+  discard(): void {
+    for (const s of [this.targets, this.findings, ...this.byWaiver.values(), ...[...this.byControl.values()].map((c) => c.rows)]) s.discard();
+  }
+
+  private writeFile(rel: string, text: string): void {
+    this.writeSmall(`${PAGES_DIR}/${rel}`, text);
+  }
+}
+
+type Section = { kind: "cluster"; cluster: InventoryCluster; nodes: readonly HostRecord[] } | { kind: "host"; host: HostRecord };
+
+const RANK: readonly ResultStatus[] = ["failed", "undetermined", "waived", "passed", "notApplicable"];
+
+function worstOf(results: readonly Result[]): ResultStatus | undefined {
+  let worst: ResultStatus | undefined;
+  for (const r of results) if (worst === undefined || RANK.indexOf(statusOf(r)) < RANK.indexOf(worst)) worst = statusOf(r);
+  return worst;
+}
+
+/** A spool's text, read back whole: the pages it fills are meant to be opened whole. */
+function spooled(spool: Spool): string {
+  spool.finish();
+  const text = readFileSync(spool.path, "utf8");
+  spool.discard();
+  return text;
+}
+
+function hostHead(h: HostRecord, id: string): string {
+  const who = hostIdentity(h.snapshot);
+  const facts = [
+    h.cluster !== undefined ? `node of cluster ${esc(h.cluster)}` : "standalone host",
+    `FQDN ${esc(who.fqdn ?? "unknown")}`,
+    `${esc(who.osCaption ?? "operating system unknown")}${who.osBuild !== null ? ` (${esc(who.osBuild)})` : ""}`,
+    `read ${esc(who.collectedAt)}`,
+  ];
+  return `<section class="target" id="${id}"><h2>${esc(h.name)}</h2><p class="meta">${facts.join(" · ")} · <a href="../../evidence/snapshots/${encodeURIComponent(hostFileName(h.name))}">raw snapshot</a></p>`;
+}
+
+function clusterHead(c: InventoryCluster, id: string): string {
+  return `<section class="target" id="${id}"><h2>Cluster ${esc(c.name)}</h2><p class="meta">${esc(c.type)} cluster of ${c.nodes.map((n) => `<a href="#${anchor("host", n)}">${esc(n)}</a>`).join(", ")}</p>`;
+}
+
+function found(r: Result): string {
+  const lines = [esc(r.actual)];
+  for (const d of r.details ?? []) if (d.outcome !== "ok") lines.push(`${esc(d.subject)}: ${esc(d.actual)} (${esc(d.outcome)}${d.note !== undefined ? `: ${esc(d.note)}` : ""})`);
+  if (r.reason !== undefined && r.status !== "passed") lines.push(`<i>${esc(r.reason.kind)}: ${esc(r.reason.message)}</i>`);
+  return lines.join("<br>");
+}
+
+function waiverCell(r: Result): string {
+  const w = r.waiver;
+  if (w === undefined) return "";
+  return `waived (was ${esc(STATUS_WORDS[w.originalStatus])}): ${esc(w.justification)}; ${esc(approvalText(w))}`;
+}
+
+function resultsTable(results: readonly Result[], lookup: EvidenceLookup): string {
+  if (results.length === 0) return `<p>No result.</p></section>`;
+  const rows = results.map((r) => {
+    const status = statusOf(r);
+    const evidence =
+      NOT_PASSING.includes(status) && r.evidence.length > 0
+        ? `<details><summary>evidence (${r.evidence.length})</summary>${r.evidence.map((ref) => `<pre>${esc(evidenceText(lookup(ref)))}</pre>`).join("")}</details>`
+        : "";
+    return `<tr><td>${esc(r.control.id)}</td><td>${esc(r.control.title)}</td><td>${esc(r.control.severity)}</td><td>${badge(status)}</td><td>${esc(r.expected)}</td><td>${found(r)}${evidence}</td><td>${waiverCell(r)}</td></tr>`;
+  });
+  return `<table><tr><th>control</th><th>title</th><th>severity</th><th>status</th><th>expected</th><th>found</th><th>waiver</th></tr>\n${rows.join("\n")}\n</table></section>`;
+}
+
+const FINDINGS_HEAD = `<table><tr><th>target</th><th>control</th><th>severity</th><th>status</th><th>expected</th><th>found</th></tr>\n`;
+
+function findingRow(r: Result, href: string): string {
+  const target = r.target.kind === "cluster" ? `cluster ${r.target.name}` : r.target.name;
+  return `<tr><td><a href="${href}">${esc(target)}</a></td><td>${esc(r.control.id)}</td><td>${esc(r.control.severity)}</td><td>${badge(statusOf(r))}</td><td>${esc(r.expected)}</td><td>${found(r)}</td></tr>\n`;
+}
+
+
+function controlBody(meta: ControlMeta, counts: Counts, rows: Spool): string {
+  const facts = [
+    ["severity", meta.severity],
+    ["feature", `${meta.featureName} (${meta.feature})`],
+    ["rationale", meta.rationale],
+    ["remediation", meta.remediation],
+    ["source", meta.source],
+  ].filter((f): f is [string, string] => f[1] !== undefined);
+  return (
+    `<table>${facts.map(([k, v]) => `<tr><th>${k}</th><td>${k === "remediation" ? `<pre>${esc(v)}</pre>` : esc(v)}</td></tr>`).join("")}</table>` +
+    `<h2>Results</h2><p>${RESULT_STATUSES.map((s) => `${badge(s)} ${counts[s].toLocaleString("en-US")}`).join(" · ")}</p>` +
+    `<h2>Failed, undetermined and waived</h2>${FINDINGS_HEAD}${spooled(rows)}</table>`
+  );
+}
+
+function waiversBody(report: WaiverReport | undefined, byWaiver: Map<number, Spool>): string {
+  if (report === undefined) return "<p>No waiver file was given to this run.</p>";
+  const parts = [`<p>Waiver file: ${esc(report.file)}; a waiver is reported as expiring ${report.warnDays} days or fewer before its last day.</p>`];
+  report.waivers.forEach((w, index) => {
+    const spool = byWaiver.get(index);
+    parts.push(
+      `<h2 id="waiver-${index}">${esc(waiverLabel(w, index))}</h2><table>` +
+        `<tr><th>control</th><td>${esc(w.controlId)}</td></tr><tr><th>scope</th><td>${esc(scopeText(w.scope))}</td></tr>` +
+        `<tr><th>justification</th><td>${esc(w.justification)}</td></tr><tr><th>approval</th><td>${esc(approvalText(w))}</td></tr></table>` +
+        (spool !== undefined ? `${FINDINGS_HEAD}${spooled(spool)}</table>` : "<p>It waived no result in this run.</p>"),
+    );
+  });
+  for (const n of report.notices) parts.push(`<p><b>${esc(n.kind)}</b>: ${esc(n.message)}</p>`);
+  return parts.join("\n");
+}
+
+function indexBody(d: RunDigest, controls: { meta: ControlMeta; counts: Counts; file: string }[]): string {
+  const t = d.totals;
+  const head =
+    `<p><b>Verdict: ${esc(d.verdict.toUpperCase())}</b> (fail on ${esc(d.failOn)}; exit code ${d.exitCode}) · as of ${esc(d.asOf)} · hostproof ${esc(d.tool.version)} · started ${esc(d.startedAt)}</p>` +
+    `<p>${RESULT_STATUSES.map((s) => `${badge(s)} ${t[s].toLocaleString("en-US")}`).join(" · ")} (${t.total.toLocaleString("en-US")} results; ${d.hostCount.toLocaleString("en-US")} hosts, ${d.clusterCount.toLocaleString("en-US")} clusters)</p>` +
+    `<p><a href="targets.html">Hosts and clusters</a> · <a href="findings.html">${(t.failed + t.undetermined).toLocaleString("en-US")} findings</a> · <a href="waivers.html">${t.waived.toLocaleString("en-US")} waived results</a></p>`;
+  const rows = controls.map(
+    (c) => `<tr><td><a href="${c.file}">${esc(c.meta.id)}</a></td><td>${esc(c.meta.title)}</td><td>${esc(c.meta.severity)}</td>${RESULT_STATUSES.map((s) => `<td class="n">${c.counts[s].toLocaleString("en-US")}</td>`).join("")}</tr>`,
+  );
+  return `${head}<h2>Controls</h2><table><tr><th>control</th><th>title</th><th>severity</th>${RESULT_STATUSES.map((s) => `<th>${esc(STATUS_WORDS[s])}</th>`).join("")}</tr>\n${rows.join("\n")}</table>`;
+}
+
+/** The browsable report as a format: pages/index.html and the pages it links to. */
+export const pagesFormat: Format = {
+  name: "pages",
+  description: "the browsable report (--html pages; auto above 2,000 hosts)",
+  files: [`${PAGES_DIR}/`],
+  opens: `${PAGES_DIR}/index.html`,
+  html: "pages",
+  open(ctx) {
+    const pages = new PagesWriter(ctx.dir, (rel, text) => ctx.writeSmall(rel, text));
+    return {
+      add: (slice) => pages.add(slice.hosts, slice.clusters, slice.results, slice.lookup),
+      finish: (end) => pages.finish(end.digest),
+      abort: () => pages.discard(),
+    };
+  },
+};

@@ -1,0 +1,80 @@
+/**
+ * The format registry: a format is one module (test/fixtures/formats/targets-txt.ts) and one line
+ * in a registry, and a run given that registry writes its file, lists it in the manifest and the
+ * outputs it prints, and `--help`'s list comes from the same registry.
+ */
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { test } from "node:test";
+import { reportOutcome } from "../../src/cli/commands/run";
+import { formatLines, RUN_HELP } from "../../src/cli/usage";
+import { runEstate } from "../../src/engine/run";
+import { exportReport } from "../../src/export/export";
+import { DEFAULT_COVERAGE, verifyReport, type Manifest } from "../../src/evidence/manifest";
+import { finishRounds, formatRegistry, FORMATS, REGISTRY } from "../../src/report/formats";
+import type { Format } from "../../src/report/formats/format";
+import { sha256Hex } from "../../src/evidence/manifest";
+import { AS_OF, DEMO } from "../e2e/cli";
+import { TARGETS_FILE, targetsTxtFormat } from "../fixtures/formats/targets-txt";
+import { scratch } from "./tmp";
+
+test("a format added in one module and one registry line is written, listed in the manifest and printed, and export derives it", async (t) => {
+  const out = join(scratch(t), "report");
+  const registry = formatRegistry([...FORMATS, targetsTxtFormat]);
+  const outcome = await runEstate({ inventory: DEMO, out, failOn: "any", asOf: new Date(`${AS_OF}T00:00:00Z`), html: false, history: false, registry });
+
+  const text = readFileSync(join(out, TARGETS_FILE), "utf8");
+  const lines = text.trimEnd().split("\n");
+  // The demo: 11 hosts and 2 clusters, each a line, then the count.
+  assert.equal(lines.length, 14, text);
+  assert.match(lines.at(-1)!, new RegExp(`^13 targets, ${outcome.report.totals.failed} failed results$`));
+  for (const line of lines.slice(0, -1)) assert.match(line, /^(host|cluster) \S+: \d+ failed$/);
+  assert.deepEqual(lines.filter((l) => l.startsWith("cluster ")).map((l) => l.split(":")[0]).sort(), ["cluster mdclus", "cluster wgclus"]);
+  const failed = lines.slice(0, -1).reduce((n, l) => n + Number(/(\d+) failed$/.exec(l)![1]), 0);
+  assert.equal(failed, outcome.report.totals.failed);
+
+  const manifest = JSON.parse(readFileSync(join(out, "evidence", "manifest.json"), "utf8")) as Manifest;
+  const entry = manifest.files.find((f) => f.path === TARGETS_FILE);
+  assert.deepEqual(entry, { path: TARGETS_FILE, sha256: sha256Hex(text), bytes: Buffer.byteLength(text) });
+  assert.ok(manifest.covers.includes(TARGETS_FILE), manifest.covers.join(", "));
+  const verified = await verifyReport(out);
+  assert.equal(verified.ok, true, JSON.stringify(verified.problems));
+
+  const printed: string[] = [];
+  reportOutcome(outcome, { color: false, exitZero: true }, { out: (s) => printed.push(s), err: () => undefined, color: false, now: () => new Date() });
+  const list = printed.find((l) => l.includes("summary.json,"));
+  assert.ok(list?.includes(`${TARGETS_FILE},`), list);
+  assert.match(formatLines(registry.formats), /^ {2}targets\.txt +one line per target with the number of its failed results$/m);
+
+  // And derived again from the report by export, the same bytes.
+  const derived = join(scratch(t), "derived");
+  const exported = await exportReport({ report: out, formats: [targetsTxtFormat.name], out: derived, registry });
+  assert.equal(exported.ok, true);
+  assert.equal(readFileSync(join(derived, TARGETS_FILE), "utf8"), text);
+});
+
+test("the default registry: every format's file in --help, in the manifest's coverage, and the HTML reports chosen by style", () => {
+  for (const f of REGISTRY.formats) {
+    assert.ok(RUN_HELP.includes(`  ${f.opens ?? f.files[0]!}`), `${f.name} in run --help`);
+    for (const file of f.files) assert.ok(DEFAULT_COVERAGE.includes(file), `${file} covered`);
+  }
+  const names = (formats: readonly Format[]): string[] => formats.map((f) => f.name);
+  assert.deepEqual(names(REGISTRY.forRun(undefined)), ["summary", "summary-md", "junit", "hdf", "csv", "allure-results"]);
+  assert.deepEqual(names(REGISTRY.forRun("single")), ["summary", "summary-md", "junit", "hdf", "csv", "allure-results", "allure-report"]);
+  assert.deepEqual(names(REGISTRY.forRun("pages")), ["summary", "summary-md", "junit", "hdf", "csv", "allure-results", "pages"]);
+  assert.deepEqual(names(REGISTRY.withNeeds(["allure-report"])), ["allure-results", "allure-report"]);
+});
+
+test("formats finish after those they need; the others after them, in the registry's order", () => {
+  const f = (name: string, needs?: string[]): Pick<Format, "name" | "needs"> => ({ name, ...(needs !== undefined ? { needs } : {}) });
+  const rounds = finishRounds([f("summary"), f("html", ["results"]), f("junit"), f("results"), f("pages")]);
+  assert.deepEqual(rounds.map((r) => r.map((x) => x.name)), [["results", "html"], ["summary", "junit", "pages"]]);
+  assert.deepEqual(finishRounds([f("summary"), f("junit")]).map((r) => r.map((x) => x.name)), [["summary", "junit"]]);
+});
+
+test("a registry refuses two formats of one name, a need it does not hold, and a registry without the record's format", () => {
+  assert.throws(() => formatRegistry([...FORMATS, { ...targetsTxtFormat, name: "junit" }]), /two formats are named junit/);
+  assert.throws(() => formatRegistry([...FORMATS, { ...targetsTxtFormat, needs: ["nothing"] }]), /needs nothing/);
+  assert.throws(() => formatRegistry(FORMATS.filter((x) => x.name !== "summary")), /without summary/);
+});
