@@ -16,11 +16,6 @@ import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import type { ManifestEntry, VerifyProblem } from "./manifest";
 
-/** A listed file to check; `contents: false` when its caller hashes the bytes as it reads them (read-once.ts): only what is there is checked here. */
-export interface PooledFile extends ManifestEntry {
-  contents: boolean;
-}
-
 /** What the worker runs: for each file of a batch, the problem found (or none). */
 const WORKER = `
 const { parentPort } = require("node:worker_threads");
@@ -96,11 +91,13 @@ interface Job {
   fail: (err: Error) => void;
 }
 
+/** BATCH files of a check from `offset`: sent as the worker wants them, so the check's list is never copied whole. */
 interface Batch {
   job: Job;
   offset: number;
   root: string;
-  files: PooledFile[];
+  files: readonly ManifestEntry[];
+  contents: boolean;
 }
 
 interface Thread {
@@ -121,16 +118,17 @@ export class FilePool {
   /**
    * Checks `files` of the report at `root`; resolves with the problems found, each with the index
    * of its file in `files`, in that order. Rejects with a file-system error (its errno code kept)
-   * when a file could not be read at all.
+   * when a file could not be read at all. `contents: false` when the caller hashes the files'
+   * bytes itself as it reads them (read-once.ts): only what is there is checked here.
    */
-  check(root: string, files: readonly PooledFile[]): Promise<{ index: number; problem: VerifyProblem }[]> {
+  check(root: string, files: readonly ManifestEntry[], contents = true): Promise<{ index: number; problem: VerifyProblem }[]> {
     if (this.broken !== undefined) return Promise.reject(this.broken);
     if (files.length === 0) return Promise.resolve([]);
     const promise = new Promise<{ index: number; problem: VerifyProblem }[]>((done, fail) => {
       const job: Job = { left: 0, found: [], done, fail };
       for (let offset = 0; offset < files.length; offset += BATCH) {
         job.left += 1;
-        this.queue.push({ job, offset, root, files: files.slice(offset, offset + BATCH).map(({ path, sha256, bytes, contents }) => ({ path, sha256, bytes, contents })) });
+        this.queue.push({ job, offset, root, files, contents });
       }
     });
     while (this.threads.length < this.size && this.threads.length * AHEAD < this.queue.length) this.threads.push(this.start());
@@ -183,7 +181,8 @@ export class FilePool {
       if (batch.job.failed !== undefined) continue;
       const id = (this.nextId += 1);
       thread.busy.set(id, batch);
-      thread.worker.postMessage({ id, root: batch.root, files: batch.files });
+      const files = batch.files.slice(batch.offset, batch.offset + BATCH).map(({ path, sha256, bytes }) => ({ path, sha256, bytes, contents: batch.contents }));
+      thread.worker.postMessage({ id, root: batch.root, files });
     }
     if (thread.busy.size > 0) thread.worker.ref();
     else thread.worker.unref();

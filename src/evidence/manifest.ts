@@ -536,7 +536,7 @@ export async function verifyReport(reportDir: string, shownAs: string = reportDi
   const here = (path: string): boolean => keep.has(path) || (self !== undefined && ReportCheck.reads(path));
   const elsewhere = manifest.files.map((entry, at) => ({ entry, at })).filter(({ entry }) => !here(entry.path));
   const pool = options.pool ?? new FilePool(availableParallelism());
-  const pooled = pool.check(reportDir, elsewhere.map(({ entry }) => ({ ...entry, contents: true })));
+  const pooled = pool.check(reportDir, elsewhere.map(({ entry }) => entry));
   // Awaited below; until then a failure must not count as unhandled.
   pooled.catch(() => undefined);
   try {

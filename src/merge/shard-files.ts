@@ -12,7 +12,7 @@
  * merge, then the used files again as they were read, was a third of the merge's time.
  */
 import type { InputProblem } from "../errors";
-import { briefProblems, unlistedEntries, type Manifest, type VerifyProblem } from "../evidence/manifest";
+import { briefProblems, unlistedEntries, type Manifest, type ManifestEntry, type VerifyProblem } from "../evidence/manifest";
 import { sameBytes, type Digest } from "../evidence/read-once";
 import type { FilePool } from "../evidence/file-pool";
 import { shownArg } from "../util/shell-quote";
@@ -24,24 +24,32 @@ export class NotAsListed extends Error {
   }
 }
 
+type Found = { at: number; problem: VerifyProblem };
+
 export class ShardFiles {
-  private readonly read: { at: number; problem: VerifyProblem }[] = [];
-  private readonly at: ReadonlyMap<string, number>;
-  private where: Promise<{ at: number; problem: VerifyProblem }[]> | undefined;
-  private rest: Promise<{ at: number; problem: VerifyProblem }[]> | undefined;
+  private readonly read: Found[] = [];
+  /** The entries of the files merge reads or has checked, with where each stands in the manifest: problems are listed in its order. */
+  private readonly entries: ReadonlyMap<string, { at: number; entry: ManifestEntry }>;
+  /** Held until every file is checked and the folder walked for unlisted ones: at 100,000 hosts the shards list 1.8 million files. */
+  private manifest: Manifest | undefined;
+  private readonly count: number;
+  private where: Promise<Found[]> | undefined;
+  private settled: Promise<{ found: Found[]; unlisted: VerifyProblem[] }> | undefined;
 
   constructor(
     private readonly dir: string,
     /** The shard folder as the user named it. */
     readonly shown: string,
-    private readonly manifest: Manifest,
+    manifest: Manifest,
     private readonly pool: FilePool,
     /** The files merge reads itself, hashing them as it goes. */
     private readonly used: (path: string) => boolean,
     /** Files already read and checked whole on the main thread (evidence/shard.json). */
     private readonly checked: ReadonlySet<string>,
   ) {
-    this.at = new Map(manifest.files.map((f, i) => [f.path, i] as const));
+    this.manifest = manifest;
+    this.count = manifest.files.length;
+    this.entries = new Map(manifest.files.flatMap((entry, at) => (used(entry.path) || checked.has(entry.path) ? [[entry.path, { at, entry }] as const] : [])));
   }
 
   /** Starts the check that the files merge reads are there as regular files; `usedThere` waits for it. */
@@ -54,9 +62,19 @@ export class ShardFiles {
     return (await this.where!).map((f) => f.problem);
   }
 
-  /** Starts hashing every file merge does not read. */
+  /** Starts hashing every file merge does not read, then the walk for files the manifest does not list. */
   checkRest(): void {
-    this.rest = this.pooled((path) => !this.used(path) && !this.checked.has(path), true);
+    const manifest = this.manifest!;
+    const rest = this.pooled((path) => !this.used(path) && !this.checked.has(path), true);
+    const where = this.where ?? Promise.resolve([]);
+    this.settled = (async () => {
+      const found = [...(await where), ...(await rest)];
+      const unlisted = await unlistedEntries(this.dir, new Set(manifest.files.map((f) => f.path)));
+      this.manifest = undefined;
+      return { found, unlisted };
+    })();
+    // Awaited by problems(); until then a failure must not count as unhandled.
+    this.settled.catch(() => undefined);
   }
 
   /**
@@ -64,29 +82,30 @@ export class ShardFiles {
    * problem is noted and NotAsListed thrown, so that nothing read from the file is used.
    */
   require(path: string, read: Digest): void {
-    const entry = this.manifest.files[this.at.get(path) ?? -1];
-    if (entry !== undefined && sameBytes(entry, read)) return;
-    const expected = entry !== undefined ? `sha256:${entry.sha256} (${entry.bytes} bytes)` : "not listed";
-    this.read.push({ at: this.at.get(path) ?? this.manifest.files.length, problem: { path, kind: "modified", expected, actual: `sha256:${read.sha256} (${read.bytes} bytes)` } });
+    const listed = this.entries.get(path);
+    if (listed !== undefined && sameBytes(listed.entry, read)) return;
+    const expected = listed !== undefined ? `sha256:${listed.entry.sha256} (${listed.entry.bytes} bytes)` : "not listed";
+    this.read.push({ at: listed?.at ?? this.count, problem: { path, kind: "modified", expected, actual: `sha256:${read.sha256} (${read.bytes} bytes)` } });
     throw new NotAsListed(`${this.shown}/${path}`);
   }
 
   /** A problem found on the main thread (evidence/shard.json, read there whole). */
   found(problem: VerifyProblem): void {
-    this.read.push({ at: this.at.get(problem.path) ?? this.manifest.files.length, problem });
+    this.read.push({ at: this.entries.get(problem.path)?.at ?? this.count, problem });
   }
 
-  /** Every problem of the shard's files, once the pool has checked them all, in the manifest's order; unlisted files last. */
+  /** Every problem of the shard's files, once all are checked (checkRest), in the manifest's order; unlisted files last. */
   async problems(): Promise<VerifyProblem[]> {
-    const found = [...(await this.where ?? []), ...(await this.rest ?? []), ...this.read].sort((a, b) => a.at - b.at).map((f) => f.problem);
-    const listed = new Set(this.manifest.files.map((f) => f.path));
-    return [...found, ...(await unlistedEntries(this.dir, listed))];
+    const { found, unlisted } = await this.settled!;
+    return [...[...found, ...this.read].sort((a, b) => a.at - b.at).map((f) => f.problem), ...unlisted];
   }
 
-  private pooled(which: (path: string) => boolean, contents: boolean): Promise<{ at: number; problem: VerifyProblem }[]> {
-    const files = this.manifest.files.map((entry, at) => ({ entry, at })).filter(({ entry }) => which(entry.path));
-    const checking = this.pool.check(this.dir, files.map(({ entry }) => ({ ...entry, contents }))).then((found) => found.map(({ index, problem }) => ({ at: files[index]!.at, problem })));
-    // Awaited by problems(); until then a failure must not count as unhandled.
+  private pooled(which: (path: string) => boolean, contents: boolean): Promise<Found[]> {
+    // Indexes and references, not copies.
+    const files = this.manifest!.files;
+    const ats: number[] = [];
+    files.forEach((f, i) => which(f.path) && ats.push(i));
+    const checking = this.pool.check(this.dir, ats.map((i) => files[i]!), contents).then((found) => found.map(({ index, problem }) => ({ at: ats[index]!, problem })));
     checking.catch(() => undefined);
     return checking;
   }

@@ -4,18 +4,19 @@ import { createHash } from "node:crypto";
 import { mkdirSync, renameSync, symlinkSync, unlinkSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { test } from "node:test";
-import { FilePool, type PooledFile } from "../../src/evidence/file-pool";
+import { FilePool } from "../../src/evidence/file-pool";
+import type { ManifestEntry } from "../../src/evidence/manifest";
 import { scratch } from "../report/tmp";
 
 const sha = (text: string): string => createHash("sha256").update(text).digest("hex");
 
 /** `n` files under `dir`/many, each listed as written. */
-function listed(dir: string, n: number): PooledFile[] {
+function listed(dir: string, n: number): ManifestEntry[] {
   mkdirSync(join(dir, "many"), { recursive: true });
   return Array.from({ length: n }, (_, i) => {
     const text = `file ${i}\n`;
     writeFileSync(join(dir, "many", `f${i}.txt`), text);
-    return { path: `many/f${i}.txt`, sha256: sha(text), bytes: Buffer.byteLength(text), contents: true };
+    return { path: `many/f${i}.txt`, sha256: sha(text), bytes: Buffer.byteLength(text) };
   });
 }
 
@@ -31,12 +32,15 @@ test("the pool finds what verify finds, each problem with the index of its file,
   mkdirSync(join(dir, "real"));
   writeFileSync(join(dir, "real", "y.txt"), "y\n");
   symlinkSync(join(dir, "real"), join(dir, "linked"));
-  const more: PooledFile[] = [
-    { path: "sub", sha256: sha(""), bytes: 0, contents: true },
-    { path: "linked/y.txt", sha256: sha("y\n"), bytes: 2, contents: true },
-    // Not hashed here: its caller reads and hashes it; only what is there is checked.
-    { path: "sub/x.txt", sha256: sha("something else"), bytes: 14, contents: false },
-    { path: "sub/gone.txt", sha256: sha(""), bytes: 0, contents: false },
+  const more: ManifestEntry[] = [
+    { path: "sub", sha256: sha(""), bytes: 0 },
+    { path: "linked/y.txt", sha256: sha("y\n"), bytes: 2 },
+  ];
+  // Not hashed: their caller reads and hashes them; only what is there is checked.
+  const readElsewhere: ManifestEntry[] = [
+    { path: "sub/x.txt", sha256: sha("something else"), bytes: 14 },
+    { path: "sub/gone.txt", sha256: sha(""), bytes: 0 },
+    { path: "linked/y.txt", sha256: sha("other"), bytes: 5 },
   ];
   const pool = new FilePool(2);
   try {
@@ -47,7 +51,10 @@ test("the pool finds what verify finds, each problem with the index of its file,
       { index: 400, problem: { path: "many/f400.txt", kind: "modified", expected: `sha256:${files[400]!.sha256} (${files[400]!.bytes} bytes)`, actual: "a symbolic link" } },
       { index: 700, problem: { path: "sub", kind: "modified", expected: `sha256:${sha("")} (0 bytes)`, actual: "a folder" } },
       { index: 701, problem: { path: "linked/y.txt", kind: "modified", expected: `sha256:${sha("y\n")} (2 bytes)`, actual: "reached through a symbolic link (linked)" } },
-      { index: 703, problem: { path: "sub/gone.txt", kind: "missing", expected: `sha256:${sha("")} (0 bytes)` } },
+    ]);
+    assert.deepEqual(await pool.check(dir, readElsewhere, false), [
+      { index: 1, problem: { path: "sub/gone.txt", kind: "missing", expected: `sha256:${sha("")} (0 bytes)` } },
+      { index: 2, problem: { path: "linked/y.txt", kind: "modified", expected: `sha256:${sha("other")} (5 bytes)`, actual: "reached through a symbolic link (linked)" } },
     ]);
     // Two reports at once, from one pool: each gets its own answers.
     const [a, b] = await Promise.all([pool.check(dir, files.slice(0, 10)), pool.check(dir, files.slice(3, 4))]);
@@ -66,7 +73,7 @@ test("a pool closed while its workers are busy lets the process go on: it does n
     const { FilePool } = require(${JSON.stringify(resolve(__dirname, "../../src/evidence/file-pool.ts"))});
     const { readdirSync } = require("node:fs");
     const dir = ${JSON.stringify(dir)};
-    const files = readdirSync(dir + "/many").map((n) => ({ path: "many/" + n, sha256: "0".repeat(64), bytes: 1, contents: true }));
+    const files = readdirSync(dir + "/many").map((n) => ({ path: "many/" + n, sha256: "0".repeat(64), bytes: 1 }));
     (async () => {
       for (let i = 0; i < 20; i++) {
         const pool = new FilePool(1);
