@@ -13,7 +13,7 @@
  */
 import { spawn } from "node:child_process";
 import { watchTree } from "./live/sample";
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, readSync, rmSync, statSync } from "node:fs";
+import { closeSync, existsSync, lstatSync, mkdirSync, openSync, readFileSync, readdirSync, readSync, rmSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { benchArgs } from "./args";
 import { generateEstate } from "./generate";
@@ -35,6 +35,10 @@ const TARGETS = {
   seconds10k: 10,
   /** run ÷ bare judge loop, 10,000 hosts, same rounds. */
   ratioToBare: 4,
+  /** Bytes written on disk ÷ the estate's bytes (issue 20), 10,000 hosts. */
+  outputPerInput: 1.5,
+  /** Files in the report at 10,000 hosts (issue 20): an artifact store carries them one by one. */
+  files10k: 15_000,
   /** 100,000 hosts, every output but HTML. */
   seconds100k: 180,
   peakTreeKiB: GIB_KIB,
@@ -73,6 +77,16 @@ interface Measurement {
   files: number;
   htmlReport: boolean;
   logFile: string;
+  /** Bytes of the estate (inventory and snapshots) on disk. */
+  inputBytes: number;
+  /** Each top-level entry of the report: bytes (a hard-linked file counted once) and files. */
+  outputs: Footprint[];
+}
+
+interface Footprint {
+  entry: string;
+  bytes: number;
+  files: number;
 }
 
 type Check = { label: string; status: "PASS" | "FAIL" | "n/a"; detail: string };
@@ -120,6 +134,37 @@ function countFiles(dir: string): number {
   let n = 0;
   for (const e of readdirSync(dir, { withFileTypes: true })) n += e.isDirectory() ? countFiles(join(dir, e.name)) : 1;
   return n;
+}
+
+/**
+ * Bytes and files under `path`, a file with several links counted once (by device and inode): the
+ * bytes on disk, which is what a CI artifact store or an auditor's copy carries.
+ */
+function footprint(path: string, seen: Set<string> = new Set()): { bytes: number; files: number } {
+  const st = lstatSync(path);
+  if (!st.isDirectory()) {
+    const key = `${st.dev}:${st.ino}`;
+    const first = !seen.has(key);
+    seen.add(key);
+    return { bytes: first ? st.size : 0, files: 1 };
+  }
+  let bytes = 0;
+  let files = 0;
+  for (const e of readdirSync(path)) {
+    const f = footprint(join(path, e), seen);
+    bytes += f.bytes;
+    files += f.files;
+  }
+  return { bytes, files };
+}
+
+/** The report's top-level entries, largest first, sharing one set of inodes so that a link is billed once. */
+function outputFootprints(runDir: string): Footprint[] {
+  if (!existsSync(runDir)) return [];
+  const seen = new Set<string>();
+  // evidence/ first: the snapshots are the record; allure-results' links to them cost nothing more.
+  const entries = readdirSync(runDir).sort((a, b) => (a === "evidence" ? -1 : b === "evidence" ? 1 : a < b ? -1 : 1));
+  return entries.map((entry) => ({ entry, ...footprint(join(runDir, entry), seen) })).sort((a, b) => b.bytes - a.bytes);
 }
 
 /**
@@ -184,7 +229,7 @@ async function measure(hosts: number, seed: number, outRoot: string, html: boole
   );
   const logFile = join(outRoot, `run-${hosts}.log`);
   const timeFile = join(outRoot, `time-${hosts}.txt`);
-  const m: Measurement = { hosts, generateSeconds, rounds, bare: [], first: [], rerun: [], allureFiles: 0, allureResults: 0, files: 0, htmlReport: false, logFile };
+  const m: Measurement = { hosts, generateSeconds, rounds, bare: [], first: [], rerun: [], allureFiles: 0, allureResults: 0, files: 0, htmlReport: false, logFile, inputBytes: footprint(estateDir).bytes, outputs: [] };
   const steps: Record<string, () => Promise<void>> = {
     bare: async () => {
       await settle(runDir);
@@ -215,6 +260,7 @@ async function measure(hosts: number, seed: number, outRoot: string, html: boole
   m.allureFiles = allureEntries.length;
   m.allureResults = allureEntries.filter((f) => f.endsWith("-result.json")).length;
   m.files = countFiles(runDir);
+  m.outputs = outputFootprints(runDir);
   m.htmlReport = html && findHtmlReport(runDir);
   return m;
 }
@@ -246,6 +292,9 @@ function checks(m: Measurement, html: boolean, all: readonly Measurement[]): Che
   if (m.hosts === 10_000 && !html) {
     out.push({ label: `10000 hosts: every output but HTML <= ${TARGETS.seconds10k} s (median)`, status: first <= TARGETS.seconds10k ? "PASS" : "FAIL", detail: `${first.toFixed(1)} s` });
     const ratio = first / median(m.bare);
+    const bytes = m.outputs.reduce((n, o) => n + o.bytes, 0);
+    out.push({ label: `10000 hosts: output <= ${TARGETS.outputPerInput}x the input bytes`, status: bytes <= TARGETS.outputPerInput * m.inputBytes ? "PASS" : "FAIL", detail: `${(bytes / m.inputBytes).toFixed(2)}x (${(bytes / 1e6).toFixed(0)} of ${(m.inputBytes / 1e6).toFixed(0)} MB)` });
+    out.push({ label: `10000 hosts: <= ${TARGETS.files10k.toLocaleString("en-US")} files`, status: m.files <= TARGETS.files10k ? "PASS" : "FAIL", detail: m.files.toLocaleString("en-US") });
     out.push({ label: `10000 hosts: run / bare judge loop <= ${TARGETS.ratioToBare}x`, status: ratio <= TARGETS.ratioToBare ? "PASS" : "FAIL", detail: `${ratio.toFixed(1)}x (${first.toFixed(1)} / ${median(m.bare).toFixed(1)} s)` });
   }
   if (m.hosts === 100_000 && !html) {
@@ -359,6 +408,13 @@ async function main(): Promise<number> {
   }
   console.log(table(rows));
   console.log("");
+  for (const m of results) {
+    const bytes = m.outputs.reduce((n, o) => n + o.bytes, 0);
+    const mb = (b: number): string => (b / 1e6).toFixed(1);
+    console.log(`${m.hosts} hosts: input ${mb(m.inputBytes)} MB; output ${mb(bytes)} MB on disk (${(bytes / m.inputBytes).toFixed(2)}x the input) in ${m.files.toLocaleString("en-US")} files (${(m.files / m.hosts).toFixed(1)} per host)`);
+    console.log(table([["output", "MB", "files", "x input bytes"], ...m.outputs.map((o) => [o.entry, mb(o.bytes), o.files.toLocaleString("en-US"), (o.bytes / m.inputBytes).toFixed(3)])]));
+    console.log("");
+  }
   const all = results.flatMap((m) => checks(m, values.html, results));
   console.log(table([["target", "status", "measured"], ...all.map((c) => [c.label, c.status, c.detail])]));
   if (results.some((m) => ![...m.first, ...m.rerun].every(completed))) return 2;

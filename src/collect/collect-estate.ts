@@ -89,24 +89,43 @@ export interface CollectEstateOptions {
 }
 
 export async function collectEstate(loaded: LoadedInventory, options: CollectEstateOptions): Promise<EstateCollection> {
+  const read = await liveReader(loaded, options);
+  return read === undefined ? { snapshots: new Map(), hosts: [] } : read(loaded.inventory.hosts.keys());
+}
+
+/** Reads the live hosts among the inventory's hosts at the given indexes; the others are skipped. */
+export type LiveReader = (hostIndexes: Iterable<number>) => Promise<EstateCollection>;
+
+/**
+ * What can be refused for the whole estate is refused once, before any host is contacted (WinRM
+ * off Windows, no usable pwsh); then each call reads the live hosts it is given, every one in a
+ * round trip of its own. Undefined when the inventory has no live host. `run` reads slice by slice
+ * through it (engine/run.ts), so that a live estate's snapshots are never all held at once.
+ */
+export async function liveReader(loaded: LoadedInventory, options: CollectEstateOptions): Promise<LiveReader | undefined> {
   const inv = loaded.inventory;
-  const live = inv.hosts.filter(isLive);
-  if (live.length === 0) return { snapshots: new Map(), hosts: [] };
+  const liveCount = inv.hosts.filter(isLive).length;
+  if (liveCount === 0) return undefined;
   const timeoutSeconds = options.timeoutSeconds ?? inv.collection?.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
   const concurrency = options.concurrency ?? inv.collection?.concurrency ?? DEFAULT_CONCURRENCY;
   const env = options.env ?? process.env;
-  if (!options.reader) refuseWinrmOffWindows(loaded, options.platform);
+  if (!options.reader) {
+    refuseWinrmOffWindows(loaded, options.platform);
+    await checkPwsh({ file: loaded.doc.file, liveHosts: liveCount, env });
+  }
   const generic = options.generic ?? [];
   const encoded = generic.length > 0 ? { genericProbes: encodeGenericProbes(generic) } : {};
-  const targets = live.map((h) => ({ ...driverTarget(h, inv, timeoutSeconds, dirname(loaded.file)), ...encoded }));
   const collectOptions = { probes: options.probes, generic, concurrency, timeoutMs: timeoutSeconds * 1000, collector: { name: COLLECTOR_NAME, version: options.collectorVersion } };
-  let hosts: CollectedHost[];
-  if (options.reader) {
-    hosts = await collectHosts(targets, options.reader, collectOptions);
-  } else {
-    await checkPwsh({ file: loaded.doc.file, liveHosts: live.length, env });
-    // One local pwsh reads every live host (fanout-reader.ts).
-    hosts = await collectHostsFanout(targets, { ...collectOptions, env });
-  }
-  return { snapshots: new Map(hosts.map((h) => [h.host, h.snapshot])), hosts };
+  return async (hostIndexes) => {
+    const live: (InventoryHost & { transport: LiveTransport })[] = [];
+    for (const i of hostIndexes) {
+      const h = inv.hosts[i]!;
+      if (isLive(h)) live.push(h);
+    }
+    if (live.length === 0) return { snapshots: new Map(), hosts: [] };
+    const targets = live.map((h) => ({ ...driverTarget(h, inv, timeoutSeconds, dirname(loaded.file)), ...encoded }));
+    // One local pwsh reads every live host it is given (fanout-reader.ts).
+    const hosts: CollectedHost[] = options.reader ? await collectHosts(targets, options.reader, collectOptions) : await collectHostsFanout(targets, { ...collectOptions, env });
+    return { snapshots: new Map(hosts.map((h) => [h.host, h.snapshot])), hosts };
+  };
 }

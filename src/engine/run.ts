@@ -15,7 +15,7 @@ import type { Severity } from "../model/severity";
 import { noProgress, type Progress } from "../report/progress";
 import { ShardRecordBuilder } from "../report/shard-record";
 import { VERSION } from "../version";
-import { collectEstate, isLive } from "../collect/collect-estate";
+import { isLive, liveReader, type LiveReader } from "../collect/collect-estate";
 import type { HostReader } from "../collect/collect-hosts";
 import { planProbes } from "../controls/probe-plan";
 import type { FeatureFile } from "../controls/feature-set";
@@ -30,7 +30,7 @@ import { featureInputs, inventoryInputs } from "../report/own-inputs";
 import { claimOutput, OutputSession, type HtmlStyle, type OutputClaim, type RunOutcome } from "./output-session";
 import { orderResults, positionsOf } from "./result-order";
 import { estateDigest, shardLabel, shardUnits, type Shard } from "./shard";
-import { planSlices, planUnits, SLICE_HOSTS, type Unit } from "./slices";
+import { planSlices, planUnits, SLICE_HOSTS, type Slice, type Unit } from "./slices";
 
 export { MESSAGES_FILE } from "../report/run-writer";
 export { PAGES_ABOVE_HOSTS, type HtmlStyle, type RunOutcome } from "./output-session";
@@ -116,15 +116,15 @@ async function runPhases(options: RunOptions, progress: Progress, startedAt: Dat
   ];
   // Before a host is contacted, so that a second run into the same --out stops at once.
   claimOutput(claim, { out: options.out, history: options.history, command: "run", inputs });
-  // Hosts with a live transport are read first, once each, for exactly the probes the selected
-  // controls need; a host that cannot be read comes back with every probe saying why. A shard
-  // reads its own share only.
+  // Hosts with a live transport are read once each, for exactly the probes the selected controls
+  // need, a slice at a time as it is judged (streamSlices); a host that cannot be read comes back
+  // with every probe saying why. A shard reads its own share only. What would refuse every host
+  // (WinRM off Windows, no pwsh) is refused here, before anything is written.
   const mine = new Set(units.flatMap((u) => u.hosts));
   const liveHosts = inv.hosts.filter((h, i) => mine.has(i) && isLive(h)).length;
-  if (liveHosts > 0) progress.phase("collect", `${plural(liveHosts, "live host")}, one PowerShell round trip each`);
+  if (liveHosts > 0) progress.phase("collect", `${plural(liveHosts, "live host")}, one PowerShell round trip each, slice by slice as they are judged`);
   const plan = liveHosts > 0 ? planProbes(options.tags, catalog) : { probes: [], generic: [] };
-  const toCollect = options.shard !== undefined ? { ...loaded, inventory: { ...inv, hosts: inv.hosts.filter((_, i) => mine.has(i)) } } : loaded;
-  const collection = await collectEstate(toCollect, { probes: plan.probes, generic: plan.generic, collectorVersion: VERSION, reader: options.reader });
+  const readLive = liveHosts > 0 ? await liveReader(loaded, { probes: plan.probes, generic: plan.generic, collectorVersion: VERSION, reader: options.reader }) : undefined;
   const t1 = performance.now();
 
   const head = {
@@ -146,7 +146,7 @@ async function runPhases(options: RunOptions, progress: Progress, startedAt: Dat
 
     // One slice at a time: loaded, judged by Cucumber, written, dropped (engine/slices.ts).
     progress.phase("judge", estateCounts);
-    const { controls, internalErrors, judgeMs, sliceLoadMs } = await streamSlices(loaded, options, units, sliceHosts, catalog.files, selected, collection.snapshots, session, waivers, record);
+    const { controls, internalErrors, judgeMs, sliceLoadMs, collectWaitMs } = await streamSlices(loaded, options, units, sliceHosts, catalog.files, selected, readLive, session, waivers, record);
     // checkSomethingJudged and complete-results.ts make this unreachable; a run that judged nothing must never read as compliant.
     if (options.shard === undefined && session.writer.digest.totals.total === 0) throw new Error("the run judged no control on any target");
 
@@ -168,7 +168,7 @@ async function runPhases(options: RunOptions, progress: Progress, startedAt: Dat
       ...(waiverReport !== undefined ? { waivers: waiverReport } : {}),
       internalErrors,
       // The phases interleave slice by slice: each is the sum of its share of every slice.
-      timings: (t3) => ({ loadMs: Math.round(t1 - t0 + sliceLoadMs), judgeMs: Math.round(judgeMs), writeMs: Math.round(t3 - t1 - judgeMs - sliceLoadMs), reportMs: Math.round(performance.now() - t3) }),
+      timings: (t3) => ({ loadMs: Math.round(t1 - t0 + sliceLoadMs + collectWaitMs), judgeMs: Math.round(judgeMs), writeMs: Math.round(t3 - t1 - judgeMs - sliceLoadMs - collectWaitMs), reportMs: Math.round(performance.now() - t3) }),
       configuration: runConfiguration(options, loaded.sha256, catalog.files, waiverFile),
       ...(record !== undefined ? { extra: (writer) => record.write(writer, { head, controls: controls ?? [], environment, internalErrors, userFeatures: userFeaturesDigest(catalog.files), waivers: waiverFile !== undefined ? { file: waiverReport!.file, warnDays, waivers: waiverFile.waivers } : undefined }) } : {}),
     });
@@ -184,6 +184,8 @@ interface Streamed {
   internalErrors: string[];
   judgeMs: number;
   sliceLoadMs: number;
+  /** Time spent waiting for a slice's live hosts to be read (counted as loading). */
+  collectWaitMs: number;
 }
 
 /**
@@ -197,15 +199,29 @@ async function streamSlices(
   sliceHosts: number,
   features: readonly FeatureFile[],
   expected: readonly ExpectedControl[],
-  collected: ReadonlyMap<string, Snapshot>,
+  readLive: LiveReader | undefined,
   session: OutputSession,
   waivers: WaiverApplier | undefined,
   record: ShardRecordBuilder | undefined,
 ): Promise<Streamed> {
   const problems: InputProblem[] = [];
-  const out: Streamed = { controls: undefined, internalErrors: [], judgeMs: 0, sliceLoadMs: 0 };
+  const out: Streamed = { controls: undefined, internalErrors: [], judgeMs: 0, sliceLoadMs: 0, collectWaitMs: 0 };
   const positions = positionsOf(loaded.inventory);
-  for (const slice of planSlices(loaded.inventory, sliceHosts, units)) {
+  const slices = planSlices(loaded.inventory, sliceHosts, units);
+  // The next slice's live hosts are read while this one is judged and written: two slices' live
+  // snapshots at most are held, whatever the estate's size.
+  const read = (k: number): Promise<ReadonlyMap<string, Snapshot>> => (readLive !== undefined && k < slices.length ? readLive(slices[k]!.hosts).then((c) => c.snapshots) : Promise.resolve(new Map()));
+  const reads = { next: read(0) };
+  // Each slice is handled in a call of its own: a suspended async function keeps every local it
+  // ever assigned until it returns, so locals of this loop would keep the last slice's estate and
+  // results reachable while the next slice is judged (two slices' worth at the peak, not one).
+  const oneSlice = async (k: number, slice: Slice): Promise<void> => {
+    const tc = performance.now();
+    const collected = await reads.next;
+    out.collectWaitMs += performance.now() - tc;
+    reads.next = read(k + 1);
+    // A read that fails is reported by the call that awaits it; until then it must not be "unhandled".
+    reads.next.catch(() => undefined);
     let estate;
     const tl = performance.now();
     try {
@@ -213,9 +229,9 @@ async function streamSlices(
     } catch (err) {
       if (!(err instanceof InputError)) throw err;
       problems.push(...err.problems);
-      continue;
+      return;
     }
-    if (problems.length > 0) continue;
+    if (problems.length > 0) return;
     const tj = performance.now();
     out.sliceLoadMs += tj - tl;
     const run = await runControls({ estate, tags: options.tags, features, expected, onMessage: session.writer.message });
@@ -227,7 +243,8 @@ async function streamSlices(
     const results = waivers !== undefined ? ordered.map(waivers.apply) : ordered;
     await session.add({ hosts: estate.hosts.map((h) => h.record), clusters: estate.clusters.map((c) => c.cluster), results });
     record?.addSlice(slice, estate.hosts.map((h) => h.record), estate.clusters.map((c) => c.cluster), results.length);
-  }
+  };
+  for (const [k, slice] of slices.entries()) await oneSlice(k, slice);
   if (problems.length > 0) throw new InputError(problems);
   return out;
 }

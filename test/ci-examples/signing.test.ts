@@ -139,12 +139,12 @@ test("Azure Pipelines, run here: shards signed by another key or by none refused
   assert.doesNotMatch(step(otherKey.logs, "merge", "Merge the shards").stderr, /hostproof-shard-[134]\b/, "the shards signed by the key are not named");
 
   // Shard 3's job sees no secret variable, so its env: gets the macro unexpanded
-  // ("$(HOSTPROOF_SIGN_KEY)"), which hostproof refuses as a key (3): the job fails and publishes
-  // nothing, and the merge finds the shard missing.
+  // ("$(HOSTPROOF_SIGN_KEY)"), which hostproof refuses (3), naming it for what it is: the job fails
+  // and publishes nothing, and the merge finds the shard missing.
   const noSecret = runAzure(AZURE_FILE, { tmp: dir, buildId: 302, ...signed, jobSecrets: { "shard (3)": {} } });
   const judge3 = step(noSecret.logs, "shard (3)", "Judge this shard");
   assert.equal(judge3.code, 3, describe(noSecret.logs));
-  assert.match(judge3.stderr, /HOSTPROOF_SIGN_KEY: this is not a key/);
+  assert.match(judge3.stderr, /HOSTPROOF_SIGN_KEY: this is the Azure Pipelines macro \$\(HOSTPROOF_SIGN_KEY\), left as written: no variable of that name is set/);
   assert.equal(noSecret.results.get("shard (3)"), "Failed");
   mergeRefused(noSecret.logs, [new RegExp(`shard 3/${parallel} of ${parallel} is missing`)]);
 

@@ -6,7 +6,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { runEstate } from "../../src/engine/run";
 import type { HostReader } from "../../src/collect/collect-hosts";
@@ -98,4 +98,38 @@ test("collect without PowerShell on the machine: exit 3 and the install hint", (
   const res = spawnCli(["collect", "-i", inventory, "-o", join(tempDir(), "snaps")], undefined, { ...process.env, PATH: "", NODE_POWERSHELL: "" });
   assert.equal(res.code, 3, res.stdout + res.stderr);
   assert.match(res.stderr, /PowerShell 7 \(pwsh\) was not found/);
+});
+
+test("a live estate is read slice by slice as it is judged: when a slice's hosts are read, the slice three back is already written", async () => {
+  // 12 standalone live hosts in slices of 2: six slices.
+  const many: EstateSpec = { hosts: Array.from({ length: 12 }, (_, i) => ({ name: `h${String(i).padStart(2, "0")}` })) };
+  const specsByName = new Map(resolveEstate(many).map((s) => [s.name, s] as const));
+  const inventory = writeEstate(tempDir(), many);
+  const inv = JSON.parse(readFileSync(inventory, "utf8")) as { hosts: Record<string, unknown>[]; credentials?: unknown[] };
+  inv.credentials = [{ name: "audit", username: "auditor", keyFile: "/keys/id_ed25519" }];
+  inv.hosts = inv.hosts.map((h) => ({ name: h.name, address: `${String(h.name)}.lab.test`, transport: "ssh", credential: "audit" }));
+  writeFileSync(inventory, JSON.stringify(inv));
+  const out = join(tempDir(), "out");
+  const written = (): Set<string> => {
+    const parent = join(out, "..");
+    const staging = readdirSync(parent).find((n) => n.startsWith(".out.staging-"));
+    const dir = staging !== undefined ? join(parent, staging, "evidence", "snapshots") : undefined;
+    return new Set(dir !== undefined && existsSync(dir) ? readdirSync(dir).map((f) => f.replace(/\.json$/, "")) : []);
+  };
+  const seen: string[] = [];
+  const r: HostReader = async (target, probes, _ms, generic) => {
+    const index = Number(target.host.slice(1));
+    const slice = Math.floor(index / 2);
+    // The first read of each slice from the fourth on: the slice three back must be in the report.
+    if (slice >= 3 && index % 2 === 0) {
+      const back = [slice * 2 - 6, slice * 2 - 5].map((i) => `h${String(i).padStart(2, "0")}`);
+      const there = written();
+      seen.push(`${target.host}: ${back.map((b) => `${b}${there.has(b) ? "" : " NOT"} written`).join(", ")}`);
+    }
+    const full = buildSnapshot(specsByName.get(target.host)!, { generic });
+    return { ...full, probes: Object.fromEntries([...probes, ...generic.map((g) => g.id)].map((p) => [p, full.probes[p as keyof typeof full.probes]!])) };
+  };
+  const outcome = await runEstate({ inventory, out, failOn: "any", asOf: new Date(`${AS_OF}T00:00:00Z`), html: false, history: false, reader: r, sliceHosts: 2 });
+  assert.equal(outcome.report.hostCount, 12);
+  assert.deepEqual(seen, ["h06: h00 written, h01 written", "h08: h02 written, h03 written", "h10: h04 written, h05 written"]);
 });

@@ -172,7 +172,9 @@ async function contract(t: TestContext, { executable, timeoutMs }: Backend): Pro
   );
 }
 
-test("PowerShellSession with the fake pwsh (stdin protocol only)", (t) => contract(t, { executable: FAKE_PWSH, timeoutMs: 1000 }));
+// 5 s, not less: each script starts the fake (a node process), which took over a second under a
+// load of 15 on the 2-core machine, and three contract tests then timed out (CI, 2026-12-06).
+test("PowerShellSession with the fake pwsh (stdin protocol only)", (t) => contract(t, { executable: FAKE_PWSH, timeoutMs: 5000 }));
 
 test("PowerShellSession with a real pwsh", async (t) => {
   const found = findPwsh(process.env);
