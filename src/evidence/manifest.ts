@@ -10,11 +10,12 @@
  *
  * Hashing is synchronous with one reused buffer: the run is already past its parallel part when
  * this is called, a 1.2 GB single-file HTML report must not be read into memory at once, and a
- * per-file promise would cost more than it saves on 170,000 small files. What hashes a whole
- * report (verify, a merge opening its shards) gives the event loop a turn between files and
- * between chunks (util/turns.ts), so that Ctrl-C is not held off for minutes.
+ * per-file promise would cost more than it saves on 170,000 small files. verifyReport checks the
+ * files it does not parse in worker threads (file-pool.ts), and gives the event loop a turn between
+ * the files and chunks it hashes itself (util/turns.ts), so that Ctrl-C is not held off for minutes.
  */
 import { createHash } from "node:crypto";
+import { availableParallelism } from "node:os";
 import { closeSync, constants, existsSync, fstatSync, lstatSync, openSync, readdirSync, readFileSync, readSync, statSync, writeFileSync } from "node:fs";
 import { join, posix } from "node:path";
 import Ajv from "ajv";
@@ -28,6 +29,7 @@ import { giveTurn } from "../util/turns";
 import { SHARD_RECORD_FILE } from "../report/bookkeeping/shard-record";
 import { REPORT_COVERAGE } from "../report/record";
 import { SUMMARY_FILE } from "../report/formats/summary";
+import { FilePool } from "./file-pool";
 import { KeepBytes, type ChunkSink } from "./read-once";
 import { ReportCheck } from "./report-check";
 type SummaryHeadRead = NonNullable<ReturnType<ReportCheck["summaryHead"]>>;
@@ -147,6 +149,8 @@ export interface VerifyOptions {
   keep?: readonly string[];
   /** A test seam, called between reading the manifest and the files (stable-check.ts). */
   manifestRead?: () => void;
+  /** Worker threads to check the files in; by default a pool of one thread per core, closed at the end. */
+  pool?: FilePool;
 }
 
 const CHUNK = 1 << 20;
@@ -460,7 +464,7 @@ function pathsOf(value: unknown): true | undefined {
   return list(v.files, str("path")) && list(v.covers, (e) => typeof e === "string") && (v.shards === undefined || list(v.shards, shardOk)) ? true : undefined;
 }
 
-function readManifest(reportDir: string, shownAs: string): { manifest: Manifest; sha256: string; raw: Buffer } {
+export function readManifest(reportDir: string, shownAs: string): { manifest: Manifest; sha256: string; raw: Buffer } {
   const fixUnverifiable = "Treat the report as unverified: get the report again from where the run stored it, or re-run hostproof on the original snapshots.";
   if (!existsSync(reportDir) || !statSync(reportDir).isDirectory()) {
     throw new InputError({ file: shownAs, problem: existsSync(reportDir) ? "this is a file, not a report folder" : "no such folder", fix: "Name the folder hostproof run wrote (its --out), e.g. hostproof verify reports." });
@@ -518,32 +522,50 @@ export async function verifyReport(reportDir: string, shownAs: string = reportDi
   const kept = new Map<string, Buffer>();
   const keep = new Set(options.keep ?? []);
   const self = options.selfCheck === false ? undefined : new ReportCheck(shownAs);
-  // In the order the self-check needs them (a shard's record before its summary); problems are listed in the manifest's.
-  const order = manifest.files.map((entry, at) => ({ entry, at })).sort((a, b) => (self !== undefined ? ReportCheck.order(a.entry.path) - ReportCheck.order(b.entry.path) : 0) || a.at - b.at);
-  for (const { entry, at } of order) {
-    await giveTurn();
-    listed.add(entry.path);
-    const problem = await checkEntry(reportDir, entry, async (full) => {
-      const keeper = keep.has(entry.path) ? new KeepBytes(entry.bytes) : undefined;
-      const selfSink = self?.sink(entry.path);
-      const sinks = [keeper, selfSink].filter((x): x is ChunkSink => x !== undefined);
-      const now = await hashFileGivingTurns(full, sinks.length === 0 ? undefined : sinks.length === 1 ? sinks[0] : { update: (c) => sinks.forEach((k) => k.update(c)), end: () => sinks.forEach((k) => k.end()) });
-      if (now.sha256 === entry.sha256 && now.bytes === entry.bytes) {
-        intact.add(entry.path);
-        const bytes = keeper?.bytes();
-        if (bytes !== undefined) kept.set(entry.path, bytes);
-        if (entry.path === SHARD_RECORD_FILE) self?.trustRecord();
-      }
-      return now;
-    });
-    if (problem !== undefined) found.push({ at, problem });
+  // What this thread reads (to keep or to parse) it hashes itself; every other file is checked in worker threads meanwhile.
+  const here = (path: string): boolean => keep.has(path) || (self !== undefined && ReportCheck.reads(path));
+  const elsewhere = manifest.files.map((entry, at) => ({ entry, at })).filter(({ entry }) => !here(entry.path));
+  const pool = options.pool ?? new FilePool(availableParallelism());
+  const pooled = pool.check(reportDir, elsewhere.map(({ entry }) => entry));
+  // Awaited below; until then a failure must not count as unhandled.
+  pooled.catch(() => undefined);
+  try {
+    for (const entry of manifest.files) listed.add(entry.path);
+    // In the order the self-check needs them (a shard's record before its summary); problems are listed in the manifest's.
+    const order = manifest.files.map((entry, at) => ({ entry, at })).filter(({ entry }) => here(entry.path)).sort((a, b) => ReportCheck.order(a.entry.path) - ReportCheck.order(b.entry.path) || a.at - b.at);
+    for (const { entry, at } of order) {
+      await giveTurn();
+      const problem = await checkEntry(reportDir, entry, async (full) => {
+        const keeper = keep.has(entry.path) ? new KeepBytes(entry.bytes) : undefined;
+        const selfSink = self?.sink(entry.path);
+        const sinks = [keeper, selfSink].filter((x): x is ChunkSink => x !== undefined);
+        const now = await hashFileGivingTurns(full, sinks.length === 0 ? undefined : sinks.length === 1 ? sinks[0] : { update: (c) => sinks.forEach((k) => k.update(c)), end: () => sinks.forEach((k) => k.end()) });
+        if (now.sha256 === entry.sha256 && now.bytes === entry.bytes) {
+          intact.add(entry.path);
+          const bytes = keeper?.bytes();
+          if (bytes !== undefined) kept.set(entry.path, bytes);
+          if (entry.path === SHARD_RECORD_FILE) self?.trustRecord();
+        }
+        return now;
+      });
+      if (problem !== undefined) found.push({ at, problem });
+    }
+    const unlisted = await unlistedEntries(reportDir, listed);
+    for (const { index, problem } of await pooled) found.push({ at: elsewhere[index]!.at, problem });
+    const problems = found.sort((a, b) => a.at - b.at).map((f) => f.problem);
+    problems.push(...unlisted);
+    const contradictions = self === undefined ? [] : listed.has(SUMMARY_FILE) ? self.finish((path) => intact.has(path)) : [{ file: `${shownAs}/${SUMMARY_FILE}`, field: "(the file)", stated: "not listed in the manifest", recomputed: "a summary.json, which every hostproof report holds" }];
+    const resultDigests = self?.resultDigests((path) => intact.has(path));
+    const summary = self?.summaryHead();
+    return { ok: problems.length === 0 && contradictions.length === 0, checked: manifest.files.length, problems, contradictions, ...(resultDigests !== undefined ? { resultDigests } : {}), ...(summary !== undefined ? { summary } : {}), manifestSha256: sha256, manifest, manifestBytes: raw, kept };
+  } finally {
+    if (options.pool === undefined) await pool.close();
   }
-  const problems = found.sort((a, b) => a.at - b.at).map((f) => f.problem);
-  problems.push(...(await unlistedEntries(reportDir, listed)));
-  const contradictions = self === undefined ? [] : listed.has(SUMMARY_FILE) ? self.finish((path) => intact.has(path)) : [{ file: `${shownAs}/${SUMMARY_FILE}`, field: "(the file)", stated: "not listed in the manifest", recomputed: "a summary.json, which every hostproof report holds" }];
-  const resultDigests = self?.resultDigests((path) => intact.has(path));
-  const summary = self?.summaryHead();
-  return { ok: problems.length === 0 && contradictions.length === 0, checked: manifest.files.length, problems, contradictions, ...(resultDigests !== undefined ? { resultDigests } : {}), ...(summary !== undefined ? { summary } : {}), manifestSha256: sha256, manifest, manifestBytes: raw, kept };
+}
+
+/** One listed file checked on this thread, its bytes handed to `sink` as they are hashed; undefined when it is as listed. */
+export async function checkListedFile(reportDir: string, entry: ManifestEntry, sink?: ChunkSink): Promise<VerifyProblem | undefined> {
+  return checkEntry(reportDir, entry, (full) => hashFileGivingTurns(full, sink));
 }
 
 /** One listed file: missing, not a regular file, reached through a link, or hashed by `hash` and compared. */
@@ -585,7 +607,7 @@ function linkedAncestor(reportDir: string, path: string): string | undefined {
  * devices, and folders that hold no listed file. Links are reported, never followed. The manifest
  * itself is not listed in itself; the marker is allowed when an older manifest did not list it.
  */
-async function unlistedEntries(reportDir: string, listed: ReadonlySet<string>): Promise<VerifyProblem[]> {
+export async function unlistedEntries(reportDir: string, listed: ReadonlySet<string>): Promise<VerifyProblem[]> {
   const problems: VerifyProblem[] = [];
   const listedDirs = new Set<string>();
   for (const path of listed) {

@@ -145,22 +145,16 @@ export class HashedLines {
   }
 }
 
-/** What a manifest lists for one file. */
-export interface Listed {
-  path: string;
-  sha256: string;
-  bytes: number;
-}
-
-export function sameBytes(listed: Pick<Listed, "sha256" | "bytes">, read: Digest): boolean {
+export function sameBytes(listed: Pick<Digest, "sha256" | "bytes">, read: Digest): boolean {
   return listed.sha256 === read.sha256 && listed.bytes === read.bytes;
 }
 
 /**
  * Refused (exit 3) when the bytes used are not the ones the manifest lists: the file was replaced
  * or changed between the check of the folder and its read, and whatever was read from it is void.
+ * (export's reads; merge's go through merge/shard-files.ts.)
  */
-export function requireListed(shown: string, listed: Listed, read: Digest, fix: string): void {
+export function requireListed(shown: string, listed: Pick<Digest, "sha256" | "bytes">, read: Digest, fix: string): void {
   if (sameBytes(listed, read)) return;
   throw new InputError({
     file: shown,

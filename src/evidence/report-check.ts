@@ -60,6 +60,11 @@ export class ReportCheck {
   /** `shown`: the report folder as the user named it. */
   constructor(private readonly shown: string) {}
 
+  /** Whether the check reads `path` (sink gives it a place): the rest of a report it leaves to the manifest. */
+  static reads(path: string): boolean {
+    return path === SHARD_RECORD_FILE || path === SUMMARY_FILE || path === JUNIT_FILE || path === SUMMARY_MD_FILE;
+  }
+
   /** The record first: the summary's results are checked slice by slice against it as they pass. */
   static order(path: string): number {
     return path === SHARD_RECORD_FILE ? 0 : 1;

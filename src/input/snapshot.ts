@@ -2,7 +2,8 @@
 import { InputError } from "../errors";
 import type { Snapshot } from "../model/snapshot";
 import { checkSchema } from "../schema/validate";
-import { readDocument } from "./read-document";
+import { parseDocumentBytes } from "./read-document";
+import { readRegularFile } from "./regular-file";
 import { snapshotProblems } from "./snapshot-checks";
 import { nameKey } from "./inventory";
 
@@ -12,7 +13,12 @@ export function loadSnapshot(file: string, displayName: string, expectedHost?: s
 
 /** The snapshot and the exact bytes it was read from: the evidence kept is what was judged. */
 export function loadSnapshotFile(file: string, displayName: string, expectedHost?: string): { snapshot: Snapshot; raw: Buffer } {
-  const doc = readDocument(file, displayName, "snapshot");
+  return loadSnapshotBytes(readRegularFile(file, displayName, "snapshot"), file, displayName, expectedHost);
+}
+
+/** A snapshot from bytes already read (and checked) by the caller: a merge compares them with the shard's manifest first. */
+export function loadSnapshotBytes(bytes: Buffer, file: string, displayName: string, expectedHost?: string): { snapshot: Snapshot; raw: Buffer } {
+  const doc = parseDocumentBytes(bytes, file, displayName);
   const problems = checkSchema("snapshot", doc);
   if (problems.length > 0) throw new InputError(problems);
   const snapshot = doc.value as Snapshot;

@@ -11,14 +11,16 @@
  */
 import { join, relative, resolve } from "node:path";
 import { hostFileName } from "../input/host-file-name";
-import { loadSnapshotFile } from "../input/snapshot";
+import { readRegularFile } from "../input/regular-file";
+import { loadSnapshotBytes } from "../input/snapshot";
 import type { ControlMeta, Result } from "../model/result";
 import type { HostRecord } from "../model/run";
 import { noProgress, type Progress } from "../model/progress";
 import { MESSAGES_FILE, SNAPSHOTS_DIR } from "../report/run-writer";
 import { SUMMARY_FILE, type SummaryResult } from "../report/formats/summary";
-import type { ManifestEntry } from "../evidence/manifest";
-import { digestOf, HashedLines, requireListed } from "../evidence/read-once";
+import { FilePool } from "../evidence/file-pool";
+import { digestOf, HashedLines } from "../evidence/read-once";
+import { InputError } from "../errors";
 import { DEFAULT_WARN_DAYS, waiverApplier } from "../waivers/apply";
 import { claimOutput, OutputSession, type HtmlStyle, type OutputClaim, type RunOutcome } from "../engine/output-session";
 import { orderResults } from "../engine/result-order";
@@ -28,7 +30,8 @@ import { estateLayout, type PlacedHost } from "./estate-layout";
 import type { SigningKey, TrustedKey } from "../sign/keys";
 import { inconsistent, openShards, type OpenShard } from "./open-shards";
 import { ResultChecks, resultCount } from "./result-checks";
-import { CHANGED_FIX, SummaryResults } from "./summary-results";
+import { NotAsListed, notAsWritten } from "./shard-files";
+import { SummaryResults } from "./summary-results";
 import { resultFromSummary } from "../report/formats/summary-read";
 
 export interface MergeOptions {
@@ -49,20 +52,23 @@ export interface MergeOptions {
 export async function mergeShards(options: MergeOptions): Promise<RunOutcome> {
   const progress = options.progress ?? noProgress;
   const claim: OutputClaim = {};
+  // The shards' files that merge does not read are hashed here, on the cores the merge leaves.
+  const pool = new FilePool();
   try {
-    return await mergePhases(options, progress, claim);
+    return await mergePhases(options, progress, claim, pool);
   } finally {
+    await pool.close();
     claim.lock?.release();
     progress.end();
   }
 }
 
-async function mergePhases(options: MergeOptions, progress: Progress, claim: OutputClaim): Promise<RunOutcome> {
+async function mergePhases(options: MergeOptions, progress: Progress, claim: OutputClaim, pool: FilePool): Promise<RunOutcome> {
   const t0 = performance.now();
   const out = resolve(options.out);
   // --out replaces its folder: a shard in it would be deleted, and --out in a shard would tamper with it.
   claimOutput(claim, { out: options.out, history: options.history, command: "merge", inputs: options.shards.map((d) => ({ path: d, shown: d, what: "the shard", folder: true })) });
-  const shards = await openShards(options.shards.map((dir) => ({ dir: resolve(dir), shown: dir })), options.trustedKeys);
+  const shards = await openShards(options.shards.map((dir) => ({ dir: resolve(dir), shown: dir })), pool, options.trustedKeys);
   const first = shards[0]!.record;
   const { estate } = first;
   const layout = estateLayout(shards);
@@ -98,7 +104,7 @@ async function mergePhases(options: MergeOptions, progress: Progress, claim: Out
     const checks = new ResultChecks();
     for (const shard of shards) {
       copyMessages(shard, session.writer.messageLine);
-      const reader = new SummaryResults(join(shard.dir, SUMMARY_FILE), listedEntry(shard, SUMMARY_FILE), `${shard.shown}/${SUMMARY_FILE}`, shard.record, (what) => inconsistent(shard, what));
+      const reader = new SummaryResults(join(shard.dir, SUMMARY_FILE), (read) => shard.files.require(SUMMARY_FILE, read), `${shard.shown}/${SUMMARY_FILE}`, shard.record, (what) => inconsistent(shard, what));
       let h = 0;
       let c = 0;
       try {
@@ -128,6 +134,8 @@ async function mergePhases(options: MergeOptions, progress: Progress, claim: Out
     }
     checks.finish(shards);
     if (next !== slices.length) throw new Error(`merge: ${slices.length - next} slice(s) were never complete`);
+    // Every file of every shard as its manifest lists it, before the merged report is put in place.
+    await refuseTampered(shards);
     const t1 = performance.now();
 
     return await session.finish({
@@ -145,8 +153,23 @@ async function mergePhases(options: MergeOptions, progress: Progress, claim: Out
     });
   } catch (err) {
     await session.abort();
+    if (err instanceof NotAsListed) {
+      // Named with everything that differs in every shard, as for a shard found so before the merge began.
+      await refuseTampered(shards);
+      throw new Error(`merge: ${err.message}, yet no file of the shards differs from its manifest`);
+    }
     throw err;
   }
+}
+
+/** Refuses (exit 3) every shard a file of which is not as its manifest lists it, or is there unlisted. */
+async function refuseTampered(shards: readonly OpenShard[]): Promise<void> {
+  const problems = [];
+  for (const s of shards) {
+    const found = await s.files.problems();
+    if (found.length > 0) problems.push(notAsWritten(s.shown, found));
+  }
+  if (problems.length > 0) throw new InputError(problems);
 }
 
 /** A result as summary.json holds it, back in the form the writers take. */
@@ -163,14 +186,16 @@ function asJudged(r: Result): Result {
 
 /**
  * The slice's hosts as the run judged them: each read back from its shard's kept snapshot, and
- * kept as evidence only when the bytes read are the ones the shard's manifest lists.
+ * used only when the bytes read are the ones the shard's manifest lists.
  */
 function sliceHosts(slice: Slice, hosts: readonly PlacedHost[]): HostRecord[] {
   return slice.hosts.map((i) => {
     const { shard, host } = hosts[i]!;
     const rel = `${SNAPSHOTS_DIR}/${hostFileName(host.name)}`;
-    const { snapshot, raw } = loadSnapshotFile(join(shard.dir, rel), `${shard.shown}/${rel}`, host.name);
-    requireListed(`${shard.shown}/${rel}`, listedEntry(shard, rel), digestOf(raw), CHANGED_FIX);
+    const file = join(shard.dir, rel);
+    const bytes = readRegularFile(file, `${shard.shown}/${rel}`, "snapshot");
+    shard.files.require(rel, digestOf(bytes));
+    const { snapshot, raw } = loadSnapshotBytes(bytes, file, `${shard.shown}/${rel}`, host.name);
     return { name: host.name, ...(host.cluster !== undefined ? { cluster: host.cluster } : {}), ...(host.snapshotFile !== undefined ? { snapshotFile: host.snapshotFile } : {}), snapshot, raw };
   });
 }
@@ -180,15 +205,8 @@ function copyMessages(shard: OpenShard, write: (line: string) => void): void {
   const lines = new HashedLines(join(shard.dir, MESSAGES_FILE));
   try {
     for (let line = lines.line(); line !== undefined; line = lines.line()) if (line !== "") write(line);
-    requireListed(`${shard.shown}/${MESSAGES_FILE}`, listedEntry(shard, MESSAGES_FILE), lines.drain(), CHANGED_FIX);
+    shard.files.require(MESSAGES_FILE, lines.drain());
   } finally {
     lines.close();
   }
-}
-
-/** What the shard's manifest lists for a file merge reads: openShards checked that every one is listed. */
-function listedEntry(shard: OpenShard, path: string): ManifestEntry {
-  const entry = shard.listed.get(path);
-  if (entry === undefined) throw inconsistent(shard, `its manifest does not list ${path}, which merge reads`);
-  return entry;
 }

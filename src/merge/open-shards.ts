@@ -1,13 +1,16 @@
 /**
- * The shards a merge is given, opened and checked before anything is written: each must be an
- * intact report (its manifest verifies), made by `run --shard K/N`, and all of them together must
- * be every shard of one run's estate, once: the same estate, features, hostproof, as-of day,
- * tags, --fail-on and waivers, no shard twice, none missing, no host in two. Every problem is
- * reported at once, naming the shard folder and what differs; all of them are exit 3.
+ * The shards a merge is given, opened and checked before any result is read: each must be made by
+ * `run --shard K/N`, and all of them together must be every shard of one run's estate, once: the
+ * same estate, features, hostproof, as-of day, tags, --fail-on and waivers, no shard twice, none
+ * missing, no host in two. Every problem is reported at once, naming the shard folder and what
+ * differs; all of them are exit 3. Each shard's files are checked against its manifest as the
+ * merge goes (shard-files.ts): a shard not as it was written is refused before anything is put in place.
  */
 import { join } from "node:path";
 import { InputError, type InputProblem } from "../errors";
-import { briefProblems, verifyReport, type Manifest, type ManifestEntry } from "../evidence/manifest";
+import { checkListedFile, readManifest, type Manifest } from "../evidence/manifest";
+import type { FilePool } from "../evidence/file-pool";
+import { KeepBytes } from "../evidence/read-once";
 import { hostFileName } from "../input/host-file-name";
 import { nameKey } from "../input/inventory";
 import { MESSAGES_FILE, SNAPSHOTS_DIR } from "../report/run-writer";
@@ -18,6 +21,7 @@ import { checkSchema } from "../schema/validate";
 import { shownArg } from "../util/shell-quote";
 import { checkSignature, describeSignature } from "../sign/attestation";
 import type { TrustedKey } from "../sign/keys";
+import { notAsWritten, ShardFiles } from "./shard-files";
 
 export interface OpenShard {
   dir: string;
@@ -26,50 +30,55 @@ export interface OpenShard {
   record: ShardRecord;
   manifestSha256: string;
   /**
-   * What the shard's manifest lists for each file merge reads later (summary.json, the Cucumber
-   * messages, the snapshots): each is checked again, against the bytes read, when it is used.
+   * The shard's files against its manifest: those merge reads (summary.json, the Cucumber
+   * messages, the snapshots) are checked as they are read, the rest in worker threads meanwhile.
    */
-  listed: ReadonlyMap<string, ManifestEntry>;
+  files: ShardFiles;
   /** With merge --key: the keyid that signed the shard. */
   signedBy?: string;
 }
 
 const REFUSED_FIX = "Merge the shard folders of one run: every `hostproof run --shard K/N` of the same inventory, features, waivers and --as-of day, made by the same hostproof, each once.";
 
-export async function openShards(dirs: readonly { dir: string; shown: string }[], keys?: readonly TrustedKey[]): Promise<OpenShard[]> {
+/** The files of a shard that merge reads: each is hashed as it is read. */
+const usedByMerge = (p: string): boolean => p === SUMMARY_FILE || p === MESSAGES_FILE || p.startsWith(`${SNAPSHOTS_DIR}/`);
+
+/**
+ * Opens every shard: its manifest and evidence/shard.json read and checked, its signature with
+ * --key, and every file it lists set to be checked in `pool` as the merge goes (ShardFiles). The
+ * files merge reads must be there as regular files before it starts.
+ */
+export async function openShards(dirs: readonly { dir: string; shown: string }[], pool: FilePool, keys?: readonly TrustedKey[]): Promise<OpenShard[]> {
   const problems: InputProblem[] = [];
   const shards: OpenShard[] = [];
+  const tampered: ShardFiles[] = [];
   for (const { dir, shown } of dirs) {
     try {
-      const opened = await openShard(dir, shown, keys);
+      const opened = await openShard(dir, shown, pool, keys);
       if ("problem" in opened) problems.push(opened);
+      else if (opened instanceof ShardFiles) tampered.push(opened);
       else shards.push(opened);
     } catch (err) {
       if (!(err instanceof InputError)) throw err;
       problems.push(...err.problems);
     }
   }
+  for (const s of shards) if ((await s.files.usedThere()).length > 0) tampered.push(s.files);
+  for (const s of shards) s.files.checkRest();
+  // A shard not as it was written is named with everything that differs, as verify would list it.
+  for (const files of tampered) problems.push(notAsWritten(files.shown, await files.problems()));
   if (problems.length === 0) problems.push(...belongTogether(shards));
   if (problems.length > 0) throw new InputError(problems);
   return shards.sort((a, b) => a.record.shard.index - b.record.shard.index);
 }
 
-async function openShard(dir: string, shown: string, keys: readonly TrustedKey[] | undefined): Promise<OpenShard | InputProblem> {
-  // verifyReport throws (exit 3) for a folder with no manifest, or one that is not a report. The
-  // record is kept as it was hashed: read again, it could be another file. summary.json is checked
-  // against itself as the merge streams it (summary-results.ts), not here: it is read once more there anyway.
-  const verified = await verifyReport(dir, shown, { selfCheck: false, keep: [SHARD_RECORD_FILE] });
-  if (!verified.ok) {
-    return {
-      file: shown,
-      problem: `the shard is not as it was written: ${verified.problems.length} file(s) differ from its manifest (${briefProblems(verified.problems)})`,
-      fix: `Run \`hostproof verify ${shownArg(shown)}\` for the list, then get the shard again from where its job stored it, or run that shard again.`,
-    };
-  }
-  // Signed by a key the merge trusts, over the manifest just verified: else the shard could be anyone's.
+async function openShard(dir: string, shown: string, pool: FilePool, keys: readonly TrustedKey[] | undefined): Promise<OpenShard | InputProblem | ShardFiles> {
+  // readManifest throws (exit 3) for a folder with no manifest, or one that is not a report.
+  const { manifest, sha256: manifestSha256, raw: manifestBytes } = readManifest(dir, shown);
+  // Signed by a key the merge trusts, over the manifest read: else the shard could be anyone's. The manifest pins every other file.
   let signedBy: string | undefined;
   if (keys !== undefined) {
-    const signature = checkSignature(dir, shown, verified, keys);
+    const signature = checkSignature(dir, shown, { manifest, manifestSha256, manifestBytes }, keys);
     if (signature.state !== "verified") {
       return {
         file: shown,
@@ -79,20 +88,30 @@ async function openShard(dir: string, shown: string, keys: readonly TrustedKey[]
     }
     signedBy = signature.key.keyid;
   }
-  const bytes = verified.kept.get(SHARD_RECORD_FILE);
-  if (bytes === undefined) {
+  const files = new ShardFiles(dir, shown, manifest, pool, usedByMerge, new Set([SHARD_RECORD_FILE]));
+  // The record is kept as it was hashed: read again, it could be another file.
+  const recordEntry = manifest.files.find((f) => f.path === SHARD_RECORD_FILE);
+  if (recordEntry === undefined) {
     return { file: shown, problem: `this report is not a shard: it has no ${SHARD_RECORD_FILE}, so it was made by a run without --shard`, fix: "Give merge the folders of `hostproof run --shard K/N` (one per K); a run over the whole estate needs no merge." };
   }
-  const doc = parseDocumentBytes(bytes, join(dir, SHARD_RECORD_FILE), `${shown}/${SHARD_RECORD_FILE}`);
+  const keeper = new KeepBytes(recordEntry.bytes);
+  const recordProblem = await checkListedFile(dir, recordEntry, keeper);
+  if (recordProblem !== undefined) {
+    files.found(recordProblem);
+    files.checkUsedThere();
+    files.checkRest();
+    return files;
+  }
+  // Its digest matched, so it is no longer than listed: kept whole.
+  const doc = parseDocumentBytes(keeper.bytes()!, join(dir, SHARD_RECORD_FILE), `${shown}/${SHARD_RECORD_FILE}`);
   const problems = checkSchema("shard", doc);
   if (problems.length > 0) throw new InputError(problems);
-  const used = (p: string): boolean => p === SUMMARY_FILE || p === MESSAGES_FILE || p.startsWith(`${SNAPSHOTS_DIR}/`);
-  const listed = new Map(verified.manifest.files.filter((f) => used(f.path)).map((f) => [f.path, f] as const));
-  const shard = { dir, shown, record: doc.value as ShardRecord, manifestSha256: verified.manifestSha256, listed, ...(signedBy !== undefined ? { signedBy } : {}) };
-  const wrong = selfContradictions(shard.record, verified.manifest);
+  const shard = { dir, shown, record: doc.value as ShardRecord, manifestSha256, files, ...(signedBy !== undefined ? { signedBy } : {}) };
+  const wrong = selfContradictions(shard.record, manifest);
   if (wrong.length > 0) {
     return { ...inconsistent({ shown }, `${wrong.slice(0, 3).join("; ")}${wrong.length > 3 ? `; and ${wrong.length - 3} more` : ""}`).problems[0]!, field: SHARD_RECORD_FILE };
   }
+  files.checkUsedThere();
   return shard;
 }
 

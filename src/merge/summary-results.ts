@@ -11,15 +11,13 @@
  */
 import { InputError } from "../errors";
 import { formatContradiction, SummaryCheck } from "../evidence/summary-check";
-import { HashedLines, requireListed, type Listed } from "../evidence/read-once";
+import { HashedLines, type Digest } from "../evidence/read-once";
 import type { TargetKind } from "../model/result";
 import type { ShardRecord } from "../report/bookkeeping/shard-record";
 import type { SummaryResult } from "../report/formats/summary";
 import { SummaryParser } from "../report/formats/summary-read";
 
 const FIX = "Run that shard again with this hostproof, then merge.";
-/** For a shard file that changed between merge's check of the shard and its read. */
-export const CHANGED_FIX = "Merge again once nothing writes to the shard folders; if it happens again, get the shard from where its job stored it.";
 
 export class SummaryResults {
   private readonly lines: HashedLines;
@@ -27,11 +25,11 @@ export class SummaryResults {
   private readonly check: SummaryCheck;
   private ended = false;
 
-  /** `listed`: summary.json as the shard's manifest lists it; `shown`: the file as the user knows it. */
+  /** `asListed`: throws unless the bytes read are summary.json as the shard's manifest lists it; `shown`: the file as the user knows it. */
   constructor(
     file: string,
-    private readonly listed: Listed,
-    private readonly shown: string,
+    private readonly asListed: (read: Digest) => void,
+    shown: string,
     record: ShardRecord,
     /** The shard does not agree with itself: what to throw, given why. */
     private readonly inconsistent: (what: string) => InputError,
@@ -99,12 +97,12 @@ export class SummaryResults {
   private end(): void {
     if (this.ended) return;
     this.ended = true;
-    requireListed(this.shown, this.listed, this.lines.drain(), CHANGED_FIX);
+    this.asListed(this.lines.drain());
   }
 
   /**
-   * A problem found on the way may come from a file swapped after the shard was checked: the
-   * digest, read to the end, decides which is reported.
+   * A problem found on the way may come from a file that is not the one listed: the digest, read
+   * to the end, decides which is reported.
    */
   private guard(work: () => void): void {
     try {

@@ -1,13 +1,14 @@
 /**
- * A shard file swapped between merge's check of it and its use: the shard verifies against its
- * manifest, then (while merge regroups the results) a forged file takes the original's place; the
- * original is put back afterwards, so a later `verify` of the shard, and of the chain, finds it
+ * A shard file swapped after merge opened the shard, before it is read: the shard is whole when the
+ * merge starts, then (while merge regroups the results) a forged file takes the original's place;
+ * the original is put back afterwards, so a later `verify` of the shard, and of the chain, finds it
  * intact. The swap happens at a fixed point of the merge (the "judge" phase starts after every
- * shard was checked and before any result is read), so the test has no race.
+ * shard was opened and before any result is read), so the test has no race. And a shard changed in
+ * a file merge never reads is refused all the same.
  */
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, cpSync, existsSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { runEstate } from "../../src/engine/run";
@@ -70,11 +71,52 @@ test("a shard file swapped after merge checked it, before it is read, is refused
       rmSync(out, { recursive: true, force: true });
       continue;
     }
-    assert.match(outcome.message, /s1\/(summary\.json|evidence\/snapshots\/[^:]+|cucumber-messages\.ndjson): .*changed after it was checked/, what);
+    // The bytes merge read are the ones it checked: the file it read is named as not the shard's
+    // (with, for a snapshot, its Allure attachment when the pool hashed that after the swap: a hard link to it).
+    assert.match(outcome.message, /s1: the shard is not as it was written: \d file\(s\) differ from its manifest \(modified (summary\.json|evidence\/snapshots\/|cucumber-messages\.ndjson)/, what);
     assert.ok(!existsSync(out), `${what}: nothing written`);
     assert.deepEqual(readdirSync(dir).sort(), ["s1", "s2"], `${what}: no debris`);
   }
   assert.deepEqual(merged, [], "merged a forgery instead of refusing it");
+});
+
+test("a shard changed in a file merge does not read, or in how a file it reads is reached, is refused all the same", async () => {
+  const dir = tempDir();
+  for (const k of [1, 2]) await runEstate({ ...BASE, inventory: DEMO, out: join(dir, `s${k}`), shard: { index: k, count: 2 } });
+  const allure = readdirSync(join(dir, "s1", "allure-results")).find((n) => n.endsWith("-result.json"))!;
+  const cases: [string, (shard: string) => void, RegExp][] = [
+    ["an Allure result with one byte more", (d) => appendFileSync(join(d, "allure-results", allure), " "), /modified allure-results\//],
+    ["junit.xml rewritten", (d) => writeFileSync(join(d, "junit.xml"), "<testsuites/>\n"), /modified junit\.xml/],
+    ["results.csv removed", (d) => unlinkSync(join(d, "results.csv")), /missing results\.csv/],
+    ["a file planted among the Allure results", (d) => writeFileSync(join(d, "allure-results", "planted-result.json"), "{}"), /unexpected allure-results\/planted-result\.json/],
+    // Merge reads the very bytes listed through the link, but the shard is not as it was written.
+    ["summary.json a link to a copy of itself", (d) => (renameSync(join(d, "summary.json"), join(dir, "copy.json")), symlinkSync(join(dir, "copy.json"), join(d, "summary.json"))), /modified summary\.json/],
+    ["the snapshots folder a link to a copy", (d) => (renameSync(join(d, "evidence", "snapshots"), join(dir, "snapshots-copy")), symlinkSync(join(dir, "snapshots-copy"), join(d, "evidence", "snapshots"))), /modified evidence\/snapshots\//],
+  ];
+  const merged: string[] = [];
+  for (const [what, change, pattern] of cases) {
+    const shard = join(dir, "t1");
+    cpSync(join(dir, "s1"), shard, { recursive: true });
+    change(shard);
+    const out = join(dir, "merged");
+    let outcome: unknown;
+    try {
+      outcome = await mergeShards({ shards: [shard, join(dir, "s2")], out, html: false, history: false });
+    } catch (err) {
+      outcome = err;
+    }
+    for (const d of [shard, join(dir, "copy.json"), join(dir, "snapshots-copy")]) rmSync(d, { recursive: true, force: true });
+    if (!(outcome instanceof InputError)) {
+      merged.push(`${what} (${outcome instanceof Error ? outcome.message : "merged"})`);
+      rmSync(out, { recursive: true, force: true });
+      continue;
+    }
+    assert.match(outcome.message, /t1: the shard is not as it was written: /, what);
+    assert.match(outcome.message, pattern, what);
+    assert.ok(!existsSync(out), `${what}: nothing written`);
+    assert.deepEqual(readdirSync(dir).sort(), ["s1", "s2"], `${what}: no debris`);
+  }
+  assert.deepEqual(merged, [], "merged a shard that is not as it was written");
 });
 
 test("on the CLI: a merged report of a swapped summary.json is never written, so verify has nothing to call intact", async () => {
