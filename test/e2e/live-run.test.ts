@@ -6,11 +6,12 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { runEstate } from "../../src/engine/run";
 import type { HostReader } from "../../src/collect/collect-hosts";
-import { buildSnapshot, resolveEstate, writeEstate, type EstateSpec, type HostSpec } from "../helpers/snapshot-builder";
+import { writeEstate, type EstateSpec, type HostSpec } from "../helpers/snapshot-builder";
+import { liveAnswers, writeLiveEstate } from "../helpers/live-estate";
 import { AS_OF, readJson, spawnCli, tempDir } from "./cli";
 import { collectToFolder } from "../../src/collect/collect-to-folder";
 import type { Summary } from "../../src/report/formats/summary";
@@ -18,25 +19,15 @@ import type { Summary } from "../../src/report/formats/summary";
 const specs: HostSpec[] = [{ name: "n1" }, { name: "n2", latfp: 0, adapters: [{ name: "Ethernet 1", values: { "*VMQ": "1" } }] }, { name: "solo" }];
 const estate: EstateSpec = { hosts: specs, clusters: [{ name: "wg", type: "workgroup", adminAccount: "clusadmin", nodes: ["n1", "n2"] }] };
 
-/** The specs as writeEstate completes them (cluster facts on nodes), so both paths see one host. */
-const resolved = resolveEstate(estate);
+const liveInventory = (): string => writeLiveEstate(tempDir(), estate);
+const answer = liveAnswers(estate);
 
-function liveInventory(): string {
-  const inventory = writeEstate(tempDir(), estate);
-  const inv = JSON.parse(readFileSync(inventory, "utf8")) as { hosts: Record<string, unknown>[]; credentials?: unknown[] };
-  inv.credentials = [{ name: "audit", username: "auditor", keyFile: "/keys/id_ed25519" }];
-  inv.hosts = inv.hosts.map((h) => ({ name: h.name, address: `${String(h.name)}.lab.test`, transport: "ssh", credential: "audit" }));
-  writeFileSync(inventory, JSON.stringify(inv));
-  return inventory;
-}
-
-/** Answers as the collector would on each host; only the probes asked for, as on a real run. */
+/** Answers as the collector would on each host, but `fail`, which refuses the connection. */
 const reader =
   (fail?: string): HostReader =>
   async (target, probes, _ms, generic) => {
     if (target.host === fail) throw new Error(`ssh: connect to host ${target.address} port 22: Connection refused`);
-    const full = buildSnapshot(resolved.find((s) => s.name === target.host)!, { generic });
-    return { ...full, probes: Object.fromEntries([...probes, ...generic.map((g) => g.id)].map((p) => [p, full.probes[p as keyof typeof full.probes]!])) };
+    return answer(target.host, probes, generic);
   };
 
 const run = (inventory: string, r: HostReader, tags?: string) =>
@@ -103,12 +94,8 @@ test("collect without PowerShell on the machine: exit 3 and the install hint", (
 test("a live estate is read slice by slice as it is judged: when a slice's hosts are read, the slice three back is already written", async () => {
   // 12 standalone live hosts in slices of 2: six slices.
   const many: EstateSpec = { hosts: Array.from({ length: 12 }, (_, i) => ({ name: `h${String(i).padStart(2, "0")}` })) };
-  const specsByName = new Map(resolveEstate(many).map((s) => [s.name, s] as const));
-  const inventory = writeEstate(tempDir(), many);
-  const inv = JSON.parse(readFileSync(inventory, "utf8")) as { hosts: Record<string, unknown>[]; credentials?: unknown[] };
-  inv.credentials = [{ name: "audit", username: "auditor", keyFile: "/keys/id_ed25519" }];
-  inv.hosts = inv.hosts.map((h) => ({ name: h.name, address: `${String(h.name)}.lab.test`, transport: "ssh", credential: "audit" }));
-  writeFileSync(inventory, JSON.stringify(inv));
+  const inventory = writeLiveEstate(tempDir(), many);
+  const answerMany = liveAnswers(many);
   const out = join(tempDir(), "out");
   const written = (): Set<string> => {
     const parent = join(out, "..");
@@ -126,8 +113,7 @@ test("a live estate is read slice by slice as it is judged: when a slice's hosts
       const there = written();
       seen.push(`${target.host}: ${back.map((b) => `${b}${there.has(b) ? "" : " NOT"} written`).join(", ")}`);
     }
-    const full = buildSnapshot(specsByName.get(target.host)!, { generic });
-    return { ...full, probes: Object.fromEntries([...probes, ...generic.map((g) => g.id)].map((p) => [p, full.probes[p as keyof typeof full.probes]!])) };
+    return answerMany(target.host, probes, generic);
   };
   const outcome = await runEstate({ inventory, out, failOn: "any", asOf: new Date(`${AS_OF}T00:00:00Z`), html: false, history: false, reader: r, sliceHosts: 2 });
   assert.equal(outcome.report.hostCount, 12);

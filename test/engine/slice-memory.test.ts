@@ -5,7 +5,6 @@
  * hosts, every snapshot of the slices two or more back must have been collected.
  */
 import assert from "node:assert/strict";
-import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { setFlagsFromString } from "node:v8";
@@ -13,7 +12,8 @@ import { runInNewContext } from "node:vm";
 import { runEstate } from "../../src/engine/run";
 import type { HostReader } from "../../src/collect/collect-hosts";
 import type { Snapshot } from "../../src/model/snapshot";
-import { buildSnapshot, resolveEstate, writeEstate, type EstateSpec } from "../helpers/snapshot-builder";
+import type { EstateSpec } from "../helpers/snapshot-builder";
+import { liveAnswers, writeLiveEstate } from "../helpers/live-estate";
 import { AS_OF, tempDir } from "../e2e/cli";
 
 // A full collection on demand, as `node --expose-gc` gives it, without changing how tests are run.
@@ -24,12 +24,8 @@ test("a written slice is released: when a slice's live hosts are read, no snapsh
   // 12 standalone live hosts in slices of 2: six slices. Slice s is read while slice s-1 is
   // judged and written; slice s-2 is done by then.
   const many: EstateSpec = { hosts: Array.from({ length: 12 }, (_, i) => ({ name: `h${String(i).padStart(2, "0")}` })) };
-  const specsByName = new Map(resolveEstate(many).map((s) => [s.name, s] as const));
-  const inventory = writeEstate(tempDir(), many);
-  const inv = JSON.parse(readFileSync(inventory, "utf8")) as { hosts: Record<string, unknown>[]; credentials?: unknown[] };
-  inv.credentials = [{ name: "audit", username: "auditor", keyFile: "/keys/id_ed25519" }];
-  inv.hosts = inv.hosts.map((h) => ({ name: h.name, address: `${String(h.name)}.lab.test`, transport: "ssh", credential: "audit" }));
-  writeFileSync(inventory, JSON.stringify(inv));
+  const inventory = writeLiveEstate(tempDir(), many);
+  const answer = liveAnswers(many);
 
   const handed = new Map<number, WeakRef<Snapshot>>();
   const held: string[] = [];
@@ -40,8 +36,7 @@ test("a written slice is released: when a slice's live hosts are read, no snapsh
       collectGarbage();
       for (const [i, ref] of handed) if (Math.floor(i / 2) <= slice - 2 && ref.deref() !== undefined) held.push(`h${String(i).padStart(2, "0")} still held when slice ${slice} is read`);
     }
-    const full = buildSnapshot(specsByName.get(target.host)!, { generic });
-    const snapshot = { ...full, probes: Object.fromEntries([...probes, ...generic.map((g) => g.id)].map((p) => [p, full.probes[p as keyof typeof full.probes]!])) } as Snapshot;
+    const snapshot = answer(target.host, probes, generic);
     handed.set(index, new WeakRef(snapshot));
     return snapshot;
   };
