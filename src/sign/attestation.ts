@@ -3,8 +3,8 @@
  * envelope per line, as in-toto's bundle format has it) signs the statement whose subjects are the
  * manifest and summary.json; the manifest pins every other file. With an OpenSSH key the manifest
  * is also signed the way `ssh-keygen -Y sign -n hostproof` signs it, so that an auditor with
- * nothing but OpenSSH can check it. Both are written after the manifest, so neither is in it:
- * they are the two files verify expects beside the manifest.
+ * nothing but OpenSSH can check it, and that signature is a third subject. Both are written after
+ * the manifest, so neither is in it: they are the two files verify expects beside the manifest.
  */
 import { isUtf8 } from "node:buffer";
 import { existsSync, lstatSync, readFileSync, writeFileSync } from "node:fs";
