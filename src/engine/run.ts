@@ -7,31 +7,28 @@ import { relative, resolve, sep } from "node:path";
 import { sha256Hex } from "../evidence/manifest";
 import { folderDigest, type ResourceDescriptor } from "../sign/statement";
 import type { SigningKey } from "../sign/keys";
-import { InputError, type InputProblem } from "../errors";
-import { loadInventory, type LoadedInventory } from "../input/inventory";
-import type { Snapshot } from "../model/snapshot";
-import type { ControlMeta } from "../model/result";
+import { InputError } from "../errors";
+import { loadInventory } from "../input/inventory";
 import type { Severity } from "../model/severity";
 import { noProgress, type Progress } from "../model/progress";
 import { ShardRecordBuilder } from "../report/bookkeeping/shard-record";
 import { VERSION } from "../version";
-import { isLive, liveReader, type LiveReader } from "../collect/collect-estate";
+import { isLive, liveReader } from "../collect/collect-estate";
 import type { HostReader } from "../collect/collect-hosts";
 import { planProbes } from "../controls/probe-plan";
 import type { FeatureFile } from "../controls/feature-set";
-import { DEFAULT_WARN_DAYS, waiverApplier, type WaiverApplier } from "../waivers/apply";
+import { DEFAULT_WARN_DAYS, waiverApplier } from "../waivers/apply";
 import { checkWaiverTargets, loadWaivers } from "../waivers/load";
 import { FEATURES_DIR, loadFeatureCatalogGivingTurns, selectControls } from "../controls/catalog";
 import { runEnvironment } from "../report/bookkeeping/environment";
 import type { ExpectedControl } from "./complete-results";
-import { runControls } from "./cucumber";
-import { buildEstate } from "./estate";
+import { defaultJudgeWorkers } from "./judge-pool";
 import { featureInputs, inventoryInputs } from "../report/output/own-inputs";
 import type { FormatRegistry } from "../report/formats";
 import { claimOutput, OutputSession, type HtmlStyle, type OutputClaim, type RunOutcome } from "./output-session";
-import { orderResults, positionsOf } from "./result-order";
 import { estateDigest, shardLabel, shardUnits, type Shard } from "./shard";
-import { planSlices, planUnits, SLICE_HOSTS, type Slice, type Unit } from "./slices";
+import { planUnits, SLICE_HOSTS } from "./slices";
+import { streamSlices } from "./stream-slices";
 
 export { MESSAGES_FILE } from "../report/run-writer";
 export { PAGES_ABOVE_HOSTS, type HtmlStyle, type RunOutcome } from "./output-session";
@@ -72,6 +69,14 @@ export interface RunOptions {
   signingKey?: SigningKey;
   /** The formats there are (default: report/formats/index.ts's registry); a test adds its own. */
   registry?: FormatRegistry;
+  /**
+   * Worker threads that load and judge slices ahead while this thread writes (engine/judge-pool.ts),
+   * for an estate of more than one slice; 0 judges every slice in this thread. Default: one per
+   * core but one, at most MAX_JUDGE_WORKERS.
+   */
+  judgeWorkers?: number;
+  /** For tests: the judge workers' module (default engine/judge-worker), to see a worker fail. */
+  judgeWorkerModule?: string;
 }
 
 export async function runEstate(options: RunOptions): Promise<RunOutcome> {
@@ -149,7 +154,9 @@ async function runPhases(options: RunOptions, progress: Progress, startedAt: Dat
 
     // One slice at a time: loaded, judged by Cucumber, written, dropped (engine/slices.ts).
     progress.phase("judge", estateCounts);
-    const { controls, internalErrors, judgeMs, sliceLoadMs, collectWaitMs } = await streamSlices(loaded, options, units, sliceHosts, catalog.files, selected, readLive, session, waivers, record);
+    const judge = { asOf: options.asOf, tags: options.tags, features: catalog.files, expected: selected, allowOutsideSnapshots: options.allowOutsideSnapshots === true };
+    const streamed = await streamSlices({ loaded, units, sliceHosts, judge, readLive, session, waivers, record, workers: options.judgeWorkers ?? defaultJudgeWorkers(), workerModule: options.judgeWorkerModule });
+    const { controls, internalErrors } = streamed;
     // checkSomethingJudged and complete-results.ts make this unreachable; a run that judged nothing must never read as compliant.
     if (options.shard === undefined && session.writer.digest.totals.total === 0) throw new Error("the run judged no control on any target");
 
@@ -170,8 +177,10 @@ async function runPhases(options: RunOptions, progress: Progress, startedAt: Dat
       environment,
       ...(waiverReport !== undefined ? { waivers: waiverReport } : {}),
       internalErrors,
-      // The phases interleave slice by slice: each is the sum of its share of every slice.
-      timings: (t3) => ({ loadMs: Math.round(t1 - t0 + sliceLoadMs + collectWaitMs), judgeMs: Math.round(judgeMs), writeMs: Math.round(t3 - t1 - judgeMs - sliceLoadMs - collectWaitMs), reportMs: Math.round(performance.now() - t3) }),
+      // The phases interleave slice by slice: load and judge are each the sum of their share of
+      // every slice, wherever it ran (judge workers overlap them with the writing); write is the
+      // main thread's time from the first slice to the last written, less its waits for slices.
+      timings: (t3) => ({ loadMs: Math.round(t1 - t0 + streamed.loadMs), judgeMs: Math.round(streamed.judgeMs), writeMs: Math.round(t3 - t1 - streamed.waitMs), reportMs: Math.round(performance.now() - t3) }),
       configuration: runConfiguration(options, loaded.sha256, catalog.files, waiverFile),
       ...(record !== undefined ? { extra: (writer) => record.write(writer, { head, controls: controls ?? [], environment, internalErrors, userFeatures: userFeaturesDigest(catalog.files), waivers: waiverFile !== undefined ? { file: waiverReport!.file, warnDays, waivers: waiverFile.waivers } : undefined }) } : {}),
     });
@@ -179,77 +188,6 @@ async function runPhases(options: RunOptions, progress: Progress, startedAt: Dat
     await session.abort();
     throw err;
   }
-}
-
-interface Streamed {
-  /** The controls that ran, from the first slice (every slice runs the same ones). */
-  controls: ControlMeta[] | undefined;
-  internalErrors: string[];
-  judgeMs: number;
-  sliceLoadMs: number;
-  /** Time spent waiting for a slice's live hosts to be read (counted as loading). */
-  collectWaitMs: number;
-}
-
-/**
- * Loads, judges and writes the estate slice by slice. Every bad snapshot of the estate is
- * reported at once: after the first, the remaining slices are still read, but not judged.
- */
-async function streamSlices(
-  loaded: LoadedInventory,
-  options: RunOptions,
-  units: readonly Unit[],
-  sliceHosts: number,
-  features: readonly FeatureFile[],
-  expected: readonly ExpectedControl[],
-  readLive: LiveReader | undefined,
-  session: OutputSession,
-  waivers: WaiverApplier | undefined,
-  record: ShardRecordBuilder | undefined,
-): Promise<Streamed> {
-  const problems: InputProblem[] = [];
-  const out: Streamed = { controls: undefined, internalErrors: [], judgeMs: 0, sliceLoadMs: 0, collectWaitMs: 0 };
-  const positions = positionsOf(loaded.inventory);
-  const slices = planSlices(loaded.inventory, sliceHosts, units);
-  // The next slice's live hosts are read while this one is judged and written: two slices' live
-  // snapshots at most are held, whatever the estate's size.
-  const read = (k: number): Promise<ReadonlyMap<string, Snapshot>> => (readLive !== undefined && k < slices.length ? readLive(slices[k]!.hosts).then((c) => c.snapshots) : Promise.resolve(new Map()));
-  const reads = { next: read(0) };
-  // Each slice is handled in a call of its own: a suspended async function keeps every local it
-  // ever assigned until it returns, so locals of this loop would keep the last slice's estate and
-  // results reachable while the next slice is judged (two slices' worth at the peak, not one).
-  const oneSlice = async (k: number, slice: Slice): Promise<void> => {
-    const tc = performance.now();
-    const collected = await reads.next;
-    out.collectWaitMs += performance.now() - tc;
-    reads.next = read(k + 1);
-    // A read that fails is reported by the call that awaits it; until then it must not be "unhandled".
-    reads.next.catch(() => undefined);
-    let estate;
-    const tl = performance.now();
-    try {
-      estate = await buildEstate(loaded, options.asOf, collected, options.allowOutsideSnapshots, slice);
-    } catch (err) {
-      if (!(err instanceof InputError)) throw err;
-      problems.push(...err.problems);
-      return;
-    }
-    if (problems.length > 0) return;
-    const tj = performance.now();
-    out.sliceLoadMs += tj - tl;
-    const run = await runControls({ estate, tags: options.tags, features, expected, onMessage: session.writer.message });
-    out.judgeMs += performance.now() - tj;
-    if (run.brokenSteps.length > 0) throw new Error(`the features could not run: ${run.brokenSteps.join("; ")}`);
-    out.controls ??= run.controls;
-    out.internalErrors.push(...run.internalErrors);
-    const ordered = orderResults(run.results, out.controls.map((c) => c.id), positions);
-    const results = waivers !== undefined ? ordered.map(waivers.apply) : ordered;
-    await session.add({ hosts: estate.hosts.map((h) => h.record), clusters: estate.clusters.map((c) => c.cluster), results });
-    record?.addSlice(slice, estate.hosts.map((h) => h.record), estate.clusters.map((c) => c.cluster), results.length);
-  };
-  for (const [k, slice] of slices.entries()) await oneSlice(k, slice);
-  if (problems.length > 0) throw new InputError(problems);
-  return out;
 }
 
 /**
