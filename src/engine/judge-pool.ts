@@ -18,11 +18,12 @@ import { siblingModule, startModuleWorker } from "./module-worker";
 import type { JudgeSetup, SliceJob, SliceOutcome } from "./slice-judge";
 
 /**
- * The most judge workers a run starts. Each holds its own Cucumber and a slice (about 100 MiB),
- * and at 10,000 hosts the main thread's writing already takes longer than judging (bench/README.md):
- * more workers would add memory, not speed.
+ * The most judge workers a run starts. Writing is what bounds a run: at 10,000 hosts the main
+ * thread writes a slice in seconds while a worker loads and judges one in under one
+ * (bench/README.md), so one worker keeps up and a second covers a fast disk. Each more would hold
+ * another slice and another Cucumber (about 150 MiB) for no speed.
  */
-export const MAX_JUDGE_WORKERS = 3;
+export const MAX_JUDGE_WORKERS = 2;
 
 /** One core is the main thread's, which writes; the others judge. None on a machine of one core. */
 export function defaultJudgeWorkers(): number {
