@@ -13,7 +13,7 @@ import type { Worker } from "node:worker_threads";
 import type { InputProblem } from "../errors";
 import type { LoadedInventory } from "../input/inventory";
 import { formatPath } from "../schema/validate";
-import { fromWire, type InventoryHead, type WireJob, type WireOutcome, type WireReply, type WorkerSetup } from "./judge-wire";
+import { fromWire, unseal, type InventoryHead, type WireJob, type WireOutcome, type WireReply, type WorkerSetup } from "./judge-wire";
 import { siblingModule, startModuleWorker } from "./module-worker";
 import type { JudgeSetup, SliceJob, SliceOutcome } from "./slice-judge";
 
@@ -33,8 +33,13 @@ export function defaultJudgeWorkers(): number {
 /** A judged slice as the main thread receives it: its Cucumber messages as the lines to write. */
 export type PooledOutcome = Exclude<SliceOutcome, { kind: "judged" }> | (Extract<SliceOutcome, { kind: "judged" }> & { messages: string });
 
+/** An outcome that is there, opened (deserialized) when it is wanted (engine/judge-wire.ts). */
+export interface Sealed<T> {
+  open(): T;
+}
+
 interface Pending {
-  done: (outcome: PooledOutcome) => void;
+  done: (outcome: Sealed<PooledOutcome>) => void;
   fail: (err: Error) => void;
 }
 
@@ -70,11 +75,11 @@ export class JudgePool {
   }
 
   /** Loads and judges a slice in a worker; the answer says how it went (engine/slice-judge.ts). */
-  judge(job: SliceJob): Promise<PooledOutcome> {
+  judge(job: SliceJob): Promise<Sealed<PooledOutcome>> {
     if (this.broken !== undefined) return Promise.reject(this.broken);
     const inv = this.loaded.inventory;
     const id = (this.nextId += 1);
-    const promise = new Promise<PooledOutcome>((done, fail) => this.pending.set(id, { done, fail }));
+    const promise = new Promise<Sealed<PooledOutcome>>((done, fail) => this.pending.set(id, { done, fail }));
     this.queue.push({
       id,
       slice: job.slice,
@@ -103,7 +108,15 @@ export class JudgePool {
       thread.busy = undefined;
       if (pending !== undefined) {
         this.pending.delete(reply.id);
-        pending.done(this.received(reply.outcome));
+        // Opened once; the sealed bytes are let go then, not when the slice is written.
+        let held: WireReply | undefined = reply;
+        pending.done({
+          open: () => {
+            const sealed = held!;
+            held = undefined;
+            return this.received(unseal(sealed));
+          },
+        });
       }
       this.feed();
     });
@@ -129,16 +142,13 @@ export class JudgePool {
     }
   }
 
-  /** The outcome as the run uses it: raw snapshot bytes as Buffers again, errors as errors, problems with their lines. */
+  /** The outcome as the run uses it: errors as errors, problems with their lines. */
   private received(outcome: WireOutcome): PooledOutcome {
     switch (outcome.kind) {
       case "failed":
         return { kind: "failed", stage: outcome.stage, error: fromWire(outcome.error) };
       case "problems":
         return { kind: "problems", problems: this.withLines(outcome.problems, outcome.asked) };
-      case "judged":
-        for (const h of outcome.hosts) if (h.raw !== undefined) h.raw = Buffer.from(h.raw.buffer, h.raw.byteOffset, h.raw.byteLength);
-        return outcome;
       default:
         return outcome;
     }

@@ -7,7 +7,7 @@ import { parentPort, workerData } from "node:worker_threads";
 import type { Envelope } from "@cucumber/messages";
 import type { LoadedInventory } from "../input/inventory";
 import type { InventoryCluster, InventoryHost } from "../model/inventory";
-import { toWire, type WireJob, type WireOutcome, type WireReply, type WorkerSetup } from "./judge-wire";
+import { seal, toWire, type WireJob, type WireOutcome, type WorkerSetup } from "./judge-wire";
 import { judgeSlice } from "./slice-judge";
 
 const port = parentPort;
@@ -52,7 +52,7 @@ async function answer(job: WireJob): Promise<WireOutcome> {
 let queue: Promise<void> = Promise.resolve();
 port.on("message", (job: WireJob) => {
   queue = queue.then(async () => {
-    const reply: WireReply = { id: job.id, outcome: await answer(job) };
-    port.postMessage(reply);
+    const { reply, transfer } = seal(job.id, await answer(job));
+    port.postMessage(reply, transfer);
   });
 });

@@ -15,7 +15,7 @@ import type { ControlMeta } from "../model/result";
 import type { Snapshot } from "../model/snapshot";
 import type { ShardRecordBuilder } from "../report/bookkeeping/shard-record";
 import type { WaiverApplier } from "../waivers/apply";
-import { JudgePool, type PooledOutcome } from "./judge-pool";
+import { JudgePool, type PooledOutcome, type Sealed } from "./judge-pool";
 import type { OutputSession } from "./output-session";
 import { orderResults, positionsOf } from "./result-order";
 import { judgeSlice, type JudgeSetup, type SliceOutcome } from "./slice-judge";
@@ -61,14 +61,14 @@ export async function streamSlices(options: StreamOptions): Promise<Streamed> {
   // that a worker never waits for the writing, and memory holds a few slices whatever the estate.
   const ahead = pool !== undefined ? workers + 1 : 1;
   const reads = liveReads(options.readLive, slices);
-  const judged = new Map<number, Promise<SliceOutcome | PooledOutcome>>();
+  const judged = new Map<number, Promise<Sealed<SliceOutcome | PooledOutcome>>>();
 
   const send = (j: number): void => {
     const tc = performance.now();
     const outcome = reads(j).then((collected) => {
       out.loadMs += performance.now() - tc;
       const job = { slice: slices[j]!, collected, judge: problems.length === 0 };
-      return pool !== undefined ? pool.judge(job) : judgeSlice(loaded, options.judge, job, session.writer.message);
+      return pool !== undefined ? pool.judge(job) : judgeSlice(loaded, options.judge, job, session.writer.message).then((outcome) => ({ open: () => outcome }));
     });
     // Awaited in its turn; until then (or if the run fails first) it must not be "unhandled".
     outcome.catch(() => undefined);
@@ -107,10 +107,10 @@ export async function streamSlices(options: StreamOptions): Promise<Streamed> {
   // results reachable while the next slice is judged.
   const oneSlice = async (k: number): Promise<void> => {
     const tw = performance.now();
-    const outcome = await judged.get(k)!;
+    const sealed = await judged.get(k)!;
     judged.delete(k);
     out.waitMs += performance.now() - tw;
-    await write(outcome, k);
+    await write(sealed.open(), k);
   };
   try {
     let sent = 0;

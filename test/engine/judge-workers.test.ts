@@ -177,7 +177,7 @@ test("a judge bug in a worker is an undetermined result and an internal error na
   const loaded = loadInventory(DEMO);
   const pool = new JudgePool(loaded, { asOf: base.asOf, features: lint.features.map((f) => f.file), expected: catalogEntries(lint.features), allowOutsideSnapshots: false }, 1);
   try {
-    const outcome = await pool.judge({ slice: planSlices(loaded.inventory, 3)[1]!, collected: new Map(), judge: true });
+    const outcome = (await pool.judge({ slice: planSlices(loaded.inventory, 3)[1]!, collected: new Map(), judge: true })).open();
     assert.equal(outcome.kind, "judged");
     if (outcome.kind !== "judged") return;
     assert.ok(outcome.results.length > 0);
