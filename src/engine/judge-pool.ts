@@ -11,6 +11,7 @@
 import { availableParallelism } from "node:os";
 import type { Worker } from "node:worker_threads";
 import type { InputProblem } from "../errors";
+import { checkedEnv, JUDGE_WORKERS, JUDGE_WORKERS_RANGE } from "../input/env-vars";
 import type { LoadedInventory } from "../input/inventory";
 import { formatPath } from "../schema/validate";
 import { fromWire, unseal, type InventoryHead, type WireJob, type WireOutcome, type WireReply, type WorkerSetup } from "./judge-wire";
@@ -18,16 +19,24 @@ import { siblingModule, startModuleWorker } from "./module-worker";
 import type { JudgeSetup, SliceJob, SliceOutcome } from "./slice-judge";
 
 /**
- * The most judge workers a run starts. Writing is what bounds a run: at 10,000 hosts the main
- * thread writes a slice in seconds while a worker loads and judges one in under one
- * (bench/README.md), so one worker keeps up and a second covers a fast disk. Each more would hold
- * another slice and another Cucumber (about 150 MiB) for no speed.
+ * The most judge workers a run starts (HOSTPROOF_JUDGE_WORKERS's range). Writing is what bounds a
+ * run: the main thread writes a slice in seconds while a worker loads and judges one in about one
+ * (bench/README.md), so one worker keeps up and a second covers a fast disk. Each worker holds its
+ * own Cucumber and a slice, 250-300 MiB more at the peak: more would add memory, not speed.
  */
-export const MAX_JUDGE_WORKERS = 2;
+export const MAX_JUDGE_WORKERS = JUDGE_WORKERS_RANGE.max;
 
-/** One core is the main thread's, which writes; the others judge. None on a machine of one core. */
-export function defaultJudgeWorkers(): number {
-  return Math.min(MAX_JUDGE_WORKERS, availableParallelism() - 1);
+/**
+ * HOSTPROOF_JUDGE_WORKERS when set; else a worker per core beyond two, at most MAX_JUDGE_WORKERS.
+ * One core is the main thread's, which writes; the second is for the threads the writing hands
+ * work to (the write queue's files) and the rest of the machine. On the 2-core reference machine,
+ * shared, a worker measured no faster and 300 MiB larger than judging in the main thread
+ * (bench/README.md, "Judging in worker threads"), which would cost the 1 GiB bound at 100,000 hosts.
+ */
+export function judgeWorkers(env: NodeJS.ProcessEnv = process.env): number {
+  const asked = checkedEnv(JUDGE_WORKERS, env);
+  if (asked !== undefined) return Number(asked.trim());
+  return Math.max(0, Math.min(MAX_JUDGE_WORKERS, availableParallelism() - 2));
 }
 
 /** A judged slice as the main thread receives it: its Cucumber messages as the lines to write. */

@@ -22,7 +22,7 @@ import { checkWaiverTargets, loadWaivers } from "../waivers/load";
 import { FEATURES_DIR, loadFeatureCatalogGivingTurns, selectControls } from "../controls/catalog";
 import { runEnvironment } from "../report/bookkeeping/environment";
 import type { ExpectedControl } from "./complete-results";
-import { defaultJudgeWorkers } from "./judge-pool";
+import { judgeWorkers } from "./judge-pool";
 import { featureInputs, inventoryInputs } from "../report/output/own-inputs";
 import type { FormatRegistry } from "../report/formats";
 import { claimOutput, OutputSession, type HtmlStyle, type OutputClaim, type RunOutcome } from "./output-session";
@@ -71,8 +71,8 @@ export interface RunOptions {
   registry?: FormatRegistry;
   /**
    * Worker threads that load and judge slices ahead while this thread writes (engine/judge-pool.ts),
-   * for an estate of more than one slice; 0 judges every slice in this thread. Default: one per
-   * core but one, at most MAX_JUDGE_WORKERS.
+   * for an estate of more than one slice; 0 judges every slice in this thread. Default:
+   * HOSTPROOF_JUDGE_WORKERS, else as judgeWorkers() decides from the cores.
    */
   judgeWorkers?: number;
   /** For tests: the judge workers' module (default engine/judge-worker), to see a worker fail. */
@@ -98,6 +98,8 @@ function plural(n: number, word: string): string {
 
 async function runPhases(options: RunOptions, progress: Progress, startedAt: Date, t0: number, claim: OutputClaim): Promise<RunOutcome> {
   OutputSession.check(options.out);
+  // Read before anything is: a HOSTPROOF_JUDGE_WORKERS out of range is bad input, exit 3.
+  const workers = options.judgeWorkers ?? judgeWorkers();
   // Linted before anything is read or collected: a broken control stops the run with exit 3.
   const catalog = await loadFeatureCatalogGivingTurns({ folders: options.features, builtin: options.builtin });
   const loaded = loadInventory(resolve(options.inventory), options.inventory);
@@ -155,7 +157,7 @@ async function runPhases(options: RunOptions, progress: Progress, startedAt: Dat
     // One slice at a time: loaded, judged by Cucumber, written, dropped (engine/slices.ts).
     progress.phase("judge", estateCounts);
     const judge = { asOf: options.asOf, tags: options.tags, features: catalog.files, expected: selected, allowOutsideSnapshots: options.allowOutsideSnapshots === true };
-    const streamed = await streamSlices({ loaded, units, sliceHosts, judge, readLive, session, waivers, record, workers: options.judgeWorkers ?? defaultJudgeWorkers(), workerModule: options.judgeWorkerModule });
+    const streamed = await streamSlices({ loaded, units, sliceHosts, judge, readLive, session, waivers, record, workers, workerModule: options.judgeWorkerModule });
     const { controls, internalErrors } = streamed;
     // checkSomethingJudged and complete-results.ts make this unreachable; a run that judged nothing must never read as compliant.
     if (options.shard === undefined && session.writer.digest.totals.total === 0) throw new Error("the run judged no control on any target");

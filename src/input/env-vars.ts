@@ -110,7 +110,21 @@ export const SIGN_KEY: EnvVariable = {
   problem: () => undefined,
 };
 
-export const ENV_VARIABLES: readonly EnvVariable[] = [MAX_INPUT_MB, REPORT_URL, NODE_POWERSHELL, INVENTORY, AS_OF, SIGN_KEY_FILE, SIGN_KEY];
+/** Judge workers a run may be told to start (engine/judge-pool.ts says why no more). */
+export const JUDGE_WORKERS_RANGE = { min: 0, max: 2 } as const;
+
+/** How many worker threads judge slices ahead of the writing (engine/judge-pool.ts), instead of the default. */
+export const JUDGE_WORKERS: EnvVariable = {
+  name: "HOSTPROOF_JUDGE_WORKERS",
+  accepts: `a whole number from ${JUDGE_WORKERS_RANGE.min} to ${JUDGE_WORKERS_RANGE.max}: worker threads that load and judge slices while the main thread writes (0: every slice in the main thread)`,
+  checked: "start",
+  problem(value) {
+    const n = /^\d{1,9}$/.test(value.trim()) ? Number(value.trim()) : Number.NaN;
+    return n >= JUDGE_WORKERS_RANGE.min && n <= JUDGE_WORKERS_RANGE.max ? undefined : "is not a whole number in range";
+  },
+};
+
+export const ENV_VARIABLES: readonly EnvVariable[] = [MAX_INPUT_MB, REPORT_URL, NODE_POWERSHELL, INVENTORY, AS_OF, SIGN_KEY_FILE, SIGN_KEY, JUDGE_WORKERS];
 
 /** The variable's value as set; undefined when unset or empty. */
 export function envValue(v: EnvVariable, env: NodeJS.ProcessEnv = process.env): string | undefined {

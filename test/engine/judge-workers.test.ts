@@ -13,14 +13,14 @@ import { cpSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync 
 import { join, relative } from "node:path";
 import { test } from "node:test";
 import { runEstate, type RunOptions } from "../../src/engine/run";
-import { JudgePool } from "../../src/engine/judge-pool";
+import { JudgePool, judgeWorkers, MAX_JUDGE_WORKERS } from "../../src/engine/judge-pool";
 import { planSlices } from "../../src/engine/slices";
 import { catalogEntries } from "../../src/controls/catalog";
 import { readFeatureFile } from "../../src/controls/feature-set";
 import { lintFeatures } from "../../src/controls/lint";
 import { InputError } from "../../src/errors";
 import { loadInventory } from "../../src/input/inventory";
-import { DEMO, ROOT, tempDir } from "../e2e/cli";
+import { DEMO, ROOT, spawnCli, tempDir } from "../e2e/cli";
 
 const WAIVERS = join(DEMO, "..", "waivers.yaml");
 const ISO = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z/g;
@@ -214,3 +214,16 @@ for (const [fixture, why] of [
     assert.ok(existsSync(join(out, "evidence", "manifest.json")));
   });
 }
+
+test("HOSTPROOF_JUDGE_WORKERS chooses how many workers judge; a value outside 0-2 is refused when any command starts, exit 3", () => {
+  for (const n of ["0", "1", "2"]) assert.equal(judgeWorkers({ HOSTPROOF_JUDGE_WORKERS: n }), Number(n));
+  const unset = judgeWorkers({});
+  assert.ok(unset >= 0 && unset <= MAX_JUDGE_WORKERS);
+  assert.equal(judgeWorkers({ HOSTPROOF_JUDGE_WORKERS: "" }), unset, "empty is unset");
+  for (const value of ["3", "-1", "one", "1.5", "9999999999"]) {
+    assert.throws(() => judgeWorkers({ HOSTPROOF_JUDGE_WORKERS: value }), InputError, value);
+    const res = spawnCli(["controls"], ROOT, { ...process.env, HOSTPROOF_JUDGE_WORKERS: value });
+    assert.equal(res.code, 3, `${value}: ${res.stderr}`);
+    assert.ok(res.stderr.includes(`environment: HOSTPROOF_JUDGE_WORKERS: ${JSON.stringify(value)} is not a whole number in range. Set HOSTPROOF_JUDGE_WORKERS to a whole number from 0 to 2`), res.stderr);
+  }
+});
