@@ -43,6 +43,10 @@ test("hostFileName keeps ordinary names and shortens or renames the rest, unique
   assert.ok(a.startsWith("aaaa"), "a readable prefix");
   assert.notEqual(hostFileName("con").toLowerCase(), "con.json");
   assert.notEqual(hostFileName("LPT1.corp.example").toLowerCase(), "lpt1.corp.example.json");
+  // Windows takes a device name before the first dot as the device, whatever follows (NUL.tar.gz is NUL).
+  for (const device of ["con", "CON.corp.example", "lpt1.x", "Com9.a.b", "aux"]) {
+    assert.doesNotMatch(hostFileName(device).split(".")[0]!, /^(con|prn|aux|nul|com[0-9]|lpt[0-9])$/i, device);
+  }
 });
 
 test("run keeps one snapshot file per host, 253-character names included", async () => {

@@ -4,8 +4,8 @@
  * outputs it prints, and `--help`'s list comes from the same registry.
  */
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { readdirSync, readFileSync } from "node:fs";
+import { join, relative, sep } from "node:path";
 import { test } from "node:test";
 import { reportOutcome } from "../../src/cli/commands/run";
 import { formatLines, RUN_HELP } from "../../src/cli/usage";
@@ -15,7 +15,7 @@ import { DEFAULT_COVERAGE, verifyReport, type Manifest } from "../../src/evidenc
 import { finishRounds, formatRegistry, FORMATS, REGISTRY } from "../../src/report/formats";
 import type { Format } from "../../src/report/formats/format";
 import { sha256Hex } from "../../src/evidence/manifest";
-import { AS_OF, DEMO } from "../e2e/cli";
+import { AS_OF, DEMO, ROOT } from "../e2e/cli";
 import { TARGETS_FILE, targetsTxtFormat } from "../fixtures/formats/targets-txt";
 import { scratch } from "./tmp";
 
@@ -65,6 +65,36 @@ test("the default registry: every format's file in --help, in the manifest's cov
   assert.deepEqual(names(REGISTRY.forRun("pages")), ["summary", "summary-md", "junit", "hdf", "csv", "allure-results", "pages"]);
   assert.deepEqual(names(REGISTRY.withNeeds(["allure-report"])), ["allure-results", "allure-report"]);
 });
+
+test("a format written on request is not among a run's defaults; when a run writes it, export derives the same bytes", async (t) => {
+  const onRequest = REGISTRY.formats.filter((f) => f.onRequest === true);
+  assert.deepEqual(onRequest.map((f) => f.name), ["hdf-targets"]);
+  for (const style of [undefined, "single", "pages"] as const) for (const f of onRequest) assert.ok(!REGISTRY.forRun(style).includes(f), `${f.name} in a run by default`);
+
+  const registry = formatRegistry(FORMATS.map((f) => (f.onRequest === true ? { ...f, onRequest: false } : f)));
+  const out = join(scratch(t), "report");
+  await runEstate({ inventory: DEMO, waivers: join(ROOT, "examples", "demo", "waivers.yaml"), out, failOn: "any", asOf: new Date(`${AS_OF}T00:00:00Z`), html: false, history: false, sliceHosts: 4, registry });
+  const derived = join(scratch(t), "derived");
+  const exported = await exportReport({ report: out, formats: onRequest.map((f) => f.name), out: derived, registry });
+  assert.equal(exported.ok, true);
+  for (const f of onRequest) {
+    for (const rel of f.files) {
+      const written = filesUnder(out, rel);
+      assert.ok(written.length > 1, `${f.name}: the run wrote ${rel}`);
+      assert.deepEqual(filesUnder(derived, rel), written, `${f.name}: the files of ${rel}`);
+      for (const file of written) assert.ok(readFileSync(join(out, file)).equals(readFileSync(join(derived, file))), `${f.name}: ${file} differs from what the run wrote`);
+    }
+  }
+});
+
+/** The files under `rel` of `root` (a file, or a folder ending in /), relative to `root`, sorted. */
+function filesUnder(root: string, rel: string): string[] {
+  if (!rel.endsWith("/")) return [rel];
+  return readdirSync(join(root, rel), { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => relative(root, join(e.parentPath, e.name)).split(sep).join("/"))
+    .sort();
+}
 
 test("formats finish after those they need; the others after them, in the registry's order", () => {
   const f = (name: string, needs?: string[]): Pick<Format, "name" | "needs"> => ({ name, ...(needs !== undefined ? { needs } : {}) });

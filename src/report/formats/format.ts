@@ -35,6 +35,8 @@ export interface Format {
   readonly needs?: readonly string[];
   /** An HTML report that `run --html` chooses between: at most one of them is written. */
   readonly html?: HtmlStyle;
+  /** Not among a run's defaults: written when asked for (by `export`, or a run given a registry that asks). */
+  readonly onRequest?: boolean;
   open(context: FormatContext): FormatWriter;
 }
 

@@ -9,10 +9,10 @@
  * that a file of a million results stays greppable, like summary.json.
  */
 import { join } from "node:path";
-import type { ControlMeta, Result } from "../../../model/result";
+import type { ControlMeta, Result, ResultStatus } from "../../../model/result";
 import type { StatusTotals, RunReport } from "../../../model/run";
 import type { EvidenceLookup, ResultTime } from "../evidence-view";
-import { controlHead, HDF_FILE, hdfResult, newTally, profileSha256, tallyResult, type ControlTally } from "./hdf";
+import { controlHead, HDF_FILE, hdfResult, hdfStatistics, newTally, profileHead, tallyResult, type ControlTally } from "./hdf";
 import { AppendSpool, StreamFile, type Written } from "../../output/stream-file";
 import type { Format } from "../format";
 import { inParts } from "../parts";
@@ -81,18 +81,9 @@ export class HdfStream {
 
     file.write(`{\n${members(documentHead(info, [...this.controls.values()]))},\n  "profiles": [`);
     let p = 0;
-    for (const [feature, entries] of profiles) {
+    for (const entries of profiles.values()) {
       const metas = entries.map((e) => e.tally.meta);
-      const profile = {
-        name: feature,
-        title: metas[0]!.featureName,
-        version: info.tool.version,
-        sha256: profileSha256(metas),
-        supports: [{ "platform-family": "windows" }],
-        attributes: [],
-        groups: [{ id: feature, title: metas[0]!.featureName, controls: metas.map((m) => m.id) }],
-        status: "loaded",
-      };
+      const profile = profileHead(metas[0]!.feature, metas[0]!.featureName, metas, info.tool.version);
       file.write(`${p++ === 0 ? "\n" : ",\n"}    ${openObject(profile)},"controls": [`);
       for (const [i, entry] of entries.entries()) {
         file.write(`${i === 0 ? "\n" : ",\n"}      ${openObject(controlHead(entry.tally))},"results": [`);
@@ -118,21 +109,14 @@ export class HdfStream {
  * --fail-on, as-of day, estate and inventory, as hostproof's summary.json states them.
  */
 function documentHead(info: HdfRunInfo, entries: readonly ControlSpool[]): object {
-  const sum = (pick: (t: ControlTally) => number): number => entries.reduce((n, e) => n + pick(e.tally), 0);
+  const sum = (status: ResultStatus): number => entries.reduce((n, e) => n + e.tally.counts[status], 0);
   const duration = (Date.parse(info.finishedAt) - Date.parse(info.startedAt)) / 1000;
   const { tool, estate, inventoryFile, startedAt, finishedAt, asOf, failOn, tags, verdict, exitCode, totals } = info;
+  const counts = { passed: sum("passed"), failed: sum("failed"), undetermined: sum("undetermined"), notApplicable: sum("notApplicable"), waived: sum("waived") };
   return {
     platform: { name: "windows", release: "estate", target_id: estate ?? inventoryFile },
     version: tool.version,
-    statistics: {
-      ...(Number.isFinite(duration) ? { duration } : {}),
-      controls: {
-        passed: { total: sum((t) => t.counts.passed) },
-        failed: { total: sum((t) => t.counts.failed) },
-        skipped: { total: sum((t) => t.counts.notApplicable + t.counts.waived) },
-        error: { total: sum((t) => t.counts.undetermined) },
-      },
-    },
+    statistics: hdfStatistics(counts, duration),
     passthrough: {
       hostproof: {
         tool,
@@ -152,12 +136,12 @@ function documentHead(info: HdfRunInfo, entries: readonly ControlSpool[]): objec
 }
 
 /** An object's members as they sit inside a top-level JSON.stringify(…, null, 2), without the braces. */
-function members(value: object): string {
+export function members(value: object): string {
   return JSON.stringify(value, null, 2).slice(2, -2);
 }
 
 /** `{"a":1,"b":2` : the object open, for a last member written after it. */
-function openObject(value: object): string {
+export function openObject(value: object): string {
   return JSON.stringify(value).slice(0, -1);
 }
 
