@@ -25,6 +25,7 @@ import { writtenOf } from "../../src/report/output/stream-file";
 import { AS_OF, DEMO, ROOT } from "../e2e/cli";
 import { fixtureRunReport } from "../helpers/run-report";
 import { requireTool } from "../helpers/require-tool";
+import { renameHosts } from "../helpers/rename-hosts";
 import { writeEstate } from "../helpers/snapshot-builder";
 import { scratch } from "./tmp";
 
@@ -237,24 +238,23 @@ test("each target's file is written when its slice is added; a target seen again
       (err: unknown) => err instanceof InputError && err.problems.some((p) => p.problem.startsWith(problem)),
     );
   }
+  // Within one slice too: the second name is refused, not folded into the first's file.
+  const both: Result[] = [...first, ...first.map((r) => ({ ...r, target: { ...r.target, name: "Solo1" } }))].map((r) => (r.target.name === "node1" ? { ...r, target: { ...r.target, name: "solo1" } } : r));
+  await assert.rejects(
+    async () => writer.add(sliceView({ hosts: [], clusters: [], results: both }, report.startedAt)),
+    (err: unknown) => err instanceof InputError && err.problems.some((p) => p.problem.startsWith("host 'Solo1' and host 'solo1' are one host")),
+  );
   assert.ok(readFileSync(node1).equals(before), "node1's file was written over");
-  assert.deepEqual(readdirSync(join(dir, HDF_TARGETS_DIR, "hosts")), ["node1.json"]);
+  assert.deepEqual(readdirSync(join(dir, HDF_TARGETS_DIR, "hosts")).sort(), ["node1.json", "solo1.json"]);
+  const solo1 = parseHdf(readFileSync(join(dir, HDF_TARGETS_DIR, "hosts", "solo1.json"), "utf8"), "solo1");
+  assert.deepEqual([...new Set(solo1.profiles[0]!.controls.flatMap((c) => c.results.map((r) => r.resource_id)))], ["solo1"]);
   await writer.abort();
 });
 
 test("a run over hosts named con, LPT1.corp and 253-character FQDNs writes a file for each, distinct without regard to case", async (t) => {
   const dir = scratch(t);
   const inventory = writeEstate(dir, { hosts: [{ name: "h1" }, { name: "h2" }, { name: "h3" }, { name: "h4" }, { name: "n1" }] });
-  const names: Record<string, string> = { h1: LONG_A, h2: LONG_B, h3: "con", h4: "LPT1.corp.example" };
-  const inv = JSON.parse(readFileSync(inventory, "utf8")) as { hosts: { name: string }[] };
-  for (const h of inv.hosts) {
-    const to = names[h.name];
-    if (to === undefined) continue;
-    const snap = join(dir, "snapshots", `${h.name}.json`);
-    writeFileSync(snap, readFileSync(snap, "utf8").replace(`"host": "${h.name}"`, `"host": "${to}"`));
-    h.name = to;
-  }
-  writeFileSync(inventory, JSON.stringify(inv, null, 2));
+  renameHosts(dir, inventory, { h1: LONG_A, h2: LONG_B, h3: "con", h4: "LPT1.corp.example" });
   const out = join(dir, "report");
   await runEstate({ inventory, out, failOn: "any", asOf: new Date(`${AS_OF}T00:00:00Z`), html: false, history: false, registry: REGISTRY_WITH_TARGETS });
   const index = JSON.parse(readFileSync(join(out, HDF_INDEX_FILE), "utf8")) as HdfIndex;
