@@ -46,9 +46,11 @@ function snapshotOfFolder(root: string): string {
 }
 
 const report = join(dir, "report");
-const run = spawnCli(["run", "-i", DEMO, "-w", WAIVERS, "-o", report, "--as-of", AS_OF, "--html", "pages", "--no-history"]);
-// The formats a run writes by default; one written on request is compared in test/report/formats.test.ts.
-const FORMATS = REGISTRY.formats.filter((f) => f.name !== "allure-report" && f.onRequest !== true);
+// The formats written only on request are asked for, so that every format is compared.
+const ON_REQUEST = REGISTRY.formats.filter((f) => f.onRequest === true).map((f) => f.name);
+const ASK = ON_REQUEST.length > 0 ? ["--export", ON_REQUEST.join(",")] : [];
+const run = spawnCli(["run", "-i", DEMO, "-w", WAIVERS, "-o", report, "--as-of", AS_OF, "--html", "pages", "--no-history", ...ASK]);
+const FORMATS = REGISTRY.formats.filter((f) => f.name !== "allure-report");
 
 test("each format export derives from a run's report is what the run wrote, byte for byte; the report is left as it was", async (t) => {
   assert.equal(run.code, 1, run.stderr);
@@ -72,7 +74,7 @@ test("a merged report exports every format as the merge wrote it, several at onc
   const shards = [1, 2].map((k) => join(dir, `shard-${k}`));
   shards.forEach((s, i) => assert.equal(spawnCli(["run", "-i", DEMO, "-w", WAIVERS, "-o", s, "--as-of", AS_OF, "--shard", `${i + 1}/2`, "--no-html", "--no-history", "--exit-zero"]).code, 0));
   const merged = join(dir, "merged");
-  const m = spawnCli(["merge", ...shards, "-o", merged, "--html", "pages", "--no-history"]);
+  const m = spawnCli(["merge", ...shards, "-o", merged, "--html", "pages", "--no-history", ...ASK]);
   assert.equal(m.code, 1, m.stderr);
   const names = FORMATS.map((f) => f.name);
   const res = spawnCli(["export", merged, "--format", names.join(",")]);

@@ -13,6 +13,7 @@ import { runEstate } from "../../src/engine/run";
 import { exportReport } from "../../src/export/export";
 import { DEFAULT_COVERAGE, verifyReport, type Manifest } from "../../src/evidence/manifest";
 import { finishRounds, formatRegistry, FORMATS, REGISTRY } from "../../src/report/formats";
+import { formatsForRun, LARGE_ESTATE_HOSTS } from "../../src/report/formats/choose";
 import type { Format } from "../../src/report/formats/format";
 import { sha256Hex } from "../../src/evidence/manifest";
 import { AS_OF, DEMO, ROOT } from "../e2e/cli";
@@ -54,28 +55,30 @@ test("a format added in one module and one registry line is written, listed in t
   assert.equal(readFileSync(join(derived, TARGETS_FILE), "utf8"), text);
 });
 
-test("the default registry: every format's file in --help, in the manifest's coverage, and the HTML reports chosen by style", () => {
+test("the default registry: every format's file in --help and in the manifest's coverage", () => {
   for (const f of REGISTRY.formats) {
     assert.ok(RUN_HELP.includes(`  ${f.opens ?? f.files[0]!}`), `${f.name} in run --help`);
     for (const file of f.files) assert.ok(DEFAULT_COVERAGE.includes(file), `${file} covered`);
   }
   const names = (formats: readonly Format[]): string[] => formats.map((f) => f.name);
-  assert.deepEqual(names(REGISTRY.forRun(undefined)), ["summary", "summary-md", "junit", "hdf", "csv", "allure-results"]);
-  assert.deepEqual(names(REGISTRY.forRun("single")), ["summary", "summary-md", "junit", "hdf", "csv", "allure-results", "allure-report"]);
-  assert.deepEqual(names(REGISTRY.forRun("pages")), ["summary", "summary-md", "junit", "hdf", "csv", "allure-results", "pages"]);
   assert.deepEqual(names(REGISTRY.withNeeds(["allure-report"])), ["allure-results", "allure-report"]);
 });
 
-test("a format written on request is not among a run's defaults; when a run writes it, export derives the same bytes", async (t) => {
+test("a format written on request is not among a run's defaults at any size; a run asked for it writes it, and export derives the same bytes", async (t) => {
   const onRequest = REGISTRY.formats.filter((f) => f.onRequest === true);
   assert.deepEqual(onRequest.map((f) => f.name), ["hdf-targets"]);
-  for (const style of [undefined, "single", "pages"] as const) for (const f of onRequest) assert.ok(!REGISTRY.forRun(style).includes(f), `${f.name} in a run by default`);
+  for (const hosts of [1, LARGE_ESTATE_HOSTS, 100_000]) {
+    for (const html of [false, "auto", "single", "pages"] as const) {
+      const chosen = formatsForRun(REGISTRY, { html, add: [], drop: [] }, hosts).formats;
+      for (const f of onRequest) assert.ok(!chosen.includes(f), `${f.name} written by default at ${hosts} hosts, --html ${html}`);
+    }
+  }
 
-  const registry = formatRegistry(FORMATS.map((f) => (f.onRequest === true ? { ...f, onRequest: false } : f)));
   const out = join(scratch(t), "report");
-  await runEstate({ inventory: DEMO, waivers: join(ROOT, "examples", "demo", "waivers.yaml"), out, failOn: "any", asOf: new Date(`${AS_OF}T00:00:00Z`), html: false, history: false, sliceHosts: 4, registry });
+  const names = onRequest.map((f) => f.name);
+  await runEstate({ inventory: DEMO, waivers: join(ROOT, "examples", "demo", "waivers.yaml"), out, failOn: "any", asOf: new Date(`${AS_OF}T00:00:00Z`), html: false, history: false, sliceHosts: 4, export: names });
   const derived = join(scratch(t), "derived");
-  const exported = await exportReport({ report: out, formats: onRequest.map((f) => f.name), out: derived, registry });
+  const exported = await exportReport({ report: out, formats: names, out: derived });
   assert.equal(exported.ok, true);
   for (const f of onRequest) {
     for (const rel of f.files) {

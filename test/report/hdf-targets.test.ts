@@ -16,7 +16,6 @@ import { sha256Hex, verifyReport, type Manifest } from "../../src/evidence/manif
 import type { Result } from "../../src/model/result";
 import { noProgress } from "../../src/model/progress";
 import { sliceView } from "../../src/report/format-set";
-import { FORMATS, formatRegistry } from "../../src/report/formats";
 import type { FormatContext } from "../../src/report/formats/format";
 import { HDF_FILE } from "../../src/report/formats/hdf/hdf";
 import { HDF_INDEX_FILE, HDF_TARGETS_DIR, hdfTargetsFormat, targetFileName, TARGET_PROFILE, type HdfIndexEntry } from "../../src/report/formats/hdf/hdf-targets";
@@ -29,8 +28,8 @@ import { renameHosts } from "../helpers/rename-hosts";
 import { writeEstate } from "../helpers/snapshot-builder";
 import { scratch } from "./tmp";
 
-/** The registry with hdf-targets among what a run writes (it is written on request otherwise). */
-const REGISTRY_WITH_TARGETS = formatRegistry(FORMATS.map((f) => (f.name === hdfTargetsFormat.name ? { ...f, onRequest: false } : f)));
+/** A run asked for hdf/ (--export hdf-targets): it is written on request only. */
+const ASKED = [hdfTargetsFormat.name];
 
 interface HdfIndex {
   schemaVersion: 1;
@@ -62,7 +61,7 @@ function parseHdf(text: string, label: string): ExecJSON.Execution {
 async function demoReport(t: TestContext): Promise<{ out: string; summary: Summary; index: HdfIndex }> {
   const out = join(scratch(t), "report");
   // Slices of 4 hosts: a cluster's nodes and its own results come in one slice, the rest across several.
-  await runEstate({ inventory: DEMO, waivers: join(ROOT, "examples", "demo", "waivers.yaml"), out, failOn: "any", asOf: new Date(`${AS_OF}T00:00:00Z`), html: false, history: false, sliceHosts: 4, registry: REGISTRY_WITH_TARGETS });
+  await runEstate({ inventory: DEMO, waivers: join(ROOT, "examples", "demo", "waivers.yaml"), out, failOn: "any", asOf: new Date(`${AS_OF}T00:00:00Z`), html: false, history: false, sliceHosts: 4, export: ASKED });
   const summary = JSON.parse(readFileSync(join(out, "summary.json"), "utf8")) as Summary;
   const index = JSON.parse(readFileSync(join(out, HDF_INDEX_FILE), "utf8")) as HdfIndex;
   return { out, summary, index };
@@ -256,7 +255,7 @@ test("a run over hosts named con, LPT1.corp and 253-character FQDNs writes a fil
   const inventory = writeEstate(dir, { hosts: [{ name: "h1" }, { name: "h2" }, { name: "h3" }, { name: "h4" }, { name: "n1" }] });
   renameHosts(dir, inventory, { h1: LONG_A, h2: LONG_B, h3: "con", h4: "LPT1.corp.example" });
   const out = join(dir, "report");
-  await runEstate({ inventory, out, failOn: "any", asOf: new Date(`${AS_OF}T00:00:00Z`), html: false, history: false, registry: REGISTRY_WITH_TARGETS });
+  await runEstate({ inventory, out, failOn: "any", asOf: new Date(`${AS_OF}T00:00:00Z`), html: false, history: false, export: ASKED });
   const index = JSON.parse(readFileSync(join(out, HDF_INDEX_FILE), "utf8")) as HdfIndex;
   assert.deepEqual(index.files.map((e) => e.target).sort(), [LONG_A, LONG_B, "con", "LPT1.corp.example", "n1"].sort());
   const files = readdirSync(join(out, HDF_TARGETS_DIR, "hosts"));
