@@ -33,9 +33,11 @@ function wrapped(lead: string, text: string): string {
 function sizeDefaults(formats: readonly Format[]): string {
   const files = (list: readonly Format[]): string => list.map((f) => f.opens ?? f.files[0]!).join(", ");
   const limit = LARGE_ESTATE_HOSTS.toLocaleString("en-US");
-  const large = formats.filter((f) => f.atScale === true || f.html === "pages");
-  const asked = formats.filter((f) => f.atScale !== true && f.html === undefined).map((f) => f.name);
-  return wrapped("", `Up to ${limit} hosts a run writes all of these, with Allure's single file as the HTML report. Above, it writes ${files(large)}; the others (${asked.join(", ")}) with --export <name>, or later with hostproof export.`);
+  const large = formats.filter((f) => (f.atScale === true && f.onRequest !== true) || f.html === "pages");
+  const asked = formats.filter((f) => (f.atScale !== true || f.onRequest === true) && f.html === undefined).map((f) => f.name);
+  const onRequest = formats.filter((f) => f.onRequest === true).map((f) => f.files[0]!);
+  const all = onRequest.length > 0 ? `all of these but ${onRequest.join(", ")} (on request only)` : "all of these";
+  return wrapped("", `Up to ${limit} hosts a run writes ${all}, with Allure's single file as the HTML report. Above, it writes ${files(large)}; the others (${asked.join(", ")}) with --export <name>, or later with hostproof export.`);
 }
 
 export const MAIN_HELP = `hostproof - check Windows Server and Hyper-V hosts and clusters against compliance controls
