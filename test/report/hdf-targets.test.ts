@@ -17,8 +17,8 @@ import type { Result } from "../../src/model/result";
 import { noProgress } from "../../src/model/progress";
 import { sliceView } from "../../src/report/format-set";
 import type { FormatContext } from "../../src/report/formats/format";
-import { HDF_FILE } from "../../src/report/formats/hdf/hdf";
-import { HDF_INDEX_FILE, HDF_TARGETS_DIR, hdfTargetsFormat, targetFileName, TARGET_PROFILE, type HdfIndexEntry } from "../../src/report/formats/hdf/hdf-targets";
+import { HDF_FILE, HDF_PROFILE } from "../../src/report/formats/hdf/hdf";
+import { HDF_INDEX_FILE, HDF_TARGETS_DIR, hdfTargetsFormat, targetFileName, type HdfIndexEntry } from "../../src/report/formats/hdf/hdf-targets";
 import type { Summary } from "../../src/report/formats/summary";
 import { writtenOf } from "../../src/report/output/stream-file";
 import { AS_OF, DEMO, ROOT } from "../e2e/cli";
@@ -100,7 +100,7 @@ test("hdf/: a file per host and per cluster, each what hdf.json says of that tar
     assert.equal(exec.platform.target_id, entry.target);
     assert.deepEqual((exec as unknown as { passthrough: { metadata: unknown } }).passthrough.metadata, { hostname: entry.target });
     // One profile: the SAF CLI reads a document's first profile as the one that ran.
-    assert.deepEqual(exec.profiles.map((p) => p.name), [TARGET_PROFILE], label);
+    assert.deepEqual(exec.profiles.map((p) => p.name), [HDF_PROFILE], label);
     const controls = exec.profiles[0]!.controls;
     assert.deepEqual(controls.map((c) => c.id).sort(), mine.map((r) => r.controlId).sort(), label);
     assert.deepEqual(exec.profiles[0]!.groups.flatMap((g) => g.controls).sort(), controls.map((c) => c.id).sort(), `${label}: groups`);
@@ -142,7 +142,7 @@ test("the SAF CLI reads every file: summary adds them up, threshold gates each t
   assert.equal(summary.status, 0, summary.stderr);
   const [only, ...more] = JSON.parse(summary.stdout) as { profileName: string; resultSets: string[]; passed: { total: number }; failed: { total: number }; error: { total: number }; skipped: { total: number }; no_impact: { total: number } }[];
   assert.deepEqual(more, []);
-  assert.equal(only!.profileName, TARGET_PROFILE);
+  assert.equal(only!.profileName, HDF_PROFILE);
   assert.equal(only!.resultSets.length, index.files.length);
   assert.deepEqual([only!.passed.total, only!.failed.total, only!.error.total], [index.totals.passed, index.totals.failed, index.totals.undetermined]);
   assert.equal(only!.skipped.total + only!.no_impact.total, index.totals.notApplicable + index.totals.waived);

@@ -9,8 +9,8 @@
  * cluster's own results with the cluster, a host's with the host), so memory holds one slice and
  * the set of file names written so far (one short string per target, to refuse a collision).
  * The mapping of a control and a result is hdf.ts's, as in hdf.json; what differs is the scope:
- * a control's impact and waiver_data are this target's, and one profile holds the controls judged
- * on it (targetDocument says why). The run's verdict and end are known only when every slice is
+ * a control's impact and waiver_data are this target's, and the profile holds the controls judged
+ * on it. The run's verdict and end are known only when every slice is
  * in: they are in the index, which is written last.
  */
 import { mkdirSync } from "node:fs";
@@ -26,7 +26,7 @@ import { StreamFile, writtenOf } from "../../output/stream-file";
 import type { EvidenceLookup, ResultTime } from "../evidence-view";
 import type { Format, FormatContext, SliceView } from "../format";
 import type { SummaryHead, SummaryTail } from "../summary";
-import { controlHead, controlImpact, hdfResult, heimdallText, hdfStatistics, newTally, profileHead, tallyResult, type ControlTally, type HdfResult } from "./hdf";
+import { byFeature, controlHead, controlImpact, HDF_PROFILE, hdfResult, hdfStatistics, newTally, profileHead, tallyResult, type ControlTally, type HdfResult } from "./hdf";
 import { members, openObject } from "./hdf-stream";
 
 export const HDF_TARGETS_DIR = "hdf";
@@ -102,16 +102,9 @@ export class ControlHeads {
   }
 }
 
-/** The name of every per-target file's one profile: the SAF CLI's summary adds files up by it. */
-export const TARGET_PROFILE = "hostproof";
-
 /**
  * One target's HDF document, laid out as hdf.json is (the document's facts, then a control head
- * per line and a result per line). One profile holds every control judged on the target, with a
- * group per feature file: the SAF CLI reads a document's first profile as the one that ran (InSpec
- * lists an overlay's dependencies after it), so its `summary` and `validate threshold` would count
- * one feature's controls of a profile per feature. The profile is named TARGET_PROFILE in every
- * file, so `saf summary -i hdf/hosts/*.json` adds hosts up and Heimdall compares them.
+ * per line and a result per line), with one profile, HDF_PROFILE, as hdf.json has.
  * platform's target_id is the target's name and passthrough.metadata.hostname too, which the SAF
  * CLI's hdf2ckl makes the checklist's asset.
  */
@@ -127,14 +120,7 @@ export function targetDocument(target: Target, results: readonly Result[], judge
     const views = r.evidence.map(lookup);
     entry.results.push(hdfResult(r, views, timeOf(r, views), head.startedAt));
   }
-  // A feature's controls together, in the order of its first control: its group reads as a block.
-  const byFeature = new Map<string, TargetControl[]>();
-  for (const entry of controls.values()) {
-    const list = byFeature.get(entry.tally.meta.feature);
-    if (list === undefined) byFeature.set(entry.tally.meta.feature, [entry]);
-    else list.push(entry);
-  }
-  const ordered = [...byFeature.values()].flat();
+  const ordered = byFeature(controls.values(), (e) => e.tally.meta);
   const { counts, verdict } = judged;
   const { tool, estate, inventoryFile, startedAt, asOf, failOn, tags } = head;
   const what = `${target.kind} ${target.name}`;
@@ -161,7 +147,7 @@ export function targetDocument(target: Target, results: readonly Result[], judge
   // A member per line, each on one line: a file per target repeats these facts 100,000 times.
   const lines = Object.entries(facts).map(([k, v]) => `  ${JSON.stringify(k)}: ${JSON.stringify(v)}`);
   const parts: string[] = [`{\n${lines.join(",\n")},\n  "profiles": [`];
-  const profile = profileHead(TARGET_PROFILE, heimdallText(`hostproof controls on ${what}`), ordered.map((e) => e.tally.meta), tool.version);
+  const profile = profileHead(HDF_PROFILE, `hostproof controls on ${what}`, ordered.map((e) => e.tally.meta), tool.version);
   parts.push(`\n    ${openObject(profile)},"controls": [`);
   ordered.forEach((entry, i) => {
     parts.push(`${i === 0 ? "\n" : ",\n"}      ${heads.of(entry.tally)},"results": [`);

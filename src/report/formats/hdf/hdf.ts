@@ -254,6 +254,27 @@ export function profileSha256(controls: readonly ControlMeta[]): string {
   return createHash("sha256").update(JSON.stringify(defs)).digest("hex");
 }
 
+/**
+ * The name of the one profile a document holds: every control of the run (hdf.json) or judged on
+ * one target (hdf/), with a group per feature file. The SAF CLI reads a document's first profile as
+ * the one that ran (InSpec lists an overlay's dependencies after it): with a profile per feature,
+ * its `summary` and `validate threshold` counted the first feature's controls only, and a pipeline
+ * gate passed over the others' failures. One name in every document, so `saf summary` adds files up.
+ */
+export const HDF_PROFILE = "hostproof";
+
+/** `items` with each feature file's together, the features in the order of their first item. */
+export function byFeature<T>(items: Iterable<T>, meta: (item: T) => ControlMeta): T[] {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const feature = meta(item).feature;
+    const list = groups.get(feature);
+    if (list === undefined) groups.set(feature, [item]);
+    else list.push(item);
+  }
+  return [...groups.values()].flat();
+}
+
 /** A profile without its controls, which the writers put behind it. */
 export interface HdfProfileHead {
   name: string;
