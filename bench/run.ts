@@ -10,6 +10,10 @@
  * - rerun: `hostproof run` into the same folder again, which replaces the first run's report.
  * Each CLI run is a child process under GNU time; the figures include process start, Cucumber
  * and (with --html) Java, as a user would see them. Medians are reported, and the ratios.
+ *
+ * Per format (and for the record: evidence/, the messages, summary.json): the time the run's writer
+ * spent on it, as the run itself prints it with HOSTPROOF_TIMINGS=1 (src/report/write-cost.ts says
+ * what it includes), and the bytes and files of its outputs in the report.
  */
 import { spawn } from "node:child_process";
 import { watchTree } from "./live/sample";
@@ -17,6 +21,10 @@ import { closeSync, existsSync, lstatSync, mkdirSync, openSync, readFileSync, re
 import { join, resolve } from "node:path";
 import { benchArgs } from "./args";
 import { generateEstate } from "./generate";
+import { RECORD_FORMAT, REGISTRY } from "../src/report/formats";
+import { MESSAGES_FILE } from "../src/report/record";
+import { REPORT_MARKER } from "../src/report/output/output-dir";
+import { BOOKKEEPING_ROW, parseCostTable, RECORD_PART, WRITING_ROW } from "../src/report/write-cost";
 
 const ROOT = resolve(__dirname, "..");
 const CLI = join(ROOT, "bin", "hostproof.js");
@@ -63,6 +71,8 @@ interface RunFigures {
   /** Peak of the summed RSS of the whole process tree (node, Allure's Java), sampled from /proc. */
   peakTreeKiB: number | null;
   timings: Timings | null;
+  /** Seconds the run's writer spent per part (a format's name, "record", "bookkeeping", "writing"). */
+  costs: Map<string, number> | null;
 }
 
 interface Measurement {
@@ -79,15 +89,19 @@ interface Measurement {
   logFile: string;
   /** Bytes of the estate (inventory and snapshots) on disk. */
   inputBytes: number;
-  /** Each top-level entry of the report: bytes (a hard-linked file counted once) and files. */
+  /** Each format's outputs, the record's and what neither names: bytes (a hard-linked file counted once) and files. */
   outputs: Footprint[];
 }
 
 interface Footprint {
-  entry: string;
+  part: string;
   bytes: number;
   files: number;
 }
+
+/** The record's own files; its results are summary.json, the summary format's. */
+const RECORD_PATHS = ["evidence/", MESSAGES_FILE, REPORT_MARKER];
+const OTHER_PART = "other";
 
 type Check = { label: string; status: "PASS" | "FAIL" | "n/a"; detail: string };
 
@@ -158,13 +172,27 @@ function footprint(path: string, seen: Set<string> = new Set()): { bytes: number
   return { bytes, files };
 }
 
-/** The report's top-level entries, largest first, sharing one set of inodes so that a link is billed once. */
+/**
+ * The report's bytes and files by part: the record's own files, each format's (the registry's
+ * `files`), and what none of them names. One set of inodes is shared, the record first, so that
+ * Allure's evidence attachments, hard links to evidence/snapshots/, are billed once, to the record.
+ */
 function outputFootprints(runDir: string): Footprint[] {
   if (!existsSync(runDir)) return [];
   const seen = new Set<string>();
-  // evidence/ first: the snapshots are the record; allure-results' links to them cost nothing more.
-  const entries = readdirSync(runDir).sort((a, b) => (a === "evidence" ? -1 : b === "evidence" ? 1 : a < b ? -1 : 1));
-  return entries.map((entry) => ({ entry, ...footprint(join(runDir, entry), seen) })).sort((a, b) => b.bytes - a.bytes);
+  const of = (part: string, paths: readonly string[]): Footprint => {
+    const out: Footprint = { part, bytes: 0, files: 0 };
+    for (const p of paths.map((rel) => join(runDir, rel)).filter((p) => existsSync(p))) {
+      const f = footprint(p, seen);
+      out.bytes += f.bytes;
+      out.files += f.files;
+    }
+    return out;
+  };
+  const parts = [of(RECORD_PART, RECORD_PATHS), ...REGISTRY.formats.map((f) => of(f.name, f.files))];
+  const all = footprint(runDir, seen);
+  parts.push({ part: OTHER_PART, bytes: all.bytes, files: countFiles(runDir) - parts.reduce((n, p) => n + p.files, 0) });
+  return parts.filter((p) => p.files > 0 || p.part === RECORD_PART);
 }
 
 /**
@@ -186,9 +214,11 @@ async function cliRun(inventory: string, runDir: string, logFile: string, timeFi
   // The CLI's own output goes to a file: a terminal report for 10,000 hosts is not the point.
   const log = openSync(logFile, "w");
   const started = process.hrtime.bigint();
+  // HOSTPROOF_TIMINGS: the run prints what writing each format cost (src/report/write-cost.ts).
+  const env = { ...process.env, HOSTPROOF_TIMINGS: "1" };
   const child = useGnuTime
-    ? spawn(GNU_TIME, ["-o", timeFile, "-f", "%M %e", process.execPath, ...cliArgs], { cwd: ROOT, stdio: ["ignore", log, log] })
-    : spawn(process.execPath, cliArgs, { cwd: ROOT, stdio: ["ignore", log, log] });
+    ? spawn(GNU_TIME, ["-o", timeFile, "-f", "%M %e", process.execPath, ...cliArgs], { cwd: ROOT, env, stdio: ["ignore", log, log] })
+    : spawn(process.execPath, cliArgs, { cwd: ROOT, env, stdio: ["ignore", log, log] });
   // The whole tree: Allure's Java runs beside node, and GNU time's %M sees only the larger one.
   const tree = process.platform === "linux" && child.pid !== undefined ? watchTree(child.pid, 100) : undefined;
   const status = await new Promise<number | null>((done) => child.once("close", (code) => done(code)));
@@ -202,6 +232,7 @@ async function cliRun(inventory: string, runDir: string, logFile: string, timeFi
     peakRssKiB: gnu?.rssKiB ?? null,
     peakTreeKiB: treePeak === undefined ? null : Math.round(treePeak.rssBytes / 1024),
     timings: readTimings(join(runDir, "summary.json")),
+    costs: parseCostTable(readFileSync(logFile, "utf8")) ?? null,
   };
 }
 
@@ -323,6 +354,43 @@ function table(rows: string[][]): string {
   return rows.map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join("  ")).join("\n");
 }
 
+const mb = (b: number): string => (b / 1e6).toFixed(1);
+/** A single file at 10,000 hosts is 0.0001 per host, not 0.00. */
+const perHost = (n: number): string => (n >= 0.1 ? n.toFixed(2) : n.toPrecision(1));
+
+/**
+ * The per-format table of one size: each format the run wrote, then the record (its own files
+ * and summary.json, its results, whose format's row is above), what no format names, and the
+ * writer's bookkeeping; times are medians of the first runs, shares of the writer's time.
+ */
+function formatRows(m: Measurement): string[][] {
+  const cost = (part: string): number => median(m.first.map((r) => r.costs?.get(part) ?? NaN));
+  const writing = cost(WRITING_ROW);
+  const time = (ms: number): string => (Number.isNaN(ms) ? "-" : `${(ms / 1000).toFixed(2)} (${((100 * ms) / writing).toFixed(0)}%)`);
+  const row = (label: string, ms: number, f: Footprint | undefined): string[] => [
+    label,
+    time(ms),
+    f === undefined ? "-" : mb(f.bytes),
+    f === undefined ? "-" : f.files.toLocaleString("en-US"),
+    f === undefined ? "-" : (f.bytes / m.inputBytes).toFixed(3),
+    f === undefined ? "-" : perHost(f.files / m.hosts),
+  ];
+  const footprintOf = (part: string): Footprint | undefined => m.outputs.find((o) => o.part === part);
+  const rows = [["format", "time s (share of writing)", "MB", "files", "bytes per input byte", "files per host"]];
+  for (const f of REGISTRY.formats) {
+    const written = footprintOf(f.name);
+    if (written !== undefined) rows.push(row(f.name, cost(f.name), written));
+  }
+  const own = footprintOf(RECORD_PART)!;
+  const results = footprintOf(RECORD_FORMAT) ?? { part: RECORD_FORMAT, bytes: 0, files: 0 };
+  rows.push(row("record (evidence/, messages, summary.json)", cost(RECORD_PART) + cost(RECORD_FORMAT), { part: RECORD_PART, bytes: own.bytes + results.bytes, files: own.files + results.files }));
+  const other = footprintOf(OTHER_PART);
+  if (other !== undefined) rows.push(row("other files", NaN, other));
+  rows.push(row("bookkeeping (digest)", cost(BOOKKEEPING_ROW), undefined));
+  rows.push(row("writing in all", writing, undefined));
+  return rows;
+}
+
 function fmtMs(ms: number | undefined): string {
   return ms === undefined || Number.isNaN(ms) ? "-" : (ms / 1000).toFixed(2);
 }
@@ -333,7 +401,9 @@ const BENCH_HELP = `Usage: npm run bench -- [--hosts 1000[,10000,100000]] [--rep
 Generates a synthetic estate per size (bench/generate.ts) and measures, in paired rounds whose
 order rotates: the bare judge loop (bench/bare.ts), hostproof run into a new folder, and hostproof
 run again into the same folder. Prints the medians, the phase table, peak memory of the whole
-process tree and the targets of bench/README.md.
+process tree, per size a table of each format and the record (the writer's time on it, as the
+run prints it with HOSTPROOF_TIMINGS=1; bytes and files, per input byte and per host), and the
+targets of bench/README.md.
 
 Options:
   --hosts <n>[,<n>...]   estate sizes to measure (default: 1000)
@@ -410,9 +480,8 @@ async function main(): Promise<number> {
   console.log("");
   for (const m of results) {
     const bytes = m.outputs.reduce((n, o) => n + o.bytes, 0);
-    const mb = (b: number): string => (b / 1e6).toFixed(1);
     console.log(`${m.hosts} hosts: input ${mb(m.inputBytes)} MB; output ${mb(bytes)} MB on disk (${(bytes / m.inputBytes).toFixed(2)}x the input) in ${m.files.toLocaleString("en-US")} files (${(m.files / m.hosts).toFixed(1)} per host)`);
-    console.log(table([["output", "MB", "files", "x input bytes"], ...m.outputs.map((o) => [o.entry, mb(o.bytes), o.files.toLocaleString("en-US"), (o.bytes / m.inputBytes).toFixed(3)])]));
+    console.log(table(formatRows(m)));
     console.log("");
   }
   const all = results.flatMap((m) => checks(m, values.html, results));
