@@ -42,7 +42,8 @@ export interface WriteCosts {
   record: WriteCost;
   /**
    * Main-thread time inside the report's writer in all (report/run-writer.ts: each slice, the
-   * messages, the end). What the parts above do not account for is its own bookkeeping (the digest).
+   * messages, the end). What the parts above leave of it is its own bookkeeping: the digest, the
+   * run record's list of slices, stopping the background writer.
    */
   writerMs: number;
 }
