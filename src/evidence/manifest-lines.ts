@@ -14,7 +14,7 @@
  */
 import { readFileSync } from "node:fs";
 import { giveTurn } from "../util/turns";
-import { entryProblems, manifestFile, MANIFEST_PATH, MANIFEST_SCHEMA_FILE, pathProblem, readManifest, sameFileKey, schemaProblems, type Manifest, type ManifestEntry } from "./manifest";
+import { entryProblems, manifestFile, MANIFEST_PATH, MANIFEST_SCHEMA_FILE, pathProblem, PLAIN_PATH, readManifest, sameFileKey, schemaProblems, type Manifest, type ManifestEntry } from "./manifest";
 import { sizeLimit, tooLarge } from "../input/regular-file";
 import { HashedLines } from "./read-once";
 
@@ -148,9 +148,26 @@ function pathPattern(): RegExp {
 }
 
 const SHA256 = /^[0-9a-f]{64}$/;
+/**
+ * An entry as hostproof writes it, its path a JSON string with nothing escaped (so its text is its
+ * value): read without JSON.parse, which cost a third of export's reading of a 10,000-host
+ * report's manifest. Anything else is parsed as JSON.
+ */
+const WRITTEN_ENTRY = /^ {4}\{"path":"([^"\\\u0000-\u001f]*)","sha256":"([0-9a-f]{64})","bytes":(0|[1-9][0-9]{0,14})\}$/;
 
 /** One entry line as the schema has it (`{"path", "sha256", "bytes"}` and nothing else), its path safe and not one already listed. */
 function parseEntry(text: string, keys: Set<string>): ManifestEntry {
+  const written = WRITTEN_ENTRY.exec(text);
+  const entry = written !== null ? { path: written[1]!, sha256: written[2]!, bytes: Number(written[3]) } : parseJsonEntry(text);
+  const { path } = entry;
+  if (pathProblem(path) !== undefined || (!PLAIN_PATH.test(path) && !pathPattern().test(path))) throw new NotLines();
+  const key = sameFileKey(path);
+  if (keys.has(key)) throw new NotLines();
+  keys.add(key);
+  return entry;
+}
+
+function parseJsonEntry(text: string): ManifestEntry {
   if (!text.startsWith("    {")) throw new NotLines();
   let value: unknown;
   try {
@@ -164,9 +181,6 @@ function parseEntry(text: string, keys: Set<string>): ManifestEntry {
   for (const _ in e) members += 1;
   const { path, sha256, bytes } = e;
   if (members !== 3 || typeof path !== "string" || typeof sha256 !== "string" || typeof bytes !== "number") throw new NotLines();
-  if (!SHA256.test(sha256) || !Number.isInteger(bytes) || bytes < 0 || !pathPattern().test(path) || pathProblem(path) !== undefined) throw new NotLines();
-  const key = sameFileKey(path);
-  if (keys.has(key)) throw new NotLines();
-  keys.add(key);
+  if (!SHA256.test(sha256) || !Number.isInteger(bytes) || bytes < 0) throw new NotLines();
   return { path, sha256, bytes };
 }

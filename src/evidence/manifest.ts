@@ -387,7 +387,7 @@ export function isSafeRelativePath(path: string): boolean {
 }
 
 /** Names of folders and files as hostproof writes them: no problem to look for. */
-const PLAIN_PATH = /^[A-Za-z0-9_-][A-Za-z0-9_.-]*(\/[A-Za-z0-9_-][A-Za-z0-9_.-]*)*$/;
+export const PLAIN_PATH = /^[A-Za-z0-9_-][A-Za-z0-9_.-]*(\/[A-Za-z0-9_-][A-Za-z0-9_.-]*)*$/;
 
 export function pathProblem(path: string): string | undefined {
   if (PLAIN_PATH.test(path) && !path.includes("/..") && !path.startsWith("..")) return undefined;
@@ -624,10 +624,11 @@ function linkedAncestor(reportDir: string, path: string): string | undefined {
 
 /**
  * Everything in the report folder that the manifest does not list, wherever it is: files, links,
- * devices, and folders that hold no listed file. Links are reported, never followed. The manifest
- * itself is not listed in itself; the marker is allowed when an older manifest did not list it.
+ * devices, and folders that hold no listed file. Links are reported, never followed. `besides`:
+ * the files that may be there unlisted; in a report, the manifest (not listed in itself), the
+ * signature files (written over it), and the marker, which older manifests did not list.
  */
-export async function unlistedEntries(reportDir: string, listed: ReadonlySet<string>): Promise<VerifyProblem[]> {
+export async function unlistedEntries(reportDir: string, listed: ReadonlySet<string>, besides: (rel: string, isFile: boolean) => boolean = besideManifest): Promise<VerifyProblem[]> {
   const problems: VerifyProblem[] = [];
   const listedDirs = new Set<string>();
   for (const path of listed) {
@@ -641,7 +642,7 @@ export async function unlistedEntries(reportDir: string, listed: ReadonlySet<str
       if (entry.isDirectory()) {
         if (listedDirs.has(rel)) await visit(rel);
         else problems.push({ path: rel, kind: "unexpected", actual: "a folder" });
-      } else if (listed.has(rel) || rel === MANIFEST_PATH || ((rel === REPORT_MARKER || SIGNATURE_FILES.has(rel)) && entry.isFile())) {
+      } else if (listed.has(rel) || besides(rel, entry.isFile())) {
         continue;
       } else if (entry.isFile()) problems.push({ path: rel, kind: "unexpected" });
       else problems.push({ path: rel, kind: "unexpected", actual: entry.isSymbolicLink() ? "a symbolic link" : "not a regular file" });
@@ -649,6 +650,10 @@ export async function unlistedEntries(reportDir: string, listed: ReadonlySet<str
   };
   await visit("");
   return problems;
+}
+
+function besideManifest(rel: string, isFile: boolean): boolean {
+  return rel === MANIFEST_PATH || (isFile && (rel === REPORT_MARKER || SIGNATURE_FILES.has(rel)));
 }
 
 /** The first few problems in a few words ("modified evidence/snapshots/a.json, …"), for one message. */

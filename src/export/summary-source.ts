@@ -94,7 +94,8 @@ export class SummarySource {
       let nl = text.indexOf(NEWLINE, from);
       while (nl === -1) {
         if (text.length >= MAX_HEAD || text.length >= this.size) throw this.notOurs("it has no results list where hostproof writes it");
-        const more = Buffer.allocUnsafe(Math.min(64 << 10, this.size - text.length));
+        // A few hundred bytes: read in small steps, doubling, so that little past them is read twice.
+        const more = Buffer.allocUnsafe(Math.min(Math.max(4096, text.length), CHUNK, this.size - text.length));
         const n = readSync(this.fd, more, 0, more.length, text.length);
         if (n === 0) throw this.notOurs("it has no results list where hostproof writes it");
         text = Buffer.concat([text, more.subarray(0, n)]);
@@ -113,7 +114,8 @@ export class SummarySource {
     let text = Buffer.alloc(0);
     let start = this.size;
     for (;;) {
-      const from = Math.max(notBefore, start - CHUNK);
+      // From 64 KiB, doubling up to a chunk: little before the controls is read twice, however long the part after them.
+      const from = Math.max(notBefore, start - Math.min(CHUNK, Math.max(64 << 10, text.length)));
       if (from === start || this.size - from > MAX_TAIL) throw this.notOurs("it has no controls list after its results where hostproof writes it");
       const part = Buffer.allocUnsafe(start - from);
       if (readSync(this.fd, part, 0, part.length, from) !== part.length) throw this.notOurs("it changed while it was read");
