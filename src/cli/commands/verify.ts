@@ -89,8 +89,6 @@ Examples:
       check the report against the manifest inside it
   hostproof verify reports --expect <sha256>
       also prove the manifest is the one the run made: give the 64 hex digits it printed
-  hostproof verify merged --shards shard-1 --shards shard-2
-      a merged report and the shards it was made from
   hostproof verify reports --key signing.pub
       also prove the report was signed by that key and not changed since
   hostproof verify reports-hdf --expect <sha256>
