@@ -1,6 +1,7 @@
 /** Help texts. Kept together so that the README and --help say the same thing. */
 import { REGISTRY } from "../report/formats";
 import type { Format } from "../report/formats/format";
+import { LARGE_ESTATE_HOSTS } from "../report/formats/choose";
 
 const NAME_WIDTH = 27;
 const HELP_WIDTH = 98;
@@ -26,6 +27,15 @@ function wrapped(lead: string, text: string): string {
   }
   lines.push(line);
   return lines.join("\n");
+}
+
+/** What a run writes by default at each size, from the registry: run --help and merge --help say it. */
+function sizeDefaults(formats: readonly Format[]): string {
+  const files = (list: readonly Format[]): string => list.map((f) => f.opens ?? f.files[0]!).join(", ");
+  const limit = LARGE_ESTATE_HOSTS.toLocaleString("en-US");
+  const large = formats.filter((f) => f.atScale === true || f.html === "pages");
+  const asked = formats.filter((f) => f.atScale !== true && f.html === undefined).map((f) => f.name);
+  return wrapped("", `Up to ${limit} hosts a run writes all of these, with Allure's single file as the HTML report. Above, it writes ${files(large)}; the others (${asked.join(", ")}) with --export <name>, or later with hostproof export.`);
 }
 
 export const MAIN_HELP = `hostproof - check Windows Server and Hyper-V hosts and clusters against compliance controls
@@ -85,6 +95,7 @@ ${formatLines(REGISTRY.formats)}
                              manifest and summary.json; hostproof verify --key <public key>
   evidence/manifest.json.sig with an OpenSSH --sign-key: the manifest's SSH signature
                              (ssh-keygen -Y verify -n hostproof)
+${sizeDefaults(REGISTRY.formats)}
 The estate is read, judged and written slice by slice (whole clusters, up to 1,000 hosts), so
 memory stays bounded whatever its size. The run writes into a staging folder beside --out and
 replaces --out only once every file is written: an interrupted or failed run leaves the earlier
@@ -114,6 +125,10 @@ Options:
                            browsable report for large estates, pages/index.html) or auto
                            (default: single up to 2,000 hosts, pages above)
       --no-html            skip the HTML report (no Java needed)
+      --export <names>     formats written besides the defaults for the estate's size
+                           (comma-separated or repeated; names as hostproof export --help lists)
+      --no-export <names>  default formats left out (summary, the record's results, stays);
+                           hostproof export derives any of them from the report later
       --history <dir>      where Allure's history and the previous results are kept, for the
                            trend and "what changed" (default: .hostproof-history/<out name>
                            beside --out)
@@ -185,6 +200,9 @@ Options:
   -o, --out <dir>          output folder (default: reports); not one of the shards
       --html <style>       single, pages or auto, as for run (default: auto)
       --no-html            skip the HTML report (no Java needed)
+      --export <names>     formats written besides the defaults, as for run; the defaults are
+                           those of a run over the whole estate (--help of run says them)
+      --no-export <names>  default formats left out, as for run
       --history <dir>      where Allure's history and the previous results are kept, for the
                            trend and "what changed" (default: .hostproof-history/<out name>
                            beside --out); carry it between CI runs

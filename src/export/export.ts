@@ -29,6 +29,7 @@ import { RUN_RECORD_FILE, type RunRecord } from "../report/bookkeeping/run-recor
 import { SHARD_RECORD_FILE } from "../report/bookkeeping/shard-record";
 import { FormatSet, sliceView } from "../report/format-set";
 import { REGISTRY, type FormatRegistry } from "../report/formats";
+import { formatsToExport } from "../report/formats/choose";
 import type { EndView, Format, FormatContext, FormatOutcome } from "../report/formats/format";
 import { SUMMARY_FILE, type SummaryTail } from "../report/formats/summary";
 import { resultFromSummary, type SummaryRest } from "../report/formats/summary-read";
@@ -67,24 +68,10 @@ export function defaultExportDir(report: string, names: readonly string[]): stri
   return `${resolve(report)}-${names.join("+")}`;
 }
 
-/** The formats asked for, and those they need, in the registry's order; a name it does not hold is exit 3. */
-export function chooseFormats(registry: FormatRegistry, names: readonly string[]): readonly Format[] {
-  const unknown = names.filter((n) => registry.byName(n) === undefined);
-  if (names.length === 0 || unknown.length > 0) {
-    throw new InputError({
-      file: "command line",
-      field: "--format",
-      problem: names.length === 0 ? "no format given" : `${unknown.map((n) => `'${n}'`).join(", ")} ${unknown.length === 1 ? "is not a format" : "are not formats"} hostproof writes`,
-      fix: `Name one or more of: ${registry.formats.map((f) => f.name).join(", ")} (hostproof export --help says what each holds).`,
-    });
-  }
-  return registry.withNeeds(names);
-}
-
 export async function exportReport(options: ExportOptions): Promise<ExportOutcome> {
   const progress = options.progress ?? noProgress;
   const registry = options.registry ?? REGISTRY;
-  const formats = chooseFormats(registry, options.formats);
+  const formats = formatsToExport(registry, options.formats);
   const out = options.out ?? defaultExportDir(options.report, options.formats);
   const claim: OutputClaim = {};
   // The report's files export does not read are hashed here, on the cores the export leaves.

@@ -6,7 +6,7 @@
 import { allureReportFormat } from "./allure/allure-html";
 import { allureResultsFormat } from "./allure/allure-results";
 import { csvFormat } from "./csv";
-import type { Format, HtmlStyle } from "./format";
+import type { Format } from "./format";
 import { hdfFormat } from "./hdf/hdf-stream";
 import { junitFormat } from "./junit";
 import { pagesFormat } from "./pages/writer";
@@ -21,8 +21,6 @@ export const RECORD_FORMAT = summaryFormat.name;
 export interface FormatRegistry {
   readonly formats: readonly Format[];
   byName(name: string): Format | undefined;
-  /** The formats a run writes, given its HTML style: every format, and of the HTML reports only that one. */
-  forRun(html: HtmlStyle | undefined): readonly Format[];
   /** `names` and every format they need, in the registry's order. */
   withNeeds(names: readonly string[]): readonly Format[];
 }
@@ -49,7 +47,6 @@ export function formatRegistry(formats: readonly Format[]): FormatRegistry {
   return {
     formats,
     byName: (name) => byName.get(name),
-    forRun: (html) => withNeeds(formats.filter((f) => f.html === undefined || f.html === html).map((f) => f.name)),
     withNeeds,
   };
 }
