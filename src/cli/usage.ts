@@ -335,18 +335,21 @@ Examples:
       then judge the snapshots anywhere, with no PowerShell
 `;
 
-export const EXPORT_HELP = `Usage: hostproof export <report dir> --format <name>[,<name>...] [--out <dir>] [--expect <sha256>]
+export const EXPORT_HELP = `Usage: hostproof export <report dir> --format <name>[,<name>...] [--out <dir>] [--expect <sha256>] [--key <file>...]
 
 Derives output formats from a report that hostproof run or merge wrote, as the run writes them:
-the same bytes, apart from the times only a run knows. The report is verified first, as hostproof
-verify does it; a tampered report is refused and nothing is written. Its record (summary.json's
-results, the snapshots in evidence/snapshots/, evidence/run.json) is then read back a slice at a
-time, every byte checked against the manifest as it is read, so memory stays bounded whatever the
-size of the estate.
+the same bytes, apart from the times only a run knows. The report is checked as hostproof verify
+checks it, while it is read, each file once: its record (summary.json's results, the snapshots in
+evidence/snapshots/, evidence/run.json) is read back a slice at a time, every byte checked against
+the manifest as it is read, so memory stays bounded whatever the size of the estate, and every
+other file is hashed meanwhile. A tampered report is refused and nothing is written.
 
 The export goes to a folder of its own, apart from the report (default: <report dir>-<names>
 beside it), so the report and its manifest stay as they were; that folder is replaced whole, once
-every file is written. A report made before evidence/run.json existed is refused (exit 3), unless
+every file is written. It holds export.json: the report it came from (by its manifest's SHA-256),
+the report's signature (verified with --key, else as claimed), the formats, and the SHA-256 of
+every file written; hostproof verify <export dir> checks it. A report made before
+evidence/run.json existed is refused (exit 3), unless
 it is a shard, whose evidence/shard.json records the same. allure-report needs Java, and draws no
 trend: an export keeps no history.
 
@@ -359,12 +362,15 @@ Options:
   -o, --out <dir>          output folder (default: <report dir>-<names>, beside the report); not
                            inside the report
       --expect <sha256>    the report's manifest must have this SHA-256, as for hostproof verify
+      --key <file>         an Ed25519 public key the report must be signed by (repeatable), as
+                           for hostproof verify; export.json then records the signature verified
   -h, --help               this help
 
 Exit codes:
   0  exported
   1  the report is not as it was written (a file modified, missing or unexpected, or the report
-     contradicts its own results), or its manifest is not the one --expect names: nothing exported
+     contradicts its own results), its manifest is not the one --expect names, or it is not
+     signed by a key --key gives: nothing exported
   3  bad usage or bad input: an unknown format, a folder that is not a report, a report with no
      run record, an --out overlapping the report or one another hostproof is writing, a report file
      that changed while it was read, a format this machine cannot make (allure-report without Java)

@@ -30,7 +30,8 @@ import { estateLayout, type PlacedHost } from "./estate-layout";
 import type { SigningKey, TrustedKey } from "../sign/keys";
 import { inconsistent, openShards, type OpenShard } from "./open-shards";
 import { ResultChecks, resultCount } from "./result-checks";
-import { NotAsListed, notAsWritten } from "./shard-files";
+import { NotAsListed } from "../evidence/listed-files";
+import { notAsWritten } from "./shard-files";
 import { SummaryResults } from "./summary-results";
 import { resultFromSummary } from "../report/formats/summary-read";
 
@@ -164,6 +165,8 @@ async function mergePhases(options: MergeOptions, progress: Progress, claim: Out
 async function refuseTampered(shards: readonly OpenShard[]): Promise<void> {
   const problems = [];
   for (const s of shards) {
+    // A snapshot merge did not get to (it stopped at a file not as listed) is hashed now: every difference is named.
+    s.files.checkUnread();
     const found = await s.files.problems();
     if (found.length > 0) problems.push(notAsWritten(s.shown, found));
   }

@@ -62,8 +62,8 @@ test("each format export derives from a run's report is what the run wrote, byte
       assert.equal(res.code, 0, res.stderr);
       assert.match(res.stdout, new RegExp(`Exported ${format.name} from .* \\(verified\\)`));
       assertSameFiles(report, out, format.files, format.name);
-      // Only the format's files, and the marker that lets a later export replace the folder.
-      assert.deepEqual(readdirSync(out).sort(), [".hostproof-report", ...format.files.map((f) => f.replace(/\/$/, ""))].sort());
+      // Only the format's files, the marker that lets a later export replace the folder, and the export's record.
+      assert.deepEqual(readdirSync(out).sort(), [".hostproof-report", "export.json", ...format.files.map((f) => f.replace(/\/$/, ""))].sort());
     });
   }
   assert.equal(snapshotOfFolder(report), before, "the report folder changed");
