@@ -1,7 +1,7 @@
 /**
  * Benchmark: `hostproof run --shard K/N` and `hostproof merge` against one unsharded run.
  *
- *   npm run bench:merge -- [--hosts 10000] [--shards 4] [--repeat 3] [--out bench/out] [--seed 42]
+ *   npm run bench:merge -- [--hosts 10000] [--shards 4] [--repeat 3] [--out bench/out] [--seed 42] [--export csv]
  *
  * One synthetic estate (bench/generate.ts, clusters and all), judged with --no-html --no-history
  * in paired rounds whose order alternates, so that a noisy moment of this shared 2-core machine
@@ -20,9 +20,13 @@
  *
  * No target is asserted on time; merge's peak RSS is shown beside a run's, since it must stay
  * bounded by a slice, not grow with the estate.
+ *
+ * With --export <names>, the last round's merged report is then exported (`hostproof export
+ * --format <names>`), timed the same way, and each exported file that the merged report also holds
+ * must be byte for byte the merged report's.
  */
 import { spawn } from "node:child_process";
-import { createReadStream, existsSync, mkdirSync, openSync, closeSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { createReadStream, existsSync, mkdirSync, openSync, closeSync, readdirSync, readFileSync, readSync, renameSync, rmSync } from "node:fs";
 import { isDeepStrictEqual } from "node:util";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
@@ -160,6 +164,38 @@ export async function sameSummary(wholeFile: string, mergedFile: string): Promis
   }
 }
 
+/** The files of `exported` that `report` holds too and that differ from it (compared a chunk at a time: hdf.json is gigabytes at 100,000 hosts). */
+function exportedDiffering(report: string, exported: string): string[] {
+  const differ: string[] = [];
+  const a = Buffer.allocUnsafe(1 << 20);
+  const b = Buffer.allocUnsafe(1 << 20);
+  const walk = (rel: string): void => {
+    for (const entry of readdirSync(join(exported, rel), { withFileTypes: true })) {
+      const path = rel === "" ? entry.name : `${rel}/${entry.name}`;
+      if (entry.isDirectory()) walk(path);
+      else if (existsSync(join(report, path)) && path !== ".hostproof-report" && !sameFile(join(report, path), join(exported, path), a, b)) differ.push(path);
+    }
+  };
+  walk("");
+  return differ;
+}
+
+function sameFile(x: string, y: string, a: Buffer, b: Buffer): boolean {
+  const fx = openSync(x, "r");
+  const fy = openSync(y, "r");
+  try {
+    for (;;) {
+      const n = readSync(fx, a, 0, a.length, null);
+      const m = readSync(fy, b, 0, b.length, null);
+      if (n !== m || !a.subarray(0, n).equals(b.subarray(0, m))) return false;
+      if (n === 0) return true;
+    }
+  } finally {
+    closeSync(fx);
+    closeSync(fy);
+  }
+}
+
 const mib = (kib: number | null): string => (kib === null ? "-" : (kib / 1024).toFixed(0));
 const secs = (s: number): string => (Number.isNaN(s) ? "-" : s.toFixed(1));
 
@@ -171,7 +207,7 @@ function table(rows: string[][]): string {
 /** 0, 1 and 2 are verdicts; 3 and above mean the run broke. */
 const completed = (f: Figures): boolean => f.exitCode !== null && f.exitCode >= 0 && f.exitCode <= 2;
 
-const HELP = `Usage: npm run bench:merge -- [--hosts 10000] [--shards 4] [--repeat 3] [--out bench/out] [--seed 42]
+const HELP = `Usage: npm run bench:merge -- [--hosts 10000] [--shards 4] [--repeat 3] [--out bench/out] [--seed 42] [--export <names>]
        node --import tsx bench/merge.ts [options]
 
 Generates a synthetic estate (bench/generate.ts) and measures, in paired rounds whose order
@@ -189,9 +225,12 @@ Options:
                   reports are kept until the last round ends: 3x a run's output per round
                   (whole run, shards, merged report), ~4 GB per round at 10,000 hosts
   --seed <n>      the generator's seed (default: 42)
+  --export <names>  then export the last merged report with these formats (hostproof export
+                  --format <names>), timed, its files compared with the merged report's
   -h, --help      this help
 
-Exit codes: 0 merged equals whole every round, 1 it did not, 2 a CLI run broke (exit 3 or more), 3 bad usage.
+Exit codes: 0 merged equals whole every round (and the export equals the merged report's files),
+1 it did not, 2 a CLI run broke (exit 3 or more), 3 bad usage.
 `;
 
 async function main(): Promise<number> {
@@ -201,6 +240,7 @@ async function main(): Promise<number> {
     repeat: { type: "string" },
     out: { type: "string", default: join("bench", "out") },
     seed: { type: "string", default: "42" },
+    export: { type: "string" },
     help: { type: "boolean", short: "h", default: false },
   });
   if (typeof values === "number") return values;
@@ -355,9 +395,19 @@ async function main(): Promise<number> {
         : `round ${i + 1}: the merged summary.json DIFFERS from the whole run's: ${r.same.detail}`,
     );
   }
+  let exportSame = true;
+  if (values.export !== undefined) {
+    const exportDir = join(base, "merged-export");
+    await fresh(exportDir);
+    const figures = await cli(["export", mergedDir, "--format", values.export, "--out", exportDir], logFile, timeFile);
+    if (!completed(figures)) return 2;
+    const differ = exportedDiffering(mergedDir, exportDir);
+    exportSame = differ.length === 0;
+    console.log(`export --format ${values.export} of the merged report: ${secs(figures.wallSeconds)} s, peak RSS ${mib(figures.peakRssKiB)} MiB (process tree ${mib(figures.peakTreeKiB)} MiB); ${exportSame ? "every exported file the merged report holds is byte for byte the same" : `DIFFERS: ${differ.slice(0, 5).join(", ")}`}`);
+  }
   console.log(`CLI output: ${logFile}; reports in ${base}`);
   if (done.some((r) => ![r.whole, ...r.shards, r.merge].every(completed))) return 2;
-  return done.every((r) => r.same.equal) ? 0 : 1;
+  return done.every((r) => r.same.equal) && exportSame ? 0 : 1;
 }
 
 if (require.main === module) {

@@ -1,6 +1,7 @@
 /** Help texts. Kept together so that the README and --help say the same thing. */
 import { REGISTRY } from "../report/formats";
 import type { Format } from "../report/formats/format";
+import { LARGE_ESTATE_HOSTS } from "../report/formats/choose";
 
 const NAME_WIDTH = 27;
 const HELP_WIDTH = 98;
@@ -26,6 +27,17 @@ function wrapped(lead: string, text: string): string {
   }
   lines.push(line);
   return lines.join("\n");
+}
+
+/** What a run writes by default at each size, from the registry: run --help and merge --help say it. */
+function sizeDefaults(formats: readonly Format[]): string {
+  const files = (list: readonly Format[]): string => list.map((f) => f.opens ?? f.files[0]!).join(", ");
+  const limit = LARGE_ESTATE_HOSTS.toLocaleString("en-US");
+  const large = formats.filter((f) => (f.atScale === true && f.onRequest !== true) || f.html === "pages");
+  const asked = formats.filter((f) => (f.atScale !== true || f.onRequest === true) && f.html === undefined).map((f) => f.name);
+  const onRequest = formats.filter((f) => f.onRequest === true).map((f) => f.files[0]!);
+  const all = onRequest.length > 0 ? `all of these but ${onRequest.join(", ")} (on request only)` : "all of these";
+  return wrapped("", `Up to ${limit} hosts a run writes ${all}, with Allure's single file as the HTML report. Above, it writes ${files(large)}; the others (${asked.join(", ")}) with --export <name>, or later with hostproof export.`);
 }
 
 export const MAIN_HELP = `hostproof - check Windows Server and Hyper-V hosts and clusters against compliance controls
@@ -85,6 +97,7 @@ ${formatLines(REGISTRY.formats)}
                              manifest and summary.json; hostproof verify --key <public key>
   evidence/manifest.json.sig with an OpenSSH --sign-key: the manifest's SSH signature
                              (ssh-keygen -Y verify -n hostproof)
+${sizeDefaults(REGISTRY.formats)}
 The estate is read, judged and written slice by slice (whole clusters, up to 1,000 hosts), so
 memory stays bounded whatever its size. The run writes into a staging folder beside --out and
 replaces --out only once every file is written: an interrupted or failed run leaves the earlier
@@ -114,6 +127,10 @@ Options:
                            browsable report for large estates, pages/index.html) or auto
                            (default: single up to 2,000 hosts, pages above)
       --no-html            skip the HTML report (no Java needed)
+      --export <names>     formats written besides the defaults for the estate's size
+                           (comma-separated or repeated; names as hostproof export --help lists)
+      --no-export <names>  default formats left out (summary, the record's results, stays);
+                           hostproof export derives any of them from the report later
       --history <dir>      where Allure's history and the previous results are kept, for the
                            trend and "what changed" (default: .hostproof-history/<out name>
                            beside --out)
@@ -185,6 +202,9 @@ Options:
   -o, --out <dir>          output folder (default: reports); not one of the shards
       --html <style>       single, pages or auto, as for run (default: auto)
       --no-html            skip the HTML report (no Java needed)
+      --export <names>     formats written besides the defaults, as for run; the defaults are
+                           those of a run over the whole estate (--help of run says them)
+      --no-export <names>  default formats left out, as for run
       --history <dir>      where Allure's history and the previous results are kept, for the
                            trend and "what changed" (default: .hostproof-history/<out name>
                            beside --out); carry it between CI runs
@@ -315,18 +335,21 @@ Examples:
       then judge the snapshots anywhere, with no PowerShell
 `;
 
-export const EXPORT_HELP = `Usage: hostproof export <report dir> --format <name>[,<name>...] [--out <dir>] [--expect <sha256>]
+export const EXPORT_HELP = `Usage: hostproof export <report dir> --format <name>[,<name>...] [--out <dir>] [--expect <sha256>] [--key <file>...]
 
 Derives output formats from a report that hostproof run or merge wrote, as the run writes them:
-the same bytes, apart from the times only a run knows. The report is verified first, as hostproof
-verify does it; a tampered report is refused and nothing is written. Its record (summary.json's
-results, the snapshots in evidence/snapshots/, evidence/run.json) is then read back a slice at a
-time, every byte checked against the manifest as it is read, so memory stays bounded whatever the
-size of the estate.
+the same bytes, apart from the times only a run knows. The report is checked as hostproof verify
+checks it, while it is read, each file once: its record (summary.json's results, the snapshots in
+evidence/snapshots/, evidence/run.json) is read back a slice at a time, every byte checked against
+the manifest as it is read, so memory stays bounded whatever the size of the estate, and every
+other file is hashed meanwhile. A tampered report is refused and nothing is written.
 
 The export goes to a folder of its own, apart from the report (default: <report dir>-<names>
 beside it), so the report and its manifest stay as they were; that folder is replaced whole, once
-every file is written. A report made before evidence/run.json existed is refused (exit 3), unless
+every file is written. It holds export.json: the report it came from (by its manifest's SHA-256),
+the report's signature (verified with --key, else as claimed), the formats, and the SHA-256 of
+every file written; hostproof verify <export dir> checks it. A report made before
+evidence/run.json existed is refused (exit 3), unless
 it is a shard, whose evidence/shard.json records the same. allure-report needs Java, and draws no
 trend: an export keeps no history.
 
@@ -339,12 +362,15 @@ Options:
   -o, --out <dir>          output folder (default: <report dir>-<names>, beside the report); not
                            inside the report
       --expect <sha256>    the report's manifest must have this SHA-256, as for hostproof verify
+      --key <file>         an Ed25519 public key the report must be signed by (repeatable), as
+                           for hostproof verify; export.json then records the signature verified
   -h, --help               this help
 
 Exit codes:
   0  exported
   1  the report is not as it was written (a file modified, missing or unexpected, or the report
-     contradicts its own results), or its manifest is not the one --expect names: nothing exported
+     contradicts its own results), its manifest is not the one --expect names, or it is not
+     signed by a key --key gives: nothing exported
   3  bad usage or bad input: an unknown format, a folder that is not a report, a report with no
      run record, an --out overlapping the report or one another hostproof is writing, a report file
      that changed while it was read, a format this machine cannot make (allure-report without Java)

@@ -24,6 +24,7 @@ import { checkFolderPath, checkReplaceable, commitStaging, discardStaging, openS
 import { lockFolder, lockFolderWaiting, type FolderLock } from "../report/output/folder-lock";
 import { checkNotInsideWritten, checkOutputsApart, type OwnInput, type OwnOutput } from "../report/output/own-inputs";
 import { REGISTRY, type FormatRegistry } from "../report/formats";
+import { formatsForRun, type ChosenFormats } from "../report/formats/choose";
 import type { EndView, Format, FormatOutcome, HtmlStyle as FormatHtml } from "../report/formats/format";
 import type { Progress } from "../model/progress";
 import { RunWriter, type RunSlice } from "../report/run-writer";
@@ -36,11 +37,25 @@ import { buildStatement, ciRunUrl, type ResourceDescriptor } from "../sign/state
 
 export type HtmlStyle = "single" | "pages" | "auto";
 
-/**
- * Allure's single file stops being a report anyone can open well before this: at 5,000 hosts it
- * took 32 s and 1.9 GiB of Java to make, 648 MB, and Chromium was still loading it after 300 s.
- */
-export const PAGES_ABOVE_HOSTS = 2000;
+/** What run and merge are asked to write, besides the record: their command lines' report options. */
+export interface OutputChoice {
+  /** false: no HTML report (--no-html). */
+  html: boolean;
+  /**
+   * Which HTML report, when `html`: Allure's single file, the browsable pages (report/formats/pages/),
+   * or (auto, the default) the single file up to LARGE_ESTATE_HOSTS hosts and the pages above.
+   */
+  htmlStyle?: HtmlStyle;
+  /** Formats written besides the estate size's defaults (--export). */
+  export?: readonly string[];
+  /** Default formats left out (--no-export). */
+  noExport?: readonly string[];
+}
+
+/** The formats a run or merge of `hosts` hosts writes; a request that cannot be met is exit 3. */
+export function chooseOutputs(choice: OutputChoice, hosts: number, registry: FormatRegistry = REGISTRY): ChosenFormats {
+  return formatsForRun(registry, { html: choice.html ? (choice.htmlStyle ?? "auto") : false, add: choice.export ?? [], drop: choice.noExport ?? [] }, hosts);
+}
 
 /** How long a run waits for another run to finish updating a history folder they share. */
 const HISTORY_WAIT_MS = 10 * 60_000;
@@ -51,6 +66,8 @@ export interface RunOutcome {
   outDir: string;
   /** The formats written, in the registry's order. */
   formats: readonly Format[];
+  /** The registry's formats not written (the HTML report aside): `hostproof export` makes them from this report. */
+  left: readonly Format[];
   html: HtmlOutcome | { ok: false; reason: string; skipped: true } | { ok: true; pages: string };
   internalErrors: string[];
   /** SHA-256 of evidence/manifest.json: quote it, and `hostproof verify --expect` proves the report unchanged. */
@@ -67,14 +84,14 @@ export interface SessionOptions {
   head: SummaryHead;
   hosts: number;
   clusters: number;
-  /** false: no HTML (--no-html); else the style asked for. */
-  html: false | HtmlStyle | undefined;
+  /** The formats to write (report/formats/choose.ts: formatsForRun), chosen before anything was read. */
+  chosen: ChosenFormats;
   /** Where Allure's history and the drift baseline are kept; false keeps none. Default beside --out. */
   history?: string | false;
   progress: Progress;
   /** Signs the report (attestation.intoto.jsonl, and the manifest's SSH signature with an OpenSSH key). */
   signingKey?: SigningKey;
-  /** The formats there are (default: report/formats/index.ts's); a test adds its own. */
+  /** The formats there are, which the manifest covers (default: report/formats/index.ts's); a test adds its own. */
   registry?: FormatRegistry;
 }
 
@@ -94,12 +111,6 @@ export interface SessionEnd {
   shards?: ManifestShard[];
   /** What the report was made from, each with its digest: the signed attestation's `configuration`. */
   configuration: ResourceDescriptor[];
-}
-
-export function htmlStyleFor(html: SessionOptions["html"], hosts: number): FormatHtml | undefined {
-  if (html === false) return undefined;
-  if (html === "single" || html === "pages") return html;
-  return hosts > PAGES_ABOVE_HOSTS ? "pages" : "single";
 }
 
 /** The lock a command holds on its --out from its checks to its end (report/output/folder-lock.ts). */
@@ -148,9 +159,9 @@ export class OutputSession {
     // Said, not silent: a killed run's folder can be hundreds of megabytes the user wondered about.
     this.warnings.push(...sweepStaleStaging(options.out));
     this.staging = openStaging(options.out);
-    this.style = htmlStyleFor(options.html, options.hosts);
+    this.style = options.chosen.html;
+    this.formats = options.chosen.formats;
     const registry = options.registry ?? REGISTRY;
-    this.formats = registry.forRun(this.style);
     this.writer = new RunWriter(this.staging, options.head, { targets: { hosts: options.hosts, clusters: options.clusters }, formats: this.formats, coverage: registry.formats, progress: options.progress });
     this.drift = new DriftTracker(previous.baseline);
     this.baseline = this.historyDir !== undefined ? new DriftBaselineWriter(join(this.staging, `.${DRIFT_BASELINE_FILE}`), options.head.startedAt) : undefined;
@@ -167,7 +178,7 @@ export class OutputSession {
     const history = await this.lockHistory();
     const writer = this.writer;
     const totals = writer.digest.totals;
-    progress.phase("write", `${plural(totals.total, "result")}: summary, JUnit, Allure results, evidence`);
+    progress.phase("write", `${plural(totals.total, "result")} into ${plural(this.formats.length, "format")} and the evidence`);
     const { verdict, exitCode } = verdictFrom(totals, writer.digest.failedBySeverity, end.failOn);
     const waiverReport = end.waivers;
     const environment = { ...allureEnvironment({ ...head, ...(waiverReport !== undefined ? { waivers: waiverReport } : {}) }), ...end.environment };
@@ -212,13 +223,13 @@ export class OutputSession {
     commitStaging(this.staging, this.options.out);
     if (historyKept) this.keepHistory(history, resolve(this.options.out), this.style === "single" && html.ok);
     this.historyLock?.release();
-    return { report, outDir: resolve(this.options.out), formats: this.formats, html, internalErrors: end.internalErrors, manifestSha256, historyDir: this.historyDir, warnings: this.warnings, ...(signed !== undefined ? { signed } : {}) };
+    return { report, outDir: resolve(this.options.out), formats: this.formats, left: this.options.chosen.left, html, internalErrors: end.internalErrors, manifestSha256, historyDir: this.historyDir, warnings: this.warnings, ...(signed !== undefined ? { signed } : {}) };
   }
 
   /** The HTML report's outcome: the browsable pages, Allure's single file (or why not), or none. */
   private htmlOutcome(outcomes: ReadonlyMap<string, FormatOutcome>): RunOutcome["html"] {
     const format = this.formats.find((f) => f.html !== undefined && f.html === this.style);
-    if (format === undefined) return { ok: false, reason: "--no-html was given", skipped: true };
+    if (format === undefined) return { ok: false, reason: "none was asked for (--no-html, or --no-export of the HTML report)", skipped: true };
     const outcome = outcomes.get(format.name) ?? { ok: true };
     if (!outcome.ok || format.html !== "pages") return outcome;
     return { ok: true, pages: join(resolve(this.options.out), format.opens ?? format.files[0]!) };

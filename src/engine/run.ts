@@ -25,21 +25,20 @@ import type { ExpectedControl } from "./complete-results";
 import { judgeWorkers } from "./judge-pool";
 import { featureInputs, inventoryInputs } from "../report/output/own-inputs";
 import type { FormatRegistry } from "../report/formats";
-import { claimOutput, OutputSession, type HtmlStyle, type OutputClaim, type RunOutcome } from "./output-session";
+import { chooseOutputs, claimOutput, OutputSession, type OutputChoice, type OutputClaim, type RunOutcome } from "./output-session";
 import { estateDigest, shardLabel, shardUnits, type Shard } from "./shard";
 import { planUnits, SLICE_HOSTS } from "./slices";
 import { streamSlices } from "./stream-slices";
 
 export { MESSAGES_FILE } from "../report/run-writer";
-export { PAGES_ABOVE_HOSTS, type HtmlStyle, type RunOutcome } from "./output-session";
+export type { HtmlStyle, RunOutcome } from "./output-session";
 
-export interface RunOptions {
+export interface RunOptions extends OutputChoice {
   inventory: string;
   out: string;
   tags?: string;
   failOn: Severity | "any";
   asOf: Date;
-  html: boolean;
   /** A waiver file (YAML or JSON); its waivers are applied to the results before the verdict. */
   waivers?: string;
   /** A waiver this many days or fewer from its last day is reported as expiring (default 14). */
@@ -52,11 +51,6 @@ export interface RunOptions {
   progress?: Progress;
   /** Read snapshot paths that resolve outside the inventory's folder (src/input/snapshot-path.ts). */
   allowOutsideSnapshots?: boolean;
-  /**
-   * Which HTML report, when `html`: Allure's single file, the browsable pages (report/formats/pages/), or
-   * (auto, the default) the single file up to PAGES_ABOVE_HOSTS hosts and the pages above.
-   */
-  htmlStyle?: HtmlStyle;
   /** Folders of .feature files added to the built-in controls (`--features`, repeatable). */
   features?: string[];
   /** False drops the built-in controls (`--no-builtin`); default true. */
@@ -109,6 +103,9 @@ async function runPhases(options: RunOptions, progress: Progress, startedAt: Dat
   // A shard's clusters, in inventory order (a run without --shard has every one).
   const clusters = options.shard === undefined ? (inv.clusters ?? []) : units.flatMap((u) => (u.cluster !== undefined ? [u.cluster] : [])).sort((a, b) => a - b).map((ci) => inv.clusters![ci]!);
   const clusterCount = clusters.length;
+  // Before anything is read: what the command line asks to be written must be possible at this size.
+  // A shard writes what a run over its whole estate would, as the merge of the shards does.
+  const chosen = chooseOutputs(options, inv.hosts.length, options.registry);
   const selected = selectControls(catalog.entries, options.tags);
   checkSomethingJudged(selected, inv.clusters?.length ?? 0, options.tags);
   const share = options.shard !== undefined ? `shard ${shardLabel(options.shard)} of ${plural(inv.hosts.length, "host")}: ` : "";
@@ -146,7 +143,7 @@ async function runPhases(options: RunOptions, progress: Progress, startedAt: Dat
     tags: options.tags,
     failOn: options.failOn,
   };
-  const session = new OutputSession({ out: options.out, head, hosts: hostCount, clusters: clusterCount, html: options.html ? (options.htmlStyle ?? "auto") : false, history: options.history, progress, ...(options.signingKey !== undefined ? { signingKey: options.signingKey } : {}), ...(options.registry !== undefined ? { registry: options.registry } : {}) });
+  const session = new OutputSession({ out: options.out, head, hosts: hostCount, clusters: clusterCount, chosen, history: options.history, progress, ...(options.signingKey !== undefined ? { signingKey: options.signingKey } : {}), ...(options.registry !== undefined ? { registry: options.registry } : {}) });
   session.warnings.push(...claim.lock!.notes);
   try {
     const warnDays = options.waiverWarnDays ?? DEFAULT_WARN_DAYS;

@@ -344,11 +344,20 @@ export class ManifestRecorder {
       covers: [...(options.covers ?? DEFAULT_COVERAGE)],
       ...(options.shards !== undefined ? { shards: options.shards } : {}),
     };
-    const file = new StreamFile(join(this.reportDir, MANIFEST_PATH));
+    const { sha256, files } = await this.writeAs(MANIFEST_PATH, head);
+    return { manifestSha256: sha256, files };
+  }
+
+  /**
+   * Writes the entries recorded, after the members of `head`, into `rel` (its folder must exist),
+   * laid out as evidence/manifest.json is: an export's export.json is the same list of files.
+   */
+  async writeAs(rel: string, head: object): Promise<{ sha256: string; files: number }> {
+    const file = new StreamFile(join(this.reportDir, rel));
     file.write(`${JSON.stringify(head, null, 2).slice(0, -2)},\n  "files": [\n`);
     await file.append(this.spool);
     file.write(`\n  ]\n}\n`);
-    return { manifestSha256: file.close().sha256, files: this.count };
+    return { sha256: file.close().sha256, files: this.count };
   }
 
   discard(): void {
@@ -358,7 +367,7 @@ export class ManifestRecorder {
 
 let validateManifest: ((data: unknown) => boolean) & { errors?: { instancePath: string; message?: string }[] | null } | undefined;
 
-function schemaProblems(value: unknown): string[] {
+export function schemaProblems(value: unknown): string[] {
   if (validateManifest === undefined) {
     const ajv = new Ajv({ allErrors: true, strict: false });
     addFormats(ajv);
@@ -378,9 +387,9 @@ export function isSafeRelativePath(path: string): boolean {
 }
 
 /** Names of folders and files as hostproof writes them: no problem to look for. */
-const PLAIN_PATH = /^[A-Za-z0-9_-][A-Za-z0-9_.-]*(\/[A-Za-z0-9_-][A-Za-z0-9_.-]*)*$/;
+export const PLAIN_PATH = /^[A-Za-z0-9_-][A-Za-z0-9_.-]*(\/[A-Za-z0-9_-][A-Za-z0-9_.-]*)*$/;
 
-function pathProblem(path: string): string | undefined {
+export function pathProblem(path: string): string | undefined {
   if (PLAIN_PATH.test(path) && !path.includes("/..") && !path.startsWith("..")) return undefined;
   if (path === "") return "is empty";
   if (path.includes("\0")) return "holds a NUL character";
@@ -396,7 +405,7 @@ function pathProblem(path: string): string | undefined {
  * one file: letters compared without case, Unicode in one normal form, Windows dropping trailing
  * dots and spaces from each name, and `./` and `//` spelled out.
  */
-function sameFileKey(path: string): string {
+export function sameFileKey(path: string): string {
   const normal = PLAIN_PATH.test(path) ? path : posix.normalize(path).normalize("NFC");
   return normal
     .toLowerCase()
@@ -405,7 +414,7 @@ function sameFileKey(path: string): string {
     .replace(/[. ]+(?=\/|$)/g, "");
 }
 
-function whyAlike(a: string, b: string): string {
+export function whyAlike(a: string, b: string): string {
   if (a === b) return "the same path twice";
   if (posix.normalize(a).replace(/\/$/, "") === posix.normalize(b).replace(/\/$/, "")) return "the same file, spelled two ways";
   if (a.toLowerCase() === b.toLowerCase()) return "names that differ only in case, one file on Windows and macOS";
@@ -417,7 +426,7 @@ function whyAlike(a: string, b: string): string {
  * Every entry must name its own file: a manifest listing one file twice would say "221 files
  * match" of 220, and two spellings of a name would be checked against one file on Windows.
  */
-function entryProblems(manifest: Manifest): string[] {
+export function entryProblems(manifest: Pick<Manifest, "files" | "covers" | "shards">): string[] {
   const problems: string[] = [];
   const lists: [string, string[]][] = [
     ["files", manifest.files.map((f) => f.path)],
@@ -464,8 +473,11 @@ function pathsOf(value: unknown): true | undefined {
   return list(v.files, str("path")) && list(v.covers, (e) => typeof e === "string") && (v.shards === undefined || list(v.shards, shardOk)) ? true : undefined;
 }
 
-export function readManifest(reportDir: string, shownAs: string): { manifest: Manifest; sha256: string; raw: Buffer } {
-  const fixUnverifiable = "Treat the report as unverified: get the report again from where the run stored it, or re-run hostproof on the original snapshots.";
+/**
+ * evidence/manifest.json of `reportDir`; InputError (exit 3) when there is nothing to verify
+ * against: not a folder, or no manifest.
+ */
+export function manifestFile(reportDir: string, shownAs: string): string {
   if (!existsSync(reportDir) || !statSync(reportDir).isDirectory()) {
     throw new InputError({ file: shownAs, problem: existsSync(reportDir) ? "this is a file, not a report folder" : "no such folder", fix: "Name the folder hostproof run wrote (its --out), e.g. hostproof verify reports." });
   }
@@ -477,6 +489,14 @@ export function readManifest(reportDir: string, shownAs: string): { manifest: Ma
       fix: `Re-run this hostproof (${VERSION}, which writes the manifest) on the original snapshots, or get the report again from where the run stored it.`,
     });
   }
+  return file;
+}
+
+export const FIX_UNVERIFIABLE = "Treat the report as unverified: get the report again from where the run stored it, or re-run hostproof on the original snapshots.";
+
+export function readManifest(reportDir: string, shownAs: string): { manifest: Manifest; sha256: string; raw: Buffer } {
+  const fixUnverifiable = FIX_UNVERIFIABLE;
+  const file = manifestFile(reportDir, shownAs);
   // Through the input reader: a manifest that is a pipe, a device or huge is refused, not read.
   const raw = readRegularFile(file, `${shownAs}/${MANIFEST_PATH}`, "manifest");
   let value: unknown;
@@ -604,10 +624,11 @@ function linkedAncestor(reportDir: string, path: string): string | undefined {
 
 /**
  * Everything in the report folder that the manifest does not list, wherever it is: files, links,
- * devices, and folders that hold no listed file. Links are reported, never followed. The manifest
- * itself is not listed in itself; the marker is allowed when an older manifest did not list it.
+ * devices, and folders that hold no listed file. Links are reported, never followed. `besides`:
+ * the files that may be there unlisted; in a report, the manifest (not listed in itself), the
+ * signature files (written over it), and the marker, which older manifests did not list.
  */
-export async function unlistedEntries(reportDir: string, listed: ReadonlySet<string>): Promise<VerifyProblem[]> {
+export async function unlistedEntries(reportDir: string, listed: ReadonlySet<string>, besides: (rel: string, isFile: boolean) => boolean = besideManifest): Promise<VerifyProblem[]> {
   const problems: VerifyProblem[] = [];
   const listedDirs = new Set<string>();
   for (const path of listed) {
@@ -621,7 +642,7 @@ export async function unlistedEntries(reportDir: string, listed: ReadonlySet<str
       if (entry.isDirectory()) {
         if (listedDirs.has(rel)) await visit(rel);
         else problems.push({ path: rel, kind: "unexpected", actual: "a folder" });
-      } else if (listed.has(rel) || rel === MANIFEST_PATH || ((rel === REPORT_MARKER || SIGNATURE_FILES.has(rel)) && entry.isFile())) {
+      } else if (listed.has(rel) || besides(rel, entry.isFile())) {
         continue;
       } else if (entry.isFile()) problems.push({ path: rel, kind: "unexpected" });
       else problems.push({ path: rel, kind: "unexpected", actual: entry.isSymbolicLink() ? "a symbolic link" : "not a regular file" });
@@ -629,6 +650,10 @@ export async function unlistedEntries(reportDir: string, listed: ReadonlySet<str
   };
   await visit("");
   return problems;
+}
+
+function besideManifest(rel: string, isFile: boolean): boolean {
+  return rel === MANIFEST_PATH || (isFile && (rel === REPORT_MARKER || SIGNATURE_FILES.has(rel)));
 }
 
 /** The first few problems in a few words ("modified evidence/snapshots/a.json, …"), for one message. */

@@ -90,15 +90,33 @@ export class HashedLines {
   private bytes = 0;
   private eof = false;
   private closed = false;
+  /** The bytes read, when kept. */
+  private readonly parts: Buffer[] | undefined;
 
-  /** Refused (InputError) unless a regular file: one swapped for a FIFO must not hang the read. */
-  constructor(readonly file: string) {
+  /**
+   * Refused (InputError) unless a regular file: one swapped for a FIFO must not hang the read.
+   * `keep`: hold every byte read as well, for `kept()`.
+   */
+  constructor(
+    readonly file: string,
+    keep = false,
+  ) {
+    this.parts = keep ? [] : undefined;
     this.fd = openSync(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
     const st = fstatSync(this.fd);
     if (!st.isFile()) {
       closeSync(this.fd);
       throw new InputError({ file, problem: whatItIs(st), fix: "Only regular files are read: put the file it stood for back in its place." });
     }
+    this.size = st.size;
+  }
+
+  /** The file's size when it was opened. */
+  readonly size: number;
+
+  /** Bytes read so far. */
+  get read(): number {
+    return this.bytes;
   }
 
   /** The next line (without its newline), or undefined at the end of the file. */
@@ -125,6 +143,16 @@ export class HashedLines {
     return { sha256: this.hash.digest("hex"), bytes: this.bytes };
   }
 
+  /** True when the line last given was the last of the chunk read: the next line() reads from the file. */
+  chunkEnded(): boolean {
+    return this.lines.length === 0;
+  }
+
+  /** Every byte read, when the reader was made to keep them. */
+  kept(): Buffer | undefined {
+    return this.parts === undefined ? undefined : Buffer.concat(this.parts);
+  }
+
   close(): void {
     if (this.closed) return;
     this.closed = true;
@@ -141,6 +169,7 @@ export class HashedLines {
     const part = this.chunk.subarray(0, n);
     this.hash.update(part);
     this.bytes += n;
+    this.parts?.push(Buffer.from(part));
     this.splitter.update(part);
   }
 }
@@ -152,7 +181,7 @@ export function sameBytes(listed: Pick<Digest, "sha256" | "bytes">, read: Digest
 /**
  * Refused (exit 3) when the bytes used are not the ones the manifest lists: the file was replaced
  * or changed between the check of the folder and its read, and whatever was read from it is void.
- * (export's reads; merge's go through merge/shard-files.ts.)
+ * (where a caller has no ListedFiles to note it in: evidence/listed-files.ts.)
  */
 export function requireListed(shown: string, listed: Pick<Digest, "sha256" | "bytes">, read: Digest, fix: string): void {
   if (sameBytes(listed, read)) return;

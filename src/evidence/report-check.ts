@@ -13,7 +13,7 @@ import { InputError } from "../errors";
 import { checkSchema } from "../schema/validate";
 import { junitHead, JUNIT_FILE } from "../report/formats/junit";
 import { SHARD_RECORD_FILE, type ShardRecord } from "../report/bookkeeping/shard-record";
-import { SUMMARY_FILE } from "../report/formats/summary";
+import { SUMMARY_FILE, type SummaryResult } from "../report/formats/summary";
 import { SUMMARY_MD_FILE, summaryMdHead } from "../report/formats/summary-md";
 import { SummaryParser, type SummaryRest } from "../report/formats/summary-read";
 import { KeepBytes, LineSplitter, type ChunkSink } from "./read-once";
@@ -57,8 +57,14 @@ export class ReportCheck {
   /** summary.json without its results, once read whole and intact (finish). */
   private rest: SummaryRest | undefined;
 
-  /** `shown`: the report folder as the user named it. */
-  constructor(private readonly shown: string) {}
+  /**
+   * `shown`: the report folder as the user named it. `digests: false` when no one asks for
+   * resultDigests (export): a SHA-256 per result saved.
+   */
+  constructor(
+    private readonly shown: string,
+    private readonly options: { digests?: boolean } = {},
+  ) {}
 
   /** Whether the check reads `path` (sink gives it a place): the rest of a report it leaves to the manifest. */
   static reads(path: string): boolean {
@@ -70,14 +76,18 @@ export class ReportCheck {
     return path === SHARD_RECORD_FILE ? 0 : 1;
   }
 
-  /** Where the bytes of `path` go while they are hashed, when this check reads it. */
-  sink(path: string): ChunkSink | undefined {
+  /**
+   * Where the bytes of `path` go while they are hashed, when this check reads it. `onResult`: each
+   * result of summary.json as it is parsed and checked, for a caller that uses them (export): the
+   * file is parsed once. None comes after one the check found wrong.
+   */
+  sink(path: string, onResult?: (r: SummaryResult) => void): ChunkSink | undefined {
     switch (path) {
       case SHARD_RECORD_FILE:
         this.recordBytes = new KeepBytes(MAX_RECORD_BYTES);
         return this.recordBytes;
       case SUMMARY_FILE:
-        return this.summarySink();
+        return this.summarySink(onResult);
       case JUNIT_FILE:
         return this.junit;
       case SUMMARY_MD_FILE:
@@ -133,7 +143,12 @@ export class ReportCheck {
     return found;
   }
 
-  private summarySink(): ChunkSink {
+  /** summary.json without its results, as the check read it, once `finish` found it whole and intact. */
+  summaryRest(): SummaryRest | undefined {
+    return this.rest;
+  }
+
+  private summarySink(onResult: ((r: SummaryResult) => void) | undefined): ChunkSink {
     const shown = `${this.shown}/${SUMMARY_FILE}`;
     this.parser = new SummaryParser(shown, NOT_OURS_FIX);
     this.check = new SummaryCheck(shown, this.record);
@@ -144,9 +159,10 @@ export class ReportCheck {
       try {
         const r = parser.line(line);
         if (r === undefined) return;
-        this.addDigest(r.controlId, line);
+        if (this.options.digests !== false) this.addDigest(r.controlId, line);
         const problem = check.add(r);
         if (problem !== undefined) this.broken = { file: shown, field: `results[${parser.count - 1}]`, stated: problem };
+        else onResult?.(r);
       } catch (err) {
         if (!(err instanceof InputError)) throw err;
         this.broken = this.notOurs(err);

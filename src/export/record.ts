@@ -1,53 +1,26 @@
 /**
- * What `export` derives a report's formats from, read back from the report: summary.json's facts
- * (its head and tail; the results are streamed later) and the run record (evidence/run.json; a
+ * What `export` derives a report's formats from, beside the results (checked-report.ts reads
+ * those): summary.json's facts around its results, and the run record (evidence/run.json; a
  * shard made before it existed has the same in its evidence/shard.json). A report with neither was
  * made by a hostproof that did not record the controls' texts, Allure's environment or the slices:
  * it is refused, with why and what to do, rather than exported with those parts made up.
  */
 import { join } from "node:path";
 import { InputError } from "../errors";
-import type { ManifestEntry } from "../evidence/manifest";
-import { HashedLines, requireListed } from "../evidence/read-once";
 import { parseDocumentBytes } from "../input/read-document";
 import type { WaiverReport } from "../model/waiver";
 import { allureEnvironment } from "../report/formats/allure/allure-results";
-import { SUMMARY_FILE, type SummaryHead } from "../report/formats/summary";
-import { SummaryParser, type SummaryRest } from "../report/formats/summary-read";
+import type { SummaryHead } from "../report/formats/summary";
+import type { SummaryRest } from "../report/formats/summary-read";
 import { RUN_RECORD_FILE, type RunRecord } from "../report/bookkeeping/run-record";
 import { SHARD_RECORD_FILE, type ShardRecord } from "../report/bookkeeping/shard-record";
 import { checkSchema } from "../schema/validate";
-
-/** For a report file that changed between its check and its read. */
-export const CHANGED_FIX = "Export again once nothing writes to the report folder.";
-export const NOT_OURS_FIX = "Export from a report folder as hostproof wrote it; `hostproof verify` checks one.";
+import { NOT_OURS_FIX } from "./checked-report";
 
 export interface ReportSource {
   dir: string;
   /** As the user named it. */
   shown: string;
-  /** What the report's manifest lists, by path: every file read is checked against it as it is read. */
-  listed: ReadonlyMap<string, ManifestEntry>;
-}
-
-export function listedEntry(source: ReportSource, path: string): ManifestEntry {
-  const entry = source.listed.get(path);
-  if (entry === undefined) throw new InputError({ file: `${source.shown}/${path}`, problem: "the report's manifest does not list this file, which export reads", fix: NOT_OURS_FIX });
-  return entry;
-}
-
-/** summary.json without its results, read whole once (its results are skipped) and checked against the manifest. */
-export function readSummaryRest(source: ReportSource): SummaryRest {
-  const shown = `${source.shown}/${SUMMARY_FILE}`;
-  const lines = new HashedLines(join(source.dir, SUMMARY_FILE));
-  try {
-    const parser = new SummaryParser(shown, NOT_OURS_FIX);
-    for (let line = lines.line(); line !== undefined; line = lines.line()) parser.line(line);
-    requireListed(shown, listedEntry(source, SUMMARY_FILE), lines.drain(), CHANGED_FIX);
-    return parser.rest();
-  } finally {
-    lines.close();
-  }
 }
 
 /** The facts summary.json opens with, as the formats are opened with them. */
@@ -104,9 +77,17 @@ function runRecordOf(source: ReportSource, kept: ReadonlyMap<string, Buffer>, re
     const environment = { ...allureEnvironment({ ...summaryHead(rest), ...(waivers !== undefined ? { waivers } : {}) }), ...r.environment };
     return { schemaVersion: 1, controls: r.controls, environment, slices };
   }
-  throw new InputError({
-    file: source.shown,
+  throw noRunRecord(source.shown);
+}
+
+/**
+ * A report made before export existed: its manifest lists neither record, so this is known from
+ * the manifest alone, before any file is read.
+ */
+export function noRunRecord(shown: string): InputError {
+  return new InputError({
+    file: shown,
     problem: `the report has no ${RUN_RECORD_FILE}: it was made by a hostproof before 'export' existed, which did not record the controls' texts, Allure's environment and the slices that the formats are made of`,
-    fix: "Run the estate (or merge the shards) again with this hostproof, then export from that report. Its own formats are still as they were written.",
+    fix: "Run the estate (or merge the shards) again with this hostproof, then export from that report. Its own formats are still as they were written, and `hostproof verify` checks them.",
   });
 }

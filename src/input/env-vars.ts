@@ -110,6 +110,17 @@ export const SIGN_KEY: EnvVariable = {
   problem: () => undefined,
 };
 
+/**
+ * Prints what writing the report cost, by format (report/write-cost.ts), as ESLint's TIMING=1
+ * prints its rules' times: a question asked now and then, which a run's options need not carry.
+ */
+export const TIMINGS: EnvVariable = {
+  name: "HOSTPROOF_TIMINGS",
+  accepts: "1 (run and merge print what writing each format of the report cost)",
+  checked: "start",
+  problem: (value) => (value === "1" ? undefined : "is not 1"),
+};
+
 /** Judge workers a run may be told to start (engine/judge-pool.ts says why no more). */
 export const JUDGE_WORKERS_RANGE = { min: 0, max: 2 } as const;
 
@@ -124,7 +135,7 @@ export const JUDGE_WORKERS: EnvVariable = {
   },
 };
 
-export const ENV_VARIABLES: readonly EnvVariable[] = [MAX_INPUT_MB, REPORT_URL, NODE_POWERSHELL, INVENTORY, AS_OF, SIGN_KEY_FILE, SIGN_KEY, JUDGE_WORKERS];
+export const ENV_VARIABLES: readonly EnvVariable[] = [MAX_INPUT_MB, REPORT_URL, TIMINGS, NODE_POWERSHELL, INVENTORY, AS_OF, SIGN_KEY_FILE, SIGN_KEY, JUDGE_WORKERS];
 
 /** The variable's value as set; undefined when unset or empty. */
 export function envValue(v: EnvVariable, env: NodeJS.ProcessEnv = process.env): string | undefined {

@@ -6,7 +6,8 @@
  * they always had (`<host>.json`), so existing reports read the same. The others get a readable
  * prefix and a hash of the lower-cased name joined by `_`, a character no host name may hold: such
  * a name can never equal an ordinary one, and names that differ only in case (the same host)
- * give the same file.
+ * give the same file. Windows takes a device name followed by any extension as the device
+ * (`lpt1.corp.json` is LPT1), so a device name's prefix has its first dot turned into `_` too.
  */
 import { createHash } from "node:crypto";
 
@@ -19,5 +20,6 @@ export function hostFileName(host: string): string {
   const firstLabel = host.split(".")[0] ?? host;
   if (host.length <= MAX_PLAIN && !WINDOWS_DEVICES.test(firstLabel)) return `${host}.json`;
   const hash = createHash("sha256").update(host.toLowerCase()).digest("hex").slice(0, 16);
-  return `${host.slice(0, PREFIX)}_${hash}.json`;
+  const prefix = WINDOWS_DEVICES.test(firstLabel) ? host.slice(0, PREFIX).replace(".", "_") : host.slice(0, PREFIX);
+  return `${prefix}_${hash}.json`;
 }

@@ -22,7 +22,7 @@ import { FilePool } from "../evidence/file-pool";
 import { digestOf, HashedLines } from "../evidence/read-once";
 import { InputError } from "../errors";
 import { DEFAULT_WARN_DAYS, waiverApplier } from "../waivers/apply";
-import { claimOutput, OutputSession, type HtmlStyle, type OutputClaim, type RunOutcome } from "../engine/output-session";
+import { chooseOutputs, claimOutput, OutputSession, type OutputChoice, type OutputClaim, type RunOutcome } from "../engine/output-session";
 import { orderResults } from "../engine/result-order";
 import { shardLabel } from "../engine/shard";
 import type { Slice } from "../engine/slices";
@@ -30,16 +30,15 @@ import { estateLayout, type PlacedHost } from "./estate-layout";
 import type { SigningKey, TrustedKey } from "../sign/keys";
 import { inconsistent, openShards, type OpenShard } from "./open-shards";
 import { ResultChecks, resultCount } from "./result-checks";
-import { NotAsListed, notAsWritten } from "./shard-files";
+import { NotAsListed } from "../evidence/listed-files";
+import { notAsWritten } from "./shard-files";
 import { SummaryResults } from "./summary-results";
 import { resultFromSummary } from "../report/formats/summary-read";
 
-export interface MergeOptions {
+export interface MergeOptions extends OutputChoice {
   /** The shard folders, as the user named them. */
   shards: string[];
   out: string;
-  html: boolean;
-  htmlStyle?: HtmlStyle;
   /** Where Allure's history and the drift baseline are kept; false keeps none. Default beside --out. */
   history?: string | false;
   progress?: Progress;
@@ -80,7 +79,7 @@ async function mergePhases(options: MergeOptions, progress: Progress, claim: Out
 
   const startedAt = shards.map((s) => s.record.head.startedAt).sort()[0]!;
   const head = { ...first.head, startedAt };
-  const session = new OutputSession({ out: options.out, head, hosts: estate.hosts, clusters: estate.clusters, html: options.html ? (options.htmlStyle ?? "auto") : false, history: options.history, progress, ...(options.signingKey !== undefined ? { signingKey: options.signingKey } : {}) });
+  const session = new OutputSession({ out: options.out, head, hosts: estate.hosts, clusters: estate.clusters, chosen: chooseOutputs(options, estate.hosts), history: options.history, progress, ...(options.signingKey !== undefined ? { signingKey: options.signingKey } : {}) });
   session.warnings.push(...claim.lock!.notes);
   try {
     const waivers = first.waivers;
@@ -166,6 +165,8 @@ async function mergePhases(options: MergeOptions, progress: Progress, claim: Out
 async function refuseTampered(shards: readonly OpenShard[]): Promise<void> {
   const problems = [];
   for (const s of shards) {
+    // A snapshot merge did not get to (it stopped at a file not as listed) is hashed now: every difference is named.
+    s.files.checkUnread();
     const found = await s.files.problems();
     if (found.length > 0) problems.push(notAsWritten(s.shown, found));
   }

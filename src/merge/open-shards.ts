@@ -4,11 +4,12 @@
  * same estate, features, hostproof, as-of day, tags, --fail-on and waivers, no shard twice, none
  * missing, no host in two. Every problem is reported at once, naming the shard folder and what
  * differs; all of them are exit 3. Each shard's files are checked against its manifest as the
- * merge goes (shard-files.ts): a shard not as it was written is refused before anything is put in place.
+ * merge goes (evidence/listed-files.ts): a shard not as it was written is refused before anything is put in place.
  */
 import { join } from "node:path";
 import { InputError, type InputProblem } from "../errors";
-import { checkListedFile, readManifest, type Manifest } from "../evidence/manifest";
+import { checkListedFile } from "../evidence/manifest";
+import { ListedFiles } from "../evidence/listed-files";
 import type { FilePool } from "../evidence/file-pool";
 import { KeepBytes } from "../evidence/read-once";
 import { hostFileName } from "../input/host-file-name";
@@ -21,7 +22,7 @@ import { checkSchema } from "../schema/validate";
 import { shownArg } from "../util/shell-quote";
 import { checkSignature, describeSignature } from "../sign/attestation";
 import type { TrustedKey } from "../sign/keys";
-import { notAsWritten, ShardFiles } from "./shard-files";
+import { notAsWritten } from "./shard-files";
 
 export interface OpenShard {
   dir: string;
@@ -33,7 +34,7 @@ export interface OpenShard {
    * The shard's files against its manifest: those merge reads (summary.json, the Cucumber
    * messages, the snapshots) are checked as they are read, the rest in worker threads meanwhile.
    */
-  files: ShardFiles;
+  files: ListedFiles;
   /** With merge --key: the keyid that signed the shard. */
   signedBy?: string;
 }
@@ -45,18 +46,18 @@ const usedByMerge = (p: string): boolean => p === SUMMARY_FILE || p === MESSAGES
 
 /**
  * Opens every shard: its manifest and evidence/shard.json read and checked, its signature with
- * --key, and every file it lists set to be checked in `pool` as the merge goes (ShardFiles). The
+ * --key, and every file it lists set to be checked in `pool` as the merge goes (ListedFiles). The
  * files merge reads must be there as regular files before it starts.
  */
 export async function openShards(dirs: readonly { dir: string; shown: string }[], pool: FilePool, keys?: readonly TrustedKey[]): Promise<OpenShard[]> {
   const problems: InputProblem[] = [];
   const shards: OpenShard[] = [];
-  const tampered: ShardFiles[] = [];
+  const tampered: ListedFiles[] = [];
   for (const { dir, shown } of dirs) {
     try {
       const opened = await openShard(dir, shown, pool, keys);
       if ("problem" in opened) problems.push(opened);
-      else if (opened instanceof ShardFiles) tampered.push(opened);
+      else if (opened instanceof ListedFiles) tampered.push(opened);
       else shards.push(opened);
     } catch (err) {
       if (!(err instanceof InputError)) throw err;
@@ -64,21 +65,28 @@ export async function openShards(dirs: readonly { dir: string; shown: string }[]
     }
   }
   for (const s of shards) if ((await s.files.usedThere()).length > 0) tampered.push(s.files);
-  for (const s of shards) s.files.checkRest();
+  // One shard's entries read again at a time: each holds the paths its shard lists until its walk is done.
+  let after: Promise<unknown> = Promise.resolve();
+  for (const s of shards) after = s.files.checkRest(after);
   // A shard not as it was written is named with everything that differs, as verify would list it.
-  for (const files of tampered) problems.push(notAsWritten(files.shown, await files.problems()));
+  for (const files of tampered) {
+    files.checkUnread();
+    problems.push(notAsWritten(files.shown, await files.problems()));
+  }
   if (problems.length === 0) problems.push(...belongTogether(shards));
   if (problems.length > 0) throw new InputError(problems);
   return shards.sort((a, b) => a.record.shard.index - b.record.shard.index);
 }
 
-async function openShard(dir: string, shown: string, pool: FilePool, keys: readonly TrustedKey[] | undefined): Promise<OpenShard | InputProblem | ShardFiles> {
-  // readManifest throws (exit 3) for a folder with no manifest, or one that is not a report.
-  const { manifest, sha256: manifestSha256, raw: manifestBytes } = readManifest(dir, shown);
+async function openShard(dir: string, shown: string, pool: FilePool, keys: readonly TrustedKey[] | undefined): Promise<OpenShard | InputProblem | ListedFiles> {
+  // Throws (exit 3) for a folder with no manifest, or one that is not a report. Only the entries of the files merge reads are held.
+  const { files, head, raw } = await ListedFiles.open(dir, shown, pool, { used: usedByMerge, checked: new Set([SHARD_RECORD_FILE]), keep: keys !== undefined });
+  const { manifestSha256 } = files;
   // Signed by a key the merge trusts, over the manifest read: else the shard could be anyone's. The manifest pins every other file.
   let signedBy: string | undefined;
   if (keys !== undefined) {
-    const signature = checkSignature(dir, shown, { manifest, manifestSha256, manifestBytes }, keys);
+    const summary = files.entry(SUMMARY_FILE);
+    const signature = checkSignature(dir, shown, { manifest: { ...head, files: summary !== undefined ? [summary] : [] }, manifestSha256, manifestBytes: raw! }, keys);
     if (signature.state !== "verified") {
       return {
         file: shown,
@@ -88,16 +96,15 @@ async function openShard(dir: string, shown: string, pool: FilePool, keys: reado
     }
     signedBy = signature.key.keyid;
   }
-  const files = new ShardFiles(dir, shown, manifest, pool, usedByMerge, new Set([SHARD_RECORD_FILE]));
   // The record is kept as it was hashed: read again, it could be another file.
-  const recordEntry = manifest.files.find((f) => f.path === SHARD_RECORD_FILE);
+  const recordEntry = files.entry(SHARD_RECORD_FILE);
   if (recordEntry === undefined) {
     return { file: shown, problem: `this report is not a shard: it has no ${SHARD_RECORD_FILE}, so it was made by a run without --shard`, fix: "Give merge the folders of `hostproof run --shard K/N` (one per K); a run over the whole estate needs no merge." };
   }
   const keeper = new KeepBytes(recordEntry.bytes);
   const recordProblem = await checkListedFile(dir, recordEntry, keeper);
+  files.found(SHARD_RECORD_FILE, recordProblem);
   if (recordProblem !== undefined) {
-    files.found(recordProblem);
     files.checkUsedThere();
     files.checkRest();
     return files;
@@ -107,7 +114,7 @@ async function openShard(dir: string, shown: string, pool: FilePool, keys: reado
   const problems = checkSchema("shard", doc);
   if (problems.length > 0) throw new InputError(problems);
   const shard = { dir, shown, record: doc.value as ShardRecord, manifestSha256, files, ...(signedBy !== undefined ? { signedBy } : {}) };
-  const wrong = selfContradictions(shard.record, manifest);
+  const wrong = selfContradictions(shard.record, files.paths(`${SNAPSHOTS_DIR}/`));
   if (wrong.length > 0) {
     return { ...inconsistent({ shown }, `${wrong.slice(0, 3).join("; ")}${wrong.length > 3 ? `; and ${wrong.length - 3} more` : ""}`).problems[0]!, field: SHARD_RECORD_FILE };
   }
@@ -121,7 +128,7 @@ async function openShard(dir: string, shown: string, pool: FilePool, keys: reado
  * cluster with its nodes, and a kept snapshot (listed in its manifest) for each host and no other.
  * A record written by a run always agrees; one edited by hand, manifest and all, need not.
  */
-function selfContradictions(r: ShardRecord, manifest: Manifest): string[] {
+function selfContradictions(r: ShardRecord, listedSnapshots: readonly string[]): string[] {
   const wrong: string[] = [];
   const places = (what: string, items: readonly { index: number; name: string }[], size: number): void => {
     const seen = new Set<number>();
@@ -141,7 +148,7 @@ function selfContradictions(r: ShardRecord, manifest: Manifest): string[] {
     const away = c.nodes.filter((n) => !hosts.has(nameKey(n)));
     if (away.length > 0) wrong.push(`cluster ${c.name}'s node${away.length === 1 ? "" : "s"} ${away.join(", ")} ${away.length === 1 ? "is" : "are"} not among its hosts`);
   }
-  const snapshots = new Set(manifest.files.map((f) => f.path).filter((p) => p.startsWith(`${SNAPSHOTS_DIR}/`)));
+  const snapshots = new Set(listedSnapshots);
   for (const h of r.hosts) {
     if (!snapshots.delete(`${SNAPSHOTS_DIR}/${hostFileName(h.name)}`)) wrong.push(`host ${h.name} has no snapshot in ${SNAPSHOTS_DIR}/`);
   }

@@ -10,6 +10,7 @@ import type { HostRecord } from "../model/run";
 import { finishRounds } from "./formats";
 import { collectedAt, evidenceLookup, type ResultTime } from "./formats/evidence-view";
 import type { EndView, Format, FormatContext, FormatOutcome, FormatWriter, SliceView } from "./formats/format";
+import { WriteLedger, type WriteCost } from "./write-cost";
 
 export interface FormatsFinished {
   /** The end view the last round was finished with: the run's facts as written. */
@@ -21,15 +22,21 @@ export interface FormatsFinished {
 export class FormatSet {
   private readonly writers: { name: string; needs?: readonly string[]; writer: FormatWriter }[];
 
+  /**
+   * `ledger` is where each format's time goes (./write-cost.ts says what it includes); the run's
+   * writer passes its own, which also holds the record's part and the waits outside the formats.
+   */
   constructor(
     readonly formats: readonly Format[],
     context: FormatContext,
+    readonly ledger: WriteLedger = new WriteLedger(),
   ) {
-    this.writers = formats.map((f) => ({ name: f.name, ...(f.needs !== undefined ? { needs: f.needs } : {}), writer: f.open(context) }));
+    // Opening a format (its begin) is billed as the start of its adding.
+    this.writers = formats.map((f) => ({ name: f.name, ...(f.needs !== undefined ? { needs: f.needs } : {}), writer: ledger.timeSync(f.name, "add", () => f.open(billed(context, f.name, ledger))) }));
   }
 
   async add(slice: SliceView): Promise<void> {
-    for (const { writer } of this.writers) await writer.add(slice);
+    for (const { name, writer } of this.writers) await this.ledger.time(name, "add", () => writer.add(slice));
   }
 
   /**
@@ -40,9 +47,10 @@ export class FormatSet {
     const outcomes = new Map<string, FormatOutcome>();
     let view: EndView | undefined;
     for (const round of finishRounds(this.writers)) {
-      view = end();
+      const current = end();
+      view = current;
       for (const { name, writer } of round) {
-        const outcome = await writer.finish(view);
+        const outcome = await this.ledger.time(name, "finish", () => writer.finish(current));
         if (outcome !== undefined) outcomes.set(name, outcome);
       }
     }
@@ -52,6 +60,33 @@ export class FormatSet {
   async abort(): Promise<void> {
     for (const { writer } of this.writers) await writer.abort();
   }
+
+  /** What each format has cost so far, in the registry's order. */
+  costs(): WriteCost[] {
+    return this.ledger.costs(this.writers.map((w) => w.name));
+  }
+}
+
+/**
+ * A format's own view of the context: the files it hands to the background writer are counted as
+ * its own, and its waits for that writer are shared among those whose files they waited for.
+ */
+function billed(context: FormatContext, name: string, ledger: WriteLedger): FormatContext {
+  return {
+    ...context,
+    queue(path, data) {
+      context.queue(path, data);
+      // A string's length, not its UTF-8 bytes: counting those is a pass over every file's text.
+      ledger.queued(name, typeof data === "string" ? data.length : data.byteLength);
+    },
+    drain: () => ledger.wait(() => context.drain()),
+    attachSnapshot(host, rel) {
+      const attached = context.attachSnapshot(host, rel);
+      // A link, or a copy of bytes the record already wrote: one file for the writer, no new bytes.
+      if (attached) ledger.queued(name, 0);
+      return attached;
+    },
+  };
 }
 
 /** A slice as every format takes it: its hosts' evidence resolved, and when each result's facts were read. */

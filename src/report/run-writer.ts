@@ -30,6 +30,8 @@ import { StreamFile, writtenOf, type Written } from "./output/stream-file";
 import { WriteQueue } from "./output/write-queue";
 import { MESSAGES_FILE, reportCoverage, SNAPSHOTS_DIR } from "./record";
 import { giveTurn } from "../util/turns";
+import { checkedEnv, TIMINGS } from "../input/env-vars";
+import { costTable, RECORD_PART, WriteLedger, type WriteCosts } from "./write-cost";
 
 export { MESSAGES_FILE, SNAPSHOTS_DIR } from "./record";
 
@@ -57,6 +59,8 @@ export interface RunWriterOptions {
    * attachment): "link", a hard link (a copy where links are refused), or "copy".
    */
   attach?: "link" | "copy";
+  /** Prints what writing cost, by format, when finished (./write-cost.ts); default: HOSTPROOF_TIMINGS=1. */
+  timings?: boolean;
 }
 
 export interface Finished {
@@ -66,6 +70,8 @@ export interface Finished {
   end: EndView;
   /** What a format said of itself when it finished (Allure's HTML without Java), by name. */
   outcomes: Map<string, FormatOutcome>;
+  /** What writing each format and the record cost (./write-cost.ts). */
+  costs: WriteCosts;
 }
 
 export class RunWriter {
@@ -82,6 +88,9 @@ export class RunWriter {
   private readonly slices = new RecordSlices();
   /** The record's results as written: the attestation names summary.json by its digest. */
   private summaryWritten: Written | undefined;
+  /** What each format and the record cost, and the writer's time in all (./write-cost.ts). */
+  private readonly ledger = new WriteLedger();
+  private writerMs = 0;
 
   constructor(
     readonly dir: string,
@@ -97,7 +106,7 @@ export class RunWriter {
     // folder that the manifest, which lists files, would call unexpected.
     this.snapshots = join(dir, SNAPSHOTS_DIR);
     mkdirSync(dirname(this.snapshots), { recursive: true });
-    this.formats = new FormatSet(options.formats, this.context());
+    this.formats = new FormatSet(options.formats, this.context(), this.ledger);
   }
 
   private context(): FormatContext {
@@ -113,19 +122,19 @@ export class RunWriter {
       recordTree: (rel) => this.manifest.recordTree(rel),
       writeSmall: (rel, data) => this.writeSmall(rel, data),
       queue: this.queue.write,
-      drain: () => this.queue.drain(),
+      drain: () => this.drain(),
       attachSnapshot: (host, rel) => this.attachSnapshot(host, rel),
     };
   }
 
   /** Cucumber's messages, as its own message formatter writes them: one JSON document per line. */
   readonly message = (m: Envelope): void => {
-    this.messages.write(`${JSON.stringify(m)}\n`);
+    this.timed(() => this.ledger.timeSync(RECORD_PART, "add", () => this.messages.write(`${JSON.stringify(m)}\n`)));
   };
 
   /** A message line as another run wrote it (a merge copies its shards' messages). */
   readonly messageLine = (line: string): void => {
-    this.messages.write(`${line}\n`);
+    this.timed(() => this.ledger.timeSync(RECORD_PART, "add", () => this.messages.write(`${line}\n`)));
   };
 
   /**
@@ -133,16 +142,34 @@ export class RunWriter {
    * takes the slice in parts, giving the event loop a turn between them (formats/format.ts).
    */
   async addSlice(slice: RunSlice): Promise<void> {
-    await this.queue.drain();
+    const started = performance.now();
+    await this.drain();
     this.kept.clear();
     const writtenAt = new Date().toISOString();
-    for (const h of slice.hosts) {
-      this.keepSnapshot(h);
-      await giveTurn();
-    }
+    await this.ledger.time(RECORD_PART, "add", async () => {
+      for (const h of slice.hosts) {
+        this.keepSnapshot(h);
+        await giveTurn();
+      }
+    });
     await this.formats.add(sliceView(slice, writtenAt));
     this.digest.add(slice);
     this.slices.add(slice);
+    this.writerMs += performance.now() - started;
+  }
+
+  /** Waits for the background writer, the wait shared among those whose files it was writing. */
+  private drain(): Promise<void> {
+    return this.ledger.wait(() => this.queue.drain());
+  }
+
+  private timed<T>(work: () => T): T {
+    const started = performance.now();
+    try {
+      return work();
+    } finally {
+      this.writerMs += performance.now() - started;
+    }
   }
 
   /**
@@ -160,6 +187,7 @@ export class RunWriter {
     const written = writtenOf(data);
     this.kept.set(h.name, { path, written });
     this.queue.write(path, data);
+    this.ledger.queued(RECORD_PART, written.bytes);
     this.manifest.record(`${SNAPSHOTS_DIR}/${name}`, written);
   }
 
@@ -192,15 +220,21 @@ export class RunWriter {
    * writes the manifest over everything. `end` is asked for at the start of each round of formats.
    */
   async finish(end: () => EndView, after: { shards?: ManifestShard[] } = {}): Promise<Finished> {
-    this.manifest.record(MESSAGES_FILE, this.messages.close());
-    await this.queue.drain();
-    const first = end();
-    this.writeSmall(RUN_RECORD_FILE, runRecordText({ schemaVersion: 1, controls: first.digest.controls, environment: first.environment, ...(first.executor !== undefined ? { executor: first.executor } : {}), slices: this.slices.slices }));
+    const started = performance.now();
+    await this.ledger.time(RECORD_PART, "finish", async () => {
+      this.manifest.record(MESSAGES_FILE, this.messages.close());
+      await this.drain();
+      const first = end();
+      this.writeSmall(RUN_RECORD_FILE, runRecordText({ schemaVersion: 1, controls: first.digest.controls, environment: first.environment, ...(first.executor !== undefined ? { executor: first.executor } : {}), slices: this.slices.slices }));
+    });
     const { end: view, outcomes } = await this.formats.finish(end);
-    await this.queue.drain();
+    await this.drain();
     await this.queue.close();
-    const { manifestSha256 } = await this.manifest.write({ version: this.head.tool.version, covers: reportCoverage(this.options.coverage), ...(after.shards !== undefined ? { shards: after.shards } : {}) });
-    return { manifestSha256, summarySha256: this.summaryWritten!.sha256, end: view, outcomes };
+    const { manifestSha256 } = await this.ledger.time(RECORD_PART, "finish", () => this.manifest.write({ version: this.head.tool.version, covers: reportCoverage(this.options.coverage), ...(after.shards !== undefined ? { shards: after.shards } : {}) }));
+    this.writerMs += performance.now() - started;
+    const costs: WriteCosts = { formats: this.formats.costs(), record: this.ledger.costs([RECORD_PART])[0]!, writerMs: this.writerMs };
+    if (this.options.timings ?? checkedEnv(TIMINGS) === "1") this.options.progress.note(costTable(costs));
+    return { manifestSha256, summarySha256: this.summaryWritten!.sha256, end: view, outcomes, costs };
   }
 
   /** A small file of the report, written whole and recorded in the manifest. */

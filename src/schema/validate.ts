@@ -10,7 +10,7 @@ import type { InputProblem } from "../errors";
 import type { LoadedDocument } from "../input/read-document";
 import { SCHEMAS_DIR } from "../package-root";
 
-export type SchemaName = "inventory" | "snapshot" | "summary" | "waivers" | "shard" | "run" | "ansible-vars";
+export type SchemaName = "inventory" | "snapshot" | "summary" | "waivers" | "shard" | "run" | "export" | "ansible-vars";
 
 /** Schemas that $ref another by its $id: that one is compiled (and so registered with ajv) first. */
 const REFERENCES: Partial<Record<SchemaName, SchemaName[]>> = { "ansible-vars": ["inventory"] };

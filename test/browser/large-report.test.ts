@@ -52,6 +52,11 @@ test(`the browsable report of ${HOSTS.toLocaleString("en-US")} hosts: every host
   assert.equal(run.code, 0, run.stderr);
   assert.match(run.stdout, /Browsable report: .*pages\/index\.html/);
   assert.ok(!existsSync(join(out, "allure-report")), "no single-file report at this size");
+  // Above 2,000 hosts the defaults are the record, junit.xml, summary.md, results.csv and the pages;
+  // the formats that grow fastest are one export away, and the run says how.
+  for (const file of ["summary.json", "summary.md", "junit.xml", "results.csv", "pages/index.html", "evidence/run.json"]) assert.ok(existsSync(join(out, file)), file);
+  for (const file of ["hdf.json", "allure-results"]) assert.ok(!existsSync(join(out, file)), `${file} is not written by default at this size`);
+  assert.match(run.stdout, /Not written by this run: hdf, hdf-targets, allure-results; derive them from this report when needed: hostproof export \S+ --format hdf,hdf-targets,allure-results/);
   const summary = JSON.parse(readFileSync(join(out, "summary.json"), "utf8")) as Summary;
   assert.equal(summary.hosts.length, HOSTS);
 

@@ -46,7 +46,10 @@ function snapshotOfFolder(root: string): string {
 }
 
 const report = join(dir, "report");
-const run = spawnCli(["run", "-i", DEMO, "-w", WAIVERS, "-o", report, "--as-of", AS_OF, "--html", "pages", "--no-history"]);
+// The formats written only on request are asked for, so that every format is compared.
+const ON_REQUEST = REGISTRY.formats.filter((f) => f.onRequest === true).map((f) => f.name);
+const ASK = ON_REQUEST.length > 0 ? ["--export", ON_REQUEST.join(",")] : [];
+const run = spawnCli(["run", "-i", DEMO, "-w", WAIVERS, "-o", report, "--as-of", AS_OF, "--html", "pages", "--no-history", ...ASK]);
 const FORMATS = REGISTRY.formats.filter((f) => f.name !== "allure-report");
 
 test("each format export derives from a run's report is what the run wrote, byte for byte; the report is left as it was", async (t) => {
@@ -59,8 +62,8 @@ test("each format export derives from a run's report is what the run wrote, byte
       assert.equal(res.code, 0, res.stderr);
       assert.match(res.stdout, new RegExp(`Exported ${format.name} from .* \\(verified\\)`));
       assertSameFiles(report, out, format.files, format.name);
-      // Only the format's files, and the marker that lets a later export replace the folder.
-      assert.deepEqual(readdirSync(out).sort(), [".hostproof-report", ...format.files.map((f) => f.replace(/\/$/, ""))].sort());
+      // Only the format's files, the marker that lets a later export replace the folder, and the export's record.
+      assert.deepEqual(readdirSync(out).sort(), [".hostproof-report", "export.json", ...format.files.map((f) => f.replace(/\/$/, ""))].sort());
     });
   }
   assert.equal(snapshotOfFolder(report), before, "the report folder changed");
@@ -71,7 +74,7 @@ test("a merged report exports every format as the merge wrote it, several at onc
   const shards = [1, 2].map((k) => join(dir, `shard-${k}`));
   shards.forEach((s, i) => assert.equal(spawnCli(["run", "-i", DEMO, "-w", WAIVERS, "-o", s, "--as-of", AS_OF, "--shard", `${i + 1}/2`, "--no-html", "--no-history", "--exit-zero"]).code, 0));
   const merged = join(dir, "merged");
-  const m = spawnCli(["merge", ...shards, "-o", merged, "--html", "pages", "--no-history"]);
+  const m = spawnCli(["merge", ...shards, "-o", merged, "--html", "pages", "--no-history", ...ASK]);
   assert.equal(m.code, 1, m.stderr);
   const names = FORMATS.map((f) => f.name);
   const res = spawnCli(["export", merged, "--format", names.join(",")]);
@@ -147,7 +150,7 @@ test("export's bad usage is exit 3 with nothing written: an unknown format, no f
   const unknown = spawnCli(["export", report, "--format", "hdf,sarif"]);
   assert.equal(unknown.code, 3);
   assert.match(unknown.stderr, /'sarif' is not a format hostproof writes/);
-  assert.match(unknown.stderr, /summary, summary-md, junit, hdf, csv, allure-results, allure-report, pages/);
+  assert.match(unknown.stderr, /summary, summary-md, junit, hdf, hdf-targets, csv, allure-results, allure-report, pages/);
   assert.equal(spawnCli(["export", report]).code, 3);
   const inside = spawnCli(["export", report, "--format", "csv", "--out", join(report, "csv")]);
   assert.equal(inside.code, 3);

@@ -30,8 +30,9 @@ test("the demo's hdf.json is exec JSON to inspecjs, with a result for every resu
   const controls = exec.profiles.flatMap((p) => p.controls);
   assert.deepEqual(controls.map((c) => c.id).sort(), summary.controls.map((c) => c.id).sort());
   assert.equal(controls.flatMap((c) => c.results).length, summary.totals.total);
-  // One profile per feature file of the run.
-  assert.deepEqual(exec.profiles.map((p) => p.name).sort(), [...new Set(summary.controls.map((c) => c.feature))].sort());
+  // One profile, a group per feature file of the run.
+  assert.deepEqual(exec.profiles.map((p) => p.name), ["hostproof"]);
+  assert.deepEqual(exec.profiles[0]!.groups.map((g) => g.id).sort(), [...new Set(summary.controls.map((c) => c.feature))].sort());
 
   const status = new Map(contextualizeEvaluation(exec).contains.flatMap((p) => p.contains).map((c) => [c.data.id, c.hdf] as const));
   // HP-CLU-004 is waived on both clusters (an attestation): the whole control is waived.
@@ -90,4 +91,16 @@ test("the SAF CLI converts hostproof's hdf.json: hdf2csv and hdf2ckl, one row an
   const ckl = spawnSync(saf, ["convert", "hdf2ckl", "-i", join(out, "hdf.json"), "-o", join(dir, "saf.ckl")], { encoding: "utf8" });
   assert.equal(ckl.status, 0, ckl.stderr + ckl.stdout);
   assert.equal((readFileSync(join(dir, "saf.ckl"), "utf8").match(/<VULN>/g) ?? []).length, summary!.controls.length);
+  // A pipeline gate on the file counts every control: the SAF CLI reads a document's first profile
+  // only, so the controls must all be in it. The demo's controls that Heimdall shows as failed:
+  const exec = convertFile(readFileSync(join(out, "hdf.json"), "utf8"), true)["1_0_ExecJson"]!;
+  const failed = contextualizeEvaluation(exec).contains.flatMap((p) => p.contains).filter((c) => c.hdf.status === "Failed").length;
+  assert.ok(failed > 1);
+  const gate = (max: number): number | null => spawnSync(saf, ["validate", "threshold", "-i", join(out, "hdf.json"), "-I", `{failed.total.max: ${max}}`], { encoding: "utf8" }).status;
+  assert.equal(gate(failed), 0);
+  assert.equal(gate(failed - 1), 1, `saf validate threshold counted fewer than the ${failed} failed controls`);
+  const sum = spawnSync(saf, ["view", "summary", "-i", join(out, "hdf.json"), "-f", "json", "-s"], { encoding: "utf8" });
+  assert.equal(sum.status, 0, sum.stderr);
+  const [counted] = JSON.parse(sum.stdout) as { failed: { total: number } }[];
+  assert.equal(counted!.failed.total, failed);
 });

@@ -4,9 +4,10 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { hostFileName } from "../../src/input/host-file-name";
+import { renameHosts } from "../helpers/rename-hosts";
 import { writeEstate } from "../helpers/snapshot-builder";
 import { AS_OF, readJson, runCli, tempDir } from "./cli";
 
@@ -19,16 +20,7 @@ const LONG_B = [label("a", 63), label("b", 63), label("c", 63), label("e", 61)].
 function estate(): { dir: string; inventory: string } {
   const dir = tempDir();
   const inventory = writeEstate(dir, { hosts: [{ name: "h1" }, { name: "h2" }, { name: "con" }, { name: "n1" }] });
-  const names: Record<string, string> = { h1: LONG_A, h2: LONG_B };
-  const inv = JSON.parse(readFileSync(inventory, "utf8")) as { hosts: { name: string }[] };
-  for (const h of inv.hosts) {
-    const to = names[h.name];
-    if (to === undefined) continue;
-    const snap = join(dir, "snapshots", `${h.name}.json`);
-    writeFileSync(snap, readFileSync(snap, "utf8").replace(`"host": "${h.name}"`, `"host": "${to}"`));
-    h.name = to;
-  }
-  writeFileSync(inventory, JSON.stringify(inv, null, 2));
+  renameHosts(dir, inventory, { h1: LONG_A, h2: LONG_B });
   return { dir, inventory };
 }
 
@@ -43,6 +35,10 @@ test("hostFileName keeps ordinary names and shortens or renames the rest, unique
   assert.ok(a.startsWith("aaaa"), "a readable prefix");
   assert.notEqual(hostFileName("con").toLowerCase(), "con.json");
   assert.notEqual(hostFileName("LPT1.corp.example").toLowerCase(), "lpt1.corp.example.json");
+  // Windows takes a device name before the first dot as the device, whatever follows (NUL.tar.gz is NUL).
+  for (const device of ["con", "CON.corp.example", "lpt1.x", "Com9.a.b", "aux"]) {
+    assert.doesNotMatch(hostFileName(device).split(".")[0]!, /^(con|prn|aux|nul|com[0-9]|lpt[0-9])$/i, device);
+  }
 });
 
 test("run keeps one snapshot file per host, 253-character names included", async () => {

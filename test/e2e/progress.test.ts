@@ -16,7 +16,7 @@ test("stderr not a terminal: one plain line per phase; stdout is the summary alo
     [
       "hostproof: load: 11 hosts, 2 clusters (after …)",
       "hostproof: judge: 11 hosts, 2 clusters (after …)",
-      "hostproof: write: 188 results: summary, JUnit, Allure results, evidence (after …)",
+      "hostproof: write: 188 results into 6 formats and the evidence (after …)",
     ],
   );
   assert.doesNotMatch(res.stdout, /hostproof: (load|judge|write)/);
@@ -41,7 +41,7 @@ test("on a terminal: the phases redrawn on one line, erased before the summary",
     .filter(Boolean)
     .map((f) => f.replace(/ · \d+(\.\d( s)?)?…?$/, " · …"))
     .filter((f, i, all) => f !== all[i - 1]);
-  assert.deepEqual(frames.slice(0, 3), ["hostproof ▸ load: 11 hosts, 2 clusters · …", "hostproof ▸ judge: 11 hosts, 2 clusters · …", "hostproof ▸ write: 188 results: summary, JUnit, Allure results, evidence · …"]);
+  assert.deepEqual(frames.slice(0, 3), ["hostproof ▸ load: 11 hosts, 2 clusters · …", "hostproof ▸ judge: 11 hosts, 2 clusters · …", "hostproof ▸ write: 188 results into 6 formats and the evidence · …"]);
   assert.ok(!/hostproof ▸[^\r]*\n/.test(res.stdout), "a progress line never ends in a newline: it is redrawn, then erased");
   assert.doesNotMatch(res.stdout, /^hostproof: /m, "no plain lines on a terminal");
 });

@@ -4,8 +4,8 @@
  * outputs it prints, and `--help`'s list comes from the same registry.
  */
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { readdirSync, readFileSync } from "node:fs";
+import { join, relative, sep } from "node:path";
 import { test } from "node:test";
 import { reportOutcome } from "../../src/cli/commands/run";
 import { formatLines, RUN_HELP } from "../../src/cli/usage";
@@ -13,9 +13,10 @@ import { runEstate } from "../../src/engine/run";
 import { exportReport } from "../../src/export/export";
 import { DEFAULT_COVERAGE, verifyReport, type Manifest } from "../../src/evidence/manifest";
 import { finishRounds, formatRegistry, FORMATS, REGISTRY } from "../../src/report/formats";
+import { formatsForRun, LARGE_ESTATE_HOSTS } from "../../src/report/formats/choose";
 import type { Format } from "../../src/report/formats/format";
 import { sha256Hex } from "../../src/evidence/manifest";
-import { AS_OF, DEMO } from "../e2e/cli";
+import { AS_OF, DEMO, ROOT } from "../e2e/cli";
 import { TARGETS_FILE, targetsTxtFormat } from "../fixtures/formats/targets-txt";
 import { scratch } from "./tmp";
 
@@ -54,17 +55,49 @@ test("a format added in one module and one registry line is written, listed in t
   assert.equal(readFileSync(join(derived, TARGETS_FILE), "utf8"), text);
 });
 
-test("the default registry: every format's file in --help, in the manifest's coverage, and the HTML reports chosen by style", () => {
+test("the default registry: every format's file in --help and in the manifest's coverage", () => {
   for (const f of REGISTRY.formats) {
     assert.ok(RUN_HELP.includes(`  ${f.opens ?? f.files[0]!}`), `${f.name} in run --help`);
     for (const file of f.files) assert.ok(DEFAULT_COVERAGE.includes(file), `${file} covered`);
   }
   const names = (formats: readonly Format[]): string[] => formats.map((f) => f.name);
-  assert.deepEqual(names(REGISTRY.forRun(undefined)), ["summary", "summary-md", "junit", "hdf", "csv", "allure-results"]);
-  assert.deepEqual(names(REGISTRY.forRun("single")), ["summary", "summary-md", "junit", "hdf", "csv", "allure-results", "allure-report"]);
-  assert.deepEqual(names(REGISTRY.forRun("pages")), ["summary", "summary-md", "junit", "hdf", "csv", "allure-results", "pages"]);
   assert.deepEqual(names(REGISTRY.withNeeds(["allure-report"])), ["allure-results", "allure-report"]);
 });
+
+test("a format written on request is not among a run's defaults at any size; a run asked for it writes it, and export derives the same bytes", async (t) => {
+  const onRequest = REGISTRY.formats.filter((f) => f.onRequest === true);
+  assert.deepEqual(onRequest.map((f) => f.name), ["hdf-targets"]);
+  for (const hosts of [1, LARGE_ESTATE_HOSTS, 100_000]) {
+    for (const html of [false, "auto", "single", "pages"] as const) {
+      const chosen = formatsForRun(REGISTRY, { html, add: [], drop: [] }, hosts).formats;
+      for (const f of onRequest) assert.ok(!chosen.includes(f), `${f.name} written by default at ${hosts} hosts, --html ${html}`);
+    }
+  }
+
+  const out = join(scratch(t), "report");
+  const names = onRequest.map((f) => f.name);
+  await runEstate({ inventory: DEMO, waivers: join(ROOT, "examples", "demo", "waivers.yaml"), out, failOn: "any", asOf: new Date(`${AS_OF}T00:00:00Z`), html: false, history: false, sliceHosts: 4, export: names });
+  const derived = join(scratch(t), "derived");
+  const exported = await exportReport({ report: out, formats: names, out: derived });
+  assert.equal(exported.ok, true);
+  for (const f of onRequest) {
+    for (const rel of f.files) {
+      const written = filesUnder(out, rel);
+      assert.ok(written.length > 1, `${f.name}: the run wrote ${rel}`);
+      assert.deepEqual(filesUnder(derived, rel), written, `${f.name}: the files of ${rel}`);
+      for (const file of written) assert.ok(readFileSync(join(out, file)).equals(readFileSync(join(derived, file))), `${f.name}: ${file} differs from what the run wrote`);
+    }
+  }
+});
+
+/** The files under `rel` of `root` (a file, or a folder ending in /), relative to `root`, sorted. */
+function filesUnder(root: string, rel: string): string[] {
+  if (!rel.endsWith("/")) return [rel];
+  return readdirSync(join(root, rel), { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => relative(root, join(e.parentPath, e.name)).split(sep).join("/"))
+    .sort();
+}
 
 test("formats finish after those they need; the others after them, in the registry's order", () => {
   const f = (name: string, needs?: string[]): Pick<Format, "name" | "needs"> => ({ name, ...(needs !== undefined ? { needs } : {}) });

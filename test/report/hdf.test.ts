@@ -11,7 +11,7 @@ import { contextualizeEvaluation, convertFile, type ExecJSON } from "inspecjs";
 import type { Result } from "../../src/model/result";
 import type { RunReport } from "../../src/model/run";
 import { collectedAt, evidenceLookup, type ResultTime } from "../../src/report/formats/evidence-view";
-import { HDF_FILE, RAW_OUTPUT_LIMIT } from "../../src/report/formats/hdf/hdf";
+import { HDF_FILE, HDF_PROFILE, RAW_OUTPUT_LIMIT } from "../../src/report/formats/hdf/hdf";
 import { HdfStream } from "../../src/report/formats/hdf/hdf-stream";
 import { StreamFile } from "../../src/report/output/stream-file";
 import { CONTROLS, fixtureRunReport, STARTED_AT } from "../helpers/run-report";
@@ -52,10 +52,16 @@ function control(exec: ExecJSON.Execution, id: string): ExecJSON.Control {
   return found;
 }
 
-test("hdf.json is exec JSON as inspecjs reads it: a profile per feature, a control per ID, a result per target", async (t) => {
+test("hdf.json is exec JSON as inspecjs reads it: one profile, a group per feature, a control per ID, a result per target", async (t) => {
   const exec = parse(await writeHdf(scratch(t), fixtureRunReport()));
+  // One profile: the SAF CLI counts a document's first profile only (hdf.ts: HDF_PROFILE). Its
+  // title is text to Heimdall (File Info shows `&amp;` as typed), so it is not escaped.
   assert.deepEqual(
     exec.profiles.map((p) => [p.name, p.title, p.controls.map((c) => c.id)]),
+    [[HDF_PROFILE, "hostproof controls on demo & <lab>", Object.values(CONTROLS).map((c) => c.id)]],
+  );
+  assert.deepEqual(
+    exec.profiles[0]!.groups.map((g) => [g.id, g.title, g.controls]),
     Object.values(CONTROLS).map((c) => [c.feature, c.featureName, [c.id]]),
   );
   assert.equal(exec.version, "0.1.0");

@@ -57,7 +57,7 @@ test("on a terminal: one line redrawn in place, a note above it, erased at the e
 test("on a narrow terminal the line is cut to fit, so it can still be redrawn in place", () => {
   const s = fakeStream(true, 30);
   const p = createProgress(s, {}, clock().now);
-  p.phase("write", "8,676 results: summary, JUnit, Allure results, evidence");
+  p.phase("write", "8,676 results into 6 formats and the evidence");
   p.end();
   const line = s.text().split("\r\u001b[2K")[1]!;
   assert.equal([...line].length, 29);

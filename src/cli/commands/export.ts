@@ -1,7 +1,11 @@
-/** `hostproof export <report> --format <name>[,<name>...] [--out <dir>]` */
+/** `hostproof export <report> --format <name>[,<name>...] [--out <dir>] [--expect <sha256>] [--key <file>...]` */
 import { formatContradiction } from "../../evidence/summary-check";
 import { formatProblemLine, MANIFEST_PATH } from "../../evidence/manifest";
 import { exportReport } from "../../export/export";
+import { EXPORT_RECORD_FILE } from "../../export/export-record";
+import { ATTESTATION_FILE, describeSignature } from "../../sign/attestation";
+import { readTrustedKeys } from "../../sign/keys";
+import { shownArg } from "../../util/shell-quote";
 import { EXIT, type ExitCode } from "../../model/run";
 import { createProgress } from "../display/progress";
 import { parse, usageError } from "../args";
@@ -9,7 +13,7 @@ import type { Io } from "../io";
 import { EXPORT_HELP } from "../usage";
 
 export async function exportCommand(argv: string[], io: Io): Promise<ExitCode> {
-  const { values, positionals } = parse(argv, { format: { type: "string", short: "f", multiple: true }, out: { type: "string", short: "o" }, expect: { type: "string" }, help: { type: "boolean", short: "h" } }, true);
+  const { values, positionals } = parse(argv, { format: { type: "string", short: "f", multiple: true }, out: { type: "string", short: "o" }, expect: { type: "string" }, key: { type: "string", multiple: true }, help: { type: "boolean", short: "h" } }, true);
   if (values.help) {
     io.out(EXPORT_HELP);
     return EXIT.compliant;
@@ -22,7 +26,10 @@ export async function exportCommand(argv: string[], io: Io): Promise<ExitCode> {
   const expect = values.expect?.trim().toLowerCase();
   if (expect !== undefined && !/^[0-9a-f]{64}$/.test(expect)) throw usageError(`--expect '${values.expect}' is not a SHA-256`, "Give the 64 hex digits the run printed as the manifest's SHA-256.");
   const report = positionals[0]!;
+  // Before the report is read: a bad key is exit 3 with nothing exported.
+  const keys = values.key !== undefined ? values.key.flatMap((file) => readTrustedKeys(file)) : undefined;
   const outcome = await exportReport({
+    ...(keys !== undefined ? { keys } : {}),
     report,
     formats: names,
     ...(values.out !== undefined ? { out: values.out } : {}),
@@ -30,16 +37,18 @@ export async function exportCommand(argv: string[], io: Io): Promise<ExitCode> {
     ...(io.progress !== undefined ? { progress: createProgress(io.progress) } : {}),
   });
   if (!outcome.ok) {
-    const { verified } = outcome;
-    for (const p of verified.problems) io.err(formatProblemLine(p));
-    for (const c of verified.contradictions) io.err(`✘ contradicts ${c.file}: ${formatContradiction(c)}`);
-    if (outcome.expected !== undefined && outcome.expected !== verified.manifestSha256) io.err(`✘ manifest    ${MANIFEST_PATH}: SHA-256 ${verified.manifestSha256}, but ${outcome.expected} was expected: the manifest itself was replaced`);
-    io.err(`hostproof: ${report} is not as it was written (hostproof verify ${report} says what differs): nothing was exported.`);
+    for (const p of outcome.problems) io.err(formatProblemLine(p));
+    for (const c of outcome.contradictions) io.err(`✘ contradicts ${c.file}: ${formatContradiction(c)}`);
+    if (outcome.expected !== undefined) io.err(`✘ manifest    ${MANIFEST_PATH}: SHA-256 ${outcome.manifestSha256}, but ${outcome.expected} was expected: the manifest itself was replaced`);
+    if (outcome.signature !== undefined) io.err(`✘ signature   ${outcome.signature.state === "unsigned" ? `the report is not signed (no ${ATTESTATION_FILE}), and --key asks that it be signed by one of the keys given` : describeSignature(outcome.signature)}`);
+    io.err(`hostproof: ${report} is not as it was written${outcome.signature !== undefined ? ", or not signed by a key given" : ""} (hostproof verify ${shownArg(report)} says what differs): nothing was exported.`);
     return EXIT.nonCompliant;
   }
   for (const w of outcome.warnings) io.err(`warning: ${w}`);
   const files = outcome.formats.map((f) => f.opens ?? f.files[0]!);
   io.out(`Exported ${outcome.formats.map((f) => f.name).join(", ")} from ${report} (verified) to ${outcome.outDir}/`);
   io.out(`  ${files.join(", ")}`);
+  io.out(`  from the report with manifest SHA-256 ${outcome.manifestSha256}; ${outcome.signature.state === "unsigned" ? "the report is not signed" : describeSignature(outcome.signature)}`);
+  io.out(`  ${EXPORT_RECORD_FILE} names that report and every file written, SHA-256 ${outcome.exportSha256}; check the export with: hostproof verify ${shownArg(outcome.outDir)} --expect ${outcome.exportSha256}`);
   return EXIT.compliant;
 }

@@ -5,7 +5,7 @@ import { createProgress } from "../display/progress";
 import { parse, usageError } from "../args";
 import { MERGE_HELP } from "../usage";
 import type { Io } from "../io";
-import { parseHtmlStyle, reportOutcome } from "./run";
+import { OUTPUT_OPTIONS, outputChoice, reportOutcome } from "./run";
 import { readTrustedKeys, resolveSigningKey } from "../../sign/keys";
 
 export async function mergeCommand(argv: string[], io: Io): Promise<ExitCode> {
@@ -13,8 +13,7 @@ export async function mergeCommand(argv: string[], io: Io): Promise<ExitCode> {
     argv,
     {
       out: { type: "string", short: "o" },
-      "no-html": { type: "boolean" },
-      html: { type: "string" },
+      ...OUTPUT_OPTIONS,
       history: { type: "string" },
       "no-history": { type: "boolean" },
       "exit-zero": { type: "boolean" },
@@ -36,8 +35,7 @@ export async function mergeCommand(argv: string[], io: Io): Promise<ExitCode> {
   const outcome = await mergeShards({
     shards: positionals,
     out: values.out ?? "reports",
-    html: !values["no-html"],
-    htmlStyle: parseHtmlStyle(values.html),
+    ...outputChoice(values),
     history: values["no-history"] ? false : values.history,
     progress: io.progress !== undefined ? createProgress(io.progress) : undefined,
     ...(trustedKeys !== undefined ? { trustedKeys } : {}),

@@ -1,7 +1,10 @@
 /** `hostproof run` */
 import { EXIT, type ExitCode } from "../../model/run";
 import { isSeverity, SEVERITIES, type Severity } from "../../model/severity";
-import { PAGES_ABOVE_HOSTS, runEstate, type HtmlStyle, type RunOutcome } from "../../engine/run";
+import { runEstate, type HtmlStyle, type RunOutcome } from "../../engine/run";
+import type { OutputChoice } from "../../engine/output-session";
+import { REGISTRY } from "../../report/formats";
+import { checkRequest, LARGE_ESTATE_HOSTS } from "../../report/formats/choose";
 import { parseShard } from "../../engine/shard";
 import { formatDrift } from "../../report/bookkeeping/drift";
 import { createProgress } from "../display/progress";
@@ -24,8 +27,7 @@ export async function runCommand(argv: string[], io: Io): Promise<ExitCode> {
       "as-of": { type: "string" },
       waivers: { type: "string", short: "w" },
       "waiver-warn-days": { type: "string" },
-      "no-html": { type: "boolean" },
-      html: { type: "string" },
+      ...OUTPUT_OPTIONS,
       history: { type: "string" },
       "no-history": { type: "boolean" },
       "exit-zero": { type: "boolean" },
@@ -63,8 +65,7 @@ export async function runCommand(argv: string[], io: Io): Promise<ExitCode> {
     builtin: features.builtin,
     failOn,
     asOf,
-    html: !values["no-html"],
-    htmlStyle: parseHtmlStyle(values.html),
+    ...outputChoice(values),
     waivers: values.waivers,
     waiverWarnDays,
     history: values["no-history"] ? false : values.history,
@@ -98,6 +99,10 @@ export function reportOutcome(outcome: RunOutcome, options: { tags?: string; col
     io.out(`  Allure report: ${outcome.outDir}/allure-report/index.html (one file; open it in a browser)`);
     if (outcome.html.warning !== undefined) io.err(`warning: ${outcome.html.warning}`);
   } else io.err(`  Allure HTML report not generated: ${outcome.html.reason}`);
+  if (outcome.left.length > 0) {
+    const names = outcome.left.map((f) => f.name);
+    io.out(`  Not written by this run: ${names.join(", ")}; derive them from this report when needed: hostproof export ${shownArg(outcome.outDir)} --format ${names.join(",")}`);
+  }
   io.out(`Evidence manifest SHA-256 ${outcome.manifestSha256}; check the report with: hostproof verify ${shownArg(outcome.outDir)} --expect ${outcome.manifestSha256}`);
   if (outcome.signed !== undefined) io.out(`Signed by keyid ${outcome.signed.keyid} (${outcome.signed.files.join(", ")}); check it with: hostproof verify ${shownArg(outcome.outDir)} --key <its public key>`);
   for (const w of outcome.warnings) io.err(`warning: ${w}`);
@@ -110,9 +115,25 @@ export function reportOutcome(outcome: RunOutcome, options: { tags?: string; col
   return code;
 }
 
+/** The report options run and merge share: which HTML report, and which formats besides the defaults. */
+export const OUTPUT_OPTIONS = {
+  "no-html": { type: "boolean" },
+  html: { type: "string" },
+  export: { type: "string", multiple: true },
+  "no-export": { type: "string", multiple: true },
+} as const;
+
+/** The report options as given; those that cannot be met at any size are exit 3 here, before anything is read. */
+export function outputChoice(values: { "no-html"?: boolean; html?: string; export?: string[]; "no-export"?: string[] }): OutputChoice {
+  const names = (given: string[] | undefined): string[] => (given ?? []).flatMap((v) => v.split(",")).map((n) => n.trim()).filter((n) => n !== "");
+  const choice = { html: values["no-html"] !== true, htmlStyle: parseHtmlStyle(values.html), export: names(values.export), noExport: names(values["no-export"]) };
+  checkRequest(REGISTRY, { html: choice.html ? (choice.htmlStyle ?? "auto") : false, add: choice.export, drop: choice.noExport });
+  return choice;
+}
+
 export function parseHtmlStyle(value: string | undefined): HtmlStyle | undefined {
   if (value === undefined || value === "single" || value === "pages" || value === "auto") return value;
-  throw usageError(`--html '${value}' is not a report style`, `Use --html single (Allure's one file), --html pages (the browsable report for large estates) or --html auto (single up to ${PAGES_ABOVE_HOSTS.toLocaleString("en-US")} hosts).`);
+  throw usageError(`--html '${value}' is not a report style`, `Use --html single (Allure's one file), --html pages (the browsable report for large estates) or --html auto (single up to ${LARGE_ESTATE_HOSTS.toLocaleString("en-US")} hosts).`);
 }
 
 function parseFailOn(value: string | undefined): Severity | "any" {

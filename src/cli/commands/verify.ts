@@ -1,4 +1,4 @@
-/** `hostproof verify <report dir>`: checks a report folder against its evidence/manifest.json. */
+/** `hostproof verify <report dir>`: checks a report folder against its evidence/manifest.json, or an export's folder against its export.json. */
 import { followChain } from "../../evidence/chain";
 import { formatProblemLine, MANIFEST_PATH, verifyReport } from "../../evidence/manifest";
 import { checkUnreplaced } from "../../evidence/stable-check";
@@ -9,9 +9,13 @@ import type { Io } from "../io";
 import { ATTESTATION_FILE, checkSignature, describeSignature, SIGN_NAMESPACE } from "../../sign/attestation";
 import { readAllowedSigners, readTrustedKeys, type TrustedKey } from "../../sign/keys";
 import { matchPatternList } from "../../sign/allowed-signers";
+import { isExportFolder, verifyExport } from "../../export/export-check";
+import { EXPORT_RECORD_FILE } from "../../export/export-record";
+import { shownArg } from "../../util/shell-quote";
 
 /** Kept here rather than in usage.ts until the command is wired into main.ts. */
 export const VERIFY_HELP = `Usage: hostproof verify <report dir> [--key <file>...] [--allowed-signers <file> [--identity <principal>]] [--expect <sha256>] [--shards <dir>...]
+       hostproof verify <export dir> [--expect <sha256>] [--source <report dir>] [--key <file>...]
 
 Checks that every file of a report hostproof run wrote is as it was written: each file listed in
 ${MANIFEST_PATH} must have its recorded SHA-256 (else "modified") and be there (else "missing"),
@@ -46,6 +50,15 @@ report holds; with every shard verified, the merged summary.json's results must 
 results, each as written. A shard that is not at hand is reported as not checked; with --shards,
 every shard must be found.
 
+A folder hostproof export wrote holds export.json instead of a manifest: the report it was derived
+from (by that report's manifest SHA-256), the report's signature as export found it, and the
+SHA-256 of every file the export wrote. verify checks each file against it and that nothing else is
+in the folder; the report, where export read it (relative to the export) or as given with
+--source, must verify on its own and have the manifest recorded, which proves the export came from
+it unaltered. A report that is not at hand is reported as not checked; with --source or --key
+(which it must then be signed by), it must be found. --expect pins export.json's SHA-256, which
+export prints.
+
 Options:
       --key <file>        an Ed25519 public key the report must be signed by: an SPKI PEM
                           (openssl pkey -pubout) or OpenSSH public key lines (repeatable)
@@ -57,6 +70,7 @@ Options:
                           it, as ssh-keygen -Y verify -I <principal> chooses them
       --expect <sha256>   the manifest's SHA-256 as recorded when the report was made
       --shards <dir>      a shard folder of a merged report (repeatable), wherever it is now
+      --source <dir>      for an export's folder: the report it was made from, wherever it is now
   -h, --help              this help
 
 Exit codes:
@@ -64,7 +78,8 @@ Exit codes:
   1  tampered: a file modified, missing or unexpected, the manifest is not the one expected, the
      report contradicts its own results, a shard of a merged report does not match what was
      merged, or (with --key or --allowed-signers) the report or a shard found is unsigned, signed
-     by another key, its signature is bad, or it signs another manifest or summary.json
+     by another key, its signature is bad, or it signs another manifest or summary.json; for an
+     export, a file not as export.json lists it, or its report not as recorded
   3  bad usage (a key file that is not an Ed25519 public key, not a folder, no manifest, a manifest that is not one, or one that lists a file
      twice: the same path, two spellings of it, or names that differ only in case), or a folder
      replaced again and again while it was checked (a report replaced once is checked again, whole)
@@ -74,10 +89,10 @@ Examples:
       check the report against the manifest inside it
   hostproof verify reports --expect <sha256>
       also prove the manifest is the one the run made: give the 64 hex digits it printed
-  hostproof verify merged --shards shard-1 --shards shard-2
-      a merged report and the shards it was made from
   hostproof verify reports --key signing.pub
       also prove the report was signed by that key and not changed since
+  hostproof verify reports-hdf --expect <sha256>
+      an export: its files as export wrote them, and the report beside it the one it came from
 `;
 
 /**
@@ -96,7 +111,7 @@ function signersFor(file: string, identity: string | undefined, now: Date): Trus
 }
 
 export async function verifyCommand(argv: string[], io: Io): Promise<ExitCode> {
-  const { values, positionals } = parse(argv, { expect: { type: "string" }, shards: { type: "string", multiple: true }, key: { type: "string", multiple: true }, "allowed-signers": { type: "string" }, identity: { type: "string" }, help: { type: "boolean", short: "h" } }, true);
+  const { values, positionals } = parse(argv, { expect: { type: "string" }, shards: { type: "string", multiple: true }, source: { type: "string" }, key: { type: "string", multiple: true }, "allowed-signers": { type: "string" }, identity: { type: "string" }, help: { type: "boolean", short: "h" } }, true);
   if (values.help) {
     io.out(VERIFY_HELP);
     return EXIT.compliant;
@@ -112,6 +127,11 @@ export async function verifyCommand(argv: string[], io: Io): Promise<ExitCode> {
   if (values.identity !== undefined && values["allowed-signers"] === undefined) throw usageError("--identity was given without --allowed-signers", "Name the allowed_signers file whose principals --identity chooses from: --allowed-signers allowed_signers --identity ci@example.org");
   const signers = values["allowed-signers"] !== undefined ? signersFor(values["allowed-signers"], values.identity, io.now()) : [];
   const keys = values.key === undefined && values["allowed-signers"] === undefined ? undefined : [...(values.key ?? []).flatMap((file) => readTrustedKeys(file)), ...signers];
+  if (isExportFolder(dir)) {
+    if (values.shards !== undefined) throw usageError("--shards was given for an export's folder", "--shards names the shards of a merged report; an export names its report, which --source gives where it is now.");
+    return verifyExportCommand(dir, io, { ...(expect !== undefined ? { expect } : {}), ...(values.source !== undefined ? { source: values.source } : {}), ...(keys !== undefined ? { keys } : {}) });
+  }
+  if (values.source !== undefined) throw usageError(`--source was given, but ${dir} is not an export's folder (it has no ${EXPORT_RECORD_FILE})`, "--source names the report an export was made from; verify that export's folder with it.");
   // Either the report that was there or the one a rerun put in its place, never half of each.
   const { outcome, chain, signature } = await checkUnreplaced(
     dir,
@@ -159,5 +179,30 @@ export async function verifyCommand(argv: string[], io: Io): Promise<ExitCode> {
   if (signatureBad) counts.push(signature.state === "unsigned" ? "not signed" : "signature not valid");
   io.out(`evidence NOT intact: ${counts.join(", ")}; ${outcome.checked} files listed in the manifest (${made}). Do not rely on this report.`);
   if (!signatureBad) signatureLines();
+  return EXIT.nonCompliant;
+}
+
+/** An export's folder: its files against export.json, and the report it names, where that is at hand. */
+async function verifyExportCommand(dir: string, io: Io, options: { expect?: string; source?: string; keys?: readonly TrustedKey[] }): Promise<ExitCode> {
+  const checked = await checkUnreplaced(dir, () => verifyExport(dir, dir, options), (note) => io.err(`hostproof: ${note}`));
+  const { record, source } = checked;
+  for (const p of checked.problems) io.err(formatProblemLine(p));
+  const pinned = options.expect === undefined || options.expect === checked.sha256;
+  if (!pinned) io.err(`✘ record      ${EXPORT_RECORD_FILE}: SHA-256 ${checked.sha256}, but ${options.expect} was expected: the export's record itself was replaced`);
+  if (source.state === "broken") for (const p of source.problems) io.err(`✘ report      ${source.dir}: ${p}`);
+  else if (source.state === "absent") io.err(`${options.source !== undefined || options.keys !== undefined ? "✘" : "·"} report      not at ${source.dir}: ${options.source !== undefined ? "not found" : options.keys !== undefined ? "not at hand, and a key was given to check its signature with" : "not checked (give it with --source)"}`);
+  const made = `exported by hostproof ${record.tool.version} at ${record.createdAt}: ${record.formats.join(", ")}, from the report with manifest SHA-256 ${record.source.manifestSha256} (${record.source.estate !== undefined ? `estate ${JSON.stringify(record.source.estate)}` : `inventory ${JSON.stringify(record.source.inventoryFile)}`}, as of ${record.source.asOf}, verdict ${record.source.verdict}; signature when exported: ${record.source.signature.state})`;
+  if (checked.ok && pinned) {
+    io.out(`export intact: ${checked.checked} files match ${EXPORT_RECORD_FILE}, and the folder holds nothing else (${made}; ${EXPORT_RECORD_FILE} SHA-256 ${checked.sha256}${options.expect !== undefined ? ", as expected" : ""})`);
+    if (source.state === "verified") io.out(`✔ report ${source.dir}: verified, and its manifest is the one the export recorded${source.signature.state !== "unsigned" ? `; ${describeSignature(source.signature)}` : ""}`);
+    return EXIT.compliant;
+  }
+  const counts = (["modified", "missing", "unexpected"] as const)
+    .map((k) => [k, checked.problems.filter((p) => p.kind === k).length] as const)
+    .filter(([, n]) => n > 0)
+    .map(([k, n]) => `${n} ${k}`);
+  if (!pinned) counts.push("record replaced");
+  if (source.state !== "verified" && !(source.state === "absent" && options.source === undefined && options.keys === undefined)) counts.push("report not as recorded");
+  io.out(`export NOT intact: ${counts.join(", ")}; ${checked.checked} files listed in ${EXPORT_RECORD_FILE} (${made}). Do not rely on this export; export it again from the report (hostproof export ${shownArg(source.dir)}).`);
   return EXIT.nonCompliant;
 }

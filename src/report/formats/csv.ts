@@ -67,6 +67,7 @@ export class CsvStream {
 /** results.csv as a format. */
 export const csvFormat: Format = {
   name: "csv",
+  atScale: true,
   description: "one row per result, safe to open in a spreadsheet",
   files: [CSV_FILE],
   open(ctx) {

@@ -35,6 +35,14 @@ export interface Format {
   readonly needs?: readonly string[];
   /** An HTML report that `run --html` chooses between: at most one of them is written. */
   readonly html?: HtmlStyle;
+  /** Never among a run's defaults, at any size: written when asked for (`run --export`, or `hostproof export`). */
+  readonly onRequest?: boolean;
+  /**
+   * Written by default above LARGE_ESTATE_HOSTS hosts (./choose.ts) too: a format whose size and
+   * file count grow gently with the estate and that a gate or a reader needs at once. The others
+   * are written there only on request (`run --export`, or `hostproof export` later).
+   */
+  readonly atScale?: boolean;
   open(context: FormatContext): FormatWriter;
 }
 

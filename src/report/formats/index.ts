@@ -6,14 +6,15 @@
 import { allureReportFormat } from "./allure/allure-html";
 import { allureResultsFormat } from "./allure/allure-results";
 import { csvFormat } from "./csv";
-import type { Format, HtmlStyle } from "./format";
+import type { Format } from "./format";
 import { hdfFormat } from "./hdf/hdf-stream";
+import { hdfTargetsFormat } from "./hdf/hdf-targets";
 import { junitFormat } from "./junit";
 import { pagesFormat } from "./pages/writer";
 import { summaryFormat } from "./summary";
 import { summaryMdFormat } from "./summary-md";
 
-export const FORMATS: readonly Format[] = [summaryFormat, summaryMdFormat, junitFormat, hdfFormat, csvFormat, allureResultsFormat, allureReportFormat, pagesFormat];
+export const FORMATS: readonly Format[] = [summaryFormat, summaryMdFormat, junitFormat, hdfFormat, hdfTargetsFormat, csvFormat, allureResultsFormat, allureReportFormat, pagesFormat];
 
 /** The format that holds the record's results: always written, and what `export` reads back. */
 export const RECORD_FORMAT = summaryFormat.name;
@@ -21,8 +22,6 @@ export const RECORD_FORMAT = summaryFormat.name;
 export interface FormatRegistry {
   readonly formats: readonly Format[];
   byName(name: string): Format | undefined;
-  /** The formats a run writes, given its HTML style: every format, and of the HTML reports only that one. */
-  forRun(html: HtmlStyle | undefined): readonly Format[];
   /** `names` and every format they need, in the registry's order. */
   withNeeds(names: readonly string[]): readonly Format[];
 }
@@ -49,7 +48,6 @@ export function formatRegistry(formats: readonly Format[]): FormatRegistry {
   return {
     formats,
     byName: (name) => byName.get(name),
-    forRun: (html) => withNeeds(formats.filter((f) => f.html === undefined || f.html === html).map((f) => f.name)),
     withNeeds,
   };
 }

@@ -208,6 +208,7 @@ export function renderJunit(report: RunReport): string {
 /** junit.xml as a format: a slice's suites as each is whole, a target's suite at a time (util/turns.ts). */
 export const junitFormat: Format = {
   name: "junit",
+  atScale: true,
   description: "one test suite per host or cluster, one test case per control",
   files: [JUNIT_FILE],
   open(ctx) {

@@ -170,6 +170,7 @@ export function writeSummaryMarkdown(dir: string, report: RunReport | RunDigest,
 /** summary.md as a format: drawn from the run's digest at the end; nothing per slice. */
 export const summaryMdFormat: Format = {
   name: "summary-md",
+  atScale: true,
   description: "the matrix in Markdown, for a CI job summary",
   files: [SUMMARY_MD_FILE],
   open(ctx) {

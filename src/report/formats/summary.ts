@@ -268,6 +268,7 @@ function summaryResult(r: Result, lookup: EvidenceLookup): SummaryResult {
 /** summary.json as a format: the record's results, always written; what `export` reads back. */
 export const summaryFormat: Format = {
   name: "summary",
+  atScale: true,
   description: "every result, totals, verdict, drift, timings",
   files: [SUMMARY_FILE],
   open(ctx) {

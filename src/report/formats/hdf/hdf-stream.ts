@@ -1,5 +1,6 @@
 /**
- * hdf.json written as the run streams past. HDF nests results under their control, while a slice
+ * hdf.json written as the run streams past: one profile (hdf.ts: HDF_PROFILE) holding every control
+ * of the run, a group per feature file. HDF nests results under their control, while a slice
  * holds every control's results for its targets: each control's results therefore go to a spool
  * of their own (one append per control and slice), and the file is put together at the end, when
  * the statistics and the verdict are known, by copying each spool behind its control's head.
@@ -9,10 +10,10 @@
  * that a file of a million results stays greppable, like summary.json.
  */
 import { join } from "node:path";
-import type { ControlMeta, Result } from "../../../model/result";
+import type { ControlMeta, Result, ResultStatus } from "../../../model/result";
 import type { StatusTotals, RunReport } from "../../../model/run";
 import type { EvidenceLookup, ResultTime } from "../evidence-view";
-import { controlHead, HDF_FILE, hdfResult, newTally, profileSha256, tallyResult, type ControlTally } from "./hdf";
+import { byFeature, controlHead, HDF_FILE, HDF_PROFILE, hdfResult, hdfStatistics, newTally, profileHead, tallyResult, type ControlTally } from "./hdf";
 import { AppendSpool, StreamFile, type Written } from "../../output/stream-file";
 import type { Format } from "../format";
 import { inParts } from "../parts";
@@ -71,37 +72,22 @@ export class HdfStream {
     // The run's controls in its order, then any a result named that the list did not (none, unless
     // a caller hands an incomplete list): a control with no result is still reported.
     for (const c of info.controls) this.entry(c);
-    const profiles = new Map<string, ControlSpool[]>();
-    for (const entry of this.controls.values()) {
-      const feature = entry.tally.meta.feature;
-      const list = profiles.get(feature);
-      if (list === undefined) profiles.set(feature, [entry]);
-      else list.push(entry);
-    }
+    const entries = byFeature(this.controls.values(), (e) => e.tally.meta);
 
-    file.write(`{\n${members(documentHead(info, [...this.controls.values()]))},\n  "profiles": [`);
-    let p = 0;
-    for (const [feature, entries] of profiles) {
-      const metas = entries.map((e) => e.tally.meta);
-      const profile = {
-        name: feature,
-        title: metas[0]!.featureName,
-        version: info.tool.version,
-        sha256: profileSha256(metas),
-        supports: [{ "platform-family": "windows" }],
-        attributes: [],
-        groups: [{ id: feature, title: metas[0]!.featureName, controls: metas.map((m) => m.id) }],
-        status: "loaded",
-      };
-      file.write(`${p++ === 0 ? "\n" : ",\n"}    ${openObject(profile)},"controls": [`);
+    file.write(`{\n${members(documentHead(info, entries))},\n  "profiles": [`);
+    if (entries.length > 0) {
+      // Heimdall shows a profile's title as text (File Info), so it is not escaped as the HTML fields are.
+      const title = `hostproof controls on ${info.estate ?? info.inventoryFile}`;
+      const profile = profileHead(HDF_PROFILE, title, entries.map((e) => e.tally.meta), info.tool.version);
+      file.write(`\n    ${openObject(profile)},"controls": [`);
       for (const [i, entry] of entries.entries()) {
         file.write(`${i === 0 ? "\n" : ",\n"}      ${openObject(controlHead(entry.tally))},"results": [`);
         if (entry.spool !== undefined) await file.append(entry.spool);
         file.write(`${entry.written === 0 ? "" : "\n      "}]}`);
       }
-      file.write(`\n    ]}`);
+      file.write(`\n    ]}\n  `);
     }
-    file.write(`${p === 0 ? "" : "\n  "}]\n}\n`);
+    file.write(`]\n}\n`);
     return file.close();
   }
 
@@ -118,21 +104,14 @@ export class HdfStream {
  * --fail-on, as-of day, estate and inventory, as hostproof's summary.json states them.
  */
 function documentHead(info: HdfRunInfo, entries: readonly ControlSpool[]): object {
-  const sum = (pick: (t: ControlTally) => number): number => entries.reduce((n, e) => n + pick(e.tally), 0);
+  const sum = (status: ResultStatus): number => entries.reduce((n, e) => n + e.tally.counts[status], 0);
   const duration = (Date.parse(info.finishedAt) - Date.parse(info.startedAt)) / 1000;
   const { tool, estate, inventoryFile, startedAt, finishedAt, asOf, failOn, tags, verdict, exitCode, totals } = info;
+  const counts = { passed: sum("passed"), failed: sum("failed"), undetermined: sum("undetermined"), notApplicable: sum("notApplicable"), waived: sum("waived") };
   return {
     platform: { name: "windows", release: "estate", target_id: estate ?? inventoryFile },
     version: tool.version,
-    statistics: {
-      ...(Number.isFinite(duration) ? { duration } : {}),
-      controls: {
-        passed: { total: sum((t) => t.counts.passed) },
-        failed: { total: sum((t) => t.counts.failed) },
-        skipped: { total: sum((t) => t.counts.notApplicable + t.counts.waived) },
-        error: { total: sum((t) => t.counts.undetermined) },
-      },
-    },
+    statistics: hdfStatistics(counts, duration),
     passthrough: {
       hostproof: {
         tool,
@@ -152,12 +131,12 @@ function documentHead(info: HdfRunInfo, entries: readonly ControlSpool[]): objec
 }
 
 /** An object's members as they sit inside a top-level JSON.stringify(…, null, 2), without the braces. */
-function members(value: object): string {
+export function members(value: object): string {
   return JSON.stringify(value, null, 2).slice(2, -2);
 }
 
 /** `{"a":1,"b":2` : the object open, for a last member written after it. */
-function openObject(value: object): string {
+export function openObject(value: object): string {
   return JSON.stringify(value).slice(0, -1);
 }
 

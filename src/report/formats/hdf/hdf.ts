@@ -9,6 +9,7 @@
  */
 import { createHash } from "node:crypto";
 import type { ControlMeta, Result, ResultStatus } from "../../../model/result";
+import type { StatusTotals } from "../../../model/run";
 import type { Severity } from "../../../model/severity";
 import type { AppliedWaiver } from "../../../model/waiver";
 import { approvalText, waiverLabel } from "../../../waivers/describe";
@@ -251,4 +252,61 @@ export function controlHead(tally: ControlTally): HdfControlHead {
 export function profileSha256(controls: readonly ControlMeta[]): string {
   const defs = controls.map((c) => [c.id, c.title, c.severity, c.tags, c.rationale ?? null, c.remediation ?? null, c.source ?? null]);
   return createHash("sha256").update(JSON.stringify(defs)).digest("hex");
+}
+
+/**
+ * The name of the one profile a document holds: every control of the run (hdf.json) or judged on
+ * one target (hdf/), with a group per feature file. The SAF CLI reads a document's first profile as
+ * the one that ran (InSpec lists an overlay's dependencies after it): with a profile per feature,
+ * its `summary` and `validate threshold` counted the first feature's controls only, and a pipeline
+ * gate passed over the others' failures. One name in every document, so `saf summary` adds files up.
+ */
+export const HDF_PROFILE = "hostproof";
+
+/** `items` with each feature file's together, the features in the order of their first item. */
+export function byFeature<T>(items: Iterable<T>, meta: (item: T) => ControlMeta): T[] {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const feature = meta(item).feature;
+    const list = groups.get(feature);
+    if (list === undefined) groups.set(feature, [item]);
+    else list.push(item);
+  }
+  return [...groups.values()].flat();
+}
+
+/** A profile without its controls, which the writers put behind it. */
+export interface HdfProfileHead {
+  name: string;
+  title: string;
+  version: string;
+  sha256: string;
+  supports: { "platform-family": string }[];
+  attributes: never[];
+  groups: { id: string; title: string; controls: string[] }[];
+  status: "loaded";
+}
+
+/** A profile of `controls`, with a group per feature file they come from (in the order of their first control). */
+export function profileHead(name: string, title: string, controls: readonly ControlMeta[], version: string): HdfProfileHead {
+  const groups = new Map<string, { id: string; title: string; controls: string[] }>();
+  for (const c of controls) {
+    const group = groups.get(c.feature);
+    if (group === undefined) groups.set(c.feature, { id: c.feature, title: c.featureName, controls: [c.id] });
+    else group.controls.push(c.id);
+  }
+  return { name, title, version, sha256: profileSha256(controls), supports: [{ "platform-family": "windows" }], attributes: [], groups: [...groups.values()], status: "loaded" };
+}
+
+/** HDF's statistics.controls: results counted by HDF status (error: undetermined; skipped: not applicable and waived). */
+export function hdfStatistics(counts: Omit<StatusTotals, "total">, duration?: number): object {
+  return {
+    ...(duration !== undefined && Number.isFinite(duration) ? { duration } : {}),
+    controls: {
+      passed: { total: counts.passed },
+      failed: { total: counts.failed },
+      skipped: { total: counts.notApplicable + counts.waived },
+      error: { total: counts.undetermined },
+    },
+  };
 }
