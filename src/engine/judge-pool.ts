@@ -19,10 +19,9 @@ import { siblingModule, startModuleWorker } from "./module-worker";
 import type { JudgeSetup, SliceJob, SliceOutcome } from "./slice-judge";
 
 /**
- * The most judge workers a run starts (HOSTPROOF_JUDGE_WORKERS's range). Writing is what bounds a
- * run: the main thread writes a slice in seconds while a worker loads and judges one in about one
- * (bench/README.md), so one worker keeps up and a second covers a fast disk. Each worker holds its
- * own Cucumber and a slice, 250-300 MiB more at the peak: more would add memory, not speed.
+ * The most judge workers a run starts (HOSTPROOF_JUDGE_WORKERS's range). Each holds its own
+ * Cucumber and a slice, 250-400 MiB at the peak (bench/README.md), and a second already covers a
+ * main thread that writes faster than one worker loads and judges.
  */
 export const MAX_JUDGE_WORKERS = JUDGE_WORKERS_RANGE.max;
 
@@ -30,7 +29,7 @@ export const MAX_JUDGE_WORKERS = JUDGE_WORKERS_RANGE.max;
  * HOSTPROOF_JUDGE_WORKERS when set; else a worker per core beyond two, at most MAX_JUDGE_WORKERS.
  * One core is the main thread's, which writes; the second is for the threads the writing hands
  * work to (the write queue's files) and the rest of the machine. On the 2-core reference machine,
- * shared, a worker measured no faster and 300 MiB larger than judging in the main thread
+ * shared, a worker measured no faster and 250-400 MiB larger than judging in the main thread
  * (bench/README.md, "Judging in worker threads"), which would cost the 1 GiB bound at 100,000 hosts.
  */
 export function judgeWorkers(env: NodeJS.ProcessEnv = process.env): number {
