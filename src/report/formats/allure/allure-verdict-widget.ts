@@ -114,7 +114,7 @@ const DRAW = `(function (F) {
     box.append(head);
     box.append(el("div", "hostproof-verdict__line", "as of " + F.asOf + " · fails on " + (F.failOn === "any" ? "any severity" : F.failOn + " and above")));
     var outcomes = el("div", "hostproof-verdict__line");
-    F.outcomes.forEach(function (o) { outcomes.append(el("span", "hostproof-verdict__count label label_status_" + o[2], o[0] + " " + o[1])); });
+    F.outcomes.forEach(function (o) { outcomes.append(el("span", "hostproof-verdict__count label label_status_" + o[2], o[0] + " " + o[1]), " "); });
     box.append(outcomes);
     box.append(el("div", "hostproof-verdict__line", "Failed by severity: " + F.failedBySeverity.map(function (p) { return p[0] + " " + p[1]; }).join(" · ")));
     if (F.waiverFile !== undefined) {
