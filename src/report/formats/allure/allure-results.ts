@@ -1,10 +1,14 @@
 /**
- * Allure 2 results (allure-results/): one result file per Result, one evidence attachment per host
- * shared by every result citing it, categories.json and environment.properties.
+ * Allure 2 results (allure-results/): one result file per Result; as its attachments, first the
+ * probes it cites (one small text file per set of cited probes, shared by the results citing the
+ * same set), then its host's snapshot (one per host, shared by every result citing it);
+ * categories.json and environment.properties.
  *
- * One attachment per host rather than per host and probe: at 10,000 hosts the per-probe files were
- * 82,000 of the 188,000 files written (bench/README.md). The host's file holds every probe record
- * the host gave, the cited ones included, and each result's attachment name says which it cites.
+ * The snapshot is one file per host rather than per host and probe: at 10,000 hosts the per-probe
+ * files were 82,000 of the 188,000 files written (bench/README.md). An auditor, though, must not
+ * search a 31.7 KiB snapshot for the probe that decided a result (6,400 characters in, on the
+ * demo), so the cited probes come first, as text; they cost a file per cited set, about one per
+ * result, each a few hundred bytes.
  *
  * Results are built as allure-js-commons `TestResult` objects and handed straight to the writer
  * instead of going through ReporterRuntime's start/update/stop/write cycle. The runtime is made
