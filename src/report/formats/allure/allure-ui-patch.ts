@@ -59,21 +59,22 @@ const QUOTE = 0x27; /* ' : never in base64 */
  * handed to `rewrite` and written back. Returns whether the entry was met.
  */
 function copyRewritingCategories(fd: number, out: number, position: number, rewrite: ((tree: TreeNode) => TreeNode) | undefined): boolean {
-  const chunk = Buffer.alloc(CHUNK);
-  let carry = Buffer.alloc(0);
+  // One buffer for the whole copy (a 1.2 GB report must not allocate a chunk per read): the few
+  // bytes kept back at a chunk's end, where the entry's name may be cut, move to its start.
+  const buf = Buffer.alloc(CHUNK + CATEGORIES_ENTRY.length);
+  let carried = 0;
   let captured: Buffer[] | undefined;
   let met = false;
   for (;;) {
-    const n = readSync(fd, chunk, 0, chunk.length, position);
+    const n = readSync(fd, buf, carried, CHUNK, position);
     position += n;
-    let data = carry.length > 0 ? Buffer.concat([carry, chunk.subarray(0, n)]) : chunk.subarray(0, n);
-    carry = Buffer.alloc(0);
+    let data = buf.subarray(0, carried + n);
+    carried = 0;
     while (data.length > 0) {
       if (captured !== undefined) {
         const end = data.indexOf(QUOTE);
         if (end < 0) {
           captured.push(Buffer.from(data));
-          data = Buffer.alloc(0);
           break;
         }
         captured.push(data.subarray(0, end));
@@ -91,11 +92,11 @@ function copyRewritingCategories(fd: number, out: number, position: number, rewr
         met = true;
         continue;
       }
-      // The entry's name may be cut by the chunk's end: keep its length's worth for the next round.
       const keep = n === 0 || rewrite === undefined || met ? 0 : Math.min(data.length, CATEGORIES_ENTRY.length - 1);
       writeAll(out, data.subarray(0, data.length - keep));
-      carry = Buffer.from(data.subarray(data.length - keep));
-      data = Buffer.alloc(0);
+      data.copy(buf, 0, data.length - keep);
+      carried = keep;
+      break;
     }
     if (n === 0) break;
   }
