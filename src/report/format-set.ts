@@ -90,8 +90,9 @@ function billed(context: FormatContext, name: string, ledger: WriteLedger): Form
 }
 
 /** A slice as every format takes it: its hosts' evidence resolved, and when each result's facts were read. */
-export function sliceView(slice: { hosts: readonly HostRecord[]; clusters: readonly InventoryCluster[]; results: readonly Result[] }, writtenAt: string): SliceView {
+/** `kept`: a host's snapshot as the report keeps it in evidence/snapshots/ (its digest), where the caller wrote one. */
+export function sliceView(slice: { hosts: readonly HostRecord[]; clusters: readonly InventoryCluster[]; results: readonly Result[] }, writtenAt: string, kept: (host: string) => { file: string; sha256: string } | undefined = () => undefined): SliceView {
   const snapshotTimes = new Map(slice.hosts.map((h) => [h.name, h.snapshot.collectedAt] as const));
   const timeOf: ResultTime = (r, views) => collectedAt(views, r.target.kind === "host" ? snapshotTimes.get(r.target.name) : undefined);
-  return { hosts: slice.hosts, clusters: slice.clusters, results: slice.results, lookup: evidenceLookup(slice), timeOf, writtenAt };
+  return { hosts: slice.hosts, clusters: slice.clusters, results: slice.results, lookup: evidenceLookup(slice), timeOf, writtenAt, kept };
 }
