@@ -211,7 +211,7 @@ export class OutputSession {
         timings: report.timings,
         finishedAt: report.finishedAt,
       };
-      return { digest: report, tail, environment, executor, ...(history !== undefined ? { history } : {}) };
+      return { digest: report, tail, environment, executor, ...(history !== undefined ? { history } : {}), ...(end.shards !== undefined ? { shards: end.shards } : {}) };
     };
     const { manifestSha256, summarySha256, end: written, outcomes } = await writer.finish(endView, end.shards !== undefined ? { shards: end.shards } : {});
     const report = written.digest;

@@ -166,6 +166,7 @@ async function runPhases(options: RunOptions, progress: Progress, startedAt: Dat
       builtin: catalog.files.some((f) => f.origin === "built-in"),
       inventoryFile: resolve(options.inventory),
       inventorySha256: loaded.sha256,
+      ...(waiverFile !== undefined ? { waiversSha256: sha256Hex(waiverFile.doc.raw) } : {}),
       startedAt: head.startedAt,
     });
     const waiverReport = waiverFile !== undefined && waivers !== undefined ? { file: displayPath(waiverFile.file), warnDays, waivers: waiverFile.waivers, notices: waivers.notices() } : undefined;

@@ -27,6 +27,8 @@ import { claimOutput, type OutputClaim } from "../engine/output-session";
 import { DigestBuilder } from "../report/bookkeeping/digest";
 import { RUN_RECORD_FILE, type RunRecord } from "../report/bookkeeping/run-record";
 import { SHARD_RECORD_FILE } from "../report/bookkeeping/shard-record";
+import { SNAPSHOTS_DIR } from "../report/record";
+import { hostFileName } from "../input/host-file-name";
 import { FormatSet, sliceView } from "../report/format-set";
 import { REGISTRY, type FormatRegistry } from "../report/formats";
 import { formatsToExport } from "../report/formats/choose";
@@ -221,7 +223,10 @@ async function writeFormats(staging: string, report: CheckedReport, rest: Summar
       }
       if (results.length < slice.results) throw new InputError({ file: shown, problem: `it holds fewer results than its ${RUN_RECORD_FILE} counts`, fix: NOT_OURS_FIX });
       // Results citing no probe are placed within the run's time: all of it, here.
-      await set.add(sliceView({ hosts, clusters: sliceClusters, results }, rest.finishedAt));
+      await set.add(sliceView({ hosts, clusters: sliceClusters, results }, rest.finishedAt, (host) => {
+        const k = kept.get(host);
+        return k !== undefined ? { file: `${SNAPSHOTS_DIR}/${hostFileName(host)}`, sha256: k.written.sha256 } : undefined;
+      }));
       digest.add({ hosts, clusters: sliceClusters, results });
     }
     if (next() !== undefined) throw new InputError({ file: shown, problem: `it holds more results than its ${RUN_RECORD_FILE} counts`, fix: NOT_OURS_FIX });
@@ -248,5 +253,5 @@ function endView(rest: SummaryRest, record: RunRecord, digest: DigestBuilder): E
     controls.map((c) => c.id),
   );
   const tail: SummaryTail = { controls: rest.controls, clusters: rest.clusters, verdict, exitCode, totals, totalsBySeverity, ...(rest.waivers !== undefined ? { waivers: rest.waivers } : {}), ...(drift !== undefined ? { drift } : {}), timings, finishedAt };
-  return { digest: report, tail, environment: record.environment, ...(record.executor !== undefined ? { executor: record.executor } : {}) };
+  return { digest: report, tail, environment: record.environment, ...(record.executor !== undefined ? { executor: record.executor } : {}), ...(record.shards !== undefined ? { shards: record.shards } : {}) };
 }

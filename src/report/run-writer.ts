@@ -152,7 +152,7 @@ export class RunWriter {
         await giveTurn();
       }
     });
-    await this.formats.add(sliceView(slice, writtenAt));
+    await this.formats.add(sliceView(slice, writtenAt, (host) => this.keptFile(host)));
     this.digest.add(slice);
     this.slices.add(slice);
     this.writerMs += performance.now() - started;
@@ -191,6 +191,12 @@ export class RunWriter {
     this.manifest.record(`${SNAPSHOTS_DIR}/${name}`, written);
   }
 
+  /** Where a host's snapshot is kept in the report, and its digest, as the manifest lists it. */
+  private keptFile(host: string): { file: string; sha256: string } | undefined {
+    const kept = this.kept.get(host);
+    return kept !== undefined ? { file: `${SNAPSHOTS_DIR}/${hostFileName(host)}`, sha256: kept.written.sha256 } : undefined;
+  }
+
   /**
    * A host's kept snapshot under a second name inside the same report (Allure's evidence
    * attachment), hard-linked: nothing is written twice (10,000 files and 200 MB less at 10,000
@@ -225,7 +231,7 @@ export class RunWriter {
       this.manifest.record(MESSAGES_FILE, this.messages.close());
       await this.drain();
       const first = end();
-      this.writeSmall(RUN_RECORD_FILE, runRecordText({ schemaVersion: 1, controls: first.digest.controls, environment: first.environment, ...(first.executor !== undefined ? { executor: first.executor } : {}), slices: this.slices.slices }));
+      this.writeSmall(RUN_RECORD_FILE, runRecordText({ schemaVersion: 1, controls: first.digest.controls, environment: first.environment, ...(first.executor !== undefined ? { executor: first.executor } : {}), slices: this.slices.slices, ...(first.shards !== undefined ? { shards: first.shards } : {}) }));
     });
     const { end: view, outcomes } = await this.formats.finish(end);
     await this.drain();

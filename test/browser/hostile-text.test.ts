@@ -96,14 +96,14 @@ type Texts = ReturnType<typeof estate>["texts"];
  * Runs hostproof on the hostile estate with `--html <html>`, opens a watched page, hands both to
  * `check`, then requires that no request but file: was made and nothing reached the local server.
  */
-async function withHostileReport(t: TestContext, html: "single" | "pages", check: (r: { out: string; texts: Texts; waiverId: string; page: Page }) => Promise<void>): Promise<void> {
+async function withHostileReport(t: TestContext, html: "single" | "pages", check: (r: { out: string; texts: Texts; waiverId: string; page: Page }) => Promise<void>, env: (port: number) => NodeJS.ProcessEnv = () => process.env): Promise<void> {
   const browser = await launch(t);
   if (browser === undefined) return;
   const watch = await listen();
   try {
     const { dir, inventory, waivers, waiverId, texts } = estate(watch.port);
     const out = join(dir, "out");
-    const run = spawnCli(["run", "-i", inventory, "-w", waivers, "-o", out, "--as-of", AS_OF, "--exit-zero", "--no-history", "--html", html]);
+    const run = spawnCli(["run", "-i", inventory, "-w", waivers, "-o", out, "--as-of", AS_OF, "--exit-zero", "--no-history", "--html", html], ROOT, env(watch.port));
     assert.equal(run.code, 0, run.stderr);
     assert.doesNotMatch(run.stderr, /warning/);
     const { page, requests } = await watchedPage(browser);
@@ -191,8 +191,11 @@ test("the browsable pages show host and waiver text literally and make no reques
       await page.locator("details").evaluateAll((ds) => ds.forEach((d) => d.setAttribute("open", "")));
       seen += await page.locator("body").innerText();
       assert.equal(await page.locator("main img, main script, main b b").count(), 0, p);
+      assert.equal(await page.locator('a[href^="http"], a[href^="javascript"]').count(), 0, p);
     }
     for (const text of Object.values(texts)) assert.ok(seen.includes(text), `${text.slice(0, 12)}… is not shown literally`);
+    // The CI run the first page names, from the runner's environment: text, never a link.
+    for (const where of ["workflow", "repository"]) assert.ok(seen.includes(hostile(port(texts), where)), `the CI ${where} is not shown literally`);
 
     // hdf.json as Heimdall draws it: each field it shows as HTML (sanitize-html, then v-html),
     // set as a div's innerHTML here, must make no element and read as the text.
@@ -209,5 +212,10 @@ test("the browsable pages show host and waiver text literally and make no reques
     assert.deepEqual(drawn.filter((d) => d.elements > 0), [], "an HDF field became markup in Heimdall");
     const heimdall = drawn.map((d) => d.text).join("\n");
     for (const text of [texts.adapter, texts.vm, texts.justification]) assert.ok(heimdall.includes(text), `${text.slice(0, 12)}… is not shown literally in Heimdall`);
-  });
+  }, (p) => ({ ...process.env, GITHUB_ACTIONS: "true", GITHUB_WORKFLOW: hostile(p, "workflow"), GITHUB_REPOSITORY: hostile(p, "repository"), GITHUB_RUN_ID: "1" }));
 });
+
+/** The local server's port, as the hostile texts name it. */
+function port(texts: Texts): number {
+  return Number(/127\.0\.0\.1:(\d+)\//.exec(texts.adapter)![1]);
+}

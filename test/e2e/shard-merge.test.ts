@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { appendFileSync, cpSync, existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, sep } from "node:path";
 import { test } from "node:test";
 import { stringify } from "yaml";
 import { runEstate } from "../../src/engine/run";
@@ -138,7 +138,14 @@ test("shards and slices that cut the estate differently still merge into the who
   await mergeShards({ shards: ["s1", "s2", "s3"].map((s) => join(dir, s)), out: join(dir, "merged"), html: true, htmlStyle: "pages", history: false });
   assertSameReport(join(dir, "whole"), join(dir, "merged"));
   const pages = (d: string): Map<string, string> => new Map(readdirSync(join(dir, d, "pages"), { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => [join(e.parentPath, e.name).slice(join(dir, d).length), readFileSync(join(e.parentPath, e.name), "utf8").replace(ISO, "T")] as const));
-  assert.deepEqual(pages("merged"), pages("whole"), "pages/");
+  // The merged report's first page names its shards, as its manifest lists them; otherwise its pages are the whole run's.
+  const merged = pages("merged");
+  const listed = (JSON.parse(readFileSync(join(dir, "merged", "evidence", "manifest.json"), "utf8")) as { shards: { shard: string; manifestSha256: string; report: string }[] }).shards;
+  const index = merged.get(`${sep}pages${sep}index.html`)!;
+  const shardRows = listed.map((s) => `<tr><th>shard ${s.shard}</th><td>${s.report} · manifest SHA-256 ${s.manifestSha256}</td></tr>`);
+  for (const row of shardRows) assert.ok(index.includes(row), row);
+  merged.set(`${sep}pages${sep}index.html`, shardRows.reduce((text, row) => text.replace(row, ""), index));
+  assert.deepEqual(merged, pages("whole"), "pages/");
 });
 
 test("merge refuses shards that do not belong together, with exit 3, naming the shard and why, writing nothing", () => {

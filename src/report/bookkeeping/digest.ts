@@ -51,6 +51,13 @@ export interface RunDigest extends Omit<RunReport, "results" | "hosts" | "cluste
   waived: Map<number, WaivedCounts>;
   /** Each control's results per status (as the terminal shows them: statusOf), in `columns` order. */
   perControl: ControlCounts[];
+  /** The earliest and latest `collectedAt` of the hosts' snapshots, as written there; absent with no host. */
+  collected?: CollectionWindow;
+}
+
+export interface CollectionWindow {
+  earliest: string;
+  latest: string;
 }
 
 export interface ControlCounts {
@@ -60,7 +67,8 @@ export interface ControlCounts {
 }
 
 export interface DigestSlice {
-  hosts: readonly Pick<HostRecord, "name" | "cluster">[];
+  /** A host's snapshot, when given, widens the collection window. */
+  hosts: readonly (Pick<HostRecord, "name" | "cluster"> & { snapshot?: { collectedAt: string } })[];
   clusters: readonly Pick<InventoryCluster, "name">[];
   results: readonly Result[];
 }
@@ -84,6 +92,7 @@ export class DigestBuilder {
   readonly totals: StatusTotals = countStatuses([]);
   readonly failedBySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
   readonly waived = new Map<number, WaivedCounts>();
+  private collected: { earliest: string; latest: string; first: number; last: number } | undefined;
 
   /** `targets`: hosts plus clusters in the whole run, known from the inventory before any is judged. */
   constructor(targets: number) {
@@ -102,7 +111,10 @@ export class DigestBuilder {
       }
       return found;
     };
-    for (const h of slice.hosts) row("host", h.name, h.cluster);
+    for (const h of slice.hosts) {
+      row("host", h.name, h.cluster);
+      if (h.snapshot !== undefined) this.widenWindow(h.snapshot.collectedAt);
+    }
     for (const c of slice.clusters) row("cluster", c.name, undefined);
     for (const r of slice.results) {
       const status = statusOf(r);
@@ -113,6 +125,18 @@ export class DigestBuilder {
       this.count(r, status);
     }
     for (const r of rows.values()) this.keepRow(r);
+  }
+
+  /** Compared as instants (snapshots may carry any zone offset), kept as written. */
+  private widenWindow(at: string): void {
+    const t = Date.parse(at);
+    if (Number.isNaN(t)) return;
+    const w = this.collected;
+    if (w === undefined) this.collected = { earliest: at, latest: at, first: t, last: t };
+    else {
+      if (t < w.first) Object.assign(w, { earliest: at, first: t });
+      if (t > w.last) Object.assign(w, { latest: at, last: t });
+    }
   }
 
   private count(r: Result, status: ResultStatus): void {
@@ -152,7 +176,7 @@ export class DigestBuilder {
   }
 
   /** The digest of everything added; `report` gives the run's own facts. */
-  finish(report: Omit<RunDigest, "hostCount" | "clusterCount" | "columns" | "rows" | "rowCount" | "attentionRows" | "notCleanRows" | "findings" | "waived" | "perControl">, counts: { hosts: number; clusters: number }, controlOrder: readonly string[]): RunDigest {
+  finish(report: Omit<RunDigest, "hostCount" | "clusterCount" | "columns" | "rows" | "rowCount" | "attentionRows" | "notCleanRows" | "findings" | "waived" | "perControl" | "collected">, counts: { hosts: number; clusters: number }, controlOrder: readonly string[]): RunDigest {
     this.trimFindings();
     const columns = controlOrder.filter((id) => this.used.has(id));
     // A Set: `includes` on the list made this quadratic in controls (10,000 controls: 10^8 steps).
@@ -170,6 +194,7 @@ export class DigestBuilder {
       findings: this.findings.map((f) => f.r),
       waived: this.waived,
       perControl: columns.map((id) => this.used.get(id)!),
+      ...(this.collected !== undefined ? { collected: { earliest: this.collected.earliest, latest: this.collected.latest } } : {}),
     };
   }
 }

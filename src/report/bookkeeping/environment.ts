@@ -19,6 +19,8 @@ export interface RunEnvironmentInput {
   inventoryFile: string;
   /** The digest of the inventory as it was read; without it the file is read again. */
   inventorySha256?: string;
+  /** SHA-256 of the waiver file as it was read (--waivers). */
+  waiversSha256?: string;
   startedAt: string;
   /** When the results were written; the HTML is made after, so it cannot be its end. */
   finishedAt?: string;
@@ -121,6 +123,7 @@ export function runEnvironment(input: RunEnvironmentInput, probes: EnvironmentPr
         }
       : {}),
     "inventory.sha256": input.inventorySha256 ?? fileDigest(input.inventoryFile),
+    ...(input.waiversSha256 !== undefined ? { "waivers.sha256": input.waiversSha256 } : {}),
     "run.by": `${probes.username()}@${probes.hostname()}`,
     "run.started": input.startedAt,
     ...(input.finishedAt !== undefined ? { "run.finished": input.finishedAt } : {}),

@@ -6,6 +6,7 @@
  * slices the run wrote. Every run and merge writes it, so that `hostproof export` gives the bytes
  * the run gave.
  */
+import type { ManifestShard } from "../../evidence/manifest";
 import type { ControlMeta } from "../../model/result";
 import type { AllureExecutor } from "../formats/allure/executor";
 import type { EnvironmentInfo } from "../formats/allure/allure-sdk";
@@ -30,6 +31,8 @@ export interface RunRecord {
   /** Allure's executor.json as the report holds it. */
   executor?: AllureExecutor;
   slices: RecordSlice[];
+  /** A merged report's shards, as its manifest lists them: the pages name them on the first page. */
+  shards?: ManifestShard[];
 }
 
 /** The slices as they are written, for the record. */

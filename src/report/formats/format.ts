@@ -8,6 +8,7 @@
  * (`add`), and is finished once (`finish`) or aborted (`abort`). It writes only under the files it
  * names, and records each file it writes through its context, so the manifest vouches for them.
  */
+import type { ManifestShard } from "../../evidence/manifest";
 import type { InventoryCluster } from "../../model/inventory";
 import type { Progress } from "../../model/progress";
 import type { Result } from "../../model/result";
@@ -102,6 +103,8 @@ export interface SliceView {
   windowOf: ResultWindow;
   /** When the slice was written: results citing no probe are placed within the run's time so far. */
   writtenAt: string;
+  /** A host's snapshot as the report keeps it: its path in the report and SHA-256, as the manifest lists them. */
+  kept: (host: string) => { file: string; sha256: string } | undefined;
 }
 
 /** The end of the record: what is only known when every slice is in. */
@@ -116,4 +119,6 @@ export interface EndView {
   executor?: AllureExecutor;
   /** A history folder this report may read, locked for it: Allure's trend comes from there. */
   history?: string;
+  /** A merged report's shards (its manifest's and run record's `shards`). */
+  shards?: ManifestShard[];
 }

@@ -23,7 +23,8 @@ main{padding:16px 20px;max-width:1400px}
 h1{font-size:20px;margin:0}h2{font-size:17px;margin:22px 0 8px}h3{font-size:15px;margin:18px 0 6px}
 table{border-collapse:collapse;background:#fff;margin:6px 0 14px;width:100%}
 th,td{border:1px solid #dde1e6;padding:4px 7px;text-align:left;vertical-align:top}th{background:#eef1f4}td:first-child{white-space:nowrap}
-td.n{text-align:right;font-variant-numeric:tabular-nums}
+td.n,table.counts td:nth-child(n+4){text-align:right;font-variant-numeric:tabular-nums}
+table.facts{width:auto}table.facts td{word-break:break-all}table.facts tr:first-child td{font-weight:bold}
 .s{display:inline-block;padding:0 6px;border-radius:3px;font-size:12px;white-space:nowrap}
 .passed{background:#d8f3dc}.failed{background:#ffd6d6}.undetermined{background:#fff0c2}.notApplicable{background:#e9ecef}.waived{background:#d6e9ff}
 section.target{background:#fff;border:1px solid #dde1e6;padding:4px 12px 10px;margin:12px 0}

@@ -7,16 +7,22 @@
  * - targets.html: every cluster and standalone host, linked to its section;
  * - t/<n>.html: a cluster (its cluster-wide checks and each node) or up to 50 standalone hosts:
  *   every result of every host, and for each result that did not pass, its evidence (the command,
- *   when it ran, its raw output or error); a link to the host's raw snapshot for the rest;
- * - findings.html and control-<n>.html: every failed and undetermined result, linked to its host;
- * - waivers.html: every waiver, its justification and approval, and the results it waived.
+ *   when it ran, its raw output or error); for the rest, where the host's raw snapshot is in the
+ *   report and its SHA-256, as text;
+ * - findings.html: every failed and undetermined result, most severe first, linked to its host;
+ * - control-<n>.html: a control's texts and its failed, undetermined and waived results;
+ * - waivers.html: every waiver, its justification, approval and days to expiry, and the results it
+ *   waived with the status each would have had.
+ *
+ * pages/ links only within itself, so the folder can be copied alone: the snapshots stay where the
+ * evidence keeps them (copying them in would double the report's largest part), named by their
+ * place in the report and their SHA-256, which the manifest vouches for.
  *
  * From the landing page a host is two clicks away (Hosts and clusters, the host), a finding's
  * evidence three (its control, the finding, the evidence), a waiver one.
  */
 import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { hostFileName } from "../../../input/host-file-name";
 import { hostIdentity } from "../../../evidence/identity";
 import type { InventoryCluster } from "../../../model/inventory";
 import type { ControlMeta, Result, ResultStatus } from "../../../model/result";
@@ -26,11 +32,14 @@ import type { WaiverReport } from "../../../model/waiver";
 import { approvalText, scopeText, waiverLabel } from "../../../waivers/describe";
 import { evidenceText } from "../allure/allure-results";
 import type { RunDigest } from "../../bookkeeping/digest";
+import { runFactRows, runFacts } from "../../bookkeeping/run-facts";
+import { daysLeft } from "../../../waivers/expiry";
+import { SEVERITIES } from "../../../model/severity";
 import type { EvidenceLookup } from "../evidence-view";
 import { Spool } from "../../output/stream-file";
 import { STATUS_WORDS, statusOf } from "../../text";
 import { anchor, badge, esc, page } from "./html";
-import type { Format } from "../format";
+import type { EndView, Format, SliceView } from "../format";
 import { giveTurn } from "../../../util/turns";
 
 export const PAGES_DIR = "pages";
@@ -60,8 +69,9 @@ export class PagesWriter {
     this.findings = new Spool(join(reportDir, `.${PAGES_DIR}.findings`));
   }
 
-  /** `lookup` resolves the evidence of these hosts (../evidence-view.ts). A page at a time, with a turn of the event loop between (util/turns.ts). */
-  async add(hosts: readonly HostRecord[], clusters: readonly InventoryCluster[], results: readonly Result[], lookup: EvidenceLookup): Promise<void> {
+  /** A page at a time, with a turn of the event loop between (util/turns.ts). */
+  async add(slice: Pick<SliceView, "hosts" | "clusters" | "results" | "lookup" | "kept">): Promise<void> {
+    const { hosts, clusters, results } = slice;
     const byTarget = new Map<string, Result[]>();
     for (const r of results) {
       const key = anchor(r.target.kind, r.target.name);
@@ -74,19 +84,19 @@ export class PagesWriter {
     for (const c of clusters) {
       const nodes = c.nodes.map((n) => hostByName.get(n.toLowerCase())).filter((h): h is HostRecord => h !== undefined);
       for (const n of nodes) inCluster.add(n.name.toLowerCase());
-      this.writePage(`Cluster ${c.name}`, [{ kind: "cluster", cluster: c, nodes }, ...nodes.map((h) => ({ kind: "host" as const, host: h }))], byTarget, lookup);
+      this.writePage(`Cluster ${c.name}`, [{ kind: "cluster", cluster: c, nodes }, ...nodes.map((h) => ({ kind: "host" as const, host: h }))], byTarget, slice);
       await giveTurn();
     }
     const standalone = hosts.filter((h) => !inCluster.has(h.name.toLowerCase()));
     for (let i = 0; i < standalone.length; i += HOSTS_PER_PAGE) {
       const group = standalone.slice(i, i + HOSTS_PER_PAGE);
       const title = group.length === 1 ? `Host ${group[0]!.name}` : `Standalone hosts ${group[0]!.name} … ${group[group.length - 1]!.name}`;
-      this.writePage(title, group.map((h) => ({ kind: "host" as const, host: h })), byTarget, lookup);
+      this.writePage(title, group.map((h) => ({ kind: "host" as const, host: h })), byTarget, slice);
       await giveTurn();
     }
   }
 
-  private writePage(title: string, sections: Section[], byTarget: Map<string, Result[]>, lookup: EvidenceLookup): void {
+  private writePage(title: string, sections: Section[], byTarget: Map<string, Result[]>, slice: Pick<SliceView, "lookup" | "kept">): void {
     if (this.pageCount === 0) mkdirSync(join(this.root, "t"), { recursive: true });
     const file = `t/${++this.pageCount}.html`;
     const body: string[] = [];
@@ -94,13 +104,12 @@ export class PagesWriter {
       const name = s.kind === "cluster" ? s.cluster.name : s.host.name;
       const id = anchor(s.kind, name);
       const results = byTarget.get(id) ?? [];
-      const worst = worstOf(results);
       this.targets.write(
         `<tr><td>${s.kind === "cluster" ? "cluster" : s.host.cluster !== undefined ? `node of ${esc(s.host.cluster)}` : "standalone host"}</td>` +
-          `<td><a href="${file}#${id}">${esc(name)}</a></td><td>${worst !== undefined ? badge(worst) : ""}</td><td class="n">${results.length}</td></tr>\n`,
+          `<td><a href="${file}#${id}">${esc(name)}</a></td>${countCells(results)}</tr>\n`,
       );
-      body.push(s.kind === "cluster" ? clusterHead(s.cluster, id) : hostHead(s.host, id));
-      body.push(resultsTable(results, lookup));
+      body.push(s.kind === "cluster" ? clusterHead(s.cluster, id) : hostHead(s.host, id, slice.kept(s.host.name)));
+      body.push(resultsTable(results, slice.lookup));
       for (const r of results) this.count(r, `${file}#${id}`);
     }
     this.writeFile(file, page(title, 1, body.join("\n")));
@@ -118,7 +127,8 @@ export class PagesWriter {
     if (!NOT_PASSING.includes(status)) return;
     const row = findingRow(r, href);
     control.rows.write(row);
-    if (status !== "waived") this.findings.write(row);
+    // Keyed for the sort at the end (severity, control, target), one JSON line each: rows may hold newlines.
+    if (status !== "waived") this.findings.write(`${JSON.stringify([SEVERITIES.indexOf(r.control.severity), r.control.id, r.target.name, row])}\n`);
     if (r.waiver !== undefined) {
       let spool = this.byWaiver.get(r.waiver.index);
       if (spool === undefined) {
@@ -129,14 +139,15 @@ export class PagesWriter {
     }
   }
 
-  /** Writes the pages only known at the end; `digest` gives the run's facts and totals. */
-  finish(digest: RunDigest): void {
+  /** Writes the pages only known at the end; `end.digest` gives the run's totals, `end` as a whole its facts (run-facts.ts). */
+  finish(end: Pick<EndView, "digest" | "environment" | "executor" | "shards">): void {
+    const digest = end.digest;
     const controls = [...this.byControl.values()].sort((a, b) => digest.columns.indexOf(a.meta.id) - digest.columns.indexOf(b.meta.id));
     for (const c of controls) this.writeFile(c.file, page(`${c.meta.id}: ${c.meta.title}`, 0, controlBody(c.meta, c.counts, c.rows)));
-    this.writeFile("targets.html", page(`Hosts and clusters (${digest.hostCount.toLocaleString("en-US")} hosts, ${digest.clusterCount.toLocaleString("en-US")} clusters)`, 0, `<table><tr><th>kind</th><th>name</th><th>worst result</th><th>results</th></tr>\n${spooled(this.targets)}</table>`));
-    this.writeFile("findings.html", page(`Findings: ${(digest.totals.failed + digest.totals.undetermined).toLocaleString("en-US")} failed or undetermined results`, 0, `${FINDINGS_HEAD}${spooled(this.findings)}</table>`));
-    this.writeFile("waivers.html", page("Waivers", 0, waiversBody(digest.waivers, this.byWaiver)));
-    this.writeFile("index.html", page(`hostproof: ${digest.estate ?? digest.inventoryFile}`, 0, indexBody(digest, controls)));
+    this.writeFile("targets.html", page(`Hosts and clusters (${digest.hostCount.toLocaleString("en-US")} hosts, ${digest.clusterCount.toLocaleString("en-US")} clusters)`, 0, `${TARGETS_HEAD}${spooled(this.targets)}</table>`));
+    this.writeFile("findings.html", page(`Findings: ${(digest.totals.failed + digest.totals.undetermined).toLocaleString("en-US")} failed or undetermined results`, 0, `<p>Most severe first, then by control and by host or cluster.</p>${FINDINGS_HEAD}${sortedFindings(this.findings)}</table>`));
+    this.writeFile("waivers.html", page("Waivers", 0, waiversBody(digest, this.byWaiver)));
+    this.writeFile("index.html", page(`hostproof: ${digest.estate ?? digest.inventoryFile}`, 0, indexBody(end, controls)));
   }
 
   discard(): void {
@@ -158,6 +169,37 @@ function worstOf(results: readonly Result[]): ResultStatus | undefined {
   return worst;
 }
 
+/** A target's row counts every result by status, and its failures by severity, not only the worst. */
+const TARGETS_HEAD =
+  `<table class="counts"><tr><th>kind</th><th>name</th><th>worst result</th>${RESULT_STATUSES.map((s) => `<th>${esc(STATUS_WORDS[s])}</th>`).join("")}<th>results</th>` +
+  `${SEVERITIES.map((s) => `<th>failed ${s}</th>`).join("")}</tr>\n`;
+
+function countCells(results: readonly Result[]): string {
+  const counts = zero();
+  const failed = new Map(SEVERITIES.map((s) => [s, 0]));
+  for (const r of results) {
+    const status = statusOf(r);
+    counts[status] += 1;
+    if (status === "failed") failed.set(r.control.severity, failed.get(r.control.severity)! + 1);
+  }
+  const worst = worstOf(results);
+  return `<td>${worst !== undefined ? badge(worst) : ""}</td>${RESULT_STATUSES.map((s) => `<td>${counts[s]}</td>`).join("")}<td>${results.length}</td>${SEVERITIES.map((s) => `<td>${failed.get(s)}</td>`).join("")}`;
+}
+
+/**
+ * The findings, most severe first, then by control ID and target name (numbers in names in
+ * numeric order), in run order within that. Read back whole like every spooled page.
+ */
+function sortedFindings(spool: Spool): string {
+  const collate = new Intl.Collator("en", { numeric: true }).compare;
+  const rows = spooled(spool)
+    .split("\n")
+    .filter((l) => l !== "")
+    .map((l) => JSON.parse(l) as [number, string, string, string]);
+  rows.sort((a, b) => a[0] - b[0] || collate(a[1], b[1]) || collate(a[2], b[2]));
+  return rows.map((r) => r[3]).join("");
+}
+
 /** A spool's text, read back whole: the pages it fills are meant to be opened whole. */
 function spooled(spool: Spool): string {
   spool.finish();
@@ -166,7 +208,7 @@ function spooled(spool: Spool): string {
   return text;
 }
 
-function hostHead(h: HostRecord, id: string): string {
+function hostHead(h: HostRecord, id: string, kept: { file: string; sha256: string } | undefined): string {
   const who = hostIdentity(h.snapshot);
   const facts = [
     h.cluster !== undefined ? `node of cluster ${esc(h.cluster)}` : "standalone host",
@@ -174,18 +216,35 @@ function hostHead(h: HostRecord, id: string): string {
     `${esc(who.osCaption ?? "operating system unknown")}${who.osBuild !== null ? ` (${esc(who.osBuild)})` : ""}`,
     `read ${esc(who.collectedAt)}`,
   ];
-  return `<section class="target" id="${id}"><h2>${esc(h.name)}</h2><p class="meta">${facts.join(" · ")} · <a href="../../evidence/snapshots/${encodeURIComponent(hostFileName(h.name))}">raw snapshot</a></p>`;
+  // The snapshot by its place in the report and digest, not a link: pages/ travels alone.
+  const snapshot = kept !== undefined ? `<p class="meta">raw snapshot: ${esc(kept.file)} in the report folder, SHA-256 ${esc(kept.sha256)}</p>` : "";
+  return `<section class="target" id="${id}"><h2>${esc(h.name)}</h2><p class="meta">${facts.join(" · ")}</p>${snapshot}`;
 }
 
 function clusterHead(c: InventoryCluster, id: string): string {
   return `<section class="target" id="${id}"><h2>Cluster ${esc(c.name)}</h2><p class="meta">${esc(c.type)} cluster of ${c.nodes.map((n) => `<a href="#${anchor("host", n)}">${esc(n)}</a>`).join(", ")}</p>`;
 }
 
+/**
+ * What was found, said once. A result with a reason (undetermined, not applicable, or waived when
+ * it was undetermined) carries its account twice: the actual is the short form of the reason. The
+ * reason is the fuller one, so it stands in for the actual; its kind is named unless the message
+ * or the status already says it.
+ */
 function found(r: Result): string {
-  const lines = [esc(r.actual)];
+  const lines = [r.reason !== undefined && r.status !== "passed" ? reasonText(r.reason) : esc(r.actual)];
   for (const d of r.details ?? []) if (d.outcome !== "ok") lines.push(`${esc(d.subject)}: ${esc(d.actual)} (${esc(d.outcome)}${d.note !== undefined ? `: ${esc(d.note)}` : ""})`);
-  if (r.reason !== undefined && r.status !== "passed") lines.push(`<i>${esc(r.reason.kind)}: ${esc(r.reason.message)}</i>`);
   return lines.join("<br>");
+}
+
+function reasonText(reason: NonNullable<Result["reason"]>): string {
+  return reason.kind === "not-applicable" || reason.message.includes(reason.kind) ? esc(reason.message) : `${esc(reason.kind)}: ${esc(reason.message)}`;
+}
+
+/** A waived result's status says what it would have been: the waiver hides a failure, not the fact of it. */
+function statusCell(r: Result): string {
+  const status = statusOf(r);
+  return r.waiver !== undefined && status === "waived" ? `${badge(status)} was ${badge(r.waiver.originalStatus)}` : badge(status);
 }
 
 function waiverCell(r: Result): string {
@@ -200,9 +259,9 @@ function resultsTable(results: readonly Result[], lookup: EvidenceLookup): strin
     const status = statusOf(r);
     const evidence =
       NOT_PASSING.includes(status) && r.evidence.length > 0
-        ? `<details><summary>evidence (${r.evidence.length})</summary>${r.evidence.map((ref) => `<pre>${esc(evidenceText(lookup(ref)))}</pre>`).join("")}</details>`
+        ? `<details><summary>evidence (${r.evidence.length})</summary>${r.evidence.map((ref) => `<pre tabindex="0">${esc(evidenceText(lookup(ref)))}</pre>`).join("")}</details>`
         : "";
-    return `<tr><td>${esc(r.control.id)}</td><td>${esc(r.control.title)}</td><td>${esc(r.control.severity)}</td><td>${badge(status)}</td><td>${esc(r.expected)}</td><td>${found(r)}${evidence}</td><td>${waiverCell(r)}</td></tr>`;
+    return `<tr><td>${esc(r.control.id)}</td><td>${esc(r.control.title)}</td><td>${esc(r.control.severity)}</td><td>${statusCell(r)}</td><td>${esc(r.expected)}</td><td>${found(r)}${evidence}</td><td>${waiverCell(r)}</td></tr>`;
   });
   return `<table><tr><th>control</th><th>title</th><th>severity</th><th>status</th><th>expected</th><th>found</th><th>waiver</th></tr>\n${rows.join("\n")}\n</table></section>`;
 }
@@ -211,7 +270,7 @@ const FINDINGS_HEAD = `<table><tr><th>target</th><th>control</th><th>severity</t
 
 function findingRow(r: Result, href: string): string {
   const target = r.target.kind === "cluster" ? `cluster ${r.target.name}` : r.target.name;
-  return `<tr><td><a href="${href}">${esc(target)}</a></td><td>${esc(r.control.id)}</td><td>${esc(r.control.severity)}</td><td>${badge(statusOf(r))}</td><td>${esc(r.expected)}</td><td>${found(r)}</td></tr>\n`;
+  return `<tr><td><a href="${href}">${esc(target)}</a></td><td>${esc(r.control.id)}</td><td>${esc(r.control.severity)}</td><td>${statusCell(r)}</td><td>${esc(r.expected)}</td><td>${found(r)}</td></tr>\n`;
 }
 
 
@@ -224,21 +283,34 @@ function controlBody(meta: ControlMeta, counts: Counts, rows: Spool): string {
     ["source", meta.source],
   ].filter((f): f is [string, string] => f[1] !== undefined);
   return (
-    `<table>${facts.map(([k, v]) => `<tr><th>${k}</th><td>${k === "remediation" ? `<pre>${esc(v)}</pre>` : esc(v)}</td></tr>`).join("")}</table>` +
+    `<table>${facts.map(([k, v]) => `<tr><th>${k}</th><td>${k === "remediation" ? `<pre tabindex="0">${esc(v)}</pre>` : esc(v)}</td></tr>`).join("")}</table>` +
     `<h2>Results</h2><p>${RESULT_STATUSES.map((s) => `${badge(s)} ${counts[s].toLocaleString("en-US")}`).join(" · ")}</p>` +
     `<h2>Failed, undetermined and waived</h2>${FINDINGS_HEAD}${spooled(rows)}</table>`
   );
 }
 
-function waiversBody(report: WaiverReport | undefined, byWaiver: Map<number, Spool>): string {
+/** `48 days after the as-of day 2026-11-22`, `its last day is the as-of day`, `expired 3 days before …`. */
+function expiryText(expires: string, asOf: string): string {
+  const left = daysLeft(expires, new Date(`${asOf}T00:00:00Z`));
+  const days = (n: number): string => `${n.toLocaleString("en-US")} day${n === 1 ? "" : "s"}`;
+  if (left > 0) return `${days(left)} to expiry (last day ${esc(expires)}; as of ${esc(asOf)})`;
+  if (left === 0) return `the as-of day ${esc(asOf)} is its last day`;
+  return `expired ${days(-left)} before the as-of day ${esc(asOf)} (last day ${esc(expires)})`;
+}
+
+function waiversBody(digest: Pick<RunDigest, "waivers" | "waived" | "asOf">, byWaiver: Map<number, Spool>): string {
+  const report: WaiverReport | undefined = digest.waivers;
   if (report === undefined) return "<p>No waiver file was given to this run.</p>";
-  const parts = [`<p>Waiver file: ${esc(report.file)}; a waiver is reported as expiring ${report.warnDays} days or fewer before its last day.</p>`];
+  const parts = [`<p>Waiver file: ${esc(report.file)}; a waiver is reported as expiring ${report.warnDays} days or fewer before its last day. A waived result shows the status it would have had.</p>`];
   report.waivers.forEach((w, index) => {
     const spool = byWaiver.get(index);
+    const waived = digest.waived.get(index);
+    const would = waived !== undefined ? (["failed", "undetermined"] as const).filter((s) => waived[s] > 0).map((s) => `${badge(s)} ${waived[s].toLocaleString("en-US")}`).join(" · ") : "none";
     parts.push(
       `<h2 id="waiver-${index}">${esc(waiverLabel(w, index))}</h2><table>` +
         `<tr><th>control</th><td>${esc(w.controlId)}</td></tr><tr><th>scope</th><td>${esc(scopeText(w.scope))}</td></tr>` +
-        `<tr><th>justification</th><td>${esc(w.justification)}</td></tr><tr><th>approval</th><td>${esc(approvalText(w))}</td></tr></table>` +
+        `<tr><th>justification</th><td>${esc(w.justification)}</td></tr><tr><th>approval</th><td>${esc(approvalText(w))}</td></tr>` +
+        `<tr><th>expiry</th><td>${expiryText(w.expires, digest.asOf)}</td></tr><tr><th>original status of the results it waived</th><td>${would}</td></tr></table>` +
         (spool !== undefined ? `${FINDINGS_HEAD}${spooled(spool)}</table>` : "<p>It waived no result in this run.</p>"),
     );
   });
@@ -246,10 +318,12 @@ function waiversBody(report: WaiverReport | undefined, byWaiver: Map<number, Spo
   return parts.join("\n");
 }
 
-function indexBody(d: RunDigest, controls: { meta: ControlMeta; counts: Counts; file: string }[]): string {
+function indexBody(end: Pick<EndView, "digest" | "environment" | "executor" | "shards">, controls: { meta: ControlMeta; counts: Counts; file: string }[]): string {
+  const d = end.digest;
   const t = d.totals;
+  const facts = runFactRows(runFacts(end));
   const head =
-    `<p><b>Verdict: ${esc(d.verdict.toUpperCase())}</b> (fail on ${esc(d.failOn)}; exit code ${d.exitCode}) · as of ${esc(d.asOf)} · hostproof ${esc(d.tool.version)} · started ${esc(d.startedAt)}</p>` +
+    `<table class="facts" id="run">${facts.map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(v)}</td></tr>`).join("")}</table>` +
     `<p>${RESULT_STATUSES.map((s) => `${badge(s)} ${t[s].toLocaleString("en-US")}`).join(" · ")} (${t.total.toLocaleString("en-US")} results; ${d.hostCount.toLocaleString("en-US")} hosts, ${d.clusterCount.toLocaleString("en-US")} clusters)</p>` +
     `<p><a href="targets.html">Hosts and clusters</a> · <a href="findings.html">${(t.failed + t.undetermined).toLocaleString("en-US")} findings</a> · <a href="waivers.html">${t.waived.toLocaleString("en-US")} waived results</a></p>`;
   const rows = controls.map(
@@ -268,8 +342,8 @@ export const pagesFormat: Format = {
   open(ctx) {
     const pages = new PagesWriter(ctx.dir, (rel, text) => ctx.writeSmall(rel, text));
     return {
-      add: (slice) => pages.add(slice.hosts, slice.clusters, slice.results, slice.lookup),
-      finish: (end) => pages.finish(end.digest),
+      add: (slice) => pages.add(slice),
+      finish: (end) => pages.finish(end),
       abort: () => pages.discard(),
     };
   },
