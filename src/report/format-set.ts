@@ -89,14 +89,12 @@ function billed(context: FormatContext, name: string, ledger: WriteLedger): Form
   };
 }
 
-/** A slice as every format takes it: its hosts' evidence resolved, and when each result's facts were read. */
-/** `kept`: a host's snapshot as the report keeps it in evidence/snapshots/ (its digest), where the caller wrote one. */
+/**
+ * A slice as every format takes it: its hosts' evidence resolved, and when each result's facts were read.
+ * `kept`: a host's snapshot as the report keeps it in evidence/snapshots/ (its digest), where the caller wrote one.
+ */
 export function sliceView(slice: { hosts: readonly HostRecord[]; clusters: readonly InventoryCluster[]; results: readonly Result[] }, writtenAt: string, kept: (host: string) => { file: string; sha256: string } | undefined = () => undefined): SliceView {
   const snapshotTimes = new Map(slice.hosts.map((h) => [h.name, h.snapshot.collectedAt] as const));
   const timeOf: ResultTime = (r, views) => collectedAt(views, r.target.kind === "host" ? snapshotTimes.get(r.target.name) : undefined);
-<<<<<<< HEAD
-  return { hosts: slice.hosts, clusters: slice.clusters, results: slice.results, lookup: evidenceLookup(slice), timeOf, windowOf: resultWindow(slice.hosts, slice.clusters), writtenAt };
-=======
-  return { hosts: slice.hosts, clusters: slice.clusters, results: slice.results, lookup: evidenceLookup(slice), timeOf, writtenAt, kept };
->>>>>>> bde3a5e0bc61b9606c8e4e3ede8901beee05009e
+  return { hosts: slice.hosts, clusters: slice.clusters, results: slice.results, lookup: evidenceLookup(slice), timeOf, windowOf: resultWindow(slice.hosts, slice.clusters), writtenAt, kept };
 }
