@@ -164,11 +164,13 @@ function findingLines(findings: readonly Result[], width: number, paint: (style:
     const glyph = paint(STATUS_STYLE[status], GLYPH[status]);
     const head = `${glyph} ${r.control.severity.padEnd(severityWidth)}  ${pad(targetLabel(r), nameWidth)}  ${pad(safe(r.control.id), idWidth)}`;
     const text = safe(findingText(r));
-    const lines = beside
+    // A text that fits beside its head on one line stays there, whatever the layout.
+    const oneLine = displayWidth(head) + 2 + displayWidth(text) <= width;
+    const lines = beside || oneLine
       ? wrap(text, width, { first: `${head}  `, indent: " ".repeat(headWidth), maxLines: FINDING_LINES })
       : [...(displayWidth(head) <= width ? [head.trimEnd()] : wrap(head, width, { indent: "    " })), ...wrap(text, width, { first: "    ", indent: "    ", maxLines: FINDING_LINES })];
     out.push(...lines);
-    if (lines.at(-1)!.endsWith("…")) out.push(paint("dim", (beside ? " ".repeat(headWidth) : "    ") + clip("(cut: whole text in summary.json)", width - (beside ? headWidth : 4))));
+    if (lines.at(-1)!.endsWith("…")) out.push(paint("dim", (beside || oneLine ? " ".repeat(headWidth) : "    ") + clip("(cut: see summary.json)", width - (beside ? headWidth : 4))));
   }
   return out;
 }

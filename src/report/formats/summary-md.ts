@@ -34,6 +34,8 @@ export const MAX_CONTROL_ROWS = 100;
 /** Characters of a name (host, control ID, estate) or a title kept; a finding's text keeps FINDING_MAX. */
 const NAME_MAX = 64;
 const TITLE_MAX = 120;
+/** The estate's name or the inventory's path heads the page: kept longer, but not without bound. */
+const ESTATE_MAX = 1000;
 const MAX_DRIFT = 10;
 /** A previous status is any string a summary held; known ones get their words. */
 const WORDS: Readonly<Record<string, string>> = STATUS_WORDS;
@@ -120,7 +122,7 @@ export function summaryMdHead(f: SummaryMdFacts): string[] {
   const threshold = f.failOn === "any" ? "any severity" : `${f.failOn} or above`;
   const t = f.totals;
   return [
-    `## hostproof: ${mdName(f.estate ?? f.inventoryFile, 2 * NAME_MAX)}`,
+    `## hostproof: ${mdName(f.estate ?? f.inventoryFile, ESTATE_MAX)}`,
     "",
     `**Verdict: ${VERDICT[f.verdict]}** (fail on ${threshold}; exit code ${f.exitCode}) · as of ${f.asOf} · hostproof ${mdName(f.tool.version)}`,
     "",
