@@ -192,5 +192,6 @@ export function pack(items: readonly string[], width: number, separator: string,
     } else line = line === "" ? item : line + separator + item;
   }
   lines.push((lines.length === 0 ? first : indent) + line);
-  return lines;
+  // An item wider than a line on its own is wrapped like text.
+  return lines.flatMap((l) => (displayWidth(l) > width ? wrap(l, width, { indent }) : [l]));
 }
