@@ -11,15 +11,18 @@ import { displayWidth } from "./fit";
 export function commandLines(words: readonly string[], width: number, indent = "    ", platform: NodeJS.Platform = process.platform): string[] {
   const more = platform === "win32" ? " `" : " \\";
   // An option and its value stay together: `--expect <sha256>` reads as one.
+  // An option and its value stay together (`--expect <sha256>` reads as one) while the pair fits a line.
+  const next = `${indent}  `;
   const groups: string[] = [];
   for (const w of words) {
     const last = groups.at(-1);
-    if (last !== undefined && /^--?[A-Za-z]/.test(last) && !last.includes(" ") && !/^-/.test(w)) groups[groups.length - 1] = `${last} ${w}`;
+    const pair = `${last} ${w}`;
+    const together = last !== undefined && /^--?[A-Za-z]/.test(last) && !last.includes(" ") && !/^-/.test(w) && displayWidth(`${next}${pair}${more}`) <= width;
+    if (together) groups[groups.length - 1] = pair;
     else groups.push(w);
   }
   const lines: string[] = [];
   let line = "";
-  const next = `${indent}  `;
   for (const g of groups) {
     const prefix = lines.length === 0 ? indent : next;
     if (line !== "" && displayWidth(`${prefix}${line} ${g}${more}`) > width) {
