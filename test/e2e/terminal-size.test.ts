@@ -41,5 +41,5 @@ test("the demo's matrix is drawn on a pipe (80 columns) and on a wide terminal, 
   assert.match(run([], ROOT, "200").stdout, /^wg-node1 \(wgclus\) {2}✔ ✔/m);
   const narrow = run([], ROOT, "60").stdout;
   assert.doesNotMatch(narrow, /│/);
-  assert.match(narrow.replace(/\n {2}(?=\S)/g, " "), /^ {2}No host × control matrix: 22 controls need \d+ columns, the terminal has 60\.$/m);
+  assert.match(narrow.replace(/\n\s+/g, " "), / No host × control matrix: 22 controls need \d+ columns, the terminal has 60\. /);
 });
