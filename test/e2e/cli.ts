@@ -149,3 +149,8 @@ export function shownCommand(stdout: string, heading: string): { pasted: string;
   }
   return { pasted: command.join("\n"), line: command.map((l) => l.replace(/ \\$/, "").trim()).join(" ") };
 }
+
+/** What a run printed with its wrapped lines joined again (a line's continuations are indented): for matching a sentence. */
+export function joinWrapped(stdout: string): string {
+  return stdout.replace(/\n {2,}(?=\S)/g, " ");
+}
