@@ -182,7 +182,7 @@ test("PowerShellSession with a real pwsh", async (t) => {
   await contract(t, { executable: found, timeoutMs: 15_000 });
 
   await t.test("stdout carries exactly what the script wrote: no terminal escape codes (PowerShell#26631)", () =>
-    withSession({ executable: found, invocationTimeoutMs: 15_000, env: { ...process.env, TERM: "xterm-256color" } }, async (s) => {
+    withSession({ executable: found, invocationTimeoutMs: 60_000, env: { ...process.env, TERM: "xterm-256color" } }, async (s) => {
       for (let i = 0; i < 3; i++) {
         const out = await s.invoke("Write-Output 'first'\n[Console]::Out.WriteLine('second')\n$PID");
         assert.match(out.stdout, /^first\nsecond\n\d+$/);
@@ -193,7 +193,7 @@ test("PowerShellSession with a real pwsh", async (t) => {
 
   // What the fake cannot show: real parsing. These hang until the timeout without the one-line encoding.
   await t.test("blocks spanning lines and syntax errors do not swallow the protocol's markers", () =>
-    withSession({ executable: found, invocationTimeoutMs: 15_000 }, async (s) => {
+    withSession({ executable: found, invocationTimeoutMs: 60_000 }, async (s) => {
       assert.equal(lines((await s.invoke("if ($true) {\n  'a'\n}\n@'\nb\n'@")).stdout), "a\nb");
       const broken = await s.invoke("if ($true) {");
       assert.equal(broken.stdout, "");
@@ -219,12 +219,13 @@ async function gone(pid: number, ms = 5000): Promise<boolean> {
  */
 async function launcherContract(t: TestContext, launcher: string): Promise<void> {
   await t.test("a timeout stops the launcher and the pwsh it started", () =>
-    withSession({ executable: launcher, invocationTimeoutMs: 15_000 }, async (s) => {
+    withSession({ executable: launcher, invocationTimeoutMs: 60_000 }, async (s) => {
       const real = await pidOf(s);
       const parent = Number((await s.invoke("(Get-Process -Id $PID).Parent.Id")).stdout);
       assert.notEqual(parent, process.pid, "pwsh runs below a launcher, not as our own child");
-      // Long enough for a cold start on a busy machine; the sleep outlasts it by far.
-      const short = PowerShellSession.start({ executable: launcher, invocationTimeoutMs: 10_000 });
+      // Long enough for a cold start on a busy machine (10 s was not, at a load average of 11 in
+      // CI); the sleep outlasts it by far.
+      const short = PowerShellSession.start({ executable: launcher, invocationTimeoutMs: 30_000 });
       try {
         const inner = await pidOf(short);
         await assert.rejects(short.invoke("Start-Sleep -Seconds 600"), PowerShellTimeoutError);
