@@ -16,8 +16,18 @@ Feature: No host runs a Windows version past, or close to, the end of its suppor
   @HP-EOS-002 @severity:critical
   Scenario: No host is past the end of Microsoft's extended support
     Rationale: Past the end of extended support Microsoft publishes no security updates for the version.
-    Remediation: Upgrade the host in place or migrate its workload to a supported version.
-    Source: Microsoft Lifecycle (fixed lifecycle policy) for each Windows Server version.
+    Every host is judged, whatever it runs: fixed-lifecycle Windows Server releases, Windows Server
+    releases of the Semi-Annual Channel and the Annual Channel, Windows 10 and Windows 11 by
+    edition, and Nano Server. A Nano Server host always fails: support for the Nano Server
+    installation option ended on 2018-10-09, and since version 1709 Microsoft supports Nano Server
+    only as a container base image, so no build of Nano Server is supported as a host's operating
+    system. A host is taken for Nano Server when its edition (OperatingSystemSKU 143 or 144) or its
+    InstallationType says so.
+    Remediation: Upgrade the host in place or migrate its workload to a supported version. A Nano
+    Server host cannot be upgraded in place: reinstall it as Windows Server (Server Core), or run
+    its workload in a container on a supported container host.
+    Source: Microsoft Lifecycle (fixed and modern lifecycle policies) for each Windows version; for
+    Nano Server, Windows container base image lifecycle and "Changes to Nano Server in Windows Server".
 
     Given each host
     Then the host's Windows version is within Microsoft's extended support

@@ -37,7 +37,7 @@ const WU_POLICY = "HKLM\\SOFTWARE\\Policies\\Microsoft\\Windows\\WindowsUpdate";
  * are given to it below, so that every custom control passes somewhere and fails somewhere.
  */
 function system(
-  changes: { nla?: number | null; w32time?: "Stopped"; smb1?: boolean; ps2?: number | null; ps2Server?: boolean; wsus?: string; containers?: boolean } = {},
+  changes: { nla?: number | null; w32time?: "Stopped"; smb1?: boolean; ps2?: number | null; ps2Server?: boolean; wsus?: string; containers?: boolean; nano?: boolean } = {},
 ): SystemSpec {
   // HP-WU-001: Windows Update for Business holds quality updates back 14 days; a WSUS client
   // (UseWUServer = 1) takes its updates, and their delay, from the server instead.
@@ -47,11 +47,15 @@ function system(
   return {
     // HP-PS2-001 reads Server Manager's feature on servers; installed on app2016 only. A container
     // host (HP-CNT-001/002) has the Containers feature and no Hyper-V role.
+    // Nano Server has neither a PowerShell 2.0 engine nor Remote Desktop.
     windowsFeatures: [
-      { name: "PowerShell-V2", displayName: "Windows PowerShell 2.0 Engine", installState: changes.ps2Server ? 1 : 0 },
+      ...(changes.nano ? [] : [{ name: "PowerShell-V2", displayName: "Windows PowerShell 2.0 Engine", installState: changes.ps2Server ? 1 : 0 }]),
       ...(changes.containers ? [{ name: "Containers", installState: 1, optionalName: "Containers" }] : []),
     ],
-    registry: { [RDP_TCP]: changes.nla === null ? { PortNumber: 3389 } : { PortNumber: 3389, UserAuthentication: changes.nla ?? 1 }, ...updates },
+    registry: {
+      ...(changes.nano ? {} : { [RDP_TCP]: changes.nla === null ? { PortNumber: 3389 } : { PortNumber: 3389, UserAuthentication: changes.nla ?? 1 } }),
+      ...updates,
+    },
     services: [{ name: "W32Time", displayName: "Windows Time", ...(changes.w32time ? { status: changes.w32time, startType: "Manual" as const } : {}) }],
     cim: { [SMB_NAMESPACE]: { MSFT_SmbServerConfiguration: [{ EnableSMB1Protocol: changes.smb1 ?? false, EnableSMB2Protocol: true }] } },
     // null: the build has no PowerShell 2.0 engine to disable (removed from Windows).
@@ -64,6 +68,27 @@ const WG_VERSION = "10.0.20348";
 /** Hosts were collected one after another, four seconds apart, from 09:00 UTC on 2026-11-20. */
 function collectedAt(index: number): string {
   return new Date(Date.UTC(2026, 10, 20, 9, 0, index * 4)).toISOString().replace(".000Z", "Z");
+}
+
+/**
+ * A Nano Server 2016 host (SKU 143, InstallationType "Nano Server") as the collector reads it,
+ * serviced until Nano Server's last cumulative update (KB4462917, October 2018: 14393.2551). Its
+ * PowerShell is the Core edition 5.1 on .NET Core: no ServerManager module (Get-WindowsFeature),
+ * no WMI v1 cmdlets (Get-WmiObject) and no Get-HotFix, which rests on them; so the collector's
+ * fallbacks answer (DISM, CIM), and where none exists the fact is not-supported. No PowerShell 2.0
+ * engine, no Remote Desktop, and no clustering or Hyper-V package installed.
+ */
+function nanoHost(name: string): HostSpec {
+  return {
+    name,
+    os: { version: "10.0.14393", caption: "Microsoft Windows Server 2016 Datacenter", sku: 143, ubr: 2551 },
+    powershell: "5.1.14393.2551",
+    cmdlets: { "Get-WindowsFeature": "missing", "Get-WmiObject": "missing", "Get-HotFix": "missing" },
+    clusteringInstalled: false,
+    latfp: null,
+    hotfixes: [{ id: "KB4462917", description: "Security Update", installedOn: "2018-10-09" }],
+    system: system({ ps2: null, nano: true }),
+  };
 }
 
 export function demoEstate(): EstateSpec {
@@ -154,6 +179,7 @@ export function demoEstate(): EstateSpec {
       // The guest side follows the host: with the service off on hv01, vmictimesync is not started.
       hyperVGuest: { services: { vmictimesync: { status: "Stopped" } } },
     },
+    nanoHost("nano2016"),
   ];
   return {
     name: "Contoso demo estate",
@@ -174,7 +200,7 @@ export function demoEstate(): EstateSpec {
 
 export const INVENTORY_YAML = `# yaml-language-server: $schema=../../schemas/inventory.schema.json
 #
-# hostproof demo estate: two clusters and six standalone servers, read from snapshots so that
+# hostproof demo estate: two clusters and seven standalone servers, read from snapshots so that
 # it runs anywhere. Try it:
 #
 #   node bin/hostproof.js run --inventory examples/demo/inventory.yaml --out reports/demo
@@ -272,6 +298,13 @@ hosts:
   - name: app01
     transport: snapshot
     snapshot: snapshots/app01.json
+  # nano2016 runs Nano Server (Windows Server 2016, 14393): since version 1709 Microsoft supports
+  # Nano Server only as a container base image, so a Nano Server host is past support (HP-EOS-002).
+  # Its PowerShell has no ServerManager, Get-WmiObject or Get-HotFix: the collector's fallbacks
+  # (DISM, CIM) answer where they exist, and the rest is recorded as not supported.
+  - name: nano2016
+    transport: snapshot
+    snapshot: snapshots/nano2016.json
 
 clusters:
   # A workgroup cluster is created AD-detached (AdministrativeAccessPoint DNS) and administered

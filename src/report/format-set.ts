@@ -8,7 +8,7 @@ import type { InventoryCluster } from "../model/inventory";
 import type { Result } from "../model/result";
 import type { HostRecord } from "../model/run";
 import { finishRounds } from "./formats";
-import { collectedAt, evidenceLookup, type ResultTime } from "./formats/evidence-view";
+import { collectedAt, evidenceLookup, resultWindow, type ResultTime } from "./formats/evidence-view";
 import type { EndView, Format, FormatContext, FormatOutcome, FormatWriter, SliceView } from "./formats/format";
 import { WriteLedger, type WriteCost } from "./write-cost";
 
@@ -93,5 +93,5 @@ function billed(context: FormatContext, name: string, ledger: WriteLedger): Form
 export function sliceView(slice: { hosts: readonly HostRecord[]; clusters: readonly InventoryCluster[]; results: readonly Result[] }, writtenAt: string): SliceView {
   const snapshotTimes = new Map(slice.hosts.map((h) => [h.name, h.snapshot.collectedAt] as const));
   const timeOf: ResultTime = (r, views) => collectedAt(views, r.target.kind === "host" ? snapshotTimes.get(r.target.name) : undefined);
-  return { hosts: slice.hosts, clusters: slice.clusters, results: slice.results, lookup: evidenceLookup(slice), timeOf, writtenAt };
+  return { hosts: slice.hosts, clusters: slice.clusters, results: slice.results, lookup: evidenceLookup(slice), timeOf, windowOf: resultWindow(slice.hosts, slice.clusters), writtenAt };
 }

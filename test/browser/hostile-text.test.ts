@@ -26,7 +26,7 @@ function hostile(port: number, where: string): string {
   return `${where} ![x](${at}-md) <img src="${at}-img"> <script>fetch("${at}-script")</script> [link](javascript:alert(1)) **bold** <b>b</b> ${at}-bare`;
 }
 
-function estate(port: number): { dir: string; inventory: string; waivers: string; texts: { adapter: string; vm: string; justification: string; approver: string; estate: string } } {
+function estate(port: number): { dir: string; inventory: string; waivers: string; waiverId: string; texts: { adapter: string; vm: string; justification: string; approver: string; estate: string } } {
   const dir = tempDir();
   mkdirSync(join(dir, "snapshots"));
   copyFileSync(join(ROOT, "examples", "demo", "snapshots", "hv01.json"), join(dir, "snapshots", "hv01.json"));
@@ -46,9 +46,10 @@ function estate(port: number): { dir: string; inventory: string; waivers: string
   const inventory = join(dir, "inventory.yaml");
   writeFileSync(inventory, `version: 1\nname: ${JSON.stringify(estateName)}\nhosts:\n  - name: hv01\n    transport: snapshot\n    snapshot: snapshots/hv01.json\n`);
   const waivers = join(dir, "waivers.yaml");
-  const waiver = { id: "W-1", controlId: "HP-HV-001", scope: { host: "hv01" }, justification: texts.justification, approver: texts.approver, reference: "CHG-1", expires: "2027-06-30" };
+  // The waiver's id names its group in Allure's Categories and its line on the Overview.
+  const waiver = { id: hostile(port, "waiverid"), controlId: "HP-HV-001", scope: { host: "hv01" }, justification: texts.justification, approver: texts.approver, reference: "CHG-1", expires: "2027-06-30" };
   writeFileSync(waivers, JSON.stringify({ version: 1, waivers: [waiver] }, null, 2));
-  return { dir, inventory, waivers, texts };
+  return { dir, inventory, waivers, waiverId: waiver.id, texts };
 }
 
 interface Watch {
@@ -95,18 +96,18 @@ type Texts = ReturnType<typeof estate>["texts"];
  * Runs hostproof on the hostile estate with `--html <html>`, opens a watched page, hands both to
  * `check`, then requires that no request but file: was made and nothing reached the local server.
  */
-async function withHostileReport(t: TestContext, html: "single" | "pages", check: (r: { out: string; texts: Texts; page: Page }) => Promise<void>): Promise<void> {
+async function withHostileReport(t: TestContext, html: "single" | "pages", check: (r: { out: string; texts: Texts; waiverId: string; page: Page }) => Promise<void>): Promise<void> {
   const browser = await launch(t);
   if (browser === undefined) return;
   const watch = await listen();
   try {
-    const { dir, inventory, waivers, texts } = estate(watch.port);
+    const { dir, inventory, waivers, waiverId, texts } = estate(watch.port);
     const out = join(dir, "out");
     const run = spawnCli(["run", "-i", inventory, "-w", waivers, "-o", out, "--as-of", AS_OF, "--exit-zero", "--no-history", "--html", html]);
     assert.equal(run.code, 0, run.stderr);
     assert.doesNotMatch(run.stderr, /warning/);
     const { page, requests } = await watchedPage(browser);
-    await check({ out, texts, page });
+    await check({ out, texts, waiverId, page });
     assert.deepEqual(requests, [], "the report asked for something that is not a local file");
     assert.deepEqual(watch.hits, []);
   } finally {
@@ -117,7 +118,7 @@ async function withHostileReport(t: TestContext, html: "single" | "pages", check
 
 test("the single-file Allure report shows host and waiver text literally and makes no request but file:", { timeout: 240_000 }, async (t) => {
   if (!requireTool(t, "java", findJava(), "apt-get install default-jre-headless")) return;
-  await withHostileReport(t, "single", async ({ out, texts, page }) => {
+  await withHostileReport(t, "single", async ({ out, texts, waiverId, page }) => {
     const url = pathToFileURL(join(out, "allure-report", "index.html")).href;
 
     await page.goto(`${url}#suites`);
@@ -154,6 +155,25 @@ test("the single-file Allure report shows host and waiver text literally and mak
         await page.getByText("Environment", { exact: true }).first().waitFor({ timeout: 15_000 });
         const overview = await page.locator("body").innerText();
         assert.ok(overview.includes(texts.estate), "the environment does not show the estate's name literally");
+        // hostproof's verdict block names each waiver applied: its id and approver as written.
+        const verdict = page.locator("[data-testid=hostproof-verdict]");
+        const line = await verdict.innerText();
+        assert.ok(line.includes(`${waiverId}: HP-HV-001 on host hv01; approved by ${texts.approver};`), line);
+        assert.equal(await verdict.locator("img, a, script, b").count(), 0);
+      }
+      if (hash === "#categories") {
+        // The waiver's group in the Categories tree: named by its id, approver and ticket, literally.
+        await page.getByText("Waived", { exact: true }).first().click();
+        const group = page.getByText(`${waiverId}: HP-HV-001 on host hv01; approved by ${texts.approver}; CHG-1; expires 2027-06-30`, { exact: true }).first();
+        await group.waitFor({ timeout: 15_000 });
+        await group.click();
+        await page.getByText(/^HP-HV-001 on hv01:/).first().waitFor({ timeout: 15_000 });
+        assert.equal(await page.locator(".app__content img, .app__content script, .app__content b b").count(), 0);
+        // The probe the result cites is its first attachment: the VM's name in it is text.
+        await page.getByText(/^HP-HV-001 on hv01:/).first().click();
+        await page.getByText(/^Probes cited: /).first().click();
+        await page.locator("pre").filter({ hasText: texts.vm }).first().waitFor({ timeout: 15_000 });
+        assert.equal(await page.locator(".app__content img, .app__content script").count(), 0);
       }
     }
     const html = readFileSync(join(out, "allure-report", "index.html"), "utf8").replace(/'[A-Za-z0-9+/=]{64,}'/g, "''");

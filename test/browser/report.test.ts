@@ -71,8 +71,8 @@ test("an auditor finds the out-of-line node, its failing offload control, expect
     // A waiver: its own category, with the justification and the approver in view.
     await open(page, url, "#categories");
     await page.getByText("Waived", { exact: true }).first().click();
-    // Allure groups a category by message: the waiver's justification, approver and ticket head the group.
-    const group = page.getByText(/Waived \(failed\): in-place migration to Windows Server 2022 scheduled/).first();
+    // One group per waiver, named by its id, with its approver, ticket and expiry.
+    const group = page.getByText(/^WVR-2026-019: HP-EOS-003 on host app2016; approved by/).first();
     await group.waitFor({ timeout: 15_000 });
     const listed = await page.locator("body").innerText();
     assert.match(listed, /approved by Priya Raman, Application Owner \(ERP\); MIG-2291; expires 2027-01-10/);
@@ -89,9 +89,9 @@ test("an auditor finds the out-of-line node, its failing offload control, expect
     // Categories: each leaf names its host or cluster, without a click.
     await open(page, url, "#categories");
     await page.getByText("Non-compliant", { exact: true }).first().click();
-    await page.getByText(/Actual: wg-node3:? missing KB5044281/).first().click();
+    await page.getByText(/^HP-CLU-008 \(medium\): Every node has the same set of updates/).first().click();
     await page.getByText(/HP-CLU-008 on cluster wgclus: Every node has the same set of updates/).first().waitFor({ timeout: 15_000 });
-    await page.getByText(/Actual: Ethernet 2: \*VMQ = 1/).first().click();
+    await page.getByText(/^HP-NIC-001 \(high\): Hardware offloads/).first().click();
     await page.getByText(/HP-NIC-001 on wg-node3: Hardware offloads/).first().waitFor({ timeout: 15_000 });
     await page.screenshot({ path: join(SHOTS, "allure-categories-non-compliant.png"), fullPage: false });
 

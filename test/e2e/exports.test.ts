@@ -13,6 +13,7 @@ import { join } from "node:path";
 import { parse } from "csv-parse/sync";
 import { contextualizeEvaluation, convertFile } from "inspecjs";
 import { verifyReport } from "../../src/evidence/manifest";
+import { CSV_COLUMNS } from "../../src/report/formats/csv";
 import type { Summary } from "../../src/report/formats/summary";
 import { requireTool } from "../helpers/require-tool";
 import { AS_OF, DEMO, ROOT, readJson, spawnCli, tempDir } from "./cli";
@@ -50,15 +51,59 @@ test("the demo's hdf.json is exec JSON to inspecjs, with a result for every resu
 test("the demo's results.csv has a row per result, statuses as in summary.json", () => {
   assert.ok(summary);
   const [header, ...rows] = parse(readFileSync(join(out, "results.csv")), { bom: true }) as string[][];
-  assert.deepEqual(header, ["host", "cluster", "control", "title", "severity", "status", "expected", "actual", "waiver", "collected at"]);
+  assert.deepEqual(header, [...CSV_COLUMNS]);
   assert.equal(rows.length, summary.totals.total);
   const count = (s: string): number => rows.filter((r) => r[5] === s).length;
   assert.deepEqual(
     { passed: count("passed"), failed: count("failed"), undetermined: count("undetermined"), notApplicable: count("notApplicable"), waived: count("waived") },
     { passed: summary.totals.passed, failed: summary.totals.failed, undetermined: summary.totals.undetermined, notApplicable: summary.totals.notApplicable, waived: summary.totals.waived },
   );
-  const app2016 = rows.find((r) => r[0] === "app2016" && r[2] === "HP-EOS-003");
-  assert.match(app2016?.[8] ?? "", /^WVR-2026-019: .+ \(expires 2027-01-10\)$/);
+});
+
+test("the demo's results.csv: each waived row carries its waiver's id, justification, approver, reference, expiry and original status", () => {
+  assert.ok(summary);
+  const [header, ...rows] = parse(readFileSync(join(out, "results.csv")), { bom: true }) as string[][];
+  const cell = (row: string[], name: string): string => {
+    assert.ok(header!.includes(name), `a '${name}' column`);
+    return row[header!.indexOf(name)]!;
+  };
+  const key = (host: string, cluster: string, control: string): string => `${host}|${cluster}|${control}`;
+  const byKey = new Map(rows.map((r) => [key(cell(r, "host"), cell(r, "cluster"), cell(r, "control")), r] as const));
+  const waived = summary.results.filter((r) => r.waiver !== undefined);
+  assert.equal(waived.length, summary.totals.waived);
+  assert.ok(waived.length > 0);
+  for (const r of waived) {
+    const row = byKey.get(key(r.target.kind === "host" ? r.target.name : "", r.target.cluster ?? "", r.controlId));
+    assert.ok(row, `${r.target.name} ${r.controlId}`);
+    const w = r.waiver!;
+    assert.deepEqual(
+      ["waiver id", "waiver justification", "waiver approver", "waiver reference", "waiver expires", "original status"].map((n) => cell(row, n)),
+      [w.id ?? `waivers[${w.index}]`, w.justification, w.approver, w.reference, w.expires, w.originalStatus],
+    );
+  }
+  const app2016 = byKey.get(key("app2016", "", "HP-EOS-003"));
+  assert.ok(app2016);
+  assert.deepEqual([cell(app2016, "waiver id"), cell(app2016, "waiver approver"), cell(app2016, "original status")], ["WVR-2026-019", "Priya Raman, Application Owner (ERP)", "failed"]);
+  for (const row of rows.filter((r) => cell(r, "status") !== "waived")) assert.equal(cell(row, "waiver id") + cell(row, "original status"), "");
+});
+
+test("the demo's results.csv: a cluster row's collection time is its nodes' window from summary.json", () => {
+  assert.ok(summary);
+  const [header, ...rows] = parse(readFileSync(join(out, "results.csv")), { bom: true }) as string[][];
+  const col = (name: string): number => {
+    assert.ok(header!.includes(name), `a '${name}' column`);
+    return header!.indexOf(name);
+  };
+  const [host, cluster, from, to] = [col("host"), col("cluster"), col("collected from"), col("collected to")];
+  for (const c of summary.clusters) {
+    const times = summary.hosts.filter((h) => c.nodes.includes(h.name)).map((h) => h.collectedAt).sort((a, b) => Date.parse(a) - Date.parse(b));
+    assert.ok(times.length > 1 && times[0] !== times.at(-1), `${c.name}: its nodes were read one after another`);
+    const own = rows.filter((r) => r[host] === "" && r[cluster] === c.name);
+    assert.ok(own.length > 0, c.name);
+    for (const r of own) assert.deepEqual([r[from], r[to]], [times[0], times.at(-1)], `${c.name} ${r[col("control")]}`);
+  }
+  // Every row has a time: a host row's own probes' (or its snapshot's), in order.
+  for (const r of rows) assert.ok(r[from] !== "" && Date.parse(r[from]!) <= Date.parse(r[to]!), r.join("|"));
 });
 
 test("both files are in the evidence manifest, and a changed byte in either is reported", async () => {

@@ -15,7 +15,7 @@ import { join } from "node:path";
 import type { JsonObject, JsonValue } from "../../src/model/json";
 import type { ClusterType, ControlInputs, Inventory, InventoryCluster, InventoryHost, Transport } from "../../src/model/inventory";
 import type { ProbeError, ProbeRecord, Snapshot, SnapshotProbes } from "../../src/model/snapshot";
-import { hpJsonCommand, PROBE_IDS, PROBES, type ProbeId } from "../../src/probes/catalog";
+import { hpJsonCommand, PROBE_IDS, PROBES, readingPipeline, type ProbeId } from "../../src/probes/catalog";
 import { GENERIC_READERS, sameProbeId, uniqueProbes, type AnyProbeId, type GenericKind, type GenericProbe, type GenericProbeId } from "../../src/probes/generic";
 import { REGISTRY_HIVES, registryProviderPath } from "../../src/probes/params";
 import { CHECKS } from "../../src/controls/checks";
@@ -169,6 +169,15 @@ export interface HostSpec {
   probeErrors?: Partial<Record<AnyProbeId, ProbeError>>;
   /** Probes with no record at all. */
   omitProbes?: ProbeId[];
+  /**
+   * Cmdlets this host lacks or that misbehave there (a Nano Server has no ServerManager, no
+   * Get-HotFix, no Get-WmiObject). Every probe meets them, built-in and generic alike, and walks
+   * its fallbacks the way the collector does (src/collect/script.ts), so the record names the
+   * command that answered. Added to buildSnapshot's `cmdlets` option.
+   */
+  cmdlets?: Readonly<Partial<Record<string, CmdletBehaviour>>>;
+  /** `$PSVersionTable.PSVersion` the collector ran under; default the build's Windows PowerShell 5.1. */
+  powershell?: string;
   /** Host-level control inputs; used by writeEstate for the inventory entry only. */
   inputs?: ControlInputs;
   /** What the generic probes read beyond the fields above (see SystemSpec). */
@@ -929,6 +938,72 @@ function modernOutcomes(spec: HostSpec): Record<ProbeId, Outcome> {
   };
 }
 
+/** The Verb-Noun commands a catalog command's reading pipeline calls (Select-Object aside). */
+function catalogCmdlets(command: string): string[] {
+  return [...new Set(readingPipeline(command).match(/\b[A-Z][a-z]+-[A-Za-z]+\b/g) ?? [])].filter((c) => c !== "Select-Object");
+}
+
+/**
+ * What the catalog's fallback `index` of a built-in probe gives where its primary gave `primary`:
+ * the same facts in the shape that command writes them.
+ */
+function builtinFallbackOutput(spec: HostSpec, id: ProbeId, index: number, primary: JsonValue, sys: () => ResolvedSystem): JsonValue {
+  const rows = (v: JsonValue): JsonObject[] => (v === null ? [] : (Array.isArray(v) ? v : [v]).filter((r): r is JsonObject => typeof r === "object" && r !== null && !Array.isArray(r)));
+  switch (`${id}/${index}`) {
+    case "os/1":
+    case "computerSystem/1":
+    case "localUsers/1":
+      return primary;
+    case "administratorsGroup/1":
+      return pipeline(rows(primary).filter((m) => !isOrphaned(m)));
+    case "hotfixes/1":
+      return pipeline(derivedCimInstances(sys(), "Win32_QuickFixEngineering")!.map((h) => ({ HotFixID: h.HotFixID ?? null, Description: h.Description ?? null, InstalledOn: h.InstalledOn ?? null })));
+    case "failoverClusteringFeature/1": {
+      const f = sys().optionalFeatures.find((x) => eqi(x.FeatureName, OPTIONAL_FEATURE_NAME));
+      if (!f) throw new Error(`${spec.name}: DISM does not know ${OPTIONAL_FEATURE_NAME}, which the builder does not model`);
+      return { Name: f.FeatureName, DisplayName: f.DisplayName, Installed: f.State === 2, InstallState: DISM_TO_INSTALL_STATE[f.State] ?? null };
+    }
+    default:
+      throw new Error(`${spec.name}: fallback ${index} of ${id} is not modelled by the builder`);
+  }
+}
+
+/**
+ * A built-in probe on a host whose cmdlets misbehave (spec.cmdlets): the catalog's commands in
+ * order, under the collector's rule (a not-supported or other failure moves on to the next one;
+ * the last failure keeps the first one's message). Undefined when no command meets such a cmdlet.
+ */
+function builtinWithCmdlets(spec: HostSpec, id: ProbeId, outcome: Outcome, sys: () => ResolvedSystem, limit: number): { command: string; outcome: Outcome; hang: boolean } | undefined {
+  const behaviours = spec.cmdlets ?? {};
+  const commands = [PROBES[id].command, ...(PROBES[id].fallbacks ?? [])];
+  if (!commands.some((c) => catalogCmdlets(c).some((name) => behaviours[name] !== undefined))) return undefined;
+  let firstFailure: string | undefined;
+  for (let i = 0; i < commands.length; i++) {
+    const cmdlets = catalogCmdlets(commands[i]!);
+    const failing = cmdlets.find((c) => behaviours[c] === "missing") ?? cmdlets.find((c) => behaviours[c] !== undefined);
+    let result: Outcome;
+    if (failing !== undefined) {
+      const failure = behaviourFailure(failing, behaviours[failing]!);
+      if (failure === "hang") return { command: commands[i]!, outcome: { error: { kind: "timeout", message: `no answer within ${limit} s (-ProbeTimeoutSeconds); the probe was stopped` } }, hang: true };
+      result = { error: failure };
+    } else if ("error" in outcome) {
+      result = outcome;
+    } else {
+      result = { output: i === 0 ? outcome.output : builtinFallbackOutput(spec, id, i, outcome.output, sys) };
+    }
+    const last = i === commands.length - 1;
+    if ("error" in result && !last && (result.error.kind === "not-supported" || result.error.kind === "other")) {
+      firstFailure ??= result.error.message;
+      continue;
+    }
+    if ("error" in result && firstFailure !== undefined) {
+      result = { error: { kind: result.error.kind, message: `${result.error.message} (first command failed: ${firstFailure})` } };
+    }
+    return { command: commands[i]!, outcome: result, hang: false };
+  }
+  throw new Error(`${id}: no command`);
+}
+
 function legacyOutcomes(spec: HostSpec): Record<ProbeId, Outcome> {
   const version = spec.os?.version ?? "5.2.3790";
   const osDefaults = OS_DEFAULTS[version];
@@ -1585,18 +1660,23 @@ export function buildSnapshot(spec: HostSpec, options: SnapshotOptions = {}): Sn
   const probes: SnapshotProbes = {};
   // The collector runs one script, probe after probe; start times follow each other.
   let clock = Date.parse(collectedAt) + between(rand, 120, 260);
+  const limit = options.probeTimeoutSeconds ?? 30;
+  let resolved: ResolvedSystem | undefined;
+  const sys = (): ResolvedSystem => (resolved ??= resolveSystem(spec));
   for (const id of PROBE_IDS) {
     const forced = spec.probeErrors?.[id];
-    const outcome: Outcome = forced ? { error: { kind: forced.kind, message: forced.message } } : outcomes[id];
+    const walked = forced || legacy ? undefined : builtinWithCmdlets(spec, id, outcomes[id], sys, limit);
+    const outcome: Outcome = forced ? { error: { kind: forced.kind, message: forced.message } } : (walked?.outcome ?? outcomes[id]);
     const [min, max] = DURATION_MS[id];
     let durationMs: number;
     if (legacy) durationMs = id === "os" ? between(rand, 300, 900) : 0; // WMI over DCOM is slow; the rest never ran
+    else if (walked?.hang) durationMs = limit * 1000 + between(rand, 1, 40);
     else if ("error" in outcome) durationMs = outcome.error.kind === "timeout" ? 30_000 : between(rand, 8, 60);
     else durationMs = between(rand, min, max);
     const startedAt = new Date(clock).toISOString();
     clock += durationMs + between(rand, 1, 9);
     if (omitted.has(id)) continue;
-    const command = legacy && id === "os" ? wmi2003Command(spec.name) : PROBES[id].command;
+    const command = legacy && id === "os" ? wmi2003Command(spec.name) : (walked?.command ?? PROBES[id].command);
     probes[id] = "error" in outcome
       ? { command, startedAt, durationMs, error: outcome.error }
       : { command, startedAt, durationMs, output: outcome.output };
@@ -1610,7 +1690,7 @@ export function buildSnapshot(spec: HostSpec, options: SnapshotOptions = {}): Sn
     const result: GenericResult = forced
       ? { command: GENERIC_READERS[probe.kind][0]!, outcome: { error: { kind: forced.kind, message: forced.message } }, durationMs: forced.kind === "timeout" ? 30_000 : between(rand, 8, 60) }
       : system
-        ? genericResult(system, probe, options, rand)
+        ? genericResult(system, probe, { ...options, cmdlets: { ...spec.cmdlets, ...options.cmdlets } }, rand)
         : { command: GENERIC_READERS[probe.kind][0]!, outcome: { error: { kind: "not-supported", message: WMI_2003_MESSAGE } }, durationMs: 0 };
     const startedAt = new Date(clock).toISOString();
     clock += result.durationMs + between(rand, 1, 9);
@@ -1618,7 +1698,7 @@ export function buildSnapshot(spec: HostSpec, options: SnapshotOptions = {}): Sn
     probes[probe.id] = "error" in result.outcome ? { ...base, error: result.outcome.error } : { ...base, output: result.outcome.output };
   }
 
-  const powershell = legacy ? undefined : OS_DEFAULTS[version]?.powershell ?? "5.1.17763.6414";
+  const powershell = legacy ? undefined : spec.powershell ?? OS_DEFAULTS[version]?.powershell ?? "5.1.17763.6414";
   return {
     schemaVersion: 1,
     host: spec.name,

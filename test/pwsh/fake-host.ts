@@ -152,11 +152,14 @@ export function toFakeHost(spec: HostSpec, cmdlets: Partial<Record<FakedCmdlet, 
     throw new Error(`${spec.name}: probeErrors cannot be simulated per probe; give the cmdlet's behaviour in cmdlets`);
   }
   // The collector itself calls Get-Item (function: paths); the stand-in can only fail registry paths.
-  if (cmdlets["Get-Item"] === "missing") throw new Error(`${spec.name}: Get-Item is a core cmdlet and cannot be missing; its behaviours apply to registry paths`);
+  if (cmdlets["Get-Item"] === "missing" || spec.cmdlets?.["Get-Item"] === "missing") throw new Error(`${spec.name}: Get-Item is a core cmdlet and cannot be missing; its behaviours apply to registry paths`);
   // A 2003 host's data: WMI's Win32_OperatingSystem as the builder has it for 2003 (no
   // OSArchitecture), everything else as any host of that version.
   const legacy = spec.legacy2003 === true;
-  const dataSpec = legacy ? { ...spec, legacy2003: false, os: { ...spec.os, version: spec.os?.version ?? "5.2.3790" } } : spec;
+  // The data is the host's; its cmdlets' behaviour (spec.cmdlets) is the stand-in's, given below.
+  const { cmdlets: specCmdlets, ...withCmdlets } = spec;
+  const bare: HostSpec = withCmdlets;
+  const dataSpec = legacy ? { ...bare, legacy2003: false, os: { ...spec.os, version: spec.os?.version ?? "5.2.3790" } } : bare;
   const snapshot = buildSnapshot(dataSpec);
   const system = resolveSystem(dataSpec);
   const os = object(outputOf(legacy ? buildSnapshot(spec) : snapshot, "os"));
@@ -179,7 +182,7 @@ export function toFakeHost(spec: HostSpec, cmdlets: Partial<Record<FakedCmdlet, 
     // 2003 has neither ServerManager's Get-WindowsFeature nor the FailoverClusters module.
     for (const name of ["Get-WindowsFeature", "Get-Cluster", "Get-ClusterQuorum"] as const) behaviours[name] = "missing";
   }
-  Object.assign(behaviours, cmdlets);
+  Object.assign(behaviours, specCmdlets, cmdlets);
 
   return {
     computerName: String(computerSystem.Name),

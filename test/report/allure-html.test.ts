@@ -55,8 +55,11 @@ test("renders a single-file Allure report with allure-commandline", { timeout: 1
   const suites = data.get("data/suites.json") ?? "";
   for (const name of ["wgclus", "Standalone hosts", "Cluster-wide checks", "node1"]) assert.ok(suites.includes(name), name);
   assert.ok((data.get("data/categories.json") ?? "").includes("Undetermined: access denied"));
-  // Shared evidence stays shared: one file per host (node1, node2, solo1), not one per citation.
-  assert.equal([...data.keys()].filter((p) => p.startsWith("data/attachments/")).length, 3);
+  // Shared evidence stays shared: one snapshot per host (node1, node2, solo1), not one per citation;
+  // beside them, the cited probes' text files.
+  const attachments = [...data.keys()].filter((p) => p.startsWith("data/attachments/"));
+  assert.equal(attachments.filter((p) => p.endsWith(".json")).length, 3);
+  assert.ok(attachments.some((p) => p.endsWith(".txt")), JSON.stringify(attachments));
   // One severity vocabulary: the UI of this Allure version was found and says hostproof's words.
   const ui = /src="data:text\/javascript; charset=utf-8;base64,([^"]+)"/.exec(html);
   assert.ok(ui);

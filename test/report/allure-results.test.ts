@@ -116,7 +116,8 @@ test("status, auditor message, details trace, parameters and description", (t) =
   assert.ok(und.statusDetails.message?.endsWith(`\nReason (access-denied): Get-HotFix : ${JAPANESE_ERROR}`));
   assert.equal(find(results, "node1", "HP-DNS-001").status, "skipped");
   const waived = find(results, "solo1", "HP-NIC-001");
-  assert.equal(waived.status, "skipped");
+  // Waived is not "skipped" like not applicable: Allure's fifth status, its own word and colour.
+  assert.equal(waived.status, "unknown");
   assert.equal(
     waived.statusDetails.message,
     "Expected: VMQ and RSS disabled on every adapter\nActual: *VMQ is enabled on Ethernet 1\n" +
@@ -168,11 +169,13 @@ test("evidence is attached once per host, its snapshot as judged, and shared by 
   const attachmentFiles = readdirSync(dir).filter((f) => f.endsWith("-attachment.json"));
   // node1, node2 and solo1: one file each, however many of their probes results cite.
   assert.equal(attachmentFiles.length, 3);
-  assert.equal(stats.attachments, 3);
+  const citedFiles = readdirSync(dir).filter((f) => f.endsWith("-attachment.txt"));
+  assert.equal(stats.attachments, 3 + citedFiles.length);
   for (const r of results) for (const a of r.attachments) assert.ok(existsSync(join(dir, a.source)), a.source);
 
-  const eos = find(results, "node1", "HP-EOS-001").attachments;
-  const upd = find(results, "node1", "HP-UPD-001").attachments;
+  // First the probes the result cites, then the host's whole snapshot.
+  const eos = find(results, "node1", "HP-EOS-001").attachments.slice(1);
+  const upd = find(results, "node1", "HP-UPD-001").attachments.slice(1);
   assert.equal(eos.length, 1);
   assert.equal(upd.length, 1);
   assert.equal(upd[0]!.source, eos[0]!.source, "node1's one file is used by both results");
@@ -181,10 +184,10 @@ test("evidence is attached once per host, its snapshot as judged, and shared by 
   assert.equal(cites(find(results, "node1", "HP-EOS-001")), "Operating system (Win32_OperatingSystem) on node1");
   assert.match(cites(find(results, "node1", "HP-UPD-001")) ?? "", /^Operating system \(Win32_OperatingSystem\) on node1; Installed updates .* on node1$/);
   const clusterWide = find(results, "wgclus", "HP-CLU-001").attachments;
-  assert.deepEqual(clusterWide.map((a) => a.source).sort(), [eos[0]!.source, find(results, "node2", "HP-EOS-001").attachments[0]!.source].sort(), "a cluster result cites each node's file");
+  assert.deepEqual(clusterWide.slice(1).map((a) => a.source).sort(), [eos[0]!.source, find(results, "node2", "HP-EOS-001").attachments[1]!.source].sort(), "a cluster result cites each node's file");
 
   // The attachment is the host's snapshot as judged: every probe's command, time and raw output or error.
-  const snapshot = (r: TestResult): Snapshot => JSON.parse(readFileSync(join(dir, r.attachments[0]!.source), "utf8")) as Snapshot;
+  const snapshot = (r: TestResult): Snapshot => JSON.parse(readFileSync(join(dir, r.attachments[1]!.source), "utf8")) as Snapshot;
   assert.equal(eos[0]!.type, "application/json");
   const node1 = snapshot(find(results, "node1", "HP-NIC-001"));
   assert.equal(node1.host, "node1");
@@ -201,6 +204,26 @@ test("evidence is attached once per host, its snapshot as judged, and shared by 
   assert.equal(node2.hotfixes.error.kind, "access-denied");
   assert.match(node2.hotfixes.error.message, /^Get-HotFix : アクセスが拒否されました。/);
   assert.equal(node2.clusterQuorum, undefined, "a probe the host has no record of is simply absent");
+});
+
+test("a result's first attachment holds only the probes it cites: command, start, duration, output or error", (t) => {
+  const dir = scratch(t);
+  writeAllureResults(dir, fixtureRunReport());
+  const results = readResults(dir);
+  const text = (r: TestResult): string => readFileSync(join(dir, r.attachments[0]!.source), "utf8");
+  const nic = find(results, "node1", "HP-NIC-001");
+  assert.match(nic.attachments[0]!.name, /^Probes cited: .* on node1$/);
+  assert.equal(nic.attachments[0]!.type, "text/plain");
+  const cited = text(nic);
+  assert.match(cited, /^Probe: {4}.*\[netAdapterAdvancedProperty\]\nHost: {5}node1\n/);
+  assert.match(cited, /Get-NetAdapterAdvancedProperty -AllProperties/);
+  assert.match(cited, /Started: {2}2025-02-28T22:02:00.000Z\nDuration: 122 ms\n\nOutput:\n/);
+  assert.ok(cited.includes(JAPANESE_ADAPTER));
+  assert.doesNotMatch(cited, /Win32_OperatingSystem|Get-HotFix/, "only the cited probe");
+  const upd = text(find(results, "node2", "HP-UPD-001"));
+  assert.match(upd, /Error \(access-denied\):\nGet-HotFix : /);
+  // Two probes cited: both, one after the other.
+  assert.equal((text(find(results, "node1", "HP-UPD-001")).match(/^Probe: /gm) ?? []).length, 2);
 });
 
 test("categories sort results by why they were not compliant", (t) => {

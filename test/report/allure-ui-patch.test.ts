@@ -4,7 +4,8 @@ import { readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { SEVERITIES } from "../../src/model/severity";
 import { ALLURE_SEVERITY, SHOWN_SEVERITY, patchSeverityWords } from "../../src/report/formats/allure/allure-severity-words";
-import { DESCRIPTION_CSS, patchAllureUi } from "../../src/report/formats/allure/allure-ui-patch";
+import { DESCRIPTION_CSS, WIDGET_CSS, patchAllureUi } from "../../src/report/formats/allure/allure-ui-patch";
+import { VERDICT_CSS } from "../../src/report/formats/allure/allure-verdict-widget";
 import { checkNoAnalytics } from "../../src/report/formats/allure/allure-analytics";
 import { scratch } from "./tmp";
 
@@ -14,7 +15,13 @@ const UI = [
   "var Ee={testResult:{severity:{name:`Ausmaß`,blocker:`Blocker`,critical:`kritisch`,normal:`gewöhnlich`,minor:`gering`,trivial:`geringfügig`}}};",
   "this.makeBottomAxis({tickFormat:e=>e.toLowerCase(),scale:this.x}),this.svg;",
   "W(`b`,{text:`${e} ${t.toLowerCase()} test cases ${n.toLowerCase()}`});",
+  "var Fe={status:{broken:`Broken`,failed:`Failed`,passed:`Passed`,skipped:`Skipped`,unknown:`Unknown`},marks:{flaky:`Flaky`,newBroken:`New broken`,newFailed:`New failed`,newPassed:`New passed`,retriesStatusChange:`Status changed after retry`}};",
+  "var Ge={status:{broken:`Defekt`,failed:`Fehlgeschlagen`,passed:`Erfolgreich`,skipped:`Übersprungen`,unknown:`Unbekannt`},marks:{flaky:`Instabil`,newBroken:`Neu defekt`,newFailed:`Neu fehlgeschlagen`,newPassed:`Neu erfolgreich`,retriesStatusChange:`x`}};",
+  "function op(e,t={}){if(!e)return`unknown`;let n=e instanceof Date?e:new Date(e);return Number.isNaN(n.valueOf())?`unknown`:new Intl.DateTimeFormat(bt.language,t).format(n)}",
+  "function pp(e,t=!1){if(!e)return`unknown`;let n=e instanceof Date?e:new Date(e);return[n.getHours(),cp(n.getMinutes(),2,`0`),cp(n.getSeconds(),2,`0`)+(t?`.${n.getMilliseconds()}`:``)].join(`:`)}",
 ].join("\n");
+
+const PATCHED = { ok: true, counts: { translations: 2, chart: 2 } };
 
 function htmlWith(js: string, tail: string): string {
   return `<!DOCTYPE html><html dir="ltr"><head><title>t</title><script src="data:text/javascript; charset=utf-8;base64,${Buffer.from(js, "utf8").toString("base64")}"></script></head><body>${tail}</body></html>`;
@@ -51,11 +58,11 @@ test("the report file is rewritten whole, with the table style in its head: the 
   const tail = `<script>d('data/a.json','${"x".repeat(9 * 1024 * 1024)}')</script>`;
   writeFileSync(file, htmlWith(UI, tail));
   const outcome = patchAllureUi(file);
-  assert.deepEqual(outcome, { ok: true, counts: { translations: 2, chart: 2 } });
+  assert.deepEqual(outcome, PATCHED);
   const html = readFileSync(file, "utf8");
   assert.ok(html.endsWith(`<body>${tail}</body></html>`));
   // The description tables' style sits in the head, before the UI.
-  assert.ok(html.startsWith(`<!DOCTYPE html><html dir="ltr"><head><style id="hostproof-style">${DESCRIPTION_CSS}</style><title>t</title>`));
+  assert.ok(html.startsWith(`<!DOCTYPE html><html dir="ltr"><head><style id="hostproof-style">${DESCRIPTION_CSS}${WIDGET_CSS}${VERDICT_CSS}</style><title>t</title>`));
   assert.match(uiOf(html), /critical:`high`/);
   assert.deepEqual(readdirSync(dir), ["index.html"], "no temporary file is left");
 });
@@ -67,7 +74,7 @@ test("a UI of another shape keeps Allure's words, with the reason", (t) => {
   writeFileSync(file, htmlWith(js, "<p>r</p>"));
   const outcome = patchAllureUi(file);
   assert.equal(outcome.ok, false);
-  assert.match(outcome.ok ? "" : outcome.reason, /unexpected shape \(0 severity tables, 0 of 2 chart labels found\)/);
+  assert.match(outcome.ok ? "" : outcome.reason, /unexpected shape \(0 severity tables, 0 status tables, 0 mark tables, 0 of 2 chart labels, 0 of 1 date and 0 of 1 time formatters found\)/);
   assert.equal(uiOf(readFileSync(file, "utf8")), js);
   writeFileSync(file, "<html>no script</html>");
   assert.deepEqual(patchAllureUi(file), { ok: false, reason: "the report's UI script was not found" });

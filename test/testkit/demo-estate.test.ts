@@ -7,6 +7,10 @@ import { parse } from "yaml";
 import type { Inventory } from "../../src/model/inventory";
 import { isProbeFailure, type Snapshot } from "../../src/model/snapshot";
 import { makeDemo } from "../../scripts/make-demo";
+import { normaliseSnapshot } from "../../src/facts";
+import { judgeWithinExtendedSupport } from "../../src/judge/lifecycle";
+import { PROBES } from "../../src/probes/catalog";
+import { hostCtx } from "../helpers/host-facts";
 import { schemaErrors, validateInventory, validateSnapshot } from "./schemas";
 
 const demoDir = join(__dirname, "..", "..", "examples", "demo");
@@ -26,7 +30,7 @@ test("the demo inventory is schema-valid and every host reads its own snapshot f
   const inventory = loadInventory();
   assert.equal(schemaErrors(validateInventory, inventory), "");
   const names = inventory.hosts.map((h) => h.name).sort();
-  assert.deepEqual(names, ["app01", "app2016", "ctr01", "fs01", "hv01", "legacy2003", "md-node1", "md-node2", "wg-node1", "wg-node2", "wg-node3"]);
+  assert.deepEqual(names, ["app01", "app2016", "ctr01", "fs01", "hv01", "legacy2003", "md-node1", "md-node2", "nano2016", "wg-node1", "wg-node2", "wg-node3"]);
   for (const h of inventory.hosts) {
     assert.equal(h.transport, "snapshot");
     assert.equal(h.snapshot, `snapshots/${h.name}.json`);
@@ -72,6 +76,30 @@ test("the demo carries the deviations the inventory comments describe", () => {
   assert.match(legacyOs.command, /^Get-WmiObject .* -ComputerName legacy2003 /);
   assert.equal(inventory.inputs?.endOfSupport?.warningDays, 90);
   assert.equal(inventory.hosts.find((h) => h.name === "md-node1")?.inputs?.offloads?.allowed?.[0].keyword, "*RSS");
+});
+
+test("the demo's Nano Server host is read as its PowerShell allows, and fails end of support naming Nano Server", () => {
+  const inventory = loadInventory();
+  const nano = loadSnapshot(inventory, "nano2016");
+  const probe = (id: keyof typeof PROBES) => {
+    const r = nano.probes[id];
+    assert.ok(r, `${id} has a record`);
+    return r;
+  };
+  const version = probe("windowsVersion");
+  const os = probe("os");
+  assert.ok(!isProbeFailure(version) && !isProbeFailure(os));
+  assert.deepEqual([(version.output as { InstallationType?: unknown }).InstallationType, (os.output as { OperatingSystemSKU?: unknown }).OperatingSystemSKU], ["Nano Server", 143]);
+  // No ServerManager, Get-HotFix or Get-WmiObject: the collector's fallbacks answered (DISM, CIM)...
+  assert.equal(probe("failoverClusteringFeature").command, PROBES.failoverClusteringFeature.fallbacks?.[0]);
+  assert.equal(probe("hotfixes").command, PROBES.hotfixes.fallbacks?.[0]);
+  // ...and where none answers the fact is recorded not-supported, as the collector records a missing cmdlet.
+  const wmiOnly = Object.entries(nano.probes).filter(([, r]) => r !== undefined && r.command.startsWith("Get-WmiObject"));
+  assert.ok(wmiOnly.length > 0);
+  for (const [id, r] of wmiOnly) assert.ok(r && isProbeFailure(r) && r.error.kind === "not-supported" && /Get-WmiObject/.test(r.error.message), id);
+  const judged = judgeWithinExtendedSupport(hostCtx(normaliseSnapshot(nano), { asOf: new Date(nano.collectedAt) }));
+  assert.equal(judged.status, "failed");
+  assert.match(judged.actual, /Nano Server as a host operating system/);
 });
 
 test("scripts/make-demo.ts regenerates exactly the committed files", () => {

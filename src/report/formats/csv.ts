@@ -12,7 +12,7 @@
  */
 import { stringify } from "csv-stringify/sync";
 import type { Result } from "../../model/result";
-import type { EvidenceLookup, ResultTime } from "./evidence-view";
+import type { CollectionWindow, EvidenceLookup, ResultWindow } from "./evidence-view";
 import { join } from "node:path";
 import { StreamFile, type Written } from "../output/stream-file";
 import type { Format } from "./format";
@@ -20,16 +20,42 @@ import { inParts } from "./parts";
 
 export const CSV_FILE = "results.csv";
 
-export const CSV_COLUMNS = ["host", "cluster", "control", "title", "severity", "status", "expected", "actual", "waiver", "collected at"] as const;
+export const CSV_COLUMNS = [
+  "host",
+  "cluster",
+  "control",
+  "title",
+  "severity",
+  "status",
+  "expected",
+  "actual",
+  "waiver id",
+  "waiver justification",
+  "waiver approver",
+  "waiver reference",
+  "waiver expires",
+  "original status",
+  "collected from",
+  "collected to",
+] as const;
 
 const OPTIONS = { escape_formulas: true, record_delimiter: "windows" } as const;
 
 /**
  * A cluster's own result has an empty host and the cluster's name; a node's has both; a
  * standalone host's an empty cluster. status is summary.json's (passed, failed, undetermined,
- * notApplicable, waived). waiver: `<id or waivers[n]>: <justification> (expires <day>)`.
+ * notApplicable, waived). The waiver columns are filled on waived rows only, each its own
+ * column so that a spreadsheet filters on approver or expiry: the id (or `waivers[n]` for a
+ * waiver without one), the waiver file's justification, approver and reference as written,
+ * the expiry day (yyyy-mm-dd, through the end of that day UTC) and the status the control itself
+ * gave (failed or undetermined). collected from / to: when the facts were read, two plain ISO
+ * 8601 times rather than one `start/end` interval, because Excel's Power Query and pandas
+ * (parse_dates) type each as a date-time to sort or filter on, and neither parses an interval,
+ * which is text that must be split first. A host row's is the first and last start of the probes it cites
+ * (its snapshot's collectedAt when it cites none); a cluster row's is its nodes' window, the
+ * earliest and latest collectedAt of their snapshots.
  */
-export function csvRow(r: Result, collectedAt: string | undefined): string[] {
+export function csvRow(r: Result, window: CollectionWindow | undefined): string[] {
   const w = r.waiver;
   return [
     r.target.kind === "host" ? r.target.name : "",
@@ -40,8 +66,14 @@ export function csvRow(r: Result, collectedAt: string | undefined): string[] {
     r.status,
     r.expected,
     r.actual,
-    w === undefined ? "" : `${w.id ?? `waivers[${w.index}]`}: ${w.justification} (expires ${w.expires})`,
-    collectedAt ?? "",
+    w === undefined ? "" : (w.id ?? `waivers[${w.index}]`),
+    w?.justification ?? "",
+    w?.approver ?? "",
+    w?.reference ?? "",
+    w?.expires ?? "",
+    w?.originalStatus ?? "",
+    window?.from ?? "",
+    window?.to ?? "",
   ];
 }
 
@@ -50,9 +82,9 @@ export class CsvStream {
     file.write(`\uFEFF${stringify([[...CSV_COLUMNS]], OPTIONS)}`);
   }
 
-  add(results: readonly Result[], lookup: EvidenceLookup, timeOf: ResultTime): void {
+  add(results: readonly Result[], lookup: EvidenceLookup, windowOf: ResultWindow): void {
     if (results.length === 0) return;
-    this.file.write(stringify(results.map((r) => csvRow(r, timeOf(r, r.evidence.map(lookup)))), OPTIONS));
+    this.file.write(stringify(results.map((r) => csvRow(r, windowOf(r, r.evidence.map(lookup)))), OPTIONS));
   }
 
   finish(): Written {
@@ -73,7 +105,7 @@ export const csvFormat: Format = {
   open(ctx) {
     const stream = new CsvStream(new StreamFile(join(ctx.dir, CSV_FILE)));
     return {
-      add: (slice) => inParts(slice.results, (part) => stream.add(part, slice.lookup, slice.timeOf)),
+      add: (slice) => inParts(slice.results, (part) => stream.add(part, slice.lookup, slice.windowOf)),
       finish: () => ctx.record(CSV_FILE, stream.finish()),
       abort: () => stream.abandon(),
     };

@@ -1,4 +1,5 @@
 /** Resolves the evidence a result cites to the probe records of the hosts' snapshots. */
+import type { InventoryCluster } from "../../model/inventory";
 import type { HostRecord } from "../../model/run";
 import type { EvidenceRef, Result } from "../../model/result";
 import type { ProbeRecord } from "../../model/snapshot";
@@ -74,3 +75,48 @@ export function collectedAt(views: readonly EvidenceView[], hostCollectedAt: str
 
 /** When a result's facts were read, given the evidence it cites (collectedAt, above). */
 export type ResultTime = (r: Result, views: readonly EvidenceView[]) => string | undefined;
+
+/** When the facts a row relies on were read: the first and the last reading, ISO 8601. */
+export interface CollectionWindow {
+  from: string;
+  to: string;
+}
+
+export type ResultWindow = (r: Result, views: readonly EvidenceView[]) => CollectionWindow | undefined;
+
+const earlier = (a: string, b: string): boolean => Date.parse(a) < Date.parse(b);
+
+/**
+ * A result's collection window. A host's: from the earliest to the latest start of the probes it
+ * cites, else (citing none) its snapshot's collectedAt for both. A cluster's: its nodes' window,
+ * from the earliest to the latest collectedAt of the nodes' snapshots, since a cluster's facts are
+ * its nodes' facts, read one node after another (the nodes in `hosts`; none there: undefined).
+ */
+export function resultWindow(hosts: readonly Pick<HostRecord, "name" | "snapshot">[], clusters: readonly Pick<InventoryCluster, "name" | "nodes">[]): ResultWindow {
+  const times = new Map(hosts.map((h) => [h.name, h.snapshot.collectedAt] as const));
+  const clusterWindows = new Map<string, CollectionWindow>();
+  for (const c of clusters) {
+    let window: CollectionWindow | undefined;
+    for (const node of c.nodes) {
+      const at = times.get(node);
+      if (at === undefined) continue;
+      if (window === undefined) window = { from: at, to: at };
+      else if (earlier(at, window.from)) window.from = at;
+      else if (earlier(window.to, at)) window.to = at;
+    }
+    if (window !== undefined) clusterWindows.set(c.name, window);
+  }
+  return (r, views) => {
+    if (r.target.kind === "cluster") return clusterWindows.get(r.target.name);
+    let window: CollectionWindow | undefined;
+    for (const v of views) {
+      const at = v.record?.startedAt;
+      if (at === undefined) continue;
+      if (window === undefined) window = { from: at, to: at };
+      else if (earlier(at, window.from)) window.from = at;
+      else if (earlier(window.to, at)) window.to = at;
+    }
+    const own = times.get(r.target.name);
+    return window ?? (own === undefined ? undefined : { from: own, to: own });
+  };
+}

@@ -16,7 +16,7 @@ import type { RunDigest } from "../bookkeeping/digest";
 import type { Written } from "../output/stream-file";
 import type { AllureExecutor } from "./allure/executor";
 import type { EnvironmentInfo } from "./allure/allure-sdk";
-import type { EvidenceLookup, ResultTime } from "./evidence-view";
+import type { EvidenceLookup, ResultTime, ResultWindow } from "./evidence-view";
 import type { SummaryHead, SummaryTail } from "./summary";
 
 export interface Format {
@@ -98,6 +98,8 @@ export interface SliceView {
   lookup: EvidenceLookup;
   /** When the facts a result relies on were read (report/formats/evidence-view.ts). */
   timeOf: ResultTime;
+  /** The first and last reading of those facts; a cluster's is its nodes' (evidence-view.ts). */
+  windowOf: ResultWindow;
   /** When the slice was written: results citing no probe are placed within the run's time so far. */
   writtenAt: string;
 }

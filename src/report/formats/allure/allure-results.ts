@@ -1,10 +1,14 @@
 /**
- * Allure 2 results (allure-results/): one result file per Result, one evidence attachment per host
- * shared by every result citing it, categories.json and environment.properties.
+ * Allure 2 results (allure-results/): one result file per Result; as its attachments, first the
+ * probes it cites (one small text file per set of cited probes, shared by the results citing the
+ * same set), then its host's snapshot (one per host, shared by every result citing it);
+ * categories.json and environment.properties.
  *
- * One attachment per host rather than per host and probe: at 10,000 hosts the per-probe files were
- * 82,000 of the 188,000 files written (bench/README.md). The host's file holds every probe record
- * the host gave, the cited ones included, and each result's attachment name says which it cites.
+ * The snapshot is one file per host rather than per host and probe: at 10,000 hosts the per-probe
+ * files were 82,000 of the 188,000 files written (bench/README.md). An auditor, though, must not
+ * search a 31.7 KiB snapshot for the probe that decided a result (6,400 characters in, on the
+ * demo), so the cited probes come first, as text; they cost a file per cited set, about one per
+ * result, each a few hundred bytes.
  *
  * Results are built as allure-js-commons `TestResult` objects and handed straight to the writer
  * instead of going through ReporterRuntime's start/update/stop/write cycle. The runtime is made
@@ -38,13 +42,34 @@ export const STANDALONE_SUITE = "Standalone hosts";
 export const CLUSTER_SUITE = "Cluster-wide checks";
 
 
-const ALLURE_STATUS: Readonly<Record<ResultStatus, Status>> = {
+/**
+ * Allure 2's fifth status. allure-js-commons leaves it out of its enum (its test frameworks never
+ * report it), but Allure 2 reads, counts, colours and filters it like the other four.
+ */
+const UNKNOWN = "unknown" as Status;
+
+/**
+ * hostproof's five outcomes onto Allure's five statuses, one to one, so that each keeps its own
+ * colour, count and filter in the report: waived is not "skipped" like not applicable (it is a
+ * finding somebody accepted), so it takes Allure's remaining status. allure-status-words.ts makes
+ * the UI say hostproof's word for each.
+ */
+export const ALLURE_STATUS: Readonly<Record<ResultStatus, Status>> = {
   passed: Status.PASSED,
   failed: Status.FAILED,
   undetermined: Status.BROKEN,
   notApplicable: Status.SKIPPED,
-  waived: Status.SKIPPED,
+  waived: UNKNOWN,
 };
+
+/** Category names the report's Categories tree regroups (allure-categories-tree.ts). */
+export const NON_COMPLIANT_CATEGORY = "Non-compliant";
+export const WAIVED_CATEGORY = "Waived";
+
+/** The tag a waived result carries naming its waiver by position in the file (1-based): ids are optional and free text. */
+export function waiverTag(index: number): string {
+  return `waiver #${index + 1}`;
+}
 
 function hex(...parts: string[]): string {
   // NUL separators: `a`+`bc` and `ab`+`c` must not hash alike.
@@ -66,6 +91,20 @@ export function historyIdOf(result: Result): string {
  */
 export function evidenceFileName(host: string): string {
   return `${asUuid(hex("evidence", host))}-attachment.json`;
+}
+
+/**
+ * One file per set of cited probes: the result's first attachment holds only the probes it cites,
+ * so an auditor reads the command and output that decided it without searching the host's whole
+ * snapshot. Results citing the same probes on the same hosts share the file.
+ */
+export function citedFileName(views: readonly Pick<EvidenceView, "host" | "probe">[]): string {
+  return `${asUuid(hex("cited", ...views.flatMap((v) => [v.host, v.probe])))}-attachment.txt`;
+}
+
+/** The cited probes' records one after another, each as evidenceText shows it. */
+export function citedText(views: readonly EvidenceView[]): string {
+  return views.map(evidenceText).join(`\n${"-".repeat(72)}\n\n`);
 }
 
 /** Puts a host's snapshot in place as `source` in allure-results (the run links its own copy). */
@@ -117,6 +156,7 @@ function waiverLabels(r: Result): Label[] {
   if (w === undefined) return [];
   return [
     { name: "tag", value: "waived" },
+    { name: "tag", value: waiverTag(w.index) },
     { name: "waiverApprover", value: w.approver },
     ...(w.id !== undefined ? [{ name: "waiverId", value: w.id }] : []),
   ];
@@ -228,7 +268,9 @@ export function buildTestResult(r: Result, index: number, ctx: AllureContext): T
   const historyId = historyIdOf(r);
   const views = r.evidence.map(ctx.lookup);
   const hosts = [...new Set(views.map((v) => v.host))];
-  const attachments: Attachment[] = hosts.map((host) => ({
+  const cited: Attachment[] =
+    views.length > 0 ? [{ name: `Probes cited: ${views.map((v) => `${v.title} on ${v.host}`).join("; ")}`, source: citedFileName(views), type: ContentType.TEXT }] : [];
+  const snapshots: Attachment[] = hosts.map((host) => ({
     // Allure keeps one name per attachment file (the first result's): the name is the host's alone,
     // and the probes this result cites are its `evidence` parameter.
     name: `Evidence: every probe read from ${host}`,
@@ -251,7 +293,7 @@ export function buildTestResult(r: Result, index: number, ctx: AllureContext): T
     links: [],
     parameters: [...parametersOf(r, ctx), ...(views.length > 0 ? [{ name: "evidence", value: views.map((v) => `${v.title} on ${v.host}`).join("; "), excluded: true }] : [])],
     steps: [],
-    attachments,
+    attachments: [...cited, ...snapshots],
     ...timesOf(r, views, ctx),
   };
 }
@@ -281,7 +323,7 @@ function escapeJavaRegex(text: string): string {
 export function allureCategories(): Category[] {
   const undeterminedKinds = [...PROBE_ERROR_KINDS, "not-collected", "malformed", "inconsistent", "not-verifiable"] as const;
   return [
-    { name: "Non-compliant", matchedStatuses: [Status.FAILED] },
+    { name: NON_COMPLIANT_CATEGORY, matchedStatuses: [Status.FAILED] },
     ...undeterminedKinds.map(
       (kind): Category => ({
         name: `Undetermined: ${REASON_TITLES[kind]}`,
@@ -290,7 +332,7 @@ export function allureCategories(): Category[] {
       }),
     ),
     { name: "Undetermined", matchedStatuses: [Status.BROKEN] },
-    { name: "Waived", matchedStatuses: [Status.SKIPPED], messageRegex: "(?s).*\\nWaived \\(.*" },
+    { name: WAIVED_CATEGORY, matchedStatuses: [UNKNOWN] },
     { name: "Not applicable", matchedStatuses: [Status.SKIPPED] },
   ];
 }
@@ -337,6 +379,15 @@ export class AllureResultsStream {
     if (written === undefined) this.evidenceWritten.set(ctx, (written = new Set()));
     for (const r of results) {
       const result = buildTestResult(r, this.index++, ctx);
+      if (r.evidence.length > 0) {
+        const views = r.evidence.map(ctx.lookup);
+        const source = citedFileName(views);
+        if (!written.has(source)) {
+          written.add(source);
+          this.attachments += 1;
+          this.writer.writeAttachment(source, Buffer.from(citedText(views), "utf8"));
+        }
+      }
       for (const host of new Set(r.evidence.map((ref) => ref.host))) {
         const source = evidenceFileName(host);
         if (written.has(source)) continue;
