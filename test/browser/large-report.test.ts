@@ -11,7 +11,7 @@ import { pathToFileURL } from "node:url";
 import { chromium, type Page } from "playwright-core";
 import { generateEstate } from "../../bench/generate";
 import { requireTool } from "../helpers/require-tool";
-import { AS_OF, spawnCli, tempDir } from "../e2e/cli";
+import { AS_OF, shownCommand, spawnCli, tempDir } from "../e2e/cli";
 import type { Summary } from "../../src/report/formats/summary";
 
 const CHROMIUM = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((p) => existsSync(p));
@@ -50,13 +50,14 @@ test(`the browsable report of ${HOSTS.toLocaleString("en-US")} hosts: every host
   // No --html: above 2,000 hosts the default is the browsable report.
   const run = spawnCli(["run", "-i", estate.inventoryPath, "-w", waivers, "-o", out, "--as-of", AS_OF, "--exit-zero", "--no-history"]);
   assert.equal(run.code, 0, run.stderr);
-  assert.match(run.stdout, /Browsable report: .*pages\/index\.html/);
+  assert.match(run.stdout, /Browsable report \(pages\/; open it in a browser, the folder travels whole\):\n {4}\S*pages\/index\.html$/m);
   assert.ok(!existsSync(join(out, "allure-report")), "no single-file report at this size");
   // Above 2,000 hosts the defaults are the record, junit.xml, summary.md, results.csv and the pages;
   // the formats that grow fastest are one export away, and the run says how.
   for (const file of ["summary.json", "summary.md", "junit.xml", "results.csv", "pages/index.html", "evidence/run.json"]) assert.ok(existsSync(join(out, file)), file);
   for (const file of ["hdf.json", "allure-results"]) assert.ok(!existsSync(join(out, file)), `${file} is not written by default at this size`);
-  assert.match(run.stdout, /Not written by this run: hdf, hdf-targets, allure-results; derive them from this report when needed: hostproof export \S+ --format hdf,hdf-targets,allure-results/);
+  assert.match(run.stdout.replace(/\n\s+/g, " "), /Not written by this run: hdf, hdf-targets, allure-results; derive them from this report when needed:/);
+  assert.match(shownCommand(run.stdout, "when needed:")?.line ?? run.stdout, /^hostproof export \S+ --format hdf,hdf-targets,allure-results$/);
   const summary = JSON.parse(readFileSync(join(out, "summary.json"), "utf8")) as Summary;
   assert.equal(summary.hosts.length, HOSTS);
 

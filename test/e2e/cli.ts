@@ -132,3 +132,25 @@ Feature: Acme's own controls
     Given each host
     Then the host does not run Windows Server 2003
 `;
+
+/**
+ * The command a run printed for pasting, on the lines under the line ending with `heading`
+ * (src/cli/display/command-lines.ts): `pasted` as it stands (continuations included, what a person
+ * pastes into sh), `line` with the continuations joined.
+ */
+export function shownCommand(stdout: string, heading: string): { pasted: string; line: string } | undefined {
+  const lines = stdout.split("\n");
+  const at = lines.findIndex((l) => l.endsWith(heading));
+  if (at < 0) return undefined;
+  const command: string[] = [];
+  for (let i = at + 1; i < lines.length; i++) {
+    command.push(lines[i]!);
+    if (!lines[i]!.endsWith(" \\")) break;
+  }
+  return { pasted: command.join("\n"), line: command.map((l) => l.replace(/ \\$/, "").trim()).join(" ") };
+}
+
+/** What a run printed with its wrapped lines joined again (a line's continuations are indented): for matching a sentence. */
+export function joinWrapped(stdout: string): string {
+  return stdout.replace(/\n {2,}(?=\S)/g, " ");
+}

@@ -21,7 +21,7 @@ test("npm start's run makes one self-contained HTML report whose suites are clus
   assert.equal(res.code, 0, res.stderr);
   const file = join(out, "allure-report", "index.html");
   assert.ok(existsSync(file), res.stderr);
-  assert.match(res.stdout, /Allure report: .*allure-report\/index\.html/);
+  assert.match(res.stdout, /Allure report \(one file; open it in a browser\):\n {4}\S*allure-report\/index\.html$/m);
   const html = readFileSync(file, "utf8");
   const suites = JSON.parse(embedded(html, "data/suites.json")) as { children: { name: string; children: { name: string; children: { name: string; status: string }[] }[] }[] };
   const wgclus = suites.children.find((c) => c.name === "wgclus");

@@ -11,7 +11,7 @@ test("hostproof verify: intact report exits 0; a tampered snapshot, a removed fi
   const out = join(tempDir(), "reports");
   const run = await runCli(["run", "-i", DEMO, "-o", out, "--as-of", AS_OF, "--no-html", "--no-history"]);
   assert.equal(run.code, 1);
-  const sha = /Evidence manifest SHA-256 ([0-9a-f]{64})/.exec(run.stdout)?.[1];
+  const sha = /Evidence manifest SHA-256\s+([0-9a-f]{64})/.exec(run.stdout)?.[1];
   assert.ok(sha, run.stdout);
   const intact = spawnCli(["verify", out, "--expect", sha]);
   assert.equal(intact.code, 0, intact.stdout + intact.stderr);

@@ -38,7 +38,7 @@ test("a second run into an --out another run is writing is refused (exit 3, nami
   assert.doesNotMatch(second.stdout, /Evidence manifest SHA-256/);
   const done = await first.exit;
   assert.equal(done.code, 0, done.stderr);
-  const digest = /Evidence manifest SHA-256 ([0-9a-f]{64})/.exec(done.stdout)![1]!;
+  const digest = /Evidence manifest SHA-256\s+([0-9a-f]{64})/.exec(done.stdout)![1]!;
   const verify = spawnCli(["verify", out, "--expect", digest]);
   assert.equal(verify.code, 0, verify.stdout + verify.stderr);
   assert.deepEqual(readdirSync(root), ["reports"], "the lock went with the run");

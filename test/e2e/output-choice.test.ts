@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { AS_OF, DEMO, spawnCli, tempDir } from "./cli";
+import { AS_OF, DEMO, shownCommand, spawnCli, tempDir } from "./cli";
 
 test("run --no-export leaves formats out; the report verifies, and export derives them later", () => {
   const dir = tempDir();
@@ -17,12 +17,14 @@ test("run --no-export leaves formats out; the report verifies, and export derive
   assert.equal(run.code, 0, run.stderr);
   assert.deepEqual(readdirSync(out).sort(), [".hostproof-report", "cucumber-messages.ndjson", "evidence", "results.csv", "summary.json", "summary.md"]);
   assert.match(run.stdout, /^ {2}summary\.json, summary\.md, results\.csv, cucumber-messages\.ndjson, evidence\/$/m);
-  const hint = /Not written by this run: junit, hdf, allure-results; derive them from this report when needed: (hostproof export \S+ --format junit,hdf,allure-results)$/m.exec(run.stdout);
+  assert.match(run.stdout.replace(/\n\s+/g, " "), /Not written by this run: junit, hdf, allure-results; derive them from this report when needed:/);
+  const hint = shownCommand(run.stdout, "when needed:");
   assert.ok(hint, run.stdout);
+  assert.match(hint.line, /^hostproof export \S+ --format junit,hdf,allure-results$/);
   const verify = spawnCli(["verify", out]);
   assert.equal(verify.code, 0, verify.stdout + verify.stderr);
   // The command the run printed, as printed.
-  const exported = spawnCli(hint[1]!.split(" ").slice(1));
+  const exported = spawnCli(hint.line.split(" ").slice(1));
   assert.equal(exported.code, 0, exported.stderr);
   const to = / \(verified\) to (.+)\/$/m.exec(exported.stdout)?.[1];
   assert.equal(to, `${out}-junit+hdf+allure-results`);
@@ -36,7 +38,7 @@ test("run --export adds a format and --html's choice of report; an impossible re
   assert.equal(run.code, 0, run.stderr);
   assert.ok(existsSync(join(out, "pages", "index.html")), "the pages, as --html pages gives them");
   assert.ok(!existsSync(join(out, "allure-report")) && !existsSync(join(out, "hdf.json")));
-  assert.match(run.stdout, /Browsable report: /);
+  assert.match(run.stdout, /Browsable report \(pages\/; open it in a browser, the folder travels whole\):\n {4}\S+/);
 
   const refused: [string[], RegExp][] = [
     [["--no-export", "summary"], /--no-export: summary holds the record's results/],

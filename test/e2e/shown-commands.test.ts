@@ -13,7 +13,7 @@ import { findPwsh } from "../../src/powershell/find";
 import { SINGLE_QUOTES, DOUBLE_QUOTES } from "../../src/powershell/quote";
 import { shownArg } from "../../src/util/shell-quote";
 import { requireTool } from "../helpers/require-tool";
-import { AS_OF, DEMO, spawnCli, tempDir } from "./cli";
+import { AS_OF, DEMO, shownCommand, spawnCli, tempDir } from "./cli";
 
 /** A folder name that runs `touch` (sh) or New-Item (pwsh) if a quote or `$(` is not handled. */
 function hostileName(canary: string): string {
@@ -26,7 +26,8 @@ test("the verify command a run prints, pasted into sh, passes the report folder 
   const out = join(dir, hostileName(canary));
   const run = spawnCli(["run", "-i", DEMO, "-o", out, "--as-of", AS_OF, "--exit-zero", "--no-history", "--no-html"]);
   assert.equal(run.code, 0, run.stderr);
-  const line = /check the report with: (hostproof verify .*)$/m.exec(run.stdout)?.[1];
+  // As printed: on lines of its own, broken between arguments with sh's line continuation where it is wider than the terminal.
+  const line = shownCommand(run.stdout, "Check the report with:")?.pasted;
   assert.ok(line !== undefined, run.stdout);
   const args = join(dir, "args");
   const sh = spawnSync("/bin/sh", ["-c", `hostproof() { for a in "$@"; do printf '%s\\n' "$a"; done > "$HP_ARGS"; }\n${line}`], { encoding: "utf8", env: { ...process.env, HP_ARGS: args } });

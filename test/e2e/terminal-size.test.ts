@@ -28,8 +28,8 @@ test("600 controls: no matrix, the controls with their counts, a summary of boun
   const res = run(["--features", join(cwd, "acme")], cwd);
   assert.equal(res.code, 0, res.stderr);
   const lines = summary(res.stdout);
-  assert.ok(lines.length < 80, `${lines.length} lines:\n${res.stdout.slice(0, 3000)}`);
-  assert.ok(lines.every((l) => displayWidth(l) <= 240), "no line wider than 240 columns");
+  assert.ok(lines.length < 120, `${lines.length} lines:\n${res.stdout.slice(0, 3000)}`);
+  assert.ok(lines.every((l) => displayWidth(l) <= 80), "no line wider than 80 columns (a pipe)");
   assert.ok(!lines.some((l) => l.includes("│")), "no matrix");
   assert.ok(lines.includes("  No host × control matrix: 622 controls are more than 100 columns can show."), res.stdout.slice(0, 3000));
   assert.equal(lines.filter((l) => /^ {2}✘ +[\d,]+ {2}\? /.test(l)).length, 20, "the 20 controls with the most failures");
@@ -41,5 +41,5 @@ test("the demo's matrix is drawn on a pipe (80 columns) and on a wide terminal, 
   assert.match(run([], ROOT, "200").stdout, /^wg-node1 \(wgclus\) {2}✔ ✔/m);
   const narrow = run([], ROOT, "60").stdout;
   assert.doesNotMatch(narrow, /│/);
-  assert.match(narrow, /^ {2}No host × control matrix: 22 controls need \d+ columns, the terminal has 60\.$/m);
+  assert.match(narrow.replace(/\n\s+/g, " "), / No host × control matrix: 22 controls need \d+ columns, the terminal has 60\. /);
 });

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import Ajv from "ajv";
 import addFormats from "ajv-formats";
 import { writeEstate, type EstateSpec } from "../helpers/snapshot-builder";
-import { AS_OF, DEMO, ROOT, expectRejected, readJson, runCli, spawnCli, tempDir, writeCompliantEstate } from "./cli";
+import { AS_OF, DEMO, ROOT, expectRejected, joinWrapped, readJson, runCli, spawnCli, tempDir, writeCompliantEstate } from "./cli";
 import type { Summary, SummaryResult } from "../../src/report/formats/summary";
 
 const DEMO_WAIVERS = join(ROOT, "examples", "demo", "waivers.yaml");
@@ -80,11 +80,11 @@ test("demo with waivers: the terminal draws W and lists the waivers applied", ()
   assert.match(demo.stdout, /^cluster wgclus +✔ W +✔ ✔ ✘ +–$/m);
   assert.ok(summary);
   const t = summary.totals;
-  assert.ok(demo.stdout.includes(`Results: ${t.passed} passed, ${t.failed} failed, ${t.undetermined} undetermined, ${t.notApplicable} not applicable, ${t.waived} waived (${t.total} total)`), demo.stdout);
-  assert.match(demo.stdout, /^Waivers \(examples\/demo\/waivers\.yaml\): 3 in the file, 3 applied, 3 results waived$/m);
-  assert.match(demo.stdout, /^W WVR-2026-019 \(HP-EOS-003 on host app2016\): 1 failed waived; approved by Priya Raman, Application Owner \(ERP\); MIG-2291; expires 2027-01-10$/m);
-  assert.match(demo.stdout, /^W WVR-2026-011 \(HP-CLU-004 on cluster wgclus and its nodes\): 1 undetermined waived/m);
-  assert.doesNotMatch(demo.stdout, /HP-CLU-004 {2}not-verifiable/, "a waived result is not listed as a finding");
+  assert.ok(joinWrapped(demo.stdout).includes(`Results: ${t.passed} passed, ${t.failed} failed, ${t.undetermined} undetermined, ${t.notApplicable} not applicable, ${t.waived} waived (${t.total} total)`), demo.stdout);
+  assert.match(joinWrapped(demo.stdout), /^Waivers \(examples\/demo\/waivers\.yaml\): 3 in the file, 3 applied, 3 results waived$/m);
+  assert.match(joinWrapped(demo.stdout), /^W WVR-2026-019 \(HP-EOS-003 on host app2016\): 1 failed waived; approved by Priya Raman, Application Owner \(ERP\); MIG-2291; expires 2027-01-10$/m);
+  assert.match(joinWrapped(demo.stdout), /^W WVR-2026-011 \(HP-CLU-004 on cluster wgclus and its nodes\): 1 undetermined waived/m);
+  assert.doesNotMatch(joinWrapped(demo.stdout), /HP-CLU-004 {2}not-verifiable/, "a waived result is not listed as a finding");
 });
 
 test("demo with waivers: JUnit skips the waived results with the justification, approver, ticket and expiry", () => {
@@ -179,7 +179,7 @@ test("exit code: HP-CLU-004 attested (runControl: false) turns 2 into 0; with ru
   const plain = await run(inv, "--waivers", waiverFile([attest]));
   assert.equal(plain.code, 2);
   assert.equal(plain.summary.waivers?.notices[0]?.kind, "not-needed");
-  assert.match(plain.stdout, /^! waivers\[0\] \(HP-CLU-004 on cluster WG and its nodes\) waived nothing: 1 result undetermined, which a waiver with runControl: true does not cover/m);
+  assert.match(joinWrapped(plain.stdout), /^! waivers\[0\] \(HP-CLU-004 on cluster WG and its nodes\) waived nothing: 1 result undetermined, which a waiver with runControl: true does not cover/m);
 });
 
 test("an expired waiver: the failure counts again, and the summary, the terminal and the result all say it expired", async () => {
@@ -200,7 +200,7 @@ test("an expired waiver: the failure counts again, and the summary, the terminal
   assert.equal(notice?.kind, "expired");
   assert.deepEqual(notice?.targets, ["host old"]);
   assert.equal(res.summary.waivers?.waivers[0]?.state, "expired");
-  assert.match(res.stdout, /^! W-1 \(HP-EOS-003 on host old\) expired at the end of 2026-11-21 UTC and no longer applies: 1 result that it covered counts again \(host old\)\./m);
+  assert.match(joinWrapped(res.stdout), /^! W-1 \(HP-EOS-003 on host old\) expired at the end of 2026-11-21 UTC and no longer applies: 1 result that it covered counts again \(host old\)\./m);
   // The last day itself still counts.
   assert.equal((await run(inv, "--tags", "@area:lifecycle", "--waivers", waiverFile([eosWaiver({ expires: AS_OF })]))).code, 0);
 });
@@ -212,8 +212,8 @@ test("expiring within --waiver-warn-days (default 14) is a warning, not a failur
   assert.equal(res.code, 0, res.stdout);
   assert.deepEqual(res.summary.waivers?.notices.map((n) => [n.id, n.kind, n.daysLeft]), [["W-1", "expiring", 9], ["W-2", "unmatched", undefined]]);
   assert.equal(res.summary.waivers?.warnDays, 14);
-  assert.match(res.stdout, /^! W-1 \(HP-EOS-003 on host old\) expires at the end of 2026-12-01 UTC \(9 days left\)/m);
-  assert.match(res.stdout, /^! W-2 \(HP-EOS-003 on host gone\) matched no result in this run/m);
+  assert.match(joinWrapped(res.stdout), /^! W-1 \(HP-EOS-003 on host old\) expires at the end of 2026-12-01 UTC \(9 days left\)/m);
+  assert.match(joinWrapped(res.stdout), /^! W-2 \(HP-EOS-003 on host gone\) matched no result in this run/m);
   const narrow = await run(inv, "--tags", "@area:lifecycle", "--waivers", file, "--waiver-warn-days", "5");
   assert.deepEqual(narrow.summary.waivers?.notices.map((n) => n.kind), ["unmatched"]);
   assert.equal(narrow.summary.waivers?.warnDays, 5);
@@ -258,5 +258,5 @@ test("validate lints waiver files: unknown controls, expired waivers and a missi
 
   const soon = await runCli(["validate", waiverFile([eosWaiver({ expires: "2026-11-30" })])]);
   assert.equal(soon.code, 0);
-  assert.match(soon.stdout, /! W-1 \(HP-EOS-003 on host old\) expires at the end of 2026-11-30 UTC \(8 days left\)/);
+  assert.match(joinWrapped(soon.stdout), /! W-1 \(HP-EOS-003 on host old\) expires at the end of 2026-11-30 UTC \(8 days left\)/);
 });

@@ -9,7 +9,7 @@ import { scratch } from "./tmp";
 
 const tableRows = (md: string): string[] => md.split("\n").filter((l) => l.startsWith("| ") && !l.startsWith("| target"));
 
-test("a small estate: verdict, totals, every row (hosts, then clusters), a cell per status, the failures by severity", () => {
+test("a small estate: verdict, totals, every row (hosts, then clusters), a cell per status, the findings by severity", () => {
   const md = renderSummaryMarkdown(fixtureRunReport());
   assert.match(md, /^## hostproof: demo &amp; &lt;lab&gt;\n/);
   assert.match(md, /\*\*Verdict: ❌ NON-COMPLIANT\*\* \(fail on high or above; exit code 1\) · as of 2025-03-01/);
@@ -21,11 +21,12 @@ test("a small estate: verdict, totals, every row (hosts, then clusters), a cell 
     "| solo1 | W | ❌ | ✅ |   |   |",
     "| cluster wgclus |   |   |   |   | ❌ |",
   ]);
-  const failures = md.slice(md.indexOf("### Failures")).split("\n").filter((l) => l.startsWith("- "));
-  assert.deepEqual(failures, [
-    "- ❌ **solo1** HP-EOS-001 (critical): Windows Server 2012 R2: extended support ended 2023-10-10",
-    "- ❌ **node1** HP-NIC-001 (high): Ethernet 2 \\*VMQ: 1",
-    "- ❌ **cluster wgclus** HP-CLU-001 (medium): node1: File Share Witness",
+  const findings = md.slice(md.indexOf("### Findings (most severe first)")).split("\n").filter((l) => l.startsWith("- "));
+  assert.deepEqual(findings, [
+    "- ❌ **critical** · solo1 · HP-EOS-001: Windows Server 2012 R2: extended support ended 2023-10-10; expected supported until at least 2025-05-30",
+    "- ❌ **high** · node1 · HP-NIC-001: Ethernet 2 \\*VMQ: 1; expected 0",
+    "- ❌ **medium** · cluster wgclus · HP-CLU-001: node1: File Share Witness; expected Cloud Witness or Physical Disk",
+    "- ❔ **low** · node2 · HP-UPD-001: access-denied: Get-HotFix : アクセスが拒否されました。",
   ]);
   assert.doesNotMatch(md, /not shown/);
 });
@@ -49,8 +50,9 @@ test("10,000 hosts stay small enough for a GitHub job summary: capped rows and f
   assert.equal(tableRows(md).length, MAX_ROWS);
   assert.match(md, /_7,792 rows of 10,000 not shown/);
   assert.match(md, /_2,008 more rows with failed, undetermined or waived results not shown/);
-  assert.match(md, new RegExp(`### Failures \\(the ${MAX_FAILURES} most severe of 1,428\\)`));
-  assert.match(md, /- … and 1,408 more: see summary\.json or the Allure report\./);
+  // 1,428 failed and 909 undetermined: the first 20 by severity, then control, then host.
+  assert.match(md, new RegExp(`### Findings \\(the first ${MAX_FAILURES} of 2,337, most severe first\\)`));
+  assert.match(md, /- … and 2,317 more: see summary\.json or the Allure report\./);
 });
 
 test("text from hosts cannot inject Markdown or HTML", () => {
@@ -59,7 +61,7 @@ test("text from hosts cannot inject Markdown or HTML", () => {
   report.results[0]!.details = [{ subject: "NIC | <b>", expected: "0", actual: "1\n| forged | row |", outcome: "deviation" }];
   const md = renderSummaryMarkdown(report);
   assert.doesNotMatch(md, /<b>/);
-  assert.match(md, /NIC \\\| &lt;b&gt;: 1 ⏎ \\\| forged \\\| row \\\|/);
+  assert.match(md, /NIC \\\| &lt;b&gt;: 1 ⏎ \\\| forged \\\| row \\\|; expected 0/);
 });
 
 test("no results: said so, no empty table", () => {
@@ -68,7 +70,7 @@ test("no results: said so, no empty table", () => {
   const md = renderSummaryMarkdown(report);
   assert.match(md, /No results: no control applied/);
   assert.doesNotMatch(md, /\| target/);
-  assert.doesNotMatch(md, /### Failures/);
+  assert.doesNotMatch(md, /### Findings/);
 });
 
 test("writeSummaryMarkdown writes summary.md", (t) => {

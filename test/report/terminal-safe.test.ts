@@ -46,3 +46,36 @@ test("invisible and format characters are visible escapes: a zero-width space ca
   assert.equal(escapeControls("lone \ud800 \udc00"), "lone \\ud800 \\udc00");
   assert.equal(escapeControls("ｈｖ０１ ✔ ノード 𝔸"), "ｈｖ０１ ✔ ノード 𝔸", "visible characters, wide or astral, stay");
 });
+
+test("hostile host names, waivers and findings in a narrow terminal: escaped, literal, and every line within the width", () => {
+  const displayWidth = (s: string): number => [...s.replace(/\u001b\[[0-9;]*m/g, "")].reduce((n, ch) => n + (/[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uff00-\uff60]/.test(ch) ? 2 : 1), 0);
+  const report = fixtureRunReport();
+  const failed = report.results.find((r) => r.status === "failed" && r.target.kind === "host")!;
+  const rtl = "evil\u202egnp.exe";
+  // A name made to erase the line and retitle the window, one that reorders text, one far wider than any terminal, one in wide characters.
+  const names = [`n1${ERASE}`, rtl, `long-${"x".repeat(3000)}`, "ノード".repeat(40)];
+  const extra = names.map((name) => ({ ...failed, target: { kind: "host" as const, name }, details: [], actual: `found ${TITLE} on ${name}` }));
+  report.results = [...report.results, ...extra];
+  report.hosts = [...report.hosts, ...names.map((name) => ({ ...report.hosts[0]!, name }))];
+  report.waivers!.waivers[0]!.justification = `accepted ${ERASE} ${"j".repeat(2000)}`;
+  for (const width of [20, 40, 80, 200]) {
+    for (const color of [false, true]) {
+      const text = formatTerminalSummary(report, { color, width });
+      const plain = text.replace(/\u001b\[[0-9;]*m/g, "");
+      assert.doesNotMatch(plain, CONTROL, `width ${width}: no raw control character`);
+      for (const line of text.replace(/\n$/, "").split("\n")) {
+        // The one exception: a path (the waiver file's) is one word, never cut; it stands alone on its line.
+        const path = !/\s/.test(line.trim()) && line.includes("examples/demo/waivers.yaml");
+        assert.ok(displayWidth(line) <= width || path, `width ${width}: a line of ${displayWidth(line)} columns: ${line}`);
+      }
+      if (width >= 80) {
+        // Short enough to stay on a line: the escapes are shown literally, as text.
+        assert.match(plain, /n1\\e\[2K\\r…\\e\[32mCOMPLIANT/, `width ${width}`);
+        assert.match(plain, /evil\\u202egnp\.exe/);
+      }
+      // A long name is shortened in the findings' head column, never spread over many lines.
+      assert.ok(plain.includes("long-xxxxxxxx"), "the long name starts as given");
+      assert.ok(plain.split("\n").length < 200, `width ${width}: ${plain.split("\n").length} lines`);
+    }
+  }
+});

@@ -9,6 +9,8 @@ import { parseShard } from "../../engine/shard";
 import { formatDrift } from "../../report/bookkeeping/drift";
 import { createProgress } from "../display/progress";
 import { formatTerminalSummary } from "../display/terminal";
+import { layoutWidth, wrap } from "../display/fit";
+import { commandLines } from "../display/command-lines";
 import { checkTagsSelect, FEATURE_OPTIONS, featureSelection, parse, usageError } from "../args";
 import { RUN_HELP } from "../usage";
 import { RECORD_SHOWN } from "../../report/record";
@@ -82,34 +84,46 @@ const INTERNAL_ERRORS_SHOWN = 5;
 /** What run and merge print when the report is in place, and the exit code they return. */
 export function reportOutcome(outcome: RunOutcome, options: { tags?: string; color: boolean; exitZero: boolean }, io: Io): ExitCode {
   const { tags, color } = options;
-  io.out(formatTerminalSummary(outcome.report, { color, width: io.columns }));
-  if (outcome.report.drift !== undefined) io.out(formatDrift(outcome.report.drift));
+  const width = layoutWidth(io.columns);
+  // Every line in the terminal's width: text wraps, paths are kept whole, commands stand on lines of their own.
+  const say = (text: string, indent = "  "): void => io.out(wrap(text, width, { indent, keepWords: true }).join("\n"));
+  const command = (words: string[]): void => io.out(commandLines(words, width).join("\n"));
+  io.out(formatTerminalSummary(outcome.report, { color, width }));
+  if (outcome.report.drift !== undefined) io.out(formatDrift(outcome.report.drift).replace(/\n$/, "").split("\n").flatMap((l) => wrap(l, width, { indent: "    " })).join("\n"));
   if (outcome.report.totals.total === 0) {
     io.err(`warning: no control selected${tags ? ` by --tags "${tags}"` : ""}; run \`hostproof controls\` to see the tags.`);
   }
   // A judge that throws does so for every target: the first few say what it is, the rest are counted.
   for (const bug of outcome.internalErrors.slice(0, INTERNAL_ERRORS_SHOWN)) io.err(`internal error (reported as undetermined): ${bug}`);
   if (outcome.internalErrors.length > INTERNAL_ERRORS_SHOWN) io.err(`… and ${outcome.internalErrors.length - INTERNAL_ERRORS_SHOWN} more internal errors, each reported as an undetermined result.`);
-  io.out(`Reports in ${outcome.outDir}/`);
+  say(`Reports in ${outcome.outDir}/`);
   // The formats written, but the HTML report, which has a line of its own; then the record's own parts.
-  io.out(`  ${[...outcome.formats.filter((f) => f.html === undefined).map((f) => f.files[0]!), ...RECORD_SHOWN].join(", ")}`);
+  say(`  ${[...outcome.formats.filter((f) => f.html === undefined).map((f) => f.files[0]!), ...RECORD_SHOWN].join(", ")}`);
   if (outcome.html.ok && "pages" in outcome.html) {
-    io.out(`  Browsable report: ${outcome.html.pages} (pages/; open it in a browser, the folder travels whole)`);
+    say("  Browsable report (pages/; open it in a browser, the folder travels whole):", "    ");
+    say(`    ${outcome.html.pages}`, "    ");
   } else if (outcome.html.ok) {
-    io.out(`  Allure report: ${outcome.outDir}/allure-report/index.html (one file; open it in a browser)`);
+    say("  Allure report (one file; open it in a browser):", "    ");
+    say(`    ${outcome.outDir}/allure-report/index.html`, "    ");
     if (outcome.html.warning !== undefined) io.err(`warning: ${outcome.html.warning}`);
   } else io.err(`  Allure HTML report not generated: ${outcome.html.reason}`);
   if (outcome.left.length > 0) {
     const names = outcome.left.map((f) => f.name);
-    io.out(`  Not written by this run: ${names.join(", ")}; derive them from this report when needed: hostproof export ${shownArg(outcome.outDir)} --format ${names.join(",")}`);
+    say(`  Not written by this run: ${names.join(", ")}; derive them from this report when needed:`, "    ");
+    command(["hostproof", "export", shownArg(outcome.outDir), "--format", names.join(",")]);
   }
-  io.out(`Evidence manifest SHA-256 ${outcome.manifestSha256}; check the report with: hostproof verify ${shownArg(outcome.outDir)} --expect ${outcome.manifestSha256}`);
-  if (outcome.signed !== undefined) io.out(`Signed by keyid ${outcome.signed.keyid} (${outcome.signed.files.join(", ")}); check it with: hostproof verify ${shownArg(outcome.outDir)} --key <its public key>`);
+  say(`Evidence manifest SHA-256 ${outcome.manifestSha256}`);
+  say("Check the report with:");
+  command(["hostproof", "verify", shownArg(outcome.outDir), "--expect", outcome.manifestSha256]);
+  if (outcome.signed !== undefined) {
+    say(`Signed by keyid ${outcome.signed.keyid} (${outcome.signed.files.join(", ")}); check it with:`);
+    command(["hostproof", "verify", shownArg(outcome.outDir), "--key", "<its public key>"]);
+  }
   for (const w of outcome.warnings) io.err(`warning: ${w}`);
 
   const code = outcome.internalErrors.length > 0 && outcome.report.exitCode === EXIT.compliant ? EXIT.internal : outcome.report.exitCode;
   if (options.exitZero && (code === EXIT.nonCompliant || code === EXIT.undetermined)) {
-    io.out(`Exit code would be ${code} (${code === EXIT.nonCompliant ? "non-compliant" : "undetermined"}); --exit-zero makes it 0.`);
+    say(`Exit code would be ${code} (${code === EXIT.nonCompliant ? "non-compliant" : "undetermined"}); --exit-zero makes it 0.`);
     return EXIT.compliant;
   }
   return code;

@@ -10,6 +10,7 @@
  * The text is hostproof's own words and numbers, never input text, so it needs no escaping.
  */
 import type { Progress } from "../../model/progress";
+import { clip, DEFAULT_WIDTH, displayWidth } from "./fit";
 
 /** The part of a stream progress needs; a test passes a fake. */
 export interface ProgressStream {
@@ -41,8 +42,9 @@ export function createProgress(stream: ProgressStream, env: NodeJS.ProcessEnv = 
   const draw = (): void => {
     const line = `hostproof ▸ ${current} · ${seconds(now() - started)}`;
     // Never wider than the terminal: a wrapped line can no longer be redrawn in place.
-    const width = Math.max(20, (stream.columns || 80) - 1);
-    stream.write(ERASE + (line.length > width ? `${line.slice(0, width - 1)}…` : line));
+    // Counted as displayed: `▸` and `·` are one column each, a wide character two.
+    const width = Math.max(20, (stream.columns || DEFAULT_WIDTH) - 1);
+    stream.write(ERASE + (displayWidth(line) > width ? clip(line, width) : line));
   };
   return {
     phase(phase, detail) {

@@ -1,13 +1,16 @@
 /**
  * The summary printed at the end of `hostproof run`: a host × control matrix, the totals, the
- * worst findings and the verdict. It has to stay readable at 100,000 hosts and 10,000 controls:
+ * findings and the verdict, laid out in the terminal's width (fit.ts: stdout's columns on a
+ * terminal, else COLUMNS, else 80). It has to stay readable at 100,000 hosts and 10,000 controls:
  * - past MATRIX_ROWS rows only the rows that need attention are drawn and the rest are counted;
- * - the matrix is drawn only while it fits the terminal's width (two columns per control); past
- *   that, the controls with the most failed and undetermined results are listed with their counts
- *   (up to CONTROL_LINES), and the rest counted: every result is in the reports;
- * - every line is cut to the terminal's width or LINE_CAP columns, whichever is wider, and every
- *   list is capped, so the summary is a few dozen lines whatever the estate (10,000 controls once
- *   made a 200 MB matrix of 40,029-character lines).
+ * - the matrix is drawn only while it fits the width (two columns per control); past that, each
+ *   control's counts per status are listed instead (up to CONTROL_LINES, most failed first), and
+ *   the rest counted: every result is in the reports;
+ * - findings are listed by severity, then control, then host (finding.ts), each with its severity,
+ *   in what-was-found-then-expected words, wrapped to the width and at most FINDING_LINES lines
+ *   each (a longer one says so and where the whole is);
+ * - every other line is wrapped to the width, and every list is capped, so the summary is a few
+ *   dozen lines whatever the estate (10,000 controls once made a 200 MB matrix of 40,029-character lines).
  */
 import { digestOf, type DigestRow, type RunDigest } from "../../report/bookkeeping/digest";
 import type { RunReport } from "../../model/run";
@@ -15,12 +18,16 @@ import type { Result, ResultStatus } from "../../model/result";
 import { waiverLines } from "./terminal-waivers";
 import { escapeControls as safe } from "../../util/terminal-safe";
 import { STATUS_WORDS, statusOf } from "../../report/text";
+import { findingText } from "../../report/finding";
+import { clip, displayWidth, layoutWidth, pack, pad, wrap } from "./fit";
+
+export { displayWidth } from "./fit";
 
 export interface TerminalOptions {
   color: boolean;
-  /** How many failed/undetermined lines to list under the matrix; default 20. */
+  /** How many failed/undetermined results to list under the matrix; default 20. */
   maxRows?: number;
-  /** The terminal's width in columns, which the matrix must fit; default DEFAULT_WIDTH. */
+  /** The terminal's width in columns, which every line must fit; default DEFAULT_WIDTH (fit.ts). */
   width?: number;
 }
 
@@ -30,16 +37,13 @@ export const MATRIX_ROWS = 40;
 export const MATRIX_COLUMNS = 100;
 /** How many controls are listed with their counts when the matrix is not drawn. */
 export const CONTROL_LINES = 20;
-/** Where the output is not a terminal (a pipe, a CI log) and COLUMNS does not say. */
-export const DEFAULT_WIDTH = 80;
 /** Waivers applied, and waiver notices, listed at most: the rest are in summary.json. */
 export const WAIVER_LINES = 20;
+/** Lines one finding's text may take; a longer one is cut and says where the whole is. */
+export const FINDING_LINES = 4;
+/** Lines one waiver or notice may take: the whole waiver is in summary.json. */
+const WAIVER_LINE_ROWS = 3;
 const LABEL_MAX = 32;
-const LINE_MAX = 110;
-/** Any line (a waiver's justification, a control's title) is cut here, or at a wider terminal's width. */
-const LINE_CAP = 240;
-/** Whatever width a terminal claims, no line is longer than this. */
-const WIDTH_MAX = 500;
 
 const GLYPH: Readonly<Record<ResultStatus, string>> = {
   passed: "✔",
@@ -59,82 +63,8 @@ const STATUS_STYLE: Readonly<Record<ResultStatus, Style>> = {
   waived: "cyan",
 };
 
-/** Terminal columns a string occupies: East Asian wide characters take two. */
-export function displayWidth(text: string): number {
-  let width = 0;
-  for (const ch of text) {
-    const cp = ch.codePointAt(0)!;
-    const wide =
-      (cp >= 0x1100 && cp <= 0x115f) ||
-      (cp >= 0x2e80 && cp <= 0xa4cf) ||
-      (cp >= 0xac00 && cp <= 0xd7a3) ||
-      (cp >= 0xf900 && cp <= 0xfaff) ||
-      (cp >= 0xfe30 && cp <= 0xfe4f) ||
-      (cp >= 0xff00 && cp <= 0xff60) ||
-      (cp >= 0xffe0 && cp <= 0xffe6) ||
-      (cp >= 0x20000 && cp <= 0x3fffd);
-    width += wide ? 2 : 1;
-  }
-  return width;
-}
-
 function plural(n: number, word: string): string {
   return `${n.toLocaleString("en-US")} ${word}${n === 1 ? "" : "s"}`;
-}
-
-function pad(text: string, width: number): string {
-  return text + " ".repeat(Math.max(0, width - displayWidth(text)));
-}
-
-function clip(text: string, width: number): string {
-  if (displayWidth(text) <= width) return text;
-  let out = "";
-  let used = 0;
-  for (const ch of text) {
-    const w = displayWidth(ch);
-    if (used + w > width - 1) break;
-    out += ch;
-    used += w;
-  }
-  return out + "…";
-}
-
-const SGR_AT = /^\u001b\[[0-9;]*m/;
-
-/** A painted line cut to `width` visible columns; colour codes take none, and a line cut inside a colour ends with a reset. */
-function clipLine(line: string, width: number): string {
-  if (displayWidth(line) <= width) return line;
-  let out = "";
-  let used = 0;
-  let painted = false;
-  for (let i = 0; i < line.length; ) {
-    const sgr = SGR_AT.exec(line.slice(i, i + 16));
-    if (sgr !== null) {
-      out += sgr[0];
-      // Open until a reset: a line cut while a colour is on ends with one.
-      painted = sgr[0] !== "\u001b[0m";
-      i += sgr[0].length;
-      continue;
-    }
-    const ch = String.fromCodePoint(line.codePointAt(i)!);
-    const w = displayWidth(ch);
-    if (used + w > width - 1) return `${out}…${painted ? "\u001b[0m" : ""}`;
-    out += ch;
-    used += w;
-    i += ch.length;
-  }
-  return out;
-}
-
-/** Input-file text (captions, adapter names, probe errors), escaped: see terminal-safe.ts. */
-function findingText(r: Result): string {
-  return safe(rawFindingText(r));
-}
-
-function rawFindingText(r: Result): string {
-  if (statusOf(r) === "undetermined") return r.reason !== undefined ? `${r.reason.kind}: ${r.reason.message}` : r.actual;
-  const deviations = (r.details ?? []).filter((d) => d.outcome === "deviation");
-  return deviations.length > 0 ? deviations.map((d) => `${d.subject}: ${d.actual}`).join("; ") : r.actual;
 }
 
 /** Takes a whole report or the digest a streamed run gathered (digest.ts). */
@@ -144,7 +74,7 @@ export function formatTerminalSummary(input: RunReport | RunDigest, options: Ter
   const out: string[] = [];
 
   const { columns } = report;
-  const width = Math.min(WIDTH_MAX, Math.max(20, Math.floor(options.width ?? DEFAULT_WIDTH)));
+  const width = layoutWidth(options.width);
   const label = (r: DigestRow): string => clip(safe(r.label), LABEL_MAX);
   const tooMany = report.rowCount > MATRIX_ROWS;
   const candidates = tooMany ? report.rows.filter((r) => r.attention) : report.rows;
@@ -152,23 +82,23 @@ export function formatTerminalSummary(input: RunReport | RunDigest, options: Ter
   const shown = candidates.slice(0, MATRIX_ROWS);
   const labelWidth = Math.max(4, ...shown.map((r) => displayWidth(label(r)))) + 2;
   // The widest line of the matrix: the last header line (its ID after the rules) or a row.
-  const idWidth = Math.max(0, ...columns.map((id) => id.length));
+  const idWidth = Math.max(0, ...columns.map((id) => displayWidth(safe(id))));
   const matrixWidth = labelWidth + Math.max(2 * columns.length - 1, 2 * (columns.length - 1) + idWidth);
   const matrixFits = columns.length <= MATRIX_COLUMNS && matrixWidth <= width;
 
-  const estate = report.estate !== undefined ? ` · ${clip(safe(report.estate), LABEL_MAX * 2)}` : "";
+  const estate = report.estate !== undefined ? [paint("bold", clip(safe(report.estate), Math.min(LABEL_MAX * 2, width - 2)))] : [];
   const counts = [plural(report.hostCount, "host"), plural(report.clusterCount, "cluster"), plural(columns.length, "control")];
-  out.push(paint("bold", `hostproof ${report.tool.version}${estate}`) + ` · ${counts.join(", ")} · as of ${report.asOf}`);
+  out.push(...pack([paint("bold", `hostproof ${report.tool.version}`), ...estate, counts.join(", "), `as of ${report.asOf}`], width, " · ", { indent: "  " }));
   out.push("");
 
   if (columns.length === 0 || report.rowCount === 0) {
-    out.push("  No results: no control applied to any host in this run.");
+    out.push(...wrap("  No results: no control applied to any host in this run.", width, { indent: "  " }));
   } else if (!matrixFits) {
     out.push(...controlLines(report, width, matrixWidth, paint));
   } else {
     // Staircase header: each control ID on its own line, its column marked by a rule below.
     const indent = " ".repeat(labelWidth);
-    columns.forEach((id, i) => out.push(paint("dim", indent + "│ ".repeat(i)) + id));
+    columns.forEach((id, i) => out.push(paint("dim", indent + "│ ".repeat(i)) + safe(id)));
     out.push(paint("dim", indent + "│ ".repeat(columns.length).trimEnd()));
     for (const row of shown) {
       const cells = columns.map((id) => {
@@ -179,52 +109,70 @@ export function formatTerminalSummary(input: RunReport | RunDigest, options: Ter
     }
     const clean = report.rowCount - candidateCount;
     const overflow = candidateCount - shown.length;
-    if (clean > 0) out.push(paint("dim", `  … ${clean} of ${report.rowCount} rows not shown: nothing failed or undetermined there.`));
-    if (overflow > 0) out.push(paint("dim", `  … ${overflow} more rows with failed or undetermined results: see summary.json.`));
+    const note = (text: string): string[] => wrap(text, width, { indent: "    " }).map((l) => paint("dim", l));
+    if (clean > 0) out.push(...note(`  … ${clean} of ${report.rowCount} rows not shown: nothing failed or undetermined there.`));
+    if (overflow > 0) out.push(...note(`  … ${overflow} more rows with failed or undetermined results: see summary.json.`));
   }
 
   out.push("");
-  out.push(
-    paint("dim", "  ") +
-      (["passed", "failed", "undetermined", "notApplicable", "waived"] as const)
-        .map((s) => `${paint(STATUS_STYLE[s], GLYPH[s])} ${STATUS_WORDS[s]}`)
-        .join("   ") +
-      "   (blank) not checked",
-  );
+  const legend = (["passed", "failed", "undetermined", "notApplicable", "waived"] as const).map((s) => `${paint(STATUS_STYLE[s], GLYPH[s])} ${STATUS_WORDS[s]}`);
+  out.push(...pack([...legend, "(blank) not checked"], width, "   ", { first: "  ", indent: "  " }));
 
   const t = report.totals;
-  out.push(
-    `Results: ${paint("green", `${t.passed} passed`)}, ${paint("red", `${t.failed} failed`)}, ` +
-      `${paint("yellow", `${t.undetermined} undetermined`)}, ${t.notApplicable} not applicable, ${t.waived} waived (${t.total} total)`,
-  );
+  const totals = [paint("green", `${t.passed} passed`), paint("red", `${t.failed} failed`), paint("yellow", `${t.undetermined} undetermined`), `${t.notApplicable} not applicable`, `${t.waived} waived (${t.total} total)`];
+  out.push(...pack(totals.map((c, i) => (i < totals.length - 1 ? `${c},` : c)), width, " ", { first: "Results: ", indent: "  " }));
 
-  const findings = report.findings.map((r) => ({ r }));
   const findingCount = t.failed + t.undetermined;
   const maxRows = options.maxRows ?? 20;
+  const findings = report.findings.slice(0, maxRows);
   if (findings.length > 0) {
     out.push("");
-    const targetLabel = (r: Result): string => safe(r.target.kind === "cluster" ? `cluster ${r.target.name}` : r.target.name);
-    const nameWidth = Math.min(LABEL_MAX, Math.max(...findings.map((f) => displayWidth(targetLabel(f.r)))));
-    const idWidth = Math.max(...findings.map((f) => f.r.control.id.length));
-    for (const { r } of findings.slice(0, maxRows)) {
-      const status = statusOf(r);
-      const name = clip(targetLabel(r), LABEL_MAX);
-      const head = `${GLYPH[status]} ${pad(name, nameWidth)}  ${r.control.id.padEnd(idWidth)}  `;
-      const line = head + clip(findingText(r), Math.max(20, LINE_MAX - displayWidth(head)));
-      out.push(paint(STATUS_STYLE[status], GLYPH[status]) + line.slice(GLYPH[status].length));
-    }
-    if (findingCount > maxRows) out.push(paint("dim", `  … and ${findingCount - maxRows} more: see summary.json or the Allure report.`));
+    out.push(...findingLines(findings, width, paint));
+    if (findingCount > findings.length) out.push(...wrap(`  … and ${findingCount - findings.length} more: see summary.json or the Allure report.`, width, { indent: "    " }).map((l) => paint("dim", l)));
   }
 
   const waivers = waiverLines(report, paint, WAIVER_LINES);
-  if (waivers.length > 0) out.push("", ...waivers);
+  if (waivers.length > 0) {
+    out.push("");
+    // The header names the waiver file, a path: kept whole. A waiver's text is shortened.
+    out.push(...wrap(waivers[0]!, width, { indent: "  ", keepWords: true }));
+    for (const line of waivers.slice(1)) out.push(...wrap(line, width, { indent: "    ", maxLines: WAIVER_LINE_ROWS }));
+  }
 
   out.push("");
   const threshold = report.failOn === "any" ? "any severity" : `${report.failOn} or above`;
   const verdictStyle: Style = report.verdict === "compliant" ? "green" : report.verdict === "non-compliant" ? "red" : "yellow";
-  out.push(`${paint("bold", "Verdict:")} ${paint(verdictStyle, report.verdict.toUpperCase())} (fail on ${threshold}; exit code ${report.exitCode})`);
-  const lineMax = Math.max(width, LINE_CAP);
-  return out.map((l) => clipLine(l, lineMax)).join("\n") + "\n";
+  out.push(...wrap(`${paint("bold", "Verdict:")} ${paint(verdictStyle, report.verdict.toUpperCase())} (fail on ${threshold}; exit code ${report.exitCode})`, width));
+  return out.join("\n") + "\n";
+}
+
+/**
+ * The findings: status, severity, target and control, then what was found. The text hangs beside
+ * its head where that leaves room for it, else goes under it.
+ */
+function findingLines(findings: readonly Result[], width: number, paint: (style: Style, text: string) => string): string[] {
+  const targetLabel = (r: Result): string => clip(safe(r.target.kind === "cluster" ? `cluster ${r.target.name}` : r.target.name), LABEL_MAX);
+  const nameWidth = Math.max(...findings.map((r) => displayWidth(targetLabel(r))));
+  const idWidth = Math.max(...findings.map((r) => displayWidth(safe(r.control.id))));
+  const severityWidth = Math.max(...findings.map((r) => r.control.severity.length));
+  const headWidth = 2 + severityWidth + 2 + nameWidth + 2 + idWidth + 2;
+  // Beside its head only where the text keeps at least half the width; else under it, nearly full width.
+  const beside = width - headWidth >= Math.max(50, Math.floor(width / 2));
+  const out: string[] = [];
+  for (const r of findings) {
+    const status = statusOf(r);
+    const glyph = paint(STATUS_STYLE[status], GLYPH[status]);
+    const head = `${glyph} ${r.control.severity.padEnd(severityWidth)}  ${pad(targetLabel(r), nameWidth)}  ${pad(safe(r.control.id), idWidth)}`;
+    const text = safe(findingText(r));
+    // A text that fits beside its head on one line stays there, whatever the layout.
+    const oneLine = displayWidth(head) + 2 + displayWidth(text) <= width;
+    const lines = beside || oneLine
+      ? wrap(text, width, { first: `${head}  `, indent: " ".repeat(headWidth), maxLines: FINDING_LINES })
+      : [...(displayWidth(head) <= width ? [head.trimEnd()] : wrap(head, width, { indent: "    " })), ...wrap(text, width, { first: "    ", indent: "    ", maxLines: FINDING_LINES })];
+    out.push(...lines);
+    if (lines.at(-1)!.endsWith("…")) out.push(paint("dim", (beside || oneLine ? " ".repeat(headWidth) : "    ") + clip("(cut: see summary.json)", width - (beside ? headWidth : 4))));
+  }
+  return out;
 }
 
 /**
@@ -237,19 +185,27 @@ function controlLines(report: RunDigest, width: number, matrixWidth: number, pai
     perControl.length > MATRIX_COLUMNS
       ? `No host × control matrix: ${plural(perControl.length, "control")} are more than ${MATRIX_COLUMNS} columns can show.`
       : `No host × control matrix: ${plural(perControl.length, "control")} need ${matrixWidth} columns, the terminal has ${width}.`;
-  const out = [`  ${why}`, "  Every result is in summary.json, results.csv and the HTML report. Per control, most failed first:"];
+  const out = [
+    ...wrap(`  ${why}`, width, { indent: "  " }),
+    ...wrap("  Every result is in summary.json, results.csv and the HTML report. Per control, most failed first:", width, { indent: "  " }),
+  ];
   const worst = [...perControl].sort((a, b) => b.counts.failed - a.counts.failed || b.counts.undetermined - a.counts.undetermined).slice(0, CONTROL_LINES);
-  const order = ["failed", "undetermined", "passed", "notApplicable", "waived"] as const;
+  // What needs action first: failed, undetermined, waived; then not applicable and passed.
+  const order = ["failed", "undetermined", "waived", "notApplicable", "passed"] as const;
   const numberWidth = Math.max(1, ...worst.flatMap((c) => order.map((s) => c.counts[s].toLocaleString("en-US").length)));
-  const idWidth = Math.max(...worst.map((c) => c.id.length));
+  const idWidth = Math.max(...worst.map((c) => displayWidth(safe(c.id))));
   for (const c of worst) {
     const cells = order.map((s) => `${paint(STATUS_STYLE[s], GLYPH[s])} ${c.counts[s].toLocaleString("en-US").padStart(numberWidth)}`).join("  ");
-    out.push(`  ${cells}  ${c.id.padEnd(idWidth)}  ${safe(c.title)}`);
+    const head = `  ${cells}  ${pad(safe(c.id), idWidth)}`;
+    const title = safe(c.title);
+    // The title beside the counts where at least 20 columns are left, else on a line of its own; one line either way.
+    if (width - displayWidth(head) - 2 >= 20) out.push(`${head}  ${clip(title, width - displayWidth(head) - 2)}`);
+    else out.push(...wrap(head.trimEnd(), width, { indent: "    " }), `    ${clip(title, width - 4)}`);
   }
   const rest = perControl.length - worst.length;
   if (rest > 0) {
     const attention = perControl.filter((c) => c.counts.failed + c.counts.undetermined > 0).length - worst.filter((c) => c.counts.failed + c.counts.undetermined > 0).length;
-    out.push(paint("dim", `  … ${plural(rest, "more control")}: ${attention.toLocaleString("en-US")} with failed or undetermined results, ${(rest - attention).toLocaleString("en-US")} without.`));
+    out.push(...wrap(`  … ${plural(rest, "more control")}: ${attention.toLocaleString("en-US")} with failed or undetermined results, ${(rest - attention).toLocaleString("en-US")} without.`, width, { indent: "    " }).map((l) => paint("dim", l)));
   }
   return out;
 }

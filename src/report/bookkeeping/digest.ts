@@ -1,7 +1,8 @@
 /**
  * What the terminal summary and summary.md draw, gathered as the run streams past: counts, the
- * matrix rows worth showing and the most severe findings. Both views are bounded (40 and 200 rows,
- * 20 findings), so at 100,000 hosts the digest holds a few hundred results, not millions. It also
+ * matrix rows worth showing and the first findings in an auditor's order (finding.ts: severity, then
+ * control, then target). Both views are bounded (40 and 200 rows, 20 findings), so at 100,000
+ * hosts the digest holds a few hundred results, not millions. It also
  * counts each control's results (a few numbers per control), for a terminal too narrow for the matrix.
  */
 import type { InventoryCluster } from "../../model/inventory";
@@ -11,6 +12,7 @@ import { SEVERITIES, type Severity } from "../../model/severity";
 import { countStatuses } from "../../model/totals";
 import type { WaivableStatus } from "../../model/waiver";
 import { statusOf } from "../text";
+import { compareFindings, type FindingPlaces } from "../finding";
 
 /** Up to this many targets (hosts and clusters) every matrix row is kept, clean ones included. */
 export const ALL_ROWS_KEPT_UP_TO = 200;
@@ -45,7 +47,7 @@ export interface RunDigest extends Omit<RunReport, "results" | "hosts" | "cluste
   rowCount: number;
   attentionRows: number;
   notCleanRows: number;
-  /** Failed (most severe first) then undetermined, in run order within a rank; the first KEPT. */
+  /** Failed and undetermined, by severity, then control (run order), then target (inventory order); the first KEPT. */
   findings: Result[];
   /** Results each waiver (by index in the file) waived, by the status they had. */
   waived: Map<number, WaivedCounts>;
@@ -73,17 +75,23 @@ export interface DigestSlice {
   results: readonly Result[];
 }
 
-function rank(r: Result): number {
-  return r.status === "failed" ? SEVERITIES.indexOf(r.control.severity) : SEVERITIES.length;
-}
-
 export class DigestBuilder {
   private readonly keepAll: boolean;
   private readonly hostRows: DigestRow[] = [];
   private readonly clusterRows: DigestRow[] = [];
   private readonly used = new Map<string, ControlCounts>();
-  private findings: { r: Result; i: number }[] = [];
-  private seen = 0;
+  private findings: Result[] = [];
+  /**
+   * Where each control and target first came, for the findings' order while the run streams: a
+   * slice's results come by control in the run's order, and slices by host in inventory order.
+   * finish() puts the controls in the run's own order.
+   */
+  private readonly controlPlace = new Map<string, number>();
+  private readonly targetPlace = new Map<string, number>();
+  private readonly places: FindingPlaces = {
+    control: (id) => this.controlPlace.get(id) ?? Number.MAX_SAFE_INTEGER,
+    target: (r) => this.targetPlace.get(`${r.target.kind}\u0000${r.target.name}`) ?? Number.MAX_SAFE_INTEGER,
+  };
   private rowCount = 0;
   private attentionRows = 0;
   private notCleanRows = 0;
@@ -105,6 +113,8 @@ export class DigestBuilder {
       const key = `${kind}\u0000${name}`;
       let found = rows.get(key);
       if (found === undefined) {
+        // Clusters after every host, as the matrix draws them.
+        if (!this.targetPlace.has(key)) this.targetPlace.set(key, (kind === "cluster" ? 1e12 : 0) + this.targetPlace.size);
         const label = kind === "cluster" ? `cluster ${name}` : cluster !== undefined ? `${name} (${cluster})` : name;
         found = { kind, label, cells: new Map(), attention: false, notClean: false };
         rows.set(key, found);
@@ -141,6 +151,7 @@ export class DigestBuilder {
 
   private count(r: Result, status: ResultStatus): void {
     let control = this.used.get(r.control.id);
+    if (!this.controlPlace.has(r.control.id)) this.controlPlace.set(r.control.id, this.controlPlace.size);
     if (control === undefined) this.used.set(r.control.id, (control = { id: r.control.id, title: r.control.title, counts: countStatuses([]) }));
     control.counts[status] += 1;
     control.counts.total += 1;
@@ -153,14 +164,13 @@ export class DigestBuilder {
       this.waived.set(r.waiver.index, counts);
     }
     if (status === "failed" || status === "undetermined") {
-      this.findings.push({ r, i: this.seen });
+      this.findings.push(r);
       if (this.findings.length >= 2 * KEPT) this.trimFindings();
     }
-    this.seen += 1;
   }
 
   private trimFindings(): void {
-    this.findings.sort((a, b) => rank(a.r) - rank(b.r) || a.i - b.i);
+    this.findings.sort((a, b) => compareFindings(a, b, this.places));
     this.findings.length = Math.min(this.findings.length, KEPT);
   }
 
@@ -177,11 +187,13 @@ export class DigestBuilder {
 
   /** The digest of everything added; `report` gives the run's own facts. */
   finish(report: Omit<RunDigest, "hostCount" | "clusterCount" | "columns" | "rows" | "rowCount" | "attentionRows" | "notCleanRows" | "findings" | "waived" | "perControl" | "collected">, counts: { hosts: number; clusters: number }, controlOrder: readonly string[]): RunDigest {
-    this.trimFindings();
     const columns = controlOrder.filter((id) => this.used.has(id));
     // A Set: `includes` on the list made this quadratic in controls (10,000 controls: 10^8 steps).
     const placed = new Set(columns);
     for (const id of this.used.keys()) if (!placed.has(id)) columns.push(id);
+    this.controlPlace.clear();
+    columns.forEach((id, i) => this.controlPlace.set(id, i));
+    this.trimFindings();
     return {
       ...report,
       hostCount: counts.hosts,
@@ -191,7 +203,7 @@ export class DigestBuilder {
       rowCount: this.rowCount,
       attentionRows: this.attentionRows,
       notCleanRows: this.notCleanRows,
-      findings: this.findings.map((f) => f.r),
+      findings: this.findings,
       waived: this.waived,
       perControl: columns.map((id) => this.used.get(id)!),
       ...(this.collected !== undefined ? { collected: { earliest: this.collected.earliest, latest: this.collected.latest } } : {}),

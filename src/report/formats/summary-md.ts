@@ -1,17 +1,23 @@
 /**
  * summary.md: the run in a form GitHub (job summary, PR comment) and other Markdown viewers show
- * as is. It has to stay far below GitHub's 1 MiB job-summary limit at 10,000 hosts, so past
- * ALL_ROWS_UP_TO hosts only the rows with something to look at are drawn, at most MAX_ROWS of
- * them, and the rest are counted.
+ * as is. GitHub refuses a job summary over 1 MiB, so its size is bounded whatever the estate or
+ * the text in it (test/report/summary-md-size.test.ts writes one for 100,000 hosts):
+ * - past ALL_ROWS_UP_TO hosts only the rows with something to look at are drawn, at most
+ *   MAX_ROWS of them, and the rest are counted;
+ * - past MATRIX_COLUMNS controls no host × control matrix but each control's counts per status,
+ *   at most MAX_CONTROL_ROWS controls (most failed first), the rest counted;
+ * - at most MAX_FAILURES findings, by severity, then control, then host (finding.ts);
+ * - every name and text from an input is cut to a bounded length before it is escaped.
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { digestOf, type RunDigest } from "../bookkeeping/digest";
 import type { RunReport } from "../../model/run";
-import type { Result, ResultStatus } from "../../model/result";
+import type { ResultStatus } from "../../model/result";
 import { hasDrift, type Drift } from "../bookkeeping/drift";
 import { escapeControls } from "../../util/terminal-safe";
 import { oneLine, STATUS_WORDS, statusOf } from "../text";
+import { findingText } from "../finding";
 import type { Format } from "./format";
 
 export const SUMMARY_MD_FILE = "summary.md";
@@ -19,11 +25,21 @@ export const SUMMARY_MD_FILE = "summary.md";
 export const ALL_ROWS_UP_TO = 50;
 /** Never more rows than this (about 30 KB with 16 controls). */
 export const MAX_ROWS = 200;
+/** Findings listed at most. */
 export const MAX_FAILURES = 20;
+/** Beyond this many controls a matrix is unreadable in a page: counts per control instead. */
+export const MATRIX_COLUMNS = 40;
+/** Controls listed with their counts at most, when there is no matrix. */
+export const MAX_CONTROL_ROWS = 100;
+/** Characters of a name (host, control ID, estate) or a title kept; a finding's text keeps FINDING_MAX. */
+const NAME_MAX = 64;
+const TITLE_MAX = 120;
+/** The estate's name or the inventory's path heads the page: kept longer, but not without bound. */
+const ESTATE_MAX = 1000;
 const MAX_DRIFT = 10;
 /** A previous status is any string a summary held; known ones get their words. */
 const WORDS: Readonly<Record<string, string>> = STATUS_WORDS;
-const FINDING_MAX = 160;
+const FINDING_MAX = 400;
 
 export const CELL: Readonly<Record<ResultStatus, string>> = {
   passed: "✅",
@@ -65,9 +81,9 @@ function cellOf(status: ResultStatus | undefined): string {
   return status === undefined ? " " : CELL[status];
 }
 
-function finding(r: Result): string {
-  const deviations = (r.details ?? []).filter((d) => d.outcome === "deviation");
-  return deviations.length > 0 ? deviations.map((d) => `${d.subject}: ${d.actual}`).join("; ") : r.actual;
+/** A name from an input, cut and escaped. */
+function mdName(text: string, max = NAME_MAX): string {
+  return mdText(clip(text, max));
 }
 
 function count(n: number, word: string): string {
@@ -77,7 +93,7 @@ function count(n: number, word: string): string {
 /** The drift section: counts, then the newly failing first, since those are what a reader acts on. */
 function driftLines(drift: Drift): string[] {
   if (!drift.compared) return [];
-  const out = [`### Since the previous run${drift.comparedWith !== undefined ? ` (${mdText(drift.comparedWith)})` : ""}`, ""];
+  const out = [`### Since the previous run${drift.comparedWith !== undefined ? ` (${mdName(drift.comparedWith)})` : ""}`, ""];
   if (!hasDrift(drift)) return [...out, "No change.", ""];
   out.push(
     `❌ ${drift.newlyFailing.length} newly failing · ✅ ${drift.newlyFixed.length} fixed · ❔ ${drift.newlyUndetermined.length} newly undetermined · ` +
@@ -86,7 +102,7 @@ function driftLines(drift: Drift): string[] {
   );
   for (const i of drift.newlyFailing.slice(0, MAX_DRIFT)) {
     const target = i.target.kind === "cluster" ? `cluster ${i.target.name}` : i.target.name;
-    out.push(`- ❌ **${mdText(target)}** ${mdText(i.controlId)} (${i.was === "absent" ? "no result before" : `was ${mdText(WORDS[i.was] ?? i.was)}`})`);
+    out.push(`- ❌ **${mdName(target)}** ${mdName(i.controlId)} (${i.was === "absent" ? "no result before" : `was ${mdName(WORDS[i.was] ?? i.was)}`})`);
   }
   if (drift.newlyFailing.length > MAX_DRIFT) out.push(`- … and ${(drift.newlyFailing.length - MAX_DRIFT).toLocaleString("en-US")} more newly failing`);
   if (drift.newlyFailing.length > 0) out.push("");
@@ -106,9 +122,9 @@ export function summaryMdHead(f: SummaryMdFacts): string[] {
   const threshold = f.failOn === "any" ? "any severity" : `${f.failOn} or above`;
   const t = f.totals;
   return [
-    `## hostproof: ${mdText(f.estate ?? f.inventoryFile)}`,
+    `## hostproof: ${mdName(f.estate ?? f.inventoryFile, ESTATE_MAX)}`,
     "",
-    `**Verdict: ${VERDICT[f.verdict]}** (fail on ${threshold}; exit code ${f.exitCode}) · as of ${f.asOf} · hostproof ${mdText(f.tool.version)}`,
+    `**Verdict: ${VERDICT[f.verdict]}** (fail on ${threshold}; exit code ${f.exitCode}) · as of ${f.asOf} · hostproof ${mdName(f.tool.version)}`,
     "",
     `**Results:** ${(["passed", "failed", "undetermined", "notApplicable", "waived"] as const).map((s) => `${CELL[s]} ${t[s].toLocaleString("en-US")} ${STATUS_WORDS[s]}`).join(" · ")} ` +
       `(${t.total.toLocaleString("en-US")} total; ${count(f.hostCount, "host")}, ${count(f.clusterCount, "cluster")}, ${count(f.controls, "control")})`,
@@ -127,37 +143,59 @@ export function renderSummaryMarkdown(input: RunReport | RunDigest, drift?: Drif
   if (drift !== undefined) out.push(...driftLines(drift));
 
   const rows = report.rows;
+  const legend = `${(["passed", "failed", "undetermined", "notApplicable", "waived"] as const).map((s) => `${CELL[s]} ${STATUS_WORDS[s]}`).join(" · ")} · (blank) not checked`;
   if (columns.length === 0 || report.rowCount === 0) {
     out.push("No results: no control applied to any host in this run.", "");
+  } else if (columns.length > MATRIX_COLUMNS) {
+    out.push(...controlTable(report));
   } else {
     const some = report.hostCount > ALL_ROWS_UP_TO;
     const candidates = some ? rows.filter((r) => r.notClean) : rows;
     const candidateCount = some ? report.notCleanRows : report.rowCount;
     const shown = candidates.slice(0, MAX_ROWS);
-    out.push(`| target | ${columns.map(mdText).join(" | ")} |`);
+    out.push(`| target | ${columns.map((id) => mdName(id)).join(" | ")} |`);
     out.push(`|---|${columns.map(() => ":-:").join("|")}|`);
-    for (const row of shown) out.push(`| ${mdText(row.label)} | ${columns.map((id) => cellOf(row.cells.get(id))).join(" | ")} |`);
+    for (const row of shown) out.push(`| ${mdName(row.label)} | ${columns.map((id) => cellOf(row.cells.get(id))).join(" | ")} |`);
     out.push("");
     const clean = report.rowCount - candidateCount;
     const overflow = candidateCount - shown.length;
     if (clean > 0) out.push(`_${count(clean, "row")} of ${report.rowCount.toLocaleString("en-US")} not shown: every result there passed or was not applicable._`, "");
     if (overflow > 0) out.push(`_${count(overflow, "more row")} with failed, undetermined or waived results not shown: see summary.json or the Allure report._`, "");
-    out.push(`${(["passed", "failed", "undetermined", "notApplicable", "waived"] as const).map((s) => `${CELL[s]} ${STATUS_WORDS[s]}`).join(" · ")} · (blank) not checked`, "");
+    out.push(legend, "");
   }
 
-  // Findings are failed ones first, most severe first: the failures are their head.
-  const failures = report.findings.filter((r) => statusOf(r) === "failed");
-  const failed = t.failed;
-  if (failed > 0) {
-    out.push(`### Failures${failed > MAX_FAILURES ? ` (the ${MAX_FAILURES} most severe of ${failed.toLocaleString("en-US")})` : ""}`, "");
-    for (const r of failures.slice(0, MAX_FAILURES)) {
+  // The digest's findings are in an auditor's order already: severity, then control, then host.
+  const findingCount = t.failed + t.undetermined;
+  if (findingCount > 0) {
+    const listed = report.findings.slice(0, MAX_FAILURES);
+    out.push(`### Findings${findingCount > listed.length ? ` (the first ${listed.length} of ${findingCount.toLocaleString("en-US")}, most severe first)` : " (most severe first)"}`, "");
+    for (const r of listed) {
       const target = r.target.kind === "cluster" ? `cluster ${r.target.name}` : r.target.name;
-      out.push(`- ❌ **${mdText(target)}** ${mdText(r.control.id)} (${r.control.severity}): ${mdText(clip(finding(r), FINDING_MAX))}`);
+      const text = findingText(r);
+      const cut = [...text].length > FINDING_MAX ? " _(cut: the whole text is in summary.json)_" : "";
+      out.push(`- ${CELL[statusOf(r)]} **${r.control.severity}** · ${mdName(target)} · ${mdName(r.control.id)}: ${mdText(clip(text, FINDING_MAX))}${cut}`);
     }
-    if (failed > MAX_FAILURES) out.push(`- … and ${(failed - MAX_FAILURES).toLocaleString("en-US")} more: see summary.json or the Allure report.`);
+    if (findingCount > listed.length) out.push(`- … and ${(findingCount - listed.length).toLocaleString("en-US")} more: see summary.json or the Allure report.`);
     out.push("");
   }
   return `${out.join("\n").trimEnd()}\n`;
+}
+
+/** Instead of a matrix too wide to read: each control's counts, most failed (then undetermined) first. */
+function controlTable(report: RunDigest): string[] {
+  const { perControl } = report;
+  const order = ["failed", "undetermined", "waived", "notApplicable", "passed"] as const;
+  const worst = [...perControl].sort((a, b) => b.counts.failed - a.counts.failed || b.counts.undetermined - a.counts.undetermined).slice(0, MAX_CONTROL_ROWS);
+  const out = [
+    `No host × control matrix: ${count(perControl.length, "control")} are more than ${MATRIX_COLUMNS} columns can show. Per control, most failed first:`,
+    "",
+    `| control | ${order.map((s) => `${CELL[s]} ${STATUS_WORDS[s]}`).join(" | ")} | title |`,
+    `|---|${order.map(() => "--:").join("|")}|---|`,
+    ...worst.map((c) => `| ${mdName(c.id)} | ${order.map((s) => c.counts[s].toLocaleString("en-US")).join(" | ")} | ${mdName(c.title, TITLE_MAX)} |`),
+    "",
+  ];
+  if (perControl.length > worst.length) out.push(`_${count(perControl.length - worst.length, "more control")} not shown: see summary.json or the Allure report._`, "");
+  return out;
 }
 
 /** Writes summary.md into `dir` and returns its path. */
