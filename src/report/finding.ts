@@ -14,14 +14,14 @@
  */
 import type { DetailRow, Result } from "../model/result";
 import { SEVERITIES } from "../model/severity";
-import { statusOf } from "./text";
+import { reasonSaid, statusOf } from "./text";
 
 /** What a finding found, then what was expected; plain text, not yet escaped for any output. */
 export function findingText(r: Result): string {
   const status = r.status === "waived" ? r.waiver?.originalStatus : statusOf(r);
   if (status === "undetermined") {
     // The reason's message says what could not be read ("probe uacPolicy could not be read …").
-    return r.reason !== undefined ? `${r.reason.kind}: ${r.reason.message}` : r.actual;
+    return r.reason !== undefined ? reasonSaid(r.reason) : r.actual;
   }
   const deviations = (r.details ?? []).filter((d) => d.outcome === "deviation");
   if (deviations.length === 0) return `${r.actual}; expected ${r.expected}`;

@@ -34,6 +34,14 @@ export function reasonLine(result: Result): string | undefined {
   return `${label} (${result.reason.kind}): ${result.reason.message}`;
 }
 
+/**
+ * A reason said once: its kind is named unless the message already says it (a probe's message
+ * reads "… could not be read (access-denied): …") or the status does (not applicable). Plain text.
+ */
+export function reasonSaid(reason: NonNullable<Result["reason"]>): string {
+  return reason.kind === "not-applicable" || reason.message.includes(reason.kind) ? reason.message : `${reason.kind}: ${reason.message}`;
+}
+
 /** `Waived (failed): <justification> (approved by …; <reference>; expires …)`: Allure's "Waived" category matches it. */
 export function waiverLine(result: Result): string | undefined {
   if (result.waiver === undefined) return undefined;

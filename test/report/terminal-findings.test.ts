@@ -115,3 +115,19 @@ test("a long finding wraps to the width instead of being cut at 110 characters; 
   const start = cut.findIndex((l) => l.startsWith("✘ critical"));
   assert.match(cut.slice(start, start + 7).join("\n"), /…\n {4}\(cut: see summary\.json\)/, "a cut finding says so and where the whole text is");
 });
+
+test("an undetermined finding names its reason's kind once: the probe's message already says it", () => {
+  const unread = (message: string): Result => ({
+    control: CONTROLS.dns,
+    target: { kind: "host", name: "fs01" },
+    status: "undetermined",
+    expected: "the adapter's VMQ is disabled",
+    actual: "could not be read",
+    evidence: [],
+    reason: { kind: "access-denied", message },
+  });
+  const probeMessage = "fs01: probe netAdapterAdvancedProperty could not be read (access-denied): Access is denied.";
+  assert.equal(findingText(unread(probeMessage)), probeMessage);
+  // A message that does not say its kind still gets it, so the reader learns why.
+  assert.equal(findingText(unread("Access is denied.")), "access-denied: Access is denied.");
+});

@@ -37,7 +37,7 @@ import { daysLeft } from "../../../waivers/expiry";
 import { SEVERITIES } from "../../../model/severity";
 import type { EvidenceLookup } from "../evidence-view";
 import { Spool } from "../../output/stream-file";
-import { STATUS_WORDS, statusOf } from "../../text";
+import { reasonSaid, STATUS_WORDS, statusOf } from "../../text";
 import { anchor, badge, esc, page } from "./html";
 import type { EndView, Format, SliceView } from "../format";
 import { giveTurn } from "../../../util/turns";
@@ -232,13 +232,9 @@ function clusterHead(c: InventoryCluster, id: string): string {
  * or the status already says it.
  */
 function found(r: Result): string {
-  const lines = [r.reason !== undefined && r.status !== "passed" ? reasonText(r.reason) : esc(r.actual)];
+  const lines = [r.reason !== undefined && r.status !== "passed" ? esc(reasonSaid(r.reason)) : esc(r.actual)];
   for (const d of r.details ?? []) if (d.outcome !== "ok") lines.push(`${esc(d.subject)}: ${esc(d.actual)} (${esc(d.outcome)}${d.note !== undefined ? `: ${esc(d.note)}` : ""})`);
   return lines.join("<br>");
-}
-
-function reasonText(reason: NonNullable<Result["reason"]>): string {
-  return reason.kind === "not-applicable" || reason.message.includes(reason.kind) ? esc(reason.message) : `${esc(reason.kind)}: ${esc(reason.message)}`;
 }
 
 /** A waived result's status says what it would have been: the waiver hides a failure, not the fact of it. */
