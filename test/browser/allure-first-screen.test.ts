@@ -14,15 +14,15 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, readFileSync, readSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { chromium, type Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { findJava } from "../../src/report/formats/allure/allure-html";
 import { requireTool } from "../helpers/require-tool";
+import { haveChromium, launchChromium, offlinePage } from "../helpers/browser";
 import { AS_OF, DEMO, ROOT, spawnCli, tempDir } from "../e2e/cli";
 
-const CHROMIUM = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((p) => existsSync(p));
 const SHOTS = join(ROOT, "test-output");
 const WORDS = ["Passed", "Failed", "Undetermined", "Not applicable", "Waived"];
 /** Allure's own words for broken, skipped and unknown in the languages the test switches to. */
@@ -73,7 +73,7 @@ function uiScript(index: string): string {
 }
 
 test("the Allure report's first screen tells the truth: verdict, hostproof's words, categories by control and waiver, cited probes, ISO dates", { timeout: 300_000 }, async (t) => {
-  if (!requireTool(t, "chromium", CHROMIUM, "apt-get install chromium")) return;
+  if (!haveChromium(t)) return;
   if (!requireTool(t, "java", findJava(), "apt-get install default-jre-headless")) return;
   const out = join(tempDir(), "reports");
   const run = spawnCli(["run", "-i", DEMO, "-w", join(ROOT, "examples", "demo", "waivers.yaml"), "-o", out, "--as-of", AS_OF, "--exit-zero", "--no-history"]);
@@ -97,20 +97,10 @@ test("the Allure report's first screen tells the truth: verdict, hostproof's wor
     assert.doesNotMatch(js, /newBroken:`(?!New undetermined`)/);
   });
 
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-  });
+  const browser = await launchChromium();
   try {
-    const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
-    const requests: string[] = [];
-    await page.route("**/*", (route) => {
-      const u = route.request().url();
-      if (u.startsWith("file:") || u.startsWith("data:")) return route.continue();
-      requests.push(u);
-      return route.abort();
-    });
+    // The UI is one data: script; anything else but a file is refused and recorded.
+    const { page, refused: requests } = await offlinePage(browser, { width: 1366, height: 768 }, { data: true });
 
     await t.test("the verdict, exit code, as-of day, failures by severity and waivers are on the first screen", async () => {
       // The first screen: the verdict block, in view without scrolling or clicking.

@@ -10,12 +10,11 @@ import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { basename, join } from "node:path";
-import { chromium } from "playwright-core";
 import type { HdfIndexEntry } from "../../src/report/formats/hdf/hdf-targets";
 import { requireTool } from "../helpers/require-tool";
+import { haveChromium, launchChromium } from "../helpers/browser";
 import { AS_OF, DEMO, ROOT, spawnCli, tempDir } from "../e2e/cli";
 
-const CHROMIUM = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((p) => existsSync(p));
 const SAF = process.env.HOSTPROOF_SAF !== undefined && existsSync(process.env.HOSTPROOF_SAF) ? process.env.HOSTPROOF_SAF : undefined;
 
 async function freePort(): Promise<number> {
@@ -30,7 +29,7 @@ async function freePort(): Promise<number> {
 }
 
 test("Heimdall loads the non-compliant targets' files picked from index.json together, with the index's counts", { timeout: 300_000 }, async (t) => {
-  if (!requireTool(t, "chromium", CHROMIUM, "apt-get install chromium")) return;
+  if (!haveChromium(t)) return;
   if (!requireTool(t, "saf", SAF, "set HOSTPROOF_SAF to the SAF CLI's saf command (npm i @mitre/saf in a folder of its own; see the README)")) return;
   const dir = tempDir();
   const report = join(dir, "reports");
@@ -52,7 +51,7 @@ test("Heimdall loads the non-compliant targets' files picked from index.json tog
   let said = "";
   saf.stdout.on("data", (d: Buffer) => (said += d.toString()));
   saf.stderr.on("data", (d: Buffer) => (said += d.toString()));
-  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"] });
+  const browser = await launchChromium();
   try {
     // The SAF CLI says where it serves once it listens; Heimdall then loads the files it was given.
     for (let i = 0; i < 600 && !said.includes("Serving Heimdall at"); i++) await new Promise((r) => setTimeout(r, 100));

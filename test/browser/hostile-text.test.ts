@@ -10,15 +10,15 @@ import { test, type TestContext } from "node:test";
 import assert from "node:assert/strict";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { findJava } from "../../src/report/formats/allure/allure-html";
 import { requireTool } from "../helpers/require-tool";
+import { haveChromium, launchChromium, offlinePage } from "../helpers/browser";
 import { AS_OF, editJson, ROOT, spawnCli, tempDir } from "../e2e/cli";
 
-const CHROMIUM = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((p) => existsSync(p));
 
 /** Every way Markdown or HTML could fetch, run or link, each naming where it came from. */
 function hostile(port: number, where: string): string {
@@ -68,26 +68,9 @@ async function listen(): Promise<Watch> {
   return { server, port: (server.address() as AddressInfo).port, hits };
 }
 
-/** A page whose every request is seen: file: ones go on, any other is counted and refused. */
-async function watchedPage(browser: Browser): Promise<{ page: Page; requests: string[] }> {
-  const page = await browser.newPage({ viewport: { width: 1500, height: 1100 } });
-  const requests: string[] = [];
-  await page.route("**/*", (route) => {
-    const url = route.request().url();
-    if (url.startsWith("file:")) return route.continue();
-    requests.push(url);
-    return route.abort();
-  });
-  return { page, requests };
-}
 
 async function launch(t: TestContext): Promise<Browser | undefined> {
-  if (!requireTool(t, "chromium", CHROMIUM, "apt-get install chromium")) return undefined;
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-  });
+  return haveChromium(t) ? launchChromium() : undefined;
 }
 
 type Texts = ReturnType<typeof estate>["texts"];
@@ -106,7 +89,7 @@ async function withHostileReport(t: TestContext, html: "single" | "pages", check
     const run = spawnCli(["run", "-i", inventory, "-w", waivers, "-o", out, "--as-of", AS_OF, "--exit-zero", "--no-history", "--html", html], ROOT, env(watch.port));
     assert.equal(run.code, 0, run.stderr);
     assert.doesNotMatch(run.stderr, /warning/);
-    const { page, requests } = await watchedPage(browser);
+    const { page, refused: requests } = await offlinePage(browser, { width: 1500, height: 1100 });
     await check({ out, texts, waiverId, page });
     assert.deepEqual(requests, [], "the report asked for something that is not a local file");
     assert.deepEqual(watch.hits, []);

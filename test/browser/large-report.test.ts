@@ -8,13 +8,12 @@ import assert from "node:assert/strict";
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { chromium, type Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { generateEstate } from "../../bench/generate";
-import { requireTool } from "../helpers/require-tool";
+import { haveChromium, launchChromium } from "../helpers/browser";
 import { AS_OF, shownCommand, spawnCli, tempDir } from "../e2e/cli";
 import type { Summary } from "../../src/report/formats/summary";
 
-const CHROMIUM = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((p) => existsSync(p));
 const HOSTS = 10_000;
 
 async function timed(t: { diagnostic(m: string): void }, what: string, page: Page, action: () => Promise<unknown>): Promise<void> {
@@ -25,7 +24,7 @@ async function timed(t: { diagnostic(m: string): void }, what: string, page: Pag
 }
 
 test(`the browsable report of ${HOSTS.toLocaleString("en-US")} hosts: every host, finding with evidence and waiver within three clicks`, { timeout: 600_000 }, async (t) => {
-  if (!requireTool(t, "chromium", CHROMIUM, "apt-get install chromium")) return;
+  if (!haveChromium(t)) return;
   const dir = tempDir();
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const estate = generateEstate(join(dir, "estate"), { hosts: HOSTS, seed: 42 });
@@ -61,7 +60,7 @@ test(`the browsable report of ${HOSTS.toLocaleString("en-US")} hosts: every host
   const summary = JSON.parse(readFileSync(join(out, "summary.json"), "utf8")) as Summary;
   assert.equal(summary.hosts.length, HOSTS);
 
-  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ["--no-sandbox", "--disable-gpu", "--no-first-run"] });
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     const index = pathToFileURL(join(out, "pages", "index.html")).href;

@@ -16,11 +16,10 @@ import { cpSync, existsSync, mkdirSync, readFileSync } from "node:fs";
 import { hostname, userInfo } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { chromium, type Page } from "playwright-core";
-import { requireTool } from "../helpers/require-tool";
+import type { Page } from "playwright-core";
+import { haveChromium, launchChromium, offlinePage } from "../helpers/browser";
 import { AS_OF, DEMO, readJson, ROOT, spawnCli, tempDir } from "../e2e/cli";
 
-const CHROMIUM = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((p) => existsSync(p));
 const SHOTS = join(ROOT, "test-output");
 const WAIVERS = join(ROOT, "examples", "demo", "waivers.yaml");
 const AXE = join(ROOT, "node_modules", "axe-core", "axe.min.js");
@@ -79,7 +78,7 @@ async function axeViolations(page: Page): Promise<AxeViolation[]> {
 }
 
 test("the pages' first page, findings, hosts and waivers as an auditor reads them; pages/ copied alone has every link alive; axe-core clean", { timeout: 240_000 }, async (t) => {
-  if (!requireTool(t, "chromium", CHROMIUM, "apt-get install chromium")) return;
+  if (!haveChromium(t)) return;
   const dir = tempDir();
   const out = join(dir, "report");
   // A GitHub Actions job, as its runner's environment says: the first page names the run by its URL.
@@ -95,20 +94,9 @@ test("the pages' first page, findings, hosts and waivers as an auditor reads the
   cpSync(join(out, "pages"), alone, { recursive: true });
   const at = (rel: string): string => pathToFileURL(join(alone, rel)).href;
 
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-  });
+  const browser = await launchChromium();
   try {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    const leaving: string[] = [];
-    await page.route("**/*", (route) => {
-      const url = route.request().url();
-      if (url.startsWith("file:")) return route.continue();
-      leaving.push(url);
-      return route.abort();
-    });
+    const { page, refused: leaving } = await offlinePage(browser, { width: 1400, height: 1000 });
 
     await t.test("the first page: verdict, exit code, as-of day, version, who ran it, each input by digest, the collection window", async () => {
       await page.goto(at("index.html"));

@@ -10,12 +10,12 @@ import assert from "node:assert/strict";
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { chromium, type Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { findJava } from "../../src/report/formats/allure/allure-html";
 import { requireTool } from "../helpers/require-tool";
+import { haveChromium, launchChromium } from "../helpers/browser";
 import { AS_OF, DEMO, ROOT, spawnCli, tempDir } from "../e2e/cli";
 
-const CHROMIUM = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((p) => existsSync(p));
 const SHOTS = join(ROOT, "test-output");
 
 async function open(page: Page, url: string, hash: string): Promise<void> {
@@ -24,7 +24,7 @@ async function open(page: Page, url: string, hash: string): Promise<void> {
 }
 
 test("an auditor finds the out-of-line node, its failing offload control, expected and actual, the evidence, and a waiver's justification", { timeout: 240_000 }, async (t) => {
-  if (!requireTool(t, "chromium", CHROMIUM, "apt-get install chromium")) return;
+  if (!haveChromium(t)) return;
   if (!requireTool(t, "java", findJava(), "apt-get install default-jre-headless")) return;
   const out = join(tempDir(), "reports");
   const waivers = join(ROOT, "examples", "demo", "waivers.yaml");
@@ -32,11 +32,7 @@ test("an auditor finds the out-of-line node, its failing offload control, expect
   assert.equal(run.code, 0, run.stderr);
   const url = pathToFileURL(join(out, "allure-report", "index.html")).href;
 
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-  });
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage({ viewport: { width: 1500, height: 1100 } });
     await open(page, url, "#suites");
