@@ -8,10 +8,13 @@ import { main } from "../../src/cli/main";
 import type { Io } from "../../src/cli/io";
 import { writeEstate, type EstateSpec, type SystemSpec } from "../helpers/snapshot-builder";
 import { planProbes } from "../../src/controls/probe-plan";
+import { loadInventory } from "../../src/input/inventory";
 
 export const ROOT = join(__dirname, "..", "..");
 export const BIN = join(ROOT, "bin", "hostproof.js");
 export const DEMO = join(ROOT, "examples", "demo", "inventory.yaml");
+/** How many hosts the demo has, read from its inventory, so that a test follows a host added to it. */
+export const DEMO_HOSTS = loadInventory(DEMO).inventory.hosts.length;
 export const AS_OF = "2026-11-22";
 
 export interface CliOutcome {

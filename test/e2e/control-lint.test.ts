@@ -204,7 +204,7 @@ ${ABOUT}
   assert.deepEqual(summary.controls.map((c) => [c.id, c.severity]), [["ACME-KEY-001", "critical"], ["ACME-OUT-001", "critical"]]);
   for (const id of ["ACME-KEY-001", "ACME-OUT-001"]) {
     const results = summary.results.filter((r) => r.controlId === id);
-    assert.equal(results.length, 11, id);
+    assert.equal(results.length, summary.hosts.length, id);
     assert.deepEqual(results.filter((r) => r.status === "failed").map((r) => r.target.name), ["legacy2003"], id);
   }
 });

@@ -120,7 +120,7 @@ test("a real folder named x.feature is walked like any folder; a feature whose n
   assert.equal(res.code, 1, res.stderr);
   const summary = readJson<Summary>(join(cwd, "out", "summary.json"));
   assert.deepEqual(summary.controls.map((c) => [c.id, c.feature]), [["ACME-RDP-001", "acme/@rdp.feature"], ["ACME-EOS-001", "acme/nested.feature/eos.feature"]]);
-  assert.equal(summary.results.filter((r) => r.controlId === "ACME-RDP-001").length, 11);
+  assert.equal(summary.results.filter((r) => r.controlId === "ACME-RDP-001").length, summary.hosts.length);
   assert.deepEqual(readdirSync(join(cwd, "acme")).sort(), ["@rdp.feature", "nested.feature"]);
 });
 

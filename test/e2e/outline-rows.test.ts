@@ -8,7 +8,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { AS_OF, DEMO, readJson, spawnCli, workspace } from "./cli";
+import { AS_OF, DEMO, DEMO_HOSTS, readJson, spawnCli, workspace } from "./cli";
 import type { Summary } from "../../src/report/formats/summary";
 
 const ROWS = 1500;
@@ -42,7 +42,7 @@ test(`an outline of ${ROWS} Examples rows: one result per host, holding every ro
   const summary = readJson<Summary>(join(cwd, "out", "summary.json"));
   assert.deepEqual(summary.controls.map((c) => c.id), ["ACME-UPD-001"]);
   const hosts = summary.hosts.map((h) => h.name);
-  assert.equal(hosts.length, 11);
+  assert.equal(hosts.length, DEMO_HOSTS);
   assert.deepEqual(summary.results.map((r) => r.target.name), hosts, "one result per host, in inventory order");
   let judged = 0;
   for (const r of summary.results) {

@@ -3,7 +3,11 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { test } from "node:test";
-import { AS_OF, BIN, DEMO, ROOT, spawnCli, tempDir } from "./cli";
+import { AS_OF, BIN, DEMO, DEMO_HOSTS, readJson, ROOT, spawnCli, tempDir } from "./cli";
+import type { Summary } from "../../src/report/formats/summary";
+
+/** The demo's results, counted from the report just written: the figures follow the demo. */
+const resultsIn = (out: string): number => readJson<Summary>(join(out, "summary.json")).results.length;
 import { findOnPath } from "../../src/util/executables";
 
 test("stderr not a terminal: one plain line per phase; stdout is the summary alone", () => {
@@ -14,9 +18,9 @@ test("stderr not a terminal: one plain line per phase; stdout is the summary alo
   assert.deepEqual(
     lines.map((l) => l.replace(/\(after \d+\.\d s\)$/, "(after …)")),
     [
-      "hostproof: load: 11 hosts, 2 clusters (after …)",
-      "hostproof: judge: 11 hosts, 2 clusters (after …)",
-      "hostproof: write: 188 results into 6 formats and the evidence (after …)",
+      `hostproof: load: ${DEMO_HOSTS} hosts, 2 clusters (after …)`,
+      `hostproof: judge: ${DEMO_HOSTS} hosts, 2 clusters (after …)`,
+      `hostproof: write: ${resultsIn(out)} results into 6 formats and the evidence (after …)`,
     ],
   );
   assert.doesNotMatch(res.stdout, /hostproof: (load|judge|write)/);
@@ -41,7 +45,7 @@ test("on a terminal: the phases redrawn on one line, erased before the summary",
     .filter(Boolean)
     .map((f) => f.replace(/ · \d+(\.\d( s)?)?…?$/, " · …"))
     .filter((f, i, all) => f !== all[i - 1]);
-  assert.deepEqual(frames.slice(0, 3), ["hostproof ▸ load: 11 hosts, 2 clusters · …", "hostproof ▸ judge: 11 hosts, 2 clusters · …", "hostproof ▸ write: 188 results into 6 formats and the evidence · …"]);
+  assert.deepEqual(frames.slice(0, 3), [`hostproof ▸ load: ${DEMO_HOSTS} hosts, 2 clusters · …`, `hostproof ▸ judge: ${DEMO_HOSTS} hosts, 2 clusters · …`, `hostproof ▸ write: ${resultsIn(out)} results into 6 formats and the evidence · …`]);
   assert.ok(!/hostproof ▸[^\r]*\n/.test(res.stdout), "a progress line never ends in a newline: it is redrawn, then erased");
   assert.doesNotMatch(res.stdout, /^hostproof: /m, "no plain lines on a terminal");
 });

@@ -8,7 +8,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { AS_OF, DEMO, ROOT, readJson, spawnCli, tempDir, workspace } from "./cli";
+import { AS_OF, DEMO, DEMO_HOSTS, ROOT, readJson, spawnCli, tempDir, workspace } from "./cli";
 import type { Summary } from "../../src/report/formats/summary";
 
 const control = (id: string, steps: string, kind = "Scenario"): string => `Feature: Acme
@@ -122,7 +122,7 @@ test("judged from snapshots that lack the facts, every library control is undete
   const res = spawnCli(["run", "-i", DEMO, "-o", "out", "--features", "acme", "--no-builtin", "--no-html", "--no-history"], cwd);
   assert.equal(res.code, 2, res.stderr);
   const s = readJson<Summary>(join(cwd, "out", "summary.json"));
-  assert.equal(s.results.length, 3 * 11, "one result per control and host, whatever the number of checks");
+  assert.equal(s.results.length, 3 * DEMO_HOSTS, "one result per control and host, whatever the number of checks");
   for (const r of s.results) {
     assert.equal(r.status, "undetermined");
     assert.equal(r.reason?.kind, "not-collected");
@@ -139,7 +139,7 @@ test("a control's checks all run, even after one fails: one result per host, as 
   const res = spawnCli(["run", "-i", DEMO, "-o", "out", "--features", "acme", "--no-builtin", "--no-html", "--no-history", "--as-of", "2026-11-22"], cwd);
   assert.equal(res.code, 1, res.stderr);
   const s = readJson<Summary>(join(cwd, "out", "summary.json"));
-  assert.equal(s.results.length, 11);
+  assert.equal(s.results.length, DEMO_HOSTS);
   const legacy = s.results.find((r) => r.target.name === "legacy2003")!;
   assert.equal(legacy.status, "failed");
   assert.deepEqual(legacy.details?.filter((d) => d.expected === "holds").map((d) => d.outcome), ["deviation", "deviation"]);

@@ -62,9 +62,9 @@ test("run --features judges the user's control with the built-in ones; summary.j
   );
   assert.equal(summary.controls.find((c) => c.id === "HP-EOS-001")?.origin, "built-in");
   const acme = summary.results.filter((r) => r.controlId === "ACME-EOS-001");
-  assert.equal(acme.length, 11);
+  assert.equal(acme.length, summary.hosts.length);
   assert.deepEqual(acme.filter((r) => r.status === "failed").map((r) => r.target.name), ["legacy2003"]);
-  assert.equal(acme.filter((r) => r.status === "passed").length, 10);
+  assert.equal(acme.filter((r) => r.status === "passed").length, summary.hosts.length - 1);
   // The same verdicts as the built-in control it was copied from.
   for (const r of acme) assert.equal(r.status, summary.results.find((b) => b.controlId === "HP-EOS-001" && b.target.name === r.target.name)?.status);
 });
