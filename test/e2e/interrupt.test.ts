@@ -155,7 +155,7 @@ test("after a SIGKILL the next run removes the dead run's staging folder and kee
 
 /**
  * The judge and write phases, long enough to be signalled in the middle: 4,000 controls of the
- * organisation's own (bench/outlines.ts) over the demo estate's 11 hosts, one slice of 44,000
+ * organisation's own (bench/outlines.ts) over the demo estate's 12 hosts, one slice of 48,000
  * results. Before issue 18 nothing in a Cucumber run or in the last writes let the event loop
  * turn, so a signal waited for the whole phase: the run went on to write (or even put in place)
  * the report it was told to abandon.

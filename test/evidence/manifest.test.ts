@@ -18,7 +18,7 @@ import {
   writeManifest,
   type Manifest,
 } from "../../src/evidence/manifest";
-import { AS_OF, DEMO, runCli } from "../e2e/cli";
+import { AS_OF, DEMO, DEMO_HOSTS, runCli } from "../e2e/cli";
 import { scratch } from "../report/tmp";
 import { writeEmptyRun } from "./empty-report";
 
@@ -205,7 +205,7 @@ test("a real run's report verifies, and stops verifying when a snapshot changes"
   const { manifest } = writeManifest(out);
   const paths = manifest.files.map((f) => f.path);
   for (const p of ["summary.json", "junit.xml", "hdf.json", "results.csv", "cucumber-messages.ndjson", "evidence/snapshots/fs01.json", "allure-results/environment.properties"]) assert.ok(paths.includes(p), p);
-  assert.equal(paths.filter((p) => p.startsWith("evidence/snapshots/")).length, 11);
+  assert.equal(paths.filter((p) => p.startsWith("evidence/snapshots/")).length, DEMO_HOSTS);
   assert.equal((await verifyReport(out)).ok, true);
   appendFileSync(join(out, "evidence", "snapshots", "fs01.json"), "\n");
   // The host's Allure evidence attachment is the same file (a hard link): both names are reported.
