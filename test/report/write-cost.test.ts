@@ -15,13 +15,12 @@ import type { SummaryHead } from "../../src/report/formats/summary";
 import { findAllureCommandline, findJava } from "../../src/report/formats/allure/allure-html";
 import { formatRegistry, FORMATS, REGISTRY } from "../../src/report/formats";
 import { BOOKKEEPING_ROW, COST_HEADING, costTable, parseCostTable, RECORD_PART, WRITING_ROW, WriteLedger, type WriteCost } from "../../src/report/write-cost";
-import { AS_OF, DEMO, spawnCli } from "../e2e/cli";
+import { AS_OF, DEMO, DEMO_HOSTS, spawnCli } from "../e2e/cli";
 import { targetsTxtFormat } from "../fixtures/formats/targets-txt";
 import { requireTool } from "../helpers/require-tool";
 import { scratch } from "./tmp";
 
 /** The demo estate's hosts: each one's kept snapshot is a file handed to the background writer. */
-const DEMO_HOSTS = 11;
 
 /** A run of the demo with HOSTPROOF_TIMINGS=1 and the test registry: what it printed, and the formats it wrote. */
 async function timedRun(t: TestContext, htmlStyle: "single" | "pages"): Promise<{ printed: string; formats: string[]; out: string }> {
