@@ -13,8 +13,9 @@ import { junitFormat } from "./junit";
 import { pagesFormat } from "./pages/writer";
 import { summaryFormat } from "./summary";
 import { summaryMdFormat } from "./summary-md";
+import { xlsxFormat } from "./xlsx";
 
-export const FORMATS: readonly Format[] = [summaryFormat, summaryMdFormat, junitFormat, hdfFormat, hdfTargetsFormat, csvFormat, allureResultsFormat, allureReportFormat, pagesFormat];
+export const FORMATS: readonly Format[] = [summaryFormat, summaryMdFormat, junitFormat, hdfFormat, hdfTargetsFormat, csvFormat, allureResultsFormat, allureReportFormat, pagesFormat, xlsxFormat];
 
 /** The format that holds the record's results: always written, and what `export` reads back. */
 export const RECORD_FORMAT = summaryFormat.name;

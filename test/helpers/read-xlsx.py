@@ -1,0 +1,22 @@
+# An .xlsx as openpyxl (an independent reader) sees it, as JSON on stdout: per sheet its frozen
+# panes, autofilter and every cell's value, type ("s" text, "n" number, "f" formula) and fill.
+import json
+import sys
+
+import openpyxl
+
+wb = openpyxl.load_workbook(sys.argv[1])
+out = []
+for ws in wb.worksheets:
+    rows = []
+    for row in ws.iter_rows():
+        rows.append([
+            {
+                "v": c.value,
+                "t": c.data_type,
+                "fill": c.fill.fgColor.rgb if c.fill is not None and c.fill.fill_type == "solid" else None,
+            }
+            for c in row
+        ])
+    out.append({"name": ws.title, "freeze": ws.freeze_panes, "filter": ws.auto_filter.ref, "rows": rows})
+json.dump(out, sys.stdout, ensure_ascii=False, default=str)
