@@ -11,11 +11,12 @@ import { hdfFormat } from "./hdf/hdf-stream";
 import { hdfTargetsFormat } from "./hdf/hdf-targets";
 import { junitFormat } from "./junit";
 import { pagesFormat } from "./pages/writer";
+import { pdfFormat } from "./pdf";
 import { summaryFormat } from "./summary";
 import { summaryMdFormat } from "./summary-md";
 import { xlsxFormat } from "./xlsx";
 
-export const FORMATS: readonly Format[] = [summaryFormat, summaryMdFormat, junitFormat, hdfFormat, hdfTargetsFormat, csvFormat, allureResultsFormat, allureReportFormat, pagesFormat, xlsxFormat];
+export const FORMATS: readonly Format[] = [summaryFormat, summaryMdFormat, junitFormat, hdfFormat, hdfTargetsFormat, csvFormat, allureResultsFormat, allureReportFormat, pagesFormat, xlsxFormat, pdfFormat];
 
 /** The format that holds the record's results: always written, and what `export` reads back. */
 export const RECORD_FORMAT = summaryFormat.name;

@@ -16,8 +16,6 @@
  * The same record gives the same bytes: the workbook's and every zip entry's dates are the run's
  * start (summary.json's startedAt), not the time of writing.
  */
-import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
 import { join } from "node:path";
 import ExcelJS from "exceljs";
 import type { ControlMeta, Result, ResultStatus } from "../../model/result";
@@ -26,7 +24,7 @@ import { scopeText } from "../../waivers/describe";
 import { runFactRows, runFacts } from "../bookkeeping/run-facts";
 import { findingText } from "../finding";
 import { STATUS_WORDS } from "../text";
-import type { Written } from "../output/stream-file";
+import { writtenFile } from "../output/written-file";
 import type { EndView, Format, FormatContext, SliceView } from "./format";
 
 export const XLSX_FILE = "results.xlsx";
@@ -317,16 +315,3 @@ export const xlsxFormat: Format = {
   },
 };
 
-/**
- * What the manifest records of a file another library wrote, read back in chunks. (Not
- * evidence/manifest.ts's hashFile: that module reads the format registry, which lists this one.)
- */
-export async function writtenFile(file: string): Promise<Written> {
-  const hash = createHash("sha256");
-  let bytes = 0;
-  for await (const chunk of createReadStream(file) as AsyncIterable<Buffer>) {
-    hash.update(chunk);
-    bytes += chunk.length;
-  }
-  return { sha256: hash.digest("hex"), bytes };
-}
