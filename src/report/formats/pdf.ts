@@ -11,7 +11,7 @@
  *
  * Written with pdfkit (plain text drawn in DejaVu Sans, Debian's fonts-dejavu-core): text from a
  * host is drawn as characters, never interpreted. DejaVu has no CJK glyphs: such characters are
- * drawn as the font's empty box (.notdef), never an error; the text itself is whole in
+ * drawn as U+FFFD (never an error, and the cover says so); the text itself is whole in
  * summary.json, results.csv and results.xlsx. Without the fonts the format says so and is not
  * written; the other formats are.
  *
@@ -56,8 +56,28 @@ const isFinding = (r: Result): boolean => r.status === "failed" || r.status === 
 
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
-/** Text drawn as it is, control characters shown as U+FFFD (a drawn \f or \b means nothing to a reader). */
-const plain = (text: string): string => text.replace(CONTROL, "\uFFFD");
+
+/** pdfkit's font as loaded: fontkit's, which knows the glyphs it has. */
+interface FontInside {
+  _font: { font: { hasGlyphForCodePoint(codePoint: number): boolean } };
+}
+
+/**
+ * Text as drawn in `font`: control characters (a drawn \f or \b means nothing to a reader) and
+ * characters the font has no glyph for (CJK in DejaVu) become U+FFFD, which it has, so a reader
+ * sees that something is there; without it they would be an empty box that text extraction drops.
+ */
+function drawable(doc: PDFKit.PDFDocument, font: string): (text: string) => string {
+  doc.font(font);
+  const loaded = (doc as unknown as FontInside)._font.font;
+  const has = new Map<number, boolean>();
+  const covered = (cp: number): boolean => {
+    let known = has.get(cp);
+    if (known === undefined) has.set(cp, (known = cp === 0x0a || loaded.hasGlyphForCodePoint(cp)));
+    return known;
+  };
+  return (text) => Array.from(text.replace(CONTROL, "\uFFFD"), (ch) => (covered(ch.codePointAt(0)!) ? ch : "\uFFFD")).join("");
+}
 
 function outputText(value: JsonValue | { error: unknown }): string {
   return JSON.stringify(value, null, 1) ?? "null";
@@ -71,6 +91,9 @@ export class PdfWriter {
   private readonly evidence = new Map<string, EvidenceEntry[]>();
   private readonly perControl = new Map<string, number>();
   private readonly bySeverity = new Map<string, number>();
+
+  private plain: (text: string) => string = (text) => text;
+  private mono: (text: string) => string = (text) => text;
 
   constructor(
     private readonly file: string,
@@ -119,6 +142,8 @@ export class PdfWriter {
     doc.registerFont("body", join(FONT_DIR, FONTS.body));
     doc.registerFont("bold", join(FONT_DIR, FONTS.bold));
     doc.registerFont("mono", join(FONT_DIR, FONTS.mono));
+    this.plain = drawable(doc, "body");
+    this.mono = drawable(doc, "mono");
     this.draw(doc, end);
     doc.end();
     await done;
@@ -127,6 +152,7 @@ export class PdfWriter {
 
   private draw(doc: PDFKit.PDFDocument, end: Pick<EndView, "digest" | "environment" | "executor" | "shards">): void {
     const d = end.digest;
+    const plain = this.plain;
     const h1 = (text: string): void => {
       doc.font("bold").fontSize(16).fillColor("black").text(text);
       doc.moveDown(0.5);
@@ -152,6 +178,8 @@ export class PdfWriter {
     field("scope", `${d.hostCount} hosts, ${d.clusterCount} clusters, ${d.controls.length} controls`);
     field("as of", d.asOf);
     for (const [label, value] of runFactRows(runFacts(end))) if (label !== "as of") field(label, value);
+    doc.moveDown();
+    para("Characters this PDF's font cannot draw (Chinese, Japanese or Korean text read from a host) are shown as \uFFFD; every text is whole in summary.json, results.csv and results.xlsx.", 8);
 
     // Summary.
     doc.addPage();
@@ -226,9 +254,9 @@ export class PdfWriter {
         h2(`E${i + 1}.${j + 1} ${e.title} on host ${e.host} (F${i + 1}, ${r.control.id})`);
         field("read at", e.startedAt ?? "(not read)");
         field("command", "");
-        doc.font("mono").fontSize(7.5).text(plain(e.command));
+        doc.font("mono").fontSize(7.5).text(this.mono(e.command));
         field("output", "");
-        doc.font("mono").fontSize(7.5).text(plain(e.output));
+        doc.font("mono").fontSize(7.5).text(this.mono(e.output));
         if (e.cut) para(`… cut at ${PDF_EVIDENCE_CHARS} characters; the whole record is in ${e.snapshot !== undefined ? `${e.snapshot.file} (SHA-256 ${e.snapshot.sha256})` : "the host's snapshot"}.`, 8.5);
         else if (e.snapshot !== undefined) para(`Kept in ${e.snapshot.file} (SHA-256 ${e.snapshot.sha256}).`, 8.5);
         doc.moveDown(0.5);
@@ -245,7 +273,7 @@ export class PdfWriter {
       let x = x0;
       doc.font(font).fontSize(9);
       cells.forEach((c, i) => {
-        doc.text(plain(c), x, y, { width: widths[i]! - 4, lineBreak: false, ellipsis: true });
+        doc.text(this.plain(c), x, y, { width: widths[i]! - 4, lineBreak: false, ellipsis: true });
         x += widths[i]!;
       });
       doc.x = x0;
