@@ -42,7 +42,7 @@ test("run --export adds a format and --html's choice of report; an impossible re
 
   const refused: [string[], RegExp][] = [
     [["--no-export", "summary"], /--no-export: summary holds the record's results/],
-    [["--export", "xlsx"], /--export: 'xlsx' is not a format hostproof writes\. Name one or more of: summary, /],
+    [["--export", "docx"], /--export: 'docx' is not a format hostproof writes\. Name one or more of: summary, /],
     [["--export", "pages", "--no-html"], /--export pages asks for an HTML report, and --no-html for none/],
     [["--export", "hdf", "--no-export", "hdf"], /hdf is named by both --export and --no-export/],
     [["--no-export", "allure-results"], /allure-report needs allure-results, which --no-export leaves out\. Keep allure-results, or choose another HTML report/],

@@ -30,7 +30,7 @@ test("up to 2,000 hosts a run writes every format and Allure's single file; abov
   assert.deepEqual(names(auto, LARGE_ESTATE_HOSTS + 1), ["summary", "summary-md", "junit", "csv", "pages"]);
   const large = formatsForRun(REGISTRY, auto, 100_000);
   assert.equal(large.html, "pages");
-  assert.deepEqual(large.left.map((f) => f.name), ["hdf", "hdf-targets", "allure-results"]);
+  assert.deepEqual(large.left.map((f) => f.name), ["hdf", "hdf-targets", "allure-results", "xlsx", "pdf"]);
   assert.deepEqual(formatsForRun(REGISTRY, auto, 10).left, []);
 });
 
@@ -57,7 +57,7 @@ test("--export adds a format at any size, with what it needs; --no-export leaves
 
 test("a request that cannot be met is refused, naming the option and the fix", () => {
   const cases: [FormatRequest, RegExp, string][] = [
-    [{ ...auto, add: ["xlsx"] }, /'xlsx' is not a format/, "--export"],
+    [{ ...auto, add: ["docx"] }, /'docx' is not a format/, "--export"],
     [{ ...auto, drop: ["summary"] }, /summary holds the record's results/, "--no-export"],
     [{ ...auto, add: ["hdf"], drop: ["hdf"] }, /named by both/, "--export"],
     [{ ...auto, add: ["pages", "allure-report"] }, /both HTML reports/, "--export"],
