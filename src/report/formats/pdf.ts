@@ -163,6 +163,9 @@ export class PdfWriter {
     const para = (text: string, size = 9.5): void => {
       doc.font("body").fontSize(size).fillColor("black").text(plain(text));
     };
+    const label = (text: string): void => {
+      doc.font("bold").fontSize(9.5).fillColor("black").text(`${text}:`);
+    };
     const field = (label: string, value: string): void => {
       doc.font("bold").fontSize(9.5).fillColor("black").text(`${label}: `, { continued: true });
       doc.font("body").text(plain(value));
@@ -253,9 +256,9 @@ export class PdfWriter {
       (this.evidence.get(keyOf(r)) ?? []).forEach((e, j) => {
         h2(`E${i + 1}.${j + 1} ${e.title} on host ${e.host} (F${i + 1}, ${r.control.id})`);
         field("read at", e.startedAt ?? "(not read)");
-        field("command", "");
+        label("command");
         doc.font("mono").fontSize(7.5).text(this.mono(e.command));
-        field("output", "");
+        label("output");
         doc.font("mono").fontSize(7.5).text(this.mono(e.output));
         if (e.cut) para(`… cut at ${PDF_EVIDENCE_CHARS} characters; the whole record is in ${e.snapshot !== undefined ? `${e.snapshot.file} (SHA-256 ${e.snapshot.sha256})` : "the host's snapshot"}.`, 8.5);
         else if (e.snapshot !== undefined) para(`Kept in ${e.snapshot.file} (SHA-256 ${e.snapshot.sha256}).`, 8.5);
