@@ -162,7 +162,7 @@ export class OutputSession {
     this.style = options.chosen.html;
     this.formats = options.chosen.formats;
     const registry = options.registry ?? REGISTRY;
-    this.writer = new RunWriter(this.staging, options.head, { targets: { hosts: options.hosts, clusters: options.clusters }, formats: this.formats, coverage: registry.formats, progress: options.progress });
+    this.writer = new RunWriter(this.staging, options.head, { targets: { hosts: options.hosts, clusters: options.clusters }, formats: this.formats, coverage: registry.formats, progress: options.progress, ...(options.signingKey !== undefined ? { signer: options.signingKey.keyid } : {}) });
     this.drift = new DriftTracker(previous.baseline);
     this.baseline = this.historyDir !== undefined ? new DriftBaselineWriter(join(this.staging, `.${DRIFT_BASELINE_FILE}`), options.head.startedAt) : undefined;
   }

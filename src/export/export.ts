@@ -171,6 +171,7 @@ async function writeFormats(staging: string, report: CheckedReport, rest: Summar
     dir: staging,
     head,
     targets: { hosts: rest.hosts.length, clusters: rest.clusters.length },
+    ...signerOf(report.signature),
     progress,
     record: (rel, written) => files.record(rel, written),
     recordTree: (rel) => files.recordTree(rel),
@@ -254,4 +255,11 @@ function endView(rest: SummaryRest, record: RunRecord, digest: DigestBuilder): E
   );
   const tail: SummaryTail = { controls: rest.controls, clusters: rest.clusters, verdict, exitCode, totals, totalsBySeverity, ...(rest.waivers !== undefined ? { waivers: rest.waivers } : {}), ...(drift !== undefined ? { drift } : {}), timings, finishedAt };
   return { digest: report, tail, environment: record.environment, ...(record.executor !== undefined ? { executor: record.executor } : {}), ...(record.shards !== undefined ? { shards: record.shards } : {}) };
+}
+
+/** The keyid a report is signed with, as the run that signed it named it to its formats: verified, or the one the signature claims. */
+function signerOf(signature: SignatureState): { signer?: string } {
+  if (signature.state === "verified") return { signer: signature.key.keyid };
+  if (signature.state === "unchecked" && signature.keyids.length === 1) return { signer: signature.keyids[0]! };
+  return {};
 }

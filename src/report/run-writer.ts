@@ -54,6 +54,8 @@ export interface RunWriterOptions {
   /** What the manifest says it covers: every format of the registry, written or not. */
   coverage: readonly Format[];
   progress: Progress;
+  /** The keyid the report will be signed with (--sign-key), for the formats that name it. */
+  signer?: string;
   /**
    * How a host's kept snapshot is put at a second place in the report (Allure's evidence
    * attachment): "link", a hard link (a copy where links are refused), or "copy".
@@ -114,6 +116,7 @@ export class RunWriter {
       dir: this.dir,
       head: this.head,
       targets: this.options.targets,
+      ...(this.options.signer !== undefined ? { signer: this.options.signer } : {}),
       progress: this.options.progress,
       record: (rel, written) => {
         if (rel === SUMMARY_FILE) this.summaryWritten = written;

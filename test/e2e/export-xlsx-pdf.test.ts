@@ -12,6 +12,7 @@ import { join } from "node:path";
 import type { Summary } from "../../src/report/formats/summary";
 import { targetTitle } from "../../src/report/text";
 import { requireTool } from "../helpers/require-tool";
+import { opensslKey } from "../sign/keytools";
 import { AS_OF, DEMO, ROOT, readJson, spawnCli, tempDir } from "./cli";
 
 const dir = tempDir();
@@ -67,4 +68,22 @@ test("results.xlsx of the demo: openpyxl reads a Findings row per result that di
   assert.deepEqual(sheets.map((s) => s.name), ["Summary", "Findings", "Matrix", "Waivers", "Controls"]);
   assert.equal(sheets[1]!.rows.length - 1, summary.results.filter((r) => r.status !== "passed").length);
   assert.equal(sheets[2]!.rows.length - 1, summary.hosts.length + summary.clusters.length);
+});
+
+test("report.pdf of a signed run names the signer's keyid on its cover, and its export (which reads the signature) is the same bytes", (t) => {
+  if (!requireTool(t, "poppler", found("pdftotext"), "apt-get install poppler-utils")) return;
+  const key = opensslKey(dir, "signer.pem");
+  const signed = join(dir, "signed");
+  const res = spawnCli(["run", "--inventory", DEMO, "--out", signed, "--as-of", AS_OF, "--no-html", "--no-history", "--export", "pdf", "--sign-key", key]);
+  assert.equal(res.code, 1, res.stderr);
+  const keyid = /Signed by keyid ([0-9a-f]{64})/.exec(res.stdout)?.[1];
+  assert.ok(keyid, res.stdout);
+  const again = join(dir, "signed-export");
+  assert.equal(spawnCli(["export", signed, "--format", "pdf", "--out", again]).code, 0);
+  assert.ok(readFileSync(join(signed, "report.pdf")).equals(readFileSync(join(again, "report.pdf"))));
+  const cover = spawnSync("pdftotext", ["-l", "1", join(signed, "report.pdf"), "-"], { encoding: "utf8" }).stdout.replace(/\s+/g, " ");
+  assert.match(cover, new RegExp(`signed: by keyid ${keyid}`));
+  // The unsigned demo's says so.
+  const unsigned = spawnSync("pdftotext", ["-l", "1", join(out, "report.pdf"), "-"], { encoding: "utf8" }).stdout.replace(/\s+/g, " ");
+  assert.match(unsigned, /signed: no/);
 });

@@ -69,6 +69,11 @@ export interface FormatContext {
   readonly head: SummaryHead;
   /** Hosts and clusters of the whole report, known from the inventory before any is judged. */
   readonly targets: { hosts: number; clusters: number };
+  /**
+   * The keyid the report is signed with: a run's or a merge's --sign-key (known before anything is
+   * written), an export's source report's signature (verified with --key, else as it claims).
+   */
+  readonly signer?: string;
   readonly progress: Progress;
   /** Records a file written under `dir` (its path relative to `dir`, `/`-separated) for the manifest. */
   record(rel: string, written: Written): void;

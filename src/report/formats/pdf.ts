@@ -95,9 +95,11 @@ export class PdfWriter {
   private plain: (text: string) => string = (text) => text;
   private mono: (text: string) => string = (text) => text;
 
+  /** `signer`: the keyid the report is signed with (FormatContext's), named on the cover. */
   constructor(
     private readonly file: string,
     private readonly startedAt: string,
+    private readonly signer?: string,
   ) {}
 
   add(slice: Pick<SliceView, "results" | "lookup" | "kept">): void {
@@ -180,6 +182,7 @@ export class PdfWriter {
     doc.fillColor("black").moveDown(0.5);
     field("scope", `${d.hostCount} hosts, ${d.clusterCount} clusters, ${d.controls.length} controls`);
     field("as of", d.asOf);
+    field("signed", this.signer !== undefined ? `by keyid ${this.signer}; check it with: hostproof verify <report> --key <its public key>` : "no");
     for (const [label, value] of runFactRows(runFacts(end))) if (label !== "as of") field(label, value);
     doc.moveDown();
     para("Characters this PDF's font cannot draw (Chinese, Japanese or Korean text read from a host) are shown as \uFFFD; every text is whole in summary.json, results.csv and results.xlsx.", 8);
@@ -299,7 +302,7 @@ export const pdfFormat: Format = {
   files: [PDF_FILE],
   open(ctx) {
     const file = join(ctx.dir, PDF_FILE);
-    const writer = new PdfWriter(file, ctx.head.startedAt);
+    const writer = new PdfWriter(file, ctx.head.startedAt, ctx.signer);
     return {
       add: (slice) => writer.add(slice),
       finish: async (end) => {
