@@ -19,7 +19,7 @@
  */
 import { existsSync, createWriteStream } from "node:fs";
 import { join } from "node:path";
-import PDFDocument from "pdfkit";
+import type PDFDocumentType from "pdfkit";
 import type { JsonValue } from "../../model/json";
 import type { Result, ResultStatus } from "../../model/result";
 import { SEVERITIES } from "../../model/severity";
@@ -29,6 +29,9 @@ import { findingText } from "../finding";
 import { STATUS_WORDS, targetTitle } from "../text";
 import type { EndView, Format, FormatOutcome, SliceView } from "./format";
 import { writtenFile } from "../output/written-file";
+
+/** pdfkit, loaded when a PDF is written: it costs every other command 0.2 s to load. */
+const pdfkit = (): typeof PDFDocumentType => require("pdfkit") as typeof PDFDocumentType;
 
 export const PDF_FILE = "report.pdf";
 /** Findings the PDF lists; the rest are counted, and listed in the other formats. */
@@ -134,7 +137,7 @@ export class PdfWriter {
     const missing = Object.values(FONTS).filter((f) => !existsSync(join(FONT_DIR, f)));
     if (missing.length > 0) return { ok: false, reason: `the PDF's fonts are not installed (${missing.join(", ")} in ${FONT_DIR}): install Debian's fonts-dejavu-core` };
     const date = new Date(this.startedAt);
-    const doc = new PDFDocument({ size: "A4", margin: 50, bufferPages: false, info: { Title: "hostproof compliance report", Creator: "hostproof", Producer: "hostproof", CreationDate: date, ModDate: date } });
+    const doc = new (pdfkit())({ size: "A4", margin: 50, bufferPages: false, info: { Title: "hostproof compliance report", Creator: "hostproof", Producer: "hostproof", CreationDate: date, ModDate: date } });
     const out = createWriteStream(this.file);
     const done = new Promise<void>((resolve, reject) => {
       out.on("finish", resolve);
