@@ -5,6 +5,12 @@ Feature: Remote UAC filters local administrator tokens wherever no cluster needs
   local account other than the built-in Administrator needs it 1; that case is control HP-CLU-005,
   and this control says which rule it applied to each host.
 
+  @stig:WN16-MS-000020/V-225008/CAT-II/SV-225008r958518_rule @stig:WN19-MS-000020/V-205715/CAT-II/SV-205715r958518_rule
+
+  @stig:WN22-MS-000020/V-254429/CAT-II/SV-254429r958518_rule @stig:WN25-MS-000020/V-278178/CAT-II/SV-278178r1182282_rule
+
+  @cci:CCI-001084 @nist:SC-3 @cis:WS2019-v4.0.0/18.4.1 @cis:WS2022-v4.0.0/18.4.1
+
   @HP-UAC-001 @severity:high
   Scenario: LocalAccountTokenFilterPolicy is 0 or absent wherever no cluster rule requires 1
     Rationale: With the value 1, a stolen local administrator password gives full remote control of
