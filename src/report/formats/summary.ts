@@ -2,6 +2,7 @@
  * summary.json: the machine-readable record of a run (schemas/summary.schema.json). CI jobs and
  * later tooling read this file rather than Allure's, so its shape is versioned and validated.
  */
+import type { ControlMappings } from "../../model/mapping";
 import { join } from "node:path";
 import { countStatuses } from "../../model/totals";
 import type { Drift } from "../bookkeeping/drift";
@@ -73,7 +74,7 @@ export interface Summary
   /** Failed results per severity: what `--fail-on` is compared with. */
   totalsBySeverity: Record<Severity, number>;
   /** `origin`: "built-in", or the --features folder the control came from. */
-  controls: { id: string; title: string; severity: Severity; feature: string; featureName: string; origin: string; tags: string[] }[];
+  controls: { id: string; title: string; severity: Severity; feature: string; featureName: string; origin: string; tags: string[]; mappings?: ControlMappings }[];
   hosts: { name: string; cluster?: string; collectedAt: string; snapshotFile?: string }[];
   clusters: { name: string; type: string; nodes: string[] }[];
   results: SummaryResult[];
@@ -126,6 +127,7 @@ export function buildSummary(report: RunReport, options: { results?: boolean } =
       featureName: c.featureName,
       origin: c.origin,
       tags: c.tags,
+      ...(c.mappings ? { mappings: c.mappings } : {}),
     })),
     hosts: report.hosts.map(summaryHost),
     clusters: report.clusters.map((c) => ({ name: c.name, type: c.type, nodes: c.nodes })),
