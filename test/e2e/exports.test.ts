@@ -60,6 +60,20 @@ test("the demo's results.csv has a row per result, statuses as in summary.json",
   );
 });
 
+test("the demo's results.csv: each row names its control's NIST, STIG, CCI and CIS references, and the rules it contradicts", () => {
+  const [header, ...rows] = parse(readFileSync(join(out, "results.csv")), { bom: true }) as string[][];
+  const row = (host: string, control: string): Record<string, string> => Object.fromEntries(header!.map((h, i) => [h, rows.find((r) => r[0] === host && r[2] === control)![i]!]));
+  const uac = row("md-node1", "HP-UAC-001");
+  assert.equal(uac.nist, "SC-3");
+  assert.equal(uac.stig, "WN16-MS-000020 V-225008 CAT II; WN19-MS-000020 V-205715 CAT II; WN22-MS-000020 V-254429 CAT II; WN25-MS-000020 V-278178 CAT II");
+  assert.equal(uac.cci, "CCI-001084");
+  assert.equal(uac.cis, "WS2019 v4.0.0 18.4.1; WS2022 v4.0.0 18.4.1");
+  assert.match(uac.actual!, /open finding against STIG/);
+  const clu = row("md-node1", "HP-CLU-005");
+  assert.equal(clu.nist, "CM-6 (ours)");
+  assert.match(clu.conflicts!, /^STIG WN16-MS-000020 V-225008 CAT II; STIG WN19-MS-000020 V-205715 CAT II; .*CIS WS2022 v4\.0\.0 18\.4\.1$/);
+});
+
 test("the demo's results.csv: each waived row carries its waiver's id, justification, approver, reference, expiry and original status", () => {
   assert.ok(summary);
   const [header, ...rows] = parse(readFileSync(join(out, "results.csv")), { bom: true }) as string[][];
