@@ -6,7 +6,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { AS_OF, readJson, spawnCli, tempDir, workspace, writeCompliantEstate, type CliOutcome } from "./cli";
 import type { Summary } from "../../src/report/formats/summary";
@@ -111,7 +111,7 @@ test("conflict: a domain-member node that sets LATFP = 1 for its multi-domain cl
   });
   const tags = ["--tags", "@HP-UAC-001 or @HP-CLU-005"];
   const out = join(dir, "r1");
-  const run = spawnCli(["run", "-i", inventory, "-o", out, "--as-of", AS_OF, "--no-html", "--no-history", ...tags]);
+  const run = spawnCli(["run", "-i", inventory, "-o", out, "--as-of", AS_OF, "--html", "pages", "--no-history", ...tags]);
   assert.equal(run.code, 1, `${run.stdout}\n${run.stderr}`);
   const summary = readJson<Summary>(join(out, "summary.json"));
   assert.notEqual(summary.verdict, "COMPLIANT");
@@ -129,6 +129,13 @@ test("conflict: a domain-member node that sets LATFP = 1 for its multi-domain cl
     assert.equal(uac.status, "notApplicable", host);
     assert.match(uac.reason?.message ?? "", /do not apply to a node that is not domain-joined/);
   }
+  // The control pages name the references, and the rule HP-CLU-005 contradicts, with why.
+  const pages = readdirSync(join(out, "pages")).filter((f) => f.startsWith("control-")).map((f) => readFileSync(join(out, "pages", f), "utf8"));
+  const uacPage = pages.find((p) => p.includes("<h1>HP-UAC-001:"))!;
+  assert.match(uacPage, /<tr><th>NIST SP 800-53 rev5<\/th><td>SC-3<\/td><\/tr><tr><th>DISA STIG<\/th><td>WN16-MS-000020 \(V-225008, CAT II, Windows Server 2016\); WN19-MS-000020/);
+  assert.match(uacPage, /<tr><th>CCI<\/th><td>CCI-001084<\/td><\/tr><tr><th>CIS Benchmark<\/th><td>CIS WS2019 v4\.0\.0 18\.4\.1; CIS WS2022 v4\.0\.0 18\.4\.1<\/td>/);
+  const cluPage = pages.find((p) => p.includes("<h1>HP-CLU-005:"))!;
+  assert.match(cluPage, /<tr><th>contradicts on purpose<\/th><td>DISA STIG WN16-MS-000020 \(V-225008, CAT II, Windows Server 2016\): a host that follows this control is an open finding there, which needs a waiver; /);
   const mapped = summary.controls.find((c) => c.id === "HP-CLU-005")!;
   assert.ok(mapped.mappings!.conflicts.some((k) => k.framework === "stig" && k.ref.stigId === "WN19-MS-000020"));
 
