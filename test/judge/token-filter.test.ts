@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import type { HostFacts, LocalUserFact } from "../../src/model/facts";
+import type { ComputerSystemFact, HostFacts, LocalUserFact } from "../../src/model/facts";
 import type { InventoryCluster } from "../../src/model/inventory";
 import { judgeTokenFilterPolicyBaseline, judgeTokenFilterPolicyForClusterAccount } from "../../src/judge/token-filter";
 import { expectStatus, hostCtx, hostFacts, machineSid, ok, probesOf, unreadable, workgroupCluster } from "../helpers/host-facts";
@@ -13,10 +13,16 @@ function node(policy: number | null, overrides: Partial<Omit<HostFacts, "host">>
 
 const users = (list: LocalUserFact[]) => ok("localUsers", list);
 
+/** hostFacts' computer system (a workgroup member), changed where a test says. */
+function computerSystem(change: Partial<ComputerSystemFact>): HostFacts["computerSystem"] {
+  const base = hostFacts("hv01").computerSystem;
+  assert.ok(base.ok);
+  return ok("computerSystem", { ...base.value, ...change });
+}
+
 /** A node joined to an AD domain, as the nodes of a multi-domain cluster are. */
 function member(policy: number | null, overrides: Partial<Omit<HostFacts, "host">> = {}): HostFacts {
-  const cs = hostFacts("hv01").computerSystem as { value: object };
-  return node(policy, { computerSystem: ok("computerSystem", { ...cs.value, domain: "a.example", partOfDomain: true, workgroup: null } as never), ...overrides });
+  return node(policy, { computerSystem: computerSystem({ domain: "a.example", partOfDomain: true, workgroup: null }), ...overrides });
 }
 
 const WORKGROUP = workgroupCluster(["hv01", "hv02"]);
@@ -175,9 +181,11 @@ describe("HP-UAC-001 judgeTokenFilterPolicyBaseline", () => {
   });
 
   it("is notApplicable on a domain controller node (the STIG rule is NA there), undetermined when membership cannot be read", () => {
-    const dc = member(1, { os: ok("os", { ...(hostFacts("hv01").os as { value: object }).value, productType: 2 } as never) });
+    const os = hostFacts("hv01").os;
+    assert.ok(os.ok);
+    const dc = member(1, { os: ok("os", { ...os.value, productType: 2 }) });
     assert.match(expectStatus(judgeTokenFilterPolicyBaseline(hostCtx(dc, { cluster: MULTI_DOMAIN })), "notApplicable").reason!.message, /a node that is a domain controller$/);
-    const unknown = node(1, { computerSystem: ok("computerSystem", { ...(hostFacts("hv01").computerSystem as { value: object }).value, partOfDomain: null } as never) });
+    const unknown = node(1, { computerSystem: computerSystem({ partOfDomain: null }) });
     expectStatus(judgeTokenFilterPolicyBaseline(hostCtx(unknown, { cluster: MULTI_DOMAIN })), "undetermined");
     const unread = node(1, { computerSystem: unreadable("computerSystem") });
     expectStatus(judgeTokenFilterPolicyBaseline(hostCtx(unread, { cluster: MULTI_DOMAIN })), "undetermined");
