@@ -5,6 +5,7 @@ Feature: Failover Cluster prerequisites for workgroup and multi-domain clusters
   node, a DNS administrative access point, and a Cloud or Disk witness.
   Source: Microsoft Learn, "Workgroup and Multi-domain clusters in Windows Server".
 
+  @nist-ours:CM-6 @nist-ours:SA-22
   @HP-CLU-001 @severity:high
   Scenario: Every node runs Windows Server 2016 or later
     Rationale: Clusters detached from Active Directory are supported from Windows Server 2016 on;
@@ -15,6 +16,7 @@ Feature: Failover Cluster prerequisites for workgroup and multi-domain clusters
     Given each node of a workgroup or multi-domain cluster
     Then the node runs Windows Server 2016 or later
 
+  @nist-ours:CM-6
   @HP-CLU-002 @severity:high
   Scenario: The Failover Clustering feature is installed on every node
     Rationale: A node without the feature cannot join the cluster or be validated by Test-Cluster.
@@ -24,6 +26,7 @@ Feature: Failover Cluster prerequisites for workgroup and multi-domain clusters
     Given each node of a workgroup or multi-domain cluster
     Then the Failover-Clustering feature is installed
 
+  @nist-ours:CM-6
   @HP-CLU-003 @severity:high
   Scenario: The cluster administrator account exists on every node and is a local administrator there
     Rationale: Without a domain, the cluster authenticates node to node with one local account that
@@ -34,6 +37,7 @@ Feature: Failover Cluster prerequisites for workgroup and multi-domain clusters
     Given each workgroup or multi-domain cluster
     Then the cluster administrator account exists on every node and is a member of its Administrators group
 
+  @nist-ours:CM-6
   @HP-CLU-004 @severity:medium @manual
   Scenario: The cluster administrator account has the same password on every node
     Rationale: The cluster account must have the same password on every node. No probe can read a
@@ -44,6 +48,10 @@ Feature: Failover Cluster prerequisites for workgroup and multi-domain clusters
     Given each workgroup or multi-domain cluster
     Then the cluster administrator account has the same password on every node
 
+  @nist-ours:CM-6
+  @conflict:stig:WN16-MS-000020/V-225008/CAT-II @conflict:stig:WN19-MS-000020/V-205715/CAT-II
+  @conflict:stig:WN22-MS-000020/V-254429/CAT-II @conflict:stig:WN25-MS-000020/V-278178/CAT-II
+  @conflict:cis:WS2019-v4.0.0/18.4.1 @conflict:cis:WS2022-v4.0.0/18.4.1
   @HP-CLU-005 @severity:high
   Scenario: LocalAccountTokenFilterPolicy is 1 on every node when the cluster account is not the built-in Administrator
     Rationale: Remote UAC strips the administrator token from local accounts other than the built-in
@@ -54,6 +62,7 @@ Feature: Failover Cluster prerequisites for workgroup and multi-domain clusters
     Given each node of a workgroup or multi-domain cluster
     Then LocalAccountTokenFilterPolicy is 1 unless the cluster uses the built-in Administrator
 
+  @nist-ours:CM-6
   @HP-CLU-006 @severity:high
   Scenario: The cluster's administrative access point is DNS
     Rationale: A cluster without Active Directory cannot create a computer object; it must be
@@ -64,6 +73,7 @@ Feature: Failover Cluster prerequisites for workgroup and multi-domain clusters
     Given each workgroup or multi-domain cluster
     Then the administrative access point is DNS
 
+  @nist-ours:CM-6
   @HP-CLU-007 @severity:high
   Scenario: The quorum witness is a Cloud or Disk witness, never a File Share witness
     Rationale: A File Share Witness needs Kerberos to the share, which a cluster without a common
@@ -74,6 +84,7 @@ Feature: Failover Cluster prerequisites for workgroup and multi-domain clusters
     Given each workgroup or multi-domain cluster
     Then the quorum witness is a Cloud or Disk witness
 
+  @nist-ours:CM-6 @nist-ours:SI-2
   @HP-CLU-008 @severity:medium
   Scenario: Every node has the same set of updates
     Rationale: Nodes with different updates behave differently after a failover; Test-Cluster

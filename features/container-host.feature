@@ -5,6 +5,7 @@ Feature: Windows container hosts are ready to run containers
   a runtime that runs and, on Windows Server 2016, the update the container feature needs
   (KB3176936 or a later one). Containers with Hyper-V isolation need the Hyper-V role as well.
 
+  @nist-ours:CM-6
   @HP-CNT-001 @severity:high
   Scenario: A container host has the Containers feature, a running runtime and the update it needs
     Rationale: Without the feature or a running runtime no container starts; on Windows Server 2016
@@ -18,6 +19,7 @@ Feature: Windows container hosts are ready to run containers
     Given each host
     Then a container host has the Containers feature, a running container runtime and, on Windows Server 2016, KB3176936 or later
 
+  @nist-ours:CM-6
   @HP-CNT-002 @severity:low
   Scenario: A container host can run containers with Hyper-V isolation
     Rationale: Hyper-V isolation gives each container its own kernel, for untrusted workloads and for

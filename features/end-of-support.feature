@@ -3,6 +3,7 @@ Feature: No host runs a Windows version past, or close to, the end of its suppor
   A Windows version past the end of extended support gets no security updates. The dates are
   Microsoft's lifecycle dates; a host is supported until the end of its end date (UTC).
 
+  @nist-ours:SA-22
   @HP-EOS-001 @severity:critical
   Scenario: No host runs Windows Server 2003
     Rationale: Windows Server 2003 and 2003 R2 (version 5.2) left extended support on 2015-07-14 and
@@ -13,6 +14,8 @@ Feature: No host runs a Windows version past, or close to, the end of its suppor
     Given each host
     Then the host does not run Windows Server 2003
 
+  @stig:WN16-00-000110/V-224828/CAT-I/SV-224828r1059570_rule @stig:WN19-00-000100/V-205849/CAT-I/SV-205849r991589_rule
+  @stig:WN22-00-000100/V-254247/CAT-II/SV-254247r991589_rule @cci:CCI-000366 @nist:CM-6.b @nist-ours:SA-22
   @HP-EOS-002 @severity:critical
   Scenario: No host is past the end of Microsoft's extended support
     Rationale: Past the end of extended support Microsoft publishes no security updates for the version.
@@ -32,6 +35,7 @@ Feature: No host runs a Windows version past, or close to, the end of its suppor
     Given each host
     Then the host's Windows version is within Microsoft's extended support
 
+  @nist-ours:SA-22
   @HP-EOS-003 @severity:low
   Scenario: No host is within the warning window before the end of its support
     Rationale: Upgrades take planning; a host whose support ends within the warning window (inventory

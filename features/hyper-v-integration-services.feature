@@ -8,6 +8,7 @@ Feature: Hyper-V integration services are on where they are needed, and only the
   reason (integrationServices.allowed) and reported as allowed. Services are matched by the GUID
   ending their Id, so a host in any display language is judged the same.
 
+  @nist-ours:CM-6 @nist-ours:CM-7
   @HP-HV-001 @severity:high
   Scenario: Every VM on a Hyper-V host has its integration services enabled, and Guest Service Interface off
     Rationale: Without Shutdown the host cannot shut a guest down cleanly (host shutdown and cluster
@@ -21,6 +22,7 @@ Feature: Hyper-V integration services are on where they are needed, and only the
     Given each host
     Then every VM on a Hyper-V host has Heartbeat, Shutdown, Time Synchronization, Key-Value Pair Exchange and VSS enabled and Guest Service Interface disabled, unless the inventory allows it
 
+  @nist-ours:CM-6
   @HP-HV-002 @severity:medium
   Scenario: Inside a Hyper-V VM, the integration services' guest side is present and running
     Rationale: An integration service works only if its Windows service runs in the guest as well;

@@ -5,6 +5,7 @@ Feature: Network adapter hardware offloads are off unless allowed on purpose
   inventory (offloads.allowed). A keyword an adapter does not expose is reported as not present,
   which is neither a pass nor a failure.
 
+  @nist-ours:CM-6
   @HP-NIC-001 @severity:high
   Scenario: Hardware offloads are disabled on every adapter unless allowed on purpose
     Rationale: A misbehaving offload (VMQ, RSS, LSO, checksum, RSC, SR-IOV, encapsulation, ARP/NS

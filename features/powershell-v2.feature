@@ -5,6 +5,9 @@ Feature: The PowerShell 2.0 engine cannot be used to escape PowerShell's defence
   deprecated the engine in 2017 and removed it from Windows 11 24H2 (August 2025 update) and
   Windows Server 2025 (September 2025 update); older Windows keeps it as a feature to turn off.
 
+  @stig:WN16-00-000420/V-224859/CAT-II/SV-224859r958478_rule @stig:WN19-00-000410/V-205685/CAT-II/SV-205685r958478_rule
+  @stig:WN22-00-000410/V-254278/CAT-II/SV-254278r958478_rule @stig:WN25-00-000410/V-278026/CAT-II/SV-278026r1180784_rule
+  @cci:CCI-000381 @nist:CM-7.a
   @HP-PS2-001 @severity:high
   Scenario: The Windows PowerShell 2.0 engine is removed or disabled
     Rationale: A downgrade to the 2.0 engine hides an attacker's PowerShell from script block

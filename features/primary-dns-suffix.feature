@@ -4,6 +4,7 @@ Feature: Every cluster node has a primary DNS suffix
   primary DNS suffix that is in force now, and in a multi-domain cluster every node must be able
   to resolve the names of every other domain. DNS names are compared without regard to case.
 
+  @nist-ours:CM-6
   @HP-DNS-001 @severity:high
   Scenario: Every cluster node has a primary DNS suffix
     Rationale: A workgroup node without a primary DNS suffix registers no fully qualified name, and
@@ -14,6 +15,7 @@ Feature: Every cluster node has a primary DNS suffix
     Given each cluster node
     Then the node has a primary DNS suffix
 
+  @nist-ours:CM-6
   @HP-DNS-002 @severity:medium
   Scenario: No primary DNS suffix change is waiting for a restart
     Rationale: When the suffix in force (Domain) differs from the configured one (NV Domain), the
@@ -24,6 +26,7 @@ Feature: Every cluster node has a primary DNS suffix
     Given each cluster node
     Then the primary DNS suffix in force equals the one set for the next restart
 
+  @nist-ours:CM-6
   @HP-DNS-003 @severity:high
   Scenario: In a multi-domain cluster, every node's DNS suffix search list holds every cluster domain
     Rationale: Nodes of a multi-domain cluster resolve each other by short name only when the suffix

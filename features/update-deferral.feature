@@ -9,6 +9,7 @@ Feature: Quality updates are held back for a while before they deploy
   and MDM both set a deferral, Group Policy wins: Microsoft documents that "MDM wins over Group
   Policy" does not apply to the Update policies.
 
+  @cis:WS2019-v4.0.0/18.10.93.4.3 @cis:WS2022-v4.0.0/18.10.93.4.3 @nist-ours:SI-2
   @HP-WU-001 @severity:medium
   Scenario: Quality updates are deferred within the window, unless an update server decides
     Rationale: A quality update installed on release day reaches every host before anyone has seen

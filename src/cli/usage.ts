@@ -268,7 +268,7 @@ Examples:
       lint your own controls before a run uses them with --features controls/acme
 `;
 
-export const CONTROLS_HELP = `Usage: hostproof controls [--tags <expr>] [--probes] [--json] [--features <dir>]... [--no-builtin]
+export const CONTROLS_HELP = `Usage: hostproof controls [--tags <expr>] [--probes] [--framework nist|stig|cis] [--json] [--features <dir>]... [--no-builtin]
 
 Lists the controls: ID, severity, origin ("built-in" or the --features folder), title and feature
 file. Every selected feature is linted first.
@@ -279,6 +279,9 @@ Options:
                       also the controls of this folder of .feature files (repeatable)
       --no-builtin    without the built-in controls
       --probes        also the facts each control reads, and the probes a host is read for
+      --framework nist|stig|cis
+                      coverage instead: each NIST SP 800-53 rev5 control, STIG rule or CIS
+                      recommendation the controls map, and which controls check or contradict it
       --json          machine-readable output
   -h, --help          this help
 
@@ -291,6 +294,8 @@ Examples:
       every control: ID, severity, origin, title, feature file
   hostproof controls -t "@severity:critical"
       what a --tags expression selects, before a run uses it
+  hostproof controls --framework stig
+      the STIG rules the controls check, and those a control contradicts on purpose
   hostproof controls --features controls/acme --probes
       your own controls beside the built-in ones, and the facts each reads
 `;

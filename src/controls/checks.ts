@@ -48,7 +48,7 @@ export const CHECKS: readonly CheckBinding[] = [
   cluster("every node's DNS suffix search list holds the suffix of every cluster domain", judges.judgeSearchListHoldsClusterDomains, ["dnsClientGlobalSetting"]),
 
   // LocalAccountTokenFilterPolicy (features/local-account-token-filter-policy.feature)
-  host("LocalAccountTokenFilterPolicy is 0 or absent unless a cluster rule requires 1", judges.judgeTokenFilterPolicyBaseline, ["localUsers", "uacPolicy"]),
+  host("LocalAccountTokenFilterPolicy is 0 or absent unless a cluster rule requires 1", judges.judgeTokenFilterPolicyBaseline, ["localUsers", "uacPolicy", "computerSystem", "os"]),
 
   // End of support (features/end-of-support.feature)
   host("the host does not run Windows Server 2003", judges.judgeNotWindowsServer2003, ["os"]),

@@ -9,6 +9,7 @@ import { isSeverity, SEVERITIES } from "../model/severity";
 import type { FeatureFile } from "./feature-set";
 import { CONTROL_ID, descriptionFields, ID_FAMILY, ONCE_TAGS, scenariosOf, SEVERITY_TAG, SEVERITY_FAMILY } from "./meta";
 import type { Work } from "../util/turns";
+import { mappingsOf } from "./mappings";
 
 /** `ids`: the first use of each control ID, across every file, so that a duplicate names both places. */
 export function* lintControls(file: FeatureFile, doc: GherkinDocument, ids: Map<string, string>, problems: InputProblem[]): Work<void> {
@@ -68,6 +69,12 @@ export function* lintControls(file: FeatureFile, doc: GherkinDocument, ids: Map<
     const fields = descriptionFields(scenario.description);
     for (const [name, value] of [["Rationale", fields.rationale], ["Remediation", fields.remediation], ["Source", fields.source]] as const) {
       if (value === undefined) at(scenario.location.line, `has no ${name}: line in its description`, `Add a line '${name}: …' between the Scenario: line and its first step`);
+    }
+
+    // Framework references: one strict form, so that an auditor's mapping is never lost to a typo.
+    for (const p of mappingsOf(tags.map((t) => t.name), file.origin === "built-in").problems) {
+      const tag = tags.find((t) => t.name === p.tag);
+      at(tag?.location.line ?? scenario.location.line, p.problem, p.fix);
     }
 
     lintExamples(scenario, at);

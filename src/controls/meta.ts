@@ -5,6 +5,7 @@
 import type { GherkinDocument, Scenario } from "@cucumber/messages";
 import type { ControlMeta } from "../model/result";
 import { isSeverity, type Severity } from "../model/severity";
+import { mappingsOf } from "./mappings";
 
 /**
  * PREFIX-AREA-NNN: hostproof's own are HP-…; an organisation's controls carry its own prefix
@@ -71,6 +72,8 @@ export function controlMeta(doc: GherkinDocument, scenario: Scenario, featurePat
   if (severity === undefined || !isSeverity(severity)) {
     throw new ControlDefinitionError(`${where}: scenario '${scenario.name}' needs exactly one tag @severity:critical|high|medium|low (found ${severities.length})`);
   }
+  const { mappings, problems } = mappingsOf(allTags, origin === "built-in");
+  if (problems.length > 0) throw new ControlDefinitionError(`${where}: scenario '${scenario.name}': ${problems[0].problem}`);
   return {
     id: ids[0],
     title: scenario.name,
@@ -80,6 +83,7 @@ export function controlMeta(doc: GherkinDocument, scenario: Scenario, featurePat
     featureName: doc.feature?.name ?? featurePath,
     tags: [...new Set(allTags)],
     ...descriptionFields(scenario.description),
+    mappings,
   };
 }
 

@@ -29,7 +29,7 @@ import type { EndView, Format, FormatOutcome, HtmlStyle as FormatHtml } from "..
 import type { Progress } from "../model/progress";
 import { RunWriter, type RunSlice } from "../report/run-writer";
 import { sweepStaleStaging } from "../report/output/staging";
-import { summaryWaivers, type SummaryHead, type SummaryTail } from "../report/formats/summary";
+import { summaryControl, summaryWaivers, type SummaryHead, type SummaryTail } from "../report/formats/summary";
 import { verdictFrom } from "./verdict";
 import { writeSignature, type Signed } from "../sign/attestation";
 import type { SigningKey } from "../sign/keys";
@@ -200,7 +200,7 @@ export class OutputSession {
         controls.map((c) => c.id),
       );
       const tail: SummaryTail = {
-        controls: report.controls.map(({ id, title, severity, feature, featureName, origin, tags }) => ({ id, title, severity, feature, featureName, origin, tags })),
+        controls: report.controls.map(summaryControl),
         clusters: end.clusters.map((c) => ({ name: c.name, type: c.type, nodes: c.nodes })),
         verdict,
         exitCode,

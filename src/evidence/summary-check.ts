@@ -248,7 +248,7 @@ export class SummaryCheck {
     if (hosts(record.hosts) !== hosts(rest.hosts)) this.contradict("evidence/shard.json hosts", `${record.hosts.length} hosts`, `other hosts than the ${rest.hosts.length} of ${this.file}`);
     const clusters = (list: readonly { name: string; type: string; nodes: string[] }[]): string => JSON.stringify(list.map((c) => [c.name, c.type, c.nodes]).sort());
     if (clusters(record.clusters) !== clusters(rest.clusters)) this.contradict("evidence/shard.json clusters", `${record.clusters.length} clusters`, `other clusters than the ${rest.clusters.length} of ${this.file}`);
-    const meta = (c: Pick<ControlMeta, "id" | "title" | "severity" | "feature" | "featureName" | "origin" | "tags">): unknown[] => [c.id, c.title, c.severity, c.feature, c.featureName, c.origin, c.tags];
+    const meta = (c: Pick<ControlMeta, "id" | "title" | "severity" | "feature" | "featureName" | "origin" | "tags" | "mappings">): unknown[] => [c.id, c.title, c.severity, c.feature, c.featureName, c.origin, c.tags, c.mappings ?? null];
     record.controls.forEach((c, i) => {
       const stated = rest.controls[i];
       if (stated === undefined || JSON.stringify(meta(c)) !== JSON.stringify(meta(stated))) this.contradict(`evidence/shard.json controls[${i}]`, `${c.id} (${c.severity})`, stated === undefined ? `no such control in ${this.file}` : `${stated.id} (${stated.severity}), as ${this.file} lists it`);

@@ -1,14 +1,72 @@
 /**
  * LocalAccountTokenFilterPolicy: HP-CLU-005 (cluster rule) and HP-UAC-001 (security baseline).
- * The two rules want opposite values; `tokenFilterRule` decides which one governs a host so that
- * every host is judged by exactly one of them and the other reports notApplicable.
+ * The two rules want opposite values; `tokenFilterRule` decides which one governs a host. Where only
+ * one applies, the other reports notApplicable; on a domain-member node of a local-account cluster
+ * both apply (HP-UAC-001 maps STIG WNxx-MS-000020), and the conflict is shown, not resolved.
  */
 import type { InventoryCluster } from "../model/inventory";
 import type { EvidenceRef, Judgement } from "../model/result";
 import type { HostJudge } from "./context";
-import { evidence, notApplicable, notVerifiable, tokenFilterRule, undeterminedFromFact } from "./common";
+import type { HostFacts } from "../model/facts";
+import { evidence, notApplicable, notVerifiable, tokenFilterRule, undeterminedFromFact, type TokenFilterRule } from "./common";
 
 const CLUSTER_RULE = "workgroup/multi-domain cluster with non-built-in account: must be 1";
+
+/**
+ * The STIG rules HP-UAC-001 maps (features/local-account-token-filter-policy.feature) and HP-CLU-005
+ * contradicts: they apply to domain-member servers only ("For domain controllers and standalone or
+ * nondomain-joined systems, this is NA").
+ */
+const STIG_RULES = "STIG WN16/WN19/WN22/WN25-MS-000020 and CIS 18.4.1";
+const CONFLICT = `conflict: HP-CLU-005 requires 1 on this node, ${STIG_RULES} require 0 on a domain-member server`;
+
+/**
+ * A node HP-CLU-005 governs. On a workgroup node the STIG rule does not apply, so HP-CLU-005 alone
+ * decides. On a domain member both rules apply and want opposite values: neither may win silently,
+ * so the baseline is judged as written and a node that follows the cluster rule is an open finding
+ * that says why, for a waiver to accept (or the built-in Administrator to avoid).
+ */
+function judgeAgainstClusterRule(facts: HostFacts, rule: Extract<TokenFilterRule, { kind: "cluster" }>, expected: string): Judgement {
+  const { host } = facts;
+  const membership = [evidence(host, "localUsers"), evidence(host, "computerSystem")];
+  if (!facts.computerSystem.ok) return undeterminedFromFact(host, facts.computerSystem, expected, { evidence: membership, rule: CLUSTER_RULE });
+  if (!facts.os.ok) return undeterminedFromFact(host, facts.os, expected, { evidence: [...membership, evidence(host, "os")], rule: CLUSTER_RULE });
+  const joined = facts.computerSystem.value.partOfDomain;
+  if (joined === null) {
+    return {
+      status: "undetermined",
+      expected,
+      actual: "Win32_ComputerSystem.PartOfDomain was not reported",
+      rule: CLUSTER_RULE,
+      reason: notVerifiable(`${host}: whether the node is domain-joined decides whether ${STIG_RULES} apply next to HP-CLU-005, and it could not be read`),
+      evidence: membership,
+    };
+  }
+  if (!joined || facts.os.value.productType === 2) {
+    const what = joined ? "a domain controller" : "not domain-joined";
+    return {
+      status: "notApplicable",
+      expected,
+      actual: `${rule.why}; the node is ${what}`,
+      rule: CLUSTER_RULE,
+      reason: notApplicable(`governed by HP-CLU-005 (${rule.why}, which requires LocalAccountTokenFilterPolicy = 1); ${STIG_RULES} do not apply to a node that is ${what}`),
+      evidence: joined ? [...membership, evidence(host, "os")] : membership,
+    };
+  }
+  const refs = [...membership, evidence(host, "uacPolicy")];
+  if (!facts.uacPolicy.ok) return undeterminedFromFact(host, facts.uacPolicy, expected, { evidence: refs, rule: CONFLICT });
+  const value = facts.uacPolicy.value.localAccountTokenFilterPolicy;
+  const follows = !(value === null || value === 0);
+  return {
+    status: follows ? "failed" : "passed",
+    expected,
+    actual: follows
+      ? `${shownPolicy(value)} on a domain-member node: ${rule.why}, so HP-CLU-005 requires 1; open finding against ${STIG_RULES} until a waiver accepts the deviation`
+      : `${shownPolicy(value)}; HP-CLU-005 fails this node instead`,
+    rule: CONFLICT,
+    evidence: refs,
+  };
+}
 
 /** Without the cluster's admin account, neither rule can be chosen: say so rather than guess. */
 function unknownAccount(host: string, cluster: InventoryCluster, expected: string, unknown: string): Judgement {
@@ -63,14 +121,7 @@ export const judgeTokenFilterPolicyBaseline: HostJudge = (ctx) => {
     case "unreadable":
       return undeterminedFromFact(host, rule.fact, expected);
     case "cluster":
-      return {
-        status: "notApplicable",
-        expected,
-        actual: rule.why,
-        rule: CLUSTER_RULE,
-        reason: notApplicable(`governed by HP-CLU-005 (${rule.why}, which requires LocalAccountTokenFilterPolicy = 1)`),
-        evidence: [evidence(host, "localUsers")],
-      };
+      return judgeAgainstClusterRule(ctx.facts, rule, expected);
     case "baseline": {
       const usedLocalUsers = rule.builtIn !== undefined;
       const refs: EvidenceRef[] = usedLocalUsers ? [evidence(host, "localUsers"), evidence(host, "uacPolicy")] : [evidence(host, "uacPolicy")];

@@ -1,3 +1,4 @@
+import type { ControlMappings } from "./mapping";
 /** What a control concludes about one host or one cluster. */
 import type { Severity } from "./severity";
 import type { FactProblemKind } from "./facts";
@@ -69,6 +70,8 @@ export interface ControlMeta {
   rationale?: string;
   remediation?: string;
   source?: string;
+  /** NIST, STIG, CCI and CIS references from its tags; absent in reports written before they existed. */
+  mappings?: ControlMappings;
 }
 
 /** A judgement about one target, after waivers. */

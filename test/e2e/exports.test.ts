@@ -60,6 +60,20 @@ test("the demo's results.csv has a row per result, statuses as in summary.json",
   );
 });
 
+test("the demo's results.csv: each row names its control's NIST, STIG, CCI and CIS references, and the rules it contradicts", () => {
+  const [header, ...rows] = parse(readFileSync(join(out, "results.csv")), { bom: true }) as string[][];
+  const row = (host: string, control: string): Record<string, string> => Object.fromEntries(header!.map((h, i) => [h, rows.find((r) => r[0] === host && r[2] === control)![i]!]));
+  const uac = row("md-node1", "HP-UAC-001");
+  assert.equal(uac.nist, "SC-3");
+  assert.equal(uac.stig, "WN16-MS-000020 V-225008 CAT II; WN19-MS-000020 V-205715 CAT II; WN22-MS-000020 V-254429 CAT II; WN25-MS-000020 V-278178 CAT II");
+  assert.equal(uac.cci, "CCI-001084");
+  assert.equal(uac.cis, "WS2019 v4.0.0 18.4.1; WS2022 v4.0.0 18.4.1");
+  assert.match(uac.actual!, /open finding against STIG/);
+  const clu = row("md-node1", "HP-CLU-005");
+  assert.equal(clu.nist, "CM-6 (ours)");
+  assert.match(clu.conflicts!, /^STIG WN16-MS-000020 V-225008 CAT II; STIG WN19-MS-000020 V-205715 CAT II; .*CIS WS2022 v4\.0\.0 18\.4\.1$/);
+});
+
 test("the demo's results.csv: each waived row carries its waiver's id, justification, approver, reference, expiry and original status", () => {
   assert.ok(summary);
   const [header, ...rows] = parse(readFileSync(join(out, "results.csv")), { bom: true }) as string[][];
@@ -132,14 +146,23 @@ test("the SAF CLI converts hostproof's hdf.json: hdf2csv and hdf2ckl, one row an
   const status = header!.indexOf("Status");
   const id = header!.indexOf("ID");
   assert.equal(rows.find((r) => r[id] === "HP-EOS-001")?.[status], "Failed");
+  // The control's framework tags reach MITRE's tools: the CCI column (hdf2csv writes its NIST
+  // column into the CCI one and then overwrites it, so only the CCIs show), the checklist's STIG
+  // rule and CCI, and Heimdall's NIST chart.
+  assert.equal(rows.find((r) => r[id] === "HP-UAC-001")?.[header!.indexOf("CCI IDs")], "CCI-001084");
 
   const ckl = spawnSync(saf, ["convert", "hdf2ckl", "-i", join(out, "hdf.json"), "-o", join(dir, "saf.ckl")], { encoding: "utf8" });
   assert.equal(ckl.status, 0, ckl.stderr + ckl.stdout);
   assert.equal((readFileSync(join(dir, "saf.ckl"), "utf8").match(/<VULN>/g) ?? []).length, summary!.controls.length);
+  const vuln = readFileSync(join(dir, "saf.ckl"), "utf8").split("<VULN>").find((v) => /<ATTRIBUTE_DATA>HP-PS2-001<\/ATTRIBUTE_DATA>/.test(v)) ?? "";
+  assert.match(vuln, /<VULN_ATTRIBUTE>Rule_Ver<\/VULN_ATTRIBUTE>\s*<ATTRIBUTE_DATA>WN16-00-000420, WN19-00-000410, WN22-00-000410, WN25-00-000410<\/ATTRIBUTE_DATA>/);
+  assert.match(vuln, /<VULN_ATTRIBUTE>CCI_REF<\/VULN_ATTRIBUTE>\s*<ATTRIBUTE_DATA>CCI-000381<\/ATTRIBUTE_DATA>/);
   // A pipeline gate on the file counts every control: the SAF CLI reads a document's first profile
   // only, so the controls must all be in it. The demo's controls that Heimdall shows as failed:
   const exec = convertFile(readFileSync(join(out, "hdf.json"), "utf8"), true)["1_0_ExecJson"]!;
   const failed = contextualizeEvaluation(exec).contains.flatMap((p) => p.contains).filter((c) => c.hdf.status === "Failed").length;
+  const uac = contextualizeEvaluation(exec).contains.flatMap((p) => p.contains).find((c) => c.data.id === "HP-UAC-001");
+  assert.deepEqual(uac?.hdf.rawNistTags, ["SC-3"]);
   assert.ok(failed > 1);
   const gate = (max: number): number | null => spawnSync(saf, ["validate", "threshold", "-i", join(out, "hdf.json"), "-I", `{failed.total.max: ${max}}`], { encoding: "utf8" }).status;
   assert.equal(gate(failed), 0);

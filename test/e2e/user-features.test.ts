@@ -58,7 +58,7 @@ test("run --features judges the user's control with the built-in ones; summary.j
   assert.equal(summary.controls.length, 23);
   assert.deepEqual(
     summary.controls.find((c) => c.id === "ACME-EOS-001"),
-    { id: "ACME-EOS-001", title: "No Acme host runs Windows Server 2003", severity: "high", feature: "acme/eos.feature", featureName: "Acme's own controls", origin: "acme", tags: ["@area:acme", "@ACME-EOS-001", "@severity:high"] },
+    { id: "ACME-EOS-001", title: "No Acme host runs Windows Server 2003", severity: "high", feature: "acme/eos.feature", featureName: "Acme's own controls", origin: "acme", tags: ["@area:acme", "@ACME-EOS-001", "@severity:high"], mappings: { nist: [], stig: [], cci: [], cis: [], conflicts: [] } },
   );
   assert.equal(summary.controls.find((c) => c.id === "HP-EOS-001")?.origin, "built-in");
   const acme = summary.results.filter((r) => r.controlId === "ACME-EOS-001");
@@ -131,7 +131,7 @@ test("lint: an ID used twice across two folders names both places; one taken by 
   );
   rejected(
     spawnCli(["controls", "--features", "c"], cwd),
-    "c/three.feature:4: Scenario 'No Acme host runs Windows Server 2003': control ID HP-EOS-001 is already used at features/end-of-support.feature:6. Give this control its own ID: IDs are unique across the built-in controls and every --features folder (`hostproof controls` lists them).",
+    "c/three.feature:4: Scenario 'No Acme host runs Windows Server 2003': control ID HP-EOS-001 is already used at features/end-of-support.feature:7. Give this control its own ID: IDs are unique across the built-in controls and every --features folder (`hostproof controls` lists them).",
   );
 });
 

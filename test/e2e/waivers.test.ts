@@ -56,7 +56,7 @@ test("demo with waivers: the attested password control and the scheduled migrati
   const counted = { passed: 0, failed: 0, undetermined: 0, notApplicable: 0, waived: 0 };
   for (const r of summary.results) counted[r.status] += 1;
   assert.deepEqual(summary.totals, { ...counted, total: summary.results.length });
-  assert.equal(summary.totals.waived, 3);
+  assert.equal(summary.totals.waived, 5);
   assert.equal(summary.verdict, "non-compliant");
   assert.deepEqual(
     summary.waivers?.waivers.map((w) => [w.id, w.state, w.applied]),
@@ -64,6 +64,7 @@ test("demo with waivers: the attested password control and the scheduled migrati
       ["WVR-2026-011", "active", 1],
       ["WVR-2026-012", "active", 1],
       ["WVR-2026-019", "active", 1],
+      ["WVR-2026-024", "active", 2],
     ],
   );
   assert.deepEqual(summary.waivers?.notices, []);
@@ -81,7 +82,7 @@ test("demo with waivers: the terminal draws W and lists the waivers applied", ()
   assert.ok(summary);
   const t = summary.totals;
   assert.ok(joinWrapped(demo.stdout).includes(`Results: ${t.passed} passed, ${t.failed} failed, ${t.undetermined} undetermined, ${t.notApplicable} not applicable, ${t.waived} waived (${t.total} total)`), demo.stdout);
-  assert.match(joinWrapped(demo.stdout), /^Waivers \(examples\/demo\/waivers\.yaml\): 3 in the file, 3 applied, 3 results waived$/m);
+  assert.match(joinWrapped(demo.stdout), /^Waivers \(examples\/demo\/waivers\.yaml\): 4 in the file, 4 applied, 5 results waived$/m);
   assert.match(joinWrapped(demo.stdout), /^W WVR-2026-019 \(HP-EOS-003 on host app2016\): 1 failed waived; approved by Priya Raman, Application Owner \(ERP\); MIG-2291; expires 2027-01-10$/m);
   assert.match(joinWrapped(demo.stdout), /^W WVR-2026-011 \(HP-CLU-004 on cluster wgclus and its nodes\): 1 undetermined waived/m);
   assert.doesNotMatch(joinWrapped(demo.stdout), /HP-CLU-004 {2}not-verifiable/, "a waived result is not listed as a finding");
@@ -237,7 +238,7 @@ test("a bad waiver file stops the run with exit 3 before anything is written; th
 test("validate lints waiver files: unknown controls, expired waivers and a missing approver are problems (exit 3)", async () => {
   const good = await runCli(["validate", DEMO_WAIVERS]);
   assert.equal(good.code, 0, good.stderr);
-  assert.match(good.stdout, /waivers\.yaml: valid waiver file \(3 waiver\(s\)\)/);
+  assert.match(good.stdout, /waivers\.yaml: valid waiver file \(4 waiver\(s\)\)/);
 
   const { approver: _drop, ...noApprover } = eosWaiver({ id: "W-3" }) as Record<string, unknown>;
   const bad = waiverFile([eosWaiver({ controlId: "hp-eos-003" }), eosWaiver({ id: "W-2", expires: "2026-11-21" })], "bad.yaml");

@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import type { HostFacts, LocalUserFact } from "../../src/model/facts";
+import type { ComputerSystemFact, HostFacts, LocalUserFact } from "../../src/model/facts";
 import type { InventoryCluster } from "../../src/model/inventory";
 import { judgeTokenFilterPolicyBaseline, judgeTokenFilterPolicyForClusterAccount } from "../../src/judge/token-filter";
 import { expectStatus, hostCtx, hostFacts, machineSid, ok, probesOf, unreadable, workgroupCluster } from "../helpers/host-facts";
@@ -12,6 +12,18 @@ function node(policy: number | null, overrides: Partial<Omit<HostFacts, "host">>
 }
 
 const users = (list: LocalUserFact[]) => ok("localUsers", list);
+
+/** hostFacts' computer system (a workgroup member), changed where a test says. */
+function computerSystem(change: Partial<ComputerSystemFact>): HostFacts["computerSystem"] {
+  const base = hostFacts("hv01").computerSystem;
+  assert.ok(base.ok);
+  return ok("computerSystem", { ...base.value, ...change });
+}
+
+/** A node joined to an AD domain, as the nodes of a multi-domain cluster are. */
+function member(policy: number | null, overrides: Partial<Omit<HostFacts, "host">> = {}): HostFacts {
+  return node(policy, { computerSystem: computerSystem({ domain: "a.example", partOfDomain: true, workgroup: null }), ...overrides });
+}
 
 const WORKGROUP = workgroupCluster(["hv01", "hv02"]);
 const MULTI_DOMAIN: InventoryCluster = {
@@ -149,10 +161,34 @@ describe("HP-UAC-001 judgeTokenFilterPolicyBaseline", () => {
     expectStatus(judgeTokenFilterPolicyBaseline(hostCtx(node(null), { cluster: BUILT_IN })), "passed");
   });
 
-  it("is notApplicable on a workgroup node with a non-built-in account: HP-CLU-005 governs it", () => {
+  it("is notApplicable on a workgroup node with a non-built-in account: HP-CLU-005 governs it, the STIG rule does not apply", () => {
     const j = expectStatus(judgeTokenFilterPolicyBaseline(hostCtx(node(1), { cluster: WORKGROUP })), "notApplicable");
-    assert.match(j.reason!.message, /^governed by HP-CLU-005 \(/);
-    assert.deepEqual(probesOf(j), ["hv01/localUsers"]);
+    assert.match(j.reason!.message, /^governed by HP-CLU-005 \(.*\); STIG WN16\/WN19\/WN22\/WN25-MS-000020 and CIS 18\.4\.1 do not apply to a node that is not domain-joined$/);
+    assert.deepEqual(probesOf(j), ["hv01/localUsers", "hv01/computerSystem"]);
+  });
+
+  it("fails a domain-member node that sets 1 for its multi-domain cluster, naming the conflict (an open finding for a waiver)", () => {
+    const j = expectStatus(judgeTokenFilterPolicyBaseline(hostCtx(member(1), { cluster: MULTI_DOMAIN })), "failed");
+    assert.equal(j.rule, "conflict: HP-CLU-005 requires 1 on this node, STIG WN16/WN19/WN22/WN25-MS-000020 and CIS 18.4.1 require 0 on a domain-member server");
+    assert.match(j.actual, /^LocalAccountTokenFilterPolicy = 1 on a domain-member node: multi-domain cluster HVCLU2 .*open finding against STIG .* until a waiver accepts the deviation$/);
+    assert.deepEqual(probesOf(j), ["hv01/localUsers", "hv01/computerSystem", "hv01/uacPolicy"]);
+    expectStatus(judgeTokenFilterPolicyForClusterAccount(hostCtx(member(1), { cluster: MULTI_DOMAIN })), "passed");
+  });
+
+  it("passes a domain-member node left at 0, which HP-CLU-005 fails instead: one of the two is always open", () => {
+    expectStatus(judgeTokenFilterPolicyBaseline(hostCtx(member(null), { cluster: MULTI_DOMAIN })), "passed");
+    expectStatus(judgeTokenFilterPolicyForClusterAccount(hostCtx(member(null), { cluster: MULTI_DOMAIN })), "failed");
+  });
+
+  it("is notApplicable on a domain controller node (the STIG rule is NA there), undetermined when membership cannot be read", () => {
+    const os = hostFacts("hv01").os;
+    assert.ok(os.ok);
+    const dc = member(1, { os: ok("os", { ...os.value, productType: 2 }) });
+    assert.match(expectStatus(judgeTokenFilterPolicyBaseline(hostCtx(dc, { cluster: MULTI_DOMAIN })), "notApplicable").reason!.message, /a node that is a domain controller$/);
+    const unknown = node(1, { computerSystem: computerSystem({ partOfDomain: null }) });
+    expectStatus(judgeTokenFilterPolicyBaseline(hostCtx(unknown, { cluster: MULTI_DOMAIN })), "undetermined");
+    const unread = node(1, { computerSystem: unreadable("computerSystem") });
+    expectStatus(judgeTokenFilterPolicyBaseline(hostCtx(unread, { cluster: MULTI_DOMAIN })), "undetermined");
   });
 
   it("is notApplicable on a multi-domain node whose account is not among the local users", () => {
@@ -204,4 +240,11 @@ describe("HP-CLU-005 and HP-UAC-001 together", () => {
       assert.ok(statuses.includes("passed"), statuses.join(","));
     });
   }
+  it("on a domain-member node of a multi-domain cluster both judge it, and whatever the value, exactly one is an open finding", () => {
+    for (const value of [0, 1, null]) {
+      const ctx = hostCtx(member(value), { cluster: MULTI_DOMAIN });
+      const statuses = [judgeTokenFilterPolicyForClusterAccount(ctx).status, judgeTokenFilterPolicyBaseline(ctx).status];
+      assert.deepEqual([...statuses].sort(), ["failed", "passed"], `${value}: ${statuses.join(",")}`);
+    }
+  });
 });

@@ -8,6 +8,7 @@ import { parseEnvInfo, type Category } from "../../src/report/formats/allure/all
 import { allureContext, buildTestResult, CLUSTER_SUITE, STANDALONE_SUITE, writeAllureResults } from "../../src/report/formats/allure/allure-results";
 import { fixtureRunReport, JAPANESE_ADAPTER, JAPANESE_ERROR } from "../helpers/run-report";
 import { scratch } from "./tmp";
+import { mappingsOf } from "../../src/controls/mappings";
 
 function readResults(dir: string): TestResult[] {
   return readdirSync(dir)
@@ -281,4 +282,23 @@ test("a result citing no probe is placed at its target's collection time, not th
   const first = Math.min(...report.hosts.filter((h) => nodes.includes(h.name)).map((h) => Date.parse(h.snapshot.collectedAt)));
   assert.equal(built.start, first);
   assert.notEqual(built.start, Date.parse(report.startedAt));
+});
+
+test("a result links its control's NIST, STIG, CCI and CIS references, typed so Allure groups them; a control without mappings has none", (t) => {
+  const dir = scratch(t);
+  const report = fixtureRunReport();
+  const { mappings, problems } = mappingsOf(["@nist:SC-45(1).a", "@nist-ours:CM-6", "@stig:WN19-MS-000020/V-205715/CAT-II", "@cci:CCI-001084", "@cis:WS2022-v4.0.0/18.4.1", "@conflict:stig:WN22-00-000410/V-254278/CAT-II"], true);
+  assert.deepEqual(problems, []);
+  for (const r of report.results) if (r.control.id === "HP-NIC-001") r.control = { ...r.control, mappings };
+  writeAllureResults(dir, report);
+  const results = readResults(dir);
+  assert.deepEqual(find(results, "node1", "HP-NIC-001").links, [
+    { type: "nist", name: "NIST SP 800-53 rev5 SC-45 (1) (a)", url: "https://csrc.nist.gov/Projects/risk-management/sp800-53-controls/release-search#/control?version=5.1&number=SC-45(1)" },
+    { type: "nist", name: "NIST SP 800-53 rev5 CM-6 (hostproof's choice)", url: "https://csrc.nist.gov/Projects/risk-management/sp800-53-controls/release-search#/control?version=5.1&number=CM-6" },
+    { type: "stig", name: "DISA STIG WN19-MS-000020 (V-205715, CAT II, Windows Server 2019)", url: "https://public.cyber.mil/stigs/downloads/" },
+    { type: "cci", name: "DISA CCI-001084", url: "https://public.cyber.mil/stigs/cci/" },
+    { type: "cis", name: "CIS WS2022 v4.0.0 18.4.1", url: "https://www.cisecurity.org/cis-benchmarks" },
+    { type: "stig", name: "contradicts DISA STIG WN22-00-000410 (V-254278, CAT II, Windows Server 2022) on purpose", url: "https://public.cyber.mil/stigs/downloads/" },
+  ]);
+  assert.deepEqual(find(results, "node1", "HP-DNS-001").links, []);
 });

@@ -55,6 +55,11 @@ test("results.csv: a header and one row per result, with the columns an auditor 
     "",
     "2025-02-28T22:02:00.000Z",
     "2025-02-28T22:02:00.000Z",
+    "",
+    "",
+    "",
+    "",
+    "",
   ]);
   // A cluster's own result: no host, the cluster's name.
   assert.deepEqual(byKey.get("|wgclus|HP-CLU-001")?.slice(0, 6), ["", "wgclus", "HP-CLU-001", "The cluster witness type is supported", "medium", "failed"]);

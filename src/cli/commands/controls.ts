@@ -1,15 +1,17 @@
 /** `hostproof controls` */
 import { planProbes } from "../../controls/probe-plan";
 import { EXIT, type ExitCode } from "../../model/run";
-import { checkTagExpression, FEATURE_OPTIONS, featureSelection, parse } from "../args";
+import { checkTagExpression, FEATURE_OPTIONS, featureSelection, parse, usageError } from "../args";
 import { CONTROLS_HELP } from "../usage";
 import type { Io } from "../io";
 import { escapeControls } from "../../util/terminal-safe";
+import { frameworkCoverage } from "../../controls/coverage";
+import { FRAMEWORKS, type Framework } from "../../model/mapping";
 
 export async function controlsCommand(argv: string[], io: Io): Promise<ExitCode> {
   const { values } = parse(
     argv,
-    { tags: { type: "string", short: "t" }, json: { type: "boolean" }, probes: { type: "boolean" }, ...FEATURE_OPTIONS, help: { type: "boolean", short: "h" } },
+    { tags: { type: "string", short: "t" }, framework: { type: "string" }, json: { type: "boolean" }, probes: { type: "boolean" }, ...FEATURE_OPTIONS, help: { type: "boolean", short: "h" } },
     false,
   );
   if (values.help) {
@@ -17,8 +19,13 @@ export async function controlsCommand(argv: string[], io: Io): Promise<ExitCode>
     return EXIT.compliant;
   }
   if (values.tags) checkTagExpression(values.tags);
+  const framework = values.framework;
+  if (framework !== undefined && !FRAMEWORKS.includes(framework as Framework)) {
+    throw usageError(`--framework "${framework}" is not a framework hostproof maps`, `Use one of ${FRAMEWORKS.join(", ")}.`);
+  }
   const plan = planProbes(values.tags, featureSelection(values));
   const controls = plan.controls;
+  if (framework !== undefined) return listCoverage(controls, framework as Framework, values.json === true, io);
   if (values.json) {
     io.out(JSON.stringify(values.probes ? plan : controls, null, 2));
     return EXIT.compliant;
@@ -36,5 +43,23 @@ export async function controlsCommand(argv: string[], io: Io): Promise<ExitCode>
     // Generic probes once each, however many controls read them: one round trip reads them all.
     if (plan.generic.length > 0) io.out(`and ${plan.generic.length} generic probe(s): ${plan.generic.map((g) => escapeControls(g.id)).join(", ")}.`);
   }
+  return EXIT.compliant;
+}
+
+/** `--framework`: each id the selected controls cover, with the controls that check or contradict it. */
+function listCoverage(controls: Parameters<typeof frameworkCoverage>[0], framework: Framework, json: boolean, io: Io): ExitCode {
+  const rows = frameworkCoverage(controls, framework);
+  if (json) {
+    io.out(JSON.stringify(rows, null, 2));
+    return EXIT.compliant;
+  }
+  const width = Math.max(framework.length + 3, ...rows.map((r) => r.id.length));
+  io.out(`${`${framework.toUpperCase()} ID`.padEnd(width)}  CONTROLS`);
+  for (const r of rows) {
+    const checks = r.controls.length > 0 ? r.controls.join(", ") : "none";
+    const conflict = r.conflicting.length > 0 ? `; contradicted on purpose by ${r.conflicting.join(", ")} (a host that follows it is an open finding here that needs a waiver)` : "";
+    io.out(`${escapeControls(r.id).padEnd(width)}  ${checks}${r.detail ? `  [${escapeControls(r.detail)}]` : ""}${conflict}`);
+  }
+  io.out(`${rows.length} ${framework.toUpperCase()} id(s) covered by ${controls.length} selected control(s); ids no control maps are not listed.`);
   return EXIT.compliant;
 }

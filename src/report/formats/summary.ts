@@ -2,13 +2,14 @@
  * summary.json: the machine-readable record of a run (schemas/summary.schema.json). CI jobs and
  * later tooling read this file rather than Allure's, so its shape is versioned and validated.
  */
+import type { ControlMappings } from "../../model/mapping";
 import { join } from "node:path";
 import { countStatuses } from "../../model/totals";
 import type { Drift } from "../bookkeeping/drift";
 import type { HostRecord, RunReport } from "../../model/run";
 import type { WaivedCounts } from "../bookkeeping/digest";
 import { Spool, StreamFile, type Written } from "../output/stream-file";
-import { type DetailRow, type Result, type ResultStatus, type TargetKind, type UndeterminedReason } from "../../model/result";
+import { type ControlMeta, type DetailRow, type Result, type ResultStatus, type TargetKind, type UndeterminedReason } from "../../model/result";
 import { SEVERITIES, type Severity } from "../../model/severity";
 import type { ProbeErrorKind } from "../../model/snapshot";
 import type { AnyProbeId as ProbeId } from "../../probes/generic";
@@ -16,6 +17,14 @@ import type { AppliedWaiver, Waiver, WaiverNotice, WaiverReport } from "../../mo
 import { evidenceLookup, type EvidenceLookup, type EvidenceView } from "./evidence-view";
 import type { Format } from "./format";
 import { inParts } from "./parts";
+
+/** A control as summary.json names it: no texts (run.json has them), its mappings where it has any. */
+export type SummaryControl = Pick<ControlMeta, "id" | "title" | "severity" | "feature" | "featureName" | "origin" | "tags"> & { mappings?: ControlMappings };
+
+export function summaryControl(c: ControlMeta): SummaryControl {
+  const { id, title, severity, feature, featureName, origin, tags, mappings } = c;
+  return { id, title, severity, feature, featureName, origin, tags, ...(mappings !== undefined ? { mappings } : {}) };
+}
 
 export const SUMMARY_FILE = "summary.json";
 
@@ -73,7 +82,7 @@ export interface Summary
   /** Failed results per severity: what `--fail-on` is compared with. */
   totalsBySeverity: Record<Severity, number>;
   /** `origin`: "built-in", or the --features folder the control came from. */
-  controls: { id: string; title: string; severity: Severity; feature: string; featureName: string; origin: string; tags: string[] }[];
+  controls: SummaryControl[];
   hosts: { name: string; cluster?: string; collectedAt: string; snapshotFile?: string }[];
   clusters: { name: string; type: string; nodes: string[] }[];
   results: SummaryResult[];
@@ -118,15 +127,7 @@ export function buildSummary(report: RunReport, options: { results?: boolean } =
     exitCode: report.exitCode,
     totals: countStatuses(report.results),
     totalsBySeverity,
-    controls: report.controls.map((c) => ({
-      id: c.id,
-      title: c.title,
-      severity: c.severity,
-      feature: c.feature,
-      featureName: c.featureName,
-      origin: c.origin,
-      tags: c.tags,
-    })),
+    controls: report.controls.map(summaryControl),
     hosts: report.hosts.map(summaryHost),
     clusters: report.clusters.map((c) => ({ name: c.name, type: c.type, nodes: c.nodes })),
     results,

@@ -31,6 +31,7 @@ import { commandLines, evidenceLookup, type EvidenceLookup, type EvidenceView } 
 import { PlainFileWriter } from "./allure-writer";
 import { auditorMessage, detailsText, statusOf } from "../../text";
 import { descriptionHtml } from "./allure-description";
+import { mappingLinks } from "./allure-links";
 import { join } from "node:path";
 import { writtenOf } from "../../output/stream-file";
 import type { Format } from "../format";
@@ -290,7 +291,7 @@ export function buildTestResult(r: Result, index: number, ctx: AllureContext): T
     // HTML built and escaped here, never Markdown: text from hosts and files shows as written.
     descriptionHtml: descriptionHtml(r),
     labels: labelsOf(r),
-    links: [],
+    links: mappingLinks(r.control.mappings),
     parameters: [...parametersOf(r, ctx), ...(views.length > 0 ? [{ name: "evidence", value: views.map((v) => `${v.title} on ${v.host}`).join("; "), excluded: true }] : [])],
     steps: [],
     attachments: [...cited, ...snapshots],

@@ -9,6 +9,7 @@
  */
 import { createHash } from "node:crypto";
 import type { ControlMeta, Result, ResultStatus } from "../../../model/result";
+import { cisShown, NO_MAPPINGS, type ControlMappings } from "../../../model/mapping";
 import type { StatusTotals } from "../../../model/run";
 import type { Severity } from "../../../model/severity";
 import type { AppliedWaiver } from "../../../model/waiver";
@@ -229,6 +230,7 @@ export function controlHead(tally: ControlTally): HdfControlHead {
   if (c.remediation !== undefined) descriptions.push({ label: "fix", data: h(c.remediation) });
   const tags: Record<string, string | string[]> = { severity: c.severity, feature: h(c.feature), featureName: h(c.featureName), origin: h(c.origin), gherkin: c.tags.map(h) };
   if (c.source !== undefined) tags.source = h(c.source);
+  Object.assign(tags, mappingTags(c.mappings ?? NO_MAPPINGS));
   const head: HdfControlHead = {
     id: c.id,
     title: h(c.title),
@@ -242,6 +244,29 @@ export function controlHead(tally: ControlTally): HdfControlHead {
   const waivers = waiverData(tally);
   if (waivers !== undefined) head.waiver_data = waivers;
   return head;
+}
+
+/**
+ * The tags MITRE's tools read a control's frameworks from: `nist` and `cci` as lists, `stig_id`,
+ * `gid` and `rid` as text (hdf2ckl and hdf2xccdf take one value; a control that maps the rule of
+ * several Windows Server STIGs lists them all, comma-separated, in the same order in each).
+ * `nist_ours` names the NIST ids no authority maps (README, "Framework mappings").
+ */
+export function mappingTags(m: ControlMappings): Record<string, string | string[]> {
+  const tags: Record<string, string | string[]> = {};
+  if (m.nist.length > 0) tags.nist = m.nist.map((n) => n.id);
+  const ours = m.nist.filter((n) => n.ours).map((n) => n.id);
+  if (ours.length > 0) tags.nist_ours = ours;
+  if (m.cci.length > 0) tags.cci = [...m.cci];
+  if (m.stig.length > 0) {
+    tags.stig_id = m.stig.map((s) => s.stigId).join(", ");
+    tags.gid = m.stig.map((s) => s.vulnId).join(", ");
+    const rids = m.stig.map((s) => s.ruleId).filter((r): r is string => r !== undefined);
+    if (rids.length > 0) tags.rid = rids.join(", ");
+  }
+  if (m.cis.length > 0) tags.cis = m.cis.map(cisShown);
+  if (m.conflicts.length > 0) tags.conflicts = m.conflicts.map((k) => (k.framework === "stig" ? `STIG ${k.ref.stigId} (${k.ref.vulnId})` : cisShown(k.ref)));
+  return tags;
 }
 
 /**

@@ -21,6 +21,7 @@
  * From the landing page a host is two clicks away (Hosts and clusters, the host), a finding's
  * evidence three (its control, the finding, the evidence), a waiver one.
  */
+import { cisShown, NO_MAPPINGS, nistShown, stigShown, type ControlMappings } from "../../../model/mapping";
 import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { hostIdentity } from "../../../evidence/identity";
@@ -270,6 +271,21 @@ function findingRow(r: Result, href: string): string {
 }
 
 
+/** The control's framework references, one row per framework it maps; none for a control that maps none. */
+function mappingFacts(m: ControlMappings): [string, string | undefined][] {
+  const list = (items: string[]): string | undefined => (items.length > 0 ? items.join("; ") : undefined);
+  return [
+    ["NIST SP 800-53 rev5", list(m.nist.map(nistShown))],
+    ["DISA STIG", list(m.stig.map(stigShown))],
+    ["CCI", list(m.cci)],
+    ["CIS Benchmark", list(m.cis.map(cisShown))],
+    [
+      "contradicts on purpose",
+      list(m.conflicts.map((k) => `${k.framework === "stig" ? `DISA STIG ${stigShown(k.ref)}` : cisShown(k.ref)}: a host that follows this control is an open finding there, which needs a waiver`)),
+    ],
+  ];
+}
+
 function controlBody(meta: ControlMeta, counts: Counts, rows: Spool): string {
   const facts = [
     ["severity", meta.severity],
@@ -277,6 +293,7 @@ function controlBody(meta: ControlMeta, counts: Counts, rows: Spool): string {
     ["rationale", meta.rationale],
     ["remediation", meta.remediation],
     ["source", meta.source],
+    ...mappingFacts(meta.mappings ?? NO_MAPPINGS),
   ].filter((f): f is [string, string] => f[1] !== undefined);
   return (
     `<table>${facts.map(([k, v]) => `<tr><th>${k}</th><td>${k === "remediation" ? `<pre tabindex="0">${esc(v)}</pre>` : esc(v)}</td></tr>`).join("")}</table>` +
