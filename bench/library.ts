@@ -29,6 +29,7 @@ import { resolveEstate } from "../test/helpers/snapshot-builder";
 import { collect } from "../test/pwsh/run-collector";
 import { generateEstate, generateSpecs } from "./generate";
 import { LIBRARY_FEATURES } from "./library-state";
+import { median } from "./timed-cli";
 
 const ROOT = resolve(__dirname, "..");
 const BIN = join(ROOT, "bin", "hostproof.js");
@@ -43,10 +44,6 @@ The CLI runs the compiled dist/: after editing src/ or steps/, npm run build fir
 
 Exit codes: 0 the run time target (under ${TARGET_RATIO}x) met, 1 missed, 3 bad usage.`;
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-}
 
 function timeRun(inventory: string, out: string, extra: string[]): number {
   rmSync(out, { recursive: true, force: true });

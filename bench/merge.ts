@@ -25,28 +25,15 @@
  * --format <names>`), timed the same way, and each exported file that the merged report also holds
  * must be byte for byte the merged report's.
  */
-import { spawn } from "node:child_process";
-import { createReadStream, existsSync, mkdirSync, openSync, closeSync, readdirSync, readFileSync, readSync, renameSync, rmSync } from "node:fs";
+import { createReadStream, existsSync, mkdirSync, openSync, closeSync, readdirSync, readSync, renameSync, rmSync } from "node:fs";
 import { isDeepStrictEqual } from "node:util";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { benchArgs } from "./args";
 import { generateEstate } from "./generate";
-import { watchTree } from "./live/sample";
+import { CLI, cli, median, sync, type Figures } from "./timed-cli";
 
-const ROOT = resolve(__dirname, "..");
-const CLI = join(ROOT, "bin", "hostproof.js");
-const GNU_TIME = "/usr/bin/time";
 const AS_OF = "2026-11-22";
-
-interface Figures {
-  exitCode: number | null;
-  wallSeconds: number;
-  /** GNU time's %M: the peak RSS of the CLI's node process. */
-  peakRssKiB: number | null;
-  /** Peak of the summed RSS of its process tree, sampled from /proc. */
-  peakTreeKiB: number | null;
-}
 
 interface Round {
   order: string;
@@ -61,44 +48,6 @@ interface SameSummary {
   lines: number;
   /** The first difference, when not equal. */
   detail?: string;
-}
-
-function median(values: readonly number[]): number {
-  const v = [...values].sort((a, b) => a - b);
-  if (v.length === 0) return NaN;
-  const mid = Math.floor(v.length / 2);
-  return v.length % 2 === 1 ? v[mid]! : (v[mid - 1]! + v[mid]!) / 2;
-}
-
-function readGnuTime(file: string): { rssKiB: number; seconds: number } | null {
-  if (!existsSync(file)) return null;
-  const last = readFileSync(file, "utf8").trim().split("\n").pop() ?? "";
-  const match = /^(\d+) ([\d.]+)$/.exec(last.trim());
-  return match ? { rssKiB: Number(match[1]), seconds: Number(match[2]) } : null;
-}
-
-/** The disk's dirty pages written before the clock starts, so that one step's writes are not billed to the next. */
-async function sync(): Promise<void> {
-  await new Promise<void>((done) => spawn("sync", { stdio: "ignore" }).once("close", () => done()).once("error", () => done()));
-}
-
-/** One CLI process, timed; its output goes to `logFile` (appended: one log per size). */
-async function cli(args: string[], logFile: string, timeFile: string): Promise<Figures> {
-  rmSync(timeFile, { force: true });
-  const useGnuTime = existsSync(GNU_TIME);
-  const log = openSync(logFile, "a");
-  const started = process.hrtime.bigint();
-  const cliArgs = [CLI, ...args];
-  const child = useGnuTime
-    ? spawn(GNU_TIME, ["-o", timeFile, "-f", "%M %e", process.execPath, ...cliArgs], { cwd: ROOT, stdio: ["ignore", log, log], env: { ...process.env, CI: "1" } })
-    : spawn(process.execPath, cliArgs, { cwd: ROOT, stdio: ["ignore", log, log], env: { ...process.env, CI: "1" } });
-  const tree = process.platform === "linux" && child.pid !== undefined ? watchTree(child.pid, 100) : undefined;
-  const status = await new Promise<number | null>((done) => child.once("close", (code) => done(code)));
-  const treePeak = tree?.stop();
-  const measured = Number(process.hrtime.bigint() - started) / 1e9;
-  closeSync(log);
-  const gnu = useGnuTime ? readGnuTime(timeFile) : null;
-  return { exitCode: status, wallSeconds: gnu?.seconds ?? measured, peakRssKiB: gnu?.rssKiB ?? null, peakTreeKiB: treePeak === undefined ? null : Math.round(treePeak.rssBytes / 1024) };
 }
 
 /**

@@ -23,10 +23,10 @@ import { join, resolve } from "node:path";
 import { benchArgs } from "./args";
 import { generateEstate } from "./generate";
 import { defaultHotfixes } from "../test/helpers/snapshot-builder";
+import { GNU_TIME, median } from "./timed-cli";
 
 const ROOT = resolve(__dirname, "..");
 const CLI = join(ROOT, "bin", "hostproof.js");
-const GNU_TIME = "/usr/bin/time";
 const TARGET_RATIO = 2;
 
 const HELP = `Usage: npm run bench:outlines -- [--rows 1000,4000,10000] [--hosts 10] [--rounds 3] [--out bench/out] [--seed 42]
@@ -127,10 +127,6 @@ function timeRun(inventory: string, features: string, out: string, timeFile: str
   return { cpuS: Number(m[1]) + Number(m[2]), rssMiB: Number(m[3]) / 1024, wallS: Number(m[4]) };
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-}
 
 function main(argv: string[]): number {
   const values = benchArgs(

@@ -17,7 +17,7 @@
  */
 import { spawn } from "node:child_process";
 import { watchTree } from "./live/sample";
-import { closeSync, existsSync, lstatSync, mkdirSync, openSync, readFileSync, readdirSync, readSync, rmSync, statSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, readSync, rmSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { benchArgs } from "./args";
 import { generateEstate } from "./generate";
@@ -25,10 +25,10 @@ import { RECORD_FORMAT, REGISTRY } from "../src/report/formats";
 import { MESSAGES_FILE } from "../src/report/record";
 import { REPORT_MARKER } from "../src/report/output/output-dir";
 import { BOOKKEEPING_ROW, parseCostTable, RECORD_PART, WRITING_ROW } from "../src/report/write-cost";
+import { footprint, GNU_TIME, median, readGnuTime } from "./timed-cli";
 
 const ROOT = resolve(__dirname, "..");
 const CLI = join(ROOT, "bin", "hostproof.js");
-const GNU_TIME = "/usr/bin/time";
 const GIB_KIB = 1024 * 1024;
 
 const BARE = join(ROOT, "bench", "bare.ts");
@@ -105,12 +105,6 @@ const OTHER_PART = "other";
 
 type Check = { label: string; status: "PASS" | "FAIL" | "n/a"; detail: string };
 
-function median(values: readonly number[]): number {
-  const v = [...values].sort((a, b) => a - b);
-  if (v.length === 0) return NaN;
-  const mid = Math.floor(v.length / 2);
-  return v.length % 2 === 1 ? v[mid]! : (v[mid - 1]! + v[mid]!) / 2;
-}
 
 /** summary.json ends with the timings: its tail is read, since at 100,000 hosts it is over 1 GB. */
 function readTimings(summaryFile: string): Timings | null {
@@ -130,13 +124,6 @@ function readTimings(summaryFile: string): Timings | null {
   return { loadMs: num("loadMs"), judgeMs: num("judgeMs"), writeMs: num("writeMs"), reportMs: num("reportMs") };
 }
 
-/** GNU time appends "%M %e" as the last line; an earlier line may say the command failed. */
-function readGnuTime(file: string): { rssKiB: number; seconds: number } | null {
-  if (!existsSync(file)) return null;
-  const last = readFileSync(file, "utf8").trim().split("\n").pop() ?? "";
-  const match = /^(\d+) ([\d.]+)$/.exec(last.trim());
-  return match ? { rssKiB: Number(match[1]), seconds: Number(match[2]) } : null;
-}
 
 function findHtmlReport(dir: string): boolean {
   if (!existsSync(dir)) return false;
@@ -148,28 +135,6 @@ function countFiles(dir: string): number {
   let n = 0;
   for (const e of readdirSync(dir, { withFileTypes: true })) n += e.isDirectory() ? countFiles(join(dir, e.name)) : 1;
   return n;
-}
-
-/**
- * Bytes and files under `path`, a file with several links counted once (by device and inode): the
- * bytes on disk, which is what a CI artifact store or an auditor's copy carries.
- */
-function footprint(path: string, seen: Set<string> = new Set()): { bytes: number; files: number } {
-  const st = lstatSync(path);
-  if (!st.isDirectory()) {
-    const key = `${st.dev}:${st.ino}`;
-    const first = !seen.has(key);
-    seen.add(key);
-    return { bytes: first ? st.size : 0, files: 1 };
-  }
-  let bytes = 0;
-  let files = 0;
-  for (const e of readdirSync(path)) {
-    const f = footprint(join(path, e), seen);
-    bytes += f.bytes;
-    files += f.files;
-  }
-  return { bytes, files };
 }
 
 /**

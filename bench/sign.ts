@@ -22,16 +22,12 @@ import { writeSignature } from "../src/sign/attestation";
 import { signingKeyFromText } from "../src/sign/keys";
 import { buildStatement } from "../src/sign/statement";
 import { sha256Hex } from "../src/evidence/manifest";
+import { median } from "./timed-cli";
 
 const ROOT = resolve(__dirname, "..");
 const CLI = join(ROOT, "bin", "hostproof.js");
 const USAGE = "Usage: npm run bench:sign -- [--hosts 10000] [--repeat 3] [--out bench/out] [--seed 42]";
 
-function median(values: readonly number[]): number {
-  const v = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(v.length / 2);
-  return v.length % 2 === 1 ? v[mid]! : (v[mid - 1]! + v[mid]!) / 2;
-}
 
 function timed(args: string[]): number {
   const t = performance.now();
