@@ -215,7 +215,7 @@ test("hostile text: markup, ]]>, quotes, control characters and emoji in the hos
   if (!requireTool(t, "saf", saf, "set HOSTPROOF_SAF to the SAF CLI's saf command (npm i @mitre/saf in a folder of its own; see the README)")) return;
   const dir = scratch(t);
   writeFileSync(join(dir, "hostile.ckl"), xml);
-  const read = spawnSync(saf, ["convert", "ckl2hdf", "-i", join(dir, "hostile.ckl"), "-o", join(dir, "hostile.json")], { encoding: "utf8" });
+  const read = spawnSync(saf, ["convert", "ckl2hdf", "-i", join(dir, "hostile.ckl"), "-o", join(dir, "hostile.json")], { encoding: "utf8", cwd: dir });
   // ckl2hdf exits 0 on a checklist it cannot read: the HDF file is the proof.
   assert.ok(existsSync(join(dir, "hostile.json")), read.stdout + read.stderr);
   const hdf = JSON.parse(readFileSync(join(dir, "hostile.json"), "utf8")) as { profiles: { controls: { id: string; results: { status: string; code_desc: string }[]; descriptions: { label: string; data: string }[] }[] }[] };
