@@ -19,7 +19,8 @@ const CAT = /^CAT-(I|II|III)$/;
 const RULE_ID = /^SV-(\d{1,7})r\d{1,8}_rule$/;
 const CCI = /^CCI-\d{6}$/;
 const CIS = /^([A-Za-z][A-Za-z0-9_]*)-v(\d{1,3}(?:\.\d{1,3}){1,2})\/(\d{1,3}(?:\.\d{1,3})*)$/;
-const PLATFORMS: Record<string, string> = { WN16: "Windows Server 2016", WN19: "Windows Server 2019", WN22: "Windows Server 2022", WN25: "Windows Server 2025" };
+/** The Windows Server STIGs hostproof knows, by their STIG IDs' prefix: a rule's platform. */
+export const STIG_PLATFORMS: Readonly<Record<string, string>> = { WN16: "Windows Server 2016", WN19: "Windows Server 2019", WN22: "Windows Server 2022", WN25: "Windows Server 2025" };
 
 /** The tag prefixes of the mapping family, lower case: another case is refused, not ignored. */
 const PREFIXES = ["nist", "nist-ours", "stig", "cci", "cis", "conflict"] as const;
@@ -82,7 +83,7 @@ function stigRef(body: string): StigRef | string {
     if (!rule) return `'${ruleId}' is not a Rule ID (like SV-205715r958518_rule)`;
     if (rule[1] !== vuln[1]) return `Rule ID ${ruleId} belongs to V-${rule[1]}, not ${vulnId}`;
   }
-  const platform = PLATFORMS[stigId.split("-")[0]];
+  const platform = STIG_PLATFORMS[stigId.split("-")[0]];
   return { stigId, vulnId, cat: c[1] as StigCat, ...(ruleId !== undefined ? { ruleId } : {}), ...(platform ? { platform } : {}) };
 }
 

@@ -150,7 +150,7 @@ test("export's bad usage is exit 3 with nothing written: an unknown format, no f
   const unknown = spawnCli(["export", report, "--format", "hdf,sarif"]);
   assert.equal(unknown.code, 3);
   assert.match(unknown.stderr, /'sarif' is not a format hostproof writes/);
-  assert.match(unknown.stderr, /summary, summary-md, junit, hdf, hdf-targets, csv, allure-results, allure-report, pages, xlsx, pdf/);
+  assert.match(unknown.stderr, /summary, summary-md, junit, hdf, hdf-targets, csv, allure-results, allure-report, pages, xlsx, pdf, ckl/);
   assert.equal(spawnCli(["export", report]).code, 3);
   const inside = spawnCli(["export", report, "--format", "csv", "--out", join(report, "csv")]);
   assert.equal(inside.code, 3);

@@ -67,7 +67,7 @@ test("the default registry: every format's file in --help and in the manifest's 
 
 test("a format written on request is not among a run's defaults at any size; a run asked for it writes it, and export derives the same bytes", async (t) => {
   const onRequest = REGISTRY.formats.filter((f) => f.onRequest === true);
-  assert.deepEqual(onRequest.map((f) => f.name), ["hdf-targets", "xlsx", "pdf"]);
+  assert.deepEqual(onRequest.map((f) => f.name), ["hdf-targets", "xlsx", "pdf", "ckl"]);
   for (const hosts of [1, LARGE_ESTATE_HOSTS, 100_000]) {
     for (const html of [false, "auto", "single", "pages"] as const) {
       const chosen = formatsForRun(REGISTRY, { html, add: [], drop: [] }, hosts).formats;

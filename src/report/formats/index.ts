@@ -9,6 +9,7 @@ import { csvFormat } from "./csv";
 import type { Format } from "./format";
 import { hdfFormat } from "./hdf/hdf-stream";
 import { hdfTargetsFormat } from "./hdf/hdf-targets";
+import { cklFormat } from "./ckl/ckl";
 import { junitFormat } from "./junit";
 import { pagesFormat } from "./pages/writer";
 import { pdfFormat } from "./pdf";
@@ -16,7 +17,7 @@ import { summaryFormat } from "./summary";
 import { summaryMdFormat } from "./summary-md";
 import { xlsxFormat } from "./xlsx";
 
-export const FORMATS: readonly Format[] = [summaryFormat, summaryMdFormat, junitFormat, hdfFormat, hdfTargetsFormat, csvFormat, allureResultsFormat, allureReportFormat, pagesFormat, xlsxFormat, pdfFormat];
+export const FORMATS: readonly Format[] = [summaryFormat, summaryMdFormat, junitFormat, hdfFormat, hdfTargetsFormat, csvFormat, allureResultsFormat, allureReportFormat, pagesFormat, xlsxFormat, pdfFormat, cklFormat];
 
 /** The format that holds the record's results: always written, and what `export` reads back. */
 export const RECORD_FORMAT = summaryFormat.name;

@@ -7,6 +7,11 @@
 // Characters XML 1.0 forbids (C0 controls except tab/LF/CR, lone surrogates, U+FFFE/U+FFFF).
 const FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
+/** How many characters of `text` XML 1.0 cannot carry (escapeText shows each as `\uXXXX`). */
+export function unrepresentable(text: string): number {
+  return text.match(FORBIDDEN)?.length ?? 0;
+}
+
 /** Forbidden characters are shown as `\uXXXX` text so an auditor still sees that they were there. */
 function visible(text: string): string {
   return text.replace(FORBIDDEN, (c) => `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}`);
