@@ -16,7 +16,7 @@ import type { ProbeRecord, Snapshot } from "../../src/model/snapshot";
 import { PROBES } from "../../src/probes/catalog";
 import { evidenceLookup } from "../../src/report/formats/evidence-view";
 import { buildCkl, CKL_EVIDENCE_CHARS, fqdnOf, type CklHost } from "../../src/report/formats/ckl/ckl-document";
-import { stigChoiceOf } from "../../src/report/formats/ckl/stig-choice";
+import { stigChoiceOf } from "../../src/report/formats/stig-choice";
 import { requireTool } from "../helpers/require-tool";
 import { findAll, parseXml, type XmlElement } from "./mini-xml";
 import { scratch } from "./tmp";

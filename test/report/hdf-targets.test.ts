@@ -108,9 +108,14 @@ test("hdf/: a file per host and per cluster, each what hdf.json says of that tar
       // hdf.json's mapping, scoped to the target: its results of the control, the same head.
       const w = wholeControls.get(c.id)!;
       assert.deepEqual(c.results, w.results.filter((r) => r.resource_id === entry.target), `${label} ${c.id}: results`);
-      const { impact: _i, waiver_data: _w, results: _r, ...head } = c;
-      const { impact: _wi, waiver_data: _ww, results: _wr, ...wholeHead } = w;
+      // The head is hdf.json's but for a host's STIG tags, which name its own release's rules (below).
+      const { impact: _i, waiver_data: _w, results: _r, tags: tags, ...head } = c;
+      const { impact: _wi, waiver_data: _ww, results: _wr, tags: wholeTags, ...wholeHead } = w;
       assert.deepEqual(head, wholeHead, `${label} ${c.id}: head`);
+      const { stig_id: _s, gid: _g, rid: _rid, cci: _c, conflicts: _k, ...rest } = tags as Record<string, unknown>;
+      const { stig_id: _ws, gid: _wg, rid: _wrid, cci: _wc, conflicts: _wk, ...wholeRest } = wholeTags as Record<string, unknown>;
+      assert.deepEqual(rest, wholeRest, `${label} ${c.id}: tags`);
+      if (entry.kind === "cluster") assert.deepEqual(tags, wholeTags, `${label} ${c.id}: a cluster's file keeps every release's rules`);
     }
     // What Heimdall shows adds up to the index's counts.
     const shown = contextualizeEvaluation(exec).contains[0]!.contains.map((c) => c.hdf.status);
@@ -126,6 +131,15 @@ test("hdf/: a file per host and per cluster, each what hdf.json says of that tar
   assert.equal(eos003.waiver_data?.skipped_due_to_waiver, true);
   assert.equal(wholeControls.get("HP-EOS-003")!.waiver_data?.skipped_due_to_waiver, false);
   assert.equal(contextualizeEvaluation(app2016).contains[0]!.contains.find((c) => c.data.id === "HP-EOS-003")!.hdf.waived, true);
+
+  // A host's file names the STIG rule of its own release: hdf2ckl makes its checklist of them.
+  const uac = (host: string): Record<string, unknown> =>
+    parseHdf(readFileSync(join(out, HDF_TARGETS_DIR, targetFileName({ kind: "host", name: host })), "utf8"), host).profiles[0]!.controls.find((c) => c.id === "HP-UAC-001")!.tags as Record<string, unknown>;
+  const md = uac("md-node1");
+  assert.deepEqual([md.stig_id, md.gid, md.rid, md.cci], ["WN19-MS-000020", "V-205715", "SV-205715r958518_rule", ["CCI-001084"]]);
+  assert.match(String(wholeControls.get("HP-UAC-001")!.tags.stig_id), /^WN16-MS-000020, WN19-MS-000020, WN22-MS-000020, WN25-MS-000020$/);
+  const nano = uac("nano2016");
+  assert.deepEqual([nano.stig_id, nano.cci, nano.nist], [undefined, undefined, ["SC-3"]], "Nano Server: no STIG covers it, NIST stays");
 
   assert.deepEqual((await verifyReport(out)).problems, []);
 });

@@ -30,7 +30,7 @@ import { detailsText, reasonLine } from "../../text";
 import type { EvidenceLookup } from "../evidence-view";
 import { escapeText, unrepresentable } from "../xml";
 import { releaseInfo, STIG_BENCHMARKS, stigRefText, type StigBenchmark } from "./stig-benchmarks";
-import type { CklRole, StigChoice } from "./stig-choice";
+import { stigFits, type CklRole, type StigChoice } from "../stig-choice";
 
 export const CKL_STATUSES = ["Open", "Not_Reviewed", "NotAFinding", "Not_Applicable"] as const;
 export type CklStatus = (typeof CKL_STATUSES)[number];
@@ -112,7 +112,7 @@ export function uuidV5(name: string): string {
 function collect(results: readonly Result[], choice: StigChoice): { byStig: Map<string, Map<string, Vuln>>; unplaced: Set<string> } {
   const byStig = new Map<string, Map<string, Vuln>>();
   const unplaced = new Set<string>();
-  const wanted = (ref: StigRef): boolean => ref.platform !== undefined && STIG_BENCHMARKS[ref.platform] !== undefined && (choice.kind === "unknown" || (choice.kind === "platform" && ref.platform === choice.platform));
+  const wanted = (ref: StigRef): boolean => ref.platform !== undefined && STIG_BENCHMARKS[ref.platform] !== undefined && stigFits(ref, choice);
   for (const r of results) {
     for (const ref of r.control.mappings?.stig ?? []) {
       if (ref.platform === undefined || STIG_BENCHMARKS[ref.platform] === undefined) {

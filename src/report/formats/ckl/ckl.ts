@@ -21,7 +21,7 @@ import type { Format, FormatContext, FormatOutcome, SliceView } from "../format"
 import type { SummaryTail } from "../summary";
 import { members } from "../hdf/hdf-stream";
 import { buildCkl, CKL_STATUSES, type CklStatus } from "./ckl-document";
-import { stigChoiceOf } from "./stig-choice";
+import { stigChoiceOf } from "../stig-choice";
 
 export const CKL_DIR = "ckl";
 export const CKL_INDEX_FILE = `${CKL_DIR}/index.json`;

@@ -28,6 +28,8 @@ import type { Format, FormatContext, SliceView } from "../format";
 import type { SummaryHead, SummaryTail } from "../summary";
 import { byFeature, controlHead, controlImpact, HDF_PROFILE, hdfResult, hdfStatistics, newTally, profileHead, tallyResult, type ControlTally, type HdfResult } from "./hdf";
 import { members, openObject } from "./hdf-stream";
+import { NO_MAPPINGS, type ControlMappings } from "../../../model/mapping";
+import { stigChoiceOf, stigFits, type StigChoice } from "../stig-choice";
 
 export const HDF_TARGETS_DIR = "hdf";
 export const HDF_INDEX_FILE = `${HDF_TARGETS_DIR}/index.json`;
@@ -90,16 +92,29 @@ interface TargetControl {
 export class ControlHeads {
   private readonly made = new Map<string, string>();
 
-  of(tally: ControlTally): string {
-    if (tally.waivers.size > 0) return openObject(controlHead(tally));
-    const key = `${tally.meta.id}\u0000${controlImpact(tally)}`;
+  /** `stig`: the STIG the target is assessed by (a host's); a cluster's file keeps every release's rules. */
+  of(tally: ControlTally, stig?: StigChoice): string {
+    const mappings = stig === undefined ? tally.meta.mappings : ownStig(tally.meta.mappings ?? NO_MAPPINGS, stig);
+    if (tally.waivers.size > 0) return openObject(controlHead(tally, mappings));
+    const key = `${tally.meta.id}\u0000${controlImpact(tally)}\u0000${stig === undefined ? "" : stig.kind === "platform" ? stig.platform : stig.kind}`;
     let head = this.made.get(key);
     if (head === undefined) {
-      head = openObject(controlHead(tally));
+      head = openObject(controlHead(tally, mappings));
       this.made.set(key, head);
     }
     return head;
   }
+}
+
+/**
+ * A host's mappings with only the STIG rules of its own release (all of them when its release is
+ * unknown, none when no mapped STIG covers it): hdf2ckl makes a checklist of the file, and a WN22
+ * rule in a Windows Server 2019 host's checklist is a finding against a STIG it is not assessed
+ * by. CCIs are the STIG rules' and go with them.
+ */
+function ownStig(m: ControlMappings, stig: StigChoice): ControlMappings {
+  const kept = m.stig.filter((ref) => stigFits(ref, stig));
+  return { ...m, stig: kept, cci: kept.length > 0 ? m.cci : [], conflicts: m.conflicts.filter((k) => k.framework !== "stig" || stigFits(k.ref, stig)) };
 }
 
 /**
@@ -108,7 +123,7 @@ export class ControlHeads {
  * platform's target_id is the target's name and passthrough.metadata.hostname too, which the SAF
  * CLI's hdf2ckl makes the checklist's asset.
  */
-export function targetDocument(target: Target, results: readonly Result[], judged: TargetJudged, head: SummaryHead, lookup: EvidenceLookup, timeOf: ResultTime, heads: ControlHeads = new ControlHeads()): string {
+export function targetDocument(target: Target, results: readonly Result[], judged: TargetJudged, head: SummaryHead, lookup: EvidenceLookup, timeOf: ResultTime, heads: ControlHeads = new ControlHeads(), stig?: StigChoice): string {
   const controls = new Map<string, TargetControl>();
   for (const r of results) {
     let entry = controls.get(r.control.id);
@@ -150,7 +165,7 @@ export function targetDocument(target: Target, results: readonly Result[], judge
   const profile = profileHead(HDF_PROFILE, `hostproof controls on ${what}`, ordered.map((e) => e.tally.meta), tool.version);
   parts.push(`\n    ${openObject(profile)},"controls": [`);
   ordered.forEach((entry, i) => {
-    parts.push(`${i === 0 ? "\n" : ",\n"}      ${heads.of(entry.tally)},"results": [`);
+    parts.push(`${i === 0 ? "\n" : ",\n"}      ${heads.of(entry.tally, stig)},"results": [`);
     parts.push(entry.results.map((r) => `\n        ${JSON.stringify(r)}`).join(","));
     parts.push(`\n      ]}`);
   });
@@ -191,13 +206,15 @@ export class HdfTargetsWriter {
   }
 
   async add(slice: SliceView): Promise<void> {
+    const hosts = new Map(slice.hosts.map((h) => [h.name, h.snapshot]));
     for (const { target, results } of byTarget(slice.results)) {
-      this.write(target, results, slice);
+      const snapshot = target.kind === "host" ? hosts.get(target.name) : undefined;
+      this.write(target, results, slice, snapshot === undefined ? undefined : stigChoiceOf(snapshot).choice);
       await giveTurn();
     }
   }
 
-  private write(target: Target, results: readonly Result[], slice: SliceView): void {
+  private write(target: Target, results: readonly Result[], slice: SliceView, stig: StigChoice | undefined): void {
     const file = targetFileName(target);
     // A target seen twice (the same host in two slices, or two names differing only in case) would
     // overwrite its first file, or land on it where the file system ignores case: refused.
@@ -219,7 +236,7 @@ export class HdfTargetsWriter {
       this.folders.add(folder);
     }
     const judged = judgeTarget(results, this.ctx.head.failOn);
-    const data = Buffer.from(targetDocument(target, results, judged, this.ctx.head, slice.lookup, slice.timeOf, this.heads));
+    const data = Buffer.from(targetDocument(target, results, judged, this.ctx.head, slice.lookup, slice.timeOf, this.heads, stig));
     const rel = `${HDF_TARGETS_DIR}/${file}`;
     this.ctx.queue(join(this.ctx.dir, rel), data);
     const written = writtenOf(data);

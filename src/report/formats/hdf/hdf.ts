@@ -222,7 +222,7 @@ export function waiverData(tally: ControlTally): HdfWaiverData | undefined {
  * source is its reference. `code` is left out: a hostproof control's code is its Gherkin
  * scenario, which ControlMeta does not carry; source_location names the feature file.
  */
-export function controlHead(tally: ControlTally): HdfControlHead {
+export function controlHead(tally: ControlTally, mappings: ControlMappings = tally.meta.mappings ?? NO_MAPPINGS): HdfControlHead {
   const c = tally.meta;
   const h = heimdallText;
   const descriptions: HdfDescription[] = [{ label: "default", data: h(c.rationale ?? c.title) }];
@@ -230,7 +230,7 @@ export function controlHead(tally: ControlTally): HdfControlHead {
   if (c.remediation !== undefined) descriptions.push({ label: "fix", data: h(c.remediation) });
   const tags: Record<string, string | string[]> = { severity: c.severity, feature: h(c.feature), featureName: h(c.featureName), origin: h(c.origin), gherkin: c.tags.map(h) };
   if (c.source !== undefined) tags.source = h(c.source);
-  Object.assign(tags, mappingTags(c.mappings ?? NO_MAPPINGS));
+  Object.assign(tags, mappingTags(mappings));
   const head: HdfControlHead = {
     id: c.id,
     title: h(c.title),

@@ -1,5 +1,6 @@
 /**
- * Which DISA STIG a host's checklist is kept under: the STIG of the Windows Server release the
+ * Which DISA STIG a host is assessed by (its checklist, ckl/, and the STIG tags of its own HDF
+ * file, hdf/): the STIG of the Windows Server release the
  * host runs, read from its snapshot (Win32_OperatingSystem and the CurrentVersion key, the facts
  * the judges decide releases on). A WN19 rule belongs in a Windows Server 2019 host's checklist
  * and nowhere else: a rule of another release's STIG would be a finding against a document the
@@ -14,14 +15,26 @@
  *   Semi-Annual Channel release, Windows Server 2012 R2 and older, a workstation). No VULN is
  *   written rather than a wrong one; the index says why.
  */
-import { normaliseComputerSystem } from "../../../facts/computerSystem";
-import { normaliseOs } from "../../../facts/os";
-import { normaliseWindowsVersion } from "../../../facts/windowsVersion";
-import { editionGroupOf } from "../../../judge/editions";
-import { osContradictions } from "../../../judge/os-release";
-import type { Snapshot } from "../../../model/snapshot";
+import { normaliseComputerSystem } from "../../facts/computerSystem";
+import { normaliseOs } from "../../facts/os";
+import { normaliseWindowsVersion } from "../../facts/windowsVersion";
+import { editionGroupOf } from "../../judge/editions";
+import { osContradictions } from "../../judge/os-release";
+import type { StigRef } from "../../model/mapping";
+import type { Snapshot } from "../../model/snapshot";
 
 export type StigChoice = { kind: "platform"; platform: string; basis: string } | { kind: "unknown"; why: string } | { kind: "none"; why: string };
+
+/**
+ * Whether a host with `choice` is assessed by `ref`'s STIG: the rule of its own release, every
+ * Windows Server release's when its release is unknown, none when no mapped STIG covers it. A STIG
+ * whose platform hostproof does not know (an organisation's `@stig:RHEL-…`) is not a Windows
+ * Server release's, so the host's release says nothing of it: it stays.
+ */
+export function stigFits(ref: StigRef, choice: StigChoice): boolean {
+  if (ref.platform === undefined) return true;
+  return choice.kind === "unknown" || (choice.kind === "platform" && ref.platform === choice.platform);
+}
 
 /** STIG Viewer's ROLE values (checklistJsonix's Role). */
 export type CklRole = "None" | "Workstation" | "Member Server" | "Domain Controller";
