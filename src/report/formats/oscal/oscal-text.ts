@@ -20,6 +20,8 @@
  * control character would break that conversion, not the JSON.
  */
 
+import { mdText } from "../summary-md";
+
 // eslint-disable-next-line no-control-regex
 const NOT_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 /** What the schema's `.` does not match, under the Unicode flag ajv compiles its patterns with. */
@@ -30,25 +32,28 @@ export function carried(text: string): string {
   return text.replace(NOT_XML, "\uFFFD");
 }
 
-/**
- * CommonMark's backslash escapes, for every ASCII punctuation character that starts markup inline:
- * emphasis, code, links and images (`[`, `!`; a `(` only matters after `]`), HTML and autolinks,
- * entities, GFM tables and strike-through. `\` first, so that an escape in the text stays text.
- */
-const INLINE = /[\\`*_[\]<>!&|~]/g;
-/** What starts a block at the start of a line: a heading, a list item, a rule, a setext underline, a fence ("`" and ">" are escaped inline). */
+/** What starts a block at the start of a line: a heading, a list item, a rule, a setext underline (mdText escapes the rest). */
 const BLOCK_START = /^([ \t]*)(#|[-+=]|\d+[.)])/;
-const BLOCK_AFTER_BREAK = /(\n[ \t]*)(#|[-+=]|\d+[.)])/g;
 
 const escapeBlock = (_m: string, indent: string, mark: string): string => `${indent}${mark.replace(/([#\-+=.)])$/, "\\$1")}`;
 
 /**
- * Text from a host or a file as Markdown that renders as these characters. `startsLine`: the text
- * begins a line of the markup (else it follows words of ours, where a `1.` or `#` starts nothing).
+ * Text from a host or a file as Markdown that renders as these characters: each line as summary.md
+ * escapes host text for GitHub (mdText: no emphasis, code, link, image, tag, table cell or
+ * autolink; control and invisible characters as visible escapes), and a line that would start a
+ * block (a heading, a list, a rule) escaped at its start. `startsLine`: the text begins a line of
+ * the markup; else it follows words of ours, where a `1.` or `#` starts nothing.
  */
 export function markdownText(text: string, startsLine = false): string {
-  const inline = carried(text).replace(/\r\n?/g, "\n").replace(INLINE, "\\$&").replace(BLOCK_AFTER_BREAK, escapeBlock);
-  return startsLine ? inline.replace(BLOCK_START, escapeBlock) : inline;
+  return carried(
+    text
+      .split(/\r\n|[\n\r\u2028\u2029]/)
+      .map((line, i) => {
+        const md = mdText(line);
+        return i > 0 || startsLine ? md.replace(BLOCK_START, escapeBlock) : md;
+      })
+      .join("\n"),
+  );
 }
 
 /** A markup-line: one line, never empty. */
@@ -84,15 +89,25 @@ export function oscalDateTime(text: string | undefined): string | undefined {
   // A time without a zone is not an instant: Date.parse would read it as local time.
   if (!/(Z|[+-]\d{2}:?\d{2})$/i.test(text)) return undefined;
   const t = Date.parse(text);
-  if (Number.isNaN(t)) return undefined;
+  if (Number.isNaN(t) || !realDay(text)) return undefined;
   const utc = new Date(t).toISOString();
   return OSCAL_DATE_TIME.test(utc) ? utc : undefined;
+}
+
+/** Whether the text's yyyy-mm-dd is a day of the calendar: Date.parse rolls February 30th into March. */
+function realDay(text: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(text);
+  if (!m) return false;
+  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  return d.getUTCMonth() === Number(m[2]) - 1 && d.getUTCDate() === Number(m[3]);
 }
 
 /** The last instant of a yyyy-mm-dd day in UTC (a waiver applies through the end of its day), or undefined. */
 export function endOfDay(day: string): string | undefined {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) return undefined;
-  return oscalDateTime(`${day}T23:59:59Z`);
+  // The schema's pattern alone: Date.parse would roll February 30th into March.
+  const end = `${day}T23:59:59Z`;
+  return OSCAL_DATE_TIME.test(end) ? end : undefined;
 }
 
 /** A path relative to the report as a URI reference: each segment percent-encoded. */
