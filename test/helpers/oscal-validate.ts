@@ -162,3 +162,9 @@ if (require.main === module) {
     process.exit(check.problems.length === 0 ? 0 : 1);
   });
 }
+
+/** For tests: fails unless `file` is valid OSCAL 1.2.3 with every reference resolved. */
+export async function assertOscalValid(file: string): Promise<void> {
+  const check = await checkOscalFile(file);
+  if (check.problems.length > 0) throw new Error(`${file} is not valid OSCAL 1.2.3 assessment results:\n${check.problems.join("\n")}`);
+}
