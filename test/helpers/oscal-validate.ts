@@ -107,44 +107,63 @@ export async function checkOscalFile(path: string, options: { streaming?: boolea
   const bytes = statSync(path).size;
   if (options.streaming !== true && bytes <= WHOLE_UP_TO) return checkOscalText(readFileSync(path, "utf8"));
 
-  // The skeleton: every line but the second and later members of an array; the members held aside.
+  // Pass 1, the skeleton: every line but the second and later members of an array.
   const skeleton: string[] = [];
-  const members: { key: string; index: number; line: string }[] = [];
   const counts: Record<string, number> = {};
-  let key: string | undefined;
-  let inArray = 0;
-  const lines = createInterface({ input: createReadStream(path, { encoding: "utf8" }), crlfDelay: Infinity });
-  for await (const line of lines) {
-    const opens = /"([a-z-]+)": \[$/.exec(line);
-    const isMember = key !== undefined && line.startsWith("{") && (line.endsWith("}") || line.endsWith("},"));
-    if (isMember) {
-      counts[key!] = (counts[key!] ?? 0) + 1;
-      if (inArray === 0) skeleton.push(line.endsWith(",") ? line.slice(0, -1) : line);
-      else members.push({ key: key!, index: skeleton.length - 1, line: line.endsWith(",") ? line.slice(0, -1) : line });
-      inArray += 1;
-      continue;
-    }
-    skeleton.push(line);
-    if (opens) {
-      key = opens[1];
-      inArray = 0;
-    } else key = undefined;
-  }
+  await eachMember(path, (line) => skeleton.push(line), (key, first, line) => {
+    counts[key] = (counts[key] ?? 0) + 1;
+    if (first) skeleton.push(line);
+  });
   const refs = new OscalRefs();
   const skeletonText = skeleton.join("\n");
   const problems = [...schemaProblems(JSON.parse(skeletonText) as unknown, "skeleton: ")];
   refs.walk(JSON.parse(skeletonText));
-  // Each batch of members stands in for the first member of its array, in a copy of the skeleton.
-  for (let i = 0; i < members.length && problems.length < 20; ) {
-    const { index, key: k } = members[i]!;
-    const batch: string[] = [];
-    while (i < members.length && members[i]!.index === index && batch.length < BATCH) batch.push(members[i++]!.line);
-    const text = [...skeleton.slice(0, index), batch.join(",\n"), ...skeleton.slice(index + 1)].join("\n");
-    problems.push(...schemaProblems(JSON.parse(text) as unknown, `${k} batch: `));
-    for (const m of batch) refs.walk(JSON.parse(m), `/${k}`);
-  }
+  // Pass 2: each batch of later members stands in for the first member of its array, in a copy
+  // of the skeleton, so that the root schema checks them where they stand. Memory: one batch.
+  const firstAt = new Map<string, number>();
+  skeleton.forEach((line, i) => {
+    const key = i > 0 ? /"([a-z-]+)": \[$/.exec(skeleton[i - 1]!)?.[1] : undefined;
+    if (key !== undefined && !firstAt.has(key) && line.startsWith("{")) firstAt.set(key, i);
+  });
+  let batch: string[] = [];
+  let batchKey = "";
+  const flush = (): void => {
+    if (batch.length === 0 || problems.length >= 20) return;
+    const at = firstAt.get(batchKey)!;
+    const text = [...skeleton.slice(0, at), batch.join(",\n"), ...skeleton.slice(at + 1)].join("\n");
+    problems.push(...schemaProblems(JSON.parse(text) as unknown, `${batchKey} batch: `));
+    for (const m of batch) refs.walk(JSON.parse(m), `/${batchKey}`);
+    batch = [];
+  };
+  await eachMember(path, () => undefined, (key, first, line) => {
+    if (first) return;
+    if (key !== batchKey || batch.length >= BATCH) flush();
+    batchKey = key;
+    batch.push(line);
+  });
+  flush();
   problems.push(...refs.problems());
   return { problems, counts, bytes };
+}
+
+/**
+ * Reads hostproof's layout a line at a time: a member of a long array is a line that is one
+ * object, after the line that opens the array (`"findings": [`) or another member.
+ */
+async function eachMember(path: string, other: (line: string) => void, member: (key: string, first: boolean, line: string) => void): Promise<void> {
+  let key: string | undefined;
+  let first = true;
+  const lines = createInterface({ input: createReadStream(path, { encoding: "utf8" }), crlfDelay: Infinity });
+  for await (const line of lines) {
+    if (key !== undefined && line.startsWith("{") && (line.endsWith("}") || line.endsWith("},"))) {
+      member(key, first, line.endsWith(",") ? line.slice(0, -1) : line);
+      first = false;
+      continue;
+    }
+    other(line);
+    key = /"([a-z-]+)": \[$/.exec(line)?.[1];
+    first = true;
+  }
 }
 
 if (require.main === module) {

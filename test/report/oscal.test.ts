@@ -7,7 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test, type TestContext } from "node:test";
 import { MANIFEST_PATH } from "../../src/evidence/manifest";
@@ -269,6 +269,24 @@ test("hostile text: host names, outputs, the estate and waiver text break neithe
   const rendered = spawnSync(cmark!, ["-e", "table", "-e", "autolink", "-e", "tagfilter", "-e", "strikethrough"], { input: markup.map((m) => m.replace(ours, "")).join("\n\n---\n\n"), encoding: "utf8" });
   assert.equal(rendered.status, 0, rendered.stderr);
   for (const tag of ["<a ", "<img", "<script", "<code", "<del", "<em", "<strong", "<h1", "<h2", "<ol", "<ul", "<blockquote", "<table"]) assert.ok(!rendered.stdout.includes(tag), `${tag} rendered from:\n${rendered.stdout.split("\n").filter((l) => l.includes(tag.slice(1))).join("\n")}`);
+});
+
+test("the validator a line at a time (a large document's way) passes what passes whole and finds a broken member past the first", async (t) => {
+  const { dir, text } = await oscalOf(t, mapped(fixtureRunReport()));
+  const file = join(dir, OSCAL_FILE);
+  const whole = await checkOscalFile(file);
+  const lines = await checkOscalFile(file, { streaming: true });
+  assert.deepEqual(lines.problems, []);
+  assert.deepEqual([lines.counts.observations, lines.counts.findings], [whole.counts.observations, whole.counts.findings]);
+  const findings = text.split("\n").filter((l) => l.includes('"target-id"'));
+  const third = findings[2]!;
+  for (const [broken, problem] of [
+    [third.replace('"state":"', '"state":"un'), /findings batch: .*state/],
+    [third.replace(/"observation-uuid":"[0-9a-f]{8}/, '"observation-uuid":"00000000'), /does not define/],
+  ] as const) {
+    writeFileSync(file, text.replace(third, broken));
+    assert.match((await checkOscalFile(file, { streaming: true })).problems.join("\n"), problem);
+  }
 });
 
 test("the validator fails: NIST's minimal document passes, and broken variants of it are refused", () => {
