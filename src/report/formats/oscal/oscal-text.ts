@@ -4,9 +4,9 @@
  * document is a field whose datatype has a pattern, and a GRC tool that renders markup:
  *
  * - markup-line and markup-multiline are Markdown (CommonMark) to every OSCAL tool. Text from a
- *   host or a file is escaped so that a renderer shows its characters, never an image, a link or
- *   HTML: `![x](http://…)` stays those characters. A markup-line holds no line break (its pattern
- *   is `^[^\n]+$`), so breaks fold to a space.
+ *   host or a file is escaped as summary.md escapes it for GitHub (markdownText, below), so that a
+ *   renderer shows its characters, never an image, a link or HTML: `![x](http://…)` stays those
+ *   characters. A markup-line holds no line break (its pattern is `^[^\n]+$`), so breaks fold to a space.
  * - string (props' values, names) has no leading or trailing whitespace and no line break (its
  *   pattern is `^\S(.*\S)?$`, and `.` matches no line terminator): breaks fold to a space and the
  *   ends are trimmed; an empty value leaves the prop out.
