@@ -60,3 +60,23 @@ export function stigShown(s: StigRef): string {
 export function nistShown(n: NistRef): string {
   return n.ours ? `${n.id} (hostproof's choice, no authority maps it)` : n.id;
 }
+
+/** The frameworks' columns in a table (CSV, Excel, the PDF's controls), in this order. */
+export const MAPPING_COLUMNS = ["nist", "stig", "cci", "cis", "conflicts"] as const;
+
+/**
+ * A control's references as one short text per column, entries joined by "; ": nist "SC-3"
+ * ("CM-6 (ours)" where no authority maps it), stig "WN19-MS-000020 V-205715 CAT II", cis
+ * "WS2022 v4.0.0 18.4.1", conflicts the rules the control contradicts on purpose.
+ */
+export function mappingTexts(m: ControlMappings): Record<(typeof MAPPING_COLUMNS)[number], string> {
+  const stig = (s: StigRef): string => `${s.stigId} ${s.vulnId} CAT ${s.cat}`;
+  const cis = (x: CisRef): string => `${x.benchmark} v${x.version} ${x.recommendation}`;
+  return {
+    nist: m.nist.map((n) => (n.ours ? `${n.id} (ours)` : n.id)).join("; "),
+    stig: m.stig.map(stig).join("; "),
+    cci: m.cci.join("; "),
+    cis: m.cis.map(cis).join("; "),
+    conflicts: m.conflicts.map((k) => (k.framework === "stig" ? `STIG ${stig(k.ref)}` : `CIS ${cis(k.ref)}`)).join("; "),
+  };
+}

@@ -50,6 +50,9 @@ test("report.pdf: pdftotext finds the verdict and every finding of the demo; pdf
   }
   assert.match(flat, new RegExp(`${findings.length} results failed or were undetermined`));
   assert.match(flat, /Evidence appendix/);
+  // The controls section carries each control's framework references, the conflict included.
+  assert.match(flat, /HP-UAC-001 [^\[]*?NIST SP 800-53: SC-3 DISA STIG: WN16-MS-000020 \(V-225008, CAT II, Windows Server 2016\)/);
+  assert.match(flat, /HP-CLU-005 [^\[]*?contradicts on purpose: DISA STIG WN16-MS-000020/);
 
   const shots = join(ROOT, "test-output");
   mkdirSync(shots, { recursive: true });

@@ -32,6 +32,13 @@ export const CONTROLS = {
     rationale: "VMQ on 1 GbE adapters drops packets under load on Hyper-V hosts.",
     remediation: "Set-NetAdapterAdvancedProperty -Name 'Ethernet 2' -RegistryKeyword '*VMQ' -RegistryValue 0",
     source: "https://learn.microsoft.com/windows-server/networking/technologies/vmq/vmq",
+    mappings: {
+      nist: [{ id: "CM-6", ours: true }],
+      stig: [{ stigId: "WN19-MS-000020", vulnId: "V-205715", cat: "II", ruleId: "SV-205715r958518_rule", platform: "Windows Server 2019" }],
+      cci: ["CCI-001084"],
+      cis: [{ benchmark: "WS2022", version: "4.0.0", recommendation: "18.4.1" }],
+      conflicts: [],
+    },
   },
   eos: {
     id: "HP-EOS-001",
@@ -68,6 +75,13 @@ export const CONTROLS = {
     featureName: "Failover clustering",
     origin: "built-in",
     tags: ["@cluster"],
+    mappings: {
+      nist: [{ id: "SC-3", ours: false }],
+      stig: [],
+      cci: [],
+      cis: [],
+      conflicts: [{ framework: "stig", ref: { stigId: "WN22-MS-000020", vulnId: "V-254429", cat: "II", platform: "Windows Server 2022" } }],
+    },
   },
 } as const satisfies Record<string, ControlMeta>;
 

@@ -293,8 +293,8 @@ test("a result links its control's NIST, STIG, CCI and CIS references, typed so 
   writeAllureResults(dir, report);
   const results = readResults(dir);
   assert.deepEqual(find(results, "node1", "HP-NIC-001").links, [
-    { type: "nist", name: "NIST SP 800-53 rev5 SC-45 (1) (a)", url: "https://csrc.nist.gov/Projects/risk-management/sp800-53-controls/release-search#/control?version=5.1&number=SC-45(1)" },
-    { type: "nist", name: "NIST SP 800-53 rev5 CM-6 (hostproof's choice)", url: "https://csrc.nist.gov/Projects/risk-management/sp800-53-controls/release-search#/control?version=5.1&number=CM-6" },
+    { type: "nist", name: "NIST SP 800-53 rev5 SC-45 (1) (a)", url: "https://csrc.nist.gov/Projects/risk-management/sp800-53-controls/release-search#!/control?version=5.1&number=SC-45(1)" },
+    { type: "nist", name: "NIST SP 800-53 rev5 CM-6 (hostproof's choice)", url: "https://csrc.nist.gov/Projects/risk-management/sp800-53-controls/release-search#!/control?version=5.1&number=CM-6" },
     { type: "stig", name: "DISA STIG WN19-MS-000020 (V-205715, CAT II, Windows Server 2019)", url: "https://public.cyber.mil/stigs/downloads/" },
     { type: "cci", name: "DISA CCI-001084", url: "https://public.cyber.mil/stigs/cci/" },
     { type: "cis", name: "CIS WS2022 v4.0.0 18.4.1", url: "https://www.cisecurity.org/cis-benchmarks" },

@@ -55,14 +55,15 @@ test("results.csv: a header and one row per result, with the columns an auditor 
     "",
     "2025-02-28T22:02:00.000Z",
     "2025-02-28T22:02:00.000Z",
-    "",
-    "",
-    "",
-    "",
+    "CM-6 (ours)",
+    "WN19-MS-000020 V-205715 CAT II",
+    "CCI-001084",
+    "WS2022 v4.0.0 18.4.1",
     "",
   ]);
   // A cluster's own result: no host, the cluster's name.
   assert.deepEqual(byKey.get("|wgclus|HP-CLU-001")?.slice(0, 6), ["", "wgclus", "HP-CLU-001", "The cluster witness type is supported", "medium", "failed"]);
+  assert.equal(cell("|wgclus|HP-CLU-001", "conflicts"), "STIG WN22-MS-000020 V-254429 CAT II");
   // Not applicable, citing no probe: the host's collection time.
   assert.equal(cell("node1|wgclus|HP-DNS-001", "collected from"), "2025-02-28T22:00:00.000Z");
   assert.equal(cell("node1|wgclus|HP-DNS-001", "collected to"), "2025-02-28T22:00:00.000Z");

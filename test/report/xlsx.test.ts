@@ -14,6 +14,7 @@ import { digestOf } from "../../src/report/bookkeeping/digest";
 import { evidenceLookup, resultWindow } from "../../src/report/formats/evidence-view";
 import { findingText } from "../../src/report/finding";
 import { FINDING_COLUMNS, XLSX_FILE, XlsxWriter } from "../../src/report/formats/xlsx";
+import { MAPPING_COLUMNS, NO_MAPPINGS, mappingTexts } from "../../src/model/mapping";
 import { fixtureRunReport } from "../helpers/run-report";
 import { requireTool } from "../helpers/require-tool";
 import { ROOT } from "../e2e/cli";
@@ -100,7 +101,14 @@ test("results.xlsx: Summary, Findings, Matrix, Waivers and Controls, as openpyxl
   const waivers = sheets.get("Waivers")!;
   assert.equal(waivers.rows.length - 1, report.waivers?.waivers.length ?? 0);
   const controls = sheets.get("Controls")!;
-  assert.deepEqual(values(controls.rows[0]).slice(0, 7), ["id", "title", "severity", "feature", "origin", "rationale", "remediation"]);
+  assert.deepEqual(values(controls.rows[0]), ["id", "title", "severity", "feature", "origin", "rationale", "remediation", "nist", "stig", "cci", "cis", "conflicts"]);
+  // Each control's mapping columns are what the CSV carries for it: one text, two readers.
+  assert.ok(report.controls.some((c) => (c.mappings?.conflicts.length ?? 0) > 0 && c.mappings!.nist.length > 0), "the fixture maps its controls");
+  for (const c of report.controls) {
+    const row = controls.rows.find((r) => r[0]?.v === c.id)!;
+    const m = mappingTexts(c.mappings ?? NO_MAPPINGS);
+    assert.deepEqual(row.slice(7).map((x) => x?.v ?? ""), MAPPING_COLUMNS.map((k) => m[k]), c.id);
+  }
   const nicControl = controls.rows.find((r) => r[0]?.v === "HP-NIC-001")!;
   assert.equal(nicControl[6]!.v, "Set-NetAdapterAdvancedProperty -Name 'Ethernet 2' -RegistryKeyword '*VMQ' -RegistryValue 0");
 });

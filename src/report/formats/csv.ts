@@ -12,7 +12,7 @@
  */
 import { stringify } from "csv-stringify/sync";
 import type { ControlMeta, Result } from "../../model/result";
-import { NO_MAPPINGS, type CisRef, type StigRef } from "../../model/mapping";
+import { MAPPING_COLUMNS, NO_MAPPINGS, mappingTexts } from "../../model/mapping";
 import type { CollectionWindow, EvidenceLookup, ResultWindow } from "./evidence-view";
 import { join } from "node:path";
 import { StreamFile, type Written } from "../output/stream-file";
@@ -38,11 +38,7 @@ export const CSV_COLUMNS = [
   "original status",
   "collected from",
   "collected to",
-  "nist",
-  "stig",
-  "cci",
-  "cis",
-  "conflicts",
+  ...MAPPING_COLUMNS,
 ] as const;
 
 const OPTIONS = { escape_formulas: true, record_delimiter: "windows" } as const;
@@ -84,26 +80,13 @@ export function csvRow(r: Result, window: CollectionWindow | undefined): string[
   ];
 }
 
-/**
- * The control's framework references, one column per framework, entries joined by "; ":
- * nist "SC-3" ("CM-6 (ours)" where no authority maps it), stig "WN19-MS-000020 V-205715 CAT II",
- * cis "WS2022 v4.0.0 18.4.1", conflicts the rules the control contradicts on purpose. Per control,
- * not per row: at 100,000 hosts the same few strings are reused.
- */
+/** Per control, not per row: at 100,000 hosts the same few strings are reused. */
 const mappingCellsOf = new WeakMap<ControlMeta, string[]>();
 function mappingCells(c: ControlMeta): string[] {
   let cells = mappingCellsOf.get(c);
   if (cells === undefined) {
-    const m = c.mappings ?? NO_MAPPINGS;
-    const stig = (s: StigRef): string => `${s.stigId} ${s.vulnId} CAT ${s.cat}`;
-    const cis = (x: CisRef): string => `${x.benchmark} v${x.version} ${x.recommendation}`;
-    cells = [
-      m.nist.map((n) => (n.ours ? `${n.id} (ours)` : n.id)).join("; "),
-      m.stig.map(stig).join("; "),
-      m.cci.join("; "),
-      m.cis.map(cis).join("; "),
-      m.conflicts.map((k) => (k.framework === "stig" ? `STIG ${stig(k.ref)}` : `CIS ${cis(k.ref)}`)).join("; "),
-    ];
+    const texts = mappingTexts(c.mappings ?? NO_MAPPINGS);
+    cells = MAPPING_COLUMNS.map((k) => texts[k]);
     mappingCellsOf.set(c, cells);
   }
   return cells;

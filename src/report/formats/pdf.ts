@@ -2,7 +2,7 @@
  * report.pdf: the report an auditor files, written on request (`export --format pdf`,
  * `run --export pdf`). A cover (verdict, scope, as-of day, the run's facts), the counts per
  * severity and per control, the worst findings with what was found and what was expected, the
- * waivers, the controls with rationale and remediation, and an evidence appendix for the findings
+ * waivers, the controls with rationale, remediation and framework mappings, and an evidence appendix for the findings
  * listed (each probe's command, when it ran, its output cut with a pointer to the kept snapshot).
  *
  * Bounded: at most PDF_FINDINGS findings (the digest's order: severity, control, target), each
@@ -22,6 +22,7 @@ import { join } from "node:path";
 import type PDFDocumentType from "pdfkit";
 import type { JsonValue } from "../../model/json";
 import type { Result, ResultStatus } from "../../model/result";
+import { NO_MAPPINGS, cisShown, nistShown, stigShown } from "../../model/mapping";
 import { SEVERITIES } from "../../model/severity";
 import { scopeText } from "../../waivers/describe";
 import { runFactRows, runFacts } from "../bookkeeping/run-facts";
@@ -249,7 +250,12 @@ export class PdfWriter {
       field("feature", c.feature);
       if (c.rationale !== undefined) field("rationale", c.rationale);
       if (c.remediation !== undefined) field("remediation", c.remediation);
-      // Framework mappings (NIST SP 800-53, DISA STIG, CIS) go here once the control metadata carries them (issue 22 item 1).
+      const m = c.mappings ?? NO_MAPPINGS;
+      if (m.nist.length > 0) field("NIST SP 800-53", m.nist.map(nistShown).join("; "));
+      if (m.stig.length > 0) field("DISA STIG", m.stig.map(stigShown).join("; "));
+      if (m.cci.length > 0) field("CCI", m.cci.join("; "));
+      if (m.cis.length > 0) field("CIS", m.cis.map(cisShown).join("; "));
+      if (m.conflicts.length > 0) field("contradicts on purpose", m.conflicts.map((k) => (k.framework === "stig" ? `DISA STIG ${stigShown(k.ref)}` : cisShown(k.ref))).join("; "));
       doc.moveDown(0.5);
     }
 

@@ -20,6 +20,7 @@ import { join } from "node:path";
 import type ExcelJS from "exceljs";
 import type { ControlMeta, Result, ResultStatus } from "../../model/result";
 import { SEVERITIES } from "../../model/severity";
+import { MAPPING_COLUMNS, NO_MAPPINGS, mappingTexts } from "../../model/mapping";
 import { scopeText } from "../../waivers/describe";
 import { runFactRows, runFacts } from "../bookkeeping/run-facts";
 import { findingText } from "../finding";
@@ -44,7 +45,7 @@ export const FINDING_COLUMNS = ["host", "cluster", "control", "title", "severity
  * added to the control metadata by issue 22 item 1 (in progress elsewhere): the last column is kept
  * for them, and is replaced by one column per framework when the metadata carries them.
  */
-export const CONTROL_COLUMNS = ["id", "title", "severity", "feature", "origin", "rationale", "remediation", "framework mappings (to come)"] as const;
+export const CONTROL_COLUMNS = ["id", "title", "severity", "feature", "origin", "rationale", "remediation", ...MAPPING_COLUMNS] as const;
 
 /** Fill colours by status: the pages' palette, light enough to read black text on. */
 const STATUS_FILL: Readonly<Record<ResultStatus, string>> = {
@@ -257,10 +258,13 @@ export class XlsxWriter {
   }
 
   private writeControls(end: XlsxEnd): void {
-    const sheet = new SplitSheet(this.wb, "Controls", CONTROL_COLUMNS, [12, 40, 10, 30, 12, 60, 60, 30], this.maxRows);
+    const sheet = new SplitSheet(this.wb, "Controls", CONTROL_COLUMNS, [12, 40, 10, 30, 12, 60, 60, 20, 36, 24, 24, 36], this.maxRows);
     const known = new Map(end.digest.controls.map((c) => [c.id, c]));
     for (const [id, c] of this.controls) if (!known.has(id)) known.set(id, c);
-    for (const c of known.values()) sheet.add([c.id, c.title, c.severity, c.feature, c.origin, c.rationale ?? "", c.remediation ?? "", ""]);
+    for (const c of known.values()) {
+      const m = mappingTexts(c.mappings ?? NO_MAPPINGS);
+      sheet.add([c.id, c.title, c.severity, c.feature, c.origin, c.rationale ?? "", c.remediation ?? "", ...MAPPING_COLUMNS.map((k) => m[k])]);
+    }
     sheet.commit();
   }
 

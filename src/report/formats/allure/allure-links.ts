@@ -1,13 +1,13 @@
 /**
  * A result's framework references as Allure links, one per reference, typed "nist", "stig",
  * "cci" and "cis" so that Allure shows them under the result and a link pattern can be set per
- * type. NIST controls link to NIST's own catalogue entry; DISA and CIS publish no page per rule,
+ * type. NIST controls link to their entry in NIST's SP 800-53 release search (the "#!/control" form other tools link to); DISA and CIS publish no page per rule,
  * so those links go to the publisher's library and the rule is in the link's name.
  */
 import type { Link } from "allure-js-commons";
 import { cisShown, NO_MAPPINGS, stigShown, type ControlMappings } from "../../../model/mapping";
 
-const NIST_CATALOGUE = "https://csrc.nist.gov/Projects/risk-management/sp800-53-controls/release-search#/control?version=5.1&number=";
+const NIST_CATALOGUE = "https://csrc.nist.gov/Projects/risk-management/sp800-53-controls/release-search#!/control?version=5.1&number=";
 const STIG_LIBRARY = "https://public.cyber.mil/stigs/downloads/";
 const CCI_LIST = "https://public.cyber.mil/stigs/cci/";
 const CIS_LIBRARY = "https://www.cisecurity.org/cis-benchmarks";
