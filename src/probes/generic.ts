@@ -254,10 +254,15 @@ export function genericProbeTitle(id: GenericProbeId): string {
 
 /** A snapshot's record for `id`: generic ids compare without case (see sameProbeId). */
 export function recordFor<R>(records: Readonly<Record<string, R | undefined>> | undefined, id: string): R | undefined {
+  const key = recordKeyFor(records, id);
+  return key === undefined ? undefined : records![key];
+}
+
+/** The key of a snapshot's record for `id`, as the snapshot writes it (recordFor's record). */
+export function recordKeyFor(records: Readonly<Record<string, unknown>> | undefined, id: string): string | undefined {
   if (records === undefined || records === null) return undefined;
-  const exact = records[id];
-  if (exact !== undefined || !isGenericProbeId(id)) return exact;
+  if (Object.hasOwn(records, id) && records[id] !== undefined) return id;
+  if (!isGenericProbeId(id)) return undefined;
   const folded = id.toLowerCase();
-  const key = Object.keys(records).find((k) => k.toLowerCase() === folded);
-  return key === undefined ? undefined : records[key];
+  return Object.keys(records).find((k) => k.toLowerCase() === folded && records[k] !== undefined);
 }

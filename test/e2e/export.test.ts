@@ -12,6 +12,8 @@ import { writeManifest } from "../../src/evidence/manifest";
 import { RUN_RECORD_FILE } from "../../src/report/bookkeeping/run-record";
 import { REGISTRY } from "../../src/report/formats";
 import { findJava } from "../../src/report/formats/allure/allure-html";
+import { OSCAL_FILE } from "../../src/report/formats/oscal/oscal-stream";
+import { assertOscalValid } from "../helpers/oscal-validate";
 import { requireTool } from "../helpers/require-tool";
 import { AS_OF, DEMO, ROOT, spawnCli, tempDir } from "./cli";
 
@@ -56,12 +58,14 @@ test("each format export derives from a run's report is what the run wrote, byte
   assert.equal(run.code, 1, run.stderr);
   const before = snapshotOfFolder(report);
   for (const format of FORMATS) {
-    await t.test(format.name, () => {
+    await t.test(format.name, async () => {
       const out = join(dir, `export-${format.name}`);
       const res = spawnCli(["export", report, "--format", format.name, "--out", out]);
       assert.equal(res.code, 0, res.stderr);
       assert.match(res.stdout, new RegExp(`Exported ${format.name} from .* \\(verified\\)`));
       assertSameFiles(report, out, format.files, format.name);
+      // Every OSCAL document a test produces is validated against NIST's schema.
+      if (format.files.includes(OSCAL_FILE)) await assertOscalValid(join(out, OSCAL_FILE));
       // Only the format's files, the marker that lets a later export replace the folder, and the export's record.
       assert.deepEqual(readdirSync(out).sort(), [".hostproof-report", "export.json", ...format.files.map((f) => f.replace(/\/$/, ""))].sort());
     });
@@ -70,7 +74,7 @@ test("each format export derives from a run's report is what the run wrote, byte
   assert.equal(spawnCli(["verify", report]).code, 0);
 });
 
-test("a merged report exports every format as the merge wrote it, several at once; the default --out is beside the report", (t) => {
+test("a merged report exports every format as the merge wrote it, several at once; the default --out is beside the report", async (t) => {
   const shards = [1, 2].map((k) => join(dir, `shard-${k}`));
   shards.forEach((s, i) => assert.equal(spawnCli(["run", "-i", DEMO, "-w", WAIVERS, "-o", s, "--as-of", AS_OF, "--shard", `${i + 1}/2`, "--no-html", "--no-history", "--exit-zero"]).code, 0));
   const merged = join(dir, "merged");
@@ -82,6 +86,7 @@ test("a merged report exports every format as the merge wrote it, several at onc
   const out = `${merged}-${names.join("+")}`;
   t.after(() => rmSync(out, { recursive: true, force: true }));
   for (const format of FORMATS) assertSameFiles(merged, out, format.files, `merged ${format.name}`);
+  if (FORMATS.some((f) => f.files.includes(OSCAL_FILE))) await assertOscalValid(join(out, OSCAL_FILE));
   // A shard is a report too.
   const junit = join(dir, "shard-1-junit");
   assert.equal(spawnCli(["export", shards[0]!, "-f", "junit", "-o", junit]).code, 0);
@@ -150,7 +155,7 @@ test("export's bad usage is exit 3 with nothing written: an unknown format, no f
   const unknown = spawnCli(["export", report, "--format", "hdf,sarif"]);
   assert.equal(unknown.code, 3);
   assert.match(unknown.stderr, /'sarif' is not a format hostproof writes/);
-  assert.match(unknown.stderr, /summary, summary-md, junit, hdf, hdf-targets, csv, allure-results, allure-report, pages, xlsx, pdf, ckl/);
+  assert.match(unknown.stderr, /summary, summary-md, junit, hdf, hdf-targets, csv, allure-results, allure-report, pages, xlsx, pdf, oscal, ckl/);
   assert.equal(spawnCli(["export", report]).code, 3);
   const inside = spawnCli(["export", report, "--format", "csv", "--out", join(report, "csv")]);
   assert.equal(inside.code, 3);

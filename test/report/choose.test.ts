@@ -30,7 +30,7 @@ test("up to 2,000 hosts a run writes every format and Allure's single file; abov
   assert.deepEqual(names(auto, LARGE_ESTATE_HOSTS + 1), ["summary", "summary-md", "junit", "csv", "pages"]);
   const large = formatsForRun(REGISTRY, auto, 100_000);
   assert.equal(large.html, "pages");
-  assert.deepEqual(large.left.map((f) => f.name), ["hdf", "hdf-targets", "allure-results", "xlsx", "pdf", "ckl"]);
+  assert.deepEqual(large.left.map((f) => f.name), ["hdf", "hdf-targets", "allure-results", "xlsx", "pdf", "oscal", "ckl"]);
   assert.deepEqual(formatsForRun(REGISTRY, auto, 10).left, []);
 });
 

@@ -18,6 +18,8 @@ import type { Format } from "../../src/report/formats/format";
 import { sha256Hex } from "../../src/evidence/manifest";
 import { AS_OF, DEMO, ROOT } from "../e2e/cli";
 import { TARGETS_FILE, targetsTxtFormat } from "../fixtures/formats/targets-txt";
+import { OSCAL_FILE } from "../../src/report/formats/oscal/oscal-stream";
+import { assertOscalValid } from "../helpers/oscal-validate";
 import { scratch } from "./tmp";
 
 test("a format added in one module and one registry line is written, listed in the manifest and printed, and export derives it", async (t) => {
@@ -67,7 +69,7 @@ test("the default registry: every format's file in --help and in the manifest's 
 
 test("a format written on request is not among a run's defaults at any size; a run asked for it writes it, and export derives the same bytes", async (t) => {
   const onRequest = REGISTRY.formats.filter((f) => f.onRequest === true);
-  assert.deepEqual(onRequest.map((f) => f.name), ["hdf-targets", "xlsx", "pdf", "ckl"]);
+  assert.deepEqual(onRequest.map((f) => f.name), ["hdf-targets", "xlsx", "pdf", "oscal", "ckl"]);
   for (const hosts of [1, LARGE_ESTATE_HOSTS, 100_000]) {
     for (const html of [false, "auto", "single", "pages"] as const) {
       const chosen = formatsForRun(REGISTRY, { html, add: [], drop: [] }, hosts).formats;
@@ -89,6 +91,8 @@ test("a format written on request is not among a run's defaults at any size; a r
       for (const file of written) assert.ok(readFileSync(join(out, file)).equals(readFileSync(join(derived, file))), `${f.name}: ${file} differs from what the run wrote`);
     }
   }
+  // Every OSCAL document a test produces is validated against NIST's schema.
+  await assertOscalValid(join(out, OSCAL_FILE));
 });
 
 /** The files under `rel` of `root` (a file, or a folder ending in /), relative to `root`, sorted. */

@@ -17,6 +17,8 @@ import { formatRegistry, FORMATS, REGISTRY } from "../../src/report/formats";
 import { BOOKKEEPING_ROW, COST_HEADING, costTable, parseCostTable, RECORD_PART, WRITING_ROW, WriteLedger, type WriteCost } from "../../src/report/write-cost";
 import { AS_OF, DEMO, DEMO_HOSTS, spawnCli } from "../e2e/cli";
 import { targetsTxtFormat } from "../fixtures/formats/targets-txt";
+import { OSCAL_FILE, oscalFormat } from "../../src/report/formats/oscal/oscal-stream";
+import { assertOscalValid } from "../helpers/oscal-validate";
 import { requireTool } from "../helpers/require-tool";
 import { scratch } from "./tmp";
 
@@ -34,6 +36,8 @@ async function timedRun(t: TestContext, htmlStyle: "single" | "pages"): Promise<
     // The formats written only on request are asked for: every format has its row.
     const onRequest = registry.formats.filter((f) => f.onRequest === true).map((f) => f.name);
     const outcome = await runEstate({ inventory: DEMO, out, failOn: "any", asOf: new Date(`${AS_OF}T00:00:00Z`), html: true, htmlStyle, history: false, registry, progress, export: onRequest });
+    // Every OSCAL document a test produces is validated against NIST's schema.
+    if (onRequest.includes(oscalFormat.name)) await assertOscalValid(join(out, OSCAL_FILE));
     return { printed: notes.join("\n"), formats: outcome.formats.map((f) => f.name), out };
   } finally {
     if (before === undefined) delete process.env.HOSTPROOF_TIMINGS;

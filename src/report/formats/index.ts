@@ -12,12 +12,13 @@ import { hdfTargetsFormat } from "./hdf/hdf-targets";
 import { cklFormat } from "./ckl/ckl";
 import { junitFormat } from "./junit";
 import { pagesFormat } from "./pages/writer";
+import { oscalFormat } from "./oscal/oscal-stream";
 import { pdfFormat } from "./pdf";
 import { summaryFormat } from "./summary";
 import { summaryMdFormat } from "./summary-md";
 import { xlsxFormat } from "./xlsx";
 
-export const FORMATS: readonly Format[] = [summaryFormat, summaryMdFormat, junitFormat, hdfFormat, hdfTargetsFormat, csvFormat, allureResultsFormat, allureReportFormat, pagesFormat, xlsxFormat, pdfFormat, cklFormat];
+export const FORMATS: readonly Format[] = [summaryFormat, summaryMdFormat, junitFormat, hdfFormat, hdfTargetsFormat, csvFormat, allureResultsFormat, allureReportFormat, pagesFormat, xlsxFormat, pdfFormat, oscalFormat, cklFormat];
 
 /** The format that holds the record's results: always written, and what `export` reads back. */
 export const RECORD_FORMAT = summaryFormat.name;
