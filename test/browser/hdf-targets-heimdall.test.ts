@@ -7,15 +7,16 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { basename, join } from "node:path";
 import type { HdfIndexEntry } from "../../src/report/formats/hdf/hdf-targets";
 import { requireTool } from "../helpers/require-tool";
+import { safPath } from "../helpers/saf";
 import { haveChromium, launchChromium } from "../helpers/browser";
 import { AS_OF, DEMO, ROOT, spawnCli, tempDir } from "../e2e/cli";
 
-const SAF = process.env.HOSTPROOF_SAF !== undefined && existsSync(process.env.HOSTPROOF_SAF) ? process.env.HOSTPROOF_SAF : undefined;
+const SAF = safPath();
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -9,8 +9,7 @@
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
+import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test, type TestContext } from "node:test";
 import { verifyReport } from "../../src/evidence/manifest";
@@ -18,6 +17,7 @@ import type { StigRef } from "../../src/model/mapping";
 import { CKL_DIR, CKL_INDEX_FILE, type CklIndexEntry } from "../../src/report/formats/ckl/ckl";
 import type { Summary } from "../../src/report/formats/summary";
 import { requireTool } from "../helpers/require-tool";
+import { SAF_HINT, safChecklistParser, safPath, type CklHdf, type CklHdfControl } from "../helpers/saf";
 import { AS_OF, DEMO, DEMO_HOSTS, ROOT, readJson, spawnCli, tempDir } from "./cli";
 
 const WAIVERS = join(ROOT, "examples", "demo", "waivers.yaml");
@@ -31,26 +31,6 @@ interface Index {
   checklists: number;
   hostsWithoutChecklist: number;
 }
-interface HdfControl {
-  id: string;
-  impact: number;
-  tags: { stig_id: string; cci: string[] };
-  results: { status: string; code_desc: string }[];
-  descriptions: { label: string; data: string }[];
-}
-interface Hdf {
-  profiles: { name: string; controls: HdfControl[] }[];
-}
-
-const SAF_HINT = "set HOSTPROOF_SAF to the SAF CLI's saf command (npm i @mitre/saf in a folder of its own; see the README)";
-const safPath = (): string | undefined => (process.env.HOSTPROOF_SAF !== undefined && existsSync(process.env.HOSTPROOF_SAF) ? process.env.HOSTPROOF_SAF : undefined);
-
-/** The SAF CLI's checklist parser, resolved as the CLI resolves it. */
-function safParser(saf: string): (xml: string) => Hdf {
-  const lib = createRequire(realpathSync(saf))("@mitre/hdf-converters") as { ChecklistResults: new (xml: string) => { toHdf(): Hdf } };
-  return (xml) => new lib.ChecklistResults(xml).toHdf();
-}
-
 /** What a checklist's STATUS must be for `stigId` on `host`: summary.json's results, worst first. */
 function expectedStatuses(s: Summary, host: string, release: string): Map<string, string> {
   const mapped = new Map(s.controls.map((c) => [c.id, (c.mappings?.stig ?? []) as StigRef[]] as const));
@@ -70,13 +50,13 @@ function expectedStatuses(s: Summary, host: string, release: string): Map<string
 }
 
 /** ckl2hdf's statuses, back to the checklist's words: impact 0 is Not_Applicable, a skipped result Not_Reviewed. */
-function statusRead(c: HdfControl): string {
+function statusRead(c: CklHdfControl): string {
   if (c.impact === 0) return "Not_Applicable";
   const s = c.results[0]?.status;
   return s === "passed" ? "NotAFinding" : s === "failed" ? "Open" : "Not_Reviewed";
 }
 
-function convert(t: TestContext, saf: string, ckl: string): Hdf {
+function convert(t: TestContext, saf: string, ckl: string): CklHdf {
   const scratch = tempDir("hostproof-ckl2hdf-");
   const target = join(scratch, "out.json");
   // In a folder of its own: the SAF CLI leaves a saf-cli.log where it runs.
@@ -84,7 +64,7 @@ function convert(t: TestContext, saf: string, ckl: string): Hdf {
   // ckl2hdf says "Unable to process input file" and exits 0 on a checklist it cannot read: the file is the proof.
   assert.ok(existsSync(target), `${ckl}: ${res.stdout}${res.stderr}`);
   t.diagnostic(`ckl2hdf read ${ckl}`);
-  return JSON.parse(readFileSync(target, "utf8")) as Hdf;
+  return JSON.parse(readFileSync(target, "utf8")) as CklHdf;
 }
 
 test("run --export ckl: a checklist per demo host with a STIG, index.json names each host's file or why it has none, the manifest covers them", async () => {
@@ -113,7 +93,7 @@ test("every checklist, read by the SAF CLI's parser, has a VULN per STIG rule of
   const saf = safPath();
   if (!requireTool(t, "saf", saf, SAF_HINT)) return;
   assert.ok(summary);
-  const read = safParser(saf);
+  const read = safChecklistParser(saf);
   const index = readJson<Index>(join(out, CKL_INDEX_FILE));
   let vulns = 0;
   for (const h of index.hosts) {

@@ -16,6 +16,7 @@ import { verifyReport } from "../../src/evidence/manifest";
 import { CSV_COLUMNS } from "../../src/report/formats/csv";
 import type { Summary } from "../../src/report/formats/summary";
 import { requireTool } from "../helpers/require-tool";
+import { safPath } from "../helpers/saf";
 import { AS_OF, DEMO, ROOT, readJson, spawnCli, tempDir } from "./cli";
 
 const out = join(tempDir(), "reports");
@@ -135,7 +136,7 @@ test("both files are in the evidence manifest, and a changed byte in either is r
 });
 
 test("the SAF CLI converts hostproof's hdf.json: hdf2csv and hdf2ckl, one row and one checklist item per control", (t) => {
-  const saf = process.env.HOSTPROOF_SAF !== undefined && existsSync(process.env.HOSTPROOF_SAF) ? process.env.HOSTPROOF_SAF : undefined;
+  const saf = safPath();
   if (!requireTool(t, "saf", saf, "set HOSTPROOF_SAF to the SAF CLI's saf command (npm i @mitre/saf in a folder of its own; see the README)")) return;
   const dir = tempDir("hostproof-saf-");
   const csv = spawnSync(saf, ["convert", "hdf2csv", "-i", join(out, "hdf.json"), "-o", join(dir, "saf.csv")], { encoding: "utf8" });

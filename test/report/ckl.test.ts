@@ -18,6 +18,7 @@ import { evidenceLookup } from "../../src/report/formats/evidence-view";
 import { buildCkl, CKL_EVIDENCE_CHARS, fqdnOf, type CklHost } from "../../src/report/formats/ckl/ckl-document";
 import { stigChoiceOf } from "../../src/report/formats/stig-choice";
 import { requireTool } from "../helpers/require-tool";
+import { safPath } from "../helpers/saf";
 import { findAll, parseXml, type XmlElement } from "./mini-xml";
 import { scratch } from "./tmp";
 
@@ -211,7 +212,7 @@ test("hostile text: markup, ]]>, quotes, control characters and emoji in the hos
   assert.ok(!xml.includes("]]>"), "never a literal ]]>");
   assert.ok(!/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/.test(xml));
 
-  const saf = process.env.HOSTPROOF_SAF !== undefined && existsSync(process.env.HOSTPROOF_SAF) ? process.env.HOSTPROOF_SAF : undefined;
+  const saf = safPath();
   if (!requireTool(t, "saf", saf, "set HOSTPROOF_SAF to the SAF CLI's saf command (npm i @mitre/saf in a folder of its own; see the README)")) return;
   const dir = scratch(t);
   writeFileSync(join(dir, "hostile.ckl"), xml);

@@ -24,6 +24,7 @@ import { writtenOf } from "../../src/report/output/stream-file";
 import { AS_OF, DEMO, ROOT } from "../e2e/cli";
 import { fixtureRunReport } from "../helpers/run-report";
 import { requireTool } from "../helpers/require-tool";
+import { safPath } from "../helpers/saf";
 import { renameHosts } from "../helpers/rename-hosts";
 import { writeEstate } from "../helpers/snapshot-builder";
 import { scratch } from "./tmp";
@@ -145,7 +146,7 @@ test("hdf/: a file per host and per cluster, each what hdf.json says of that tar
 });
 
 test("the SAF CLI reads every file: summary adds them up, threshold gates each target on all its controls, hdf2ckl makes the target's checklist", async (t) => {
-  const saf = process.env.HOSTPROOF_SAF !== undefined && existsSync(process.env.HOSTPROOF_SAF) ? process.env.HOSTPROOF_SAF : undefined;
+  const saf = safPath();
   if (!requireTool(t, "saf", saf, "set HOSTPROOF_SAF to the SAF CLI's saf command (npm i @mitre/saf in a folder of its own; see the README)")) return;
   const { out, index } = await demoReport(t);
   const dir = join(out, HDF_TARGETS_DIR);
