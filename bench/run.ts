@@ -16,7 +16,6 @@
  * what it includes), and the bytes and files of its outputs in the report.
  */
 import { spawn } from "node:child_process";
-import { watchTree } from "./live/sample";
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, readSync, rmSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { benchArgs } from "./args";
@@ -25,10 +24,8 @@ import { RECORD_FORMAT, REGISTRY } from "../src/report/formats";
 import { MESSAGES_FILE } from "../src/report/record";
 import { REPORT_MARKER } from "../src/report/output/output-dir";
 import { BOOKKEEPING_ROW, parseCostTable, RECORD_PART, WRITING_ROW } from "../src/report/write-cost";
-import { footprint, GNU_TIME, median, readGnuTime } from "./timed-cli";
+import { CLI, cli, footprint, median, ROOT, type Figures } from "./timed-cli";
 
-const ROOT = resolve(__dirname, "..");
-const CLI = join(ROOT, "bin", "hostproof.js");
 const GIB_KIB = 1024 * 1024;
 
 const BARE = join(ROOT, "bench", "bare.ts");
@@ -63,13 +60,7 @@ interface Timings {
   reportMs: number;
 }
 
-interface RunFigures {
-  exitCode: number | null;
-  wallSeconds: number;
-  /** GNU time's %M: the largest single process (node or Java), not their sum. */
-  peakRssKiB: number | null;
-  /** Peak of the summed RSS of the whole process tree (node, Allure's Java), sampled from /proc. */
-  peakTreeKiB: number | null;
+interface RunFigures extends Figures {
   timings: Timings | null;
   /** Seconds the run's writer spent per part (a format's name, "record", "bookkeeping", "writing"). */
   costs: Map<string, number> | null;
@@ -180,32 +171,10 @@ interface Outputs {
 }
 
 async function cliRun(inventory: string, runDir: string, logFile: string, timeFile: string, outputs: Outputs): Promise<RunFigures> {
-  const cliArgs = [CLI, "run", "--inventory", inventory, "--out", runDir, "--as-of", AS_OF, ...(outputs.html ? [] : ["--no-html"]), ...(outputs.export.length > 0 ? ["--export", outputs.export.join(",")] : [])];
-  rmSync(timeFile, { force: true });
-  const useGnuTime = existsSync(GNU_TIME);
-  // The CLI's own output goes to a file: a terminal report for 10,000 hosts is not the point.
-  const log = openSync(logFile, "w");
-  const started = process.hrtime.bigint();
+  const args = ["run", "--inventory", inventory, "--out", runDir, "--as-of", AS_OF, ...(outputs.html ? [] : ["--no-html"]), ...(outputs.export.length > 0 ? ["--export", outputs.export.join(",")] : [])];
   // HOSTPROOF_TIMINGS: the run prints what writing each format cost (src/report/write-cost.ts).
-  const env = { ...process.env, HOSTPROOF_TIMINGS: "1" };
-  const child = useGnuTime
-    ? spawn(GNU_TIME, ["-o", timeFile, "-f", "%M %e", process.execPath, ...cliArgs], { cwd: ROOT, env, stdio: ["ignore", log, log] })
-    : spawn(process.execPath, cliArgs, { cwd: ROOT, env, stdio: ["ignore", log, log] });
-  // The whole tree: Allure's Java runs beside node, and GNU time's %M sees only the larger one.
-  const tree = process.platform === "linux" && child.pid !== undefined ? watchTree(child.pid, 100) : undefined;
-  const status = await new Promise<number | null>((done) => child.once("close", (code) => done(code)));
-  const treePeak = tree?.stop();
-  const measuredSeconds = Number(process.hrtime.bigint() - started) / 1e9;
-  closeSync(log);
-  const gnu = useGnuTime ? readGnuTime(timeFile) : null;
-  return {
-    exitCode: status,
-    wallSeconds: gnu?.seconds ?? measuredSeconds,
-    peakRssKiB: gnu?.rssKiB ?? null,
-    peakTreeKiB: treePeak === undefined ? null : Math.round(treePeak.rssBytes / 1024),
-    timings: readTimings(join(runDir, "summary.json")),
-    costs: parseCostTable(readFileSync(logFile, "utf8")) ?? null,
-  };
+  const figures = await cli(args, logFile, timeFile, { env: { HOSTPROOF_TIMINGS: "1" }, logMode: "w" });
+  return { ...figures, timings: readTimings(join(runDir, "summary.json")), costs: parseCostTable(readFileSync(logFile, "utf8")) ?? null };
 }
 
 async function bareRun(inventory: string): Promise<number> {

@@ -15,7 +15,7 @@ export const GNU_TIME = "/usr/bin/time";
 export interface Figures {
   exitCode: number | null;
   wallSeconds: number;
-  /** GNU time's %M: the peak RSS of the CLI's node process. */
+  /** GNU time's %M: the largest single process (node, or Allure's Java), not their sum. */
   peakRssKiB: number | null;
   /** Peak of the summed RSS of its process tree, sampled from /proc. */
   peakTreeKiB: number | null;
@@ -41,16 +41,22 @@ export async function sync(): Promise<void> {
   await new Promise<void>((done) => spawn("sync", { stdio: "ignore" }).once("close", () => done()).once("error", () => done()));
 }
 
-/** One CLI process, timed; its output goes to `logFile` (appended: one log per size). */
-export async function cli(args: string[], logFile: string, timeFile: string): Promise<Figures> {
+/**
+ * One CLI process, timed; its output goes to `logFile` (appended, one log per size, unless `logMode`
+ * is "w"), never the terminal: a terminal report of 10,000 hosts is not the point. `env` adds to
+ * the environment (HOSTPROOF_TIMINGS=1 makes a run print what each format cost).
+ */
+export async function cli(args: string[], logFile: string, timeFile: string, options: { env?: Record<string, string>; logMode?: "a" | "w" } = {}): Promise<Figures> {
   rmSync(timeFile, { force: true });
   const useGnuTime = existsSync(GNU_TIME);
-  const log = openSync(logFile, "a");
+  const log = openSync(logFile, options.logMode ?? "a");
   const started = process.hrtime.bigint();
   const cliArgs = [CLI, ...args];
+  const env = { ...process.env, CI: "1", ...options.env };
   const child = useGnuTime
-    ? spawn(GNU_TIME, ["-o", timeFile, "-f", "%M %e", process.execPath, ...cliArgs], { cwd: ROOT, stdio: ["ignore", log, log], env: { ...process.env, CI: "1" } })
-    : spawn(process.execPath, cliArgs, { cwd: ROOT, stdio: ["ignore", log, log], env: { ...process.env, CI: "1" } });
+    ? spawn(GNU_TIME, ["-o", timeFile, "-f", "%M %e", process.execPath, ...cliArgs], { cwd: ROOT, stdio: ["ignore", log, log], env })
+    : spawn(process.execPath, cliArgs, { cwd: ROOT, stdio: ["ignore", log, log], env });
+  // The whole tree: Allure's Java runs beside node, and GNU time's %M sees only the larger one.
   const tree = process.platform === "linux" && child.pid !== undefined ? watchTree(child.pid, 100) : undefined;
   const status = await new Promise<number | null>((done) => child.once("close", (code) => done(code)));
   const treePeak = tree?.stop();
