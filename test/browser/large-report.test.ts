@@ -56,7 +56,7 @@ test(`the browsable report of ${HOSTS.toLocaleString("en-US")} hosts: every host
   for (const file of ["summary.json", "summary.md", "junit.xml", "results.csv", "pages/index.html", "evidence/run.json"]) assert.ok(existsSync(join(out, file)), file);
   for (const file of ["hdf.json", "allure-results"]) assert.ok(!existsSync(join(out, file)), `${file} is not written by default at this size`);
   assert.match(run.stdout.replace(/\n\s+/g, " "), /Not written by this run: hdf, hdf-targets, allure-results, xlsx, pdf, oscal, ckl; derive them from this report when needed:/);
-  assert.match(shownCommand(run.stdout, "when needed:")?.line ?? run.stdout, /^hostproof export \S+ --format hdf,hdf-targets,allure-results,xlsx,pdf,ckl$/);
+  assert.match(shownCommand(run.stdout, "when needed:")?.line ?? run.stdout, /^hostproof export \S+ --format hdf,hdf-targets,allure-results,xlsx,pdf,oscal,ckl$/);
   const summary = JSON.parse(readFileSync(join(out, "summary.json"), "utf8")) as Summary;
   assert.equal(summary.hosts.length, HOSTS);
 
