@@ -88,6 +88,8 @@ export interface SambaDc {
   blindReader: Account;
   /** An OU with no computer objects in it. */
   emptyOu: string;
+  /** An OU whose computers (parent "OU=Hidden") blindReader may not read operatingSystem of. */
+  hiddenOu: string;
   samLdb: string;
   confFile: string;
   /** Seconds spent provisioning, adding objects and starting. */
@@ -131,10 +133,16 @@ export async function startSambaDc(options: SambaOptions): Promise<SambaDc> {
     tool("user", "create", "hp-reader", READER_PASSWORD);
     tool("user", "create", "hp-blind", BLIND_PASSWORD);
     const blindSid = sidOf(samLdb, "CN=hp-blind,CN=Users," + BASE);
-    // OD = object-specific deny, CI = inherited by every object below; RP = read property.
-    tool("dsacl", "set", `--objectdn=${BASE}`, `--sddl=(OD;CI;RP;${OPERATING_SYSTEM_GUID};;${blindSid})`);
-    ldbadd(samLdb, `dn: OU=Empty,${BASE}\nobjectClass: organizationalUnit\n\ndn: OU=Legacy,${BASE}\nobjectClass: organizationalUnit\n\n`);
+    ldbadd(samLdb, ["Empty", "Legacy", "Hidden"].map((ou) => `dn: OU=${ou},${BASE}\nobjectClass: organizationalUnit\n`).join("\n"));
     if (options.computers && options.computers.length > 0) ldbadd(samLdb, computersLdif(options.computers));
+    // hp-blind may not read operatingSystem on the objects in OU=Hidden. The deny must be on each
+    // object: an inherited deny comes after the computer class's explicit allow for
+    // Authenticated Users, and AD (Samba too) takes the first ACE that matches.
+    for (const c of options.computers ?? []) {
+      if (c.parent !== "OU=Hidden") continue;
+      // OD = object-specific deny; RP = read property; the GUID is operatingSystem's schemaIDGUID.
+      tool("dsacl", "set", `--objectdn=CN=${escapeRdn(c.cn)},OU=Hidden,${BASE}`, `--sddl=(OD;;RP;${OPERATING_SYSTEM_GUID};;${blindSid})`);
+    }
     const populateMs = Date.now() - t1;
 
     const caFile = makeCertificates(dir, address as string);
@@ -164,6 +172,7 @@ export async function startSambaDc(options: SambaOptions): Promise<SambaDc> {
       reader: { dn: `CN=hp-reader,CN=Users,${BASE}`, password: READER_PASSWORD },
       blindReader: { dn: `CN=hp-blind,CN=Users,${BASE}`, password: BLIND_PASSWORD },
       emptyOu: `OU=Empty,${BASE}`,
+      hiddenOu: `OU=Hidden,${BASE}`,
       samLdb,
       confFile,
       timings: { provisionMs, populateMs, startMs },
