@@ -28,6 +28,7 @@
  *   calls take minutes; one ldbadd of 250 takes about a second).
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { createHash } from "node:crypto";
 import { mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -239,11 +240,12 @@ export function filetimeDaysAgo(days: number, now = Date.now()): string {
 
 function computersLdif(computers: readonly ComputerSpec[]): string {
   const out: string[] = [];
-  computers.forEach((c, i) => {
+  computers.forEach((c) => {
     const lines = [
       ldifLine("dn", `CN=${escapeRdn(c.cn)},${c.parent ?? "CN=Computers"},${BASE}`),
       "objectClass: computer",
-      ldifLine("sAMAccountName", c.samAccountName ?? `HP${i.toString().padStart(6, "0")}$`),
+      // Unique per CN, also across several addComputers calls; at most 20 characters.
+      ldifLine("sAMAccountName", c.samAccountName ?? `HP${createHash("sha256").update(c.cn).digest("hex").slice(0, 14)}$`),
       `userAccountControl: ${c.userAccountControl ?? 4096}`,
     ];
     if (c.dnsHostName !== undefined) lines.push(ldifLine("dNSHostName", c.dnsHostName));
