@@ -24,6 +24,7 @@ const COMMANDS: Record<string, () => Command> = {
   merge: () => (require("./commands/merge") as typeof import("./commands/merge")).mergeCommand,
   verify: () => (require("./commands/verify") as typeof import("./commands/verify")).verifyCommand,
   export: () => (require("./commands/export") as typeof import("./commands/export")).exportCommand,
+  discover: () => (require("./commands/discover") as typeof import("./commands/discover")).discoverCommand,
   controls: () => (require("./commands/controls") as typeof import("./commands/controls")).controlsCommand,
 };
 

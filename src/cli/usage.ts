@@ -46,6 +46,9 @@ Usage:
   hostproof run --inventory <file> [options]   judge an estate and write the reports
   hostproof collect --inventory <file> --out <dir>
                                                 read every live host once and write its snapshot
+  hostproof discover --ldap <url> --base <DN> --out <dir>
+                                                read Active Directory's computers: an inventory
+                                                of the active servers and a directory snapshot
   hostproof validate <file>...                  check inventory, snapshot, waiver and feature files
   hostproof controls [--tags <expr>] [--probes] list the controls (and the facts they read)
 Every command that selects controls takes --features <dir> (repeatable: your own controls beside
@@ -390,4 +393,37 @@ Examples:
       junit.xml and results.csv of a merged report
   hostproof export reports --format pages --expect <sha256>
       the browsable report of a report whose manifest the run printed as <sha256>
+`;
+
+export const DISCOVER_HELP = `Usage: hostproof discover --ldap <url> --base <DN> --out <dir> [options]
+
+Reads every computer object of an Active Directory (or any LDAP directory holding AD's computer
+attributes), a page at a time, and writes <dir>/directory.json (the directory snapshot: the query,
+the server, the time and every object's raw attributes; schemas/directory-snapshot.schema.json)
+and <dir>/inventory.yaml (the active servers as inventory hosts, the directory's facts as
+comments). The bind account needs no rights beyond an ordinary domain user's.
+
+Options:
+      --ldap <url>          ldaps://dc[:636], or ldap://dc[:389] (StartTLS); required
+      --base <DN>           where to search, e.g. DC=corp,DC=example; required
+      --bind-dn <dn>        the read-only account (a DN or user@domain); without it, an anonymous bind
+      --password-env <VAR>  the name of the environment variable holding the account's password
+      --password-file <f>   a file holding it (one line). Never on the command line.
+      --ca-file <pem>       the CA that signed the domain controller's certificate
+      --no-starttls         ldap:// without TLS: only without a password (anonymous)
+      --page-size <n>       objects per page, 1 to 1000 (default 500)
+      --stale-days <n>      no logon or password change in this many days: stale (default 90)
+      --transport <t>       transport written for every host: winrm (default) or ssh
+  -o, --out <dir>           output folder; required. An inventory.yaml already there is kept
+                            unless --replace (it may hold your edits)
+      --replace             replace an existing <dir>/inventory.yaml
+  -h, --help                this help
+
+Exit codes:
+  0  the directory was read and both files written
+  3  bad usage or input: a certificate that does not verify, wrong credentials, a base DN that
+     does not exist, no computer objects, an account that may not read operatingSystem, plain
+     LDAP with a password; nothing was written
+  5  the directory does not answer, or the file system refused; nothing was written
+  130, 143  interrupted (Ctrl-C, SIGTERM); earlier files are as they were
 `;

@@ -46,3 +46,4 @@ export function projectedProperties(command: string): string[] {
     return p.replace(/^'(.*)'$/, "$1");
   });
 }
+export const validateDirectorySnapshot = compile("directory-snapshot.schema.json");
