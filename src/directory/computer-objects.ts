@@ -7,14 +7,7 @@ import { Client, type Entry } from "ldapts";
 import { COMPUTER_ATTRIBUTES, COMPUTER_FILTER } from "./query";
 import type { DirectoryConnection } from "./connection";
 import { describeLdapError } from "./directory-error";
-
-export interface DirectoryObject {
-  dn: string;
-  /** Raw values as text, every attribute an array; absent attributes are left out. */
-  attributes: Record<string, string[]>;
-  /** Set when a value had to be changed to be written (not valid UTF-8). */
-  problems?: string[];
-}
+import type { DirectoryObject } from "../model/directory";
 
 export interface ReadOptions {
   base: string;

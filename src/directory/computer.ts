@@ -119,6 +119,13 @@ export function lastSeen(c: Computer): Date | null {
   return times.length === 0 ? null : new Date(Math.max(...times.map((d) => d.getTime())));
 }
 
+/**
+ * A Windows server: by the directory's own text, or a domain controller by its account's flag
+ * whose text does not say otherwise (a Samba DC writes "Samba" there: not Windows, not hostproof's
+ * to read).
+ */
+export const isServer = (c: Computer): boolean => (c.os !== null && /server/i.test(c.os)) || (c.domainController && (c.os === null || /windows/i.test(c.os)));
+
 export type Activity = "active" | "stale" | "disabled";
 
 /**

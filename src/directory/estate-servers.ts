@@ -7,8 +7,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { SCHEMAS_DIR } from "../package-root";
-import { isDisabled, isRecent, lastSeen } from "./activity";
-import type { DirectoryObject } from "./computer-objects";
+import { activityOf, isServer, lastSeen, readComputer } from "./computer";
+import type { DirectoryObject } from "../model/directory";
 
 export interface ServerCandidate {
   /** The inventory host name (dNSHostName, else name). */
@@ -63,31 +63,24 @@ export class EstateSorter {
   add(o: DirectoryObject): void {
     const t = this.tally;
     t.objects++;
-    const a = o.attributes;
-    const os = a.operatingSystem?.[0];
-    if (os === undefined) {
+    const c = readComputer(o);
+    if (c.os === null) {
       t.noOperatingSystem++;
       return;
     }
-    if (!/server/i.test(os)) {
+    if (!isServer(c)) {
       t.notServer++;
       return;
     }
-    if (isDisabled(a.userAccountControl?.[0])) {
-      t.disabled++;
+    const activity = activityOf(c, this.now, this.staleDays);
+    if (activity !== "active") {
+      t[activity]++;
       return;
     }
-    const seen = lastSeen(a.lastLogonTimestamp?.[0], a.pwdLastSet?.[0]);
-    if (!isRecent(seen, this.staleDays, this.now)) {
-      t.stale++;
-      return;
-    }
-    const dns = a.dNSHostName?.[0];
-    const short = a.name?.[0];
     const pattern = inventoryNamePattern();
-    const name = [dns, short].find((n) => n !== undefined && n.length <= 253 && pattern.test(n));
+    const name = [c.dnsHostName, c.name].find((n): n is string => n !== null && n.length <= 253 && pattern.test(n));
     if (name === undefined) {
-      t.skipped.push({ dn: o.dn, value: dns ?? short ?? "", why: "neither dNSHostName nor name is a DNS host name the inventory accepts (letters, digits and hyphens, dot-separated)" });
+      t.skipped.push({ dn: o.dn, value: c.dnsHostName ?? c.name, why: "neither dNSHostName nor name is a DNS host name the inventory accepts (letters, digits and hyphens, dot-separated)" });
       return;
     }
     const key = name.toLowerCase();
@@ -97,12 +90,13 @@ export class EstateSorter {
       return;
     }
     this.names.set(key, o.dn);
+    const seen = lastSeen(c);
     t.servers.push({
       name,
       dn: o.dn,
-      ...(os !== undefined ? { operatingSystem: os } : {}),
-      ...(a.operatingSystemVersion?.[0] !== undefined ? { operatingSystemVersion: a.operatingSystemVersion[0] } : {}),
-      ...(seen !== undefined ? { lastSeen: seen } : {}),
+      operatingSystem: c.os,
+      ...(c.osVersionText !== null ? { operatingSystemVersion: c.osVersionText } : {}),
+      ...(seen !== null ? { lastSeen: seen } : {}),
     });
   }
 }

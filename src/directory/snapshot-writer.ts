@@ -6,7 +6,7 @@
  */
 import { VERSION } from "../version";
 import { openAtomicFile, type AtomicFile } from "./atomic-file";
-import type { DirectoryObject } from "./computer-objects";
+import type { DirectoryObject } from "../model/directory";
 import { COMPUTER_ATTRIBUTES, COMPUTER_FILTER } from "./query";
 import type { TlsMode } from "./connection";
 

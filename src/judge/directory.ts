@@ -6,7 +6,7 @@
  * Nothing here passes on an absence: an active object whose release cannot be told, or a directory
  * in which nothing was active, makes the control undetermined, never passed.
  */
-import { activityOf, lastSeen, type Computer } from "../directory/computer";
+import { activityOf, isServer, lastSeen, type Computer } from "../directory/computer";
 import type { DetailRow, Judgement } from "../model/result";
 import { directoryRelease } from "../directory/release";
 
@@ -35,7 +35,6 @@ function active(ctx: DirectoryContext): Computer[] {
 
 /** Windows, by the directory's own text: anything else (Samba, Linux, a NAS) is not judged against Windows dates. */
 const isWindows = (c: Computer): boolean => c.os !== null && /windows/i.test(c.os);
-export const isServer = (c: Computer): boolean => c.domainController || (c.os !== null && /server/i.test(c.os));
 
 /**
  * No computer object active in the last N days runs a Windows release past its end of extended

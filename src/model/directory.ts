@@ -5,20 +5,6 @@
  * schemas/directory-snapshot.schema.json is its schema.
  */
 
-/** The attributes `discover` asks for, as Active Directory names them. */
-export const DIRECTORY_ATTRIBUTES = [
-  "name",
-  "dNSHostName",
-  "operatingSystem",
-  "operatingSystemVersion",
-  "operatingSystemServicePack",
-  "lastLogonTimestamp",
-  "pwdLastSet",
-  "userAccountControl",
-  "whenCreated",
-  "distinguishedName",
-] as const;
-
 export interface DirectorySource {
   /** The server as given (ldaps://dc1.corp.example:636), never with credentials. */
   url: string;

@@ -4,7 +4,7 @@ import { test } from "node:test";
 import { parse as parseYaml } from "yaml";
 import { toDirectoryObject } from "../../src/directory/computer-objects";
 import { commentText } from "../../src/directory/inventory-yaml";
-import { filetimeToDate, isDisabled, lastSeen } from "../../src/directory/activity";
+import { fromFiletime, lastSeen, readComputer } from "../../src/directory/computer";
 
 test("a value that is not UTF-8 is written with U+FFFD and the object says so", () => {
   const o = toDirectoryObject({ dn: "CN=X,DC=corp,DC=example", operatingSystem: [Buffer.from([0x57, 0xff, 0xfe, 0x20, 0x32])], name: [Buffer.from("X")] });
@@ -24,12 +24,14 @@ test("a comment stays one comment line, whatever the directory text holds", () =
 });
 
 test("FILETIMEs: 0 and never are no sign of life; the newer of logon and password change counts", () => {
-  assert.equal(filetimeToDate("0"), undefined);
-  assert.equal(filetimeToDate("9223372036854775807"), undefined);
-  assert.equal(filetimeToDate("not a number"), undefined);
-  assert.equal(filetimeToDate("116444736000000000")?.toISOString(), "1970-01-01T00:00:00.000Z");
-  assert.equal(lastSeen("116444736000000000", "116445600000000000")?.toISOString(), "1970-01-02T00:00:00.000Z");
-  assert.equal(isDisabled("4098"), true);
-  assert.equal(isDisabled("4096"), false);
-  assert.equal(isDisabled(undefined), false);
+  assert.equal(fromFiletime("0"), null);
+  assert.equal(fromFiletime("9223372036854775807"), null);
+  assert.equal(fromFiletime("not a number"), undefined);
+  assert.equal(fromFiletime("116444736000000000")?.toISOString(), "1970-01-01T00:00:00.000Z");
+  const c = (uac: string | undefined): ReturnType<typeof readComputer> =>
+    readComputer({ dn: "CN=X", attributes: { lastLogonTimestamp: ["116444736000000000"], pwdLastSet: ["116445600000000000"], ...(uac !== undefined ? { userAccountControl: [uac] } : {}) } });
+  assert.equal(lastSeen(c("4096"))?.toISOString(), "1970-01-02T00:00:00.000Z");
+  assert.equal(c("4098").disabled, true);
+  assert.equal(c("4096").disabled, false);
+  assert.equal(c(undefined).disabled, null);
 });
