@@ -142,6 +142,9 @@ Options:
       --allow-outside-snapshots
                            read snapshot paths that resolve (links followed) outside the
                            inventory's folder; refused by default
+      --directory <file>   a directory snapshot (hostproof discover's directory.json) for the
+                           estate-wide controls; overrides the inventory's directory field.
+                           Kept in the report as evidence/directory/<file>
       --shard <K/N>        judge only shard K of N of the estate, for \`hostproof merge\` to combine:
                            contiguous runs of the inventory balanced by host count, a cluster
                            never split; the same inventory always gives the same shares. Also

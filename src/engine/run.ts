@@ -27,6 +27,7 @@ import { featureInputs, inventoryInputs } from "../report/output/own-inputs";
 import type { FormatRegistry } from "../report/formats";
 import { chooseOutputs, claimOutput, OutputSession, type OutputChoice, type OutputClaim, type RunOutcome } from "./output-session";
 import { estateDigest, shardLabel, shardUnits, type Shard } from "./shard";
+import { keepDirectory, loadRunDirectory, type RunDirectory } from "./run-directory";
 import { planUnits, SLICE_HOSTS } from "./slices";
 import { streamSlices } from "./stream-slices";
 
@@ -51,6 +52,11 @@ export interface RunOptions extends OutputChoice {
   progress?: Progress;
   /** Read snapshot paths that resolve outside the inventory's folder (src/input/snapshot-path.ts). */
   allowOutsideSnapshots?: boolean;
+  /**
+   * A directory snapshot (hostproof discover) for the estate-wide controls, as given on the
+   * command line (relative to where hostproof runs); overrides the inventory's `directory`.
+   */
+  directory?: string;
   /** Folders of .feature files added to the built-in controls (`--features`, repeatable). */
   features?: string[];
   /** False drops the built-in controls (`--no-builtin`); default true. */
@@ -116,8 +122,11 @@ async function runPhases(options: RunOptions, progress: Progress, startedAt: Dat
   const waiverFile = options.waivers !== undefined ? loadWaivers(resolve(options.waivers), options.waivers, catalog.controls.map((c) => c.id)) : undefined;
   const targetProblems = waiverFile !== undefined ? checkWaiverTargets(waiverFile.waivers, waiverFile.doc, inv) : [];
   if (targetProblems.length > 0) throw new InputError(targetProblems);
+  // Read with the other inputs, before anything is collected or written: a bad one is exit 3.
+  const directory = loadRunDirectory(loaded, options.directory, options.allowOutsideSnapshots === true);
   const inputs = [
     ...inventoryInputs(loaded, options.inventory, options.allowOutsideSnapshots === true),
+    ...(directory !== undefined ? [{ path: directory.file, shown: directory.shown, what: "the directory snapshot" }] : []),
     ...(options.waivers !== undefined ? [{ path: options.waivers, shown: options.waivers, what: "the waiver file" }] : []),
     ...featureInputs(options.features ?? [], options.builtin === false ? undefined : FEATURES_DIR),
   ];
@@ -146,6 +155,7 @@ async function runPhases(options: RunOptions, progress: Progress, startedAt: Dat
   const session = new OutputSession({ out: options.out, head, hosts: hostCount, clusters: clusterCount, chosen, history: options.history, progress, ...(options.signingKey !== undefined ? { signingKey: options.signingKey } : {}), ...(options.registry !== undefined ? { registry: options.registry } : {}) });
   session.warnings.push(...claim.lock!.notes);
   try {
+    if (directory !== undefined) keepDirectory(session.writer, directory);
     const warnDays = options.waiverWarnDays ?? DEFAULT_WARN_DAYS;
     const waivers = waiverFile !== undefined ? waiverApplier(waiverFile.waivers, options.asOf, warnDays) : undefined;
     const sliceHosts = options.sliceHosts ?? SLICE_HOSTS;
@@ -181,7 +191,7 @@ async function runPhases(options: RunOptions, progress: Progress, startedAt: Dat
       // every slice, wherever it ran (judge workers overlap them with the writing); write is the
       // main thread's time from the first slice to the last written, less its waits for slices.
       timings: (t3) => ({ loadMs: Math.round(t1 - t0 + streamed.loadMs), judgeMs: Math.round(streamed.judgeMs), writeMs: Math.round(t3 - t1 - streamed.waitMs), reportMs: Math.round(performance.now() - t3) }),
-      configuration: runConfiguration(options, loaded.sha256, catalog.files, waiverFile),
+      configuration: runConfiguration(options, loaded.sha256, catalog.files, waiverFile, directory),
       ...(record !== undefined ? { extra: (writer) => record.write(writer, { head, controls: controls ?? [], environment, internalErrors, userFeatures: userFeaturesDigest(catalog.files), waivers: waiverFile !== undefined ? { file: waiverReport!.file, warnDays, waivers: waiverFile.waivers } : undefined }) } : {}),
     });
   } catch (err) {
@@ -221,9 +231,10 @@ function userFeaturesDigest(files: readonly FeatureFile[]): string | undefined {
 /**
  * The inputs a signed attestation names, each by the digest of the bytes the run read: the
  * inventory, each feature folder (built-in included) and the waiver file. Snapshots need no entry:
- * they are kept in evidence/snapshots/, which the manifest pins.
+ * they are kept in evidence/snapshots/, which the manifest pins. The directory snapshot is kept
+ * in evidence/directory/ too, and named here as well: it is an input of the run's own choosing.
  */
-function runConfiguration(options: RunOptions, inventorySha256: string | undefined, files: readonly FeatureFile[], waivers: { doc: { raw: Buffer } } | undefined): ResourceDescriptor[] {
+function runConfiguration(options: RunOptions, inventorySha256: string | undefined, files: readonly FeatureFile[], waivers: { doc: { raw: Buffer } } | undefined, directory: RunDirectory | undefined): ResourceDescriptor[] {
   const out: ResourceDescriptor[] = [];
   if (inventorySha256 !== undefined) out.push({ name: displayPath(options.inventory), digest: { sha256: inventorySha256 }, annotations: { role: "inventory" } });
   const folders = new Map<string, FeatureFile[]>();
@@ -234,6 +245,7 @@ function runConfiguration(options: RunOptions, inventorySha256: string | undefin
     out.push({ name: origin === "built-in" ? `hostproof ${VERSION} built-in features` : displayPath(origin), digest: { sha256: folderDigest(within) }, annotations: { role: "features", files: list.length } });
   }
   if (waivers !== undefined && options.waivers !== undefined) out.push({ name: displayPath(options.waivers), digest: { sha256: sha256Hex(waivers.doc.raw) }, annotations: { role: "waivers" } });
+  if (directory !== undefined) out.push({ name: directory.shown, digest: { sha256: sha256Hex(directory.raw) }, annotations: { role: "directory" } });
   return out;
 }
 

@@ -77,6 +77,10 @@ export function checkInventoryReferences(inv: Inventory, doc: LoadedDocument): I
 
   const hostIndex = new Map<string, number>();
   inv.hosts.forEach((host, i) => {
+    if (host.inputs?.directory !== undefined) {
+      // One directory, judged once for the estate: a host's own value would silently mean nothing.
+      at(["hosts", i, "inputs", "directory"], `host '${host.name}' sets directory inputs, which apply to the whole estate only`, "Move 'directory' to the inventory's top-level 'inputs'.");
+    }
     if (host.credential !== undefined && !credentialIndex.has(host.credential)) {
       const known = [...credentialIndex.keys()];
       at(["hosts", i, "credential"], `host '${host.name}' names the unknown credential '${host.credential}'`, known.length > 0 ? `Use one of: ${known.join(", ")}.` : "Define it under 'credentials' (name, username, and password or keyFile).");

@@ -10,7 +10,7 @@ import { closeSync, constants, fstatSync, lstatSync, openSync, readlinkSync, rea
 import { InputError } from "../errors";
 import { checkedEnv, MAX_INPUT_MB } from "./env-vars";
 
-export type DocumentKind = "inventory" | "snapshot" | "waivers" | "document" | "feature" | "manifest" | "history" | "key" | "signature";
+export type DocumentKind = "inventory" | "snapshot" | "waivers" | "document" | "feature" | "manifest" | "history" | "key" | "signature" | "directory";
 
 const MiB = 1024 * 1024;
 
@@ -31,6 +31,8 @@ export const SIZE_LIMITS: Record<DocumentKind, number> = {
   history: 64 * MiB,
   key: 1 * MiB,
   signature: 16 * MiB,
+  // About 1 KiB an object: a domain of 100,000 computers is about 100 MiB.
+  directory: 256 * MiB,
 };
 
 /** What a file of each kind is called, and what it should be instead of a device or a pipe. */
@@ -44,6 +46,7 @@ const KINDS: Record<DocumentKind, { noun: string; instead: string }> = {
   history: { noun: "a history file", instead: "Remove it from the history folder (the next run starts a new history), or pass --no-history" },
   key: { noun: "a key file", instead: "Name the regular file that holds the key" },
   signature: { noun: "a report's signature", instead: "Treat the report as unverified: get it again from where the run stored it" },
+  directory: { noun: "a directory snapshot", instead: "Name the directory.json hostproof discover wrote" },
 };
 
 /** HOSTPROOF_MAX_INPUT_MB raises (or lowers) every limit at once, for an estate that outgrows them. */

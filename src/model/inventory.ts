@@ -34,6 +34,8 @@ export interface ControlInputs {
   integrationServices?: { allowed?: IntegrationServiceAllowance[] };
   /** The window Windows Update for Business may hold quality updates back, in days. */
   updateDeferral?: { minDays?: number; maxDays?: number };
+  /** The estate-wide controls over the directory snapshot: estate inputs only, refused on a host. */
+  directory?: { activeDays?: number };
 }
 
 /** An environment variable or a SecretManagement vault entry: the secret itself is never in a file. */
@@ -101,6 +103,8 @@ export interface Inventory {
   identity?: IdentityPolicy;
   /** Estate-wide control inputs; a host's own inputs are added to these. */
   inputs?: ControlInputs;
+  /** A directory snapshot (hostproof discover), relative to the inventory; run --directory overrides it. */
+  directory?: string;
   hosts: InventoryHost[];
   clusters?: InventoryCluster[];
   credentials?: Credential[];

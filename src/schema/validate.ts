@@ -10,7 +10,7 @@ import type { InputProblem } from "../errors";
 import type { LoadedDocument } from "../input/read-document";
 import { SCHEMAS_DIR } from "../package-root";
 
-export type SchemaName = "inventory" | "snapshot" | "summary" | "waivers" | "shard" | "run" | "export" | "ansible-vars";
+export type SchemaName = "inventory" | "snapshot" | "summary" | "waivers" | "shard" | "run" | "export" | "ansible-vars" | "directory-snapshot";
 
 /** Schemas that $ref another by its $id: that one is compiled (and so registered with ajv) first. */
 const REFERENCES: Partial<Record<SchemaName, SchemaName[]>> = { "ansible-vars": ["inventory"] };
@@ -36,7 +36,7 @@ export function checkSchema(name: SchemaName, doc: LoadedDocument): InputProblem
   // /etc/passwd parses as one YAML string): say so without showing its content.
   if (doc.value === null || typeof doc.value !== "object" || Array.isArray(doc.value)) {
     const what = doc.value === null ? "empty" : Array.isArray(doc.value) ? "a list" : `a ${typeof doc.value}`;
-    return [{ file: doc.file, problem: `this is not a hostproof ${name === "waivers" ? "waiver" : name === "ansible-vars" ? "variable set" : name} file: its top level is ${what}, not a mapping of fields`, fix: "Check that you named the right file." }];
+    return [{ file: doc.file, problem: `this is not a hostproof ${name === "waivers" ? "waiver" : name === "ansible-vars" ? "variable set" : name === "directory-snapshot" ? "directory snapshot" : name} file: its top level is ${what}, not a mapping of fields`, fix: "Check that you named the right file." }];
   }
   const validate = validator(name);
   if (validate(doc.value)) return [];

@@ -34,6 +34,7 @@ export async function runCommand(argv: string[], io: Io): Promise<ExitCode> {
       "no-history": { type: "boolean" },
       "exit-zero": { type: "boolean" },
       "allow-outside-snapshots": { type: "boolean" },
+      directory: { type: "string" },
       "no-color": { type: "boolean" },
       shard: { type: "string" },
       "sign-key": { type: "string" },
@@ -73,6 +74,7 @@ export async function runCommand(argv: string[], io: Io): Promise<ExitCode> {
     history: values["no-history"] ? false : values.history,
     progress: io.progress !== undefined ? createProgress(io.progress) : undefined,
     allowOutsideSnapshots: values["allow-outside-snapshots"],
+    ...(values.directory !== undefined ? { directory: values.directory } : {}),
     ...(values.shard !== undefined ? { shard: parseShard(values.shard) } : {}),
     ...(signingKey !== undefined ? { signingKey } : {}),
   });

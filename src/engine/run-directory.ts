@@ -1,0 +1,54 @@
+/**
+ * The directory snapshot a run judges its estate-wide controls over: named by `run --directory`
+ * (relative to where hostproof runs) or by the inventory's `directory` (relative to the inventory,
+ * and held inside its folder as snapshot paths are, README "Snapshot paths"). The command line
+ * wins: it is what the person running it chose for this run.
+ *
+ * The bytes read are kept in the report as evidence/directory/<file>, listed and hashed in the
+ * manifest like every snapshot, so the estate-wide results can be re-judged from the report alone.
+ */
+import { mkdirSync } from "node:fs";
+import { basename, extname, join, relative, resolve } from "node:path";
+import { InputError } from "../errors";
+import { loadDirectorySnapshot, type LoadedDirectory } from "../input/directory-snapshot";
+import type { LoadedInventory } from "../input/inventory";
+import { snapshotPath } from "../input/snapshot-path";
+import type { RunWriter } from "../report/run-writer";
+import { formatPath } from "../schema/validate";
+
+export const DIRECTORY_EVIDENCE_DIR = "evidence/directory";
+
+export interface RunDirectory extends LoadedDirectory {
+  /** The path read. */
+  file: string;
+}
+
+export function loadRunDirectory(loaded: LoadedInventory, given: string | undefined, allowOutside: boolean): RunDirectory | undefined {
+  if (given !== undefined) {
+    const file = resolve(given);
+    return { ...loadDirectorySnapshot(file, relative(process.cwd(), file) || given), file };
+  }
+  const named = loaded.inventory.directory;
+  if (named === undefined) return undefined;
+  const path = snapshotPath(loaded.file, named, allowOutside);
+  if ("problem" in path) {
+    throw new InputError({ file: loaded.doc.file, field: formatPath(["directory"]), line: loaded.doc.lineOf(["directory"]), problem: path.problem.replace("the snapshot path", "the directory snapshot path"), fix: path.fix });
+  }
+  return { ...loadDirectorySnapshot(path.file, path.shown), file: path.file };
+}
+
+/** The file's own name where it is a plain one; else `directory` with its extension, which decides how it is read. */
+export function keptDirectoryName(file: string): string {
+  const name = basename(file);
+  if (/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/.test(name) && !/^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\.|$)/i.test(name)) return name;
+  const ext = extname(name).toLowerCase();
+  return `directory${ext === ".yaml" || ext === ".yml" ? ext : ".json"}`;
+}
+
+/** Writes the bytes judged into the report, recorded in its manifest. */
+export function keepDirectory(writer: RunWriter, d: RunDirectory): string {
+  const rel = `${DIRECTORY_EVIDENCE_DIR}/${keptDirectoryName(d.file)}`;
+  mkdirSync(join(writer.dir, DIRECTORY_EVIDENCE_DIR), { recursive: true });
+  writer.writeSmall(rel, d.raw);
+  return rel;
+}
