@@ -4,7 +4,7 @@
  * probes a selection of controls needs, so that a host is read once for exactly those facts.
  */
 import * as judges from "../judge";
-import type { ClusterJudge, HostJudge } from "../judge/context";
+import type { ClusterJudge, DirectoryJudge, HostJudge } from "../judge/context";
 import type { ProbeId } from "../probes/catalog";
 import type { GenericProbe } from "../probes/generic";
 import { POWERSHELL_V2_FEATURE, POWERSHELL_V2_OPTIONAL } from "../judge/powershell-v2";
@@ -19,10 +19,13 @@ import { GUEST_SERVICE_PROBES, HYPER_V_ROLE } from "../judge/hyperv";
  */
 export type CheckBinding =
   | { phrase: string; kind: "host"; judge: HostJudge; needs: ProbeId[]; generic?: readonly GenericProbe[] }
-  | { phrase: string; kind: "cluster"; judge: ClusterJudge; needs: ProbeId[]; generic?: readonly GenericProbe[] };
+  | { phrase: string; kind: "cluster"; judge: ClusterJudge; needs: ProbeId[]; generic?: readonly GenericProbe[] }
+  | { phrase: string; kind: "directory"; judge: DirectoryJudge; needs: ProbeId[]; generic?: readonly GenericProbe[] };
 
 const host = (phrase: string, judge: HostJudge, needs: ProbeId[], generic?: readonly GenericProbe[]): CheckBinding => ({ phrase, kind: "host", judge, needs, ...(generic ? { generic } : {}) });
 const cluster = (phrase: string, judge: ClusterJudge, needs: ProbeId[], generic?: readonly GenericProbe[]): CheckBinding => ({ phrase, kind: "cluster", judge, needs, ...(generic ? { generic } : {}) });
+/** An estate-wide check: judged over the directory snapshot, reading no host. */
+const directory = (phrase: string, judge: DirectoryJudge): CheckBinding => ({ phrase, kind: "directory", judge, needs: [] });
 
 /** Read on every host whatever is selected: who the host is, for the report. */
 export const IDENTITY_PROBES: ProbeId[] = ["os", "computerSystem"];
@@ -71,6 +74,10 @@ export const CHECKS: readonly CheckBinding[] = [
   // guest's vmic* services are values in known places, read by generic probes; the VMs' services
   // by a catalog probe of their own.
   host("every VM on a Hyper-V host has Heartbeat, Shutdown, Time Synchronization, Key-Value Pair Exchange and VSS enabled and Guest Service Interface disabled, unless the inventory allows it", judges.judgeIntegrationServicesOnHost, ["vmIntegrationServices"], [HYPER_V_ROLE]),
+  // The estate's directory (features/directory.feature): judged over the directory snapshot.
+  directory("no computer object active in the directory runs a Windows release past its end of extended support", judges.judgeDirectoryEndOfSupport),
+  directory("every active server in the directory was checked by this run", judges.judgeDirectoryAuditedByRun),
+
   host("inside a Hyper-V VM, the guest services of Heartbeat, Shutdown, Time Synchronization, Key-Value Pair Exchange and VSS are present and running", judges.judgeIntegrationServicesInGuest, ["computerSystem"], GUEST_SERVICE_PROBES),
 ];
 

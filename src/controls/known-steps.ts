@@ -4,6 +4,7 @@
  * a step library that registers more steps adds its entries here, and the lint knows them.
  */
 import type * as CucumberExpressions from "@cucumber/cucumber-expressions";
+import type { TargetKind } from "../model/result";
 import { PARAMETERISED_SCOPES, SCOPES } from "../engine/scope";
 import { CHECKS } from "./checks";
 import { LIBRARY, type LibraryStep } from "./library";
@@ -20,7 +21,7 @@ export interface KnownStep {
    * What a Given chooses, or what a Then judges: a host check after a cluster scope would throw in
    * every run and judge nothing, so the lint refuses the pair. Left out, a step goes with either.
    */
-  targets?: "host" | "cluster";
+  targets?: TargetKind;
   /** For a Then: the facts it reads (probe IDs), for the step list; a Given reads nothing. */
   reads?: readonly string[];
   /** A step of the library (controls/library.ts): its arguments have forms, and it may need a data table. */

@@ -48,6 +48,8 @@ function targetsOf(estate: Estate, judges: readonly TargetKind[]): Target[] {
   return [
     ...(judges.includes("host") ? estate.hosts.map((h): Target => ({ kind: "host", name: h.record.name, cluster: h.cluster?.name })) : []),
     ...(judges.includes("cluster") ? estate.clusters.map((c): Target => ({ kind: "cluster", name: c.cluster.name, cluster: c.cluster.name })) : []),
+    // One slice of the run judges the directory (engine/directory-target.ts); the others owe it nothing.
+    ...(judges.includes("directory") && estate.directory.judged ? [{ kind: "directory" as const, name: estate.directory.name }] : []),
   ];
 }
 

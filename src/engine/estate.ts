@@ -14,6 +14,7 @@ import { giveTurn } from "../util/turns";
 import { DEFAULT_INPUTS, type ResolvedInputs } from "../judge/context";
 import { distrustFacts, distrustProbes } from "../facts/distrust";
 import { clusterProblem, identityProblem, timeProblem } from "./snapshot-trust";
+import { directoryInput, estateDirectory, type DirectoryInput, type EstateDirectory } from "./directory-target";
 
 export interface EstateHost {
   record: HostRecord;
@@ -31,6 +32,8 @@ export interface Estate {
   name?: string;
   hosts: EstateHost[];
   clusters: EstateCluster[];
+  /** The estate's directory (engine/directory-target.ts): always there, with or without a snapshot. */
+  directory: EstateDirectory;
   asOf: Date;
 }
 
@@ -70,7 +73,15 @@ function trusted(facts: HostFacts, snapshot: Snapshot, cluster: InventoryCluster
  * stopping at the first. Hosts read live come with their snapshot already collected (`collected`,
  * by host name). Gives the event loop turns as it goes (util/turns.ts).
  */
-export async function buildEstate(loaded: LoadedInventory, asOf: Date, collected: ReadonlyMap<string, Snapshot> = new Map(), allowOutsideSnapshots = false, slice?: Slice, now: Date = new Date()): Promise<Estate> {
+export async function buildEstate(
+  loaded: LoadedInventory,
+  asOf: Date,
+  collected: ReadonlyMap<string, Snapshot> = new Map(),
+  allowOutsideSnapshots = false,
+  slice?: Slice,
+  now: Date = new Date(),
+  directory: DirectoryInput = directoryInput(loaded.inventory, undefined),
+): Promise<Estate> {
   const inv = loaded.inventory;
   // A slice holds whole clusters: its hosts' clusters are among its own.
   const chosen = slice !== undefined ? slice.clusters.map((ci) => inv.clusters![ci]!) : (inv.clusters ?? []);
@@ -121,5 +132,5 @@ export async function buildEstate(loaded: LoadedInventory, asOf: Date, collected
     cluster,
     nodes: cluster.nodes.map((n) => byName.get(nameKey(n))).filter((h): h is EstateHost => h !== undefined),
   }));
-  return { name: inv.name, hosts, clusters, asOf };
+  return { name: inv.name, hosts, clusters, directory: estateDirectory(directory, slice), asOf };
 }

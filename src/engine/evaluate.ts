@@ -1,8 +1,9 @@
 /** Applies one control's judge to every target of its kind: judged in scope, not applicable outside it. */
-import type { ClusterJudge, HostJudge } from "../judge/context";
+import type { ClusterJudge, DirectoryJudge, HostJudge } from "../judge/context";
 import { notApplicable } from "../judge/common";
 import type { ControlMeta, Judgement, Result } from "../model/result";
 import type { Estate } from "./estate";
+import { NO_DIRECTORY_REASON } from "./directory-target";
 import type { ClusterScope, Exclusion, HostScope } from "./scope";
 
 export function evaluateHosts(estate: Estate, scope: HostScope, control: ControlMeta, judge: HostJudge, onBug: (m: string) => void): Result[] {
@@ -25,6 +26,23 @@ export function evaluateClusters(estate: Estate, scope: ClusterScope, control: C
         : safely(() => judge({ cluster: c.cluster, nodes: c.nodes.map((n) => n.facts), asOf: estate.asOf }), control, c.cluster.name, onBug);
     return { ...judgement, control, target: { kind: "cluster", name: c.cluster.name, cluster: c.cluster.name } };
   });
+}
+
+/**
+ * The estate's directory: one result, in the one slice that judges it (engine/directory-target.ts),
+ * none in the others. Without a snapshot the result says so, undetermined: a control over the
+ * whole estate never passes on what it was not given.
+ */
+export function evaluateDirectory(estate: Estate, control: ControlMeta, judge: DirectoryJudge, onBug: (m: string) => void): Result[] {
+  const d = estate.directory;
+  if (!d.judged) return [];
+  const target = { kind: "directory" as const, name: d.name };
+  if (d.computers === undefined) {
+    return [{ status: "undetermined", expected: control.title, actual: "no directory snapshot was given", reason: { kind: "not-collected", message: NO_DIRECTORY_REASON }, evidence: [], control, target }];
+  }
+  const computers = d.computers;
+  const judgement = safely(() => judge({ computers, asOf: estate.asOf, activeDays: d.activeDays, inventory: d.inventory }), control, d.name, onBug);
+  return [{ ...judgement, control, target }];
 }
 
 /** Nothing is read for a target the control does not apply to: no evidence, only the reason. */

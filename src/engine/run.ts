@@ -28,6 +28,7 @@ import type { FormatRegistry } from "../report/formats";
 import { chooseOutputs, claimOutput, OutputSession, type OutputChoice, type OutputClaim, type RunOutcome } from "./output-session";
 import { estateDigest, shardLabel, shardUnits, type Shard } from "./shard";
 import { keepDirectory, loadRunDirectory, type RunDirectory } from "./run-directory";
+import { directoryInput } from "./directory-target";
 import { planUnits, SLICE_HOSTS } from "./slices";
 import { streamSlices } from "./stream-slices";
 
@@ -155,7 +156,8 @@ async function runPhases(options: RunOptions, progress: Progress, startedAt: Dat
   const session = new OutputSession({ out: options.out, head, hosts: hostCount, clusters: clusterCount, chosen, history: options.history, progress, ...(options.signingKey !== undefined ? { signingKey: options.signingKey } : {}), ...(options.registry !== undefined ? { registry: options.registry } : {}) });
   session.warnings.push(...claim.lock!.notes);
   try {
-    if (directory !== undefined) keepDirectory(session.writer, directory);
+    const kept = directory !== undefined ? keepDirectory(session.writer, directory) : undefined;
+    const estateDirectory = directoryInput(inv, directory !== undefined ? { domain: directory.domain, evidence: kept!, objects: directory.snapshot.objects } : undefined);
     const warnDays = options.waiverWarnDays ?? DEFAULT_WARN_DAYS;
     const waivers = waiverFile !== undefined ? waiverApplier(waiverFile.waivers, options.asOf, warnDays) : undefined;
     const sliceHosts = options.sliceHosts ?? SLICE_HOSTS;
@@ -163,7 +165,7 @@ async function runPhases(options: RunOptions, progress: Progress, startedAt: Dat
 
     // One slice at a time: loaded, judged by Cucumber, written, dropped (engine/slices.ts).
     progress.phase("judge", estateCounts);
-    const judge = { asOf: options.asOf, tags: options.tags, features: catalog.files, expected: selected, allowOutsideSnapshots: options.allowOutsideSnapshots === true };
+    const judge = { asOf: options.asOf, tags: options.tags, features: catalog.files, expected: selected, allowOutsideSnapshots: options.allowOutsideSnapshots === true, directory: estateDirectory };
     const streamed = await streamSlices({ loaded, units, sliceHosts, judge, readLive, session, waivers, record, workers, workerModule: options.judgeWorkerModule });
     const { controls, internalErrors } = streamed;
     // checkSomethingJudged and complete-results.ts make this unreachable; a run that judged nothing must never read as compliant.
@@ -211,7 +213,8 @@ function checkSomethingJudged(selected: readonly ExpectedControl[], clusters: nu
   if (selected.length === 0) {
     throw new InputError({ file: "command line", field, problem: `${tags !== undefined ? `--tags "${tags}"` : "the features"} select no control`, fix: "Run `hostproof controls` for the IDs and tags; a run that judges nothing is not compliant." });
   }
-  if (clusters === 0 && selected.every((c) => !c.judges.includes("host"))) {
+  // A directory control always has its target (engine/directory-target.ts), snapshot or not.
+  if (clusters === 0 && selected.every((c) => c.judges.every((k) => k === "cluster"))) {
     throw new InputError({
       file: "command line",
       field,

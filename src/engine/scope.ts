@@ -28,7 +28,13 @@ export interface ClusterScope {
   excludes: (cluster: EstateCluster) => Exclusion | undefined;
 }
 
-export type Scope = HostScope | ClusterScope;
+/** The estate's directory: one target per run, judged in one slice of it (engine/directory-target.ts). */
+export interface DirectoryScope {
+  kind: "directory";
+  name: string;
+}
+
+export type Scope = HostScope | ClusterScope | DirectoryScope;
 
 const AD_DETACHED: readonly ClusterType[] = ["workgroup", "multi-domain"];
 
@@ -63,6 +69,7 @@ export const SCOPES: Record<string, Scope> = {
     excludes: clusterOf(AD_DETACHED, "workgroup and multi-domain clusters"),
   },
   "each multi-domain cluster": { kind: "cluster", name: "each multi-domain cluster", excludes: clusterOf(["multi-domain"], "multi-domain clusters") },
+  "the estate's directory": { kind: "directory", name: "the estate's directory" },
 };
 
 /**

@@ -19,6 +19,7 @@ import type { ExpectedControl } from "./complete-results";
 import { runControls } from "./cucumber";
 import { buildEstate } from "./estate";
 import type { Slice } from "./slices";
+import type { DirectoryInput } from "./directory-target";
 
 /** What every slice of a run is judged with. */
 export interface JudgeSetup {
@@ -27,6 +28,8 @@ export interface JudgeSetup {
   features: readonly FeatureFile[];
   expected: readonly ExpectedControl[];
   allowOutsideSnapshots: boolean;
+  /** The estate's directory: its snapshot if one was given, and the inventory's names. */
+  directory: DirectoryInput;
 }
 
 export interface SliceJob {
@@ -57,7 +60,7 @@ export async function judgeSlice(loaded: LoadedInventory, setup: JudgeSetup, job
   const tl = performance.now();
   let estate;
   try {
-    estate = await buildEstate(loaded, setup.asOf, job.collected, setup.allowOutsideSnapshots, job.slice);
+    estate = await buildEstate(loaded, setup.asOf, job.collected, setup.allowOutsideSnapshots, job.slice, undefined, setup.directory);
   } catch (error) {
     return error instanceof InputError ? { kind: "problems", problems: error.problems } : { kind: "failed", stage: "load", error };
   }

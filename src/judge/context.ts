@@ -2,6 +2,7 @@
 import type { HostFacts } from "../model/facts";
 import type { IntegrationServiceAllowance, InventoryCluster, OffloadAllowance } from "../model/inventory";
 import type { Judgement } from "../model/result";
+import type { DirectoryContext, InventoryNames } from "./directory";
 
 /** Control inputs after estate-wide and host values are merged, with defaults filled in. */
 export interface ResolvedInputs {
@@ -35,5 +36,11 @@ export interface ClusterContext {
   asOf: Date;
 }
 
+/** The estate's directory as an estate-wide control judges it: its computers and the inventory's names for them. */
+export interface DirectoryJudgeContext extends DirectoryContext {
+  inventory: InventoryNames;
+}
+
 export type HostJudge = (ctx: HostContext) => Judgement;
+export type DirectoryJudge = (ctx: DirectoryJudgeContext) => Judgement;
 export type ClusterJudge = (ctx: ClusterContext) => Judgement;

@@ -142,6 +142,9 @@ export function judgeDirectoryAudited(ctx: DirectoryContext, inventory: Inventor
   return { status: "passed", expected, actual, details: rows, evidence: [] };
 }
 
+/** HP-DIR-002 as the run judges it: the inventory's names, no waiver yet (waivers/ applies them per object: see WIRE23-STATUS.md). */
+export const judgeDirectoryAuditedByRun = (ctx: DirectoryContext & { inventory: InventoryNames }): Judgement => judgeDirectoryAudited(ctx, ctx.inventory);
+
 /** Stale objects, listed apart and judged neither way: enabled, with no logon and no password change in N days. */
 export function staleObjects(ctx: DirectoryContext): DetailRow[] {
   return ctx.computers

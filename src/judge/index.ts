@@ -10,6 +10,7 @@ import { judgePowerShellV2Disabled } from "./powershell-v2";
 import { judgeTokenFilterPolicyBaseline, judgeTokenFilterPolicyForClusterAccount } from "./token-filter";
 import { judgeQualityUpdateDeferral } from "./update-deferral";
 import { judgeContainerHostReady, judgeHyperVIsolationAvailable } from "./containers";
+import { judgeDirectoryAuditedByRun, judgeDirectoryEndOfSupport } from "./directory";
 
 export type JudgeEntry = { kind: "host"; judge: HostJudge } | { kind: "cluster"; judge: ClusterJudge };
 
@@ -64,4 +65,6 @@ export {
   judgeQualityUpdateDeferral,
   judgeContainerHostReady,
   judgeHyperVIsolationAvailable,
+  judgeDirectoryEndOfSupport,
+  judgeDirectoryAuditedByRun,
 };

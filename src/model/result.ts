@@ -47,11 +47,12 @@ export interface Judgement {
   evidence: EvidenceRef[];
 }
 
-export type TargetKind = "host" | "cluster";
+/** A host, a cluster, or the estate's directory (one per run, judged by the estate-wide controls). */
+export type TargetKind = "host" | "cluster" | "directory";
 
 export interface Target {
   kind: TargetKind;
-  /** Host or cluster name from the inventory. */
+  /** Host or cluster name from the inventory; for the directory, its domain's DNS name (engine/directory-target.ts). */
   name: string;
   /** The cluster a host belongs to, if any; for a cluster target, its own name. */
   cluster?: string;

@@ -8,10 +8,10 @@
 import { Then } from "@cucumber/cucumber";
 import { expect } from "chai";
 import { recordResult } from "../../src/engine/combine";
-import { evaluateClusters, evaluateHosts } from "../../src/engine/evaluate";
+import { evaluateClusters, evaluateDirectory, evaluateHosts } from "../../src/engine/evaluate";
 import { activeRun } from "../../src/engine/run-context";
-import type { ClusterJudge, HostJudge } from "../../src/judge/context";
-import type { Result } from "../../src/model/result";
+import type { ClusterJudge, DirectoryJudge, HostJudge } from "../../src/judge/context";
+import type { Result, TargetKind } from "../../src/model/result";
 import type { ControlWorld } from "./world";
 
 const MAX_LISTED = 20;
@@ -30,6 +30,14 @@ export function clusterCheck(phrase: string, judge: ClusterJudge): void {
   });
 }
 
+/** An estate-wide check: one target, the estate's directory, in the one slice that judges it. */
+export function directoryCheck(phrase: string, judge: DirectoryJudge): void {
+  Then(phrase, function (this: ControlWorld) {
+    const { run, control } = prepare(this, phrase, "directory");
+    conclude(this, evaluateDirectory(run.estate, control, judge, (m) => run.internalErrors.push(m)));
+  });
+}
+
 /** One host check of a step: `judge` on every host the scenario's Given chose. */
 export function judgeHosts(world: ControlWorld, phrase: string, judge: HostJudge): void {
   const { run, control, scope } = prepare(world, phrase, "host");
@@ -37,7 +45,7 @@ export function judgeHosts(world: ControlWorld, phrase: string, judge: HostJudge
   conclude(world, evaluateHosts(run.estate, scope, control, judge, (m) => run.internalErrors.push(m)));
 }
 
-function prepare(world: ControlWorld, phrase: string, kind: "host" | "cluster") {
+function prepare(world: ControlWorld, phrase: string, kind: TargetKind) {
   const run = activeRun();
   const control = world.control;
   const scope = world.scope;

@@ -181,7 +181,7 @@ test("lint: a Then with no Given before it; a Background Given counts", () => {
   const cwd = workspace({ "acme/eos.feature": ACME_EOS.replace("    Given each host\n", "") });
   rejected(
     spawnCli(["controls", "--features", "acme"], cwd),
-    "acme/eos.feature:10: step 'Then the host does not run Windows Server 2003': no Given step before it chooses the hosts or clusters it judges. Put a Given step before it (in the scenario or its Background), one of \"Given each host\", \"Given each cluster node\", \"Given each node of a workgroup or multi-domain cluster\", \"Given each cluster\", \"Given each workgroup or multi-domain cluster\", \"Given each multi-domain cluster\", \"Given each host running Windows build {int}\", \"Given each host running Windows build {int} or later\".",
+    "acme/eos.feature:10: step 'Then the host does not run Windows Server 2003': no Given step before it chooses the hosts or clusters it judges. Put a Given step before it (in the scenario or its Background), one of \"Given each host\", \"Given each cluster node\", \"Given each node of a workgroup or multi-domain cluster\", \"Given each cluster\", \"Given each workgroup or multi-domain cluster\", \"Given each multi-domain cluster\", \"Given the estate's directory\", \"Given each host running Windows build {int}\", \"Given each host running Windows build {int} or later\".",
   );
   const background = workspace({
     "acme/eos.feature": ACME_EOS.replace("    Given each host\n", "").replace("Feature: Acme's own controls\n", "Feature: Acme's own controls\n\n  Background:\n    Given each host\n"),

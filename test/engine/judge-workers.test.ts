@@ -21,6 +21,7 @@ import { lintFeatures } from "../../src/controls/lint";
 import { InputError } from "../../src/errors";
 import { loadInventory } from "../../src/input/inventory";
 import { DEMO, ROOT, spawnCli, tempDir } from "../e2e/cli";
+import { directoryInput } from "../../src/engine/directory-target";
 
 const WAIVERS = join(DEMO, "..", "waivers.yaml");
 const ISO = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z/g;
@@ -175,7 +176,7 @@ test("a judge bug in a worker is an undetermined result and an internal error na
   );
   const lint = lintFeatures([readFeatureFile(file, "refused.feature", dir)]);
   const loaded = loadInventory(DEMO);
-  const pool = new JudgePool(loaded, { asOf: base.asOf, features: lint.features.map((f) => f.file), expected: catalogEntries(lint.features), allowOutsideSnapshots: false }, 1);
+  const pool = new JudgePool(loaded, { asOf: base.asOf, features: lint.features.map((f) => f.file), expected: catalogEntries(lint.features), allowOutsideSnapshots: false, directory: directoryInput(loaded.inventory, undefined) }, 1);
   try {
     const outcome = (await pool.judge({ slice: planSlices(loaded.inventory, 3)[1]!, collected: new Map(), judge: true })).open();
     assert.equal(outcome.kind, "judged");

@@ -6,7 +6,7 @@
  * counts each control's results (a few numbers per control), for a terminal too narrow for the matrix.
  */
 import type { InventoryCluster } from "../../model/inventory";
-import type { Result, ResultStatus } from "../../model/result";
+import type { Result, ResultStatus, TargetKind } from "../../model/result";
 import type { HostRecord, RunReport, StatusTotals } from "../../model/run";
 import { SEVERITIES, type Severity } from "../../model/severity";
 import { countStatuses } from "../../model/totals";
@@ -21,7 +21,7 @@ export const KEPT = 200;
 
 /** One row of the host × control matrix: a host (inventory order) or a cluster. */
 export interface MatrixRow {
-  kind: "host" | "cluster";
+  kind: TargetKind;
   /** `node1 (cluster)`, `solo`, `cluster wgclus`. */
   label: string;
   /** Control ID → status; a control with no result for the target has no cell. */
@@ -114,8 +114,9 @@ export class DigestBuilder {
       let found = rows.get(key);
       if (found === undefined) {
         // Clusters after every host, as the matrix draws them.
-        if (!this.targetPlace.has(key)) this.targetPlace.set(key, (kind === "cluster" ? 1e12 : 0) + this.targetPlace.size);
-        const label = kind === "cluster" ? `cluster ${name}` : cluster !== undefined ? `${name} (${cluster})` : name;
+        // The directory last, after every cluster: the estate-wide view below the hosts it is about.
+        if (!this.targetPlace.has(key)) this.targetPlace.set(key, (kind === "cluster" ? 1e12 : kind === "directory" ? 2e12 : 0) + this.targetPlace.size);
+        const label = kind === "cluster" ? `cluster ${name}` : kind === "directory" ? `directory ${name}` : cluster !== undefined ? `${name} (${cluster})` : name;
         found = { kind, label, cells: new Map(), attention: false, notClean: false };
         rows.set(key, found);
       }

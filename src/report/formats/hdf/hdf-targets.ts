@@ -35,7 +35,7 @@ export const HDF_TARGETS_DIR = "hdf";
 export const HDF_INDEX_FILE = `${HDF_TARGETS_DIR}/index.json`;
 
 /** A target's folder under hdf/: hosts and clusters apart, so a host's file can never be a cluster's. */
-const FOLDER = { host: "hosts", cluster: "clusters" } as const;
+const FOLDER = { host: "hosts", cluster: "clusters", directory: "directory" } as const;
 
 /**
  * The file of a target, relative to hdf/: `hosts/<name>.json` or `clusters/<name>.json`, named as

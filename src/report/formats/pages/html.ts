@@ -1,5 +1,5 @@
 /** The shared frame of the browsable report's pages: escaping, the page shell, status badges. */
-import type { ResultStatus } from "../../../model/result";
+import type { ResultStatus, TargetKind } from "../../../model/result";
 import { STATUS_WORDS } from "../../text";
 
 /** Text from hosts, inventories and waiver files is data, never markup. */
@@ -8,7 +8,7 @@ export function esc(text: string): string {
 }
 
 /** A fragment identifier that any name can have: host names are DNS labels, cluster names too, but not always. */
-export function anchor(kind: "host" | "cluster", name: string): string {
+export function anchor(kind: TargetKind, name: string): string {
   return `${kind}-${encodeURIComponent(name.toLowerCase()).replace(/%/g, "_")}`;
 }
 
