@@ -12,7 +12,7 @@
  * its result says no snapshot was given, undetermined, never passed and never left out.
  */
 import { readComputer, type Computer } from "../directory/computer";
-import { InventoryNames } from "../judge/directory";
+import { InventoryNames, type HostInDirectory } from "../judge/directory";
 import type { DirectoryObject } from "../model/directory";
 import { DEFAULT_STALE_DAYS } from "../directory/query";
 import type { Inventory } from "../model/inventory";
@@ -32,6 +32,8 @@ export interface DirectoryInput {
     evidence: string;
     objects: DirectoryObject[];
   };
+  /** The inventory's statement that the estate has no directory, with its reason (`directory: { none: … }`). */
+  none?: string;
   activeDays: number;
   /** Every host of the inventory, not only the slice's: "checked by this run" is about the whole estate. */
   hosts: { name: string; address?: string }[];
@@ -42,35 +44,62 @@ export interface EstateDirectory {
   /** Undefined when no snapshot was given. */
   computers?: readonly Computer[];
   evidence?: string;
+  /** The inventory's reason why the estate has no directory; never set with `computers`. */
+  none?: string;
   activeDays: number;
   inventory: InventoryNames;
+  /** What the directory holds for one inventory host (HP-DIR-003). */
+  hostView: (name: string) => HostInDirectory;
   /** This slice judges the directory target. */
   judged: boolean;
 }
 
 export function directoryInput(inv: Inventory, snapshot: DirectoryInput["snapshot"]): DirectoryInput {
+  const none = typeof inv.directory === "object" ? inv.directory.none : undefined;
   return {
-    ...(snapshot !== undefined ? { snapshot } : {}),
+    ...(snapshot !== undefined ? { snapshot } : none !== undefined ? { none } : {}),
     activeDays: inv.inputs?.directory?.activeDays ?? DEFAULT_STALE_DAYS,
     hosts: inv.hosts.map((h) => ({ name: h.name, ...(h.address !== undefined ? { address: h.address } : {}) })),
   };
 }
 
 /** Read once per input (a worker judges many slices with one), not once per slice. */
-const read = new WeakMap<DirectoryInput, { computers?: Computer[]; inventory: InventoryNames }>();
+const read = new WeakMap<DirectoryInput, { computers?: Computer[]; inventory: InventoryNames; byHost: Map<string, Computer[]> }>();
+
+/** Each inventory host's computer objects, by the matching HP-DIR-002 uses (InventoryNames.hostOf). */
+function objectsByHost(computers: readonly Computer[], inventory: InventoryNames): Map<string, Computer[]> {
+  const byHost = new Map<string, Computer[]>();
+  for (const c of computers) {
+    const host = inventory.hostOf(c);
+    if (host !== undefined) byHost.set(host, [...(byHost.get(host) ?? []), c]);
+  }
+  return byHost;
+}
 
 export function estateDirectory(input: DirectoryInput, slice: Slice | undefined): EstateDirectory {
   let known = read.get(input);
   if (known === undefined) {
-    known = { inventory: new InventoryNames(input.hosts), ...(input.snapshot !== undefined ? { computers: input.snapshot.objects.map(readComputer) } : {}) };
+    const inventory = new InventoryNames(input.hosts);
+    const computers = input.snapshot?.objects.map(readComputer);
+    known = { inventory, byHost: computers === undefined ? new Map() : objectsByHost(computers, inventory), ...(computers !== undefined ? { computers } : {}) };
     read.set(input, known);
   }
+  const { byHost } = known;
+  const snapshot = input.snapshot;
+  const none = input.none;
+  const hostView = (name: string): HostInDirectory => {
+    if (snapshot === undefined) return none !== undefined ? { kind: "none", why: none } : { kind: "no-snapshot", reason: NO_DIRECTORY_REASON };
+    const computers = byHost.get(name);
+    return computers === undefined ? { kind: "absent", domain: snapshot.domain } : { kind: "objects", domain: snapshot.domain, computers };
+  };
   return {
     name: input.snapshot?.domain ?? NO_DIRECTORY_NAME,
     ...(known.computers !== undefined ? { computers: known.computers } : {}),
     ...(input.snapshot !== undefined ? { evidence: input.snapshot.evidence } : {}),
+    ...(none !== undefined && snapshot === undefined ? { none } : {}),
     activeDays: input.activeDays,
     inventory: known.inventory,
+    hostView,
     judged: slice === undefined || slice.hosts[0] === 0,
   };
 }

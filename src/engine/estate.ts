@@ -15,8 +15,11 @@ import { DEFAULT_INPUTS, type ResolvedInputs } from "../judge/context";
 import { distrustFacts, distrustProbes } from "../facts/distrust";
 import { clusterProblem, identityProblem, timeProblem } from "./snapshot-trust";
 import { directoryInput, estateDirectory, type DirectoryInput, type EstateDirectory } from "./directory-target";
+import type { HostInDirectory } from "../judge/directory";
 
 export interface EstateHost {
+  /** What the estate's directory holds for this host (HP-DIR-003). */
+  directory: HostInDirectory;
   record: HostRecord;
   facts: HostFacts;
   inputs: ResolvedInputs;
@@ -83,6 +86,7 @@ export async function buildEstate(
   directory: DirectoryInput = directoryInput(loaded.inventory, undefined),
 ): Promise<Estate> {
   const inv = loaded.inventory;
+  const estateDir = estateDirectory(directory, slice);
   // A slice holds whole clusters: its hosts' clusters are among its own.
   const chosen = slice !== undefined ? slice.clusters.map((ci) => inv.clusters![ci]!) : (inv.clusters ?? []);
   const clusterOf = new Map<string, InventoryCluster>();
@@ -119,7 +123,7 @@ export async function buildEstate(
           continue;
         }
       }
-      hosts.push({ record, facts: facts.facts, inputs: resolveInputs(inv.inputs, h.inputs), cluster });
+      hosts.push({ record, facts: facts.facts, inputs: resolveInputs(inv.inputs, h.inputs), cluster, directory: estateDir.hostView(h.name) });
     } catch (err) {
       if (!(err instanceof InputError)) throw err;
       problems.push(...err.problems);
@@ -132,5 +136,5 @@ export async function buildEstate(
     cluster,
     nodes: cluster.nodes.map((n) => byName.get(nameKey(n))).filter((h): h is EstateHost => h !== undefined),
   }));
-  return { name: inv.name, hosts, clusters, directory: estateDirectory(directory, slice), asOf };
+  return { name: inv.name, hosts, clusters, directory: estateDir, asOf };
 }

@@ -12,7 +12,7 @@ export function evaluateHosts(estate: Estate, scope: HostScope, control: Control
     const judgement =
       why !== undefined
         ? outOfScope(control, why)
-        : safely(() => judge({ facts: h.facts, inputs: h.inputs, cluster: h.cluster, asOf: estate.asOf }), control, h.record.name, onBug);
+        : safely(() => judge({ facts: h.facts, inputs: h.inputs, cluster: h.cluster, asOf: estate.asOf, directory: h.directory }), control, h.record.name, onBug);
     return { ...judgement, control, target: { kind: "host", name: h.record.name, cluster: h.cluster?.name } };
   });
 }
@@ -37,6 +37,11 @@ export function evaluateDirectory(estate: Estate, control: ControlMeta, judge: D
   const d = estate.directory;
   if (!d.judged) return [];
   const target = { kind: "directory" as const, name: d.name };
+  if (d.none !== undefined) {
+    // The inventory's own statement, with its reason: never assumed, never silent.
+    const why = `the inventory states the estate has no directory: ${d.none}`;
+    return [{ status: "notApplicable", expected: control.title, actual: why, reason: notApplicable(why), evidence: [], control, target }];
+  }
   if (d.computers === undefined) {
     return [{ status: "undetermined", expected: control.title, actual: "no directory snapshot was given", reason: { kind: "not-collected", message: NO_DIRECTORY_REASON }, evidence: [], control, target }];
   }

@@ -29,7 +29,7 @@ export function loadRunDirectory(loaded: LoadedInventory, given: string | undefi
     return { ...loadDirectorySnapshot(file, relative(process.cwd(), file) || given), file };
   }
   const named = loaded.inventory.directory;
-  if (named === undefined) return undefined;
+  if (named === undefined || typeof named !== "string") return undefined;
   const path = snapshotPath(loaded.file, named, allowOutside);
   if ("problem" in path) {
     throw new InputError({ file: loaded.doc.file, field: formatPath(["directory"]), line: loaded.doc.lineOf(["directory"]), problem: path.problem.replace("the snapshot path", "the directory snapshot path"), fix: path.fix });

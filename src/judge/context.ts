@@ -2,7 +2,7 @@
 import type { HostFacts } from "../model/facts";
 import type { IntegrationServiceAllowance, InventoryCluster, OffloadAllowance } from "../model/inventory";
 import type { Judgement } from "../model/result";
-import type { DirectoryContext, InventoryNames } from "./directory";
+import type { DirectoryContext, HostInDirectory, InventoryNames } from "./directory";
 
 /** Control inputs after estate-wide and host values are merged, with defaults filled in. */
 export interface ResolvedInputs {
@@ -27,6 +27,8 @@ export interface HostContext {
   cluster?: InventoryCluster;
   /** The day the run judges as "today" (end-of-support dates are compared with it). */
   asOf: Date;
+  /** The host's computer object in the estate's directory (HP-DIR-003); absent: no snapshot was given. */
+  directory?: HostInDirectory;
 }
 
 export interface ClusterContext {

@@ -9,6 +9,8 @@
 import { activityOf, isServer, lastSeen, type Computer } from "../directory/computer";
 import type { DetailRow, Judgement } from "../model/result";
 import { directoryRelease } from "../directory/release";
+import type { HostContext } from "./context";
+import { evidence, notApplicable, undeterminedFromFact } from "./common";
 
 export interface DirectoryContext {
   computers: readonly Computer[];
@@ -19,6 +21,11 @@ export interface DirectoryContext {
 
 const day = (d: Date | null): string => (d === null ? "never" : d.toISOString().slice(0, 10));
 const ageDays = (d: Date | null, asOf: Date): string => (d === null ? "never" : `${Math.floor((asOf.getTime() - d.getTime()) / 86_400_000)} days ago`);
+
+/** The stale rows after the judge's own: the status is the judge's, decided before they were added. */
+function withStale(j: Judgement, stale: DetailRow[]): Judgement {
+  return stale.length === 0 ? j : { ...j, details: [...(j.details ?? []), ...stale] };
+}
 
 /** Where the object is and when it was last seen: the note every row carries for the auditor. */
 function whereNote(c: Computer, asOf: Date): string {
@@ -42,6 +49,10 @@ const isWindows = (c: Computer): boolean => c.os !== null && /windows/i.test(c.o
  * whose version cannot be read is unreadable, and the control is undetermined unless one fails.
  */
 export function judgeDirectoryEndOfSupport(ctx: DirectoryContext): Judgement {
+  return withStale(endOfSupport(ctx), staleObjects(ctx));
+}
+
+function endOfSupport(ctx: DirectoryContext): Judgement {
   const expected = `every computer object active in the last ${ctx.activeDays} days runs a Windows release within extended support on ${day(ctx.asOf)}`;
   const seen = active(ctx);
   const rows: DetailRow[] = [];
@@ -111,6 +122,11 @@ export class InventoryNames {
  * or per OU). An active object with no operatingSystem may be a server: unreadable.
  */
 export function judgeDirectoryAudited(ctx: DirectoryContext, inventory: InventoryNames, exempt: (c: Computer) => string | undefined = () => undefined): Judgement {
+  // A stale server is one a forgotten host may hide behind: listed here too, as the servers it concerns.
+  return withStale(audited(ctx, inventory, exempt), staleObjects(ctx, (c) => c.os === null || isServer(c)));
+}
+
+function audited(ctx: DirectoryContext, inventory: InventoryNames, exempt: (c: Computer) => string | undefined): Judgement {
   const expected = `every server active in the directory in the last ${ctx.activeDays} days is in the inventory and was judged by this run`;
   const rows: DetailRow[] = [];
   let audited = 0;
@@ -145,9 +161,65 @@ export function judgeDirectoryAudited(ctx: DirectoryContext, inventory: Inventor
 /** HP-DIR-002 as the run judges it: the inventory's names, no waiver yet (waivers/ applies them per object: see WIRE23-STATUS.md). */
 export const judgeDirectoryAuditedByRun = (ctx: DirectoryContext & { inventory: InventoryNames }): Judgement => judgeDirectoryAudited(ctx, ctx.inventory);
 
-/** Stale objects, listed apart and judged neither way: enabled, with no logon and no password change in N days. */
-export function staleObjects(ctx: DirectoryContext): DetailRow[] {
+/**
+ * Stale objects, listed apart and judged neither way: enabled, with no logon and no password change
+ * in N days. `info` rows: every format that shows details shows them, and they cannot move a status.
+ */
+export function staleObjects(ctx: DirectoryContext, which: (c: Computer) => boolean = () => true): DetailRow[] {
   return ctx.computers
-    .filter((c) => activityOf(c, ctx.asOf, ctx.activeDays) === "stale")
+    .filter((c) => which(c) && activityOf(c, ctx.asOf, ctx.activeDays) === "stale")
     .map((c) => ({ subject: c.name, expected: `a logon or password change in the last ${ctx.activeDays} days`, actual: `last seen ${ageDays(lastSeen(c), ctx.asOf)} (${release(c)})`, outcome: "info" as const, note: whereNote(c, ctx.asOf) }));
+}
+
+/**
+ * What the run knows of one host's computer object, for HP-DIR-003: no snapshot was given, the
+ * inventory says the estate has no directory (with its reason), the directory holds no object for
+ * the host, or the objects that are the host (by InventoryNames, the matching HP-DIR-002 counts
+ * as audited, so both controls agree on which object is which host).
+ */
+export type HostInDirectory =
+  | { kind: "no-snapshot"; reason: string }
+  | { kind: "none"; why: string }
+  | { kind: "absent"; domain: string }
+  | { kind: "objects"; domain: string; computers: readonly Computer[] };
+
+/** The host's release as the os fact has it: "Microsoft Windows Server 2022 Datacenter 10.0.20348". */
+const hostRelease = (os: { caption: string; major: number; minor: number; build: number }): string => `${os.caption === "" ? "(no caption)" : os.caption} ${os.major}.${os.minor}.${os.build}`;
+
+/**
+ * The directory and the host agree on the host's Windows release: the same major.minor and build,
+ * and, where the host says whether it is a server (ProductType), the same kind (Windows 10 1809
+ * and Windows Server 2019 share build 17763). An object that names no release the judge can read
+ * is unreadable: agreement cannot be told, never assumed.
+ */
+export function judgeDirectoryAgreesWithHost(ctx: HostContext): Judgement {
+  const { host, os } = ctx.facts;
+  const expected = "the directory's operatingSystem and operatingSystemVersion name the Windows release the host itself reports";
+  const view = ctx.directory ?? { kind: "no-snapshot" as const, reason: "no directory snapshot was given" };
+  if (view.kind === "none") return { status: "notApplicable", expected, actual: `the inventory states the estate has no directory: ${view.why}`, reason: notApplicable(`the inventory states the estate has no directory: ${view.why}`), evidence: [] };
+  if (view.kind === "absent") return { status: "notApplicable", expected, actual: `the directory ${view.domain} holds no computer object for ${host}`, reason: notApplicable(`the directory ${view.domain} holds no computer object named ${host} or with that DNS host name`), evidence: [] };
+  if (!os.ok) return undeterminedFromFact(host, os, expected);
+  if (view.kind === "no-snapshot") {
+    return { status: "undetermined", expected, actual: "no directory snapshot was given", reason: { kind: "not-collected", message: view.reason }, evidence: [] };
+  }
+  const refs = [evidence(host, "os")];
+  const mine = hostRelease(os.value);
+  const hostServer = os.value.productType === null ? null : os.value.productType !== 1;
+  const rows: DetailRow[] = view.computers.map((c) => {
+    const theirs = release(c);
+    if (c.osVersion === null) {
+      return { subject: c.dn, expected: `the directory names ${mine}`, actual: c.osVersionText === null ? "the directory holds no operatingSystemVersion" : `operatingSystemVersion ${JSON.stringify(c.osVersionText)} is not "major.minor (build)"`, outcome: "unreadable" as const, note: `host: ${mine}` };
+    }
+    const v = c.osVersion;
+    const sameVersion = v.major === os.value.major && v.minor === os.value.minor && v.build === os.value.build;
+    const sameKind = hostServer === null || c.os === null || isServer(c) === hostServer;
+    if (sameVersion && sameKind) return { subject: c.dn, expected: `the directory names ${mine}`, actual: theirs, outcome: "ok" as const };
+    const row: DetailRow = { subject: c.dn, expected: `the directory names ${mine}`, actual: `the directory says ${theirs}; the host says ${mine}`, outcome: "deviation" };
+    if (sameVersion) row.note = `the same build, but the directory says ${isServer(c) ? "a server" : "not a server"} and the host's ProductType ${os.value.productType} says ${hostServer === true ? "a server" : "a workstation"}`;
+    return row;
+  });
+  const bad = rows.filter((r) => r.outcome === "deviation");
+  if (bad.length > 0) return { status: "failed", expected, actual: bad.map((r) => r.actual).join("; "), details: rows, evidence: refs };
+  if (rows.some((r) => r.outcome === "unreadable")) return { status: "undetermined", expected, actual: `the directory names no release hostproof can read for ${host}`, reason: { kind: "not-verifiable", message: `the computer object of ${host} in ${view.domain} holds no operatingSystemVersion of the form "major.minor (build)"` }, details: rows, evidence: refs };
+  return { status: "passed", expected, actual: `the directory and the host both say ${mine}`, details: rows, evidence: refs };
 }

@@ -1,5 +1,5 @@
 /** Every control's judge, by control ID. Feature steps look controls up here. */
-import type { ClusterJudge, HostJudge } from "./context";
+import type { ClusterJudge, DirectoryJudge, HostJudge } from "./context";
 import { judgeAdministrativeAccessPointDns, judgeClusterAccountOnEveryNode, judgeClusterAccountPasswordsMatch, judgeQuorumWitness, judgeSameHotfixes } from "./cluster";
 import { judgeFailoverClusteringInstalled, judgeOsSupportsWorkgroupCluster } from "./cluster-node";
 import { judgeNoPendingDnsSuffixChange, judgePrimaryDnsSuffixPresent, judgeSearchListHoldsClusterDomains } from "./dns";
@@ -10,12 +10,13 @@ import { judgePowerShellV2Disabled } from "./powershell-v2";
 import { judgeTokenFilterPolicyBaseline, judgeTokenFilterPolicyForClusterAccount } from "./token-filter";
 import { judgeQualityUpdateDeferral } from "./update-deferral";
 import { judgeContainerHostReady, judgeHyperVIsolationAvailable } from "./containers";
-import { judgeDirectoryAuditedByRun, judgeDirectoryEndOfSupport } from "./directory";
+import { judgeDirectoryAgreesWithHost, judgeDirectoryAuditedByRun, judgeDirectoryEndOfSupport } from "./directory";
 
-export type JudgeEntry = { kind: "host"; judge: HostJudge } | { kind: "cluster"; judge: ClusterJudge };
+export type JudgeEntry = { kind: "host"; judge: HostJudge } | { kind: "cluster"; judge: ClusterJudge } | { kind: "directory"; judge: DirectoryJudge };
 
 const host = (judge: HostJudge): JudgeEntry => ({ kind: "host", judge });
 const cluster = (judge: ClusterJudge): JudgeEntry => ({ kind: "cluster", judge });
+const directory = (judge: DirectoryJudge): JudgeEntry => ({ kind: "directory", judge });
 
 export const JUDGES: Readonly<Record<string, JudgeEntry>> = {
   "HP-CLU-001": host(judgeOsSupportsWorkgroupCluster),
@@ -40,6 +41,9 @@ export const JUDGES: Readonly<Record<string, JudgeEntry>> = {
   "HP-CNT-002": host(judgeHyperVIsolationAvailable),
   "HP-HV-001": host(judgeIntegrationServicesOnHost),
   "HP-HV-002": host(judgeIntegrationServicesInGuest),
+  "HP-DIR-001": directory(judgeDirectoryEndOfSupport),
+  "HP-DIR-002": directory(judgeDirectoryAuditedByRun),
+  "HP-DIR-003": host(judgeDirectoryAgreesWithHost),
 };
 
 export {
@@ -67,4 +71,5 @@ export {
   judgeHyperVIsolationAvailable,
   judgeDirectoryEndOfSupport,
   judgeDirectoryAuditedByRun,
+  judgeDirectoryAgreesWithHost,
 };

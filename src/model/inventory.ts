@@ -103,8 +103,12 @@ export interface Inventory {
   identity?: IdentityPolicy;
   /** Estate-wide control inputs; a host's own inputs are added to these. */
   inputs?: ControlInputs;
-  /** A directory snapshot (hostproof discover), relative to the inventory; run --directory overrides it. */
-  directory?: string;
+  /**
+   * A directory snapshot (hostproof discover), relative to the inventory; run --directory overrides
+   * it. `{ none }`: the estate has no directory, for the reason given (the directory controls are
+   * then not applicable with it); without either they are undetermined.
+   */
+  directory?: string | { none: string };
   hosts: InventoryHost[];
   clusters?: InventoryCluster[];
   credentials?: Credential[];

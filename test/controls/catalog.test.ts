@@ -11,9 +11,9 @@ import { tempDir } from "../e2e/cli";
 const controls = loadControlCatalog();
 
 test("there are the 16 seed controls and the later ones, each with a unique, stable ID", () => {
-  assert.equal(controls.length, 22);
-  assert.equal(new Set(controls.map((c) => c.id)).size, 22);
-  for (const id of ["HP-CLU-001", "HP-CLU-008", "HP-DNS-003", "HP-UAC-001", "HP-EOS-001", "HP-EOS-003", "HP-NIC-001", "HP-PS2-001", "HP-WU-001", "HP-CNT-001", "HP-CNT-002", "HP-HV-001", "HP-HV-002"]) {
+  assert.equal(controls.length, 25);
+  assert.equal(new Set(controls.map((c) => c.id)).size, 25);
+  for (const id of ["HP-DIR-001", "HP-DIR-002", "HP-DIR-003", "HP-CLU-001", "HP-CLU-008", "HP-DNS-003", "HP-UAC-001", "HP-EOS-001", "HP-EOS-003", "HP-NIC-001", "HP-PS2-001", "HP-WU-001", "HP-CNT-001", "HP-CNT-002", "HP-HV-001", "HP-HV-002"]) {
     assert.ok(controls.some((c) => c.id === id), id);
   }
 });

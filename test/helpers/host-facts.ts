@@ -123,6 +123,7 @@ export function inputs(overrides: Partial<ResolvedInputs> = {}): ResolvedInputs 
 export function hostCtx(facts: HostFacts, extra: Partial<Omit<HostContext, "facts">> = {}): HostContext {
   const ctx: HostContext = { facts, inputs: extra.inputs ?? inputs(), asOf: extra.asOf ?? AS_OF };
   if (extra.cluster) ctx.cluster = extra.cluster;
+  if (extra.directory) ctx.directory = extra.directory;
   return ctx;
 }
 

@@ -54,7 +54,9 @@ test("a 2003 object active in the last 90 days fails the estate, with its DN, la
   assert.equal(old.outcome, "deviation");
   assert.match(old.actual, /^Windows Server 2003 \/ 2003 R2 \(Windows Server 2003, 5\.2 \(3790\)\): extended support ended 2015-07-14$/);
   assert.equal(old.note, "CN=OLD2003,OU=Legacy,DC=corp,DC=example; last logon 2026-12-01, password set 8 days ago");
-  assert.equal(j.details!.some((r) => r.subject === "GONE2008" || r.subject === "OFF2012"), false, "stale and disabled objects are not the estate's live hosts");
+  assert.equal(j.details!.some((r) => r.outcome !== "info" && (r.subject === "GONE2008" || r.subject === "OFF2012")), false, "stale and disabled objects are not the estate's live hosts");
+  // The stale object is listed, as information only; the disabled one is not listed at all.
+  assert.deepEqual(j.details!.filter((r) => r.outcome === "info").map((r) => r.subject), ["GONE2008"]);
   assert.equal(j.details!.some((r) => r.subject === "NAS1"), false, "not Windows: not dated against Windows");
   assert.match(j.actual, /^4 active computer object\(s\): 1 past end of support, 2 within it, 0 whose release could not be told, 1 not Windows$/);
   // Without the 2003 object: passed; with an active object whose version is unreadable: undetermined.
@@ -71,11 +73,12 @@ test("every active server must be in the inventory: the others are not audited, 
   const inventory = new InventoryNames([{ name: "app2019" }, { name: "nas1.corp.example" }]);
   const j = judgeDirectoryAudited(ctx, inventory);
   assert.equal(j.status, "failed");
-  assert.deepEqual(j.details!.map((r) => [r.subject, r.outcome]), [["OLD2003", "deviation"]]);
+  // The stale server is listed apart, as information: it cannot fail the control, nor pass it.
+  assert.deepEqual(j.details!.map((r) => [r.subject, r.outcome]), [["OLD2003", "deviation"], ["GONE2008", "info"]]);
   assert.equal(j.actual, "1 of 2 active server(s) audited; 1 not audited");
   const waived = judgeDirectoryAudited(ctx, inventory, (c) => (c.dn.includes("OU=Legacy") ? "waived by WVR-1 (OU=Legacy)" : undefined));
   assert.equal(waived.status, "passed");
-  assert.deepEqual(waived.details!.map((r) => [r.subject, r.outcome]), [["OLD2003", "allowed"]]);
+  assert.deepEqual(waived.details!.map((r) => [r.subject, r.outcome]), [["OLD2003", "allowed"], ["GONE2008", "info"]]);
   assert.match(waived.details![0]!.note!, /WVR-1/);
   // By DNS name or by the first label, without regard to case; an address is matched whole.
   assert.equal(new InventoryNames([{ name: "OLD2003.CORP.EXAMPLE" }]).hostOf(ctx.computers[1]!), "OLD2003.CORP.EXAMPLE");

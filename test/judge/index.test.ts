@@ -20,9 +20,12 @@ import { clusterCtx, hostCtx, hostFacts, unreadable, workgroupCluster } from "..
 const CONTROL_IDS = [
   "HP-CLU-001", "HP-CLU-002", "HP-CLU-003", "HP-CLU-004", "HP-CLU-005", "HP-CLU-006", "HP-CLU-007", "HP-CLU-008",
   "HP-UAC-001", "HP-DNS-001", "HP-DNS-002", "HP-DNS-003", "HP-EOS-001", "HP-EOS-002", "HP-EOS-003", "HP-NIC-001",
-  "HP-PS2-001", "HP-WU-001", "HP-CNT-001", "HP-CNT-002", "HP-HV-001", "HP-HV-002",
+  "HP-PS2-001", "HP-WU-001", "HP-CNT-001", "HP-CNT-002", "HP-HV-001", "HP-HV-002", "HP-DIR-001", "HP-DIR-002", "HP-DIR-003",
 ];
 const CLUSTER_CONTROLS = ["HP-CLU-003", "HP-CLU-004", "HP-CLU-006", "HP-CLU-007", "HP-CLU-008", "HP-DNS-003"];
+/** Judged over the directory snapshot, not over host facts (test/judge/directory.test.ts). */
+const DIRECTORY_CONTROLS = ["HP-DIR-001", "HP-DIR-002"];
+const HOST_FACT_CONTROLS = CONTROL_IDS.filter((id) => !DIRECTORY_CONTROLS.includes(id));
 
 /** Every generic probe a built-in check reads (the records a judge reads them from). */
 const GENERIC_IDS: readonly string[] = uniqueProbes(CHECKS.flatMap((c) => c.generic ?? [])).map((p) => p.id);
@@ -44,7 +47,7 @@ describe("JUDGES", () => {
   it("maps exactly the built-in controls, with the right kind", () => {
     assert.deepEqual(Object.keys(JUDGES).sort(), [...CONTROL_IDS].sort());
     for (const id of CONTROL_IDS) {
-      assert.equal(JUDGES[id]!.kind, CLUSTER_CONTROLS.includes(id) ? "cluster" : "host", id);
+      assert.equal(JUDGES[id]!.kind, CLUSTER_CONTROLS.includes(id) ? "cluster" : DIRECTORY_CONTROLS.includes(id) ? "directory" : "host", id);
     }
   });
 
@@ -58,12 +61,14 @@ describe("JUDGES", () => {
     it(`never passes, and never waives, when every fact is unreadable (${kind})`, () => {
       for (const cluster of [undefined, ...clusters]) {
         const nodes = [blind("hv01", kind), blind("hv02", kind)];
-        for (const id of CONTROL_IDS) {
+        for (const id of HOST_FACT_CONTROLS) {
           const entry = JUDGES[id]!;
           const j =
             entry.kind === "host"
               ? entry.judge(cluster ? hostCtx(nodes[0]!, { cluster }) : hostCtx(nodes[0]!))
-              : entry.judge(clusterCtx(cluster ?? clusters[0]!, nodes));
+              : entry.kind === "cluster"
+                ? entry.judge(clusterCtx(cluster ?? clusters[0]!, nodes))
+                : assert.fail(id);
           assert.notEqual(j.status, "passed", `${id} on ${cluster?.type ?? "standalone"}`);
           assert.notEqual(j.status as string, "waived");
           assert.ok(j.expected && j.actual, id);
@@ -76,9 +81,9 @@ describe("JUDGES", () => {
   it("every judgement on compliant facts fills expected and actual and names existing probes", () => {
     const nodes = [hostFacts("hv01"), hostFacts("hv02")];
     for (const cluster of clusters) {
-      for (const id of CONTROL_IDS) {
+      for (const id of HOST_FACT_CONTROLS) {
         const entry = JUDGES[id]!;
-        const j = entry.kind === "host" ? entry.judge(hostCtx(nodes[0]!, { cluster })) : entry.judge(clusterCtx(cluster, nodes));
+        const j = entry.kind === "host" ? entry.judge(hostCtx(nodes[0]!, { cluster })) : entry.kind === "cluster" ? entry.judge(clusterCtx(cluster, nodes)) : assert.fail(id);
         assert.ok(j.expected.length > 0 && j.actual.length > 0, id);
         for (const e of j.evidence) {
           assert.ok((PROBE_IDS as readonly string[]).includes(e.probe) || GENERIC_IDS.includes(e.probe), `${id}: ${e.probe}`);
