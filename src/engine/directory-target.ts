@@ -16,6 +16,8 @@ import { InventoryNames, type HostInDirectory } from "../judge/directory";
 import type { DirectoryObject } from "../model/directory";
 import { DEFAULT_STALE_DAYS } from "../directory/query";
 import type { Inventory } from "../model/inventory";
+import type { Waiver } from "../model/waiver";
+import { directoryWaivers, type DirectoryWaiver } from "../waivers/directory";
 import type { Slice } from "./slices";
 
 /** The target's name when no snapshot names the domain. */
@@ -32,6 +34,8 @@ export interface DirectoryInput {
     evidence: string;
     objects: DirectoryObject[];
   };
+  /** The waivers with a { directory: <DN> } scope, applied by the estate-wide judges row by row. */
+  waivers: DirectoryWaiver[];
   /** The inventory's statement that the estate has no directory, with its reason (`directory: { none: … }`). */
   none?: string;
   activeDays: number;
@@ -44,6 +48,7 @@ export interface EstateDirectory {
   /** Undefined when no snapshot was given. */
   computers?: readonly Computer[];
   evidence?: string;
+  waivers: readonly DirectoryWaiver[];
   /** The inventory's reason why the estate has no directory; never set with `computers`. */
   none?: string;
   activeDays: number;
@@ -54,9 +59,10 @@ export interface EstateDirectory {
   judged: boolean;
 }
 
-export function directoryInput(inv: Inventory, snapshot: DirectoryInput["snapshot"]): DirectoryInput {
+export function directoryInput(inv: Inventory, snapshot: DirectoryInput["snapshot"], waivers: readonly Waiver[] = []): DirectoryInput {
   const none = typeof inv.directory === "object" ? inv.directory.none : undefined;
   return {
+    waivers: directoryWaivers(waivers),
     ...(snapshot !== undefined ? { snapshot } : none !== undefined ? { none } : {}),
     activeDays: inv.inputs?.directory?.activeDays ?? DEFAULT_STALE_DAYS,
     hosts: inv.hosts.map((h) => ({ name: h.name, ...(h.address !== undefined ? { address: h.address } : {}) })),
@@ -99,6 +105,7 @@ export function estateDirectory(input: DirectoryInput, slice: Slice | undefined)
     ...(none !== undefined && snapshot === undefined ? { none } : {}),
     activeDays: input.activeDays,
     inventory: known.inventory,
+    waivers: input.waivers,
     hostView,
     judged: slice === undefined || slice.hosts[0] === 0,
   };

@@ -4,6 +4,8 @@ import { notApplicable } from "../judge/common";
 import type { ControlMeta, Judgement, Result } from "../model/result";
 import type { Estate } from "./estate";
 import { NO_DIRECTORY_REASON } from "./directory-target";
+import { exemptionFor } from "../waivers/directory";
+import type { Computer } from "../directory/computer";
 import type { ClusterScope, Exclusion, HostScope } from "./scope";
 
 export function evaluateHosts(estate: Estate, scope: HostScope, control: ControlMeta, judge: HostJudge, onBug: (m: string) => void): Result[] {
@@ -46,7 +48,9 @@ export function evaluateDirectory(estate: Estate, control: ControlMeta, judge: D
     return [{ status: "undetermined", expected: control.title, actual: "no directory snapshot was given", reason: { kind: "not-collected", message: NO_DIRECTORY_REASON }, evidence: [], control, target }];
   }
   const computers = d.computers;
-  const judgement = safely(() => judge({ computers, asOf: estate.asOf, activeDays: d.activeDays, inventory: d.inventory }), control, d.name, onBug);
+  const exemption = exemptionFor(d.waivers, control.id, estate.asOf);
+  const exempt = (c: Computer) => exemption(c.dn);
+  const judgement = safely(() => judge({ computers, asOf: estate.asOf, activeDays: d.activeDays, inventory: d.inventory, exempt }), control, d.name, onBug);
   return [{ ...judgement, control, target }];
 }
 

@@ -120,7 +120,7 @@ async function runPhases(options: RunOptions, progress: Progress, startedAt: Dat
   progress.phase("load", estateCounts);
   // Read before any host is contacted and before the staging folder exists: a bad waiver file
   // stops the run with nothing collected and nothing written.
-  const waiverFile = options.waivers !== undefined ? loadWaivers(resolve(options.waivers), options.waivers, catalog.controls.map((c) => c.id)) : undefined;
+  const waiverFile = options.waivers !== undefined ? loadWaivers(resolve(options.waivers), options.waivers, catalog.controls.map((c) => c.id), catalog.entries.filter((e) => e.judges.includes("directory")).map((e) => e.meta.id)) : undefined;
   const targetProblems = waiverFile !== undefined ? checkWaiverTargets(waiverFile.waivers, waiverFile.doc, inv) : [];
   if (targetProblems.length > 0) throw new InputError(targetProblems);
   // Read with the other inputs, before anything is collected or written: a bad one is exit 3.
@@ -157,7 +157,7 @@ async function runPhases(options: RunOptions, progress: Progress, startedAt: Dat
   session.warnings.push(...claim.lock!.notes);
   try {
     const kept = directory !== undefined ? keepDirectory(session.writer, directory) : undefined;
-    const estateDirectory = directoryInput(inv, directory !== undefined ? { domain: directory.domain, evidence: kept!, objects: directory.snapshot.objects } : undefined);
+    const estateDirectory = directoryInput(inv, directory !== undefined ? { domain: directory.domain, evidence: kept!, objects: directory.snapshot.objects } : undefined, waiverFile?.waivers);
     const warnDays = options.waiverWarnDays ?? DEFAULT_WARN_DAYS;
     const waivers = waiverFile !== undefined ? waiverApplier(waiverFile.waivers, options.asOf, warnDays) : undefined;
     const sliceHosts = options.sliceHosts ?? SLICE_HOSTS;

@@ -2,7 +2,7 @@
 import type { HostFacts } from "../model/facts";
 import type { IntegrationServiceAllowance, InventoryCluster, OffloadAllowance } from "../model/inventory";
 import type { Judgement } from "../model/result";
-import type { DirectoryContext, HostInDirectory, InventoryNames } from "./directory";
+import type { DirectoryContext, Exempt, HostInDirectory, InventoryNames } from "./directory";
 
 /** Control inputs after estate-wide and host values are merged, with defaults filled in. */
 export interface ResolvedInputs {
@@ -41,6 +41,8 @@ export interface ClusterContext {
 /** The estate's directory as an estate-wide control judges it: its computers and the inventory's names for them. */
 export interface DirectoryJudgeContext extends DirectoryContext {
   inventory: InventoryNames;
+  /** The waivers of directory objects (scope { directory: <DN> }) for the control judged. */
+  exempt: Exempt;
 }
 
 export type HostJudge = (ctx: HostContext) => Judgement;

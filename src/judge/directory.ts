@@ -10,6 +10,17 @@ import { activityOf, isServer, lastSeen, type Computer } from "../directory/comp
 import type { DetailRow, Judgement } from "../model/result";
 import { directoryRelease } from "../directory/release";
 import type { HostContext } from "./context";
+import type { Exemption } from "../waivers/directory";
+
+/** The waiver that accepts an object, if any (waivers/directory.ts): applied row by row. */
+export type Exempt = (c: Computer) => Exemption | undefined;
+const noWaivers: Exempt = () => undefined;
+
+/** A row of an object a waiver covers: allowed, naming it; or, the waiver expired, still a deviation that says so. */
+function waivedRow(row: DetailRow, ex: Exemption | undefined): DetailRow {
+  if (ex === undefined) return row;
+  return { ...row, outcome: ex.expired ? row.outcome : "allowed", note: `${row.note ?? ""}; ${ex.note}`, waiverIndex: ex.index };
+}
 import { evidence, notApplicable, undeterminedFromFact } from "./common";
 
 export interface DirectoryContext {
@@ -48,11 +59,11 @@ const isWindows = (c: Computer): boolean => c.os !== null && /windows/i.test(c.o
  * support. A row per offending object (its DN, last logon, password age); an active Windows object
  * whose version cannot be read is unreadable, and the control is undetermined unless one fails.
  */
-export function judgeDirectoryEndOfSupport(ctx: DirectoryContext): Judgement {
-  return withStale(endOfSupport(ctx), staleObjects(ctx));
+export function judgeDirectoryEndOfSupport(ctx: DirectoryContext & { exempt?: Exempt }): Judgement {
+  return withStale(endOfSupport(ctx, ctx.exempt ?? noWaivers), staleObjects(ctx));
 }
 
-function endOfSupport(ctx: DirectoryContext): Judgement {
+function endOfSupport(ctx: DirectoryContext, exempt: Exempt): Judgement {
   const expected = `every computer object active in the last ${ctx.activeDays} days runs a Windows release within extended support on ${day(ctx.asOf)}`;
   const seen = active(ctx);
   const rows: DetailRow[] = [];
@@ -75,12 +86,13 @@ function endOfSupport(ctx: DirectoryContext): Judgement {
     }
     const end = new Date(`${found.entry.extendedSupportEnd}T23:59:59.999Z`);
     if (end.getTime() < ctx.asOf.getTime()) {
-      rows.push({ subject: c.name, expected: "within extended support", actual: `${found.entry.product} (${release(c)}): extended support ended ${found.entry.extendedSupportEnd}`, outcome: "deviation", note: whereNote(c, ctx.asOf) });
+      rows.push(waivedRow({ subject: c.name, expected: "within extended support", actual: `${found.entry.product} (${release(c)}): extended support ended ${found.entry.extendedSupportEnd}`, outcome: "deviation", note: whereNote(c, ctx.asOf) }, exempt(c)));
     } else ok += 1;
   }
   const failed = rows.filter((r) => r.outcome === "deviation").length;
+  const accepted = rows.filter((r) => r.outcome === "allowed").length;
   const unreadable = rows.filter((r) => r.outcome === "unreadable").length;
-  const counted = `${seen.length} active computer object(s): ${failed} past end of support, ${ok} within it, ${unreadable} whose release could not be told${other > 0 ? `, ${other} not Windows` : ""}`;
+  const counted = `${seen.length} active computer object(s): ${failed} past end of support${accepted > 0 ? ` (and ${accepted} more accepted by a waiver)` : ""}, ${ok} within it, ${unreadable} whose release could not be told${other > 0 ? `, ${other} not Windows` : ""}`;
   if (failed > 0) return { status: "failed", expected, actual: counted, details: rows, evidence: [] };
   if (seen.length === 0) {
     return { status: "undetermined", expected, actual: `no computer object logged on or changed its password in the last ${ctx.activeDays} days`, reason: { kind: "not-verifiable", message: `the directory snapshot shows no active computer object: it may be older than ${ctx.activeDays} days, or the account that read it may not see computer objects` }, details: [], evidence: [] };
@@ -121,12 +133,12 @@ export class InventoryNames {
  * inventory does not name ("not audited"), with `exempt` the waiver that accepts one (per object
  * or per OU). An active object with no operatingSystem may be a server: unreadable.
  */
-export function judgeDirectoryAudited(ctx: DirectoryContext, inventory: InventoryNames, exempt: (c: Computer) => string | undefined = () => undefined): Judgement {
+export function judgeDirectoryAudited(ctx: DirectoryContext, inventory: InventoryNames, exempt: Exempt = noWaivers): Judgement {
   // A stale server is one a forgotten host may hide behind: listed here too, as the servers it concerns.
   return withStale(audited(ctx, inventory, exempt), staleObjects(ctx, (c) => c.os === null || isServer(c)));
 }
 
-function audited(ctx: DirectoryContext, inventory: InventoryNames, exempt: (c: Computer) => string | undefined): Judgement {
+function audited(ctx: DirectoryContext, inventory: InventoryNames, exempt: Exempt): Judgement {
   const expected = `every server active in the directory in the last ${ctx.activeDays} days is in the inventory and was judged by this run`;
   const rows: DetailRow[] = [];
   let audited = 0;
@@ -143,8 +155,7 @@ function audited(ctx: DirectoryContext, inventory: InventoryNames, exempt: (c: C
       audited += 1;
       continue;
     }
-    const waiver = exempt(c);
-    rows.push({ subject: c.name, expected: "in the inventory", actual: `not audited: ${release(c)}`, outcome: waiver === undefined ? "deviation" : "allowed", note: waiver === undefined ? whereNote(c, ctx.asOf) : `${whereNote(c, ctx.asOf)}; ${waiver}` });
+    rows.push(waivedRow({ subject: c.name, expected: "in the inventory", actual: `not audited: ${release(c)}`, outcome: "deviation", note: whereNote(c, ctx.asOf) }, exempt(c)));
   }
   const missing = rows.filter((r) => r.outcome === "deviation").length;
   const accepted = rows.filter((r) => r.outcome === "allowed").length;
@@ -158,8 +169,8 @@ function audited(ctx: DirectoryContext, inventory: InventoryNames, exempt: (c: C
   return { status: "passed", expected, actual, details: rows, evidence: [] };
 }
 
-/** HP-DIR-002 as the run judges it: the inventory's names, no waiver yet (waivers/ applies them per object: see WIRE23-STATUS.md). */
-export const judgeDirectoryAuditedByRun = (ctx: DirectoryContext & { inventory: InventoryNames }): Judgement => judgeDirectoryAudited(ctx, ctx.inventory);
+/** HP-DIR-002 as the run judges it: the inventory's names, and the waivers of directory objects. */
+export const judgeDirectoryAuditedByRun = (ctx: DirectoryContext & { inventory: InventoryNames; exempt?: Exempt }): Judgement => judgeDirectoryAudited(ctx, ctx.inventory, ctx.exempt ?? noWaivers);
 
 /**
  * Stale objects, listed apart and judged neither way: enabled, with no logon and no password change

@@ -25,6 +25,8 @@ export interface DetailRow {
   outcome: "ok" | "deviation" | "allowed" | "not-present" | "unreadable" | "info";
   /** Why an exception applies, or anything else an auditor should see. */
   note?: string;
+  /** The waiver (its position in the waiver file) that accepted, or would have accepted until it expired, this row's object (waivers/directory.ts). */
+  waiverIndex?: number;
 }
 
 export interface UndeterminedReason {

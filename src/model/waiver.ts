@@ -4,7 +4,7 @@
  * Which targets a waiver covers. A host covers that host's own result; a cluster covers the
  * cluster's result and the results of each of its nodes; `all` covers every target.
  */
-export type WaiverScope = { host: string } | { cluster: string } | "all";
+export type WaiverScope = { host: string } | { cluster: string } | { directory: string } | "all";
 
 export interface Waiver {
   /** The user's own reference for the waiver (e.g. a risk register entry); optional. */

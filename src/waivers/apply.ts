@@ -28,13 +28,15 @@ export const DEFAULT_WARN_DAYS = 14;
 
 export function scopeCovers(scope: WaiverScope, target: Target): boolean {
   if (scope === "all") return true;
+  // An object of the directory, not a target: applied row by row inside the judge (waivers/directory.ts).
+  if ("directory" in scope) return false;
   // A cluster result's target.cluster is the cluster itself, so this covers it and its nodes.
   if ("cluster" in scope) return target.cluster !== undefined && nameKey(target.cluster) === nameKey(scope.cluster);
   return target.kind === "host" && nameKey(target.name) === nameKey(scope.host);
 }
 
 function specificity(scope: WaiverScope): number {
-  return scope === "all" ? 0 : "cluster" in scope ? 1 : 2;
+  return scope === "all" ? 0 : "cluster" in scope ? 1 : 2; // a directory scope never competes here (scopeCovers)
 }
 
 interface Indexed {
@@ -87,6 +89,14 @@ export function waiverApplier(waivers: readonly Waiver[], asOf: Date, warnDays: 
   const usage: Usage[] = waivers.map(() => ({ matched: 0, applied: 0, passed: 0, notApplicable: 0, alreadyWaived: 0, uncovered: 0, outranked: 0, lapsed: [] }));
 
   const apply = (r: Result): Result => {
+    // Directory waivers were applied by the judge, row by row; their use is read from the rows.
+    for (const row of r.details ?? []) {
+      const u = row.waiverIndex !== undefined ? usage[row.waiverIndex] : undefined;
+      if (u === undefined || waivers[row.waiverIndex!]!.controlId !== r.control.id) continue;
+      u.matched += 1;
+      if (row.outcome === "allowed") u.applied += 1;
+      else u.lapsed.push(`${row.subject} in ${targetName(r.target)}`);
+    }
     const matching = (byControl.get(r.control.id) ?? []).filter((c) => scopeCovers(c.waiver.scope, r.target));
     for (const m of matching) usage[m.index]!.matched += 1;
     if (matching.length === 0) return r;
@@ -149,7 +159,8 @@ function noticesOf(w: Waiver, index: number, u: Usage, asOf: Date, warnDays: num
     notices.push({ ...base, kind: "expiring", message: `${label} expires at the end of ${w.expires} UTC (${when}): renew the approval or fix what it waives.`, daysLeft: left });
   }
   if (u.matched === 0) {
-    notices.push({ ...base, kind: "unmatched", message: `${label} matched no result in this run: check that its scope names a host or cluster of the inventory, and that --tags selects ${w.controlId}.` });
+    const names = typeof w.scope === "object" && "directory" in w.scope ? "an object or OU of the directory snapshot that the control lists (an active server not audited, an object past its end of support)" : "a host or cluster of the inventory";
+    notices.push({ ...base, kind: "unmatched", message: `${label} matched no result in this run: check that its scope names ${names}, and that --tags selects ${w.controlId}.` });
   } else if (u.applied === 0) {
     const why = [
       u.passed > 0 ? `${plural(u.passed, "result")} passed` : "",

@@ -5,6 +5,7 @@ import type { Waiver, WaiverScope } from "../model/waiver";
 /** `host app2016`, `cluster wgclus and its nodes`, `every target`. */
 export function scopeText(scope: WaiverScope): string {
   if (scope === "all") return "every target";
+  if ("directory" in scope) return `directory objects under ${scope.directory}`;
   return "host" in scope ? `host ${scope.host}` : `cluster ${scope.cluster} and its nodes`;
 }
 

@@ -18,12 +18,12 @@ export interface LoadedWaivers {
 }
 
 /** `knownControlIds`: the catalog's IDs (loadControlCatalog), whatever --tags selects. */
-export function loadWaivers(file: string, displayName: string, knownControlIds: readonly string[]): LoadedWaivers {
+export function loadWaivers(file: string, displayName: string, knownControlIds: readonly string[], directoryControlIds: readonly string[] = []): LoadedWaivers {
   const doc = readDocument(file, displayName, "waivers");
   const schemaProblems = checkSchema("waivers", doc);
   if (schemaProblems.length > 0) throw new InputError(schemaProblems);
   const { waivers } = doc.value as WaiverFile;
-  const problems = checkWaiverReferences(waivers, doc, knownControlIds);
+  const problems = [...checkWaiverReferences(waivers, doc, knownControlIds), ...checkDirectoryScopes(waivers, doc, knownControlIds, directoryControlIds)];
   if (problems.length > 0) throw new InputError(problems);
   return { file: displayName, waivers, doc };
 }
@@ -82,7 +82,8 @@ export function checkWaiverTargets(waivers: readonly Waiver[], doc: LoadedDocume
   const sameShort = (name: string, among: Map<string, string>): string[] => [...among.values()].filter((n) => short(n) === short(name) && n.includes(".") !== name.includes("."));
   const problems: InputProblem[] = [];
   waivers.forEach((w, i) => {
-    if (w.scope === "all") return;
+    // A directory scope names a DN, not an inventory target: checkWaiverReferences checks it.
+    if (w.scope === "all" || "directory" in w.scope) return;
     const path = ["waivers", i, "scope"];
     const at = (problem: string, fix: string): void => void problems.push({ file: doc.file, field: formatPath(path), line: doc.lineOf(path), problem, fix });
     const [kind, name, own, other] = "host" in w.scope ? (["host", w.scope.host, hosts, clusters] as const) : (["cluster", w.scope.cluster, clusters, hosts] as const);
@@ -96,4 +97,16 @@ export function checkWaiverTargets(waivers: readonly Waiver[], doc: LoadedDocume
     if (near.length > 0) at(`the inventory has no ${kind} '${name}', but has ${near.map((n) => `'${n}'`).join(" and ")}: this waiver would cover nothing`, `Write the name as the inventory does: scope: { ${kind}: ${near[0]} }.`);
   });
   return problems;
+}
+/**
+ * A `{ directory: <DN> }` scope acts in the rows of the estate-wide controls only: on a host or
+ * cluster control it would cover nothing while its author believes it does.
+ */
+export function checkDirectoryScopes(waivers: readonly Waiver[], doc: LoadedDocument, knownControlIds: readonly string[], directoryControlIds: readonly string[]): InputProblem[] {
+  const directory = new Set(directoryControlIds);
+  return waivers.flatMap((w, i): InputProblem[] => {
+    if (typeof w.scope !== "object" || !("directory" in w.scope) || directory.has(w.controlId) || !knownControlIds.includes(w.controlId)) return [];
+    const path = ["waivers", i, "scope"];
+    return [{ file: doc.file, field: formatPath(path), line: doc.lineOf(path), problem: `${w.controlId} is not judged over the directory: a { directory: <DN> } scope would cover nothing`, fix: `Use { directory: <DN> } only with ${[...directory].join(", ") || "a control whose Given is \"the estate's directory\""}; name a host or cluster for ${w.controlId}.` }];
+  });
 }

@@ -7,6 +7,7 @@ import { test } from "node:test";
 import { activityOf, fromFiletime, fromGeneralizedTime, parseOsVersion, readComputer } from "../../src/directory/computer";
 import { InventoryNames, judgeDirectoryAudited, judgeDirectoryEndOfSupport, staleObjects } from "../../src/judge/directory";
 import type { DirectoryObject } from "../../src/model/directory";
+import { exemptionFor } from "../../src/waivers/directory";
 
 const AS_OF = new Date("2026-12-06T00:00:00Z");
 /** A FILETIME `days` before the as-of day. */
@@ -76,10 +77,18 @@ test("every active server must be in the inventory: the others are not audited, 
   // The stale server is listed apart, as information: it cannot fail the control, nor pass it.
   assert.deepEqual(j.details!.map((r) => [r.subject, r.outcome]), [["OLD2003", "deviation"], ["GONE2008", "info"]]);
   assert.equal(j.actual, "1 of 2 active server(s) audited; 1 not audited");
-  const waived = judgeDirectoryAudited(ctx, inventory, (c) => (c.dn.includes("OU=Legacy") ? "waived by WVR-1 (OU=Legacy)" : undefined));
+  const waiver = (expires: string) => ({ index: 3, waiver: { id: "WVR-1", controlId: "HP-DIR-002", scope: { directory: "ou=legacy, DC=corp,DC=example" }, justification: "isolated lab, decommissioned in Q1", approver: "CISO", reference: "CHG-1", expires } });
+  const exempt = exemptionFor([waiver("2027-06-30")], "HP-DIR-002", AS_OF);
+  const waived = judgeDirectoryAudited(ctx, inventory, (c) => exempt(c.dn));
   assert.equal(waived.status, "passed");
-  assert.deepEqual(waived.details!.map((r) => [r.subject, r.outcome]), [["OLD2003", "allowed"], ["GONE2008", "info"]]);
-  assert.match(waived.details![0]!.note!, /WVR-1/);
+  assert.deepEqual(waived.details!.map((r) => [r.subject, r.outcome, r.waiverIndex]), [["OLD2003", "allowed", 3], ["GONE2008", "info", undefined]]);
+  assert.match(waived.details![0]!.note!, /; waived by WVR-1: isolated lab, decommissioned in Q1 \(approved by CISO; CHG-1; expires 2027-06-30\)$/);
+  assert.equal(waived.actual, "1 of 2 active server(s) audited; 0 not audited, 1 accepted by a waiver");
+  // Expired: the object counts again, and its row says which waiver lapsed; another control's waiver covers nothing here.
+  const lapsed = judgeDirectoryAudited(ctx, inventory, (c) => exemptionFor([waiver("2026-12-05")], "HP-DIR-002", AS_OF)(c.dn));
+  assert.equal(lapsed.status, "failed");
+  assert.match(lapsed.details![0]!.note!, /waiver WVR-1 expired at the end of 2026-12-05 UTC and no longer applies/);
+  assert.equal(judgeDirectoryAudited(ctx, inventory, (c) => exemptionFor([waiver("2027-06-30")], "HP-DIR-001", AS_OF)(c.dn)).status, "failed");
   // By DNS name or by the first label, without regard to case; an address is matched whole.
   assert.equal(new InventoryNames([{ name: "OLD2003.CORP.EXAMPLE" }]).hostOf(ctx.computers[1]!), "OLD2003.CORP.EXAMPLE");
   assert.equal(new InventoryNames([{ name: "x", address: "10.0.0.1" }]).hostOf(ctx.computers[1]!), undefined);

@@ -241,3 +241,20 @@ test("the reporters' fixture agrees with applyWaivers: its waived result and not
   assert.deepEqual(results, report.results);
   assert.deepEqual(notices, report.waivers!.notices);
 });
+
+test("a { directory: <DN> } waiver is applied in the rows by the judge; its use, or its lapse, is read back from them", () => {
+  const DIR2 = control("HP-DIR-002");
+  const directory: Target = { kind: "directory", name: "corp.example" };
+  const rows = [
+    { subject: "OLD2003", expected: "in the inventory", actual: "not audited", outcome: "allowed" as const, note: "…; waived by L-1", waiverIndex: 0 },
+    { subject: "OLD2000", expected: "in the inventory", actual: "not audited", outcome: "deviation" as const, note: "…; waiver L-2 expired", waiverIndex: 1 },
+  ];
+  const result: Result = { control: DIR2, target: directory, status: "failed", expected: "x", actual: "y", details: rows, evidence: [] };
+  const w = (id: string, directoryDn: string, expires: string): Waiver => waiver({ id, controlId: "HP-DIR-002", scope: { directory: directoryDn }, expires });
+  const { results, notices } = applyWaivers([result], [w("L-1", "OU=Legacy,DC=corp,DC=example", "2027-06-30"), w("L-2", "OU=Old,DC=corp,DC=example", "2026-12-01"), w("L-3", "OU=None,DC=corp,DC=example", "2027-06-30")], new Date("2026-12-06T00:00:00Z"));
+  assert.equal(results[0]!.status, "failed", "the result's status is the judge's: a directory waiver never waives the whole directory");
+  assert.equal(scopeCovers({ directory: "DC=corp,DC=example" }, directory), false);
+  assert.deepEqual(notices.map((n) => [n.id, n.kind]), [["L-2", "expired"], ["L-3", "unmatched"]], "L-1 was used: no notice");
+  assert.match(notices[0]!.message, /counts again \(OLD2000 in directory corp\.example\)/);
+  assert.match(notices[1]!.message, /an object or OU of the directory snapshot/);
+});

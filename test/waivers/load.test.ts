@@ -103,3 +103,21 @@ test("ids compare without regard to case, width or surrounding spaces: A and a a
     "w.yaml:11: waivers[1].id: the id 'a' is used twice (first at waivers[0], line 3, as 'A'). Give every waiver its own id, or leave it out; ids are compared without regard to case.",
   ]);
 });
+
+test("a { directory: <DN> } scope is for the estate-wide controls only, and must look like a DN", () => {
+  const dir = (controlId: string, dn: string) => `version: 1\nwaivers:\n  - controlId: ${controlId}\n    scope: { directory: "${dn}" }\n    justification: lab\n    approver: A\n    reference: R\n    expires: 2027-01-01\n`;
+  const load = (text: string) => loadWaivers(file("d.yaml", text), "d.yaml", [...IDS, "HP-DIR-002"], ["HP-DIR-002"]);
+  assert.equal(load(dir("HP-DIR-002", "OU=Legacy,DC=corp,DC=example")).waivers.length, 1);
+  for (const [text, want] of [
+    [dir("HP-NIC-001", "OU=Legacy,DC=corp,DC=example"), /HP-NIC-001 is not judged over the directory/],
+    [dir("HP-DIR-002", "Legacy"), /scope/],
+  ] as const) {
+    try {
+      load(text);
+      assert.fail("expected the file to be refused");
+    } catch (err) {
+      assert.ok(err instanceof InputError, String(err));
+      assert.match(err.problems.map(formatProblem).join("\n"), want);
+    }
+  }
+});

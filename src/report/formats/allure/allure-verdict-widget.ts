@@ -17,7 +17,7 @@ import type { RunDigest } from "../../bookkeeping/digest";
 import type { ResultStatus } from "../../../model/result";
 import { OUTCOME_WORD } from "./allure-status-words";
 import { waiverTag } from "./allure-results";
-import type { WaiverScope } from "../../../model/waiver";
+import { scopeText } from "../../../waivers/describe";
 
 export interface VerdictFacts {
   verdict: string;
@@ -50,10 +50,6 @@ export interface AllurePageFacts {
 const ORDER: readonly ResultStatus[] = ["failed", "undetermined", "waived", "passed", "notApplicable"];
 const ALLURE_OF: Readonly<Record<ResultStatus, string>> = { passed: "passed", failed: "failed", undetermined: "broken", notApplicable: "skipped", waived: "unknown" };
 
-function scopeText(scope: WaiverScope): string {
-  if (scope === "all") return "every target";
-  return "host" in scope ? `host ${scope.host}` : `cluster ${scope.cluster} and its nodes`;
-}
 
 /** The Overview's facts and the Categories' names, from the run's digest. */
 export function allurePageFacts(digest: RunDigest): AllurePageFacts {
