@@ -18,8 +18,8 @@ import { DEFAULT_STALE_DAYS } from "../directory/query";
 import type { Inventory } from "../model/inventory";
 import type { Slice } from "./slices";
 
-/** The target's name when no snapshot names the domain. */
-export const NO_DIRECTORY_NAME = "directory";
+export { NO_DIRECTORY_NAME } from "../model/run";
+import { NO_DIRECTORY_NAME } from "../model/run";
 
 export const NO_DIRECTORY_REASON = "no directory snapshot was given (run --directory, or the inventory's directory field)";
 
