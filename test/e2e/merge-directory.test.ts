@@ -10,7 +10,7 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { writeManifest } from "../../src/evidence/manifest";
-import { ACME_EOS, AS_OF, goodEstate, readJson, spawnCli, tempDir } from "./cli";
+import { ACME_EOS, AS_OF, goodEstate, readJson, spawnCli } from "./cli";
 import { directoryObject, directorySnapshot, directoryText } from "../helpers/directory-snapshot";
 
 const asOf = new Date(`${AS_OF}T00:00:00Z`);
