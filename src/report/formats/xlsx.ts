@@ -24,7 +24,8 @@ import { MAPPING_COLUMNS, NO_MAPPINGS, mappingTexts } from "../../model/mapping"
 import { scopeText } from "../../waivers/describe";
 import { runFactRows, runFacts } from "../bookkeeping/run-facts";
 import { findingText } from "../finding";
-import { STATUS_WORDS } from "../text";
+import { STATUS_WORDS, targetLabel } from "../text";
+import { targetColumns } from "./csv";
 import { writtenFile } from "../output/written-file";
 import type { EndView, Format, FormatContext, SliceView } from "./format";
 
@@ -38,7 +39,7 @@ export const EXCEL_MAX_ROWS = 1_048_576;
 /** Excel's characters per cell. */
 export const EXCEL_MAX_CELL = 32_767;
 
-export const FINDING_COLUMNS = ["host", "cluster", "control", "title", "severity", "status", "found", "expected", "actual", "reason", "waiver id", "waiver approver", "waiver expires", "collected from", "collected to"] as const;
+export const FINDING_COLUMNS = ["host", "cluster", "directory", "control", "title", "severity", "status", "found", "expected", "actual", "reason", "waiver id", "waiver approver", "waiver expires", "collected from", "collected to"] as const;
 
 /**
  * The Controls sheet's columns. Framework references (NIST SP 800-53, DISA STIG, CIS, CCI) are
@@ -137,9 +138,7 @@ class SplitSheet {
   }
 }
 
-function targetCells(r: Result): [host: string, cluster: string] {
-  return [r.target.kind === "host" ? r.target.name : "", r.target.cluster ?? ""];
-}
+
 
 /** What the workbook takes of the record's end. */
 export type XlsxEnd = Pick<EndView, "digest" | "environment" | "executor" | "shards">;
@@ -185,7 +184,7 @@ export class XlsxWriter {
       const window = slice.windowOf(r, r.evidence.map(slice.lookup));
       const w = r.waiver;
       this.findings.add([
-        ...targetCells(r),
+        ...targetColumns(r.target),
         r.control.id,
         r.control.title,
         r.control.severity,
@@ -205,7 +204,7 @@ export class XlsxWriter {
   }
 
   private matrixCell(r: Result): void {
-    const label = r.target.kind === "cluster" ? `cluster ${r.target.name}` : r.target.cluster !== undefined ? `${r.target.name} (${r.target.cluster})` : r.target.name;
+    const label = r.target.kind === "host" && r.target.cluster !== undefined ? `${r.target.name} (${r.target.cluster})` : targetLabel(r.target);
     const key = `${r.target.kind}\u0000${r.target.name}`;
     let t = this.targetIndex.get(key);
     if (t === undefined) {
