@@ -25,7 +25,7 @@ import { scopeText } from "../../waivers/describe";
 import { runFactRows, runFacts } from "../bookkeeping/run-facts";
 import { findingText } from "../finding";
 import { STATUS_WORDS, targetLabel } from "../text";
-import { targetColumns } from "./csv";
+import { directoryColumn, targetColumns } from "./csv";
 import { writtenFile } from "../output/written-file";
 import type { EndView, Format, FormatContext, SliceView } from "./format";
 
@@ -39,7 +39,8 @@ export const EXCEL_MAX_ROWS = 1_048_576;
 /** Excel's characters per cell. */
 export const EXCEL_MAX_CELL = 32_767;
 
-export const FINDING_COLUMNS = ["host", "cluster", "directory", "control", "title", "severity", "status", "found", "expected", "actual", "reason", "waiver id", "waiver approver", "waiver expires", "collected from", "collected to"] as const;
+// "directory" last: added with the directory target (issue 23), after every column a reader may take by position.
+export const FINDING_COLUMNS = ["host", "cluster", "control", "title", "severity", "status", "found", "expected", "actual", "reason", "waiver id", "waiver approver", "waiver expires", "collected from", "collected to", "directory"] as const;
 
 /**
  * The Controls sheet's columns. Framework references (NIST SP 800-53, DISA STIG, CIS, CCI) are
@@ -171,7 +172,7 @@ export class XlsxWriter {
     const append = zip.append.bind(zip);
     zip.append = (source, data, callback) => append(source, { ...data, date }, callback);
     this.summary = this.wb.addWorksheet("Summary");
-    this.findings = new SplitSheet(this.wb, "Findings", FINDING_COLUMNS, [18, 14, 12, 40, 10, 14, 60, 40, 40, 40, 16, 20, 12, 22, 22], maxRows);
+    this.findings = new SplitSheet(this.wb, "Findings", FINDING_COLUMNS, [18, 14, 12, 40, 10, 14, 60, 40, 40, 40, 16, 20, 12, 22, 22, 18], maxRows);
   }
 
   add(slice: Pick<SliceView, "results" | "lookup" | "windowOf">): void {
@@ -198,6 +199,7 @@ export class XlsxWriter {
         w?.expires ?? "",
         window?.from ?? "",
         window?.to ?? "",
+        directoryColumn(r.target),
       ], (col) => (col === 6 ? STATUS_FILL[r.status] : undefined));
       this.findingRows += 1;
     }
