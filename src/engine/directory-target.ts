@@ -20,8 +20,8 @@ import type { Waiver } from "../model/waiver";
 import { directoryWaivers, type DirectoryWaiver } from "../waivers/directory";
 import type { Slice } from "./slices";
 
-/** The target's name when no snapshot names the domain. */
-export const NO_DIRECTORY_NAME = "directory";
+export { NO_DIRECTORY_NAME } from "../model/run";
+import { NO_DIRECTORY_NAME } from "../model/run";
 
 export const NO_DIRECTORY_REASON = "no directory snapshot was given (run --directory, or the inventory's directory field)";
 

@@ -13,6 +13,8 @@ import { InputError } from "../errors";
 import { loadDirectorySnapshot, type LoadedDirectory } from "../input/directory-snapshot";
 import type { LoadedInventory } from "../input/inventory";
 import { snapshotPath } from "../input/snapshot-path";
+import { sha256Hex } from "../evidence/manifest";
+import type { DirectoryRecord } from "../model/run";
 import type { RunWriter } from "../report/run-writer";
 import { formatPath } from "../schema/validate";
 
@@ -45,10 +47,24 @@ export function keptDirectoryName(file: string): string {
   return `directory${ext === ".yaml" || ext === ".yml" ? ext : ".json"}`;
 }
 
-/** Writes the bytes judged into the report, recorded in its manifest. */
-export function keepDirectory(writer: RunWriter, d: RunDirectory): string {
-  const rel = `${DIRECTORY_EVIDENCE_DIR}/${keptDirectoryName(d.file)}`;
+/** The snapshot as summary.json lists it, known before anything is written: every format is opened with it. */
+export function directoryRecord(d: RunDirectory): DirectoryRecord {
+  const { snapshot } = d;
+  return {
+    name: d.domain,
+    file: `${DIRECTORY_EVIDENCE_DIR}/${keptDirectoryName(d.file)}`,
+    sha256: sha256Hex(d.raw),
+    objects: snapshot.objects.length,
+    collectedAt: snapshot.collectedAt,
+    finishedAt: snapshot.finishedAt,
+    url: snapshot.source.url,
+    base: snapshot.source.base,
+  };
+}
+
+/** Writes the bytes judged into the report at `record.file`, recorded in its manifest. */
+export function keepDirectory(writer: RunWriter, d: RunDirectory, record: DirectoryRecord): string {
   mkdirSync(join(writer.dir, DIRECTORY_EVIDENCE_DIR), { recursive: true });
-  writer.writeSmall(rel, d.raw);
-  return rel;
+  writer.writeSmall(record.file, d.raw);
+  return record.file;
 }

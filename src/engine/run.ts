@@ -27,7 +27,7 @@ import { featureInputs, inventoryInputs } from "../report/output/own-inputs";
 import type { FormatRegistry } from "../report/formats";
 import { chooseOutputs, claimOutput, OutputSession, type OutputChoice, type OutputClaim, type RunOutcome } from "./output-session";
 import { estateDigest, shardLabel, shardUnits, type Shard } from "./shard";
-import { keepDirectory, loadRunDirectory, type RunDirectory } from "./run-directory";
+import { directoryRecord, keepDirectory, loadRunDirectory, type RunDirectory } from "./run-directory";
 import { directoryInput } from "./directory-target";
 import { planUnits, SLICE_HOSTS } from "./slices";
 import { streamSlices } from "./stream-slices";
@@ -144,6 +144,7 @@ async function runPhases(options: RunOptions, progress: Progress, startedAt: Dat
   const readLive = liveHosts > 0 ? await liveReader(loaded, { probes: plan.probes, generic: plan.generic, collectorVersion: VERSION, reader: options.reader }) : undefined;
   const t1 = performance.now();
 
+  const directoryListed = directory !== undefined ? directoryRecord(directory) : undefined;
   const head = {
     tool: { name: "hostproof" as const, version: VERSION },
     estate: inv.name,
@@ -152,11 +153,12 @@ async function runPhases(options: RunOptions, progress: Progress, startedAt: Dat
     asOf: options.asOf.toISOString().slice(0, 10),
     tags: options.tags,
     failOn: options.failOn,
+    ...(directoryListed !== undefined ? { directory: directoryListed } : {}),
   };
   const session = new OutputSession({ out: options.out, head, hosts: hostCount, clusters: clusterCount, chosen, history: options.history, progress, ...(options.signingKey !== undefined ? { signingKey: options.signingKey } : {}), ...(options.registry !== undefined ? { registry: options.registry } : {}) });
   session.warnings.push(...claim.lock!.notes);
   try {
-    const kept = directory !== undefined ? keepDirectory(session.writer, directory) : undefined;
+    const kept = directory !== undefined ? keepDirectory(session.writer, directory, directoryListed!) : undefined;
     const estateDirectory = directoryInput(inv, directory !== undefined ? { domain: directory.domain, evidence: kept!, objects: directory.snapshot.objects } : undefined, waiverFile?.waivers);
     const warnDays = options.waiverWarnDays ?? DEFAULT_WARN_DAYS;
     const waivers = waiverFile !== undefined ? waiverApplier(waiverFile.waivers, options.asOf, warnDays) : undefined;

@@ -575,6 +575,14 @@ export async function verifyReport(reportDir: string, shownAs: string = reportDi
     const problems = found.sort((a, b) => a.at - b.at).map((f) => f.problem);
     problems.push(...unlisted);
     const contradictions = self === undefined ? [] : listed.has(SUMMARY_FILE) ? self.finish((path) => intact.has(path)) : [{ file: `${shownAs}/${SUMMARY_FILE}`, field: "(the file)", stated: "not listed in the manifest", recomputed: "a summary.json, which every hostproof report holds" }];
+    const directory = self?.summaryRest()?.directory;
+    if (directory !== undefined) {
+      // The snapshot summary.json names must be the one the manifest pins: the file judged, not another beside it.
+      const entry = manifest.files.find((f) => f.path === directory.file);
+      if (entry === undefined || entry.sha256 !== directory.sha256) {
+        contradictions.push({ file: `${shownAs}/${SUMMARY_FILE}`, field: "directory", stated: `${directory.file} with SHA-256 ${directory.sha256}`, recomputed: entry === undefined ? "no such file in the manifest" : `SHA-256 ${entry.sha256}, as the manifest lists it` });
+      }
+    }
     const resultDigests = self?.resultDigests((path) => intact.has(path));
     const summary = self?.summaryHead();
     return { ok: problems.length === 0 && contradictions.length === 0, checked: manifest.files.length, problems, contradictions, ...(resultDigests !== undefined ? { resultDigests } : {}), ...(summary !== undefined ? { summary } : {}), manifestSha256: sha256, manifest, manifestBytes: raw, kept };

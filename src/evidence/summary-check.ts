@@ -19,7 +19,7 @@
 import { nameKey } from "../input/inventory";
 import type { ControlMeta, Result, TargetKind } from "../model/result";
 import { RESULT_STATUSES } from "../model/result";
-import type { ExitCode, StatusTotals, Verdict } from "../model/run";
+import { NO_DIRECTORY_NAME, type ExitCode, type StatusTotals, type Verdict } from "../model/run";
 import { SEVERITIES, type Severity } from "../model/severity";
 import type { Waiver, WaiverNotice } from "../model/waiver";
 import { verdictFrom } from "../engine/verdict";
@@ -199,11 +199,9 @@ export class SummaryCheck {
     }
     const names = new Map<string, string | undefined>([...rest.hosts.map((h) => [`host ${nameKey(h.name)}`, h.cluster] as const), ...rest.clusters.map((c) => [`cluster ${nameKey(c.name)}`, c.name] as const)]);
     const idsOf = (words: readonly number[]): string[] => [...this.controls].filter(([, c]) => ((words[c.index >> 5] ?? 0) & (1 << (c.index & 31))) !== 0).map(([id]) => id);
-    // summary.json does not list the directory yet (WIRE23-STATUS.md): a report has at most one, and
-    // every directory result names it; a second name is a result the run never wrote.
-    const directories = [...this.targets.values()].filter((t) => t.kind === "directory");
-    if (directories.length > 1) this.contradict("results (directory)", `results of ${directories.length} directories (${directories.map((d) => d.name).slice(0, 3).join(", ")}), though a run judges one`);
-    for (const d of directories.slice(0, 1)) names.set(`directory ${nameKey(d.name)}`, undefined);
+    // One directory per run: the one summary.json lists, or, given no snapshot, the one named for
+    // its absence. A directory result naming another is one the run never wrote.
+    names.set(`directory ${nameKey(rest.directory?.name ?? NO_DIRECTORY_NAME)}`, undefined);
     for (const [key, t] of this.targets) {
       if (!names.has(key)) {
         this.contradict(`results (${t.kind} ${t.name})`, `results of ${t.kind} ${t.name}, which the report does not list`);
@@ -283,6 +281,8 @@ export class SummaryCheck {
     this.sliceTargets ??= new Set([
       ...record.hosts.slice(this.hostsBefore, this.hostsBefore + part.hosts).map((h) => `host ${nameKey(h.name)}`),
       ...record.clusters.slice(this.clustersBefore, this.clustersBefore + part.clusters).map((c) => `cluster ${nameKey(c.name)}`),
+      // The directory is judged with the inventory's first host: in shard 1's first slice, nowhere else.
+      ...(record.shard.index === 1 && this.slice === 0 ? [`directory ${nameKey(record.head.directory?.name ?? NO_DIRECTORY_NAME)}`] : []),
     ]);
     if (!this.sliceTargets.has(key)) return `a result of ${r.controlId} names ${r.target.kind} ${r.target.name}, which is not among the hosts and clusters of the slice that wrote it`;
     return undefined;

@@ -227,7 +227,7 @@ async function writeFormats(staging: string, report: CheckedReport, rest: Summar
       await set.add(sliceView({ hosts, clusters: sliceClusters, results }, rest.finishedAt, (host) => {
         const k = kept.get(host);
         return k !== undefined ? { file: `${SNAPSHOTS_DIR}/${hostFileName(host)}`, sha256: k.written.sha256 } : undefined;
-      }));
+      }, rest.directory));
       digest.add({ hosts, clusters: sliceClusters, results });
     }
     if (next() !== undefined) throw new InputError({ file: shown, problem: `it holds more results than its ${RUN_RECORD_FILE} counts`, fix: NOT_OURS_FIX });

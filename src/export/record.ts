@@ -25,8 +25,8 @@ export interface ReportSource {
 
 /** The facts summary.json opens with, as the formats are opened with them. */
 export function summaryHead(rest: SummaryRest): SummaryHead {
-  const { tool, estate, inventoryFile, startedAt, asOf, tags, failOn } = rest;
-  return { tool, ...(estate !== undefined ? { estate } : {}), inventoryFile, startedAt, asOf, ...(tags !== undefined ? { tags } : {}), failOn };
+  const { tool, estate, inventoryFile, startedAt, asOf, tags, failOn, directory } = rest;
+  return { tool, ...(estate !== undefined ? { estate } : {}), inventoryFile, startedAt, asOf, ...(tags !== undefined ? { tags } : {}), failOn, ...(directory !== undefined ? { directory } : {}) };
 }
 
 /** The waiver file as the run used it, back from summary.json's waivers section. */

@@ -7,6 +7,7 @@
  */
 import { nameKey } from "../input/inventory";
 import type { InventoryCluster } from "../model/inventory";
+import { NO_DIRECTORY_NAME } from "../model/run";
 import type { TargetKind } from "../model/result";
 import type { ShardHost } from "../report/bookkeeping/shard-record";
 import { positionsOf, type TargetPositions } from "../engine/result-order";
@@ -52,5 +53,7 @@ export function estateLayout(shards: readonly OpenShard[]): EstateLayout {
     for (const i of s.hosts) bySlice.set(`host ${nameKey(shape.hosts[i]!.name)}`, k);
     for (const c of s.clusters) bySlice.set(`cluster ${nameKey(clusters[c]!.name)}`, k);
   });
+  // The directory is judged with the inventory's first host (engine/directory-target.ts): in the first slice.
+  bySlice.set(`directory ${nameKey(shards[0]!.record.head.directory?.name ?? NO_DIRECTORY_NAME)}`, 0);
   return { hosts, clusters, slices, positions: positionsOf(shape), sliceOf: (kind, name) => bySlice.get(`${kind} ${nameKey(name)}`) };
 }

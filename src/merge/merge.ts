@@ -9,7 +9,9 @@
  * Shards are contiguous in the estate's order (engine/shard.ts), so the merge streams them in
  * order, holding one shard slice and the whole-estate slice being filled at a time.
  */
+import { mkdirSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
+import { DIRECTORY_EVIDENCE_DIR } from "../engine/run-directory";
 import { hostFileName } from "../input/host-file-name";
 import { readRegularFile } from "../input/regular-file";
 import { loadSnapshotBytes } from "../input/snapshot";
@@ -100,6 +102,7 @@ async function mergePhases(options: MergeOptions, progress: Progress, claim: Out
         next += 1;
       }
     };
+    keepShardDirectory(shards[0]!, session.writer);
     const checks = new ResultChecks();
     for (const shard of shards) {
       copyMessages(shard, session.writer.messageLine);
@@ -116,7 +119,10 @@ async function mergePhases(options: MergeOptions, progress: Progress, claim: Out
             throw inconsistent(shard, `its summary.json holds fewer results than the ${resultCount(shard)} its evidence/shard.json counts`);
           }
           for (const r of taken) {
-            const k = layout.sliceOf(r.target.kind, r.target.name)!;
+            // The directory is judged by shard 1 alone (engine/directory-target.ts), on the snapshot every shard was given.
+            if (r.target.kind === "directory" && shard.record.shard.index !== 1) throw inconsistent(shard, `it holds a result of ${r.controlId} on the directory ${r.target.name}, which only shard 1 judges`);
+            const k = layout.sliceOf(r.target.kind, r.target.name);
+            if (k === undefined) throw inconsistent(shard, `it holds a result of ${r.controlId} on ${r.target.kind} ${r.target.name}, which the shards' records do not name`);
             (waiting.get(k) ?? waiting.set(k, []).get(k)!).push(r);
           }
           for (const host of partHosts) pending[layout.sliceOf("host", host.name)!]! -= 1;
@@ -199,6 +205,22 @@ function sliceHosts(slice: Slice, hosts: readonly PlacedHost[]): HostRecord[] {
     const { snapshot, raw } = loadSnapshotBytes(bytes, file, `${shard.shown}/${rel}`, host.name);
     return { name: host.name, ...(host.cluster !== undefined ? { cluster: host.cluster } : {}), ...(host.snapshotFile !== undefined ? { snapshotFile: host.snapshotFile } : {}), snapshot, raw };
   });
+}
+
+/**
+ * The directory snapshot the shards were given (their records agree on its SHA-256), copied from
+ * shard 1, which judged it: used only when the bytes are the ones its manifest and record name.
+ */
+function keepShardDirectory(shard: OpenShard, writer: { dir: string; writeSmall(rel: string, data: Buffer): void }): void {
+  const listed = shard.record.head.directory;
+  if (listed === undefined) return;
+  if (!listed.file.startsWith(`${DIRECTORY_EVIDENCE_DIR}/`) || listed.file.slice(DIRECTORY_EVIDENCE_DIR.length + 1).includes("/")) throw inconsistent(shard, `its record names the directory snapshot ${listed.file}, outside ${DIRECTORY_EVIDENCE_DIR}/`);
+  const bytes = readRegularFile(join(shard.dir, listed.file), `${shard.shown}/${listed.file}`, "directory");
+  const read = digestOf(bytes);
+  shard.files.require(listed.file, read);
+  if (read.sha256 !== listed.sha256) throw inconsistent(shard, `its ${listed.file} is not the directory snapshot its record names (SHA-256 ${listed.sha256})`);
+  mkdirSync(join(writer.dir, DIRECTORY_EVIDENCE_DIR), { recursive: true });
+  writer.writeSmall(listed.file, bytes);
 }
 
 /** Each shard's Cucumber runs, one after another: each is a complete test run of its own. */

@@ -17,6 +17,7 @@ import { nameKey } from "../input/inventory";
 import { MESSAGES_FILE, SNAPSHOTS_DIR } from "../report/run-writer";
 import { parseDocumentBytes } from "../input/read-document";
 import { SUMMARY_FILE } from "../report/formats/summary";
+import { DIRECTORY_EVIDENCE_DIR } from "../engine/run-directory";
 import { SHARD_RECORD_FILE, type ShardRecord } from "../report/bookkeeping/shard-record";
 import { checkSchema } from "../schema/validate";
 import { shownArg } from "../util/shell-quote";
@@ -42,7 +43,7 @@ export interface OpenShard {
 const REFUSED_FIX = "Merge the shard folders of one run: every `hostproof run --shard K/N` of the same inventory, features, waivers and --as-of day, made by the same hostproof, each once.";
 
 /** The files of a shard that merge reads: each is hashed as it is read. */
-const usedByMerge = (p: string): boolean => p === SUMMARY_FILE || p === MESSAGES_FILE || p.startsWith(`${SNAPSHOTS_DIR}/`);
+const usedByMerge = (p: string): boolean => p === SUMMARY_FILE || p === MESSAGES_FILE || p.startsWith(`${SNAPSHOTS_DIR}/`) || p.startsWith(`${DIRECTORY_EVIDENCE_DIR}/`);
 
 /**
  * Opens every shard: its manifest and evidence/shard.json read and checked, its signature with
@@ -169,6 +170,8 @@ const SAME: readonly [string, (r: ShardRecord) => unknown][] = [
   ["--fail-on", (r) => r.head.failOn],
   ["waivers", (r) => r.waivers && { waivers: r.waivers.waivers, warnDays: r.waivers.warnDays }],
   ["hosts per slice", (r) => r.estate.sliceHosts],
+  // Every shard judges its hosts against the same directory (HP-DIR-003); shard 1 alone judges it as a target.
+  ["directory snapshot (its SHA-256)", (r) => r.head.directory?.sha256],
 ];
 
 function belongTogether(shards: readonly OpenShard[]): InputProblem[] {

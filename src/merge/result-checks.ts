@@ -24,8 +24,10 @@ export class ResultChecks {
     const perKind = (kind: TargetKind): number => [...this.kindOf.values()].filter((k) => k === kind).length;
     for (const shard of shards) {
       const count = resultCount(shard);
-      const expected = shard.record.hosts.length * perKind("host") + shard.record.clusters.length * perKind("cluster");
-      if (count !== expected) throw inconsistent(shard, `it holds ${count} results, but its ${shard.record.hosts.length} hosts and ${shard.record.clusters.length} clusters have ${expected} (one per control of their kind): results are missing`);
+      // Shard 1 judges the directory too: one result per directory control.
+      const directory = shard.record.shard.index === 1 ? perKind("directory") : 0;
+      const expected = shard.record.hosts.length * perKind("host") + shard.record.clusters.length * perKind("cluster") + directory;
+      if (count !== expected) throw inconsistent(shard, `it holds ${count} results, but its ${shard.record.hosts.length} hosts and ${shard.record.clusters.length} clusters${directory > 0 ? " and the directory" : ""} have ${expected} (one per control of their kind): results are missing`);
     }
   }
 }

@@ -52,6 +52,9 @@ export interface Judgement {
 /** A host, a cluster, or the estate's directory (one per run, judged by the estate-wide controls). */
 export type TargetKind = "host" | "cluster" | "directory";
 
+/** The order targets are listed in: hosts, then clusters, then the directory (the estate's, judged once). */
+export const TARGET_KIND_ORDER: readonly TargetKind[] = ["host", "cluster", "directory"];
+
 export interface Target {
   kind: TargetKind;
   /** Host or cluster name from the inventory; for the directory, its domain's DNS name (engine/directory-target.ts). */

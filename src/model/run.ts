@@ -37,6 +37,25 @@ export interface PhaseTimings {
 
 export type StatusTotals = Record<ResultStatus, number> & { total: number };
 
+/**
+ * The directory snapshot a run judged its estate-wide controls over, as summary.json lists it:
+ * kept in the report at `file` (evidence/directory/<name>, pinned by the manifest), `name` the
+ * directory target's (the domain), `url` and `base` the query as the snapshot records it.
+ */
+/** The directory target's name when the run was given no snapshot to name it by its domain. */
+export const NO_DIRECTORY_NAME = "directory";
+
+export interface DirectoryRecord {
+  name: string;
+  file: string;
+  sha256: string;
+  objects: number;
+  collectedAt: string;
+  finishedAt: string;
+  url: string;
+  base: string;
+}
+
 export interface RunReport {
   tool: { name: "hostproof"; version: string };
   estate?: string;
@@ -48,6 +67,8 @@ export interface RunReport {
   /** The Cucumber tag expression that selected controls, if any. */
   tags?: string;
   failOn: Severity | "any";
+  /** Present when the run was given a directory snapshot. */
+  directory?: DirectoryRecord;
   verdict: Verdict;
   exitCode: ExitCode;
   totals: StatusTotals;

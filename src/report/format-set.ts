@@ -6,7 +6,7 @@
  */
 import type { InventoryCluster } from "../model/inventory";
 import type { Result } from "../model/result";
-import type { HostRecord } from "../model/run";
+import type { DirectoryRecord, HostRecord } from "../model/run";
 import { finishRounds } from "./formats";
 import { collectedAt, evidenceLookup, resultWindow, type ResultTime } from "./formats/evidence-view";
 import type { EndView, Format, FormatContext, FormatOutcome, FormatWriter, SliceView } from "./formats/format";
@@ -93,8 +93,14 @@ function billed(context: FormatContext, name: string, ledger: WriteLedger): Form
  * A slice as every format takes it: its hosts' evidence resolved, and when each result's facts were read.
  * `kept`: a host's snapshot as the report keeps it in evidence/snapshots/ (its digest), where the caller wrote one.
  */
-export function sliceView(slice: { hosts: readonly HostRecord[]; clusters: readonly InventoryCluster[]; results: readonly Result[] }, writtenAt: string, kept: (host: string) => { file: string; sha256: string } | undefined = () => undefined): SliceView {
+export function sliceView(
+  slice: { hosts: readonly HostRecord[]; clusters: readonly InventoryCluster[]; results: readonly Result[] },
+  writtenAt: string,
+  kept: (host: string) => { file: string; sha256: string } | undefined = () => undefined,
+  directory?: Pick<DirectoryRecord, "collectedAt" | "finishedAt">,
+): SliceView {
   const snapshotTimes = new Map(slice.hosts.map((h) => [h.name, h.snapshot.collectedAt] as const));
-  const timeOf: ResultTime = (r, views) => collectedAt(views, r.target.kind === "host" ? snapshotTimes.get(r.target.name) : undefined);
-  return { hosts: slice.hosts, clusters: slice.clusters, results: slice.results, lookup: evidenceLookup(slice), timeOf, windowOf: resultWindow(slice.hosts, slice.clusters), writtenAt, kept };
+  // A directory result's facts were read when its snapshot's query began.
+  const timeOf: ResultTime = (r, views) => collectedAt(views, r.target.kind === "host" ? snapshotTimes.get(r.target.name) : r.target.kind === "directory" ? directory?.collectedAt : undefined);
+  return { hosts: slice.hosts, clusters: slice.clusters, results: slice.results, lookup: evidenceLookup(slice), timeOf, windowOf: resultWindow(slice.hosts, slice.clusters, directory), writtenAt, kept };
 }

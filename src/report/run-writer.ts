@@ -155,7 +155,7 @@ export class RunWriter {
         await giveTurn();
       }
     });
-    await this.formats.add(sliceView(slice, writtenAt, (host) => this.keptFile(host)));
+    await this.formats.add(sliceView(slice, writtenAt, (host) => this.keptFile(host), this.head.directory));
     this.digest.add(slice);
     this.slices.add(slice);
     this.writerMs += performance.now() - started;

@@ -18,10 +18,18 @@ export function statusOf(result: Result): ResultStatus {
   return result.status;
 }
 
-/** `host node1 (cluster wgclus)`, `host solo1`, `cluster wgclus`. */
+/** `host node1 (cluster wgclus)`, `host solo1`, `cluster wgclus`, `directory corp.example`. */
 export function targetTitle(target: Target): string {
-  if (target.kind === "cluster") return `cluster ${target.name}`;
+  if (target.kind !== "host") return targetLabel(target);
   return target.cluster !== undefined ? `host ${target.name} (cluster ${target.cluster})` : `host ${target.name}`;
+}
+
+/**
+ * A target where a column or heading already reads as hosts: a host by its name, the others by
+ * kind and name (`cluster wgclus`, `directory corp.example`), never one mistaken for another.
+ */
+export function targetLabel(target: Pick<Target, "kind" | "name">): string {
+  return target.kind === "host" ? target.name : `${target.kind} ${target.name}`;
 }
 
 /**

@@ -60,6 +60,8 @@ test("results.csv: a header and one row per result, with the columns an auditor 
     "CCI-001084",
     "WS2022 v4.0.0 18.4.1",
     "",
+    // directory: a host's row leaves it empty.
+    "",
   ]);
   // A cluster's own result: no host, the cluster's name.
   assert.deepEqual(byKey.get("|wgclus|HP-CLU-001")?.slice(0, 6), ["", "wgclus", "HP-CLU-001", "The cluster witness type is supported", "medium", "failed"]);

@@ -17,7 +17,7 @@ import type { RunReport } from "../../model/run";
 import type { Result, ResultStatus } from "../../model/result";
 import { waiverLines } from "./terminal-waivers";
 import { escapeControls as safe } from "../../util/terminal-safe";
-import { STATUS_WORDS, statusOf } from "../../report/text";
+import { STATUS_WORDS, statusOf, targetLabel } from "../../report/text";
 import { findingText } from "../../report/finding";
 import { clip, displayWidth, layoutWidth, pack, pad, wrap } from "./fit";
 
@@ -151,8 +151,8 @@ export function formatTerminalSummary(input: RunReport | RunDigest, options: Ter
  * its head where that leaves room for it, else goes under it.
  */
 function findingLines(findings: readonly Result[], width: number, paint: (style: Style, text: string) => string): string[] {
-  const targetLabel = (r: Result): string => clip(safe(r.target.kind === "cluster" ? `cluster ${r.target.name}` : r.target.name), LABEL_MAX);
-  const nameWidth = Math.max(...findings.map((r) => displayWidth(targetLabel(r))));
+  const labelOf = (r: Result): string => clip(safe(targetLabel(r.target)), LABEL_MAX);
+  const nameWidth = Math.max(...findings.map((r) => displayWidth(labelOf(r))));
   const idWidth = Math.max(...findings.map((r) => displayWidth(safe(r.control.id))));
   const severityWidth = Math.max(...findings.map((r) => r.control.severity.length));
   const headWidth = 2 + severityWidth + 2 + nameWidth + 2 + idWidth + 2;
@@ -162,7 +162,7 @@ function findingLines(findings: readonly Result[], width: number, paint: (style:
   for (const r of findings) {
     const status = statusOf(r);
     const glyph = paint(STATUS_STYLE[status], GLYPH[status]);
-    const head = `${glyph} ${r.control.severity.padEnd(severityWidth)}  ${pad(targetLabel(r), nameWidth)}  ${pad(safe(r.control.id), idWidth)}`;
+    const head = `${glyph} ${r.control.severity.padEnd(severityWidth)}  ${pad(labelOf(r), nameWidth)}  ${pad(safe(r.control.id), idWidth)}`;
     const text = safe(findingText(r));
     // A text that fits beside its head on one line stays there, whatever the layout.
     const oneLine = displayWidth(head) + 2 + displayWidth(text) <= width;

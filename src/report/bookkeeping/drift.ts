@@ -3,7 +3,8 @@
  * Pure: the previous run comes from history.ts (readDriftBaseline) or any parsed summary.json.
  * Results are matched by target (kind and name) and control ID.
  */
-import type { ResultStatus, TargetKind } from "../../model/result";
+import { TARGET_KIND_ORDER, type ResultStatus, type TargetKind } from "../../model/result";
+import { targetLabel } from "../text";
 import { escapeControls as safe } from "../../util/terminal-safe";
 
 /** The part of a previous run drift reads; a parsed summary.json has this shape too. */
@@ -51,7 +52,7 @@ function key(kind: string, name: string, controlId: string): string {
 }
 
 function byTarget(a: DriftItem, b: DriftItem): number {
-  const kind = (k: TargetKind): number => (k === "host" ? 0 : 1);
+  const kind = (k: TargetKind): number => TARGET_KIND_ORDER.indexOf(k);
   return kind(a.target.kind) - kind(b.target.kind) || a.target.name.localeCompare(b.target.name) || a.controlId.localeCompare(b.controlId);
 }
 
@@ -113,7 +114,7 @@ export function hasDrift(drift: Drift): boolean {
 const WAS: Readonly<Record<string, string>> = { absent: "no result before", notApplicable: "was not applicable" };
 
 function targetName(t: DriftItem["target"]): string {
-  return t.kind === "cluster" ? `cluster ${t.name}` : t.name;
+  return targetLabel(t);
 }
 
 function plural(n: number, one: string, many: string = `${one}s`): string {

@@ -39,13 +39,16 @@ export const CSV_COLUMNS = [
   "collected from",
   "collected to",
   ...MAPPING_COLUMNS,
+  // Last: added with the directory target (issue 23), after every column a reader may take by position.
+  "directory",
 ] as const;
 
 const OPTIONS = { escape_formulas: true, record_delimiter: "windows" } as const;
 
 /**
  * A cluster's own result has an empty host and the cluster's name; a node's has both; a
- * standalone host's an empty cluster. status is summary.json's (passed, failed, undetermined,
+ * standalone host's an empty cluster; the directory's (issue 23) only the directory's name, in the
+ * last column, its own, so that no filter on host or cluster takes it for either. status is summary.json's (passed, failed, undetermined,
  * notApplicable, waived). The waiver columns are filled on waived rows only, each its own
  * column so that a spreadsheet filters on approver or expiry: the id (or `waivers[n]` for a
  * waiver without one), the waiver file's justification, approver and reference as written,
@@ -57,11 +60,19 @@ const OPTIONS = { escape_formulas: true, record_delimiter: "windows" } as const;
  * (its snapshot's collectedAt when it cites none); a cluster row's is its nodes' window, the
  * earliest and latest collectedAt of their snapshots.
  */
+/** The host and cluster columns of a row (csv and the workbook's Findings); the directory has a column of its own, the last. */
+export function targetColumns(target: Result["target"]): [host: string, cluster: string] {
+  return [target.kind === "host" ? target.name : "", target.cluster ?? ""];
+}
+
+export function directoryColumn(target: Result["target"]): string {
+  return target.kind === "directory" ? target.name : "";
+}
+
 export function csvRow(r: Result, window: CollectionWindow | undefined): string[] {
   const w = r.waiver;
   return [
-    r.target.kind === "host" ? r.target.name : "",
-    r.target.cluster ?? "",
+    ...targetColumns(r.target),
     r.control.id,
     r.control.title,
     r.control.severity,
@@ -77,6 +88,7 @@ export function csvRow(r: Result, window: CollectionWindow | undefined): string[
     window?.from ?? "",
     window?.to ?? "",
     ...mappingCells(r.control),
+    directoryColumn(r.target),
   ];
 }
 

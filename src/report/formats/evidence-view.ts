@@ -1,6 +1,6 @@
 /** Resolves the evidence a result cites to the probe records of the hosts' snapshots. */
 import type { InventoryCluster } from "../../model/inventory";
-import type { HostRecord } from "../../model/run";
+import type { DirectoryRecord, HostRecord } from "../../model/run";
 import type { EvidenceRef, Result } from "../../model/result";
 import type { ProbeRecord } from "../../model/snapshot";
 import { PROBES, type ProbeId } from "../../probes/catalog";
@@ -92,7 +92,7 @@ const earlier = (a: string, b: string): boolean => Date.parse(a) < Date.parse(b)
  * from the earliest to the latest collectedAt of the nodes' snapshots, since a cluster's facts are
  * its nodes' facts, read one node after another (the nodes in `hosts`; none there: undefined).
  */
-export function resultWindow(hosts: readonly Pick<HostRecord, "name" | "snapshot">[], clusters: readonly Pick<InventoryCluster, "name" | "nodes">[]): ResultWindow {
+export function resultWindow(hosts: readonly Pick<HostRecord, "name" | "snapshot">[], clusters: readonly Pick<InventoryCluster, "name" | "nodes">[], directory?: Pick<DirectoryRecord, "collectedAt" | "finishedAt">): ResultWindow {
   const times = new Map(hosts.map((h) => [h.name, h.snapshot.collectedAt] as const));
   const clusterWindows = new Map<string, CollectionWindow>();
   for (const c of clusters) {
@@ -108,6 +108,8 @@ export function resultWindow(hosts: readonly Pick<HostRecord, "name" | "snapshot
   }
   return (r, views) => {
     if (r.target.kind === "cluster") return clusterWindows.get(r.target.name);
+    // The directory's: its snapshot's query, start to end (none when no snapshot was given).
+    if (r.target.kind === "directory") return directory !== undefined ? { from: directory.collectedAt, to: directory.finishedAt } : undefined;
     let window: CollectionWindow | undefined;
     for (const v of views) {
       const at = v.record?.startedAt;

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { Spool, StreamFile, type Written } from "../output/stream-file";
 import type { RunReport, StatusTotals } from "../../model/run";
 import { countStatuses } from "../../model/totals";
-import type { Result, Target } from "../../model/result";
+import { TARGET_KIND_ORDER, type Result, type Target } from "../../model/result";
 import { auditorMessage, detailsText, statusOf, targetTitle, waiverText } from "../text";
 import { attrs, escapeText } from "./xml";
 import type { Format } from "./format";
@@ -36,12 +36,12 @@ function suitesOf(results: readonly Result[]): Suite[] {
     }
     suite.results.push(r);
   }
-  return [...suites.values()].sort((a, b) => Number(a.target.kind === "cluster") - Number(b.target.kind === "cluster"));
+  return [...suites.values()].sort((a, b) => TARGET_KIND_ORDER.indexOf(a.target.kind) - TARGET_KIND_ORDER.indexOf(b.target.kind));
 }
 
-/** `hostproof.<cluster or standalone>.<target>`: CI tools split class names on dots into a tree. */
+/** `hostproof.<cluster or standalone>.<target>`, `hostproof.directory.<domain>`: CI tools split class names on dots into a tree. */
 function className(target: Target): string {
-  const group = target.kind === "cluster" ? target.name : (target.cluster ?? "standalone");
+  const group = target.kind === "cluster" ? target.name : target.kind === "directory" ? "directory" : (target.cluster ?? "standalone");
   const leaf = target.kind === "cluster" ? "cluster" : target.name;
   // Dots inside host FQDNs would add tree levels that mean nothing.
   return ["hostproof", group, leaf].map((p, i) => (i === 0 ? p : p.replace(/\./g, "_"))).join(".");

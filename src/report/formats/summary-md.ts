@@ -16,7 +16,7 @@ import type { RunReport } from "../../model/run";
 import type { ResultStatus } from "../../model/result";
 import { hasDrift, type Drift } from "../bookkeeping/drift";
 import { escapeControls } from "../../util/terminal-safe";
-import { oneLine, STATUS_WORDS, statusOf } from "../text";
+import { oneLine, STATUS_WORDS, statusOf, targetLabel } from "../text";
 import { findingText } from "../finding";
 import type { Format } from "./format";
 
@@ -101,7 +101,7 @@ function driftLines(drift: Drift): string[] {
     "",
   );
   for (const i of drift.newlyFailing.slice(0, MAX_DRIFT)) {
-    const target = i.target.kind === "cluster" ? `cluster ${i.target.name}` : i.target.name;
+    const target = targetLabel(i.target);
     out.push(`- ❌ **${mdName(target)}** ${mdName(i.controlId)} (${i.was === "absent" ? "no result before" : `was ${mdName(WORDS[i.was] ?? i.was)}`})`);
   }
   if (drift.newlyFailing.length > MAX_DRIFT) out.push(`- … and ${(drift.newlyFailing.length - MAX_DRIFT).toLocaleString("en-US")} more newly failing`);
@@ -170,7 +170,7 @@ export function renderSummaryMarkdown(input: RunReport | RunDigest, drift?: Drif
     const listed = report.findings.slice(0, MAX_FAILURES);
     out.push(`### Findings${findingCount > listed.length ? ` (the first ${listed.length} of ${findingCount.toLocaleString("en-US")}, most severe first)` : " (most severe first)"}`, "");
     for (const r of listed) {
-      const target = r.target.kind === "cluster" ? `cluster ${r.target.name}` : r.target.name;
+      const target = targetLabel(r.target);
       const text = findingText(r);
       const cut = [...text].length > FINDING_MAX ? " _(cut: the whole text is in summary.json)_" : "";
       out.push(`- ${CELL[statusOf(r)]} **${r.control.severity}** · ${mdName(target)} · ${mdName(r.control.id)}: ${mdText(clip(text, FINDING_MAX))}${cut}`);

@@ -77,7 +77,7 @@ export interface SummaryWaivers {
 
 /** The run's own facts are RunReport's; the lists are flattened for readers of the file. */
 export interface Summary
-  extends Pick<RunReport, "tool" | "estate" | "inventoryFile" | "startedAt" | "finishedAt" | "asOf" | "tags" | "failOn" | "verdict" | "exitCode" | "totals" | "timings"> {
+  extends Pick<RunReport, "tool" | "estate" | "inventoryFile" | "startedAt" | "finishedAt" | "asOf" | "tags" | "failOn" | "directory" | "verdict" | "exitCode" | "totals" | "timings"> {
   schemaVersion: 1;
   /** Failed results per severity: what `--fail-on` is compared with. */
   totalsBySeverity: Record<Severity, number>;
@@ -135,6 +135,7 @@ export function buildSummary(report: RunReport, options: { results?: boolean } =
   };
   if (report.estate !== undefined) summary.estate = report.estate;
   if (report.tags !== undefined) summary.tags = report.tags;
+  if (report.directory !== undefined) summary.directory = report.directory;
   if (report.waivers !== undefined) summary.waivers = summaryWaivers(report.waivers, waivedCounts(report.results));
   if (report.drift !== undefined) summary.drift = report.drift;
   return summary;
@@ -169,7 +170,7 @@ export function summaryWaivers({ file, warnDays, waivers, notices }: WaiverRepor
   };
 }
 
-export type SummaryHead = Pick<Summary, "tool" | "estate" | "inventoryFile" | "startedAt" | "asOf" | "tags" | "failOn">;
+export type SummaryHead = Pick<Summary, "tool" | "estate" | "inventoryFile" | "startedAt" | "asOf" | "tags" | "failOn" | "directory">;
 export type SummaryTail = Pick<Summary, "controls" | "clusters" | "verdict" | "exitCode" | "totals" | "totalsBySeverity" | "waivers" | "drift" | "timings" | "finishedAt">;
 
 /** An object's members as they sit inside a top-level JSON.stringify(…, null, 2), without the braces. */
@@ -192,8 +193,8 @@ export class SummaryStream {
     head: SummaryHead,
   ) {
     // Picked one by one: callers may hand a whole Summary.
-    const { tool, estate, inventoryFile, startedAt, asOf, tags, failOn } = head;
-    const first = { schemaVersion: 1, tool, ...(estate !== undefined ? { estate } : {}), inventoryFile, startedAt, asOf, ...(tags !== undefined ? { tags } : {}), failOn };
+    const { tool, estate, inventoryFile, startedAt, asOf, tags, failOn, directory } = head;
+    const first = { schemaVersion: 1, tool, ...(estate !== undefined ? { estate } : {}), inventoryFile, startedAt, asOf, ...(tags !== undefined ? { tags } : {}), failOn, ...(directory !== undefined ? { directory } : {}) };
     file.write(`{\n${members(first)},\n  "results": [`);
   }
 

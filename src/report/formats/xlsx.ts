@@ -24,7 +24,8 @@ import { MAPPING_COLUMNS, NO_MAPPINGS, mappingTexts } from "../../model/mapping"
 import { scopeText } from "../../waivers/describe";
 import { runFactRows, runFacts } from "../bookkeeping/run-facts";
 import { findingText } from "../finding";
-import { STATUS_WORDS } from "../text";
+import { STATUS_WORDS, targetLabel } from "../text";
+import { directoryColumn, targetColumns } from "./csv";
 import { writtenFile } from "../output/written-file";
 import type { EndView, Format, FormatContext, SliceView } from "./format";
 
@@ -38,7 +39,8 @@ export const EXCEL_MAX_ROWS = 1_048_576;
 /** Excel's characters per cell. */
 export const EXCEL_MAX_CELL = 32_767;
 
-export const FINDING_COLUMNS = ["host", "cluster", "control", "title", "severity", "status", "found", "expected", "actual", "reason", "waiver id", "waiver approver", "waiver expires", "collected from", "collected to"] as const;
+// "directory" last: added with the directory target (issue 23), after every column a reader may take by position.
+export const FINDING_COLUMNS = ["host", "cluster", "control", "title", "severity", "status", "found", "expected", "actual", "reason", "waiver id", "waiver approver", "waiver expires", "collected from", "collected to", "directory"] as const;
 
 /**
  * The Controls sheet's columns. Framework references (NIST SP 800-53, DISA STIG, CIS, CCI) are
@@ -137,9 +139,7 @@ class SplitSheet {
   }
 }
 
-function targetCells(r: Result): [host: string, cluster: string] {
-  return [r.target.kind === "host" ? r.target.name : "", r.target.cluster ?? ""];
-}
+
 
 /** What the workbook takes of the record's end. */
 export type XlsxEnd = Pick<EndView, "digest" | "environment" | "executor" | "shards">;
@@ -172,7 +172,7 @@ export class XlsxWriter {
     const append = zip.append.bind(zip);
     zip.append = (source, data, callback) => append(source, { ...data, date }, callback);
     this.summary = this.wb.addWorksheet("Summary");
-    this.findings = new SplitSheet(this.wb, "Findings", FINDING_COLUMNS, [18, 14, 12, 40, 10, 14, 60, 40, 40, 40, 16, 20, 12, 22, 22], maxRows);
+    this.findings = new SplitSheet(this.wb, "Findings", FINDING_COLUMNS, [18, 14, 12, 40, 10, 14, 60, 40, 40, 40, 16, 20, 12, 22, 22, 18], maxRows);
   }
 
   add(slice: Pick<SliceView, "results" | "lookup" | "windowOf">): void {
@@ -185,7 +185,7 @@ export class XlsxWriter {
       const window = slice.windowOf(r, r.evidence.map(slice.lookup));
       const w = r.waiver;
       this.findings.add([
-        ...targetCells(r),
+        ...targetColumns(r.target),
         r.control.id,
         r.control.title,
         r.control.severity,
@@ -199,13 +199,14 @@ export class XlsxWriter {
         w?.expires ?? "",
         window?.from ?? "",
         window?.to ?? "",
+        directoryColumn(r.target),
       ], (col) => (col === 6 ? STATUS_FILL[r.status] : undefined));
       this.findingRows += 1;
     }
   }
 
   private matrixCell(r: Result): void {
-    const label = r.target.kind === "cluster" ? `cluster ${r.target.name}` : r.target.cluster !== undefined ? `${r.target.name} (${r.target.cluster})` : r.target.name;
+    const label = r.target.kind === "host" && r.target.cluster !== undefined ? `${r.target.name} (${r.target.cluster})` : targetLabel(r.target);
     const key = `${r.target.kind}\u0000${r.target.name}`;
     let t = this.targetIndex.get(key);
     if (t === undefined) {

@@ -22,14 +22,14 @@ import { createHash } from "node:crypto";
 import type { Attachment, Label, Parameter, TestResult } from "allure-js-commons";
 import { ContentType, Stage, Status } from "allure-js-commons";
 import type { Category, EnvironmentInfo, Writer } from "./allure-sdk";
-import type { HostRecord, RunReport } from "../../../model/run";
+import type { DirectoryRecord, HostRecord, RunReport } from "../../../model/run";
 import type { InventoryCluster } from "../../../model/inventory";
 import type { Result, ResultStatus, UndeterminedReason } from "../../../model/result";
 import { ALLURE_SEVERITY } from "./allure-severity-words";
 import { PROBE_ERROR_KINDS } from "../../../model/snapshot";
 import { commandLines, evidenceLookup, type EvidenceLookup, type EvidenceView } from "../evidence-view";
 import { PlainFileWriter } from "./allure-writer";
-import { auditorMessage, detailsText, statusOf } from "../../text";
+import { auditorMessage, detailsText, statusOf, targetLabel } from "../../text";
 import { descriptionHtml } from "./allure-description";
 import { mappingLinks } from "./allure-links";
 import { join } from "node:path";
@@ -41,6 +41,8 @@ import { EXECUTOR_FILE, executorJson } from "./executor";
 export const ALLURE_RESULTS_DIR = "allure-results";
 export const STANDALONE_SUITE = "Standalone hosts";
 export const CLUSTER_SUITE = "Cluster-wide checks";
+/** The estate's directory (issue 23): a suite of its own, never among the clusters. */
+export const DIRECTORY_SUITE = "Directory";
 
 
 /**
@@ -133,7 +135,7 @@ export function evidenceText(view: EvidenceView): string {
 function labelsOf(r: Result): Label[] {
   const { control, target } = r;
   const labels: Label[] = [
-    { name: "parentSuite", value: target.kind === "cluster" ? target.name : (target.cluster ?? STANDALONE_SUITE) },
+    { name: "parentSuite", value: target.kind === "cluster" ? target.name : target.kind === "directory" ? DIRECTORY_SUITE : (target.cluster ?? STANDALONE_SUITE) },
     { name: "suite", value: target.kind === "cluster" ? CLUSTER_SUITE : target.name },
     // Allure's timeline groups by `host`: a cluster check is placed on the cluster's line.
     { name: "host", value: target.name },
@@ -167,6 +169,7 @@ function parametersOf(r: Result, ctx: AllureContext): Parameter[] {
   // hostproof's word, for readers of allure-results without hostproof's HTML (Allure's own server).
   const params: Parameter[] = [{ name: "severity", value: r.control.severity }];
   if (r.target.kind === "host") params.push({ name: "host", value: r.target.name });
+  if (r.target.kind === "directory") params.push({ name: "directory", value: r.target.name });
   if (r.target.cluster !== undefined) params.push({ name: "cluster", value: r.target.cluster });
   // Allure keys a result's history on its non-excluded parameters: values that change from run to
   // run (what was found, who waived it) are shown but excluded, so the history stays one line.
@@ -201,6 +204,8 @@ export interface AllureContext {
   identities: Map<string, HostIdentity>;
   /** The hosts of the report, by name: whose snapshots are the evidence attachments. */
   hosts: Map<string, HostRecord>;
+  /** The directory snapshot's query, start to end: when a directory result's facts were read. */
+  directory?: Pick<DirectoryRecord, "collectedAt" | "finishedAt">;
 }
 
 /** A host's snapshot as the report keeps it: the bytes judged, or a live one as the document judged. */
@@ -212,8 +217,9 @@ export function keptSnapshot(h: HostRecord): string | Buffer {
 /** The hosts and clusters of a slice, or of a whole report. */
 type Targets = { hosts: readonly HostRecord[]; clusters: readonly Pick<InventoryCluster, "name" | "nodes">[] };
 
-export function allureContext(report: Pick<RunReport, "startedAt" | "finishedAt"> & Targets, lookup: EvidenceLookup = evidenceLookup(report)): AllureContext {
+export function allureContext(report: Pick<RunReport, "startedAt" | "finishedAt" | "directory"> & Targets, lookup: EvidenceLookup = evidenceLookup(report)): AllureContext {
   return {
+    ...(report.directory !== undefined ? { directory: report.directory } : {}),
     lookup,
     runStart: Date.parse(report.startedAt),
     runStop: Date.parse(report.finishedAt),
@@ -250,6 +256,11 @@ function timesOf(r: Result, views: readonly EvidenceView[], ctx: AllureContext):
   if (Number.isFinite(start)) return { start, stop };
   // No probe cited (e.g. HP-CLU-004): the target's collection time keeps the report's time span the
   // span of the evidence, not "collected two days ago until the run".
+  if (r.target.kind === "directory") {
+    const d = ctx.directory;
+    const [from, to] = d !== undefined ? [Date.parse(d.collectedAt), Date.parse(d.finishedAt)] : [NaN, NaN];
+    return Number.isFinite(from) && Number.isFinite(to) ? { start: from, stop: to } : { start: ctx.runStart, stop: ctx.runStart };
+  }
   const collected = ctx.collectedAt.get(r.target.name);
   return collected !== undefined && Number.isFinite(collected) ? { start: collected, stop: collected } : { start: ctx.runStart, stop: ctx.runStop };
 }
@@ -260,8 +271,7 @@ function timesOf(r: Result, views: readonly EvidenceView[], ctx: AllureContext):
  * it is read without a click and is not cut off with a long title.
  */
 export function resultName(r: Result): string {
-  const target = r.target.kind === "cluster" ? `cluster ${r.target.name}` : r.target.name;
-  return `${r.control.id} on ${target}: ${r.control.title}`;
+  return `${r.control.id} on ${targetLabel(r.target)}: ${r.control.title}`;
 }
 
 /** Builds the Allure result for one hostproof result; `index` keeps uuids unique within a run. */
@@ -284,7 +294,7 @@ export function buildTestResult(r: Result, index: number, ctx: AllureContext): T
     historyId,
     testCaseId: historyId,
     name: resultName(r),
-    fullName: `${r.target.name}:${r.control.id}`,
+    fullName: `${r.target.kind === "directory" ? targetLabel(r.target) : r.target.name}:${r.control.id}`,
     status: ALLURE_STATUS[statusOf(r)],
     statusDetails: { message: auditorMessage(r), ...(trace !== "" ? { trace } : {}) },
     stage: Stage.FINISHED,
@@ -438,7 +448,7 @@ export const allureResultsFormat: Format = {
     return {
       add(slice) {
         // Results citing no probe are placed at the run's time span (timesOf): so far.
-        const allure = allureContext({ startedAt: ctx.head.startedAt, finishedAt: slice.writtenAt, hosts: slice.hosts, clusters: slice.clusters }, slice.lookup);
+        const allure = allureContext({ startedAt: ctx.head.startedAt, finishedAt: slice.writtenAt, hosts: slice.hosts, clusters: slice.clusters, ...(ctx.head.directory !== undefined ? { directory: ctx.head.directory } : {}) }, slice.lookup);
         return inParts(slice.results, (part) => stream.add(part, allure));
       },
       async finish(end) {

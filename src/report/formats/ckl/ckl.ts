@@ -46,6 +46,7 @@ export class CklWriter {
   private checklists = 0;
   private readonly totals: Record<CklStatus, number> = { Open: 0, Not_Reviewed: 0, NotAFinding: 0, Not_Applicable: 0 };
   private clusterResults = 0;
+  private directoryResults = 0;
 
   constructor(private readonly ctx: FormatContext) {
     mkdirSync(join(ctx.dir, CKL_DIR), { recursive: true });
@@ -58,8 +59,12 @@ export class CklWriter {
   async add(slice: SliceView): Promise<void> {
     const byHost = new Map<string, Result[]>();
     for (const r of slice.results) {
-      if (r.target.kind === "cluster") {
-        if ((r.control.mappings?.stig.length ?? 0) > 0) this.clusterResults += 1;
+      // Checklists are of hosts: a cluster's or the directory's result mapping a STIG rule is counted, not placed in one.
+      if (r.target.kind !== "host") {
+        if ((r.control.mappings?.stig.length ?? 0) > 0) {
+          if (r.target.kind === "cluster") this.clusterResults += 1;
+          else this.directoryResults += 1;
+        }
         continue;
       }
       const list = byHost.get(r.target.name);
@@ -120,7 +125,7 @@ export class CklWriter {
 
   async finish(tail: Pick<SummaryTail, "finishedAt">): Promise<FormatOutcome> {
     const without = this.entries - this.checklists;
-    const last = { checklists: this.checklists, hostsWithoutChecklist: without, vulns: this.totals, clusterResultsMappingStig: this.clusterResults, finishedAt: tail.finishedAt };
+    const last = { checklists: this.checklists, hostsWithoutChecklist: without, vulns: this.totals, clusterResultsMappingStig: this.clusterResults, directoryResultsMappingStig: this.directoryResults, finishedAt: tail.finishedAt };
     this.index.write(`${this.entries === 0 ? "]" : "\n  ]"},\n${members(last)}\n}\n`);
     this.ctx.record(CKL_INDEX_FILE, this.index.close());
     await this.ctx.drain();

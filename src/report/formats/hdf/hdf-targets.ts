@@ -140,11 +140,12 @@ export function targetDocument(target: Target, results: readonly Result[], judge
   const { tool, estate, inventoryFile, startedAt, asOf, failOn, tags } = head;
   const what = `${target.kind} ${target.name}`;
   const facts = {
-    platform: { name: "windows", release: target.kind, target_id: target.name },
+    // The directory is no Windows host: no hostname, which hdf2ckl would make a checklist's asset.
+    platform: { name: target.kind === "directory" ? "active-directory" : "windows", release: target.kind, target_id: target.name },
     version: tool.version,
     statistics: hdfStatistics(counts),
     passthrough: {
-      metadata: { hostname: target.name },
+      metadata: target.kind === "directory" ? { directory: target.name, ...(head.directory !== undefined ? { snapshot: head.directory.file, sha256: head.directory.sha256 } : {}) } : { hostname: target.name },
       hostproof: {
         tool,
         ...(estate !== undefined ? { estate } : {}),

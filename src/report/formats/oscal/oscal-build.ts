@@ -26,7 +26,7 @@
  */
 import type { InventoryCluster } from "../../../model/inventory";
 import type { Result, ResultStatus } from "../../../model/result";
-import type { HostRecord } from "../../../model/run";
+import type { DirectoryRecord, HostRecord } from "../../../model/run";
 import type { ProbeRecord } from "../../../model/snapshot";
 import type { AppliedWaiver } from "../../../model/waiver";
 import { hostIdentity } from "../../../evidence/identity";
@@ -59,6 +59,10 @@ export const ids = {
   tool: (n: Namer) => n("tool"),
   platform: (n: Namer) => n("platform"),
   host: (n: Namer, host: string) => n("host", host),
+  /** The estate's directory: a component, its snapshot a resource, the snapshot as a whole an observation. */
+  directory: (n: Namer, name: string) => n("directory", name),
+  directorySnapshot: (n: Namer, name: string) => n("directory-snapshot", name),
+  directoryWhole: (n: Namer, name: string) => n("directory-observation", name),
   cluster: (n: Namer, cluster: string) => n("cluster", cluster),
   snapshot: (n: Namer, host: string) => n("snapshot", host),
   /** The observation of a host's snapshot as a whole. */
@@ -100,6 +104,43 @@ export function clusterComponent(n: Namer, c: InventoryCluster): object {
     description: markupMulti(`Failover cluster ${markdownText(c.name)} (${markdownText(c.type)}) of ${c.nodes.length} nodes: ${c.nodes.map((node) => markdownText(node)).join(", ")}.`),
     props: [...prop("cluster-type", c.type), ...prop("nodes", String(c.nodes.length))],
     status: { state: "operational" },
+  };
+}
+
+/** The estate's directory (issue 23): a component, never a host's inventory item. */
+export function directoryComponent(n: Namer, name: string, d: DirectoryRecord | undefined): object {
+  const described = d !== undefined ? `Active Directory domain ${markdownText(name)}: ${d.objects} computer objects under ${markdownText(d.base)}, read from ${markdownText(d.url)}.` : `The estate's directory: no directory snapshot was given, so nothing of it was read.`;
+  return {
+    uuid: ids.directory(n, name),
+    type: "service",
+    title: markupLine(`directory ${name}`),
+    description: markupMulti(described),
+    props: [...prop("directory", name), ...(d !== undefined ? [...prop("base-dn", d.base), ...prop("objects", String(d.objects))] : [])],
+    status: { state: "operational" },
+  };
+}
+
+/** The back-matter resource the directory's observation points at: the kept snapshot and its SHA-256. */
+export function directoryResource(n: Namer, d: DirectoryRecord): object {
+  return {
+    uuid: ids.directorySnapshot(n, d.name),
+    title: markupLine(`Directory snapshot of ${d.name}`),
+    description: markupMulti(`Every computer object hostproof read from ${markdownText(d.url)} under ${markdownText(d.base)}, as the report keeps it at ${markdownText(d.file)} (relative to the report folder).`),
+    rlinks: [{ href: pathHref(d.file), "media-type": "application/json", hashes: [{ algorithm: "SHA-256", value: d.sha256 }] }],
+  };
+}
+
+/** The observation of the directory snapshot as a whole: what every directory result relies on. */
+export function directoryObservation(n: Namer, d: DirectoryRecord, fallback: string): object {
+  const at = oscalDateTime(d.collectedAt);
+  return {
+    uuid: ids.directoryWhole(n, d.name),
+    title: markupLine(`Directory snapshot of ${d.name}`),
+    description: markupMulti(`hostproof read ${d.objects} computer objects from ${markdownText(d.url)} under ${markdownText(d.base)}, from ${markdownText(d.collectedAt)} to ${markdownText(d.finishedAt)}.`),
+    methods: ["TEST"],
+    subjects: [{ "subject-uuid": ids.directory(n, d.name), type: "component" }],
+    "relevant-evidence": [{ href: `#${ids.directorySnapshot(n, d.name)}`, description: markupMulti(`${markdownText(d.file)}, SHA-256 ${d.sha256}`) }],
+    collected: at ?? fallback,
   };
 }
 

@@ -26,7 +26,7 @@ import { STATUS_WORDS } from "../../text";
 import type { EndView, Format, FormatContext, SliceView } from "../format";
 import { inParts } from "../parts";
 import { SUMMARY_FILE, type SummaryHead } from "../summary";
-import { clusterComponent, findings, ids, inventoryItem, observationsOf, probeObservation, prop, risk, snapshotObservation, snapshotResource, type Namer, type RiskWaiver } from "./oscal-build";
+import { clusterComponent, directoryComponent, directoryObservation, directoryResource, findings, ids, inventoryItem, observationsOf, probeObservation, prop, risk, snapshotObservation, snapshotResource, type Namer, type RiskWaiver } from "./oscal-build";
 import { nistTargets, runNamer, UNMAPPED } from "./oscal-ids";
 import { markdownText, markupLine, markupMulti, oscalDateTime, stringValue } from "./oscal-text";
 
@@ -90,6 +90,8 @@ export class OscalStream {
   private readonly spools: ArraySpool[];
   /** Clusters met so far: a node names its cluster's component only when the document holds it. */
   private readonly clusters = new Set<string>();
+  /** The directory met (it is judged in one slice): its component, and its snapshot's observation when it had one. */
+  private directory: { name: string; observed: boolean } | undefined;
   /** The waivers results carried, by their index in the file: each becomes a risk. */
   private readonly waivers = new Map<number, RiskWaiver>();
   private readonly runStart: string;
@@ -130,7 +132,7 @@ export class OscalStream {
     await inParts(slice.results, (part) => {
       for (const r of part) {
         const views = r.evidence.map(slice.lookup);
-        const observations = observationsOf(n, r, views, keyOf, (c) => nodes.get(c) ?? [], (h) => hosts.has(h));
+        const observations = r.target.kind === "directory" ? this.directoryObservations(r.target.name) : observationsOf(n, r, views, keyOf, (c) => nodes.get(c) ?? [], (h) => hosts.has(h));
         let riskId: string | undefined;
         if (r.waiver !== undefined) {
           const { originalStatus, ...waiver } = r.waiver;
@@ -142,6 +144,21 @@ export class OscalStream {
         for (const f of findings(n, r, { observations, ...(riskId !== undefined ? { risk: riskId } : {}) }, tool)) this.findings.add(f);
       }
     });
+  }
+
+  /** The directory's component (and its snapshot's observation) the first time a result names it; the observations its results rely on. */
+  private directoryObservations(name: string): string[] {
+    const n = this.name;
+    if (this.directory === undefined) {
+      const d = this.head.directory !== undefined && this.head.directory.name === name ? this.head.directory : undefined;
+      this.components.add(directoryComponent(n, name, d));
+      if (d !== undefined) {
+        this.resources.add(directoryResource(n, d));
+        this.observations.add(directoryObservation(n, d, this.runStart));
+      }
+      this.directory = { name, observed: d !== undefined };
+    }
+    return this.directory.observed && this.directory.name === name ? [ids.directoryWhole(n, name)] : [];
   }
 
   private addHost(h: HostRecord, slice: Pick<SliceView, "lookup" | "kept">): void {

@@ -28,7 +28,7 @@ import { hostIdentity } from "../../../evidence/identity";
 import type { InventoryCluster } from "../../../model/inventory";
 import type { ControlMeta, Result, ResultStatus } from "../../../model/result";
 import { RESULT_STATUSES } from "../../../model/result";
-import type { HostRecord } from "../../../model/run";
+import type { DirectoryRecord, HostRecord } from "../../../model/run";
 import type { WaiverReport } from "../../../model/waiver";
 import { approvalText, scopeText, waiverLabel } from "../../../waivers/describe";
 import { evidenceText } from "../allure/allure-results";
@@ -38,7 +38,7 @@ import { daysLeft } from "../../../waivers/expiry";
 import { SEVERITIES } from "../../../model/severity";
 import type { EvidenceLookup } from "../evidence-view";
 import { Spool } from "../../output/stream-file";
-import { reasonSaid, STATUS_WORDS, statusOf } from "../../text";
+import { reasonSaid, STATUS_WORDS, statusOf, targetLabel } from "../../text";
 import { anchor, badge, esc, page } from "./html";
 import type { EndView, Format, SliceView } from "../format";
 import { giveTurn } from "../../../util/turns";
@@ -62,6 +62,8 @@ export class PagesWriter {
     reportDir: string,
     /** Writes a file whole, relative to the report folder, and records it for the manifest. */
     private readonly writeSmall: (rel: string, text: string) => void,
+    /** The directory snapshot the run judged, when it was given one (summary.json's `directory`). */
+    private readonly directory?: DirectoryRecord,
   ) {
     this.root = join(reportDir, PAGES_DIR);
     // t/ is made with the first page: a shard with no hosts keeps no empty folder the manifest would call unexpected.
@@ -88,6 +90,9 @@ export class PagesWriter {
       this.writePage(`Cluster ${c.name}`, [{ kind: "cluster", cluster: c, nodes }, ...nodes.map((h) => ({ kind: "host" as const, host: h }))], byTarget, slice);
       await giveTurn();
     }
+    // The estate's directory (judged in one slice): a page of its own, named by its domain.
+    const directory = results.find((r) => r.target.kind === "directory")?.target.name;
+    if (directory !== undefined) this.writePage(`Directory ${directory}`, [{ kind: "directory", name: directory }], byTarget, slice);
     const standalone = hosts.filter((h) => !inCluster.has(h.name.toLowerCase()));
     for (let i = 0; i < standalone.length; i += HOSTS_PER_PAGE) {
       const group = standalone.slice(i, i + HOSTS_PER_PAGE);
@@ -102,14 +107,14 @@ export class PagesWriter {
     const file = `t/${++this.pageCount}.html`;
     const body: string[] = [];
     for (const s of sections) {
-      const name = s.kind === "cluster" ? s.cluster.name : s.host.name;
+      const name = s.kind === "cluster" ? s.cluster.name : s.kind === "directory" ? s.name : s.host.name;
       const id = anchor(s.kind, name);
       const results = byTarget.get(id) ?? [];
       this.targets.write(
-        `<tr><td>${s.kind === "cluster" ? "cluster" : s.host.cluster !== undefined ? `node of ${esc(s.host.cluster)}` : "standalone host"}</td>` +
+        `<tr><td>${s.kind === "cluster" ? "cluster" : s.kind === "directory" ? "directory" : s.host.cluster !== undefined ? `node of ${esc(s.host.cluster)}` : "standalone host"}</td>` +
           `<td><a href="${file}#${id}">${esc(name)}</a></td>${countCells(results)}</tr>\n`,
       );
-      body.push(s.kind === "cluster" ? clusterHead(s.cluster, id) : hostHead(s.host, id, slice.kept(s.host.name)));
+      body.push(s.kind === "cluster" ? clusterHead(s.cluster, id) : s.kind === "directory" ? directoryHead(s.name, id, this.directory) : hostHead(s.host, id, slice.kept(s.host.name)));
       body.push(resultsTable(results, slice.lookup));
       for (const r of results) this.count(r, `${file}#${id}`);
     }
@@ -160,7 +165,7 @@ export class PagesWriter {
   }
 }
 
-type Section = { kind: "cluster"; cluster: InventoryCluster; nodes: readonly HostRecord[] } | { kind: "host"; host: HostRecord };
+type Section = { kind: "cluster"; cluster: InventoryCluster; nodes: readonly HostRecord[] } | { kind: "host"; host: HostRecord } | { kind: "directory"; name: string };
 
 const RANK: readonly ResultStatus[] = ["failed", "undetermined", "waived", "passed", "notApplicable"];
 
@@ -207,6 +212,15 @@ function spooled(spool: Spool): string {
   const text = readFileSync(spool.path, "utf8");
   spool.discard();
   return text;
+}
+
+/** The directory and the snapshot judged: the query, when it ran, and the file by its place in the report and digest. */
+function directoryHead(name: string, id: string, d: DirectoryRecord | undefined): string {
+  const facts =
+    d !== undefined
+      ? `<p class="meta">${esc(d.base)} at ${esc(d.url)} · ${d.objects.toLocaleString("en-US")} computer objects · read ${esc(d.collectedAt)} to ${esc(d.finishedAt)}</p><p class="meta">directory snapshot: ${esc(d.file)} in the report folder, SHA-256 ${esc(d.sha256)}</p>`
+      : `<p class="meta">no directory snapshot was given</p>`;
+  return `<section class="target" id="${id}"><h2>Directory ${esc(name)}</h2>${facts}`;
 }
 
 function hostHead(h: HostRecord, id: string, kept: { file: string; sha256: string } | undefined): string {
@@ -266,8 +280,7 @@ function resultsTable(results: readonly Result[], lookup: EvidenceLookup): strin
 const FINDINGS_HEAD = `<table><tr><th>target</th><th>control</th><th>severity</th><th>status</th><th>expected</th><th>found</th></tr>\n`;
 
 function findingRow(r: Result, href: string): string {
-  const target = r.target.kind === "cluster" ? `cluster ${r.target.name}` : r.target.name;
-  return `<tr><td><a href="${href}">${esc(target)}</a></td><td>${esc(r.control.id)}</td><td>${esc(r.control.severity)}</td><td>${statusCell(r)}</td><td>${esc(r.expected)}</td><td>${found(r)}</td></tr>\n`;
+  return `<tr><td><a href="${href}">${esc(targetLabel(r.target))}</a></td><td>${esc(r.control.id)}</td><td>${esc(r.control.severity)}</td><td>${statusCell(r)}</td><td>${esc(r.expected)}</td><td>${found(r)}</td></tr>\n`;
 }
 
 
@@ -353,7 +366,7 @@ export const pagesFormat: Format = {
   opens: `${PAGES_DIR}/index.html`,
   html: "pages",
   open(ctx) {
-    const pages = new PagesWriter(ctx.dir, (rel, text) => ctx.writeSmall(rel, text));
+    const pages = new PagesWriter(ctx.dir, (rel, text) => ctx.writeSmall(rel, text), ctx.head.directory);
     return {
       add: (slice) => pages.add(slice),
       finish: (end) => pages.finish(end),
