@@ -1726,7 +1726,15 @@ export interface EstateSpec {
   hosts: HostSpec[];
   clusters?: InventoryCluster[];
   inputs?: ControlInputs;
+  /**
+   * The inventory's directory: a snapshot's path, or `{ none }`. Test estates state they have none
+   * unless they say otherwise, so the directory controls are not applicable there with that reason
+   * rather than undetermined.
+   */
+  directory?: string | { none: string };
 }
+
+export const TEST_ESTATE_NO_DIRECTORY = { none: "test estate: no Active Directory" } as const;
 
 /**
  * Fills a node's spec from its inventory cluster so that a bare `{ name }` is a compliant node:
@@ -1783,6 +1791,7 @@ export function buildInventory(estate: EstateSpec): Inventory {
     version: 1,
     ...(estate.name ? { name: estate.name } : {}),
     ...(estate.inputs ? { inputs: estate.inputs } : {}),
+    directory: estate.directory ?? TEST_ESTATE_NO_DIRECTORY,
     hosts,
     ...(estate.clusters && estate.clusters.length > 0 ? { clusters: estate.clusters } : {}),
   };
