@@ -8,7 +8,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { AS_OF, goodEstate, readJson, runCli, tempDir } from "./cli";
+import { AS_OF, editJson, goodEstate, readJson, runCli, tempDir } from "./cli";
 import { runEstate } from "../../src/engine/run";
 import { directoryObject, directorySnapshot, directoryText } from "../helpers/directory-snapshot";
 
@@ -33,6 +33,10 @@ interface Summary {
 
 function estate(): { dir: string; inventory: string; features: string; directory: string } {
   const { dir, inventory } = goodEstate();
+  // Says nothing of a directory (test estates say they have none): --directory or nothing decides.
+  editJson(inventory, (v) => {
+    delete v.directory;
+  });
   const features = join(dir, "acme");
   mkdirSync(features);
   writeFileSync(join(features, "dir.feature"), FEATURE);
