@@ -30,6 +30,8 @@ export interface DirectoryInput {
   /** The snapshot judged; absent when none was given. */
   snapshot?: {
     domain: string;
+    /** When it was read (its collectedAt): activity is judged against this, not the as-of day. */
+    collectedAt: string;
     /** Where the report keeps it (evidence/directory/<file>). */
     evidence: string;
     objects: DirectoryObject[];
@@ -48,6 +50,8 @@ export interface EstateDirectory {
   /** Undefined when no snapshot was given. */
   computers?: readonly Computer[];
   evidence?: string;
+  /** When the snapshot was read; set with `computers`. */
+  readAt?: Date;
   waivers: readonly DirectoryWaiver[];
   /** The inventory's reason why the estate has no directory; never set with `computers`. */
   none?: string;
@@ -101,7 +105,7 @@ export function estateDirectory(input: DirectoryInput, slice: Slice | undefined)
   return {
     name: input.snapshot?.domain ?? NO_DIRECTORY_NAME,
     ...(known.computers !== undefined ? { computers: known.computers } : {}),
-    ...(input.snapshot !== undefined ? { evidence: input.snapshot.evidence } : {}),
+    ...(input.snapshot !== undefined ? { evidence: input.snapshot.evidence, readAt: new Date(input.snapshot.collectedAt) } : {}),
     ...(none !== undefined && snapshot === undefined ? { none } : {}),
     activeDays: input.activeDays,
     inventory: known.inventory,

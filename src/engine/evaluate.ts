@@ -48,9 +48,10 @@ export function evaluateDirectory(estate: Estate, control: ControlMeta, judge: D
     return [{ status: "undetermined", expected: control.title, actual: "no directory snapshot was given", reason: { kind: "not-collected", message: NO_DIRECTORY_REASON }, evidence: [], control, target }];
   }
   const computers = d.computers;
+  const readAt = d.readAt!;
   const exemption = exemptionFor(d.waivers, control.id, estate.asOf);
   const exempt = (c: Computer) => exemption(c.dn);
-  const judgement = safely(() => judge({ computers, asOf: estate.asOf, activeDays: d.activeDays, inventory: d.inventory, exempt }), control, d.name, onBug);
+  const judgement = safely(() => judge({ computers, asOf: estate.asOf, readAt, activeDays: d.activeDays, inventory: d.inventory, exempt }), control, d.name, onBug);
   return [{ ...judgement, control, target }];
 }
 

@@ -159,7 +159,7 @@ async function runPhases(options: RunOptions, progress: Progress, startedAt: Dat
   session.warnings.push(...claim.lock!.notes);
   try {
     const kept = directory !== undefined ? keepDirectory(session.writer, directory, directoryListed!) : undefined;
-    const estateDirectory = directoryInput(inv, directory !== undefined ? { domain: directory.domain, evidence: kept!, objects: directory.snapshot.objects } : undefined, waiverFile?.waivers);
+    const estateDirectory = directoryInput(inv, directory !== undefined ? { domain: directory.domain, collectedAt: directory.snapshot.collectedAt, evidence: kept!, objects: directory.snapshot.objects } : undefined, waiverFile?.waivers);
     const warnDays = options.waiverWarnDays ?? DEFAULT_WARN_DAYS;
     const waivers = waiverFile !== undefined ? waiverApplier(waiverFile.waivers, options.asOf, warnDays) : undefined;
     const sliceHosts = options.sliceHosts ?? SLICE_HOSTS;

@@ -25,13 +25,20 @@ import { evidence, notApplicable, undeterminedFromFact } from "./common";
 
 export interface DirectoryContext {
   computers: readonly Computer[];
+  /** The day end of support is judged against. */
   asOf: Date;
+  /**
+   * When the directory was read (the snapshot's collectedAt): activity and age are of that moment.
+   * The snapshot is evidence of one time; re-judged later (an auditor's offline re-run, the demo)
+   * its objects must not turn stale by the calendar alone.
+   */
+  readAt: Date;
   /** An object that logged on or changed its password within this many days is active (default 90). */
   activeDays: number;
 }
 
 const day = (d: Date | null): string => (d === null ? "never" : d.toISOString().slice(0, 10));
-const ageDays = (d: Date | null, asOf: Date): string => (d === null ? "never" : `${Math.floor((asOf.getTime() - d.getTime()) / 86_400_000)} days ago`);
+const ageDays = (d: Date | null, at: Date): string => (d === null ? "never" : `${Math.floor((at.getTime() - d.getTime()) / 86_400_000)} days ago`);
 
 /** The stale rows after the judge's own: the status is the judge's, decided before they were added. */
 function withStale(j: Judgement, stale: DetailRow[]): Judgement {
@@ -39,8 +46,8 @@ function withStale(j: Judgement, stale: DetailRow[]): Judgement {
 }
 
 /** Where the object is and when it was last seen: the note every row carries for the auditor. */
-function whereNote(c: Computer, asOf: Date): string {
-  return `${c.dn}; last logon ${day(c.lastLogon)}, password set ${ageDays(c.pwdLastSet, asOf)}`;
+function whereNote(c: Computer, readAt: Date): string {
+  return `${c.dn}; last logon ${day(c.lastLogon)}, password set ${ageDays(c.pwdLastSet, readAt)} (when the directory was read)`;
 }
 
 function release(c: Computer): string {
@@ -48,7 +55,7 @@ function release(c: Computer): string {
 }
 
 function active(ctx: DirectoryContext): Computer[] {
-  return ctx.computers.filter((c) => activityOf(c, ctx.asOf, ctx.activeDays) === "active");
+  return ctx.computers.filter((c) => activityOf(c, ctx.readAt, ctx.activeDays) === "active");
 }
 
 /** Windows, by the directory's own text: anything else (Samba, Linux, a NAS) is not judged against Windows dates. */
@@ -64,7 +71,7 @@ export function judgeDirectoryEndOfSupport(ctx: DirectoryContext & { exempt?: Ex
 }
 
 function endOfSupport(ctx: DirectoryContext, exempt: Exempt): Judgement {
-  const expected = `every computer object active in the last ${ctx.activeDays} days runs a Windows release within extended support on ${day(ctx.asOf)}`;
+  const expected = `every computer object active in the ${ctx.activeDays} days before the directory was read (${day(ctx.readAt)}) runs a Windows release within extended support on ${day(ctx.asOf)}`;
   const seen = active(ctx);
   const rows: DetailRow[] = [];
   let ok = 0;
@@ -72,21 +79,21 @@ function endOfSupport(ctx: DirectoryContext, exempt: Exempt): Judgement {
   for (const c of seen) {
     if (!isWindows(c)) {
       if (c.os !== null) other += 1;
-      else rows.push({ subject: c.name, expected: "a Windows release within extended support", actual: "the directory holds no operatingSystem for it", outcome: "unreadable", note: whereNote(c, ctx.asOf) });
+      else rows.push({ subject: c.name, expected: "a Windows release within extended support", actual: "the directory holds no operatingSystem for it", outcome: "unreadable", note: whereNote(c, ctx.readAt) });
       continue;
     }
     if (c.osVersion === null || c.os === null) {
-      rows.push({ subject: c.name, expected: "a Windows release within extended support", actual: `${release(c)}: the version is not "major.minor (build)"`, outcome: "unreadable", note: whereNote(c, ctx.asOf) });
+      rows.push({ subject: c.name, expected: "a Windows release within extended support", actual: `${release(c)}: the version is not "major.minor (build)"`, outcome: "unreadable", note: whereNote(c, ctx.readAt) });
       continue;
     }
     const found = directoryRelease({ ...c, osVersion: c.osVersion, os: c.os }, isServer(c));
     if (!found.ok) {
-      rows.push({ subject: c.name, expected: "a Windows release within extended support", actual: `${release(c)}: ${found.why}`, outcome: "unreadable", note: whereNote(c, ctx.asOf) });
+      rows.push({ subject: c.name, expected: "a Windows release within extended support", actual: `${release(c)}: ${found.why}`, outcome: "unreadable", note: whereNote(c, ctx.readAt) });
       continue;
     }
     const end = new Date(`${found.entry.extendedSupportEnd}T23:59:59.999Z`);
     if (end.getTime() < ctx.asOf.getTime()) {
-      rows.push(waivedRow({ subject: c.name, expected: "within extended support", actual: `${found.entry.product} (${release(c)}): extended support ended ${found.entry.extendedSupportEnd}`, outcome: "deviation", note: whereNote(c, ctx.asOf) }, exempt(c)));
+      rows.push(waivedRow({ subject: c.name, expected: "within extended support", actual: `${found.entry.product} (${release(c)}): extended support ended ${found.entry.extendedSupportEnd}`, outcome: "deviation", note: whereNote(c, ctx.readAt) }, exempt(c)));
     } else ok += 1;
   }
   const failed = rows.filter((r) => r.outcome === "deviation").length;
@@ -95,7 +102,7 @@ function endOfSupport(ctx: DirectoryContext, exempt: Exempt): Judgement {
   const counted = `${seen.length} active computer object(s): ${failed} past end of support${accepted > 0 ? ` (and ${accepted} more accepted by a waiver)` : ""}, ${ok} within it, ${unreadable} whose release could not be told${other > 0 ? `, ${other} not Windows` : ""}`;
   if (failed > 0) return { status: "failed", expected, actual: counted, details: rows, evidence: [] };
   if (seen.length === 0) {
-    return { status: "undetermined", expected, actual: `no computer object logged on or changed its password in the last ${ctx.activeDays} days`, reason: { kind: "not-verifiable", message: `the directory snapshot shows no active computer object: it may be older than ${ctx.activeDays} days, or the account that read it may not see computer objects` }, details: [], evidence: [] };
+    return { status: "undetermined", expected, actual: `no computer object logged on or changed its password in the ${ctx.activeDays} days before the directory was read`, reason: { kind: "not-verifiable", message: `the directory snapshot shows no active computer object: the account that read it may not see computer objects or their lastLogonTimestamp and pwdLastSet` }, details: [], evidence: [] };
   }
   if (unreadable > 0) return { status: "undetermined", expected, actual: counted, reason: { kind: "not-verifiable", message: `${unreadable} active object(s) name no Windows release hostproof can date` }, details: rows, evidence: [] };
   return { status: "passed", expected, actual: counted, details: rows, evidence: [] };
@@ -139,13 +146,13 @@ export function judgeDirectoryAudited(ctx: DirectoryContext, inventory: Inventor
 }
 
 function audited(ctx: DirectoryContext, inventory: InventoryNames, exempt: Exempt): Judgement {
-  const expected = `every server active in the directory in the last ${ctx.activeDays} days is in the inventory and was judged by this run`;
+  const expected = `every server active in the ${ctx.activeDays} days before the directory was read (${day(ctx.readAt)}) is in the inventory and was judged by this run`;
   const rows: DetailRow[] = [];
   let audited = 0;
   let servers = 0;
   for (const c of active(ctx)) {
     if (c.os === null) {
-      rows.push({ subject: c.name, expected: "in the inventory, if it is a server", actual: "the directory holds no operatingSystem for it: it may be a server", outcome: "unreadable", note: whereNote(c, ctx.asOf) });
+      rows.push({ subject: c.name, expected: "in the inventory, if it is a server", actual: "the directory holds no operatingSystem for it: it may be a server", outcome: "unreadable", note: whereNote(c, ctx.readAt) });
       continue;
     }
     if (!isServer(c)) continue;
@@ -155,7 +162,7 @@ function audited(ctx: DirectoryContext, inventory: InventoryNames, exempt: Exemp
       audited += 1;
       continue;
     }
-    rows.push(waivedRow({ subject: c.name, expected: "in the inventory", actual: `not audited: ${release(c)}`, outcome: "deviation", note: whereNote(c, ctx.asOf) }, exempt(c)));
+    rows.push(waivedRow({ subject: c.name, expected: "in the inventory", actual: `not audited: ${release(c)}`, outcome: "deviation", note: whereNote(c, ctx.readAt) }, exempt(c)));
   }
   const missing = rows.filter((r) => r.outcome === "deviation").length;
   const accepted = rows.filter((r) => r.outcome === "allowed").length;
@@ -163,7 +170,7 @@ function audited(ctx: DirectoryContext, inventory: InventoryNames, exempt: Exemp
   const actual = `${audited} of ${servers} active server(s) audited; ${missing} not audited${accepted > 0 ? `, ${accepted} accepted by a waiver` : ""}${unreadable > 0 ? `; ${unreadable} active object(s) of unknown kind` : ""}`;
   if (missing > 0) return { status: "failed", expected, actual, details: rows, evidence: [] };
   if (servers === 0 && unreadable === 0) {
-    return { status: "undetermined", expected, actual: "no server was active in the directory", reason: { kind: "not-verifiable", message: `the directory snapshot shows no server active in the last ${ctx.activeDays} days: it may be old, or the account that read it may not see operatingSystem` }, details: [], evidence: [] };
+    return { status: "undetermined", expected, actual: "no server was active in the directory", reason: { kind: "not-verifiable", message: `the directory snapshot shows no server active in the ${ctx.activeDays} days before it was read: the account that read it may not see operatingSystem` }, details: [], evidence: [] };
   }
   if (unreadable > 0) return { status: "undetermined", expected, actual, reason: { kind: "not-verifiable", message: `${unreadable} active object(s) have no operatingSystem: whether they are servers cannot be told` }, details: rows, evidence: [] };
   return { status: "passed", expected, actual, details: rows, evidence: [] };
@@ -178,8 +185,8 @@ export const judgeDirectoryAuditedByRun = (ctx: DirectoryContext & { inventory: 
  */
 export function staleObjects(ctx: DirectoryContext, which: (c: Computer) => boolean = () => true): DetailRow[] {
   return ctx.computers
-    .filter((c) => which(c) && activityOf(c, ctx.asOf, ctx.activeDays) === "stale")
-    .map((c) => ({ subject: c.name, expected: `a logon or password change in the last ${ctx.activeDays} days`, actual: `last seen ${ageDays(lastSeen(c), ctx.asOf)} (${release(c)})`, outcome: "info" as const, note: whereNote(c, ctx.asOf) }));
+    .filter((c) => which(c) && activityOf(c, ctx.readAt, ctx.activeDays) === "stale")
+    .map((c) => ({ subject: c.name, expected: `a logon or password change in the ${ctx.activeDays} days before the directory was read`, actual: `last seen ${ageDays(lastSeen(c), ctx.readAt)} (${release(c)})`, outcome: "info" as const, note: whereNote(c, ctx.readAt) }));
 }
 
 /**

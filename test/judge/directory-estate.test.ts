@@ -48,13 +48,13 @@ test("FILETIME, GeneralizedTime and the version as Active Directory writes them;
 });
 
 test("a 2003 object active in the last 90 days fails the estate, with its DN, last logon and password age; stale and disabled objects do not count", () => {
-  const ctx = { computers: ESTATE.map(readComputer), asOf: AS_OF, activeDays: 90 };
+  const ctx = { computers: ESTATE.map(readComputer), asOf: AS_OF, readAt: AS_OF, activeDays: 90 };
   const j = judgeDirectoryEndOfSupport(ctx);
   assert.equal(j.status, "failed");
   const old = j.details!.find((r) => r.subject === "OLD2003")!;
   assert.equal(old.outcome, "deviation");
   assert.match(old.actual, /^Windows Server 2003 \/ 2003 R2 \(Windows Server 2003, 5\.2 \(3790\)\): extended support ended 2015-07-14$/);
-  assert.equal(old.note, "CN=OLD2003,OU=Legacy,DC=corp,DC=example; last logon 2026-12-01, password set 8 days ago");
+  assert.equal(old.note, "CN=OLD2003,OU=Legacy,DC=corp,DC=example; last logon 2026-12-01, password set 8 days ago (when the directory was read)");
   assert.equal(j.details!.some((r) => r.outcome !== "info" && (r.subject === "GONE2008" || r.subject === "OFF2012")), false, "stale and disabled objects are not the estate's live hosts");
   // The stale object is listed, as information only; the disabled one is not listed at all.
   assert.deepEqual(j.details!.filter((r) => r.outcome === "info").map((r) => r.subject), ["GONE2008"]);
@@ -65,12 +65,12 @@ test("a 2003 object active in the last 90 days fails the estate, with its DN, la
   assert.equal(judgeDirectoryEndOfSupport(clean).status, "passed");
   const odd = { ...clean, computers: [...clean.computers, readComputer(computer("ODD", "Windows Server", "ten", 1))] };
   assert.equal(judgeDirectoryEndOfSupport(odd).status, "undetermined");
-  // Nothing active at all: never passed.
-  assert.equal(judgeDirectoryEndOfSupport({ ...ctx, asOf: new Date("2030-01-01T00:00:00Z") }).status, "undetermined");
+  // Nothing active when the directory was read: never passed.
+  assert.equal(judgeDirectoryEndOfSupport({ ...ctx, readAt: new Date("2030-01-01T00:00:00Z") }).status, "undetermined");
 });
 
 test("every active server must be in the inventory: the others are not audited, unless a waiver accepts them; workstations are not servers", () => {
-  const ctx = { computers: ESTATE.map(readComputer), asOf: AS_OF, activeDays: 90 };
+  const ctx = { computers: ESTATE.map(readComputer), asOf: AS_OF, readAt: AS_OF, activeDays: 90 };
   const inventory = new InventoryNames([{ name: "app2019" }, { name: "nas1.corp.example" }]);
   const j = judgeDirectoryAudited(ctx, inventory);
   assert.equal(j.status, "failed");
@@ -97,15 +97,28 @@ test("every active server must be in the inventory: the others are not audited, 
   assert.equal(judgeDirectoryAudited(unknown, inventory).status, "undetermined");
 });
 
+test("re-judged years later, a snapshot's objects are as active as when it was read; end of support moves with the as-of day", () => {
+  const later = new Date("2029-03-01T00:00:00Z");
+  const ctx = { computers: ESTATE.map(readComputer), asOf: later, readAt: AS_OF, activeDays: 90 };
+  const inventory = new InventoryNames([{ name: "app2019" }]);
+  // The same objects are active (activity is of the snapshot's moment), not all stale by the calendar.
+  assert.equal(judgeDirectoryAudited(ctx, inventory).actual, "1 of 2 active server(s) audited; 1 not audited");
+  assert.deepEqual(staleObjects(ctx).map((r) => r.subject), ["GONE2008"]);
+  // Server 2019 (2029-01-09) and Windows 11 24H2 Enterprise (2027-10-12) are past support on the later day, though read in 2026.
+  const eos = judgeDirectoryEndOfSupport(ctx);
+  assert.deepEqual(eos.details!.filter((r) => r.outcome === "deviation").map((r) => r.subject).sort(), ["APP2019", "OLD2003", "PC-ANNA"]);
+  assert.match(eos.expected, /in the 90 days before the directory was read \(2026-12-06\) runs a Windows release within extended support on 2029-03-01$/);
+});
+
 test("stale objects are listed apart, neither passed nor failed", () => {
-  const rows = staleObjects({ computers: ESTATE.map(readComputer), asOf: AS_OF, activeDays: 90 });
+  const rows = staleObjects({ computers: ESTATE.map(readComputer), asOf: AS_OF, readAt: AS_OF, activeDays: 90 });
   assert.deepEqual(rows.map((r) => [r.subject, r.outcome]), [["GONE2008", "info"]]);
   assert.match(rows[0]!.actual, /^last seen 400 days ago \(Windows Server 2008 R2 Enterprise, 6\.1 \(7601\)\)$/);
 });
 
 test("from 10.0 on the edition's name tells the releases of one build apart, as the SKU does on the host", () => {
   const judge = (os: string, version: string): string => {
-    const j = judgeDirectoryEndOfSupport({ computers: [readComputer(computer("H", os, version, 1))], asOf: AS_OF, activeDays: 90 });
+    const j = judgeDirectoryEndOfSupport({ computers: [readComputer(computer("H", os, version, 1))], asOf: AS_OF, readAt: AS_OF, activeDays: 90 });
     return `${j.status}: ${j.details?.[0]?.actual ?? j.actual}`;
   };
   assert.match(judge("Windows Server 2019 Datacenter", "10.0 (17763)"), /^passed/);
