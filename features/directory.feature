@@ -4,8 +4,9 @@ Feature: The estate's directory: what exists, not only what the inventory lists
   Active Directory holds a computer object for every joined machine, with the release it last
   reported and when it last logged on. These controls judge the directory snapshot that
   `hostproof discover` wrote (run --directory, or the inventory's directory field). An object is
-  active when it is enabled and logged on or changed its machine password in the last N days
-  (inventory input directory.activeDays, 90 unless set); enabled objects seen neither way are
+  active when it is enabled and logged on or changed its machine password in the N days before
+  the directory was read (inventory input directory.activeDays, 90 unless set), so a snapshot
+  judged again later says what it said then; enabled objects seen neither way are
   stale, listed in the results as information, neither passed nor failed. Without a snapshot the
   results are undetermined, unless the inventory states the estate has no directory
   (`directory: { none: <why> }`), which makes them not applicable with that reason.
@@ -43,15 +44,19 @@ Feature: The estate's directory: what exists, not only what the inventory lists
 
   @nist-ours:CM-8
   @HP-DIR-003 @severity:medium
-  Scenario: The directory and each host it knows agree on the host's Windows release
+  Scenario: The directory and each host agree on the host's Windows release and its membership
     Rationale: The directory is what discovery, other tools and auditors read; where it says
     Windows Server 2003 and the host says 2022 (or the reverse), one of them is wrong, and a
     decision made from the directory is made on a false record. The host's own report (its os
     fact) is compared with its computer object's operatingSystemVersion and whether it is a server.
+    A host that says it is a member of the directory's domain but has no object in it is a finding
+    too; a host of another domain, or of none, is not this directory's to hold.
     Remediation: Find why the record differs: a computer object reused by another machine, a host
     rebuilt under the same name whose object was not updated, or a stale duplicate. Let the host
-    update its object (it does so at startup) or delete the wrong object.
-    Source: Microsoft Learn, "Computer object attributes" (operatingSystem, operatingSystemVersion).
+    update its object (it does so at startup) or delete the wrong object. A member without an
+    object has lost its trust: rejoin it to the domain.
+    Source: Microsoft Learn, "Computer object attributes" (operatingSystem, operatingSystemVersion);
+    Win32_ComputerSystem (PartOfDomain, Domain).
 
-    Given each host the directory knows
+    Given each host and its computer object in the directory
     Then the directory and the host agree on the host's Windows release

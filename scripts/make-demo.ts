@@ -1,5 +1,6 @@
 /**
- * Generates the bundled demo estate, examples/demo/: inventory.yaml and snapshots/*.json.
+ * Generates the bundled demo estate, examples/demo/: inventory.yaml and snapshots/*.json
+ * (directory.json comes from a real directory: scripts/make-demo-directory.ts).
  *
  *   node --import tsx scripts/make-demo.ts [--out <dir>]
  *
@@ -184,6 +185,7 @@ export function demoEstate(): EstateSpec {
   return {
     name: "Contoso demo estate",
     inputs: { endOfSupport: { warningDays: 90 } },
+    directory: "directory.json",
     hosts: hosts.map((h, i) => ({ ...h, collectedAt: collectedAt(i) })),
     clusters: [
       { name: "wgclus", type: "workgroup", nodes: ["wg-node1", "wg-node2", "wg-node3"], adminAccount: "clusadmin" },
@@ -219,6 +221,13 @@ inputs:
   endOfSupport:
     # Warn this many days before a host's Windows Server version leaves extended support.
     warningDays: 90
+
+# The domain's computer objects, read by \`hostproof discover\` (scripts/make-demo-directory.ts made
+# this one from a real domain controller). The estate-wide controls (features/directory.feature)
+# judge it: no active object past end of support, every active server in this inventory, and each
+# host's release as the directory and the host tell it. Without a directory, say why instead:
+#   directory: { none: "workgroup estate: no Active Directory" }
+directory: directory.json
 
 hosts:
   # Workgroup cluster wgclus: Windows Server 2022, primary DNS suffix wg.contoso.test.

@@ -77,7 +77,7 @@ export const CHECKS: readonly CheckBinding[] = [
   // The estate's directory (features/directory.feature): judged over the directory snapshot.
   directory("no computer object active in the directory runs a Windows release past its end of extended support", judges.judgeDirectoryEndOfSupport),
   directory("every active server in the directory was checked by this run", judges.judgeDirectoryAuditedByRun),
-  host("the directory and the host agree on the host's Windows release", judges.judgeDirectoryAgreesWithHost, ["os"]),
+  host("the directory and the host agree on the host's Windows release", judges.judgeDirectoryAgreesWithHost, ["os", "computerSystem"]),
 
   host("inside a Hyper-V VM, the guest services of Heartbeat, Shutdown, Time Synchronization, Key-Value Pair Exchange and VSS are present and running", judges.judgeIntegrationServicesInGuest, ["computerSystem"], GUEST_SERVICE_PROBES),
 ];

@@ -71,13 +71,14 @@ export const SCOPES: Record<string, Scope> = {
   "each multi-domain cluster": { kind: "cluster", name: "each multi-domain cluster", excludes: clusterOf(["multi-domain"], "multi-domain clusters") },
   "the estate's directory": { kind: "directory", name: "the estate's directory" },
   // In scope without a snapshot: the judge says undetermined, never "not applicable" for a directory it was not given.
-  "each host the directory knows": {
+  // A host the directory does not hold stays in scope: whether it should (it says it is a member
+  // of that domain) is the judge's to read from the host, not the scope's to assume.
+  "each host and its computer object in the directory": {
     kind: "host",
-    name: "each host the directory knows",
+    name: "each host and its computer object in the directory",
     excludes: (h) => {
       const view = h.directory;
-      if (view.kind === "none") return { appliesTo: "hosts the estate's directory holds", found: `the inventory states the estate has no directory: ${view.why}` };
-      if (view.kind === "absent") return { appliesTo: "hosts the estate's directory holds", found: `the directory ${view.domain} holds no computer object named ${h.record.name} or with that DNS host name` };
+      if (view.kind === "none") return { appliesTo: "estates with a directory", found: `the inventory states the estate has no directory: ${view.why}` };
       return undefined;
     },
   },

@@ -28,6 +28,8 @@ import type { SummaryResult, SummaryWaiver } from "../report/formats/summary";
 import type { SummaryRest } from "../report/formats/summary-read";
 import { waiverApplier, type WaiverApplier } from "../waivers/apply";
 import { isExpired } from "../waivers/expiry";
+import { dnCovers, isDirectoryScope } from "../waivers/directory";
+import { waiverLabel } from "../waivers/describe";
 
 /** One thing a report states that its own results contradict. */
 export interface Contradiction {
@@ -122,8 +124,10 @@ export class SummaryCheck {
       if (control.severity !== r.severity) this.contradict(`results[${at}].severity`, r.severity, `${control.severity}, as results[${control.first}] of ${r.controlId} says`);
     }
     if (r.status === "failed") this.failedByControl.set(r.controlId, (this.failedByControl.get(r.controlId) ?? 0) + 1);
-    if (r.waiver !== undefined || r.status === "waived" || r.status === "failed" || r.status === "undetermined") {
-      const judged: Judged = { controlId: r.controlId, target: r.target, status: r.status, waiver: r.waiver };
+    // Rows a directory waiver accepted are checked too, whatever the result's own status.
+    const waivedRows = r.details.filter((row) => row.waiverIndex !== undefined);
+    if (r.waiver !== undefined || r.status === "waived" || r.status === "failed" || r.status === "undetermined" || waivedRows.length > 0) {
+      const judged: Judged = { controlId: r.controlId, target: r.target, status: r.status, waiver: r.waiver, details: waivedRows };
       if (this.waivers !== undefined) this.waivers.judge(at, judged);
       else this.pending.push({ at, r: judged });
     }
@@ -289,27 +293,53 @@ export class SummaryCheck {
   }
 }
 
-type Judged = Pick<SummaryResult, "controlId" | "target" | "status" | "waiver">;
+type Judged = Pick<SummaryResult, "controlId" | "target" | "status" | "waiver" | "details">;
 
 /** Each result's waiver, checked by applying the waivers again, in the order of the results. */
 class WaiverCheck {
   readonly applied: number[];
   private readonly applier: WaiverApplier | undefined;
 
+  private readonly waivers: Waiver[];
+  private readonly asOf: Date;
+
   constructor(
     listed: { warnDays: number; waivers: readonly (Waiver | SummaryWaiver)[] } | undefined,
     asOfDay: string,
     private readonly contradict: (at: number, field: string, stated: unknown, recomputed: unknown) => void,
   ) {
-    const waivers: Waiver[] = (listed?.waivers ?? []).map((w) => {
+    this.waivers = (listed?.waivers ?? []).map((w) => {
       const { index: _i, state: _s, applied: _a, ...rest } = w as SummaryWaiver;
       return rest;
     });
-    this.applied = waivers.map(() => 0);
-    this.applier = listed !== undefined ? waiverApplier(waivers, new Date(`${asOfDay}T00:00:00Z`), listed.warnDays) : undefined;
+    this.asOf = new Date(`${asOfDay}T00:00:00Z`);
+    this.applied = this.waivers.map(() => 0);
+    this.applier = listed !== undefined ? waiverApplier(this.waivers, this.asOf, listed.warnDays) : undefined;
+  }
+
+  /**
+   * A row that names a waiver: the waiver exists, is a directory waiver of this control, covers the
+   * object the row is about (its note opens with the object's DN), and, if the row is accepted, had
+   * not expired. The judge cannot be run again here; what the row claims of its waiver can be checked.
+   */
+  private checkRows(at: number, r: Judged): void {
+    r.details.forEach((row, i) => {
+      const index = row.waiverIndex!;
+      const field = `details[${i}].waiverIndex`;
+      const w = this.waivers[index];
+      if (w === undefined) return this.contradict(at, field, index, `a waiver of the file: it lists ${this.waivers.length}`);
+      if (!isDirectoryScope(w) || w.controlId !== r.controlId) return this.contradict(at, field, index, `a directory waiver of ${r.controlId}; waivers[${index}] is ${waiverLabel(w, index)}`);
+      const dn = /^((?:[^\\;]|\\.)+); /.exec(row.note ?? "")?.[1];
+      if (dn === undefined || !dnCovers(w.scope.directory, dn)) return this.contradict(at, field, index, `a waiver covering the row's object ${dn ?? "(its note names no DN)"}; waivers[${index}] covers ${w.scope.directory}`);
+      if (row.outcome === "allowed") {
+        if (isExpired(w.expires, this.asOf)) return this.contradict(at, `details[${i}].outcome`, row.outcome, `deviation: waivers[${index}] expired at the end of ${w.expires}`);
+        this.applied[index]! += 1;
+      }
+    });
   }
 
   judge(at: number, r: Judged): void {
+    this.checkRows(at, r);
     const status = r.waiver?.originalStatus ?? r.status;
     if (status === "waived") return this.contradict(at, "waiver", "none", "the waiver a waived result carries");
     if (this.applier === undefined) {
@@ -317,7 +347,7 @@ class WaiverCheck {
       else if (r.waiver !== undefined) this.contradict(at, "waiver", show(r.waiver), "none: the report was given no waivers");
       return;
     }
-    const again = this.applier.apply(asJudged(r.controlId, r.target, status));
+    const again = this.applier.apply(asJudged(r.controlId, r.target, status, r.details));
     if (again.waiver !== undefined) this.applied[again.waiver.index]! += 1;
     if (again.status !== r.status) this.contradict(at, "status", r.status, `${again.status} (its waivers applied to ${status})`);
     else if (canonical(again.waiver ?? null) !== canonical(r.waiver ?? null)) this.contradict(at, "waiver", show(r.waiver ?? null), show(again.waiver ?? null));
@@ -329,8 +359,8 @@ class WaiverCheck {
 }
 
 /** A result as its control gave it: what the waivers are applied to. */
-function asJudged(controlId: string, target: SummaryResult["target"], status: Result["status"]): Result {
-  return { status, control: { id: controlId } as ControlMeta, target, expected: "", actual: "", details: [], evidence: [] };
+function asJudged(controlId: string, target: SummaryResult["target"], status: Result["status"], details: Result["details"]): Result {
+  return { status, control: { id: controlId } as ControlMeta, target, expected: "", actual: "", details, evidence: [] };
 }
 
 /** JSON with keys sorted, so that two objects built in different orders compare equal. */

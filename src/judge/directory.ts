@@ -201,6 +201,29 @@ export type HostInDirectory =
   | { kind: "absent"; domain: string }
   | { kind: "objects"; domain: string; computers: readonly Computer[] };
 
+/**
+ * A host the directory holds no object for. Not the directory's business if the host is in another
+ * domain or none; but a host that says it is a member of this very domain and has no object in it
+ * is a finding (the object was deleted and the host runs on a broken trust, or the account that
+ * read the directory may not see it). Whether it is a member is read, never assumed.
+ */
+function absentFromDirectory(facts: HostContext["facts"], domain: string, expected: string): Judgement {
+  const { host, computerSystem } = facts;
+  const refs = [evidence(host, "computerSystem")];
+  const missing = `the directory ${domain} holds no computer object named ${host} or with that DNS host name`;
+  if (!computerSystem.ok) return undeterminedFromFact(host, computerSystem, expected, { evidence: refs });
+  const { partOfDomain, domain: hostDomain } = computerSystem.value;
+  if (partOfDomain === null) {
+    return { status: "undetermined", expected, actual: `${missing}; whether ${host} is a domain member was not reported`, reason: { kind: "not-verifiable", message: `${host}: Win32_ComputerSystem.PartOfDomain was not reported, so whether ${domain} should hold its object cannot be told` }, evidence: refs };
+  }
+  if (partOfDomain && hostDomain !== null && hostDomain.toLowerCase() === domain.toLowerCase()) {
+    const actual = `${host} says it is a member of ${hostDomain}; ${missing}`;
+    return { status: "failed", expected, actual, details: [{ subject: host, expected: `a computer object in ${domain}`, actual, outcome: "deviation", note: "the object may have been deleted (the host then runs on a broken trust), or the account that read the directory may not see it" }], evidence: refs };
+  }
+  const where = partOfDomain ? `a member of ${hostDomain ?? "another domain"}` : "not domain-joined";
+  return { status: "notApplicable", expected, actual: `${missing}; ${host} is ${where}`, reason: notApplicable(`${missing}, and ${host} is ${where}`), evidence: refs };
+}
+
 /** The host's release as the os fact has it: "Microsoft Windows Server 2022 Datacenter 10.0.20348". */
 const hostRelease = (os: { caption: string; major: number; minor: number; build: number }): string => `${os.caption === "" ? "(no caption)" : os.caption} ${os.major}.${os.minor}.${os.build}`;
 
@@ -215,7 +238,7 @@ export function judgeDirectoryAgreesWithHost(ctx: HostContext): Judgement {
   const expected = "the directory's operatingSystem and operatingSystemVersion name the Windows release the host itself reports";
   const view = ctx.directory ?? { kind: "no-snapshot" as const, reason: "no directory snapshot was given" };
   if (view.kind === "none") return { status: "notApplicable", expected, actual: `the inventory states the estate has no directory: ${view.why}`, reason: notApplicable(`the inventory states the estate has no directory: ${view.why}`), evidence: [] };
-  if (view.kind === "absent") return { status: "notApplicable", expected, actual: `the directory ${view.domain} holds no computer object for ${host}`, reason: notApplicable(`the directory ${view.domain} holds no computer object named ${host} or with that DNS host name`), evidence: [] };
+  if (view.kind === "absent") return absentFromDirectory(ctx.facts, view.domain, expected);
   if (!os.ok) return undeterminedFromFact(host, os, expected);
   if (view.kind === "no-snapshot") {
     return { status: "undetermined", expected, actual: "no directory snapshot was given", reason: { kind: "not-collected", message: view.reason }, evidence: [] };

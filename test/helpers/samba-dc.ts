@@ -105,10 +105,15 @@ export interface SambaOptions {
   /** Third octet of 127.0.x.y to search for free addresses in. Default 23. */
   octet?: number;
   computers?: readonly ComputerSpec[];
+  /** The domain's DNS name, upper case (Default CORP.EXAMPLE; the demo's is CORP.CONTOSO.TEST). */
+  realm?: string;
+  /** More OUs below the base, made before the computers (OU=Empty, OU=Legacy and OU=Hidden always are). */
+  ous?: readonly string[];
 }
 
 const REALM = "CORP.EXAMPLE";
-const BASE = "DC=corp,DC=example";
+/** DC=corp,DC=example for CORP.EXAMPLE. */
+const baseOf = (realm: string): string => realm.toLowerCase().split(".").map((l) => `DC=${l}`).join(",");
 /** Samba enforces password complexity: these pass it. Test-only secrets of a throwaway domain. */
 const ADMIN_PASSWORD = "Adm1n!Throwaway-23";
 const READER_PASSWORD = "Re4der!Throwaway-23";
@@ -117,6 +122,8 @@ const OPERATING_SYSTEM_GUID = "3e978925-8c01-11d0-afda-00c04fd930c9";
 
 export async function startSambaDc(options: SambaOptions): Promise<SambaDc> {
   const dir = mkdtempSync(join(tmpdir(), "hostproof-samba-"));
+  const realm = options.realm ?? REALM;
+  const BASE = baseOf(realm);
   let proc: ChildProcess | undefined;
   const cleanup = async (): Promise<void> => {
     if (proc !== undefined) await stopGroup(proc);
@@ -125,7 +132,7 @@ export async function startSambaDc(options: SambaOptions): Promise<SambaDc> {
   try {
     const [address, otherAddress] = await freeAddresses(options.octet ?? 23, 2);
     const t0 = Date.now();
-    const confFile = provision(dir, address as string, otherAddress as string);
+    const confFile = provision(dir, realm, address as string, otherAddress as string);
     const samLdb = join(dir, "private", "sam.ldb");
     const provisionMs = Date.now() - t0;
 
@@ -134,8 +141,8 @@ export async function startSambaDc(options: SambaOptions): Promise<SambaDc> {
     tool("user", "create", "hp-reader", READER_PASSWORD);
     tool("user", "create", "hp-blind", BLIND_PASSWORD);
     const blindSid = sidOf(samLdb, "CN=hp-blind,CN=Users," + BASE);
-    ldbadd(samLdb, ["Empty", "Legacy", "Hidden"].map((ou) => `dn: OU=${ou},${BASE}\nobjectClass: organizationalUnit\n`).join("\n"));
-    if (options.computers && options.computers.length > 0) ldbadd(samLdb, computersLdif(options.computers));
+    ldbadd(samLdb, ["Empty", "Legacy", "Hidden", ...(options.ous ?? [])].map((ou) => `dn: OU=${ou},${BASE}\nobjectClass: organizationalUnit\n`).join("\n"));
+    if (options.computers && options.computers.length > 0) ldbadd(samLdb, computersLdif(BASE, options.computers));
     // hp-blind may not read operatingSystem on the objects in OU=Hidden. The deny must be on each
     // object: an inherited deny comes after the computer class's explicit allow for
     // Authenticated Users, and AD (Samba too) takes the first ACE that matches.
@@ -146,7 +153,7 @@ export async function startSambaDc(options: SambaOptions): Promise<SambaDc> {
     }
     const populateMs = Date.now() - t1;
 
-    const caFile = makeCertificates(dir, address as string);
+    const caFile = makeCertificates(dir, `dc1.${realm.toLowerCase()}`, address as string);
 
     const t2 = Date.now();
     const log = join(dir, "samba.out");
@@ -168,7 +175,7 @@ export async function startSambaDc(options: SambaOptions): Promise<SambaDc> {
       ldapUrl: `ldap://${address}:389`,
       caFile,
       baseDn: BASE,
-      realm: REALM,
+      realm,
       admin: { dn: `CN=Administrator,CN=Users,${BASE}`, password: ADMIN_PASSWORD },
       reader: { dn: `CN=hp-reader,CN=Users,${BASE}`, password: READER_PASSWORD },
       blindReader: { dn: `CN=hp-blind,CN=Users,${BASE}`, password: BLIND_PASSWORD },
@@ -177,7 +184,7 @@ export async function startSambaDc(options: SambaOptions): Promise<SambaDc> {
       samLdb,
       confFile,
       timings: { provisionMs, populateMs, startMs },
-      addComputers: (computers) => ldbadd(samLdb, computersLdif(computers)),
+      addComputers: (computers) => ldbadd(samLdb, computersLdif(BASE, computers)),
       stop: async () => {
         await stopGroup(started);
         rmSync(dir, { recursive: true, force: true });
@@ -189,7 +196,7 @@ export async function startSambaDc(options: SambaOptions): Promise<SambaDc> {
   }
 }
 
-function provision(dir: string, address: string, otherAddress: string): string {
+function provision(dir: string, realm: string, address: string, otherAddress: string): string {
   const d = (name: string): string => {
     const p = join(dir, name);
     mkdirSync(p, { recursive: true });
@@ -212,22 +219,22 @@ function provision(dir: string, address: string, otherAddress: string): string {
     "tls cafile": join(dir, "tls", "ca.pem"),
   };
   run("samba-tool", [
-    "domain", "provision", "--use-rfc2307", `--realm=${REALM}`, "--domain=CORP", "--server-role=dc",
+    "domain", "provision", "--use-rfc2307", `--realm=${realm}`, `--domain=${realm.split(".")[0]}`, "--server-role=dc",
     "--dns-backend=NONE", `--adminpass=${ADMIN_PASSWORD}`, "--host-name=dc1", `--host-ip=${address}`,
     `--targetdir=${dir}`, ...Object.entries(options).map(([k, v]) => `--option=${k}=${v}`),
   ]);
   return join(dir, "etc", "smb.conf");
 }
 
-function makeCertificates(dir: string, address: string): string {
+function makeCertificates(dir: string, dnsName: string, address: string): string {
   const tls = join(dir, "tls");
   mkdirSync(tls, { recursive: true });
   const ca = join(tls, "ca.pem");
   run("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=hostproof test CA",
     "-keyout", join(tls, "ca.key"), "-out", ca]);
-  run("openssl", ["req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=dc1.corp.example",
+  run("openssl", ["req", "-newkey", "rsa:2048", "-nodes", "-subj", `/CN=${dnsName}`,
     "-keyout", join(tls, "server.key"), "-out", join(tls, "server.csr")]);
-  writeFileSync(join(tls, "ext.cnf"), `subjectAltName=DNS:dc1.corp.example,IP:${address}\nextendedKeyUsage=serverAuth\n`);
+  writeFileSync(join(tls, "ext.cnf"), `subjectAltName=DNS:${dnsName},IP:${address}\nextendedKeyUsage=serverAuth\n`);
   run("openssl", ["x509", "-req", "-in", join(tls, "server.csr"), "-CA", ca, "-CAkey", join(tls, "ca.key"),
     "-CAcreateserial", "-days", "2", "-extfile", join(tls, "ext.cnf"), "-out", join(tls, "server.pem")]);
   return ca;
@@ -238,11 +245,11 @@ export function filetimeDaysAgo(days: number, now = Date.now()): string {
   return ((BigInt(now - Math.round(days * 86_400_000)) + 11_644_473_600_000n) * 10_000n).toString();
 }
 
-function computersLdif(computers: readonly ComputerSpec[]): string {
+function computersLdif(base: string, computers: readonly ComputerSpec[]): string {
   const out: string[] = [];
   computers.forEach((c) => {
     const lines = [
-      ldifLine("dn", `CN=${escapeRdn(c.cn)},${c.parent ?? "CN=Computers"},${BASE}`),
+      ldifLine("dn", `CN=${escapeRdn(c.cn)},${c.parent ?? "CN=Computers"},${base}`),
       "objectClass: computer",
       // Unique per CN, also across several addComputers calls; at most 20 characters.
       ldifLine("sAMAccountName", c.samAccountName ?? `HP${createHash("sha256").update(c.cn).digest("hex").slice(0, 14)}$`),

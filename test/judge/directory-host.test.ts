@@ -34,10 +34,22 @@ test("the same release on both sides passes; the same build on a workstation and
   assert.equal(judgeDirectoryAgreesWithHost(hostCtx(server2022, { directory: held(object("Windows Server 2022 Datacenter", "10.0 (20348)"), object("Windows Server 2008 R2", "6.1 (7601)", "HV01-OLD")) })).status, "failed");
 });
 
-test("a host the directory does not hold, or an estate stated to have none, is not applicable with the reason", () => {
-  const absent = judgeDirectoryAgreesWithHost(hostCtx(server2022, { directory: { kind: "absent", domain: "corp.example" } }));
-  assert.equal(absent.status, "notApplicable");
-  assert.match(absent.reason!.message, /the directory corp\.example holds no computer object named hv01/);
+test("a host the directory does not hold: failed if it says it is a member of that domain, not applicable if of another or none, undetermined if it cannot say", () => {
+  const absent = { directory: { kind: "absent", domain: "corp.example" } as HostInDirectory };
+  const member = (domain: string, partOfDomain: boolean | null) =>
+    hostFacts("hv01", { os: server2022.os, computerSystem: { ok: true, probe: "computerSystem", value: { name: "HV01", dnsHostName: "hv01", domain, partOfDomain, workgroup: null, manufacturer: null, model: null } } });
+  const broken = judgeDirectoryAgreesWithHost(hostCtx(member("CORP.example", true), absent));
+  assert.equal(broken.status, "failed");
+  assert.equal(broken.actual, "hv01 says it is a member of CORP.example; the directory corp.example holds no computer object named hv01 or with that DNS host name");
+  assert.deepEqual(broken.evidence, [{ host: "hv01", probe: "computerSystem" }]);
+  const elsewhere = judgeDirectoryAgreesWithHost(hostCtx(member("emea.example", true), absent));
+  assert.equal(elsewhere.status, "notApplicable");
+  assert.match(elsewhere.reason!.message, /holds no computer object named hv01 or with that DNS host name, and hv01 is a member of emea\.example$/);
+  // hostFacts' default: a workgroup host.
+  assert.match(judgeDirectoryAgreesWithHost(hostCtx(server2022, absent)).reason!.message, /and hv01 is not domain-joined$/);
+  assert.equal(judgeDirectoryAgreesWithHost(hostCtx(member("corp.example", null), absent)).status, "undetermined");
+  const blind = hostFacts("hv01", { os: server2022.os, computerSystem: unreadable("computerSystem", "access-denied", "Access is denied.") });
+  assert.equal(judgeDirectoryAgreesWithHost(hostCtx(blind, absent)).reason!.kind, "access-denied");
   const none = judgeDirectoryAgreesWithHost(hostCtx(server2022, { directory: { kind: "none", why: "workgroup estate" } }));
   assert.equal(none.status, "notApplicable");
   assert.match(none.reason!.message, /workgroup estate/);

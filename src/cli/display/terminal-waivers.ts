@@ -5,7 +5,7 @@
  * waivers shows the first `max` of each, and says how many more.
  */
 import type { WaiverNoticeKind } from "../../model/waiver";
-import type { RunDigest } from "../../report/bookkeeping/digest";
+import { waivedText, type RunDigest } from "../../report/bookkeeping/digest";
 import { approvalText, waiverLabel } from "../../waivers/describe";
 import { escapeControls as safe } from "../../util/terminal-safe";
 
@@ -24,12 +24,13 @@ export function waiverLines(report: Pick<RunDigest, "waivers" | "waived">, paint
   if (section === undefined) return [];
   const { waived } = report;
   const total = [...waived.values()].reduce((n, c) => n + c.failed + c.undetermined, 0);
-  const out = [`Waivers (${safe(section.file)}): ${section.waivers.length} in the file, ${waived.size} applied, ${total} result${total === 1 ? "" : "s"} waived`];
+  const objects = [...waived.values()].reduce((n, c) => n + c.objects, 0);
+  const accepted = objects > 0 ? `, ${objects} directory object${objects === 1 ? "" : "s"} accepted` : "";
+  const out = [`Waivers (${safe(section.file)}): ${section.waivers.length} in the file, ${waived.size} applied, ${total} result${total === 1 ? "" : "s"} waived${accepted}`];
   const applied = [...waived.entries()].sort((a, b) => a[0] - b[0]);
   for (const [index, counts] of applied.slice(0, max)) {
     const w = section.waivers[index]!;
-    const what = [counts.failed > 0 ? `${counts.failed} failed` : "", counts.undetermined > 0 ? `${counts.undetermined} undetermined` : ""].filter(Boolean).join(", ");
-    out.push(`${paint("cyan", "W")} ${safe(waiverLabel(w, index))}: ${what} waived; ${safe(approvalText(w))}`);
+    out.push(`${paint("cyan", "W")} ${safe(waiverLabel(w, index))}: ${waivedText(counts)} waived; ${safe(approvalText(w))}`);
   }
   if (applied.length > max) out.push(paint("dim", `  … and ${applied.length - max} more waivers applied: see summary.json`));
   for (const n of section.notices.slice(0, max)) out.push(paint(NOTICE_STYLE[n.kind], "!") + ` ${safe(n.message)}`);

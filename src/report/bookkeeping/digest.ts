@@ -35,7 +35,31 @@ export interface DigestRow extends MatrixRow {
   notClean: boolean;
 }
 
-export type WaivedCounts = Record<WaivableStatus, number>;
+/**
+ * What one waiver took: results, by the status they had, and directory objects it accepted inside
+ * an estate-wide result (a row of HP-DIR-002, say, whose result keeps its own status).
+ */
+export type WaivedCounts = Record<WaivableStatus, number> & { objects: number };
+
+/** Counts what `r` shows each waiver took, into `waived` (by the waiver's index in its file). */
+export function countWaived(waived: Map<number, WaivedCounts>, r: Result): void {
+  const of = (index: number): WaivedCounts => {
+    let counts = waived.get(index);
+    if (counts === undefined) waived.set(index, (counts = { failed: 0, undetermined: 0, objects: 0 }));
+    return counts;
+  };
+  if (r.waiver !== undefined) of(r.waiver.index)[r.waiver.originalStatus] += 1;
+  for (const row of r.details ?? []) if (row.waiverIndex !== undefined && row.outcome === "allowed") of(row.waiverIndex).objects += 1;
+}
+
+/** Everything a waiver took: its results and its directory objects. */
+export const waivedTotal = (c: WaivedCounts): number => c.failed + c.undetermined + c.objects;
+
+/** `2 failed, 1 undetermined, 3 directory objects`: what a waiver took, in the words every format uses. */
+export function waivedText(c: WaivedCounts): string {
+  const parts = [c.failed > 0 ? `${c.failed} failed` : "", c.undetermined > 0 ? `${c.undetermined} undetermined` : "", c.objects > 0 ? `${c.objects} directory object${c.objects === 1 ? "" : "s"}` : ""];
+  return parts.filter((p) => p !== "").join(", ");
+}
 
 export interface RunDigest extends Omit<RunReport, "results" | "hosts" | "clusters"> {
   hostCount: number;
@@ -49,7 +73,7 @@ export interface RunDigest extends Omit<RunReport, "results" | "hosts" | "cluste
   notCleanRows: number;
   /** Failed and undetermined, by severity, then control (run order), then target (inventory order); the first KEPT. */
   findings: Result[];
-  /** Results each waiver (by index in the file) waived, by the status they had. */
+  /** What each waiver (by index in the file) took: results by the status they had, and directory objects. */
   waived: Map<number, WaivedCounts>;
   /** Each control's results per status (as the terminal shows them: statusOf), in `columns` order. */
   perControl: ControlCounts[];
@@ -159,11 +183,7 @@ export class DigestBuilder {
     this.totals[r.status] += 1;
     this.totals.total += 1;
     if (r.status === "failed") this.failedBySeverity[r.control.severity] += 1;
-    if (r.waiver !== undefined) {
-      const counts = this.waived.get(r.waiver.index) ?? { failed: 0, undetermined: 0 };
-      counts[r.waiver.originalStatus] += 1;
-      this.waived.set(r.waiver.index, counts);
-    }
+    countWaived(this.waived, r);
     if (status === "failed" || status === "undetermined") {
       this.findings.push(r);
       if (this.findings.length >= 2 * KEPT) this.trimFindings();

@@ -17,6 +17,7 @@
  *
  * The same record gives the same bytes: the document's dates (and so its ID) are the run's start.
  */
+import { waivedText } from "../bookkeeping/digest";
 import { existsSync, createWriteStream } from "node:fs";
 import { join } from "node:path";
 import type PDFDocumentType from "pdfkit";
@@ -232,12 +233,12 @@ export class PdfWriter {
     if (waivers.length === 0) para(d.waivers === undefined ? "The run was given no waiver file." : "The waiver file holds no waiver.");
     waivers.forEach((w, i) => {
       const waived = d.waived.get(i);
-      const applied = waived === undefined ? 0 : Object.values(waived).reduce((a, b) => a + b, 0);
+      const applied = waived === undefined ? "none" : waivedText(waived);
       h2(`${w.id ?? `waivers[${i}]`}: ${w.controlId} on ${scopeText(w.scope)}`);
       field("justification", w.justification);
       field("approved by", `${w.approver}; ${w.reference}`);
       field("expires", `${w.expires}${w.expires < d.asOf ? " (expired: it waived nothing)" : ""}`);
-      field("results waived", String(applied));
+      field("waived", applied);
       doc.moveDown(0.5);
     });
 

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { countStatuses } from "../../model/totals";
 import type { Drift } from "../bookkeeping/drift";
 import type { HostRecord, RunReport } from "../../model/run";
-import type { WaivedCounts } from "../bookkeeping/digest";
+import { countWaived, waivedTotal, type WaivedCounts } from "../bookkeeping/digest";
 import { Spool, StreamFile, type Written } from "../output/stream-file";
 import { type ControlMeta, type DetailRow, type Result, type ResultStatus, type TargetKind, type UndeterminedReason } from "../../model/result";
 import { SEVERITIES, type Severity } from "../../model/severity";
@@ -143,18 +143,13 @@ export function buildSummary(report: RunReport, options: { results?: boolean } =
 
 function waivedCounts(results: readonly Result[]): Map<number, WaivedCounts> {
   const waived = new Map<number, WaivedCounts>();
-  for (const r of results) {
-    if (r.waiver === undefined) continue;
-    const counts = waived.get(r.waiver.index) ?? { failed: 0, undetermined: 0 };
-    counts[r.waiver.originalStatus] += 1;
-    waived.set(r.waiver.index, counts);
-  }
+  for (const r of results) countWaived(waived, r);
   return waived;
 }
 
 /** The waiver file as the run used it; `waived` counts the results each waiver took (digest.ts). */
 export function summaryWaivers({ file, warnDays, waivers, notices }: WaiverReport, waived: ReadonlyMap<number, WaivedCounts>): SummaryWaivers {
-  const applied = new Map([...waived].map(([index, c]) => [index, c.failed + c.undetermined] as const));
+  const applied = new Map([...waived].map(([index, c]) => [index, waivedTotal(c)] as const));
   const expired = new Set(notices.filter((n) => n.kind === "expired").map((n) => n.index));
   return {
     file,

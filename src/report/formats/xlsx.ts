@@ -16,6 +16,7 @@
  * The same record gives the same bytes: the workbook's and every zip entry's dates are the run's
  * start (summary.json's startedAt), not the time of writing.
  */
+import { waivedText, waivedTotal } from "../bookkeeping/digest";
 import { join } from "node:path";
 import type ExcelJS from "exceljs";
 import type { ControlMeta, Result, ResultStatus } from "../../model/result";
@@ -247,13 +248,12 @@ export class XlsxWriter {
   private matrixParts: string[] = [];
 
   private writeWaivers(end: XlsxEnd): void {
-    const sheet = new SplitSheet(this.wb, "Waivers", ["#", "id", "control", "scope", "justification", "approver", "reference", "expires", "state", "results waived"], [5, 16, 12, 22, 60, 20, 20, 12, 10, 14], this.maxRows);
+    const sheet = new SplitSheet(this.wb, "Waivers", ["#", "id", "control", "scope", "justification", "approver", "reference", "expires", "state", "waived", "what it waived"], [5, 16, 12, 22, 60, 20, 20, 12, 10, 10, 30], this.maxRows);
     const file = end.digest.waivers;
     const asOf = end.digest.asOf;
     file?.waivers.forEach((w, i) => {
       const waived = end.digest.waived.get(i);
-      const applied = waived === undefined ? 0 : Object.values(waived).reduce((a, b) => a + b, 0);
-      sheet.add([String(i), w.id ?? "", w.controlId, scopeText(w.scope), w.justification, w.approver, w.reference, w.expires, w.expires < asOf ? "expired" : "active", String(applied)]);
+      sheet.add([String(i), w.id ?? "", w.controlId, scopeText(w.scope), w.justification, w.approver, w.reference, w.expires, w.expires < asOf ? "expired" : "active", String(waived === undefined ? 0 : waivedTotal(waived)), waived === undefined ? "" : waivedText(waived)]);
     });
     sheet.commit();
   }

@@ -13,7 +13,7 @@
  * shows as the characters it is.
  */
 import { SEVERITIES, type Severity } from "../../../model/severity";
-import type { RunDigest } from "../../bookkeeping/digest";
+import { waivedText, type RunDigest } from "../../bookkeeping/digest";
 import type { ResultStatus } from "../../../model/result";
 import { OUTCOME_WORD } from "./allure-status-words";
 import { waiverTag } from "./allure-results";
@@ -66,8 +66,7 @@ export function allurePageFacts(digest: RunDigest): AllurePageFacts {
     waiverNames[waiverTag(index)] = name;
     const counts = digest.waived.get(index);
     if (counts === undefined) continue;
-    const what = (["failed", "undetermined"] as const).filter((k) => counts[k] > 0).map((k) => `${counts[k]} ${k}`).join(", ");
-    waivers.push(`${name} (waived ${what})`);
+    waivers.push(`${name} (waived ${waivedText(counts)})`);
   }
   const controls: Record<string, string> = {};
   const rank: Record<string, number> = {};

@@ -29,6 +29,7 @@ import type { Result, ResultStatus } from "../../../model/result";
 import type { DirectoryRecord, HostRecord } from "../../../model/run";
 import type { ProbeRecord } from "../../../model/snapshot";
 import type { AppliedWaiver } from "../../../model/waiver";
+import type { WaivedCounts } from "../../bookkeeping/digest";
 import { hostIdentity } from "../../../evidence/identity";
 import { scopeText } from "../../../waivers/describe";
 import { STATUS_WORDS, targetTitle } from "../../text";
@@ -216,7 +217,8 @@ export function targetStatus(r: Pick<Result, "status" | "waiver" | "reason">): {
 /** What a finding relates to: its observations' UUIDs, each once, and the risk of its waiver. */
 export interface FindingLinks {
   observations: string[];
-  risk?: string;
+  /** The risks of the waivers that accepted the result, or objects in its rows. */
+  risks?: readonly string[];
 }
 
 /**
@@ -286,7 +288,7 @@ export function findings(n: Namer, r: Result, links: FindingLinks, tool: string)
         ...(status.reason === "not-applicable" ? { "implementation-status": { state: "not-applicable", ...(status.remarks !== undefined ? { remarks: status.remarks } : {}) } } : {}),
       },
       ...(links.observations.length > 0 ? { "related-observations": links.observations.map((u) => ({ "observation-uuid": u })) } : {}),
-      ...(links.risk !== undefined ? { "related-risks": [{ "risk-uuid": links.risk }] } : {}),
+      ...(links.risks !== undefined && links.risks.length > 0 ? { "related-risks": links.risks.map((id) => ({ "risk-uuid": id })) } : {}),
       ...(links.observations.length === 0 ? { remarks: "No observation of this document holds what this result relied on." } : {}),
     };
   });
@@ -295,8 +297,8 @@ export function findings(n: Namer, r: Result, links: FindingLinks, tool: string)
 /** A waiver as the stream knows it at the end: what a result carried, and how many it waived. */
 export interface RiskWaiver {
   waiver: Omit<AppliedWaiver, "originalStatus">;
-  /** Results it waived, by the status they had. */
-  waived: { failed: number; undetermined: number };
+  /** What it took: results by the status they had, and directory objects. */
+  waived: WaivedCounts;
 }
 
 /** A waiver that waived results of this run, as a risk whose deviation is approved. */
@@ -305,7 +307,9 @@ export function risk(n: Namer, { waiver: w, waived }: RiskWaiver, runStart: stri
   const deadline = endOfDay(w.expires);
   const count = waived.failed + waived.undetermined;
   const statement = [
-    `${count} results of hostproof control ${markdownText(w.controlId)} on ${markdownText(scopeText(w.scope))} are accepted as they are: ${waived.failed} failed, ${waived.undetermined} undetermined.`,
+    waived.objects > 0
+      ? `${waived.objects} directory objects in the results of hostproof control ${markdownText(w.controlId)} are accepted as they are (${markdownText(scopeText(w.scope))}); each is a row of that result naming this waiver, and the result keeps its own status.`
+      : `${count} results of hostproof control ${markdownText(w.controlId)} on ${markdownText(scopeText(w.scope))} are accepted as they are: ${waived.failed} failed, ${waived.undetermined} undetermined.`,
     w.runControl ? "The control was still judged: only failures are waived, and an undetermined result stays undetermined." : "The approver's attestation stands in for the check (runControl: false): undetermined results are waived too.",
     `Approved by ${markdownText(w.approver)} under reference ${markdownText(w.reference)}; the waiver applies through ${markdownText(w.expires)} (UTC).`,
   ];

@@ -92,8 +92,6 @@ export class OscalStream {
   private readonly clusters = new Set<string>();
   /** The directory met (it is judged in one slice): its component, and its snapshot's observation when it had one. */
   private directory: { name: string; observed: boolean } | undefined;
-  /** The waivers results carried, by their index in the file: each becomes a risk. */
-  private readonly waivers = new Map<number, RiskWaiver>();
   private readonly runStart: string;
 
   constructor(
@@ -133,15 +131,11 @@ export class OscalStream {
       for (const r of part) {
         const views = r.evidence.map(slice.lookup);
         const observations = r.target.kind === "directory" ? this.directoryObservations(r.target.name) : observationsOf(n, r, views, keyOf, (c) => nodes.get(c) ?? [], (h) => hosts.has(h));
-        let riskId: string | undefined;
-        if (r.waiver !== undefined) {
-          const { originalStatus, ...waiver } = r.waiver;
-          let entry = this.waivers.get(waiver.index);
-          if (entry === undefined) this.waivers.set(waiver.index, (entry = { waiver, waived: { failed: 0, undetermined: 0 } }));
-          entry.waived[originalStatus] += 1;
-          riskId = ids.risk(n, waiver.index);
-        }
-        for (const f of findings(n, r, { observations, ...(riskId !== undefined ? { risk: riskId } : {}) }, tool)) this.findings.add(f);
+        // The result's waiver, or the waivers of the directory objects its rows accept: each a risk (made at the end, from the digest's counts).
+        const accepted = new Set<number>(r.waiver !== undefined ? [r.waiver.index] : []);
+        for (const row of r.details ?? []) if (row.waiverIndex !== undefined && row.outcome === "allowed") accepted.add(row.waiverIndex);
+        const risks = [...accepted].sort((a, b) => a - b).map((i) => ids.risk(n, i));
+        for (const f of findings(n, r, { observations, risks }, tool)) this.findings.add(f);
       }
     });
   }
@@ -183,8 +177,16 @@ export class OscalStream {
     const { tail, digest } = end;
     const finished = oscalDateTime(tail.finishedAt) ?? this.runStart;
     const subject = head.estate ?? head.inventoryFile;
+    // Each waiver that took something is a risk: what it took is the digest's count, over every slice.
+    const listed = tail.waivers?.waivers ?? [];
+    const risks: RiskWaiver[] = [...digest.waived]
+      .sort((a, b) => a[0] - b[0])
+      .map(([index, waived]) => {
+        const { state: _s, applied: _a, ...waiver } = listed[index]!;
+        return { waiver, waived };
+      });
     const approvers = new Map<string, string>();
-    for (const { waiver } of this.waivers.values()) approvers.set(waiver.approver, ids.party(n, waiver.approver));
+    for (const { waiver } of risks) approvers.set(waiver.approver, ids.party(n, waiver.approver));
 
     const metadata = {
       title: markupLine(`hostproof assessment results: ${subject}`),
@@ -233,10 +235,9 @@ export class OscalStream {
     if (await this.items.writeInto(file, "inventory-items", lead)) lead = ",\n";
     file.write(`${lead}"assessment-assets": ${JSON.stringify(assessmentAssets(n, head.tool.version))}\n},\n"reviewed-controls": ${JSON.stringify(reviewedControls(tail.controls))}`);
     await this.observations.writeInto(file, "observations", ",\n");
-    if (this.waivers.size > 0) {
+    if (risks.length > 0) {
       file.write(`,\n"risks": [`);
-      const ordered = [...this.waivers.values()].sort((a, b) => a.waiver.index - b.waiver.index);
-      ordered.forEach((w, i) => file.write(`${i === 0 ? "\n" : ",\n"}${JSON.stringify(risk(n, w, this.runStart, approvers.get(w.waiver.approver)!))}`));
+      risks.forEach((w, i) => file.write(`${i === 0 ? "\n" : ",\n"}${JSON.stringify(risk(n, w, this.runStart, approvers.get(w.waiver.approver)!))}`));
       file.write("\n]");
     }
     await this.findings.writeInto(file, "findings", ",\n");

@@ -331,13 +331,16 @@ function waiversBody(digest: Pick<RunDigest, "waivers" | "waived" | "asOf">, byW
   report.waivers.forEach((w, index) => {
     const spool = byWaiver.get(index);
     const waived = digest.waived.get(index);
-    const would = waived !== undefined ? (["failed", "undetermined"] as const).filter((s) => waived[s] > 0).map((s) => `${badge(s)} ${waived[s].toLocaleString("en-US")}`).join(" · ") : "none";
+    const would = waived !== undefined && waived.failed + waived.undetermined > 0 ? (["failed", "undetermined"] as const).filter((s) => waived[s] > 0).map((s) => `${badge(s)} ${waived[s].toLocaleString("en-US")}`).join(" · ") : "none";
+    // Directory objects are accepted inside an estate-wide result, which keeps its own status: named here, shown in that result's rows.
+    const objects = waived !== undefined && waived.objects > 0 ? `<p>It accepted ${waived.objects.toLocaleString("en-US")} directory object${waived.objects === 1 ? "" : "s"}, each a row of the ${esc(w.controlId)} result on the directory that names this waiver.</p>` : "";
     parts.push(
       `<h2 id="waiver-${index}">${esc(waiverLabel(w, index))}</h2><table>` +
         `<tr><th>control</th><td>${esc(w.controlId)}</td></tr><tr><th>scope</th><td>${esc(scopeText(w.scope))}</td></tr>` +
         `<tr><th>justification</th><td>${esc(w.justification)}</td></tr><tr><th>approval</th><td>${esc(approvalText(w))}</td></tr>` +
         `<tr><th>expiry</th><td>${expiryText(w.expires, digest.asOf)}</td></tr><tr><th>original status of the results it waived</th><td>${would}</td></tr></table>` +
-        (spool !== undefined ? `${FINDINGS_HEAD}${spooled(spool)}</table>` : "<p>It waived no result in this run.</p>"),
+        objects +
+        (spool !== undefined ? `${FINDINGS_HEAD}${spooled(spool)}</table>` : objects !== "" ? "" : "<p>It waived no result in this run.</p>"),
     );
   });
   for (const n of report.notices) parts.push(`<p><b>${esc(n.kind)}</b>: ${esc(n.message)}</p>`);
