@@ -8,6 +8,7 @@
  */
 import { escapeControls } from "../util/terminal-safe";
 import type { EstateTally } from "./estate-servers";
+import { DEFAULT_STALE_DAYS } from "./query";
 
 export type DiscoverTransport = "winrm" | "ssh";
 
@@ -45,6 +46,12 @@ export function renderInventoryYaml(tally: EstateTally, o: InventoryYamlOptions)
     "",
     "version: 1",
     `name: ${q(`Discovered from ${o.base}`)}`,
+    "",
+    "# The estate-wide controls (features/directory.feature) judge the directory snapshot beside this",
+    "# file: no active object past end of support, every active server in this inventory.",
+    `directory: ${q(o.snapshotFile)}`,
+    // The same N for the run as for this list, so that "active" means one thing in both.
+    ...(o.staleDays !== DEFAULT_STALE_DAYS ? ["inputs:", "  directory:", `    activeDays: ${o.staleDays}`] : []),
   ];
   if (tally.servers.length === 0) {
     lines.push("# No active server was found, and an inventory must name at least one host: add them by hand.", "hosts: []");

@@ -24,3 +24,5 @@ export const DEFAULT_PAGE_SIZE = 500;
 /** Active Directory's MaxPageSize default: a larger page is cut to this by the server anyway. */
 export const MAX_PAGE_SIZE = 1000;
 export const DEFAULT_STALE_DAYS = 90;
+/** The longest "active" window, in days: the inventory schema's limit for inputs.directory.activeDays. */
+export const MAX_ACTIVE_DAYS = 3650;

@@ -131,7 +131,10 @@ test("discover over LDAPS reads every computer object in several pages into a va
   assert.ok(inv.hosts.every((h) => h.transport === "winrm"));
   const yamlText = readFileSync(invFile, "utf8");
   // The YAML held exactly what was meant: no key injected by the OS caption.
-  assert.deepEqual(Object.keys(parseYaml(yamlText) as object), ["version", "name", "hosts"]);
+  assert.deepEqual(Object.keys(parseYaml(yamlText) as object), ["version", "name", "directory", "hosts"]);
+  // The run judges the snapshot beside it (HP-DIR-*) with no flag; 90 days is the default, so no input is written.
+  assert.equal(inv.directory, "directory.json");
+  assert.equal(inv.inputs, undefined);
   assert.ok(!names.includes("injected"));
   assert.match(yamlText, /# operatingSystem: Windows Server 2022\\nhosts:\\n {2}- name: injected/);
   assert.match(yamlText, /Active servers left out.*\n#.*evil\\0Aname.*neither dNSHostName nor name/);
@@ -142,10 +145,12 @@ test("discover over LDAPS reads every computer object in several pages into a va
 test("discover over ldap:// upgrades with StartTLS and verifies the certificate", { timeout: 60_000 }, (t) => {
   const d = haveDc(t);
   if (d === undefined) return;
-  const { out, res } = discover(d, [...reader(d, d.ldapUrl), "--page-size", "100"]);
+  const { out, res } = discover(d, [...reader(d, d.ldapUrl), "--page-size", "100", "--stale-days", "30"]);
   assert.equal(res.code, 0, res.stderr);
   const snap = JSON.parse(readFileSync(join(out, "directory.json"), "utf8")) as Snapshot;
   assert.equal(snap.source.tls, "starttls");
+  // Another --stale-days: the run's "active" is the same N as the list's.
+  assert.deepEqual(loadInventory(join(out, "inventory.yaml")).inventory.inputs, { directory: { activeDays: 30 } });
   assert.equal(snap.count, BULK + 10);
   assertNoPassword(d.reader.password, res, out);
 

@@ -8,7 +8,7 @@ import { EstateSorter } from "../../directory/estate-servers";
 import { renderInventoryYaml, type DiscoverTransport } from "../../directory/inventory-yaml";
 import { openAtomicFile } from "../../directory/atomic-file";
 import { openSnapshotWriter } from "../../directory/snapshot-writer";
-import { DEFAULT_PAGE_SIZE, DEFAULT_STALE_DAYS, MAX_PAGE_SIZE } from "../../directory/query";
+import { DEFAULT_PAGE_SIZE, DEFAULT_STALE_DAYS, MAX_ACTIVE_DAYS, MAX_PAGE_SIZE } from "../../directory/query";
 import { EXIT, type ExitCode } from "../../model/run";
 import { parse, usageError } from "../args";
 import { DISCOVER_HELP } from "../usage";
@@ -46,7 +46,7 @@ export async function discoverCommand(argv: string[], io: Io): Promise<ExitCode>
   if (!base) throw usageError("--base is required", "Give the DN to search below, e.g. --base DC=corp,DC=example (the domain) or an OU.");
   if (!values.out) throw usageError("--out is required", `Name the folder for ${SNAPSHOT_FILE} and ${INVENTORY_FILE}: --out discovered`);
   const pageSize = wholeNumber(values["page-size"], "--page-size", 1, MAX_PAGE_SIZE) ?? DEFAULT_PAGE_SIZE;
-  const staleDays = wholeNumber(values["stale-days"], "--stale-days", 1, 36500) ?? DEFAULT_STALE_DAYS;
+  const staleDays = wholeNumber(values["stale-days"], "--stale-days", 1, MAX_ACTIVE_DAYS) ?? DEFAULT_STALE_DAYS;
   const transport = (values.transport ?? "winrm") as DiscoverTransport;
   if (transport !== "winrm" && transport !== "ssh") throw usageError(`--transport '${values.transport}' is not winrm or ssh`, "Give --transport winrm or --transport ssh; change single hosts in the inventory afterwards.");
   const snapshotPath = join(values.out, SNAPSHOT_FILE);

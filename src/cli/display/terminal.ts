@@ -75,7 +75,9 @@ export function formatTerminalSummary(input: RunReport | RunDigest, options: Ter
 
   const { columns } = report;
   const width = layoutWidth(options.width);
-  const label = (r: DigestRow): string => clip(safe(r.label), LABEL_MAX);
+  // The matrix is where width is tightest: the directory's row is "AD <domain>" there (Active
+  // Directory's own abbreviation, said in the legend), "directory <domain>" everywhere else.
+  const label = (r: DigestRow): string => clip(safe(r.kind === "directory" ? `AD ${r.label.slice("directory ".length)}` : r.label), LABEL_MAX);
   const tooMany = report.rowCount > MATRIX_ROWS;
   const candidates = tooMany ? report.rows.filter((r) => r.attention) : report.rows;
   const candidateCount = tooMany ? report.attentionRows : report.rowCount;
@@ -116,7 +118,8 @@ export function formatTerminalSummary(input: RunReport | RunDigest, options: Ter
 
   out.push("");
   const legend = (["passed", "failed", "undetermined", "notApplicable", "waived"] as const).map((s) => `${paint(STATUS_STYLE[s], GLYPH[s])} ${STATUS_WORDS[s]}`);
-  out.push(...pack([...legend, "(blank) not checked"], width, "   ", { first: "  ", indent: "  " }));
+  const directoryRow = matrixFits && shown.some((r) => r.kind === "directory");
+  out.push(...pack([...legend, "(blank) not checked", ...(directoryRow ? ["AD: the estate's Active Directory"] : [])], width, "   ", { first: "  ", indent: "  " }));
 
   const t = report.totals;
   const totals = [paint("green", `${t.passed} passed`), paint("red", `${t.failed} failed`), paint("yellow", `${t.undetermined} undetermined`), `${t.notApplicable} not applicable`, `${t.waived} waived (${t.total} total)`];
