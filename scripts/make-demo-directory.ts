@@ -83,9 +83,14 @@ export async function makeDemoDirectory(outFile: string): Promise<void> {
 
 if (require.main === module) {
   const at = process.argv.indexOf("--out");
-  const out = resolve(at >= 0 && process.argv[at + 1] !== undefined ? process.argv[at + 1]! : join(__dirname, "..", "examples", "demo", "directory.json"));
+  const given = at >= 0 && process.argv[at + 1] !== undefined;
+  const out = resolve(given ? process.argv[at + 1]! : join(__dirname, "..", "examples", "demo", "directory.json"));
   makeDemoDirectory(out).then(
-    () => process.stdout.write(`wrote ${out}\n`),
+    () => {
+      // examples/ansible is the same estate and keeps its own copy beside its JSON file.
+      if (!given) copyFileSync(out, join(__dirname, "..", "examples", "ansible", "directory.json"));
+      process.stdout.write(`wrote ${out}${given ? "" : " and examples/ansible/directory.json"}\n`);
+    },
     (err: unknown) => {
       process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
       process.exitCode = 1;

@@ -27,6 +27,7 @@ function verdicts(out: string, keep: (name: string) => boolean): string[] {
 function exampleJson(source: string): string {
   const dir = tempDir("hostproof-ansible-run-");
   cpSync(join(ROOT, "examples", "ansible", "snapshots"), join(dir, "snapshots"), { recursive: true });
+  cpSync(join(ROOT, "examples", "ansible", "directory.json"), join(dir, "directory.json"));
   return ansibleList(join(ROOT, "examples", "ansible", source), join(dir, "estate.json"));
 }
 
@@ -40,9 +41,14 @@ test("hostproof run on ansible-inventory's JSON: the demo's verdicts for the sam
   const demoOut = join(tempDir(), "demo");
   assert.equal(spawnCli(["run", "--inventory", DEMO, "--out", demoOut, "--as-of", AS_OF, "--no-html", "--no-history"]).code, 1);
   const ours = new Set(["wg-node1", "wg-node2", "wg-node3", "hv01", "app2016", "wgclus"]);
-  const mine = verdicts(out, () => true);
-  assert.equal(mine.length, 86);
+  const mine = verdicts(out, (n) => ours.has(n));
+  assert.equal(mine.length, 5 * 17 + 6, "every host control on each of the five hosts, every cluster control on the cluster");
   assert.deepEqual(mine, verdicts(demoOut, (n) => ours.has(n)));
+  // The same directory, judged against a smaller inventory: the servers the demo lists and this one does not are not audited.
+  const directory = verdicts(out, (n) => n === "corp.contoso.test");
+  assert.deepEqual(directory, ["directory corp.contoso.test HP-DIR-001 → failed", "directory corp.contoso.test HP-DIR-002 → failed"]);
+  const audited = (JSON.parse(readFileSync(join(out, "summary.json"), "utf8")) as { results: (Row & { details: { subject: string; outcome: string }[] })[] }).results.find((r) => r.controlId === "HP-DIR-002")!;
+  assert.ok(audited.details.some((d) => d.subject === "FS01" && d.outcome === "deviation"), "fs01 is in the demo's inventory, not in this one");
   // The findings the example's comments promise.
   for (const line of ["host wg-node3 HP-NIC-001 → failed", "host hv01 HP-HV-001 → failed", "host app2016 HP-PS2-001 → failed", "cluster wgclus HP-CLU-008 → failed"]) assert.ok(mine.includes(line), line);
 });

@@ -150,7 +150,7 @@ test("the pages' first page, findings, hosts and waivers as an auditor reads the
       const body = rows!.slice(1);
       assert.equal(body.length, new Set(summary.results.map((r) => `${r.target.kind} ${r.target.name}`)).size);
       for (const row of body) {
-        const kind = row[0] === "cluster" ? "cluster" : "host";
+        const kind = row[0] === "cluster" || row[0] === "directory" ? row[0] : "host";
         const mine = summary.results.filter((r) => r.target.kind === kind && r.target.name === row[1]);
         const want = [...statuses.map((s) => mine.filter((r) => r.status === s).length), mine.length, ...SEVERITIES.map((s) => mine.filter((r) => r.status === "failed" && r.severity === s).length)];
         assert.deepEqual(row.slice(3).map(Number), want, `${kind} ${row[1]}`);

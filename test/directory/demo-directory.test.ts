@@ -53,6 +53,8 @@ test("the committed demo directory is a valid snapshot holding every object the 
   const names = new Set(committed.objects.map((o) => o.attributes.name?.[0]));
   for (const c of DEMO_COMPUTERS) assert.ok(names.has(c.cn), `${c.cn} is in examples/demo/directory.json`);
   assert.equal(committed.count, committed.objects.length);
+  // examples/ansible is the same estate: its copy is this file, byte for byte.
+  assert.ok(readFileSync(join(__dirname, "..", "..", "examples", "ansible", "directory.json")).equals(readFileSync(COMMITTED)), "examples/ansible/directory.json is a copy of examples/demo/directory.json");
 });
 
 test("scripts/make-demo-directory.ts, run against a real Samba AD DC, makes the committed demo directory again", async (t) => {

@@ -129,6 +129,8 @@ test("Allure results carry suites, labels and the probe evidence as attachments"
 test("the Cucumber message stream and the judged snapshots are kept with the report", () => {
   const ndjson = readFileSync(join(out, "cucumber-messages.ndjson"), "utf8").trim().split("\n");
   const pickles = ndjson.map((l) => JSON.parse(l) as { pickle?: { name: string } }).filter((m) => m.pickle);
-  assert.equal(pickles.length, 22);
+  // A pickle per control the run judged.
+  assert.equal(pickles.length, readJson<Summary>(join(out, "summary.json")).controls.length);
+  assert.ok(pickles.length > 0);
   assert.ok(existsSync(join(out, "evidence", "snapshots", "wg-node3.json")));
 });

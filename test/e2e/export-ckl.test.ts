@@ -133,6 +133,7 @@ test("a hostile snapshot: markup, ]]> and control characters in a host's output 
   mkdirSync(estate);
   cpSync(join(ROOT, "examples", "demo", "snapshots"), join(estate, "snapshots"), { recursive: true });
   copyFileSync(DEMO, join(estate, "inventory.yaml"));
+  copyFileSync(join(ROOT, "examples", "demo", "directory.json"), join(estate, "directory.json"));
   const file = join(estate, "snapshots", "fs01.json");
   const snap = JSON.parse(readFileSync(file, "utf8")) as { probes: { uacPolicy: { output: Record<string, unknown> }; os: { output: Record<string, unknown> } } };
   const evil = "]]><VULN><STATUS>NotAFinding</STATUS></VULN>&lt;\u0001\u001b[2J\"'🙂";

@@ -44,10 +44,11 @@ test("the demo: run --export oscal validates; export derives the same bytes, twi
   const summary = readJson<Summary>(join(out, "summary.json"));
   const result = doc["assessment-results"].results[0];
   assert.equal(result["local-definitions"]["inventory-items"].length, DEMO_HOSTS);
-  assert.equal(result["local-definitions"].components.length, summary.clusters.length);
+  // A component per cluster, and the directory's.
+  assert.equal(result["local-definitions"].components.length, summary.clusters.length + 1);
   // Every result is in, under every NIST control its control maps to.
   const findings = result.findings as Doc[];
-  const keys = new Set(findings.map((f) => `${propOf(f, "control-id")} ${propOf(f, "host") ?? propOf(f, "cluster")}`));
+  const keys = new Set(findings.map((f) => `${propOf(f, "control-id")} ${propOf(f, "host") ?? propOf(f, "cluster") ?? propOf(f, "directory")}`));
   for (const r of summary.results) assert.ok(keys.has(`${r.controlId} ${r.target.name}`), `${r.controlId} on ${r.target.name}`);
   for (const f of findings) {
     const status = propOf(f, "result");

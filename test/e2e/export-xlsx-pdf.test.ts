@@ -70,7 +70,8 @@ test("results.xlsx of the demo: openpyxl reads a Findings row per result that di
   const sheets = JSON.parse(read.stdout) as { name: string; rows: { v: unknown }[][] }[];
   assert.deepEqual(sheets.map((s) => s.name), ["Summary", "Findings", "Matrix", "Waivers", "Controls"]);
   assert.equal(sheets[1]!.rows.length - 1, summary.results.filter((r) => r.status !== "passed").length);
-  assert.equal(sheets[2]!.rows.length - 1, summary.hosts.length + summary.clusters.length);
+  // A Matrix row per host, cluster and the directory.
+  assert.equal(sheets[2]!.rows.length - 1, summary.hosts.length + summary.clusters.length + 1);
 });
 
 test("report.pdf of a signed run names the signer's keyid on its cover, and its export (which reads the signature) is the same bytes", (t) => {

@@ -124,6 +124,7 @@ test("shards and slices that cut the estate differently still merge into the who
   const order = ["wg-node1", "legacy2003", "app2016", "md-node1", "wg-node2", "fs01", "ctr01", "wg-node3", "hv01", "md-node2", "app01"];
   const hosts = order.map((n) => demo.hosts.find((h) => h.name === n)!);
   for (const h of hosts) cpSync(join(DEMO, "..", h.snapshot!), join(dir, h.snapshot!));
+  cpSync(join(DEMO, "..", demo.directory as string), join(dir, demo.directory as string));
   writeFileSync(join(dir, "inventory.yaml"), stringify({ ...demo, hosts }));
   const inventory = join(dir, "inventory.yaml");
   const inv = loadInventory(inventory).inventory;

@@ -41,15 +41,26 @@ function widest(stdout: string): { width: number; line: string } {
 }
 
 /** The finding lines' heads: glyph, severity, target, control. */
+/** Each finding's head: glyph, severity, target label ("cluster wgclus", "directory corp.contoso.test" or a host), control. */
 function findingHeads(stdout: string): string[][] {
-  return stdout.split("\n").filter((l) => /^[✘?] (critical|high|medium|low) /.test(l)).map((l) => l.split(/\s+/).slice(0, 4));
+  return stdout
+    .split("\n")
+    .map((l) => /^([✘?]) (critical|high|medium|low)\s+((?:cluster|directory) \S+|\S+)\s+(\S+)/.exec(l))
+    .filter((m) => m !== null)
+    .map((m) => m.slice(1, 5));
+}
+
+/** The target a finding's label names, as summary.json has it. */
+function targetOf(label: string): { kind: string; name: string } {
+  const [word, name] = label.split(" ");
+  return word === "cluster" || word === "directory" ? { kind: word, name: name! } : { kind: "host", name: label };
 }
 
 test("the demo on a pipe with COLUMNS=80: no line wider than 80; findings by severity, each with its severity", () => {
   const { stdout, summary } = demo("80");
   const w = widest(stdout);
   assert.ok(w.width <= 80, `a line of ${w.width} columns: ${w.line}`);
-  assert.match(stdout, /^wg-node1 \(wgclus\) {2}✔/m, "the demo's matrix fits 80 columns");
+  assert.match(stdout, /^wg-node1 \(wgclus\) +✔/m, "the demo's matrix fits 80 columns");
 
   const findings = summary.results.filter((r) => r.status === "failed" || r.status === "undetermined");
   const heads = findingHeads(stdout);
@@ -57,14 +68,14 @@ test("the demo on a pipe with COLUMNS=80: no line wider than 80; findings by sev
   const ranks = heads.map((h) => SEVERITIES.indexOf(h[1] as (typeof SEVERITIES)[number]));
   assert.deepEqual(ranks, [...ranks].sort((a, b) => a - b), "most severe first");
   // Each finding's severity is its control's, as summary.json has it.
-  for (const [glyph, severity, name, id] of heads) {
-    const target = name === "cluster" ? undefined : name;
-    const match = findings.find((r) => (target === undefined ? r.target.kind === "cluster" : r.target.name === target) && (r.controlId === id || target === undefined));
-    assert.ok(match, `${glyph} ${name} ${id}`);
-    assert.equal(match.severity, severity, `${name} ${id}`);
+  for (const [glyph, severity, label, id] of heads) {
+    const target = targetOf(label!);
+    const match = findings.find((r) => r.target.kind === target.kind && r.target.name === target.name && r.controlId === id);
+    assert.ok(match, `${glyph} ${label} ${id}`);
+    assert.equal(match.severity, severity, `${label} ${id}`);
   }
-  // What was found first, then the expectation: the demo's app01 time service.
-  assert.match(stdout, /HP-HV-002\n {4}vmictimesync \(Time Synchronization\): Stopped, start type Manual; expected\n {4}present and running\n/);
+  // What was found first, then the expectation: the demo's hv01, whose time service for app01 is off.
+  assert.match(stdout, /HP-HV-001\n {4}app01 Time Synchronization: disabled \(high impact\); expected enabled\n/);
 });
 
 test("the demo at COLUMNS=40: every line within 40 but for a path or a digest that is one word; no matrix but counts per control", () => {
@@ -93,10 +104,8 @@ test("summary.md lists the demo's findings in the terminal's order and words", (
   const items = md.split("\n").filter((l) => /^- [❌❔] \*\*/.test(l));
   const heads = findingHeads(stdout);
   assert.equal(items.length, heads.length);
-  heads.forEach(([, severity, name, id], i) => {
-    const target = name === "cluster" ? "cluster" : name;
-    assert.ok(items[i]!.startsWith(`- ${heads[i]![0] === "✘" ? "❌" : "❔"} **${severity}** · ${target}`), `${items[i]} vs ${heads[i]!.join(" ")}`);
-    if (name !== "cluster") assert.ok(items[i]!.includes(` · ${id}: `), items[i]);
+  heads.forEach(([glyph, severity, label, id], i) => {
+    assert.ok(items[i]!.startsWith(`- ${glyph === "✘" ? "❌" : "❔"} **${severity}** · ${label} · ${id}: `), `${items[i]} vs ${heads[i]!.join(" ")}`);
   });
-  assert.ok(md.includes("vmictimesync (Time Synchronization): Stopped, start type Manual; expected present and running"));
+  assert.ok(md.includes("· hv01 · HP-HV-001: app01 Time Synchronization: disabled (high impact); expected enabled"), md);
 });

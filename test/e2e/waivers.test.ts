@@ -48,10 +48,10 @@ test("demo with waivers: the attested password control and the scheduled migrati
   assert.equal(eos.waiver?.id, "WVR-2026-019");
   assert.match(eos.actual, /2027-01-12/);
   assert.equal(result(summary, "legacy2003", "HP-EOS-001").status, "failed");
-  // Every host has a result of each of the 16 host controls, every cluster of the 6 cluster
-  // controls; the totals are the results counted by status (figures from the record, so that a
-  // host added to the demo changes no test).
-  assert.equal(summary.totals.total, summary.hosts.length * 16 + summary.clusters.length * 6);
+  // Every host has a result of each of the 17 host controls (HP-DIR-003 among them), every cluster
+  // of the 6 cluster controls, and the directory one of each of its 2; the totals are the results
+  // counted by status (figures from the record, so that a host added to the demo changes no test).
+  assert.equal(summary.totals.total, summary.hosts.length * 17 + summary.clusters.length * 6 + 2);
   assert.equal(summary.results.length, summary.totals.total);
   const counted = { passed: 0, failed: 0, undetermined: 0, notApplicable: 0, waived: 0 };
   for (const r of summary.results) counted[r.status] += 1;
@@ -65,8 +65,13 @@ test("demo with waivers: the attested password control and the scheduled migrati
       ["WVR-2026-012", "active", 1],
       ["WVR-2026-019", "active", 1],
       ["WVR-2026-024", "active", 2],
+      ["WVR-2026-031", "active", 1],
     ],
   );
+  // The domain controllers' OU waiver accepts DC02 inside HP-DIR-002, which still fails on the 2003 server nobody listed.
+  const audited = summary.results.find((r) => r.controlId === "HP-DIR-002")!;
+  assert.equal(audited.status, "failed");
+  assert.deepEqual(audited.details.filter((d) => d.outcome !== "info").map((d) => [d.subject, d.outcome, d.waiverIndex]), [["DC02", "allowed", 4], ["OLD2003", "deviation", undefined]]);
   assert.deepEqual(summary.waivers?.notices, []);
   assert.equal(summary.waivers?.file, "examples/demo/waivers.yaml");
 
@@ -77,12 +82,14 @@ test("demo with waivers: the attested password control and the scheduled migrati
 });
 
 test("demo with waivers: the terminal draws W and lists the waivers applied", () => {
-  assert.match(demo.stdout, /^app2016 +– – {5}– {7}– – ✔ ✔ W – – ✔ ✔ ✘ – – {3}✔$/m);
+  assert.match(demo.stdout, /^app2016 +– – {5}– {7}– – {5}✔ ✔ ✔ W – – ✔ ✔ ✘ – – {3}✔$/m);
   assert.match(demo.stdout, /^cluster wgclus +✔ W +✔ ✔ ✘ +–$/m);
+  assert.match(demo.stdout, /^AD corp\.contoso\.test +✘ ✘$/m);
   assert.ok(summary);
   const t = summary.totals;
   assert.ok(joinWrapped(demo.stdout).includes(`Results: ${t.passed} passed, ${t.failed} failed, ${t.undetermined} undetermined, ${t.notApplicable} not applicable, ${t.waived} waived (${t.total} total)`), demo.stdout);
-  assert.match(joinWrapped(demo.stdout), /^Waivers \(examples\/demo\/waivers\.yaml\): 4 in the file, 4 applied, 5 results waived$/m);
+  assert.match(joinWrapped(demo.stdout), /^Waivers \(examples\/demo\/waivers\.yaml\): 5 in the file, 5 applied, 5 results waived, 1 directory object accepted$/m);
+  assert.match(joinWrapped(demo.stdout), /^W WVR-2026-031 \(HP-DIR-002 on directory objects under OU=Domain Controllers,DC=corp,DC=contoso,DC=test\): 1 directory object waived; approved by/m);
   assert.match(joinWrapped(demo.stdout), /^W WVR-2026-019 \(HP-EOS-003 on host app2016\): 1 failed waived; approved by Priya Raman, Application Owner \(ERP\); MIG-2291; expires 2027-01-10$/m);
   assert.match(joinWrapped(demo.stdout), /^W WVR-2026-011 \(HP-CLU-004 on cluster wgclus and its nodes\): 1 undetermined waived/m);
   assert.doesNotMatch(joinWrapped(demo.stdout), /HP-CLU-004 {2}not-verifiable/, "a waived result is not listed as a finding");
@@ -238,7 +245,7 @@ test("a bad waiver file stops the run with exit 3 before anything is written; th
 test("validate lints waiver files: unknown controls, expired waivers and a missing approver are problems (exit 3)", async () => {
   const good = await runCli(["validate", DEMO_WAIVERS]);
   assert.equal(good.code, 0, good.stderr);
-  assert.match(good.stdout, /waivers\.yaml: valid waiver file \(4 waiver\(s\)\)/);
+  assert.match(good.stdout, /waivers\.yaml: valid waiver file \(5 waiver\(s\)\)/);
 
   const { approver: _drop, ...noApprover } = eosWaiver({ id: "W-3" }) as Record<string, unknown>;
   const bad = waiverFile([eosWaiver({ controlId: "hp-eos-003" }), eosWaiver({ id: "W-2", expires: "2026-11-21" })], "bad.yaml");

@@ -29,12 +29,13 @@ test("a format added in one module and one registry line is written, listed in t
 
   const text = readFileSync(join(out, TARGETS_FILE), "utf8");
   const lines = text.trimEnd().split("\n");
-  // The demo's hosts and clusters, each a line, then the count.
-  const targets = outcome.report.hostCount + outcome.report.clusterCount;
+  // The demo's hosts, clusters and directory, each a line, then the count.
+  const targets = outcome.report.hostCount + outcome.report.clusterCount + 1;
   assert.equal(lines.length, targets + 1, text);
   assert.match(lines.at(-1)!, new RegExp(`^${targets} targets, ${outcome.report.totals.failed} failed results$`));
-  for (const line of lines.slice(0, -1)) assert.match(line, /^(host|cluster) \S+: \d+ failed$/);
+  for (const line of lines.slice(0, -1)) assert.match(line, /^(host|cluster|directory) \S+: \d+ failed$/);
   assert.deepEqual(lines.filter((l) => l.startsWith("cluster ")).map((l) => l.split(":")[0]).sort(), ["cluster mdclus", "cluster wgclus"]);
+  assert.deepEqual(lines.filter((l) => l.startsWith("directory ")), ["directory corp.contoso.test: 2 failed"]);
   const failed = lines.slice(0, -1).reduce((n, l) => n + Number(/(\d+) failed$/.exec(l)![1]), 0);
   assert.equal(failed, outcome.report.totals.failed);
 

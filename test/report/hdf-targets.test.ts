@@ -38,6 +38,7 @@ interface HdfIndex {
   files: HdfIndexEntry[];
   hostFiles: number;
   clusterFiles: number;
+  directoryFiles: number;
   verdict: string;
   exitCode: number;
   totals: Summary["totals"];
@@ -75,10 +76,11 @@ test("hdf/: a file per host and per cluster, each what hdf.json says of that tar
   for (const r of summary.results) expected.set(key(r.target.kind, r.target.name), [...(expected.get(key(r.target.kind, r.target.name)) ?? []), r]);
 
   // Every target once, and nothing under hdf/ that the index does not list.
-  assert.deepEqual(index.files.map((e) => key(e.kind, e.target)).sort(), [...summary.hosts.map((h) => key("host", h.name)), ...summary.clusters.map((c) => key("cluster", c.name))].sort());
+  assert.deepEqual(index.files.map((e) => key(e.kind, e.target)).sort(), [...summary.hosts.map((h) => key("host", h.name)), ...summary.clusters.map((c) => key("cluster", c.name)), key("directory", summary.directory!.name)].sort());
   assert.deepEqual(filesUnder(join(out, HDF_TARGETS_DIR)).sort(), ["index.json", ...index.files.map((e) => e.file)].sort());
   assert.equal(index.hostFiles, summary.hosts.length);
   assert.equal(index.clusterFiles, summary.clusters.length);
+  assert.equal(index.directoryFiles, 1);
   assert.deepEqual([index.verdict, index.exitCode, index.totals], [summary.verdict, summary.exitCode, summary.totals]);
 
   const manifest = JSON.parse(readFileSync(join(out, "evidence", "manifest.json"), "utf8")) as Manifest;
@@ -99,7 +101,10 @@ test("hdf/: a file per host and per cluster, each what hdf.json says of that tar
 
     const exec = parseHdf(bytes.toString("utf8"), label);
     assert.equal(exec.platform.target_id, entry.target);
-    assert.deepEqual((exec as unknown as { passthrough: { metadata: unknown } }).passthrough.metadata, { hostname: entry.target });
+    const metadata = (exec as unknown as { passthrough: { metadata: Record<string, unknown> } }).passthrough.metadata;
+    // A directory has no hostname: its file names the snapshot judged instead.
+    if (entry.kind === "directory") assert.deepEqual(metadata, { directory: entry.target, snapshot: summary.directory!.file, sha256: summary.directory!.sha256 }, label);
+    else assert.deepEqual(metadata, { hostname: entry.target }, label);
     // One profile: the SAF CLI reads a document's first profile as the one that ran.
     assert.deepEqual(exec.profiles.map((p) => p.name), [HDF_PROFILE], label);
     const controls = exec.profiles[0]!.controls;

@@ -64,6 +64,8 @@ export function inventoryFromAnsible(value: Record<string, unknown>, file: strin
     ...(clusters.length > 0 ? { clusters: clusters.map((c) => c.cluster) } : {}),
     ...(credentials.length > 0 ? { credentials: credentials.map((c) => c.credential) } : {}),
     ...(estate?.value.collection !== undefined ? { collection: estate.value.collection } : {}),
+    // A path is relative to the JSON file, as the inventory's is to the inventory.
+    ...(estate?.value.directory !== undefined ? { directory: estate.value.directory } : {}),
   };
   return { inventory, origin: originOf(hosts, views, clusters, credentials, estate) };
 }
@@ -72,7 +74,7 @@ export function inventoryFromAnsible(value: Record<string, unknown>, file: strin
 const isTrue = (v: unknown): boolean => v === true || (typeof v === "string" && /^(true|yes)$/i.test(v));
 
 interface EstateVar {
-  value: { name?: string; collection?: CollectionSettings };
+  value: { name?: string; collection?: CollectionSettings; directory?: Inventory["directory"] };
   path: (string | number)[];
 }
 
@@ -159,7 +161,7 @@ function originOf(hosts: InventoryHost[], views: HostView[], clusters: FoundClus
       const c = credentials[Number(m[1])];
       return c !== undefined ? show(c.path) : field;
     }
-    if ((field === "name" || field.startsWith("collection")) && estate !== undefined) return show(estate.path, `.${field}`);
+    if ((field === "name" || field.startsWith("collection") || field.startsWith("directory")) && estate !== undefined) return show(estate.path, `.${field}`);
     return field;
   };
 }

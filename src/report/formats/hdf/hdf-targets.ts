@@ -196,7 +196,8 @@ export class HdfTargetsWriter {
   private readonly folders = new Set<string>();
   private readonly heads = new ControlHeads();
   private entries = 0;
-  private hostFiles = 0;
+  /** Files per target kind, for the index's tail. */
+  private readonly files = { host: 0, cluster: 0, directory: 0 };
 
   constructor(private readonly ctx: FormatContext) {
     mkdirSync(join(ctx.dir, HDF_TARGETS_DIR), { recursive: true });
@@ -243,7 +244,7 @@ export class HdfTargetsWriter {
     const written = writtenOf(data);
     this.ctx.record(rel, written);
     const { counts, verdict } = judged;
-    if (target.kind === "host") this.hostFiles += 1;
+    this.files[target.kind] += 1;
     const entry: HdfIndexEntry = {
       file,
       kind: target.kind,
@@ -262,7 +263,7 @@ export class HdfTargetsWriter {
 
   async finish(tail: Pick<SummaryTail, "finishedAt" | "verdict" | "exitCode" | "totals">): Promise<void> {
     const { finishedAt, verdict, exitCode, totals } = tail;
-    const last = { hostFiles: this.hostFiles, clusterFiles: this.entries - this.hostFiles, finishedAt, verdict, exitCode, totals };
+    const last = { hostFiles: this.files.host, clusterFiles: this.files.cluster, directoryFiles: this.files.directory, finishedAt, verdict, exitCode, totals };
     this.index.write(`${this.entries === 0 ? "]" : "\n  ]"},\n${members(last)}\n}\n`);
     this.ctx.record(HDF_INDEX_FILE, this.index.close());
     await this.ctx.drain();
