@@ -21,11 +21,11 @@ const USAGE = "Usage: node --import tsx bench/live-stream.ts [--hosts 1000,4000]
 /** The child: one run, printing its peaks as JSON on the last line. */
 async function child(hosts: number, slice: number, dir: string): Promise<void> {
   const { runEstate } = await import("../src/engine/run");
-  const { buildSnapshot, resolveEstate, writeEstate } = await import("../test/helpers/snapshot-builder");
+  const { buildSnapshot, resolveEstate, writeEstate, TEST_ESTATE_NO_DIRECTORY } = await import("../test/helpers/snapshot-builder");
   const estate = { hosts: Array.from({ length: hosts }, (_, i) => ({ name: `live${String(i).padStart(6, "0")}` })) };
   const specs = new Map(resolveEstate(estate).map((s) => [s.name, s] as const));
   const inventory = writeEstate(join(dir, "estate"), { hosts: [] });
-  writeFileSync(inventory, JSON.stringify({ version: 1, credentials: [{ name: "audit", username: "auditor", keyFile: "/keys/id_ed25519" }], hosts: estate.hosts.map((h) => ({ name: h.name, transport: "ssh", credential: "audit" })) }));
+  writeFileSync(inventory, JSON.stringify({ version: 1, directory: TEST_ESTATE_NO_DIRECTORY, credentials: [{ name: "audit", username: "auditor", keyFile: "/keys/id_ed25519" }], hosts: estate.hosts.map((h) => ({ name: h.name, transport: "ssh", credential: "audit" })) }));
   let heap = 0;
   const sample = setInterval(() => (heap = Math.max(heap, process.memoryUsage().heapUsed)), 50);
   await runEstate({

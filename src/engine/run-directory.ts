@@ -15,6 +15,7 @@ import type { LoadedInventory } from "../input/inventory";
 import { snapshotPath } from "../input/snapshot-path";
 import { sha256Hex } from "../evidence/manifest";
 import type { DirectoryRecord } from "../model/run";
+import type { DirectoryInput } from "./directory-target";
 import type { RunWriter } from "../report/run-writer";
 import { formatPath } from "../schema/validate";
 
@@ -67,4 +68,13 @@ export function keepDirectory(writer: RunWriter, d: RunDirectory, record: Direct
   mkdirSync(join(writer.dir, DIRECTORY_EVIDENCE_DIR), { recursive: true });
   writer.writeSmall(record.file, d.raw);
   return record.file;
+}
+
+/**
+ * The snapshot as the judges are given it (engine/directory-target.ts). `evidence` is where it is
+ * to be found: the report's copy for a run, the file itself for a bare cucumber-js run, which
+ * writes no report.
+ */
+export function directorySnapshotInput(d: RunDirectory, evidence: string): NonNullable<DirectoryInput["snapshot"]> {
+  return { domain: d.domain, collectedAt: d.snapshot.collectedAt, evidence, objects: d.snapshot.objects };
 }

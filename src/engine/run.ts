@@ -27,7 +27,7 @@ import { featureInputs, inventoryInputs } from "../report/output/own-inputs";
 import type { FormatRegistry } from "../report/formats";
 import { chooseOutputs, claimOutput, OutputSession, type OutputChoice, type OutputClaim, type RunOutcome } from "./output-session";
 import { estateDigest, shardLabel, shardUnits, type Shard } from "./shard";
-import { directoryRecord, keepDirectory, loadRunDirectory, type RunDirectory } from "./run-directory";
+import { directoryRecord, directorySnapshotInput, keepDirectory, loadRunDirectory, type RunDirectory } from "./run-directory";
 import { directoryInput } from "./directory-target";
 import { planUnits, SLICE_HOSTS } from "./slices";
 import { streamSlices } from "./stream-slices";
@@ -159,7 +159,7 @@ async function runPhases(options: RunOptions, progress: Progress, startedAt: Dat
   session.warnings.push(...claim.lock!.notes);
   try {
     const kept = directory !== undefined ? keepDirectory(session.writer, directory, directoryListed!) : undefined;
-    const estateDirectory = directoryInput(inv, directory !== undefined ? { domain: directory.domain, collectedAt: directory.snapshot.collectedAt, evidence: kept!, objects: directory.snapshot.objects } : undefined, waiverFile?.waivers);
+    const estateDirectory = directoryInput(inv, directory !== undefined ? directorySnapshotInput(directory, kept!) : undefined, waiverFile?.waivers);
     const warnDays = options.waiverWarnDays ?? DEFAULT_WARN_DAYS;
     const waivers = waiverFile !== undefined ? waiverApplier(waiverFile.waivers, options.asOf, warnDays) : undefined;
     const sliceHosts = options.sliceHosts ?? SLICE_HOSTS;

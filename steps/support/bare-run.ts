@@ -1,11 +1,14 @@
 /**
  * A bare `npx cucumber-js` (for people writing controls) has no hostproof run around it. With
  * HOSTPROOF_INVENTORY set, it judges that estate, and Cucumber's own output shows each control's
- * verdict; hostproof's reports come only from `hostproof run`.
+ * verdict; hostproof's reports come only from `hostproof run`. The inventory's `directory` is read
+ * as `hostproof run` reads it (there is no --directory here).
  */
 import { AfterAll, BeforeAll } from "@cucumber/cucumber";
 import { resolve } from "node:path";
+import { directoryInput } from "../../src/engine/directory-target";
 import { buildEstate } from "../../src/engine/estate";
+import { directorySnapshotInput, loadRunDirectory } from "../../src/engine/run-directory";
 import { hasActiveRun, setActiveRun } from "../../src/engine/run-context";
 import { checkedEnv, AS_OF } from "../../src/input/env-vars";
 import { loadInventory } from "../../src/input/inventory";
@@ -20,7 +23,12 @@ BeforeAll(async function () {
   }
   const day = checkedEnv(AS_OF);
   const asOf = day !== undefined ? new Date(`${day}T00:00:00Z`) : new Date(new Date().toISOString().slice(0, 10));
-  setActiveRun({ estate: await buildEstate(loadInventory(resolve(inventory), inventory), asOf), results: [], controls: [], internalErrors: [], unfinished: [] });
+  const loaded = loadInventory(resolve(inventory), inventory);
+  // The inventory's directory as `hostproof run` reads it: a snapshot's path (relative to the
+  // inventory, inside its folder), or `{ none: why }`; without either, the directory controls are undetermined.
+  const directory = loadRunDirectory(loaded, undefined, false);
+  const input = directoryInput(loaded.inventory, directory !== undefined ? directorySnapshotInput(directory, directory.shown) : undefined);
+  setActiveRun({ estate: await buildEstate(loaded, asOf, new Map(), false, undefined, new Date(), input), results: [], controls: [], internalErrors: [], unfinished: [] });
   ownRun = true;
 });
 

@@ -44,7 +44,7 @@ function estate(port: number): { dir: string; inventory: string; waivers: string
     for (const s of probes.vmIntegrationServices!.output) if (s.VMName === "app01") s.VMName = texts.vm;
   });
   const inventory = join(dir, "inventory.yaml");
-  writeFileSync(inventory, `version: 1\nname: ${JSON.stringify(estateName)}\nhosts:\n  - name: hv01\n    transport: snapshot\n    snapshot: snapshots/hv01.json\n`);
+  writeFileSync(inventory, `version: 1\nname: ${JSON.stringify(estateName)}\ndirectory: { none: "test estate: no Active Directory" }\nhosts:\n  - name: hv01\n    transport: snapshot\n    snapshot: snapshots/hv01.json\n`);
   const waivers = join(dir, "waivers.yaml");
   // The waiver's id names its group in Allure's Categories and its line on the Overview.
   const waiver = { id: hostile(port, "waiverid"), controlId: "HP-HV-001", scope: { host: "hv01" }, justification: texts.justification, approver: texts.approver, reference: "CHG-1", expires: "2027-06-30" };

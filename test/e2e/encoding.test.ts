@@ -30,7 +30,7 @@ function estate(): string {
   mkdirSync(join(dir, "snapshots"));
   mkdirSync(join(dir, "features"));
   copyFileSync(join(DEMO, "snapshots", "hv01.json"), join(dir, "snapshots", "hv01.json"));
-  writeFileSync(join(dir, "inventory.yaml"), "version: 1\nname: Café estate\nhosts:\n  - name: hv01\n    transport: snapshot\n    snapshot: snapshots/hv01.json\n");
+  writeFileSync(join(dir, "inventory.yaml"), "version: 1\nname: Café estate\ndirectory: { none: \"test estate: no Active Directory\" }\nhosts:\n  - name: hv01\n    transport: snapshot\n    snapshot: snapshots/hv01.json\n");
   writeFileSync(join(dir, "waivers.yaml"), "version: 1\nwaivers:\n  - controlId: HP-HV-001\n    scope: { host: hv01 }\n    justification: DC keeps its own time\n    approver: Jane Roe, CISO\n    reference: CHG-1\n    expires: 2027-06-30\n");
   copyFileSync(join(ROOT, "examples", "custom-controls", "smb.feature"), join(dir, "features", "smb.feature"));
   return dir;
@@ -88,5 +88,5 @@ for (const [file, kind] of [
 test("a NUL byte in a file is refused: no file hostproof reads is binary", () => {
   const dir = estate();
   writeFileSync(join(dir, "inventory.yaml"), Buffer.concat([readFileSync(join(dir, "inventory.yaml")), Buffer.from("# \u0000\n")]));
-  refused(dir, "inventory.yaml", /inventory\.yaml:7: the file holds a NUL byte at line 7, column 3: it is not a text file/, /Check that this is the right file/);
+  refused(dir, "inventory.yaml", /inventory\.yaml:8: the file holds a NUL byte at line 8, column 3: it is not a text file/, /Check that this is the right file/);
 });

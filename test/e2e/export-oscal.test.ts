@@ -116,7 +116,7 @@ test("a hostile demo-like estate: markup, quotes, control characters and a line 
     probes.hotfixes = { command: probes.hotfixes!.command, startedAt: probes.hotfixes!.startedAt, error: { kind: "other", message: hostile } };
   });
   const inventory = join(estate, "inventory.yaml");
-  writeFileSync(inventory, `version: 1\nname: ${JSON.stringify(hostile)}\nhosts:\n  - name: hv01\n    transport: snapshot\n    snapshot: snapshots/hv01.json\n`);
+  writeFileSync(inventory, `version: 1\nname: ${JSON.stringify(hostile)}\ndirectory: { none: "test estate: no Active Directory" }\nhosts:\n  - name: hv01\n    transport: snapshot\n    snapshot: snapshots/hv01.json\n`);
   const waivers = join(estate, "waivers.json");
   writeFileSync(waivers, JSON.stringify({ version: 1, waivers: [{ id: "W-1", controlId: "HP-NIC-001", scope: { host: "hv01" }, justification: `<script>alert(1)</script> ${hostile}`, approver: ` ${hostile} `, reference: "CHG-1", expires: "2027-06-30" }] }));
   const report = join(dir, "hostile-report");

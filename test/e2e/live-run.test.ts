@@ -10,7 +10,7 @@ import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { runEstate } from "../../src/engine/run";
 import type { HostReader } from "../../src/collect/collect-hosts";
-import { writeEstate, type EstateSpec, type HostSpec } from "../helpers/snapshot-builder";
+import { TEST_ESTATE_NO_DIRECTORY, writeEstate, type EstateSpec, type HostSpec } from "../helpers/snapshot-builder";
 import { liveAnswers, writeLiveEstate } from "../helpers/live-estate";
 import { AS_OF, readJson, spawnCli, tempDir } from "./cli";
 import { collectToFolder } from "../../src/collect/collect-to-folder";
@@ -51,7 +51,12 @@ test("an unreachable host is undetermined, with the reason, and the rest are jud
   const s = readJson<Summary>(join(out.outDir, "summary.json"));
   const n2 = s.results.filter((r) => r.target.name === "n2");
   assert.ok(n2.length > 5);
-  for (const r of n2) assert.equal(r.status, "undetermined", `${r.controlId} on n2`);
+  // The estate states it has no directory (writeLiveEstate keeps buildInventory's { none }): the
+  // one control about hosts the directory holds is out of scope on every host, read or not, and
+  // says why, as a standalone host is out of a cluster control's scope; all else on n2 is unread.
+  const outOfScope = (r: (typeof n2)[number]): boolean => r.controlId === "HP-DIR-003";
+  assert.deepEqual(n2.filter(outOfScope).map((r) => [r.status, r.reason?.message]), [["notApplicable", `HP-DIR-003 applies to hosts the estate's directory holds; the inventory states the estate has no directory: ${TEST_ESTATE_NO_DIRECTORY.none}`]]);
+  for (const r of n2.filter((x) => !outOfScope(x))) assert.equal(r.status, "undetermined", `${r.controlId} on n2`);
   assert.match(n2[0].reason?.message ?? "", /the host could not be read \(the connection was refused or the network unreachable\): ssh: connect to host n2\.lab\.test port 22: Connection refused/);
   assert.ok(s.results.filter((r) => r.target.name === "n1").every((r) => r.status !== "undetermined" || r.controlId === "HP-CLU-004"));
 });

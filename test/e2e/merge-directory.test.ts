@@ -10,7 +10,7 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { writeManifest } from "../../src/evidence/manifest";
-import { ACME_EOS, AS_OF, goodEstate, readJson, spawnCli } from "./cli";
+import { ACME_EOS, AS_OF, goodEstate, readJson, spawnCli, tempDir, writeCompliantEstate } from "./cli";
 import { directoryObject, directorySnapshot, directoryText } from "../helpers/directory-snapshot";
 
 const asOf = new Date(`${AS_OF}T00:00:00Z`);
@@ -75,6 +75,26 @@ test("merged shards hold the directory's one result, from shard 1, and its snaps
   assert.deepEqual(readFileSync(join(e.dir, "merged", "evidence", "directory", "directory.json")), readFileSync(e.directory), "the bytes judged, copied from shard 1");
   const verified = spawnCli(["verify", "merged"], e.dir);
   assert.equal(verified.code, 0, verified.stdout + verified.stderr);
+});
+
+test("a shard other than 1 that holds hosts and a cluster has no directory result, and still verifies alone and merges", () => {
+  const e = estate();
+  // Two standalone hosts, then a cluster: shard 1 judges them and the directory, shard 2 the cluster and its nodes.
+  e.inventory = writeCompliantEstate(tempDir(), {
+    hosts: [{ name: "solo1" }, { name: "solo2" }, { name: "n1" }, { name: "n2" }],
+    clusters: [{ name: "wg", type: "workgroup", adminAccount: "clusadmin", nodes: ["n1", "n2"] }],
+  });
+  run(e, "whole", ["--directory", e.directory]);
+  run(e, "s1", ["--directory", e.directory, "--shard", "1/2"]);
+  run(e, "s2", ["--directory", e.directory, "--shard", "2/2"]);
+  const s2 = readJson<Summary & { hosts: unknown[]; clusters: unknown[] }>(join(e.dir, "s2", "summary.json"));
+  assert.deepEqual([s2.hosts.length, s2.clusters.length], [2, 1], "the premise: shard 2 holds hosts and a cluster");
+  assert.deepEqual(s2.results.filter((r) => r.controlId === "ACME-DIR-001"), [], "the premise: shard 2 judges no directory");
+  const verified = spawnCli(["verify", "s2"], e.dir);
+  assert.equal(verified.code, 0, verified.stdout + verified.stderr);
+  const merged = spawnCli(["merge", "s1", "s2", "-o", "merged", "--no-history", "--no-html"], e.dir);
+  assert.equal(merged.code, 1, merged.stdout + merged.stderr);
+  assert.deepEqual(readJson<Summary>(join(e.dir, "merged", "summary.json")).results, readJson<Summary>(join(e.dir, "whole", "summary.json")).results);
 });
 
 test("verify refuses a summary.json whose directory is not the snapshot the manifest pins", () => {

@@ -41,7 +41,7 @@ function hostile(canaryDir: string): string {
 function demoHost(dir: string, edit: (probes: Record<string, { parameters?: Record<string, string>; command: string; output?: unknown }>) => void): string {
   mkdirSync(join(dir, "snapshots"));
   copyFileSync(join(ROOT, "examples", "demo", "snapshots", "hv01.json"), join(dir, "snapshots", "hv01.json"));
-  writeFileSync(join(dir, "inventory.yaml"), "version: 1\nhosts:\n  - name: hv01\n    transport: snapshot\n    snapshot: snapshots/hv01.json\n");
+  writeFileSync(join(dir, "inventory.yaml"), "version: 1\ndirectory: { none: \"test estate: no Active Directory\" }\nhosts:\n  - name: hv01\n    transport: snapshot\n    snapshot: snapshots/hv01.json\n");
   editJson(join(dir, "snapshots", "hv01.json"), (snap) => edit(snap.probes as Parameters<typeof edit>[0]));
   return join(dir, "inventory.yaml");
 }

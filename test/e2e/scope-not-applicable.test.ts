@@ -6,9 +6,10 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { loadControlCatalog } from "../../src/controls/catalog";
+import { loadFeatureCatalog } from "../../src/controls/catalog";
+import type { TargetKind } from "../../src/model/result";
 import type { Summary } from "../../src/report/formats/summary";
-import { writeEstate } from "../helpers/snapshot-builder";
+import { TEST_ESTATE_NO_DIRECTORY, writeEstate } from "../helpers/snapshot-builder";
 import { AS_OF, runCli, tempDir } from "./cli";
 
 const dir = tempDir();
@@ -30,11 +31,20 @@ async function summary(): Promise<Summary> {
 
 test("a single-domain cluster gets a not-applicable result, with the reason, for each control that is not about it", async () => {
   const s = await summary();
-  const catalog = loadControlCatalog();
+  const entries = loadFeatureCatalog().entries;
+  const judging = (kind: TargetKind): string[] => entries.filter((e) => e.judges.includes(kind)).map((e) => e.meta.id);
   const clusterControls = ["HP-CLU-003", "HP-CLU-004", "HP-CLU-006", "HP-CLU-007", "HP-CLU-008", "HP-DNS-003"];
-  const hostControls = catalog.map((c) => c.id).filter((id) => !clusterControls.includes(id));
-  // Complete: 5 hosts × every host control, 2 clusters × every cluster control.
-  assert.equal(s.results.length, 5 * hostControls.length + 2 * clusterControls.length);
+  assert.deepEqual(judging("cluster"), clusterControls);
+  const hostControls = judging("host");
+  const directoryControls = judging("directory");
+  assert.deepEqual(entries.map((e) => e.meta.id).filter((id) => !hostControls.includes(id) && !clusterControls.includes(id) && !directoryControls.includes(id)), [], "every control judges one kind of target");
+  // Complete: 5 hosts × every host control, 2 clusters × every cluster control, the directory × every directory control.
+  assert.equal(s.results.length, 5 * hostControls.length + 2 * clusterControls.length + directoryControls.length);
+  // The estate states it has no directory: each directory control is not applicable, saying why.
+  for (const id of directoryControls) {
+    const r = s.results.filter((x) => x.target.kind === "directory" && x.controlId === id);
+    assert.deepEqual(r.map((x) => [x.status, x.reason?.message]), [["notApplicable", `the inventory states the estate has no directory: ${TEST_ESTATE_NO_DIRECTORY.none}`]], id);
+  }
   for (const id of clusterControls) {
     for (const cluster of ["sdclus", "wgclus"]) {
       assert.equal(s.results.filter((r) => r.target.kind === "cluster" && r.target.name === cluster && r.controlId === id).length, 1, `${id} on ${cluster}`);

@@ -14,6 +14,7 @@ import { runEstate } from "../../src/engine/run";
 import { InputError } from "../../src/errors";
 import { sha256Hex, verifyReport, type Manifest } from "../../src/evidence/manifest";
 import type { Result } from "../../src/model/result";
+import { NO_DIRECTORY_NAME } from "../../src/model/run";
 import { noProgress } from "../../src/model/progress";
 import { sliceView } from "../../src/report/format-set";
 import type { FormatContext } from "../../src/report/formats/format";
@@ -277,7 +278,8 @@ test("a run over hosts named con, LPT1.corp and 253-character FQDNs writes a fil
   const out = join(dir, "report");
   await runEstate({ inventory, out, failOn: "any", asOf: new Date(`${AS_OF}T00:00:00Z`), html: false, history: false, export: ASKED });
   const index = JSON.parse(readFileSync(join(out, HDF_INDEX_FILE), "utf8")) as HdfIndex;
-  assert.deepEqual(index.files.map((e) => e.target).sort(), [LONG_A, LONG_B, "con", "LPT1.corp.example", "n1"].sort());
+  // Each host, and the directory the estate states it has none of (its controls not applicable, with the reason).
+  assert.deepEqual(index.files.map((e) => `${e.kind} ${e.target}`).sort(), [...[LONG_A, LONG_B, "con", "LPT1.corp.example", "n1"].map((h) => `host ${h}`), `directory ${NO_DIRECTORY_NAME}`].sort());
   const files = readdirSync(join(out, HDF_TARGETS_DIR, "hosts"));
   assert.equal(files.length, 5);
   assert.equal(new Set(files.map((f) => f.toLowerCase())).size, 5);

@@ -20,6 +20,7 @@ import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
 import { findOnPath } from "../../src/powershell/find";
 import { descendants, signalAll } from "../../src/powershell/process-tree";
+import { TEST_ESTATE_NO_DIRECTORY } from "../helpers/snapshot-builder";
 import { writeKnownHosts } from "./known-hosts";
 import { writePwshSubsystem, type PwshSubsystem } from "./pwsh-subsystem";
 
@@ -313,11 +314,13 @@ export function sshRun(estate: LoopbackEstate, host: LoopbackHost, command: stri
 
 /**
  * An inventory that reads `names[i]` live from the estate's i-th loopback host, over ssh with the
- * estate's key and known_hosts; `collection` and the rest (name, clusters) as the test needs.
+ * estate's key and known_hosts; `collection` and the rest (name, clusters) as the test needs. A
+ * test estate states it has no directory, as buildInventory's do, unless `rest` names one.
  */
 export function loopbackInventory(estate: LoopbackEstate, names: readonly string[], collection: { concurrency: number; probeTimeoutSeconds: number }, rest: Record<string, unknown>): Record<string, unknown> {
   return {
     version: 1,
+    directory: TEST_ESTATE_NO_DIRECTORY,
     ...rest,
     collection: { ...collection, timeoutSeconds: 120, ssh: { knownHostsFile: estate.knownHostsFile } },
     credentials: [{ name: "loop", username: estate.user, keyFile: estate.keyFile }],
