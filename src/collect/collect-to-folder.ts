@@ -14,6 +14,7 @@ import { planProbes } from "../controls/probe-plan";
 import { loadFeatureCatalogGivingTurns } from "../controls/catalog";
 import type { FeatureSelection } from "../controls/feature-set";
 import { loadInventory } from "../input/inventory";
+import { loadRunDirectory } from "../engine/run-directory";
 import { hostFileName } from "../input/host-file-name";
 import type { Inventory } from "../model/inventory";
 import { checkReplaceable, commitStaging, discardStaging, markReport, openStaging, REPORT_MARKER } from "../report/output/output-dir";
@@ -52,6 +53,8 @@ export async function collectToFolder(options: CollectToFolderOptions): Promise<
   const mine = options.shard !== undefined ? new Set(shardUnits(loaded.inventory, options.shard).flatMap((u) => u.hosts)) : undefined;
   const share: LoadedInventory = mine !== undefined ? { ...loaded, inventory: { ...loaded.inventory, hosts: loaded.inventory.hosts.filter((_, i) => mine.has(i)) } } : loaded;
   const copies = snapshotCopies(loaded, options.allowOutsideSnapshots === true, mine);
+  // The inventory's directory snapshot goes with the hosts' snapshots: the folder is the estate, judged anywhere.
+  const directory = loadRunDirectory(loaded, undefined, options.allowOutsideSnapshots === true);
   // `collect -o snaps` again over the folder it reads its inventory from would replace it.
   const inputs = [...inventoryInputs(loaded, options.inventory, options.allowOutsideSnapshots === true), ...featureInputs(options.features?.folders ?? [], options.features?.builtin === false ? undefined : FEATURES_DIR)];
   const outputs = [{ path: options.out, shown: options.out, flag: "--out" }];
@@ -83,7 +86,10 @@ export async function collectToFolder(options: CollectToFolderOptions): Promise<
         if (live) writeFileSync(to, `${JSON.stringify(live, null, 2)}\n`);
         else if (copy) writeFileSync(to, readRegularFile(copy.file, copy.shown, "snapshot"));
       }
-      writeFileSync(join(staging, "inventory.json"), `${JSON.stringify(offlineInventory(inv), null, 2)}\n`);
+      // Named by hostproof, not by the user: a plain name of theirs could be inventory.json.
+      const directoryFile = directory === undefined ? undefined : /\.ya?ml$/i.test(directory.file) ? "directory.yaml" : "directory.json";
+      if (directory !== undefined) writeFileSync(join(staging, directoryFile!), directory.raw);
+      writeFileSync(join(staging, "inventory.json"), `${JSON.stringify(offlineInventory(inv, directoryFile), null, 2)}\n`);
       markReport(staging, `hostproof ${VERSION} snapshots of ${options.inventory}`);
       commitStaging(staging, options.out);
     } catch (err) {
@@ -123,11 +129,15 @@ function snapshotCopies(loaded: LoadedInventory, allowOutside: boolean, only?: R
   return copies;
 }
 
-/** The same estate, every host read from its snapshot; credentials are of no use there and stay behind. */
-export function offlineInventory(inv: Inventory): Inventory {
+/**
+ * The same estate, every host read from its snapshot; credentials are of no use there and stay
+ * behind. A directory snapshot the inventory named is the copy beside it (`directoryFile`).
+ */
+export function offlineInventory(inv: Inventory, directoryFile?: string): Inventory {
   const { credentials: _credentials, collection: _collection, ...rest } = inv;
   return {
     ...rest,
+    ...(directoryFile !== undefined ? { directory: directoryFile } : {}),
     hosts: inv.hosts.map((h) => ({
       name: h.name,
       ...(h.address ? { address: h.address } : {}),

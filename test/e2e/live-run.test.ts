@@ -55,7 +55,7 @@ test("an unreachable host is undetermined, with the reason, and the rest are jud
   // one control about hosts the directory holds is out of scope on every host, read or not, and
   // says why, as a standalone host is out of a cluster control's scope; all else on n2 is unread.
   const outOfScope = (r: (typeof n2)[number]): boolean => r.controlId === "HP-DIR-003";
-  assert.deepEqual(n2.filter(outOfScope).map((r) => [r.status, r.reason?.message]), [["notApplicable", `HP-DIR-003 applies to hosts the estate's directory holds; the inventory states the estate has no directory: ${TEST_ESTATE_NO_DIRECTORY.none}`]]);
+  assert.deepEqual(n2.filter(outOfScope).map((r) => [r.status, r.reason?.message]), [["notApplicable", `HP-DIR-003 applies to estates with a directory; the inventory states the estate has no directory: ${TEST_ESTATE_NO_DIRECTORY.none}`]]);
   for (const r of n2.filter((x) => !outOfScope(x))) assert.equal(r.status, "undetermined", `${r.controlId} on n2`);
   assert.match(n2[0].reason?.message ?? "", /the host could not be read \(the connection was refused or the network unreachable\): ssh: connect to host n2\.lab\.test port 22: Connection refused/);
   assert.ok(s.results.filter((r) => r.target.name === "n1").every((r) => r.status !== "undetermined" || r.controlId === "HP-CLU-004"));

@@ -62,6 +62,26 @@ test("the inventory's directory field is read relative to the inventory and kept
   assert.deepEqual(readFileSync(join(out, "evidence", "directory", "corp.json")), readFileSync(join(dir, "ad", "corp.json")));
 });
 
+test("collect carries the inventory's directory snapshot into its folder, so the folder is judged anywhere with it", async () => {
+  const { dir, inventory } = goodEstate();
+  mkdirSync(join(dir, "ad"));
+  writeDirectory(join(dir, "ad"), "inventory.json");
+  editJson(inventory, (v) => {
+    v.directory = "ad/inventory.json";
+  });
+  const snaps = join(tempDir(), "snaps");
+  const collected = await runCli(["collect", "-i", inventory, "-o", snaps]);
+  assert.equal(collected.code, 0, collected.stderr);
+  // Named by hostproof: the user's own name, here inventory.json, would overwrite the inventory.
+  assert.deepEqual(readFileSync(join(snaps, "directory.json")), readFileSync(join(dir, "ad", "inventory.json")));
+  assert.equal(readJson<{ directory: string }>(join(snaps, "inventory.json")).directory, "directory.json");
+  const out = join(tempDir(), "reports");
+  const res = await runCli(["run", "-i", join(snaps, "inventory.json"), "-o", out, "--as-of", AS_OF, "--no-html"]);
+  assert.ok(res.code <= 2, res.stderr);
+  const sha = createHash("sha256").update(readFileSync(join(dir, "ad", "inventory.json"))).digest("hex");
+  assert.equal(readJson<{ directory: { sha256: string } }>(join(out, "summary.json")).directory.sha256, sha);
+});
+
 test("an inventory's directory path outside its folder is refused as snapshot paths are, unless --allow-outside-snapshots", async () => {
   const { dir, inventory } = goodEstate();
   editJson(inventory, (v) => (v.directory = "../../../../../../etc/passwd"));
