@@ -35,7 +35,7 @@ if (stale.length > 0) {
   console.error(`warning: dist/ is not the current build (${stale[0]}${stale.length > 1 ? `, and ${stale.length - 1} more` : ""}): the tests that spawn bin/hostproof.js run old code. Run npm run build.`);
 }
 // Where scripts/install-test-tools.sh puts the tools Debian does not package, used unless the
-// environment names others (.ci/run sets them itself); set to "" to mean none.
+// environment names others (set one to "" to mean none). .ci/run relies on this too.
 const env = { ...process.env };
 const installed = {
   NODE_POWERSHELL: join(ROOT, ".tools", "pwsh"),
@@ -52,6 +52,8 @@ const reporters = [
   `--test-reporter=${process.stdout.isTTY ? "spec" : "tap"}`, "--test-reporter-destination=stdout",
   `--test-reporter=${join(__dirname, "skip-reporter.js")}`, `--test-reporter-destination=${skips}`,
 ];
+// Ctrl-C reaches the test runner too; held here until it ends, so that the skip list is removed.
+process.on("SIGINT", () => {});
 const res = spawnSync(process.execPath, ["--import", "tsx", "--test", "--test-concurrency=2", ...reporters, ...files], {
   stdio: "inherit",
   cwd: ROOT,
@@ -60,4 +62,4 @@ const res = spawnSync(process.execPath, ["--import", "tsx", "--test", "--test-co
 const summary = existsSync(skips) ? skipSummary(readFileSync(skips, "utf8"), ROOT) : "";
 rmSync(skipsDir, { recursive: true, force: true });
 if (summary !== "") console.log(`\n${summary}`);
-process.exit(res.status ?? 1);
+process.exit(res.signal === "SIGINT" ? 130 : (res.status ?? 1));
