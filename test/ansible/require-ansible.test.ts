@@ -1,17 +1,18 @@
-/** CI must have ansible-inventory: .ci/run installs it and lists it in HOSTPROOF_REQUIRE_TOOLS. */
+/** CI must have ansible-inventory: the test tools' installer (which .ci/run runs) installs it, and CI requires it. */
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { requireTool } from "../helpers/require-tool";
 import { ROOT } from "../e2e/cli";
 import { ANSIBLE_HINT } from "./ansible-inventory";
 
-test(".ci/run installs ansible-core and makes a missing ansible a failure", () => {
-  const ci = readFileSync(join(ROOT, ".ci", "run"), "utf8");
-  assert.match(ci, /lean\+=\(ansible-core\)/);
-  const required = /export HOSTPROOF_REQUIRE_TOOLS=(\S+)/.exec(ci)?.[1] ?? "";
-  assert.ok(required.split(",").includes("ansible"), required);
+test("the test tools' installer installs ansible-core and CI makes a missing ansible a failure", () => {
+  const run = (arg: string): string => execFileSync(join(ROOT, "scripts", "install-test-tools.sh"), [arg], { encoding: "utf8" });
+  assert.match(run("--list"), /^ansible +(present|missing) +apt-lean +ansible-core$/m);
+  assert.ok(run("--tools").trim().split(",").includes("ansible"));
+  assert.match(readFileSync(join(ROOT, ".ci", "run"), "utf8"), /^HOSTPROOF_REQUIRE_TOOLS=\$\(scripts\/install-test-tools\.sh --tools\)$/m);
 });
 
 test("a missing ansible-inventory under HOSTPROOF_REQUIRE_TOOLS=…,ansible fails instead of skipping", () => {

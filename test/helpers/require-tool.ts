@@ -25,6 +25,7 @@ export function requireTool(
   env: NodeJS.ProcessEnv = process.env,
 ): found is string {
   if (found !== undefined && found !== "") return true;
+  // scripts/skip-summary.js groups skips by this form at the end of npm test: keep it.
   const message = `${tool} not found: ${howToGet}`;
   if (isRequired(tool, env.HOSTPROOF_REQUIRE_TOOLS)) assert.fail(`${message} (HOSTPROOF_REQUIRE_TOOLS=${env.HOSTPROOF_REQUIRE_TOOLS} makes a missing ${tool} a failure)`);
   t.skip(message);
