@@ -20,7 +20,7 @@ export function* lintControls(file: FeatureFile, doc: GherkinDocument, ids: Map<
       file: file.shown,
       line: doc.feature?.location.line ?? 1,
       problem: "the file holds no scenario, so it adds no control",
-      fix: "Write each control as a Scenario: with its tags on the line above (see README, \"Adding a control\"), or move the file out of the features folder",
+      fix: "Write each control as a Scenario: with its tags on the line above (see docs/controls.md, \"Adding a control\"), or move the file out of the features folder",
     });
   }
   const featureTags = doc.feature?.tags ?? [];

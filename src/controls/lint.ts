@@ -81,7 +81,7 @@ function parse(file: FeatureFile, problems: InputProblem[]): GherkinDocument | u
         line: e.location?.line,
         field: "Gherkin",
         problem: e.message.replace(/^\(\d+:\d+\):\s*/, ""),
-        fix: "Write it as Gherkin: Feature:, then Scenario: with its tags on the line above and Given/Then steps (see README, \"Adding a control\")",
+        fix: "Write it as Gherkin: Feature:, then Scenario: with its tags on the line above and Given/Then steps (see docs/controls.md, \"Adding a control\")",
       });
     }
     return undefined;
@@ -133,7 +133,7 @@ function* lintSteps(file: FeatureFile, doc: GherkinDocument, pickles: readonly P
           line,
           field,
           problem: "no step definition matches it",
-          fix: near !== undefined ? `Did you mean "${near}"?` : "Use a step hostproof defines: README, \"Writing your own controls\", lists every one",
+          fix: near !== undefined ? `Did you mean "${near}"?` : "Use a step hostproof defines: docs/controls.md, \"The steps you can write\", lists every one",
         });
       } else if (known.keyword === "Given") {
         scope = { text: ps.text, targets: known.targets };
@@ -210,7 +210,7 @@ function lintShape(file: FeatureFile, scenario: Scenario, shape: readonly ShapeS
       scenario.location.line,
       `Scenario '${scenario.name}'`,
       "it has no Then step of its own, so it judges nothing",
-      "Add a Then step after its Given (README, \"The steps you can write\", lists them): a scenario with no check is no control",
+      "Add a Then step after its Given (docs/controls.md, \"The steps you can write\", lists them): a scenario with no check is no control",
     );
   }
   if (lastThen >= 0) {

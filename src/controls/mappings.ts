@@ -182,7 +182,7 @@ export function mappingsOf(tags: readonly string[], requireNist: boolean): { map
     if (clash) where({ problem: `both maps and contradicts ${c.framework === "stig" ? c.ref.stigId : c.ref.recommendation}`, fix: "A control either implements a rule (@stig/@cis) or contradicts it (@conflict:…), not both" }, "");
   }
   if (requireNist && mappings.nist.length === 0) {
-    where({ problem: "has no NIST SP 800-53 rev5 tag", fix: "Tag it @nist:… where DISA's CCI list or another authority maps it, otherwise @nist-ours:… with the control that fits (README, \"Framework mappings\")" });
+    where({ problem: "has no NIST SP 800-53 rev5 tag", fix: "Tag it @nist:… where DISA's CCI list or another authority maps it, otherwise @nist-ours:… with the control that fits (docs/controls.md, \"Framework mappings\")" });
   }
   return { mappings, problems };
 }

@@ -1,5 +1,5 @@
 /**
- * The step list of the README ("The steps you can write"), made from knownSteps(): the list a
+ * The step list of docs/controls.md ("The steps you can write"), made from knownSteps(): the list a
  * control author reads is the list the lint and Cucumber match, so it cannot go stale
  * (test/docs/step-list.test.ts compares it; `npm run docs:steps` rewrites it).
  */
@@ -26,10 +26,10 @@ export function stepListMarkdown(steps: readonly KnownStep[] = knownSteps()): st
   return [STEP_LIST_BEGIN, "", "| step | what it does | facts it reads |", "|---|---|---|", ...steps.map(row), "", STEP_LIST_END].join("\n");
 }
 
-/** `readme` with its step list replaced by `list`; throws when the markers are missing. */
-export function withStepList(readme: string, list: string = stepListMarkdown()): string {
-  const begin = readme.indexOf(STEP_LIST_BEGIN);
-  const end = readme.indexOf(STEP_LIST_END);
-  if (begin < 0 || end < begin) throw new Error("README.md has no step list markers");
-  return readme.slice(0, begin) + list + readme.slice(end + STEP_LIST_END.length);
+/** `doc` with its step list replaced by `list`; throws when the markers are missing. */
+export function withStepList(doc: string, list: string = stepListMarkdown()): string {
+  const begin = doc.indexOf(STEP_LIST_BEGIN);
+  const end = doc.indexOf(STEP_LIST_END);
+  if (begin < 0 || end < begin) throw new Error("the document has no step list markers");
+  return doc.slice(0, begin) + list + doc.slice(end + STEP_LIST_END.length);
 }

@@ -31,7 +31,7 @@ async function freePort(): Promise<number> {
 
 test("Heimdall loads the non-compliant targets' files picked from index.json together, with the index's counts", { timeout: 300_000 }, async (t) => {
   if (!haveChromium(t)) return;
-  if (!requireTool(t, "saf", SAF, "set HOSTPROOF_SAF to the SAF CLI's saf command (npm i @mitre/saf in a folder of its own; see the README)")) return;
+  if (!requireTool(t, "saf", SAF, "set HOSTPROOF_SAF to the SAF CLI's saf command (npm i @mitre/saf in a folder of its own; see docs/reports.md)")) return;
   const dir = tempDir();
   const report = join(dir, "reports");
   const run = spawnCli(["run", "-i", DEMO, "-w", join(ROOT, "examples", "demo", "waivers.yaml"), "-o", report, "--as-of", AS_OF, "--no-html", "--no-history", "--exit-zero"]);

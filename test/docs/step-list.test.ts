@@ -5,11 +5,11 @@ import { test } from "node:test";
 import { knownSteps } from "../../src/controls/known-steps";
 import { stepListMarkdown, withStepList } from "../../src/controls/step-list";
 
-const README = join(__dirname, "..", "..", "README.md");
+const CONTROLS = join(__dirname, "..", "..", "docs", "controls.md");
 
-test("README's step list is the one the step definitions make (npm run docs:steps rewrites it)", () => {
-  const readme = readFileSync(README, "utf8");
-  assert.equal(withStepList(readme), readme, "README.md's step list is stale: run npm run docs:steps");
+test("docs/controls.md's step list is the one the step definitions make (npm run docs:steps rewrites it)", () => {
+  const doc = readFileSync(CONTROLS, "utf8");
+  assert.equal(withStepList(doc), doc, "docs/controls.md's step list is stale: run npm run docs:steps");
 });
 
 test("the step list names every step the lint and Cucumber know, with what it chooses or judges and reads", () => {

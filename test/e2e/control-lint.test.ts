@@ -45,21 +45,21 @@ const REFUSED: Record<string, { text: string; problems: string[] }> = {
   "given-only.feature": {
     text: control("ACME-GIV-001", "@severity:critical", "    Given each host\n    And each cluster node\n"),
     problems: [
-      "acme/given-only.feature:4: Scenario 'ACME-GIV-001': it has no Then step of its own, so it judges nothing. Add a Then step after its Given (README, \"The steps you can write\", lists them): a scenario with no check is no control.",
+      "acme/given-only.feature:4: Scenario 'ACME-GIV-001': it has no Then step of its own, so it judges nothing. Add a Then step after its Given (docs/controls.md, \"The steps you can write\", lists them): a scenario with no check is no control.",
     ],
   },
   "background-then.feature": {
     text: control("ACME-BGT-001", "@severity:critical", "    Given each host\n", "Feature: Acme\n\n  Background:\n    Given each host\n    Then the host does not run Windows Server 2003\n\n"),
     problems: [
       "acme/background-then.feature:5: step 'Then the host does not run Windows Server 2003': it judges in a Background, which every scenario below shares and none owns. Keep only Given steps in a Background, and put each check in the scenario of the control it belongs to.",
-      "acme/background-then.feature:8: Scenario 'ACME-BGT-001': it has no Then step of its own, so it judges nothing. Add a Then step after its Given (README, \"The steps you can write\", lists them): a scenario with no check is no control.",
+      "acme/background-then.feature:8: Scenario 'ACME-BGT-001': it has no Then step of its own, so it judges nothing. Add a Then step after its Given (docs/controls.md, \"The steps you can write\", lists them): a scenario with no check is no control.",
     ],
   },
   "rule-background-then.feature": {
     text: `Feature: Acme\n\n  Rule: Hosts\n    Background:\n      Given each host\n      Then the host does not run Windows Server 2003\n\n    @ACME-RBG-001 @severity:critical\n    Scenario: ACME-RBG-001\n${ABOUT}\n      Given each host\n`,
     problems: [
       "acme/rule-background-then.feature:6: step 'Then the host does not run Windows Server 2003': it judges in a Background, which every scenario below shares and none owns. Keep only Given steps in a Background, and put each check in the scenario of the control it belongs to.",
-      "acme/rule-background-then.feature:9: Scenario 'ACME-RBG-001': it has no Then step of its own, so it judges nothing. Add a Then step after its Given (README, \"The steps you can write\", lists them): a scenario with no check is no control.",
+      "acme/rule-background-then.feature:9: Scenario 'ACME-RBG-001': it has no Then step of its own, so it judges nothing. Add a Then step after its Given (docs/controls.md, \"The steps you can write\", lists them): a scenario with no check is no control.",
     ],
   },
   "given-after-then.feature": {
@@ -111,7 +111,7 @@ const REFUSED: Record<string, { text: string; problems: string[] }> = {
   "no-scenario.feature": {
     text: "Feature: Acme\n\n  Scenaro: a misspelt keyword makes the rest a description\n",
     problems: [
-      "acme/no-scenario.feature:1: the file holds no scenario, so it adds no control. Write each control as a Scenario: with its tags on the line above (see README, \"Adding a control\"), or move the file out of the features folder.",
+      "acme/no-scenario.feature:1: the file holds no scenario, so it adds no control. Write each control as a Scenario: with its tags on the line above (see docs/controls.md, \"Adding a control\"), or move the file out of the features folder.",
     ],
   },
   // Text a reviewer sees otherwise than Gherkin reads it (src/controls/lint-text.ts).

@@ -38,7 +38,7 @@ before(async () => {
   const estate = generateEstate(join(dir, "estate"), { hosts: HOSTS, seed: 42 });
   run = spawnCli(["run", "--inventory", estate.inventoryPath, "--out", report, "--no-export", "summary-md,junit,csv,pages"]);
   exporting = spawnCli(["export", report, "--format", FORMATS.join(","), "--out", exported]);
-  // summary.json holds a result per line: read it a line at a time, as the README shows.
+  // summary.json holds a result per line: read it a line at a time, as docs/reports.md shows.
   for await (const line of createInterface({ input: createReadStream(join(report, "summary.json")) })) {
     const verdict = /^ {2}"verdict": "([a-z-]+)"/.exec(line);
     if (verdict !== null) record.verdict = verdict[1]!;

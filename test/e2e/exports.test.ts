@@ -2,7 +2,7 @@
  * hdf.json and results.csv from a real run of the demo with its waivers (the real CLI process):
  * both are written, agree with summary.json, are covered by the evidence manifest, and hdf.json
  * is accepted by MITRE's own tools: inspecjs here, and the SAF CLI's hdf2csv and hdf2ckl where
- * the SAF CLI is installed (HOSTPROOF_SAF: the path of its `saf` command; see the README for why
+ * the SAF CLI is installed (HOSTPROOF_SAF: the path of its `saf` command; see docs/reports.md for why
  * it is not a dependency).
  */
 import { test } from "node:test";
@@ -137,7 +137,7 @@ test("both files are in the evidence manifest, and a changed byte in either is r
 
 test("the SAF CLI converts hostproof's hdf.json: hdf2csv and hdf2ckl, one row and one checklist item per control", (t) => {
   const saf = safPath();
-  if (!requireTool(t, "saf", saf, "set HOSTPROOF_SAF to the SAF CLI's saf command (npm i @mitre/saf in a folder of its own; see the README)")) return;
+  if (!requireTool(t, "saf", saf, "set HOSTPROOF_SAF to the SAF CLI's saf command (npm i @mitre/saf in a folder of its own; see docs/reports.md)")) return;
   const dir = tempDir("hostproof-saf-");
   const csv = spawnSync(saf, ["convert", "hdf2csv", "-i", join(out, "hdf.json"), "-o", join(dir, "saf.csv")], { encoding: "utf8" });
   assert.equal(csv.status, 0, csv.stderr + csv.stdout);

@@ -226,7 +226,7 @@ test("an OpenSSH key: the manifest's SSH signature verifies with the real ssh-ke
   assert.ok(existsSync(sigFile));
   const allowed = join(dir, "allowed_signers");
   writeFileSync(allowed, `ci@example namespaces="hostproof" ${readFileSync(k.sshPub, "utf8").trim()}\n`);
-  // Exactly what the README tells an auditor to run.
+  // Exactly what docs/evidence.md tells an auditor to run.
   const real = spawnSync("sh", ["-c", `ssh-keygen -Y verify -f allowed_signers -I ci@example -n hostproof -s signed/evidence/manifest.json.sig < signed/evidence/manifest.json`], { cwd: dir, encoding: "utf8" });
   assert.equal(real.status, 0, real.stderr);
   assert.match(real.stdout, /Good "hostproof" signature for ci@example with ED25519 key/);

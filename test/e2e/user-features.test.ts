@@ -222,7 +222,7 @@ test("lint: a Gherkin parse error of a user file, with its line; every problem o
     "acme/eos.feature": ACME_EOS.replace(" @severity:high", ""),
   });
   const res = spawnCli(["controls", "--features", "acme"], cwd);
-  rejected(res, "acme/broken.feature:6: Gherkin: A tag may not contain whitespace. Write it as Gherkin: Feature:, then Scenario: with its tags on the line above and Given/Then steps (see README, \"Adding a control\").");
+  rejected(res, "acme/broken.feature:6: Gherkin: A tag may not contain whitespace. Write it as Gherkin: Feature:, then Scenario: with its tags on the line above and Given/Then steps (see docs/controls.md, \"Adding a control\").");
   assert.match(res.stderr, /acme\/eos\.feature:5: .*has no severity tag/);
 });
 

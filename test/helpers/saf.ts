@@ -7,7 +7,7 @@
 import { existsSync, realpathSync } from "node:fs";
 import { createRequire } from "node:module";
 
-export const SAF_HINT = "set HOSTPROOF_SAF to the SAF CLI's saf command (npm i @mitre/saf in a folder of its own; see the README)";
+export const SAF_HINT = "set HOSTPROOF_SAF to the SAF CLI's saf command (npm i @mitre/saf in a folder of its own; see docs/reports.md)";
 
 export function safPath(): string | undefined {
   const saf = process.env.HOSTPROOF_SAF;

@@ -213,7 +213,7 @@ test("hostile text: markup, ]]>, quotes, control characters and emoji in the hos
   assert.ok(!/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/.test(xml));
 
   const saf = safPath();
-  if (!requireTool(t, "saf", saf, "set HOSTPROOF_SAF to the SAF CLI's saf command (npm i @mitre/saf in a folder of its own; see the README)")) return;
+  if (!requireTool(t, "saf", saf, "set HOSTPROOF_SAF to the SAF CLI's saf command (npm i @mitre/saf in a folder of its own; see docs/reports.md)")) return;
   const dir = scratch(t);
   writeFileSync(join(dir, "hostile.ckl"), xml);
   const read = spawnSync(saf, ["convert", "ckl2hdf", "-i", join(dir, "hostile.ckl"), "-o", join(dir, "hostile.json")], { encoding: "utf8", cwd: dir });

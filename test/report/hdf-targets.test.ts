@@ -153,7 +153,7 @@ test("hdf/: a file per host and per cluster, each what hdf.json says of that tar
 
 test("the SAF CLI reads every file: summary adds them up, threshold gates each target on all its controls, hdf2ckl makes the target's checklist", async (t) => {
   const saf = safPath();
-  if (!requireTool(t, "saf", saf, "set HOSTPROOF_SAF to the SAF CLI's saf command (npm i @mitre/saf in a folder of its own; see the README)")) return;
+  if (!requireTool(t, "saf", saf, "set HOSTPROOF_SAF to the SAF CLI's saf command (npm i @mitre/saf in a folder of its own; see docs/reports.md)")) return;
   const { out, index } = await demoReport(t);
   const dir = join(out, HDF_TARGETS_DIR);
   const run = (args: string[]): ReturnType<typeof spawnSync> & { stdout: string; stderr: string } => spawnSync(saf, args, { encoding: "utf8", cwd: dir });

@@ -51,7 +51,7 @@ test("a PKCS#8 Ed25519 PEM from openssl is read; its keyid is openssl's SHA-256 
   const der = must("openssl", ["pkey", "-in", pem, "-pubout", "-outform", "DER"]);
   assert.equal(key.keyid, createHash("sha256").update(der).digest("hex"));
   assert.equal(keyidOf(key.publicKey), key.keyid);
-  // And sha256sum itself, the command the README gives.
+  // And sha256sum itself, the command docs/evidence.md gives.
   const sum = must("sh", ["-c", `openssl pkey -in '${pem}' -pubout -outform DER | sha256sum`]).toString().split(" ")[0];
   assert.equal(key.keyid, sum);
 });

@@ -1,6 +1,6 @@
 /**
  * SSH signatures (issue 19): what sshSign writes is what the real `ssh-keygen -Y sign` writes and
- * verifies with the real `ssh-keygen -Y verify`, exactly as the README tells an auditor to run it;
+ * verifies with the real `ssh-keygen -Y verify`, exactly as docs/evidence.md tells an auditor to run it;
  * what ssh-keygen signs verifies with sshVerify; and both refuse a wrong namespace, a changed
  * message and another key.
  */
@@ -26,7 +26,7 @@ function signer(dir: string, name: string, identity = "ci@example.com"): Signer 
   return { dir, keyFile, key: signingKeyFromText(readFileSync(keyFile), keyFile), allowedSigners };
 }
 
-/** `ssh-keygen -Y verify -f allowed_signers -I <identity> -n <namespace> -s <file>.sig < <file>`, as the README gives it. */
+/** `ssh-keygen -Y verify -f allowed_signers -I <identity> -n <namespace> -s <file>.sig < <file>`, as docs/evidence.md gives it. */
 function sshKeygenVerifies(allowedSigners: string, identity: string, namespace: string, sigFile: string, messageFile: string): { ok: boolean; output: string } {
   const res = run("sh", ["-c", 'ssh-keygen -Y verify -f "$1" -I "$2" -n "$3" -s "$4" < "$5"', "sh", allowedSigners, identity, namespace, sigFile, messageFile]);
   return { ok: res.status === 0, output: res.stdout.toString() + res.stderr };
