@@ -340,8 +340,8 @@ Exit codes:
 Examples:
   hostproof collect -i estate.yaml -o snaps
       read every live host once; snaps/inventory.json points at the snapshots
-  hostproof collect -i estate.yaml -o snaps -t @area:nic --concurrency 32 --timeout 60
-      read only what the NIC controls need, 32 hosts at once, 60 s per host
+  hostproof collect -i estate.yaml -o snaps -t @area:network --concurrency 32 --timeout 60
+      read only what the network controls need, 32 hosts at once, 60 s per host
   hostproof run -i snaps/inventory.json
       then judge the snapshots anywhere, with no PowerShell
 `;
