@@ -8,6 +8,7 @@ import { didYouMean } from "../util/closest";
 import { VERSION } from "../version";
 import { processIo, type Io } from "./io";
 import { MAIN_HELP } from "./usage";
+import { printHelp } from "./help-layout";
 
 type Command = (argv: string[], io: Io) => Promise<ExitCode>;
 
@@ -37,7 +38,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<ExitCode
         if (COMMANDS[rest[0]]) return await COMMANDS[rest[0]]()(["--help"], io);
         return unknownCommand(rest[0], io);
       }
-      io.out(MAIN_HELP);
+      printHelp(io, MAIN_HELP);
       return command === undefined ? EXIT.badInput : EXIT.compliant;
     }
     if (command === "--version" || command === "-V") {

@@ -8,6 +8,7 @@ import { parseShard, shardLabel } from "../../engine/shard";
 import { checkSelection, FEATURE_OPTIONS, featureSelection, parse, SELECTION_OPTIONS, selectionAsked, usageError } from "../args";
 import { COLLECT_HELP } from "../usage";
 import type { Io } from "../io";
+import { printHelp } from "../help-layout";
 
 export async function collectCommand(argv: string[], io: Io): Promise<ExitCode> {
   const { values } = parse(
@@ -26,7 +27,7 @@ export async function collectCommand(argv: string[], io: Io): Promise<ExitCode> 
     false,
   );
   if (values.help) {
-    io.out(COLLECT_HELP);
+    printHelp(io, COLLECT_HELP);
     return EXIT.compliant;
   }
   if (!values.inventory) throw usageError("--inventory is required", "Give the inventory file: hostproof collect --inventory estate.yaml --out snapshots");

@@ -8,6 +8,7 @@ import { escapeControls } from "../../util/terminal-safe";
 import { didYouMean } from "../../util/closest";
 import { frameworkCoverage } from "../../controls/coverage";
 import { FRAMEWORKS, type Framework } from "../../model/mapping";
+import { printHelp } from "../help-layout";
 
 export async function controlsCommand(argv: string[], io: Io): Promise<ExitCode> {
   const { values } = parse(
@@ -16,7 +17,7 @@ export async function controlsCommand(argv: string[], io: Io): Promise<ExitCode>
     false,
   );
   if (values.help) {
-    io.out(CONTROLS_HELP);
+    printHelp(io, CONTROLS_HELP);
     return EXIT.compliant;
   }
   const asked = selectionAsked(values);

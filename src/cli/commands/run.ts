@@ -18,6 +18,7 @@ import type { Io } from "../io";
 import { shownArg } from "../../util/shell-quote";
 import { didYouMean } from "../../util/closest";
 import { resolveSigningKey } from "../../sign/keys";
+import { printHelp } from "../help-layout";
 
 export async function runCommand(argv: string[], io: Io): Promise<ExitCode> {
   const { values } = parse(
@@ -45,7 +46,7 @@ export async function runCommand(argv: string[], io: Io): Promise<ExitCode> {
     false,
   );
   if (values.help) {
-    io.out(RUN_HELP);
+    printHelp(io, RUN_HELP);
     return EXIT.compliant;
   }
   if (!values.inventory) throw usageError("--inventory is required", "Give the inventory file: hostproof run --inventory estate.yaml");
