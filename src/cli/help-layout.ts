@@ -2,8 +2,9 @@
  * --help laid out in the terminal's width. The help texts (usage.ts) are written as logical
  * blocks, and this reflows each one at word boundaries, never inside a word:
  *
- * - An unindented line is prose: consecutive ones are one paragraph, rewrapped. A line ending in
- *   ":" (a heading) ends its paragraph; a `Usage:` line continues under its arguments.
+ * - An unindented line is prose: consecutive ones are one paragraph, rewrapped (a heading such as
+ *   `Options:` is one because a table or a blank line follows it). A `Usage:` line is a paragraph
+ *   of its own, continued under its arguments.
  * - An indented line is a table row: a term (an option, a command, an exit code) and its
  *   description, which starts at the row's description column: where its continuation lines (the
  *   deeper-indented lines after it) start, else after the first run of two or more spaces. The
@@ -25,7 +26,7 @@ import type { Io } from "./io";
 export const HELP_MAX_WIDTH = 100;
 /** Below this many columns of room, a table's descriptions go under their terms. */
 const MIN_DESCRIPTION_ROOM = 30;
-/** How far a description under its term (narrow layout) or a term's own next line is indented, past the row's indent. */
+/** How far a description under its term (narrow layout) is indented past the row's indent; a term's own next line, half that. */
 const UNDER = 4;
 
 /** The width help is laid out for: the terminal's (io.columns: stdout's, else COLUMNS), else 80, at most HELP_MAX_WIDTH. */
@@ -56,7 +57,7 @@ export function layoutHelp(help: string, width: number): string {
     } else if (indentOf(line) === 0) {
       const paragraph = [line.trim()];
       i += 1;
-      while (!/:$/.test(paragraph.at(-1)!) && !line.startsWith("Usage:") && i < lines.length && lines[i]!.trim() !== "" && indentOf(lines[i]!) === 0 && !lines[i]!.startsWith("Usage:")) {
+      while (!line.startsWith("Usage:") && i < lines.length && lines[i]!.trim() !== "" && indentOf(lines[i]!) === 0 && !lines[i]!.startsWith("Usage:")) {
         paragraph.push(lines[i]!.trim());
         i += 1;
       }
@@ -78,11 +79,43 @@ export function layoutHelp(help: string, width: number): string {
   return `${out.join("\n")}\n`;
 }
 
-/** A paragraph; a `Usage:` line's continuation lines start under its first argument. */
+/**
+ * A paragraph. A `Usage:` line continues under its first argument, and breaks only between
+ * arguments: `[--features <dir>]` stays whole on its line.
+ */
 function proseLines(text: string, width: number): string[] {
   const usage = /^Usage: (\S+ )?(\S+ )?/.exec(text);
-  const hang = usage !== null ? Math.max(2, Math.min(usage[0].length, width - MIN_DESCRIPTION_ROOM)) : 0;
-  return wrap(text, width, { indent: " ".repeat(hang), keepWords: true });
+  if (usage === null) return wrap(text, width, { indent: "", keepWords: true });
+  const hang = Math.max(2, Math.min(usage[0].length, width - MIN_DESCRIPTION_ROOM));
+  return wrapArguments(text, width, "", " ".repeat(hang));
+}
+
+/**
+ * A command line's words wrapped, breaking only between arguments where each fits a line; an
+ * argument wider than a line (`[--allowed-signers <file> [--identity <principal>]]` in a narrow
+ * terminal) is broken between its own words instead.
+ */
+function wrapArguments(text: string, width: number, first: string, indent: string): string[] {
+  return wrap(joinBracketed(text), width, { first, indent, keepWords: true }).flatMap((line, i) => {
+    const plain = line.replaceAll(NBSP, " ");
+    if (displayWidth(line) <= width) return [plain];
+    const lead = i === 0 ? first : indent;
+    return wrap(plain.slice(lead.length), width, { first: lead, indent, keepWords: true });
+  });
+}
+
+const NBSP = "\u00a0";
+
+/** The spaces inside brackets and angle brackets made unbreakable, so that wrap keeps each argument whole. */
+function joinBracketed(text: string): string {
+  let depth = 0;
+  let out = "";
+  for (const ch of text) {
+    if (ch === "[" || ch === "<") depth += 1;
+    else if ((ch === "]" || ch === ">") && depth > 0) depth -= 1;
+    out += ch === " " && depth > 0 ? NBSP : ch;
+  }
+  return out;
 }
 
 /** A row and its continuation lines, split into term and description. */
@@ -108,7 +141,7 @@ function gapColumn(line: string): number | undefined {
 
 function rowLines(row: Row, width: number): string[] {
   const lead = " ".repeat(row.indent);
-  const termLines = (): string[] => wrap(row.term, width, { first: lead, indent: " ".repeat(row.indent + UNDER), keepWords: true });
+  const termLines = (): string[] => wrapArguments(row.term, width, lead, " ".repeat(row.indent + UNDER / 2));
   if (row.description === "" || row.column === undefined) return termLines();
   const column = width - row.column >= MIN_DESCRIPTION_ROOM ? row.column : Math.min(row.column, row.indent + UNDER);
   const under = " ".repeat(column);
