@@ -309,8 +309,8 @@ Exit codes:
 Examples:
   hostproof controls
       every control: ID, severity, origin, title, feature file
-  hostproof controls -t @area:network --min-severity high
-      what a selection picks (the high and critical network controls), before a run uses it
+  hostproof controls -t @area:cluster --min-severity high
+      what a selection picks (the high and critical cluster controls), before a run uses it
   hostproof controls --framework stig
       the STIG rules the controls check, and those a control contradicts on purpose
   hostproof controls --features controls/acme --probes
