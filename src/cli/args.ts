@@ -99,15 +99,23 @@ function askedShown(asked: SelectionAsked): string {
  * and call the estate compliant (a typo such as @HP-NOPE-999 once replaced a failing report with a
  * green one), so it is a usage error, which names the tag a mistyped word meant (tagHints).
  */
-export async function checkSelection(asked: SelectionAsked, features: FeatureSelection = {}): Promise<string | undefined> {
-  const expr = selectionExpression(asked);
-  if (expr === undefined) return undefined;
+export async function checkSelection(asked: SelectionAsked, features: FeatureSelection = {}): Promise<Selection> {
+  const expression = selectionExpression(asked);
+  if (expression === undefined) return {};
   const catalog = await loadFeatureCatalogGivingTurns(features);
-  if (planProbes(expr, catalog).controls.length === 0) {
-    const hint = asked.tags !== undefined ? tagHints(asked.tags, catalog.controls) : undefined;
+  const hint = asked.tags !== undefined ? tagHints(asked.tags, catalog.controls) : undefined;
+  if (planProbes(expression, catalog).controls.length === 0) {
     throw usageError(`${askedShown(asked)} selects no control`, `${hint !== undefined ? `${hint} ` : ""}Run \`hostproof controls\` for the IDs and tags (e.g. @HP-NIC-001, @severity:critical, @area:dns); tags are case-sensitive.`);
   }
-  return expr;
+  // A slip beside a tag that selects something narrows the run unseen (`@severity:critical or high`
+  // judges no high control): said, not refused, since a tag no control carries (`not @draft`) is fine.
+  return { expression, ...(hint !== undefined ? { warning: `--tags "${asked.tags}" has a word no control carries as a tag. ${hint}` } : {}) };
+}
+
+/** The selection's one expression (undefined: every control), and what to warn of a word in --tags that looks like a slip. */
+export interface Selection {
+  expression?: string;
+  warning?: string;
 }
 
 /** The tags of a tag expression, each where it stands in the text (as Cucumber's lexer reads it: a backslash escapes a space or a parenthesis). */

@@ -66,7 +66,7 @@ test("a mistyped option value names the value meant", () => {
   rejected(["controls", "--framework", "stg"], /--framework "stg" is not a framework hostproof maps\. Did you mean stig\?/);
 });
 
-test("a --tags word that names a severity or a control ID, and so selects nothing, names its tag (run, collect); controls says it too", () => {
+test("a --tags word that names a severity or a control ID names its tag: exit 3 when it selects nothing (run, collect), a warning when a tag beside it selects something; controls says it too", () => {
   rejected(["run", "-i", DEMO, "--tags", "high"], /--tags "high" selects no control\. Did you mean --tags "@severity:high"\? \(high is a severity: its tag is @severity:high, and --min-severity high selects high and above\.\)/);
   rejected(["run", "-i", DEMO, "--tags", "@critical"], /Did you mean --tags "@severity:critical"\?/);
   rejected(["run", "-i", DEMO, "--tags", "HP-EOS-001"], /--tags "HP-EOS-001" selects no control\. Did you mean --tags "@HP-EOS-001"\? \(HP-EOS-001 is a control ID: its tag is @HP-EOS-001\.\)/);
@@ -76,6 +76,12 @@ test("a --tags word that names a severity or a control ID, and so selects nothin
   // Another prefix is another organisation's control, not a slip; an area no control has is no slip of one that is not near.
   assert.doesNotMatch(rejected(["run", "-i", DEMO, "--tags", "@ACME-EOS-001"]), /Did you mean/);
   assert.doesNotMatch(rejected(["run", "-i", DEMO, "--tags", "@area:nic"]), /Did you mean/);
+  // A slip beside a tag that selects something would narrow the run unseen: the run goes on, and says so.
+  const partial = cli(["run", "-i", DEMO, "-o", join(tempDir(), "out"), "--as-of", AS_OF, "--no-html", "--no-history", "--exit-zero", "--tags", "@severity:critical or high"]);
+  assert.equal(partial.code, 0, partial.stderr);
+  assert.match(partial.stderr, /warning: --tags "@severity:critical or high" has a word no control carries as a tag\. Did you mean --tags "@severity:critical or @severity:high"\?/);
+  const quiet = cli(["run", "-i", DEMO, "-o", join(tempDir(), "out"), "--as-of", AS_OF, "--no-html", "--no-history", "--exit-zero", "--tags", "@severity:critical or @severity:high"]);
+  assert.doesNotMatch(quiet.stderr, /Did you mean/);
   const listed = cli(["controls", "--tags", "high"]);
   assert.equal(listed.code, 0, listed.stderr);
   assert.match(listed.stdout, /^0 control\(s\)\.$/m);

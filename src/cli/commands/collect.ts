@@ -35,7 +35,9 @@ export async function collectCommand(argv: string[], io: Io): Promise<ExitCode> 
   const features = featureSelection(values);
   // Linted before any host is contacted, with or without --tags.
   await loadFeatureCatalogGivingTurns(features);
-  const tags = await checkSelection(selectionAsked(values), features);
+  const selection = await checkSelection(selectionAsked(values), features);
+  const tags = selection.expression;
+  if (selection.warning !== undefined) io.err(`warning: ${selection.warning}`);
   const concurrency = positiveInt(values.concurrency, "--concurrency");
   const timeoutSeconds = positiveInt(values.timeout, "--timeout");
   const shard = values.shard !== undefined ? parseShard(values.shard) : undefined;

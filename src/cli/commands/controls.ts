@@ -29,9 +29,9 @@ export async function controlsCommand(argv: string[], io: Io): Promise<ExitCode>
   const features = featureSelection(values);
   const plan = planProbes(tags, features);
   const controls = plan.controls;
-  // Listing nothing is an answer here (exit 0), but a word that was surely meant as a tag is said.
-  const hint = controls.length === 0 && asked.tags !== undefined ? tagHints(asked.tags, planProbes(undefined, features).controls) : undefined;
-  if (hint !== undefined) io.err(`hostproof: --tags "${asked.tags}" selects no control. ${hint}`);
+  // Listing nothing is an answer here (exit 0), but a word that looks meant as another tag is said.
+  const hint = asked.tags !== undefined ? tagHints(asked.tags, planProbes(undefined, features).controls) : undefined;
+  if (hint !== undefined) io.err(`warning: --tags "${asked.tags}" ${controls.length === 0 ? "selects no control" : "has a word no control carries as a tag"}. ${hint}`);
   if (framework !== undefined) return listCoverage(controls, framework as Framework, values.json === true, io);
   if (values.json) {
     io.out(JSON.stringify(values.probes ? plan : controls, null, 2));

@@ -56,7 +56,9 @@ export async function runCommand(argv: string[], io: Io): Promise<ExitCode> {
   const asOf = parseAsOf(values["as-of"], io.now());
   const features = featureSelection(values);
   // --tags and --min-severity as one expression: what selects the controls, and what the run records.
-  const tags = await checkSelection(selectionAsked(values), features);
+  const selection = await checkSelection(selectionAsked(values), features);
+  const tags = selection.expression;
+  if (selection.warning !== undefined) io.err(`warning: ${selection.warning}`);
 
   const waiverWarnDays = parseWarnDays(values["waiver-warn-days"]);
   if (waiverWarnDays !== undefined && values.waivers === undefined) {
