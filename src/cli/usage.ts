@@ -202,7 +202,7 @@ Allure's Environment panel (who ran it, from which inventory path) is the first 
 
 Merge refuses (exit 3, nothing written) shards that do not belong together: a shard whose files
 differ from its manifest (tampered), one that is not a shard, shards of different estates,
-features, hostproof versions, as-of days, --tags, --fail-on or waivers, a shard given twice, a
+features, hostproof versions, as-of days, --tags or --min-severity, --fail-on or waivers, a shard given twice, a
 host in two shards, or a shard missing. Also a shard that contradicts its own results (its
 summary.json's totals, verdict, exit code or waiver counts, or its evidence/shard.json, disagree
 with what its results give), and a shard file that changed while merge read it: each file is
