@@ -4,9 +4,11 @@ import { formatProblem, InputError } from "../errors";
 import { checkEnvironment, SIGN_KEY } from "../input/env-vars";
 import { EXIT, type ExitCode } from "../model/run";
 import { escapeControls } from "../util/terminal-safe";
+import { didYouMean } from "../util/closest";
 import { VERSION } from "../version";
 import { processIo, type Io } from "./io";
 import { MAIN_HELP } from "./usage";
+import { printHelp } from "./help-layout";
 
 type Command = (argv: string[], io: Io) => Promise<ExitCode>;
 
@@ -32,8 +34,11 @@ export async function main(argv: string[], io: Io = processIo): Promise<ExitCode
   const [command, ...rest] = argv;
   try {
     if (command === undefined || command === "--help" || command === "-h" || command === "help") {
-      if (command === "help" && rest[0] && COMMANDS[rest[0]]) return await COMMANDS[rest[0]]()(["--help"], io);
-      io.out(MAIN_HELP);
+      if (command === "help" && rest[0] !== undefined) {
+        if (COMMANDS[rest[0]]) return await COMMANDS[rest[0]]()(["--help"], io);
+        return unknownCommand(rest[0], io);
+      }
+      printHelp(io, MAIN_HELP);
       return command === undefined ? EXIT.badInput : EXIT.compliant;
     }
     if (command === "--version" || command === "-V") {
@@ -41,10 +46,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<ExitCode
       return EXIT.compliant;
     }
     const load = COMMANDS[command];
-    if (!load) {
-      io.err(`hostproof: unknown command '${command}'. Commands: ${Object.keys(COMMANDS).join(", ")}. See hostproof --help.`);
-      return EXIT.badInput;
-    }
+    if (!load) return unknownCommand(command, io);
     // The signing key held in the environment is for run and merge, which take it out of the
     // environment before they start anything (sign/keys.ts); every other command drops it at once,
     // so that no process hostproof starts (collect's pwsh and ssh) inherits it.
@@ -68,4 +70,12 @@ export async function main(argv: string[], io: Io = processIo): Promise<ExitCode
     io.err(`hostproof: internal error (please report it): ${(err as Error).stack ?? String(err)}`);
     return EXIT.internal;
   }
+}
+
+/** Exit 3, naming the command a slip meant (`verfy`), or where the options go when one came first (`hostproof -i x`). */
+function unknownCommand(command: string, io: Io): ExitCode {
+  const names = Object.keys(COMMANDS);
+  const hint = command.startsWith("-") ? "Options follow a command, e.g. hostproof run --inventory estate.yaml. " : didYouMean(command, names);
+  io.err(`hostproof: unknown command '${escapeControls(command)}'. ${hint}Commands: ${names.join(", ")}. See hostproof --help.`);
+  return EXIT.badInput;
 }

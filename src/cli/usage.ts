@@ -4,29 +4,21 @@ import type { Format } from "../report/formats/format";
 import { LARGE_ESTATE_HOSTS } from "../report/formats/choose";
 
 const NAME_WIDTH = 27;
-const HELP_WIDTH = 98;
 
-/** `  <file>  <description>` per format, the description wrapped under itself: --help's list of outputs. */
+/** `  <file>  <description>` per format: --help's list of outputs (help-layout.ts wraps the description under itself). */
 export function formatLines(formats: readonly Format[]): string {
-  return formats.map((f) => wrapped(`  ${(f.opens ?? f.files[0]!).padEnd(NAME_WIDTH)}`, f.description)).join("\n");
+  return formats.map((f) => row(f.opens ?? f.files[0]!, 2 + NAME_WIDTH, f.description)).join("\n");
 }
 
 /** `  <name>  <file>: <description>` per format: `export --help`'s list of the names it takes. */
 export function formatNameLines(formats: readonly Format[]): string {
-  return formats.map((f) => wrapped(`  ${f.name.padEnd(16)}`, `${f.opens ?? f.files.join(", ")}: ${f.description}`)).join("\n");
+  return formats.map((f) => row(f.name, 18, `${f.opens ?? f.files.join(", ")}: ${f.description}`)).join("\n");
 }
 
-function wrapped(lead: string, text: string): string {
-  const lines: string[] = [];
-  let line = lead;
-  for (const word of text.split(" ")) {
-    if (line.length > lead.length && line.length + 1 + word.length > HELP_WIDTH) {
-      lines.push(line);
-      line = " ".repeat(lead.length) + word;
-    } else line += line.length > lead.length ? ` ${word}` : word;
-  }
-  lines.push(line);
-  return lines.join("\n");
+/** A table row: a term too long for its column stands on a line of its own, the description under it at the column. */
+function row(name: string, column: number, text: string): string {
+  const lead = `  ${name}`;
+  return lead.length + 2 <= column ? lead.padEnd(column) + text : `${lead}\n${" ".repeat(column)}${text}`;
 }
 
 /** What a run writes by default at each size, from the registry: run --help and merge --help say it. */
@@ -37,23 +29,22 @@ function sizeDefaults(formats: readonly Format[]): string {
   const asked = formats.filter((f) => (f.atScale !== true || f.onRequest === true) && f.html === undefined).map((f) => f.name);
   const onRequest = formats.filter((f) => f.onRequest === true).map((f) => f.files[0]!);
   const all = onRequest.length > 0 ? `all of these but ${onRequest.join(", ")} (on request only)` : "all of these";
-  return wrapped("", `Up to ${limit} hosts a run writes ${all}, with Allure's single file as the HTML report. Above, it writes ${files(large)}; the others (${asked.join(", ")}) with --export <name>, or later with hostproof export.`);
+  return `Up to ${limit} hosts a run writes ${all}, with Allure's single file as the HTML report. Above, it writes ${files(large)}; the others (${asked.join(", ")}) with --export <name>, or later with hostproof export.`;
 }
 
 export const MAIN_HELP = `hostproof - check Windows Server and Hyper-V hosts and clusters against compliance controls
 
 Usage:
-  hostproof run --inventory <file> [options]   judge an estate and write the reports
+  hostproof run --inventory <file> [options]    judge an estate and write the reports
   hostproof collect --inventory <file> --out <dir>
                                                 read every live host once and write its snapshot
   hostproof discover --ldap <url> --base <DN> --out <dir>
                                                 read Active Directory's computers: an inventory
                                                 of the active servers and a directory snapshot
   hostproof validate <file>...                  check inventory, snapshot, waiver and feature files
-  hostproof controls [--tags <expr>] [--probes] list the controls (and the facts they read)
-Every command that selects controls takes --features <dir> (repeatable: your own controls beside
-the built-in ones) and --no-builtin (your own controls only); every selected control is linted first.
-  hostproof run --inventory <file> --shard K/N   judge one share of the estate (one per CI job)
+  hostproof controls [--tags <expr>] [--min-severity <level>] [--probes]
+                                                list the controls (and the facts they read)
+  hostproof run --inventory <file> --shard K/N  judge one share of the estate (one per CI job)
   hostproof merge <shard dir>... --out <dir>    combine the shards into the report of the whole estate
   hostproof verify <report dir> [--expect <sha256>]
                                                 check a report against its evidence manifest
@@ -61,6 +52,11 @@ the built-in ones) and --no-builtin (your own controls only); every selected con
                                                 derive a format (hdf, junit, pages...) from a report
   hostproof <command> --help                    help for one command
   hostproof --version
+
+Every command that selects controls takes --tags <expr> (a Cucumber tag expression),
+--min-severity <level> (that severity and above), --features <dir> (repeatable: your own controls
+beside the built-in ones) and --no-builtin (your own controls only); every selected control is
+linted first.
 
 Exit codes (run):
   0  compliant (nothing non-compliant at or above --fail-on, nothing undetermined)
@@ -100,11 +96,14 @@ ${formatLines(REGISTRY.formats)}
                              manifest and summary.json; hostproof verify --key <public key>
   evidence/manifest.json.sig with an OpenSSH --sign-key: the manifest's SSH signature
                              (ssh-keygen -Y verify -n hostproof)
+
 ${sizeDefaults(REGISTRY.formats)}
+
 The estate is read, judged and written slice by slice (whole clusters, up to 1,000 hosts), so
 memory stays bounded whatever its size. The run writes into a staging folder beside --out and
 replaces --out only once every file is written: an interrupted or failed run leaves the earlier
 report as it was. The earlier report is deleted afterwards, by a background process.
+
 History (Allure's trend and the previous results, for "what changed") is kept outside the report,
 in .hostproof-history/<out name> beside --out, or --history <dir>.
 
@@ -116,8 +115,13 @@ Options:
       --features <dir>     a folder of your own .feature files, added to the built-in
                            controls (repeatable); each control is linted first (exit 3)
       --no-builtin         leave the built-in controls out: only the --features folders
+      --min-severity <level>
+                           judge only the controls of this severity and above: critical, high,
+                           medium or low; with --tags, the controls both select. The controls
+                           below it are not judged at all (the report records the selection)
       --fail-on <level>    lowest severity that fails the gate: critical, high, medium,
-                           low or any (default: any)
+                           low or any (default: any); the controls below it are judged and
+                           reported, but do not fail the gate
       --as-of <date>       the day end-of-support dates and waiver expiries are compared with,
                            yyyy-mm-dd (default: today, UTC); set it to re-judge old evidence as of then
   -w, --waivers <file>     accepted risks (YAML or JSON, schemas/waivers.schema.json): a failure a
@@ -198,7 +202,7 @@ Allure's Environment panel (who ran it, from which inventory path) is the first 
 
 Merge refuses (exit 3, nothing written) shards that do not belong together: a shard whose files
 differ from its manifest (tampered), one that is not a shard, shards of different estates,
-features, hostproof versions, as-of days, --tags, --fail-on or waivers, a shard given twice, a
+features, hostproof versions, as-of days, --tags or --min-severity, --fail-on or waivers, a shard given twice, a
 host in two shards, or a shard missing. Also a shard that contradicts its own results (its
 summary.json's totals, verdict, exit code or waiver counts, or its evidence/shard.json, disagree
 with what its results give), and a shard file that changed while merge read it: each file is
@@ -224,11 +228,14 @@ Options:
   -h, --help               this help
 
 Exit codes:
-  0  compliant    1  non-compliant at or above the shards' --fail-on    2  undetermined
+  0  compliant
+  1  non-compliant at or above the shards' --fail-on
+  2  undetermined
   3  bad usage, or shards that do not belong together, contradict themselves or changed while
      read (the message says which and why), a shard not signed by a --key, a bad signing key,
      or an --out another hostproof is writing
-  4  internal error    5  the file system refused
+  4  internal error
+  5  the file system refused
 
 Examples:
   hostproof merge shard-1 shard-2 shard-3 shard-4 --out reports
@@ -274,13 +281,16 @@ Examples:
       lint your own controls before a run uses them with --features controls/acme
 `;
 
-export const CONTROLS_HELP = `Usage: hostproof controls [--tags <expr>] [--probes] [--framework nist|stig|cis] [--json] [--features <dir>]... [--no-builtin]
+export const CONTROLS_HELP = `Usage: hostproof controls [--tags <expr>] [--min-severity <level>] [--probes] [--framework nist|stig|cis] [--json] [--features <dir>]... [--no-builtin]
 
 Lists the controls: ID, severity, origin ("built-in" or the --features folder), title and feature
 file. Every selected feature is linted first.
 
 Options:
   -t, --tags <expr>   only the controls a Cucumber tag expression selects
+      --min-severity <level>
+                      only the controls of this severity and above (critical, high, medium,
+                      low); with --tags, the controls both select
       --features <dir>
                       also the controls of this folder of .feature files (repeatable)
       --no-builtin    without the built-in controls
@@ -293,13 +303,14 @@ Options:
 
 Exit codes:
   0  listed
-  3  bad usage (an unknown option, a tag expression that does not parse), or a control the lint refuses
+  3  bad usage (an unknown option, a tag expression that does not parse, a --min-severity that is
+     not a severity), or a control the lint refuses
 
 Examples:
   hostproof controls
       every control: ID, severity, origin, title, feature file
-  hostproof controls -t "@severity:critical"
-      what a --tags expression selects, before a run uses it
+  hostproof controls -t @area:cluster --min-severity high
+      what a selection picks (the high and critical cluster controls), before a run uses it
   hostproof controls --framework stig
       the STIG rules the controls check, and those a control contradicts on purpose
   hostproof controls --features controls/acme --probes
@@ -318,6 +329,9 @@ Options:
   -i, --inventory <file>   inventory (YAML or JSON); required
   -o, --out <dir>          output folder; required (replaced only if hostproof wrote it)
   -t, --tags <expr>        read only what the controls this tag expression selects need
+      --min-severity <level>
+                           read only what the controls of this severity and above need
+                           (critical, high, medium, low); with --tags, the controls both select
       --features <dir>     also read what this folder's controls need (repeatable)
       --no-builtin         only what the --features folders' controls need
       --allow-outside-snapshots
@@ -340,8 +354,8 @@ Exit codes:
 Examples:
   hostproof collect -i estate.yaml -o snaps
       read every live host once; snaps/inventory.json points at the snapshots
-  hostproof collect -i estate.yaml -o snaps -t @area:nic --concurrency 32 --timeout 60
-      read only what the NIC controls need, 32 hosts at once, 60 s per host
+  hostproof collect -i estate.yaml -o snaps -t @area:network --concurrency 32 --timeout 60
+      read only what the network controls need, 32 hosts at once, 60 s per host
   hostproof run -i snaps/inventory.json
       then judge the snapshots anywhere, with no PowerShell
 `;

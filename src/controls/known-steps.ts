@@ -8,6 +8,7 @@ import type { TargetKind } from "../model/result";
 import { PARAMETERISED_SCOPES, SCOPES } from "../engine/scope";
 import { CHECKS } from "./checks";
 import { LIBRARY, type LibraryStep } from "./library";
+import { closestPhrase } from "../util/closest";
 
 export interface KnownStep {
   /**
@@ -83,28 +84,3 @@ function compileMatcher(steps: readonly KnownStep[]): StepMatcher {
   };
 }
 
-/**
- * By edit distance over characters, case-insensitive, relative to the longer text: a slip
- * ("each hosts", "Windows Server 2019") is a few characters whatever the phrase's length. A
- * suggestion further than 40 % away misleads more than it helps, so none is offered then.
- */
-export function closestPhrase(text: string, phrases: readonly string[]): string | undefined {
-  const a = text.toLowerCase();
-  let best: { phrase: string; distance: number } | undefined;
-  for (const phrase of phrases) {
-    const b = phrase.toLowerCase();
-    const distance = editDistance(a, b);
-    if (distance <= 0.4 * Math.max(a.length, b.length) && (best === undefined || distance < best.distance)) best = { phrase, distance };
-  }
-  return best?.phrase;
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = row;
-  }
-  return prev[b.length];
-}

@@ -166,7 +166,8 @@ const SAME: readonly [string, (r: ShardRecord) => unknown][] = [
   ["built-in features", (r) => [r.environment["features.sha256"], r.environment["features.builtin"]]],
   ["organisation's features", (r) => r.userFeatures],
   ["controls", (r) => r.controls.map((c) => [c.id, c.title, c.severity])],
-  ["--tags", (r) => r.head.tags],
+  // --min-severity is recorded inside the tag expression (cli/args.ts selectionExpression), so one comparison holds both.
+  ["--tags and --min-severity (the controls selected)", (r) => r.head.tags],
   ["--fail-on", (r) => r.head.failOn],
   ["waivers", (r) => r.waivers && { waivers: r.waivers.waivers, warnDays: r.waivers.warnDays }],
   ["hosts per slice", (r) => r.estate.sliceHosts],

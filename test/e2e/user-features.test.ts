@@ -8,7 +8,8 @@ import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { ACME_EOS, AS_OF, DEMO, readJson, spawnCli, workspace } from "./cli";
 import type { Summary } from "../../src/report/formats/summary";
-import { closestPhrase, stepMatcher } from "../../src/controls/known-steps";
+import { stepMatcher } from "../../src/controls/known-steps";
+import { closestPhrase } from "../../src/util/closest";
 import { PARAMETERISED_SCOPES, SCOPES } from "../../src/engine/scope";
 
 /** The Given steps the lint offers, as it lists them: every scope, and those that choose hosts. */

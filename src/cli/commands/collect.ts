@@ -5,9 +5,10 @@ import { collectToFolder } from "../../collect/collect-to-folder";
 import { EXIT, type ExitCode } from "../../model/run";
 import { loadFeatureCatalogGivingTurns } from "../../controls/catalog";
 import { parseShard, shardLabel } from "../../engine/shard";
-import { checkTagsSelect, FEATURE_OPTIONS, featureSelection, parse, usageError } from "../args";
+import { checkSelection, FEATURE_OPTIONS, featureSelection, parse, SELECTION_OPTIONS, selectionAsked, usageError } from "../args";
 import { COLLECT_HELP } from "../usage";
 import type { Io } from "../io";
+import { printHelp } from "../help-layout";
 
 export async function collectCommand(argv: string[], io: Io): Promise<ExitCode> {
   const { values } = parse(
@@ -15,7 +16,7 @@ export async function collectCommand(argv: string[], io: Io): Promise<ExitCode> 
     {
       inventory: { type: "string", short: "i" },
       out: { type: "string", short: "o" },
-      tags: { type: "string", short: "t" },
+      ...SELECTION_OPTIONS,
       concurrency: { type: "string" },
       timeout: { type: "string" },
       "allow-outside-snapshots": { type: "boolean" },
@@ -26,16 +27,17 @@ export async function collectCommand(argv: string[], io: Io): Promise<ExitCode> 
     false,
   );
   if (values.help) {
-    io.out(COLLECT_HELP);
+    printHelp(io, COLLECT_HELP);
     return EXIT.compliant;
   }
   if (!values.inventory) throw usageError("--inventory is required", "Give the inventory file: hostproof collect --inventory estate.yaml --out snapshots");
   if (!values.out) throw usageError("--out is required", "Name the folder for the snapshots: --out snapshots");
   const features = featureSelection(values);
-  const tags = values.tags?.trim() || undefined;
   // Linted before any host is contacted, with or without --tags.
   await loadFeatureCatalogGivingTurns(features);
-  if (tags) await checkTagsSelect(tags, features);
+  const selection = await checkSelection(selectionAsked(values), features);
+  const tags = selection.expression;
+  if (selection.warning !== undefined) io.err(`warning: ${selection.warning}`);
   const concurrency = positiveInt(values.concurrency, "--concurrency");
   const timeoutSeconds = positiveInt(values.timeout, "--timeout");
   const shard = values.shard !== undefined ? parseShard(values.shard) : undefined;

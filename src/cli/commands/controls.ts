@@ -1,30 +1,37 @@
 /** `hostproof controls` */
 import { planProbes } from "../../controls/probe-plan";
 import { EXIT, type ExitCode } from "../../model/run";
-import { checkTagExpression, FEATURE_OPTIONS, featureSelection, parse, usageError } from "../args";
+import { FEATURE_OPTIONS, featureSelection, parse, SELECTION_OPTIONS, selectionAsked, selectionExpression, tagHints, usageError } from "../args";
 import { CONTROLS_HELP } from "../usage";
 import type { Io } from "../io";
 import { escapeControls } from "../../util/terminal-safe";
+import { didYouMean } from "../../util/closest";
 import { frameworkCoverage } from "../../controls/coverage";
 import { FRAMEWORKS, type Framework } from "../../model/mapping";
+import { printHelp } from "../help-layout";
 
 export async function controlsCommand(argv: string[], io: Io): Promise<ExitCode> {
   const { values } = parse(
     argv,
-    { tags: { type: "string", short: "t" }, framework: { type: "string" }, json: { type: "boolean" }, probes: { type: "boolean" }, ...FEATURE_OPTIONS, help: { type: "boolean", short: "h" } },
+    { ...SELECTION_OPTIONS, framework: { type: "string" }, json: { type: "boolean" }, probes: { type: "boolean" }, ...FEATURE_OPTIONS, help: { type: "boolean", short: "h" } },
     false,
   );
   if (values.help) {
-    io.out(CONTROLS_HELP);
+    printHelp(io, CONTROLS_HELP);
     return EXIT.compliant;
   }
-  if (values.tags) checkTagExpression(values.tags);
+  const asked = selectionAsked(values);
+  const tags = selectionExpression(asked);
   const framework = values.framework;
   if (framework !== undefined && !FRAMEWORKS.includes(framework as Framework)) {
-    throw usageError(`--framework "${framework}" is not a framework hostproof maps`, `Use one of ${FRAMEWORKS.join(", ")}.`);
+    throw usageError(`--framework "${framework}" is not a framework hostproof maps`, `${didYouMean(framework.toLowerCase(), FRAMEWORKS)}Use one of ${FRAMEWORKS.join(", ")}.`);
   }
-  const plan = planProbes(values.tags, featureSelection(values));
+  const features = featureSelection(values);
+  const plan = planProbes(tags, features);
   const controls = plan.controls;
+  // Listing nothing is an answer here (exit 0), but a word that looks meant as another tag is said.
+  const hint = asked.tags !== undefined ? tagHints(asked.tags, planProbes(undefined, features).controls) : undefined;
+  if (hint !== undefined) io.err(`warning: --tags "${asked.tags}" ${controls.length === 0 ? "selects no control" : "has a word no control carries as a tag"}. ${hint}`);
   if (framework !== undefined) return listCoverage(controls, framework as Framework, values.json === true, io);
   if (values.json) {
     io.out(JSON.stringify(values.probes ? plan : controls, null, 2));

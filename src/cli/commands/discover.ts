@@ -13,6 +13,7 @@ import { EXIT, type ExitCode } from "../../model/run";
 import { parse, usageError } from "../args";
 import { DISCOVER_HELP } from "../usage";
 import type { Io } from "../io";
+import { printHelp } from "../help-layout";
 
 export const SNAPSHOT_FILE = "directory.json";
 export const INVENTORY_FILE = "inventory.yaml";
@@ -38,7 +39,7 @@ export async function discoverCommand(argv: string[], io: Io): Promise<ExitCode>
     false,
   );
   if (values.help) {
-    io.out(DISCOVER_HELP);
+    printHelp(io, DISCOVER_HELP);
     return EXIT.compliant;
   }
   const conn = connectionFrom(values);

@@ -11,11 +11,12 @@ import { createProgress } from "../display/progress";
 import { parse, usageError } from "../args";
 import type { Io } from "../io";
 import { EXPORT_HELP } from "../usage";
+import { printHelp } from "../help-layout";
 
 export async function exportCommand(argv: string[], io: Io): Promise<ExitCode> {
   const { values, positionals } = parse(argv, { format: { type: "string", short: "f", multiple: true }, out: { type: "string", short: "o" }, expect: { type: "string" }, key: { type: "string", multiple: true }, help: { type: "boolean", short: "h" } }, true);
   if (values.help) {
-    io.out(EXPORT_HELP);
+    printHelp(io, EXPORT_HELP);
     return EXIT.compliant;
   }
   if (positionals.length !== 1) {

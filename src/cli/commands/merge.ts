@@ -7,6 +7,7 @@ import { MERGE_HELP } from "../usage";
 import type { Io } from "../io";
 import { OUTPUT_OPTIONS, outputChoice, reportOutcome } from "./run";
 import { readTrustedKeys, resolveSigningKey } from "../../sign/keys";
+import { printHelp } from "../help-layout";
 
 export async function mergeCommand(argv: string[], io: Io): Promise<ExitCode> {
   const { values, positionals } = parse(
@@ -25,7 +26,7 @@ export async function mergeCommand(argv: string[], io: Io): Promise<ExitCode> {
     true,
   );
   if (values.help) {
-    io.out(MERGE_HELP);
+    printHelp(io, MERGE_HELP);
     return EXIT.compliant;
   }
   if (positionals.length === 0) throw usageError("no shard folder given", "Name every shard's folder: hostproof merge shard-1 shard-2 shard-3 shard-4 --out reports");

@@ -11,12 +11,14 @@ import { createProgress } from "../display/progress";
 import { formatTerminalSummary } from "../display/terminal";
 import { layoutWidth, wrap } from "../display/fit";
 import { commandLines } from "../display/command-lines";
-import { checkTagsSelect, FEATURE_OPTIONS, featureSelection, parse, usageError } from "../args";
+import { checkSelection, FEATURE_OPTIONS, featureSelection, parse, SELECTION_OPTIONS, selectionAsked, usageError } from "../args";
 import { RUN_HELP } from "../usage";
 import { RECORD_SHOWN } from "../../report/record";
 import type { Io } from "../io";
 import { shownArg } from "../../util/shell-quote";
+import { didYouMean } from "../../util/closest";
 import { resolveSigningKey } from "../../sign/keys";
+import { printHelp } from "../help-layout";
 
 export async function runCommand(argv: string[], io: Io): Promise<ExitCode> {
   const { values } = parse(
@@ -24,7 +26,7 @@ export async function runCommand(argv: string[], io: Io): Promise<ExitCode> {
     {
       inventory: { type: "string", short: "i" },
       out: { type: "string", short: "o" },
-      tags: { type: "string", short: "t" },
+      ...SELECTION_OPTIONS,
       "fail-on": { type: "string" },
       "as-of": { type: "string" },
       waivers: { type: "string", short: "w" },
@@ -44,7 +46,7 @@ export async function runCommand(argv: string[], io: Io): Promise<ExitCode> {
     false,
   );
   if (values.help) {
-    io.out(RUN_HELP);
+    printHelp(io, RUN_HELP);
     return EXIT.compliant;
   }
   if (!values.inventory) throw usageError("--inventory is required", "Give the inventory file: hostproof run --inventory estate.yaml");
@@ -53,8 +55,10 @@ export async function runCommand(argv: string[], io: Io): Promise<ExitCode> {
   const failOn = parseFailOn(values["fail-on"]);
   const asOf = parseAsOf(values["as-of"], io.now());
   const features = featureSelection(values);
-  const tags = values.tags?.trim() || undefined;
-  if (tags) await checkTagsSelect(tags, features);
+  // --tags and --min-severity as one expression: what selects the controls, and what the run records.
+  const selection = await checkSelection(selectionAsked(values), features);
+  const tags = selection.expression;
+  if (selection.warning !== undefined) io.err(`warning: ${selection.warning}`);
 
   const waiverWarnDays = parseWarnDays(values["waiver-warn-days"]);
   if (waiverWarnDays !== undefined && values.waivers === undefined) {
@@ -149,13 +153,13 @@ export function outputChoice(values: { "no-html"?: boolean; html?: string; expor
 
 export function parseHtmlStyle(value: string | undefined): HtmlStyle | undefined {
   if (value === undefined || value === "single" || value === "pages" || value === "auto") return value;
-  throw usageError(`--html '${value}' is not a report style`, `Use --html single (Allure's one file), --html pages (the browsable report for large estates) or --html auto (single up to ${LARGE_ESTATE_HOSTS.toLocaleString("en-US")} hosts).`);
+  throw usageError(`--html '${value}' is not a report style`, `${didYouMean(value, ["single", "pages", "auto"])}Use --html single (Allure's one file), --html pages (the browsable report for large estates) or --html auto (single up to ${LARGE_ESTATE_HOSTS.toLocaleString("en-US")} hosts).`);
 }
 
 function parseFailOn(value: string | undefined): Severity | "any" {
   if (value === undefined || value === "any") return "any";
   if (isSeverity(value)) return value;
-  throw usageError(`--fail-on '${value}' is not a severity`, `Use one of: ${SEVERITIES.join(", ")}, any.`);
+  throw usageError(`--fail-on '${value}' is not a severity`, `${didYouMean(value.toLowerCase(), [...SEVERITIES, "any"])}Use one of: ${SEVERITIES.join(", ")}, any.`);
 }
 
 function parseWarnDays(value: string | undefined): number | undefined {

@@ -22,13 +22,14 @@ import type { FeatureSelection } from "../../controls/feature-set";
 import { isFeaturePath, validateFeaturePaths } from "./validate-features";
 import { VALIDATE_HELP } from "../usage";
 import type { Io } from "../io";
+import { printHelp } from "../help-layout";
 
 type Kind = "inventory" | "snapshot" | "waivers";
 
 export async function validateCommand(argv: string[], io: Io): Promise<ExitCode> {
   const { values, positionals } = parse(argv, { help: { type: "boolean", short: "h" }, "allow-outside-snapshots": { type: "boolean" }, ...FEATURE_OPTIONS }, true);
   if (values.help) {
-    io.out(VALIDATE_HELP);
+    printHelp(io, VALIDATE_HELP);
     return EXIT.compliant;
   }
   if (positionals.length === 0) throw usageError("no file given", "Name one or more inventory, snapshot, waiver or feature files (or a folder of features): hostproof validate estate.yaml");

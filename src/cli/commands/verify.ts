@@ -12,6 +12,7 @@ import { matchPatternList } from "../../sign/allowed-signers";
 import { isExportFolder, verifyExport } from "../../export/export-check";
 import { EXPORT_RECORD_FILE } from "../../export/export-record";
 import { shownArg } from "../../util/shell-quote";
+import { printHelp } from "../help-layout";
 
 /** Kept here rather than in usage.ts until the command is wired into main.ts. */
 export const VERIFY_HELP = `Usage: hostproof verify <report dir> [--key <file>...] [--allowed-signers <file> [--identity <principal>]] [--expect <sha256>] [--shards <dir>...]
@@ -113,7 +114,7 @@ function signersFor(file: string, identity: string | undefined, now: Date): Trus
 export async function verifyCommand(argv: string[], io: Io): Promise<ExitCode> {
   const { values, positionals } = parse(argv, { expect: { type: "string" }, shards: { type: "string", multiple: true }, source: { type: "string" }, key: { type: "string", multiple: true }, "allowed-signers": { type: "string" }, identity: { type: "string" }, help: { type: "boolean", short: "h" } }, true);
   if (values.help) {
-    io.out(VERIFY_HELP);
+    printHelp(io, VERIFY_HELP);
     return EXIT.compliant;
   }
   if (positionals.length !== 1) {
