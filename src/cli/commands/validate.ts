@@ -14,11 +14,9 @@ import { statSync } from "node:fs";
 import { formatProblem, InputError, type InputProblem } from "../../errors";
 import { ansibleSourceProblem } from "../../input/inventory";
 import { inventoryForm } from "../../input/ansible/document";
-import { readDocument, type LoadedDocument, type ReadDocument } from "../../input/read-document";
-import { snapshotProblems } from "../../input/snapshot-checks";
-import type { Snapshot } from "../../model/snapshot";
+import { readDocument, type ReadDocument } from "../../input/read-document";
+import { loadSnapshot } from "../../input/snapshot";
 import { EXIT, type ExitCode } from "../../model/run";
-import { checkSchema } from "../../schema/validate";
 import { giveTurn } from "../../util/turns";
 import { escapeControls } from "../../util/terminal-safe";
 import { DEFAULT_WARN_DAYS } from "../../waivers/apply";
@@ -185,12 +183,11 @@ async function snapshotsOf(checked: PreRunInputs, allowOutside: boolean): Promis
   return problems.map((p) => (p.field !== undefined && p.file === loaded.doc.file && loaded.origin ? { ...p, field: loaded.origin(p.field) } : p));
 }
 
-/** A host snapshot named on its own: its schema and what the schema cannot say. */
+/** A host snapshot named on its own, read as run reads one (input/snapshot.ts), its host unknown. */
 function checkSnapshotFile(file: string): InputProblem[] {
   try {
-    const doc: LoadedDocument = readDocument(file);
-    const problems = checkSchema("snapshot", doc);
-    return problems.length > 0 ? problems : snapshotProblems(doc, doc.value as Snapshot);
+    loadSnapshot(resolve(file), file);
+    return [];
   } catch (err) {
     if (err instanceof InputError) return err.problems;
     throw err;
