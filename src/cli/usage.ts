@@ -246,26 +246,39 @@ Examples:
       only shards signed by the CI's key, and the merged report signed with it
 `;
 
-export const VALIDATE_HELP = `Usage: hostproof validate <file or folder>... [--features <dir>]... [--no-builtin]
+export const VALIDATE_HELP = `Usage: hostproof validate [<file or folder>...] [-i <inventory>] [--waivers <file>]
+                         [--directory <file>] [--features <dir>]... [--no-builtin]
 
-Checks inventory, snapshot and waiver files against schemas/, and lints .feature files (a file, or
-a folder of them), and changes nothing. An inventory is
-also checked for duplicate hosts and clusters naming unknown hosts, and the snapshots it points at
-are checked too. A waiver file (a top-level 'waivers' list) is also checked for unknown control
-IDs, duplicate ids and waivers already expired (today, UTC); waivers expiring within 14 days are
-listed. The kind of each file is recognised from its content; a folder or a name ending in
-.feature is linted as controls: control ID (unique, also against the built-in controls and any
---features folder), severity, Rationale/Remediation/Source, every step known ("did you mean"),
-a Given before each Then, Gherkin syntax. A waiver file may name the controls of --features folders.
+Checks what run would check before it reads a host, with the same checks and in the same words,
+and changes nothing. Give it the files as run is given them (-i, --waivers, --directory,
+--features), or name them: the kind of each is recognised from its content (an inventory, also
+ansible-inventory's JSON; a waiver file; a host snapshot; a directory snapshot, kind
+hostproof-directory), and a folder or a name ending in .feature is linted as controls.
 
-Snapshot paths must resolve (links followed) inside the inventory's folder, as for run, unless
---allow-outside-snapshots is given.
+  inventory     schema, duplicate hosts, clusters naming unknown hosts, credentials; every
+                snapshot it reads, as run reads it; its directory (a snapshot inside its folder,
+                or { none: <why> }); transports this machine cannot use (winrm off Windows, a
+                live host with no usable pwsh)
+  waivers       schema, unknown control IDs, duplicate ids, { directory: <DN> } scopes on
+                controls not judged over the directory; with an inventory, scopes that would
+                cover nothing (a host named as a cluster, a short name for a full one)
+  directory     schema, its count, objects listed twice, a base DN that names no domain
+  controls      the control lint, on the built-in controls and every --features folder
+
+Warnings (exit 0): a waiver already expired (today, UTC), a waiver scope naming no host or
+cluster of the inventory (one waiver file may serve several estates); waivers expiring within
+14 days are listed. Paths (snapshots, the directory) must resolve inside the inventory's folder,
+as for run, unless --allow-outside-snapshots is given.
 
 Exit codes:
-  0  every file is valid
-  3  at least one file is not (each problem names the file, the line, the field and the fix)
+  0  every file is valid (warnings may be printed)
+  3  at least one is not: each problem names the file, the line, the field and the fix, as run
+     would name it
 
 Options:
+  -i, --inventory <file>  the inventory, as run takes it
+  -w, --waivers <file>    the waiver file, checked against the controls and the inventory
+      --directory <file>  a directory snapshot (hostproof discover), in place of the inventory's
       --features <dir>    controls the named files are checked beside (repeatable)
       --no-builtin        not beside the built-in controls
       --allow-outside-snapshots
@@ -273,10 +286,10 @@ Options:
   -h, --help              this help
 
 Examples:
-  hostproof validate estate.yaml
-      the inventory and every snapshot it points at
-  hostproof validate estate.yaml waivers.yaml
-      the inventory and a waiver file, before a run uses them
+  hostproof validate -i estate.yaml --waivers waivers.yaml
+      what run -i estate.yaml --waivers waivers.yaml would refuse, before it reads a host
+  hostproof validate estate.yaml waivers.yaml directory.json
+      the same files named by their content: each file checked, the waivers against the inventory
   hostproof validate controls/acme
       lint your own controls before a run uses them with --features controls/acme
 `;

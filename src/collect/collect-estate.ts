@@ -69,6 +69,21 @@ export function refuseWinrmOffWindows(loaded: LoadedInventory, platform: NodeJS.
   });
 }
 
+/**
+ * What would refuse every live host of the inventory on this machine, checked before any is
+ * contacted: WinRM off Windows, then a pwsh that is missing, broken or too old. Nothing when the
+ * inventory (or `hosts`, the share a run reads) has no live host. `run` and `validate` check it
+ * with their other inputs (engine/pre-run.ts); `collect` through liveReader.
+ */
+export async function checkLiveTransports(loaded: LoadedInventory, options: { env: NodeJS.ProcessEnv; platform?: NodeJS.Platform; hosts?: ReadonlySet<number> }): Promise<void> {
+  // A shard reads its own share only: a share with no live host runs wherever it is given.
+  const read = options.hosts === undefined ? loaded : { ...loaded, inventory: { ...loaded.inventory, hosts: loaded.inventory.hosts.filter((_, i) => options.hosts!.has(i)) } };
+  const liveCount = read.inventory.hosts.filter(isLive).length;
+  if (liveCount === 0) return;
+  refuseWinrmOffWindows(read, options.platform);
+  await checkPwsh({ file: loaded.doc.file, liveHosts: liveCount, env: options.env });
+}
+
 export interface EstateCollection {
   snapshots: Map<string, Snapshot>;
   hosts: CollectedHost[];
@@ -86,6 +101,8 @@ export interface CollectEstateOptions {
   env?: NodeJS.ProcessEnv;
   /** For tests: the platform the WinRM check assumes. */
   platform?: NodeJS.Platform;
+  /** checkLiveTransports has been run on this inventory already (engine/pre-run.ts): pwsh is not started twice. */
+  checked?: boolean;
 }
 
 export async function collectEstate(loaded: LoadedInventory, options: CollectEstateOptions): Promise<EstateCollection> {
@@ -109,10 +126,7 @@ export async function liveReader(loaded: LoadedInventory, options: CollectEstate
   const timeoutSeconds = options.timeoutSeconds ?? inv.collection?.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
   const concurrency = options.concurrency ?? inv.collection?.concurrency ?? DEFAULT_CONCURRENCY;
   const env = options.env ?? process.env;
-  if (!options.reader) {
-    refuseWinrmOffWindows(loaded, options.platform);
-    await checkPwsh({ file: loaded.doc.file, liveHosts: liveCount, env });
-  }
+  if (!options.reader && options.checked !== true) await checkLiveTransports(loaded, { env, platform: options.platform });
   const generic = options.generic ?? [];
   const encoded = generic.length > 0 ? { genericProbes: encodeGenericProbes(generic) } : {};
   const collectOptions = { probes: options.probes, generic, concurrency, timeoutMs: timeoutSeconds * 1000, collector: { name: COLLECTOR_NAME, version: options.collectorVersion } };

@@ -71,6 +71,49 @@ function trusted(facts: HostFacts, snapshot: Snapshot, cluster: InventoryCluster
   return { facts };
 }
 
+/** The cluster of each node, by name key: what a host's snapshot is checked against. */
+export function clustersOfNodes(clusters: readonly InventoryCluster[]): Map<string, InventoryCluster> {
+  const clusterOf = new Map<string, InventoryCluster>();
+  for (const c of clusters) for (const n of c.nodes) clusterOf.set(nameKey(n), c);
+  return clusterOf;
+}
+
+/**
+ * One host's snapshot as the judges are given it, or the problems that refuse it (exit 3): the
+ * path held inside the inventory's folder, the file, its schema and consistency, its host, and,
+ * under `identity: strict`, that it can be believed to be this host's. `buildEstate` reads every
+ * host so, slice by slice; `validate` reads every snapshot host so, before any run.
+ */
+export function readHost(loaded: LoadedInventory, i: number, clusterOf: ReadonlyMap<string, InventoryCluster>, allowOutsideSnapshots: boolean, now: Date, live?: Snapshot): { record: HostRecord; facts: HostFacts; cluster?: InventoryCluster } | { problems: InputProblem[] } {
+  const inv = loaded.inventory;
+  const h = inv.hosts[i]!;
+  let shown: string | undefined;
+  try {
+    let snapshot = live;
+    let raw: Buffer | undefined;
+    if (snapshot === undefined) {
+      const path = snapshotPath(loaded.file, h.snapshot ?? `${h.name}.json`, allowOutsideSnapshots);
+      if ("problem" in path) {
+        const field = ["hosts", i, "snapshot"];
+        return { problems: [{ file: loaded.doc.file, field: formatPath(field), line: loaded.doc.lineOf(field), ...path }] };
+      }
+      shown = h.snapshot !== undefined ? path.shown : `${h.name}.json`;
+      ({ snapshot, raw } = loadSnapshotFile(path.file, shown, h.name));
+    }
+    const cluster = clusterOf.get(nameKey(h.name));
+    const record: HostRecord = { name: h.name, cluster: cluster?.name, address: h.address, snapshotFile: live ? undefined : shown, snapshot, ...(raw !== undefined ? { raw } : {}) };
+    // Results and evidence name hosts as the inventory does, even when the snapshot used a short name.
+    const facts = trusted({ ...normaliseSnapshot(snapshot), host: h.name }, snapshot, cluster, now);
+    if (facts.refused !== undefined && inv.identity === "strict") {
+      return { problems: [{ file: shown ?? `collected from ${h.name}`, problem: `${h.name}: ${facts.refused}`, fix: IDENTITY_FIX }] };
+    }
+    return { record, facts: facts.facts, cluster };
+  } catch (err) {
+    if (!(err instanceof InputError)) throw err;
+    return { problems: err.problems };
+  }
+}
+
 /**
  * Loads every snapshot (of the slice, when given); reports every bad one at once rather than
  * stopping at the first. Hosts read live come with their snapshot already collected (`collected`,
@@ -89,8 +132,7 @@ export async function buildEstate(
   const estateDir = estateDirectory(directory, slice);
   // A slice holds whole clusters: its hosts' clusters are among its own.
   const chosen = slice !== undefined ? slice.clusters.map((ci) => inv.clusters![ci]!) : (inv.clusters ?? []);
-  const clusterOf = new Map<string, InventoryCluster>();
-  for (const c of chosen) for (const n of c.nodes) clusterOf.set(nameKey(n), c);
+  const clusterOf = clustersOfNodes(chosen);
 
   const problems: InputProblem[] = [];
   const hosts: EstateHost[] = [];
@@ -98,36 +140,13 @@ export async function buildEstate(
     // A slice is a thousand snapshots read, parsed and checked: seconds on a busy machine.
     await giveTurn();
     const h = inv.hosts[i]!;
-    const live = collected.get(h.name);
-    let shown: string | undefined;
-    try {
-      let snapshot = live;
-      let raw: Buffer | undefined;
-      if (snapshot === undefined) {
-        const path = snapshotPath(loaded.file, h.snapshot ?? `${h.name}.json`, allowOutsideSnapshots);
-        if ("problem" in path) {
-          const field = ["hosts", i, "snapshot"];
-          problems.push({ file: loaded.doc.file, field: formatPath(field), line: loaded.doc.lineOf(field), ...path });
-          continue;
-        }
-        shown = h.snapshot !== undefined ? path.shown : `${h.name}.json`;
-        ({ snapshot, raw } = loadSnapshotFile(path.file, shown, h.name));
-      }
-      const cluster = clusterOf.get(nameKey(h.name));
-      const record: HostRecord = { name: h.name, cluster: cluster?.name, address: h.address, snapshotFile: live ? undefined : shown, snapshot, ...(raw !== undefined ? { raw } : {}) };
-      // Results and evidence name hosts as the inventory does, even when the snapshot used a short name.
-      const facts = trusted({ ...normaliseSnapshot(snapshot), host: h.name }, snapshot, cluster, now);
-      if (facts.refused !== undefined) {
-        if (inv.identity === "strict") {
-          problems.push({ file: shown ?? `collected from ${h.name}`, problem: `${h.name}: ${facts.refused}`, fix: IDENTITY_FIX });
-          continue;
-        }
-      }
-      hosts.push({ record, facts: facts.facts, inputs: resolveInputs(inv.inputs, h.inputs), cluster, directory: estateDir.hostView(h.name) });
-    } catch (err) {
-      if (!(err instanceof InputError)) throw err;
-      problems.push(...err.problems);
+    const read = readHost(loaded, i, clusterOf, allowOutsideSnapshots, now, collected.get(h.name));
+    if ("problems" in read) {
+      problems.push(...read.problems);
+      continue;
     }
+    const { record, facts, cluster } = read;
+    hosts.push({ record, facts, inputs: resolveInputs(inv.inputs, h.inputs), cluster, directory: estateDir.hostView(h.name) });
   }
   if (problems.length > 0) throw new InputError(problems);
 

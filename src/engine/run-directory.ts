@@ -26,11 +26,13 @@ export interface RunDirectory extends LoadedDirectory {
   file: string;
 }
 
-export function loadRunDirectory(loaded: LoadedInventory, given: string | undefined, allowOutside: boolean): RunDirectory | undefined {
+/** `loaded` may be missing where only --directory is checked (validate --directory <file>). */
+export function loadRunDirectory(loaded: LoadedInventory | undefined, given: string | undefined, allowOutside: boolean): RunDirectory | undefined {
   if (given !== undefined) {
     const file = resolve(given);
     return { ...loadDirectorySnapshot(file, relative(process.cwd(), file) || given), file };
   }
+  if (loaded === undefined) return undefined;
   const named = loaded.inventory.directory;
   if (named === undefined || typeof named !== "string") return undefined;
   const path = snapshotPath(loaded.file, named, allowOutside);

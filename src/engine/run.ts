@@ -8,7 +8,6 @@ import { sha256Hex } from "../evidence/manifest";
 import { folderDigest, type ResourceDescriptor } from "../sign/statement";
 import type { SigningKey } from "../sign/keys";
 import { InputError } from "../errors";
-import { loadInventory } from "../input/inventory";
 import type { Severity } from "../model/severity";
 import { noProgress, type Progress } from "../model/progress";
 import { ShardRecordBuilder } from "../report/bookkeeping/shard-record";
@@ -18,8 +17,7 @@ import type { HostReader } from "../collect/collect-hosts";
 import { planProbes } from "../controls/probe-plan";
 import type { FeatureFile } from "../controls/feature-set";
 import { DEFAULT_WARN_DAYS, waiverApplier } from "../waivers/apply";
-import { checkWaiverTargets, loadWaivers } from "../waivers/load";
-import { FEATURES_DIR, loadFeatureCatalogGivingTurns, selectControls } from "../controls/catalog";
+import { FEATURES_DIR, selectControls } from "../controls/catalog";
 import { runEnvironment } from "../report/bookkeeping/environment";
 import type { ExpectedControl } from "./complete-results";
 import { judgeWorkers } from "./judge-pool";
@@ -27,7 +25,8 @@ import { featureInputs, inventoryInputs } from "../report/output/own-inputs";
 import type { FormatRegistry } from "../report/formats";
 import { chooseOutputs, claimOutput, OutputSession, type OutputChoice, type OutputClaim, type RunOutcome } from "./output-session";
 import { estateDigest, shardLabel, shardUnits, type Shard } from "./shard";
-import { directoryRecord, directorySnapshotInput, keepDirectory, loadRunDirectory, type RunDirectory } from "./run-directory";
+import { directoryRecord, directorySnapshotInput, keepDirectory, type RunDirectory } from "./run-directory";
+import { preRunChecks } from "./pre-run";
 import { directoryInput } from "./directory-target";
 import { planUnits, SLICE_HOSTS } from "./slices";
 import { streamSlices } from "./stream-slices";
@@ -101,9 +100,24 @@ async function runPhases(options: RunOptions, progress: Progress, startedAt: Dat
   OutputSession.check(options.out);
   // Read before anything is: a HOSTPROOF_JUDGE_WORKERS out of range is bad input, exit 3.
   const workers = options.judgeWorkers ?? judgeWorkers();
-  // Linted before anything is read or collected: a broken control stops the run with exit 3.
-  const catalog = await loadFeatureCatalogGivingTurns({ folders: options.features, builtin: options.builtin });
-  const loaded = loadInventory(resolve(options.inventory), options.inventory);
+  // Every input checked before anything is collected or written, as `validate` checks them
+  // (engine/pre-run.ts): the controls' lint, the inventory and the transports this machine can
+  // use, the directory snapshot, the waivers against the controls and the inventory. Any problem
+  // stops the run with exit 3, nothing collected and nothing written; its warnings are the
+  // waiver notices the run reports from its results.
+  const checked = await preRunChecks({
+    inventory: options.inventory,
+    waivers: options.waivers,
+    directory: options.directory,
+    features: { folders: options.features, builtin: options.builtin },
+    allowOutsideSnapshots: options.allowOutsideSnapshots === true,
+    asOf: options.asOf,
+    checkTransports: options.reader === undefined,
+    ...(options.shard !== undefined ? { shard: options.shard } : {}),
+  });
+  if (checked.problems.length > 0) throw new InputError(checked.problems);
+  const catalog = checked.catalog!;
+  const loaded = checked.inventory!;
   const inv = loaded.inventory;
   const units = options.shard !== undefined ? shardUnits(inv, options.shard) : planUnits(inv);
   const hostCount = units.reduce((n, u) => n + u.hosts.length, 0);
@@ -118,13 +132,8 @@ async function runPhases(options: RunOptions, progress: Progress, startedAt: Dat
   const share = options.shard !== undefined ? `shard ${shardLabel(options.shard)} of ${plural(inv.hosts.length, "host")}: ` : "";
   const estateCounts = `${share}${plural(hostCount, "host")}, ${plural(clusterCount, "cluster")}`;
   progress.phase("load", estateCounts);
-  // Read before any host is contacted and before the staging folder exists: a bad waiver file
-  // stops the run with nothing collected and nothing written.
-  const waiverFile = options.waivers !== undefined ? loadWaivers(resolve(options.waivers), options.waivers, catalog.controls.map((c) => c.id), catalog.entries.filter((e) => e.judges.includes("directory")).map((e) => e.meta.id)) : undefined;
-  const targetProblems = waiverFile !== undefined ? checkWaiverTargets(waiverFile.waivers, waiverFile.doc, inv) : [];
-  if (targetProblems.length > 0) throw new InputError(targetProblems);
-  // Read with the other inputs, before anything is collected or written: a bad one is exit 3.
-  const directory = loadRunDirectory(loaded, options.directory, options.allowOutsideSnapshots === true);
+  const waiverFile = checked.waivers;
+  const directory = checked.directory;
   const inputs = [
     ...inventoryInputs(loaded, options.inventory, options.allowOutsideSnapshots === true),
     ...(directory !== undefined ? [{ path: directory.file, shown: directory.shown, what: "the directory snapshot" }] : []),
@@ -136,12 +145,12 @@ async function runPhases(options: RunOptions, progress: Progress, startedAt: Dat
   // Hosts with a live transport are read once each, for exactly the probes the selected controls
   // need, a slice at a time as it is judged (streamSlices); a host that cannot be read comes back
   // with every probe saying why. A shard reads its own share only. What would refuse every host
-  // (WinRM off Windows, no pwsh) is refused here, before anything is written.
+  // (WinRM off Windows, no pwsh) was refused with the other inputs (preRunChecks).
   const mine = new Set(units.flatMap((u) => u.hosts));
   const liveHosts = inv.hosts.filter((h, i) => mine.has(i) && isLive(h)).length;
   if (liveHosts > 0) progress.phase("collect", `${plural(liveHosts, "live host")}, one PowerShell round trip each, slice by slice as they are judged`);
   const plan = liveHosts > 0 ? planProbes(options.tags, catalog) : { probes: [], generic: [] };
-  const readLive = liveHosts > 0 ? await liveReader(loaded, { probes: plan.probes, generic: plan.generic, collectorVersion: VERSION, reader: options.reader }) : undefined;
+  const readLive = liveHosts > 0 ? await liveReader(loaded, { probes: plan.probes, generic: plan.generic, collectorVersion: VERSION, reader: options.reader, checked: true }) : undefined;
   const t1 = performance.now();
 
   const directoryListed = directory !== undefined ? directoryRecord(directory) : undefined;

@@ -19,13 +19,21 @@ export interface LoadedWaivers {
 
 /** `knownControlIds`: the catalog's IDs (loadControlCatalog), whatever --tags selects. */
 export function loadWaivers(file: string, displayName: string, knownControlIds: readonly string[], directoryControlIds: readonly string[] = []): LoadedWaivers {
+  const read = readWaivers(file, displayName, knownControlIds, directoryControlIds);
+  if (read.problems.length > 0) throw new InputError(read.problems);
+  return read.waivers!;
+}
+
+/**
+ * As loadWaivers, the problems returned rather than thrown, with the waivers whenever the schema
+ * holds: what else is checked of them (engine/pre-run.ts) is checked too, and every problem told at once.
+ */
+export function readWaivers(file: string, displayName: string, knownControlIds: readonly string[], directoryControlIds: readonly string[] = []): { waivers?: LoadedWaivers; problems: InputProblem[] } {
   const doc = readDocument(file, displayName, "waivers");
   const schemaProblems = checkSchema("waivers", doc);
-  if (schemaProblems.length > 0) throw new InputError(schemaProblems);
+  if (schemaProblems.length > 0) return { problems: schemaProblems };
   const { waivers } = doc.value as WaiverFile;
-  const problems = [...checkWaiverReferences(waivers, doc, knownControlIds), ...checkDirectoryScopes(waivers, doc, knownControlIds, directoryControlIds)];
-  if (problems.length > 0) throw new InputError(problems);
-  return { file: displayName, waivers, doc };
+  return { waivers: { file: displayName, waivers, doc }, problems: [...checkWaiverReferences(waivers, doc, knownControlIds), ...checkDirectoryScopes(waivers, doc, knownControlIds, directoryControlIds)] };
 }
 
 /**

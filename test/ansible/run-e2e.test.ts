@@ -58,7 +58,7 @@ test("hostproof validate and collect read ansible-inventory's JSON", (t) => {
   const json = exampleJson("inventory.yml");
   const v = spawnCli(["validate", json]);
   assert.equal(v.code, 0, v.stderr);
-  assert.match(v.stdout, /valid inventory from ansible-inventory \(5 host\(s\), 1 cluster\(s\), snapshots valid\)/);
+  assert.match(v.stdout, /valid inventory from ansible-inventory \(5 host\(s\), 1 cluster\(s\), snapshots valid, directory snapshot valid\)/);
   const snaps = join(tempDir(), "snaps");
   const c = spawnCli(["collect", "--inventory", json, "--out", snaps]);
   assert.equal(c.code, 0, c.stderr);

@@ -10,7 +10,7 @@ test("validate accepts the demo inventory (and the snapshots it names) and a sin
   const res = await runCli(["validate", DEMO, join(ROOT, "examples/demo/snapshots/wg-node3.json")]);
   assert.equal(res.code, 0, res.stderr);
   const inventory = parse(readFileSync(DEMO, "utf8")) as { hosts: unknown[]; clusters: unknown[] };
-  assert.ok(res.stdout.includes(`valid inventory (${inventory.hosts.length} host(s), ${inventory.clusters.length} cluster(s), snapshots valid)`), res.stdout);
+  assert.ok(res.stdout.includes(`valid inventory (${inventory.hosts.length} host(s), ${inventory.clusters.length} cluster(s), snapshots valid, directory snapshot valid)`), res.stdout);
   assert.match(res.stdout, /wg-node3\.json: valid snapshot/);
 });
 
