@@ -32,7 +32,7 @@ export const IDENTITY_PROBES: ProbeId[] = ["os", "computerSystem"];
 
 export const CHECKS: readonly CheckBinding[] = [
   // Cluster prerequisites (features/cluster-prerequisites.feature)
-  host("the node runs Windows Server 2016 or later", judges.judgeOsSupportsWorkgroupCluster, ["os"]),
+  host("the node runs Windows Server 2016 or later", judges.judgeOsSupportsWorkgroupCluster, ["os", "windowsVersion"]),
   host("the Failover-Clustering feature is installed", judges.judgeFailoverClusteringInstalled, ["failoverClusteringFeature"]),
   cluster(
     "the cluster administrator account exists on every node and is a member of its Administrators group",
@@ -54,7 +54,7 @@ export const CHECKS: readonly CheckBinding[] = [
   host("LocalAccountTokenFilterPolicy is 0 or absent unless a cluster rule requires 1", judges.judgeTokenFilterPolicyBaseline, ["localUsers", "uacPolicy", "computerSystem", "os"]),
 
   // End of support (features/end-of-support.feature)
-  host("the host does not run Windows Server 2003", judges.judgeNotWindowsServer2003, ["os"]),
+  host("the host does not run Windows Server 2003", judges.judgeNotWindowsServer2003, ["os", "windowsVersion"]),
   // windowsVersion: the installation type tells a Nano Server host apart where the SKU does not.
   host("the host's Windows version is within Microsoft's extended support", judges.judgeWithinExtendedSupport, ["os", "windowsVersion"]),
   host("the host's end of extended support is not within the warning window", judges.judgeNotNearEndOfSupport, ["os", "windowsVersion"]),
@@ -77,7 +77,7 @@ export const CHECKS: readonly CheckBinding[] = [
   // The estate's directory (features/directory.feature): judged over the directory snapshot.
   directory("no computer object active in the directory runs a Windows release past its end of extended support", judges.judgeDirectoryEndOfSupport),
   directory("every active server in the directory was checked by this run", judges.judgeDirectoryAuditedByRun),
-  host("the directory and the host agree on the host's Windows release", judges.judgeDirectoryAgreesWithHost, ["os", "computerSystem"]),
+  host("the directory and the host agree on the host's Windows release", judges.judgeDirectoryAgreesWithHost, ["os", "windowsVersion", "computerSystem"]),
 
   host("inside a Hyper-V VM, the guest services of Heartbeat, Shutdown, Time Synchronization, Key-Value Pair Exchange and VSS are present and running", judges.judgeIntegrationServicesInGuest, ["computerSystem"], GUEST_SERVICE_PROBES),
 ];

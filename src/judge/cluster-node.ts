@@ -1,7 +1,7 @@
 /** Per-node cluster prerequisites: HP-CLU-001, HP-CLU-002. */
 import type { HostJudge } from "./context";
-import { evidence, shown, undeterminedFromFact } from "./common";
-import { contradictoryRelease } from "./os-release";
+import { evidence, notVerifiable, shown, undeterminedFromFact } from "./common";
+import { contradictoryRelease, releaseKind } from "./os-release";
 
 /** Windows Server 2016 is the first release that can form workgroup and multi-domain clusters. */
 const MINIMUM = { major: 10, minor: 0, build: 14393 } as const;
@@ -18,12 +18,25 @@ export const judgeOsSupportsWorkgroupCluster: HostJudge = (ctx) => {
   if (contradiction !== undefined) return contradiction;
   const refs = [evidence(host, "os")];
   const found = `${os.value.caption}, version ${os.value.version}`;
-  // A client edition reaches these version numbers too, but it cannot run Failover Clustering.
-  if (os.value.productType === 1) {
-    return { status: "failed", expected, actual: `${found}: a workstation edition (product type 1)`, evidence: refs };
-  }
   if (compareVersion(os.value, MINIMUM) < 0) {
     return { status: "failed", expected, actual: `${found}: older than Windows Server 2016`, evidence: refs };
+  }
+  // A client edition reaches these version numbers too, but it cannot run Failover Clustering; so
+  // does Enterprise multi-session, which reports ProductType 3 (os-release.ts).
+  const version = ctx.facts.windowsVersion;
+  const kind = releaseKind(os.value, version.ok ? version.value : undefined);
+  if (kind === "client") {
+    const why = os.value.productType === 1 ? "a workstation edition (product type 1)" : "a workstation edition (a Windows 10/11 release, whatever its product type says)";
+    return { status: "failed", expected, actual: `${found}: ${why}`, evidence: refs };
+  }
+  if (kind === undefined) {
+    return {
+      status: "undetermined",
+      expected,
+      actual: `${found}: whether this is a server or a workstation was not reported`,
+      reason: notVerifiable(`${host}: version ${os.value.version} is a Windows Server or a Windows 10/11 release, and no fact read (ProductType, a caption naming the product, the SKU, the installation type) says which`),
+      evidence: refs,
+    };
   }
   return { status: "passed", expected, actual: found, evidence: refs };
 };

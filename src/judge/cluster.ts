@@ -96,6 +96,12 @@ export const judgeClusterAccountOnEveryNode: ClusterJudge = (ctx) => {
     }
     const group = groups[i]!.fact;
     refs.push(evidence(node, "administratorsGroup"));
+    // A disabled account fails the node whatever Administrators holds: the group is not needed.
+    if (!group.ok && user.enabled === false) {
+      deviations.push(`${node}: ${user.name} disabled`);
+      details.push({ subject: node, expected: rowExpected, actual: `${user.name} (${user.sid}) disabled; Administrators could not be read (${group.problem.kind})`, outcome: "deviation", note: problemMessage(node, group) });
+      return;
+    }
     if (!group.ok) {
       problems.push({ node, fact: group });
       details.push({ ...unreadableRow(node, group, rowExpected), actual: `user ${user.name} exists; Administrators could not be read (${group.problem.kind})` });

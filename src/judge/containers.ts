@@ -151,11 +151,14 @@ function updatePart(facts: HostFacts, refs: EvidenceRef[]): Part {
   const subject = `${CONTAINER_UPDATE_2016} (Windows Server 2016)`;
   const expected = `on build ${SERVER_2016_BUILD}: ${CONTAINER_UPDATE_2016} or a later update installed`;
   refs.push(evidence(host, "os"));
-  if (!os.ok) return unreadPart(host, subject, expected, "the Windows build", os);
-  if (os.value.build !== SERVER_2016_BUILD) return { row: { subject, expected, actual: `not needed: build ${os.value.build}`, outcome: "info" } };
   const version = facts.windowsVersion;
+  // The build from Win32_OperatingSystem, or else from the CurrentVersion key: either decides.
+  const build = os.ok ? os.value.build : version.ok ? version.value.currentBuild : null;
+  if (build === null && !os.ok) return unreadPart(host, subject, expected, "the Windows build", os);
+  if (!os.ok) refs.push(evidence(host, "windowsVersion"));
+  if (build !== null && build !== SERVER_2016_BUILD) return { row: { subject, expected, actual: `not needed: build ${build}${os.ok ? "" : " (the CurrentVersion key's CurrentBuild; Win32_OperatingSystem could not be read)"}`, outcome: "info" } };
   if (version.ok && version.value.ubr !== null) {
-    refs.push(evidence(host, "windowsVersion"));
+    if (os.ok) refs.push(evidence(host, "windowsVersion"));
     const ubr = version.value.ubr;
     const ok = ubr >= CONTAINER_REVISION_2016;
     return {

@@ -9,6 +9,7 @@
 import { activityOf, isServer, lastSeen, type Computer } from "../directory/computer";
 import type { DetailRow, Judgement } from "../model/result";
 import { directoryRelease } from "../directory/release";
+import { releaseKind, releaseMatches, releaseNamedBy } from "./os-release";
 import type { HostContext } from "./context";
 import type { Exemption } from "../waivers/directory";
 
@@ -87,13 +88,19 @@ function endOfSupport(ctx: DirectoryContext, exempt: Exempt): Judgement {
       continue;
     }
     const found = directoryRelease({ ...c, osVersion: c.osVersion, os: c.os }, isServer(c));
-    if (!found.ok) {
-      rows.push({ subject: c.name, expected: "a Windows release within extended support", actual: `${release(c)}: ${found.why}`, outcome: "unreadable", note: whereNote(c, ctx.readAt) });
+    // The release, or the editions the text leaves open: those decide only where they all agree.
+    const entries = found.ok ? [found.entry] : (found.candidates ?? []);
+    const ended = entries.map((e) => new Date(`${e.extendedSupportEnd}T23:59:59.999Z`).getTime() < ctx.asOf.getTime());
+    if (entries.length === 0 || new Set(ended).size > 1) {
+      const why = found.ok ? "" : found.why;
+      const each = entries.length > 0 ? `; it may be ${entries.map((e) => `${e.product} (ends ${e.extendedSupportEnd})`).join(" or ")}` : "";
+      rows.push({ subject: c.name, expected: "a Windows release within extended support", actual: `${release(c)}: ${why}${each}`, outcome: "unreadable", note: whereNote(c, ctx.readAt) });
       continue;
     }
-    const end = new Date(`${found.entry.extendedSupportEnd}T23:59:59.999Z`);
-    if (end.getTime() < ctx.asOf.getTime()) {
-      rows.push(waivedRow({ subject: c.name, expected: "within extended support", actual: `${found.entry.product} (${release(c)}): extended support ended ${found.entry.extendedSupportEnd}`, outcome: "deviation", note: whereNote(c, ctx.readAt) }, exempt(c)));
+    if (ended[0]) {
+      const product = entries.map((e) => e.product).join(" or ");
+      const dates = [...new Set(entries.map((e) => e.extendedSupportEnd))].join(" or ");
+      rows.push(waivedRow({ subject: c.name, expected: "within extended support", actual: `${product} (${release(c)}): extended support ended ${dates}`, outcome: "deviation", note: whereNote(c, ctx.readAt) }, exempt(c)));
     } else ok += 1;
   }
   const failed = rows.filter((r) => r.outcome === "deviation").length;
@@ -243,9 +250,13 @@ export function judgeDirectoryAgreesWithHost(ctx: HostContext): Judgement {
   if (view.kind === "no-snapshot") {
     return { status: "undetermined", expected, actual: "no directory snapshot was given", reason: { kind: "not-collected", message: view.reason }, evidence: [] };
   }
-  const refs = [evidence(host, "os")];
+  const refs = [evidence(host, "os"), ...(ctx.facts.windowsVersion.ok ? [evidence(host, "windowsVersion")] : [])];
   const mine = hostRelease(os.value);
-  const hostServer = os.value.productType === null ? null : os.value.productType !== 1;
+  // Server or workstation as every fact of the host says it (ProductType, caption, SKU, installation
+  // type; Enterprise multi-session is a workstation with ProductType 3): unknown where none does.
+  const kind = releaseKind(os.value, ctx.facts.windowsVersion.ok ? ctx.facts.windowsVersion.value : undefined);
+  const hostServer = kind === undefined ? null : kind === "server";
+  const kindWord = hostServer === true ? "a server" : "a workstation";
   const rows: DetailRow[] = view.computers.map((c) => {
     const theirs = release(c);
     if (c.osVersion === null) {
@@ -254,9 +265,14 @@ export function judgeDirectoryAgreesWithHost(ctx: HostContext): Judgement {
     const v = c.osVersion;
     const sameVersion = v.major === os.value.major && v.minor === os.value.minor && v.build === os.value.build;
     const sameKind = hostServer === null || c.os === null || isServer(c) === hostServer;
-    if (sameVersion && sameKind) return { subject: c.dn, expected: `the directory names ${mine}`, actual: theirs, outcome: "ok" as const };
+    // The directory's text may name a release outright: it must be the host's (the same version
+    // under another release's name is a disagreement too).
+    const named = c.os === null ? undefined : releaseNamedBy(c.os);
+    const sameName = named === undefined || (releaseMatches(named, os.value) && (hostServer === null || (named.family === "server") === hostServer));
+    if (sameVersion && sameKind && sameName) return { subject: c.dn, expected: `the directory names ${mine}`, actual: theirs, outcome: "ok" as const };
     const row: DetailRow = { subject: c.dn, expected: `the directory names ${mine}`, actual: `the directory says ${theirs}; the host says ${mine}`, outcome: "deviation" };
-    if (sameVersion) row.note = `the same build, but the directory says ${isServer(c) ? "a server" : "not a server"} and the host's ProductType ${os.value.productType} says ${hostServer === true ? "a server" : "a workstation"}`;
+    if (sameVersion && !sameKind) row.note = `the same build, but the directory says ${isServer(c) ? "a server" : "not a server"} and the host${os.value.productType !== null && (os.value.productType !== 1) === hostServer ? `'s ProductType ${os.value.productType}` : "'s facts"} say${os.value.productType !== null && (os.value.productType !== 1) === hostServer ? "s" : ""} ${kindWord}`;
+    else if (sameVersion) row.note = `the same build, but the directory's operatingSystem names ${named!.name}, which the host${hostServer === null ? "" : `, ${kindWord},`} is not`;
     return row;
   });
   const bad = rows.filter((r) => r.outcome === "deviation");

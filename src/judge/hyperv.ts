@@ -78,10 +78,12 @@ export const judgeIntegrationServicesOnHost: HostJudge = (ctx) => {
   const allowances = ctx.inputs.integrationServices.allowed;
   const expected = hostExpected(allowances);
   const role = windowsFeature(ctx.facts, HYPER_V_ROLE);
-  if (!role.ok) return undeterminedFromFact(host, role, expected);
   const roleRef = evidence(host, HYPER_V_ROLE.id);
-  const feature = role.value.feature;
-  if (!role.value.exists || feature === null || !feature.installed) {
+  const listedVms = ctx.facts.vmIntegrationServices;
+  // VMs that Get-VM lists prove the role runs: the role's record is not needed to judge them.
+  if (!role.ok && !(listedVms.ok && listedVms.value.length > 0)) return undeterminedFromFact(host, role, expected);
+  const feature = role.ok ? role.value.feature : null;
+  if (role.ok && (!role.value.exists || feature === null || !feature.installed)) {
     const found = !role.value.exists || feature === null ? "this Windows has no Hyper-V feature" : `the Windows feature Hyper-V is not installed (InstallState ${feature.installState ?? "not reported"})`;
     // Get-VM listing VMs proves the role runs: the two facts cannot both be true, so neither decides.
     const listed = ctx.facts.vmIntegrationServices;

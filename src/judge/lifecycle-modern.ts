@@ -33,6 +33,10 @@ interface ClientRelease {
 const WINDOWS_10: readonly ClientRelease[] = [
   // 1507-2004 and Enterprise 20H2/21H1: read. Home/Pro 1809 was 2020-05-12 in the archived page,
   // moved to 2020-11-10 (secondary). Home/Pro 20H2-22H2 and Enterprise 21H2/22H2: secondary.
+  // Every Home/Pro date read again 2026-12-06 on learn.microsoft.com/lifecycle/products/
+  // windows-10-home-and-pro; every Enterprise/Education date agrees with DataForGeeks' copy of
+  // its page. 1507, 1511, 1903, 2004, 21H1 and 22H2 end on one day for every GA edition: their
+  // date needs no SKU (1507 still does: Enterprise 2015 LTSB is build 10240 too).
   { build: 10240, name: "Windows 10 version 1507", homePro: "2017-05-09", enterpriseEducation: "2017-05-09" },
   { build: 10586, name: "Windows 10 version 1511", homePro: "2017-10-10", enterpriseEducation: "2017-10-10" },
   { build: 14393, name: "Windows 10 version 1607", homePro: "2018-04-10", enterpriseEducation: "2019-04-09" },
@@ -51,12 +55,16 @@ const WINDOWS_10: readonly ClientRelease[] = [
 
 const WINDOWS_11: readonly ClientRelease[] = [
   // 21H2 both and 22H2 Enterprise: read (22H2 Home/Pro read as 2024-10-14 in an early copy of
-  // the page, 2024-10-08 in later ones: secondary). 23H2, 24H2: secondary. 25H2: unconfirmed.
+  // the page, 2024-10-08 in later ones: secondary). 23H2, 24H2, 25H2 and 26H1: secondary (checked
+  // 2026-12-06 against DataForGeeks lifecycle-client.json of 2026-02-10, which copies the two
+  // Windows 11 pages; its dates are the pages' end of day in Pacific time, written as the next UTC
+  // day). 26H1 is build 28000, a release for new devices only.
   { build: 22000, name: "Windows 11 version 21H2", homePro: "2023-10-10", enterpriseEducation: "2024-10-08" },
   { build: 22621, name: "Windows 11 version 22H2", homePro: "2024-10-08", enterpriseEducation: "2025-10-14" },
   { build: 22631, name: "Windows 11 version 23H2", homePro: "2025-11-11", enterpriseEducation: "2026-11-10" },
   { build: 26100, name: "Windows 11 version 24H2", homePro: "2026-10-13", enterpriseEducation: "2027-10-12" },
   { build: 26200, name: "Windows 11 version 25H2", homePro: "2027-10-12", enterpriseEducation: "2028-10-10" },
+  { build: 28000, name: "Windows 11 version 26H1", homePro: "2028-03-14", enterpriseEducation: "2029-03-13" },
 ];
 
 /** Enterprise LTSB/LTSC and IoT Enterprise LTSC: fixed lifecycle, one page per release. */
@@ -111,10 +119,19 @@ const NANO_SERVER_HOST = {
   source: CONTAINER_BASE_IMAGES,
 };
 
-export type LifecycleLookup = { ok: true; entry: LifecycleEntry } | { ok: false; why: string };
+/**
+ * The release and its date; or why there is none, with `candidates`: the releases the facts leave
+ * open (the edition was not read, or nothing says server or workstation). A judge may still decide
+ * when every candidate gives the same answer (lifecycle.ts); it never picks one of them.
+ */
+export type LifecycleLookup = { ok: true; entry: LifecycleEntry } | { ok: false; why: string; candidates?: readonly LifecycleEntry[] };
+
+function entry(family: LifecycleEntry["family"], build: number, product: string, end: string, source: string): LifecycleEntry {
+  return { product, family, major: 10, minor: 0, build, extendedSupportEnd: end, source };
+}
 
 function found(family: LifecycleEntry["family"], build: number, product: string, end: string, source: string): LifecycleLookup {
-  return { ok: true, entry: { product, family, major: 10, minor: 0, build, extendedSupportEnd: end, source } };
+  return { ok: true, entry: entry(family, build, product, end, source) };
 }
 
 const NO_SKU = "the edition (Win32_OperatingSystem.OperatingSystemSKU) was not read, and releases of this build end on different dates per edition";
@@ -124,26 +141,62 @@ export function sacServer(build: number): LifecycleLookup | undefined {
   return sac ? found("server", build, sac.name, sac.end, SERVER_RELEASES) : undefined;
 }
 
+/** The entry of a lookup that found one (the SAC and Nano Server tables always do). */
+function only(lookup: LifecycleLookup): LifecycleEntry {
+  if (!lookup.ok) throw new Error(`internal: no lifecycle entry: ${lookup.why}`);
+  return lookup.entry;
+}
+
 /** A 10.0 server: Nano Server and Semi-Annual Channel builds first, then the fixed-lifecycle releases. */
-export function modernServer(build: number, group: EditionGroup | undefined, sku: number | null, nanoRuledOut = false): LifecycleLookup | "fixed" {
+export function modernServer(build: number, group: EditionGroup | undefined, sku: number | null, nanoRuledOut = false, fixed?: LifecycleEntry): LifecycleLookup | "fixed" {
   if (group === "nanoServer") return found("server", build, NANO_SERVER_HOST.product, NANO_SERVER_HOST.end, NANO_SERVER_HOST.source);
   // 1809 is both Server 2019 (LTSC) and Windows Server 1809 (SAC): only the SKU tells them apart.
   if (build === 17763) {
     if (group === "serverSac") return sacServer(build) as LifecycleLookup;
-    if (sku === null) return { ok: false, why: `build 17763 is Windows Server 2019 or Windows Server 1809 (Semi-Annual Channel): ${NO_SKU}` };
+    if (sku === null) return { ok: false, why: `build 17763 is Windows Server 2019 or Windows Server 1809 (Semi-Annual Channel): ${NO_SKU}`, candidates: [...(fixed ? [fixed] : []), only(sacServer(build)!)] };
     return "fixed";
   }
   // 14393 is Server 2016 or a Nano Server host; without the SKU the two cannot be told apart.
-  if (build === 14393 && sku === null && !nanoRuledOut) return { ok: false, why: `build 14393 is Windows Server 2016 or Nano Server: ${NO_SKU}` };
+  if (build === 14393 && sku === null && !nanoRuledOut) {
+    return { ok: false, why: `build 14393 is Windows Server 2016 or Nano Server: ${NO_SKU}`, candidates: [...(fixed ? [fixed] : []), entry("server", build, NANO_SERVER_HOST.product, NANO_SERVER_HOST.end, NANO_SERVER_HOST.source)] };
+  }
   return sacServer(build) ?? "fixed";
 }
 
-/** A 10.0 workstation: Windows 10 or 11 by build, the date by edition. */
+/** Every dated edition of a Windows 10 or 11 build: Home/Pro, Enterprise/Education, LTSC, IoT LTSC. */
+function clientEditions(build: number): LifecycleEntry[] {
+  const ltsc = LTSC.find((r) => r.build === build);
+  const release = WINDOWS_10.find((r) => r.build === build) ?? WINDOWS_11.find((r) => r.build === build);
+  const windows11 = build >= 22000;
+  const out: LifecycleEntry[] = [];
+  if (release) {
+    out.push(entry("client", build, `${release.name} Home and Pro`, release.homePro, windows11 ? W11_HOME_PRO : W10_HOME_PRO));
+    out.push(entry("client", build, `${release.name} Enterprise and Education`, release.enterpriseEducation, windows11 ? W11_ENT_EDU : W10_ENT_EDU));
+  }
+  if (ltsc) {
+    out.push(entry("client", build, ltsc.product, ltsc.end, ltsc.source));
+    out.push(entry("client", build, ltsc.iot.product, ltsc.iot.end, ltsc.iot.source));
+  }
+  return out;
+}
+
+/**
+ * A 10.0 workstation: Windows 10 or 11 by build, the date by edition. Where the edition was not
+ * read (`sku` null) and every edition of the build ends on one day, that day needs no edition.
+ */
 export function modernClient(build: number, group: EditionGroup | undefined, sku: number | null): LifecycleLookup {
   const ltsc = LTSC.find((r) => r.build === build);
   const release = WINDOWS_10.find((r) => r.build === build) ?? WINDOWS_11.find((r) => r.build === build);
   if (!ltsc && !release) return { ok: false, why: `build ${build} is no Windows 10 or 11 release hostproof has lifecycle data for` };
-  if (sku === null) return { ok: false, why: NO_SKU };
+  if (sku === null) {
+    const editions = clientEditions(build);
+    const days = new Set(editions.map((e) => e.extendedSupportEnd));
+    if (days.size === 1 && release) {
+      const sources = [...new Set(editions.map((e) => e.source))].join(" and ");
+      return found("client", build, `${release.name}, every edition (Home, Pro, Enterprise and Education end the same day)`, editions[0]!.extendedSupportEnd, sources);
+    }
+    return { ok: false, why: NO_SKU, candidates: editions };
+  }
   const windows11 = build >= 22000;
   switch (group) {
     case "ltsc":

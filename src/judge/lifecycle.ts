@@ -4,7 +4,7 @@ import type { DetailRow, EvidenceRef, Judgement } from "../model/result";
 import type { HostContext, HostJudge } from "./context";
 import { evidence, notApplicable, notVerifiable, undeterminedFromFact } from "./common";
 import { lookupLifecycle, type LifecycleEntry } from "./lifecycle-data";
-import { contradictoryRelease } from "./os-release";
+import { contradictoryRelease, releaseKind } from "./os-release";
 
 const DAY_MS = 86_400_000;
 
@@ -27,14 +27,38 @@ function describeOs(os: OsFact): string {
   return `${os.caption}, version ${os.version}`;
 }
 
+/** NT 5.2 (Server 2003, 2003 R2, XP Professional x64) has one build number, 3790. */
+const NT52_BUILD = 3790;
+
 export const judgeNotWindowsServer2003: HostJudge = (ctx) => {
-  const { host, os } = ctx.facts;
+  const { host, os, windowsVersion: version } = ctx.facts;
   const expected = "not Windows Server 2003 or 2003 R2 (OS version 5.2), which left extended support on 2015-07-14";
-  if (!os.ok) return undeterminedFromFact(host, os, expected);
+  if (!os.ok) {
+    // The CurrentVersion key's build alone decides "not 5.2": every NT 5.2 release is build 3790.
+    if (version.ok && version.value.currentBuild !== null && version.value.currentBuild !== NT52_BUILD) {
+      const build = version.value.currentBuild;
+      return { status: "passed", expected, actual: `build ${build} (the CurrentVersion key's CurrentBuild; Win32_OperatingSystem could not be read)`, rule: `every Windows Server 2003 and 2003 R2 is build ${NT52_BUILD}; build ${build} is not`, evidence: [evidence(host, "windowsVersion"), evidence(host, "os")] };
+    }
+    return undeterminedFromFact(host, os, expected);
+  }
   const contradiction = contradictoryRelease(ctx.facts, expected);
   if (contradiction !== undefined) return contradiction;
   const refs = [evidence(host, "os")];
   if (os.value.major === 5 && os.value.minor === 2) {
+    // Windows XP Professional x64 Edition is 5.2 too: a workstation is never called Server 2003.
+    const kind = releaseKind(os.value, version.ok ? version.value : undefined);
+    if (kind === "client") {
+      return { status: "passed", expected, actual: `${describeOs(os.value)}: a workstation (Windows XP Professional x64 Edition shares version 5.2), not Windows Server 2003`, rule: "HP-EOS-002 judges a workstation's own end of support", evidence: refs };
+    }
+    if (kind === undefined) {
+      return {
+        status: "undetermined",
+        expected,
+        actual: `${describeOs(os.value)}: Windows Server 2003 or Windows XP Professional x64 Edition`,
+        reason: notVerifiable(`${host}: version 5.2 is Windows Server 2003 or Windows XP Professional x64 Edition, and no fact read (ProductType, a caption naming the product) says which`),
+        evidence: refs,
+      };
+    }
     return {
       status: "failed",
       expected,
@@ -45,7 +69,12 @@ export const judgeNotWindowsServer2003: HostJudge = (ctx) => {
   return { status: "passed", expected, actual: describeOs(os.value), evidence: refs };
 };
 
-type Resolved = { ok: true; os: OsFact; entry: LifecycleEntry; refs: EvidenceRef[] } | { ok: false; judgement: Judgement };
+/**
+ * The release, or the releases the facts leave open (the edition was not read, or nothing says
+ * server or workstation): `open` says why there is more than one, and a control decides only where
+ * every one of them gives the same answer.
+ */
+type Resolved = { ok: true; os: OsFact; entries: readonly LifecycleEntry[]; open?: string; refs: EvidenceRef[] } | { ok: false; judgement: Judgement };
 
 /** The os record always; the CurrentVersion key's when it was read, as it can decide Nano Server. */
 function evidenceOf(ctx: HostContext): EvidenceRef[] {
@@ -53,24 +82,38 @@ function evidenceOf(ctx: HostContext): EvidenceRef[] {
 }
 
 /** Shared by HP-EOS-002 and HP-EOS-003 so both controls always agree on the product and date. */
-function resolveLifecycle(ctx: HostContext, expected: string): Resolved {
+function resolveLifecycle(ctx: HostContext): Resolved | { ok: false; os: OsFact; why: string; refs: EvidenceRef[] } {
   const { host, os } = ctx.facts;
+  const expected = "";
   if (!os.ok) return { ok: false, judgement: undeterminedFromFact(host, os, expected) };
-  const contradiction = contradictoryRelease(ctx.facts, expected);
-  if (contradiction !== undefined) return { ok: false, judgement: contradiction };
   // Client editions share version numbers with servers (Windows 10 1607 is 10.0.14393 like Server
-  // 2016) and Windows 10/11 editions share builds: the table is looked up by ProductType and SKU too.
+  // 2016) and Windows 10/11 editions share builds: the table is looked up by kind and SKU too, the
+  // kind from every fact that says server or workstation (ProductType, caption, SKU, installation type).
   const version = ctx.facts.windowsVersion;
-  const found = lookupLifecycle({ ...os.value, installationType: version.ok ? version.value.installationType : null });
+  const kind = releaseKind(os.value, version.ok ? version.value : undefined) ?? null;
+  const found = lookupLifecycle({ ...os.value, kind, installationType: version.ok ? version.value.installationType : null });
   const refs = evidenceOf(ctx);
-  if (!found.ok) {
-    const message = `no lifecycle data for ${describeOs(os.value)} on ${host}: ${found.why}`;
-    return {
-      ok: false,
-      judgement: { status: "undetermined", expected, actual: describeOs(os.value), reason: notVerifiable(message), evidence: refs },
-    };
+  if (found.ok) return { ok: true, os: os.value, entries: [found.entry], refs };
+  if (found.candidates !== undefined && found.candidates.length > 0) return { ok: true, os: os.value, entries: found.candidates, open: found.why, refs };
+  return { ok: false, os: os.value, why: found.why, refs };
+}
+
+/** The judgement for facts that name no release, or leave several open that disagree on the answer. */
+function noDate(host: string, os: OsFact, why: string, expected: string, refs: EvidenceRef[]): Judgement {
+  const message = `no lifecycle data for ${describeOs(os)} on ${host}: ${why}`;
+  return { status: "undetermined", expected, actual: describeOs(os), reason: notVerifiable(message), evidence: refs };
+}
+
+/** Contradictions first (they decide nothing), then the release or releases. */
+function resolved(ctx: HostContext, expected: string): Resolved {
+  if (ctx.facts.os.ok) {
+    const contradiction = contradictoryRelease(ctx.facts, expected);
+    if (contradiction !== undefined) return { ok: false, judgement: contradiction };
   }
-  return { ok: true, os: os.value, entry: found.entry, refs };
+  const r = resolveLifecycle(ctx);
+  if ("judgement" in r) return { ok: false, judgement: { ...r.judgement, expected } };
+  if (!r.ok) return { ok: false, judgement: noDate(ctx.facts.host, r.os, r.why, expected, r.refs) };
+  return r;
 }
 
 function esuNote(entry: LifecycleEntry): DetailRow[] {
@@ -90,53 +133,81 @@ function ruleFor(entry: LifecycleEntry): string {
   return `${entry.product}: extended support ends ${entry.extendedSupportEnd} (Microsoft Lifecycle, ${entry.source})`;
 }
 
-export const judgeWithinExtendedSupport: HostJudge = (ctx) => {
-  const expected = `operating system within Microsoft extended support on ${isoDay(ctx.asOf)}`;
-  const resolved = resolveLifecycle(ctx, expected);
-  if (!resolved.ok) return resolved.judgement;
-  const { os, entry, refs } = resolved;
-  const supported = asOfDayNumber(ctx.asOf) <= dayNumberOf(entry.extendedSupportEnd);
-  const judgement: Judgement = {
-    status: supported ? "passed" : "failed",
-    expected,
-    actual: supported
-      ? `${entry.product} (${describeOs(os)}): extended support ends ${entry.extendedSupportEnd}`
-      : `${entry.product} (${describeOs(os)}): extended support ended ${entry.extendedSupportEnd}`,
-    rule: ruleFor(entry),
-    evidence: refs,
-  };
-  const notes = esuNote(entry);
+/** The rule for one release, or for every release the facts leave open (all of them gave the same answer). */
+function ruleOf(r: Extract<Resolved, { ok: true }>): string {
+  if (r.entries.length === 1) return ruleFor(r.entries[0]!);
+  return `the facts leave ${r.entries.length} releases open (${r.open}), and every one gives the same answer: ${r.entries.map(ruleFor).join("; ")}`;
+}
+
+function productsOf(entries: readonly LifecycleEntry[]): string {
+  return entries.map((e) => e.product).join(" or ");
+}
+
+function endsOf(entries: readonly LifecycleEntry[]): string {
+  return [...new Set(entries.map((e) => e.extendedSupportEnd))].join(" or ");
+}
+
+/** One judgement per answer: where the open releases disagree, the control is undetermined and says so. */
+function disagreeing(ctx: HostContext, r: Extract<Resolved, { ok: true }>, expected: string, answers: string[]): Judgement {
+  const each = r.entries.map((e, i) => `${e.product} (ends ${e.extendedSupportEnd}): ${answers[i]}`).join("; ");
+  return noDate(ctx.facts.host, r.os, `${r.open}; the releases it may be give different answers: ${each}`, expected, r.refs);
+}
+
+function withNotes(judgement: Judgement, entries: readonly LifecycleEntry[]): Judgement {
+  const notes = entries.length === 1 ? esuNote(entries[0]!) : [];
   if (notes.length > 0) judgement.details = notes;
   return judgement;
+}
+
+export const judgeWithinExtendedSupport: HostJudge = (ctx) => {
+  const expected = `operating system within Microsoft extended support on ${isoDay(ctx.asOf)}`;
+  const r = resolved(ctx, expected);
+  if (!r.ok) return r.judgement;
+  const supported = r.entries.map((e) => asOfDayNumber(ctx.asOf) <= dayNumberOf(e.extendedSupportEnd));
+  if (new Set(supported).size > 1) return disagreeing(ctx, r, expected, supported.map((s) => (s ? "within support" : "past it")));
+  const ok = supported[0]!;
+  return withNotes(
+    {
+      status: ok ? "passed" : "failed",
+      expected,
+      actual: `${productsOf(r.entries)} (${describeOs(r.os)}): extended support ${ok ? "ends" : "ended"} ${endsOf(r.entries)}`,
+      rule: ruleOf(r),
+      evidence: r.refs,
+    },
+    r.entries,
+  );
 };
 
 export const judgeNotNearEndOfSupport: HostJudge = (ctx) => {
   const window = ctx.inputs.endOfSupport.warningDays;
   const expected = `end of extended support more than ${window} days after ${isoDay(ctx.asOf)}`;
-  const resolved = resolveLifecycle(ctx, expected);
-  if (!resolved.ok) return resolved.judgement;
-  const { entry, refs } = resolved;
-  const daysLeft = dayNumberOf(entry.extendedSupportEnd) - asOfDayNumber(ctx.asOf);
-  if (daysLeft < 0) {
+  const r = resolved(ctx, expected);
+  if (!r.ok) return r.judgement;
+  const left = r.entries.map((e) => dayNumberOf(e.extendedSupportEnd) - asOfDayNumber(ctx.asOf));
+  // The window is inclusive: a date exactly `window` days away is already inside it.
+  const classes = left.map((d) => (d < 0 ? "past" : d <= window ? "near" : "far"));
+  if (new Set(classes).size > 1) return disagreeing(ctx, r, expected, classes.map((c) => (c === "past" ? "already past" : c === "near" ? `within ${window} days` : `more than ${window} days away`)));
+  const products = productsOf(r.entries);
+  if (classes[0] === "past") {
     return {
       status: "notApplicable",
       expected,
-      actual: `${entry.product} support ended ${entry.extendedSupportEnd}`,
-      rule: ruleFor(entry),
+      actual: `${products} support ended ${endsOf(r.entries)}`,
+      rule: ruleOf(r),
       reason: notApplicable("already past end of support, see HP-EOS-002"),
-      evidence: refs,
+      evidence: r.refs,
     };
   }
-  const when = daysLeft === 0 ? "today" : daysLeft === 1 ? "in 1 day" : `in ${daysLeft} days`;
-  const judgement: Judgement = {
-    // The window is inclusive: a date exactly `window` days away is already inside it.
-    status: daysLeft <= window ? "failed" : "passed",
-    expected,
-    actual: `${entry.product} support ends ${entry.extendedSupportEnd}, ${when} (warning window ${window} days)`,
-    rule: ruleFor(entry),
-    evidence: refs,
-  };
-  const notes = esuNote(entry);
-  if (notes.length > 0) judgement.details = notes;
-  return judgement;
+  const whenOf = (d: number): string => (d === 0 ? "today" : d === 1 ? "in 1 day" : `in ${d} days`);
+  const when = [...new Set(left.map(whenOf))].join(" or ");
+  return withNotes(
+    {
+      status: classes[0] === "near" ? "failed" : "passed",
+      expected,
+      actual: `${products} support ends ${endsOf(r.entries)}, ${when} (warning window ${window} days)`,
+      rule: ruleOf(r),
+      evidence: r.refs,
+    },
+    r.entries,
+  );
 };

@@ -17,7 +17,7 @@ import type { EvidenceRef, Judgement } from "../model/result";
 import { editionGroupOf } from "./editions";
 import { evidence } from "./common";
 
-interface Release {
+export interface Release {
   name: string;
   family: "server" | "client";
   major: number;
@@ -62,7 +62,8 @@ export function releaseNamedBy(caption: string): Release | undefined {
   return client ? CLIENT_BY_NAME[client[1]!.toLowerCase()] : undefined;
 }
 
-function matches(release: Release, os: OsFact): boolean {
+/** Whether a named release has this version (major.minor, and the build from 10.0 on). */
+export function releaseMatches(release: Release, os: { major: number; minor: number; build: number }): boolean {
   const minors = typeof release.minor === "number" ? [release.minor] : release.minor;
   if (os.major !== release.major || !minors.includes(os.minor)) return false;
   return release.builds === undefined || (os.build >= release.builds[0] && os.build <= release.builds[1]);
@@ -70,29 +71,81 @@ function matches(release: Release, os: OsFact): boolean {
 
 const PRODUCT_TYPES: Readonly<Record<number, string>> = { 1: "a workstation", 2: "a domain controller", 3: "a server" };
 
+export type ReleaseKind = "server" | "client";
+
+/**
+ * Windows 10/11 Enterprise multi-session (OperatingSystemSKU 175, EditionID ServerRdsh or
+ * EnterpriseMultiSession) is a client release that reports ProductType 3 like a server, "to keep
+ * the OS compatible with existing RDSH management tooling" (Microsoft, Azure Virtual Desktop FAQ,
+ * learn.microsoft.com/azure/virtual-desktop/windows-10-multisession-faq). Its ProductType says
+ * nothing about which release it is.
+ */
+const MULTI_SESSION_SKU = 175;
+const MULTI_SESSION_EDITIONS = ["serverrdsh", "enterprisemultisession"];
+
+function multiSession(os: OsFact, version: WindowsVersionFact | undefined): boolean {
+  return os.sku === MULTI_SESSION_SKU || MULTI_SESSION_EDITIONS.includes(version?.editionId?.trim().toLowerCase() ?? "");
+}
+
+/** One fact's say on whether this is a server or a workstation release, in words for a contradiction. */
+interface KindSign {
+  kind: ReleaseKind;
+  said: string;
+}
+
+/**
+ * What each fact says about the kind of release: the caption where it names a product, the SKU
+ * where it is a known edition, the installation type, and ProductType (except on Enterprise
+ * multi-session, where 3 is a compatibility setting). ProductType last: contradictions are
+ * worded against it.
+ */
+function kindSigns(os: OsFact, version: WindowsVersionFact | undefined): KindSign[] {
+  const signs: KindSign[] = [];
+  const named = releaseNamedBy(os.caption);
+  if (named !== undefined) signs.push({ kind: named.family, said: `the caption '${os.caption}' names ${named.name}` });
+  const group = os.sku === null ? undefined : editionGroupOf(os.sku);
+  if (group !== undefined) {
+    const server = group === "nanoServer" || group === "serverSac";
+    signs.push({ kind: server ? "server" : "client", said: `OperatingSystemSKU ${os.sku} is a ${server ? "server" : "workstation"} edition` });
+  }
+  const installation = version?.installationType?.trim().toLowerCase() ?? null;
+  if (installation === "client" || installation === "server" || installation === "server core" || installation === "nano server") {
+    const client = installation === "client";
+    signs.push({ kind: client ? "client" : "server", said: `InstallationType '${version!.installationType}' is a ${client ? "workstation" : "server"} installation` });
+  }
+  if (os.productType !== null && !(os.productType === 3 && multiSession(os, version))) {
+    const type = PRODUCT_TYPES[os.productType] ?? `product type ${os.productType}`;
+    signs.push({ kind: os.productType === 1 ? "client" : "server", said: `ProductType ${os.productType} is ${type}` });
+  }
+  return signs;
+}
+
+/**
+ * Whether the host runs a server or a workstation release, from every fact that says so; undefined
+ * when none does or they disagree (osContradictions names the disagreement). A workstation is never
+ * given a server release's name or date, nor the reverse, whichever fact was read.
+ */
+export function releaseKind(os: OsFact, version: WindowsVersionFact | undefined): ReleaseKind | undefined {
+  const kinds = new Set(kindSigns(os, version).map((s) => s.kind));
+  return kinds.size === 1 ? [...kinds][0] : undefined;
+}
+
 /** Every contradiction among the facts that decide the release, in words; empty when they agree. */
 export function osContradictions(os: OsFact, version: WindowsVersionFact | undefined): string[] {
   const out: string[] = [];
-  const server = os.productType === null ? null : os.productType !== 1;
-  const type = os.productType === null ? null : (PRODUCT_TYPES[os.productType] ?? `product type ${os.productType}`);
   const named = releaseNamedBy(os.caption);
-  if (named !== undefined) {
-    if (!matches(named, os)) out.push(`the caption '${os.caption}' names ${named.name}, but the version is ${os.version} (build ${os.build})`);
-    if (server !== null && (named.family === "server") !== server) out.push(`the caption '${os.caption}' names ${named.name}, but ProductType ${os.productType} is ${type}`);
+  if (named !== undefined && !releaseMatches(named, os)) out.push(`the caption '${os.caption}' names ${named.name}, but the version is ${os.version} (build ${os.build})`);
+  const signs = kindSigns(os, version);
+  const anchor = signs[signs.length - 1];
+  for (const sign of signs.slice(0, -1)) {
+    if (sign.kind !== anchor!.kind) out.push(`${sign.said}, but ${anchor!.said}`);
   }
   const group = os.sku === null ? undefined : editionGroupOf(os.sku);
-  if (group !== undefined && server !== null) {
-    const skuServer = group === "nanoServer" || group === "serverSac";
-    if (skuServer !== server) out.push(`OperatingSystemSKU ${os.sku} is a ${skuServer ? "server" : "workstation"} edition, but ProductType ${os.productType} is ${type}`);
-  }
   if (version !== undefined) {
     if (version.currentBuild !== null && version.currentBuild !== os.build) {
       out.push(`Win32_OperatingSystem says build ${os.build}, but the CurrentVersion key's CurrentBuild is ${version.currentBuild}`);
     }
     const installation = version.installationType?.trim().toLowerCase() ?? null;
-    if (installation !== null && server !== null && (installation === "client") === server) {
-      out.push(`InstallationType '${version.installationType}' is a ${installation === "client" ? "workstation" : "server"} installation, but ProductType ${os.productType} is ${type}`);
-    }
     if (installation !== null && os.sku !== null) {
       const nanoSku = group === "nanoServer";
       if ((installation === "nano server") !== nanoSku && (nanoSku || installation === "nano server")) {

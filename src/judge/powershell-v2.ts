@@ -13,9 +13,9 @@
 import type { Fact, HostFacts, NamedFeatureFact, OptionalFeatureFact, WindowsVersionFact } from "../model/facts";
 import type { DetailRow, EvidenceRef, Judgement } from "../model/result";
 import * as facts from "../facts/generic";
-import { genericProbe } from "../probes/generic";
-import { evidence, undeterminedFromFact } from "./common";
-import { contradictoryRelease } from "./os-release";
+import { genericProbe, type GenericProbe } from "../probes/generic";
+import { evidence, problemMessage, undeterminedFromFact, type UnreadFact } from "./common";
+import { contradictoryRelease, releaseKind } from "./os-release";
 import type { HostJudge } from "./context";
 
 export const POWERSHELL_V2_FEATURE = genericProbe.windowsFeature("PowerShell-V2", "MicrosoftWindowsPowerShellV2");
@@ -40,16 +40,89 @@ function removedByMicrosoft(version: Fact<WindowsVersionFact>, server: boolean):
 
 const EXPECTED = "the Windows PowerShell 2.0 engine is removed or disabled";
 
+interface Record {
+  probe: GenericProbe;
+  /** What the record says of the engine; null where it could not be read. */
+  row: DetailRow | null;
+  unread?: UnreadFact;
+}
+
+/** Server Manager's (or DISM's) PowerShell-V2 and the two optional features, each as a row. */
+function records(f: HostFacts): { server: Record; optional: Record[] } {
+  const fact: Fact<NamedFeatureFact> = facts.windowsFeature(f, POWERSHELL_V2_FEATURE);
+  const server: Record = fact.ok
+    ? {
+        probe: POWERSHELL_V2_FEATURE,
+        row: !fact.value.exists || fact.value.feature === null
+          ? { subject: "PowerShell-V2", expected: "not installed or not present", actual: "not present", outcome: "ok" }
+          : { subject: fact.value.feature.name, expected: "not installed or not present", actual: fact.value.feature.installed ? "installed" : "not installed", outcome: fact.value.feature.installed ? "deviation" : "ok" },
+      }
+    : { probe: POWERSHELL_V2_FEATURE, row: null, unread: fact };
+  const optional = POWERSHELL_V2_OPTIONAL.map((p): Record => {
+    const o = facts.optionalFeature(f, p) as Fact<OptionalFeatureFact>;
+    if (!o.ok) return { probe: p, row: null, unread: o };
+    const on = o.value.exists && !facts.OFF_STATES.includes(o.value.state ?? "");
+    return { probe: p, row: { subject: p.parameters.Name!, expected: "Disabled, removed or not present", actual: o.value.exists ? (o.value.state ?? "state not reported") : "not present", outcome: on ? "deviation" : "ok" } };
+  });
+  return { server, optional };
+}
+
+/**
+ * A record that shows the engine installed or enabled decides the control whatever else was read:
+ * Server Manager's feature and DISM's optional features are views of one component, so the engine
+ * is there whether this Windows is a server or a workstation, and an unreadable record or release
+ * fact cannot repair it.
+ */
+function engineOn(f: HostFacts, found: Record[], base: EvidenceRef[], all: Record[], why: string): Judgement {
+  const on = found.map((r) => `${r.row!.subject} is ${r.row!.actual}`).join("; ");
+  return {
+    status: "failed",
+    expected: EXPECTED,
+    actual: on,
+    rule: why,
+    details: all.map((r) => r.row ?? { subject: r.probe.parameters.Name!, expected: "read", actual: `could not be read (${r.unread!.problem.kind})`, outcome: "unreadable", note: problemMessage(f.host, r.unread!) }),
+    evidence: [...base, ...all.map((r) => evidence(f.host, r.probe.id))],
+  };
+}
+
 export const judgePowerShellV2Disabled: HostJudge = ({ facts: f }) => {
   const host = f.host;
-  if (!f.os.ok) return undeterminedFromFact(host, f.os, EXPECTED);
-  // Server or workstation decides which features are read: contradictory facts decide nothing.
-  const contradiction = contradictoryRelease(f, EXPECTED);
+  const base: EvidenceRef[] = [...(f.os.ok ? [evidence(host, "os")] : []), ...(f.windowsVersion.ok ? [evidence(host, "windowsVersion")] : [])];
+  const { server: serverRecord, optional } = records(f);
+  const all = [serverRecord, ...optional];
+  const onIn = (rs: Record[]) => rs.filter((r) => r.row?.outcome === "deviation");
+  // Server or workstation decides which records are read; contradictory facts decide nothing.
+  const contradiction = f.os.ok ? contradictoryRelease(f, EXPECTED) : undefined;
+  const kind = f.os.ok && contradiction === undefined ? releaseKind(f.os.value, f.windowsVersion.ok ? f.windowsVersion.value : undefined) : undefined;
+  if (kind !== undefined) {
+    const server = kind === "server";
+    const removed = removedByMicrosoft(f.windowsVersion, server);
+    const own = server ? judgeServer(f, removed, base) : judgeClient(f, removed, base);
+    if (own.status === "failed") return own;
+    const other = onIn(server ? optional : [serverRecord]);
+    if (other.length > 0) return engineOn(f, other, base, all, `a ${server ? "server" : "workstation"} is judged by ${server ? "Server Manager's PowerShell-V2" : "the optional features"}, but the ${server ? "optional feature" : "Windows feature"} record shows the engine too, and it is one component`);
+    return own;
+  }
+  // Which kind of Windows this is could not be told: the records decide alone, or nothing does.
+  const on = onIn(all);
+  if (on.length > 0) return engineOn(f, on, base, all, "whether this is a server or a workstation could not be told, and a feature record shows the engine installed or enabled: either way it is there");
+  const unread = all.find((r) => r.unread !== undefined);
+  if (unread === undefined) {
+    const removed = removedByMicrosoft(f.windowsVersion, true);
+    const gone = all.every((r) => r.row!.actual === "not present");
+    const judgement: Judgement = {
+      status: "passed",
+      expected: EXPECTED,
+      actual: gone ? "neither the Windows feature nor the optional features are present" : "PowerShell-V2 and both optional features are not installed, disabled or absent",
+      rule: `whether this is a server or a workstation could not be told, but every record (Server Manager's and DISM's) shows the engine off or absent${gone && removed ? `; ${removed}` : ""}`,
+      details: all.map((r) => r.row!),
+      evidence: [...base, ...all.map((r) => evidence(host, r.probe.id))],
+    };
+    return judgement;
+  }
   if (contradiction !== undefined) return contradiction;
-  const server = f.os.value.productType !== 1;
-  const removed = removedByMicrosoft(f.windowsVersion, server);
-  const base: EvidenceRef[] = [evidence(host, "os"), ...(f.windowsVersion.ok ? [evidence(host, "windowsVersion")] : [])];
-  return server ? judgeServer(f, removed, base) : judgeClient(f, removed, base);
+  if (!f.os.ok) return undeterminedFromFact(host, f.os, EXPECTED, { evidence: [...base, ...all.map((r) => evidence(host, r.probe.id))] });
+  return undeterminedFromFact(host, unread.unread!, EXPECTED, { evidence: [...base, ...all.map((r) => evidence(host, r.probe.id))] });
 };
 
 function judgeServer(f: HostFacts, removed: string | undefined, base: EvidenceRef[]): Judgement {

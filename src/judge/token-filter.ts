@@ -29,8 +29,18 @@ const CONFLICT = `conflict: HP-CLU-005 requires 1 on this node, ${STIG_RULES} re
 function judgeAgainstClusterRule(facts: HostFacts, rule: Extract<TokenFilterRule, { kind: "cluster" }>, expected: string): Judgement {
   const { host } = facts;
   const membership = [evidence(host, "localUsers"), evidence(host, "computerSystem")];
+  // A domain controller is outside the STIG rule joined or not: ProductType 2 alone decides.
+  if (!facts.computerSystem.ok && facts.os.ok && facts.os.value.productType === 2) {
+    return {
+      status: "notApplicable",
+      expected,
+      actual: `${rule.why}; the node is a domain controller`,
+      rule: CLUSTER_RULE,
+      reason: notApplicable(`governed by HP-CLU-005 (${rule.why}, which requires LocalAccountTokenFilterPolicy = 1); ${STIG_RULES} do not apply to a node that is a domain controller`),
+      evidence: [evidence(host, "localUsers"), evidence(host, "os")],
+    };
+  }
   if (!facts.computerSystem.ok) return undeterminedFromFact(host, facts.computerSystem, expected, { evidence: membership, rule: CLUSTER_RULE });
-  if (!facts.os.ok) return undeterminedFromFact(host, facts.os, expected, { evidence: [...membership, evidence(host, "os")], rule: CLUSTER_RULE });
   const joined = facts.computerSystem.value.partOfDomain;
   if (joined === null) {
     return {
@@ -42,7 +52,9 @@ function judgeAgainstClusterRule(facts: HostFacts, rule: Extract<TokenFilterRule
       evidence: membership,
     };
   }
-  if (!joined || facts.os.value.productType === 2) {
+  // Not joined decides without the os fact; joined, only the os fact tells a domain controller.
+  if (joined && !facts.os.ok) return undeterminedFromFact(host, facts.os, expected, { evidence: [...membership, evidence(host, "os")], rule: CLUSTER_RULE });
+  if (!joined || (facts.os.ok && facts.os.value.productType === 2)) {
     const what = joined ? "a domain controller" : "not domain-joined";
     return {
       status: "notApplicable",
@@ -110,6 +122,27 @@ export const judgeTokenFilterPolicyForClusterAccount: HostJudge = (ctx) => {
   }
 };
 
+/**
+ * On a node read as a domain member that is not a domain controller, HP-UAC-001 is the baseline
+ * whichever account the cluster uses (built-in: the baseline; other: the conflict, judged as the
+ * baseline): the value decides without the local users or the inventory's account.
+ */
+function domainMemberServer(facts: HostFacts): ((expected: string) => Judgement) | undefined {
+  const { host, computerSystem, os, uacPolicy } = facts;
+  if (!computerSystem.ok || computerSystem.value.partOfDomain !== true || !os.ok || os.value.productType === 2 || os.value.productType === null || !uacPolicy.ok) return undefined;
+  return (expected) => {
+    const value = uacPolicy.value.localAccountTokenFilterPolicy;
+    const pass = value === null || value === 0;
+    return {
+      status: pass ? "passed" : "failed",
+      expected,
+      actual: shownPolicy(value),
+      rule: `security baseline: 0 or absent on a domain-member server, whichever account the cluster uses (${STIG_RULES}; where HP-CLU-005 wants 1 it is the ${CONFLICT})`,
+      evidence: [evidence(host, "computerSystem"), evidence(host, "os"), evidence(host, "uacPolicy"), evidence(host, "localUsers")],
+    };
+  };
+}
+
 export const judgeTokenFilterPolicyBaseline: HostJudge = (ctx) => {
   const { facts, cluster } = ctx;
   const { host } = facts;
@@ -117,9 +150,13 @@ export const judgeTokenFilterPolicyBaseline: HostJudge = (ctx) => {
   const rule = tokenFilterRule(facts, cluster);
   switch (rule.kind) {
     case "unknown-account":
-      return unknownAccount(host, rule.cluster, expected, "whether HP-UAC-001 or HP-CLU-005 governs this node");
-    case "unreadable":
-      return undeterminedFromFact(host, rule.fact, expected);
+    case "unreadable": {
+      // Which account the cluster uses decides between the two rules, but on a domain-member server
+      // both give the baseline's verdict (the cluster rule's conflict is judged as the baseline).
+      const member = domainMemberServer(facts);
+      if (member !== undefined) return member(expected);
+      return rule.kind === "unreadable" ? undeterminedFromFact(host, rule.fact, expected) : unknownAccount(host, rule.cluster, expected, "whether HP-UAC-001 or HP-CLU-005 governs this node");
+    }
     case "cluster":
       return judgeAgainstClusterRule(ctx.facts, rule, expected);
     case "baseline": {

@@ -21,7 +21,7 @@ test("the directory says 2003 and the host says 2022: failed, with both values a
   assert.equal(j.status, "failed");
   assert.equal(j.actual, "the directory says Windows Server 2003, 5.2 (3790); the host says Microsoft Windows Server 2022 Datacenter 10.0.20348");
   assert.equal(j.details![0]!.subject, "CN=HV01,OU=Servers,DC=corp,DC=example");
-  assert.deepEqual(j.evidence, [{ host: "hv01", probe: "os" }]);
+  assert.deepEqual(j.evidence, [{ host: "hv01", probe: "os" }, { host: "hv01", probe: "windowsVersion" }]);
 });
 
 test("the same release on both sides passes; the same build on a workstation and a server does not", () => {

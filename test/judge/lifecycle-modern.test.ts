@@ -179,10 +179,11 @@ describe("Nano Server and the Semi-Annual Channel servers", () => {
 
 describe("what stays undetermined", () => {
   it("an edition that needs the SKU, from a snapshot that did not read it, says the edition was not read", () => {
-    for (const [build, type] of [[19045, 1], [22631, 1], [14393, 3], [17763, 3]] as const) {
+    for (const [build, type] of [[19044, 1], [22631, 1], [14393, 3], [17763, 3], [10240, 1]] as const) {
       assert.match(whyNot(build, type, null), /edition \(Win32_OperatingSystem\.OperatingSystemSKU\) was not read/);
     }
-    const j = expectStatus(judgeWithinExtendedSupport(ctx(os(19045, 1, null), at("2026-11-29"))), "undetermined");
+    // 24H2: Home/Pro ended 2026-10-13, Enterprise/Education, LTSC 2024 and IoT LTSC 2024 have not.
+    const j = expectStatus(judgeWithinExtendedSupport(ctx(os(26100, 1, null), at("2026-11-29"))), "undetermined");
     assert.equal(j.reason?.kind, "not-verifiable");
     assert.match(j.reason!.message, /no lifecycle data for .* on pc01: the edition .* was not read/);
   });

@@ -42,7 +42,8 @@ describe("lifecycle data", () => {
       [SERVER_2016, "Windows Server 2016", "2027-01-12"],
       [SERVER_2019, "Windows Server 2019", "2029-01-09"],
       [SERVER_2022, "Windows Server 2022", "2031-10-14"],
-      [SERVER_2025, "Windows Server 2025", "2034-11-14"],
+      // Microsoft's page says 2034-10-10 (windows-facts.md had 2034-11-14).
+      [SERVER_2025, "Windows Server 2025", "2034-10-10"],
     ];
     for (const [v, product, end] of cases) {
       const entry = lifecycleFor(v);
@@ -120,12 +121,30 @@ describe("HP-EOS-001 judgeNotWindowsServer2003", () => {
     expectStatus(judgeNotWindowsServer2003(withOs(SERVER_2008)), "passed");
   });
 
-  it("never passes a host whose os fact is unreadable", () => {
-    const j = expectStatus(judgeNotWindowsServer2003(unreadableOs()), "undetermined");
+  it("never passes a host whose os fact is unreadable, unless the CurrentVersion key's build alone rules out 5.2", () => {
+    const noVersion = hostCtx(hostFacts("hv01", { os: unreadable("os", "not-supported", "Get-CimInstance is not recognized"), windowsVersion: unreadable("windowsVersion") }));
+    const j = expectStatus(judgeNotWindowsServer2003(noVersion), "undetermined");
     assert.equal(j.reason?.kind, "not-supported");
     assert.match(j.reason!.message, /hv01/);
     assert.match(j.reason!.message, /\bos\b/);
     assert.deepEqual(probesOf(j), ["hv01/os"]);
+    // Every NT 5.2 release is build 3790: CurrentBuild 17763 decides without Win32_OperatingSystem.
+    const passed = expectStatus(judgeNotWindowsServer2003(unreadableOs()), "passed");
+    assert.match(passed.actual, /build 17763 \(the CurrentVersion key's CurrentBuild; Win32_OperatingSystem could not be read\)/);
+    assert.deepEqual(probesOf(passed), ["hv01/windowsVersion", "hv01/os"]);
+    const build3790 = hostCtx(hostFacts("hv01", { os: unreadable("os"), windowsVersion: ok("windowsVersion", { installationType: null, editionId: null, currentBuild: 3790, ubr: null, displayVersion: null }) }));
+    expectStatus(judgeNotWindowsServer2003(build3790), "undetermined");
+  });
+
+  it("never calls Windows XP Professional x64 Edition (5.2, a workstation) Windows Server 2003; 5.2 that nothing names is undetermined", () => {
+    const xp64 = os("Microsoft Windows XP Professional x64 Edition", "5.2.3790", 1, null);
+    const j = expectStatus(judgeNotWindowsServer2003(withOs(xp64)), "passed");
+    assert.match(j.actual, /a workstation/);
+    assert.match(expectStatus(judgeWithinExtendedSupport(withOs(xp64)), "failed").actual, /^Windows XP Professional x64 Edition .*2014-04-08/);
+    const unnamed = hostCtx(hostFacts("hv01", { os: ok("os", os("Microsoft Windows", "5.2.3790", null, null)), windowsVersion: unreadable("windowsVersion") }));
+    expectStatus(judgeNotWindowsServer2003(unnamed), "undetermined");
+    // Both kinds of 5.2 are long past their end: HP-EOS-002 fails it either way.
+    assert.match(expectStatus(judgeWithinExtendedSupport(unnamed), "failed").rule ?? "", /the facts leave 2 releases open.*Windows Server 2003 \/ 2003 R2: extended support ends 2015-07-14.*Windows XP Professional x64 Edition: extended support ends 2014-04-08/);
   });
 });
 

@@ -112,6 +112,13 @@ test("the STIG is the host's release's: Windows Server 2019 from its facts; Nano
   assert.equal(stigChoiceOf(snapshot("sac", { Caption: "Microsoft Windows Server Datacenter", Version: "10.0.19042", BuildNumber: "19042", ProductType: 3, OperatingSystemSKU: 145 })).choice.kind, "none");
 });
 
+test("Windows 11 Enterprise multi-session reports ProductType 3 at build 26100, like Server 2025, and gets no Windows Server STIG", () => {
+  const avd = stigChoiceOf(snapshot("avd01", { Caption: "Microsoft Windows 11 Enterprise multi-session", Version: "10.0.26100", BuildNumber: "26100", ProductType: 3, OperatingSystemSKU: 175 }));
+  assert.equal(avd.choice.kind, "none");
+  assert.match(avd.choice.kind === "none" ? avd.choice.why : "", /workstation/);
+  assert.equal(avd.role, "Workstation");
+});
+
 test("a VULN per STIG rule of the host's STIG only; several controls on one rule give one VULN, the worst status first; CCIs, severity from CAT, IDs from the tags", () => {
   const snap = snapshot("h1", WS2019);
   const { doc, built } = build(snap, [result(UAC, "h1", "passed"), result(UAC_TWIN, "h1", "failed"), result(EOS, "h1", "passed"), result(LINUX, "h1", "passed")]);

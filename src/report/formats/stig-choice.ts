@@ -19,7 +19,7 @@ import { normaliseComputerSystem } from "../../facts/computerSystem";
 import { normaliseOs } from "../../facts/os";
 import { normaliseWindowsVersion } from "../../facts/windowsVersion";
 import { editionGroupOf } from "../../judge/editions";
-import { osContradictions } from "../../judge/os-release";
+import { osContradictions, releaseKind } from "../../judge/os-release";
 import type { StigRef } from "../../model/mapping";
 import type { Snapshot } from "../../model/snapshot";
 
@@ -55,16 +55,19 @@ export function stigChoiceOf(snapshot: Snapshot): { choice: StigChoice; role: Ck
   if (!os.ok) return { choice: { kind: "unknown", why: `its operating system could not be read (${os.problem.message})` }, role: "None" };
   const o = os.value;
   const joined = system.ok ? system.value.partOfDomain : null;
-  const role: CklRole = o.productType === 1 ? "Workstation" : o.productType === 2 ? "Domain Controller" : o.productType === 3 && joined === true ? "Member Server" : "None";
   const version = normaliseWindowsVersion(probes.windowsVersion);
+  // Server or workstation from every fact that says so: Windows 10/11 Enterprise multi-session
+  // reports ProductType 3 and is a workstation, never given a Windows Server STIG (os-release.ts).
+  const kind = releaseKind(o, version.ok ? version.value : undefined);
+  const role: CklRole = kind === "client" ? "Workstation" : o.productType === 2 ? "Domain Controller" : o.productType === 3 && joined === true ? "Member Server" : "None";
   const contradictions = osContradictions(o, version.ok ? version.value : undefined);
   if (contradictions.length > 0) return { choice: { kind: "unknown", why: `the facts that name its release contradict each other: ${contradictions.join("; ")}` }, role };
   const release = `version ${o.version}${o.caption !== "" ? ` ('${o.caption}')` : ""}`;
   const server = SERVER_BUILDS[o.build];
-  if (o.productType === null) {
+  if (kind === undefined) {
     return { choice: { kind: "unknown", why: `Win32_OperatingSystem.ProductType was not reported, and ${release} may be a server or a workstation release` }, role };
   }
-  if (o.productType === 1) return { choice: { kind: "none", why: `it is a workstation (${release}): hostproof maps no rule of a Windows client STIG` }, role };
+  if (kind === "client") return { choice: { kind: "none", why: `it is a workstation (${release}): hostproof maps no rule of a Windows client STIG` }, role };
   const group = o.sku === null ? undefined : editionGroupOf(o.sku);
   const installation = version.ok ? version.value.installationType?.trim().toLowerCase() : undefined;
   if (group === "nanoServer" || installation === "nano server") {
