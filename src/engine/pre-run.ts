@@ -28,7 +28,7 @@ import { checkLiveTransports } from "../collect/collect-estate";
 import { checkWaiverTargets, readWaivers, type LoadedWaivers } from "../waivers/load";
 import { expiredWaiverProblems } from "../waivers/lint";
 import { formatPath } from "../schema/validate";
-import { closestPhrase } from "../controls/known-steps";
+import { didYouMean } from "../util/closest";
 import { loadRunDirectory, type RunDirectory } from "./run-directory";
 import { shardUnits, type Shard } from "./shard";
 
@@ -115,11 +115,6 @@ export async function preRunChecks(request: PreRunRequest): Promise<PreRunInputs
     warnings.push(...expiredWaiverProblems(waivers.waivers, waivers.doc, request.asOf));
   }
   return { catalog, inventory, waivers, directory, problems, warnings };
-}
-
-function didYouMean(name: string, known: readonly string[]): string {
-  const near = closestPhrase(name, known);
-  return near !== undefined ? `Did you mean ${near}? ` : "";
 }
 
 /**
