@@ -73,7 +73,7 @@ export interface RunOutcome {
   /** SHA-256 of evidence/manifest.json: quote it, and `hostproof verify --expect` proves the report unchanged. */
   manifestSha256: string;
   historyDir?: string;
-  /** Things about history that went wrong after the report was in place: warnings, not failures. */
+  /** Things about history that went wrong after the report was in place, and what formats said of what they wrote: warnings, not failures. */
   warnings: string[];
   /** With --sign-key: the key that signed and the signature files written. */
   signed?: Signed;
@@ -216,6 +216,10 @@ export class OutputSession {
     const { manifestSha256, summarySha256, end: written, outcomes } = await writer.finish(endView, end.shards !== undefined ? { shards: end.shards } : {});
     const report = written.digest;
     const html = this.htmlOutcome(outcomes);
+    // What a format says of what it wrote (ckl: hosts without a checklist), as export says it; the
+    // HTML report's own outcome is printed apart.
+    const htmlFormat = this.formats.find((f) => f.html !== undefined && f.html === this.style)?.name;
+    for (const [name, outcome] of outcomes) if (outcome.ok && outcome.warning !== undefined && name !== htmlFormat) this.warnings.push(`${name}: ${outcome.warning}`);
 
     const key = this.options.signingKey;
     const signed = key === undefined ? undefined : writeSignature(this.staging, key, buildStatement({ manifestSha256, summarySha256, verdict, perControl: report.perControl, configuration: end.configuration, url: ciRunUrl(process.env) }));

@@ -11,22 +11,11 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { writeManifest } from "../../src/evidence/manifest";
 import { ACME_EOS, AS_OF, goodEstate, readJson, spawnCli, tempDir, writeCompliantEstate } from "./cli";
-import { directoryObject, directorySnapshot, directoryText } from "../helpers/directory-snapshot";
+import { ACME_DIRECTORY_FEATURE, directoryObject, directorySnapshot, directoryText } from "../helpers/directory-snapshot";
 
 const asOf = new Date(`${AS_OF}T00:00:00Z`);
 
-const FEATURE = `@area:acme
-Feature: Acme's estate
-
-  @ACME-DIR-001 @severity:critical
-  Scenario: No unsupported Windows anywhere in the directory
-    Rationale: An unsupported server nobody listed is still on the network.
-    Remediation: Retire or upgrade it.
-    Source: Acme IT security policy 12.
-
-    Given the estate's directory
-    Then no computer object active in the directory runs a Windows release past its end of extended support
-`;
+const FEATURE = ACME_DIRECTORY_FEATURE;
 
 interface Summary {
   directory?: { name: string; file: string; sha256: string; objects: number; collectedAt: string; finishedAt: string; url: string; base: string };

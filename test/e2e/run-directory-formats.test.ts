@@ -14,22 +14,11 @@ import { REGISTRY } from "../../src/report/formats";
 import { assertOscalValid } from "../helpers/oscal-validate";
 import { findAll, parseXml } from "../report/mini-xml";
 import { AS_OF, goodEstate, readJson, ROOT, spawnCli } from "./cli";
-import { directoryObject, directorySnapshot, directoryText } from "../helpers/directory-snapshot";
+import { ACME_DIRECTORY_FEATURE, directoryObject, directorySnapshot, directoryText } from "../helpers/directory-snapshot";
 
 const asOf = new Date(`${AS_OF}T00:00:00Z`);
 
-const FEATURE = `@area:acme
-Feature: Acme's estate
-
-  @ACME-DIR-001 @severity:critical @nist-ours:SA-22
-  Scenario: No unsupported Windows anywhere in the directory
-    Rationale: An unsupported server nobody listed is still on the network.
-    Remediation: Retire or upgrade it.
-    Source: Acme IT security policy 12.
-
-    Given the estate's directory
-    Then no computer object active in the directory runs a Windows release past its end of extended support
-`;
+const FEATURE = ACME_DIRECTORY_FEATURE;
 
 const { dir, inventory } = goodEstate();
 mkdirSync(join(dir, "acme"));

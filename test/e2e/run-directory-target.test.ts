@@ -10,22 +10,11 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { AS_OF, editJson, goodEstate, readJson, runCli, tempDir } from "./cli";
 import { runEstate } from "../../src/engine/run";
-import { directoryObject, directorySnapshot, directoryText } from "../helpers/directory-snapshot";
+import { ACME_DIRECTORY_FEATURE, directoryObject, directorySnapshot, directoryText } from "../helpers/directory-snapshot";
 
 const asOf = new Date(`${AS_OF}T00:00:00Z`);
 
-const FEATURE = `@area:acme
-Feature: Acme's estate
-
-  @ACME-DIR-001 @severity:critical
-  Scenario: No unsupported Windows anywhere in the directory
-    Rationale: An unsupported server nobody listed is still on the network.
-    Remediation: Retire or upgrade it.
-    Source: Acme IT security policy 12.
-
-    Given the estate's directory
-    Then no computer object active in the directory runs a Windows release past its end of extended support
-`;
+const FEATURE = ACME_DIRECTORY_FEATURE;
 
 interface Summary {
   results: { controlId: string; target: { kind: string; name: string; cluster?: string }; status: string; reason?: { kind: string; message: string }; details?: { subject: string; outcome: string; note?: string }[] }[];

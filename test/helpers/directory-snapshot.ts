@@ -65,3 +65,17 @@ export function directoryText(snapshot: DirectorySnapshot): string {
   const headText = JSON.stringify({ ...head, objects: [] }, null, 2);
   return headText.replace('"objects": []', `"objects": [\n${lines.join(",\n")}\n  ]`) + "\n";
 }
+
+/** An organisation's own control over the estate's directory, as the tests write one. */
+export const ACME_DIRECTORY_FEATURE = `@area:acme
+Feature: Acme's estate
+
+  @ACME-DIR-001 @severity:critical @nist-ours:SA-22
+  Scenario: No unsupported Windows anywhere in the directory
+    Rationale: An unsupported server nobody listed is still on the network.
+    Remediation: Retire or upgrade it.
+    Source: Acme IT security policy 12.
+
+    Given the estate's directory
+    Then no computer object active in the directory runs a Windows release past its end of extended support
+`;

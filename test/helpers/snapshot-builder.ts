@@ -969,6 +969,19 @@ function builtinFallbackOutput(spec: HostSpec, id: ProbeId, index: number, prima
 }
 
 /**
+ * The collector's rule between a probe's commands: a not-supported or other failure moves on to
+ * the next command ("next"); the last command's failure keeps the first one's message.
+ */
+function fallbackStep(outcome: Outcome, last: boolean, failures: { first?: string }): Outcome | "next" {
+  if (!("error" in outcome)) return outcome;
+  if (!last && (outcome.error.kind === "not-supported" || outcome.error.kind === "other")) {
+    failures.first ??= outcome.error.message;
+    return "next";
+  }
+  return failures.first === undefined ? outcome : { error: { kind: outcome.error.kind, message: `${outcome.error.message} (first command failed: ${failures.first})` } };
+}
+
+/**
  * A built-in probe on a host whose cmdlets misbehave (spec.cmdlets): the catalog's commands in
  * order, under the collector's rule (a not-supported or other failure moves on to the next one;
  * the last failure keeps the first one's message). Undefined when no command meets such a cmdlet.
@@ -977,7 +990,7 @@ function builtinWithCmdlets(spec: HostSpec, id: ProbeId, outcome: Outcome, sys: 
   const behaviours = spec.cmdlets ?? {};
   const commands = [PROBES[id].command, ...(PROBES[id].fallbacks ?? [])];
   if (!commands.some((c) => catalogCmdlets(c).some((name) => behaviours[name] !== undefined))) return undefined;
-  let firstFailure: string | undefined;
+  const failures: { first?: string } = {};
   for (let i = 0; i < commands.length; i++) {
     const cmdlets = catalogCmdlets(commands[i]!);
     const failing = cmdlets.find((c) => behaviours[c] === "missing") ?? cmdlets.find((c) => behaviours[c] !== undefined);
@@ -991,15 +1004,9 @@ function builtinWithCmdlets(spec: HostSpec, id: ProbeId, outcome: Outcome, sys: 
     } else {
       result = { output: i === 0 ? outcome.output : builtinFallbackOutput(spec, id, i, outcome.output, sys) };
     }
-    const last = i === commands.length - 1;
-    if ("error" in result && !last && (result.error.kind === "not-supported" || result.error.kind === "other")) {
-      firstFailure ??= result.error.message;
-      continue;
-    }
-    if ("error" in result && firstFailure !== undefined) {
-      result = { error: { kind: result.error.kind, message: `${result.error.message} (first command failed: ${firstFailure})` } };
-    }
-    return { command: commands[i]!, outcome: result, hang: false };
+    const step = fallbackStep(result, i === commands.length - 1, failures);
+    if (step === "next") continue;
+    return { command: commands[i]!, outcome: step, hang: false };
   }
   throw new Error(`${id}: no command`);
 }
@@ -1601,7 +1608,7 @@ function genericResult(sys: ResolvedSystem, probe: GenericProbe, options: Snapsh
   const shown = (command: string): string => (options.convertToJson === false ? hpJsonCommand(command) : command);
   const limit = options.probeTimeoutSeconds ?? 30;
   let durationMs = 0;
-  let firstFailure: string | undefined;
+  const failures: { first?: string } = {};
   for (let i = 0; i < commands.length; i++) {
     const cmdlets = READER_CMDLETS[probe.kind][i]!;
     const behaviours = cmdlets.flatMap((c) => (options.cmdlets?.[c] !== undefined ? [[c, options.cmdlets[c]!] as const] : []));
@@ -1621,15 +1628,9 @@ function genericResult(sys: ResolvedSystem, probe: GenericProbe, options: Snapsh
       outcome = readerOutcome(sys, probe, i);
       durationMs += "error" in outcome ? between(rand, 8, 60) : between(rand, min, max);
     }
-    const last = i === commands.length - 1;
-    if ("error" in outcome && !last && (outcome.error.kind === "not-supported" || outcome.error.kind === "other")) {
-      firstFailure ??= outcome.error.message;
-      continue;
-    }
-    if ("error" in outcome && firstFailure !== undefined) {
-      outcome = { error: { kind: outcome.error.kind, message: `${outcome.error.message} (first command failed: ${firstFailure})` } };
-    }
-    return { command: shown(commands[i]!), outcome, durationMs };
+    const step = fallbackStep(outcome, i === commands.length - 1, failures);
+    if (step === "next") continue;
+    return { command: shown(commands[i]!), outcome: step, durationMs };
   }
   throw new Error(`${probe.id}: kind ${probe.kind} has no reader commands`);
 }

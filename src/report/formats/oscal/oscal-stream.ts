@@ -10,7 +10,7 @@
  * applied): the head, then each spool copied behind its key. Memory holds one slice, the names of
  * the clusters and the waivers that applied, whatever the size of the estate.
  *
- * One object per line in every long array, so that a 4 GB document at 100,000 hosts stays
+ * One object per line in every long array, so that the 5.5 GB document of 100,000 hosts stays
  * greppable, and splits by line for a tool that cannot stream-parse JSON (docs/oscal.md).
  *
  * The same record gives the same bytes: every time comes from the record, every UUID is v5 of the
