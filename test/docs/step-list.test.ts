@@ -19,6 +19,6 @@ test("the step list names every step the lint and Cucumber know, with what it ch
     assert.ok(list.includes(`\`${step.keyword} ${step.pattern}\``), `${step.keyword} ${String(step.pattern)}`);
   }
   assert.match(list, /\| `Given each host` \| chooses hosts \| {2}\|/);
-  assert.match(list, /\| `Then the host does not run Windows Server 2003` \| judges each host \| `os` \|/);
+  assert.match(list, /\| `Then the host does not run Windows Server 2003` \| judges each host \| `os`, `windowsVersion` \|/);
   assert.match(list, /\| `Then the cluster administrator account has the same password on every node` \| judges each cluster \| nothing: not verifiable by a probe \|/);
 });
