@@ -6,7 +6,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdirSync, readdirSync, readFileSync, statSync, symlinkSync } from "node:fs";
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { ROOT, tempDir } from "../e2e/cli";
 import { findOnPath } from "../../src/util/executables";
@@ -14,8 +14,8 @@ import { requireTool } from "../helpers/require-tool";
 
 const SCRIPT = join(ROOT, "scripts", "install-test-tools.sh");
 
-function script(args: string[], env: NodeJS.ProcessEnv = process.env): string {
-  const res = spawnSync(SCRIPT, args, { cwd: ROOT, env, encoding: "utf8" });
+function script(args: string[], env: NodeJS.ProcessEnv = process.env, file: string = SCRIPT): string {
+  const res = spawnSync(file, args, { cwd: ROOT, env, encoding: "utf8" });
   assert.equal(res.status, 0, res.stderr);
   return res.stdout;
 }
@@ -62,7 +62,14 @@ test("--dry-run on a machine with none of the tools shows one apt run for all, t
     if (found !== undefined) symlinkSync(found, join(bin, cmd));
   }
   const env: NodeJS.ProcessEnv = { PATH: bin, HOME: process.env.HOME };
-  const out = script(["--dry-run"], env);
+  // The script works in the folder above its own, where .tools/ may hold pwsh and the SAF CLI
+  // already (CI installs them there before the tests): a copy in an empty checkout has none.
+  const checkout = tempDir("hostproof-tools-checkout-");
+  mkdirSync(join(checkout, "scripts"));
+  mkdirSync(join(checkout, ".config"));
+  copyFileSync(SCRIPT, join(checkout, "scripts", "install-test-tools.sh"));
+  copyFileSync(join(ROOT, ".config", "dotnet-tools.json"), join(checkout, ".config", "dotnet-tools.json"));
+  const out = script(["--dry-run"], env, join(checkout, "scripts", "install-test-tools.sh"));
   const apt = /^(?:sudo )?env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq (?!--no)(.+)$/m.exec(out)?.[1].split(" ") ?? [];
   for (const pkg of ["default-jre-headless", "openssh-client", "openssl", "shellcheck", "cmark-gfm", "jq", "ldb-tools", "poppler-utils"]) {
     assert.ok(apt.includes(pkg), `${pkg} not in the apt run:\n${out}`);
