@@ -86,8 +86,14 @@ test("--dry-run on a machine with none of the tools shows one apt run for all, t
 test(".ci/run installs with the installer and requires every tool it lists", () => {
   const ci = readFileSync(join(ROOT, ".ci", "run"), "utf8");
   assert.match(ci, /^scripts\/install-test-tools\.sh$/m);
-  assert.match(ci, /^HOSTPROOF_REQUIRE_TOOLS=\$\(scripts\/install-test-tools\.sh --tools\)$/m);
-  assert.match(ci, /^export HOSTPROOF_REQUIRE_TOOLS$/m);
+  // The lines that set the required tools, run as .ci/run runs them: every tool of the installer, pwsh among them.
+  const setting = /^tools=\$\(scripts\/install-test-tools\.sh --tools\)$[\s\S]*?^export HOSTPROOF_REQUIRE_TOOLS=.*$/m.exec(ci);
+  assert.ok(setting, ".ci/run sets HOSTPROOF_REQUIRE_TOOLS from the installer's list");
+  const res = spawnSync("bash", ["-c", `set -eu\n${setting[0]}\nprintf %s "$HOSTPROOF_REQUIRE_TOOLS"`], { cwd: ROOT, encoding: "utf8" });
+  assert.equal(res.status, 0, res.stderr);
+  const required = new Set(res.stdout.split(","));
+  for (const tool of script(["--tools"]).trim().split(",")) assert.ok(required.has(tool), `${tool} is required in CI`);
+  for (const tool of ["pwsh", "pwsh-launcher"]) assert.ok(required.has(tool), `${tool} is required in CI`);
   // No second list: the packages are named in the installer only.
   assert.doesNotMatch(ci, /apt-get|default-jre-headless|dotnet tool|@mitre\/saf/);
 });
