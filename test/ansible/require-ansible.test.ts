@@ -12,7 +12,9 @@ test("the test tools' installer installs ansible-core and CI makes a missing ans
   const run = (arg: string): string => execFileSync(join(ROOT, "scripts", "install-test-tools.sh"), [arg], { encoding: "utf8" });
   assert.match(run("--list"), /^ansible +(present|missing) +apt-lean +ansible-core$/m);
   assert.ok(run("--tools").trim().split(",").includes("ansible"));
-  assert.match(readFileSync(join(ROOT, ".ci", "run"), "utf8"), /^HOSTPROOF_REQUIRE_TOOLS=\$\(scripts\/install-test-tools\.sh --tools\)$/m);
+  const ci = readFileSync(join(ROOT, ".ci", "run"), "utf8");
+  assert.match(ci, /^tools=\$\(scripts\/install-test-tools\.sh --tools\)$/m);
+  assert.match(ci, /^export HOSTPROOF_REQUIRE_TOOLS="pwsh,pwsh-launcher,\$tools"$/m);
 });
 
 test("a missing ansible-inventory under HOSTPROOF_REQUIRE_TOOLS=…,ansible fails instead of skipping", () => {
